@@ -1,0 +1,100 @@
+"""What every CLI command shares: exit codes, error rendering, decision output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from aimds.errors import AimdsError, ConfigError, InputError, PolicyError
+from aimds.serialize import decision_to_dict
+from aimds.types import Decision, Verdict
+
+__all__ = [
+    "EXIT_FLAGGED",
+    "EXIT_OK",
+    "EXIT_POLICY",
+    "EXIT_USAGE",
+    "cli_errors",
+    "decision_exit_code",
+    "fail",
+    "print_decision",
+    "print_json",
+]
+
+EXIT_OK = 0
+EXIT_FLAGGED = 1
+EXIT_USAGE = 2
+EXIT_POLICY = 3
+
+out = Console()
+err = Console(stderr=True)
+
+_VERDICT_STYLE = {
+    Verdict.ALLOW: "green",
+    Verdict.WARN: "yellow",
+    Verdict.REDACT: "cyan",
+    Verdict.REVIEW: "magenta",
+    Verdict.BLOCK: "bold red",
+}
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print ``message`` to stderr (no traceback) and exit with ``code``."""
+    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def cli_errors() -> Iterator[None]:
+    """Turn our exceptions into clear messages and the exit codes of ARCHITECTURE.md."""
+    try:
+        yield
+    except PolicyError as exc:
+        fail(str(exc), EXIT_POLICY)
+    except (InputError, ConfigError) as exc:
+        fail(str(exc), EXIT_USAGE)
+    except AimdsError as exc:
+        fail(str(exc), EXIT_USAGE)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+
+
+def decision_exit_code(decision: Decision) -> int:
+    return EXIT_OK if decision.allowed else EXIT_FLAGGED
+
+
+def print_decision(decision: Decision, *, as_json: bool) -> None:
+    if as_json:
+        print_json(decision_to_dict(decision))
+        return
+    style = _VERDICT_STYLE[decision.verdict]
+    out.print(
+        f"[{style}]{decision.verdict.value.upper()}[/{style}]  risk={decision.risk.value}"
+        f"  score={decision.score:.2f}  policy={decision.policy}"
+        + (f"  action={decision.action.type}" if decision.action else ""),
+        highlight=False,
+    )
+    if decision.findings:
+        table = Table(show_header=True, header_style="bold")
+        for col in ("rule", "category", "severity", "action", "message"):
+            table.add_column(col)
+        for f in decision.findings:
+            table.add_row(
+                f.rule + (" [hard]" if f.hard else ""),
+                f.category,
+                f.severity.value,
+                f.action.value if f.action else "-",
+                f.message,
+            )
+        out.print(table)
+    for status in decision.errors:
+        out.print(f"[red]stage {status.stage} failed:[/red] {status.detail}", highlight=False)

@@ -1,0 +1,93 @@
+"""One exception hierarchy for AIMDS.
+
+::
+
+    AimdsError
+    ├── PolicyError(ValueError)      a policy file or dict is invalid: file, line, key
+    ├── ConfigError(ValueError)      service or library configuration is invalid
+    ├── InputError(ValueError)       a caller passed something unusable (CLI, API)
+    ├── BackendError(RuntimeError)   Redis, PostgreSQL, SQLite... failed
+    ├── MissingExtraError(ImportError) an optional dependency is not installed
+    └── ActionBlocked                a guarded function was not run (carries the decision)
+
+Messages name the key, the shape of the bad value and the fix. They never contain scanned
+text or a secret: callers pass descriptions of values (``type``, ``length``), not values.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aimds.types import Decision
+
+__all__ = [
+    "ActionBlocked",
+    "AimdsError",
+    "BackendError",
+    "ConfigError",
+    "InputError",
+    "MissingExtraError",
+    "PolicyError",
+]
+
+
+class AimdsError(Exception):
+    """Root of every error AIMDS raises on purpose."""
+
+
+class PolicyError(AimdsError, ValueError):
+    """A policy is invalid. ``str()`` reads ``file:line: key: problem``."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        key: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.key = key
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        where = self.file or "<policy>"
+        if self.line is not None:
+            where += f":{self.line}"
+        key = f" {self.key}:" if self.key else ""
+        return f"{where}:{key} {self.message}"
+
+
+class ConfigError(AimdsError, ValueError):
+    """Configuration outside a policy (service settings, library arguments) is invalid."""
+
+
+class InputError(AimdsError, ValueError):
+    """A caller passed unusable input; the message names the field path."""
+
+
+class BackendError(AimdsError, RuntimeError):
+    """A storage or network backend failed."""
+
+
+class MissingExtraError(AimdsError, ImportError):
+    """An optional dependency is missing; the message names the ``pip install`` line."""
+
+    def __init__(self, extra: str, module: str) -> None:
+        super().__init__(
+            f"this feature needs the optional dependency {module!r}: "
+            f"pip install 'aimds[{extra}]'"
+        )
+        self.extra = extra
+
+
+class ActionBlocked(AimdsError):
+    """A guarded call was stopped before it ran: the verdict was ``review`` or ``block``."""
+
+    def __init__(self, decision: Decision) -> None:
+        self.decision = decision
+        rules = ", ".join(decision.rules) or "no rule"
+        super().__init__(f"{decision.verdict.value}: {rules} (decision {decision.id})")

@@ -1,0 +1,245 @@
+"""The guard: wires the stages of ARCHITECTURE.md in order. No detection logic lives here.
+
+``normalize -> detectors -> inputs/rules -> behavior -> decide -> respond -> record``
+
+Each room offers ``build_stage(policy, services)`` returning a stage or ``None``; the guard
+builds them once, when the policy loads, and runs them per event. A stage that raises is
+recorded as an error finding whose verdict the policy's ``decide.on_error`` sets (block by
+default), so a bug fails closed and never crashes the caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from aimds import decide
+from aimds.audit import stage as audit_stage
+from aimds.behavior import stage as behavior_stage
+from aimds.detectors import stage as detectors_stage
+from aimds.policy import Policy, load_policy
+from aimds.respond import stage as respond_stage
+from aimds.rules import stage as rules_stage
+from aimds.text import stage as text_stage
+from aimds.types import (
+    Decision,
+    Evaluation,
+    Event,
+    EventKind,
+    Finding,
+    Services,
+    Severity,
+    Stage,
+    StageOutcome,
+    StageStatus,
+    Subject,
+)
+
+__all__ = ["Guard"]
+
+log = logging.getLogger("aimds")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_STAGE_BUILDERS = (
+    text_stage.build_stage,
+    detectors_stage.build_stage,
+    rules_stage.build_stage,
+    behavior_stage.build_stage,
+    decide.build_stage,
+    respond_stage.build_stage,
+    audit_stage.build_stage,
+)
+
+
+class Guard:
+    """Judges every event that crosses an agent's boundary.
+
+    ``Guard()`` uses the built-in ``default`` pack; ``Guard(policy)`` takes a pack name, a
+    YAML path, a dict or a loaded :class:`~aimds.policy.Policy`. ``services`` injects the
+    clock, id source and shared backends (tests and replays pass their own).
+    """
+
+    def __init__(
+        self,
+        policy: Policy | Mapping[str, Any] | str | None = None,
+        *,
+        services: Services | None = None,
+    ) -> None:
+        if policy is None:
+            log.info("no policy given: using the built-in 'default' pack")
+            policy = "default"
+        self.policy: Policy = load_policy(policy)
+        self.services = services if services is not None else Services()
+        self._new_id = self.services.new_id or _uuid_hex
+        self._clock = self.services.clock
+        self._on_error = self.policy.document.decide.on_error
+        self.stages: tuple[Stage, ...] = tuple(
+            stage
+            for build in _STAGE_BUILDERS
+            if (stage := build(self.policy, self.services)) is not None
+        )
+
+    @classmethod
+    def from_policy(
+        cls, policy: Policy | Mapping[str, Any] | str, *, services: Services | None = None
+    ) -> Guard:
+        """A guard for a policy file, pack name or dict (raises :class:`PolicyError`)."""
+        return cls(policy, services=services)
+
+    # -- the public checks -------------------------------------------------------------
+
+    def check_prompt(
+        self, text: str, *, subject: Subject | None = None, meta: Mapping[str, Any] | None = None
+    ) -> Decision:
+        return self.check(_event(EventKind.PROMPT, subject, text=text, meta=meta))
+
+    def check_completion(
+        self, text: str, *, subject: Subject | None = None, meta: Mapping[str, Any] | None = None
+    ) -> Decision:
+        return self.check(_event(EventKind.COMPLETION, subject, text=text, meta=meta))
+
+    def check_message(
+        self, text: str, *, subject: Subject | None = None, meta: Mapping[str, Any] | None = None
+    ) -> Decision:
+        return self.check(_event(EventKind.MESSAGE, subject, text=text, meta=meta))
+
+    def check_tool_call(
+        self,
+        tool: str,
+        args: Mapping[str, Any] | None = None,
+        *,
+        subject: Subject | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> Decision:
+        return self.check(_event(EventKind.TOOL_CALL, subject, tool=tool, args=args, meta=meta))
+
+    def check_tool_result(
+        self,
+        tool: str,
+        result: Any,
+        *,
+        subject: Subject | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> Decision:
+        return self.check(
+            _event(EventKind.TOOL_RESULT, subject, tool=tool, text=_as_text(result), meta=meta)
+        )
+
+    def check(self, event: Event) -> Decision:
+        """Run the pipeline on one event and return the decision. Never raises on bad input."""
+        start = time.perf_counter_ns()
+        ev = Evaluation(
+            event=event,
+            ts=event.ts if event.ts is not None else self._clock(),
+            args=event.args,
+        )
+        ev.scratch["on_error"] = self._on_error
+        for stage in self.stages:
+            try:
+                stage(ev)
+            except Exception as exc:  # noqa: BLE001 - a failing stage fails closed, never crashes
+                self._stage_failed(ev, stage, exc)
+        return self._decision(ev, start)
+
+    async def acheck(self, event: Event) -> Decision:
+        """The asyncio twin of :meth:`check`: same pipeline, run off the event loop."""
+        return await asyncio.to_thread(self.check, event)
+
+    def tool(self, name: str | None = None) -> Callable[[F], F]:
+        """Decorator guarding a function as tool ``name`` (sync or async); see
+        :func:`aimds.integrations.decorator.guard_tool`."""
+        from aimds.integrations.decorator import guard_tool
+
+        return guard_tool(self, name)
+
+    def close(self) -> None:
+        """Flush and release what the stages hold (audit writers, connections)."""
+        for stage in self.stages:
+            closer = getattr(stage, "close", None)
+            if callable(closer):
+                closer()
+
+    def __enter__(self) -> Guard:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals -------------------------------------------------------------------
+
+    def _stage_failed(self, ev: Evaluation, stage: Stage, exc: Exception) -> None:
+        name = getattr(stage, "name", type(stage).__name__)
+        detail = f"stage {name} raised {type(exc).__name__}"
+        log.error("%s while judging a %s event", detail, ev.event.kind.value)
+        ev.statuses.append(StageStatus(stage=name, outcome=StageOutcome.ERROR, detail=detail))
+        ev.findings.append(
+            Finding(
+                rule="stage.error",
+                category="error",
+                severity=Severity.HIGH,
+                message=detail,
+                action=self._on_error,
+                stage=name,
+            )
+        )
+        if name == "decide":
+            ev.verdict = max(ev.verdict, self._on_error)
+
+    def _decision(self, ev: Evaluation, start_ns: int) -> Decision:
+        return Decision(
+            id=ev.scratch.get("decision_id") or self._new_id(),
+            verdict=ev.verdict,
+            risk=ev.risk,
+            score=ev.score,
+            findings=tuple(ev.findings),
+            text=ev.text,
+            args=ev.redacted_args,
+            approval=ev.approval,
+            policy=self.policy.label,
+            latency_us=(time.perf_counter_ns() - start_ns) / 1000.0,
+            kind=ev.event.kind,
+            subject=ev.event.subject,
+            action=ev.action,
+            stages=tuple(ev.statuses),
+        )
+
+
+def _uuid_hex() -> str:
+    return uuid.uuid4().hex
+
+
+def _event(
+    kind: EventKind,
+    subject: Subject | None,
+    *,
+    text: str = "",
+    tool: str | None = None,
+    args: Mapping[str, Any] | None = None,
+    meta: Mapping[str, Any] | None = None,
+) -> Event:
+    return Event(
+        kind=kind,
+        subject=subject if subject is not None else Subject(),
+        text=text if isinstance(text, str) else _as_text(text),
+        tool=tool,
+        args=args if args is not None else {},
+        meta=meta if meta is not None else {},
+    )
+
+
+def _as_text(value: Any) -> str:
+    """Text of a tool result: strings as they are, bytes decoded, anything else as JSON."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("utf-8", errors="replace")
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return repr(type(value))

@@ -1,0 +1,67 @@
+"""Shared fixtures: real backing services and the shared datasets.
+
+Locally a test whose service or data is absent skips with a loud reason; under CI=true it
+fails instead, so a green CI always means the backends were really exercised.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+REPO = Path(__file__).resolve().parents[1]
+DATASETS = Path(os.environ.get("AIMDS_DATASETS", REPO.parent / "shared" / "datasets"))
+REDIS_URL = os.environ.get("AIMDS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+POSTGRES_DSN = os.environ.get("AIMDS_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def unavailable(reason: str) -> None:
+    """Skip locally, fail under CI."""
+    if IN_CI:
+        pytest.fail(f"required in CI but unavailable: {reason}", pytrace=False)
+    pytest.skip(f"!!! SKIPPED, {reason} !!!")
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def datasets_dir() -> Path:
+    if not (DATASETS / "dev.jsonl").exists():
+        unavailable(f"shared datasets not found at {DATASETS}")
+    return DATASETS
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    if not _port_open("127.0.0.1", 6379):
+        unavailable("Redis is not running on 127.0.0.1:6379")
+    return REDIS_URL
+
+
+@pytest.fixture()
+def redis_client(redis_url: str) -> Iterator[object]:
+    """A client on a test database, flushed before and after each test."""
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> str:
+    if not _port_open("127.0.0.1", 5432):
+        unavailable("PostgreSQL is not running on 127.0.0.1:5432")
+    return POSTGRES_DSN

@@ -1,6 +1,7 @@
 """The guard: wires the stages of ARCHITECTURE.md in order. No detection logic lives here.
 
-``normalize -> detectors -> inputs/rules -> behavior -> decide -> respond -> record``
+``inputs -> normalize -> detectors -> rules -> behavior -> decide -> respond -> approvals
+-> record``
 
 Each room offers ``build_stage(policy, services)`` returning a stage or ``None``; the guard
 builds them once, when the policy loads, and runs them per event. A stage that raises is
@@ -23,7 +24,9 @@ from aimds.audit import stage as audit_stage
 from aimds.behavior import stage as behavior_stage
 from aimds.detectors import stage as detectors_stage
 from aimds.policy import Policy, load_policy
+from aimds.respond import approvals as approvals_stage
 from aimds.respond import stage as respond_stage
+from aimds.rules import inputs as inputs_stage
 from aimds.rules import stage as rules_stage
 from aimds.text import stage as text_stage
 from aimds.types import (
@@ -47,12 +50,14 @@ log = logging.getLogger("aimds")
 F = TypeVar("F", bound=Callable[..., Any])
 
 _STAGE_BUILDERS = (
+    inputs_stage.build_stage,
     text_stage.build_stage,
     detectors_stage.build_stage,
     rules_stage.build_stage,
     behavior_stage.build_stage,
     decide.build_stage,
     respond_stage.build_stage,
+    approvals_stage.build_stage,
     audit_stage.build_stage,
 )
 

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from aimds.detectors.base import Detector
     from aimds.policy import Policy
+    from aimds.types import Services
 
 
-def build(policy: Policy) -> Detector | None:
+def build(policy: Policy, services: Services) -> Detector | None:
     """The detector for this policy, or ``None`` where it is switched off."""
     return None

@@ -1,6 +1,7 @@
 """Built-in detectors, registered by name the way plugins are (entry points ``aimds.detectors``).
 
-Each entry names a ``module:function`` whose function takes the loaded policy and returns a
+Each entry names a ``module:function`` whose function takes the loaded policy and the guard's
+services and returns a
 detector, or ``None`` where the policy switches it off. Modules load lazily, on first use.
 """
 
@@ -17,10 +18,11 @@ from aimds.errors import ConfigError
 if TYPE_CHECKING:
     from aimds.detectors.base import Detector
     from aimds.policy import Policy
+    from aimds.types import Services
 
 __all__ = ["BUILTIN_DETECTORS", "DetectorFactory", "load_factories"]
 
-DetectorFactory = Callable[["Policy"], "Detector | None"]
+DetectorFactory = Callable[["Policy", "Services"], "Detector | None"]
 
 BUILTIN_DETECTORS: Mapping[str, str] = {
     "obfuscation": "aimds.detectors.obfuscation:build",

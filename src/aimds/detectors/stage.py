@@ -46,5 +46,5 @@ class DetectorsStage:
 
 
 def build_stage(policy: Policy, services: Services) -> DetectorsStage | None:
-    detectors = [d for f in load_factories().values() if (d := f(policy)) is not None]
+    detectors = [d for f in load_factories().values() if (d := f(policy, services)) is not None]
     return DetectorsStage(detectors) if detectors else None

@@ -1,0 +1,68 @@
+"""Timing helpers for benchmarks: latency percentiles and throughput of a callable.
+
+Each ``benchmarks/bench_*.py`` module exposes ``run(quick: bool) -> list[Result]``;
+``python -m benchmarks.run`` discovers them, writes ``benchmarks/results/<module>.json``
+and prints one table.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["Result", "measure"]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    name: str
+    n: int
+    p50_us: float
+    p99_us: float
+    mean_us: float
+    ops_per_s: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def measure(
+    name: str,
+    fn: Callable[[], object],
+    *,
+    n: int = 20_000,
+    warmup: int = 1_000,
+    extra: dict[str, Any] | None = None,
+) -> Result:
+    """Call ``fn`` ``warmup`` times, then ``n`` times, timing each call separately."""
+    for _ in range(warmup):
+        fn()
+    samples = [0] * n
+    clock = time.perf_counter_ns
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        begin = clock()
+        for i in range(n):
+            t0 = clock()
+            fn()
+            samples[i] = clock() - t0
+        total_ns = clock() - begin
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    samples.sort()
+    return Result(
+        name=name,
+        n=n,
+        p50_us=samples[n // 2] / 1000,
+        p99_us=samples[min(n - 1, (n * 99) // 100)] / 1000,
+        mean_us=statistics.fmean(samples) / 1000,
+        ops_per_s=n / (total_ns / 1e9) if total_ns else float("inf"),
+        extra=extra or {},
+    )

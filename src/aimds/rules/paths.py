@@ -1,0 +1,494 @@
+"""Path boundaries: canonical paths, allow/deny globs and the table of sensitive places.
+
+Every path an agent names is first brought to one canonical absolute form
+(:func:`canonicalize_path`), so that no notation (``..``, ``//``, ``%2e%2e``, ``~``,
+full-width Unicode, Windows separators, ``file://`` URLs, symlinks) can step around a
+rule. :class:`PathRules` compiles allow/deny globs once; :func:`classify_path` tells
+whether a path is a credential store or a system file, using :data:`SENSITIVE_PATHS`.
+
+Glob syntax (compiled to RE2 at load time, so matching is linear):
+
+- ``*`` matches within one path segment, ``**`` any number of segments (also none);
+  ``?`` one character; ``[...]`` a character class.
+- ``~`` and ``~user`` at the start are expanded like paths.
+- A glob matching a directory also covers everything under it (``/etc`` covers
+  ``/etc/shadow``).
+- A glob without any ``/`` (``*.pem``, ``.env``) matches that name at any depth, like
+  ``.gitignore`` entries; other relative globs are anchored at ``cwd``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+import re2
+
+from aimds.errors import InputError
+
+__all__ = [
+    "SENSITIVE_PATHS",
+    "PathCheck",
+    "PathRules",
+    "SensitivePlace",
+    "canonicalize_path",
+    "classify_path",
+    "glob_to_regex",
+]
+
+_MAX_DECODE_ROUNDS = 6
+_MAX_PATH_CHARS = 8192
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:(?=[\\/]|$)")
+_DOTDOT_BACKSLASH = re.compile(r"(?:^|\\)\.\.?(?:\\|$)")
+_FILE_URL = re.compile(r"^file:(?://(?:localhost)?)?(?=/)", re.IGNORECASE)
+
+
+def _decode(raw: str) -> str:
+    """Percent-decode and NFKC-normalise until stable (bounded: layered encodings end)."""
+    text = raw
+    for _ in range(_MAX_DECODE_ROUNDS):
+        decoded = unicodedata.normalize("NFKC", unquote(text, errors="surrogateescape"))
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def _windows_to_posix(path: str) -> str:
+    """Backslashes become separators where the path looks like a Windows path."""
+    if "\\" not in path:
+        return path
+    drive = _WINDOWS_DRIVE.match(path)
+    if drive or path.startswith("\\\\") or "/" not in path or _DOTDOT_BACKSLASH.search(path):
+        if drive:
+            path = path[drive.end() :] or "/"
+        return path.replace("\\", "/")
+    return path
+
+
+def _expand_user(path: str, home: str) -> str:
+    if not path.startswith("~"):
+        return path
+    head, sep, rest = path[1:].partition("/")
+    if not head:
+        base = home
+    elif head == "root":
+        base = "/root"
+    else:
+        base = "/home/" + head
+    return base + sep + rest if sep else base
+
+
+def _lexical_normpath(path: str) -> str:
+    """Remove ``.``, ``..`` and duplicate slashes; never climb above ``/``."""
+    parts: list[str] = []
+    for part in path.split("/"):
+        if not part or part == ".":
+            continue
+        if part == "..":
+            if parts:
+                parts.pop()
+            continue
+        parts.append(part)
+    return "/" + "/".join(parts)
+
+
+def canonicalize_path(
+    raw: str,
+    *,
+    cwd: str = "/",
+    home: str = "/root",
+    resolve_symlinks: bool = True,
+) -> str:
+    """The absolute, canonical POSIX form of ``raw`` (case is preserved).
+
+    Percent-encoding is decoded repeatedly (bounded), Unicode is NFKC-normalised,
+    Windows-looking backslash paths and ``file://`` URLs are converted, ``~`` expanded,
+    relative paths joined to ``cwd``. With ``resolve_symlinks`` existing symlinks are
+    followed like ``os.path.realpath`` (so ``link/..`` means what the kernel means).
+
+    Raises :class:`~aimds.errors.InputError` for NUL or control characters, an empty
+    path or one longer than 8,192 characters; the message never repeats the path.
+    """
+    if not isinstance(raw, str):
+        raise InputError(f"path: expected a string, got {type(raw).__name__}")
+    if len(raw) > _MAX_PATH_CHARS:
+        raise InputError(f"path: {len(raw)} characters is longer than {_MAX_PATH_CHARS}")
+    path = _decode(raw.strip())
+    if _CONTROL.search(path):
+        raise InputError("path: contains a NUL or control character; pass a plain path")
+    path = _FILE_URL.sub("", path, count=1)
+    if not path:
+        raise InputError("path: is empty; pass a file or directory path")
+    path = _windows_to_posix(path)
+    path = _expand_user(path, home)
+    if not path.startswith("/"):
+        path = _expand_user(cwd, home).rstrip("/") + "/" + path
+    if resolve_symlinks:
+        path = os.path.realpath(path)
+    return _lexical_normpath(path)
+
+
+# --------------------------------------------------------------------------- globs
+
+
+def glob_to_regex(glob: str) -> str:
+    """Translate a path glob (``**``, ``*``, ``?``, ``[...]``) to an anchored RE2 pattern.
+
+    The pattern also matches everything below a matched directory.
+    """
+    out: list[str] = []
+    i, n = 0, len(glob)
+    while i < n:
+        c = glob[i]
+        if c == "*":
+            if glob.startswith("**", i):
+                after = i + 2
+                while after < n and glob[after] == "*":
+                    after += 1
+                if after < n and glob[after] == "/":
+                    out.append("(?:.*/)?")
+                    after += 1
+                else:
+                    out.append(".*")
+                i = after
+                continue
+            out.append("[^/]*")
+        elif c == "?":
+            out.append("[^/]")
+        elif c == "[":
+            end = glob.find("]", i + 1)
+            if end == -1:
+                out.append(re.escape(c))
+            else:
+                body = glob[i + 1 : end]
+                if body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append("[" + body.replace("\\", "\\\\") + "]")
+                i = end + 1
+                continue
+        else:
+            out.append(re.escape(c))
+        i += 1
+    return "^" + "".join(out) + "(?:/.*)?$"
+
+
+def _absolute_glob(glob: str, *, cwd: str, home: str) -> str:
+    glob = unicodedata.normalize("NFKC", glob.strip())
+    glob = _expand_user(glob, home)
+    if "/" not in glob.rstrip("/"):
+        glob = "**/" + glob
+    elif glob.startswith("**"):
+        pass
+    elif not glob.startswith("/"):
+        glob = _expand_user(cwd, home).rstrip("/") + "/" + glob
+    if glob.startswith("/"):
+        # collapse duplicate slashes and ".." in the literal part, keep the wildcards
+        glob = re.sub(r"/{2,}", "/", glob)
+    glob = glob.rstrip("/") or "/"
+    if glob.endswith("/**"):
+        glob = glob[:-3] or "/"
+    return glob
+
+
+class _GlobSet:
+    """Several globs compiled into one RE2 alternation; reports which glob matched."""
+
+    __slots__ = ("_globs", "_regex")
+
+    def __init__(self, globs: Sequence[str], *, cwd: str, home: str) -> None:
+        self._globs = tuple(globs)
+        patterns = [
+            "(" + glob_to_regex(_absolute_glob(g, cwd=cwd, home=home))[1:-1] + ")"
+            for g in self._globs
+        ]
+        self._regex: Any = re2.compile("^(?:" + "|".join(patterns) + ")$") if patterns else None
+
+    def match_index(self, path: str) -> int | None:
+        """Index of the first glob that matches ``path``."""
+        if self._regex is None:
+            return None
+        m = self._regex.match(path)
+        if m is None:
+            return None
+        index: int = m.lastindex or 1
+        return index - 1
+
+    def match(self, path: str) -> str | None:
+        index = self.match_index(path)
+        return None if index is None else self._globs[index]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PathCheck:
+    """The outcome of :meth:`PathRules.check`. ``path`` is canonical ("" if unusable)."""
+
+    path: str
+    allowed: bool
+    matched: str | None
+    reason: str
+
+
+class PathRules:
+    """Allow/deny globs compiled once; thread-safe and reusable.
+
+    Deny wins over allow. With a non-empty allow list anything not allowed is denied;
+    an empty allow list allows everything not denied. Invalid paths are denied.
+    """
+
+    __slots__ = ("_allow", "_cwd", "_deny", "_home", "_has_allow")
+
+    def __init__(
+        self,
+        allow: Sequence[str],
+        deny: Sequence[str],
+        *,
+        cwd: str = "/",
+        home: str = "/root",
+    ) -> None:
+        for glob in (*allow, *deny):
+            if not isinstance(glob, str) or not glob.strip():
+                raise InputError("paths: every allow/deny glob must be a non-empty string")
+        self._cwd = cwd
+        self._home = home
+        self._allow = _GlobSet(allow, cwd=cwd, home=home)
+        self._deny = _GlobSet(deny, cwd=cwd, home=home)
+        self._has_allow = bool(allow)
+
+    def check(self, raw: str) -> PathCheck:
+        """Judge one path as the agent wrote it. Never raises."""
+        try:
+            path = canonicalize_path(raw, cwd=self._cwd, home=self._home)
+        except (InputError, OSError, ValueError) as exc:
+            return PathCheck(path="", allowed=False, matched=None, reason=f"invalid path: {exc}")
+        denied = self._deny.match(path)
+        if denied is not None:
+            return PathCheck(path=path, allowed=False, matched=denied, reason="denied by glob")
+        if not self._has_allow:
+            return PathCheck(path=path, allowed=True, matched=None, reason="no deny glob matched")
+        allowed = self._allow.match(path)
+        if allowed is None:
+            return PathCheck(
+                path=path, allowed=False, matched=None, reason="outside every allowed glob"
+            )
+        return PathCheck(path=path, allowed=True, matched=allowed, reason="allowed by glob")
+
+
+# --------------------------------------------------------------------- sensitive places
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SensitivePlace:
+    """One entry of :data:`SENSITIVE_PATHS`.
+
+    ``glob`` uses the syntax above; entries starting with ``**/`` also match relative
+    names (``.env``, ``config/.env.production``). ``exclude`` lists globs that take a path
+    back out of this entry (``.env.example``). ``credential_store`` marks places whose
+    content is a secret; other entries are system files.
+    """
+
+    glob: str
+    kind: str
+    credential_store: bool
+    description: str
+    exclude: tuple[str, ...] = ()
+
+
+def _c(glob: str, kind: str, description: str, *exclude: str) -> SensitivePlace:
+    return SensitivePlace(
+        glob=glob, kind=kind, credential_store=True, description=description, exclude=exclude
+    )
+
+
+def _s(glob: str, description: str) -> SensitivePlace:
+    return SensitivePlace(glob=glob, kind="system", credential_store=False, description=description)
+
+
+_ENV_TEMPLATES = ("**/.env.example", "**/.env.sample", "**/.env.template", "**/.env.dist")
+
+SENSITIVE_PATHS: tuple[SensitivePlace, ...] = (
+    # cloud and cluster credentials
+    _c("**/.aws/credentials", "aws", "AWS access keys"),
+    _c("**/.aws/config", "aws", "AWS profiles and SSO settings"),
+    _c("**/.aws/sso/cache/**", "aws", "AWS SSO tokens"),
+    _c("**/.s3cfg", "aws", "s3cmd keys"),
+    _c("**/.config/gcloud/**", "gcloud", "Google Cloud credentials"),
+    _c("**/application_default_credentials.json", "gcloud", "Google ADC"),
+    _c("**/.boto", "gcloud", "gsutil/boto keys"),
+    _c("**/.azure/**", "azure", "Azure CLI tokens"),
+    _c("**/.kube/config", "kube", "Kubernetes credentials"),
+    _c("**/kubeconfig", "kube", "Kubernetes credentials"),
+    _c("**/.kube/*.y*ml", "kube", "Kubernetes credentials"),
+    _c("/var/run/secrets/**", "k8s_token", "Kubernetes service-account tokens"),
+    _c("/run/secrets/**", "k8s_token", "mounted container secrets"),
+    _c("**/.docker/config.json", "docker", "Docker registry logins"),
+    _c("**/.terraform.d/credentials.tfrc.json", "terraform", "Terraform Cloud token"),
+    _c("**/*.tfstate", "terraform", "Terraform state (holds secrets)"),
+    _c("**/.vault-token", "vault", "HashiCorp Vault token"),
+    _c("**/.config/rclone/rclone.conf", "cloud", "rclone remotes"),
+    # ssh and keys
+    _c("**/.ssh/id_*", "ssh", "SSH private key", "**/*.pub"),
+    _c("**/.ssh/*key*", "ssh", "SSH key", "**/*.pub"),
+    _c("**/.ssh/authorized_keys*", "ssh", "SSH authorised keys (persistence)"),
+    _c("**/id_rsa*", "ssh", "SSH private key", "**/*.pub"),
+    _c("**/id_dsa*", "ssh", "SSH private key", "**/*.pub"),
+    _c("**/id_ecdsa*", "ssh", "SSH private key", "**/*.pub"),
+    _c("**/id_ed25519*", "ssh", "SSH private key", "**/*.pub"),
+    _c("/etc/ssh/ssh_host_*key", "ssh", "SSH host private key"),
+    SensitivePlace(
+        glob="**/.ssh/**", kind="ssh", credential_store=False, description="SSH settings"
+    ),
+    _c("**/.gnupg/**", "gpg", "GnuPG keyring"),
+    _c("**/*.pem", "private_key", "PEM key or certificate"),
+    _c("**/*.key", "private_key", "private key"),
+    _c("**/*.p12", "private_key", "PKCS#12 bundle"),
+    _c("**/*.pfx", "private_key", "PKCS#12 bundle"),
+    _c("**/*.jks", "private_key", "Java keystore"),
+    _c("**/*.keystore", "private_key", "keystore"),
+    # application secrets
+    _c("**/.env", "env", "environment secrets"),
+    _c("**/.env.*", "env", "environment secrets", *_ENV_TEMPLATES),
+    _c("**/*.env", "env", "environment secrets"),
+    _c("**/.envrc", "env", "direnv environment"),
+    _c("/proc/*/environ", "env", "process environment"),
+    _c("**/credentials.json", "app_secrets", "application credentials"),
+    _c("**/client_secret*.json", "app_secrets", "OAuth client secret"),
+    _c("**/service[-_]account*.json", "gcloud", "service-account key"),
+    _c("**/secrets.y*ml", "app_secrets", "application secrets"),
+    _c("**/secrets.json", "app_secrets", "application secrets"),
+    _c("**/secrets.toml", "app_secrets", "application secrets"),
+    _c("**/.streamlit/secrets.toml", "app_secrets", "application secrets"),
+    _c("**/master.key", "app_secrets", "Rails master key"),
+    _c("**/wp-config.php", "app_secrets", "WordPress database password"),
+    # package registries and version control
+    _c("**/.git-credentials", "git", "Git stored credentials"),
+    _c("**/.config/gh/hosts.yml", "git", "GitHub CLI token"),
+    _c("**/.config/hub", "git", "hub token"),
+    _c("**/.netrc", "netrc", "netrc logins"),
+    _c("**/_netrc", "netrc", "netrc logins"),
+    _c("**/.pgpass", "database", "PostgreSQL passwords"),
+    _c("**/.my.cnf", "database", "MySQL passwords"),
+    _c("**/.npmrc", "package_registry", "npm token"),
+    _c("**/.pypirc", "package_registry", "PyPI token"),
+    _c("**/.cargo/credentials*", "package_registry", "crates.io token"),
+    _c("**/.gem/credentials", "package_registry", "RubyGems key"),
+    _c("**/.m2/settings.xml", "package_registry", "Maven server passwords"),
+    # password stores, keychains, browsers
+    _c("**/*.kdbx", "password_store", "KeePass database"),
+    _c("**/.password-store/**", "password_store", "pass store"),
+    _c("**/Library/Keychains/**", "password_store", "macOS keychain"),
+    _c("**/.local/share/keyrings/**", "password_store", "GNOME keyring"),
+    _c("**/logins.json", "password_store", "Firefox saved logins"),
+    _c("**/key4.db", "password_store", "Firefox key database"),
+    _c("**/Login Data", "password_store", "Chrome saved logins"),
+    _c("**/.htpasswd", "password_file", "HTTP basic-auth passwords"),
+    # system credential files
+    _c("/etc/shadow*", "shadow", "password hashes"),
+    _c("/etc/gshadow*", "shadow", "group password hashes"),
+    _c("/etc/security/opasswd", "shadow", "old password hashes"),
+    _c("/etc/sudoers*", "sudoers", "sudo rules"),
+    # system files (not credential stores)
+    _s("/etc/passwd", "user accounts"),
+    _s("/etc/group", "groups"),
+    _s("/etc/hosts", "host names"),
+    _s("/etc/**", "system configuration"),
+    _s("/boot/**", "boot files and kernels"),
+    _s("/proc/**", "process and kernel information"),
+    _s("/sys/**", "kernel interfaces"),
+    _s("/dev/**", "devices"),
+    _s("/bin/**", "system binaries"),
+    _s("/sbin/**", "system binaries"),
+    _s("/usr/bin/**", "system binaries"),
+    _s("/usr/sbin/**", "system binaries"),
+    _s("/usr/lib/**", "system libraries"),
+    _s("/lib/**", "system libraries"),
+    _s("/lib64/**", "system libraries"),
+    _s("/var/log/**", "system logs"),
+    _s("/var/spool/cron/**", "cron jobs"),
+    _s("/var/run/docker.sock", "Docker daemon socket"),
+    _s("/run/docker.sock", "Docker daemon socket"),
+)
+
+
+class _PlaceTable:
+    """SENSITIVE_PATHS compiled into one RE2 alternation per anchoring (first match wins).
+
+    Entries with ``exclude`` globs are rare, so a match on one of them falls back to
+    trying the remaining entries one by one.
+    """
+
+    __slots__ = ("_absolute", "_excludes", "_places", "_relative", "_relative_places", "_single")
+
+    def __init__(self, places: Sequence[SensitivePlace]) -> None:
+        self._places = tuple(places)
+        self._relative_places = tuple(p for p in places if p.glob.startswith("**/"))
+        self._absolute = _GlobSet([p.glob for p in self._places], cwd="/", home="/root")
+        self._relative = _GlobSet([p.glob for p in self._relative_places], cwd="/", home="/root")
+        self._single = {p.glob: _GlobSet([p.glob], cwd="/", home="/root") for p in places}
+        self._excludes = {
+            p.glob: _GlobSet(p.exclude, cwd="/", home="/root") for p in places if p.exclude
+        }
+
+    def classify(self, path: str) -> SensitivePlace | None:
+        relative = not path.startswith("/")
+        probe = "/" + path if relative else path
+        places = self._relative_places if relative else self._places
+        index = (self._relative if relative else self._absolute).match_index(probe)
+        if index is None:
+            return None
+        place = places[index]
+        exclude = self._excludes.get(place.glob)
+        if exclude is None or exclude.match_index(probe) is None:
+            return place
+        for later in places[index + 1 :]:
+            if self._single[later.glob].match_index(probe) is None:
+                continue
+            exclude = self._excludes.get(later.glob)
+            if exclude is None or exclude.match_index(probe) is None:
+                return later
+        return None
+
+
+_DEFAULT_HOME = "/root"
+
+
+def classify_path(path: str, *, home: str = _DEFAULT_HOME) -> SensitivePlace | None:
+    """The sensitive place ``path`` falls in, or ``None``.
+
+    Works on canonical absolute paths and on relative names (``.env``, ``id_rsa``,
+    ``config/.env.production``); relative names only match the anywhere-entries
+    (``**/...``). ``~`` is expanded with ``home``. No filesystem access.
+    """
+    if not path:
+        return None
+    if path.startswith("~"):
+        path = _expand_user(path, home)
+    if "\\" in path:
+        path = _windows_to_posix(path)
+    if "//" in path or "/." in path or path.endswith("/"):
+        if path.startswith("/"):
+            path = _lexical_normpath(path)
+        else:
+            path = _lexical_normpath("/" + path)[1:] or "."
+    return _table().classify(path)
+
+
+def _table() -> _PlaceTable:
+    return _TABLE_CACHE[0] if _TABLE_CACHE else _build_table()
+
+
+def _build_table() -> _PlaceTable:
+    table = _PlaceTable(SENSITIVE_PATHS)
+    if not _TABLE_CACHE:
+        _TABLE_CACHE.append(table)
+    return _TABLE_CACHE[0]
+
+
+# Built on first use (not at import); the list holds one immutable table.
+_TABLE_CACHE: list[_PlaceTable] = []

@@ -1,14 +1,95 @@
-"""The ``text`` stage of the pipeline (to be built)."""
+"""The ``normalize`` stage: builds the text views of each event, once, for the detectors.
+
+Texts longer than ``detectors.normalize.max_chars`` are viewed through their first window
+and reported as ``input.too_large`` with ``oversize_action`` (block by default), unless the
+inputs stage already reported the event text as too large. For tool calls the views cover
+the string values of the (sanitised) arguments, joined by newlines.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from aimds.text.views import build_views
+from aimds.types import Evaluation, EventKind, Finding, Severity
 
 if TYPE_CHECKING:
     from aimds.policy import Policy
-    from aimds.types import Services, Stage
+    from aimds.policy.sections.normalize import NormalizeSettings
+    from aimds.types import Services
+
+__all__ = ["NormalizeStage", "argument_text", "build_stage"]
+
+_MAX_ARG_DEPTH = 32
 
 
-def build_stage(policy: Policy, services: Services) -> Stage | None:
-    """The stage for this policy, or ``None`` where the policy needs none."""
-    return None
+class NormalizeStage:
+    name = "normalize"
+
+    def __init__(self, settings: NormalizeSettings) -> None:
+        self._settings = settings
+
+    def __call__(self, ev: Evaluation) -> None:
+        event = ev.event
+        if event.kind is EventKind.TOOL_CALL:
+            text = argument_text(ev.args, self._settings.max_chars + 1)
+        else:
+            text = event.text if type(event.text) is str else ""
+        if not text:
+            return
+        views = build_views(text, self._settings)
+        ev.views = views
+        if views.truncated and not _already_reported(ev):
+            ev.findings.append(
+                Finding(
+                    rule="input.too_large",
+                    category="input",
+                    severity=Severity.HIGH,
+                    message=(
+                        f"text longer than detectors.normalize.max_chars "
+                        f"({self._settings.max_chars}); only the first window was scanned"
+                    ),
+                    action=self._settings.oversize_action,
+                    stage=self.name,
+                    details={"layer": "normalize", "chars": len(text)},
+                )
+            )
+
+
+def _already_reported(ev: Evaluation) -> bool:
+    return any(
+        f.rule == "input.too_large" and f.details.get("argument") == "text" for f in ev.findings
+    )
+
+
+def argument_text(args: Mapping[str, Any], limit: int) -> str:
+    """The string values of ``args`` (nested ones too), joined by newlines, at most
+    ``limit`` characters. Keys are left out: they are names, not content."""
+    parts: list[str] = []
+    size = 0
+    for value in _strings(args, 0):
+        parts.append(value)
+        size += len(value) + 1
+        if size >= limit:
+            break
+    return "\n".join(parts)[:limit]
+
+
+def _strings(value: Any, depth: int) -> Iterator[str]:
+    if depth > _MAX_ARG_DEPTH:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item, depth + 1)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item, depth + 1)
+
+
+def build_stage(policy: Policy, services: Services) -> NormalizeStage | None:
+    """The stage for this policy, or ``None`` where normalisation is switched off."""
+    settings = policy.document.detectors.normalize
+    return NormalizeStage(settings) if settings.enabled else None

@@ -1,0 +1,235 @@
+"""Decoders: text hidden in base64, hex, ROT13, URL encoding and HTML entities.
+
+A decoder only reports a result that *reads as text* (printable, mostly words of a small
+English list), so the ordinary base64 and hex of real documents (images, hashes, UUIDs,
+keys, JWT headers) decode to nothing. Each candidate costs one regex match; work is bounded
+by a :class:`Budget` (segments, decoded characters) and the nesting depth.
+
+``notable`` says whether the encoding itself is a sign of hiding: base64, hex and ROT13
+prose always are; URL encoding and HTML entities only when they encode letters and digits
+that never need encoding (``%69%67%6E``, ``&#105;&#103;``), not ``%20`` or ``&amp;``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from aimds.text.words import COMMON, word_ratio
+
+__all__ = ["DECODERS", "Budget", "Decoded", "decode_all"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Decoded:
+    """One decoded segment; ``start``/``end`` index the text it was found in."""
+
+    encoding: str
+    text: str
+    start: int
+    end: int
+    notable: bool
+    depth: int = 1
+
+
+class Budget:
+    """What is left of the decoding allowance of one text (one per call, never shared)."""
+
+    __slots__ = ("chars", "segments")
+
+    def __init__(self, *, segments: int, chars: int) -> None:
+        self.segments = segments
+        self.chars = chars
+
+    def take(self, size: int) -> bool:
+        if self.segments <= 0 or size > self.chars:
+            return False
+        self.segments -= 1
+        self.chars -= size
+        return True
+
+
+_B64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
+_HEXISH = re.compile(r"[0-9A-Fa-f-]+")
+_HEX = re.compile(
+    r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){8,}(?![0-9A-Fa-f])"
+    r"|(?:\\x[0-9A-Fa-f]{2}){4,}"
+    r"|(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :,-]){7,}[0-9A-Fa-f]{2}(?![0-9A-Fa-f])"
+)
+_HEX_DIGITS = re.compile(r"[0-9A-Fa-f]{2}")
+_STRETCH = re.compile(r"[A-Za-z][A-Za-z ,.'!?;:-]{14,}")
+_ROT13 = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
+)
+_URL = re.compile(r"(?:[^\s%]*%[0-9A-Fa-f]{2}){3,}[^\s%]*")
+_URL_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_NUMERIC_ENTITY = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9A-Fa-f]{1,6}));")
+_MIN_NOTABLE_ESCAPES = 3
+_ENTITY_GAP = 3
+
+
+def _reads_as_text(text: str) -> bool:
+    """Printable, mostly letters and spaces, and mostly common English words."""
+    if len(text) < 4 or not all(ch.isprintable() or ch in "\n\t\r" for ch in text):
+        return False
+    letters = sum(ch.isalpha() or ch == " " for ch in text)
+    if letters < 0.6 * len(text):
+        return False
+    ratio, count = word_ratio(text)
+    if count >= 2:
+        return ratio >= 0.3
+    return text.strip().lower() in COMMON and len(text.strip()) >= 4
+
+
+def _utf8(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _base64(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    for m in _B64.finditer(text):
+        token = m.group()
+        if len(token) < min_chars or token.startswith("eyJ") or _HEXISH.fullmatch(token):
+            continue
+        body = token.rstrip("=")
+        urlsafe = "-" in body or "_" in body
+        if urlsafe and ("+" in body or "/" in body):
+            continue
+        padded = body + "=" * (-len(body) % 4)
+        try:
+            data = (
+                base64.urlsafe_b64decode(padded)
+                if urlsafe
+                else base64.b64decode(padded, validate=True)
+            )
+        except (binascii.Error, ValueError):
+            continue
+        decoded = _utf8(data)
+        if decoded is not None and _reads_as_text(decoded):
+            yield decoded, m.start(), m.end(), True
+
+
+def _hex(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    for m in _HEX.finditer(text):
+        token = m.group()
+        if len(token) < min_chars:
+            continue
+        data = bytes.fromhex("".join(_HEX_DIGITS.findall(token.replace("\\x", ""))))
+        decoded = _utf8(data)
+        if decoded is not None and _reads_as_text(decoded):
+            yield decoded, m.start(), m.end(), True
+
+
+def _rot13(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    for m in _STRETCH.finditer(text):
+        stretch = m.group()
+        if len(stretch) < min_chars:
+            continue
+        ratio, count = word_ratio(stretch)
+        if count < 3 or ratio >= 0.34:
+            continue
+        decoded = stretch.translate(_ROT13)
+        new_ratio, _ = word_ratio(decoded)
+        if new_ratio >= 0.5 and new_ratio >= ratio + 0.3:
+            yield decoded, m.start(), m.end(), True
+
+
+def _url(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    for m in _URL.finditer(text):
+        token = m.group()
+        decoded = unquote(token, errors="replace")
+        if decoded == token:
+            continue
+        needless = sum(1 for e in _URL_ESCAPE.findall(token) if chr(int(e, 16)).isalnum())
+        yield decoded, m.start(), m.end(), needless >= _MIN_NOTABLE_ESCAPES
+
+
+def _html(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    cluster: list[re.Match[str]] = []
+    for m in _ENTITY.finditer(text):
+        if cluster and m.start() - cluster[-1].end() > _ENTITY_GAP:
+            yield from _html_cluster(text, cluster)
+            cluster = []
+        cluster.append(m)
+    if cluster:
+        yield from _html_cluster(text, cluster)
+
+
+def _html_cluster(text: str, cluster: list[re.Match[str]]) -> Iterator[tuple[str, int, int, bool]]:
+    if len(cluster) < _MIN_NOTABLE_ESCAPES:
+        return
+    start, end = cluster[0].start(), cluster[-1].end()
+    segment = text[start:end]
+    decoded = html.unescape(segment)
+    if decoded == segment:
+        return
+    needless = 0
+    for m in _NUMERIC_ENTITY.finditer(segment):
+        cp = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+        if cp < 0x110000 and chr(cp).isalnum():
+            needless += 1
+    yield decoded, start, end, needless >= _MIN_NOTABLE_ESCAPES
+
+
+DECODERS: dict[str, Callable[[str, int], Iterator[tuple[str, int, int, bool]]]] = {
+    "base64": _base64,
+    "hex": _hex,
+    "rot13": _rot13,
+    "url": _url,
+    "html": _html,
+}
+"""Decoder name -> function yielding ``(decoded, start, end, notable)`` for a text."""
+
+
+def decode_all(
+    text: str,
+    names: tuple[str, ...],
+    *,
+    budget: Budget,
+    max_depth: int,
+    min_chars: int,
+) -> list[Decoded]:
+    """Every segment the named decoders find in ``text``, nested decodings included
+    (their spans are those of the outermost segment)."""
+    found: list[Decoded] = []
+    _decode_into(text, names, budget, max_depth, min_chars, 1, None, found)
+    return found
+
+
+def _decode_into(
+    text: str,
+    names: tuple[str, ...],
+    budget: Budget,
+    max_depth: int,
+    min_chars: int,
+    depth: int,
+    outer: tuple[int, int] | None,
+    found: list[Decoded],
+) -> None:
+    if depth > max_depth:
+        return
+    for name in names:
+        for decoded, start, end, notable in DECODERS[name](text, min_chars):
+            if not budget.take(len(decoded)):
+                return
+            span = outer if outer is not None else (start, end)
+            found.append(
+                Decoded(
+                    encoding=name,
+                    text=decoded,
+                    start=span[0],
+                    end=span[1],
+                    notable=notable,
+                    depth=depth,
+                )
+            )
+            _decode_into(decoded, names, budget, max_depth, min_chars, depth + 1, span, found)

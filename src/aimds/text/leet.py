@@ -1,0 +1,100 @@
+"""Leetspeak and spaced-out letters, collapsed for signature matching (folded view only).
+
+``i g n o r e`` and ``i.g.n.o.r.e`` become ``ignore``; ``1gn0r3`` and ``p@ssw0rd`` become
+``ignore`` and ``password``. Both run on lower-case text. Collapsing is generous (the folded
+view is for matching, and ``h2o`` reading as ``h2o`` or ``20`` as ``20`` costs nothing), but
+a *mark* is left only where the result is a known word of at least four letters, so
+ordinary numbers, versions and identifiers are not reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+from aimds.text.marks import MarkLog
+from aimds.text.offsets import EditLog, SpanMap
+from aimds.text.words import COMMON
+
+__all__ = ["collapse_spaced", "unleet"]
+
+# one letter or digit, then the same separator before each of at least three more
+_SPACED = re.compile(r"(?<![a-z0-9])[a-z0-9]([ .\-_*~|/+:])[a-z0-9](?:\1[a-z0-9]){2,}(?![a-z0-9])")
+_LEET_TOKEN = re.compile(
+    r"(?<![a-z0-9@$!|+])[a-z0-9@$!|+]*[013457@$!|+][a-z0-9@$!|+]*(?![a-z0-9@$!|+])"
+)
+_LEET = str.maketrans(
+    {
+        "0": "o",
+        "1": "i",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "@": "a",
+        "$": "s",
+        "!": "i",
+        "|": "l",
+        "+": "t",
+    }
+)
+_EDGE_SYMBOLS = "!|+"
+_MIN_WORD = 4
+_LONG_WORDS = tuple(sorted(w for w in COMMON if len(w) >= 5 and w.isalpha()))
+
+
+def _known(word: str) -> bool:
+    if len(word) < _MIN_WORD or not word.isalpha():
+        return False
+    if word in COMMON:
+        return True
+    return any(w in word for w in _LONG_WORDS)
+
+
+def collapse_spaced(text: str, marks: MarkLog) -> tuple[str, SpanMap | None]:
+    """Runs of single letters joined by one repeated separator, joined up."""
+    parts: list[str] = []
+    log = EditLog()
+    pos = 0
+    last = 0
+    for m in _SPACED.finditer(text):
+        start, end = m.span()
+        joined = m.group().replace(m.group(1), "")
+        parts.append(text[last:start])
+        pos += start - last
+        log.edit(pos, len(joined), start, end - start)
+        parts.append(joined)
+        pos += len(joined)
+        last = end
+        if _known(joined.translate(_LEET)):
+            marks.add("spaced", start, end)
+    if not parts:
+        return text, None
+    parts.append(text[last:])
+    return "".join(parts), log.freeze()
+
+
+def unleet(text: str, marks: MarkLog) -> str:
+    """Digits and symbols inside words read as the letters they imitate (same length)."""
+    parts: list[str] = []
+    last = 0
+    for m in _LEET_TOKEN.finditer(text):
+        token = m.group()
+        start = m.start()
+        stripped = token.lstrip(_EDGE_SYMBOLS)
+        start += len(token) - len(stripped)
+        token = stripped.rstrip(_EDGE_SYMBOLS)
+        if sum(ch.isalpha() for ch in token) < 2:
+            continue
+        plain = token.translate(_LEET)
+        if plain == token:
+            continue
+        end = start + len(token)
+        parts.append(text[last:start])
+        parts.append(plain)
+        last = end
+        if _known(plain) and not token.isalpha():
+            marks.add("leet", start, end)
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)

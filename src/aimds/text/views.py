@@ -1,0 +1,327 @@
+"""Text views: the forms of one text that detectors scan, computed once per event.
+
+``original``   the text as received (the first ``max_chars`` characters of it)
+``normalized`` NFKC, invisible characters removed, homoglyphs folded, whitespace runs
+               collapsed to one space; case preserved
+``folded``     ``normalized`` case-folded, accents dropped, spaced-out letters and
+               leetspeak collapsed: for signature matching
+``decoded``    texts hidden in encodings (base64, hex, ROT13, URL, HTML entities) and in
+               invisible characters (tag characters, variation selectors)
+``hidden``     the subset of ``decoded`` carried by invisible characters
+
+Plain printable ASCII with single spaces takes a fast path: ``normalized`` *is* the
+original and nothing is copied. ``folded`` and ``decoded`` are computed on first use and
+cached; the cache is written once with a deterministic value, so concurrent readers at
+worst compute it twice, and instances stay immutable from the outside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from aimds.policy.sections.normalize import NormalizeSettings
+from aimds.text.decoders import Budget, decode_all
+from aimds.text.leet import collapse_spaced, unleet
+from aimds.text.marks import Mark, MarkLog
+from aimds.text.offsets import SpanMap
+from aimds.text.unicode import (
+    Hidden,
+    casefold_pass,
+    collapse_whitespace,
+    confusable_pass,
+    needs_work,
+    strip_pass,
+)
+
+__all__ = ["DecodedSegment", "TextViews", "build_views"]
+
+_DEFAULT_SETTINGS = NormalizeSettings()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecodedSegment:
+    """Text found hidden inside the original: ``span`` is where, in original code points.
+
+    ``notable`` is False where the encoding is ordinary (``%20`` in a URL): the text is
+    still worth scanning, but its presence alone is no sign of hiding. ``depth`` counts
+    nested encodings (base64 inside base64 is depth 2).
+    """
+
+    encoding: str
+    text: str
+    span: tuple[int, int]
+    notable: bool = True
+    depth: int = 1
+
+
+_NOTE_OF_MARK = {
+    "invisible": "invisible",
+    "tags": "tags",
+    "variation_selectors": "tags",
+    "bidi": "bidi",
+    "control": "control",
+    "homoglyph": "homoglyph",
+    "fullwidth": "fullwidth",
+    "math_alnum": "math_alnum",
+    "enclosed": "enclosed",
+    "spaced": "spaced",
+    "leet": "leet",
+}
+
+
+class _Folded:
+    __slots__ = ("maps", "marks", "text")
+
+    def __init__(self, text: str, maps: tuple[SpanMap, ...], marks: dict[str, Mark]) -> None:
+        self.text = text
+        self.maps = maps
+        self.marks = marks
+
+
+class TextViews:
+    """All views of one text. Build with :func:`build_views`; never mutate."""
+
+    __slots__ = (
+        "_base",
+        "_decoded",
+        "_folded",
+        "_hidden",
+        "_marks",
+        "_norm_maps",
+        "_settings",
+        "normalized",
+        "original",
+        "truncated",
+    )
+
+    original: str
+    normalized: str
+    truncated: bool
+    _base: str
+    _norm_maps: tuple[SpanMap | None, ...]
+    _hidden: tuple[DecodedSegment, ...]
+    _marks: dict[str, Mark]
+    _settings: NormalizeSettings
+    _folded: _Folded | None
+    _decoded: tuple[DecodedSegment, ...] | None
+
+    def __init__(
+        self,
+        *,
+        original: str,
+        normalized: str,
+        base: str,
+        norm_maps: tuple[SpanMap | None, ...],
+        hidden: tuple[DecodedSegment, ...],
+        marks: dict[str, Mark],
+        settings: NormalizeSettings,
+        truncated: bool,
+    ) -> None:
+        setter = object.__setattr__
+        setter(self, "original", original)
+        setter(self, "normalized", normalized)
+        setter(self, "truncated", truncated)
+        setter(self, "_base", base)
+        setter(self, "_norm_maps", norm_maps)
+        setter(self, "_hidden", hidden)
+        setter(self, "_marks", marks)
+        setter(self, "_settings", settings)
+        setter(self, "_folded", None)
+        setter(self, "_decoded", None)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"TextViews is immutable; cannot set {name!r}")
+
+    def __repr__(self) -> str:
+        return f"<TextViews {len(self.original)} chars, notes={sorted(self.notes)}>"
+
+    # -- lazily computed views -------------------------------------------------------
+
+    def _fold(self) -> _Folded:
+        cached: _Folded | None = self._folded
+        if cached is not None:
+            return cached
+        maps: list[SpanMap | None] = [self._norm_maps[0] if self._norm_maps else None]
+        text, m = casefold_pass(self._base)
+        maps.append(m)
+        mapped: dict[str, Mark] = {}
+        if self._settings.collapse_leet:
+            spaced = MarkLog()
+            text, m = collapse_spaced(text, spaced)
+            mapped |= _mapped(spaced, tuple(maps))
+            maps.append(m)
+            leet = MarkLog()
+            text = unleet(text, leet)
+            mapped |= _mapped(leet, tuple(maps))
+        text, m = collapse_whitespace(text)
+        maps.append(m)
+        folded = _Folded(text, tuple(x for x in maps if x is not None), mapped)
+        object.__setattr__(self, "_folded", folded)
+        return folded
+
+    @property
+    def folded(self) -> str:
+        return self._fold().text
+
+    @property
+    def decoded(self) -> tuple[DecodedSegment, ...]:
+        cached: tuple[DecodedSegment, ...] | None = self._decoded
+        if cached is not None:
+            return cached
+        s = self._settings
+        budget = Budget(segments=s.max_segments, chars=s.max_decoded_chars)
+        found: list[DecodedSegment] = []
+        for seg in decode_all(
+            self.normalized,
+            s.decoders,
+            budget=budget,
+            max_depth=s.max_decode_depth,
+            min_chars=s.min_encoded_chars,
+        ):
+            found.append(
+                DecodedSegment(
+                    encoding=seg.encoding,
+                    text=seg.text,
+                    span=self.to_original("normalized", seg.start, seg.end),
+                    notable=seg.notable,
+                    depth=seg.depth,
+                )
+            )
+        for hid in self._hidden:
+            found.append(hid)
+            for seg in decode_all(
+                hid.text,
+                s.decoders,
+                budget=budget,
+                max_depth=max(s.max_decode_depth - 1, 0),
+                min_chars=s.min_encoded_chars,
+            ):
+                found.append(
+                    DecodedSegment(
+                        encoding=seg.encoding,
+                        text=seg.text,
+                        span=hid.span,
+                        notable=seg.notable,
+                        depth=seg.depth + 1,
+                    )
+                )
+        result = tuple(found)
+        object.__setattr__(self, "_decoded", result)
+        return result
+
+    @property
+    def hidden(self) -> tuple[DecodedSegment, ...]:
+        return self._hidden
+
+    @property
+    def marks(self) -> Mapping[str, Mark]:
+        """Per technique: how often it occurred and the original span of the first one."""
+        fold_marks = self._fold().marks
+        if not fold_marks:
+            return MappingProxyType(self._marks)
+        return MappingProxyType(self._marks | fold_marks)
+
+    @property
+    def notes(self) -> frozenset[str]:
+        """Which transformations changed something: ``invisible``, ``tags``, ``bidi``,
+        ``control``, ``homoglyph``, ``fullwidth``, ``math_alnum``, ``enclosed``, ``spaced``,
+        ``leet`` and, for decoded text, the notable encodings (``base64``, ``hex``...)."""
+        notes = {_NOTE_OF_MARK[k] for k in self.marks}
+        notes.update(seg.encoding for seg in self.decoded if seg.notable)
+        return frozenset(notes)
+
+    # -- offsets -----------------------------------------------------------------------
+
+    def to_original(self, view: str, start: int, end: int) -> tuple[int, int]:
+        """The span of ``original`` that produced ``[start, end)`` of ``view``
+        (``"normalized"``, ``"folded"`` or ``"original"``)."""
+        maps: tuple[SpanMap | None, ...]
+        if view == "normalized":
+            maps = self._norm_maps
+            size = len(self.normalized)
+        elif view == "folded":
+            folded = self._fold()
+            maps = folded.maps
+            size = len(folded.text)
+        elif view == "original":
+            maps = ()
+            size = len(self.original)
+        else:
+            raise ValueError(f"unknown view {view!r}; use 'normalized', 'folded' or 'original'")
+        start = min(max(start, 0), size)
+        end = min(max(end, start), size)
+        return _back(maps, start, end)
+
+    def all_texts(self) -> Iterator[tuple[str, str]]:
+        """``(view name, text)`` for every distinct view, then each decoded segment
+        (``decoded:base64``, ``decoded:tags``...): what detectors scan."""
+        yield "original", self.original
+        if self.normalized != self.original:
+            yield "normalized", self.normalized
+        folded = self.folded
+        if folded != self.normalized:
+            yield "folded", folded
+        for seg in self.decoded:
+            yield f"decoded:{seg.encoding}", seg.text
+
+
+def _mapped(log: MarkLog, maps: tuple[SpanMap | None, ...]) -> dict[str, Mark]:
+    return {
+        note: Mark(count=mark.count, span=_back(maps, *mark.span))
+        for note, mark in log.result().items()
+    }
+
+
+def _back(maps: tuple[SpanMap | None, ...], start: int, end: int) -> tuple[int, int]:
+    for m in reversed(maps):
+        if m is not None:
+            start, end = m.back(start, end)
+    return start, end
+
+
+def build_views(text: str, settings: NormalizeSettings | None = None) -> TextViews:
+    """The views of ``text``. Never raises for any ``str`` (lone surrogates and NULs
+    included); texts over ``settings.max_chars`` are viewed through their first window."""
+    s = settings if settings is not None else _DEFAULT_SETTINGS
+    truncated = len(text) > s.max_chars
+    if truncated:
+        text = text[: s.max_chars]
+    if not needs_work(text):
+        return TextViews(
+            original=text,
+            normalized=text,
+            base=text,
+            norm_maps=(),
+            hidden=(),
+            marks={},
+            settings=s,
+            truncated=truncated,
+        )
+    marks = MarkLog()
+    raw_hidden: list[Hidden] = []
+    stripped, strip_map = strip_pass(text, marks, raw_hidden)
+    base = confusable_pass(stripped, marks) if s.fold_confusables else stripped
+    normalized, ws_map = collapse_whitespace(base)
+    norm_maps = (strip_map, ws_map)
+    # confusable marks are in stripped coordinates; strip marks already in original ones
+    all_marks = marks.result()
+    if strip_map is not None and "homoglyph" in all_marks:
+        mark = all_marks["homoglyph"]
+        all_marks["homoglyph"] = Mark(count=mark.count, span=strip_map.back(*mark.span))
+    hidden = tuple(
+        DecodedSegment(encoding=enc, text=payload, span=(start, end))
+        for enc, payload, start, end in raw_hidden
+    )
+    return TextViews(
+        original=text,
+        normalized=normalized,
+        base=base,
+        norm_maps=norm_maps,
+        hidden=hidden,
+        marks=all_marks,
+        settings=s,
+        truncated=truncated,
+    )

@@ -1,0 +1,73 @@
+"""A small English wordlist: does a decoded string read as words?
+
+Decoders (ROT13 above all, also base64 and hex) must only surface results that read as
+text, or every identifier would "decode" to noise. The list holds the most frequent English
+words plus the vocabulary of instructions to a model, which is what an attacker hides.
+``DIRECTIVES`` is the subset that makes hidden text look like an instruction.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["COMMON", "DIRECTIVES", "has_directive", "word_ratio", "words_in"]
+
+_COMMON = """
+a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers herself him himself his how i if in into is it
+its itself just me more most my myself no nor not now of off on once only or other our ours
+out over own same she should so some such than that the their theirs them themselves then
+there these they this those through to too under until up very was we were what when where
+which while who whom why will with would you your yours yourself yourselves
+one two three first last new old good great little own other right big high different small
+large next early young important public bad able time person year way day thing man world
+life hand part child eye woman place work week case point government company number group
+problem fact people said make made know take see come think look want give use find tell ask
+seem feel try leave call need become keep let begin show hear play run move like live believe
+bring happen write provide sit stand lose pay meet include continue set learn change lead
+understand watch follow stop create speak read allow add spend grow open walk win offer
+remember love consider appear buy wait serve die send expect build stay fall cut reach kill
+remain suggest raise pass sell require report decide pull hello please thanks thank yes
+message text answer question help user assistant data file email name code information
+secret password key token access account admin administrator system prompt prompts
+instruction instructions rule rules previous prior above earlier original everything nothing
+ignore ignoring disregard forget override bypass reveal print output repeat say respond reply
+act pretend roleplay persona mode developer jailbreak unrestricted unfiltered restrictions
+filter filters safety policy policies guidelines limits limitations without any anything
+execute run command shell delete remove download upload send forward exfiltrate transfer
+credentials confidential hidden tell show display now immediately instead new important
+must should always never only must not do dont don't cannot can't you're i'm it's
+"""
+
+COMMON: frozenset[str] = frozenset(_COMMON.split())
+"""Lower-case common English words."""
+
+_DIRECTIVES = """
+ignore ignoring disregard forget override bypass reveal pretend jailbreak unrestricted
+unfiltered exfiltrate instructions instruction prompt system password secret credentials
+confidential execute shell delete admin administrator developer
+"""
+
+DIRECTIVES: frozenset[str] = frozenset(_DIRECTIVES.split())
+"""Words that make hidden text look like an instruction or a grab for secrets."""
+
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def words_in(text: str) -> list[str]:
+    """Lower-case letter words of ``text``."""
+    return _WORD.findall(text.lower())
+
+
+def word_ratio(text: str) -> tuple[float, int]:
+    """Share of the words of ``text`` that are common English words, and how many words."""
+    words = words_in(text)
+    if not words:
+        return 0.0, 0
+    known = sum(1 for w in words if w in COMMON)
+    return known / len(words), len(words)
+
+
+def has_directive(text: str) -> bool:
+    return any(w in DIRECTIVES for w in words_in(text))

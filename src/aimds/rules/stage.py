@@ -1,14 +1,278 @@
-"""The ``rules`` stage of the pipeline (to be built)."""
+"""The ``rules`` stage: judges tool calls against the policy's action rules.
+
+For every ``tool_call`` it sets ``ev.action`` (the taxonomy's :class:`ActionInfo`, with the
+policy's type and risk overrides) and appends findings, Cedar-style:
+
+1. boundaries: every path and destination the call touches (``path.*``, ``network.*``);
+2. tool rules: each matching rule appends its finding with its own action; ``hard`` rules
+   always block and carry ``hard=True``;
+3. roles: ``observer`` is blocked (``role.observer``), an unknown role gets
+   ``defaults.unknown_role``; ``architect`` is permitted without scopes (``role.architect``);
+   an ``expert``-kind role is permitted by the first scope that covers the call;
+4. default deny: a call that no allow rule, scope or architect role permits gets
+   ``scope.denied`` (``defaults.out_of_scope``) or, for tools the taxonomy cannot classify,
+   ``defaults.unknown_tool`` (``defaults.unknown_tool``);
+5. budgets (``budgets.*`` rates and session caps, by the event's ``ts``);
+6. autonomy: where nothing blocks, an action whose risk reaches the level's threshold
+   needs review (``autonomy.<level>``).
+
+``decide`` then takes the strictest action: a block beats any allow, and nothing here
+can turn a hard rule's block into anything else. Other event kinds are not judged here.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from aimds.policy.sections.actions import AutonomySection
+from aimds.rules.boundaries import Boundaries
+from aimds.rules.budgets import Budgets
+from aimds.rules.engine import RuleTable
+from aimds.rules.matchers import NameGlobs
+from aimds.rules.roles import RoleTable
+from aimds.types import ActionInfo, Evaluation, EventKind, Finding, Severity, Subject, Verdict
 
 if TYPE_CHECKING:
     from aimds.policy import Policy
-    from aimds.types import Services, Stage
+    from aimds.types import Services
+
+__all__ = ["AUTONOMY_THRESHOLDS", "Classify", "RulesStage", "build_stage"]
+
+Classify = Callable[[str, Mapping[str, Any]], ActionInfo]
+"""``classify(tool, args) -> ActionInfo``: the taxonomy, injectable for tests."""
+
+AUTONOMY_THRESHOLDS: dict[str, Severity] = {
+    "locked": Severity.LOW,
+    "supervised": Severity.HIGH,
+    "autonomous": Severity.CRITICAL,
+}
+"""The lowest action risk that needs review at each autonomy level."""
+
+_UNKNOWN_CATEGORY = "unknown"
+_CACHE_LIMIT = 4096
 
 
-def build_stage(policy: Policy, services: Services) -> Stage | None:
-    """The stage for this policy, or ``None`` where the policy needs none."""
-    return None
+def _finding(
+    rule: str,
+    category: str,
+    message: str,
+    action: Verdict,
+    *,
+    severity: Severity | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> Finding:
+    if severity is None:
+        severity = {
+            Verdict.ALLOW: Severity.INFO,
+            Verdict.WARN: Severity.LOW,
+            Verdict.REVIEW: Severity.MEDIUM,
+        }.get(action, Severity.HIGH)
+    return Finding(
+        rule=rule,
+        category=category,
+        severity=severity,
+        message=message,
+        action=action,
+        stage="rules",
+        details=details or {},
+    )
+
+
+def _first(globs: Mapping[str, Any]) -> NameGlobs | None:
+    return NameGlobs((g, i) for i, g in enumerate(globs)) if globs else None
+
+
+class _Autonomy:
+    """Resolves the autonomy level of a subject (agent glob, then role, then policy)."""
+
+    def __init__(self, section: AutonomySection, review_timeout: float) -> None:
+        self._level = section.level
+        self._roles = dict(section.roles)
+        self._agent_levels = tuple(section.agents.values())
+        self._agents = _first(section.agents)
+        self._cache: dict[tuple[str, str], str] = {}
+        timeout = section.review_timeout_s or review_timeout
+        self.findings = {
+            level: _finding(
+                f"autonomy.{level}",
+                "autonomy",
+                f"autonomy level {level!r} needs a human to review actions of risk "
+                f"{AUTONOMY_THRESHOLDS[level].value} or above",
+                Verdict.REVIEW,
+                details={"timeout_s": timeout, "level": level},
+            )
+            for level in AUTONOMY_THRESHOLDS
+        }
+
+    def level(self, subject: Subject) -> str:
+        key = (subject.role, subject.agent)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        level = self._level
+        if subject.role in self._roles:
+            level = self._roles[subject.role]
+        if self._agents is not None:
+            hits = self._agents.match(subject.agent)
+            if hits:
+                level = self._agent_levels[min(hits)]
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = level
+        return level
+
+
+class RulesStage:
+    """The compiled action policy. Built once per policy; thread-safe."""
+
+    name = "rules"
+
+    def __init__(self, policy: Policy, classify: Classify) -> None:
+        doc = policy.document
+        defaults = doc.defaults
+        self._classify = classify
+        self._boundaries = Boundaries(doc.paths, doc.network)
+        self._table = RuleTable(
+            doc.rules,
+            default_timeout=defaults.review_timeout_s,
+            cwd=self._boundaries.cwd,
+            home=self._boundaries.home,
+        )
+        self._roles = RoleTable(doc.roles)
+        budgets = Budgets(doc.budgets)
+        self._budgets = budgets if budgets.active else None
+        self._autonomy = _Autonomy(doc.autonomy, defaults.review_timeout_s)
+        self._type_globs = _first(doc.taxonomy.tools)
+        self._types = tuple(doc.taxonomy.tools.values())
+        self._risk_globs = _first(doc.taxonomy.risks)
+        self._risks = tuple(doc.taxonomy.risks.values())
+        self._out_of_scope = defaults.out_of_scope
+        self._unknown_tool = _finding(
+            "defaults.unknown_tool",
+            "policy",
+            "no rule permits this tool and the taxonomy does not know it (defaults.unknown_tool)",
+            defaults.unknown_tool,
+            details=_timeout(defaults.unknown_tool, defaults.review_timeout_s),
+        )
+        self._unknown_role = _finding(
+            "role.unknown",
+            "role",
+            "the subject's role is not defined in this policy (defaults.unknown_role)",
+            defaults.unknown_role,
+            details=_timeout(defaults.unknown_role, defaults.review_timeout_s),
+        )
+        self._observer = _finding(
+            "role.observer",
+            "role",
+            "role kind 'observer' may not execute any tool call",
+            Verdict.BLOCK,
+        )
+        self._architect = _finding(
+            "role.architect",
+            "role",
+            "role kind 'architect' is permitted without scopes (hard rules still apply)",
+            Verdict.ALLOW,
+        )
+        self._timeout = defaults.review_timeout_s
+        self._scope_findings: dict[str, Finding] = {}
+        for role in doc.roles.definitions.values():
+            for scope in role.scopes:
+                self._scope_findings[scope.id] = _finding(
+                    scope.id,
+                    "scope",
+                    scope.description or f"permitted by scope {scope.id}",
+                    Verdict.ALLOW,
+                )
+
+    @property
+    def rule_count(self) -> int:
+        return len(self._table)
+
+    def __call__(self, ev: Evaluation) -> None:
+        event = ev.event
+        if event.kind is not EventKind.TOOL_CALL:
+            return
+        tool = event.tool if isinstance(event.tool, str) else ""
+        args = ev.args
+        subject = event.subject
+        findings = ev.findings
+        action = self._action(tool, args)
+        ev.action = action
+        start = len(findings)
+
+        touched = self._boundaries.check(args, action, findings)
+        permitted = False
+        for rule in self._table.match(tool, action, subject, args, touched.paths, touched.hosts):
+            findings.append(rule.finding)
+            if rule.action is Verdict.ALLOW:
+                permitted = True
+
+        kind = self._roles.kind(subject.role)
+        if kind is None:
+            findings.append(self._unknown_role)
+        elif kind == "observer":
+            findings.append(self._observer)
+        else:
+            if kind == "architect":
+                findings.append(self._architect)
+                permitted = True
+            elif not permitted:
+                scope = self._roles.scope_for(subject.role, tool, action)
+                if scope is not None:
+                    findings.append(self._scope_findings[scope])
+                    permitted = True
+            if not permitted:
+                findings.append(self._denied(subject, action))
+
+        if self._budgets is not None:
+            self._budgets.charge(tool, subject, ev.ts, findings)
+
+        if kind is not None and kind != "observer":
+            level = self._autonomy.level(subject)
+            if action.risk >= AUTONOMY_THRESHOLDS[level] and not any(
+                f.action is Verdict.BLOCK or f.action is Verdict.REVIEW
+                for f in findings[start:]
+            ):
+                findings.append(self._autonomy.findings[level])
+
+    def _denied(self, subject: Subject, action: ActionInfo) -> Finding:
+        if action.category == _UNKNOWN_CATEGORY:
+            return self._unknown_tool
+        return _finding(
+            "scope.denied",
+            "scope",
+            f"{action.type} is outside every scope of role {subject.role!r} and no rule "
+            "allows it (defaults.out_of_scope)",
+            self._out_of_scope,
+            details=_timeout(self._out_of_scope, self._timeout),
+        )
+
+    def _action(self, tool: str, args: Mapping[str, Any]) -> ActionInfo:
+        info = self._classify(tool, args)
+        if self._type_globs is not None:
+            hits = self._type_globs.match(tool)
+            if hits:
+                info = replace(info, type=self._types[min(hits)])
+        if self._risk_globs is not None:
+            hits = self._risk_globs.match(info.type)
+            if hits:
+                info = replace(info, risk=self._risks[min(hits)])
+        return info
+
+
+def _timeout(action: Verdict, seconds: float) -> dict[str, Any]:
+    return {"timeout_s": seconds} if action is Verdict.REVIEW else {}
+
+
+def _unknown(tool: str, args: Mapping[str, Any]) -> ActionInfo:  # TEMP until taxonomy lands
+    return ActionInfo(type="unknown:unknown", risk=Severity.MEDIUM)
+
+
+def build_stage(policy: Policy, services: Services) -> RulesStage:
+    try:
+        from aimds.rules.taxonomy import Classifier  # type: ignore[import-not-found]
+    except ImportError:
+        return RulesStage(policy, _unknown)
+    return RulesStage(policy, Classifier().classify)

@@ -125,6 +125,9 @@ class Condition(Section):
 
     @model_validator(mode="after")
     def _needs_an_operator(self) -> Condition:
+        for name in self.model_fields_set - {"equals"}:
+            if getattr(self, name) is None:
+                raise ValueError(f"operator {name.rstrip('_')!r} needs a value, not null")
         if not self.model_fields_set:
             raise ValueError(
                 "a condition needs an operator: equals, in, matches, contains, prefix, lt, gt "
@@ -232,12 +235,21 @@ class PathsSection(Section):
 
     ``allow`` (when not empty) confines paths to these globs; ``deny`` forbids globs;
     ``sensitive`` also forbids the built-in sensitive places (credential stores, system
-    files). ``{cwd}`` and ``~`` in globs expand when the policy is compiled.
+    files) except ``sensitive_exceptions``. ``{cwd}`` and ``~`` in globs expand when the
+    policy is compiled, to ``cwd``/``home`` or else the process's working and home directory.
     """
 
     allow: list[Glob] = Field(default_factory=list)
     deny: list[Glob] = Field(default_factory=list)
     sensitive: bool = True
+    sensitive_exceptions: list[Glob] = Field(
+        default_factory=lambda: [
+            "/dev/null", "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/tty",
+            "/dev/zero", "/dev/random", "/dev/urandom", "/dev/fd/*",
+        ]
+    )
+    cwd: str | None = None
+    home: str | None = None
     action: RuleAction = Verdict.BLOCK
     arg_names: list[str] = Field(
         default_factory=lambda: [
@@ -250,9 +262,11 @@ class PathsSection(Section):
 class NetworkSection(Section):
     """Network boundaries on every URL/host argument and every host in a command.
 
-    Private, loopback, link-local and cloud-metadata addresses are denied unless
-    ``allow_private``; ``confine`` limits destinations to ``allow_hosts``; ``ports`` (when
-    not empty) lists the only ports allowed.
+    Private, loopback, link-local, reserved and cloud-metadata addresses are denied;
+    ``allow_private`` lifts that for private, loopback, link-local and shared ranges (never
+    for metadata). ``confine`` limits destinations to ``allow_hosts`` (none when empty);
+    ``ports`` (when not empty) lists the only ports allowed, ``deny_ports`` forbids some.
+    Host entries: ``*.example.com``, ``.example.com`` (domain and subdomains), CIDR blocks.
     """
 
     allow_hosts: list[Glob] = Field(default_factory=list)
@@ -260,6 +274,7 @@ class NetworkSection(Section):
     confine: bool = False
     allow_private: bool = False
     ports: list[Annotated[int, Field(ge=1, le=65_535)]] = Field(default_factory=list)
+    deny_ports: list[Annotated[int, Field(ge=1, le=65_535)]] = Field(default_factory=list)
     action: RuleAction = Verdict.BLOCK
     arg_names: list[str] = Field(
         default_factory=lambda: [
@@ -269,14 +284,16 @@ class NetworkSection(Section):
     )
 
 
+RateKey = Literal["tenant", "agent", "session", "user", "tool"]
+_DEFAULT_RATE_KEY: tuple[RateKey, ...] = ("tenant", "agent", "session", "tool")
+
+
 class RateRule(Section):
     """At most ``limit`` calls per ``window_s`` seconds for each key built from ``per``."""
 
     id: str = Field(pattern=_ID)
     tools: list[Glob] = Field(default_factory=lambda: ["*"])
-    per: list[Literal["tenant", "agent", "session", "user", "tool"]] = Field(
-        default_factory=lambda: ["tenant", "agent", "session", "tool"]
-    )
+    per: list[RateKey] = Field(default_factory=lambda: list(_DEFAULT_RATE_KEY))
     limit: int = Field(ge=1, le=1_000_000)
     window_s: float = Field(default=60.0, gt=0, le=86_400)
     action: RuleAction = Verdict.BLOCK

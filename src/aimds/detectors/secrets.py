@@ -1,15 +1,140 @@
-"""Detector ``secrets`` (to be built)."""
+"""Detector ``secrets``: credentials by format (the rule table) and by name (assignments).
+
+Cost model: one RE2 pass over the text looks for any keyword of any rule; a text with none
+(most prompts) stops there. Otherwise only the rules whose keywords occur run, then the
+name-based assignment scan. Overlapping hits keep the most specific one: vendor formats
+first (a recognised public sample claims its span and reports nothing), names last.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import re2
+
+from aimds.detectors.base import DetectorInfo
+from aimds.detectors.sensitive_assign import find_assignments
+from aimds.detectors.sensitive_scan import Hit, findings_for, resolve_overlaps, targets
+from aimds.detectors.sensitive_secret_rules import (
+    BUILTIN_RULES,
+    CompiledRule,
+    SecretRule,
+    compile_rules,
+)
+from aimds.errors import ConfigError
+from aimds.policy.fields import compile_regex
+from aimds.types import Event, Finding, Severity
 
 if TYPE_CHECKING:
-    from aimds.detectors.base import Detector
     from aimds.policy import Policy
+    from aimds.policy.sections.sensitive import SensitiveSection
     from aimds.types import Services
 
+__all__ = ["SecretsDetector", "build"]
 
-def build(policy: Policy, services: Services) -> Detector | None:
+_ASSIGN_KEYWORDS = ("pass", "pwd", "secret", "token", "key", "auth", "bearer", "cred")
+_SEVERE = {"private_key", "aws_secret_access_key", "azure_storage_key", "stripe_key"}
+
+
+class SecretsDetector:
+    """Finds credentials in prompts, completions, tool results and tool-call arguments."""
+
+    info = DetectorInfo(id="secrets", version="1", categories=("secret",))
+
+    def __init__(self, section: SensitiveSection, rules: Sequence[CompiledRule]) -> None:
+        settings = section.secrets
+        disabled = set(settings.disabled_types)
+        self._rules = tuple(r for r in rules if r.rule.kind not in disabled)
+        self._assign = "generic_high_entropy_api_key" not in disabled or "password_assignment" not in disabled
+        self._disabled = frozenset(disabled)
+        keywords = sorted({k for r in self._rules for k in r.keywords} | set(_ASSIGN_KEYWORDS))
+        self._always = any(not r.keywords for r in self._rules)
+        self._prefilter = re2.compile("(?i)" + "|".join(re.escape(k) for k in keywords))
+        self._min_entropy = settings.min_entropy
+        self._allow = tuple(compile_regex(p) for p in settings.allow)
+        self._section = section
+        self._max_chars = section.max_scan_chars
+
+    def detect(self, event: Event, views: Any) -> Sequence[Finding]:
+        action = self._section.action(event.kind, "secret")
+        out: list[Finding] = []
+        for target in targets(event, self._max_chars):
+            hits = self.scan(target.text)
+            if hits:
+                out.extend(
+                    findings_for(
+                        target, hits, category="secret", action=action, stage="detectors",
+                        allowed=self._allowed,
+                    )
+                )
+        return out
+
+    def scan(self, text: str) -> list[Hit]:
+        """Hits in ``text`` (spans into it), overlaps resolved; public samples dropped."""
+        if not self._always and self._prefilter.search(text) is None:
+            return []
+        lowered = text.lower()
+        hits: list[Hit] = []
+        for compiled in self._rules:
+            if compiled.keywords and not any(k in lowered for k in compiled.keywords):
+                continue
+            rule = compiled.rule
+            for start, end, _value, ok in compiled.values(text):
+                hits.append(
+                    Hit(
+                        start=start, end=end, kind=rule.kind, severity=_severity(rule),
+                        confidence=0.95, keep=rule.prefix, report=ok,
+                    )
+                )
+        if self._assign:
+            for a in find_assignments(text, min_entropy=self._min_entropy):
+                if a.kind in self._disabled:
+                    continue
+                hits.append(
+                    Hit(
+                        start=a.start, end=a.end, kind=a.kind,
+                        severity=Severity.CRITICAL if a.kind in _SEVERE else Severity.HIGH,
+                        confidence=0.8 if a.kind == "generic_high_entropy_api_key" else 0.85,
+                    )
+                )
+        return resolve_overlaps(hits) if hits else hits
+
+    def _allowed(self, value: str) -> bool:
+        return any(p.fullmatch(value) is not None for p in self._allow)
+
+
+def _severity(rule: SecretRule) -> Severity:
+    if rule.kind in _SEVERE and rule.severity < Severity.CRITICAL:
+        return Severity.CRITICAL
+    return rule.severity
+
+
+def _custom_rules(section: SensitiveSection) -> tuple[SecretRule, ...]:
+    return tuple(
+        SecretRule(
+            id=f"custom_{c.id}",
+            type=c.id,
+            description=c.description or c.id,
+            regex=c.regex,
+            keywords=tuple(c.keywords),
+            min_entropy=c.min_entropy,
+            examples=tuple(c.examples),
+            counterexamples=tuple(c.counterexamples),
+            severity=c.severity,
+        )
+        for c in section.secrets.custom
+    )
+
+
+def build(policy: Policy, services: Services) -> SecretsDetector | None:
     """The detector for this policy, or ``None`` where it is switched off."""
-    return None
+    section = policy.document.sensitive
+    if not section.secrets.enabled:
+        return None
+    try:
+        custom = compile_rules(_custom_rules(section), compile_fn=compile_regex)
+    except ConfigError as exc:
+        raise policy.error(str(exc), ("sensitive", "secrets", "custom")) from None
+    return SecretsDetector(section, compile_rules(BUILTIN_RULES) + custom)

@@ -1,0 +1,172 @@
+"""Secrets that only their name gives away: ``NAME <sep> value`` in config, code, logs and prose.
+
+One scan finds every ``name = value`` whose name holds a credential word (``pass``, ``secret``,
+``token``, ``key``, ``auth``...), whatever the carrier: ``KEY=value``, ``KEY: value``,
+``"key": "value"`` (also JSON-escaped), ``--key value``, ``key is value``, ``key("value")``,
+``Authorization: Bearer value``. The name (plus the two words before it, for prose such as
+"my payments api key is ...") then decides what the value must look like:
+
+* a password name: a password-shaped value (mixed character classes, not a placeholder);
+* AWS/Azure/Twilio names: the vendor's value shape;
+* any other key-ish name: a high-entropy value (``min_entropy``), never a UUID or a hash.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from aimds.detectors import sensitive_validators as val
+from aimds.detectors.sensitive_values import is_placeholder
+
+__all__ = ["Assignment", "classify", "find_assignments"]
+
+_SEP = r"""(?:\\?["'`\]])?(?:[ \t]{0,4}(?:=>|:=|[:=]|%3[dD])[ \t]{0,4}|[ \t]{1,4}(?:is|was|of|as|to)[ \t]{1,4}|[ \t]{0,4}\([ \t]{0,4}|[ \t]{1,4})(?:\\?["'`])?"""
+_ASSIGN = re.compile(
+    r"(?i)(?P<n>(?:pass|pwd|secret|token|key|(?<!un)auth|bearer|credential|cred)[A-Za-z0-9_.\-]{0,40}"
+    r"(?:[ \t](?:access|secret|api|auth|key|token|password|passphrase|id)(?![A-Za-z0-9_.\-])){0,3})"
+    r"(?![A-Za-z0-9_.\-])"
+    + "(?P<s>"
+    + _SEP
+    + r""")(?P<v>[^\s"'`,;\\]{1,512})"""
+)
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+_AUTH_SCHEME = re.compile(r"(?i)(?:bearer|basic|token|digest)[ \t]+(?P<v>[^\s\"'`,;\\]{1,512})")
+
+_PASSWORD_NAME = re.compile(r"(?i)pass(?:word|wd|phrase|_?wort)?(?![a-z])|(?<![a-z])pwd|(?<![a-z])pw(?![a-z])|_pass\b")
+_NOT_PASSWORD_NAME = re.compile(r"(?i)bypass|passport|compass|passenger|passthrough|pass_through|passive")
+_KEYISH = re.compile(
+    r"(?i)secret|token|credential|bearer|authoriz|auth[_.\- ]?(?:key|code)|passphrase|"
+    r"(?:api|access|private|signing|encryption|master|account|storage|license|session|client|app|"
+    r"service|admin|deploy|hmac|jwt|webhook|secret|sign|enc|crypt|auth|mailgun|payments?|stripe|"
+    r"openai|llm|gpt|azure|aws|twilio|sendgrid)[_.\- ]?key|apikey|x-api-key|(?<![a-z])key(?![a-z])"
+)
+_NOT_KEYISH = re.compile(
+    r"(?i)(?<![a-z])(?:name|type|id|arn|path|file|url|uri|len|length|ttl|expir|rotation|days|count|version|header|"
+    r"field|env|var|ref|fingerprint|algorithm|alg|format|prefix|suffix|enabled|required|provider|"
+    r"endpoint|location|store|manager|policy|scopes?|limit|hash|hasher|min|max|reset|change|strength|"
+    r"complexity|label|prompt|hint|mode|regex|pattern|attempts|retries|timeout|validator|length|"
+    r"cache|idempotency|object|partition|sort|primary|foreign|unique|public|publishable|dedup|routing|"
+    r"keyboard|lookup|index|tokens|tokenizer|usage|refresh_interval|rate|size|method|scheme)(?![a-z])"
+)
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_HASHLIKE = re.compile(r"(?i)^(?:sha\d{1,3}[-:]|md5[-:]|sha-\d+[-:]|data:|[a-z]+://|~|\.\.?/)")
+_PATH = re.compile(r"(?:/[\w.\-]+){2,}/?")
+_NESTED = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*[=:]")
+_B64ISH = re.compile(r"[A-Za-z0-9+/=_\-.~!@#$%^&*()]+")
+_PROSE_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assignment:
+    """A value found behind a credential name; ``kind`` is the secret type it passes as."""
+
+    start: int
+    end: int
+    kind: str
+
+
+def find_assignments(text: str, *, min_entropy: float) -> list[Assignment]:
+    out: list[Assignment] = []
+    pos = 0
+    while (m := _ASSIGN.search(text, pos)) is not None:
+        pos = m.start("v")  # on a miss, the value may itself be a name (``key=...``)
+        start, end = m.span("v")
+        value = m.group("v")
+        scheme = _AUTH_SCHEME.match(text, start)
+        if scheme is not None:
+            start, end = scheme.span("v")
+            value = scheme.group("v")
+        if value.endswith((".", ")", "]", "}")) and (end >= len(text) or text[end] in " \t\r\n"):
+            value = value[:-1]
+            end -= 1
+        begin = m.start() - _name_tail(text, m.start())
+        name = text[begin : m.end("n")]
+        context = _words_before(text, begin)
+        kind = classify(name, context, value, min_entropy=min_entropy, loose=m.group("s").isspace())
+        if kind is not None:
+            out.append(Assignment(start=start, end=end, kind=kind))
+            pos = end
+    return out
+
+
+def _name_tail(text: str, at: int) -> int:
+    """How many name characters precede ``at`` (the keyword may sit inside a longer name)."""
+    i = at
+    while i > 0 and text[i - 1] in _NAME_CHARS:
+        i -= 1
+    return at - i
+
+
+def _words_before(text: str, at: int) -> str:
+    line_start = text.rfind("\n", 0, at) + 1
+    words = _PROSE_WORDS.findall(text[max(line_start, at - 40) : at])
+    return " ".join(words[-2:])
+
+
+def classify(
+    name: str, context: str, value: str, *, min_entropy: float, loose: bool = False
+) -> str | None:
+    """The secret type ``value`` passes as behind ``name`` (``None``: not a secret).
+
+    ``loose``: only whitespace separates name and value, too weak for a password.
+    """
+    if len(value) < 4 or is_placeholder(value) or _HASHLIKE.match(value) or _PATH.fullmatch(value):
+        return None
+    lname = name.lower()
+    full = f"{context} {name}".lower()
+    if _PASSWORD_NAME.search(lname) and not _NOT_PASSWORD_NAME.search(lname):
+        if _NOT_KEYISH.search(_strip_password(lname)):
+            return None
+        return "password_assignment" if not loose and _password_shaped(value) else None
+    if not _KEYISH.search(full) or _NOT_KEYISH.search(lname):
+        return None
+    if _NESTED.match(value) and not value.endswith("="):
+        return None  # another assignment (``unauthorized: user=...``), not a value
+    if _UUID.fullmatch(value) or not _B64ISH.fullmatch(value) or val.repeated(value):
+        return None
+    if ("aws" in full or "amazon" in full or "secretaccess" in lname.replace("_", "")) and (
+        len(value) == 40 and "secret" in full.replace("_", "")
+    ):
+        return "aws_secret_access_key" if val.entropy(value) >= 4.0 else None
+    if len(value) == 88 and value.endswith("==") and ("azure" in full or "storage" in full or "account" in full):
+        return "azure_storage_key" if val.entropy(value) >= 4.5 else None
+    if "twilio" in full and len(value) == 32 and _HEX.fullmatch(value):
+        return "twilio" if val.entropy(value) >= 3.0 else None
+    return "generic_high_entropy_api_key" if _high_entropy(value, min_entropy) else None
+
+
+def _strip_password(lname: str) -> str:
+    """The parts of a password name around the password word (``min_password_length`` -> ``min length``)."""
+    return _PASSWORD_NAME.sub(" ", lname).replace("_", " ").replace("-", " ").replace(".", " ")
+
+
+def _password_shaped(value: str) -> bool:
+    if not 4 <= len(value) <= 128 or value[0] in "/~$%{<[(" or "://" in value:
+        return False
+    classes = (
+        any(c.islower() for c in value)
+        + any(c.isupper() for c in value)
+        + any(c.isdigit() for c in value)
+        + any(not c.isalnum() for c in value)
+    )
+    if value.isdigit():
+        return len(value) >= 6
+    if not any(c.isdigit() or not c.isalnum() for c in value):
+        return False  # a plain word: a setting or prose, rarely a password
+    if re.fullmatch(r"[a-z]+[_.\-][a-z_.\-]+", value):
+        return False  # an identifier such as password_hash
+    return classes >= 2
+
+
+def _high_entropy(value: str, min_entropy: float) -> bool:
+    if len(value) < 16:
+        return False
+    if _HEX.fullmatch(value):
+        return len(value) >= 32 and val.entropy(value) >= min(min_entropy, 3.0)
+    has_digit = any(c.isdigit() for c in value)
+    has_alpha = any(c.isalpha() for c in value)
+    if not (has_digit and has_alpha):
+        return False
+    return val.entropy(value) >= min_entropy

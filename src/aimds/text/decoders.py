@@ -72,6 +72,7 @@ _URL_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _NUMERIC_ENTITY = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9A-Fa-f]{1,6}));")
 _MIN_NOTABLE_ESCAPES = 3
+_MIN_HEX_BYTES = 8
 _ENTITY_GAP = 3
 
 
@@ -95,7 +96,13 @@ def _utf8(data: bytes) -> str | None:
         return None
 
 
+def _has_long_token(text: str, min_chars: int) -> bool:
+    return any(len(token) >= min_chars for token in text.split())
+
+
 def _base64(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    if not _has_long_token(text, min_chars):
+        return
     for m in _B64.finditer(text):
         token = m.group()
         if len(token) < min_chars or token.startswith("eyJ") or _HEXISH.fullmatch(token):
@@ -119,6 +126,9 @@ def _base64(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
 
 
 def _hex(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    # each hex-encoded printable ASCII byte starts with a digit 2-7
+    if sum(text.count(d) for d in "234567") < _MIN_HEX_BYTES:
+        return
     for m in _HEX.finditer(text):
         token = m.group()
         if len(token) < min_chars:
@@ -130,6 +140,10 @@ def _hex(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
 
 
 def _rot13(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    # English is rich in e and t; its ROT13 in r and g. Skip texts that are plainly English.
+    lower = text.lower()
+    if 2 * (lower.count("r") + lower.count("g")) < lower.count("e") + lower.count("t"):
+        return
     for m in _STRETCH.finditer(text):
         stretch = m.group()
         if len(stretch) < min_chars:
@@ -144,6 +158,8 @@ def _rot13(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
 
 
 def _url(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    if text.count("%") < _MIN_NOTABLE_ESCAPES:
+        return
     for m in _URL.finditer(text):
         token = m.group()
         decoded = unquote(token, errors="replace")
@@ -154,6 +170,8 @@ def _url(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
 
 
 def _html(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    if text.count("&") < _MIN_NOTABLE_ESCAPES:
+        return
     cluster: list[re.Match[str]] = []
     for m in _ENTITY.finditer(text):
         if cluster and m.start() - cluster[-1].end() > _ENTITY_GAP:

@@ -19,9 +19,9 @@ __all__ = ["collapse_spaced", "unleet"]
 
 # one letter or digit, then the same separator before each of at least three more
 _SPACED = re.compile(r"(?<![a-z0-9])[a-z0-9]([ .\-_*~|/+:])[a-z0-9](?:\1[a-z0-9]){2,}(?![a-z0-9])")
-_LEET_TOKEN = re.compile(
-    r"(?<![a-z0-9@$!|+])[a-z0-9@$!|+]*[013457@$!|+][a-z0-9@$!|+]*(?![a-z0-9@$!|+])"
-)
+_SPACED_HINT = re.compile(r"[ .\-_*~|/+:][a-z0-9][ .\-_*~|/+:][a-z0-9][ .\-_*~|/+:]")
+_LEET_CHAR = re.compile(r"[013457@$!|+]")
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|+")
 _LEET = str.maketrans(
     {
         "0": "o",
@@ -52,6 +52,8 @@ def _known(word: str) -> bool:
 
 def collapse_spaced(text: str, marks: MarkLog) -> tuple[str, SpanMap | None]:
     """Runs of single letters joined by one repeated separator, joined up."""
+    if _SPACED_HINT.search(text) is None:
+        return text, None
     parts: list[str] = []
     log = EditLog()
     pos = 0
@@ -77,18 +79,26 @@ def unleet(text: str, marks: MarkLog) -> str:
     """Digits and symbols inside words read as the letters they imitate (same length)."""
     parts: list[str] = []
     last = 0
-    for m in _LEET_TOKEN.finditer(text):
-        token = m.group()
+    size = len(text)
+    for m in _LEET_CHAR.finditer(text):
+        if m.start() < last:
+            continue
         start = m.start()
+        while start > 0 and text[start - 1] in _TOKEN_CHARS:
+            start -= 1
+        end = m.end()
+        while end < size and text[end] in _TOKEN_CHARS:
+            end += 1
+        token = text[start:end]
         stripped = token.lstrip(_EDGE_SYMBOLS)
         start += len(token) - len(stripped)
         token = stripped.rstrip(_EDGE_SYMBOLS)
-        if sum(ch.isalpha() for ch in token) < 2:
+        end = start + len(token)
+        if start < last or sum(ch.isalpha() for ch in token) < 2:
             continue
         plain = token.translate(_LEET)
         if plain == token:
             continue
-        end = start + len(token)
         parts.append(text[last:start])
         parts.append(plain)
         last = end

@@ -41,7 +41,6 @@ __all__ = [
 Hidden = tuple[str, str, int, int]
 """(encoding, payload, start, end) of a hidden payload, span in the pass's input."""
 
-_NEEDS_WORK = re.compile(r"[^ -~]| {2}")
 _SPECIAL = re.compile(r"[^\t\n\r -~]+")
 _INVISIBLE_CLASS = "".join(sorted(ZERO_WIDTH | BIDI_MARKS | BIDI_OVERRIDES | BIDI_SPANS))
 _HIDDEN_CHAR = re.compile(
@@ -58,7 +57,7 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 def needs_work(text: str) -> bool:
     """False for plain printable ASCII with single spaces: every view but case is the text."""
-    return _NEEDS_WORK.search(text) is not None
+    return not (text.isascii() and text.isprintable() and "  " not in text)
 
 
 class _Writer:
@@ -224,6 +223,8 @@ def confusable_pass(text: str, marks: MarkLog) -> str:
 
 def collapse_whitespace(text: str) -> tuple[str, SpanMap | None]:
     """Every whitespace run that is not a single space becomes one space."""
+    if "  " not in text and text.isprintable():  # any other whitespace is unprintable
+        return text, None
     w = _Writer()
     last = 0
     for m in _WHITESPACE.finditer(text):

@@ -1,14 +1,265 @@
-"""The ``behavior`` stage of the pipeline (to be built)."""
+"""The ``behavior`` stage: stateful checks over each agent's and session's event history.
+
+Per event: read the indicators (:mod:`.indicators`), plan one store batch (quarantine, session
+counter, trust, sequences, data flow, baselines, temporal rules), run it in one round trip,
+turn the results into findings. Only an event that produced findings costs a second,
+write-only batch (trust penalty, quarantine on a policy rule).
+
+A store failure never raises and never hangs: the stage adds ``backend.unavailable`` with the
+verdict of ``behavior.fail_mode`` (``closed``: block; ``open``: warn), counts it, and skips
+the store for ``retry_after`` seconds so a dead backend costs nothing per event.
+"""
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from aimds.behavior import quarantine as q
+from aimds.behavior.baselines import Baselines
+from aimds.behavior.batch import Batch, Ctx, MemberIds
+from aimds.behavior.dataflow import Fingerprinter
+from aimds.behavior.findings import STAGE, finding
+from aimds.behavior.handle import Behavior
+from aimds.behavior.indicators import extract
+from aimds.behavior.memory import MemoryStore
+from aimds.behavior.sequences import Sequences
+from aimds.behavior.store import Get, Incr, Op, Result, Set, Store, Trust
+from aimds.behavior.temporal import Monitor, compile_rules
+from aimds.behavior.trust import delta_for, tier_of
+from aimds.behavior.windows import Keys
+from aimds.errors import BackendError
+from aimds.types import (
+    Evaluation,
+    EventKind,
+    Finding,
+    Severity,
+    StageOutcome,
+    StageStatus,
+    Verdict,
+)
 
 if TYPE_CHECKING:
     from aimds.policy import Policy
-    from aimds.types import Services, Stage
+    from aimds.policy.sections.behavior import BehaviorSection
+    from aimds.types import Services
+
+__all__ = ["BehaviorStage", "build_stage"]
+
+UNAVAILABLE = "backend.unavailable"
+TIER_RULE = "behavior.trust.tier"
+_NOT_VIOLATIONS = frozenset({"error", "quarantine"})
 
 
-def build_stage(policy: Policy, services: Services) -> Stage | None:
-    """The stage for this policy, or ``None`` where the policy needs none."""
-    return None
+class BehaviorStage:
+    """Thread-safe: per-event state lives in locals and in the store."""
+
+    name = STAGE
+
+    def __init__(
+        self,
+        section: BehaviorSection,
+        *,
+        store: Store,
+        fingerprint: Fingerprinter,
+        monitors: tuple[Monitor, ...],
+        behavior: Behavior,
+        member: MemberIds,
+        owns_store: bool,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.behavior = behavior
+        self._cfg = section
+        self._store = store
+        self._owns_store = owns_store
+        self._sequences = Sequences(section, fingerprint, member)
+        self._baselines = (
+            Baselines(section.baselines, section.state_ttl, member)
+            if (section.baselines.enabled)
+            else None
+        )
+        self._monitors = monitors
+        self._monotonic = monotonic
+        self._down_until = 0.0
+        self._by_session = section.scope == "session"
+        self._quarantine_on = frozenset(section.quarantine_on)
+        closed = section.fail_mode == "closed"
+        self._fail_action = Verdict.BLOCK if closed else Verdict.WARN
+        self._fail_severity = Severity.HIGH if closed else Severity.LOW
+
+    def __call__(self, ev: Evaluation) -> None:
+        cfg = self._cfg
+        subject = ev.event.subject
+        keys = Keys.of(subject.tenant, subject.agent, subject.session if self._by_session else None)
+        c = Ctx(ev=ev, ind=extract(ev), keys=keys, ts=ev.ts)
+        b = Batch()
+        at_q = b.add(Get(key=keys.quarantine))
+        at_n = b.add(Incr(key=keys.scoped("n"), ttl=cfg.state_ttl))
+        at_t = -1
+        if cfg.trust.enabled:
+            delta = delta_for(
+                _violations(ev.findings),
+                penalties=cfg.trust.penalties,
+                clean_gain=cfg.trust.clean_gain,
+            )
+            at_t = b.add(self._trust_op(keys, ev.ts, delta))
+        self._sequences.plan(c, b)
+        if self._baselines is not None and ev.event.kind is EventKind.TOOL_CALL:
+            self._baselines.plan(c, b)
+        for monitor in self._monitors:
+            monitor.plan(c, b, cfg.state_ttl)
+        results = self._run(b.ops, ev)
+        if results is None:
+            return
+        c.index = int(results[at_n]) - 1  # type: ignore[call-overload]
+        found: list[Finding] = []
+        if results[at_q] is not None:
+            found.append(q.blocked(q.decode(str(results[at_q]))))
+        if at_t >= 0:
+            c.tier = tier_of(float(results[at_t]))  # type: ignore[arg-type]
+            tier_finding = self._tier(c)
+            if tier_finding is not None:
+                found.append(tier_finding)
+        found.extend(b.judge(c, results))
+        if found:
+            ev.findings.extend(found)
+            self._after(c, found)
+
+    def close(self) -> None:
+        if self._owns_store:
+            self._store.close()
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _trust_op(self, keys: Keys, now: float, delta: float) -> Trust:
+        cfg = self._cfg.trust
+        return Trust(
+            key=keys.trust,
+            initial=cfg.initial,
+            half_life=cfg.half_life,
+            now=now,
+            delta=delta,
+            ttl=self._cfg.state_ttl,
+        )
+
+    def _tier(self, c: Ctx) -> Finding | None:
+        actions = self._cfg.tiers.get(c.tier)  # type: ignore[call-overload]
+        if actions is None:
+            return None
+        verdict = actions.any
+        if c.ind.outbound and actions.outbound is not None:
+            verdict = actions.outbound if verdict is None else max(verdict, actions.outbound)
+        if verdict is None:
+            return None
+        return finding(
+            TIER_RULE,
+            f"agent's trust tier is {c.tier}; the policy asks for {verdict.value}",
+            severity=Severity.LOW,
+            action=verdict,
+            details={"tier": c.tier, "outbound": c.ind.outbound},
+        )
+
+    def _after(self, c: Ctx, found: list[Finding]) -> None:
+        """Count, charge the trust penalty, quarantine on a policy rule: one write batch."""
+        counters = self.behavior.counters
+        ops: list[Op] = []
+        for f in found:
+            counters.inc(f"findings.{f.rule}")
+        if self._cfg.trust.enabled:
+            penalty = delta_for(
+                _violations(found), penalties=self._cfg.trust.penalties, clean_gain=0.0
+            )
+            if penalty < 0:
+                # The first batch granted the clean gain where earlier stages found nothing.
+                if not _violations(c.ev.findings[: -len(found)]):
+                    penalty -= self._cfg.trust.clean_gain
+                ops.append(self._trust_op(c.keys, c.ts, penalty))
+        trigger = next((f.rule for f in c.ev.findings if f.rule in self._quarantine_on), None)
+        if trigger is not None and not any(f.rule == q.QUARANTINE_RULE for f in found):
+            record = q.QuarantineRecord(
+                by=f"rule:{trigger}", reason="policy quarantine_on", ts=c.ts
+            )
+            ops.append(Set(key=c.keys.quarantine, value=q.encode(record)))
+            c.ev.findings.append(q.blocked(record))
+            counters.inc("quarantined")
+        if ops:
+            self._run(ops, c.ev)
+
+    def _run(self, ops: list[Op], ev: Evaluation) -> list[Result] | None:
+        now = self._monotonic()
+        if now < self._down_until:
+            self._unavailable(ev, "store marked down after a recent failure")
+            return None
+        try:
+            return self._store.execute(ops)
+        except BackendError as exc:
+            detail = str(exc)
+        except Exception as exc:  # noqa: BLE001 - a store bug must not crash the guard
+            detail = f"store raised {type(exc).__name__}"
+        self._down_until = self._monotonic() + self._cfg.retry_after
+        self._unavailable(ev, detail)
+        return None
+
+    def _unavailable(self, ev: Evaluation, detail: str) -> None:
+        self.behavior.counters.inc("backend_unavailable")
+        mode = self._cfg.fail_mode
+        ev.statuses.append(
+            StageStatus(stage=self.name, outcome=StageOutcome.DEGRADED, detail=detail)
+        )
+        ev.findings.append(
+            finding(
+                UNAVAILABLE,
+                f"behaviour state store unavailable; failing {mode} per behavior.fail_mode",
+                severity=self._fail_severity,
+                action=self._fail_action,
+                category="error",
+                details={"fail_mode": mode},
+            )
+        )
+
+
+def _violations(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.category not in _NOT_VIOLATIONS and f.rule != TIER_RULE]
+
+
+def build_stage(policy: Policy, services: Services) -> BehaviorStage | None:
+    """The stage for this policy, or ``None`` where ``behavior.enabled`` is false.
+
+    The store is ``services.store`` when it is a behaviour :class:`Store` (shared, not closed
+    by the stage), else the one ``behavior.store`` names.
+    """
+    section = policy.document.behavior
+    if not section.enabled:
+        return None
+    store, owned = _store(policy, section, services)
+    key = section.fingerprint_key.encode() if section.fingerprint_key else os.urandom(32)
+    member = MemberIds()
+    return BehaviorStage(
+        section,
+        store=store,
+        fingerprint=Fingerprinter(key),
+        monitors=compile_rules(policy, section.temporal, member, section.state_ttl),
+        behavior=Behavior(store, section.trust, clock=services.clock),
+        member=member,
+        owns_store=owned,
+    )
+
+
+def _store(policy: Policy, section: BehaviorSection, services: Services) -> tuple[Store, bool]:
+    if isinstance(services.store, Store):
+        return services.store, False
+    if section.store == "memory":
+        return MemoryStore(), True
+    if not section.redis_url:
+        raise policy.error(
+            "behavior.store is 'redis' but behavior.redis_url is not set; give a redis:// URL",
+            ("behavior", "redis_url"),
+        )
+    from aimds.behavior.redis_store import RedisStore
+
+    try:
+        return RedisStore(section.redis_url, timeout=section.timeout_ms / 1000), True
+    except BackendError as exc:
+        raise policy.error(str(exc), ("behavior", "redis_url")) from None

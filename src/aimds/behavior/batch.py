@@ -1,0 +1,73 @@
+"""One event's store batch: components queue ops and the checks that read their results.
+
+Every component (quarantine, trust, sequences, data flow, baselines, temporal rules) plans
+against the same :class:`Batch`, so an event costs one store round trip; the checks then run
+in planning order on the results and return findings.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from aimds.behavior.indicators import Indicators
+from aimds.behavior.store import Op, Result
+from aimds.behavior.windows import Keys
+from aimds.types import Evaluation, Finding
+
+__all__ = ["Batch", "Check", "Ctx", "MemberIds"]
+
+Check = Callable[["Ctx", list[Result]], Finding | None]
+
+
+@dataclass(slots=True)
+class Ctx:
+    """What every component needs about the event being judged."""
+
+    ev: Evaluation
+    ind: Indicators
+    keys: Keys
+    ts: float
+    tier: str | None = None
+    index: int = -1
+    scratch: dict[str, object] = field(default_factory=dict)
+
+
+class Batch:
+    """Ops to run, and checks to call with the results, in order."""
+
+    __slots__ = ("checks", "ops")
+
+    def __init__(self) -> None:
+        self.ops: list[Op] = []
+        self.checks: list[Check] = []
+
+    def add(self, op: Op) -> int:
+        """Queue ``op``; return the index of its result."""
+        self.ops.append(op)
+        return len(self.ops) - 1
+
+    def check(self, fn: Check) -> None:
+        self.checks.append(fn)
+
+    def judge(self, ctx: Ctx, results: list[Result]) -> Iterator[Finding]:
+        for fn in self.checks:
+            finding = fn(ctx, results)
+            if finding is not None:
+                yield finding
+
+
+class MemberIds:
+    """Unique window members (one per event), unique across processes: a random prefix per
+    instance and a counter (``next`` on ``itertools.count`` is atomic under the GIL)."""
+
+    __slots__ = ("_counter", "_prefix")
+
+    def __init__(self) -> None:
+        self._prefix = os.urandom(6).hex()
+        self._counter = itertools.count()
+
+    def __call__(self) -> str:
+        return f"{self._prefix}{next(self._counter):x}"

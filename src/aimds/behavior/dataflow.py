@@ -1,0 +1,140 @@
+"""Data-flow tracking: fingerprint sensitive values read by the agent, spot them going out.
+
+Sources are values the detectors mark sensitive in tool results (secret and PII spans), and,
+for a tool result that answers a credential read or a database dump, every *significant*
+token of the result (long enough, mixing letters and digits or cases, not a placeholder).
+Each value is stored only as a keyed HMAC (``behavior.fingerprint_key`` or a random key per
+process), never in clear. An outbound call's string arguments are tokenised the same way,
+also after URL, base64 and hex decoding; any token whose fingerprint is stored is a flow.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import re
+import unicodedata
+import urllib.parse
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+__all__ = ["Fingerprinter", "outbound_tokens", "significant_tokens"]
+
+_SPLIT = re.compile(r"[\s\"'`,;=:<>()\[\]{}|&?#!*\\]+")
+_SUBSPLIT = re.compile(r"[/.@+]+")
+_B64 = re.compile(r"^[A-Za-z0-9+/_-]{12,}={0,2}$")
+_HEX = re.compile(r"^(?:[0-9a-fA-F]{2}){8,}$")
+_PLACEHOLDER = re.compile(
+    r"example|changeme|your[-_]?|placeholder|redacted|xxxx|\*\*\*|<[^>]*>|\$\{|dummy|sample",
+    re.I,
+)
+_MIN_TOKEN = 8
+_MIN_VALUE = 4
+_MAX_TOKEN = 4096
+_MAX_DEPTH = 8
+
+
+class Fingerprinter:
+    """Keyed HMAC-SHA256 of normalised values, truncated to 96 bits (hex)."""
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    def __call__(self, value: str) -> str:
+        norm = unicodedata.normalize("NFKC", value).strip()
+        return hmac.new(self._key, norm.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:24]
+
+    def many(self, values: Iterable[str], limit: int) -> tuple[str, ...]:
+        out: dict[str, None] = {}
+        for value in values:
+            if len(out) >= limit:
+                break
+            out[self(value)] = None
+        return tuple(out)
+
+
+def _significant(token: str) -> bool:
+    if not _MIN_TOKEN <= len(token) <= _MAX_TOKEN:
+        return False
+    has_digit = any(c.isdigit() for c in token)
+    has_alpha = any(c.isalpha() for c in token)
+    mixed_case = any(c.isupper() for c in token) and any(c.islower() for c in token)
+    if not (has_digit and has_alpha) and not (mixed_case and len(token) >= 16):
+        return False
+    return _PLACEHOLDER.search(token) is None
+
+
+def significant_tokens(text: str) -> Iterator[str]:
+    """Tokens of ``text`` worth tracking: the likely secrets of a credential file."""
+    for token in _SPLIT.split(text):
+        if _significant(token):
+            yield token
+
+
+def sensitive_values(values: Iterable[str]) -> Iterator[str]:
+    """Detector-marked values, plus their significant tokens (a value may carry a prefix)."""
+    for value in values:
+        value = value.strip()
+        if len(value) >= _MIN_VALUE:
+            yield value
+            yield from significant_tokens(value)
+
+
+def outbound_tokens(args: Mapping[str, Any], encodings: Iterable[str]) -> Iterator[str]:
+    """Candidate tokens of every string in ``args`` (nested), as written and decoded."""
+    wanted = frozenset(encodings)
+    for text in _strings(args, 0):
+        yield from _tokens_of(text, wanted, depth=0)
+
+
+def _tokens_of(text: str, encodings: frozenset[str], depth: int) -> Iterator[str]:
+    yield text.strip()
+    if "url" in encodings and "%" in text:
+        decoded = urllib.parse.unquote_plus(text)
+        if decoded != text and depth < 2:
+            yield from _tokens_of(decoded, encodings, depth + 1)
+    for token in _SPLIT.split(text):
+        if len(token) < _MIN_VALUE:
+            continue
+        yield token
+        if _SUBSPLIT.search(token):
+            yield from (t for t in _SUBSPLIT.split(token) if len(t) >= _MIN_VALUE)
+        if depth >= 2:
+            continue
+        for decoded in _decodings(token, encodings):
+            yield from _tokens_of(decoded, encodings, depth + 1)
+
+
+def _decodings(token: str, encodings: frozenset[str]) -> Iterator[str]:
+    if "hex" in encodings and _HEX.match(token):
+        try:
+            decoded = bytes.fromhex(token).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            decoded = ""
+        if decoded:
+            yield decoded
+    if "base64" in encodings and _B64.match(token):
+        padded = token + "=" * (-len(token) % 4)
+        for decode in (base64.b64decode, base64.urlsafe_b64decode):
+            try:
+                yield decode(padded.encode()).decode("utf-8")
+                break
+            except (ValueError, binascii.Error, UnicodeDecodeError):
+                continue
+
+
+def _strings(value: Any, depth: int) -> Iterator[str]:
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item, depth + 1)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item, depth + 1)

@@ -1,0 +1,150 @@
+"""What one event says about behaviour, read from its meaning, never from tool names.
+
+The rules stage classifies each tool call (``ev.action``: ``category:action`` type, tags,
+canonical resources); the detectors mark secrets and PII (``ev.findings``). This module maps
+those onto the indicators the sequences need. Two signals the taxonomy does not give are
+read here from the event itself: a login attempt recognised by its arguments (a password-like
+key), and a failed login recognised in a tool result's text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aimds.types import ActionInfo, Evaluation, EventKind
+
+__all__ = ["Indicators", "extract", "signature_of"]
+
+SENSITIVE_CATEGORIES = frozenset({"secret", "pii"})
+_MESSAGING = frozenset({"email", "message", "chat", "sms"})
+_NETWORK = frozenset({"net", "http", "web"})
+_PRIVILEGE_TYPES = frozenset({"identity:privilege_change", "identity:user_admin"})
+_STORE_TAG = "credential_store:"
+
+_SECRET_KEY = re.compile(r"pass(?:word|wd|phrase)?|pwd|secret|otp|\bpin\b|credential", re.I)
+_AUTH_FAILURE = re.compile(
+    r"invalid\s+(?:credentials?|password|user(?:name)?|login)"
+    r"|(?:authentication|authorization|login|log-in|sign[- ]?in|logon)\s+(?:failed|failure|denied"
+    r"|unsuccessful|rejected|error)"
+    r"|(?:incorrect|wrong|bad)\s+(?:password|user(?:name)?|credentials?|passphrase)"
+    r"|access\s+denied|unauthori[sz]ed|\b401\b|account\s+(?:is\s+)?locked"
+    r"|too\s+many\s+(?:failed\s+)?(?:login\s+|sign[- ]?in\s+)?attempts",
+    re.I,
+)
+_FAILURE_SCAN = 512
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Indicators:
+    """Behaviour-relevant facts about one event (empty for most events)."""
+
+    action_type: str | None = None
+    recon: str | None = None
+    privilege: bool = False
+    cred_stores: tuple[str, ...] = ()
+    sensitive_read: bool = False
+    sensitive_result: bool = False
+    sensitive_values: tuple[str, ...] = ()
+    outbound: bool = False
+    outbound_secret: bool = False
+    recipients: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()
+    auth_target: str | None = None
+    credential: str | None = None
+    auth_failure: bool = False
+    signature: str | None = None
+
+
+EMPTY = Indicators()
+
+
+def extract(ev: Evaluation) -> Indicators:
+    """The indicators of ``ev`` after the detectors and the rules stage have run."""
+    event = ev.event
+    if event.kind is EventKind.TOOL_CALL:
+        return _from_call(ev, ev.action)
+    if event.kind is EventKind.TOOL_RESULT:
+        values = tuple(
+            event.text[f.span[0] : f.span[1]]
+            for f in ev.findings
+            if f.category in SENSITIVE_CATEGORIES and f.span is not None
+        )
+        failure = _AUTH_FAILURE.search(event.text[:_FAILURE_SCAN]) is not None
+        if values or failure:
+            return Indicators(
+                sensitive_result=bool(values), sensitive_values=values, auth_failure=failure
+            )
+    return EMPTY
+
+
+def _from_call(ev: Evaluation, action: ActionInfo | None) -> Indicators:
+    args = ev.args
+    auth_target, credential = _auth(ev, action, args)
+    if action is None:
+        if auth_target is None:
+            return EMPTY
+        return Indicators(auth_target=auth_target, credential=credential)
+    tags = action.tags
+    category = action.category
+    stores = tuple(sorted(t[len(_STORE_TAG) :] for t in tags if t.startswith(_STORE_TAG)))
+    credential_read = "credential_access" in tags or category == "secrets" or bool(stores)
+    if credential_read and not stores:
+        stores = action.resources or (action.type,)
+    outbound = action.outbound or "outbound" in tags
+    return Indicators(
+        action_type=action.type,
+        recon=signature_of(action, args) if "recon" in tags else None,
+        privilege="privilege_change" in tags or action.type in _PRIVILEGE_TYPES,
+        cred_stores=stores if credential_read else (),
+        sensitive_read=credential_read or "database_dump" in tags,
+        outbound=outbound,
+        outbound_secret=outbound
+        and any(
+            f.category in SENSITIVE_CATEGORIES and "arg_path" in f.details for f in ev.findings
+        ),
+        recipients=action.resources if outbound and category in _MESSAGING else (),
+        hosts=action.resources if category in _NETWORK else (),
+        auth_target=auth_target,
+        credential=credential,
+        signature=signature_of(action, args),
+    )
+
+
+def _auth(
+    ev: Evaluation, action: ActionInfo | None, args: Mapping[str, Any]
+) -> tuple[str | None, str | None]:
+    """(target, credential) of a login attempt: tagged by the taxonomy, or an argument whose
+    key names a password or secret. The credential is the identity plus the secret, raw; the
+    caller fingerprints it before it goes anywhere."""
+    tagged = action is not None and "auth_attempt" in action.tags
+    secret_keys = [k for k in args if isinstance(k, str) and _SECRET_KEY.search(k)]
+    if not tagged and not secret_keys:
+        return None, None
+    if action is not None and action.resources:
+        target = action.resources[0]
+    else:
+        target = ev.event.tool or "?"
+    parts = [f"{k}={args[k]!s}" for k in sorted(k for k in args if isinstance(k, str))]
+    return target, "\x1f".join(parts)
+
+
+def signature_of(action: ActionInfo, args: Mapping[str, Any]) -> str:
+    """A short digest of what a call does, equal for near-identical calls: digits, case and
+    spacing are ignored, and so are the recipients of a message (so one text sent to many
+    people is one signature)."""
+    skip = frozenset(action.resources) if action.category in _MESSAGING else frozenset()
+    h = hashlib.blake2b(action.type.encode(), digest_size=8)
+    for key in sorted(k for k in args if isinstance(k, str)):
+        value = args[key]
+        if isinstance(value, str) and value in skip:
+            continue
+        text = value if isinstance(value, str) else repr(value)
+        text = _SPACES.sub(" ", _DIGITS.sub("#", text[:512].lower()))
+        h.update(key.encode() + b"\x1f" + text.encode("utf-8", "replace") + b"\x1e")
+    return h.hexdigest()

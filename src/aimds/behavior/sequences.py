@@ -1,0 +1,349 @@
+"""The named attack sequences ASA-B-001..005 (definitions in docs/behavior.md).
+
+Each pattern keeps sliding windows in the store, scored by the events' own timestamps, and
+checks its threshold on the event that completes it. Windows that count *distinct* things
+(discovery commands, credential stores, recipients, credentials) use the thing's digest as
+the member; windows that count events use a unique member per event.
+"""
+
+from __future__ import annotations
+
+from aimds.behavior.batch import Batch, Ctx, MemberIds
+from aimds.behavior.dataflow import (
+    Fingerprinter,
+    outbound_tokens,
+    sensitive_values,
+    significant_tokens,
+)
+from aimds.behavior.findings import finding
+from aimds.behavior.store import Count, HashGet, HashPutIf, Result, Set, Window
+from aimds.policy.sections.behavior import BehaviorSection
+from aimds.types import EventKind, Finding
+
+__all__ = ["PATTERNS", "Sequences"]
+
+PATTERNS = {
+    "ASA-B-001": "reconnaissance then privilege escalation",
+    "ASA-B-002": "exfiltration of sensitive data",
+    "ASA-B-003": "brute-force authentication",
+    "ASA-B-004": "command spam or fan-out",
+    "ASA-B-005": "credential harvesting",
+}
+
+_PENDING_SENSITIVE = "s"
+_PENDING_NONE = "-"
+_MAX_RESULT_SCAN = 65_536
+
+
+class Sequences:
+    """Plans the store ops of every enabled pattern for one event, and checks the results."""
+
+    def __init__(
+        self, section: BehaviorSection, fingerprint: Fingerprinter, member: MemberIds
+    ) -> None:
+        seq = section.sequences
+        self._s = seq
+        self._fp = fingerprint
+        self._member = member
+        self._ttl = section.state_ttl
+        base = section.window
+        self._w1 = seq.recon_escalation.window or base
+        self._w2 = seq.exfiltration.window or base
+        self._w3 = seq.brute_force.window or base
+        self._w4 = seq.command_spam.window or base
+        self._w5 = seq.credential_harvest.window or base
+
+    def plan(self, c: Ctx, b: Batch) -> None:
+        ind = c.ind
+        kind = c.ev.event.kind
+        if kind is EventKind.TOOL_CALL:
+            if self._s.recon_escalation.enabled:
+                self._recon(c, b)
+            if self._s.exfiltration.enabled:
+                self._exfil_call(c, b)
+            if self._s.brute_force.enabled and ind.auth_target is not None:
+                self._auth_attempt(c, b)
+            if self._s.command_spam.enabled:
+                self._spam(c, b)
+            if self._s.credential_harvest.enabled and ind.cred_stores:
+                self._harvest(c, b)
+        elif kind is EventKind.TOOL_RESULT:
+            if self._s.exfiltration.enabled:
+                self._exfil_result(c, b)
+            if self._s.brute_force.enabled and ind.auth_failure:
+                self._auth_failure(c, b)
+
+    # -- ASA-B-001 ---------------------------------------------------------------------------
+
+    def _recon(self, c: Ctx, b: Batch) -> None:
+        ind, key = c.ind, c.keys.scoped("recon")
+        if ind.recon is not None:
+            b.add(Window(key=key, member=ind.recon, score=c.ts, horizon=self._w1, ttl=self._w1))
+        if not ind.privilege:
+            return
+        at = b.add(Count(key=key, since=c.ts - self._w1))
+        cfg = self._s.recon_escalation
+
+        def check(c: Ctx, r: list[Result]) -> Finding | None:
+            seen = int(r[at])  # type: ignore[call-overload]
+            if seen < cfg.min_recon:
+                return None
+            return finding(
+                "ASA-B-001",
+                f"privilege change after {seen} distinct discovery actions "
+                f"within {self._w1:g}s (reconnaissance then escalation)",
+                severity=cfg.severity,
+                action=cfg.action,
+                details={"recon_actions": seen, "window_s": self._w1, "event_index": c.index},
+            )
+
+        b.check(check)
+
+    # -- ASA-B-002 ---------------------------------------------------------------------------
+
+    def _exfil_call(self, c: Ctx, b: Batch) -> None:
+        ind, keys = c.ind, c.keys
+        b.add(
+            Set(
+                key=keys.scoped("pending"),
+                value=_PENDING_SENSITIVE if ind.sensitive_read else _PENDING_NONE,
+                ttl=self._w2,
+            )
+        )
+        if ind.sensitive_read:
+            b.add(
+                Window(
+                    key=keys.scoped("sensitive"),
+                    member=self._member(),
+                    score=c.ts,
+                    horizon=self._w2,
+                    ttl=self._w2,
+                )
+            )
+        if not ind.outbound:
+            return
+        cfg = self._s.exfiltration
+        tokens = self._fp.many(outbound_tokens(c.ev.args, cfg.encodings), cfg.max_tokens)
+        hits = b.add(HashGet(key=keys.scoped("fp"), fields=tokens)) if tokens else -1
+        prior = b.add(Count(key=keys.scoped("sensitive"), since=c.ts - self._w2))
+
+        def check(c: Ctx, r: list[Result]) -> Finding | None:
+            if hits >= 0:
+                for value in r[hits]:  # type: ignore[attr-defined]
+                    if value is not None:
+                        index, _, ts = str(value).partition("|")
+                        return finding(
+                            "ASA-B-002",
+                            "outbound action carries a value the agent read as sensitive "
+                            f"(event {index} of this session)",
+                            severity=cfg.severity,
+                            action=cfg.action,
+                            details={
+                                "via": "dataflow",
+                                "source_index": int(index),
+                                "source_ts": float(ts),
+                                "event_index": c.index,
+                            },
+                        )
+            reads = int(r[prior])  # type: ignore[call-overload]
+            if c.ind.outbound_secret and reads:
+                return finding(
+                    "ASA-B-002",
+                    f"outbound action carries secret or personal data after {reads} "
+                    f"sensitive read(s) within {self._w2:g}s",
+                    severity=cfg.severity,
+                    action=cfg.action,
+                    details={"via": "sequence", "sensitive_reads": reads, "event_index": c.index},
+                )
+            return None
+
+        b.check(check)
+
+    def _exfil_result(self, c: Ctx, b: Batch) -> None:
+        keys, ind, limit = c.keys, c.ind, self._s.exfiltration.max_tokens
+        text = c.ev.event.text[:_MAX_RESULT_SCAN]
+        stamp, counter = repr(c.ts), keys.scoped("n")
+        if ind.sensitive_values:
+            fps = self._fp.many(sensitive_values(ind.sensitive_values), limit)
+            b.add(
+                HashPutIf(
+                    key=keys.scoped("fp"),
+                    mapping=dict.fromkeys(fps, stamp),
+                    ttl=self._w2,
+                    index_key=counter,
+                )
+            )
+            b.add(
+                Window(
+                    key=keys.scoped("sensitive"),
+                    member=self._member(),
+                    score=c.ts,
+                    horizon=self._w2,
+                    ttl=self._w2,
+                )
+            )
+        fps = self._fp.many(significant_tokens(text), limit)
+        if fps:
+            b.add(
+                HashPutIf(
+                    key=keys.scoped("fp"),
+                    mapping=dict.fromkeys(fps, stamp),
+                    ttl=self._w2,
+                    index_key=counter,
+                    cond_key=keys.scoped("pending"),
+                    cond_value=_PENDING_SENSITIVE,
+                )
+            )
+
+    # -- ASA-B-003 ---------------------------------------------------------------------------
+
+    def _auth_attempt(self, c: Ctx, b: Batch) -> None:
+        ind, keys, cfg = c.ind, c.keys, self._s.brute_force
+        target = self._fp(ind.auth_target or "?")
+        b.add(
+            Window(
+                key=keys.scoped("auth"),
+                member=self._member(),
+                score=c.ts,
+                horizon=self._w3,
+                ttl=self._w3,
+            )
+        )
+        at = b.add(
+            Window(
+                key=keys.scoped(f"cred:{target}"),
+                member=self._fp(ind.credential or ""),
+                score=c.ts,
+                horizon=self._w3,
+                ttl=self._w3,
+            )
+        )
+
+        def check(c: Ctx, r: list[Result]) -> Finding | None:
+            distinct = int(r[at])  # type: ignore[call-overload]
+            if distinct < cfg.min_credentials:
+                return None
+            return finding(
+                "ASA-B-003",
+                f"{distinct} distinct credentials tried against one target within "
+                f"{self._w3:g}s (brute force)",
+                severity=cfg.severity,
+                action=cfg.action,
+                details={"credentials": distinct, "window_s": self._w3, "event_index": c.index},
+            )
+
+        b.check(check)
+
+    def _auth_failure(self, c: Ctx, b: Batch) -> None:
+        keys, cfg = c.keys, self._s.brute_force
+        fails = b.add(
+            Window(
+                key=keys.scoped("authfail"),
+                member=self._member(),
+                score=c.ts,
+                horizon=self._w3,
+                ttl=self._w3,
+            )
+        )
+        attempts = b.add(Count(key=keys.scoped("auth"), since=c.ts - self._w3))
+
+        def check(c: Ctx, r: list[Result]) -> Finding | None:
+            failed = int(r[fails])  # type: ignore[call-overload]
+            if failed < cfg.min_failures or not r[attempts]:
+                return None
+            return finding(
+                "ASA-B-003",
+                f"{failed} failed authentications within {self._w3:g}s (brute force)",
+                severity=cfg.severity,
+                action=cfg.action,
+                details={"failures": failed, "window_s": self._w3, "event_index": c.index},
+            )
+
+        b.check(check)
+
+    # -- ASA-B-004 ---------------------------------------------------------------------------
+
+    def _spam(self, c: Ctx, b: Batch) -> None:
+        ind, keys, cfg = c.ind, c.keys, self._s.command_spam
+        same = -1
+        if ind.signature is not None:
+            same = b.add(
+                Window(
+                    key=keys.scoped(f"sig:{ind.signature}"),
+                    member=self._member(),
+                    score=c.ts,
+                    horizon=cfg.burst,
+                    ttl=cfg.burst,
+                )
+            )
+        fanout = -1
+        for recipient in ind.recipients:
+            fanout = b.add(
+                Window(
+                    key=keys.scoped("rcpt"),
+                    member=self._fp(recipient.casefold()),
+                    score=c.ts,
+                    horizon=self._w4,
+                    ttl=self._w4,
+                )
+            )
+        if same < 0 and fanout < 0:
+            return
+
+        def check(c: Ctx, r: list[Result]) -> Finding | None:
+            repeats = int(r[same]) if same >= 0 else 0  # type: ignore[call-overload]
+            if repeats >= cfg.min_identical:
+                return finding(
+                    "ASA-B-004",
+                    f"{repeats} near-identical actions within {cfg.burst:g}s (command spam)",
+                    severity=cfg.severity,
+                    action=cfg.action,
+                    details={"repeats": repeats, "window_s": cfg.burst, "event_index": c.index},
+                )
+            recipients = int(r[fanout]) if fanout >= 0 else 0  # type: ignore[call-overload]
+            if recipients >= cfg.min_recipients:
+                return finding(
+                    "ASA-B-004",
+                    f"messages to {recipients} distinct recipients within {self._w4:g}s (fan-out)",
+                    severity=cfg.severity,
+                    action=cfg.action,
+                    details={
+                        "recipients": recipients,
+                        "window_s": self._w4,
+                        "event_index": c.index,
+                    },
+                )
+            return None
+
+        b.check(check)
+
+    # -- ASA-B-005 ---------------------------------------------------------------------------
+
+    def _harvest(self, c: Ctx, b: Batch) -> None:
+        keys, cfg = c.keys, self._s.credential_harvest
+        at = -1
+        for store in c.ind.cred_stores:
+            at = b.add(
+                Window(
+                    key=keys.scoped("creds"),
+                    member=store,
+                    score=c.ts,
+                    horizon=self._w5,
+                    ttl=self._w5,
+                )
+            )
+
+        def check(c: Ctx, r: list[Result]) -> Finding | None:
+            stores = int(r[at])  # type: ignore[call-overload]
+            if stores < cfg.min_stores:
+                return None
+            return finding(
+                "ASA-B-005",
+                f"{stores} distinct credential stores read within {self._w5:g}s "
+                "(credential harvesting)",
+                severity=cfg.severity,
+                action=cfg.action,
+                details={"stores": stores, "window_s": self._w5, "event_index": c.index},
+            )
+
+        b.check(check)

@@ -1,0 +1,167 @@
+"""The state-store protocol: a batch of small operations executed in order, in one round trip.
+
+The behaviour stage turns each event into one batch (window updates, counters, reads) and the
+store runs it atomically: the in-process :class:`~aimds.behavior.memory.MemoryStore` under a
+lock, :class:`~aimds.behavior.redis_store.RedisStore` as one MULTI/EXEC pipeline. Results come
+back in op order. Keys are plain strings built by :mod:`aimds.behavior.windows`; stores may
+prefix them. Window scores are the events' own timestamps (seconds), so replays keep their
+timing; key lifetimes (``ttl``, seconds) run on the store's own clock.
+
+A store that cannot answer raises :class:`aimds.errors.BackendError` (never hangs beyond its
+timeout); the stage turns that into a ``backend.unavailable`` finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+__all__ = [
+    "Count",
+    "Delete",
+    "Get",
+    "HashCounts",
+    "HashGet",
+    "HashPutIf",
+    "Incr",
+    "Op",
+    "Result",
+    "Set",
+    "SetAdd",
+    "Store",
+    "Trust",
+    "Window",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Window:
+    """Add ``member`` at ``score``, drop members scored before ``score - horizon``, keep at most
+    ``cap`` newest, refresh ``ttl``. Result: how many members remain (an ``int``).
+
+    A unique member per event counts events; a member per value counts distinct values.
+    """
+
+    key: str
+    member: str
+    score: float
+    horizon: float
+    ttl: float
+    cap: int = 10_000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Count:
+    """Result: members of window ``key`` scored at or after ``since`` (an ``int``)."""
+
+    key: str
+    since: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Get:
+    """Result: the string at ``key`` or ``None``."""
+
+    key: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Set:
+    """Store ``value`` at ``key`` (``ttl`` ``None``: no expiry). Result: ``None``."""
+
+    key: str
+    value: str
+    ttl: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delete:
+    """Remove ``key``. Result: ``None``."""
+
+    key: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Incr:
+    """Add ``amount`` to the integer at ``key`` (hash ``field`` where given). Result: the new
+    value (an ``int``)."""
+
+    key: str
+    amount: int = 1
+    field: str | None = None
+    ttl: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HashCounts:
+    """Add 1 to ``field`` of hash ``key``. Result: the whole hash as ``dict[str, int]``."""
+
+    key: str
+    field: str
+    ttl: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetAdd:
+    """Add ``member`` to set ``key``. Result: ``True`` if it was not there before."""
+
+    key: str
+    member: str
+    ttl: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HashGet:
+    """Result: a tuple with the value (or ``None``) of each of ``fields`` of hash ``key``."""
+
+    key: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HashPutIf:
+    """Where string ``cond_key`` equals ``cond_value`` (or ``cond_key`` is ``None``), write
+    ``mapping`` into hash ``key`` and refresh ``ttl``. Result: ``True`` if written.
+
+    With ``index_key`` (a counter :class:`Incr` earlier in the batch), each stored value is
+    prefixed ``"{counter - 1}|"``: the position of the event in its session.
+    """
+
+    key: str
+    mapping: Mapping[str, str]
+    ttl: float
+    cond_key: str | None = None
+    cond_value: str = ""
+    index_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Trust:
+    """Read-modify-write of a trust score kept as ``(score, ts)`` at ``key``.
+
+    The stored score first decays toward ``initial`` with ``half_life`` over ``now - ts``,
+    then moves by ``delta`` and is clamped to 0..1000. Result: the new score (``float``).
+    A ``delta`` of 0 with ``write=False`` only reads.
+    """
+
+    key: str
+    initial: float
+    half_life: float
+    now: float
+    delta: float = 0.0
+    write: bool = True
+    ttl: float | None = None
+
+
+Op = Window | Count | Get | Set | Delete | Incr | HashCounts | SetAdd | HashGet | HashPutIf | Trust
+Result = object
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Runs a batch of ops atomically and in order; results are in op order."""
+
+    def execute(self, ops: Sequence[Op]) -> list[Result]: ...
+
+    def close(self) -> None: ...

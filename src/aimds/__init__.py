@@ -6,6 +6,7 @@
 <Verdict.BLOCK: 'block'>
 """
 
+from aimds.detect import detect
 from aimds.errors import (
     ActionBlocked,
     AimdsError,
@@ -55,5 +56,6 @@ __all__ = [
     "Subject",
     "Verdict",
     "__version__",
+    "detect",
     "load_policy",
 ]

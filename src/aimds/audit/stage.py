@@ -1,14 +1,140 @@
-"""The ``audit`` stage of the pipeline (to be built)."""
+"""The ``record`` stage: the last step of the pipeline, writing the finished evaluation.
+
+It is built when the policy enables ``audit``, when the application injects a log
+(``Services(extras={"audit": AuditLog(...)})``) or a metrics object
+(``extras={"metrics": create_metrics()}``). It sets ``ev.scratch["decision_id"]`` (the
+guard uses it for the decision) so the record and the decision share one id.
+
+Failures never raise: an unhealthy store (async) or a failed commit (sync) adds a
+``backend.unavailable`` finding whose verdict ``audit.on_failure`` sets (``block`` by
+default) and marks the stage degraded.
+"""
 
 from __future__ import annotations
 
+import time
+import uuid
 from typing import TYPE_CHECKING
 
+from aimds.audit.log import AuditLog, RecordStatus
+from aimds.audit.metrics import Metrics, NoopMetrics, create_metrics
+from aimds.types import Evaluation, Finding, Severity, StageOutcome, StageStatus, Verdict
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from aimds.policy import Policy
     from aimds.types import Services, Stage
 
+__all__ = ["AuditStage", "build_stage"]
+
+BACKEND_UNAVAILABLE = "backend.unavailable"
+
+
+class AuditStage:
+    """Records each evaluation and counts it in the metrics."""
+
+    name = "record"
+
+    def __init__(
+        self,
+        *,
+        audit: AuditLog | None,
+        owns_audit: bool,
+        policy_label: str,
+        on_failure: str,
+        metrics: Metrics,
+        new_id: Callable[[], str],
+    ) -> None:
+        self.audit = audit
+        self._owns = owns_audit
+        self._policy = policy_label
+        self._fail_verdict = Verdict.BLOCK if on_failure == "block" else Verdict.ALLOW
+        self._metrics = metrics
+        self._new_id = new_id
+
+    def __call__(self, ev: Evaluation) -> None:
+        decision_id = ev.scratch.get("decision_id")
+        if not decision_id:
+            decision_id = ev.scratch["decision_id"] = self._new_id()
+        start_ns = ev.scratch.get("start_ns")
+        latency_us = (time.perf_counter_ns() - start_ns) / 1000.0 if start_ns else 0.0
+        audit = self.audit
+        if audit is not None:
+            if not audit.healthy:
+                self._failed(ev, "the audit store is failing; records are being retried")
+            result = audit.record(
+                ev, decision_id=decision_id, policy=self._policy, latency_us=latency_us
+            )
+            if result.status is RecordStatus.FAILED:
+                self._failed(ev, "the audit record could not be committed")
+            elif result.status is RecordStatus.DROPPED:
+                ev.statuses.append(
+                    StageStatus(stage=self.name, outcome=StageOutcome.DEGRADED,
+                                detail=f"audit record dropped: {result.detail}")
+                )
+        self._metrics.decision(ev.verdict.value, {f.category for f in ev.findings})
+        if latency_us:
+            self._metrics.stage_latency("pipeline", latency_us / 1e6)
+
+    def _failed(self, ev: Evaluation, detail: str) -> None:
+        if any(f.rule == BACKEND_UNAVAILABLE and f.stage == self.name for f in ev.findings):
+            return
+        ev.findings.append(
+            Finding(
+                rule=BACKEND_UNAVAILABLE,
+                category="error",
+                severity=Severity.HIGH,
+                message=detail,
+                action=self._fail_verdict,
+                stage=self.name,
+                details={"backend": "audit"},
+            )
+        )
+        ev.statuses.append(StageStatus(stage=self.name, outcome=StageOutcome.ERROR, detail=detail))
+        if self._fail_verdict > ev.verdict:
+            ev.verdict = self._fail_verdict
+        if Severity.HIGH > ev.risk:
+            ev.risk = Severity.HIGH
+
+    def flush(self, timeout: float | None = None) -> bool:
+        return self.audit.flush(timeout) if self.audit is not None else True
+
+    def close(self) -> None:
+        """Close a log this stage built; only flush an injected one (its owner closes it)."""
+        if self.audit is None:
+            return
+        if self._owns:
+            self.audit.close()
+        else:
+            self.audit.flush()
+
 
 def build_stage(policy: Policy, services: Services) -> Stage | None:
-    """The stage for this policy, or ``None`` where the policy needs none."""
-    return None
+    """The stage for this policy, or ``None`` where nothing is audited or measured."""
+    section = policy.document.audit
+    injected = services.extras.get("audit")
+    metrics = services.extras.get("metrics")
+    if injected is None and not section.enabled and metrics is None:
+        return None
+    if metrics is None:
+        metrics = create_metrics() if (section.enabled or injected is not None) else NoopMetrics()
+    audit: AuditLog | None
+    if isinstance(injected, AuditLog):
+        audit, owns = injected, False
+    elif section.enabled:
+        audit, owns = AuditLog.from_section(section, metrics=metrics), True
+    else:
+        audit, owns = None, False
+    return AuditStage(
+        audit=audit,
+        owns_audit=owns,
+        policy_label=policy.label,
+        on_failure=section.on_failure,
+        metrics=metrics,
+        new_id=services.new_id or _uuid_hex,
+    )
+
+
+def _uuid_hex() -> str:
+    return uuid.uuid4().hex

@@ -1,0 +1,304 @@
+"""The embedded audit store: one SQLite file in WAL mode.
+
+Writers (threads of one process or several processes) serialise on ``BEGIN IMMEDIATE``; the
+chain head is read inside that transaction, so links stay linear. A committed transaction
+survives a killed process. With WAL and ``synchronous=NORMAL`` (the default) a power cut may
+lose the last commits but never breaks the chain; pass ``synchronous="FULL"`` to keep those
+too. Long reads (verify, export) stream through their own connection, so they never hold
+the writer's lock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from aimds.audit.chain import GENESIS, Checkpoint, StoredRecord, link_hash
+from aimds.audit.records import PendingRecord
+from aimds.audit.store import PruneResult, Query
+from aimds.errors import BackendError
+
+__all__ = ["SqliteStore"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS audit_records (
+    chain TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    ts REAL NOT NULL,
+    type TEXT NOT NULL,
+    decision_id TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    rules TEXT NOT NULL,
+    body TEXT NOT NULL,
+    prev TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (chain, seq)
+);
+CREATE INDEX IF NOT EXISTS audit_records_ts ON audit_records (ts);
+CREATE INDEX IF NOT EXISTS audit_records_hash ON audit_records (hash);
+CREATE TABLE IF NOT EXISTS audit_checkpoints (
+    chain TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    ts REAL NOT NULL,
+    algorithm TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    PRIMARY KEY (chain, seq)
+);
+CREATE TABLE IF NOT EXISTS audit_anchors (
+    chain TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    prev TEXT NOT NULL
+);
+"""
+
+_COLS = "chain, seq, body, prev, hash"
+
+
+def _record(row: Sequence[Any]) -> StoredRecord:
+    return StoredRecord(chain=row[0], seq=row[1], body=row[2], prev=row[3], hash=row[4])
+
+
+def _checkpoint(row: Sequence[Any]) -> Checkpoint:
+    return Checkpoint(
+        chain=row[0],
+        seq=row[1],
+        hash=row[2],
+        ts=row[3],
+        algorithm=row[4],
+        key_id=row[5],
+        signature=row[6],
+    )
+
+
+class SqliteStore:
+    """Audit records in a SQLite file (created on first use)."""
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0, synchronous: str = "NORMAL") -> None:
+        self.url = str(path)
+        self._timeout = timeout
+        if self.url == ":memory:" or self.url.startswith("file:"):
+            raise BackendError("the SQLite audit store needs a file path, not an in-memory db")
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                str(path), timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(f"PRAGMA synchronous={synchronous}")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise BackendError(
+                f"audit database {self.url!r} cannot be opened: {exc}; check the path, its "
+                "permissions and free disk space"
+            ) from None
+        self._lock = threading.Lock()
+
+    def _fail(self, action: str, exc: sqlite3.Error) -> BackendError:
+        return BackendError(f"audit database {self.url!r}: {action} failed: {exc}")
+
+    def append(self, records: Sequence[PendingRecord]) -> list[StoredRecord]:
+        if not records:
+            return []
+        out: list[StoredRecord] = []
+        rows: list[tuple[Any, ...]] = []
+        with self._lock:
+            db = self._db
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    heads: dict[str, tuple[int, str]] = {}
+                    for rec in records:
+                        head = heads.get(rec.chain)
+                        if head is None:
+                            head = self._head_locked(rec.chain) or (0, GENESIS)
+                        seq, prev = head[0] + 1, head[1]
+                        digest = link_hash(prev, rec.body)
+                        heads[rec.chain] = (seq, digest)
+                        rows.append(
+                            (rec.chain, seq, rec.ts, rec.type, rec.decision_id, rec.agent,
+                             rec.verdict, rec.rules, rec.body, prev, digest)
+                        )
+                        out.append(
+                            StoredRecord(chain=rec.chain, seq=seq, body=rec.body, prev=prev,
+                                         hash=digest)
+                        )
+                    db.executemany(
+                        "INSERT INTO audit_records (chain, seq, ts, type, decision_id, agent, "
+                        "verdict, rules, body, prev, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                        rows,
+                    )
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise self._fail("appending records", exc) from None
+        return out
+
+    def _head_locked(self, chain: str) -> tuple[int, str] | None:
+        row = self._db.execute(
+            "SELECT seq, hash FROM audit_records WHERE chain=? ORDER BY seq DESC LIMIT 1",
+            (chain,),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def head(self, chain: str) -> tuple[int, str] | None:
+        with self._lock:
+            try:
+                return self._head_locked(chain)
+            except sqlite3.Error as exc:
+                raise self._fail("reading the chain head", exc) from None
+
+    def records(self, chain: str, *, from_seq: int | None = None) -> Iterator[StoredRecord]:
+        sql = f"SELECT {_COLS} FROM audit_records WHERE chain=? AND seq>=? ORDER BY seq"
+        yield from self._iter(sql, (chain, from_seq or 0))
+
+    def _iter(self, sql: str, params: Sequence[Any]) -> Iterator[StoredRecord]:
+        """Stream rows in pages through a reader connection of its own."""
+        try:
+            con = sqlite3.connect(self.url, timeout=self._timeout, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise self._fail("opening a reader", exc) from None
+        try:
+            cur = con.execute(sql, tuple(params))
+            while batch := cur.fetchmany(4096):
+                for row in batch:
+                    yield _record(row)
+        except sqlite3.Error as exc:
+            raise self._fail("reading records", exc) from None
+        finally:
+            con.close()
+
+    def chains(self) -> list[str]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT chain FROM audit_records UNION "
+                "SELECT DISTINCT chain FROM audit_checkpoints ORDER BY 1"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def find_seq(self, chain: str, hash_: str) -> int | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT seq FROM audit_records WHERE chain=? AND hash=?", (chain, hash_)
+            ).fetchone()
+        return int(row[0]) if row else None
+
+    def add_checkpoint(self, checkpoint: Checkpoint) -> None:
+        cp = checkpoint
+        with self._lock:
+            try:
+                self._db.execute(
+                    "INSERT OR IGNORE INTO audit_checkpoints VALUES (?,?,?,?,?,?,?)",
+                    (cp.chain, cp.seq, cp.hash, cp.ts, cp.algorithm, cp.key_id, cp.signature),
+                )
+            except sqlite3.Error as exc:
+                raise self._fail("writing a checkpoint", exc) from None
+
+    def checkpoints(self, chain: str) -> list[Checkpoint]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT chain, seq, hash, ts, algorithm, key_id, signature "
+                "FROM audit_checkpoints WHERE chain=? ORDER BY seq",
+                (chain,),
+            ).fetchall()
+        return [_checkpoint(r) for r in rows]
+
+    def anchor(self, chain: str) -> tuple[int, str] | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT seq, prev FROM audit_anchors WHERE chain=?", (chain,)
+            ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def query(self, q: Query) -> Iterator[StoredRecord]:
+        where, params = _where(q)
+        order = "DESC" if q.newest_first else "ASC"
+        sql = f"SELECT {_COLS} FROM audit_records{where} ORDER BY ts {order}, seq {order}"
+        if q.limit is not None:
+            sql += f" LIMIT {int(q.limit)}"
+        yield from self._iter(sql, params)
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM audit_records").fetchone()[0])
+
+    def prune(self, before: float) -> list[PruneResult]:
+        """Delete records older than ``before`` up to the newest checkpoint among them.
+
+        The checkpoint just before the first kept record becomes the chain's anchor, so the
+        rest still verifies from a signed point. A chain without such a checkpoint keeps
+        everything (reported in ``note``).
+        """
+        results: list[PruneResult] = []
+        for chain in self.chains():
+            with self._lock:
+                db = self._db
+                try:
+                    db.execute("BEGIN IMMEDIATE")
+                    try:
+                        results.append(self._prune_chain(chain, before))
+                        db.execute("COMMIT")
+                    except BaseException:
+                        db.execute("ROLLBACK")
+                        raise
+                except sqlite3.Error as exc:
+                    raise self._fail("pruning", exc) from None
+        return results
+
+    def _prune_chain(self, chain: str, before: float) -> PruneResult:
+        db = self._db
+        row = db.execute(
+            "SELECT MAX(seq) FROM audit_records WHERE chain=? AND ts<?", (chain, before)
+        ).fetchone()
+        old_max = row[0] if row else None
+        if old_max is None:
+            return PruneResult(chain=chain, deleted=0, anchor_seq=None, note="nothing older")
+        cp = db.execute(
+            "SELECT seq, hash FROM audit_checkpoints WHERE chain=? AND seq<=? "
+            "ORDER BY seq DESC LIMIT 1",
+            (chain, old_max),
+        ).fetchone()
+        if cp is None:
+            return PruneResult(
+                chain=chain, deleted=0, anchor_seq=None,
+                note="no signed checkpoint among the old records; nothing pruned",
+            )
+        cur = db.execute("DELETE FROM audit_records WHERE chain=? AND seq<=?", (chain, cp[0]))
+        db.execute(
+            "INSERT INTO audit_anchors (chain, seq, prev) VALUES (?,?,?) "
+            "ON CONFLICT(chain) DO UPDATE SET seq=excluded.seq, prev=excluded.prev",
+            (chain, cp[0] + 1, cp[1]),
+        )
+        db.execute("DELETE FROM audit_checkpoints WHERE chain=? AND seq<?", (chain, cp[0]))
+        return PruneResult(chain=chain, deleted=cur.rowcount, anchor_seq=cp[0] + 1)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def _where(q: Query) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, op, value in (
+        ("ts", ">=", q.since),
+        ("ts", "<", q.until),
+        ("chain", "=", q.tenant),
+        ("agent", "=", q.agent),
+        ("verdict", "=", q.verdict),
+        ("type", "=", q.type),
+    ):
+        if value is not None:
+            clauses.append(f"{column} {op} ?")
+            params.append(value)
+    if q.rule is not None:
+        clauses.append("instr(rules, ?) > 0")
+        params.append(f" {q.rule} ")
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params

@@ -1,15 +1,114 @@
-"""Detector ``pii`` (to be built)."""
+"""Detector ``pii``: personal data (e-mail, phone, SSN, cards, IBAN, IPs, birth dates, addresses).
+
+Every recogniser validates what its pattern proposes (Luhn, mod-97, SSN ranges, public
+address ranges) and drops reserved or published example values (example.com, 555-01xx,
+test cards, the documentation IBANs, 2001:db8::/32). Findings carry the exact span.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from aimds.detectors.base import DetectorInfo
+from aimds.detectors.sensitive_pii_rules import PII_RECOGNIZERS, PiiRecognizer
+from aimds.detectors.sensitive_scan import Hit, findings_for, resolve_overlaps, targets
+from aimds.errors import ConfigError
+from aimds.policy.fields import compile_regex
+from aimds.types import Event, Finding, Severity
 
 if TYPE_CHECKING:
-    from aimds.detectors.base import Detector
     from aimds.policy import Policy
+    from aimds.policy.sections.sensitive import SensitiveSection
     from aimds.types import Services
 
+__all__ = ["PiiDetector", "build", "check_recognizers"]
 
-def build(policy: Policy, services: Services) -> Detector | None:
+_SEVERITY = {
+    "us_ssn": Severity.HIGH,
+    "credit_card": Severity.HIGH,
+    "iban": Severity.MEDIUM,
+    "date_of_birth": Severity.MEDIUM,
+    "street_address": Severity.MEDIUM,
+    "phone": Severity.MEDIUM,
+    "email": Severity.LOW,
+    "ipv4": Severity.LOW,
+    "ipv6": Severity.LOW,
+}
+
+
+class PiiDetector:
+    info = DetectorInfo(id="pii", version="1", categories=("pii",))
+
+    def __init__(self, section: SensitiveSection, recognizers: Sequence[PiiRecognizer]) -> None:
+        settings = section.pii
+        wanted = {t.value for t in settings.types}
+        self._recognizers = tuple(r for r in recognizers if r.type in wanted)
+        self._domains = tuple(d.lower().lstrip("@.") for d in settings.allow_domains)
+        self._allow = tuple(compile_regex(p) for p in settings.allow)
+        self._min_confidence = settings.min_confidence
+        self._section = section
+        self._max_chars = section.max_scan_chars
+
+    def detect(self, event: Event, views: Any) -> Sequence[Finding]:
+        action = self._section.action(event.kind, "pii")
+        out: list[Finding] = []
+        for target in targets(event, self._max_chars):
+            hits = self.scan(target.text)
+            if hits:
+                out.extend(
+                    findings_for(
+                        target, hits, category="pii", action=action, stage="detectors",
+                        allowed=self._allowed,
+                    )
+                )
+        return out
+
+    def scan(self, text: str) -> list[Hit]:
+        hits: list[Hit] = []
+        for rec in self._recognizers:
+            if not any(c in text for c in rec.trigger):
+                continue
+            for m in rec.pattern.finditer(text):
+                start, end = m.span()
+                confidence = rec.check(text, m.group(0), start, end)
+                if confidence is None or confidence < self._min_confidence:
+                    continue
+                hits.append(
+                    Hit(
+                        start=start, end=end, kind=rec.type, severity=_SEVERITY[rec.type],
+                        confidence=confidence,
+                    )
+                )
+        return resolve_overlaps(hits) if hits else hits
+
+    def _allowed(self, value: str) -> bool:
+        if self._domains and "@" in value:
+            domain = value.rpartition("@")[2].lower()
+            if any(domain == d or domain.endswith("." + d) for d in self._domains):
+                return True
+        return any(p.fullmatch(value) is not None for p in self._allow)
+
+
+def check_recognizers(recognizers: Sequence[PiiRecognizer]) -> None:
+    """Prove the table: every example is found, no counterexample is."""
+    for rec in recognizers:
+        for i, sample in enumerate(rec.examples):
+            if not _finds(rec, sample):
+                raise ConfigError(f"pii recogniser {rec.type!r}: example #{i} is not detected")
+        for i, sample in enumerate(rec.counterexamples):
+            if _finds(rec, sample):
+                raise ConfigError(f"pii recogniser {rec.type!r}: counterexample #{i} is detected")
+
+
+def _finds(rec: PiiRecognizer, text: str) -> bool:
+    return any(rec.check(text, m.group(0), *m.span()) is not None for m in rec.pattern.finditer(text))
+
+
+def build(policy: Policy, services: Services) -> PiiDetector | None:
     """The detector for this policy, or ``None`` where it is switched off."""
-    return None
+    section = policy.document.sensitive
+    if not section.pii.enabled or not section.pii.types:
+        return None
+    check_recognizers(PII_RECOGNIZERS)
+    return PiiDetector(section, PII_RECOGNIZERS)

@@ -1,0 +1,66 @@
+"""The words around a candidate value: what its key, label or table column calls it.
+
+``context_before`` returns, lowercased, the text just before ``start`` on the same line
+plus, when the value sits in a table (CSV, Markdown, TSV), the header of its column, so
+"| 07/17/1957 |" under a ``dob`` column reads like ``dob: 07/17/1957``.
+"""
+
+from __future__ import annotations
+
+__all__ = ["column_header", "context_before", "context_parts"]
+
+_WINDOW = 48
+_MAX_UP = 200
+
+
+def context_before(text: str, start: int, window: int = _WINDOW) -> str:
+    header, near = context_parts(text, start, window)
+    return f"{header} | {near}" if header else near
+
+
+def context_parts(text: str, start: int, window: int = _WINDOW) -> tuple[str, str]:
+    """``(column header or "", text before on the line)``, both lowercased."""
+    line_start = text.rfind("\n", 0, start) + 1
+    near = text[max(line_start, start - window) : start]
+    header = column_header(text, start, line_start) or ""
+    return header.lower(), near.lower()
+
+
+def _cells(line: str, delim: str) -> list[str]:
+    cells, cur, quoted = [], [], False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delim and not quoted:
+            cells.append("".join(cur))
+            cur = []
+            continue
+        cur.append(ch)
+    cells.append("".join(cur))
+    return cells
+
+
+def column_header(text: str, start: int, line_start: int | None = None) -> str | None:
+    """The header cell above ``start`` when it sits in a delimited table, else ``None``."""
+    if line_start is None:
+        line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    delim = next((d for d in ("|", "\t", ",") if line.count(d) >= 2), None)
+    if delim is None:
+        return None
+    column = len(_cells(line[: start - line_start], delim)) - 1
+    top = line_start
+    for _ in range(_MAX_UP):
+        if top == 0:
+            break
+        prev_start = text.rfind("\n", 0, top - 1) + 1
+        prev = text[prev_start : top - 1]
+        if prev.count(delim) < 2:
+            break
+        top = prev_start
+    if top == line_start:
+        return None
+    header_end = text.find("\n", top)
+    header = _cells(text[top:header_end], delim)
+    return header[column].strip() if column < len(header) else None

@@ -67,7 +67,7 @@ _PHONE_WORDS = re.compile(
 _PHONE_NOT = re.compile(
     r"isbn|sku|\bpart|model|order|tracking|invoice|serial|\bref\b|expr|formula|result|version|"
     r"\bbuild|\bzip|postal|\bssn|social|\btax|account|routing|iban|\bcard|\bpan\b|\bip\b|addr|"
-    r"\bid\s*[:=]|"
+    r"(?:\b|_)id[\"']?\s*[:=]|"
     r"(?:^|[^a-z])[a-z]\s*=\s*$|[-+*/^]\s*$"
 )
 _NANP = re.compile(r"\D*(?:1\D*)?([2-9]\d\d)\D*([2-9]\d\d)\D*(\d{4})\D*")

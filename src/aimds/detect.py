@@ -23,7 +23,7 @@ from aimds.rules import inputs as inputs_stage
 from aimds.text import stage as text_stage
 from aimds.types import Evaluation, Event, EventKind, Finding, Severity, Stage, Verdict
 
-__all__ = ["CATEGORIES", "DetectionResult", "Detector", "detect", "detector_for"]
+__all__ = ["CATEGORIES", "DetectionResult", "Detector", "Kind", "detect", "detector_for"]
 
 CATEGORIES = ("injection", "jailbreak", "obfuscation", "secret", "pii", "prompt_leak")
 """Categories that always appear in :attr:`DetectionResult.scores`."""

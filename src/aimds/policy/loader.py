@@ -290,7 +290,7 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
             return []
         info = current.model_fields.get(str(part))
         if info is None:
-            return []
+            continue  # a mapping key (rules[0].when.<arg path>): stay on the value's model
         current = _model_in(info.annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)

@@ -7,7 +7,7 @@ Per call each group looks its value up once and reports the op ids that hold, so
 grows with the number of distinct paths, not with the number of rules.
 
 Paths are dotted (``headers.host``, the ``args.`` prefix optional); ``*`` stands for every
-key or item at that level and a digit for a list index. Where a path leads to a list, each
+key or item at that level, ``a|b`` for either key, and a digit for a list index. Where a path leads to a list, each
 scalar element is tested and one element that satisfies an operator is enough.
 """
 
@@ -24,13 +24,19 @@ from aimds.rules.matchers import PatternSet
 __all__ = ["ArgGroup", "compile_conditions", "lookup", "split_path"]
 
 
-def split_path(key: str) -> tuple[str, ...]:
-    return tuple(key.removeprefix("args.").split("."))
+Segment = str | tuple[str, ...]
 
 
-def lookup(args: Mapping[str, Any], path: tuple[str, ...]) -> list[Any]:
-    """The values at ``path`` (several where ``*`` is used; empty when absent)."""
-    if len(path) == 1 and path[0] != "*":
+def split_path(key: str) -> tuple[Segment, ...]:
+    """``args.a.b|c`` -> ``("a", ("b", "c"))``: alternatives become tuples."""
+    return tuple(
+        tuple(seg.split("|")) if "|" in seg else seg for seg in key.removeprefix("args.").split(".")
+    )
+
+
+def lookup(args: Mapping[str, Any], path: tuple[Segment, ...]) -> list[Any]:
+    """The values at ``path`` (several where ``*`` or ``|`` is used; empty when absent)."""
+    if len(path) == 1 and type(path[0]) is str and path[0] != "*":
         value = args.get(path[0], _MISSING)
         return [] if value is _MISSING else [value]
     current: list[Any] = [args]
@@ -40,12 +46,14 @@ def lookup(args: Mapping[str, Any], path: tuple[str, ...]) -> list[Any]:
             if isinstance(node, dict):
                 if seg == "*":
                     found.extend(node.values())
+                elif isinstance(seg, tuple):
+                    found.extend(node[alt] for alt in seg if alt in node)
                 elif seg in node:
                     found.append(node[seg])
             elif isinstance(node, list):
                 if seg == "*":
                     found.extend(node)
-                elif seg.isdigit() and int(seg) < len(node):
+                elif isinstance(seg, str) and seg.isdigit() and int(seg) < len(node):
                     found.append(node[int(seg)])
         if not found:
             return []
@@ -85,7 +93,7 @@ class ArgGroup:
 
     __slots__ = ("_equals", "_exists", "_missing", "_numeric", "_texts", "path")
 
-    def __init__(self, path: tuple[str, ...], ops: list[tuple[int, str, Any]]) -> None:
+    def __init__(self, path: tuple[Segment, ...], ops: list[tuple[int, str, Any]]) -> None:
         self.path = path
         equals: dict[tuple[str, Any], list[int]] = {}
         texts: list[tuple[str, int]] = []
@@ -146,7 +154,7 @@ def compile_conditions(
     rules: Iterable[tuple[int, Mapping[str, Condition]]],
 ) -> tuple[tuple[ArgGroup, ...], tuple[int, ...], dict[int, int]]:
     """Groups, the rule index of each op id, and the number of ops of each rule."""
-    by_path: dict[tuple[str, ...], list[tuple[int, str, Any]]] = {}
+    by_path: dict[tuple[Segment, ...], list[tuple[int, str, Any]]] = {}
     op_rule: list[int] = []
     op_count: dict[int, int] = {}
     for rule_index, when in rules:

@@ -28,7 +28,7 @@ from aimds.behavior.memory import MemoryStore
 from aimds.behavior.sequences import Sequences
 from aimds.behavior.store import Get, Incr, Op, Result, Set, Store, Trust
 from aimds.behavior.temporal import Monitor, compile_rules
-from aimds.behavior.trust import delta_for, tier_of
+from aimds.behavior.trust import TrustInfo, delta_for, tier_of
 from aimds.behavior.windows import Keys
 from aimds.errors import BackendError
 from aimds.types import (
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from aimds.policy.sections.behavior import BehaviorSection
     from aimds.types import Services
 
-__all__ = ["BehaviorStage", "build_stage"]
+__all__ = ["Behavior", "BehaviorStage", "TrustInfo", "build_stage"]
 
 UNAVAILABLE = "backend.unavailable"
 TIER_RULE = "behavior.trust.tier"

@@ -1,9 +1,128 @@
-"""CLI commands of ``replay`` (to be built)."""
+"""``aimds replay TRACE.jsonl [--policy P] [--output OUT.jsonl] [--json]``.
+
+Runs a recorded trace through the full guard with a fresh state store and the events' own
+timestamps, then prints one row per session: which patterns fired, at which event. With
+``--output`` it writes one line per event (``{"index", "verdict", "risk", "findings"}``).
+Exit codes: 0 done, 2 bad trace or usage (the message names ``file:line``), 3 bad policy.
+
+The steps are split so later options (policy comparison, an audit sink) can hook in: load
+the trace, build the guard, run with a list of per-step sinks, render.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import IO, Annotated
+
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from aimds.cli.common import EXIT_USAGE, cli_errors, err, fail, out, print_json
+from aimds.guard import Guard
+from aimds.trace.format import TraceEvent, read_trace
+from aimds.trace.replay import (
+    ReplayStep,
+    SessionSummary,
+    SessionTracker,
+    fresh_guard,
+    replay,
+    step_record,
+)
+
+__all__ = ["register", "replay_command"]
+
+Sink = Callable[[ReplayStep], None]
+
+
+def replay_command(
+    trace: Annotated[Path, typer.Argument(help="Trace file (JSONL, one event a line).")],
+    policy: Annotated[
+        str, typer.Option("--policy", "-p", help="Pack name or policy YAML file.")
+    ] = "default",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write one JSON line per event here.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the session summaries as JSON.")
+    ] = False,
+) -> None:
+    """Replay a recorded trace through the guard and summarise each session."""
+    with cli_errors():
+        events = read_trace(trace)
+        guard = fresh_guard(policy)
+    tracker = SessionTracker()
+    sinks: list[Sink] = [tracker.add]
+    with guard, _output(output) as out_file:
+        if out_file is not None:
+            sinks.append(_writer(out_file))
+        _run(events, guard, sinks, show_progress=not as_json)
+    _render(tracker.sessions(), as_json=as_json)
+
+
+def _run(
+    events: Sequence[TraceEvent], guard: Guard, sinks: list[Sink], *, show_progress: bool
+) -> None:
+    progress = Progress(
+        TextColumn("replaying"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+        disable=not (show_progress and err.is_terminal),
+    )
+    with progress:
+        task = progress.add_task("replay", total=len(events))
+        for step in replay(events, guard):
+            for sink in sinks:
+                sink(step)
+            progress.advance(task)
+
+
+def _writer(fh: IO[str]) -> Sink:
+    def write(step: ReplayStep) -> None:
+        fh.write(json.dumps(step_record(step)) + "\n")
+
+    return write
+
+
+class _output:
+    """Open ``--output`` for writing (or nothing); a path that cannot be opened exits 2."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+        self._fh: IO[str] | None = None
+
+    def __enter__(self) -> IO[str] | None:
+        if self._path is None:
+            return None
+        try:
+            self._fh = open(self._path, "w", encoding="utf-8")  # noqa: SIM115 - closed in __exit__
+        except OSError as exc:
+            fail(f"--output: cannot write {self._path} ({exc.strerror})", EXIT_USAGE)
+        return self._fh
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+
+def _render(sessions: list[SessionSummary], *, as_json: bool) -> None:
+    if as_json:
+        print_json({"sessions": [s.as_dict() for s in sessions]})
+        return
+    table = Table(title=f"replay: {len(sessions)} session(s)", header_style="bold")
+    for col in ("session", "agent", "events", "fired @ trace line/in session", "verdicts"):
+        table.add_column(col)
+    for s in sessions:
+        fired = ", ".join(f"{rule} @{at[0]}/{at[1]}" for rule, at in s.first.items()) or "-"
+        verdicts = " ".join(f"{v}={n}" for v, n in sorted(s.verdicts.items()))
+        table.add_row(s.session, s.agent, str(s.events), fired, verdicts)
+    out.print(table)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``aimds replay`` to ``app``."""
+    app.command("replay")(replay_command)

@@ -8,7 +8,8 @@
     ├── InputError(ValueError)       a caller passed something unusable (CLI, API)
     ├── BackendError(RuntimeError)   Redis, PostgreSQL, SQLite... failed
     ├── MissingExtraError(ImportError) an optional dependency is not installed
-    └── ActionBlocked                a guarded function was not run (carries the decision)
+    ├── ActionBlocked                a guarded function was not run (carries the decision)
+    └── ToolTimeout(TimeoutError)    a guarded function ran past its budgets timeout
 
 Messages name the key, the shape of the bad value and the fix. They never contain scanned
 text or a secret: callers pass descriptions of values (``type``, ``length``), not values.
@@ -29,6 +30,7 @@ __all__ = [
     "InputError",
     "MissingExtraError",
     "PolicyError",
+    "ToolTimeout",
 ]
 
 
@@ -91,3 +93,18 @@ class ActionBlocked(AimdsError):
         self.decision = decision
         rules = ", ".join(decision.rules) or "no rule"
         super().__init__(f"{decision.verdict.value}: {rules} (decision {decision.id})")
+
+
+class ToolTimeout(AimdsError, TimeoutError):
+    """A guarded tool ran longer than the policy's ``budgets`` timeout for it.
+
+    For sync functions the call is abandoned, not killed: it finishes in a daemon thread
+    and its result is discarded. Async functions are cancelled.
+    """
+
+    def __init__(self, tool: str, timeout_s: float) -> None:
+        self.tool = tool
+        self.timeout_s = timeout_s
+        super().__init__(
+            f"tool {tool!r} ran longer than {timeout_s:g}s (budgets.timeout_s / budgets.timeouts)"
+        )

@@ -238,20 +238,22 @@ class AuditWriter:
             self._mark_unhealthy(error)
             if attempt < attempts - 1:
                 time.sleep(_RETRY_DELAYS[attempt])
-        for _, waiter in batch:
-            if waiter is not None:
-                waiter.error = error or None
-                waiter.done.set()
         if error:
             self._metrics.backend_failure("audit")
             with self._cond:
                 for _ in records:
                     self._drop("backend_error")
+        else:
+            if not self.healthy:
+                log.warning("audit store recovered")
+            self.healthy = True
+            self.last_error = ""
+        for _, waiter in batch:
+            if waiter is not None:
+                waiter.error = error or None
+                waiter.done.set()
+        if error:
             return
-        if not self.healthy:
-            log.warning("audit store recovered")
-        self.healthy = True
-        self.last_error = ""
         self._metrics.records_written(len(stored))
         for rec in stored:
             self._heads[rec.chain] = (rec.seq, rec.hash)

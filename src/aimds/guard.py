@@ -156,6 +156,23 @@ class Guard:
         """The asyncio twin of :meth:`check`: same pipeline, run off the event loop."""
         return await asyncio.to_thread(self.check, event)
 
+    def add_canary(self, system_prompt: str) -> str:
+        """``system_prompt`` with a canary token; completions leaking it are then flagged
+        (see :mod:`aimds.detectors.canary`)."""
+        from aimds.detectors.canary import add_canary
+
+        return add_canary(self.services, self.policy, system_prompt)
+
+    def restore(self, text: str, *, subject: Subject | None = None) -> str:
+        """``text`` with the subject's session pseudonyms put back (see :mod:`aimds.respond.vault`)."""
+        from aimds.respond.vault import vault_for
+
+        who = subject if subject is not None else Subject()
+        found = vault_for(self.services, self.policy.document.sensitive.vault).peek(
+            who.tenant, who.session
+        )
+        return found.restore(text) if found is not None else text
+
     def tool(self, name: str | None = None) -> Callable[[F], F]:
         """Decorator guarding a function as tool ``name`` (sync or async); see
         :func:`aimds.integrations.decorator.guard_tool`."""

@@ -1,0 +1,164 @@
+"""The Redis backend against a real server: shared windows and quarantine across guards, and
+the failure modes of a server that dies mid-run (a throwaway server, never the shared one)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from behavior_kit import Runner, act, build, rules_of
+
+from aimds import Guard
+from aimds.behavior.redis_store import RedisStore
+from aimds.behavior.store import Count, Get, HashPutIf, Incr, Set, Trust, Window
+from aimds.types import Subject, Verdict
+
+pytestmark = pytest.mark.redis
+KEY = "r" * 32
+
+
+def cred(kind: str) -> Any:
+    return act("fs:read", "credential_access", f"credential_store:{kind}", resources=(kind,))
+
+
+def _policy(url: str, **extra: Any) -> dict[str, Any]:
+    return {"store": "redis", "redis_url": url, "fingerprint_key": KEY, **extra}
+
+
+def test_store_ops_match_their_contract(redis_url: str, redis_client: Any) -> None:
+    store = RedisStore(redis_url, timeout=1.0, prefix="aimds-test:")
+    try:
+        r = store.execute(
+            [
+                Window(key="w", member="a", score=100.0, horizon=10, ttl=60),
+                Window(key="w", member="b", score=105.0, horizon=10, ttl=60),
+                Window(key="w", member="a", score=112.0, horizon=10, ttl=60),  # moves a, drops none
+                Window(key="w", member="c", score=116.0, horizon=10, ttl=60),  # drops b (105 < 106)
+                Count(key="w", since=112.0),
+                Incr(key="n", ttl=60),
+                Incr(key="n", ttl=60),
+                Set(key="p", value="s", ttl=60),
+                HashPutIf(key="h", mapping={"x": "1.5"}, ttl=60, cond_key="p", cond_value="s", index_key="n"),
+                HashPutIf(key="h", mapping={"y": "2"}, ttl=60, cond_key="p", cond_value="other"),
+                Get(key="missing"),
+                Trust(key="t", initial=500, half_life=100, now=1000, delta=-200, ttl=60),
+                Trust(key="t", initial=500, half_life=100, now=1100, write=False),
+            ]
+        )
+    finally:
+        store.close()
+    assert r[:5] == [1, 2, 2, 2, 2]
+    assert r[5:7] == [1, 2]
+    assert r[8:11] == [True, False, None]
+    assert r[11] == 300.0 and r[12] == pytest.approx(400.0)
+    assert redis_client.hgetall("aimds-test:h") == {b"x": b"1|1.5"}
+    assert 0 < redis_client.pttl("aimds-test:w") <= 60_000
+
+
+def test_two_guards_sharing_redis_see_one_window(redis_url: str, redis_client: Any) -> None:
+    a, b = build(_policy(redis_url)), build(_policy(redis_url))
+    ra, rb = Runner(a), Runner(b)
+    assert ra.call("cat", {"p": "aws"}, cred("aws")) == []
+    rb.now = ra.now
+    assert rb.call("cat", {"p": "ssh"}, cred("ssh")) == []
+    ra.now = rb.now
+    assert rules_of(ra.call("cat", {"p": "kube"}, cred("kube"))) == ["ASA-B-005"]
+    a.close()
+    b.close()
+
+
+def test_data_flow_crosses_processes(redis_url: str, redis_client: Any) -> None:
+    token = "ghp_x7Kq2ZrV9mPwL3nT8bYc4HdF6jS1aE0uG5iO"
+    a, b = Runner(build(_policy(redis_url))), Runner(build(_policy(redis_url)))
+    a.call("read_file", {"path": ".env"}, cred("env"))
+    a.result("read_file", f"TOKEN={token}")
+    b.now = a.now
+    out = act("net:http_post", "outbound", resources=("x.example",), outbound=True)
+    assert rules_of(b.call("http_post", {"body": token}, out)) == ["ASA-B-002"]
+    assert token.encode() not in b"".join(
+        k + str(redis_client.dump(k)).encode() for k in redis_client.keys("*")
+    )
+
+
+def test_quarantine_set_by_one_guard_blocks_in_the_other(redis_url: str, redis_client: Any) -> None:
+    policy = {"name": "q", "behavior": _policy(redis_url)}
+    who = Subject(tenant="acme", agent="bot-7", session="s")
+    with Guard(policy) as one, Guard(policy) as two:
+        one.quarantine("bot-7", tenant="acme", reason="incident 42")
+        decision = two.check_prompt("hello", subject=who)
+        assert decision.verdict is Verdict.BLOCK
+        assert "behavior.quarantine" in decision.rules
+        assert two.behavior.quarantined("bot-7", tenant="acme") is not None
+        assert two.release("bot-7", tenant="acme") is True
+        assert "behavior.quarantine" not in two.check_prompt("hello", subject=who).rules
+        assert one.release("bot-7", tenant="acme") is False
+
+
+# -- a server that dies mid-run --------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture()
+def own_redis() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not on PATH")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--save", "", "--appendonly", "no", "--daemonize", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.02)
+    yield f"redis://127.0.0.1:{port}/0", proc
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait(timeout=5)
+
+
+@pytest.mark.parametrize(("mode", "verdict"), [("closed", Verdict.BLOCK), ("open", Verdict.WARN)])
+def test_server_killed_mid_run_gives_backend_unavailable(
+    own_redis: tuple[str, subprocess.Popen[bytes]], mode: str, verdict: Verdict
+) -> None:
+    url, proc = own_redis
+    stage = build(_policy(url, fail_mode=mode, timeout_ms=200, retry_after=0.5))
+    r = Runner(stage)
+    assert r.call("cat", {"p": "aws"}, cred("aws")) == []
+    proc.kill()
+    proc.wait(timeout=5)
+    for _ in range(3):
+        start = time.monotonic()
+        found = r.call("cat", {"p": "ssh"}, cred("ssh"))
+        assert time.monotonic() - start < 1.0
+        assert rules_of(found) == ["backend.unavailable"]
+        assert found[0].action is verdict
+    assert stage.behavior.counts()["backend_unavailable"] == 3
+
+
+def test_guard_with_dead_server_decides_by_fail_mode(
+    own_redis: tuple[str, subprocess.Popen[bytes]],
+) -> None:
+    url, proc = own_redis
+    proc.kill()
+    proc.wait(timeout=5)
+    with Guard({"name": "dead", "behavior": _policy(url, fail_mode="closed")}) as guard:
+        start = time.monotonic()
+        decision = guard.check_prompt("hello")
+        assert time.monotonic() - start < 1.0
+        assert decision.verdict is Verdict.BLOCK and "backend.unavailable" in decision.rules

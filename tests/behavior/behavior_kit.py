@@ -3,7 +3,7 @@ stage evaluations as the earlier stages would leave them (``ev.action`` set, fin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aimds.behavior.stage import BehaviorStage, build_stage
@@ -73,8 +73,13 @@ class Runner:
         """Run one event; return the findings the behaviour stage added."""
         self.now += dt
         event = Event(
-            kind=kind, subject=subject or self.subject, text=text, tool=tool,
-            args=dict(args or {}), meta=dict(meta or {}), ts=self.now,
+            kind=kind,
+            subject=subject or self.subject,
+            text=text,
+            tool=tool,
+            args=dict(args or {}),
+            meta=dict(meta or {}),
+            ts=self.now,
         )
         ev = Evaluation(event=event, ts=self.now, args=event.args)
         ev.findings.extend(findings)
@@ -83,7 +88,9 @@ class Runner:
         self.stage(ev)
         return ev.findings[before:]
 
-    def call(self, tool: str, args: Mapping[str, Any], action: ActionInfo | None, **kw: Any) -> list[Finding]:
+    def call(
+        self, tool: str, args: Mapping[str, Any], action: ActionInfo | None, **kw: Any
+    ) -> list[Finding]:
         return self.event(EventKind.TOOL_CALL, tool=tool, args=args, action=action, **kw)
 
     def result(self, tool: str, text: str, **kw: Any) -> list[Finding]:

@@ -342,8 +342,17 @@ SENSITIVE_PATHS: tuple[SensitivePlace, ...] = (
     _c("**/id_ed25519*", "ssh", "SSH private key", "**/*.pub"),
     _c("/etc/ssh/ssh_host_*key", "ssh", "SSH host private key"),
     SensitivePlace(
-        glob="**/.ssh/**", kind="ssh", credential_store=False, description="SSH settings"
+        glob="**/.ssh/known_hosts*", kind="ssh", credential_store=False, description="SSH hosts"
     ),
+    SensitivePlace(
+        glob="**/.ssh/config", kind="ssh", credential_store=False, description="SSH settings"
+    ),
+    SensitivePlace(
+        glob="**/.ssh/*.pub", kind="ssh", credential_store=False, description="SSH public key"
+    ),
+    _c("**/.ssh", "ssh", "SSH directory (keys)"),
+    _c("**/.aws", "aws", "AWS directory (keys)"),
+    _c("**/.kube", "kube", "Kubernetes directory (credentials)"),
     _c("**/.gnupg/**", "gpg", "GnuPG keyring"),
     _c("**/*.pem", "private_key", "PEM key or certificate"),
     _c("**/*.key", "private_key", "private key"),

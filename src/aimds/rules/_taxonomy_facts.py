@@ -1,0 +1,180 @@
+"""A per-call builder that collects what an action does and turns it into an ActionInfo.
+
+One :class:`Facts` is created for each classification and never shared, so it may be
+mutable. The chosen type is the proposal with the highest risk; ties go to the more
+telling category (a secret read says more than "ran a shell command").
+"""
+
+from __future__ import annotations
+
+from aimds.rules._taxonomy_types import ACTION_TYPES, CREDENTIAL_STORE_TAG
+from aimds.rules.paths import SensitivePlace
+from aimds.types import ActionInfo, Severity
+
+__all__ = ["MAX_RESOURCES", "Facts"]
+
+MAX_RESOURCES = 32
+
+_CATEGORY_WEIGHT = {
+    "secrets": 9,
+    "identity": 8,
+    "payment": 8,
+    "db": 6,
+    "net": 6,
+    "email": 6,
+    "message": 6,
+    "fs": 5,
+    "vcs": 4,
+    "code": 3,
+    "shell": 2,
+}
+
+_RECON_FILES = frozenset(
+    {
+        "/etc/passwd",
+        "/etc/group",
+        "/etc/hosts",
+        "/etc/os-release",
+        "/etc/issue",
+        "/etc/hostname",
+        "/etc/resolv.conf",
+        "/etc/crontab",
+        "/proc/version",
+        "/proc/cpuinfo",
+        "/proc/self/status",
+        "/etc/lsb-release",
+        "/etc/fstab",
+        "/etc/exports",
+    }
+)
+_PRIVILEGE_FILES = ("/etc/sudoers", "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow")
+
+
+class Facts:
+    """What one action does, as collected by the classifiers."""
+
+    __slots__ = ("_best", "_best_key", "destructive", "outbound", "resources", "risk", "tags")
+
+    def __init__(self, base_type: str) -> None:
+        self._best = base_type
+        self._best_key = (-1, 0)  # the base type yields to any proposal
+        self.risk = ACTION_TYPES[base_type].risk if base_type in ACTION_TYPES else Severity.MEDIUM
+        self.tags: set[str] = set()
+        self.resources: dict[str, None] = {}
+        self.destructive = False
+        self.outbound = False
+
+    @staticmethod
+    def _key(type_id: str, risk: Severity | None) -> tuple[int, int]:
+        known = ACTION_TYPES.get(type_id)
+        rank = (risk or (known.risk if known else Severity.MEDIUM)).rank
+        return rank, _CATEGORY_WEIGHT.get(type_id.partition(":")[0], 1)
+
+    @property
+    def type(self) -> str:
+        return self._best
+
+    def propose(self, type_id: str, risk: Severity | None = None) -> None:
+        """Offer a type (and a risk for it); the strongest proposal becomes the type."""
+        key = self._key(type_id, risk)
+        if key > self._best_key:
+            self._best, self._best_key = type_id, key
+        self.bump(risk or (ACTION_TYPES[type_id].risk if type_id in ACTION_TYPES else None))
+        known = ACTION_TYPES.get(type_id)
+        if known is not None and known.outbound:
+            self.mark_outbound()
+
+    def bump(self, risk: Severity | None) -> None:
+        if risk is not None and risk > self.risk:
+            self.risk = risk
+
+    def tag(self, *tags: str) -> None:
+        self.tags.update(tags)
+
+    def resource(self, value: str) -> None:
+        if value and len(self.resources) < MAX_RESOURCES:
+            self.resources.setdefault(value[:512], None)
+
+    def mark_outbound(self, *, payload: bool = False) -> None:
+        self.outbound = True
+        self.tags.add("outbound")
+        if payload:
+            self.tags.add("has_payload")
+
+    def credential(self, kind: str, risk: Severity = Severity.HIGH) -> None:
+        """The action reads a credential store of ``kind``."""
+        self.propose("secrets:read", risk)
+        self.tags.update(("credential_access", CREDENTIAL_STORE_TAG + kind))
+
+    def destroy(self, *, critical: bool, type_id: str = "fs:delete") -> None:
+        self.destructive = True
+        self.tags.add("destructive")
+        self.propose(type_id, Severity.CRITICAL if critical else Severity.HIGH)
+
+    def privilege(self, *, critical: bool = False) -> None:
+        self.tags.add("privilege_change")
+        self.propose("identity:privilege_change", Severity.CRITICAL if critical else Severity.HIGH)
+
+    def recon(self) -> None:
+        self.tags.add("recon")
+
+    def path_read(self, path: str, place: SensitivePlace | None, *, listing: bool = False) -> None:
+        """A file or directory is read (or listed): tags and type from its sensitivity."""
+        self.resource(path)
+        if place is None:
+            return
+        self.tags.add("sensitive_path" if place.kind != "system" else "system_path")
+        if place.credential_store and not listing:
+            self.credential(place.kind)
+        elif place.credential_store:
+            self.tags.add(CREDENTIAL_STORE_TAG + place.kind)
+        elif place.kind == "system" and (
+            path in _RECON_FILES or listing or path.startswith("/proc/")
+        ):
+            self.recon()
+
+    def path_write(self, path: str, place: SensitivePlace | None) -> None:
+        """A file is created or changed."""
+        self.resource(path)
+        if place is None:
+            return
+        if place.kind == "system":
+            self.tags.add("system_path")
+        else:
+            self.tags.update(("sensitive_path", CREDENTIAL_STORE_TAG + place.kind))
+        if path.startswith(_PRIVILEGE_FILES) or path.endswith("/authorized_keys"):
+            self.privilege(critical=True)
+        elif place.kind == "system" and path.startswith(("/dev/sd", "/dev/nvme", "/dev/hd")):
+            self.destroy(critical=True)
+        else:
+            self.propose("fs:write", Severity.HIGH)
+
+    def path_delete(self, path: str, place: SensitivePlace | None, *, recursive: bool) -> None:
+        self.resource(path)
+        if place is not None:
+            self.tags.add("system_path" if place.kind == "system" else "sensitive_path")
+            self.destroy(critical=True)
+        elif recursive:
+            self.destroy(critical=False)
+        else:
+            self.propose("fs:delete")
+
+    def to_info(self) -> ActionInfo:
+        if self._best == "identity:privilege_change":
+            self.tags.add("privilege_change")
+        elif self._best == "code:exec":
+            self.tags.add("code_exec")
+        elif self._best == "secrets:read" and "credential_access" not in self.tags:
+            self.tags.update(("credential_access", CREDENTIAL_STORE_TAG + "secret_manager"))
+        if self.destructive:
+            self.tags.add("destructive")
+        if self.outbound:
+            self.tags.add("outbound")
+        return ActionInfo(
+            type=self._best,
+            risk=self.risk,
+            resources=tuple(self.resources),
+            destructive=self.destructive,
+            outbound=self.outbound,
+            tags=frozenset(self.tags),
+        )

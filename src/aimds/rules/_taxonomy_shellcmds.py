@@ -1,0 +1,1159 @@
+"""What individual shell programs do: one handler per family of programs.
+
+Each handler reads an unwrapped argument list and adds facts. Programs without a handler
+get :meth:`Context.generic`: any credential store among their arguments counts as read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from aimds.rules._taxonomy_facts import Facts
+from aimds.rules._taxonomy_sql import analyze_sql
+from aimds.rules.network import parse_destination
+from aimds.rules.paths import SensitivePlace, canonicalize_path, classify_path
+from aimds.types import Severity
+
+__all__ = ["HANDLERS", "Context", "SimpleCommand", "inline_code", "url_facts"]
+
+
+@dataclass(slots=True)
+class SimpleCommand:
+    argv: list[str] = field(default_factory=list)
+    reads: list[str] = field(default_factory=list)
+    writes: list[str] = field(default_factory=list)
+    piped_in: bool = False
+    piped_out: bool = False
+    here_string: bool = False
+
+
+_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_SECRET_VAR = re.compile(
+    r"\$\{?([A-Za-z_]*(?:SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|"
+    r"CREDENTIAL)[A-Za-z0-9_]*)",
+    re.IGNORECASE,
+)
+_PASSWORD_VAR = re.compile(r"^[A-Za-z_]*(?:PASSWORD|PASSWD|PGPASS|PASS)=", re.IGNORECASE)
+_VERSION_SUFFIX = re.compile(r"[\d.]+$")
+_SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "busybox", "csh", "tcsh"})
+_INTERPRETERS = frozenset({"python", "node", "perl", "ruby", "php", "lua", "deno", "bun", "pwsh"})
+_INLINE_FLAGS = frozenset({"-c", "-e", "-r", "--eval", "-E", "--command", "-Command", "eval"})
+_DOWNLOADERS = frozenset({"curl", "wget", "fetch", "base64", "xxd", "openssl", "gunzip", "zcat"})
+_WRAPPERS_NOARG = frozenset(
+    {"nohup", "time", "exec", "builtin", "setsid", "unbuffer", "caffeinate", "proxychains",
+     "proxychains4", "torsocks", "stdbuf", "nice", "ionice", "strace", "ltrace", "watch",
+     "chronic", "command", "then", "do", "else", "!", "{", "}"}
+)  # fmt: skip
+_WRAPPER_VALUE_FLAGS = {
+    "nice": frozenset({"-n", "--adjustment"}),
+    "ionice": frozenset({"-c", "-n", "-p", "--class", "--classdata"}),
+    "watch": frozenset({"-n", "--interval", "-d"}),
+    "strace": frozenset({"-o", "-e", "-p", "-s"}),
+    "stdbuf": frozenset(),
+}
+_SUDO_VALUE_FLAGS = frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "-R"})
+_SECRET_WORDS = re.compile(
+    r"passw|passwd|secret|token|api[_-]?key|apikey|private[_ ]?key|credential|aws_access|"
+    r"BEGIN [A-Z ]*PRIVATE",
+    re.IGNORECASE,
+)
+_WIDE_ROOTS = frozenset({"/", "/home", "/root", "/etc", "/var", "/opt", "/srv", "/mnt", "/Users"})
+_AUTH_URL = re.compile(
+    r"/(?:login|log-in|signin|sign-in|sign_in|auth|authenticate|authorize|oauth2?/token|token|"
+    r"sessions?|api/auth\w*|wp-login\.php|j_security_check)(?:[/?#.]|$)",
+    re.IGNORECASE,
+)
+_DATA_VALUE = re.compile(r"[A-Za-z0-9+/=_\-.~%:]{16,}")
+_METADATA_CREDS = re.compile(
+    r"security-credentials|identity/oauth2/token|service-accounts/[^/]+/token|"
+    r"/metadata/identity|ram/security-credentials",
+    re.IGNORECASE,
+)
+_INLINE_PATH = re.compile(r"""(?:~|\.{0,2}/)?[\w.~@+-]*(?:/[\w.@+*-]+)+|[~\w.-]*\.env\b|id_rsa""")
+
+
+def url_facts(url: str, facts: Facts, *, method: str | None = None) -> None:
+    """Facts of a URL an action contacts: host, metadata credentials, login endpoints,
+    data carried in the query string."""
+    dest = parse_destination(url)
+    if dest is None:
+        return
+    facts.resource(dest.host)
+    facts.mark_outbound()
+    if dest.kind == "metadata":
+        facts.recon()
+        if _METADATA_CREDS.search(url):
+            facts.credential("cloud_metadata", Severity.CRITICAL)
+    _, _, query = url.partition("?")
+    if query and any(
+        _DATA_VALUE.search(v) and any(c.isdigit() for c in v) for v in query.split("&")
+    ):
+        facts.mark_outbound(payload=True)
+    if _AUTH_URL.search(url.split("?", 1)[0].split("://", 1)[-1]) and method not in (None, "GET"):
+        facts.tag("auth_attempt")
+
+
+@dataclass(slots=True, kw_only=True)
+class Context:
+    """What a handler needs: the facts to add to, where relative paths live, recursion."""
+
+    facts: Facts
+    cwd: str
+    home: str
+    recurse: Callable[[str], None]
+    pipeline: list[SimpleCommand]
+
+    # -------------------------------------------------------------- helpers
+
+    @staticmethod
+    def binary(word: str) -> str:
+        name = word.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].lower()
+        if name.endswith(".exe"):
+            name = name[:-4]
+        if name[:6] in ("python", "pypy3") or name[:4] in ("perl", "ruby", "node"):
+            name = _VERSION_SUFFIX.sub("", name) or name
+        return name
+
+    def place(self, arg: str) -> tuple[str, SensitivePlace | None] | None:
+        """Canonical path and sensitive place of an argument that may be a path."""
+        if not arg or arg.startswith("-") or "://" in arg or len(arg) > 1024:
+            return None
+        if arg.startswith("$") or arg == "__subst__":
+            return None
+        if "/" in arg or arg.startswith(("~", ".")) or "%" in arg or "\\" in arg:
+            try:
+                path = canonicalize_path(arg, cwd=self.cwd, home=self.home, resolve_symlinks=False)
+            except ValueError:
+                return None
+            absolute = arg.startswith(("/", "~", "file:")) or self.cwd != "/"
+            relative = arg
+            while relative.startswith("./"):
+                relative = relative[2:]
+            return path, classify_path(path if absolute else relative or arg)
+        place = classify_path(arg)
+        if place is None:
+            return None  # a bare word (``aux``, ``install``) is no path worth reporting
+        return self.cwd.rstrip("/") + "/" + arg, place
+
+    def read(self, arg: str, *, listing: bool = False) -> SensitivePlace | None:
+        found = self.place(arg)
+        if found is None:
+            return None
+        self.facts.path_read(found[0], found[1], listing=listing)
+        return found[1]
+
+    def write(self, arg: str) -> None:
+        if arg.startswith("/dev/tcp/") or arg.startswith("/dev/udp/"):
+            self.facts.mark_outbound(payload=True)
+            self.facts.tag("code_exec")
+            self.facts.propose("net:connect", Severity.CRITICAL)
+            parts = arg.split("/")
+            if len(parts) > 3:
+                self.facts.resource(parts[3])
+            return
+        if arg in ("/dev/null", "/dev/stdout", "/dev/stderr", "-") or arg.isdigit():
+            return
+        found = self.place(arg)
+        if found is not None:
+            self.facts.path_write(found[0], found[1])
+
+    def operands(self, argv: list[str]) -> list[str]:
+        return [a for a in argv[1:] if not a.startswith("-")]
+
+    def generic(self, argv: list[str], cmd: SimpleCommand) -> None:
+        """Any credential store named among the arguments counts as read."""
+        for arg in argv[1:]:
+            if arg.startswith("--") and "=" in arg:
+                arg = arg.split("=", 1)[1]
+            elif arg.startswith("-"):
+                continue
+            self.read(arg)
+        self.secret_vars(argv)
+
+    def secret_vars(self, argv: list[str]) -> None:
+        for arg in argv[1:]:
+            if "$" in arg and _SECRET_VAR.search(arg):
+                self.facts.credential("env")
+
+    def unwrap(self, argv: list[str]) -> list[str]:
+        """Strip launchers (sudo, env, nohup, timeout, xargs...) and assignments."""
+        i = 0
+        n = len(argv)
+        while i < n:
+            word = argv[i]
+            if _ASSIGN.match(word):
+                if _PASSWORD_VAR.match(word):
+                    self.facts.tag("auth_attempt")
+                i += 1
+                continue
+            name = self.binary(word)
+            if name in ("sudo", "doas", "pkexec", "run0"):
+                i = self._sudo(argv, i + 1)
+                if i < 0:
+                    return []
+                continue
+            if name == "env":
+                j = i + 1
+                while j < n and (argv[j].startswith("-") or _ASSIGN.match(argv[j])):
+                    if argv[j] in ("-u", "--unset", "-C", "--chdir"):
+                        j += 1
+                    elif argv[j] in ("-S", "--split-string") and j + 1 < n:
+                        self.recurse(argv[j + 1])
+                        return []
+                    j += 1
+                if j >= n:
+                    self.facts.credential("env")
+                    self.facts.recon()
+                    return []
+                i = j
+                continue
+            if name == "timeout":
+                j = i + 1
+                while j < n and argv[j].startswith("-"):
+                    j += 2 if argv[j] in ("-s", "--signal", "-k", "--kill-after") else 1
+                i = j + 1
+                continue
+            if name == "xargs":
+                j = i + 1
+                while j < n and argv[j].startswith("-"):
+                    short = argv[j] in ("-I", "-n", "-P", "-L", "-d", "-a", "-s", "-E", "-i")
+                    j += 2 if short and len(argv[j]) == 2 else 1
+                i = j
+                continue
+            if name in ("chroot", "flock", "runuser"):
+                if name != "flock":
+                    self.facts.privilege()
+                j = i + 1
+                while j < n and argv[j].startswith("-"):
+                    j += 2 if argv[j] in ("-u", "-g", "--userspec") else 1
+                i = j + 1 if name != "runuser" else j
+                if i < n and argv[i] == "--":
+                    i += 1
+                continue
+            if name in _WRAPPERS_NOARG:
+                if name == "command" and i + 1 < n and argv[i + 1] in ("-v", "-V"):
+                    return []
+                values = _WRAPPER_VALUE_FLAGS.get(name, frozenset())
+                j = i + 1
+                while j < n and argv[j].startswith("-"):
+                    j += 2 if argv[j] in values else 1
+                i = j
+                continue
+            break
+        return argv[i:]
+
+    def _sudo(self, argv: list[str], j: int) -> int:
+        n = len(argv)
+        shell = False
+        while j < n and argv[j].startswith("-"):
+            flag = argv[j]
+            if flag in ("-l", "--list", "-ll"):
+                self.facts.recon()
+                return -1
+            if flag in ("-v", "-k", "-K", "--validate", "--reset-timestamp", "-V", "--version"):
+                return -1
+            if flag in ("-i", "-s", "--login", "--shell"):
+                shell = True
+            j += 2 if flag in _SUDO_VALUE_FLAGS else 1
+        if j < n and argv[j] == "--":
+            j += 1
+        self.facts.privilege(critical=shell and j >= n)
+        return j if j < n else -1
+
+
+# ------------------------------------------------------------------- handlers
+
+Handler = Callable[[list[str], SimpleCommand, Context], None]
+
+
+def _flags(argv: list[str]) -> set[str]:
+    """Short flags split into letters (``-rf`` -> r, f) plus long flags as written."""
+    out: set[str] = set()
+    for a in argv[1:]:
+        if a.startswith("--"):
+            out.add(a.split("=", 1)[0])
+        elif a.startswith("-") and len(a) > 1:
+            out.update(a[1:])
+    return out
+
+
+def _readers(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ctx.generic(argv, cmd)
+
+
+def _listers(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    for arg in ctx.operands(argv):
+        place = ctx.read(arg, listing=True)
+        if (
+            place is not None
+            and place.kind == "system"
+            or arg in ("/", "/home", "/root", "/etc", "/var/log", "/proc", "~root")
+        ):
+            ctx.facts.recon()
+
+
+def _recon(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ctx.facts.recon()
+    ctx.generic(argv, cmd)
+
+
+def _ip(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    if len(argv) > 1 and argv[1][:1] in ("a", "r", "l", "n") and len(argv) <= 3:
+        ctx.facts.recon()
+
+
+def _env_dump(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ctx.facts.recon()
+    ctx.facts.credential("env")
+
+
+def _set(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    if len(argv) == 1 or argv[1:] in (["-p"], ["-x"]):
+        _env_dump(argv, cmd, ctx)
+
+
+def _echo(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ctx.secret_vars(argv)
+
+
+def _grep(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ops = ctx.operands(argv)
+    flags = _flags(argv)
+    recursive = bool(flags & {"r", "R", "--recursive"}) or ctx.binary(argv[0]) in ("rg", "ag")
+    pattern = ops[0] if ops else ""
+    for target in ops[1:]:
+        place = ctx.read(target)
+        if place is None and recursive and _SECRET_WORDS.search(pattern):
+            found = ctx.place(target)
+            if found is not None and (found[0] in _WIDE_ROOTS or target in ("~", "$HOME")):
+                ctx.facts.credential("search")
+    if not ops[1:] and recursive and _SECRET_WORDS.search(pattern) and ctx.cwd in _WIDE_ROOTS:
+        ctx.facts.credential("search")
+
+
+def _find(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    i = 1
+    while i < len(argv) and not argv[i].startswith("-"):
+        ctx.read(argv[i], listing=True)
+        i += 1
+    rest = argv[i:]
+    for j, arg in enumerate(rest):
+        value = rest[j + 1] if j + 1 < len(rest) else ""
+        if arg in ("-name", "-iname", "-path", "-ipath", "-wholename", "-regex"):
+            place = classify_path(value.replace("*", "x").lstrip("/"))
+            if place is not None and place.credential_store:
+                ctx.facts.credential(place.kind)
+        elif arg == "-perm" and re.search(r"[-/+]?(?:[2467]\d{3}|u=s|g=s|\+s)", value):
+            ctx.facts.recon()
+        elif arg == "-delete":
+            ctx.facts.destroy(critical=True)
+        elif arg in ("-exec", "-execdir", "-ok", "-okdir"):
+            inner = []
+            for word in rest[j + 1 :]:
+                if word in (";", "+", "\\;"):
+                    break
+                inner.append(word)
+            if inner:
+                _dispatch(inner, SimpleCommand(argv=inner), ctx)
+
+
+def _rm(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    flags = _flags(argv)
+    recursive = bool(flags & {"r", "R", "--recursive"}) or ctx.binary(argv[0]) == "rmdir"
+    force = bool(flags & {"f", "--force"})
+    targets = ctx.operands(argv) or (["<stdin>"] if cmd.piped_in else [])
+    if recursive and force:
+        ctx.facts.destroy(critical=True)
+    for target in targets:
+        wide = target in ("/", "/*", "~", "~/", "*", ".", "..", "./*", "$HOME", "~/*", "${HOME}")
+        if wide or "--no-preserve-root" in flags:
+            ctx.facts.destroy(critical=True)
+            ctx.facts.resource(target)
+            continue
+        found = ctx.place(target)
+        if found is None:
+            if recursive:
+                ctx.facts.destroy(critical=False)
+            continue
+        path, place = found
+        if path in _WIDE_ROOTS:
+            ctx.facts.destroy(critical=True)
+        ctx.facts.path_delete(path, place, recursive=recursive)
+    if not targets:
+        ctx.facts.propose("fs:delete")
+
+
+def _shred(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ctx.facts.destroy(critical=True)
+    for arg in ctx.operands(argv):
+        found = ctx.place(arg)
+        if found is not None:
+            ctx.facts.resource(found[0])
+
+
+def _disk(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    name = ctx.binary(argv[0])
+    if name == "dd":
+        for arg in argv[1:]:
+            if arg.startswith("if="):
+                ctx.read(arg[3:])
+            elif arg.startswith("of="):
+                target = arg[3:]
+                if target.startswith("/dev/") and target not in ("/dev/null", "/dev/stdout"):
+                    ctx.facts.destroy(critical=True)
+                    ctx.facts.resource(target)
+                else:
+                    ctx.write(target)
+        return
+    if name in ("fdisk", "sfdisk", "parted") and {"l", "--list"} & _flags(argv):
+        ctx.facts.recon()
+        return
+    ctx.facts.destroy(critical=True)
+
+
+def _copy(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ops = ctx.operands(argv)
+    if len(ops) < 2:
+        ctx.generic(argv, cmd)
+        return
+    *sources, dest = ops
+    for src in sources:
+        ctx.read(src)
+    ctx.write(dest)
+    if ctx.binary(argv[0]) == "mv":
+        for src in sources:
+            found = ctx.place(src)
+            if found is not None and found[1] is not None:
+                ctx.facts.destroy(critical=found[1].kind == "system")
+
+
+def _tee(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    for arg in ctx.operands(argv):
+        ctx.write(arg)
+
+
+def _touch(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    for arg in ctx.operands(argv):
+        ctx.write(arg)
+
+
+def _sed(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    flags = _flags(argv)
+    ops = ctx.operands(argv)
+    files = ops[1:] if ops and not any(a in ("-e", "-f") for a in argv) else ops
+    for arg in files:
+        if "i" in flags or "--in-place" in flags:
+            ctx.write(arg)
+        else:
+            ctx.read(arg)
+
+
+def _editor(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    for arg in ctx.operands(argv):
+        found = ctx.place(arg)
+        if found is not None:
+            ctx.facts.path_read(*found)
+            ctx.facts.path_write(*found)
+
+
+def _chmod(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    flags = _flags(argv)
+    ops = ctx.operands(argv)
+    if not ops:
+        return
+    mode, targets = ops[0], ops[1:]
+    ctx.facts.propose("fs:write")
+    if re.fullmatch(r"[0-7]*[2467][0-7]{3}|[ugoa]*[+=][rwxXt]*s[rwxXt]*", mode):
+        ctx.facts.privilege(critical=True)
+    recursive = bool(flags & {"R", "--recursive"})
+    for target in targets:
+        found = ctx.place(target)
+        if found is None:
+            continue
+        path, place = found
+        ctx.facts.resource(path)
+        if path in _WIDE_ROOTS and recursive:
+            ctx.facts.destroy(critical=True, type_id="fs:write")
+        elif place is not None:
+            ctx.facts.tag("system_path" if place.kind == "system" else "sensitive_path")
+            if path.startswith(("/etc/sudoers", "/etc/shadow", "/etc/passwd")) or mode in (
+                "777",
+                "666",
+                "o+w",
+                "a+w",
+            ):
+                ctx.facts.privilege(critical=True)
+
+
+def _chown(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ops = ctx.operands(argv)
+    if not ops:
+        return
+    owner, targets = ops[0], ops[1:]
+    ctx.facts.propose("fs:write")
+    if owner.split(":")[0] in ("root", "0") or owner.startswith(":root"):
+        ctx.facts.privilege()
+    for target in targets:
+        found = ctx.place(target)
+        if found is not None:
+            ctx.facts.resource(found[0])
+            if found[0] in _WIDE_ROOTS and {"R", "--recursive"} & _flags(argv):
+                ctx.facts.destroy(critical=True, type_id="fs:write")
+
+
+def _privilege(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    name = ctx.binary(argv[0])
+    critical = name in ("visudo", "nsenter", "setcap", "insmod", "modprobe")
+    ctx.facts.privilege(critical=critical)
+    if name == "su":
+        for i, arg in enumerate(argv):
+            if arg in ("-c", "--command") and i + 1 < len(argv):
+                ctx.recurse(argv[i + 1])
+    if name in ("useradd", "adduser", "userdel", "deluser", "groupadd", "chpasswd", "passwd"):
+        ctx.facts.propose("identity:user_admin", Severity.HIGH)
+    if name in ("usermod", "gpasswd") and any(
+        g in ("sudo", "wheel", "docker", "admin", "root", "adm", "lxd", "disk")
+        for a in argv[1:]
+        for g in a.split(",")
+    ):
+        ctx.facts.privilege(critical=True)
+
+
+def _shell(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    for i, arg in enumerate(argv[1:], 1):
+        if arg.startswith("-") and "c" in arg[1:] and not arg.startswith("--"):
+            if i + 1 < len(argv):
+                ctx.recurse(argv[i + 1])
+            return
+        if arg == "-i" or arg == "-p":
+            continue
+        if not arg.startswith("-"):
+            ctx.read(arg)
+            return
+    if cmd.piped_in or cmd.here_string:
+        _piped_code(ctx)
+
+
+def _piped_code(ctx: Context) -> None:
+    ctx.facts.tag("code_exec")
+    upstream = {ctx.binary(c.argv[0]) for c in ctx.pipeline if c.argv}
+    critical = bool(upstream & _DOWNLOADERS)
+    ctx.facts.propose("code:exec", Severity.CRITICAL if critical else Severity.HIGH)
+
+
+def _interpreter(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    for i, arg in enumerate(argv[1:], 1):
+        if arg in _INLINE_FLAGS or (
+            arg.startswith("-") and arg[-1:] in ("c", "e") and len(arg) <= 3
+        ):
+            code = argv[i + 1] if i + 1 < len(argv) else ""
+            inline_code(code, ctx)
+            return
+        if arg == "-":
+            _piped_code(ctx)
+            return
+        if arg == "-m":
+            return
+        if not arg.startswith("-"):
+            ctx.read(arg)
+            return
+    if cmd.piped_in or cmd.here_string:
+        _piped_code(ctx)
+
+
+_NET_CODE = re.compile(
+    r"\b(?:requests\.(?:post|put|get)|urllib|urlopen|http\.client|socket\.|fetch\(|"
+    r"axios|XMLHttpRequest|smtplib|paramiko|LWP::|Net::HTTP)",
+)
+_ENV_DUMP_CODE = re.compile(r"os\.environ\b(?!\s*[\[.]\s*(?:get\b)?)|process\.env\b(?!\.)|%ENV\b")
+
+
+def inline_code(code: str, ctx: Context) -> None:
+    ctx.facts.tag("code_exec")
+    ctx.facts.propose("code:exec")
+    text = code[:8192]
+    for m in _INLINE_PATH.finditer(text):
+        word = m.group(0)
+        if len(word) > 1:
+            ctx.read(word)
+    if _NET_CODE.search(text):
+        ctx.facts.mark_outbound(payload=True)
+    if _ENV_DUMP_CODE.search(text):
+        ctx.facts.credential("env")
+    for m in re.finditer(r"(?:system|popen|check_output|run|call|exec)\(\s*[\"']([^\"']+)", text):
+        ctx.recurse(m.group(1))
+
+
+def _eval(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ctx.facts.tag("code_exec")
+    ctx.recurse(" ".join(argv[1:]))
+
+
+def _source(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ops = ctx.operands(argv)
+    if ops and ops[0] == "__subst__":
+        ctx.facts.tag("code_exec")
+    ctx.generic(argv, cmd)
+
+
+# --- network
+
+
+_CURL_VALUE = frozenset(
+    {"-X", "--request", "-d", "--data", "--data-binary", "--data-raw", "--data-urlencode",
+     "--data-ascii", "--json", "-F", "--form", "--form-string", "-T", "--upload-file", "-u",
+     "--user", "-H", "--header", "-o", "--output", "-A", "--user-agent", "-e", "--referer",
+     "-b", "--cookie", "-c", "--cookie-jar", "-x", "--proxy", "-m", "--max-time", "--url",
+     "-w", "--write-out", "-E", "--cert", "--key", "--connect-timeout", "--retry", "-K",
+     "--config", "-r", "--range", "--resolve", "--connect-to", "-z", "--oauth2-bearer"}
+)  # fmt: skip
+_WGET_VALUE = frozenset(
+    {"-O", "--output-document", "--post-data", "--post-file", "--body-data", "--body-file",
+     "--method", "--header", "-U", "--user-agent", "--user", "--password", "--http-user",
+     "--http-password", "-P", "--directory-prefix", "-o", "--output-file", "-e", "-t",
+     "--tries", "-T", "--timeout", "--ftp-user", "--ftp-password"}
+)  # fmt: skip
+
+
+def _curl(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    name = ctx.binary(argv[0])
+    values = _CURL_VALUE if name == "curl" else _WGET_VALUE
+    method: str | None = None
+    payload = upload = download = False
+    urls: list[str] = []
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        flag, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        glued = not eq and flag[:1] == "-" and flag[:2] != "--" and len(flag) > 2
+        if glued and flag[:2] in values:  # -XPOST, -dvalue
+            flag, inline, eq = flag[:2], flag[2:], "="
+        value = inline if eq else (argv[i + 1] if i + 1 < len(argv) else "")
+        takes = flag in values
+        if flag in ("-X", "--request", "--method"):
+            method = value.upper()
+        elif flag in ("-d", "--data", "--data-binary", "--data-raw", "--data-urlencode",
+                      "--data-ascii", "--json", "--post-data", "--body-data", "--post-file",
+                      "--body-file", "--form", "-F", "--form-string"):  # fmt: skip
+            payload = True
+            upload = upload or flag in ("-F", "--form")
+            ref = value.split("=", 1)[-1] if flag in ("-F", "--form") else value
+            if flag in ("--post-file", "--body-file"):
+                ref = "@" + value
+            if ref.startswith(("@", "<")) and ref[1:] not in ("-", ""):
+                ctx.read(ref[1:].split(";", 1)[0])
+            elif ref in ("@-", "<-", "-"):
+                payload = True
+        elif flag in ("-T", "--upload-file"):
+            upload = payload = True
+            if value != "-":
+                ctx.read(value)
+        elif flag in ("-u", "--user", "--password", "--http-password", "--ftp-password"):
+            ctx.facts.tag("auth_attempt")
+        elif flag in ("-o", "--output", "-O", "--output-document", "-P", "--directory-prefix"):
+            download = True
+            if flag in ("-o", "--output", "-O", "--output-document") and takes:
+                ctx.write(value) if value != "-" else None
+        elif flag in ("--remote-name", "--remote-name-all") or (flag == "-O" and name == "curl"):
+            download = True
+        elif flag == "--url":
+            urls.append(value)
+        elif flag in ("-G", "--get"):
+            method = "GET"
+        if takes and not eq:
+            i += 2
+            continue
+        if not arg.startswith("-"):
+            urls.append(arg)
+        i += 1
+    if payload and method is None:
+        method = "POST"
+    if name == "wget" and not cmd.piped_out:
+        download = True
+    for url in urls:
+        url_facts(url if "://" in url else "http://" + url, ctx.facts, method=method or "GET")
+    ctx.facts.mark_outbound(payload=payload)
+    if upload:
+        ctx.facts.propose("net:upload")
+    elif payload or method in ("POST", "PUT", "PATCH", "DELETE"):
+        ctx.facts.propose("net:http_post")
+    elif download:
+        ctx.facts.propose("net:download")
+    else:
+        ctx.facts.propose("net:http_get")
+
+
+def _httpie(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ops = ctx.operands(argv)
+    method = "GET"
+    if ops and ops[0].upper() in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"):
+        method = ops.pop(0).upper()
+    items = ops[1:]
+    if items or method in ("POST", "PUT", "PATCH"):
+        method = "POST" if method == "GET" and items else method
+        ctx.facts.mark_outbound(payload=True)
+        for item in items:
+            if "@" in item:
+                ctx.read(item.split("@", 1)[1])
+        ctx.facts.propose("net:http_post")
+    else:
+        ctx.facts.propose("net:http_get")
+    if ops:
+        url = ops[0]
+        url_facts(url if "://" in url else "http://" + url, ctx.facts, method=method)
+
+
+def _netcat(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    flags = _flags(argv)
+    ctx.facts.mark_outbound()
+    if {"e", "c"} & flags or "--exec" in flags or "--sh-exec" in flags:
+        ctx.facts.tag("code_exec")
+        ctx.facts.propose("net:connect", Severity.CRITICAL)
+    hosts = [a for a in ctx.operands(argv) if not a.isdigit()]
+    for host in hosts[:1]:
+        dest = parse_destination(host)
+        if dest is not None:
+            ctx.facts.resource(dest.host)
+    if cmd.piped_in or cmd.reads or cmd.here_string:
+        ctx.facts.mark_outbound(payload=True)
+        ctx.facts.propose("net:upload")
+    else:
+        ctx.facts.propose("net:connect")
+
+
+_SSH_VALUE = frozenset("pilLoFRDJbceEmOQSWw")
+
+
+def _ssh(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    i = 1
+    host = None
+    while i < len(argv):
+        arg = argv[i]
+        if arg.startswith("-") and len(arg) >= 2:
+            i += 2 if arg[-1] in _SSH_VALUE and len(arg) == 2 else 1
+            continue
+        host = arg
+        break
+    rest = argv[i + 1 :] if host else []
+    ctx.facts.mark_outbound(payload=bool(cmd.piped_in or cmd.reads))
+    ctx.facts.propose("net:upload" if cmd.piped_in or cmd.reads else "net:connect")
+    if host:
+        dest = parse_destination(host)
+        if dest is not None:
+            ctx.facts.resource(dest.host)
+    if rest:
+        ctx.facts.tag("code_exec")
+
+
+def _remote_copy(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ops = [a for a in ctx.operands(argv) if a != "__subst__"]
+    name = ctx.binary(argv[0])
+    if name in ("scp", "rsync", "sftp"):
+        i = 1
+        ops = []
+        while i < len(argv):
+            a = argv[i]
+            if a.startswith("-"):
+                i += 2 if a in ("-P", "-i", "-o", "-F", "-e", "-l", "-c", "-J", "-S") else 1
+                continue
+            ops.append(a)
+            i += 1
+    if not ops:
+        ctx.facts.mark_outbound()
+        ctx.facts.propose("net:connect")
+        return
+    *sources, dest = ops if len(ops) > 1 else (ops[0], "")
+    remote_dest = _remote(dest)
+    if remote_dest is not None:
+        ctx.facts.resource(remote_dest)
+        for src in sources:
+            if _remote(src) is None:
+                ctx.read(src)
+        ctx.facts.mark_outbound(payload=True)
+        ctx.facts.propose("net:upload")
+        return
+    for src in sources:
+        host = _remote(src)
+        if host is not None:
+            ctx.facts.resource(host)
+            ctx.facts.mark_outbound()
+            ctx.facts.propose("net:download")
+        else:
+            ctx.read(src)
+    if dest:
+        ctx.write(dest)
+
+
+def _remote(arg: str) -> str | None:
+    """The host of ``[user@]host:path``, ``rsync://host/...``, ``s3://bucket``; else None."""
+    if "://" in arg:
+        scheme, _, rest = arg.partition("://")
+        if scheme.lower() == "file":
+            return None
+        return rest.split("/", 1)[0].rpartition("@")[2] or scheme
+    if ":" in arg and not arg.startswith(("/", ".", "~")):
+        head = arg.split(":", 1)[0]
+        if head and "/" not in head and len(head) > 1:
+            return head.rpartition("@")[2]
+    return None
+
+
+def _dns(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ctx.facts.mark_outbound()
+    ctx.facts.propose("net:connect", Severity.LOW)
+    for arg in ctx.operands(argv):
+        if "." in arg:
+            ctx.facts.resource(arg.lstrip("@").lower())
+            if any(len(label) >= 24 for label in arg.split(".")):
+                ctx.facts.mark_outbound(payload=True)
+
+
+def _scanner(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ctx.facts.recon()
+    ctx.facts.mark_outbound()
+    ctx.facts.propose("net:connect", Severity.HIGH)
+    if ctx.binary(argv[0]) in ("hydra", "medusa", "ncrack", "patator", "crackmapexec", "nxc"):
+        ctx.facts.tag("auth_attempt")
+    if ctx.binary(argv[0]) in ("john", "hashcat", "unshadow"):
+        ctx.facts.credential("shadow")
+
+
+def _mail(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ctx.facts.propose("email:send")
+    ctx.facts.mark_outbound(payload=True)
+    for arg in ctx.operands(argv):
+        if "@" in arg:
+            ctx.facts.resource(arg)
+    ctx.generic(argv, cmd)
+
+
+def _sshpass(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ctx.facts.tag("auth_attempt")
+    i = 1
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 2 if argv[i] in ("-p", "-f", "-d") else 1
+    if i < len(argv):
+        _dispatch(argv[i:], cmd, ctx)
+
+
+# --- version control, databases, cloud
+
+
+def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    i = 1
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 2 if argv[i] in ("-C", "-c", "--git-dir", "--work-tree") else 1
+    sub = argv[i] if i < len(argv) else ""
+    rest = argv[i + 1 :]
+    flags = _flags(["git", *rest])
+    if sub == "push":
+        forced = bool(flags & {"f", "--force", "--force-with-lease", "--mirror", "--delete"})
+        forced = forced or any(a.startswith("+") or a.startswith(":") for a in rest)
+        ctx.facts.propose("vcs:push")
+        ctx.facts.mark_outbound(payload=True)
+        if forced:
+            ctx.facts.destroy(critical=True, type_id="vcs:push")
+    elif sub == "reset" and "--hard" in flags:
+        ctx.facts.destroy(critical=True, type_id="vcs:write")
+    elif (
+        sub == "clean"
+        and "f" in flags
+        or sub == "branch"
+        and "D" in flags
+        or sub in ("filter-branch", "filter-repo")
+    ):
+        ctx.facts.destroy(critical=False, type_id="vcs:write")
+    elif sub in ("clone", "fetch", "pull", "ls-remote"):
+        ctx.facts.propose("net:download")
+        for arg in rest:
+            if "://" in arg or "@" in arg:
+                host = _remote(arg)
+                if host:
+                    ctx.facts.resource(host)
+    elif sub == "credential" or (sub == "config" and any("credential" in a for a in rest)):
+        if "fill" in rest or "--get" in rest or "get" in rest:
+            ctx.facts.credential("git")
+    elif sub in ("status", "diff", "log", "show", "blame", "branch", "grep", "rev-parse"):
+        ctx.facts.propose("vcs:read")
+    elif (
+        sub in ("commit", "add", "checkout", "switch", "merge", "rebase", "tag", "stash", "mv")
+        or sub == "rm"
+    ):
+        ctx.facts.propose("vcs:write")
+    else:
+        ctx.generic(argv, cmd)
+
+
+def _sql_client(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ctx.facts.propose("db:query")
+    for i, arg in enumerate(argv[1:], 1):
+        nxt = argv[i + 1] if i + 1 < len(argv) else ""
+        if arg in ("-c", "--command", "-e", "--execute", "-q", "--query", "--eval"):
+            analyze_sql(nxt, ctx.facts)
+        elif arg.startswith("--command=") or arg.startswith("--execute="):
+            analyze_sql(arg.split("=", 1)[1], ctx.facts)
+        elif (arg.startswith("-p") and len(arg) > 2) or arg.startswith("--password="):
+            ctx.facts.tag("auth_attempt")
+        elif "://" in arg and "@" in arg.split("://", 1)[1].split("/", 1)[0]:
+            if ":" in arg.split("://", 1)[1].split("@", 1)[0]:
+                ctx.facts.tag("auth_attempt")
+        elif not arg.startswith("-") and i > 1 and analyze_sql(arg, ctx.facts):
+            pass
+        elif arg in (".dump", ".backup"):
+            ctx.facts.tag("database_dump")
+            ctx.facts.propose("db:query", Severity.HIGH)
+
+
+def _dump(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ctx.facts.tag("database_dump")
+    ctx.facts.propose("db:query", Severity.HIGH)
+    if any(a.startswith("-p") and len(a) > 2 for a in argv[1:]):
+        ctx.facts.tag("auth_attempt")
+
+
+def _dropdb(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ctx.facts.destroy(critical=True, type_id="db:admin")
+
+
+def _redis(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    words = {a.lower() for a in argv[1:]}
+    if words & {"flushall", "flushdb"}:
+        ctx.facts.destroy(critical=True, type_id="db:admin")
+    elif "--rdb" in words or words & {"keys", "save", "bgsave"}:
+        ctx.facts.tag("database_dump")
+        ctx.facts.propose("db:query", Severity.HIGH)
+    elif "config" in words:
+        ctx.facts.propose("db:admin")
+    else:
+        ctx.facts.propose("db:query")
+
+
+def _kubectl(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ops = ctx.operands(argv)
+    sub = ops[0] if ops else ""
+    words = set(ops)
+    if sub == "delete":
+        ctx.facts.destroy(critical=True, type_id="shell:exec")
+    elif (
+        sub in ("get", "describe", "edit")
+        and words & {"secret", "secrets"}
+        or any(w.startswith("secret/") or w.startswith("secrets/") for w in ops)
+        or sub == "config"
+        and "view" in words
+        and "--raw" in argv
+    ):
+        ctx.facts.credential("kube")
+    elif sub == "exec":
+        ctx.facts.tag("code_exec")
+    elif sub == "auth" and "can-i" in words:
+        ctx.facts.recon()
+    elif sub == "create" and any("cluster-admin" in a for a in argv):
+        ctx.facts.privilege(critical=True)
+
+
+def _docker(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ops = ctx.operands(argv)
+    sub = ops[0] if ops else ""
+    joined = " ".join(argv)
+    if sub in ("run", "create") or (sub == "container" and len(ops) > 1 and ops[1] == "run"):
+        if re.search(
+            r"--privileged|--cap-add|docker\.sock|--pid[= ]host|-v\s+/:|--volume[= ]/:|"
+            r"seccomp[=:]unconfined|apparmor[=:]unconfined|--device",
+            joined,
+        ):
+            ctx.facts.privilege(critical=True)
+    elif (
+        sub in ("rm", "rmi")
+        and {"f", "--force"} & _flags(argv)
+        or sub in ("system", "volume", "image", "container", "network")
+        and "prune" in ops
+    ):
+        ctx.facts.destroy(critical=False, type_id="shell:exec")
+    elif sub == "exec":
+        ctx.facts.tag("code_exec")
+    elif sub == "login":
+        ctx.facts.tag("auth_attempt")
+    elif sub == "push":
+        ctx.facts.mark_outbound(payload=True)
+
+
+def _iac(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ops = ctx.operands(argv)
+    if (
+        ops[:1] == ["destroy"]
+        or "-destroy" in argv
+        or ops[:2] == ["state", "rm"]
+        or ops[:1] in (["uninstall"], ["delete"])
+    ):
+        ctx.facts.destroy(critical=True, type_id="shell:exec")
+
+
+_CLOUD_SECRET = re.compile(
+    r"\b(?:get-secret-value|get-session-token|export-credentials|assume-role|get-parameters?\b.*"
+    r"--with-decryption|print-access-token|print-identity-token|get-access-token|"
+    r"secrets versions access|keyvault secret show|configure get|get-login-password|"
+    r"auth:token|token)\b",
+)
+_CLOUD_DELETE = re.compile(
+    r"^(?:delete|terminate|destroy|remove|rb|rm|purge)(?:[-_][\w-]+)?$", re.IGNORECASE
+)
+
+
+def _cloud(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    name = ctx.binary(argv[0])
+    joined = " ".join(argv[1:])
+    kind = {"aws": "aws", "gcloud": "gcloud", "gsutil": "gcloud", "az": "azure"}.get(name, name)
+    ops = ctx.operands(argv)
+    if _CLOUD_SECRET.search(joined):
+        ctx.facts.credential(kind)
+        return
+    if re.search(r"\bsts get-caller-identity\b|\bauth list\b|\baccount show\b", joined):
+        ctx.facts.recon()
+        return
+    if any(_CLOUD_DELETE.match(w) for w in ops):
+        critical = "--recursive" in argv or "--force" in argv or "rb" in ops
+        ctx.facts.destroy(critical=critical, type_id="shell:exec")
+        return
+    if any(w in ("cp", "sync", "mv", "copy") for w in ops[:3]):
+        targets = [w for w in ops if "://" in w or w.startswith("gs:") or ":" in w]
+        if targets and ops and _remote(ops[-1]) is not None:
+            for src in ops[1:-1] if len(ops) > 2 else ():
+                if _remote(src) is None:
+                    ctx.read(src)
+            ctx.facts.mark_outbound(payload=True)
+            ctx.facts.propose("net:upload")
+            ctx.facts.resource(_remote(ops[-1]) or "")
+            return
+    ctx.generic(argv, cmd)
+
+
+def _vault(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ops = ctx.operands(argv)
+    name = ctx.binary(argv[0])
+    reading = {"get", "read", "show", "lookup", "fill", "find-generic-password",
+               "find-internet-password", "dump-keychain", "item", "export"}  # fmt: skip
+    if name == "pass" and (not ops or ops[0] not in ("insert", "generate", "edit", "rm", "init")):
+        ctx.facts.credential("password_store")
+    elif set(ops[:3]) & reading or (name == "vault" and ops[:1] == ["kv"] and "get" in ops):
+        ctx.facts.credential("vault" if name == "vault" else "password_store")
+    elif name == "gpg" and any(a.startswith("--export-secret") for a in argv):
+        ctx.facts.credential("gpg")
+    elif name == "gh" and ops[:2] == ["auth", "token"]:
+        ctx.facts.credential("git")
+    elif name == "gh" and ops[:2] == ["auth", "login"]:
+        ctx.facts.tag("auth_attempt")
+    else:
+        ctx.generic(argv, cmd)
+
+
+def _power(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    name = ctx.binary(argv[0])
+    ops = ctx.operands(argv)
+    if name == "init" and ops[:1] not in (["0"], ["6"]):
+        return
+    if name == "systemctl" and not set(ops[:1]) & {"poweroff", "reboot", "halt", "kexec"}:
+        if set(ops[:1]) & {"list-units", "list-unit-files", "status", "list-timers"}:
+            ctx.facts.recon()
+        return
+    if name in ("kill", "pkill", "killall") and not (
+        "-1" in argv or "1" in ops or {"-u", "--user"} & set(argv)
+    ):
+        return
+    if name == "iptables" and not {"F", "X", "--flush"} & _flags(argv):
+        return
+    if name == "crontab":
+        if "l" in _flags(argv):
+            ctx.facts.recon()
+            return
+        if "r" not in _flags(argv):
+            return
+    if name == "history" and "c" not in _flags(argv):
+        ctx.facts.recon()
+        return
+    ctx.facts.destroy(critical=False, type_id="shell:exec")
+
+
+def _login_cli(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ctx.facts.tag("auth_attempt")
+    ctx.facts.propose("identity:login")
+
+
+def _dispatch(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    argv = ctx.unwrap(argv)
+    if not argv:
+        return
+    handler = HANDLERS.get(ctx.binary(argv[0]))
+    if handler is not None:
+        handler(argv, cmd, ctx)
+    else:
+        ctx.generic(argv, cmd)
+
+
+def _table() -> dict[str, Handler]:
+    families: tuple[tuple[Handler, str], ...] = (
+        (_recon, "whoami id uname hostname hostnamectl ps pstree netstat ss ifconfig arp route "
+                 "lsb_release df mount w who last lastlog users groups getent lscpu lsblk lsmod "
+                 "lsof dmesg arch uptime finger pinky ipconfig systeminfo tasklist nproc free "
+                 "getcap sestatus aa-status"),
+        (_ip, "ip"),
+        (_env_dump, "printenv"),
+        (_set, "set export declare typeset"),
+        (_echo, "echo printf"),
+        (_grep, "grep egrep fgrep rg ag ack zgrep findstr"),
+        (_find, "find"),
+        (_listers, "ls ll dir tree stat file du exa eza locate"),
+        (_rm, "rm unlink rmdir srm"),
+        (_shred, "shred wipe wipefs"),
+        (_disk, "dd mkfs mkfs.ext4 mkfs.ext3 mkfs.ext2 mkfs.xfs mkfs.btrfs mkfs.vfat mkfs.fat "
+                "mkfs.ntfs mke2fs mkswap fdisk sfdisk parted format diskpart"),
+        (_copy, "cp mv install ln rsync_local"),
+        (_tee, "tee"),
+        (_touch, "touch mkdir truncate"),
+        (_sed, "sed perl_i"),
+        (_editor, "vi vim nvim nano emacs ed pico joe mcedit"),
+        (_chmod, "chmod"),
+        (_chown, "chown chgrp"),
+        (_privilege, "su visudo usermod useradd adduser userdel deluser groupadd gpasswd passwd "
+                     "chpasswd setcap capsh nsenter unshare newgrp insmod modprobe sudoedit"),
+        (_shell, " ".join(sorted(_SHELLS))),
+        (_interpreter, " ".join(sorted(_INTERPRETERS)) + " python3 python2 node osascript"),
+        (_eval, "eval"),
+        (_source, "source ."),
+        (_curl, "curl wget"),
+        (_httpie, "http https xh"),
+        (_netcat, "nc ncat netcat socat telnet"),
+        (_ssh, "ssh mosh"),
+        (_remote_copy, "scp sftp rsync ftp tftp lftp"),
+        (_dns, "dig nslookup host ping ping6 traceroute tracepath"),
+        (_scanner, "nmap masscan zmap nikto gobuster dirb ffuf sqlmap hydra medusa ncrack "
+                   "patator crackmapexec nxc enum4linux smbclient john hashcat unshadow "
+                   "linpeas.sh linpeas pspy"),
+        (_mail, "mail mailx sendmail mutt swaks"),
+        (_sshpass, "sshpass"),
+        (_git, "git"),
+        (_sql_client, "psql mysql mariadb sqlite3 sqlite clickhouse-client mongo mongosh sqlcmd "
+                      "cqlsh duckdb"),
+        (_dump, "pg_dump pg_dumpall mysqldump mariadb-dump mongodump mongoexport"),
+        (_dropdb, "dropdb"),
+        (_redis, "redis-cli"),
+        (_kubectl, "kubectl oc"),
+        (_docker, "docker podman nerdctl"),
+        (_iac, "terraform tofu pulumi helm"),
+        (_cloud, "aws gcloud gsutil az doctl rclone heroku"),
+        (_vault, "vault security pass op keyring secret-tool gpg gh docker-credential-desktop "
+                 "bw lpass"),
+        (_power, "shutdown reboot halt poweroff init systemctl kill pkill killall iptables "
+                 "crontab history"),
+        (_login_cli, "kinit ldapwhoami"),
+    )  # fmt: skip
+    table: dict[str, Handler] = {}
+    for handler, names in families:
+        for name in names.split():
+            table.setdefault(name, handler)
+    return table
+
+
+HANDLERS: Mapping[str, Handler] = MappingProxyType(_table())

@@ -1,0 +1,268 @@
+"""Tool names to action types: known names of common frameworks, then word heuristics.
+
+Names are compared in a compact form: lowercase, namespace prefixes dropped
+(``mcp__server__tool``, ``server.tool``, ``server/tool``), separators removed and a trailing
+``tool`` (LangChain, OpenAI Agents SDK class names) ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+
+__all__ = ["name_type", "name_words", "compact_name"]
+
+
+def _names(type_id: str, names: str) -> dict[str, str]:
+    return {name: type_id for name in names.split()}
+
+
+# Compact names (lowercase, no separators) of tools seen in MCP reference servers,
+# LangChain, the OpenAI Agents SDK and typical custom agents.
+_EXACT: MappingProxyType[str, str] = MappingProxyType(
+    _names("fs:read", "readfile readtextfile readmultiplefiles readmediafile getfilecontents "
+           "getfilecontent openfile viewfile catfile readfiles loadfile filereader readdocument "
+           "view")
+    | _names("fs:list", "listdirectory listdir ls directorytree searchfiles glob findfiles "
+             "getfileinfo listalloweddirectories listfiles filesearchlocal listdirectorywithsizes "
+             "stat tree")
+    | _names("fs:write", "writefile editfile createfile createdirectory mkdir movefile copyfile "
+             "appendfile savefile appendtofile renamefile strreplaceeditor "
+             "strreplacebasededittool texteditor applypatch writetofile filewrite updatefile "
+             "copyfiletool movefiletool")
+    | _names("fs:delete", "filedelete deletefile removefile rm rmdir deletedirectory unlink")
+    | _names("shell:exec", "shell bash sh zsh terminal runcommand exec execute executecommand "
+             "runshell runshellcommand shellexec localshell subprocess cmd powershell "
+             "runterminalcmd terminalcommand runinterminal executeshell shellcommand "
+             "runbash bashcommand command cli runscript")
+    | _names("code:exec", "pythonrepl python repl codeinterpreter runpython executepython "
+             "executecode runcode jupyter notebook ipython evaluate eval javascript nodejs "
+             "pythonastrepl pythoninterpreter runjavascript")
+    | _names("net:http_get", "fetch fetchurl requestsget httpget webfetch scrape scrapeurl "
+             "crawl geturl readurl fetchwebpage loadurl curl wget openapi")
+    | _names("net:http_post", "requestspost httppost requestsput requestspatch requestsdelete "
+             "httpput httppatch httpdelete webhook sendwebhook postrequest callwebhook")
+    | _names("net:http_get", "httprequest request apicall callapi requests makerequest "
+             "sendrequest apirequest restapi graphql")
+    | _names("net:download", "download downloadfile downloadurl")
+    | _names("net:upload", "upload uploadfile uploadtourl")
+    | _names("email:send", "sendemail sendmail gmailsendmessage emailsend replyemail "
+             "forwardemail replytoemail sendgmail outlooksendmail smtpsend sendmailmessage "
+             "composeandsend")
+    | _names("email:read", "reademail getemail gmailgetmessage gmailsearch searchemails "
+             "listemails getinbox reademails gmailgetthread getunreademails readinbox "
+             "fetchemails searchinbox")
+    | _names("email:draft", "gmailcreatedraft draftemail createdraft")
+    | _names("message:send", "slackpostmessage slacksendmessage slackreplytothread postmessage "
+             "sendmessage sendslackmessage discordsendmessage sendsms twiliosendsms "
+             "telegramsendmessage teamssendmessage tweet posttweet sendchatmessage "
+             "slackaddreaction sendnotification notify sendtext")
+    | _names("message:read", "slackgetchannelhistory slacklistchannels readmessages "
+             "slackgetthreadreplies slackgetusers slackgetuserprofile getmessages "
+             "readchannel")
+    | _names("db:query", "query sqlquery sqldbquery runquery executesql executequery sql "
+             "readquery listtables describetable sqldblisttables sqldbschema "
+             "sqldbquerychecker infosqldatabase querysqldatabase dbquery databasequery "
+             "runsql querydatabase")
+    | _names("db:write", "writequery dbexecute sqlexecute")
+    | _names("db:admin", "createtable droptable altertable")
+    | _names("vcs:read", "gitstatus gitdiff gitdiffunstaged gitdiffstaged gitlog gitshow "
+             "getfilecontents searchcode searchrepositories searchissues getissue "
+             "listissues listcommits getpullrequest listpullrequests getpullrequestfiles "
+             "gitbranch")
+    | _names("vcs:write", "gitcommit gitadd gitreset gitcreatebranch gitcheckout gitinit "
+             "createissue updateissue addissuecomment createpullrequest "
+             "createorupdatefile createbranch createrepository forkrepository "
+             "mergepullrequest createpullrequestreview")
+    | _names("vcs:push", "pushfiles gitpush")
+    | _names("search:web", "bravewebsearch bravelocalsearch tavilysearch tavilysearchresults "
+             "duckduckgosearch duckduckgosearchrun duckduckgosearchresults wikipedia "
+             "wikipediaqueryrun websearch googlesearch bingsearch serpapi googleserper "
+             "search exasearch arxiv arxivqueryrun websearchpreview searchweb internetsearch "
+             "googlesearchrun searxsearch")
+    | _names("search:internal", "filesearch vectorsearch retriever retrieve knowledgebase "
+             "searchdocuments ragsearch searchdocs")
+    | _names("browser:navigate", "puppeteernavigate playwrightnavigate browsernavigate "
+             "navigate openurl gotourl browse openbrowser navigatebrowser openpage")
+    | _names("browser:interact", "puppeteerclick puppeteerfill puppeteerscreenshot "
+             "puppeteerselect puppeteerhover computer computeruse computer20241022 "
+             "computer20250124 browserclick browsertype playwrightclick playwrightfill "
+             "click typetext screenshot")
+    | _names("code:exec", "puppeteerevaluate playwrightevaluate browserevaluate")
+    | _names("memory:write", "createentities createrelations addobservations deleteentities "
+             "deleteobservations deleterelations savememory remember storememory "
+             "addmemory updatememory writememory")
+    | _names("memory:read", "readgraph searchnodes opennodes recall searchmemory getmemory "
+             "readmemory retrievememory")
+    | _names("secrets:read", "getsecret readsecret vaultread getcredentials getpassword "
+             "getapikey fetchsecret retrievesecret getcredential readcredentials")
+    | _names("secrets:write", "setsecret putsecret createsecret vaultwrite rotatesecret "
+             "updatesecret storesecret")
+    | _names("identity:privilege_change", "sudo su runas elevate grantrole assignrole addrole "
+             "setpermissions grantpermission changepermissions addusertogroup "
+             "escalateprivileges makeadmin setrole grantaccess")
+    | _names("identity:user_admin", "createuser deleteuser adduser removeuser inviteuser "
+             "updateuser resetpassword disableuser changepassword")
+    | _names("identity:login", "login signin authenticate logon auth verifypassword")
+    | _names("payment:transfer", "transferfunds sendmoney makepayment pay payinvoice "
+             "createpayment wiretransfer stripecreatepaymentintent stripecreatecharge "
+             "stripecreatetransfer stripecreatepayout createcharge createtransfer "
+             "createpayout transfer sendpayment initiatetransfer")
+    | _names("payment:refund", "refund stripecreaterefund issuerefund createrefund "
+             "refundpayment")
+    | _names("payment:read", "getbalance checkbalance listtransactions getinvoice")
+    | _names("agent:spawn", "spawnagent createagent launchagent runagent startagent task "
+             "subagent dispatchagent")
+    | _names("agent:delegate", "delegate delegatetask handoff transfertoagent askagent "
+             "sendtoagent delegatework askcoworker delegateworktocoworker")
+    | _names("agent:config", "updateinstructions setsystemprompt configureagent "
+             "updateagentconfig setagentconfig updatesystemprompt")
+)  # fmt: skip
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_SPLIT = re.compile(r"[^a-z0-9]+")
+_NAMESPACE = re.compile(r"^.*(?:__|[./:]|\s)")
+
+
+def name_words(tool: str) -> list[str]:
+    """The words of a tool name without namespace (``mcp__gh__CreateIssue``: create, issue)."""
+    last = _NAMESPACE.sub("", tool.strip()) or tool
+    return [w for w in _SPLIT.split(_CAMEL.sub(" ", last).lower()) if w]
+
+
+def compact_name(tool: str) -> str:
+    words = name_words(tool)
+    if len(words) > 1 and words[-1] in ("tool", "run", "results", "api"):
+        words = words[:-1]
+    return "".join(words)
+
+
+def _words(*groups: str) -> frozenset[str]:
+    return frozenset(w for g in groups for w in g.split())
+
+
+# Word heuristics: an object word picks the category, a verb word the action.
+_OBJECTS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("payment", _words("payment payments pay transfer refund charge invoice stripe paypal "
+                       "payout wire funds money transaction billing wallet bank iban")),
+    ("secrets", _words("secret secrets vault credential credentials password passwords "
+                       "apikey keychain kms")),
+    ("fs", _words("file files dir directory folder path fs filesystem document")),
+    ("identity", _words("user users role roles permission permissions group groups iam "
+                        "privilege privileges sudo admin acl account accounts login signin "
+                        "authenticate auth")),
+    ("email", _words("email emails mail gmail inbox outlook smtp")),
+    ("message", _words("message messages slack chat discord teams sms telegram whatsapp tweet "
+                       "channel")),
+    ("shell", _words("shell bash terminal command cmd sh zsh powershell subprocess")),
+    ("code", _words("python repl code interpreter jupyter notebook javascript js script")),
+    ("db", _words("sql db database query table postgres mysql sqlite mongo redis bigquery "
+                  "snowflake records rows")),
+    ("memory", _words("memory memories entity entities graph observations knowledge")),
+    ("agent", _words("agent agents subagent assistant crew coworker")),
+    ("browser", _words("browser page puppeteer playwright selenium click screenshot "
+                       "computer")),
+    ("search", _words("search google bing tavily duckduckgo brave serp wikipedia arxiv exa "
+                      "serper")),
+    ("vcs", _words("git github gitlab repo repository commit branch pull issue")),
+    ("net", _words("http https url request requests fetch web webhook download upload api "
+                   "curl scrape")),
+)  # fmt: skip
+_VERBS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("delete", _words("delete remove rm unlink drop destroy purge erase wipe trash")),
+    ("send", _words("send post publish reply forward notify share tweet email")),
+    ("exec", _words("exec execute run eval evaluate invoke")),
+    ("refund", _words("refund")),
+    ("transfer", _words("transfer pay charge withdraw payout wire")),
+    ("login", _words("login signin authenticate logon auth")),
+    ("spawn", _words("spawn launch start create")),
+    ("delegate", _words("delegate handoff assign ask")),
+    ("config", _words("config configure instructions prompt settings")),
+    ("write", _words("write save put update edit modify append insert set upload add patch "
+                     "move rename copy mkdir create store")),
+    ("read", _words("read get view open load cat show fetch list ls find query select "
+                    "describe inspect download retrieve lookup search recall")),
+)  # fmt: skip
+
+_COMPOSE: MappingProxyType[tuple[str, str], str] = MappingProxyType(
+    {
+        ("fs", "read"): "fs:read",
+        ("fs", "write"): "fs:write",
+        ("fs", "spawn"): "fs:write",
+        ("fs", "delete"): "fs:delete",
+        ("email", "send"): "email:send",
+        ("email", "read"): "email:read",
+        ("message", "send"): "message:send",
+        ("message", "read"): "message:read",
+        ("db", "read"): "db:query",
+        ("db", "write"): "db:write",
+        ("db", "exec"): "db:query",
+        ("db", "delete"): "db:admin",
+        ("db", "spawn"): "db:admin",
+        ("net", "send"): "net:http_post",
+        ("net", "write"): "net:http_post",
+        ("secrets", "write"): "secrets:write",
+        ("secrets", "spawn"): "secrets:write",
+        ("identity", "login"): "identity:login",
+        ("identity", "spawn"): "identity:user_admin",
+        ("identity", "delete"): "identity:user_admin",
+        ("identity", "write"): "identity:privilege_change",
+        ("identity", "read"): "identity:user_admin",
+        ("payment", "refund"): "payment:refund",
+        ("payment", "read"): "payment:read",
+        ("agent", "delegate"): "agent:delegate",
+        ("agent", "config"): "agent:config",
+        ("agent", "write"): "agent:config",
+        ("memory", "write"): "memory:write",
+        ("memory", "delete"): "memory:write",
+        ("memory", "spawn"): "memory:write",
+        ("browser", "exec"): "code:exec",
+        ("browser", "read"): "browser:navigate",
+        ("vcs", "read"): "vcs:read",
+        ("vcs", "send"): "vcs:push",
+        ("search", "read"): "search:web",
+    }
+)
+_DEFAULT: MappingProxyType[str, str] = MappingProxyType(
+    {
+        "fs": "fs:read",
+        "email": "email:send",
+        "message": "message:send",
+        "db": "db:query",
+        "net": "net:http_get",
+        "shell": "shell:exec",
+        "code": "code:exec",
+        "secrets": "secrets:read",
+        "identity": "identity:privilege_change",
+        "payment": "payment:transfer",
+        "agent": "agent:spawn",
+        "memory": "memory:read",
+        "browser": "browser:interact",
+        "search": "search:web",
+        "vcs": "vcs:write",
+    }
+)
+_VERB_ONLY: MappingProxyType[str, str] = MappingProxyType(
+    {"login": "identity:login", "transfer": "payment:transfer", "refund": "payment:refund"}
+)
+
+
+def name_type(tool: str) -> str | None:
+    """The action type a tool name implies, or ``None`` when the name says nothing."""
+    words = name_words(tool)
+    if not words:
+        return None
+    trimmed = words[:-1] if len(words) > 1 and words[-1] in ("tool", "run", "results") else words
+    for candidate in ("".join(trimmed), "".join(words)):
+        hit = _EXACT.get(candidate)
+        if hit is not None:
+            return hit
+    found = set(words)
+    verb = next((v for v, ws in _VERBS if found & ws), None)
+    for category, objects in _OBJECTS:
+        if found & objects:
+            composed = _COMPOSE.get((category, verb)) if verb else None
+            return composed or _DEFAULT[category]
+    if verb is not None:
+        return _VERB_ONLY.get(verb)
+    return None

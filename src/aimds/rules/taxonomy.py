@@ -1,0 +1,159 @@
+"""The action taxonomy: what a tool call does, as a ``category:action`` type with tags.
+
+:func:`classify` (or a :class:`Classifier` built once per policy) turns ``(tool, args)``
+into an :class:`~aimds.types.ActionInfo`: ``type``, ``risk``, ``resources`` (canonical
+paths, hosts, recipients, ``table:<name>``; at most 32), ``destructive``, ``outbound`` and
+``tags``. The tool name gives a first type (known names of MCP servers, LangChain, the
+OpenAI Agents SDK and custom agents, then word heuristics); the arguments decide by
+meaning: a shell command is parsed (:mod:`aimds.rules.shell`), SQL is read, paths are
+matched against :data:`~aimds.rules.paths.SENSITIVE_PATHS`, URLs parsed. Unknown tools
+get ``unknown:unknown`` with medium risk; the policy's default decides what that means.
+
+Tag vocabulary (other rooms rely on exactly these; see :data:`TAGS`):
+
+``credential_access``
+    reads a credential store, a secret manager or secret variables
+``credential_store:<kind>``
+    which store: ``aws``, ``ssh``, ``env``, ``kube``, ``docker``, ``shadow``, ``git``,
+    ``netrc``, ``password_file``, ``password_store``, ``gcloud``, ``azure``,
+    ``private_key``, ``k8s_token``, ``database``, ``package_registry``, ``app_secrets``,
+    ``vault``, ``cloud_metadata``, ``search`` (a hunt for secrets), ...
+``recon``
+    gathers facts about the host, users, network or permissions
+``privilege_change``
+    gains or grants privileges (sudo, su, setuid, sudoers, privileged groups)
+``auth_attempt``
+    tries to log in with a password or token
+``outbound``
+    sends something across the boundary (network, mail, chat, payment)
+``has_payload``
+    carries data out: a body, an upload, an attachment, data in a URL query
+``destructive``
+    deletes or overwrites data or systems in a way that is hard to undo
+``database_dump``
+    bulk export of a database or of a sensitive table
+``code_exec``
+    runs code given inline, piped in or downloaded
+``sensitive_path``
+    touches a credential store or other sensitive place
+``system_path``
+    touches system files (``/etc``, ``/proc``, ``/boot``, ``/dev``...)
+``external_recipient``
+    sends mail to an address outside the classifier's ``internal_domains``
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import re2
+
+from aimds.errors import InputError
+from aimds.rules._taxonomy_args import ArgReader
+from aimds.rules._taxonomy_facts import Facts
+from aimds.rules._taxonomy_tools import compact_name, name_type
+from aimds.rules._taxonomy_types import ACTION_TYPES, TAGS, UNKNOWN_TYPE, ActionType
+from aimds.types import ActionInfo
+
+__all__ = [
+    "ACTION_TYPES",
+    "TAGS",
+    "UNKNOWN_TYPE",
+    "ActionType",
+    "Classifier",
+    "action_type",
+    "classify",
+    "type_matches",
+]
+
+_NAME_CACHE_SIZE = 4096
+
+
+def action_type(type_id: str) -> ActionType:
+    """The :class:`ActionType` for ``type_id``; raises ``InputError`` naming the closest id."""
+    found = ACTION_TYPES.get(type_id)
+    if found is not None:
+        return found
+    import difflib
+
+    close = difflib.get_close_matches(type_id, list(ACTION_TYPES), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise InputError(f"action type {type_id!r} is unknown{hint}")
+
+
+def type_matches(pattern: str, type_id: str) -> bool:
+    """True when ``type_id`` matches ``pattern`` (``fs:*``, ``*:delete``, ``net:http_post``)."""
+    return fnmatch.fnmatchcase(type_id, pattern)
+
+
+class Classifier:
+    """Classifies tool calls; built once per policy, thread-safe, reusable.
+
+    ``extra_tool_types`` maps tool-name globs (matched case-insensitively against the
+    raw name and its compact form) to action types; they win over the built-in names.
+    ``internal_domains``: e-mail domains that are not ``external_recipient``s (with none
+    given, every e-mail address counts as external). ``cwd``/``home`` anchor relative
+    paths and ``~``.
+    """
+
+    __slots__ = ("_args", "_extra", "_extra_regex", "_name_type")
+
+    def __init__(
+        self,
+        extra_tool_types: Mapping[str, str] | None = None,
+        *,
+        internal_domains: Sequence[str] = (),
+        cwd: str = "/",
+        home: str = "/root",
+    ) -> None:
+        extra = dict(extra_tool_types or {})
+        for glob, type_id in extra.items():
+            if not isinstance(glob, str) or not glob:
+                raise InputError("taxonomy: tool-name globs must be non-empty strings")
+            action_type(type_id)
+        self._extra = tuple(extra.values())
+        patterns = [
+            "(" + fnmatch.translate(g.lower()).removeprefix("(?s:").removesuffix(")\\Z") + ")"
+            for g in extra
+        ]
+        self._extra_regex: Any = (
+            re2.compile("^(?:" + "|".join(patterns) + ")$") if patterns else None
+        )
+        self._args = ArgReader(
+            cwd=cwd, home=home, internal_domains=tuple(d.lower() for d in internal_domains)
+        )
+        self._name_type = functools.lru_cache(maxsize=_NAME_CACHE_SIZE)(self._resolve_name)
+
+    def _resolve_name(self, tool: str) -> tuple[str, bool]:
+        """(type, known) for a tool name; ``known`` is False for unknown names."""
+        if self._extra_regex is not None:
+            for candidate in (tool.lower(), compact_name(tool)):
+                m = self._extra_regex.match(candidate)
+                if m is not None:
+                    return self._extra[(m.lastindex or 1) - 1], True
+        found = name_type(tool)
+        return (found, True) if found is not None else (UNKNOWN_TYPE, False)
+
+    def classify(self, tool: str, args: Mapping[str, Any] | None = None) -> ActionInfo:
+        """What the call ``tool(**args)`` does. Never raises on odd arguments."""
+        name = tool if isinstance(tool, str) else ""
+        base, known = self._name_type(name[:256])
+        facts = Facts(base)
+        if known and base != UNKNOWN_TYPE:
+            facts.propose(base)
+        if isinstance(args, Mapping) and args:
+            self._args.read(name, base, args, facts)
+        return facts.to_info()
+
+
+@functools.lru_cache(maxsize=1)
+def _default() -> Classifier:
+    return Classifier()
+
+
+def classify(tool: str, args: Mapping[str, Any] | None = None) -> ActionInfo:
+    """Classify with the built-in tables (a default :class:`Classifier`, built on first use)."""
+    return _default().classify(tool, args)

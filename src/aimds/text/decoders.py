@@ -55,6 +55,7 @@ class Budget:
 
 
 _B64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
 _HEXISH = re.compile(r"[0-9A-Fa-f-]+")
 _HEX = re.compile(
     r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){8,}(?![0-9A-Fa-f])"
@@ -103,9 +104,12 @@ def _has_long_token(text: str, min_chars: int) -> bool:
 def _base64(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
     if not _has_long_token(text, min_chars):
         return
+    jwts = [j.span() for j in _JWT.finditer(text)] if "eyJ" in text else []
     for m in _B64.finditer(text):
         token = m.group()
         if len(token) < min_chars or token.startswith("eyJ") or _HEXISH.fullmatch(token):
+            continue
+        if jwts and any(a <= m.start() < b for a, b in jwts):
             continue
         body = token.rstrip("=")
         urlsafe = "-" in body or "_" in body
@@ -121,8 +125,17 @@ def _base64(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
         except (binascii.Error, ValueError):
             continue
         decoded = _utf8(data)
-        if decoded is not None and _reads_as_text(decoded):
+        if decoded is not None and (_reads_as_text(decoded) or _wraps_text(decoded, min_chars)):
             yield decoded, m.start(), m.end(), True
+
+
+def _wraps_text(decoded: str, min_chars: int) -> bool:
+    """True when ``decoded`` is itself one base64 or hex token holding text (nesting)."""
+    if len(decoded) < min_chars or not decoded.isascii() or any(c.isspace() for c in decoded):
+        return False
+    return any(True for _ in _base64(decoded, min_chars)) or any(
+        True for _ in _hex(decoded, min_chars)
+    )
 
 
 def _hex(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
@@ -135,7 +148,7 @@ def _hex(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
             continue
         data = bytes.fromhex("".join(_HEX_DIGITS.findall(token.replace("\\x", ""))))
         decoded = _utf8(data)
-        if decoded is not None and _reads_as_text(decoded):
+        if decoded is not None and (_reads_as_text(decoded) or _wraps_text(decoded, min_chars)):
             yield decoded, m.start(), m.end(), True
 
 

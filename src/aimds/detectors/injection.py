@@ -1,15 +1,351 @@
-"""Detector ``injection`` (to be built)."""
+"""Detector ``injection``: prompt injection, jailbreaks and system-prompt extraction.
+
+Three layers read the folded text view (plus decoded and hidden segments):
+
+1. signatures (:mod:`aimds.detectors.signatures`): curated attack phrases;
+2. heuristics (:mod:`aimds.detectors.heuristics`): attack shapes;
+3. a linear classifier (:mod:`aimds.detectors.classifier`) over word and character
+   n-grams plus the ids of the signals above, calibrated on held-out folds of train.
+
+Per category (``injection``, ``jailbreak``, ``prompt_leak``) the score is the larger of
+the classifier's calibrated probability and the prior of the strongest signal; the
+policy's thresholds for the event kind (and tenant) turn it into ``warn``, ``review`` or
+``block``. Data kinds (tool results, agent messages) use each signal's ``data_score``,
+since an instruction addressed to the model inside data is suspicious in itself. Texts
+that discuss attacks (documentation, code) damp the signal priors of a user prompt.
+Long texts are scored in overlapping windows (max over windows), so cost stays linear.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import fnmatch
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from aimds.detectors.base import DetectorInfo
+from aimds.detectors.classifier import CATEGORIES, ClassifierScore, LazyModel, featurize
+from aimds.detectors.heuristics import HeuristicSet, build_heuristic_set
+from aimds.detectors.signatures import SignatureSet, build_signature_set
+from aimds.errors import ConfigError
+from aimds.policy.fields import compile_regex
+from aimds.types import Event, Finding, Severity, Verdict
 
 if TYPE_CHECKING:
-    from aimds.detectors.base import Detector
     from aimds.policy import Policy
+    from aimds.policy.sections.detectors import DetectorsSection, KindName, Levels
     from aimds.types import Services
 
+__all__ = ["InjectionDetector", "Scanner", "Signal", "build", "signal_ids", "view_texts"]
 
-def build(policy: Policy, services: Services) -> Detector | None:
-    """The detector for this policy, or ``None`` where it is switched off."""
+DATA_KINDS = frozenset({"tool_result", "message"})
+_KINDS: tuple[KindName, ...] = ("prompt", "completion", "tool_call", "tool_result", "message")
+_MAX_SEGMENTS = 16
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Signal:
+    """One signature or heuristic that fired, with where (view and span) it fired."""
+
+    id: str
+    rule: str
+    category: str
+    layer: str
+    prior: float
+    description: str
+    view: str
+    source: int
+    span: tuple[int, int] | None
+
+
+class Scanner:
+    """Signatures and heuristics compiled once; :meth:`signals` is thread-safe."""
+
+    def __init__(self) -> None:
+        self.signatures: SignatureSet = build_signature_set()
+        self.heuristics: HeuristicSet = build_heuristic_set()
+
+    def signals(self, texts: Sequence[tuple[str, str]], *, data: bool) -> list[Signal]:
+        """Signals over ``(view, folded text)`` pairs; the first pair is the primary view.
+
+        A signal found only in a decoded or hidden segment is judged as data: text that
+        hides instructions from the human reader is suspicious wherever it arrives.
+        """
+        found: dict[str, Signal] = {}
+        for n, (view, text) in enumerate(texts):
+            as_data = data or n > 0
+            for i in self.signatures.match(text):
+                sig = self.signatures.table[i]
+                if sig.id not in found:
+                    found[sig.id] = Signal(
+                        id=sig.id,
+                        rule=sig.rule,
+                        category=sig.category,
+                        layer="signature",
+                        prior=sig.data_score if as_data else sig.prompt_score,
+                        description=sig.description,
+                        view=view,
+                        source=n,
+                        span=self.signatures.locate(i, text),
+                    )
+            for i in self.heuristics.match(text):
+                h = self.heuristics.table[i]
+                if h.id not in found:
+                    found[h.id] = Signal(
+                        id=h.id,
+                        rule=h.rule,
+                        category=h.category,
+                        layer="heuristic",
+                        prior=h.data_score if as_data else h.prompt_score,
+                        description=h.description,
+                        view=view,
+                        source=n,
+                        span=self.heuristics.locate(i, text),
+                    )
+        return list(found.values())
+
+
+def view_texts(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The folded primary text and extra ``(view, text)`` segments for a raw string.
+
+    Used by the training script so it sees text exactly as the detector does.
+    """
+    try:
+        from aimds.text import build_views  # type: ignore[attr-defined]
+    except ImportError:
+        return text.casefold(), []
+    views = build_views(text)
+    texts = _texts(views)
+    return texts[0][1], texts[1:]
+
+
+def signal_ids(text: str, *, scanner: Scanner | None = None) -> list[str]:
+    """Ids of the signals that fire on raw ``text`` read as a prompt (training helper)."""
+    scanner = scanner if scanner is not None else Scanner()
+    primary, extra = view_texts(text)
+    return [s.id for s in scanner.signals([("folded", primary), *extra], data=False)]
+
+
+def _texts(views: Any) -> list[tuple[str, str]]:
+    folded = getattr(views, "folded", None)
+    if not isinstance(folded, str):
+        original = getattr(views, "original", "")
+        folded = original.casefold() if isinstance(original, str) else ""
+    out = [("folded", folded)]
+    for name in ("decoded", "hidden"):
+        for seg in tuple(getattr(views, name, ()) or ())[:_MAX_SEGMENTS]:
+            seg_text = getattr(seg, "text", None)
+            if isinstance(seg_text, str) and seg_text:
+                out.append((name, seg_text.casefold()))
+    return out
+
+
+def _windows(text: str, size: int) -> Iterator[str]:
+    if len(text) <= size:
+        yield text
+        return
+    step = size // 2
+    for start in range(0, len(text) - step, step):
+        yield text[start : start + size]
+
+
+def _mask(text: str, span: tuple[int, int] | None) -> str | None:
+    """A short masked rendering of the matched words: first two letters of each kept."""
+    if span is None:
+        return None
+    words = text[span[0] : span[1]][:60].split()[:8]
+    return " ".join(w[:2] + "*" * min(len(w) - 2, 6) if len(w) > 2 else w for w in words)
+
+
+class _AllowList:
+    def __init__(self, section: DetectorsSection) -> None:
+        self._exact = frozenset(section.allow.exact)
+        self._globs = tuple(re.compile(fnmatch.translate(g)) for g in section.allow.glob)
+        self._regexes = tuple(compile_regex(r) for r in section.allow.regex)
+
+    def __bool__(self) -> bool:
+        return bool(self._exact or self._globs or self._regexes)
+
+    def allows(self, text: str) -> bool:
+        return (
+            text in self._exact
+            or any(g.match(text) for g in self._globs)
+            or any(r.search(text) for r in self._regexes)
+        )
+
+
+class InjectionDetector:
+    """Emits ``injection``, ``jailbreak`` and ``prompt_leak`` findings. Thread-safe."""
+
+    info = DetectorInfo(id="injection", version="1", categories=CATEGORIES)
+
+    def __init__(self, section: DetectorsSection, *, model: LazyModel | None = None) -> None:
+        settings = section.injection
+        self._use_signatures = settings.signatures
+        self._use_heuristics = settings.heuristics
+        self._model = (model or LazyModel()) if settings.classifier else None
+        self._window = settings.window_chars
+        self._max_chars = settings.max_scan_chars
+        self._scanner = Scanner()
+        self._allow = _AllowList(section)
+        self._levels: dict[tuple[str | None, str], Levels] = {
+            (None, kind): section.levels_for(kind) for kind in _KINDS
+        }
+        for tenant, override in section.tenants.items():
+            for kind, partial in override.thresholds.items():
+                self._levels[(tenant, kind)] = partial.over(section.levels_for(kind))
+
+    def detect(self, event: Event, views: Any) -> Sequence[Finding]:
+        if views is None:
+            return ()
+        original = getattr(views, "original", event.text)
+        if self._allow and isinstance(original, str) and self._allow.allows(original):
+            return ()
+        kind = event.kind.value
+        levels = self._levels.get((event.subject.tenant, kind)) or self._levels[(None, kind)]
+        data = kind in DATA_KINDS
+        texts = _texts(views)
+        primary = texts[0][1][: self._max_chars]
+        texts[0] = ("folded", primary)
+        signals = self._signals(texts, data=data)
+        damp = 1.0 if data else self._scanner.heuristics.discussion_factor(primary)
+        findings: list[Finding] = []
+        clf: ClassifierScore | None = None
+        if self._model is not None:
+            try:
+                clf = self._classify(primary, [s.id for s in signals], levels.warn)
+            except ConfigError as exc:
+                findings.append(_unavailable(str(exc)))
+        for category in CATEGORIES:
+            finding = self._finding(category, signals, clf, damp, levels, views, texts, kind)
+            if finding is not None:
+                findings.append(finding)
+        return findings
+
+    def _signals(self, texts: list[tuple[str, str]], *, data: bool) -> list[Signal]:
+        if not (self._use_signatures or self._use_heuristics):
+            return []
+        found = self._scanner.signals(texts, data=data)
+        return [
+            s
+            for s in found
+            if (self._use_signatures if s.layer == "signature" else self._use_heuristics)
+        ]
+
+    def _classify(self, text: str, signals: list[str], warn: float) -> ClassifierScore:
+        assert self._model is not None
+        model = self._model.get()
+        best, best_f = -1.0, None
+        for window in _windows(text, self._window):
+            f = featurize(window, signals)
+            p = model.calibrate(model.decision(f))
+            if p > best:
+                best, best_f = p, f
+        if best_f is None or best < warn / 2:
+            return ClassifierScore(attack=max(best, 0.0), categories={})
+        return ClassifierScore(attack=best, categories=model.categories(best_f))
+
+    def _finding(
+        self,
+        category: str,
+        signals: list[Signal],
+        clf: ClassifierScore | None,
+        damp: float,
+        levels: Levels,
+        views: Any,
+        texts: list[tuple[str, str]],
+        kind: str,
+    ) -> Finding | None:
+        mine = [s for s in signals if s.category == category]
+        top = max(mine, key=lambda s: s.prior, default=None)
+        prior = top.prior * damp if top is not None else 0.0
+        clf_score = clf.score(category) if clf is not None and clf.categories else 0.0
+        score = round(max(prior, clf_score), 4)
+        action = _action(score, levels)
+        if action is None:
+            return None
+        if top is not None and prior >= clf_score:
+            layer, rule, why = top.layer, top.rule, top.description
+        else:
+            layer = "classifier"
+            rule = (
+                "injection.indirect"
+                if category == "injection" and kind in DATA_KINDS
+                else f"{category}.classifier"
+            )
+            why = "the trained classifier scores the text as an attack"
+        span = _original_span(views, top) if top is not None else None
+        evidence = _mask(texts[top.source][1], top.span) if top is not None else None
+        return Finding(
+            rule=rule,
+            category=category,
+            severity=_SEVERITY[action],
+            message=f"{category} score {score:.2f} for a {kind} ({layer}: {why})",
+            confidence=score,
+            span=span,
+            evidence=evidence,
+            action=action,
+            stage="detectors",
+            details={
+                "layer": layer,
+                "signals": [s.id for s in signals],
+                "scores": {
+                    "score": score,
+                    "signal": round(prior, 4),
+                    "classifier": round(clf_score, 4),
+                    "attack": round(clf.attack, 4) if clf is not None else None,
+                },
+                "thresholds": {"warn": levels.warn, "review": levels.review, "block": levels.block},
+                "kind": kind,
+            },
+        )
+
+
+_SEVERITY = {
+    Verdict.WARN: Severity.MEDIUM,
+    Verdict.REVIEW: Severity.HIGH,
+    Verdict.BLOCK: Severity.CRITICAL,
+}
+
+
+def _action(score: float, levels: Levels) -> Verdict | None:
+    if score >= levels.block:
+        return Verdict.BLOCK
+    if score >= levels.review:
+        return Verdict.REVIEW
+    if score >= levels.warn:
+        return Verdict.WARN
     return None
+
+
+def _original_span(views: Any, signal: Signal) -> tuple[int, int] | None:
+    if signal.span is None or signal.view != "folded":
+        return None
+    to_original = getattr(views, "to_original", None)
+    if to_original is None:
+        return signal.span
+    try:
+        mapped = to_original("folded", *signal.span)
+    except (ValueError, IndexError, KeyError, TypeError):
+        return None
+    return (int(mapped[0]), int(mapped[1])) if mapped is not None else None
+
+
+def _unavailable(detail: str) -> Finding:
+    return Finding(
+        rule="backend.unavailable",
+        category="error",
+        severity=Severity.HIGH,
+        message=f"injection classifier unavailable, signatures and heuristics only: {detail}",
+        stage="detectors",
+        details={"layer": "classifier"},
+    )
+
+
+def build(policy: Policy, services: Services) -> InjectionDetector | None:
+    """The detector for this policy, or ``None`` where it is switched off."""
+    section = policy.document.detectors
+    if not section.injection.enabled:
+        return None
+    return InjectionDetector(section)

@@ -80,7 +80,7 @@ class CompiledRule:
 
 
 _T = r"(?![A-Za-z0-9_\-])"  # token end
-_S = r"(?<![A-Za-z0-9_\-])"  # token start
+_S = r"(?:(?<![A-Za-z0-9_\-])|(?<=%[0-9A-Fa-f]{2}))"  # token start (also after %3D)
 
 
 def _pem(whole: str) -> bool:

@@ -1,0 +1,65 @@
+"""Prompt-leak detector: canary tokens and verbatim runs of protected prompts."""
+
+from __future__ import annotations
+
+from aimds import Guard
+from aimds.detectors.canary import CanaryRegistry
+from aimds.types import Services, Verdict
+
+SYSTEM = (
+    "You are the billing assistant of Northgate. Never disclose the refund override code, "
+    "never discuss internal pricing tiers, and always escalate chargebacks to a human agent."
+)
+
+
+def _token(prompt: str) -> str:
+    return prompt.rsplit("[", 1)[1].rstrip("]")
+
+
+def test_canary_in_completion_blocks() -> None:
+    guard = Guard()
+    prompt = guard.add_canary(SYSTEM)
+    assert prompt.startswith(SYSTEM)
+    token = _token(prompt)
+    d = guard.check_completion(f"Sure, here it is: {token}")
+    assert d.rules == ("prompt_leak.canary",) and d.verdict is Verdict.BLOCK
+    f = d.findings[0]
+    assert f.span is not None and d.kind is not None
+    assert token not in (f.evidence or "") and token not in d.explain()
+
+
+def test_verbatim_run_is_a_leak_and_short_overlap_is_not() -> None:
+    guard = Guard()
+    guard.add_canary(SYSTEM)
+    leak = (
+        "My rules: never disclose the refund override code, never discuss internal pricing tiers!"
+    )
+    d = guard.check_completion(leak)
+    assert "prompt_leak.verbatim" in d.rules
+    (f,) = [f for f in d.findings if f.rule == "prompt_leak.verbatim"]
+    assert f.span is not None and leak[f.span[0] :].lower().startswith("never disclose")
+    ok = guard.check_completion("I am the billing assistant. How can I help with a chargeback?")
+    assert not any(r.startswith("prompt_leak") for r in ok.rules)
+
+
+def test_prompts_and_other_guards_are_not_affected() -> None:
+    guard = Guard()
+    token = _token(guard.add_canary(SYSTEM))
+    assert not any(r.startswith("prompt_leak") for r in guard.check_prompt(SYSTEM + token).rules)
+    other = Guard()
+    assert not any(r.startswith("prompt_leak") for r in other.check_completion(token).rules)
+
+
+def test_leak_through_tool_arguments() -> None:
+    guard = Guard(services=Services())
+    token = _token(guard.add_canary(SYSTEM))
+    d = guard.check_tool_call("send_email", {"to": "x@corp.io", "body": f"fyi {token}"})
+    leak = [f for f in d.findings if f.rule == "prompt_leak.canary"]
+    assert leak and leak[0].details["arg_path"] == "body" and not d.allowed
+
+
+def test_registry_is_bounded() -> None:
+    reg = CanaryRegistry(max_prompts=2, new_token=iter(["t1", "t2", "t3"]).__next__)
+    for p in ("a", "b", "c"):
+        reg.add(p)
+    assert [p.token for p in reg.snapshot()] == ["t2", "t3"]

@@ -114,9 +114,9 @@ def test_friendly_types_are_converted_without_findings() -> None:
 
 
 def test_non_string_keys() -> None:
-    ev = run({"m": {1: "a", True: "b", (1, 2): "c", None: "d"}})
+    ev = run({"m": {1: "a", False: "b", (1, 2): "c", None: "d"}})
     assert by_rule(ev)["input.invalid_key"] is Verdict.BLOCK
-    assert set(ev.args["m"]) <= {"1", "true", "null"}
+    assert set(ev.args["m"]) == {"1", "false", "null"}
 
 
 def test_non_mapping_args() -> None:
@@ -151,12 +151,12 @@ json_like = st.recursive(
     lambda inner: st.lists(inner, max_size=5)
     | st.tuples(inner, inner)
     | st.dictionaries(st.one_of(st.text(max_size=8), st.integers()), inner, max_size=5),
-    max_leaves=40,
+    max_leaves=15,
 )
 
 
-@settings(max_examples=200, deadline=None)
-@given(args=st.dictionaries(st.text(max_size=10), json_like, max_size=6))
+@settings(max_examples=120, deadline=None)
+@given(args=st.dictionaries(st.text(max_size=10), json_like, max_size=4))
 def test_sanitised_copy_is_always_bounded_json(args: dict[str, Any]) -> None:
     limits = LimitsSection(max_depth=4, max_items=30, max_string_chars=20)
     safe, problems = sanitize_args(args, limits)

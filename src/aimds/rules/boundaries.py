@@ -26,7 +26,11 @@ from aimds.types import ActionInfo, Finding, Severity, Verdict
 __all__ = ["Boundaries", "Touched"]
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
-_PATHISH = re.compile(r"^(?:/|~|\.{1,2}/|[A-Za-z]:[\\/]|file:)")
+_PATHISH = re.compile(r"^(?:/|~|\.{1,2}/|[A-Za-z]:[\\/]|file:|\$)")
+# Resources the taxonomy reports: canonical paths, hosts (dotted names, IPv4, IPv6),
+# recipients (``a@b``) and ``table:<name>``. Shell wildcards such as ``~/*`` stay unjudged.
+_WIDE = re.compile(r"^(?:~|\$\{?HOME\}?)?/?\*?$")
+_HOSTISH = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z0-9-]+(?::\d+)?$|^[0-9a-f:]*:[0-9a-f:.]+$")
 _PRIVATE_KINDS = frozenset({"private", "loopback", "link_local", "shared"})
 _MAX_VALUES = 64
 
@@ -102,10 +106,11 @@ class Boundaries:
             elif type(value) is str and _URL.match(value):
                 raw_hosts.append((name, value))
         for resource in action.resources[:_MAX_VALUES]:
-            if "://" in resource and not resource.startswith("file:"):
+            if _PATHISH.match(resource):
+                if not _WIDE.match(resource):
+                    raw_paths.append((None, resource))
+            elif "://" in resource or _HOSTISH.match(resource):
                 raw_hosts.append((None, resource))
-            elif _PATHISH.match(resource):
-                raw_paths.append((None, resource))
         if not raw_paths and not raw_hosts:
             return _NOTHING
         paths = tuple(self._check_path(n, v, findings) for n, v in raw_paths)

@@ -7,8 +7,9 @@ Per call each group looks its value up once and reports the op ids that hold, so
 grows with the number of distinct paths, not with the number of rules.
 
 Paths are dotted (``headers.host``, the ``args.`` prefix optional); ``*`` stands for every
-key or item at that level, ``a|b`` for either key, and a digit for a list index. Where a path leads to a list, each
-scalar element is tested and one element that satisfies an operator is enough.
+key or item at that level, ``a|b`` for either key, and a digit for a list index. Where a
+path leads to a list, each scalar element is tested and one element that satisfies an
+operator is enough.
 """
 
 from __future__ import annotations

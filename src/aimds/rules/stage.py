@@ -22,23 +22,33 @@ can turn a hard rule's block into anything else. Other event kinds are not judge
 
 from __future__ import annotations
 
+import difflib
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from aimds.errors import InputError
 from aimds.policy.sections.actions import AutonomySection
 from aimds.rules.boundaries import Boundaries
 from aimds.rules.budgets import Budgets
 from aimds.rules.engine import RuleTable
 from aimds.rules.matchers import NameGlobs
 from aimds.rules.roles import RoleTable
+from aimds.rules.taxonomy import ACTION_TYPES, Classifier
 from aimds.types import ActionInfo, Evaluation, EventKind, Finding, Severity, Subject, Verdict
 
 if TYPE_CHECKING:
     from aimds.policy import Policy
     from aimds.types import Services
 
-__all__ = ["AUTONOMY_THRESHOLDS", "Classify", "RulesStage", "build_stage"]
+__all__ = [
+    "AUTONOMY_THRESHOLDS",
+    "Classify",
+    "RulesStage",
+    "build_stage",
+    "compile_classifier",
+]
 
 Classify = Callable[[str, Mapping[str, Any]], ActionInfo]
 """``classify(tool, args) -> ActionInfo``: the taxonomy, injectable for tests."""
@@ -144,8 +154,6 @@ class RulesStage:
         budgets = Budgets(doc.budgets)
         self._budgets = budgets if budgets.active else None
         self._autonomy = _Autonomy(doc.autonomy, defaults.review_timeout_s)
-        self._type_globs = _first(doc.taxonomy.tools)
-        self._types = tuple(doc.taxonomy.tools.values())
         self._risk_globs = _first(doc.taxonomy.risks)
         self._risks = tuple(doc.taxonomy.risks.values())
         self._out_of_scope = defaults.out_of_scope
@@ -251,10 +259,6 @@ class RulesStage:
 
     def _action(self, tool: str, args: Mapping[str, Any]) -> ActionInfo:
         info = self._classify(tool, args)
-        if self._type_globs is not None:
-            hits = self._type_globs.match(tool)
-            if hits:
-                info = replace(info, type=self._types[min(hits)])
         if self._risk_globs is not None:
             hits = self._risk_globs.match(info.type)
             if hits:
@@ -266,13 +270,37 @@ def _timeout(action: Verdict, seconds: float) -> dict[str, Any]:
     return {"timeout_s": seconds} if action is Verdict.REVIEW else {}
 
 
-def _unknown(tool: str, args: Mapping[str, Any]) -> ActionInfo:  # TEMP until taxonomy lands
-    return ActionInfo(type="unknown:unknown", risk=Severity.MEDIUM)
+def compile_classifier(policy: Policy) -> Classify:
+    """The taxonomy for ``policy`` (its ``taxonomy.tools`` first); errors are located."""
+    doc = policy.document
+    cwd = doc.paths.cwd or os.getcwd()
+    home = doc.paths.home or os.path.expanduser("~")
+    for glob, type_id in doc.taxonomy.tools.items():
+        if type_id not in ACTION_TYPES:
+            close = difflib.get_close_matches(type_id, list(ACTION_TYPES), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise policy.error(f"unknown action type{hint}", ("taxonomy", "tools", glob))
+    return Classifier(dict(doc.taxonomy.tools), cwd=cwd, home=home).classify
 
 
 def build_stage(policy: Policy, services: Services) -> RulesStage:
+    """The rules stage for ``policy``; raises a located :class:`PolicyError` if it cannot
+    compile."""
     try:
-        from aimds.rules.taxonomy import Classifier  # type: ignore[import-not-found]
-    except ImportError:
-        return RulesStage(policy, _unknown)
-    return RulesStage(policy, Classifier().classify)
+        return RulesStage(policy, compile_classifier(policy))
+    except InputError as exc:
+        section = _section_of(str(exc))
+        raise policy.error(str(exc), (section,) if section else ()) from None
+
+
+def _section_of(message: str) -> str | None:
+    head = message.partition(":")[0]
+    return {
+        "paths": "paths",
+        "path": "paths",
+        "allow_hosts": "network",
+        "deny_hosts": "network",
+        "deny_kinds": "network",
+        "allow_ports/deny_ports": "network",
+        "taxonomy": "taxonomy",
+    }.get(head)

@@ -16,6 +16,7 @@ import os
 import secrets
 import signal
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from aimds.audit.store import AuditStore, Query, open_store
 from aimds.audit.verify import VerifyResult, load_checkpoint_file, verify_store
 from aimds.audit.writer import AuditWriter, SubmitStatus
 from aimds.policy.sections.audit import AuditSection
-from aimds.types import Evaluation, Subject
+from aimds.types import Decision, Evaluation, Event, Subject
 
 __all__ = ["AuditLog", "RecordResult", "RecordStatus"]
 
@@ -200,6 +201,23 @@ class AuditLog:
         except MaskingError as exc:
             return self._masking_dropped(str(exc))
         return self._submit(rec)
+
+    def record_decision(self, decision: Decision, event: Event) -> RecordResult:
+        """Record a decision made elsewhere (replays, the service) for ``event``."""
+        ev = Evaluation(
+            event=event,
+            ts=event.ts if event.ts is not None else time.time(),
+            findings=list(decision.findings),
+            statuses=list(decision.stages),
+            action=decision.action,
+            verdict=decision.verdict,
+            risk=decision.risk,
+            score=decision.score,
+            args=event.args,
+        )
+        return self.record(
+            ev, decision_id=decision.id, policy=decision.policy, latency_us=decision.latency_us
+        )
 
     def append_event(
         self,

@@ -14,10 +14,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aimds import decide
 from aimds.audit import stage as audit_stage
@@ -46,6 +47,9 @@ from aimds.types import (
 __all__ = ["Guard"]
 
 log = logging.getLogger("aimds")
+
+if TYPE_CHECKING:
+    from aimds.trace.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,6 +88,8 @@ class Guard:
         self._new_id = self.services.new_id or _uuid_hex
         self._clock = self.services.clock
         self._on_error = self.policy.document.decide.on_error
+        self._listeners: tuple[Callable[[Event, Decision], None], ...] = ()
+        self._listeners_lock = threading.Lock()
         self.stages: tuple[Stage, ...] = tuple(
             stage
             for build in _STAGE_BUILDERS
@@ -145,12 +151,16 @@ class Guard:
             args=event.args,
         )
         ev.scratch["on_error"] = self._on_error
+        ev.scratch["start_ns"] = start
         for stage in self.stages:
             try:
                 stage(ev)
             except Exception as exc:  # noqa: BLE001 - a failing stage fails closed, never crashes
                 self._stage_failed(ev, stage, exc)
-        return self._decision(ev, start)
+        decision = self._decision(ev, start)
+        for listener in self._listeners:
+            listener(event, decision)
+        return decision
 
     async def acheck(self, event: Event) -> Decision:
         """The asyncio twin of :meth:`check`: same pipeline, run off the event loop."""
@@ -179,6 +189,24 @@ class Guard:
         from aimds.integrations.decorator import guard_tool
 
         return guard_tool(self, name)
+
+    def subscribe(self, listener: Callable[[Event, Decision], None]) -> Callable[[], None]:
+        """Call ``listener(event, decision)`` after every check; returns the unsubscriber."""
+        with self._listeners_lock:
+            self._listeners = (*self._listeners, listener)
+
+        def unsubscribe() -> None:
+            with self._listeners_lock:
+                self._listeners = tuple(x for x in self._listeners if x is not listener)
+
+        return unsubscribe
+
+    def session(self, name: str) -> Session:
+        """Record every event and decision of this guard inside a ``with`` block; see
+        :class:`aimds.trace.session.Session` (``export``, ``summary``)."""
+        from aimds.trace.session import Session
+
+        return Session(name, self.subscribe, clock=time.monotonic)
 
     def close(self) -> None:
         """Flush and release what the stages hold (audit writers, connections)."""

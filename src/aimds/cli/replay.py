@@ -20,6 +20,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from aimds.cli import audit_cmd
 from aimds.cli.common import EXIT_USAGE, cli_errors, err, fail, out, print_json
 from aimds.guard import Guard
 from aimds.trace.format import TraceEvent, read_trace
@@ -38,7 +39,14 @@ Sink = Callable[[ReplayStep], None]
 
 
 def replay_command(
-    trace: Annotated[Path, typer.Argument(help="Trace file (JSONL, one event a line).")],
+    trace: Annotated[
+        Path | None, typer.Argument(help="Trace file (JSONL, one event a line).")
+    ] = None,
+    compare_policies: Annotated[
+        list[str] | None,
+        typer.Argument(help="With --compare: the policies to compare (two or more).",
+                       show_default=False),
+    ] = None,
     policy: Annotated[
         str, typer.Option("--policy", "-p", help="Pack name or policy YAML file.")
     ] = "default",
@@ -48,18 +56,56 @@ def replay_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the session summaries as JSON.")
     ] = False,
+    compare: Annotated[
+        bool, typer.Option("--compare", help="Run TRACE under each policy given after it.")
+    ] = False,
+    audit_db: Annotated[
+        str | None, typer.Option("--audit-db", help="Record every decision in this audit log.")
+    ] = None,
+    from_audit: Annotated[
+        bool, typer.Option("--from-audit", help="Replay events stored in the audit log --db.")
+    ] = False,
+    db: Annotated[str | None, typer.Option("--db", help="Audit log for --from-audit.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="With --from-audit: 7d...")] = None,
 ) -> None:
     """Replay a recorded trace through the guard and summarise each session."""
+    if from_audit or compare or compare_policies:
+        _audit_replay(trace, compare_policies or [], policy=policy, compare=compare,
+                      from_audit=from_audit, db=db, since=since, as_json=as_json,
+                      output=output)
+        return
+    if trace is None:
+        fail("give a TRACE file (or --from-audit --db PATH)", EXIT_USAGE)
     with cli_errors():
         events = read_trace(trace)
         guard = fresh_guard(policy)
     tracker = SessionTracker()
     sinks: list[Sink] = [tracker.add]
+    audit = audit_cmd.open_replay_audit(audit_db) if audit_db is not None else None
+    if audit is not None:
+        sinks.append(audit_cmd.replay_audit_sink(audit))
     with guard, _output(output) as out_file:
         if out_file is not None:
             sinks.append(_writer(out_file))
         _run(events, guard, sinks, show_progress=not as_json)
+    if audit is not None:
+        audit.close()
     _render(tracker.sessions(), as_json=as_json)
+
+
+def _audit_replay(trace: Path | None, policies: list[str], *, policy: str, compare: bool,
+                  from_audit: bool, db: str | None, since: str | None, as_json: bool,
+                  output: Path | None) -> None:
+    """``--compare`` and ``--from-audit``; the logic lives in :mod:`aimds.cli.audit_cmd`."""
+    if from_audit:
+        if db is None:
+            fail("--from-audit needs --db PATH_OR_URL", EXIT_USAGE)
+        audit_cmd.from_audit_main(db, policies=[policy, *policies], since=since, tenant=None,
+                                  schema="aimds_audit", as_json=as_json)
+    elif not compare or trace is None:
+        fail("extra arguments after TRACE are policies for --compare", EXIT_USAGE)
+    else:
+        audit_cmd.compare_main(trace, policies, as_json=as_json, output=output)
 
 
 def _run(

@@ -377,6 +377,8 @@ def _rm(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         if found is None:
             if recursive:
                 ctx.facts.destroy(critical=False)
+            else:
+                ctx.facts.propose("fs:delete")
             continue
         path, place = found
         if path in _WIDE_ROOTS:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
-__all__ = ["name_type", "name_words", "compact_name"]
+__all__ = ["bare_name", "compact_name", "name_type", "name_words"]
 
 
 def _names(type_id: str, names: str) -> dict[str, str]:
@@ -122,6 +122,11 @@ _EXACT: MappingProxyType[str, str] = MappingProxyType(
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _NAMESPACE = re.compile(r"^.*(?:__|[./:]|\s)")
+
+
+def bare_name(tool: str) -> str:
+    """The lowercased name without namespace (``mcp__fs__Read_File`` -> ``read_file``)."""
+    return (_NAMESPACE.sub("", tool.strip()) or tool).lower()
 
 
 def name_words(tool: str) -> list[str]:

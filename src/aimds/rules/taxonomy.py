@@ -54,7 +54,7 @@ import re2
 from aimds.errors import InputError
 from aimds.rules._taxonomy_args import ArgReader
 from aimds.rules._taxonomy_facts import Facts
-from aimds.rules._taxonomy_tools import compact_name, name_type
+from aimds.rules._taxonomy_tools import bare_name, compact_name, name_type
 from aimds.rules._taxonomy_types import ACTION_TYPES, TAGS, UNKNOWN_TYPE, ActionType
 from aimds.types import ActionInfo
 
@@ -130,7 +130,7 @@ class Classifier:
     def _resolve_name(self, tool: str) -> tuple[str, bool]:
         """(type, known) for a tool name; ``known`` is False for unknown names."""
         if self._extra_regex is not None:
-            for candidate in (tool.lower(), compact_name(tool)):
+            for candidate in (tool.lower(), bare_name(tool), compact_name(tool)):
                 m = self._extra_regex.match(candidate)
                 if m is not None:
                     return self._extra[(m.lastindex or 1) - 1], True

@@ -110,7 +110,7 @@ JWT = (
         "שלום \u200fעולם, مرحبا \u200fبالعالم",
         "می\u200cخواهم",  # Persian ZWNJ
         "我们明天在北京见面，好吗？请带上文件。",
-        "def f(x):\n    return x[0] + 42  # version 3.11.7, sha1 4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+        "def f(x):\n    return x[0] + 42  # 3.11.7, sha1 4b825dc642cb6eb9a060e54bf8d69288fbee4904",
         "Привет, как дела? Это обычный русский текст.",
         "the angle α is 30 degrees, μs latency",
         "Call 1-800-555-0199 or read RFC 2616, section 14.9; h2o, mp3, 4th",

@@ -211,7 +211,9 @@ def test_every_single_record_change_is_detected(n: int, data: st.DataObject) -> 
     else:
         old = getattr(rec, field)
         new = data.draw(st.text(min_size=1, max_size=70).filter(lambda s, o=old: s != o))
-        values = {"chain": "c", "seq": rec.seq, "body": rec.body, "prev": rec.prev, "hash": rec.hash}
+        values: dict[str, Any] = {
+            "chain": "c", "seq": rec.seq, "body": rec.body, "prev": rec.prev, "hash": rec.hash
+        }
         values[field] = new
         records[index] = StoredRecord(**values)
     report = verify_chain("c", records)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+
 import pytest
 
 from aimds.audit import AuditLog, HmacSigner

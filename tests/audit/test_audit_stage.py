@@ -45,7 +45,9 @@ def test_stage_sets_the_decision_id_and_records(make_log: Any, kit: Any) -> None
     assert rec.data()["id"] == "fixed-id" and rec.data()["policy"] == "p@1+abc"
 
 
-@pytest.mark.parametrize(("mode", "expected"), [("block", Verdict.BLOCK), ("continue", Verdict.ALLOW)])
+@pytest.mark.parametrize(
+    ("mode", "expected"), [("block", Verdict.BLOCK), ("continue", Verdict.ALLOW)]
+)
 def test_sync_commit_failure_follows_on_failure(mode: str, expected: Verdict, kit: Any) -> None:
     log = AuditLog(FailingStore(), durability="sync", digest_key=b"d" * 32)  # type: ignore[arg-type]
     try:
@@ -54,7 +56,6 @@ def test_sync_commit_failure_follows_on_failure(mode: str, expected: Verdict, ki
         assert ev.verdict is expected
         assert [f.rule for f in ev.findings] == ["backend.unavailable"]
         assert ev.statuses[-1].outcome is StageOutcome.ERROR
-        assert "locked" not in ev.findings[0].message or True
     finally:
         log.close()
 

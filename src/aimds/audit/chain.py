@@ -230,7 +230,9 @@ def verify_chain(
     )
 
 
-def _with_lookahead(it: Iterator[StoredRecord], window: list[StoredRecord]) -> Iterator[StoredRecord]:
+def _with_lookahead(
+    it: Iterator[StoredRecord], window: list[StoredRecord]
+) -> Iterator[StoredRecord]:
     """Yield records while keeping the next one in ``window[0]`` for break classification."""
     window.clear()
     nxt = next(it, None)

@@ -79,7 +79,9 @@ def _checkpoint(row: Sequence[Any]) -> Checkpoint:
 class SqliteStore:
     """Audit records in a SQLite file (created on first use)."""
 
-    def __init__(self, path: str | Path, *, timeout: float = 30.0, synchronous: str = "NORMAL") -> None:
+    def __init__(
+        self, path: str | Path, *, timeout: float = 30.0, synchronous: str = "NORMAL"
+    ) -> None:
         self.url = str(path)
         self._timeout = timeout
         if self.url == ":memory:" or self.url.startswith("file:"):

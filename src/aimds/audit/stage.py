@@ -94,7 +94,7 @@ class AuditStage:
         ev.statuses.append(StageStatus(stage=self.name, outcome=StageOutcome.ERROR, detail=detail))
         if self._fail_verdict > ev.verdict:
             ev.verdict = self._fail_verdict
-        if Severity.HIGH > ev.risk:
+        if ev.risk < Severity.HIGH:
             ev.risk = Severity.HIGH
 
     def flush(self, timeout: float | None = None) -> bool:

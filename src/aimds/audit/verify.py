@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -106,7 +107,7 @@ def verify_store(
                 checkpoints=cps,
                 check_signature=checker.check,
                 start_prev=start_prev,
-                lookup=lambda h, _n=name: store.find_seq(_n, h),
+                lookup=functools.partial(store.find_seq, name),
             )
         )
     return VerifyResult(reports=tuple(reports), signatures_checked=signer is not None)

@@ -44,7 +44,7 @@ _RETRY_DELAYS = (0.05, 0.25, 1.0)
 Job = PendingRecord | Callable[[], PendingRecord]
 
 
-class SubmitStatus(str, enum.Enum):
+class SubmitStatus(enum.StrEnum):
     """What became of one submitted record."""
 
     COMMITTED = "committed"

@@ -16,7 +16,7 @@ from aimds.types import Event, EventKind, Services
 GH = "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"
 AWS_SECRET = "KUYpgtbJxPHvqJlgjcsQmZr0YQeZzEAkS/ofaQmt"
 PEM = (
-    "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIFFIHyfkFmLrBTr1ga3ORXW6Kinerk8zoeOBBsSklKgAoAoGCCqGSM49\n"
+    "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIFFIHyfkFmLrBTr1ga3ORXW6Kinerk8zoeOBBsSklKgAoAoGCCqGSM49\n"  # noqa: E501
     "AwEHoUQDQgAEN72mfA/S3cGyhaC8hCgb/+0AC8NBRVdpsUAkK2q/x65+bp0y7UH7\n"
     "oq2SyDBC1W73+6WUeZG65BZ0Nt8azKwFDg==\n-----END EC PRIVATE KEY-----"
 )
@@ -123,7 +123,7 @@ POSITIVES = {
         None,
     ),
     "jwt": (
-        "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI4MzU1MzIiLCJpYXQiOjE3MjM0MDU4NTN9.RNbTsSXfKja3eNlKCSj83ISDcgXS5T82j-CLKF2LEoM",
+        "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI4MzU1MzIiLCJpYXQiOjE3MjM0MDU4NTN9.RNbTsSXfKja3eNlKCSj83ISDcgXS5T82j-CLKF2LEoM",  # noqa: E501
         "jwt",
         None,
     ),
@@ -141,17 +141,17 @@ NEGATIVES = {
     "masked": 'API_TOKEN="***"',
     "redacted": "secret: REDACTED",
     "doc url password": "postgres://user:password@localhost/dbname",
-    "jwt.io sample": "jwt = eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    "jwt.io sample": "jwt = eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",  # noqa: E501
     "stripe doc test key": "stripe_key: sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "stripe publishable": "publishable_key = pk_live_wvpXMx8tsTwnCcro3lFBOO2E",
-    "azurite": "AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;",
-    "public key pem": "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwEyT7EM7kSIjoOOLuoNn\n-----END PUBLIC KEY-----",
-    "placeholder pem": "-----BEGIN RSA PRIVATE KEY-----\n<paste the contents of id_rsa>\n-----END RSA PRIVATE KEY-----",
-    "ssh public key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMT+5+9lkZnF8OXZm3TyEvGWpbJqwkx6oHHXo3zHkufm deploy@bastion",
+    "azurite": "AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;",  # noqa: E501
+    "public key pem": "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwEyT7EM7kSIjoOOLuoNn\n-----END PUBLIC KEY-----",  # noqa: E501
+    "placeholder pem": "-----BEGIN RSA PRIVATE KEY-----\n<paste the contents of id_rsa>\n-----END RSA PRIVATE KEY-----",  # noqa: E501
+    "ssh public key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMT+5+9lkZnF8OXZm3TyEvGWpbJqwkx6oHHXo3zHkufm deploy@bastion",  # noqa: E501
     "uuid behind key name": "IDEMPOTENCY_KEY=0d927520-219d-405f-be3f-26ba643fad4c",
     "git sha": "GIT_COMMIT=5377c0024d1fa23df50488fb0bddce1ef0e1e535",
     "sri hash": "CACHE_KEY=sha384-Oiz72Ic828UrpzNB7C/fMH8XrmqrX2IipFJ8eWFm7oUV7KeUj1oKMK3mIRx14kvP",
-    "docker digest": "image: app@sha256:40196a24a5a1f59c7d97b68f6aa123fe0ad54ddc60cabffbe1403cb2022c512f",
+    "docker digest": "image: app@sha256:40196a24a5a1f59c7d97b68f6aa123fe0ad54ddc60cabffbe1403cb2022c512f",  # noqa: E501
     "credential words only": "MIN_PASSWORD_LENGTH=12\nTOKEN_TYPE=Bearer\nPASSWORD_HASHER=argon2id",
     "secret name": "Password secret name: prod/db/password",
     "prose about passwords": "Reset your password in settings; the token expires after 30 minutes.",

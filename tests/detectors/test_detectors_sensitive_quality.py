@@ -35,7 +35,9 @@ def records(datasets_dir: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def _score(records: list[dict[str, Any]], scan: Any, family: frozenset[str] | None) -> dict[str, Any]:
+def _score(
+    records: list[dict[str, Any]], scan: Any, family: frozenset[str] | None
+) -> dict[str, Any]:
     tp = fp = fn = 0
     per, found = Counter[str](), Counter[str]()
     hn_total, hn_flagged = Counter[str](), Counter[str]()
@@ -60,7 +62,9 @@ def _score(records: list[dict[str, Any]], scan: Any, family: frozenset[str] | No
         "recall": tp / max(tp + fn, 1),
         "per_type": {k: round(found[k] / per[k], 3) for k in sorted(per)},
         "hn_fpr": sum(hn_flagged.values()) / max(sum(hn_total.values()), 1),
-        "hn_by_kind": {k: f"{hn_flagged[k]}/{hn_total[k]}" for k in sorted(hn_total) if hn_flagged[k]},
+        "hn_by_kind": {
+            k: f"{hn_flagged[k]}/{hn_total[k]}" for k in sorted(hn_total) if hn_flagged[k]
+        },
     }
 
 

@@ -12,9 +12,16 @@ from aimds.respond.vault import Vault
 from aimds.types import Subject, Verdict
 
 KEY = b"k" * 32
-VALUES = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789", min_size=10, max_size=24)
+VALUES = st.text(
+    alphabet="ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789", min_size=10, max_size=24
+)
 FILLER = st.text(alphabet=" .,;:-\nabc", max_size=12)
-NON_RESTORABLE = [RedactionMode.MASK, RedactionMode.PLACEHOLDER, RedactionMode.HASH, RedactionMode.PARTIAL]
+NON_RESTORABLE = [
+    RedactionMode.MASK,
+    RedactionMode.PLACEHOLDER,
+    RedactionMode.HASH,
+    RedactionMode.PARTIAL,
+]
 
 
 @st.composite
@@ -39,7 +46,9 @@ class _Clock:
 
 @settings(max_examples=200, deadline=None)
 @given(documents(), st.sampled_from(NON_RESTORABLE))
-def test_redaction_never_leaves_a_value(doc: tuple[str, list[RedactionSpan], list[str]], mode: RedactionMode) -> None:
+def test_redaction_never_leaves_a_value(
+    doc: tuple[str, list[RedactionSpan], list[str]], mode: RedactionMode
+) -> None:
     text, spans, values = doc
     out = redact(text, spans, mode_for=lambda s: mode, book=PlaceholderBook(), key=KEY)
     for v in values:
@@ -48,7 +57,9 @@ def test_redaction_never_leaves_a_value(doc: tuple[str, list[RedactionSpan], lis
 
 @settings(max_examples=150, deadline=None)
 @given(documents())
-def test_placeholders_are_stable_within_a_decision(doc: tuple[str, list[RedactionSpan], list[str]]) -> None:
+def test_placeholders_are_stable_within_a_decision(
+    doc: tuple[str, list[RedactionSpan], list[str]],
+) -> None:
     text, spans, values = doc
     book = PlaceholderBook()
     redact(text, spans, mode_for=lambda s: RedactionMode.PLACEHOLDER, book=book, key=KEY)
@@ -61,8 +72,17 @@ def test_placeholders_are_stable_within_a_decision(doc: tuple[str, list[Redactio
 @given(documents())
 def test_pseudonyms_round_trip(doc: tuple[str, list[RedactionSpan], list[str]]) -> None:
     text, spans, values = doc
-    session = Vault(max_sessions=4, max_entries=100, ttl_seconds=60, clock=_Clock()).session("t", "s")
-    out = redact(text, spans, mode_for=lambda s: RedactionMode.PSEUDONYMIZE, book=PlaceholderBook(), key=KEY, vault=session)
+    session = Vault(max_sessions=4, max_entries=100, ttl_seconds=60, clock=_Clock()).session(
+        "t", "s"
+    )
+    out = redact(
+        text,
+        spans,
+        mode_for=lambda s: RedactionMode.PSEUDONYMIZE,
+        book=PlaceholderBook(),
+        key=KEY,
+        vault=session,
+    )
     for v in values:
         assert v not in out
     assert session.restore(out) == text
@@ -85,7 +105,12 @@ def test_hash_is_keyed_and_partial_keeps_last_four() -> None:
     h1 = redact(text, span, mode_for=lambda s: RedactionMode.HASH, book=PlaceholderBook(), key=b"a")
     h2 = redact(text, span, mode_for=lambda s: RedactionMode.HASH, book=PlaceholderBook(), key=b"b")
     assert h1 != h2 and h1.startswith("<CARD:")
-    assert redact(text, span, mode_for=lambda s: RedactionMode.PARTIAL, book=PlaceholderBook(), key=KEY) == "*" * 12 + "4147"
+    assert (
+        redact(
+            text, span, mode_for=lambda s: RedactionMode.PARTIAL, book=PlaceholderBook(), key=KEY
+        )
+        == "*" * 12 + "4147"
+    )
 
 
 def test_vault_isolates_tenants_and_sessions_and_is_bounded() -> None:
@@ -125,7 +150,9 @@ def test_stage_redacts_text_and_args_and_restores() -> None:
 
 
 def test_allowed_findings_are_not_rewritten_and_spotlight() -> None:
-    guard = Guard({"name": "p", "extends": "default", "sensitive": {"spotlight": {"mode": "datamark"}}})
+    guard = Guard(
+        {"name": "p", "extends": "default", "sensitive": {"spotlight": {"mode": "datamark"}}}
+    )
     d = guard.check_prompt("my email is nadia_walsh@gmail.com")
     assert d.verdict is Verdict.ALLOW and d.text is None
     r = guard.check_tool_result("fetch", "hello big world")

@@ -142,7 +142,7 @@ class PromptLeakDetector:
                     rule="prompt_leak.verbatim",
                     category="prompt_leak",
                     severity=self._settings.verbatim_severity,
-                    message=f"the output repeats {words} words of a protected system prompt verbatim",
+                    message=f"the output repeats {words} words of a protected system prompt verbatim",  # noqa: E501
                     span=(start, end),
                     evidence=f"{words} words, {end - start} chars",
                     action=action,
@@ -167,9 +167,11 @@ class PromptLeakDetector:
                     continue
                 length = max(_extend(words, j, item.words, i) for i in starts)
                 start, end = matches[j].start(), matches[j + length - 1].end()
-                if length >= self._settings.min_words or end - start >= self._settings.min_chars:
-                    if best is None or length > best[2]:
-                        best = (start, end, length)
+                long_enough = (
+                    length >= self._settings.min_words or end - start >= self._settings.min_chars
+                )
+                if long_enough and (best is None or length > best[2]):
+                    best = (start, end, length)
                 j += length
         return best
 

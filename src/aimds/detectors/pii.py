@@ -58,7 +58,11 @@ class PiiDetector:
             if hits:
                 out.extend(
                     findings_for(
-                        target, hits, category="pii", action=action, stage="detectors",
+                        target,
+                        hits,
+                        category="pii",
+                        action=action,
+                        stage="detectors",
                         allowed=self._allowed,
                     )
                 )
@@ -69,14 +73,20 @@ class PiiDetector:
         for rec in self._recognizers:
             if not any(c in text for c in rec.trigger):
                 continue
+            lead = rec.lead
             for m in rec.pattern.finditer(text):
                 start, end = m.span()
+                if start and text[start - 1] in lead:
+                    continue
                 confidence = rec.check(text, m.group(0), start, end)
                 if confidence is None or confidence < self._min_confidence:
                     continue
                 hits.append(
                     Hit(
-                        start=start, end=end, kind=rec.type, severity=_SEVERITY[rec.type],
+                        start=start,
+                        end=end,
+                        kind=rec.type,
+                        severity=_SEVERITY[rec.type],
                         confidence=confidence,
                     )
                 )
@@ -102,7 +112,11 @@ def check_recognizers(recognizers: Sequence[PiiRecognizer]) -> None:
 
 
 def _finds(rec: PiiRecognizer, text: str) -> bool:
-    return any(rec.check(text, m.group(0), *m.span()) is not None for m in rec.pattern.finditer(text))
+    return any(
+        not (m.start() and text[m.start() - 1] in rec.lead)
+        and rec.check(text, m.group(0), *m.span()) is not None
+        for m in rec.pattern.finditer(text)
+    )
 
 
 def build(policy: Policy, services: Services) -> PiiDetector | None:

@@ -47,7 +47,9 @@ class SecretsDetector:
         settings = section.secrets
         disabled = set(settings.disabled_types)
         self._rules = tuple(r for r in rules if r.rule.kind not in disabled)
-        self._assign = "generic_high_entropy_api_key" not in disabled or "password_assignment" not in disabled
+        self._assign = (
+            "generic_high_entropy_api_key" not in disabled or "password_assignment" not in disabled
+        )
         self._disabled = frozenset(disabled)
         keywords = sorted({k for r in self._rules for k in r.keywords} | set(_ASSIGN_KEYWORDS))
         self._always = any(not r.keywords for r in self._rules)
@@ -65,7 +67,11 @@ class SecretsDetector:
             if hits:
                 out.extend(
                     findings_for(
-                        target, hits, category="secret", action=action, stage="detectors",
+                        target,
+                        hits,
+                        category="secret",
+                        action=action,
+                        stage="detectors",
                         allowed=self._allowed,
                     )
                 )
@@ -84,8 +90,13 @@ class SecretsDetector:
             for start, end, _value, ok in compiled.values(text):
                 hits.append(
                     Hit(
-                        start=start, end=end, kind=rule.kind, severity=_severity(rule),
-                        confidence=0.95, keep=rule.prefix, report=ok,
+                        start=start,
+                        end=end,
+                        kind=rule.kind,
+                        severity=_severity(rule),
+                        confidence=0.95,
+                        keep=rule.prefix,
+                        report=ok,
                     )
                 )
         if self._assign:
@@ -94,7 +105,9 @@ class SecretsDetector:
                     continue
                 hits.append(
                     Hit(
-                        start=a.start, end=a.end, kind=a.kind,
+                        start=a.start,
+                        end=a.end,
+                        kind=a.kind,
                         severity=Severity.CRITICAL if a.kind in _SEVERE else Severity.HIGH,
                         confidence=0.8 if a.kind == "generic_high_entropy_api_key" else 0.85,
                     )

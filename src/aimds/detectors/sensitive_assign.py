@@ -16,25 +16,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import re2
+
 from aimds.detectors import sensitive_validators as val
 from aimds.detectors.sensitive_values import is_placeholder
 
 __all__ = ["Assignment", "classify", "find_assignments"]
 
-_SEP = r"""(?:\\?["'`\]])?(?:[ \t]{0,4}(?:=>|:=|[:=]|%3[dD])[ \t]{0,4}|[ \t]{1,4}(?:is|was|of|as|to)[ \t]{1,4}|[ \t]{0,4}\([ \t]{0,4}|[ \t]{1,4})(?:\\?["'`])?"""
+_SEP = r"""(?:\\?["'`\]])?(?:[ \t]{0,4}(?:=>|:=|[:=]|%3[dD])[ \t]{0,4}|[ \t]{1,4}(?:is|was|of|as|to)[ \t]{1,4}|[ \t]{0,4}\([ \t]{0,4}|[ \t]{1,4})(?:\\?["'`])?"""  # noqa: E501
 _ASSIGN = re.compile(
-    r"(?i)(?P<n>(?:pass|pwd|secret|token|key|(?<!un)auth|bearer|credential|cred)[A-Za-z0-9_.\-]{0,40}"
+    r"(?i)(?P<n>(?:pass|pwd|secret|token|key|auth|bearer|credential|cred)[A-Za-z0-9_.\-]{0,40}"
     r"(?:[ \t](?:access|secret|api|auth|key|token|password|passphrase|id)(?![A-Za-z0-9_.\-])){0,3})"
-    r"(?![A-Za-z0-9_.\-])"
-    + "(?P<s>"
-    + _SEP
-    + r""")(?P<v>[^\s"'`,;\\]{1,512})"""
+    r"(?![A-Za-z0-9_.\-])" + "(?P<s>" + _SEP + r""")(?P<v>[^\s"'`,;\\]{1,512})"""
 )
+_KEYWORDS = re2.compile(r"(?i)pass|pwd|secret|token|key|auth|bearer|cred")
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 _AUTH_SCHEME = re.compile(r"(?i)(?:bearer|basic|token|digest)[ \t]+(?P<v>[^\s\"'`,;\\]{1,512})")
 
-_PASSWORD_NAME = re.compile(r"(?i)pass(?:word|wd|phrase|_?wort)?(?![a-z])|(?<![a-z])pwd|(?<![a-z])pw(?![a-z])|_pass\b")
-_NOT_PASSWORD_NAME = re.compile(r"(?i)bypass|passport|compass|passenger|passthrough|pass_through|passive")
+_PASSWORD_NAME = re.compile(
+    r"(?i)pass(?:word|wd|phrase|_?wort)?(?![a-z])|(?<![a-z])pwd|(?<![a-z])pw(?![a-z])|_pass\b"
+)
+_NOT_PASSWORD_NAME = re.compile(
+    r"(?i)bypass|passport|compass|passenger|passthrough|pass_through|passive"
+)
 _KEYISH = re.compile(
     r"(?i)secret|token|credential|bearer|authoriz|auth[_.\- ]?(?:key|code)|passphrase|"
     r"(?:api|access|private|signing|encryption|master|account|storage|license|session|client|app|"
@@ -68,10 +72,20 @@ class Assignment:
 
 
 def find_assignments(text: str, *, min_entropy: float) -> list[Assignment]:
+    """Every value behind a credential name in ``text``.
+
+    RE2 finds the keyword positions in one linear pass; the (backtracking) assignment
+    pattern then runs anchored at those positions only.
+    """
     out: list[Assignment] = []
-    pos = 0
-    while (m := _ASSIGN.search(text, pos)) is not None:
-        pos = m.start("v")  # on a miss, the value may itself be a name (``key=...``)
+    done = 0
+    for kw in _KEYWORDS.finditer(text):
+        at = kw.start()
+        if at < done or (at >= 2 and text[at - 2 : at].lower() == "un"):
+            continue
+        m = _ASSIGN.match(text, at)
+        if m is None:
+            continue
         start, end = m.span("v")
         value = m.group("v")
         scheme = _AUTH_SCHEME.match(text, start)
@@ -81,13 +95,13 @@ def find_assignments(text: str, *, min_entropy: float) -> list[Assignment]:
         if value.endswith((".", ")", "]", "}")) and (end >= len(text) or text[end] in " \t\r\n"):
             value = value[:-1]
             end -= 1
-        begin = m.start() - _name_tail(text, m.start())
+        begin = at - _name_tail(text, at)
         name = text[begin : m.end("n")]
         context = _words_before(text, begin)
         kind = classify(name, context, value, min_entropy=min_entropy, loose=m.group("s").isspace())
         if kind is not None:
             out.append(Assignment(start=start, end=end, kind=kind))
-            pos = end
+            done = end
     return out
 
 
@@ -130,7 +144,11 @@ def classify(
         len(value) == 40 and "secret" in full.replace("_", "")
     ):
         return "aws_secret_access_key" if val.entropy(value) >= 4.0 else None
-    if len(value) == 88 and value.endswith("==") and ("azure" in full or "storage" in full or "account" in full):
+    if (
+        len(value) == 88
+        and value.endswith("==")
+        and ("azure" in full or "storage" in full or "account" in full)
+    ):
         return "azure_storage_key" if val.entropy(value) >= 4.5 else None
     if "twilio" in full and len(value) == 32 and _HEX.fullmatch(value):
         return "twilio" if val.entropy(value) >= 3.0 else None
@@ -138,7 +156,7 @@ def classify(
 
 
 def _strip_password(lname: str) -> str:
-    """The parts of a password name around the password word (``min_password_length`` -> ``min length``)."""
+    """The parts of a password name around the password word (``min_password_length`` -> ``min length``)."""  # noqa: E501
     return _PASSWORD_NAME.sub(" ", lname).replace("_", " ").replace("-", " ").replace(".", " ")
 
 

@@ -27,7 +27,9 @@ def context_parts(text: str, start: int, window: int = _WINDOW) -> tuple[str, st
 
 
 def _cells(line: str, delim: str) -> list[str]:
-    cells, cur, quoted = [], [], False
+    cells: list[str] = []
+    cur: list[str] = []
+    quoted = False
     for ch in line:
         if ch == '"':
             quoted = not quoted

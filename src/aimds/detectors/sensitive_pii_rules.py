@@ -29,6 +29,9 @@ class PiiRecognizer:
     check: Check
     trigger: str
     """A character class the text must contain for the pattern to run (cheap pre-filter)."""
+    lead: frozenset[str] = frozenset()
+    """Characters that may not come right before a match (checked in Python: a leading
+    look-behind would stop ``re`` from skipping ahead to candidate characters)."""
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
 
@@ -54,7 +57,12 @@ def _email(text: str, value: str, start: int, end: int) -> float | None:
         return None
     if start > 0 and text[start - 1] in ":/":
         return None  # the user part of a URL (scheme://user:password@host)
-    if end < len(text) and text[end] == ":" and end + 1 < len(text) and text[end + 1] not in " \t\n":
+    if (
+        end < len(text)
+        and text[end] == ":"
+        and end + 1 < len(text)
+        and text[end + 1] not in " \t\n"
+    ):
         return None  # git@github.com:org/repo.git
     return 0.9
 
@@ -179,7 +187,9 @@ def _iban(text: str, value: str, start: int, end: int) -> float | None:
 
 # -- network addresses ----------------------------------------------------------------
 
-_VERSION_WORDS = re.compile(r"version|upgrade|release|build|mozilla|\bv$|oid|schema|sdk|firmware|ver\b")
+_VERSION_WORDS = re.compile(
+    r"version|upgrade|release|build|mozilla|\bv$|oid|schema|sdk|firmware|ver\b"
+)
 _IP_WORDS = re.compile(r"\bip|addr|host|client|remote|from|server|peer|source|whitelist|ban|block")
 
 
@@ -232,30 +242,34 @@ _STREET_TYPES = (
     r"Ter|Terrace|Cir|Circle|Pkwy|Parkway|Hwy|Highway|Sq|Square|Trl|Trail|Loop|Row|Run)"
 )
 
-_D = r"(?<![\w.\-+/])"
+_D = ""
+_WORD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
+_LEAD_NUM = frozenset(_WORD + ".-+/")
 _E = r"(?![\w\-/]|\.\d)"
 
 PII_RECOGNIZERS: tuple[PiiRecognizer, ...] = (
     PiiRecognizer(
         type="email",
         pattern=re.compile(
-            r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@"
+            r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@"
             r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9\-])"
         ),
         check=_email,
         trigger="@",
+        lead=frozenset(_WORD + ".%+-"),
         examples=("nadia_walsh@gmail.com",),
         counterexamples=("bob@example.com", "git@github.com:org/repo.git", "pkg@1.2.3", "a@b.test"),
     ),
     PiiRecognizer(
         type="street_address",
         pattern=re.compile(
-            r"(?<![\w\-])\d{1,6} (?:[A-Z][a-z]+ ){1,3}" + _STREET_TYPES + r"\.?"
+            r"\d{1,6} (?:[A-Z][a-z]+ ){1,3}" + _STREET_TYPES + r"\.?"
             r"(?:,? (?:Apt|Unit|Suite|Ste|#)\.? ?#?[A-Za-z0-9\-]{1,6})?"
             r", [A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2}, [A-Z]{2} \d{5}(?:-\d{4})?(?!\d)"
         ),
         check=_address,
         trigger="0123456789",
+        lead=frozenset(_WORD + "-"),
         examples=("7264 Sunset Ln, Apt 30C, Fresno, CA 93709",),
     ),
     PiiRecognizer(
@@ -265,14 +279,18 @@ PII_RECOGNIZERS: tuple[PiiRecognizer, ...] = (
         ),
         check=_card,
         trigger="0123456789",
+        lead=_LEAD_NUM,
         examples=("4957 5986 2343 4147",),
         counterexamples=("4111 1111 1111 1111", "5555 5555 5555 4444", "4957 5986 2343 4148"),
     ),
     PiiRecognizer(
         type="iban",
-        pattern=re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"),
+        pattern=re.compile(
+            r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"
+        ),
         check=_iban,
         trigger="0123456789",
+        lead=frozenset(_WORD),
         examples=("GB87 HBUK 8025 4960 7363 97", "NL25RABO5465938935"),
         counterexamples=("DE89 3704 0044 0532 0130 00", "DE15 9349 7341 4943 4996 60"),
     ),
@@ -281,47 +299,74 @@ PII_RECOGNIZERS: tuple[PiiRecognizer, ...] = (
         pattern=re.compile(_D + r"(?:\d{3}-\d{2}-\d{4}|\d{3} \d{2} \d{4}|\d{9})" + _E),
         check=_ssn,
         trigger="0123456789",
+        lead=_LEAD_NUM,
         examples=("ssn: 751-78-7876", "SSN 844153909"),
-        counterexamples=("ssn: 000-59-0820", "ssn: 666-98-0303", "ssn: 123-45-6789", "id 844153909"),
+        counterexamples=(
+            "ssn: 000-59-0820",
+            "ssn: 666-98-0303",
+            "ssn: 123-45-6789",
+            "id 844153909",
+        ),
     ),
     PiiRecognizer(
         type="phone",
         pattern=re.compile(
-            r"(?<![\w+\-/.])(?:\+\d{1,3}(?:[ .\-]?\(?\d{1,5}\)?){1,6}"
+            r"(?:\+\d{1,3}(?:[ .\-]?\(?\d{1,5}\)?){1,6}"
             r"|(?:1[ .\-])?(?:\(\d{3}\)[ ]?|\d{3}[ .\-])\d{3}[ .\-]\d{4})"
             r"(?![\w\-/]|\.\d)"
         ),
         check=_phone,
         trigger="0123456789",
-        examples=("phone: +1 210 696 5584", "tel (503) 263-1892", "+447860839375", "+33 6 58 95 54 65"),
-        counterexamples=("(612) 555-0173", "x = 746-526-7466", "ISBN 287.876.6785", "(458) 151-1972"),
+        lead=_LEAD_NUM,
+        examples=(
+            "phone: +1 210 696 5584",
+            "tel (503) 263-1892",
+            "+447860839375",
+            "+33 6 58 95 54 65",
+        ),
+        counterexamples=(
+            "(612) 555-0173",
+            "x = 746-526-7466",
+            "ISBN 287.876.6785",
+            "(458) 151-1972",
+        ),
     ),
     PiiRecognizer(
         type="ipv4",
-        pattern=re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"),
+        pattern=re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d)"),
         check=_ipv4,
         trigger=".",
+        lead=frozenset(_WORD + "."),
         examples=("client_ip=147.95.44.82",),
-        counterexamples=("192.168.1.5", "100.75.250.113", "upgrade from 1.8.7.5", "1.3.6.1.4.1.32746.5"),
+        counterexamples=(
+            "192.168.1.5",
+            "100.75.250.113",
+            "upgrade from 1.8.7.5",
+            "1.3.6.1.4.1.32746.5",
+        ),
     ),
     PiiRecognizer(
         type="ipv6",
-        pattern=re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:]|\.\w)"),
+        pattern=re.compile(
+            r"(?:[0-9A-Fa-f]{1,4}:|:)(?:[0-9A-Fa-f]{0,4}:){1,6}[0-9A-Fa-f]{0,4}(?![\w:]|\.\w)"
+        ),
         check=_ipv6,
         trigger=":",
+        lead=frozenset(_WORD + ":."),
         examples=("2405:210f:c6cc:eafa:b09:6199:bcfb:4fe", "2a02:59b4:25d0:c6b1:8d39::"),
         counterexamples=("2001:db8::1f7", "fe80::88d:e9dd:fe9f:c309", "::1", "fd87:17ca:6295::5"),
     ),
     PiiRecognizer(
         type="date_of_birth",
         pattern=re.compile(
-            r"(?<![\w/.\-])(?:(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
+            r"(?:(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
             r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d\d"
             r"|" + _MONTHS + r"\.? \d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\d\d"
             r"|\d{1,2}(?:st|nd|rd|th)? " + _MONTHS + r"\.?,? (?:19|20)\d\d)(?![\w/\-]|\.\d)"
         ),
         check=_dob,
         trigger="0123456789",
+        lead=frozenset(_WORD + "/.-"),
         examples=("date_of_birth=1974-10-02", "DOB: July 28, 1979", "born on 3 May 1980"),
         counterexamples=("start_date=1974-10-02", "released on January 19, 2017"),
     ),

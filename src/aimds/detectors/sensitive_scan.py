@@ -59,7 +59,9 @@ def targets(event: Event, max_chars: int) -> Iterator[Target]:
             yield Target(text=head + value, prefix=len(head), arg_path=path)
 
 
-def _walk(node: Any, path: str, key: str, depth: int, count: list[int]) -> Iterator[tuple[str, str, str]]:
+def _walk(
+    node: Any, path: str, key: str, depth: int, count: list[int]
+) -> Iterator[tuple[str, str, str]]:
     if count[0] >= _MAX_STRINGS or depth > _MAX_DEPTH:
         return
     if isinstance(node, str):

@@ -143,9 +143,7 @@ def ssn_ok(digits: str) -> bool:
     area, group, serial = digits[:3], digits[3:5], digits[5:]
     if area in ("000", "666") or area[0] == "9" or group == "00" or serial == "0000":
         return False
-    if digits in _SSN_BLOCKED or digits.startswith("98765432"):
-        return False
-    return True
+    return not (digits in _SSN_BLOCKED or digits.startswith("98765432"))
 
 
 def ipv4_public(value: str) -> bool:
@@ -207,4 +205,6 @@ def pem_private_key_ok(body: str, kind: str) -> bool:
         return raw.startswith(b"openssh-key-v1\x00")
     if "ENCRYPTED" in kind:
         return raw[:1] == b"\x30"
-    return len(raw) > 8 and raw[0] == 0x30 and (0x20 <= raw[1] < 0x80 or raw[1] in (0x81, 0x82, 0x83))
+    return (
+        len(raw) > 8 and raw[0] == 0x30 and (0x20 <= raw[1] < 0x80 or raw[1] in (0x81, 0x82, 0x83))
+    )

@@ -23,22 +23,34 @@ PUBLIC_SAMPLES = frozenset(
     }
 )
 
-_MARKERS = re.compile(
-    r"""(?ix)
-    example|your[_\-.]?|placeholder|redacted|dummy|sample|changeme|change[_\-]?me|insert|
-    replace[_\-]?me|todo|fixme|xxxx|\*\*\*|•|\.\.\.|…|<|>|\$\{|\{\{|\}\}|%\(|\$[A-Z_]|
-    ^\$|environ|getenv|process\.env|secrets\.|vault:|^!|^arn:|^enc\[|^none$|^null$|^nil$|
-    ^true$|^false$|^undefined$|^secret$|^password$|^passwd$|^pass$|^pwd$|^token$|^test$|
-    ^string$|^value$|^hunter2$|^admin$|^root$|^default$|^empty$|^missing$|^required$|^unset$|
-    ^not[_\-]?set$|^tbd$|^n/?a$|^-+$|^_+[A-Z_]*_+$|
-    ^(?:env|file|vault|ssm|secretsmanager|keyvault|op|gcp-sm|aws-sm|k8s|ref):
-    """
-)
+_EXACT = frozenset(
+    {
+        "none", "null", "nil", "true", "false", "undefined", "secret", "password", "passwd",
+        "pass", "pwd", "token", "test", "string", "value", "hunter2", "admin", "root", "default",
+        "empty", "missing", "required", "unset", "notset", "not_set", "not-set", "tbd", "na", "n/a",
+    }
+)  # fmt: skip
+_PREFIXES = (
+    "$", "!", "arn:", "enc[", "env:", "file:", "vault:", "ssm:", "secretsmanager:", "keyvault:",
+    "op:", "gcp-sm:", "aws-sm:", "k8s:", "ref:",
+)  # fmt: skip
+_SUBSTRINGS = (
+    "example", "your", "placeholder", "redacted", "dummy", "sample", "changeme", "change_me",
+    "change-me", "insert", "replace_me", "replaceme", "replace-me", "todo", "fixme", "xxxx", "***",
+    "•", "...", "…", "<", ">", "${", "{{", "}}", "%(", "environ", "getenv", "process.env",
+    "secrets.",
+)  # fmt: skip
+_FILLER = re.compile(r"-+|_+[A-Za-z_]*_+")
 
 
 def is_placeholder(value: str) -> bool:
     """True for documentation placeholders, template/env references and masked values."""
-    return value in PUBLIC_SAMPLES or _MARKERS.search(value) is not None
+    if value in PUBLIC_SAMPLES:
+        return True
+    low = value.lower()
+    if low in _EXACT or low.startswith(_PREFIXES) or _FILLER.fullmatch(value) is not None:
+        return True
+    return any(s in low for s in _SUBSTRINGS)
 
 
 def mask(value: str, keep: int = 0) -> str:

@@ -95,7 +95,11 @@ def merge_spans(spans: Sequence[RedactionSpan], length: int) -> list[RedactionSp
             last = merged[-1]
             if end > last.end:
                 merged[-1] = RedactionSpan(
-                    start=last.start, end=end, label=last.label, rule=last.rule, category=last.category
+                    start=last.start,
+                    end=end,
+                    label=last.label,
+                    rule=last.rule,
+                    category=last.category,
                 )
             continue
         merged.append(

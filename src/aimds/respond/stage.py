@@ -35,7 +35,9 @@ _MAX_DEPTH = 8
 class RespondStage:
     name = "respond"
 
-    def __init__(self, section: SensitiveSection, vault: Vault, key: bytes, new_boundary: Callable[[], str]) -> None:
+    def __init__(
+        self, section: SensitiveSection, vault: Vault, key: bytes, new_boundary: Callable[[], str]
+    ) -> None:
         self._redaction = section.redaction
         self._spotlight = section.spotlight
         self._vault = vault
@@ -52,7 +54,9 @@ class RespondStage:
             and ev.verdict.permits
         ):
             base = ev.text if ev.text is not None else ev.event.text
-            ev.text = spotlight(base, self._spotlight.mode, self._spotlight.marker, self._new_boundary())
+            ev.text = spotlight(
+                base, self._spotlight.mode, self._spotlight.marker, self._new_boundary()
+            )
 
     def mode_for(self, span: RedactionSpan) -> RedactionMode:
         modes = self._redaction.modes
@@ -73,8 +77,13 @@ class RespondStage:
         def apply(text: str, arg_path: str | None) -> str:
             spans = spans_from_findings(wanted, categories=self._categories, arg_path=arg_path)
             return redact(
-                text, spans, mode_for=self.mode_for, book=book, key=self._key,
-                keep_last=self._redaction.keep_last, vault=session,
+                text,
+                spans,
+                mode_for=self.mode_for,
+                book=book,
+                key=self._key,
+                keep_last=self._redaction.keep_last,
+                vault=session,
             )
 
         if ev.event.text:
@@ -85,7 +94,9 @@ class RespondStage:
             if f.span is not None and f.category in self._categories and "arg_path" in f.details
         }
         if paths:
-            ev.redacted_args = _rebuild(ev.args, "", 0, lambda path, s: apply(s, path) if path in paths else s)
+            ev.redacted_args = _rebuild(
+                ev.args, "", 0, lambda path, s: apply(s, path) if path in paths else s
+            )
 
 
 def _rebuild(node: Any, path: str, depth: int, fn: Callable[[str, str], str]) -> Any:
@@ -95,10 +106,14 @@ def _rebuild(node: Any, path: str, depth: int, fn: Callable[[str, str], str]) ->
         return fn(path, node)
     if isinstance(node, Mapping):
         return {
-            k: _rebuild(v, f"{path}.{k}" if path else str(k), depth + 1, fn) for k, v in node.items()
+            k: _rebuild(v, f"{path}.{k}" if path else str(k), depth + 1, fn)
+            for k, v in node.items()
         }
     if isinstance(node, list | tuple):
-        return [_rebuild(v, f"{path}.{i}" if path else str(i), depth + 1, fn) for i, v in enumerate(node)]
+        return [
+            _rebuild(v, f"{path}.{i}" if path else str(i), depth + 1, fn)
+            for i, v in enumerate(node)
+        ]
     return node
 
 

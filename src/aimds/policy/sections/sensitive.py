@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 
-class PIIType(str, enum.Enum):
+class PIIType(enum.StrEnum):
     EMAIL = "email"
     PHONE = "phone"
     US_SSN = "us_ssn"
@@ -42,7 +42,7 @@ class PIIType(str, enum.Enum):
     STREET_ADDRESS = "street_address"
 
 
-class RedactionMode(str, enum.Enum):
+class RedactionMode(enum.StrEnum):
     """``mask``: ``****``; ``placeholder``: ``<EMAIL_1>`` (stable within a decision);
     ``hash``: ``<EMAIL:1a2b3c4d5e6f>`` (keyed HMAC, so unlinkable across deployments);
     ``partial``: all but the last ``keep_last`` characters masked; ``pseudonymize``:
@@ -126,7 +126,11 @@ def _default_actions() -> dict[EventKind, dict[str, Verdict]]:
     return {
         EventKind.PROMPT: {"secret": Verdict.REDACT, "pii": Verdict.ALLOW},
         EventKind.MESSAGE: {"secret": Verdict.REDACT, "pii": Verdict.ALLOW},
-        EventKind.TOOL_CALL: {"secret": Verdict.BLOCK, "pii": Verdict.WARN, "prompt_leak": Verdict.BLOCK},
+        EventKind.TOOL_CALL: {
+            "secret": Verdict.BLOCK,
+            "pii": Verdict.WARN,
+            "prompt_leak": Verdict.BLOCK,
+        },
         EventKind.TOOL_RESULT: {"secret": Verdict.REDACT, "pii": Verdict.REDACT},
         EventKind.COMPLETION: {
             "secret": Verdict.REDACT,

@@ -42,12 +42,17 @@ _NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$"
 AutonomyLevel = Literal["locked", "supervised", "autonomous"]
 
 
+_ACTIONS = {"allow": Verdict.ALLOW, "warn": Verdict.WARN, "review": Verdict.REVIEW,
+            "block": Verdict.BLOCK, "deny": Verdict.BLOCK}
+
+
 def _rule_action(value: Any) -> Any:
-    if value == "deny":
-        return Verdict.BLOCK
-    if value == "redact" or value is Verdict.REDACT:
+    if isinstance(value, Verdict) and value is not Verdict.REDACT:
+        return value
+    found = _ACTIONS.get(value) if isinstance(value, str) else None
+    if found is None:
         raise ValueError("a rule action is one of allow, warn, review, block (or deny)")
-    return value
+    return found
 
 
 RuleAction = Annotated[Verdict, BeforeValidator(_rule_action)]

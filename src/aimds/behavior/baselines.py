@@ -17,11 +17,13 @@ import math
 
 from aimds.behavior.batch import Batch, Ctx, MemberIds
 from aimds.behavior.findings import finding
-from aimds.behavior.store import Count, HashCounts, Incr, Result, SetAdd, Window
+from aimds.behavior.store import Count, First, HashCounts, Incr, Result, SetAdd, Window
 from aimds.policy.sections.behavior import BaselineSettings
 from aimds.types import Finding
 
 __all__ = ["Baselines", "entropy_bits"]
+
+_MIN_PAST_BUCKETS = 3.0
 
 
 def entropy_bits(counts: dict[str, int]) -> float:
@@ -58,6 +60,7 @@ class Baselines:
             )
         )
         current = b.add(Count(key=rate_key, since=c.ts - cfg.bucket))
+        oldest = b.add(First(key=rate_key))
         mix = b.add(HashCounts(key=keys.scoped("types"), field=action_type, ttl=self._ttl))
         new_type = b.add(SetAdd(key=keys.agent_key("types"), member=action_type, ttl=self._ttl))
         new_hosts = (
@@ -73,18 +76,22 @@ class Baselines:
             if int(r[history]) <= cfg.min_history:  # type: ignore[call-overload]
                 return None
             return (
-                self._spike(c, int(r[total]), int(r[current]))  # type: ignore[call-overload]
+                self._spike(c, int(r[total]), int(r[current]), r[oldest])  # type: ignore[call-overload]
                 or self._entropy(c, r[mix])  # type: ignore[arg-type]
                 or self._first_use(c, bool(r[new_type]), any(r[i] for i in new_hosts))
             )
 
         b.check(check)
 
-    def _spike(self, c: Ctx, total: int, current: int) -> Finding | None:
+    def _spike(self, c: Ctx, total: int, current: int, oldest: Result) -> Finding | None:
         cfg = self._cfg
-        if current < cfg.min_spike:
+        if current < cfg.min_spike or not isinstance(oldest, float):
             return None
-        mean = max(total - current, 0) / max(cfg.history_buckets - 1, 1)
+        # Buckets of history before the current one, as far back as this agent has any.
+        past = min((c.ts - oldest) / cfg.bucket, float(cfg.history_buckets)) - 1.0
+        if past < _MIN_PAST_BUCKETS:
+            return None
+        mean = max(total - current, 0) / past
         z = (current - mean) / math.sqrt(max(mean, 1.0))
         if z < cfg.z_threshold:
             return None

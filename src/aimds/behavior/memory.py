@@ -9,12 +9,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from aimds.behavior import trust as trust_math
 from aimds.behavior.store import (
     Count,
     Delete,
+    First,
     Get,
     HashCounts,
     HashGet,
@@ -65,81 +66,95 @@ class MemoryStore:
     # -- one op ----------------------------------------------------------------------------
 
     def _run(self, op: Op, now: float) -> Result:
-        if isinstance(op, Window):
-            win = self._live(op.key, now)
-            if not isinstance(win, SortedWindow):
-                win = SortedWindow()
-                self._data[op.key] = win
-            win.add(op.member, op.score)
-            win.trim(op.score - op.horizon)
-            win.cap(op.cap)
-            self._expiry[op.key] = now + op.ttl
-            return len(win)
-        if isinstance(op, Count):
-            win = self._live(op.key, now)
-            return win.count_since(op.since) if isinstance(win, SortedWindow) else 0
-        if isinstance(op, Get):
-            value = self._live(op.key, now)
-            return value if isinstance(value, str) else None
-        if isinstance(op, Set):
-            self._put(op.key, op.value, op.ttl, now)
-            return None
-        if isinstance(op, Delete):
-            self._data.pop(op.key, None)
+        return self._dispatch[type(op)](self, op, now)
+
+    def _window(self, op: Window, now: float) -> Result:
+        win = self._live(op.key, now)
+        if not isinstance(win, SortedWindow):
+            win = SortedWindow()
+            self._data[op.key] = win
+        win.add(op.member, op.score)
+        win.trim(op.score - op.horizon)
+        win.cap(op.cap)
+        self._expiry[op.key] = now + op.ttl
+        return len(win)
+
+    def _count(self, op: Count, now: float) -> Result:
+        win = self._live(op.key, now)
+        return win.count_since(op.since) if isinstance(win, SortedWindow) else 0
+
+    def _first(self, op: First, now: float) -> Result:
+        win = self._live(op.key, now)
+        return win.first() if isinstance(win, SortedWindow) else None
+
+    def _get(self, op: Get, now: float) -> Result:
+        value = self._live(op.key, now)
+        return value if isinstance(value, str) else None
+
+    def _set(self, op: Set, now: float) -> Result:
+        self._data[op.key] = op.value
+        if op.ttl is None:
             self._expiry.pop(op.key, None)
-            return None
-        if isinstance(op, Incr):
-            return self._incr(op, now)
-        if isinstance(op, HashCounts):
-            table = self._live(op.key, now)
-            if not isinstance(table, dict):
-                table = {}
-                self._data[op.key] = table
-            table[op.field] = int(table.get(op.field, 0)) + 1
-            self._touch(op.key, op.ttl, now)
-            return dict(table)
-        if isinstance(op, SetAdd):
-            members = self._live(op.key, now)
-            if not isinstance(members, set):
-                members = set()
-                self._data[op.key] = members
-            added = op.member not in members
-            members.add(op.member)
-            self._touch(op.key, op.ttl, now)
-            return added
-        if isinstance(op, HashGet):
-            table = self._live(op.key, now)
-            if not isinstance(table, dict):
-                return tuple(None for _ in op.fields)
-            return tuple(table.get(f) for f in op.fields)
-        if isinstance(op, HashPutIf):
-            if op.cond_key is not None and self._live(op.cond_key, now) != op.cond_value:
-                return False
-            table = self._live(op.key, now)
-            if not isinstance(table, dict):
-                table = {}
-                self._data[op.key] = table
-            if op.index_key is None:
-                table.update(op.mapping)
-            else:
-                counter = self._live(op.index_key, now)
-                prefix = f"{(counter if isinstance(counter, int) else 0) - 1}|"
-                table.update({k: prefix + v for k, v in op.mapping.items()})
+        else:
             self._expiry[op.key] = now + op.ttl
-            return True
-        return self._trust(op, now)
+        return None
+
+    def _delete(self, op: Delete, now: float) -> Result:
+        self._data.pop(op.key, None)
+        self._expiry.pop(op.key, None)
+        return None
+
+    def _hash_counts(self, op: HashCounts, now: float) -> Result:
+        table = self._table(op.key, now)
+        table[op.field] = int(table.get(op.field, 0)) + 1
+        self._touch(op.key, op.ttl, now)
+        return dict(table)
+
+    def _set_add(self, op: SetAdd, now: float) -> Result:
+        members = self._live(op.key, now)
+        if not isinstance(members, set):
+            members = set()
+            self._data[op.key] = members
+        added = op.member not in members
+        members.add(op.member)
+        self._touch(op.key, op.ttl, now)
+        return added
+
+    def _hash_get(self, op: HashGet, now: float) -> Result:
+        table = self._live(op.key, now)
+        if not isinstance(table, dict):
+            return tuple(None for _ in op.fields)
+        return tuple(table.get(f) for f in op.fields)
+
+    def _hash_put_if(self, op: HashPutIf, now: float) -> Result:
+        if op.cond_key is not None and self._live(op.cond_key, now) != op.cond_value:
+            return False
+        table = self._table(op.key, now)
+        if op.index_key is None:
+            table.update(op.mapping)
+        else:
+            counter = self._live(op.index_key, now)
+            prefix = f"{(counter if isinstance(counter, int) else 0) - 1}|"
+            table.update({k: prefix + v for k, v in op.mapping.items()})
+        self._expiry[op.key] = now + op.ttl
+        return True
+
+    def _table(self, key: str, now: float) -> dict[str, Any]:
+        table = self._live(key, now)
+        if not isinstance(table, dict):
+            table = {}
+            self._data[key] = table
+        return table
 
     def _incr(self, op: Incr, now: float) -> int:
-        current = self._live(op.key, now)
         if op.field is None:
+            current = self._live(op.key, now)
             value = (current if isinstance(current, int) else 0) + op.amount
             self._data[op.key] = value
         else:
-            if not isinstance(current, dict):
-                current = {}
-                self._data[op.key] = current
-            value = int(current.get(op.field, 0)) + op.amount
-            current[op.field] = value
+            table = self._table(op.key, now)
+            value = int(table.get(op.field, 0)) + op.amount
+            table[op.field] = value
         self._touch(op.key, op.ttl, now)
         return value
 
@@ -164,16 +179,24 @@ class MemoryStore:
             return None
         return self._data.get(key)
 
-    def _put(self, key: str, value: Any, ttl: float | None, now: float) -> None:
-        self._data[key] = value
-        if ttl is None:
-            self._expiry.pop(key, None)
-        else:
-            self._expiry[key] = now + ttl
-
     def _touch(self, key: str, ttl: float | None, now: float) -> None:
         if ttl is not None:
             self._expiry[key] = now + ttl
+
+    _dispatch: ClassVar[dict[type, Callable[[Any, Any, float], Result]]] = {
+        Window: _window,
+        Count: _count,
+        First: _first,
+        Get: _get,
+        Set: _set,
+        Delete: _delete,
+        Incr: _incr,
+        HashCounts: _hash_counts,
+        SetAdd: _set_add,
+        HashGet: _hash_get,
+        HashPutIf: _hash_put_if,
+        Trust: _trust,
+    }
 
     def _sweep(self, now: float) -> None:
         for key in [k for k, deadline in self._expiry.items() if deadline <= now]:

@@ -19,6 +19,7 @@ from typing import Any
 from aimds.behavior.store import (
     Count,
     Delete,
+    First,
     Get,
     HashCounts,
     HashGet,
@@ -125,6 +126,9 @@ class RedisStore:
         if isinstance(op, Count):
             pipe.zcount(key, repr(op.since), "+inf")
             return 1, nth(0, int)
+        if isinstance(op, First):
+            pipe.zrange(key, 0, 0, withscores=True)
+            return 1, nth(0, lambda v: float(v[0][1]) if v else None)
         if isinstance(op, Get):
             pipe.get(key)
             return 1, nth(0, _text)

@@ -20,6 +20,7 @@ from typing import Protocol, runtime_checkable
 __all__ = [
     "Count",
     "Delete",
+    "First",
     "Get",
     "HashCounts",
     "HashGet",
@@ -57,6 +58,13 @@ class Count:
 
     key: str
     since: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class First:
+    """Result: the lowest score in window ``key`` (``float``), or ``None`` when empty."""
+
+    key: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -154,7 +162,20 @@ class Trust:
     ttl: float | None = None
 
 
-Op = Window | Count | Get | Set | Delete | Incr | HashCounts | SetAdd | HashGet | HashPutIf | Trust
+Op = (
+    Window
+    | Count
+    | First
+    | Get
+    | Set
+    | Delete
+    | Incr
+    | HashCounts
+    | SetAdd
+    | HashGet
+    | HashPutIf
+    | Trust
+)
 Result = object
 
 

@@ -68,6 +68,10 @@ class SortedWindow:
     def count_since(self, since: float) -> int:
         return len(self._entries) - bisect.bisect_left(self._entries, (since, ""))
 
+    def first(self) -> float | None:
+        """The lowest score, or ``None`` when empty."""
+        return self._entries[0][0] if self._entries else None
+
     def __len__(self) -> int:
         return len(self._entries)
 

@@ -1,0 +1,139 @@
+"""Behaviour stage latency (memory and Redis, 200-event window) and replay throughput.
+
+* ``behavior.memory``: one tool call through the stage alone, with the session's windows
+  already holding 200 events (hand-built actions, as the rules stage would set them).
+* ``behavior.redis``: the same against Redis on 127.0.0.1:6379/15 (skipped when absent);
+  ``extra.round_trips`` counts pipelines per event.
+* ``replay.10k``: 10,000 trace events through the full default guard (all stages).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import socket
+import time
+from typing import Any
+
+from aimds.behavior.memory import MemoryStore
+from aimds.behavior.stage import BehaviorStage, build_stage
+from aimds.policy import load_policy
+from aimds.trace.format import iter_trace
+from aimds.trace.replay import fresh_guard, replay
+from aimds.types import ActionInfo, Evaluation, Event, EventKind, Services, Severity, Subject
+from benchmarks.harness import Result, measure
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+WINDOW = 200
+WHO = Subject(tenant="bench", agent="agent-1", session="s1")
+ACTIONS = [
+    ActionInfo(type="fs:read", risk=Severity.LOW, resources=("/app/src/cart.py",)),
+    ActionInfo(type="shell:exec", risk=Severity.LOW, tags=frozenset({"recon"})),
+    ActionInfo(type="net:http_get", risk=Severity.LOW, resources=("pypi.org",)),
+    ActionInfo(
+        type="email:send",
+        risk=Severity.MEDIUM,
+        resources=("team@acme.example",),
+        outbound=True,
+        tags=frozenset({"outbound"}),
+    ),
+]
+
+
+def _stage(store: Any = None, **behavior: Any) -> BehaviorStage:
+    policy = load_policy({"name": "bench", "behavior": {"fingerprint_key": "b" * 32, **behavior}})
+    stage = build_stage(policy, Services(store=store))
+    assert stage is not None
+    return stage
+
+
+def _driver(stage: BehaviorStage) -> Any:
+    clock = itertools.count()
+
+    def one() -> None:
+        i = next(clock)
+        action = ACTIONS[i % len(ACTIONS)]
+        args = {"path": f"/app/src/{'abcdefg'[i % 7]}.py", "body": "status: green"}
+        ts = 1_767_225_600.0 + i * 1.0  # one event a second: 200 events span the 5-minute window
+        ev = Evaluation(
+            event=Event(kind=EventKind.TOOL_CALL, subject=WHO, tool="t", args=args, ts=ts),
+            ts=ts,
+            args=args,
+        )
+        ev.action = action
+        stage(ev)
+
+    for _ in range(WINDOW):
+        one()
+    return one
+
+
+class _CountingStore:
+    """Counts round trips (``execute`` calls) of the store it wraps."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    def execute(self, ops: Any) -> Any:
+        self.calls += 1
+        return self.inner.execute(ops)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _redis_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.3).close()
+        return True
+    except OSError:
+        return False
+
+
+def _replay_10k(n: int) -> Result:
+    base = []
+    with open("../shared/datasets/traces_dev.jsonl", encoding="utf-8") as fh:
+        base = [json.loads(line) for line in fh if line.strip()]
+    lines = []
+    for i in range(n):
+        row = dict(base[i % len(base)])
+        row["session"] = f"{row['session']}-{i // len(base)}"
+        lines.append(json.dumps(row))
+    events = list(iter_trace(lines))
+    with fresh_guard("default") as guard:
+        start = time.perf_counter()
+        for _ in replay(events, guard):
+            pass
+        elapsed = time.perf_counter() - start
+    return Result(
+        name="replay.default_guard",
+        n=n,
+        p50_us=0.0,
+        p99_us=0.0,
+        mean_us=elapsed / n * 1e6,
+        ops_per_s=n / elapsed,
+        extra={"note": "full pipeline, all stages; p50/p99 not sampled"},
+    )
+
+
+def run(quick: bool) -> list[Result]:
+    n = 2_000 if quick else 20_000
+    results = [measure("behavior.memory", _driver(_stage(MemoryStore())), n=n, warmup=200)]
+    if _redis_up():
+        from aimds.behavior.redis_store import RedisStore
+
+        store = _CountingStore(RedisStore(REDIS_URL, timeout=1.0, prefix="aimds-bench:"))
+        stage = _stage(store)
+        one = _driver(stage)
+        before = store.calls
+        rn = 500 if quick else 5_000
+        result = measure("behavior.redis", one, n=rn, warmup=100)
+        trips = (store.calls - before) / (rn + 100)
+        results.append(
+            Result(**{**result.as_dict(), "extra": {"round_trips_per_event": round(trips, 3)}})
+        )
+        store.inner._client.flushdb()
+        store.close()
+    results.append(_replay_10k(2_000 if quick else 10_000))
+    return results

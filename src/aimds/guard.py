@@ -24,6 +24,7 @@ from aimds import decide
 from aimds.audit import stage as audit_stage
 from aimds.behavior import stage as behavior_stage
 from aimds.detectors import stage as detectors_stage
+from aimds.errors import ConfigError
 from aimds.policy import Policy, load_policy
 from aimds.respond import approvals as approvals_stage
 from aimds.respond import stage as respond_stage
@@ -189,6 +190,28 @@ class Guard:
         from aimds.integrations.decorator import guard_tool
 
         return guard_tool(self, name)
+
+    # -- operator functions of the behaviour stage (see aimds.behavior.handle) --------------
+
+    @property
+    def behavior(self) -> behavior_stage.Behavior:
+        """Quarantine, trust and counters of the behaviour stage (``ConfigError`` if off)."""
+        for stage in self.stages:
+            if isinstance(stage, behavior_stage.BehaviorStage):
+                return stage.behavior
+        raise ConfigError("this policy has behavior.enabled: false; no behaviour state to manage")
+
+    def quarantine(self, agent: str, *, tenant: str = "default", reason: str = "") -> None:
+        """Block every event of ``agent`` until :meth:`release` (held in the state store)."""
+        self.behavior.quarantine(agent, tenant=tenant, reason=reason)
+
+    def release(self, agent: str, *, tenant: str = "default") -> bool:
+        """Lift a quarantine; ``False`` if ``agent`` was not quarantined."""
+        return self.behavior.release(agent, tenant=tenant)
+
+    def trust(self, agent: str, *, tenant: str = "default") -> behavior_stage.TrustInfo:
+        """The agent's trust score (0..1000) and tier."""
+        return self.behavior.trust(agent, tenant=tenant)
 
     def subscribe(self, listener: Callable[[Event, Decision], None]) -> Callable[[], None]:
         """Call ``listener(event, decision)`` after every check; returns the unsubscriber."""

@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from aimds.errors import AimdsError, ConfigError, InputError, PolicyError
@@ -89,11 +90,11 @@ def print_decision(decision: Decision, *, as_json: bool) -> None:
             table.add_column(col)
         for f in decision.findings:
             table.add_row(
-                f.rule + (" [hard]" if f.hard else ""),
+                f.rule + (" \\[hard]" if f.hard else ""),
                 f.category,
                 f.severity.value,
                 f.action.value if f.action else "-",
-                f.message,
+                escape(f.message),
             )
         out.print(table)
     for status in decision.errors:

@@ -61,6 +61,8 @@ _MAX_VALUES = 32
 
 def _strings(value: Any) -> Iterator[str]:
     """Strings in a value: itself, the items of a list, ``email``/``address``/``path`` of dicts."""
+    if value is None:
+        return
     if isinstance(value, str):
         yield value
     elif isinstance(value, list | tuple):
@@ -81,9 +83,10 @@ def _strings(value: Any) -> Iterator[str]:
 
 def _present(args: Mapping[str, Any], keys: tuple[str, ...]) -> bool:
     for key in keys:
-        value = args.get(key)
-        if value is not None and value != "" and value != [] and value != {}:
-            return True
+        if key in args:
+            value = args[key]
+            if value is not None and value != "" and value != [] and value != {}:
+                return True
     return False
 
 
@@ -161,7 +164,7 @@ class ArgReader:
     # ---------------------------------------------------------------- urls
 
     def _urls(self, args: dict[str, Any], base: str, category: str, facts: Facts) -> None:
-        urls = [u for key in _URL_KEYS for u in _strings(args.get(key))][:_MAX_VALUES]
+        urls = [u for key in _URL_KEYS if key in args for u in _strings(args[key])][:_MAX_VALUES]
         if not urls:
             return
         method = next((v.upper() for k in _METHOD_KEYS if isinstance(v := args.get(k), str)), None)
@@ -204,8 +207,9 @@ class ArgReader:
             facts.propose("fs:write")
         keys = _PATH_KEYS if category in ("fs", "unknown") else _ATTACHMENT_KEYS
         for key in keys:
-            for value in _strings(args.get(key)):
-                self._path(value, key, mode, category, facts, cwd)
+            if key in args:
+                for value in _strings(args[key]):
+                    self._path(value, key, mode, category, facts, cwd)
 
     def _path(self, value: str, key: str, mode: str, category: str, facts: Facts, cwd: str) -> None:
         if not value or "://" in value and not value.lower().startswith("file:"):
@@ -242,7 +246,9 @@ class ArgReader:
             return
         recipients: list[str] = []
         for key in _RECIPIENT_KEYS:
-            for value in _strings(args.get(key)):
+            if key not in args:
+                continue
+            for value in _strings(args[key]):
                 for part in re.split(r"[,;]", value):
                     part = part.strip()
                     angle = _ANGLE.search(part)

@@ -46,6 +46,8 @@ _MAX_PATH_CHARS = 8192
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:(?=[\\/]|$)")
 _DOTDOT_BACKSLASH = re.compile(r"(?:^|\\)\.\.?(?:\\|$)")
+# An absolute ASCII path with nothing to decode or normalise (the common case).
+_PLAIN_ABSOLUTE = re.compile(r"^(?:/(?:[\w\-+@,=:]|\.(?=[\w\-+@,=:]))[\w.\-+@,=:]*)+$", re.ASCII)
 _FILE_URL = re.compile(r"^file:(?://(?:localhost)?)?(?=/)", re.IGNORECASE)
 
 
@@ -118,6 +120,8 @@ def canonicalize_path(
     """
     if not isinstance(raw, str):
         raise InputError(f"path: expected a string, got {type(raw).__name__}")
+    if not resolve_symlinks and len(raw) < 1024 and _PLAIN_ABSOLUTE.match(raw):
+        return raw
     if len(raw) > _MAX_PATH_CHARS:
         raise InputError(f"path: {len(raw)} characters is longer than {_MAX_PATH_CHARS}")
     path = _decode(raw.strip())
@@ -198,27 +202,28 @@ def _absolute_glob(glob: str, *, cwd: str, home: str) -> str:
 
 
 class _GlobSet:
-    """Several globs compiled into one RE2 alternation; reports which glob matched."""
+    """Several globs compiled into one RE2 alternation (a fast yes/no without captures),
+    plus one RE2 pattern per glob to tell which glob matched."""
 
-    __slots__ = ("_globs", "_regex")
+    __slots__ = ("_each", "_globs", "_regex")
 
     def __init__(self, globs: Sequence[str], *, cwd: str, home: str) -> None:
         self._globs = tuple(globs)
-        patterns = [
-            "(" + glob_to_regex(_absolute_glob(g, cwd=cwd, home=home))[1:-1] + ")"
-            for g in self._globs
-        ]
-        self._regex: Any = re2.compile("^(?:" + "|".join(patterns) + ")$") if patterns else None
+        patterns = [glob_to_regex(_absolute_glob(g, cwd=cwd, home=home)) for g in self._globs]
+        joined = "^(?:" + "|".join(p[1:-1] for p in patterns) + ")$"
+        self._regex: Any = re2.compile(joined) if patterns else None
+        self._each: tuple[Any, ...] = tuple(re2.compile(p) for p in patterns)
 
     def match_index(self, path: str) -> int | None:
         """Index of the first glob that matches ``path``."""
-        if self._regex is None:
+        if self._regex is None or self._regex.match(path) is None:
             return None
-        m = self._regex.match(path)
-        if m is None:
-            return None
-        index: int = m.lastindex or 1
-        return index - 1
+        if len(self._each) == 1:
+            return 0
+        for index, regex in enumerate(self._each):
+            if regex.match(path) is not None:
+                return index
+        return None  # pragma: no cover - the alternation matched, so one glob does
 
     def match(self, path: str) -> str | None:
         index = self.match_index(path)
@@ -425,42 +430,66 @@ SENSITIVE_PATHS: tuple[SensitivePlace, ...] = (
 )
 
 
-class _PlaceTable:
-    """SENSITIVE_PATHS compiled into one RE2 alternation per anchoring (first match wins).
+_WILD = re.compile(r"[*?\[]")
+_LITERAL_RUN = re.compile(r"[^*?\[\]]+")
 
-    Entries with ``exclude`` globs are rare, so a match on one of them falls back to
-    trying the remaining entries one by one.
+
+class _PlaceTable:
+    """SENSITIVE_PATHS indexed for speed; first matching entry (not excluded) wins.
+
+    Entries are found through the last segment of their glob: a literal segment is looked
+    up in a dict by the path's segments, a wildcard segment through its longest literal
+    run (``.pem``, ``id_``) as a substring. Only these few candidates are then matched
+    with their own compiled pattern (our own table, so the stdlib engine is safe here).
     """
 
-    __slots__ = ("_absolute", "_excludes", "_places", "_relative", "_relative_places", "_single")
+    __slots__ = ("_by_segment", "_excludes", "_needles", "_patterns", "_places")
 
     def __init__(self, places: Sequence[SensitivePlace]) -> None:
         self._places = tuple(places)
-        self._relative_places = tuple(p for p in places if p.glob.startswith("**/"))
-        self._absolute = _GlobSet([p.glob for p in self._places], cwd="/", home="/root")
-        self._relative = _GlobSet([p.glob for p in self._relative_places], cwd="/", home="/root")
-        self._single = {p.glob: _GlobSet([p.glob], cwd="/", home="/root") for p in places}
-        self._excludes = {
-            p.glob: _GlobSet(p.exclude, cwd="/", home="/root") for p in places if p.exclude
-        }
+        self._patterns = tuple(
+            re.compile(glob_to_regex(_absolute_glob(p.glob, cwd="/", home="/root"))) for p in places
+        )
+        self._excludes = tuple(
+            tuple(
+                re.compile(glob_to_regex(_absolute_glob(g, cwd="/", home="/root")))
+                for g in p.exclude
+            )
+            for p in places
+        )
+        by_segment: dict[str, list[int]] = {}
+        needles: list[tuple[str, int]] = []
+        for index, place in enumerate(places):
+            glob = _absolute_glob(place.glob, cwd="/", home="/root")
+            last = glob.rstrip("/").rsplit("/", 1)[-1] or "/"
+            if _WILD.search(last):
+                runs = _LITERAL_RUN.findall(last) or [""]
+                needles.append((max(runs, key=len), index))
+            else:
+                by_segment.setdefault(last, []).append(index)
+        self._by_segment = {k: tuple(v) for k, v in by_segment.items()}
+        self._needles = tuple(needles)
 
     def classify(self, path: str) -> SensitivePlace | None:
         relative = not path.startswith("/")
         probe = "/" + path if relative else path
-        places = self._relative_places if relative else self._places
-        index = (self._relative if relative else self._absolute).match_index(probe)
-        if index is None:
-            return None
-        place = places[index]
-        exclude = self._excludes.get(place.glob)
-        if exclude is None or exclude.match_index(probe) is None:
-            return place
-        for later in places[index + 1 :]:
-            if self._single[later.glob].match_index(probe) is None:
+        candidates: set[int] = set()
+        for segment in probe.split("/"):
+            hit = self._by_segment.get(segment)
+            if hit is not None:
+                candidates.update(hit)
+        for needle, index in self._needles:
+            if needle in probe:
+                candidates.add(index)
+        for index in sorted(candidates):
+            place = self._places[index]
+            if relative and not place.glob.startswith("**/"):
                 continue
-            exclude = self._excludes.get(later.glob)
-            if exclude is None or exclude.match_index(probe) is None:
-                return later
+            if self._patterns[index].match(probe) is None:
+                continue
+            if any(ex.match(probe) for ex in self._excludes[index]):
+                continue
+            return place
         return None
 
 

@@ -38,7 +38,8 @@ def test_check_broken_policy_exits_three_with_location() -> None:
     code, out, _ = invoke("policy", "check", str(path), "--json")
     data = json.loads(out)
     assert code == 3 and data["ok"] is False
-    assert data["error"]["line"] == 8 and data["error"]["key"] == "rules[0].when.args.command.matchs"
+    assert data["error"]["line"] == 8
+    assert data["error"]["key"] == "rules[0].when.args.command.matchs"
 
 
 def test_check_compile_step_error_is_located() -> None:

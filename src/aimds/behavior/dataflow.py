@@ -24,7 +24,7 @@ __all__ = ["Fingerprinter", "outbound_tokens", "significant_tokens"]
 
 _SPLIT = re.compile(r"[\s\"'`,;=:<>()\[\]{}|&?#!*\\]+")
 _SUBSPLIT = re.compile(r"[/.@+]+")
-_B64 = re.compile(r"^[A-Za-z0-9+/_-]{12,}={0,2}$")
+_B64 = re.compile(r"^[A-Za-z0-9+/_-]{11,}={0,2}$")
 _HEX = re.compile(r"^(?:[0-9a-fA-F]{2}){8,}$")
 _PLACEHOLDER = re.compile(
     r"example|changeme|your[-_]?|placeholder|redacted|xxxx|\*\*\*|<[^>]*>|\$\{|dummy|sample",

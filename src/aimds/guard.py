@@ -143,8 +143,12 @@ class Guard:
             _event(EventKind.TOOL_RESULT, subject, tool=tool, text=_as_text(result), meta=meta)
         )
 
-    def check(self, event: Event) -> Decision:
-        """Run the pipeline on one event and return the decision. Never raises on bad input."""
+    def check(self, event: Event, *, wait_for_approval: float | None = None) -> Decision:
+        """Run the pipeline on one event and return the decision. Never raises on bad input.
+
+        With ``wait_for_approval`` (seconds), a ``review`` decision waits for a human to
+        decide its approval request and returns their verdict (still ``review`` on timeout).
+        """
         start = time.perf_counter_ns()
         ev = Evaluation(
             event=event,
@@ -161,11 +165,14 @@ class Guard:
         decision = self._decision(ev, start)
         for listener in self._listeners:
             listener(event, decision)
+        if wait_for_approval is not None and decision.approval is not None:
+            queue = approvals_stage.queue_of(self.services)
+            return approvals_stage.await_decision(queue, decision, wait_for_approval)
         return decision
 
-    async def acheck(self, event: Event) -> Decision:
+    async def acheck(self, event: Event, *, wait_for_approval: float | None = None) -> Decision:
         """The asyncio twin of :meth:`check`: same pipeline, run off the event loop."""
-        return await asyncio.to_thread(self.check, event)
+        return await asyncio.to_thread(self.check, event, wait_for_approval=wait_for_approval)
 
     def add_canary(self, system_prompt: str) -> str:
         """``system_prompt`` with a canary token; completions leaking it are then flagged

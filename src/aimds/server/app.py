@@ -1,0 +1,192 @@
+"""The FastAPI application factory: ``create_app(settings, guard=None)``.
+
+Thin on purpose: routes parse, authorise, hand the event to the guard in a worker thread
+and render. Bad input never becomes a 500: oversized bodies are 413, schema violations 422
+naming the field path; an unexpected error (a bug) is a 500 that names no input. In
+cluster mode a background task follows Redis (live events, approval wake-ups), and every
+process polls the policy store for new versions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+
+from aimds.guard import Guard
+from aimds.server import routes_admin, routes_approvals, routes_check, routes_ui
+from aimds.server.deps import FastJSON
+from aimds.server.settings import ServerSettings
+from aimds.server.state import ServiceState, build_state
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("aimds.server")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_STATIC = Path(__file__).parent / "static"
+
+
+class BodyLimit:
+    """Refuses bodies over ``limit`` bytes with 413, by header or while streaming."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    too_big = int(value) > self.limit
+                except ValueError:
+                    too_big = True
+                if too_big:
+                    await _send_json(send, 413, {"error": "body too large",
+                                                 "detail": f"limit is {self.limit} bytes"})
+                    return
+        seen = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await _send_json(send, 413, {"error": "body too large",
+                                             "detail": f"limit is {self.limit} bytes"})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+    payload = orjson.dumps(body)
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(payload)).encode())]})
+    await send({"type": "http.response.body", "body": payload})
+
+
+def create_app(settings: ServerSettings | None = None, guard: Guard | None = None) -> FastAPI:
+    """The service. ``guard`` adopts a library guard (its services and approval queue)."""
+    settings = settings or ServerSettings()
+    state = build_state(settings, guard)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+        state.waiters.bind(loop)
+        stop = threading.Event()
+        tasks = [asyncio.create_task(_follow_policy(state))]
+        if state.redis is not None:
+            from aimds.server.cluster import start_redis_bridge
+
+            tasks.append(asyncio.create_task(start_redis_bridge(state, loop, stop)))
+        try:
+            yield
+        finally:
+            stop.set()
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            state.close()
+
+    app = FastAPI(
+        title="AIMDS guard service",
+        version="0.1.0",
+        description=(
+            "Judge prompts, completions, tool calls and tool results against a policy; "
+            "route `review` verdicts to human approvers. Authenticate with "
+            "`Authorization: Bearer <API key or JWT>`."
+        ),
+        lifespan=lifespan,
+        default_response_class=FastJSON,
+    )
+    app.state.aimds = state
+    app.include_router(routes_check.router)
+    app.include_router(routes_approvals.router)
+    app.include_router(routes_admin.router)
+    app.include_router(routes_ui.router)
+    app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    return app
+
+
+async def _validation_error(request: Request, exc: Exception) -> FastJSON:
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        {"field": ".".join(str(p) for p in err.get("loc", ())), "problem": err.get("msg", "")}
+        for err in exc.errors()[:20]
+    ]
+    first = problems[0]["field"] if problems else "body"
+    return FastJSON({"error": f"invalid request at {first}", "detail": problems}, status_code=422)
+
+
+async def _http_error(request: Request, exc: Exception) -> FastJSON:
+    assert isinstance(exc, HTTPException)
+    detail = exc.detail
+    body = detail if isinstance(detail, dict) else {"error": str(detail)}
+    return FastJSON(body, status_code=exc.status_code, headers=exc.headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> FastJSON:
+    # Never echo the input: name the exception type only.
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    return FastJSON({"error": "internal error; the request was not judged"}, status_code=500)
+
+
+async def _follow_policy(state: ServiceState) -> None:
+    """Swap in policy versions other processes stored (cluster mode, or a CLI edit)."""
+    loop = asyncio.get_running_loop()
+    while True:
+        await asyncio.sleep(state.settings.policy_poll_s)
+        try:
+            latest = await loop.run_in_executor(
+                state.pool, state.policies.latest, state.holder.name
+            )
+            if latest is not None and latest.version > state.holder.version:
+                guard = await loop.run_in_executor(
+                    state.pool, state.holder.build, latest.text, state.services
+                )
+                state.holder.swap(guard, latest.version)
+                log.info("policy %s now at version %d", latest.name, latest.version)
+        except Exception as exc:  # noqa: BLE001 - keep serving the current policy
+            log.warning("policy refresh failed: %s", type(exc).__name__)

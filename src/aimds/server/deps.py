@@ -1,0 +1,100 @@
+"""Request-scoped helpers: the service state, the caller, role checks, JSON responses.
+
+Every API route takes its principal from :func:`principal`, which authenticates the
+``Authorization: Bearer`` header (API key or JWT) or the dashboard session cookie, and
+applies the caller's rate limit. Tenancy is never taken from the request: it is the
+principal's tenant, always.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import Response
+
+from aimds.server.auth import Principal, Role
+from aimds.server.models import SubjectIn
+from aimds.server.session import read_session
+from aimds.server.state import ServiceState
+from aimds.types import Subject
+
+__all__ = ["Caller", "FastJSON", "principal", "require", "state_of", "subject_for"]
+
+
+class FastJSON(Response):
+    """orjson-encoded JSON (non-str keys and numpy-free plain data only)."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS, default=str)
+
+
+def state_of(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.aimds
+    return state
+
+
+def principal(request: Request) -> Principal:
+    """The authenticated caller, rate-limited; 401 without credentials, 429 over the limit."""
+    state = state_of(request)
+    headers = request.headers
+    who = state.auth.principal(headers.get("authorization"), headers.get("x-api-key"))
+    if who is None and "authorization" not in request.headers:
+        who = read_session(state, request, require_csrf=request.method not in {"GET", "HEAD"})
+    if who is None:
+        state.metrics.rejected.labels("unauthenticated").inc()
+        raise HTTPException(
+            401, "missing or invalid credentials: send 'Authorization: Bearer <API key or JWT>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    retry = state.limiter.hit(who.id)
+    if retry is not None:
+        state.metrics.rejected.labels("rate_limited").inc()
+        raise HTTPException(
+            429, "rate limit exceeded for this credential; retry later",
+            headers={"Retry-After": str(int(retry))},
+        )
+    return who
+
+
+def require(who: Principal, *roles: Role) -> None:
+    if who.role not in roles:
+        allowed = ", ".join(r.value for r in roles)
+        raise HTTPException(
+            403, f"this needs one of the roles: {allowed} (you are {who.role.value})"
+        )
+
+
+def subject_for(who: Principal, subject: SubjectIn) -> Subject:
+    """The event's subject, confined to the caller: agents act only as themselves.
+
+    403 when the body names another tenant, or (for an agent credential bound to an agent
+    id) another agent. Approvers and auditors do not submit events.
+    """
+    require(who, Role.AGENT, Role.ADMIN)
+    if subject.tenant is not None and subject.tenant != who.tenant:
+        raise HTTPException(403, "subject.tenant: a credential acts only in its own tenant")
+    agent = subject.agent
+    if who.role is Role.AGENT and who.agent is not None:
+        if agent is not None and agent != who.agent:
+            raise HTTPException(403, "subject.agent: an agent credential acts only as itself")
+        agent = who.agent
+    return Subject(
+        tenant=who.tenant,
+        agent=agent or "anonymous",
+        role=subject.role or "expert",
+        session=subject.session or "default",
+        user=subject.user,
+    )
+
+
+def may_read_agent(who: Principal, agent: str) -> bool:
+    """Agents read only their own data; humans read their tenant's."""
+    return who.role is not Role.AGENT or who.agent == agent
+
+
+Caller = Annotated[Principal, Depends(principal)]
+"""A route parameter for the authenticated, rate-limited caller."""

@@ -1,0 +1,159 @@
+"""Judging events: ``/v1/check``, ``/v1/detect``, ``/v1/evaluate``, ``/v1/mitigate``,
+``/v1/scan/batch`` and the live stream ``/v1/events/stream``.
+
+The guard runs in the worker thread pool, never on the event loop. A ``review`` answer
+with ``wait`` > 0 is held (without a thread) until a human decides or the wait ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+
+from aimds.respond.approvals import resolved_decision
+from aimds.serialize import decision_to_dict
+from aimds.server.auth import Principal, Role
+from aimds.server.deps import Caller, FastJSON, require, state_of, subject_for
+from aimds.server.models import (
+    BatchIn,
+    BatchOut,
+    CheckIn,
+    DecisionOut,
+    DetectIn,
+    EvaluateIn,
+    MitigateIn,
+    MitigateOut,
+    SubjectIn,
+)
+from aimds.server.sse import sse_stream
+from aimds.server.state import ServiceState, decision_meta, live_event
+from aimds.types import Decision, Event, EventKind, Verdict
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["check"])
+
+
+def _event(
+    who: Principal,
+    kind: str,
+    subject: SubjectIn,
+    *,
+    text: str = "",
+    tool: str | None = None,
+    args: Mapping[str, Any] | None = None,
+    meta: Mapping[str, Any] | None = None,
+) -> Event:
+    return Event(
+        kind=EventKind(kind),
+        subject=subject_for(who, subject),
+        text=text,
+        tool=tool,
+        args=args or {},
+        meta=decision_meta(meta or {}, who.id),
+    )
+
+
+def _judge(state: ServiceState, event: Event) -> Decision:
+    """Runs in the worker pool: the guard, then the live-event fan-out."""
+    decision = state.guard.check(event)
+    if state.redis is not None:
+        try:
+            state.redis.publish(
+                f"{state.settings.redis_prefix}:events", orjson.dumps(live_event(decision))
+            )
+        except Exception:  # noqa: BLE001 - the live feed is best effort; the decision stands
+            state.metrics.rejected.labels("sse_publish_failed").inc()
+    return decision
+
+
+async def judge(state: ServiceState, event: Event, wait: float) -> Decision:
+    loop = asyncio.get_running_loop()
+    decision = await loop.run_in_executor(state.pool, _judge, state, event)
+    state.metrics.decisions.labels(decision.verdict.value, event.kind.value).inc()
+    state.metrics.latency.observe(decision.latency_us / 1e6)
+    state.remember(decision)
+    if state.redis is None:
+        state.broker.deliver(live_event(decision))
+    wait = min(wait, state.settings.max_wait_s)
+    if decision.verdict is Verdict.REVIEW and decision.approval and wait > 0:
+        request = await state.waiters.wait(
+            state.queue, state.pool, decision.approval, event.subject.tenant, wait
+        )
+        if request is not None and not request.pending:
+            decision = resolved_decision(decision, request)
+    return decision
+
+
+@router.post("/check", response_model=DecisionOut, response_class=FastJSON)
+async def check(body: CheckIn, request: Request, who: Caller) -> Any:
+    """Judge any event. With ``wait``, a ``review`` is held until a human decides."""
+    event = _event(
+        who, body.kind, body.subject, text=body.text, tool=body.tool, args=body.args,
+        meta=body.meta,
+    )
+    return FastJSON(decision_to_dict(await judge(state_of(request), event, body.wait)))
+
+
+@router.post("/detect", response_model=DecisionOut, response_class=FastJSON)
+async def detect(body: DetectIn, request: Request, who: Caller) -> Any:
+    """Scan a text (a prompt by default) for injections, secrets, PII and the like."""
+    event = _event(who, body.kind, body.subject, text=body.text)
+    return FastJSON(decision_to_dict(await judge(state_of(request), event, 0)))
+
+
+@router.post("/evaluate", response_model=DecisionOut, response_class=FastJSON)
+async def evaluate(body: EvaluateIn, request: Request, who: Caller) -> Any:
+    """Judge a tool call before it runs. With ``wait``, a ``review`` waits for a human."""
+    event = _event(who, "tool_call", body.subject, tool=body.tool, args=body.args, meta=body.meta)
+    return FastJSON(decision_to_dict(await judge(state_of(request), event, body.wait)))
+
+
+@router.post("/mitigate", response_model=MitigateOut, response_class=FastJSON)
+async def mitigate(body: MitigateIn, request: Request, who: Caller) -> Any:
+    """The text with what the policy redacts or spotlights applied, and the decision."""
+    event = _event(who, body.kind, body.subject, text=body.text, tool=body.tool)
+    decision = await judge(state_of(request), event, 0)
+    text = decision.text if decision.text is not None else body.text
+    return FastJSON(
+        {"text": text, "changed": text != body.text, "decision": decision_to_dict(decision)}
+    )
+
+
+@router.post("/scan/batch", response_model=BatchOut, response_class=FastJSON)
+async def scan_batch(body: BatchIn, request: Request, who: Caller) -> Any:
+    """Judge up to 100 events in one call (waits are ignored here)."""
+    state = state_of(request)
+    events = [
+        _event(who, item.kind, item.subject, text=item.text, tool=item.tool, args=item.args,
+               meta=item.meta)
+        for item in body.items
+    ]
+    results = [decision_to_dict(await judge(state, e, 0)) for e in events]
+    return FastJSON({"results": results})
+
+
+@router.get("/events/stream", response_class=StreamingResponse)
+async def events_stream(
+    request: Request, who: Caller,
+    verdict: str | None = Query(default=None, max_length=16),
+    agent: str | None = Query(default=None, max_length=128),
+    kind: str | None = Query(default=None, max_length=16),
+) -> StreamingResponse:
+    """Server-Sent Events of live decisions in your tenant (agents: only their own)."""
+    require(who, Role.ADMIN, Role.AUDITOR, Role.APPROVER, Role.AGENT)
+    state = state_of(request)
+    filters = {k: v for k, v in (("verdict", verdict), ("agent", agent), ("kind", kind)) if v}
+    if who.role is Role.AGENT:
+        filters["agent"] = who.agent or ""
+    sub = state.broker.subscribe(who.tenant, filters)
+    return StreamingResponse(
+        sse_stream(state.broker, sub, request.is_disconnected),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )

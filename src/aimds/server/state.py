@@ -1,0 +1,269 @@
+"""Everything one service process holds, built once in :func:`build_state`.
+
+Per-request state never lives here; these are the long-lived backends: the swappable guard,
+the approval queue, keys, policies, the live-event broker, the rate limiter, a bounded
+memory of recent decisions per agent, the worker thread pool and, in cluster mode, Redis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import logging
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from aimds.errors import ConfigError
+from aimds.guard import Guard
+from aimds.policy import load_policy
+from aimds.respond.approvals import (
+    EXTRAS_KEY,
+    ApprovalQueue,
+    ApprovalRequest,
+    SqlDatabase,
+    queue_of,
+)
+from aimds.serialize import finding_to_dict
+from aimds.server.auth import Authenticator, JwtVerifier, KeyStore
+from aimds.server.metrics import ServiceMetrics
+from aimds.server.policies import GuardHolder, PolicyStore, parse_policy_text
+from aimds.server.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from aimds.server.settings import ServerSettings
+from aimds.server.sse import Broker
+from aimds.types import Decision, Services
+
+__all__ = ["AsyncWaiters", "ServiceState", "build_state", "live_event"]
+
+log = logging.getLogger("aimds.server")
+
+_RECENT_PER_AGENT = 50
+_MAX_AGENTS = 10_000
+
+
+class AsyncWaiters:
+    """Lets request handlers await approval transitions without a thread per waiter."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._events: dict[str, set[asyncio.Event]] = {}
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def fire(self, request_id: str) -> None:
+        """Thread-safe: wake the handlers waiting on ``request_id``."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._set, request_id)
+
+    def _set(self, request_id: str) -> None:
+        for event in self._events.get(request_id, ()):
+            event.set()
+
+    async def wait(
+        self, queue: ApprovalQueue, pool: ThreadPoolExecutor, request_id: str, tenant: str,
+        timeout: float,
+    ) -> ApprovalRequest | None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        event = asyncio.Event()
+        self._events.setdefault(request_id, set()).add(event)
+        try:
+            while True:
+                event.clear()
+                current = await loop.run_in_executor(
+                    pool, lambda: queue.get(request_id, tenant=tenant)
+                )
+                remaining = deadline - loop.time()
+                if current is None or not current.pending or remaining <= 0:
+                    return current
+                until_expiry = max(0.0, current.expires - time.time()) + 0.01
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(event.wait(), min(remaining, 1.0, until_expiry))
+        finally:
+            waiting = self._events.get(request_id)
+            if waiting is not None:
+                waiting.discard(event)
+                if not waiting:
+                    del self._events[request_id]
+
+
+@dataclass(slots=True, kw_only=True)
+class ServiceState:
+    settings: ServerSettings
+    holder: GuardHolder
+    services: Services
+    queue: ApprovalQueue
+    keys: KeyStore
+    auth: Authenticator
+    policies: PolicyStore
+    broker: Broker
+    limiter: RateLimiter
+    metrics: ServiceMetrics
+    pool: ThreadPoolExecutor
+    waiters: AsyncWaiters
+    session_secret: bytes
+    redis: Any = None
+    recent: collections.OrderedDict[tuple[str, str], collections.deque[dict[str, Any]]] = field(
+        default_factory=collections.OrderedDict
+    )
+    started: float = field(default_factory=time.time)
+
+    @property
+    def guard(self) -> Guard:
+        return self.holder.guard
+
+    def remember(self, decision: Decision) -> None:
+        """Keep the last decisions with findings per agent, for the agent view (bounded)."""
+        subject = decision.subject
+        if subject is None:
+            return
+        key = (subject.tenant, subject.agent)
+        ring = self.recent.get(key)
+        if ring is None:
+            ring = collections.deque(maxlen=_RECENT_PER_AGENT)
+            self.recent[key] = ring
+            if len(self.recent) > _MAX_AGENTS:
+                self.recent.popitem(last=False)
+        ring.append(
+            {
+                "id": decision.id,
+                "verdict": decision.verdict.value,
+                "kind": decision.kind.value if decision.kind else None,
+                "findings": [finding_to_dict(f) for f in decision.findings],
+                "ts": time.time(),
+            }
+        )
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.holder.guard.close()
+        self.queue.close()
+        self.keys.db.close()
+        if self.redis is not None:
+            self.redis.close()
+
+
+def live_event(decision: Decision) -> dict[str, Any]:
+    """The live-feed view of a decision: ids, verdict, rules; no text or arguments."""
+    subject = decision.subject
+    return {
+        "id": decision.id,
+        "ts": time.time(),
+        "tenant": subject.tenant if subject else "default",
+        "agent": subject.agent if subject else "anonymous",
+        "kind": decision.kind.value if decision.kind else None,
+        "tool": decision.action.type if decision.action else None,
+        "verdict": decision.verdict.value,
+        "risk": decision.risk.value,
+        "score": decision.score,
+        "rules": list(decision.rules),
+        "categories": sorted({f.category for f in decision.findings}),
+        "approval": decision.approval,
+        "latency_us": round(decision.latency_us, 1),
+    }
+
+
+def build_state(settings: ServerSettings, guard: Guard | None = None) -> ServiceState:
+    """Open the backends the settings name and build (or adopt) the guard."""
+    if settings.data_dir is not None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    url = settings.resolved_database_url()
+    services = guard.services if guard is not None else Services()
+    queue = queue_of(services)
+    if queue is None:
+        queue = ApprovalQueue(url, clock=services.clock, secret=settings.secret("digest"))
+        services.extras[EXTRAS_KEY] = queue
+    db = queue.db if queue.db.url == url else SqlDatabase(url)
+    keys = KeyStore(db)
+    policies = PolicyStore(db)
+    jwt = None
+    if settings.jwt_algorithm is not None:
+        jwt = JwtVerifier(
+            algorithm=settings.jwt_algorithm,
+            secret=settings.jwt_secret,
+            public_key_file=settings.jwt_public_key_file,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+        )
+    name = settings.policy if guard is None else guard.policy.name
+    holder = _initial_guard(settings, guard, services, policies, name)
+    redis = _redis(settings)
+    limiter: RateLimiter = (
+        RedisRateLimiter(redis, settings.rate_limit_per_minute, prefix=settings.redis_prefix)
+        if redis is not None
+        else MemoryRateLimiter(settings.rate_limit_per_minute)
+    )
+    waiters = AsyncWaiters()
+    queue.add_listener(lambda request: waiters.fire(request.id))
+    return ServiceState(
+        settings=settings,
+        holder=holder,
+        services=services,
+        queue=queue,
+        keys=keys,
+        auth=Authenticator(keys, jwt),
+        policies=policies,
+        broker=Broker(),
+        limiter=limiter,
+        metrics=ServiceMetrics(),
+        pool=ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="aimds-guard"),
+        waiters=waiters,
+        session_secret=settings.secret("session"),
+        redis=redis,
+    )
+
+
+def _initial_guard(
+    settings: ServerSettings,
+    guard: Guard | None,
+    services: Services,
+    policies: PolicyStore,
+    name: str,
+) -> GuardHolder:
+    """The guard given, else the latest stored version of the policy, else the file or pack."""
+    if guard is not None:
+        return GuardHolder(guard, name=name, version=policies.latest_number(name))
+    stored = policies.latest(_policy_name(settings.policy))
+    if stored is not None:
+        built = Guard(load_policy(parse_policy_text(stored.text, stored.name)), services=services)
+        return GuardHolder(built, name=stored.name, version=stored.version)
+    built = Guard(settings.policy, services=services)
+    return GuardHolder(built, name=built.policy.name, version=0)
+
+
+def _policy_name(ref: str) -> str:
+    """The stored name for a policy reference: a pack name as is, a file by its document name."""
+    if "/" not in ref and not ref.endswith((".yaml", ".yml", ".json")):
+        return ref
+    return load_policy(ref).name
+
+
+def _redis(settings: ServerSettings) -> Any:
+    if not settings.redis_url:
+        return None
+    try:
+        import redis
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        from aimds.errors import MissingExtraError
+
+        raise MissingExtraError("redis", "redis") from exc
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=5)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise ConfigError(
+            f"redis_url: cannot reach Redis ({type(exc).__name__}); check the URL and server"
+        ) from None
+    return client
+
+
+def decision_meta(meta: Mapping[str, Any], requester: str) -> dict[str, Any]:
+    """Caller metadata without reserved ``aimds.*`` keys, plus who asked (for approvals)."""
+    clean = {k: v for k, v in meta.items() if not str(k).startswith("aimds.")}
+    clean["aimds.requester"] = requester
+    return clean

@@ -42,7 +42,6 @@ def _schema_sql(s: str) -> list[str]:
             verdict TEXT NOT NULL, rules TEXT NOT NULL, body TEXT NOT NULL,
             prev TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (chain, seq))""",
         f"CREATE INDEX IF NOT EXISTS audit_records_ts ON {s}.audit_records (ts)",
-        f"CREATE INDEX IF NOT EXISTS audit_records_hash ON {s}.audit_records (hash)",
         f"""CREATE TABLE IF NOT EXISTS {s}.audit_heads (
             chain TEXT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)""",
         f"""CREATE TABLE IF NOT EXISTS {s}.audit_checkpoints (

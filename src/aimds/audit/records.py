@@ -28,7 +28,7 @@ import hmac
 import json
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,6 +109,8 @@ class Masker:
         """``text`` with every detector span and pattern match replaced by a label."""
         if not isinstance(text, str):
             raise MaskingError("masking expects text")
+        if not findings and len(text) <= _CACHE_MAX_LEN:
+            return self._short(text)
         if len(text) > _MAX_TEXT:
             text = text[:_MAX_TEXT]
         spans = sorted(
@@ -170,13 +172,11 @@ class InputDigester:
         self.key_id = key_id or hashlib.sha256(b"aimds-digest-key\n" + key).hexdigest()[:16]
 
     def digest(self, *, kind: str, tool: str | None, text: str, args: Any) -> str:
-        payload = json.dumps(
-            {"kind": kind, "tool": tool, "text": text, "args": args},
-            sort_keys=True,
-            ensure_ascii=False,
-            default=repr,
-        )
-        return hmac.new(self._key, payload.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+        parts = [kind, tool or "", text]
+        if args:
+            parts.append(json.dumps(args, sort_keys=True, ensure_ascii=False, default=repr))
+        payload = "\x00".join(parts).encode("utf-8", "replace")
+        return hmac.digest(self._key, payload, "sha256").hex()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -191,6 +191,25 @@ class PendingRecord:
     verdict: str
     rules: str
     body: str
+
+
+def _orjson_dumps() -> Callable[[Any], str] | None:
+    try:
+        import orjson
+    except ImportError:
+        return None
+    opts = orjson.OPT_SORT_KEYS
+
+    def dumps(value: Any) -> str:
+        out: str = orjson.dumps(value, option=opts).decode("utf-8")
+        return out
+
+    return dumps
+
+
+# The body is stored and hashed exactly as serialised, so the serialiser only has to be
+# deterministic for one process; orjson (when installed) is several times faster.
+_dumps: Callable[[Any], str] = _orjson_dumps() or canonical_json
 
 
 def _subject(subject: Subject, masker: Masker) -> dict[str, Any]:
@@ -286,7 +305,7 @@ def decision_record(
             agent=subject.agent,
             verdict=ev.verdict.value,
             rules=f" {rules} " if rules else "",
-            body=canonical_json(body),
+            body=_dumps(body),
         )
     except MaskingError:
         raise

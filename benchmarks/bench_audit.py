@@ -1,0 +1,124 @@
+"""Audit benchmarks: SQLite/PostgreSQL throughput with group commit, guard p50 with auditing
+on (async) vs off, and ``verify`` speed.
+
+Targets (issue 5): >= 20,000 decisions/s into SQLite, guard p50 within 10 % of auditing off,
+verify >= 100,000 records/s.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from aimds.audit import AuditLog, HmacSigner
+from aimds.audit.verify import verify_store
+from aimds.types import Evaluation, Event, EventKind, Finding, Services, Severity, Subject, Verdict
+from benchmarks.harness import Result, measure
+
+KEY = b"b" * 32
+
+
+def _evals(n: int) -> list[Evaluation]:
+    out = []
+    for i in range(n):
+        ev = Evaluation(
+            event=Event(kind=EventKind.PROMPT, subject=Subject(tenant=f"t{i % 4}"),
+                        text=f"please summarise document {i}"),
+            ts=1_700_000_000.0 + i,
+        )
+        ev.verdict = Verdict.WARN if i % 5 == 0 else Verdict.ALLOW
+        if i % 5 == 0:
+            ev.findings.append(Finding(rule="pii.email", category="pii", severity=Severity.MEDIUM,
+                                       message="an email address", evidence="b***@e***"))
+        out.append(ev)
+    return out
+
+
+def _throughput(name: str, log: AuditLog, evals: list[Evaluation]) -> Result:
+    start = time.perf_counter()
+    for i, ev in enumerate(evals):
+        log.record(ev, decision_id=str(i), policy="bench@1")
+    log.flush()
+    elapsed = time.perf_counter() - start
+    n = len(evals)
+    us = elapsed / n * 1e6
+    return Result(name=name, n=n, p50_us=us, p99_us=us, mean_us=us, ops_per_s=n / elapsed,
+                  extra={"note": "end to end: submit + mask + chain + commit"})
+
+
+def _verify(name: str, log: AuditLog) -> Result:
+    assert log.store is not None
+    start = time.perf_counter()
+    result = verify_store(log.store, signer=HmacSigner(KEY))
+    elapsed = time.perf_counter() - start
+    us = elapsed / max(result.checked, 1) * 1e6
+    return Result(name=name, n=result.checked, p50_us=us, p99_us=us, mean_us=us,
+                  ops_per_s=result.checked / elapsed, extra={"ok": result.ok})
+
+
+def _guard_latency(quick: bool, db: Path) -> list[Result]:
+    from aimds.guard import Guard
+
+    n = 2_000 if quick else 10_000
+    results = []
+    plain = Guard("default")
+    results.append(measure("guard check_prompt, audit off", lambda: plain.check_prompt(
+        "please summarise the attached report"), n=n, warmup=500))
+    plain.close()
+    log = AuditLog.open(str(db), signer=HmacSigner(KEY), digest_key=KEY)
+    audited = Guard("default", services=Services(extras={"audit": log}))
+    results.append(measure("guard check_prompt, audit on (async)", lambda: audited.check_prompt(
+        "please summarise the attached report"), n=n, warmup=500))
+    audited.close()
+    log.close()
+    off, on = results[0].p50_us, results[1].p50_us
+    results[1].extra["p50_overhead_pct"] = round((on - off) / off * 100, 1)
+    return results
+
+
+def run(quick: bool) -> list[Result]:
+    n = 20_000 if quick else 100_000
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        log = AuditLog.open(str(db), signer=HmacSigner(KEY), digest_key=KEY, batch_size=1024,
+                            queue_size=50_000)
+        results.append(_throughput("audit sqlite async group commit", log, _evals(n)))
+        results.append(_verify("audit verify sqlite", log))
+        log.close()
+        sync_log = AuditLog.open(str(Path(tmp) / "sync.db"), durability="sync",
+                                 signer=HmacSigner(KEY), digest_key=KEY)
+        results.append(_throughput("audit sqlite sync (1 thread)", sync_log, _evals(n // 20)))
+        sync_log.close()
+        try:
+            results.extend(_guard_latency(quick, Path(tmp) / "guard.db"))
+        except Exception as exc:  # noqa: BLE001 - other rooms may be mid-change
+            print(f"guard latency skipped: {type(exc).__name__}: {exc}")
+    results.extend(_postgres(n // 4))
+    return results
+
+
+def _postgres(n: int) -> list[Result]:
+    dsn = os.environ.get("AIMDS_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+    try:
+        import psycopg
+
+        from aimds.audit.postgres import PostgresStore
+
+        schema = f"aimds_bench_{uuid.uuid4().hex[:8]}"
+        store = PostgresStore(dsn, schema=schema)
+    except Exception as exc:  # noqa: BLE001 - PostgreSQL is optional for the benchmark
+        print(f"postgres skipped: {type(exc).__name__}")
+        return []
+    log = AuditLog(store, signer=HmacSigner(KEY), digest_key=KEY, batch_size=1024,
+                   queue_size=50_000)
+    try:
+        return [_throughput("audit postgres async group commit", log, _evals(n)),
+                _verify("audit verify postgres", log)]
+    finally:
+        log.close()
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

@@ -61,6 +61,7 @@ class Boundaries:
         self.cwd = paths.cwd or os.getcwd()
         self.home = paths.home or os.path.expanduser("~")
         self._path_args = tuple(paths.arg_names)
+        self._path_set = frozenset(paths.arg_names)
         self._net_args = frozenset(network.arg_names)
         self._path_rules = PathRules(
             [g.replace("{cwd}", self.cwd) for g in paths.allow],
@@ -96,14 +97,16 @@ class Boundaries:
         """Judge every path and destination of the call; append findings; return them."""
         raw_paths: list[tuple[str | None, str]] = []
         raw_hosts: list[tuple[str | None, str]] = []
-        for name in self._path_args:
-            value = args.get(name)
-            if value is not None:
-                raw_paths.extend((name, v) for v in _strings(value))
+        keys = args.keys()
+        if not self._path_set.isdisjoint(keys):
+            for name in self._path_args:
+                value = args.get(name)
+                if value is not None:
+                    raw_paths.extend((name, v) for v in _strings(value))
         for name, value in args.items():
             if name in self._net_args:
                 raw_hosts.extend((name, v) for v in _strings(value))
-            elif type(value) is str and _URL.match(value):
+            elif type(value) is str and "://" in value and _URL.match(value):
                 raw_hosts.append((name, value))
         for resource in action.resources[:_MAX_VALUES]:
             if _PATHISH.match(resource):

@@ -92,10 +92,12 @@ def _scalars(values: list[Any]) -> list[Any]:
 class ArgGroup:
     """All operators on one argument path."""
 
-    __slots__ = ("_equals", "_exists", "_missing", "_numeric", "_texts", "path")
+    __slots__ = ("_equals", "_exists", "_missing", "_numeric", "_simple", "_texts", "path")
 
     def __init__(self, path: tuple[Segment, ...], ops: list[tuple[int, str, Any]]) -> None:
         self.path = path
+        head = path[0]
+        self._simple = head if len(path) == 1 and type(head) is str and head != "*" else None
         equals: dict[tuple[str, Any], list[int]] = {}
         texts: list[tuple[str, int]] = []
         numeric: list[tuple[int, bool, float]] = []
@@ -129,6 +131,21 @@ class ArgGroup:
 
     def collect(self, args: Mapping[str, Any], hits: set[int]) -> None:
         """Add the op ids that hold for ``args`` to ``hits``."""
+        simple = self._simple
+        if simple is not None:  # fast path: one plain key holding a string
+            value = args.get(simple, _MISSING)
+            if value is _MISSING:
+                if self._missing:
+                    hits.update(self._missing)
+                return
+            if type(value) is str:
+                if self._exists:
+                    hits.update(self._exists)
+                if self._equals and (ids := self._equals.get(("s", value))) is not None:
+                    hits.update(ids)
+                if self._texts:
+                    hits.update(self._texts.match(value))
+                return
         values = lookup(args, self.path)
         if not values:
             hits.update(self._missing)

@@ -54,6 +54,8 @@ class CompiledRule:
     paths: PatternSet | None
     hosts: NameGlobs | None
     finding: Finding
+    free: bool
+    """True when no selector beyond tools, types and conditions is set."""
 
     def selects(self, tool: str, type_: str) -> bool:
         return (self.tools is None or self.tools.any(tool)) and (
@@ -120,6 +122,9 @@ class RuleTable:
             (i, rule.when) for i, rule in enumerate(rules)
         )
         for i, rule in enumerate(rules):
+            free = not (
+                rule.tags or rule.roles or rule.tenants or rule.agents or rule.paths or rule.hosts
+            )
             compiled.append(
                 CompiledRule(
                     index=i,
@@ -140,6 +145,7 @@ class RuleTable:
                     else None,
                     hosts=globs_any([h.lower() for h in rule.hosts]),
                     finding=_finding(rule, default_timeout),
+                    free=free,
                 )
             )
         self.rules: tuple[CompiledRule, ...] = tuple(compiled)
@@ -176,7 +182,8 @@ class RuleTable:
     ) -> list[CompiledRule]:
         """The rules that apply to this call, in policy order."""
         selection = self._select(tool, action.type)
-        candidates: list[int] = list(selection.plain)
+        candidates: tuple[int, ...] | list[int] = selection.plain
+        rules = self.rules
         if self._groups and selection.allowed:
             hits: set[int] = set()
             for group in self._groups:
@@ -187,13 +194,14 @@ class RuleTable:
                 for op in hits:
                     rule_index = op_rule[op]
                     counts[rule_index] = counts.get(rule_index, 0) + 1
-                rules = self.rules
                 allowed = selection.allowed
-                for rule_index, count in counts.items():
-                    if count == rules[rule_index].n_ops and rule_index in allowed:
-                        candidates.append(rule_index)
-                candidates.sort()
-        rules = self.rules
+                full = [
+                    i for i, count in counts.items() if count == rules[i].n_ops and i in allowed
+                ]
+                if full:
+                    candidates = sorted((*candidates, *full))
         return [
-            rules[i] for i in candidates if rules[i].applies(action, subject, paths, hosts)
+            rules[i]
+            for i in candidates
+            if rules[i].free or rules[i].applies(action, subject, paths, hosts)
         ]

@@ -66,7 +66,7 @@ def path_glob_regex(glob: str, *, cwd: str, home: str) -> str:
 class PatternSet:
     """Many RE2 patterns matched in one pass; ``match`` returns the ids of those that hit."""
 
-    __slots__ = ("_ids", "_set")
+    __slots__ = ("_ids", "_match", "_set")
 
     def __init__(self, patterns: Sequence[tuple[str, Any]], *, anchor: str = "search") -> None:
         factory = {
@@ -75,12 +75,14 @@ class PatternSet:
         }[anchor]
         self._ids: tuple[Any, ...] = tuple(ident for _, ident in patterns)
         self._set: Any = None
+        self._match: Any = None
         if patterns:
             compiled = factory()
             for pattern, _ in patterns:
                 compiled.Add(pattern)
             compiled.Compile()
             self._set = compiled
+            self._match = compiled.Match
 
     def __bool__(self) -> bool:
         return self._set is not None
@@ -88,7 +90,7 @@ class PatternSet:
     def match(self, text: str) -> list[Any]:
         if self._set is None:
             return []
-        hits = self._set.Match(text)
+        hits = self._match(text)
         if not hits:
             return []
         ids = self._ids

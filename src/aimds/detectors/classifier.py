@@ -185,6 +185,8 @@ def load_model(package: str = "aimds.detectors", name: str = "injection_model") 
         )
     try:
         return InjectionModel(json.loads(data))
+    except ConfigError:
+        raise
     except (ValueError, KeyError, TypeError) as exc:
         raise ConfigError(
             f"injection model {name}.json is malformed ({type(exc).__name__}); rebuild it"

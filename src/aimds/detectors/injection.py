@@ -112,7 +112,7 @@ def view_texts(text: str) -> tuple[str, list[tuple[str, str]]]:
     Used by the training script so it sees text exactly as the detector does.
     """
     try:
-        from aimds.text import build_views  # type: ignore[attr-defined]
+        from aimds.text import build_views
     except ImportError:
         return text.casefold(), []
     views = build_views(text)

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 EXTRAS := server,redis,postgres,crypto,ocsf,eval,test
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test bench lint typecheck clean
+.PHONY: install run test bench bench-http lint typecheck clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/aimds demo
+	$(BIN)/aimds serve --host 127.0.0.1 --port 8080 --data-dir .aimds
+
+bench-http: install
+	$(BIN)/python -m benchmarks.run http
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -7,8 +7,8 @@ rules stage would set ``ev.action`` and findings) so the service is tested on it
 
 from __future__ import annotations
 
-import warnings
 import contextlib
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any

@@ -9,7 +9,7 @@ from typing import Any
 
 from aimds.server.settings import ServerSettings
 
-CANARY = "sk-CANARY-1234567890abcdefSECRET"
+CANARY = "pay the usual landlord canary-42"
 
 
 def _review(svc: Any, who: str = "agent", **body: Any) -> dict[str, Any]:

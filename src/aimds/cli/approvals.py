@@ -1,9 +1,151 @@
-"""CLI commands of ``approvals`` (to be built)."""
+"""``aimds approvals list|show|approve|deny``: work the approval queue from a terminal.
+
+Reads and writes the service database directly (``--data-dir`` or ``--database-url``); the
+approver is recorded as ``cli:<name>`` (``--as``, default the login name). A waiting agent
+call on the service sees the decision within a second.
+"""
 
 from __future__ import annotations
 
+import getpass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from aimds.cli.common import EXIT_USAGE, cli_errors, fail, out, print_json
+
+if TYPE_CHECKING:
+    from aimds.respond.approvals import ApprovalQueue, ApprovalRequest
+
+__all__ = ["register"]
+
+approvals_app = typer.Typer(
+    name="approvals", help="List, show, approve and deny approval requests.", no_args_is_help=True
+)
+
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="The service's data directory.")]
+DbUrl = Annotated[str | None, typer.Option("--database-url", help="Or the database URL.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+TenantOpt = Annotated[str | None, typer.Option("--tenant", help="Only this tenant.")]
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    app.add_typer(approvals_app)
+
+
+def _queue(data_dir: Path | None, database_url: str | None) -> ApprovalQueue:
+    from aimds.respond.approvals import ApprovalQueue
+    from aimds.server.settings import ServerSettings
+
+    if data_dir is None and database_url is None:
+        fail("give --data-dir DIR (embedded service) or --database-url URL")
+    settings = ServerSettings(data_dir=data_dir, database_url=database_url)
+    return ApprovalQueue(settings.resolved_database_url(), secret=settings.secret("digest"))
+
+
+def _line(r: ApprovalRequest) -> str:
+    return (f"{r.id}  {r.status.value:8}  {r.tenant}/{r.agent}  {r.tool or r.kind}  "
+            f"{', '.join(r.rules)}")
+
+
+@approvals_app.command("list")
+def list_requests(
+    status: Annotated[str | None, typer.Option(help="pending, approved, denied, expired.")] = None,
+    tenant: TenantOpt = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 100,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+    as_json: JsonOpt = False,
+) -> None:
+    from aimds.respond.approvals import ApprovalStatus
+
+    with cli_errors():
+        try:
+            wanted = ApprovalStatus(status) if status else None
+        except ValueError:
+            fail("--status: one of pending, approved, denied, expired")
+        queue = _queue(data_dir, database_url)
+        found = queue.query(tenant=tenant, status=wanted, limit=limit)
+        queue.close()
+    if as_json:
+        print_json([r.as_dict() for r in found])
+        return
+    for r in found:
+        out.print(_line(r), highlight=False, markup=False)
+    if not found:
+        out.print("no approval requests", highlight=False)
+
+
+@approvals_app.command("show")
+def show(
+    approval_id: Annotated[str, typer.Argument(help="apr_...")],
+    tenant: TenantOpt = None,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+    as_json: JsonOpt = False,
+) -> None:
+    with cli_errors():
+        queue = _queue(data_dir, database_url)
+        found = queue.get(approval_id, tenant=tenant)
+        queue.close()
+    if found is None:
+        fail(f"no approval request {approval_id!r}", EXIT_USAGE)
+    if as_json:
+        print_json(found.as_dict())
+        return
+    for key, value in found.as_dict().items():
+        out.print(f"{key:12} {value}", highlight=False, markup=False)
+
+
+def _resolve(
+    approval_id: str, approve: bool, reason: str, who: str | None, tenant: str | None,
+    data_dir: Path | None, database_url: str | None, as_json: bool,
+) -> None:
+    with cli_errors():
+        queue = _queue(data_dir, database_url)
+        try:
+            done = queue.resolve(
+                approval_id, approve=approve, approver=f"cli:{who or getpass.getuser()}",
+                reason=reason, tenant=tenant,
+            )
+        except LookupError:
+            fail(f"no approval request {approval_id!r}")
+        finally:
+            queue.close()
+    if as_json:
+        print_json(done.as_dict())
+    else:
+        out.print(_line(done), highlight=False, markup=False)
+
+
+ReasonOpt = Annotated[str, typer.Option("--reason", "-r", help="Why (kept in the record).")]
+AsOpt = Annotated[str | None, typer.Option("--as", help="Approver name (default: login name).")]
+
+
+@approvals_app.command("approve")
+def approve(
+    approval_id: Annotated[str, typer.Argument(help="apr_...")],
+    reason: ReasonOpt,
+    who: AsOpt = None,
+    tenant: TenantOpt = None,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Approve a pending request: the waiting event gets ``allow``."""
+    _resolve(approval_id, True, reason, who, tenant, data_dir, database_url, as_json)
+
+
+@approvals_app.command("deny")
+def deny(
+    approval_id: Annotated[str, typer.Argument(help="apr_...")],
+    reason: ReasonOpt,
+    who: AsOpt = None,
+    tenant: TenantOpt = None,
+    data_dir: DataDir = None,
+    database_url: DbUrl = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Deny a pending request: the waiting event gets ``block``."""
+    _resolve(approval_id, False, reason, who, tenant, data_dir, database_url, as_json)

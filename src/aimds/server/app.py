@@ -28,7 +28,7 @@ from aimds.server.deps import FastJSON
 from aimds.server.settings import ServerSettings
 from aimds.server.state import ServiceState, build_state
 
-__all__ = ["create_app"]
+__all__ = ["app_from_env", "create_app"]
 
 log = logging.getLogger("aimds.server")
 
@@ -190,3 +190,12 @@ async def _follow_policy(state: ServiceState) -> None:
                 log.info("policy %s now at version %d", latest.name, latest.version)
         except Exception as exc:  # noqa: BLE001 - keep serving the current policy
             log.warning("policy refresh failed: %s", type(exc).__name__)
+
+
+def app_from_env() -> FastAPI:
+    """The app for multi-worker ``aimds serve`` (uvicorn factory): settings from the parent."""
+    import os
+
+    raw = os.environ.get("AIMDS_SERVE_SETTINGS")
+    settings = ServerSettings.model_validate_json(raw) if raw else ServerSettings()
+    return create_app(settings)

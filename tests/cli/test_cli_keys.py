@@ -1,0 +1,53 @@
+"""``aimds keys``: create prints a working key once; list never shows secrets; revoke."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from aimds.cli.main import app
+from aimds.respond.approvals import SqlDatabase
+from aimds.server.auth import KeyStore, Role
+from aimds.server.settings import ServerSettings
+
+runner = CliRunner()
+
+
+def _store(data: Path) -> KeyStore:
+    return KeyStore(SqlDatabase(ServerSettings(data_dir=data).resolved_database_url()))
+
+
+def test_create_prints_a_key_that_verifies(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["keys", "create", "--role", "approver", "--tenant", "acme",
+                            "--data-dir", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    key = r.output.strip()
+    who = _store(tmp_path).verify(key)
+    assert who is not None and who.role is Role.APPROVER and who.tenant == "acme"
+
+
+def test_list_shows_no_secret_and_revoke_works(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["keys", "create", "--role", "agent", "--tenant", "acme",
+                            "--agent", "bot-1", "--data-dir", str(tmp_path), "--json"])
+    created = json.loads(r.output)
+    secret = created["key"].split("_", 2)[2]
+    listed = runner.invoke(app, ["keys", "list", "--data-dir", str(tmp_path), "--json"])
+    assert secret not in listed.output
+    assert json.loads(listed.output)[0]["agent"] == "bot-1"
+    assert secret not in (tmp_path / "aimds.db").read_bytes().decode("latin-1")
+    r = runner.invoke(app, ["keys", "revoke", created["id"], "--data-dir", str(tmp_path)])
+    assert r.exit_code == 0
+    assert _store(tmp_path).verify(created["key"]) is None
+
+
+def test_bad_role_and_missing_location_exit_2(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["keys", "create", "--role", "root", "--tenant", "acme",
+                            "--data-dir", str(tmp_path)])
+    assert r.exit_code == 2 and "role" in r.output
+    r = runner.invoke(app, ["keys", "create", "--role", "admin", "--tenant", "acme"])
+    assert r.exit_code == 2
+    r = runner.invoke(app, ["keys", "create", "--role", "admin", "--tenant", "a b",
+                            "--data-dir", str(tmp_path)])
+    assert r.exit_code == 2 and "tenant" in r.output

@@ -113,3 +113,45 @@ def service_factory() -> Iterator[Any]:
 def review_guard() -> Any:
     """``review_guard(policy)``: a guard using the fixed tool table above."""
     return table_guard
+
+
+@dataclass
+class LiveServer:
+    url: str
+    keys: dict[str, str]
+    app: Any
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture()
+def live_server(tmp_path: Any) -> Iterator[LiveServer]:
+    """The service on a real loopback port (uvicorn in a thread), with keys per role."""
+    import threading
+    import time
+
+    import uvicorn
+
+    app = create_app(ServerSettings(data_dir=tmp_path, max_wait_s=60), table_guard())
+    state = app.state.aimds
+    keys = {}
+    for label, role, agent in (("agent", "agent", "bot-1"), ("approver", "approver", None),
+                               ("admin", "admin", None)):
+        _, keys[label] = state.keys.create(role=role, tenant="acme", agent=agent)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "the test server did not start"
+    yield LiveServer(url=f"http://127.0.0.1:{port}", keys=keys, app=app)
+    server.should_exit = True
+    thread.join(10)

@@ -21,6 +21,7 @@ import orjson
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
 
 from aimds.guard import Guard
 from aimds.server import routes_admin, routes_approvals, routes_check, routes_ui
@@ -39,6 +40,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _STATIC = Path(__file__).parent / "static"
+_TEMPLATES = Path(__file__).parent / "templates"
 
 
 class BodyLimit:
@@ -138,6 +140,7 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
         default_response_class=FastJSON,
     )
     app.state.aimds = state
+    app.state.templates = Jinja2Templates(directory=str(_TEMPLATES))
     app.include_router(routes_check.router)
     app.include_router(routes_approvals.router)
     app.include_router(routes_admin.router)

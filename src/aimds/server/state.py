@@ -42,6 +42,7 @@ log = logging.getLogger("aimds.server")
 
 _RECENT_PER_AGENT = 50
 _MAX_AGENTS = 10_000
+_TIMELINE_MINUTES = 60
 
 
 class AsyncWaiters:
@@ -112,6 +113,7 @@ class ServiceState:
         default_factory=collections.OrderedDict
     )
     started: float = field(default_factory=time.time)
+    timeline: dict[tuple[str, int], collections.Counter[str]] = field(default_factory=dict)
 
     @property
     def guard(self) -> Guard:
@@ -122,6 +124,15 @@ class ServiceState:
         subject = decision.subject
         if subject is None:
             return
+        minute = int(time.time() // 60)
+        bucket = self.timeline.get((subject.tenant, minute))
+        if bucket is None:
+            bucket = self.timeline[(subject.tenant, minute)] = collections.Counter()
+            for old in [k for k in self.timeline if k[1] < minute - _TIMELINE_MINUTES]:
+                del self.timeline[old]
+        bucket[decision.verdict.value] += 1
+        for category in {f.category for f in decision.findings}:
+            bucket["category:" + category] += 1
         key = (subject.tenant, subject.agent)
         ring = self.recent.get(key)
         if ring is None:

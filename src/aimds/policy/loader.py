@@ -293,7 +293,7 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
             continue  # a mapping key (rules[0].when.<arg path>): stay on the value's model
         current = _model_in(info.annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
+        return [info.alias or name for name, info in current.model_fields.items()]
     return []
 
 

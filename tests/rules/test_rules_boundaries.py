@@ -121,4 +121,5 @@ def test_actions_are_configurable() -> None:
     findings: list[Finding] = []
     b.check({"path": "/etc/passwd", "url": "http://10.0.0.1"}, PLAIN, findings)
     assert [f.action for f in findings] == [Verdict.REVIEW, Verdict.WARN]
+    assert findings[0].details["timeout_s"] == 300 and "timeout_s" not in findings[1].details
     assert all("/etc/passwd" not in f.message and "10.0.0.1" not in f.message for f in findings)

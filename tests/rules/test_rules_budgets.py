@@ -46,7 +46,7 @@ def test_rate_tool_globs_and_action() -> None:
     budgets.charge("net_get", WHO, 0, findings)
     budgets.charge("net_get", WHO, 1, findings)
     assert [f.action for f in findings] == [Verdict.REVIEW]
-    assert findings[0].category == "budget"
+    assert findings[0].category == "budget" and findings[0].details["timeout_s"] == 300
 
 
 def test_memory_is_bounded() -> None:

@@ -57,7 +57,10 @@ def _strings(value: Any) -> list[str]:
 class Boundaries:
     """Compiled path and network boundaries of one policy; thread-safe."""
 
-    def __init__(self, paths: PathsSection, network: NetworkSection) -> None:
+    def __init__(
+        self, paths: PathsSection, network: NetworkSection, *, review_timeout: float = 300.0
+    ) -> None:
+        self._review_timeout = review_timeout
         self.cwd = paths.cwd or os.getcwd()
         self.home = paths.home or os.path.expanduser("~")
         self._path_args = tuple(paths.arg_names)
@@ -125,7 +128,9 @@ class Boundaries:
         result = self._path_rules.check(raw)
         if not result.path:
             findings.append(
-                _finding("path.invalid", "path", f"unusable path {where}", self._path_action, name)
+                self._finding(
+                    "path.invalid", "path", f"unusable path {where}", self._path_action, name
+                )
             )
             return ""
         if not result.allowed:
@@ -135,13 +140,13 @@ class Boundaries:
             else:
                 message = f"path {where} is outside the allowed paths (paths.allow)"
                 rule = "path.outside"
-            findings.append(_finding(rule, "path", message, self._path_action, name))
+            findings.append(self._finding(rule, "path", message, self._path_action, name))
         if self._sensitive and not self._exceptions.match(result.path):
             place = classify_path(result.path, home=self.home)
             if place is not None:
                 rule = "path.credential_store" if place.credential_store else "path.system"
                 message = f"path {where} is a sensitive place: {place.description}"
-                findings.append(_finding(rule, "path", message, self._path_action, name))
+                findings.append(self._finding(rule, "path", message, self._path_action, name))
         return result.path
 
     def _check_host(self, name: str | None, raw: str, findings: list[Finding]) -> str:
@@ -150,44 +155,54 @@ class Boundaries:
         dest = result.destination
         if dest is None:
             findings.append(
-                _finding(
-                    "network.invalid", "network", f"unusable destination {where}",
-                    self._net_action, name,
+                self._finding(
+                    "network.invalid",
+                    "network",
+                    f"unusable destination {where}",
+                    self._net_action,
+                    name,
                 )
             )
             return ""
         if not result.allowed:
             rule = "network.metadata" if dest.kind == "metadata" else "network.denied"
             findings.append(
-                _finding(
-                    rule, "network", f"destination {where} denied: {result.reason}",
-                    self._net_action, name,
+                self._finding(
+                    rule,
+                    "network",
+                    f"destination {where} denied: {result.reason}",
+                    self._net_action,
+                    name,
                 )
             )
         elif self._confine_all:
             findings.append(
-                _finding(
-                    "network.outside", "network",
+                self._finding(
+                    "network.outside",
+                    "network",
                     f"destination {where} is not in network.allow_hosts (confined, none allowed)",
-                    self._net_action, name,
+                    self._net_action,
+                    name,
                 )
             )
         return dest.host
 
+    def _finding(
+        self, rule: str, category: str, message: str, action: Verdict, name: str | None
+    ) -> Finding:
+        details: dict[str, Any] = {"argument": name} if name is not None else {}
+        if action is Verdict.REVIEW:
+            details["timeout_s"] = self._review_timeout
+        return Finding(
+            rule=rule,
+            category=category,
+            severity=Severity.HIGH if action is Verdict.BLOCK else Severity.MEDIUM,
+            message=message,
+            action=action,
+            stage="rules",
+            details=details,
+        )
+
 
 def _where(name: str | None) -> str:
     return f"in argument {name!r}" if name is not None else "named in the call"
-
-
-def _finding(
-    rule: str, category: str, message: str, action: Verdict, name: str | None
-) -> Finding:
-    return Finding(
-        rule=rule,
-        category=category,
-        severity=Severity.HIGH if action is Verdict.BLOCK else Severity.MEDIUM,
-        message=message,
-        action=action,
-        stage="rules",
-        details={"argument": name} if name is not None else {},
-    )

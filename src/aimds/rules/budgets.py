@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict, deque
 from dataclasses import dataclass
+from typing import Any
 
 from aimds.policy import Policy
 from aimds.policy.sections.actions import BudgetsSection, RateRule
@@ -37,7 +38,8 @@ def _severity(action: Verdict) -> Severity:
 class Budgets:
     """Rate windows and session counters of one policy; thread-safe."""
 
-    def __init__(self, section: BudgetsSection) -> None:
+    def __init__(self, section: BudgetsSection, *, review_timeout: float = 300.0) -> None:
+        self._review_timeout = review_timeout
         self._rates = tuple(
             _Rate(i, rule, None if "*" in rule.tools else globs_any(rule.tools))
             for i, rule in enumerate(section.rates)
@@ -102,9 +104,16 @@ class Budgets:
                     f"per {'/'.join(rule.per)}",
                     action=rule.action,
                     stage="rules",
-                    details={"limit": rule.limit, "window_s": rule.window_s},
+                    details=self._details(
+                        rule.action, {"limit": rule.limit, "window_s": rule.window_s}
+                    ),
                 )
             )
+
+    def _details(self, action: Verdict, details: dict[str, Any]) -> dict[str, Any]:
+        if action is Verdict.REVIEW:
+            details["timeout_s"] = self._review_timeout
+        return details
 
     def _charge_session(self, subject: Subject, ts: float, findings: list[Finding]) -> None:
         session = self._session
@@ -124,6 +133,7 @@ class Budgets:
                     "budget.session_calls",
                     f"session exceeded budgets.session.max_calls ({session.max_calls})",
                     session.action,
+                    self._details(session.action, {}),
                 )
             )
         if session.max_duration_s is not None and ts - state[0] > session.max_duration_s:
@@ -133,11 +143,14 @@ class Budgets:
                     f"session is older than budgets.session.max_duration_s "
                     f"({session.max_duration_s:g}s)",
                     session.action,
+                    self._details(session.action, {}),
                 )
             )
 
 
-def _session_finding(rule: str, message: str, action: Verdict) -> Finding:
+def _session_finding(
+    rule: str, message: str, action: Verdict, details: dict[str, Any]
+) -> Finding:
     return Finding(
         rule=rule,
         category="budget",
@@ -145,6 +158,7 @@ def _session_finding(rule: str, message: str, action: Verdict) -> Finding:
         message=message,
         action=action,
         stage="rules",
+        details=details,
     )
 
 

@@ -143,7 +143,9 @@ class RulesStage:
         doc = policy.document
         defaults = doc.defaults
         self._classify = classify
-        self._boundaries = Boundaries(doc.paths, doc.network)
+        self._boundaries = Boundaries(
+            doc.paths, doc.network, review_timeout=defaults.review_timeout_s
+        )
         self._table = RuleTable(
             doc.rules,
             default_timeout=defaults.review_timeout_s,
@@ -151,7 +153,7 @@ class RulesStage:
             home=self._boundaries.home,
         )
         self._roles = RoleTable(doc.roles)
-        budgets = Budgets(doc.budgets)
+        budgets = Budgets(doc.budgets, review_timeout=defaults.review_timeout_s)
         self._budgets = budgets if budgets.active else None
         self._autonomy = _Autonomy(doc.autonomy, defaults.review_timeout_s)
         self._risk_globs = _first(doc.taxonomy.risks)

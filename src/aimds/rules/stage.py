@@ -186,6 +186,7 @@ class RulesStage:
             Verdict.ALLOW,
         )
         self._timeout = defaults.review_timeout_s
+        self._denied_cache: dict[tuple[str, str], Finding] = {}
         self._scope_findings: dict[str, Finding] = {}
         for role in doc.roles.definitions.values():
             for scope in role.scopes:
@@ -250,6 +251,16 @@ class RulesStage:
     def _denied(self, subject: Subject, action: ActionInfo) -> Finding:
         if action.category == _UNKNOWN_CATEGORY:
             return self._unknown_tool
+        key = (subject.role, action.type)
+        found = self._denied_cache.get(key)
+        if found is None:
+            found = self._scope_denied(subject, action)
+            if len(self._denied_cache) >= _CACHE_LIMIT:
+                self._denied_cache.clear()
+            self._denied_cache[key] = found
+        return found
+
+    def _scope_denied(self, subject: Subject, action: ActionInfo) -> Finding:
         return _finding(
             "scope.denied",
             "scope",

@@ -21,7 +21,7 @@ _QUEUE = 1000
 _KEEPALIVE_S = 15.0
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True, eq=False)
 class Subscription:
     tenant: str
     filters: Mapping[str, str]

@@ -1,4 +1,8 @@
-"""Secrets and PII detectors: a keyword-free prompt, a 2,000-char config file, a redaction."""
+"""Secrets and PII detectors on ordinary prompts (200 and 2,000 chars of prose) and a config file.
+
+The prose holds the digits, dates, percentages and credential words ordinary text has, so the
+candidate pre-passes are exercised, not just the keyword-free early exit.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,18 @@ PROMPT = (
     "Please summarise the following article about the history of the Roman empire and its "
     "influence on modern law, focusing on the role of the senate and the emperors in it."
 )[:200]
+
+_PROSE = (
+    "In 2019 the team moved its billing service to a new region and cut latency by 35%. "
+    "The key lesson, according to the report of 12 March 2021, was that the old token bucket "
+    "limited bursts to 250 requests per second, which hurt checkout at peak times. Version 4.2 "
+    "of the client library added retries with jitter; after the change, p99 fell from 840 ms to "
+    "190 ms and error rates dropped below 0.1%. Users who forgot their password could reset it "
+    "from the settings page, and support answered most tickets within 2 hours. Call volume at "
+    "the help desk fell by a third between Q1 and Q3. The authors note that 3 of the 7 outages "
+    "came from expired certificates, and they recommend rotating credentials every 90 days. "
+)
+PROSE = (_PROSE * (2000 // len(_PROSE) + 1))[:2000]
 
 CONFIG = (
     "# service settings\nAPP_ENV=production\nLOG_LEVEL=info\nDB_HOST=db.internal\nDB_PORT=5432\n"
@@ -33,6 +49,9 @@ def run(quick: bool) -> list[Result]:
             lambda: (sec.scan(PROMPT), pi.scan(PROMPT)),
             n=n,
         ),
+        measure("secrets 2000-char prose", lambda: sec.scan(PROSE), n=n // 4),
+        measure("pii 2000-char prose", lambda: pi.scan(PROSE), n=n // 4),
+        measure("secrets+pii 2000-char prose", lambda: (sec.scan(PROSE), pi.scan(PROSE)), n=n // 4),
         measure("secrets 2000-char config", lambda: sec.scan(CONFIG), n=n // 4),
         measure("pii 2000-char config", lambda: pi.scan(CONFIG), n=n // 4),
         measure(

@@ -12,8 +12,16 @@ SYSTEM = (
 )
 
 
+_LEAK_RULES = {"prompt_leak.canary", "prompt_leak.verbatim"}
+
+
 def _token(prompt: str) -> str:
     return prompt.rsplit("[", 1)[1].rstrip("]")
+
+
+def _leaks(rules: tuple[str, ...]) -> set[str]:
+    """This detector's rules only (the injection classifier has a ``prompt_leak`` label too)."""
+    return _LEAK_RULES.intersection(rules)
 
 
 def test_canary_in_completion_blocks() -> None:
@@ -39,15 +47,15 @@ def test_verbatim_run_is_a_leak_and_short_overlap_is_not() -> None:
     (f,) = [f for f in d.findings if f.rule == "prompt_leak.verbatim"]
     assert f.span is not None and leak[f.span[0] :].lower().startswith("never disclose")
     ok = guard.check_completion("I am the billing assistant. How can I help with a chargeback?")
-    assert not any(r.startswith("prompt_leak") for r in ok.rules)
+    assert not _leaks(ok.rules)
 
 
 def test_prompts_and_other_guards_are_not_affected() -> None:
     guard = Guard()
     token = _token(guard.add_canary(SYSTEM))
-    assert not any(r.startswith("prompt_leak") for r in guard.check_prompt(SYSTEM + token).rules)
+    assert not _leaks(guard.check_prompt(SYSTEM + token).rules)
     other = Guard()
-    assert not any(r.startswith("prompt_leak") for r in other.check_completion(token).rules)
+    assert not _leaks(other.check_completion(token).rules)
 
 
 def test_leak_through_tool_arguments() -> None:

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import re2
+
 from aimds.detectors.base import DetectorInfo
+from aimds.detectors.sensitive_gate import Gated, HintSet, ascii_view
 from aimds.detectors.sensitive_pii_rules import PII_RECOGNIZERS, PiiRecognizer
 from aimds.detectors.sensitive_scan import Hit, findings_for, resolve_overlaps, targets
 from aimds.errors import ConfigError
@@ -43,7 +46,10 @@ class PiiDetector:
     def __init__(self, section: SensitiveSection, recognizers: Sequence[PiiRecognizer]) -> None:
         settings = section.pii
         wanted = {t.value for t in settings.types}
-        self._recognizers = tuple(r for r in recognizers if r.type in wanted)
+        self._recognizers = tuple(
+            (r, Gated(r.pattern, r.gate)) for r in recognizers if r.type in wanted
+        )
+        self._hints = HintSet([r.hint for r, _ in self._recognizers])
         self._domains = tuple(d.lower().lstrip("@.") for d in settings.allow_domains)
         self._allow = tuple(compile_regex(p) for p in settings.allow)
         self._min_confidence = settings.min_confidence
@@ -69,12 +75,14 @@ class PiiDetector:
         return out
 
     def scan(self, text: str) -> list[Hit]:
+        """Hits in ``text``: one RE2 pass picks the recognisers with candidates, their gates
+        find the candidates, and only those are matched, validated and weighed."""
+        view = ascii_view(text)
         hits: list[Hit] = []
-        for rec in self._recognizers:
-            if not any(c in text for c in rec.trigger):
-                continue
+        for i in self._hints.active(view):
+            rec, gated = self._recognizers[i]
             lead = rec.lead
-            for m in rec.pattern.finditer(text):
+            for m in gated.finditer(text, view):
                 start, end = m.span()
                 if start and text[start - 1] in lead:
                     continue
@@ -101,21 +109,30 @@ class PiiDetector:
 
 
 def check_recognizers(recognizers: Sequence[PiiRecognizer]) -> None:
-    """Prove the table: every example is found, no counterexample is."""
+    """Prove the table: gates and hints compile in RE2, every example is found through
+    them, and no counterexample is."""
     for rec in recognizers:
+        try:
+            gated = Gated(rec.pattern, rec.gate)
+            hints = HintSet([rec.hint])
+        except re2.error as exc:
+            raise ConfigError(
+                f"pii recogniser {rec.type!r}: gate or hint invalid ({exc})"
+            ) from None
         for i, sample in enumerate(rec.examples):
-            if not _finds(rec, sample):
+            if not _finds(rec, gated, hints, sample):
                 raise ConfigError(f"pii recogniser {rec.type!r}: example #{i} is not detected")
         for i, sample in enumerate(rec.counterexamples):
-            if _finds(rec, sample):
+            if _finds(rec, gated, hints, sample):
                 raise ConfigError(f"pii recogniser {rec.type!r}: counterexample #{i} is detected")
 
 
-def _finds(rec: PiiRecognizer, text: str) -> bool:
-    return any(
+def _finds(rec: PiiRecognizer, gated: Gated, hints: HintSet, text: str) -> bool:
+    view = ascii_view(text)
+    return bool(hints.active(view)) and any(
         not (m.start() and text[m.start() - 1] in rec.lead)
         and rec.check(text, m.group(0), *m.span()) is not None
-        for m in rec.pattern.finditer(text)
+        for m in gated.finditer(text, view)
     )
 
 

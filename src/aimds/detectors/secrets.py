@@ -1,21 +1,23 @@
 """Detector ``secrets``: credentials by format (the rule table) and by name (assignments).
 
-Cost model: one RE2 pass over the text looks for any keyword of any rule; a text with none
-(most prompts) stops there. Otherwise only the rules whose keywords occur run, then the
-name-based assignment scan. Overlapping hits keep the most specific one: vendor formats
-first (a recognised public sample claims its span and reports nothing), names last.
+Cost model: one RE2 set pass over the text finds which keywords (of all rules and of the
+assignment scan) occur; a text with none (most prompts) stops there. Otherwise only the
+rules whose keywords occur run, and the assignment scan visits only the positions of its
+keywords. Overlapping hits keep the most specific one: vendor formats first (a recognised
+public sample claims its span and reports nothing), names last.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import re2
 
 from aimds.detectors.base import DetectorInfo
+from aimds.detectors.sensitive_assign import KEYWORDS as _ASSIGN_KEYWORDS
 from aimds.detectors.sensitive_assign import find_assignments
+from aimds.detectors.sensitive_gate import HintSet
 from aimds.detectors.sensitive_scan import Hit, findings_for, resolve_overlaps, targets
 from aimds.detectors.sensitive_secret_rules import (
     BUILTIN_RULES,
@@ -34,7 +36,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SecretsDetector", "build"]
 
-_ASSIGN_KEYWORDS = ("pass", "pwd", "secret", "token", "key", "auth", "bearer", "cred")
 _SEVERE = {"private_key", "aws_secret_access_key", "azure_storage_key", "stripe_key"}
 
 
@@ -52,8 +53,12 @@ class SecretsDetector:
         )
         self._disabled = frozenset(disabled)
         keywords = sorted({k for r in self._rules for k in r.keywords} | set(_ASSIGN_KEYWORDS))
-        self._always = any(not r.keywords for r in self._rules)
-        self._prefilter = re2.compile("(?i)" + "|".join(re.escape(k) for k in keywords))
+        self._hints = HintSet([re2.escape(k) for k in keywords], ignore_case=True)
+        self._keywords = tuple(keywords)
+        self._always = tuple(i for i, r in enumerate(self._rules) if not r.keywords)
+        self._rules_of = tuple(
+            tuple(i for i, r in enumerate(self._rules) if k in r.keywords) for k in keywords
+        )
         self._min_entropy = settings.min_entropy
         self._allow = tuple(compile_regex(p) for p in settings.allow)
         self._section = section
@@ -79,13 +84,15 @@ class SecretsDetector:
 
     def scan(self, text: str) -> list[Hit]:
         """Hits in ``text`` (spans into it), overlaps resolved; public samples dropped."""
-        if not self._always and self._prefilter.search(text) is None:
+        found = self._hints.active(text.encode("utf-8", "surrogatepass"))
+        if not found and not self._always:
             return []
-        lowered = text.lower()
+        wanted = set(self._always)
+        for i in found:
+            wanted.update(self._rules_of[i])
         hits: list[Hit] = []
-        for compiled in self._rules:
-            if compiled.keywords and not any(k in lowered for k in compiled.keywords):
-                continue
+        for index in sorted(wanted):
+            compiled = self._rules[index]
             rule = compiled.rule
             for start, end, _value, ok in compiled.values(text):
                 hits.append(
@@ -99,8 +106,9 @@ class SecretsDetector:
                         report=ok,
                     )
                 )
-        if self._assign:
-            for a in find_assignments(text, min_entropy=self._min_entropy):
+        words = [self._keywords[i] for i in found if self._keywords[i] in _ASSIGN_KEYWORDS]
+        if self._assign and words:
+            for a in find_assignments(text, words, min_entropy=self._min_entropy):
                 if a.kind in self._disabled:
                     continue
                 hits.append(

@@ -14,14 +14,18 @@ One scan finds every ``name = value`` whose name holds a credential word (``pass
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-import re2
 
 from aimds.detectors import sensitive_validators as val
 from aimds.detectors.sensitive_values import is_placeholder
 
-__all__ = ["Assignment", "classify", "find_assignments"]
+__all__ = ["KEYWORDS", "Assignment", "classify", "find_assignments"]
+
+KEYWORDS = ("pass", "pwd", "secret", "token", "key", "auth", "bearer", "cred")
+"""Lowercase words one of which every credential name holds (no two can overlap, save
+``pass``+``secret`` and ``secret``+``token`` run together, which the scan resolves as a
+left-to-right search would)."""
 
 _SEP = r"""(?:\\?["'`\]])?(?:[ \t]{0,4}(?:=>|:=|[:=]|%3[dD])[ \t]{0,4}|[ \t]{1,4}(?:is|was|of|as|to)[ \t]{1,4}|[ \t]{0,4}\([ \t]{0,4}|[ \t]{1,4})(?:\\?["'`])?"""  # noqa: E501
 _ASSIGN = re.compile(
@@ -29,7 +33,7 @@ _ASSIGN = re.compile(
     r"(?:[ \t](?:access|secret|api|auth|key|token|password|passphrase|id)(?![A-Za-z0-9_.\-])){0,3})"
     r"(?![A-Za-z0-9_.\-])" + "(?P<s>" + _SEP + r""")(?P<v>[^\s"'`,;\\]{1,512})"""
 )
-_KEYWORDS = re2.compile(r"(?i)pass|pwd|secret|token|key|auth|bearer|cred")
+_KEYWORDS = re.compile("(?i)" + "|".join(KEYWORDS))
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 _AUTH_SCHEME = re.compile(r"(?i)(?:bearer|basic|token|digest)[ \t]+(?P<v>[^\s\"'`,;\\]{1,512})")
 
@@ -71,16 +75,17 @@ class Assignment:
     kind: str
 
 
-def find_assignments(text: str, *, min_entropy: float) -> list[Assignment]:
+def find_assignments(
+    text: str, words: Sequence[str] = KEYWORDS, *, min_entropy: float
+) -> list[Assignment]:
     """Every value behind a credential name in ``text``.
 
-    RE2 finds the keyword positions in one linear pass; the (backtracking) assignment
-    pattern then runs anchored at those positions only.
+    ``words``: the :data:`KEYWORDS` that occur in ``text`` (the detector's keyword pass
+    knows them); the (backtracking) assignment pattern runs anchored at their positions only.
     """
     out: list[Assignment] = []
     done = 0
-    for kw in _KEYWORDS.finditer(text):
-        at = kw.start()
+    for at in _keyword_positions(text, words):
         if at < done or (at >= 2 and text[at - 2 : at].lower() == "un"):
             continue
         m = _ASSIGN.match(text, at)
@@ -105,6 +110,31 @@ def find_assignments(text: str, *, min_entropy: float) -> list[Assignment]:
     return out
 
 
+def _keyword_positions(text: str, words: Sequence[str]) -> list[int]:
+    """Starts of the keyword occurrences a left-to-right case-insensitive search finds.
+
+    ASCII text: ``str.find`` on a lowercased copy (same offsets), a few C-speed passes.
+    Other text (where lowercasing may change lengths): one ``re`` pass.
+    """
+    if not text.isascii():
+        return [m.start() for m in _KEYWORDS.finditer(text)]
+    low = text.lower()
+    found: list[tuple[int, int]] = []
+    for word in words:
+        at = low.find(word)
+        while at >= 0:
+            found.append((at, at + len(word)))
+            at = low.find(word, at + 1)
+    found.sort()
+    out: list[int] = []
+    end = 0
+    for start, stop in found:
+        if start >= end:
+            out.append(start)
+            end = stop
+    return out
+
+
 def _name_tail(text: str, at: int) -> int:
     """How many name characters precede ``at`` (the keyword may sit inside a longer name)."""
     i = at
@@ -126,6 +156,8 @@ def classify(
 
     ``loose``: only whitespace separates name and value, too weak for a password.
     """
+    if len(value) < 16 and (loose or value.isalpha()):
+        return None  # too weak for a password, too short for a key: prose ("token bucket")
     if len(value) < 4 or is_placeholder(value) or _HASHLIKE.match(value) or _PATH.fullmatch(value):
         return None
     lname = name.lower()

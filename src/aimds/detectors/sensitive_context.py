@@ -43,26 +43,31 @@ def _cells(line: str, delim: str) -> list[str]:
 
 
 def column_header(text: str, start: int, line_start: int | None = None) -> str | None:
-    """The header cell above ``start`` when it sits in a delimited table, else ``None``."""
+    """The header cell above ``start`` when it sits in a delimited table, else ``None``.
+
+    Cheap for prose: a line is only split into cells once a table above it is confirmed.
+    """
     if line_start is None:
         line_start = text.rfind("\n", 0, start) + 1
+    if line_start == 0:
+        return None
     line_end = text.find("\n", start)
     line = text[line_start : line_end if line_end >= 0 else len(text)]
     delim = next((d for d in ("|", "\t", ",") if line.count(d) >= 2), None)
     if delim is None:
         return None
-    column = len(_cells(line[: start - line_start], delim)) - 1
     top = line_start
     for _ in range(_MAX_UP):
         if top == 0:
             break
         prev_start = text.rfind("\n", 0, top - 1) + 1
-        prev = text[prev_start : top - 1]
-        if prev.count(delim) < 2:
+        if text.count(delim, prev_start, top - 1) < 2:
             break
         top = prev_start
     if top == line_start:
         return None
+    before = line[: start - line_start]
+    column = before.count(delim) if '"' not in before else len(_cells(before, delim)) - 1
     header_end = text.find("\n", top)
     header = _cells(text[top:header_end], delim)
     return header[column].strip() if column < len(header) else None

@@ -26,9 +26,18 @@ Check = Callable[[str, str, int, int], "float | None"]
 class PiiRecognizer:
     type: str
     pattern: Any
+    """Proposes candidates (``re``: look-arounds and back-references allowed). Its consuming
+    part matches ASCII only, so the gate can run on an ASCII copy of the text."""
+    gate: str
+    """RE2 syntax: matches at every position where ``pattern`` can match (``pattern``
+    without its look-arounds and back-references). ``pattern`` runs only where the gate
+    matches, so text without candidates costs one linear RE2 pass instead of a
+    backtracking scan."""
+    hint: str
+    """RE2 syntax, tiny: occurs in every match. The hints of all recognisers run as one
+    RE2 set (one pass for all of them) to pick the recognisers worth gating. Kept small
+    so the set's DFA stays small."""
     check: Check
-    trigger: str
-    """A character class the text must contain for the pattern to run (cheap pre-filter)."""
     lead: frozenset[str] = frozenset()
     """Characters that may not come right before a match (checked in Python: a leading
     look-behind would stop ``re`` from skipping ahead to candidate characters)."""
@@ -242,63 +251,86 @@ _STREET_TYPES = (
     r"Ter|Terrace|Cir|Circle|Pkwy|Parkway|Hwy|Highway|Sq|Square|Trl|Trail|Loop|Row|Run)"
 )
 
-_D = ""
 _WORD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
 _LEAD_NUM = frozenset(_WORD + ".-+/")
 _E = r"(?![\w\-/]|\.\d)"
 
+_EMAIL = (
+    r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
+)
+_ADDRESS = (
+    r"[0-9]{1,6} (?:[A-Z][a-z]+ ){1,3}" + _STREET_TYPES + r"\.?"
+    r"(?:,? (?:Apt|Unit|Suite|Ste|#)\.? ?#?[A-Za-z0-9\-]{1,6})?"
+    r", [A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2}, [A-Z]{2} [0-9]{5}(?:-[0-9]{4})?"
+)
+_IBAN = r"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?"
+_SSN = r"(?:[0-9]{3}-[0-9]{2}-[0-9]{4}|[0-9]{3} [0-9]{2} [0-9]{4}|[0-9]{9})"
+_PHONE = (
+    r"(?:\+[0-9]{1,3}(?:[ .\-]?\(?[0-9]{1,5}\)?){1,6}"
+    r"|(?:1[ .\-])?(?:\([0-9]{3}\)[ ]?|[0-9]{3}[ .\-])[0-9]{3}[ .\-][0-9]{4})"
+)
+_IPV4 = r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}"
+_IPV6 = r"(?:[0-9A-Fa-f]{1,4}:|:)(?:[0-9A-Fa-f]{0,4}:){1,6}[0-9A-Fa-f]{0,4}"
+_DATE = (
+    r"(?:(?:19|20)[0-9]{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12][0-9]|3[01])"
+    r"|(?:0?[1-9]|[12][0-9]|3[01])[-/.](?:0?[1-9]|[12][0-9]|3[01])[-/.](?:19|20)[0-9]{2}"
+    r"|" + _MONTHS + r"\.? [0-9]{1,2}(?:st|nd|rd|th)?,? (?:19|20)[0-9]{2}"
+    r"|[0-9]{1,2}(?:st|nd|rd|th)? " + _MONTHS + r"\.?,? (?:19|20)[0-9]{2})"
+)
+
 PII_RECOGNIZERS: tuple[PiiRecognizer, ...] = (
     PiiRecognizer(
         type="email",
-        pattern=re.compile(
-            r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@"
-            r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9\-])"
-        ),
+        pattern=re.compile(_EMAIL + r"(?![A-Za-z0-9\-])"),
+        gate=_EMAIL,
+        hint=r"@[A-Za-z0-9]",
         check=_email,
-        trigger="@",
         lead=frozenset(_WORD + ".%+-"),
         examples=("nadia_walsh@gmail.com",),
         counterexamples=("bob@example.com", "git@github.com:org/repo.git", "pkg@1.2.3", "a@b.test"),
     ),
     PiiRecognizer(
         type="street_address",
-        pattern=re.compile(
-            r"\d{1,6} (?:[A-Z][a-z]+ ){1,3}" + _STREET_TYPES + r"\.?"
-            r"(?:,? (?:Apt|Unit|Suite|Ste|#)\.? ?#?[A-Za-z0-9\-]{1,6})?"
-            r", [A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2}, [A-Z]{2} \d{5}(?:-\d{4})?(?!\d)"
-        ),
+        pattern=re.compile(_ADDRESS + r"(?![0-9])"),
+        gate=_ADDRESS,
+        hint=r"[0-9] [A-Z][a-z]",
         check=_address,
-        trigger="0123456789",
         lead=frozenset(_WORD + "-"),
         examples=("7264 Sunset Ln, Apt 30C, Fresno, CA 93709",),
     ),
     PiiRecognizer(
         type="credit_card",
         pattern=re.compile(
-            _D + r"(?:\d{4}([ \-]?)\d{4}\1\d{4}\1\d{1,7}|3[47]\d{2}([ \-]?)\d{6}\2\d{5})" + _E
+            r"(?:[0-9]{4}([ \-]?)[0-9]{4}\1[0-9]{4}\1[0-9]{1,7}"
+            r"|3[47][0-9]{2}([ \-]?)[0-9]{6}\2[0-9]{5})" + _E
         ),
+        gate=(
+            r"[0-9]{4}[ \-]?[0-9]{4}[ \-]?[0-9]{4}[ \-]?[0-9]"
+            r"|3[47][0-9]{2}[ \-]?[0-9]{6}[ \-]?[0-9]{5}"
+        ),
+        hint=r"[0-9]{4}",
         check=_card,
-        trigger="0123456789",
         lead=_LEAD_NUM,
         examples=("4957 5986 2343 4147",),
         counterexamples=("4111 1111 1111 1111", "5555 5555 5555 4444", "4957 5986 2343 4148"),
     ),
     PiiRecognizer(
         type="iban",
-        pattern=re.compile(
-            r"[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"
-        ),
+        pattern=re.compile(_IBAN + r"(?![A-Za-z0-9])"),
+        gate=_IBAN,
+        hint=r"[A-Z]{2}[0-9]{2}",
         check=_iban,
-        trigger="0123456789",
         lead=frozenset(_WORD),
         examples=("GB87 HBUK 8025 4960 7363 97", "NL25RABO5465938935"),
         counterexamples=("DE89 3704 0044 0532 0130 00", "DE15 9349 7341 4943 4996 60"),
     ),
     PiiRecognizer(
         type="us_ssn",
-        pattern=re.compile(_D + r"(?:\d{3}-\d{2}-\d{4}|\d{3} \d{2} \d{4}|\d{9})" + _E),
+        pattern=re.compile(_SSN + _E),
+        gate=_SSN,
+        hint=r"[0-9]{3}[ \-]?[0-9]{2}",
         check=_ssn,
-        trigger="0123456789",
         lead=_LEAD_NUM,
         examples=("ssn: 751-78-7876", "SSN 844153909"),
         counterexamples=(
@@ -310,13 +342,10 @@ PII_RECOGNIZERS: tuple[PiiRecognizer, ...] = (
     ),
     PiiRecognizer(
         type="phone",
-        pattern=re.compile(
-            r"(?:\+\d{1,3}(?:[ .\-]?\(?\d{1,5}\)?){1,6}"
-            r"|(?:1[ .\-])?(?:\(\d{3}\)[ ]?|\d{3}[ .\-])\d{3}[ .\-]\d{4})"
-            r"(?![\w\-/]|\.\d)"
-        ),
+        pattern=re.compile(_PHONE + _E),
+        gate=_PHONE,
+        hint=r"\+[0-9]|[0-9]{3}[ .\-][0-9]{4}",
         check=_phone,
-        trigger="0123456789",
         lead=_LEAD_NUM,
         examples=(
             "phone: +1 210 696 5584",
@@ -333,9 +362,10 @@ PII_RECOGNIZERS: tuple[PiiRecognizer, ...] = (
     ),
     PiiRecognizer(
         type="ipv4",
-        pattern=re.compile(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w]|\.\d)"),
+        pattern=re.compile(_IPV4 + r"(?![\w]|\.\d)"),
+        gate=_IPV4,
+        hint=r"[0-9]\.[0-9]{1,3}\.[0-9]",
         check=_ipv4,
-        trigger=".",
         lead=frozenset(_WORD + "."),
         examples=("client_ip=147.95.44.82",),
         counterexamples=(
@@ -347,25 +377,20 @@ PII_RECOGNIZERS: tuple[PiiRecognizer, ...] = (
     ),
     PiiRecognizer(
         type="ipv6",
-        pattern=re.compile(
-            r"(?:[0-9A-Fa-f]{1,4}:|:)(?:[0-9A-Fa-f]{0,4}:){1,6}[0-9A-Fa-f]{0,4}(?![\w:]|\.\w)"
-        ),
+        pattern=re.compile(_IPV6 + r"(?![\w:]|\.\w)"),
+        gate=_IPV6,
+        hint=r":[0-9A-Fa-f]{0,4}:",
         check=_ipv6,
-        trigger=":",
         lead=frozenset(_WORD + ":."),
         examples=("2405:210f:c6cc:eafa:b09:6199:bcfb:4fe", "2a02:59b4:25d0:c6b1:8d39::"),
         counterexamples=("2001:db8::1f7", "fe80::88d:e9dd:fe9f:c309", "::1", "fd87:17ca:6295::5"),
     ),
     PiiRecognizer(
         type="date_of_birth",
-        pattern=re.compile(
-            r"(?:(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
-            r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d\d"
-            r"|" + _MONTHS + r"\.? \d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\d\d"
-            r"|\d{1,2}(?:st|nd|rd|th)? " + _MONTHS + r"\.?,? (?:19|20)\d\d)(?![\w/\-]|\.\d)"
-        ),
+        pattern=re.compile(_DATE + r"(?![\w/\-]|\.\d)"),
+        gate=_DATE,
+        hint=r"[0-9][-/.][0-9]|(?:19|20)[0-9]{2}",
         check=_dob,
-        trigger="0123456789",
         lead=frozenset(_WORD + "/.-"),
         examples=("date_of_birth=1974-10-02", "DOB: July 28, 1979", "born on 3 May 1980"),
         counterexamples=("start_date=1974-10-02", "released on January 19, 2017"),

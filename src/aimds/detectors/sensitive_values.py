@@ -41,6 +41,7 @@ _SUBSTRINGS = (
     "secrets.",
 )  # fmt: skip
 _FILLER = re.compile(r"-+|_+[A-Za-z_]*_+")
+_SUBSTRING = re.compile("|".join(re.escape(s) for s in _SUBSTRINGS))
 
 
 def is_placeholder(value: str) -> bool:
@@ -50,7 +51,7 @@ def is_placeholder(value: str) -> bool:
     low = value.lower()
     if low in _EXACT or low.startswith(_PREFIXES) or _FILLER.fullmatch(value) is not None:
         return True
-    return any(s in low for s in _SUBSTRINGS)
+    return _SUBSTRING.search(low) is not None
 
 
 def mask(value: str, keep: int = 0) -> str:

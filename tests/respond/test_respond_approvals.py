@@ -48,7 +48,7 @@ class ReviewWire:
 
 def _guard(policy: Any = "default") -> Guard:
     guard = Guard(policy)
-    stages = [s for s in guard.stages if s.name != "rules"]
+    stages = [s for s in guard.stages if s.name not in {"rules", "detectors"}]
     at = next(i for i, s in enumerate(stages) if s.name == "decide")
     stages.insert(at, ReviewWire())
     guard.stages = tuple(stages)

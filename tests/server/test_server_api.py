@@ -100,7 +100,8 @@ def test_agent_cannot_approve_edit_policy_or_quarantine(service: Any) -> None:
     aid = _review(service)["approval"]
     h = service.h("agent")
     c = service.client
-    assert c.post(f"/v1/approvals/{aid}/approve", json={"reason": "me"}, headers=h).status_code == 403
+    r = c.post(f"/v1/approvals/{aid}/approve", json={"reason": "me"}, headers=h)
+    assert r.status_code == 403
     assert c.put("/v1/policies/default", content=b"name: default\n", headers=h).status_code == 403
     assert c.post("/v1/agents/bot-1/release", headers=h).status_code == 403
     assert c.get("/v1/audit", headers=h).status_code == 403
@@ -121,7 +122,8 @@ def test_agent_acts_only_as_itself(service: Any) -> None:
     assert c.post("/v1/evaluate", json=body, headers=service.h("agent")).status_code == 403
     body = {"tool": "read_file", "subject": {"tenant": "globex"}}
     assert c.post("/v1/evaluate", json=body, headers=service.h("agent")).status_code == 403
-    assert c.post("/v1/detect", json={"text": "hi"}, headers=service.h("approver")).status_code == 403
+    r = c.post("/v1/detect", json={"text": "hi"}, headers=service.h("approver"))
+    assert r.status_code == 403
     aid = _review(service)["approval"]
     # another agent of the same tenant cannot read bot-1's request or agent data
     assert c.get(f"/v1/approvals/{aid}", headers=service.h("agent2")).status_code == 404
@@ -151,7 +153,8 @@ def test_no_endpoint_crosses_tenants(service: Any) -> None:
     foreign = c.get("/v1/agents/bot-1", headers=service.h("other_admin"))
     assert unknown.status_code == foreign.status_code == 404
     assert unknown.json() == foreign.json()
-    assert c.get(f"/v1/approvals/{aid}", headers=service.h("approver")).json()["status"] == "pending"
+    still = c.get(f"/v1/approvals/{aid}", headers=service.h("approver")).json()
+    assert still["status"] == "pending"
 
 
 def test_credentials_are_required_and_checked(service: Any) -> None:
@@ -159,7 +162,8 @@ def test_credentials_are_required_and_checked(service: Any) -> None:
     assert c.post("/v1/detect", json={"text": "hi"}).status_code == 401
     bad = {"Authorization": "Bearer aimds_000000000000_nope"}
     assert c.post("/v1/detect", json={"text": "hi"}, headers=bad).status_code == 401
-    assert c.post("/v1/detect", json={"text": "hi"}, headers={"Authorization": "Basic x"}).status_code == 401
+    basic = {"Authorization": "Basic x"}
+    assert c.post("/v1/detect", json={"text": "hi"}, headers=basic).status_code == 401
     key = service.keys["agent"]
     tampered = {"Authorization": f"Bearer {key[:-2]}xx"}
     assert c.post("/v1/detect", json={"text": "hi"}, headers=tampered).status_code == 401
@@ -222,3 +226,27 @@ def test_batch_mitigate_and_health(service: Any) -> None:
     assert "aimds_decisions_total" in c.get("/metrics").text
     spec = c.get("/openapi.json").json()
     assert "/v1/approvals/{approval_id}/approve" in spec["paths"]
+
+
+def test_admin_quarantines_and_releases_an_agent(service: Any) -> None:
+    c, admin, agent = service.client, service.h("admin"), service.h("agent")
+    assert _verdict(c, agent) == "allow"
+    r = c.post("/v1/agents/bot-1/quarantine", json={"reason": "odd behaviour"}, headers=admin)
+    assert r.status_code == 200, r.text
+    assert _verdict(c, agent) == "block"
+    assert "behavior.quarantine" in _rules(c, agent)
+    info = c.get("/v1/agents/bot-1", headers=admin).json()
+    assert info["behavior_available"] is True and info["recent"][0]["verdict"] == "block"
+    assert isinstance(info["trust"], dict) and "score" in info["trust"]
+    assert c.post("/v1/agents/bot-1/release", headers=admin).status_code == 200
+    assert _verdict(c, agent) == "allow"
+
+
+def _verdict(c: Any, headers: dict[str, str]) -> str:
+    r = c.post("/v1/evaluate", json={"tool": "read_file"}, headers=headers)
+    return str(r.json()["verdict"])
+
+
+def _rules(c: Any, headers: dict[str, str]) -> list[str]:
+    r = c.post("/v1/evaluate", json={"tool": "read_file"}, headers=headers)
+    return list(r.json()["rules"])

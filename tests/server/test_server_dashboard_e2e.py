@@ -86,7 +86,8 @@ def test_forms_without_csrf_token_are_refused(live_server: Any) -> None:
     with httpx.Client(base_url=live_server.url) as c:
         r = c.post("/ui/login", data={"api_key": live_server.keys["approver"]})
         assert r.status_code == 303 and "aimds_session" in r.headers["set-cookie"]
-        assert "HttpOnly" in r.headers["set-cookie"] and "SameSite=strict" in r.headers["set-cookie"]
+        cookie = r.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=strict" in cookie
         page = c.get("/ui/approvals")
         assert page.status_code == 200 and "Approval queue" in page.text
         aid = "apr_" + "0" * 32

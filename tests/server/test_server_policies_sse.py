@@ -43,9 +43,11 @@ def test_invalid_policy_is_422_with_location_and_keeps_serving(service: Any) -> 
 def test_only_admins_edit_and_test_policies(service: Any) -> None:
     c = service.client
     for who in ("agent", "approver", "auditor"):
-        assert c.put("/v1/policies/default", content=GOOD, headers=service.h(who)).status_code == 403
+        r = c.put("/v1/policies/default", content=GOOD, headers=service.h(who))
+        assert r.status_code == 403
     body = {"kind": "tool_call", "tool": "shell", "args": {"command": "ls"}}
-    assert c.post("/v1/policies/strict/test", json=body, headers=service.h("agent")).status_code == 403
+    r = c.post("/v1/policies/strict/test", json=body, headers=service.h("agent"))
+    assert r.status_code == 403
     r = c.post("/v1/policies/strict/test", json=body, headers=service.h("admin"))
     assert r.status_code == 200 and r.json()["policy"].startswith("strict@")
     assert c.post("/v1/policies/nope/test", json=body,

@@ -8,6 +8,7 @@ audit routes read the audit log the app was given (``services.extras["audit"]``)
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
@@ -201,6 +202,8 @@ async def get_agent(
 def _plain(value: Any) -> Any:
     if value is None or isinstance(value, int | float | str | bool | dict | list):
         return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
     to_dict = getattr(value, "as_dict", None) or getattr(value, "to_dict", None)
     if callable(to_dict):
         return to_dict()
@@ -220,10 +223,14 @@ async def _agent_action(request: Request, who: Principal, agent_id: str, method:
     kwargs: dict[str, Any] = {"tenant": who.tenant}
     if method == "quarantine":
         kwargs["reason"] = reason
-    await asyncio.get_running_loop().run_in_executor(
-        state.pool, lambda: action(agent_id, **kwargs)
-    )
-    return FastJSON({"agent": agent_id, "tenant": who.tenant, "action": method})
+    try:
+        result = await asyncio.get_running_loop().run_in_executor(
+            state.pool, lambda: action(agent_id, **kwargs)
+        )
+    except AimdsError as exc:
+        raise HTTPException(409, f"{method}: {exc}") from None
+    return FastJSON({"agent": agent_id, "tenant": who.tenant, "action": method,
+                     "changed": result is not False})
 
 
 @router.post("/v1/agents/{agent_id}/quarantine", response_class=FastJSON)

@@ -279,9 +279,12 @@ async def agent_action(
     kwargs: dict[str, Any] = {"tenant": who.tenant}
     if verb == "quarantine":
         kwargs["reason"] = reason
-    await asyncio.get_running_loop().run_in_executor(
-        state.pool, lambda: action(agent_id[:128], **kwargs)
-    )
+    try:
+        await asyncio.get_running_loop().run_in_executor(
+            state.pool, lambda: action(agent_id[:128], **kwargs)
+        )
+    except AimdsError as exc:
+        raise HTTPException(409, f"{verb}: {exc}") from None
     return _back(f"/ui/agents/{quote(agent_id[:128])}")
 
 

@@ -1,0 +1,149 @@
+"""HTTP throughput and latency of ``aimds serve`` on loopback (``make bench-http``).
+
+Starts the service as a subprocess on 127.0.0.1 (fresh data dir, default policy), then
+drives it with a small bounded load generator: C keep-alive connections, each sending its
+next request as soon as the last answer arrived, until N requests or T seconds. Raw
+asyncio streams keep the generator cheap, so it measures the server, not an HTTP client.
+Single-process and multi-worker figures are both reported.
+
+The harness's ``measure`` times one call at a time; concurrent load needs its own loop, so
+this module builds :class:`Result` rows directly from the per-request latencies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+from benchmarks.harness import Result
+
+HOST = "127.0.0.1"
+TEXT_500 = (
+    "Quarterly planning notes: the team reviewed the roadmap, agreed on the release train "
+    "for the next two sprints and assigned owners for the migration of the billing service. "
+    "Risks include the vendor contract renewal and the pending security review of the new "
+    "export feature. Action items: draft the rollout plan, schedule the load test, update the "
+    "runbook and confirm the on-call rotation. Customers asked for clearer invoices and a "
+    "faster search; both are in scope. Next meeting on Thursday at ten, same room as before."
+)[:500]
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def _request(port: int, path: str, key: str, body: dict[str, object]) -> bytes:
+    payload = orjson.dumps(body)
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nAuthorization: Bearer {key}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+    )
+    return head.encode() + payload
+
+
+async def _connection(
+    port: int, request: bytes, stop_at: float, budget: list[int], lat: list[int], bad: list[int]
+) -> None:
+    reader, writer = await asyncio.open_connection(HOST, port)
+    try:
+        while budget[0] > 0 and time.perf_counter() < stop_at:
+            budget[0] -= 1
+            t0 = time.perf_counter_ns()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            await reader.readexactly(length)
+            lat.append(time.perf_counter_ns() - t0)
+            if not head.startswith(b"HTTP/1.1 200"):
+                bad[0] += 1
+    finally:
+        writer.close()
+
+
+async def _load(port: int, request: bytes, *, conns: int, n: int, seconds: float) -> Result:
+    lat: list[int] = []
+    bad = [0]
+    budget = [n]
+    begin = time.perf_counter()
+    await asyncio.gather(
+        *(_connection(port, request, begin + seconds, budget, lat, bad) for _ in range(conns))
+    )
+    elapsed = time.perf_counter() - begin
+    lat.sort()
+    count = len(lat)
+    return Result(
+        name="",
+        n=count,
+        p50_us=lat[count // 2] / 1000 if count else 0.0,
+        p99_us=lat[min(count - 1, count * 99 // 100)] / 1000 if count else 0.0,
+        mean_us=sum(lat) / count / 1000 if count else 0.0,
+        ops_per_s=count / elapsed if elapsed else 0.0,
+        extra={"connections": conns, "non_200": bad[0], "seconds": round(elapsed, 2)},
+    )
+
+
+def _start(workers: int, data: Path) -> tuple[subprocess.Popen[bytes], int, str]:
+    from aimds.respond.approvals import SqlDatabase
+    from aimds.server.auth import KeyStore
+    from aimds.server.settings import ServerSettings
+
+    data.mkdir(parents=True, exist_ok=True)
+    db = SqlDatabase(ServerSettings(data_dir=data).resolved_database_url())
+    _, key = KeyStore(db).create(role="agent", tenant="bench", agent="bench-agent")
+    db.close()
+    port = _port()
+    env = {**os.environ, "AIMDS_RATE_LIMIT_PER_MINUTE": "0", "AIMDS_BOOTSTRAP_ADMIN": "false"}
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "aimds"), "serve", "--host", HOST, "--port",
+         str(port), "--data-dir", str(data), "--workers", str(workers)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((HOST, port), timeout=0.2):
+                break
+        except OSError:
+            time.sleep(0.1)
+    time.sleep(0.5 * workers)
+    return proc, port, key
+
+
+def run(quick: bool) -> list[Result]:
+    n = 3_000 if quick else 30_000
+    seconds = 5.0 if quick else 15.0
+    results: list[Result] = []
+    for workers in (1, 2):
+        with tempfile.TemporaryDirectory(prefix="aimds-bench-") as tmp:
+            proc, port, key = _start(workers, Path(tmp) / "data")
+            try:
+                cases = {
+                    "evaluate": _request(port, "/v1/evaluate", key,
+                                         {"tool": "read_file", "args": {"path": "/srv/app/a.txt"}}),
+                    "detect_500ch": _request(port, "/v1/detect", key, {"text": TEXT_500}),
+                }
+                for label, request in cases.items():
+                    asyncio.run(_load(port, request, conns=32, n=min(n, 500), seconds=2))  # warm
+                    r = asyncio.run(_load(port, request, conns=32, n=n, seconds=seconds))
+                    results.append(Result(
+                        name=f"http {label} ({workers} worker{'s' if workers > 1 else ''})",
+                        n=r.n, p50_us=r.p50_us, p99_us=r.p99_us, mean_us=r.mean_us,
+                        ops_per_s=r.ops_per_s, extra={**r.extra, "workers": workers},
+                    ))
+            finally:
+                proc.terminate()
+                proc.wait(15)
+    return results

@@ -11,6 +11,7 @@ rules with ``paths:``/``hosts:`` selectors can match them.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Mapping
@@ -20,10 +21,10 @@ from typing import Any
 from aimds.policy.sections.actions import NetworkSection, PathsSection
 from aimds.rules.matchers import PatternSet, path_glob_regex
 from aimds.rules.network import DEFAULT_DENIED_KINDS, NetworkRules
-from aimds.rules.paths import PathRules, classify_path
+from aimds.rules.paths import LexicalPath, PathCheck, PathRules, SensitivePlace, classify_path
 from aimds.types import ActionInfo, Finding, Severity, Verdict
 
-__all__ = ["Boundaries", "Touched"]
+__all__ = ["BoundaryPlan", "Boundaries", "Touched"]
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 _PATHISH = re.compile(r"^(?:/|~|\.{1,2}/|[A-Za-z]:[\\/]|file:|\$)")
@@ -33,6 +34,7 @@ _WIDE = re.compile(r"^(?:~|\$\{?HOME\}?)?/?\*?$")
 _HOSTISH = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z0-9-]+(?::\d+)?$|^[0-9a-f:]*:[0-9a-f:.]+$")
 _PRIVATE_KINDS = frozenset({"private", "loopback", "link_local", "shared"})
 _MAX_VALUES = 64
+_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,6 +48,31 @@ class Touched:
 _NOTHING = Touched()
 
 
+@dataclass(frozen=True, slots=True)
+class _PathItem:
+    """One path of a call, judged lexically; ``findings`` are those of that judgement."""
+
+    name: str | None
+    lexical: LexicalPath
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BoundaryPlan:
+    """The filesystem-free part of judging one call's boundaries (a pure function of the
+    arguments and the action, so it may be cached): host findings, and paths judged as
+    written, which :meth:`Boundaries.run` still resolves on every call."""
+
+    paths: tuple[_PathItem, ...] = ()
+    host_findings: tuple[Finding, ...] = ()
+    hosts: tuple[str, ...] = ()
+    touched: Touched = _NOTHING
+    """The result when every path resolves to its lexical form (the usual case)."""
+
+
+_EMPTY_PLAN = BoundaryPlan()
+
+
 def _strings(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
@@ -55,7 +82,12 @@ def _strings(value: Any) -> list[str]:
 
 
 class Boundaries:
-    """Compiled path and network boundaries of one policy; thread-safe."""
+    """Compiled path and network boundaries of one policy; thread-safe.
+
+    :meth:`plan` does everything that does not need the filesystem (cacheable per call
+    shape); :meth:`run` resolves the paths (symlinks) and returns what the call touches.
+    Findings are built once per distinct (rule, argument, reason) and then reused.
+    """
 
     def __init__(
         self, paths: PathsSection, network: NetworkSection, *, review_timeout: float = 300.0
@@ -93,21 +125,28 @@ class Boundaries:
             deny_kinds=deny_kinds,
         )
         self._net_action = network.action
+        self._place = functools.lru_cache(maxsize=_CACHE_SIZE)(self._place_uncached)
+        self._path_findings = functools.lru_cache(maxsize=_CACHE_SIZE)(self._path_findings_of)
+        self._host_findings = functools.lru_cache(maxsize=_CACHE_SIZE)(self._host_findings_of)
 
     def check(
         self, args: Mapping[str, Any], action: ActionInfo, findings: list[Finding]
     ) -> Touched:
         """Judge every path and destination of the call; append findings; return them."""
+        return self.run(self.plan(args, action), findings)
+
+    def plan(self, args: Mapping[str, Any], action: ActionInfo) -> BoundaryPlan:
+        """Collect and judge, without the filesystem, every path and host of the call."""
         raw_paths: list[tuple[str | None, str]] = []
         raw_hosts: list[tuple[str | None, str]] = []
-        keys = args.keys()
-        if not self._path_set.isdisjoint(keys):
+        if not self._path_set.isdisjoint(args.keys()):
             for name in self._path_args:
                 value = args.get(name)
                 if value is not None:
                     raw_paths.extend((name, v) for v in _strings(value))
+        net_args = self._net_args
         for name, value in args.items():
-            if name in self._net_args:
+            if name in net_args:
                 raw_hosts.extend((name, v) for v in _strings(value))
             elif type(value) is str and "://" in value and _URL.match(value):
                 raw_hosts.append((name, value))
@@ -118,21 +157,83 @@ class Boundaries:
             elif "://" in resource or _HOSTISH.match(resource):
                 raw_hosts.append((None, resource))
         if not raw_paths and not raw_hosts:
-            return _NOTHING
-        paths = tuple(self._check_path(n, v, findings) for n, v in raw_paths)
-        hosts = tuple(self._check_host(n, v, findings) for n, v in raw_hosts)
-        return Touched(paths=tuple(p for p in paths if p), hosts=tuple(h for h in hosts if h))
+            return _EMPTY_PLAN
+        items: list[_PathItem] = []
+        seen: set[str] = set()
+        for arg, raw in raw_paths:
+            lexical = self._path_rules.lexical(raw)
+            path = lexical.check.path
+            if path:
+                if path in seen:
+                    continue  # the same path named twice (an argument and a resource)
+                seen.add(path)
+            items.append(_PathItem(arg, lexical, self._path_findings(arg, lexical.check)))
+        host_findings: list[Finding] = []
+        hosts: list[str] = []
+        for arg, raw in raw_hosts:
+            host, found = self._host_findings(arg, raw)
+            host_findings.extend(found)
+            if host:
+                hosts.append(host)
+        return BoundaryPlan(
+            paths=tuple(items),
+            host_findings=tuple(host_findings),
+            hosts=tuple(hosts),
+            touched=Touched(
+                paths=tuple(i.lexical.check.path for i in items if i.lexical.check.path),
+                hosts=tuple(hosts),
+            ),
+        )
 
-    def _check_path(self, name: str | None, raw: str, findings: list[Finding]) -> str:
+    def run(self, plan: BoundaryPlan, findings: list[Finding]) -> Touched:
+        """Resolve the plan's paths (symlinks, on every call), append all findings."""
+        if plan is _EMPTY_PLAN:
+            return _NOTHING
+        moved = False
+        resolve = self._path_rules.resolve
+        paths: list[str] = []
+        for item in plan.paths:
+            lexical = item.lexical
+            check = resolve(lexical)
+            if check is lexical.check:
+                findings.extend(item.findings)
+            else:
+                moved = True
+                findings.extend(self._moved_findings(item, check))
+            if check.path:
+                paths.append(check.path)
+        findings.extend(plan.host_findings)
+        if not moved:
+            return plan.touched
+        return Touched(paths=tuple(paths), hosts=plan.hosts)
+
+    def _moved_findings(self, item: _PathItem, check: PathCheck) -> tuple[Finding, ...]:
+        """Findings for a path whose symlinks lead elsewhere: the resolved path's own,
+        plus the lexical path's sensitive-place finding where it has one."""
+        found = self._path_findings(item.name, check)
+        if any(f.rule.startswith("path.credential") or f.rule == "path.system" for f in found):
+            return found
+        lexical = tuple(
+            f
+            for f in item.findings
+            if f.rule.startswith("path.credential") or f.rule == "path.system"
+        )
+        return found + lexical
+
+    def _place_uncached(self, path: str) -> SensitivePlace | None:
+        if not self._sensitive or self._exceptions.match(path):
+            return None
+        return classify_path(path, home=self.home)
+
+    def _path_findings_of(self, name: str | None, result: PathCheck) -> tuple[Finding, ...]:
         where = _where(name)
-        result = self._path_rules.check(raw)
         if not result.path:
-            findings.append(
+            return (
                 self._finding(
                     "path.invalid", "path", f"unusable path {where}", self._path_action, name
-                )
+                ),
             )
-            return ""
+        out: list[Finding] = []
         if not result.allowed:
             if result.matched is not None:
                 message = f"path {where} is denied by paths.deny {result.matched!r}"
@@ -140,52 +241,50 @@ class Boundaries:
             else:
                 message = f"path {where} is outside the allowed paths (paths.allow)"
                 rule = "path.outside"
-            findings.append(self._finding(rule, "path", message, self._path_action, name))
-        if self._sensitive and not self._exceptions.match(result.path):
-            place = classify_path(result.path, home=self.home)
-            if place is not None:
-                rule = "path.credential_store" if place.credential_store else "path.system"
-                message = f"path {where} is a sensitive place: {place.description}"
-                findings.append(self._finding(rule, "path", message, self._path_action, name))
-        return result.path
+            out.append(self._finding(rule, "path", message, self._path_action, name))
+        place = self._place(result.path)
+        if place is not None:
+            rule = "path.credential_store" if place.credential_store else "path.system"
+            message = f"path {where} is a sensitive place: {place.description}"
+            out.append(self._finding(rule, "path", message, self._path_action, name))
+        return tuple(out)
 
-    def _check_host(self, name: str | None, raw: str, findings: list[Finding]) -> str:
+    def _host_findings_of(self, name: str | None, raw: str) -> tuple[str, tuple[Finding, ...]]:
         where = _where(name)
         result = self._net_rules.check(raw)
         dest = result.destination
         if dest is None:
-            findings.append(
+            return "", (
                 self._finding(
                     "network.invalid",
                     "network",
                     f"unusable destination {where}",
                     self._net_action,
                     name,
-                )
+                ),
             )
-            return ""
         if not result.allowed:
             rule = "network.metadata" if dest.kind == "metadata" else "network.denied"
-            findings.append(
+            return dest.host, (
                 self._finding(
                     rule,
                     "network",
                     f"destination {where} denied: {result.reason}",
                     self._net_action,
                     name,
-                )
+                ),
             )
-        elif self._confine_all:
-            findings.append(
+        if self._confine_all:
+            return dest.host, (
                 self._finding(
                     "network.outside",
                     "network",
                     f"destination {where} is not in network.allow_hosts (confined, none allowed)",
                     self._net_action,
                     name,
-                )
+                ),
             )
-        return dest.host
+        return dest.host, ()
 
     def _finding(
         self, rule: str, category: str, message: str, action: Verdict, name: str | None

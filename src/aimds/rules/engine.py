@@ -171,19 +171,13 @@ class RuleTable:
         self._cache[key] = selection
         return selection
 
-    def match(
-        self,
-        tool: str,
-        action: ActionInfo,
-        subject: Subject,
-        args: Mapping[str, Any],
-        paths: Sequence[str] = (),
-        hosts: Sequence[str] = (),
-    ) -> list[CompiledRule]:
-        """The rules that apply to this call, in policy order."""
-        selection = self._select(tool, action.type)
-        candidates: tuple[int, ...] | list[int] = selection.plain
-        rules = self.rules
+    def candidates(self, tool: str, type_: str, args: Mapping[str, Any]) -> tuple[int, ...]:
+        """Indices (policy order) of the rules whose tool/type selectors and conditions hold.
+
+        A pure function of its arguments (cacheable); :meth:`select` applies the selectors
+        that depend on the subject, the tags and what the call touches."""
+        selection = self._select(tool, type_)
+        candidates = selection.plain
         if self._groups and selection.allowed:
             hits: set[int] = set()
             for group in self._groups:
@@ -195,13 +189,38 @@ class RuleTable:
                     rule_index = op_rule[op]
                     counts[rule_index] = counts.get(rule_index, 0) + 1
                 allowed = selection.allowed
+                rules = self.rules
                 full = [
                     i for i, count in counts.items() if count == rules[i].n_ops and i in allowed
                 ]
                 if full:
-                    candidates = sorted((*candidates, *full))
+                    candidates = tuple(sorted((*candidates, *full)))
+        return candidates
+
+    def select(
+        self,
+        candidates: tuple[int, ...],
+        action: ActionInfo,
+        subject: Subject,
+        paths: Sequence[str] = (),
+        hosts: Sequence[str] = (),
+    ) -> list[CompiledRule]:
+        """The candidates whose remaining selectors (tags, subject, paths, hosts) hold."""
+        rules = self.rules
         return [
             rules[i]
             for i in candidates
             if rules[i].free or rules[i].applies(action, subject, paths, hosts)
         ]
+
+    def match(
+        self,
+        tool: str,
+        action: ActionInfo,
+        subject: Subject,
+        args: Mapping[str, Any],
+        paths: Sequence[str] = (),
+        hosts: Sequence[str] = (),
+    ) -> list[CompiledRule]:
+        """The rules that apply to this call, in policy order."""
+        return self.select(self.candidates(tool, action.type, args), action, subject, paths, hosts)

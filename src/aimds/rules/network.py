@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import ipaddress
 import re
 import unicodedata
@@ -91,6 +92,7 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):(?://|\\\\)")
 _AUTHORITY_END = re.compile(r"[/\\?#]")
 _STRICT_END = re.compile(r"[/?#]|$")
 _MAX_CHARS = 4096
+_CHECK_CACHE_SIZE = 4096
 
 _METADATA_IPS: frozenset[IPv4Address | IPv6Address] = frozenset(
     {
@@ -312,7 +314,12 @@ def _name_kind(host: str) -> str:
     return "hostname"
 
 
+_PLAIN_HOST = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.?$")
+
+
 def _canonical_host(raw: str) -> str | None:
+    if _PLAIN_HOST.match(raw):  # nothing to decode or normalise (the common case)
+        return raw.lower().rstrip(".")
     host = raw
     for _ in range(4):
         decoded = unquote(host)
@@ -483,7 +490,7 @@ class NetworkRules:
     No DNS resolution happens here (see the module docstring on DNS rebinding).
     """
 
-    __slots__ = ("_allow", "_allow_ports", "_deny", "_deny_kinds", "_deny_ports")
+    __slots__ = ("_allow", "_allow_ports", "_cached", "_deny", "_deny_kinds", "_deny_ports")
 
     def __init__(
         self,
@@ -506,9 +513,17 @@ class NetworkRules:
         self._allow_ports = frozenset(allow_ports)
         self._deny_ports = frozenset(deny_ports)
         self._deny_kinds = frozenset(deny_kinds)
+        self._cached = functools.lru_cache(maxsize=_CHECK_CACHE_SIZE)(self._check)
 
     def check(self, value: str) -> NetCheck:
-        """Judge one destination as the agent wrote it. Never raises."""
+        """Judge one destination as the agent wrote it. Never raises.
+
+        A pure function of the text (no DNS), so results are cached (bounded LRU)."""
+        if type(value) is not str:
+            return self._check(value)
+        return self._cached(value)
+
+    def _check(self, value: str) -> NetCheck:
         dest = parse_destination(value)
         if dest is None:
             return NetCheck(

@@ -19,6 +19,7 @@ Glob syntax (compiled to RE2 at load time, so matching is linear):
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -33,12 +34,14 @@ from aimds.errors import InputError
 
 __all__ = [
     "SENSITIVE_PATHS",
+    "LexicalPath",
     "PathCheck",
     "PathRules",
     "SensitivePlace",
     "canonicalize_path",
     "classify_path",
     "glob_to_regex",
+    "resolve_path",
 ]
 
 _MAX_DECODE_ROUNDS = 6
@@ -101,6 +104,24 @@ def _lexical_normpath(path: str) -> str:
     return "/" + "/".join(parts)
 
 
+def _absolute(raw: str, cwd: str, home: str) -> str:
+    """Decoded, converted, absolute ``raw`` with ``.``/``..`` still in place (what the kernel
+    would resolve); raises :class:`InputError` like :func:`canonicalize_path`."""
+    if len(raw) > _MAX_PATH_CHARS:
+        raise InputError(f"path: {len(raw)} characters is longer than {_MAX_PATH_CHARS}")
+    path = _decode(raw.strip())
+    if _CONTROL.search(path):
+        raise InputError("path: contains a NUL or control character; pass a plain path")
+    path = _FILE_URL.sub("", path, count=1)
+    if not path:
+        raise InputError("path: is empty; pass a file or directory path")
+    path = _windows_to_posix(path)
+    path = _expand_user(path, home)
+    if not path.startswith("/"):
+        path = _expand_user(cwd, home).rstrip("/") + "/" + path
+    return path
+
+
 def canonicalize_path(
     raw: str,
     *,
@@ -122,21 +143,76 @@ def canonicalize_path(
         raise InputError(f"path: expected a string, got {type(raw).__name__}")
     if not resolve_symlinks and len(raw) < 1024 and _PLAIN_ABSOLUTE.match(raw):
         return raw
-    if len(raw) > _MAX_PATH_CHARS:
-        raise InputError(f"path: {len(raw)} characters is longer than {_MAX_PATH_CHARS}")
-    path = _decode(raw.strip())
-    if _CONTROL.search(path):
-        raise InputError("path: contains a NUL or control character; pass a plain path")
-    path = _FILE_URL.sub("", path, count=1)
-    if not path:
-        raise InputError("path: is empty; pass a file or directory path")
-    path = _windows_to_posix(path)
-    path = _expand_user(path, home)
-    if not path.startswith("/"):
-        path = _expand_user(cwd, home).rstrip("/") + "/" + path
+    path = _absolute(raw, cwd, home)
     if resolve_symlinks:
-        path = os.path.realpath(path)
+        path = resolve_path(path)
     return _lexical_normpath(path)
+
+
+_O_PATH: int = getattr(os, "O_PATH", 0)
+_MAX_MISSING = 16
+
+
+def _kernel_path(path: str) -> str | None:
+    """The kernel's canonical name of an existing ``path`` (all symlinks, ``..`` included):
+    open it with ``O_PATH`` and read ``/proc/self/fd/N``. ``None`` where that fails."""
+    try:
+        fd = os.open(path, _O_PATH | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return ""
+    try:
+        found = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return ""
+    finally:
+        os.close(fd)
+    if not found.startswith("/") or found.endswith(" (deleted)"):
+        return ""
+    return found
+
+
+def _absent(path: str) -> bool:
+    """True when the last component of ``path`` does not exist, not even as a dangling link."""
+    try:
+        fd = os.open(path, _O_PATH | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):
+        return False
+    os.close(fd)
+    return False
+
+
+def resolve_path(path: str) -> str:
+    """``os.path.realpath(path)`` (non-strict) for an absolute path, in a few system calls.
+
+    On Linux the kernel resolves the longest existing prefix (three calls, whatever the
+    depth); components below it that do not exist (not even as dangling links) cannot be
+    symlinks and are appended as written. Anything unusual (``..`` below a missing
+    component, no ``/proc``, permission errors) falls back to ``os.path.realpath``.
+    """
+    if not _O_PATH:
+        return os.path.realpath(path)
+    missing: list[str] = []
+    current = path
+    for _ in range(_MAX_MISSING):
+        found = _kernel_path(current)
+        if found:
+            if not missing:
+                return found
+            return found.rstrip("/") + "/" + "/".join(reversed(missing))
+        if found is None and _absent(current):
+            head, _, name = current.rstrip("/").rpartition("/")
+            if name in ("..", "") or not head:
+                break
+            if name != ".":
+                missing.append(name)
+            current = head
+            continue
+        break
+    return os.path.realpath(path)
 
 
 # --------------------------------------------------------------------------- globs
@@ -240,14 +316,37 @@ class PathCheck:
     reason: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LexicalPath:
+    """A path judged without the filesystem (see :meth:`PathRules.lexical`).
+
+    ``absolute`` is the decoded absolute form with ``..`` still in place (what the kernel
+    resolves); ``check`` judges the lexically canonical path; ``final`` is True when no
+    symlink can change the outcome (the path is unusable, denied or outside the allowed
+    globs: resolution could only make a denied path look allowed).
+    """
+
+    absolute: str
+    check: PathCheck
+    final: bool
+
+
+_PATH_CACHE_SIZE = 4096
+
+
 class PathRules:
     """Allow/deny globs compiled once; thread-safe and reusable.
 
     Deny wins over allow. With a non-empty allow list anything not allowed is denied;
     an empty allow list allows everything not denied. Invalid paths are denied.
+
+    A path is judged twice: first as written, canonicalised lexically (a pure function of
+    the text, cached); a path denied there stays denied. A path allowed there is resolved
+    (symlinks, ``..`` after a link) on every check, never from a cache, and the resolved
+    path is judged again, so no path that resolves into a denied directory is allowed.
     """
 
-    __slots__ = ("_allow", "_cwd", "_deny", "_home", "_has_allow")
+    __slots__ = ("_allow", "_cwd", "_deny", "_has_allow", "_home", "_judge", "_lexical")
 
     def __init__(
         self,
@@ -265,13 +364,42 @@ class PathRules:
         self._allow = _GlobSet(allow, cwd=cwd, home=home)
         self._deny = _GlobSet(deny, cwd=cwd, home=home)
         self._has_allow = bool(allow)
+        self._lexical = functools.lru_cache(maxsize=_PATH_CACHE_SIZE)(self._lexical_uncached)
+        self._judge = functools.lru_cache(maxsize=_PATH_CACHE_SIZE)(self._judge_canonical)
 
     def check(self, raw: str) -> PathCheck:
         """Judge one path as the agent wrote it. Never raises."""
+        return self.resolve(self.lexical(raw))
+
+    def lexical(self, raw: str) -> LexicalPath:
+        """The filesystem-free judgement of ``raw`` (cached; never raises)."""
+        if type(raw) is not str:
+            return self._lexical_uncached(raw)
+        return self._lexical(raw)
+
+    def resolve(self, lexical: LexicalPath) -> PathCheck:
+        """The final judgement: ``lexical.check`` unless symlinks lead elsewhere."""
+        if lexical.final:
+            return lexical.check
         try:
-            path = canonicalize_path(raw, cwd=self._cwd, home=self._home)
+            resolved = _lexical_normpath(resolve_path(lexical.absolute))
+        except (OSError, ValueError) as exc:
+            return _invalid(exc)
+        if resolved == lexical.check.path:
+            return lexical.check
+        return self._judge(resolved)
+
+    def _lexical_uncached(self, raw: str) -> LexicalPath:
+        try:
+            if not isinstance(raw, str):
+                raise InputError(f"path: expected a string, got {type(raw).__name__}")
+            absolute = _absolute(raw, self._cwd, self._home)
         except (InputError, OSError, ValueError) as exc:
-            return PathCheck(path="", allowed=False, matched=None, reason=f"invalid path: {exc}")
+            return LexicalPath(absolute="", check=_invalid(exc), final=True)
+        check = self._judge(_lexical_normpath(absolute))
+        return LexicalPath(absolute=absolute, check=check, final=not check.allowed)
+
+    def _judge_canonical(self, path: str) -> PathCheck:
         denied = self._deny.match(path)
         if denied is not None:
             return PathCheck(path=path, allowed=False, matched=denied, reason="denied by glob")
@@ -283,6 +411,10 @@ class PathRules:
                 path=path, allowed=False, matched=None, reason="outside every allowed glob"
             )
         return PathCheck(path=path, allowed=True, matched=allowed, reason="allowed by glob")
+
+
+def _invalid(exc: Exception) -> PathCheck:
+    return PathCheck(path="", allowed=False, matched=None, reason=f"invalid path: {exc}")
 
 
 # --------------------------------------------------------------------- sensitive places
@@ -443,7 +575,7 @@ class _PlaceTable:
     with their own compiled pattern (our own table, so the stdlib engine is safe here).
     """
 
-    __slots__ = ("_by_segment", "_excludes", "_needles", "_patterns", "_places")
+    __slots__ = ("_by_segment", "_excludes", "_needle_ids", "_needles", "_patterns", "_places")
 
     def __init__(self, places: Sequence[SensitivePlace]) -> None:
         self._places = tuple(places)
@@ -468,7 +600,13 @@ class _PlaceTable:
             else:
                 by_segment.setdefault(last, []).append(index)
         self._by_segment = {k: tuple(v) for k, v in by_segment.items()}
-        self._needles = tuple(needles)
+        # one RE2 set pass finds every entry whose literal run occurs in the path
+        needle_set = re2.Set.SearchSet()
+        for needle, _ in needles:
+            needle_set.Add(re2.escape(needle))
+        needle_set.Compile()
+        self._needles: Any = needle_set.Match
+        self._needle_ids = tuple(index for _, index in needles)
 
     def classify(self, path: str) -> SensitivePlace | None:
         relative = not path.startswith("/")
@@ -478,9 +616,10 @@ class _PlaceTable:
             hit = self._by_segment.get(segment)
             if hit is not None:
                 candidates.update(hit)
-        for needle, index in self._needles:
-            if needle in probe:
-                candidates.add(index)
+        hits = self._needles(probe)
+        if hits:
+            ids = self._needle_ids
+            candidates.update(ids[i] for i in hits)
         for index in sorted(candidates):
             place = self._places[index]
             if relative and not place.glob.startswith("**/"):

@@ -23,16 +23,18 @@ can turn a hard rule's block into anything else. Other event kinds are not judge
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from aimds.errors import InputError
 from aimds.policy.sections.actions import AutonomySection
-from aimds.rules.boundaries import Boundaries
+from aimds.rules._argkey import ArgsKey, args_from_key, args_key
+from aimds.rules.boundaries import Boundaries, BoundaryPlan
 from aimds.rules.budgets import Budgets
-from aimds.rules.engine import RuleTable
+from aimds.rules.engine import CompiledRule, RuleTable
 from aimds.rules.matchers import NameGlobs
 from aimds.rules.roles import RoleTable
 from aimds.rules.taxonomy import ACTION_TYPES, Classifier
@@ -51,7 +53,8 @@ __all__ = [
 ]
 
 Classify = Callable[[str, Mapping[str, Any]], ActionInfo]
-"""``classify(tool, args) -> ActionInfo``: the taxonomy, injectable for tests."""
+"""``classify(tool, args) -> ActionInfo``: the taxonomy, injectable for tests. It must be a
+pure function of its arguments: the stage caches what it returns per call shape."""
 
 AUTONOMY_THRESHOLDS: dict[str, Severity] = {
     "locked": Severity.LOW,
@@ -62,6 +65,18 @@ AUTONOMY_THRESHOLDS: dict[str, Severity] = {
 
 _UNKNOWN_CATEGORY = "unknown"
 _CACHE_LIMIT = 4096
+_PLAN_CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Everything about one call that depends only on ``(tool, args)``: the action (with the
+    policy's risk override), the filesystem-free boundary judgement and the rules whose
+    tool/type selectors and argument conditions hold. Cached per call shape."""
+
+    action: ActionInfo
+    boundaries: BoundaryPlan
+    candidates: tuple[CompiledRule, ...]
 
 
 def _finding(
@@ -197,6 +212,8 @@ class RulesStage:
                     Verdict.ALLOW,
                 )
 
+        self._plans = functools.lru_cache(maxsize=_PLAN_CACHE_SIZE)(self._plan_keyed)
+
     @property
     def rule_count(self) -> int:
         return len(self._table)
@@ -207,18 +224,37 @@ class RulesStage:
             return
         tool = event.tool if isinstance(event.tool, str) else ""
         args = ev.args
-        subject = event.subject
-        findings = ev.findings
+        key = args_key(args) if isinstance(args, Mapping) else None
+        plan = self._plans(tool, key) if key is not None else self._plan(tool, args)
+        self._judge(ev, tool, plan)
+
+    def _plan_keyed(self, tool: str, key: ArgsKey) -> _Plan:
+        return self._plan(tool, args_from_key(key))
+
+    def _plan(self, tool: str, args: Mapping[str, Any]) -> _Plan:
         action = self._action(tool, args)
+        rules = self._table.rules
+        candidates = tuple(rules[i] for i in self._table.candidates(tool, action.type, args))
+        return _Plan(
+            action=action,
+            boundaries=self._boundaries.plan(args, action),
+            candidates=candidates,
+        )
+
+    def _judge(self, ev: Evaluation, tool: str, plan: _Plan) -> None:
+        subject = ev.event.subject
+        findings = ev.findings
+        action = plan.action
         ev.action = action
         start = len(findings)
 
-        touched = self._boundaries.check(args, action, findings)
+        touched = self._boundaries.run(plan.boundaries, findings)
         permitted = False
-        for rule in self._table.match(tool, action, subject, args, touched.paths, touched.hosts):
-            findings.append(rule.finding)
-            if rule.action is Verdict.ALLOW:
-                permitted = True
+        for rule in plan.candidates:
+            if rule.free or rule.applies(action, subject, touched.paths, touched.hosts):
+                findings.append(rule.finding)
+                if rule.action is Verdict.ALLOW:
+                    permitted = True
 
         kind = self._roles.kind(subject.role)
         if kind is None:
@@ -243,8 +279,7 @@ class RulesStage:
         if kind is not None and kind != "observer":
             level = self._autonomy.level(subject)
             if action.risk >= AUTONOMY_THRESHOLDS[level] and not any(
-                f.action is Verdict.BLOCK or f.action is Verdict.REVIEW
-                for f in findings[start:]
+                f.action is Verdict.BLOCK or f.action is Verdict.REVIEW for f in findings[start:]
             ):
                 findings.append(self._autonomy.findings[level])
 
@@ -274,7 +309,7 @@ class RulesStage:
         info = self._classify(tool, args)
         if self._risk_globs is not None:
             hits = self._risk_globs.match(info.type)
-            if hits:
+            if hits and info.risk is not self._risks[min(hits)]:
                 info = replace(info, risk=self._risks[min(hits)])
         return info
 

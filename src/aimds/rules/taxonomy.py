@@ -52,6 +52,7 @@ from typing import Any
 import re2
 
 from aimds.errors import InputError
+from aimds.rules._argkey import ArgsKey, args_from_key, args_key
 from aimds.rules._taxonomy_args import ArgReader
 from aimds.rules._taxonomy_facts import Facts
 from aimds.rules._taxonomy_tools import bare_name, compact_name, name_type
@@ -70,6 +71,7 @@ __all__ = [
 ]
 
 _NAME_CACHE_SIZE = 4096
+_CALL_CACHE_SIZE = 4096
 
 
 def action_type(type_id: str) -> ActionType:
@@ -97,9 +99,13 @@ class Classifier:
     ``internal_domains``: e-mail domains that are not ``external_recipient``s (with none
     given, every e-mail address counts as external). ``cwd``/``home`` anchor relative
     paths and ``~``.
+
+    Classification is a pure function of ``(tool, args)`` (no filesystem, no clock), so
+    results for small flat arguments (see :mod:`aimds.rules._argkey`) are kept in a
+    bounded, thread-safe LRU cache; a hit returns the same immutable :class:`ActionInfo`.
     """
 
-    __slots__ = ("_args", "_extra", "_extra_regex", "_name_type")
+    __slots__ = ("_args", "_cached", "_extra", "_extra_regex", "_name_type")
 
     def __init__(
         self,
@@ -126,6 +132,7 @@ class Classifier:
             cwd=cwd, home=home, internal_domains=tuple(d.lower() for d in internal_domains)
         )
         self._name_type = functools.lru_cache(maxsize=_NAME_CACHE_SIZE)(self._resolve_name)
+        self._cached = functools.lru_cache(maxsize=_CALL_CACHE_SIZE)(self._classify_key)
 
     def _resolve_name(self, tool: str) -> tuple[str, bool]:
         """(type, known) for a tool name; ``known`` is False for unknown names."""
@@ -139,6 +146,23 @@ class Classifier:
 
     def classify(self, tool: str, args: Mapping[str, Any] | None = None) -> ActionInfo:
         """What the call ``tool(**args)`` does. Never raises on odd arguments."""
+        name = tool if isinstance(tool, str) else ""
+        if not isinstance(args, Mapping) or not args:
+            return self._cached(name, ())
+        key = args_key(args)
+        if key is None:
+            return self.classify_uncached(name, args)
+        return self._cached(name, key)
+
+    def classify_keyed(self, tool: str, key: ArgsKey) -> ActionInfo:
+        """:meth:`classify` for arguments already reduced to their :func:`args_key`."""
+        return self._cached(tool, key)
+
+    def _classify_key(self, tool: str, key: ArgsKey) -> ActionInfo:
+        return self.classify_uncached(tool, args_from_key(key))
+
+    def classify_uncached(self, tool: str, args: Mapping[str, Any] | None = None) -> ActionInfo:
+        """:meth:`classify` without the cache (benchmarks, and arguments too big to key)."""
         name = tool if isinstance(tool, str) else ""
         base, known = self._name_type(name[:256])
         facts = Facts(base)

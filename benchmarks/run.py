@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         }
         (RESULTS / f"{module_name}.json").write_text(json.dumps(payload, indent=2) + "\n")
         for r in results:
-            table.add_row(r.name, str(r.n), f"{r.p50_us:.1f}", f"{r.p99_us:.1f}", f"{r.ops_per_s:,.0f}")
+            table.add_row(
+                r.name, str(r.n), f"{r.p50_us:.1f}", f"{r.p99_us:.1f}", f"{r.ops_per_s:,.0f}"
+            )
     Console().print(table)
     return 0
 

@@ -32,6 +32,7 @@ __all__ = [
     "Verdict",
 ]
 
+
 class _Ordered(str, enum.Enum):
     """A string enum ordered by declaration: later members are stronger."""
 
@@ -42,25 +43,25 @@ class _Ordered(str, enum.Enum):
     def __lt__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return _RANKS[self] < _RANKS[other]  # type: ignore[index]
+        return _RANKS[self] < _RANKS[other]
 
     def __le__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return _RANKS[self] <= _RANKS[other]  # type: ignore[index]
+        return _RANKS[self] <= _RANKS[other]
 
     def __gt__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return _RANKS[self] > _RANKS[other]  # type: ignore[index]
+        return _RANKS[self] > _RANKS[other]
 
     def __ge__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return _RANKS[self] >= _RANKS[other]  # type: ignore[index]
+        return _RANKS[self] >= _RANKS[other]
 
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
 
 class Verdict(_Ordered):

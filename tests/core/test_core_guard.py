@@ -72,7 +72,12 @@ def _evaluate(policy: dict[str, object], kind: EventKind, *findings: Finding) ->
 
 def _finding(severity: Severity, action: Verdict | None = None, confidence: float = 1.0) -> Finding:
     return Finding(
-        rule="t.x", category="t", severity=severity, message="m", action=action, confidence=confidence
+        rule="t.x",
+        category="t",
+        severity=severity,
+        message="m",
+        action=action,
+        confidence=confidence,
     )
 
 
@@ -88,13 +93,21 @@ def test_decide_takes_the_strictest_verdict() -> None:
 
 
 def test_decide_maps_severity_when_a_finding_names_no_action() -> None:
-    assert _evaluate({"name": "p"}, EventKind.PROMPT, _finding(Severity.MEDIUM)).verdict is Verdict.WARN
-    assert _evaluate({"name": "p"}, EventKind.PROMPT, _finding(Severity.HIGH)).verdict is Verdict.BLOCK
+    assert (
+        _evaluate({"name": "p"}, EventKind.PROMPT, _finding(Severity.MEDIUM)).verdict
+        is Verdict.WARN
+    )
+    assert (
+        _evaluate({"name": "p"}, EventKind.PROMPT, _finding(Severity.HIGH)).verdict is Verdict.BLOCK
+    )
 
 
 def test_decide_severity_map_can_differ_per_event_kind() -> None:
     policy = {"name": "p", "decide": {"by_kind": {"tool_result": {"medium": "review"}}}}
-    assert _evaluate(policy, EventKind.TOOL_RESULT, _finding(Severity.MEDIUM)).verdict is Verdict.REVIEW
+    assert (
+        _evaluate(policy, EventKind.TOOL_RESULT, _finding(Severity.MEDIUM)).verdict
+        is Verdict.REVIEW
+    )
     assert _evaluate(policy, EventKind.PROMPT, _finding(Severity.MEDIUM)).verdict is Verdict.WARN
 
 
@@ -156,4 +169,6 @@ def test_tool_results_that_are_not_text_are_serialised() -> None:
     decision = guard.check_tool_result("fetch", cyclic)
     assert seen[0] == '{"a": [1, 2]}'
     assert seen[1].startswith("bytes ")
-    assert decision.stages == () or all(s.outcome is not StageOutcome.ERROR for s in decision.stages)
+    assert decision.stages == () or all(
+        s.outcome is not StageOutcome.ERROR for s in decision.stages
+    )

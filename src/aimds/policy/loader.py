@@ -125,7 +125,9 @@ def _located_from_mapping(data: Mapping[str, Any]) -> Located:
     try:
         plain = json.loads(json.dumps(data, allow_nan=False))
     except (TypeError, ValueError) as exc:
-        raise PolicyError(f"policy dict is not plain JSON-like data: {exc}", file="<dict>") from None
+        raise PolicyError(
+            f"policy dict is not plain JSON-like data: {exc}", file="<dict>"
+        ) from None
     return Located(data=plain, origins={(): Origin("<dict>", 1)})
 
 
@@ -236,7 +238,9 @@ def _merge_id_lists(
     return result
 
 
-def _copy_origins(src: Mapping[Path, Origin], src_prefix: Path, dst: dict[Path, Origin], dst_prefix: Path) -> None:
+def _copy_origins(
+    src: Mapping[Path, Origin], src_prefix: Path, dst: dict[Path, Origin], dst_prefix: Path
+) -> None:
     n = len(src_prefix)
     for key, origin in src.items():
         if key[:n] == src_prefix:

@@ -31,7 +31,7 @@ from aimds.policy.sections.sensitive import SensitiveSection
 
 __all__ = ["SCHEMA_VERSION", "PolicyDocument"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 
 class PolicyDocument(Section):

@@ -92,9 +92,7 @@ def _convert(node: yaml.Node, path: Path, file: str, origins: dict[Path, Origin]
             origins[child] = Origin(file, key_node.start_mark.line + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [
-            _convert(item, (*path, i), file, origins) for i, item in enumerate(node.value)
-        ]
+        return [_convert(item, (*path, i), file, origins) for i, item in enumerate(node.value)]
     return _scalar(node, file)
 
 

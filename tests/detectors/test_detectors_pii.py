@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aimds.detectors import pii
+from aimds.detectors.sensitive_gate import Gated, HintSet, ascii_view
+from aimds.detectors.sensitive_pii_rules import PII_RECOGNIZERS
 from aimds.detectors.sensitive_validators import card_ok, iban_ok, luhn_ok, ssn_ok
 from aimds.policy import load_policy
 from aimds.types import Event, EventKind, Services
@@ -147,3 +151,38 @@ def test_ssn_rules(digits: str) -> None:
 def test_validators() -> None:
     assert card_ok("4957598623434147") and not card_ok("4957598623434148")
     assert iban_ok("GB87HBUK80254960736397") and not iban_ok("GB87HBUK80254960736398")
+
+
+_PIECES = st.sampled_from(
+    [
+        "0", "1", "4", "5", "9", "19", "20", "555", "2024", " ", "-", ".", "/", "(", ")", "+",
+        ":", "@", ",", "\n", "a", "Z", "GB", "DE", "x.io", "fe80", "March ", "May ", "3rd ",
+        "Main St", " St, Austin, TX ", "_", "é", "١", "ǅ", "+1 ", "+44 ", "(503) ", "263-1892",
+        "751-78-7876", "4957 5986 ", "2343 4147", "147.95.", "44.82", "2a02:59b4:", "::",
+        "nadia@gmail.com", "@x.io", "1974-10-02", "07/17/1957", "July 28, 1979", "NL25RABO",
+        "5465938935",
+    ]
+)  # fmt: skip
+
+
+@functools.cache
+def _gates() -> tuple[tuple[Gated, HintSet], ...]:
+    return tuple((Gated(r.pattern, r.gate), HintSet([r.hint])) for r in PII_RECOGNIZERS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_gates_find_exactly_what_the_patterns_find(text: str) -> None:
+    """The RE2 gate and hint only skip positions: the matches equal ``pattern.finditer``."""
+    view = ascii_view(text)
+    for rec, (gated, hint) in zip(PII_RECOGNIZERS, _gates(), strict=True):
+        expected = [m.span() for m in rec.pattern.finditer(text)]
+        assert [m.span() for m in gated.finditer(text, view)] == expected, rec.type
+        if expected:
+            assert hint.active(view) == [0], rec.type
+
+
+def test_non_ascii_text_keeps_offsets(detector: pii.PiiDetector) -> None:
+    text = "Ünïcødé — “mail” nadia_walsh@gmail.com, tel (503) 263-1892 ✓"
+    found = {(h.kind, text[h.start : h.end]) for h in detector.scan(text)}
+    assert found == {("email", "nadia_walsh@gmail.com"), ("phone", "(503) 263-1892")}

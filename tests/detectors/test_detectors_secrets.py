@@ -8,10 +8,11 @@ import urllib.parse
 import pytest
 
 from aimds.detectors import secrets
+from aimds.detectors.sensitive_scan import MAX_DEPTH
 from aimds.detectors.sensitive_secret_rules import BUILTIN_RULES, SecretRule, compile_rules
 from aimds.errors import ConfigError, PolicyError
 from aimds.policy import load_policy
-from aimds.types import Event, EventKind, Services
+from aimds.types import Event, EventKind, Services, Severity
 
 GH = "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"
 AWS_SECRET = "KUYpgtbJxPHvqJlgjcsQmZr0YQeZzEAkS/ofaQmt"
@@ -269,4 +270,40 @@ def test_allow_list_and_disabled_types() -> None:
 
 def test_url_encoded_carrier(detector: secrets.SecretsDetector) -> None:
     text = "next=" + urllib.parse.quote(f"token={GH}")
+    assert [h.kind for h in detector.scan(text)] == ["github_token"]
+
+
+def _small_scan_policy() -> secrets.SecretsDetector:
+    built = secrets.build(
+        load_policy({"name": "p", "sensitive": {"max_scan_chars": 1_000}}), Services()
+    )
+    assert built is not None
+    return built
+
+
+def test_text_beyond_the_scan_limit_is_reported_not_skipped() -> None:
+    det = _small_scan_policy()
+    inside = Event(kind=EventKind.PROMPT, text=f"GITHUB_TOKEN={GH}\n" + "x" * 900)
+    assert [f.rule for f in det.detect(inside, None)] == ["secret.github_token"]
+    beyond = Event(kind=EventKind.PROMPT, text="x" * 1_200 + f"\nGITHUB_TOKEN={GH}")
+    (finding,) = det.detect(beyond, None)
+    assert finding.rule == "input.too_large" and finding.severity is Severity.HIGH
+    assert finding.details["chars"] == len(beyond.text) and GH not in finding.message
+
+
+def test_tool_arguments_beyond_the_limits_are_reported() -> None:
+    det = _small_scan_policy()
+    wide = Event(kind=EventKind.TOOL_CALL, tool="t", args={"a": "x" * 800, "b": "y" * 800})
+    assert [f.rule for f in det.detect(wide, None)] == ["input.too_large"]
+    deep: dict[str, object] = {"password": "Granite011%"}
+    for _ in range(MAX_DEPTH + 1):
+        deep = {"k": deep}
+    nested = Event(kind=EventKind.TOOL_CALL, tool="t", args=deep)
+    assert [f.rule for f in det.detect(nested, None)] == ["input.too_large"]
+    shallow = Event(kind=EventKind.TOOL_CALL, tool="t", args={"k": {"password": "Granite011%"}})
+    assert [f.rule for f in det.detect(shallow, None)] == ["secret.password_assignment"]
+
+
+def test_lone_surrogates_do_not_break_the_scan(detector: secrets.SecretsDetector) -> None:
+    text = f"\ud800 token: {GH} \udfff"
     assert [h.kind for h in detector.scan(text)] == ["github_token"]

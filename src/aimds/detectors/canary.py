@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aimds.detectors.base import DetectorInfo
-from aimds.detectors.sensitive_scan import targets
+from aimds.detectors.sensitive_scan import plan, too_large
 from aimds.types import Event, EventKind, Finding
 
 if TYPE_CHECKING:
@@ -104,7 +104,10 @@ class PromptLeakDetector:
             return []
         action = self._section.action(event.kind, "prompt_leak")
         out: list[Finding] = []
-        for target in targets(event, self._max_chars):
+        scan = plan(event, self._max_chars)
+        if scan.truncated:
+            out.append(too_large("prompt_leak", scan, self._max_chars))
+        for target in scan.targets:
             out.extend(self._scan(target.text, target.prefix, target.arg_path, protected, action))
         return out
 

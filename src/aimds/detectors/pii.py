@@ -15,7 +15,7 @@ import re2
 from aimds.detectors.base import DetectorInfo
 from aimds.detectors.sensitive_gate import Gated, HintSet, ascii_view
 from aimds.detectors.sensitive_pii_rules import PII_RECOGNIZERS, PiiRecognizer
-from aimds.detectors.sensitive_scan import Hit, findings_for, resolve_overlaps, targets
+from aimds.detectors.sensitive_scan import Hit, findings_for, plan, resolve_overlaps, too_large
 from aimds.errors import ConfigError
 from aimds.policy.fields import compile_regex
 from aimds.types import Event, Finding, Severity
@@ -59,7 +59,10 @@ class PiiDetector:
     def detect(self, event: Event, views: Any) -> Sequence[Finding]:
         action = self._section.action(event.kind, "pii")
         out: list[Finding] = []
-        for target in targets(event, self._max_chars):
+        scan = plan(event, self._max_chars)
+        if scan.truncated:
+            out.append(too_large("pii", scan, self._max_chars))
+        for target in scan.targets:
             hits = self.scan(target.text)
             if hits:
                 out.extend(

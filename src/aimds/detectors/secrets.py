@@ -18,7 +18,7 @@ from aimds.detectors.base import DetectorInfo
 from aimds.detectors.sensitive_assign import KEYWORDS as _ASSIGN_KEYWORDS
 from aimds.detectors.sensitive_assign import find_assignments
 from aimds.detectors.sensitive_gate import HintSet
-from aimds.detectors.sensitive_scan import Hit, findings_for, resolve_overlaps, targets
+from aimds.detectors.sensitive_scan import Hit, findings_for, plan, resolve_overlaps, too_large
 from aimds.detectors.sensitive_secret_rules import (
     BUILTIN_RULES,
     CompiledRule,
@@ -67,7 +67,10 @@ class SecretsDetector:
     def detect(self, event: Event, views: Any) -> Sequence[Finding]:
         action = self._section.action(event.kind, "secret")
         out: list[Finding] = []
-        for target in targets(event, self._max_chars):
+        scan = plan(event, self._max_chars)
+        if scan.truncated:
+            out.append(too_large("secrets", scan, self._max_chars))
+        for target in scan.targets:
             hits = self.scan(target.text)
             if hits:
                 out.extend(

@@ -14,8 +14,9 @@ One scan finds every ``name = value`` whose name holds a credential word (``pass
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from aimds.detectors import sensitive_validators as val
 from aimds.detectors.sensitive_values import is_placeholder
@@ -37,20 +38,22 @@ _KEYWORDS = re.compile("(?i)" + "|".join(KEYWORDS))
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 _AUTH_SCHEME = re.compile(r"(?i)(?:bearer|basic|token|digest)[ \t]+(?P<v>[^\s\"'`,;\\]{1,512})")
 
+# The name patterns below run on lowercased names (case-sensitive matching is several
+# times faster than ``(?i)`` in ``re``).
 _PASSWORD_NAME = re.compile(
-    r"(?i)pass(?:word|wd|phrase|_?wort)?(?![a-z])|(?<![a-z])pwd|(?<![a-z])pw(?![a-z])|_pass\b"
+    r"pass(?:word|wd|phrase|_?wort)?(?![a-z])|(?<![a-z])pwd|(?<![a-z])pw(?![a-z])|_pass\b"
 )
 _NOT_PASSWORD_NAME = re.compile(
-    r"(?i)bypass|passport|compass|passenger|passthrough|pass_through|passive"
+    r"bypass|passport|compass|passenger|passthrough|pass_through|passive"
 )
 _KEYISH = re.compile(
-    r"(?i)secret|token|credential|bearer|authoriz|auth[_.\- ]?(?:key|code)|passphrase|"
+    r"secret|token|credential|bearer|authoriz|auth[_.\- ]?(?:key|code)|passphrase|"
     r"(?:api|access|private|signing|encryption|master|account|storage|license|session|client|app|"
     r"service|admin|deploy|hmac|jwt|webhook|secret|sign|enc|crypt|auth|mailgun|payments?|stripe|"
     r"openai|llm|gpt|azure|aws|twilio|sendgrid)[_.\- ]?key|apikey|x-api-key|(?<![a-z])key(?![a-z])"
 )
 _NOT_KEYISH = re.compile(
-    r"(?i)(?<![a-z])(?:name|type|id|arn|path|file|url|uri|len|length|ttl|expir|rotation|days|count|version|header|"
+    r"(?<![a-z])(?:name|type|id|arn|path|file|url|uri|len|length|ttl|expir|rotation|days|count|version|header|"
     r"field|env|var|ref|fingerprint|algorithm|alg|format|prefix|suffix|enabled|required|provider|"
     r"endpoint|location|store|manager|policy|scopes?|limit|hash|hasher|min|max|reset|change|strength|"
     r"complexity|label|prompt|hint|mode|regex|pattern|attempts|retries|timeout|validator|length|"
@@ -63,6 +66,7 @@ _HASHLIKE = re.compile(r"(?i)^(?:sha\d{1,3}[-:]|md5[-:]|sha-\d+[-:]|data:|[a-z]+
 _PATH = re.compile(r"(?:/[\w.\-]+){2,}/?")
 _NESTED = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*[=:]")
 _B64ISH = re.compile(r"[A-Za-z0-9+/=_\-.~!@#$%^&*()]+")
+_ASCII_CLASSES = tuple(re.compile(c) for c in ("[a-z]", "[A-Z]", "[0-9]", "[^A-Za-z0-9]"))
 _PROSE_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
 
 
@@ -101,9 +105,13 @@ def find_assignments(
             value = value[:-1]
             end -= 1
         begin = at - _name_tail(text, at)
-        name = text[begin : m.end("n")]
-        context = _words_before(text, begin)
-        kind = classify(name, context, value, min_entropy=min_entropy, loose=m.group("s").isspace())
+        kind = _classify(
+            text[begin : m.end("n")],
+            partial(_words_before, text, begin),
+            value,
+            min_entropy=min_entropy,
+            loose=m.group("s").isspace(),
+        )
         if kind is not None:
             out.append(Assignment(start=start, end=end, kind=kind))
             done = end
@@ -154,18 +162,30 @@ def classify(
 ) -> str | None:
     """The secret type ``value`` passes as behind ``name`` (``None``: not a secret).
 
+    ``context``: the words before the name (prose: "my payments api key is ...").
     ``loose``: only whitespace separates name and value, too weak for a password.
     """
-    if len(value) < 16 and (loose or value.isalpha()):
+    return _classify(name, lambda: context, value, min_entropy=min_entropy, loose=loose)
+
+
+def _classify(
+    name: str, context: Callable[[], str], value: str, *, min_entropy: float, loose: bool
+) -> str | None:
+    """:func:`classify`, cheapest rejections first; ``context`` is only read when needed."""
+    size = len(value)
+    if size < 4 or (size < 16 and (loose or value.isalpha())):
         return None  # too weak for a password, too short for a key: prose ("token bucket")
-    if len(value) < 4 or is_placeholder(value) or _HASHLIKE.match(value) or _PATH.fullmatch(value):
-        return None
     lname = name.lower()
-    full = f"{context} {name}".lower()
-    if _PASSWORD_NAME.search(lname) and not _NOT_PASSWORD_NAME.search(lname):
+    password = _PASSWORD_NAME.search(lname) is not None and not _NOT_PASSWORD_NAME.search(lname)
+    if not password and size < 16:
+        return None  # every key shape is longer
+    if is_placeholder(value) or _HASHLIKE.match(value) or _PATH.fullmatch(value):
+        return None
+    if password:
         if _NOT_KEYISH.search(_strip_password(lname)):
             return None
         return "password_assignment" if not loose and _password_shaped(value) else None
+    full = f"{context()} {name}".lower()
     if not _KEYISH.search(full) or _NOT_KEYISH.search(lname):
         return None
     if _NESTED.match(value) and not value.endswith("="):
@@ -195,16 +215,18 @@ def _strip_password(lname: str) -> str:
 def _password_shaped(value: str) -> bool:
     if not 4 <= len(value) <= 128 or value[0] in "/~$%{<[(" or "://" in value:
         return False
-    classes = (
-        any(c.islower() for c in value)
-        + any(c.isupper() for c in value)
-        + any(c.isdigit() for c in value)
-        + any(not c.isalnum() for c in value)
-    )
     if value.isdigit():
         return len(value) >= 6
-    if not any(c.isdigit() or not c.isalnum() for c in value):
+    if value.isascii():
+        lower, upper, digit, other = (p.search(value) is not None for p in _ASCII_CLASSES)
+    else:
+        lower = any(c.islower() for c in value)
+        upper = any(c.isupper() for c in value)
+        digit = any(c.isdigit() for c in value)
+        other = any(not c.isalnum() for c in value)
+    if not (digit or other):
         return False  # a plain word: a setting or prose, rarely a password
+    classes = lower + upper + digit + other
     if re.fullmatch(r"[a-z]+[_.\-][a-z_.\-]+", value):
         return False  # an identifier such as password_hash
     return classes >= 2

@@ -4,6 +4,12 @@ An event's text is scanned as written, so spans point into ``event.text``. A too
 arguments are walked (bounded): each string value is scanned as ``"<key>: <value>"`` so the
 argument's name serves as context (``{"password": "..."}``), and a hit keeps only its part
 inside the value, with ``details["arg_path"]`` (``headers.authorization``, ``items.0``).
+
+Nothing is skipped silently: text beyond ``sensitive.max_scan_chars`` (event text and
+argument strings together), arguments nested deeper than :data:`MAX_DEPTH` and strings
+beyond :data:`MAX_STRINGS` are left unscanned and reported as one ``input.too_large``
+finding per detector (severity high, no action of its own: the policy's severity map
+decides, block by default).
 """
 
 from __future__ import annotations
@@ -15,10 +21,24 @@ from typing import Any
 from aimds.detectors.sensitive_values import mask
 from aimds.types import Event, EventKind, Finding, Severity, Verdict
 
-__all__ = ["Hit", "Target", "findings_for", "resolve_overlaps", "targets"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_STRINGS",
+    "Hit",
+    "ScanPlan",
+    "Target",
+    "findings_for",
+    "plan",
+    "resolve_overlaps",
+    "too_large",
+]
 
-_MAX_DEPTH = 8
-_MAX_STRINGS = 2_000
+MAX_DEPTH = 64
+"""Argument nesting scanned; deeper values are reported (the inputs stage's default
+``limits.max_depth`` is 16, so only policies that raise it can reach this)."""
+MAX_STRINGS = 100_000
+"""Argument strings scanned per event; beyond them, reported (``limits.max_items`` is
+10,000 by default)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,37 +63,86 @@ class Hit:
     """False for a recognised public sample: it claims the span but is no finding."""
 
 
-def targets(event: Event, max_chars: int) -> Iterator[Target]:
-    """The strings of an event to scan, at most ``max_chars`` characters in all."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanPlan:
+    """The strings of an event to scan, and whether anything had to be left out."""
+
+    targets: tuple[Target, ...]
+    truncated: bool = False
+    """Some text, argument or nesting level was not scanned (see :func:`too_large`)."""
+    chars: int = 0
+    """Characters of event text and argument strings seen (scanned or not)."""
+
+
+def plan(event: Event, max_chars: int) -> ScanPlan:
+    """What to scan of ``event``: at most ``max_chars`` characters in all."""
+    out: list[Target] = []
     budget = max_chars
+    seen = 0
+    truncated = False
     if event.text:
-        yield Target(text=event.text[:budget])
-        budget -= min(len(event.text), budget)
+        seen = len(event.text)
+        out.append(Target(text=event.text[:budget]))
+        truncated = seen > budget
+        budget -= min(seen, budget)
     if event.kind is EventKind.TOOL_CALL and event.args:
-        for path, key, value in _walk(event.args, "", "", 0, [0]):
+        walk = _Walk()
+        for path, key, value in walk.strings(event.args, "", "", 0):
+            seen += len(value)
             if budget <= 0:
-                return
-            value = value[:budget]
+                truncated = True
+                continue
+            if len(value) > budget:
+                truncated = True
+                value = value[:budget]
             budget -= len(value)
             head = f"{key}: " if key else ""
-            yield Target(text=head + value, prefix=len(head), arg_path=path)
+            out.append(Target(text=head + value, prefix=len(head), arg_path=path))
+        truncated = truncated or walk.cut
+    return ScanPlan(targets=tuple(out), truncated=truncated, chars=seen)
 
 
-def _walk(
-    node: Any, path: str, key: str, depth: int, count: list[int]
-) -> Iterator[tuple[str, str, str]]:
-    if count[0] >= _MAX_STRINGS or depth > _MAX_DEPTH:
-        return
-    if isinstance(node, str):
-        count[0] += 1
-        yield path, key, node
-    elif isinstance(node, Mapping):
-        for k, v in node.items():
-            name = str(k)
-            yield from _walk(v, f"{path}.{name}" if path else name, name, depth + 1, count)
-    elif isinstance(node, list | tuple):
-        for i, v in enumerate(node):
-            yield from _walk(v, f"{path}.{i}" if path else str(i), key, depth + 1, count)
+def too_large(detector: str, scan: ScanPlan, max_chars: int) -> Finding:
+    """The finding that says part of the event was not scanned by ``detector``."""
+    return Finding(
+        rule="input.too_large",
+        category="input",
+        severity=Severity.HIGH,
+        message=(
+            f"{detector}: part of the event was not scanned (over sensitive.max_scan_chars="
+            f"{max_chars} characters, {MAX_STRINGS} argument strings or {MAX_DEPTH} levels); "
+            "raise the limit or split the input"
+        ),
+        stage="detectors",
+        details={"layer": detector, "chars": scan.chars, "max_scan_chars": max_chars},
+    )
+
+
+class _Walk:
+    """Depth-first walk over tool arguments that counts strings and notes what it cut."""
+
+    __slots__ = ("count", "cut")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.cut = False
+
+    def strings(self, node: Any, path: str, key: str, depth: int) -> Iterator[tuple[str, str, str]]:
+        if isinstance(node, str):
+            if self.count >= MAX_STRINGS:
+                self.cut = True
+                return
+            self.count += 1
+            yield path, key, node
+        elif isinstance(node, Mapping | list | tuple) and depth >= MAX_DEPTH:
+            self.cut = True
+        elif isinstance(node, Mapping):
+            for k, v in node.items():
+                name = str(k)
+                yield from self.strings(v, f"{path}.{name}" if path else name, name, depth + 1)
+        elif isinstance(node, list | tuple):
+            for i, v in enumerate(node):
+                yield from self.strings(v, f"{path}.{i}" if path else str(i), key, depth + 1)
 
 
 def resolve_overlaps(hits: Sequence[Hit]) -> list[Hit]:

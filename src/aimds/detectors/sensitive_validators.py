@@ -32,12 +32,20 @@ __all__ = [
 _B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
+_XLOGX = tuple(c * math.log2(c) if c else 0.0 for c in range(257))
+
+
 def entropy(value: str) -> float:
-    """Shannon entropy in bits per character."""
+    """Shannon entropy in bits per character: ``log2(n) - sum(c * log2(c)) / n`` over the
+    character counts ``c`` (table look-ups instead of a Python loop for short values)."""
     if not value:
         return 0.0
     n = len(value)
-    return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+    if n < len(_XLOGX):
+        total = sum(map(_XLOGX.__getitem__, map(value.count, set(value))))
+    else:
+        total = sum(c * math.log2(c) for c in Counter(value).values())
+    return max(0.0, math.log2(n) - total / n)
 
 
 _RUN = re.compile(r"(.)\1{5,}")

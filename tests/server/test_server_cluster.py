@@ -77,7 +77,7 @@ def cluster(
         for p in ports
     ]
     urls = [f"http://127.0.0.1:{p}" for p in ports]
-    deadline = time.monotonic() + 40
+    deadline = time.monotonic() + 60
     for url in urls:
         while True:
             try:

@@ -202,11 +202,11 @@ async def get_agent(
 def _plain(value: Any) -> Any:
     if value is None or isinstance(value, int | float | str | bool | dict | list):
         return value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
     to_dict = getattr(value, "as_dict", None) or getattr(value, "to_dict", None)
     if callable(to_dict):
         return to_dict()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
     slots = getattr(value, "__slots__", ())
     return {s: getattr(value, s) for s in slots} if slots else str(value)
 
@@ -267,10 +267,16 @@ async def audit(
 ) -> Any:
     require(who, Role.ADMIN, Role.AUDITOR)
     log = _audit(state_of(request))
-    rows = await asyncio.get_running_loop().run_in_executor(
-        state_of(request).pool, lambda: log.query(tenant=who.tenant, limit=limit)
-    )
-    return FastJSON([_plain(r) for r in rows])
+    return FastJSON(await asyncio.get_running_loop().run_in_executor(
+        state_of(request).pool, audit_rows, log, who.tenant, limit
+    ))
+
+
+def audit_rows(log: Any, tenant: str, limit: int) -> list[Any]:
+    """The newest ``limit`` records of ``tenant`` (already masked by the audit log)."""
+    from aimds.audit import Query
+
+    return [r.data() for r in log.query(Query(tenant=tenant, limit=limit, newest_first=True))]
 
 
 @router.get("/v1/audit/verify", response_class=FastJSON)
@@ -335,4 +341,8 @@ async def ready(request: Request) -> Any:
 async def metrics(request: Request) -> Response:
     state = state_of(request)
     state.metrics.sse_subscribers.set(state.broker.subscribers)
-    return Response(state.metrics.render(), media_type="text/plain; version=0.0.4")
+    body = state.metrics.render()
+    shared = state.services.extras.get("metrics")
+    if shared is not None and hasattr(shared, "render"):
+        body += shared.render()  # the pipeline's own metrics (decisions, stages, audit)
+    return Response(body, media_type="text/plain; version=0.0.4")

@@ -220,12 +220,11 @@ async def audit_page(request: Request) -> HTMLResponse:
     elif log is None:
         error = "No audit log is configured for this service."
     else:
-        from aimds.server.routes_admin import _plain
+        from aimds.server.routes_admin import _plain, audit_rows
 
         loop = asyncio.get_running_loop()
         try:
-            rows = [_plain(r) for r in await loop.run_in_executor(
-                state.pool, lambda: log.query(tenant=who.tenant, limit=100))]
+            rows = await loop.run_in_executor(state.pool, audit_rows, log, who.tenant, 100)
             verified = _plain(await loop.run_in_executor(state.pool, log.verify))
         except AimdsError as exc:
             error = f"audit log unavailable ({type(exc).__name__})"

@@ -37,6 +37,7 @@ class ServerSettings(BaseModel):
     policy: str = "default"
     database_url: str | None = None
     redis_url: str | None = None
+    audit_url: str | None = None
     redis_prefix: str = "aimds"
     max_body_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
     rate_limit_per_minute: int = Field(default=600_000, ge=0)
@@ -61,6 +62,17 @@ class ServerSettings(BaseModel):
         if self.data_dir is not None:
             return f"sqlite:///{(self.data_dir / 'aimds.db').resolve()}"
         return "sqlite://:memory:"
+
+    def resolved_audit_url(self) -> str | None:
+        """The audit log: the configured target, PostgreSQL with the service database,
+        ``DIR/audit.db`` with a data dir, else none (in-memory service, no audit)."""
+        if self.audit_url:
+            return self.audit_url
+        if self.database_url and self.database_url.startswith(("postgresql://", "postgres://")):
+            return self.database_url
+        if self.data_dir is not None:
+            return str((self.data_dir / "audit.db").resolve())
+        return None
 
     def secret(self, name: str) -> bytes:
         """A stable secret kept in ``data_dir`` (created on first use), or a fresh one.

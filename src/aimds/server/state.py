@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Mapping
@@ -34,12 +35,13 @@ from aimds.server.policies import GuardHolder, PolicyStore, parse_policy_text
 from aimds.server.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from aimds.server.settings import ServerSettings
 from aimds.server.sse import Broker
-from aimds.types import Decision, Services
+from aimds.types import Decision, Services, Subject
 
 __all__ = ["AsyncWaiters", "ServiceState", "build_state", "live_event"]
 
 log = logging.getLogger("aimds.server")
 
+AUDIT_KEY = "audit"
 _RECENT_PER_AGENT = 50
 _MAX_AGENTS = 10_000
 _TIMELINE_MINUTES = 60
@@ -153,6 +155,9 @@ class ServiceState:
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.holder.guard.close()
+        audit = self.services.extras.get(AUDIT_KEY)
+        if audit is not None and hasattr(audit, "close"):
+            audit.close()
         self.queue.close()
         self.keys.db.close()
         if self.redis is not None:
@@ -185,6 +190,8 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     url = settings.resolved_database_url()
     services = guard.services if guard is not None else Services()
+    if guard is None:
+        _attach_audit(settings, services)
     queue = queue_of(services)
     if queue is None:
         queue = ApprovalQueue(url, clock=services.clock, secret=settings.secret("digest"))
@@ -211,6 +218,9 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
     )
     waiters = AsyncWaiters()
     queue.add_listener(lambda request: waiters.fire(request.id))
+    audit = services.extras.get(AUDIT_KEY)
+    if audit is not None and hasattr(audit, "append_event"):
+        queue.add_listener(functools.partial(_audit_transition, audit))
     return ServiceState(
         settings=settings,
         holder=holder,
@@ -226,6 +236,34 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
         waiters=waiters,
         session_secret=settings.secret("session"),
         redis=redis,
+    )
+
+
+def _attach_audit(settings: ServerSettings, services: Services) -> None:
+    """Open the audit log the settings name (before the guard is built, so its record
+    stage writes there) and share its metrics."""
+    target = settings.resolved_audit_url()
+    if target is None or AUDIT_KEY in services.extras:
+        return
+    from aimds.audit import AuditLog, create_metrics
+
+    metrics = create_metrics()
+    services.extras["metrics"] = metrics
+    services.extras[AUDIT_KEY] = AuditLog.open(
+        target, digest_key=settings.secret("audit-digest"), metrics=metrics
+    )
+
+
+def _audit_transition(audit: Any, request: ApprovalRequest) -> None:
+    """Every approval transition goes to the audit log (masked there, like all records)."""
+    audit.append_event(
+        "approval.requested" if request.pending else "approval.resolved",
+        subject=Subject(tenant=request.tenant, agent=request.agent),
+        data={"approval": request.id, "status": request.status.value,
+              "by": request.approver or request.requester, "rules": list(request.rules),
+              "digest": request.digest},
+        verdict=request.verdict.value,
+        rules=request.rules,
     )
 
 

@@ -9,8 +9,10 @@ calls that end up blocked (a caller hammering a limit stays limited).
 
 from __future__ import annotations
 
+import operator
 import threading
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +31,24 @@ class _Rate:
     index: int
     rule: RateRule
     tools: NameGlobs | None
+    subject_key: Callable[[Subject], Any] | None
+    """The subject fields the rate is kept per (``None``: none), read in one C call."""
+    per_tool: bool
+
+    @classmethod
+    def of(cls, index: int, rule: RateRule) -> _Rate:
+        fields = [f for f in rule.per if f != "tool"]
+        return cls(
+            index=index,
+            rule=rule,
+            tools=None if "*" in rule.tools else globs_any(rule.tools),
+            subject_key=operator.attrgetter(*fields) if fields else None,
+            per_tool="tool" in rule.per,
+        )
+
+    def key(self, tool: str, subject: Subject) -> tuple[object, ...]:
+        who = self.subject_key(subject) if self.subject_key is not None else None
+        return (self.index, tool if self.per_tool else None, who)
 
 
 def _severity(action: Verdict) -> Severity:
@@ -40,10 +60,7 @@ class Budgets:
 
     def __init__(self, section: BudgetsSection, *, review_timeout: float = 300.0) -> None:
         self._review_timeout = review_timeout
-        self._rates = tuple(
-            _Rate(i, rule, None if "*" in rule.tools else globs_any(rule.tools))
-            for i, rule in enumerate(section.rates)
-        )
+        self._rates = tuple(_Rate.of(i, rule) for i, rule in enumerate(section.rates))
         self._session = section.session
         self._max_keys = section.max_keys
         self._windows: OrderedDict[tuple[object, ...], deque[float]] = OrderedDict()
@@ -80,7 +97,7 @@ class Budgets:
         self, rate: _Rate, tool: str, subject: Subject, ts: float, findings: list[Finding]
     ) -> None:
         rule = rate.rule
-        key = (rate.index, *(tool if f == "tool" else getattr(subject, f) for f in rule.per))
+        key = rate.key(tool, subject)
         window = self._windows.get(key)
         if window is None:
             window = deque(maxlen=rule.limit)
@@ -148,9 +165,7 @@ class Budgets:
             )
 
 
-def _session_finding(
-    rule: str, message: str, action: Verdict, details: dict[str, Any]
-) -> Finding:
+def _session_finding(rule: str, message: str, action: Verdict, details: dict[str, Any]) -> Finding:
     return Finding(
         rule=rule,
         category="budget",

@@ -56,6 +56,8 @@ class CompiledRule:
     finding: Finding
     free: bool
     """True when no selector beyond tools, types and conditions is set."""
+    dynamic: bool
+    """True when a selector depends on the subject or on resolved paths."""
 
     def selects(self, tool: str, type_: str) -> bool:
         return (self.tools is None or self.tools.any(tool)) and (
@@ -66,17 +68,29 @@ class CompiledRule:
         self, action: ActionInfo, subject: Subject, paths: Sequence[str], hosts: Sequence[str]
     ) -> bool:
         """The selectors not covered by the (tool, type) cache and the conditions."""
+        return self.static_applies(action, hosts, touches_paths=True) and (
+            not self.dynamic or self.dynamic_applies(subject, paths)
+        )
+
+    def static_applies(
+        self, action: ActionInfo, hosts: Sequence[str], *, touches_paths: bool
+    ) -> bool:
+        """The selectors that depend only on the call (tags, hosts; no paths at all)."""
         if self.tags is not None and self.tags.isdisjoint(action.tags):
             return False
+        if self.paths is not None and not touches_paths:
+            return False
+        return self.hosts is None or any(self.hosts.any(h) for h in hosts)
+
+    def dynamic_applies(self, subject: Subject, paths: Sequence[str]) -> bool:
+        """The selectors that depend on the subject or on resolved paths."""
         if self.roles is not None and not self.roles.any(subject.role):
             return False
         if self.tenants is not None and not self.tenants.any(subject.tenant):
             return False
         if self.agents is not None and not self.agents.any(subject.agent):
             return False
-        if self.paths is not None and not any(self.paths.match(p) for p in paths):
-            return False
-        return self.hosts is None or any(self.hosts.any(h) for h in hosts)
+        return self.paths is None or any(self.paths.match(p) for p in paths)
 
 
 def _finding(rule: ToolRule, default_timeout: float) -> Finding:
@@ -146,6 +160,7 @@ class RuleTable:
                     hosts=globs_any([h.lower() for h in rule.hosts]),
                     finding=_finding(rule, default_timeout),
                     free=free,
+                    dynamic=bool(rule.roles or rule.tenants or rule.agents or rule.paths),
                 )
             )
         self.rules: tuple[CompiledRule, ...] = tuple(compiled)

@@ -29,6 +29,8 @@ __all__ = ["InputsStage", "build_stage", "sanitize_args"]
 
 _PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 
+_FLAT_ITEMS = 64
+
 _JSON_KEYS: dict[bool | None, str] = {True: "true", False: "false", None: "null"}
 
 _SEVERITY = {
@@ -81,6 +83,29 @@ class _Sanitizer:
         self.max_string = limits.max_string_chars
         self.max_args_chars = limits.max_args_chars
         self.max_key = limits.max_key_chars
+
+    def flat(self, args: dict[Any, Any]) -> bool:
+        """True when ``args`` needs no repair: few string keys, each value a short string,
+        an int, a bool, ``None`` or a finite float (the common case, checked in one pass)."""
+        if len(args) > self.max_items or len(args) > _FLAT_ITEMS:
+            return False
+        max_key, max_string = self.max_key, self.max_string
+        chars = 0
+        for key, value in args.items():
+            if type(key) is not str or len(key) > max_key:
+                return False
+            kind = type(value)
+            if kind is str:
+                size = len(value)
+                if size > max_string:
+                    return False
+                chars += size
+            elif kind is float:
+                if not math.isfinite(value):
+                    return False
+            elif not (kind is int or kind is bool or value is None):
+                return False
+        return chars <= self.max_args_chars
 
     def top(self, args: Mapping[Any, Any], w: _Walk) -> dict[str, Any]:
         w.active.add(id(args))
@@ -220,14 +245,22 @@ class InputsStage:
         }
 
     def __call__(self, ev: Evaluation) -> None:
-        w = _Walk()
         args = ev.event.args
+        text = ev.event.text
+        if (
+            type(args) is dict
+            and type(text) is str
+            and len(text) <= self._max_text
+            and self._sanitizer.flat(args)
+        ):
+            ev.args = args.copy()  # flat immutable values: a shallow copy is a full copy
+            return
+        w = _Walk()
         if isinstance(args, Mapping):
             ev.args = self._sanitizer.top(args, w) if args else {}
         else:
             w.flag("invalid_type")
             ev.args = {}
-        text = ev.event.text
         if type(text) is not str:
             w.top = "text"
             w.flag("invalid_type")

@@ -382,9 +382,12 @@ class PathRules:
         if lexical.final:
             return lexical.check
         try:
-            resolved = _lexical_normpath(resolve_path(lexical.absolute))
+            resolved = resolve_path(lexical.absolute)
         except (OSError, ValueError) as exc:
             return _invalid(exc)
+        if resolved == lexical.check.path:
+            return lexical.check
+        resolved = _lexical_normpath(resolved)
         if resolved == lexical.check.path:
             return lexical.check
         return self._judge(resolved)

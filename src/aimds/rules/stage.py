@@ -72,7 +72,8 @@ _PLAN_CACHE_SIZE = 4096
 class _Plan:
     """Everything about one call that depends only on ``(tool, args)``: the action (with the
     policy's risk override), the filesystem-free boundary judgement and the rules whose
-    tool/type selectors and argument conditions hold. Cached per call shape."""
+    tool, type, tag and host selectors and argument conditions hold (subject and path
+    selectors are checked per call). Cached per call shape."""
 
     action: ActionInfo
     boundaries: BoundaryPlan
@@ -233,13 +234,16 @@ class RulesStage:
 
     def _plan(self, tool: str, args: Mapping[str, Any]) -> _Plan:
         action = self._action(tool, args)
+        boundaries = self._boundaries.plan(args, action)
         rules = self._table.rules
-        candidates = tuple(rules[i] for i in self._table.candidates(tool, action.type, args))
-        return _Plan(
-            action=action,
-            boundaries=self._boundaries.plan(args, action),
-            candidates=candidates,
+        touches_paths = bool(boundaries.paths)
+        candidates = tuple(
+            rule
+            for rule in (rules[i] for i in self._table.candidates(tool, action.type, args))
+            if rule.free
+            or rule.static_applies(action, boundaries.hosts, touches_paths=touches_paths)
         )
+        return _Plan(action=action, boundaries=boundaries, candidates=candidates)
 
     def _judge(self, ev: Evaluation, tool: str, plan: _Plan) -> None:
         subject = ev.event.subject
@@ -251,7 +255,7 @@ class RulesStage:
         touched = self._boundaries.run(plan.boundaries, findings)
         permitted = False
         for rule in plan.candidates:
-            if rule.free or rule.applies(action, subject, touched.paths, touched.hosts):
+            if not rule.dynamic or rule.dynamic_applies(subject, touched.paths):
                 findings.append(rule.finding)
                 if rule.action is Verdict.ALLOW:
                     permitted = True

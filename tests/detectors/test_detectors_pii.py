@@ -53,6 +53,18 @@ POSITIVES = {
         "date_of_birth",
         "October 27, 1941",
     ),
+    "uk national mobile with label": ("mobile: 07700 900123", "phone", "07700 900123"),
+    "uk national landline in prose": (
+        "call me on 020 7946 0958 after six",
+        "phone",
+        "020 7946 0958",
+    ),
+    "uk trunk prefix in brackets": ("tel: +44 (0)20 7946 0958", "phone", "+44 (0)20 7946 0958"),
+    "de short berlin number": ("Telefon: +49 30 901820", "phone", "+49 30 901820"),
+    "fr national pairs": ("tél : 01 23 45 67 89", "phone", "01 23 45 67 89"),
+    "url-encoded phone": ("?phone=%2B15037414214&ok=1", "phone", "%2B15037414214"),
+    "url-encoded email": ("?to=nadia.walsh%40gmail.com&x=1", "email", "nadia.walsh%40gmail.com"),
+    "dob day-month-year with dashes": ("DOB: 17-JUL-1957", "date_of_birth", "17-JUL-1957"),
     "street address": (
         "ship it to 7264 Sunset Ln, Apt 30C, Fresno, CA 93709",
         "street_address",
@@ -85,6 +97,10 @@ NEGATIVES = {
     "timestamp": "UPDATED_AT=2024-10-05T02:18:19Z ts 1575039486",
     "uuid": "job 89a4e5c6-2ee9-4afb-a8c0-4dcfb0d8d925 failed",
     "clock time": "at 12:09:43 the job ran",
+    "national number without a phone label": "order 07700 900123 shipped; build 0161 4960000",
+    "national number too short": "phone ext 0123 45",
+    "url-encoded reserved email": "?to=bob%40example.com",
+    "dashed date outside birth context": "released 17-JUL-2017",
 }
 
 

@@ -103,6 +103,21 @@ POSITIVES = {
         "generic_high_entropy_api_key",
         "osg6YXhXeesfm5uUp88DbeJ7Srrp0CJM",
     ),
+    "query parameter ends at the next one": (
+        "GET /v1/me?access_token=osg6YXhXeesfm5uUp88DbeJ7Srrp0CJM&page=2",
+        "generic_high_entropy_api_key",
+        "osg6YXhXeesfm5uUp88DbeJ7Srrp0CJM",
+    ),
+    "url-encoded query parameter": (
+        "next=%2Fcb%3Fcode%3D1%26client_secret%3Dosg6YXhXeesfm5uUp88DbeJ7Srrp0CJM%26state%3Dx",
+        "generic_high_entropy_api_key",
+        "osg6YXhXeesfm5uUp88DbeJ7Srrp0CJM",
+    ),
+    "ampersand inside a key outside a url": (
+        "my django secret key is _-m@qbt*62bq6_(mmn6ca-5r4*3a+f0@5mi2)w-_r0nt&h=k)s.",
+        "generic_high_entropy_api_key",
+        "_-m@qbt*62bq6_(mmn6ca-5r4*3a+f0@5mi2)w-_r0nt&h=k)s",
+    ),
     "twilio sid and token": (
         'Client("ACa76d9dbc8e5762716229d40e2c9ad436", "906e52fdf25cc4c1ec46bee6265b59e4")',
         "twilio",

@@ -35,6 +35,7 @@ _ASSIGN = re.compile(
     r"(?![A-Za-z0-9_.\-])" + "(?P<s>" + _SEP + r""")(?P<v>[^\s"'`,;\\]{1,512})"""
 )
 _KEYWORDS = re.compile("(?i)" + "|".join(KEYWORDS))
+_NEXT_PARAM = re.compile(r"(?:&|%26)[A-Za-z_][A-Za-z0-9_.\-]*(?:=|%3[dD])")
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 _AUTH_SCHEME = re.compile(r"(?i)(?:bearer|basic|token|digest)[ \t]+(?P<v>[^\s\"'`,;\\]{1,512})")
 
@@ -105,6 +106,11 @@ def find_assignments(
             value = value[:-1]
             end -= 1
         begin = at - _name_tail(text, at)
+        if ("&" in value or "%26" in value) and _in_query(text, begin):
+            following = _NEXT_PARAM.search(value)
+            if following is not None:  # the value ends where the next parameter starts
+                value = value[: following.start()]
+                end = start + len(value)
         kind = _classify(
             text[begin : m.end("n")],
             partial(_words_before, text, begin),
@@ -141,6 +147,17 @@ def _keyword_positions(text: str, words: Sequence[str]) -> list[int]:
             out.append(start)
             end = stop
     return out
+
+
+def _in_query(text: str, begin: int) -> bool:
+    """The name at ``begin`` is a URL query parameter (``?name=`` or ``&name=``, maybe
+    URL-encoded), so ``&other=`` ends its value; elsewhere ``&`` may be part of a secret."""
+    if begin == 0:
+        return False
+    if text[begin - 1] in "?&":
+        return True
+    # ``%26name``: the escape's digits read as name characters, so the name starts at "26"
+    return text[begin - 1] == "%" and text[begin : begin + 2].upper() in ("26", "3F")
 
 
 def _name_tail(text: str, at: int) -> int:

@@ -57,6 +57,7 @@ _FILE_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "js",
 
 
 def _email(text: str, value: str, start: int, end: int) -> float | None:
+    value = value.replace("%40", "@")  # URL-encoded carriers (``?to=ann%40mail.com``)
     domain = value.rpartition("@")[2].lower()
     if domain in _RESERVED_DOMAINS or domain.endswith(_RESERVED_TLDS):
         return None
@@ -79,7 +80,8 @@ def _email(text: str, value: str, start: int, end: int) -> float | None:
 # -- phone ----------------------------------------------------------------------------
 
 _PHONE_WORDS = re.compile(
-    r"phone|mobile|cell|tel\b|tel:|call|text|sms|fax|whatsapp|contact|reach|number|dial|mob\b"
+    r"phone|mobil|cell|tel\b|tel:|call|text|sms|fax|whatsapp|contact|reach|number|dial|mob\b|"
+    r"telefon|handy|portable|rufnummer|t[ée]l[ée]\b|tél\b"
 )
 _PHONE_NOT = re.compile(
     r"isbn|sku|\bpart|model|order|tracking|invoice|serial|\bref\b|expr|formula|result|version|"
@@ -96,7 +98,16 @@ def _nanp_ok(area: str, exchange: str, line: str) -> bool:
     return not (exchange == "555" and line.startswith("01"))
 
 
-_CC_LENGTHS = {"44": (12, 13), "49": (11, 14), "33": (11, 11), "91": (12, 12)}
+_CC_LENGTHS = {"44": (12, 13), "49": (10, 14), "33": (11, 11), "91": (12, 12)}
+
+
+def _national(digits: str, ctx: str) -> float | None:
+    """A number in national notation (trunk prefix 0: UK ``07700 900123``, ``020 7946 0958``,
+    DE ``030 901820``, FR ``01 23 45 67 89``): no country code to check it against, so it
+    counts only under a phone label."""
+    if not 9 <= len(digits) <= 11 or digits[1] == "0" or not _PHONE_WORDS.search(ctx):
+        return None
+    return 0.8
 
 
 def _phone(text: str, value: str, start: int, end: int) -> float | None:
@@ -106,7 +117,13 @@ def _phone(text: str, value: str, start: int, end: int) -> float | None:
         return None
     if re.search(r"isbn|sku|model|part[_ ]?n", ctx):
         return None
+    if value[:3] in ("%2B", "%2b"):
+        value = "+" + value[3:]  # URL-encoded carriers
+    if value.startswith("+"):
+        value = value.replace("(0)", "", 1)  # the trunk prefix some write: +44 (0)20 ...
     digits = re.sub(r"\D", "", value)
+    if value.startswith("0"):
+        return _national(digits, ctx)
     if value.startswith("+"):
         if digits.startswith("1"):
             m = _NANP.fullmatch(value[1:])
@@ -232,7 +249,7 @@ _BIRTH = re.compile(
     r"\bdob\b|d\.o\.b|birth|born|bday|b-day|geburts|naissance|nacimiento|date_of_b|dateofb|\bné[e]?\b"
 )
 _MONTHS = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
 
@@ -256,7 +273,7 @@ _LEAD_NUM = frozenset(_WORD + ".-+/")
 _E = r"(?![\w\-/]|\.\d)"
 
 _EMAIL = (
-    r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@"
+    r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}(?:@|%40)"
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
 )
 _ADDRESS = (
@@ -267,7 +284,8 @@ _ADDRESS = (
 _IBAN = r"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?"
 _SSN = r"(?:[0-9]{3}-[0-9]{2}-[0-9]{4}|[0-9]{3} [0-9]{2} [0-9]{4}|[0-9]{9})"
 _PHONE = (
-    r"(?:\+[0-9]{1,3}(?:[ .\-]?\(?[0-9]{1,5}\)?){1,6}"
+    r"(?:(?:\+|%2[Bb])[0-9]{1,3}(?:[ .\-]?\(?[0-9]{1,5}\)?){1,6}"
+    r"|0[1-9][0-9]{0,3}(?:[ \-/]?[0-9]{2,8}){1,4}"
     r"|(?:1[ .\-])?(?:\([0-9]{3}\)[ ]?|[0-9]{3}[ .\-])[0-9]{3}[ .\-][0-9]{4})"
 )
 _IPV4 = r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}"
@@ -276,7 +294,7 @@ _DATE = (
     r"(?:(?:19|20)[0-9]{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12][0-9]|3[01])"
     r"|(?:0?[1-9]|[12][0-9]|3[01])[-/.](?:0?[1-9]|[12][0-9]|3[01])[-/.](?:19|20)[0-9]{2}"
     r"|" + _MONTHS + r"\.? [0-9]{1,2}(?:st|nd|rd|th)?,? (?:19|20)[0-9]{2}"
-    r"|[0-9]{1,2}(?:st|nd|rd|th)? " + _MONTHS + r"\.?,? (?:19|20)[0-9]{2})"
+    r"|[0-9]{1,2}(?:st|nd|rd|th)?[ \-/]" + _MONTHS + r"\.?,?[ \-/](?:19|20)[0-9]{2})"
 )
 
 PII_RECOGNIZERS: tuple[PiiRecognizer, ...] = (
@@ -284,11 +302,17 @@ PII_RECOGNIZERS: tuple[PiiRecognizer, ...] = (
         type="email",
         pattern=re.compile(_EMAIL + r"(?![A-Za-z0-9\-])"),
         gate=_EMAIL,
-        hint=r"@[A-Za-z0-9]",
+        hint=r"(?:@|%40)[A-Za-z0-9]",
         check=_email,
         lead=frozenset(_WORD + ".%+-"),
         examples=("nadia_walsh@gmail.com",),
-        counterexamples=("bob@example.com", "git@github.com:org/repo.git", "pkg@1.2.3", "a@b.test"),
+        counterexamples=(
+            "bob@example.com",
+            "git@github.com:org/repo.git",
+            "pkg@1.2.3",
+            "a@b.test",
+            "to=bob%40example.com",
+        ),
     ),
     PiiRecognizer(
         type="street_address",
@@ -344,7 +368,7 @@ PII_RECOGNIZERS: tuple[PiiRecognizer, ...] = (
         type="phone",
         pattern=re.compile(_PHONE + _E),
         gate=_PHONE,
-        hint=r"\+[0-9]|[0-9]{3}[ .\-][0-9]{4}",
+        hint=r"(?:\+|%2[Bb])[0-9]|[0-9]{3}[ .\-][0-9]{4}|0[1-9][0-9]{0,3}[ \-/]?[0-9]{2}",
         check=_phone,
         lead=_LEAD_NUM,
         examples=(
@@ -352,12 +376,17 @@ PII_RECOGNIZERS: tuple[PiiRecognizer, ...] = (
             "tel (503) 263-1892",
             "+447860839375",
             "+33 6 58 95 54 65",
+            "mobile: 07700 900123",
+            "tel: +44 (0)20 7946 0958",
+            "phone=%2B15037414214",
         ),
         counterexamples=(
             "(612) 555-0173",
             "x = 746-526-7466",
             "ISBN 287.876.6785",
             "(458) 151-1972",
+            "order 07700 900123",
+            "07700 900123",
         ),
     ),
     PiiRecognizer(
@@ -392,7 +421,12 @@ PII_RECOGNIZERS: tuple[PiiRecognizer, ...] = (
         hint=r"[0-9][-/.][0-9]|(?:19|20)[0-9]{2}",
         check=_dob,
         lead=frozenset(_WORD + "/.-"),
-        examples=("date_of_birth=1974-10-02", "DOB: July 28, 1979", "born on 3 May 1980"),
+        examples=(
+            "date_of_birth=1974-10-02",
+            "DOB: July 28, 1979",
+            "born on 3 May 1980",
+            "DOB: 17-JUL-1957",
+        ),
         counterexamples=("start_date=1974-10-02", "released on January 19, 2017"),
     ),
 )

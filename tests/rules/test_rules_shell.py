@@ -134,9 +134,72 @@ def test_commands_are_classified_by_meaning(
 
 
 def test_destructive_commands_of_the_brief_are_critical() -> None:
-    for command in ("rm -rf /tmp/x", "mkfs.xfs /dev/sdc", "git push --force", "DROP" and
+    for command in ("rm -rf /etc", "mkfs.xfs /dev/sdc", "git push --force",
                     "psql -c 'DROP DATABASE prod'", "terraform destroy"):  # fmt: skip
         assert analyze_command(command).risk is Severity.CRITICAL, command
+
+
+@pytest.mark.parametrize(
+    ("command", "critical"),
+    [
+        ("rm -rf build/", False),
+        ("rm -rf /tmp/scratch", False),
+        ("rm -rf /tmp/*", False),
+        ("rm -r ~/project/dist", False),
+        ('rm -rf "$OUT_DIR"', False),
+        ("rm -rf /", True),
+        ("rm -rf /usr", True),
+        ("rm -rf /etc/*", True),
+        ("rm -rf /home/bob", True),
+        ("rm -rf ~/*", True),
+        ("rm -rf *", True),
+    ],
+)
+def test_recursive_delete_is_critical_only_for_root_home_and_system_dirs(
+    command: str, critical: bool
+) -> None:
+    info = analyze_command(command, cwd="/srv/app", home="/home/a")
+    assert info.destructive and "destructive" in info.tags
+    assert (info.risk is Severity.CRITICAL) is critical, info
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "rm -rf /",
+        "rm -fr ~",
+        "rm -r -f $HOME",
+        "sudo rm -rf --no-preserve-root /",
+        "bash -c 'rm -rf /'",
+        "sh -c \"cd /tmp && rm -rf /\"",
+        "echo $(rm -rf /)",
+        "ls; `rm -rf ~/`",
+        "nohup rm -rf /* &",
+        "rm -rf //",
+        "rm -rf /./",
+        "rm -rf /home/a",
+        "python -c \"import os; os.system('rm -rf /')\"",
+    ],
+)
+def test_executed_root_wipes_are_tagged(command: str) -> None:
+    assert "wipe_root" in analyze_command(command, cwd="/srv/app", home="/home/a").tags
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo rm -rf /",
+        "echo 'rm -rf /'",
+        "printf '%s' \"rm -rf ~\"",
+        "grep -r 'rm -rf /' docs/",
+        "git commit -m 'never rm -rf /'",
+        "rm -rf ./build",
+        "rm -rf ~/project",
+        "rm /",
+    ],
+)
+def test_mentioned_or_narrow_deletes_are_not_root_wipes(command: str) -> None:
+    assert "wipe_root" not in analyze_command(command, cwd="/srv/app", home="/home/a").tags
 
 
 @pytest.mark.parametrize(

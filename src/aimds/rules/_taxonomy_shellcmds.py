@@ -360,18 +360,33 @@ def _find(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
                 _dispatch(inner, SimpleCommand(argv=inner), ctx)
 
 
+_RM_WIDE = frozenset(
+    {"/", "/*", "~", "~/", "*", ".", "..", "./*", "$HOME", "~/*", "${HOME}", "$HOME/",
+     "${HOME}/", "$HOME/*", "${HOME}/*", "/.", "/./*"}
+)  # fmt: skip
+_RM_ROOT = frozenset(
+    {"/", "/*", "~", "~/", "~/*", "$HOME", "${HOME}", "$HOME/", "${HOME}/", "$HOME/*",
+     "${HOME}/*"}
+)  # fmt: skip
+_SYSTEM_DIRS = frozenset(
+    {"/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/opt", "/proc",
+     "/root", "/sbin", "/srv", "/sys", "/usr", "/var", "/mnt", "/media", "/run", "/Users",
+     "/System", "/Library", "/Applications", "/private"}
+)  # fmt: skip
+
+
 def _rm(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """A recursive delete is destructive; it is critical only for the root, a home or a
+    system directory, or a wildcard at the top of one (``rm -rf build/`` is not)."""
     flags = _flags(argv)
     recursive = bool(flags & {"r", "R", "--recursive"}) or ctx.binary(argv[0]) == "rmdir"
-    force = bool(flags & {"f", "--force"})
     targets = ctx.operands(argv) or (["<stdin>"] if cmd.piped_in else [])
-    if recursive and force:
-        ctx.facts.destroy(critical=True)
     for target in targets:
-        wide = target in ("/", "/*", "~", "~/", "*", ".", "..", "./*", "$HOME", "~/*", "${HOME}")
-        if wide or "--no-preserve-root" in flags:
+        if target in _RM_WIDE or "--no-preserve-root" in flags:
             ctx.facts.destroy(critical=True)
             ctx.facts.resource(target)
+            if recursive and (target in _RM_ROOT or target == "/."):
+                ctx.facts.tag("wipe_root")
             continue
         found = ctx.place(target)
         if found is None:
@@ -381,11 +396,22 @@ def _rm(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
                 ctx.facts.propose("fs:delete")
             continue
         path, place = found
-        if path in _WIDE_ROOTS:
+        top = path.rstrip("/*") or "/"
+        if path in _WIDE_ROOTS or top in _SYSTEM_DIRS or _is_home(top, ctx.home):
             ctx.facts.destroy(critical=True)
+            if recursive and (top == "/" or _is_home(top, ctx.home) or top in ("/home", "/root")):
+                ctx.facts.tag("wipe_root")
         ctx.facts.path_delete(path, place, recursive=recursive)
     if not targets:
         ctx.facts.propose("fs:delete")
+
+
+def _is_home(path: str, home: str) -> bool:
+    """True for the user's home or any directory directly under ``/home`` or ``/Users``."""
+    if path == home.rstrip("/"):
+        return True
+    head, _, name = path.rpartition("/")
+    return bool(name) and head in ("/home", "/Users")
 
 
 def _shred(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:

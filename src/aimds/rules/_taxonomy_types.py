@@ -101,6 +101,8 @@ TAGS: MappingProxyType[str, str] = MappingProxyType(
         "outbound": "sends something across the boundary (network, mail, chat, payment)",
         "has_payload": "carries data out: a body, upload, attachment or data in a URL query",
         "destructive": "deletes or overwrites data or systems in a way hard to undo",
+        "wipe_root": "recursively deletes the filesystem root or a home directory (executed, "
+        "not merely mentioned: what hard.rm_root blocks)",
         "database_dump": "bulk export of a database or of a sensitive table",
         "code_exec": "runs code given inline, piped in or downloaded",
         "sensitive_path": "touches a credential store or sensitive place",

@@ -30,6 +30,9 @@ Tag vocabulary (other rooms rely on exactly these; see :data:`TAGS`):
     carries data out: a body, an upload, an attachment, data in a URL query
 ``destructive``
     deletes or overwrites data or systems in a way that is hard to undo
+``wipe_root``
+    an executed command recursively deletes ``/``, ``/home``, ``/root`` or a home
+    directory (``rm -rf /``, ``sudo rm -rf ~``, ``bash -c 'rm -rf /'``; never ``echo rm -rf /``)
 ``database_dump``
     bulk export of a database or of a sensitive table
 ``code_exec``

@@ -6,13 +6,16 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aimds.audit import AuditLog, HmacSigner, UnsignedSigner
 from aimds.audit.chain import GENESIS, StoredRecord, canonical_json, link_hash, verify_chain
 from aimds.audit.sqlite import SqliteStore
+from aimds.audit.store import Query
 from aimds.audit.verify import verify_store
+from aimds.types import Verdict
 
 
 def _db(log: AuditLog) -> sqlite3.Connection:
@@ -45,6 +48,54 @@ def test_modified_body_is_named(make_log: Any, kit: Any) -> None:
     db.execute("UPDATE audit_records SET body=replace(body,'\"allow\"','\"block\"') WHERE seq=4")
     problem = _verify(log.store.url).problem
     assert problem is not None and (problem.seq, problem.kind) == (4, "modified")
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "named"),
+    [
+        ("verdict", "'allow'", "verdict"),  # a block made to look allowed in queries
+        ("agent", "'someone-else'", "agent"),
+        ("rules", "''", "rules"),  # hide a record from `--rule` queries
+        ("ts", "ts + 86400", "ts"),  # move it out of a `--since` window
+        ("type", "'approval.resolved'", "type"),
+        ("decision_id", "'forged'", "decision_id"),
+    ],
+)
+def test_edited_index_column_is_named(
+    make_log: Any, kit: Any, column: str, value: str, named: str
+) -> None:
+    """Columns are not hashed themselves; verify proves they equal the hashed body."""
+    log = make_log()
+    for i in range(6):
+        findings = (kit.secret_finding(),) if i == 3 else ()
+        log.record(kit.make_eval(i, verdict=Verdict.BLOCK if i == 3 else Verdict.ALLOW,
+                                 findings=findings), decision_id=f"d{i}", policy="p@1")
+    db = _db(log)
+    assert log.verify().ok
+    db.execute(f"UPDATE audit_records SET {column}={value} WHERE seq=4")
+    result = _verify(log.store.url)
+    problem = result.problem
+    assert problem is not None and problem.kind == "modified", result.to_dict()
+    assert problem.seq == 4 and named in problem.detail
+
+
+def test_record_moved_to_another_tenant_breaks_both_chains(make_log: Any, kit: Any) -> None:
+    log = make_log()
+    kit.fill(log, 6)
+    _db(log).execute("UPDATE audit_records SET chain='other' WHERE seq=4")
+    reports = {r.chain: r for r in _verify(log.store.url).reports}
+    assert reports["acme"].problem is not None and reports["acme"].problem.seq == 5
+    assert reports["other"].problem is not None
+
+
+def test_untouched_columns_of_event_records_verify(make_log: Any) -> None:
+    log = make_log()
+    log.append_event("approval.resolved", data={"status": "denied"}, verdict="block",
+                     rules=["ASA-B-002", "ASA-B-002", "secret.api_key"])
+    log.append_event("quarantine", data={"agent": "a"})
+    assert log.verify().ok
+    [rec] = list(log.query(Query(rule="secret.api_key")))
+    assert rec.data()["type"] == "approval.resolved"
 
 
 def test_deleted_record_is_named(make_log: Any, kit: Any) -> None:
@@ -110,14 +161,15 @@ def test_rewritten_chain_is_caught_by_signed_checkpoint(make_log: Any, kit: Any)
     kit.fill(log, 10)
     log.close()
     db = sqlite3.connect(log.store.url, isolation_level=None)
-    rows = db.execute("SELECT seq, body FROM audit_records ORDER BY seq").fetchall()
+    rows = db.execute("SELECT seq, body, verdict FROM audit_records ORDER BY seq").fetchall()
     prev = GENESIS
-    for seq, body in rows:
-        if seq == 3:
-            body = body.replace('"allow"', '"warn"')
+    for seq, body, verdict in rows:
+        if seq == 3:  # a careful attacker keeps the index column in step with the body
+            body, verdict = body.replace('"allow"', '"warn"'), "warn"
         digest = link_hash(prev, body)
         db.execute(
-            "UPDATE audit_records SET body=?, prev=?, hash=? WHERE seq=?", (body, prev, digest, seq)
+            "UPDATE audit_records SET body=?, verdict=?, prev=?, hash=? WHERE seq=?",
+            (body, verdict, prev, digest, seq),
         )
         prev = digest
     problem = _verify(log.store.url).problem

@@ -31,6 +31,7 @@ __all__ = [
     "Checkpoint",
     "StoredRecord",
     "canonical_json",
+    "check_checkpoints",
     "link_hash",
     "verify_chain",
 ]
@@ -217,7 +218,7 @@ def verify_chain(
     notes: list[str] = []
     if problem is None:
         end = last.seq if last is not None else (anchor[0] - 1 if anchor is not None else 0)
-        problem = _check_checkpoints(chain, by_seq, end, checkpoints, check_signature, notes)
+        problem = check_checkpoints(chain, by_seq, end, checkpoints, check_signature, notes)
     return ChainReport(
         chain=chain,
         checked=checked,
@@ -292,7 +293,7 @@ def _classify_break(
     )
 
 
-def _check_checkpoints(
+def check_checkpoints(
     chain: str,
     by_seq: Mapping[int, str],
     last_seq: int,
@@ -300,6 +301,9 @@ def _check_checkpoints(
     check_signature: Callable[[Checkpoint], str | None] | None,
     notes: list[str],
 ) -> ChainProblem | None:
+    """The first checkpoint that is forged, beyond the chain's end (``truncated``) or
+    names another hash than the record at its ``seq`` (``modified``). ``by_seq`` needs
+    the hashes of the records checkpoints name, no more."""
     for cp in sorted(checkpoints, key=lambda c: c.seq):
         if check_signature is not None:
             bad = check_signature(cp)

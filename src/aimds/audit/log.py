@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import atexit
 import enum
-import functools
 import logging
 import os
 import secrets
@@ -18,7 +17,7 @@ import signal
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,8 +30,9 @@ from aimds.audit.records import (
     Masker,
     MaskingError,
     PendingRecord,
-    decision_record,
+    RecordBuilder,
     event_record,
+    loads_body,
 )
 from aimds.audit.sinks import Sink, build_sinks
 from aimds.audit.store import AuditStore, Query, open_store
@@ -101,6 +101,10 @@ class AuditLog:
         else:
             self.digester = InputDigester(digest_key)
         self.store_events = store_events
+        self._builder = RecordBuilder(
+            masker=self.masker, digester=self.digester, store_event=store_events
+        )
+        self._build = self._builder.decision
         self.signer = signer
         self.checkpoint_file = checkpoint_file
         self.sinks = tuple(sinks)
@@ -182,22 +186,16 @@ class AuditLog:
         """Record a finished evaluation. Never raises; a masking failure drops the record.
 
         With a store, masking and serialising run on the writer thread (the evaluation is
-        finished and no longer changes), so the caller only pays for queueing.
+        finished and no longer changes), so an async caller only pays for one queue append.
         """
-        build = functools.partial(
-            decision_record,
-            ev,
-            decision_id=decision_id,
-            policy=policy,
-            latency_us=latency_us,
-            masker=self.masker,
-            digester=self.digester,
-            store_event=self.store_events,
-        )
-        if self.writer is not None:
-            return self._submit(build)
+        writer = self.writer
+        if writer is not None:
+            status, detail = writer.submit((self._build, ev, decision_id, policy, latency_us))
+            if status is SubmitStatus.QUEUED:
+                return _QUEUED
+            return RecordResult(status=_STATUS[status], detail=detail)
         try:
-            rec = build()
+            rec = self._build(ev, decision_id, policy, latency_us)
         except MaskingError as exc:
             return self._masking_dropped(str(exc))
         return self._submit(rec)
@@ -256,12 +254,9 @@ class AuditLog:
         log.error("audit record dropped: %s", detail)
         return RecordResult(status=RecordStatus.DROPPED, detail=detail)
 
-    def _submit(self, rec: PendingRecord | Callable[[], PendingRecord]) -> RecordResult:
+    def _submit(self, rec: PendingRecord) -> RecordResult:
         if self.writer is None:
-            if isinstance(rec, PendingRecord):
-                self._dispatch_pending(rec)
-            else:  # a builder: sinks-only logs build eagerly (see record), so never here
-                return self._submit(rec())
+            self._dispatch_pending(rec)
             return RecordResult(status=RecordStatus.COMMITTED)
         status, detail = self.writer.submit(rec)
         return RecordResult(status=_STATUS[status], detail=detail)
@@ -272,10 +267,8 @@ class AuditLog:
             sink.emit(events)
 
     def _dispatch_pending(self, rec: PendingRecord) -> None:
-        import json
-
         if self.sinks:
-            event = record_to_ocsf(json.loads(rec.body))
+            event = record_to_ocsf(loads_body(rec.body))
             for sink in self.sinks:
                 sink.emit([event])
 
@@ -351,6 +344,8 @@ class AuditLog:
     def stats(self) -> dict[str, Any]:
         return self.writer.stats() if self.writer is not None else {"healthy": True}
 
+
+_QUEUED = RecordResult(status=RecordStatus.QUEUED)
 
 _STATUS = {
     SubmitStatus.COMMITTED: RecordStatus.COMMITTED,

@@ -22,7 +22,7 @@ from aimds.errors import BackendError, ConfigError, MissingExtraError
 
 __all__ = ["PostgresStore"]
 
-_PAGE = 5000
+_PAGE = 10_000
 
 
 def _psycopg() -> Any:
@@ -168,6 +168,33 @@ class PostgresStore:
             if len(rows) < _PAGE:
                 return
             after = int(rows[-1][1])
+
+    def scan(self, chain: str, *, from_seq: int | None = None) -> Iterator[list[tuple[Any, ...]]]:
+        """Pages of raw rows for verification through a server-side cursor on a connection
+        of its own (binary transfer; the server joins ``prev``, a newline and the body into
+        the exact bytes that were hashed)."""
+        psycopg = _psycopg()
+        try:
+            conn = psycopg.connect(self.url, connect_timeout=self._timeout)
+        except psycopg.Error as exc:
+            raise BackendError(
+                f"audit database (PostgreSQL) unreachable: {type(exc).__name__}; check the "
+                "URL, the server and its credentials"
+            ) from None
+        try:
+            with conn.transaction(), conn.cursor(name="aimds_scan", binary=True) as cur:
+                cur.execute(
+                    "SELECT seq, prev, hash, convert_to(prev || E'\\n' || body, 'UTF8'), "
+                    "chain, ts, type, decision_id, agent, verdict, rules "
+                    f"FROM {self._t('audit_records')} WHERE chain=%s AND seq>=%s ORDER BY seq",
+                    (chain, from_seq or 0),
+                )
+                while rows := cur.fetchmany(_PAGE):
+                    yield rows
+        except psycopg.Error as exc:
+            raise self._fail("reading records", exc) from None
+        finally:
+            conn.close()
 
     def chains(self) -> list[str]:
         rows = self._fetch(

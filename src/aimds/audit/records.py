@@ -42,8 +42,12 @@ __all__ = [
     "Masker",
     "MaskingError",
     "PendingRecord",
+    "RecordBuilder",
     "decision_record",
     "event_record",
+    "index_columns",
+    "joined_rules",
+    "loads_body",
 ]
 
 RECORD_VERSION = 1
@@ -163,25 +167,31 @@ def _label(match: Any) -> str:
 
 
 class InputDigester:
-    """A keyed digest of an event's input, so equal inputs can be matched later."""
+    """A keyed digest (HMAC-SHA256) of an event's input, so equal inputs can be matched
+    later. The keyed state is computed once; each digest copies it."""
 
-    __slots__ = ("_key", "key_id")
+    __slots__ = ("_base", "key_id")
 
     def __init__(self, key: bytes, *, key_id: str | None = None) -> None:
-        self._key = key
+        self._base = hmac.new(key, digestmod=hashlib.sha256)
         self.key_id = key_id or hashlib.sha256(b"aimds-digest-key\n" + key).hexdigest()[:16]
 
     def digest(self, *, kind: str, tool: str | None, text: str, args: Any) -> str:
-        parts = [kind, tool or "", text]
+        payload = f"{kind}\x00{tool or ''}\x00{text}"
         if args:
-            parts.append(json.dumps(args, sort_keys=True, ensure_ascii=False, default=repr))
-        payload = "\x00".join(parts).encode("utf-8", "replace")
-        return hmac.digest(self._key, payload, "sha256").hex()
+            payload += "\x00" + json.dumps(args, sort_keys=True, ensure_ascii=False, default=repr)
+        h = self._base.copy()
+        h.update(payload.encode("utf-8", "replace"))
+        return h.hexdigest()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PendingRecord:
-    """A masked record ready for the chain: canonical ``body`` plus index columns."""
+    """A masked record ready for the chain: canonical ``body`` plus index columns.
+
+    Every index column is a function of the body (:func:`index_columns`), so verification
+    can prove that the columns the query filters use were not edited after the fact.
+    """
 
     chain: str
     ts: float
@@ -199,17 +209,59 @@ def _orjson_dumps() -> Callable[[Any], str] | None:
     except ImportError:
         return None
     opts = orjson.OPT_SORT_KEYS
+    raw = orjson.dumps
 
     def dumps(value: Any) -> str:
-        out: str = orjson.dumps(value, option=opts).decode("utf-8")
+        out: str = raw(value, option=opts).decode("utf-8")
         return out
 
     return dumps
 
 
+def _orjson_loads() -> Callable[[str | bytes], Any]:
+    try:
+        import orjson
+    except ImportError:
+        return json.loads
+    loads: Callable[[str | bytes], Any] = orjson.loads
+    return loads
+
+
 # The body is stored and hashed exactly as serialised, so the serialiser only has to be
-# deterministic for one process; orjson (when installed) is several times faster.
+# deterministic for one process; orjson (when installed) is several times faster. Both
+# write str-valued enums (Verdict, Severity...) as their value, so records carry the
+# members themselves instead of paying for ``.value`` lookups.
 _dumps: Callable[[Any], str] = _orjson_dumps() or canonical_json
+loads_body: Callable[[str | bytes], Any] = _orjson_loads()
+
+
+def joined_rules(rules: Sequence[str]) -> str:
+    """The ``rules`` index column: ids space-separated and space-framed (`` a b ``), so a
+    query for one id is a substring test that never matches a longer id."""
+    joined = " ".join(dict.fromkeys(rules))
+    return f" {joined} " if joined else ""
+
+
+def index_columns(body: Mapping[str, Any]) -> tuple[str, float, str, str, str, str, str]:
+    """``(chain, ts, type, decision_id, agent, verdict, rules)`` as the body implies them.
+
+    The store keeps these as columns for filtering; verification recomputes them from the
+    hashed body, so an edited column is caught like an edited body.
+    """
+    subject = body.get("subject") or {}
+    if body.get("type") == "decision":
+        rules = [str(f.get("rule", "")) for f in body.get("findings") or ()]
+    else:
+        rules = [str(r) for r in body.get("rules") or ()]
+    return (
+        str(subject.get("tenant", "")),
+        float(body.get("ts", 0.0)),
+        str(body.get("type", "")),
+        str(body.get("id", "")),
+        str(subject.get("agent", "")),
+        str(body.get("verdict", "")),
+        joined_rules(rules),
+    )
 
 
 def _subject(subject: Subject, masker: Masker) -> dict[str, Any]:
@@ -222,23 +274,115 @@ def _subject(subject: Subject, masker: Masker) -> dict[str, Any]:
     }
 
 
-def _finding(f: Finding, masker: Masker) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "rule": f.rule,
-        "category": f.category,
-        "severity": f.severity.value,
-        "confidence": round(f.confidence, 4),
-        "message": masker.text(f.message),
-    }
-    if f.action is not None:
-        out["action"] = f.action.value
-    if f.hard:
-        out["hard"] = True
-    if f.stage:
-        out["stage"] = f.stage
-    if f.evidence is not None:
-        out["evidence"] = masker.text(f.evidence)
-    return out
+class RecordBuilder:
+    """Builds masked decision records; runs on the audit writer thread.
+
+    What is the same for every record (digest key id, masker, serialiser) is bound once;
+    per record it builds one dict and serialises it in one call.
+    """
+
+    __slots__ = ("_digester", "_key_id", "_masker", "_store_event")
+
+    def __init__(
+        self, *, masker: Masker, digester: InputDigester, store_event: bool = False
+    ) -> None:
+        self._masker = masker
+        self._digester = digester
+        self._key_id = digester.key_id
+        self._store_event = store_event
+
+    def decision(
+        self, ev: Evaluation, decision_id: str, policy: str, latency_us: float
+    ) -> PendingRecord:
+        """The masked record of one finished evaluation. Raises :class:`MaskingError`."""
+        try:
+            return self._decision(ev, decision_id, policy, latency_us)
+        except MaskingError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure while masking means "do not write"
+            raise MaskingError(f"building the record failed: {type(exc).__name__}") from None
+
+    def _decision(
+        self, ev: Evaluation, decision_id: str, policy: str, latency_us: float
+    ) -> PendingRecord:
+        mask = self._masker.text
+        event = ev.event
+        subject = event.subject
+        kind = event.kind
+        text = event.text
+        args = ev.args
+        ts = round(ev.ts, 6)
+        findings: list[dict[str, Any]] = []
+        rules: list[str] = []
+        for f in ev.findings:
+            item: dict[str, Any] = {
+                "rule": f.rule,
+                "category": f.category,
+                "severity": f.severity,
+                "confidence": round(f.confidence, 4),
+                "message": mask(f.message),
+            }
+            if f.action is not None:
+                item["action"] = f.action
+            if f.hard:
+                item["hard"] = True
+            if f.stage:
+                item["stage"] = f.stage
+            if f.evidence is not None:
+                item["evidence"] = mask(f.evidence)
+            findings.append(item)
+            rules.append(f.rule)
+        body: dict[str, Any] = {
+            "v": RECORD_VERSION,
+            "type": "decision",
+            "id": decision_id,
+            "ts": ts,
+            "subject": _subject(subject, self._masker),
+            "kind": kind,
+            "tool": event.tool,
+            "input": {
+                "digest": self._digester.digest(
+                    kind=kind.value, tool=event.tool, text=text, args=args
+                ),
+                "key_id": self._key_id,
+                "text_len": len(text),
+                "arg_keys": sorted(str(k) for k in args)[:_MAX_ITEMS] if args else [],
+            },
+            "verdict": ev.verdict,
+            "risk": ev.risk,
+            "score": ev.score,
+            "findings": findings,
+            "policy": policy,
+            "stages": [
+                {"stage": s.stage, "outcome": s.outcome, "detail": mask(s.detail)}
+                for s in ev.statuses
+            ],
+            "latency_us": round(latency_us, 1),
+        }
+        action = ev.action
+        if action is not None:
+            body["action"] = {
+                "type": action.type,
+                "risk": action.risk,
+                "destructive": action.destructive,
+                "outbound": action.outbound,
+            }
+        if self._store_event:
+            body["event"] = {
+                "text": self._masker.text(text, ev.findings),
+                "args": self._masker.value(args),
+                "meta": self._masker.value(event.meta),
+            }
+        return PendingRecord(
+            chain=subject.tenant,
+            ts=ts,
+            type="decision",
+            decision_id=decision_id,
+            agent=subject.agent,
+            verdict=ev.verdict.value,
+            rules=joined_rules(rules),
+            body=_dumps(body),
+        )
 
 
 def decision_record(
@@ -252,65 +396,8 @@ def decision_record(
     store_event: bool = False,
 ) -> PendingRecord:
     """The masked record of one finished evaluation. Raises :class:`MaskingError`."""
-    try:
-        event = ev.event
-        subject = event.subject
-        kind = event.kind.value
-        body: dict[str, Any] = {
-            "v": RECORD_VERSION,
-            "type": "decision",
-            "id": decision_id,
-            "ts": round(ev.ts, 6),
-            "subject": _subject(subject, masker),
-            "kind": kind,
-            "tool": event.tool,
-            "input": {
-                "digest": digester.digest(
-                    kind=kind, tool=event.tool, text=event.text, args=ev.args
-                ),
-                "key_id": digester.key_id,
-                "text_len": len(event.text),
-                "arg_keys": sorted(str(k) for k in ev.args)[:_MAX_ITEMS],
-            },
-            "verdict": ev.verdict.value,
-            "risk": ev.risk.value,
-            "score": ev.score,
-            "findings": [_finding(f, masker) for f in ev.findings],
-            "policy": policy,
-            "stages": [
-                {"stage": s.stage, "outcome": s.outcome.value, "detail": masker.text(s.detail)}
-                for s in ev.statuses
-            ],
-            "latency_us": round(latency_us, 1),
-        }
-        if ev.action is not None:
-            body["action"] = {
-                "type": ev.action.type,
-                "risk": ev.action.risk.value,
-                "destructive": ev.action.destructive,
-                "outbound": ev.action.outbound,
-            }
-        if store_event:
-            body["event"] = {
-                "text": masker.text(event.text, ev.findings),
-                "args": masker.value(ev.args),
-                "meta": masker.value(event.meta),
-            }
-        rules = " ".join(dict.fromkeys(f.rule for f in ev.findings))
-        return PendingRecord(
-            chain=subject.tenant,
-            ts=ev.ts,
-            type="decision",
-            decision_id=decision_id,
-            agent=subject.agent,
-            verdict=ev.verdict.value,
-            rules=f" {rules} " if rules else "",
-            body=_dumps(body),
-        )
-    except MaskingError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any failure while masking means "do not write"
-        raise MaskingError(f"building the record failed: {type(exc).__name__}") from None
+    builder = RecordBuilder(masker=masker, digester=digester, store_event=store_event)
+    return builder.decision(ev, decision_id, policy, latency_us)
 
 
 def event_record(
@@ -324,18 +411,24 @@ def event_record(
     verdict: str = "",
     rules: Sequence[str] = (),
 ) -> PendingRecord:
-    """A non-decision record (approval transitions, quarantine...); ``data`` is masked."""
+    """A non-decision record (approval transitions, quarantine...); ``data`` is masked.
+
+    ``verdict`` and ``rules`` go into the body too (when given), so the index columns
+    stay provable from the hashed body."""
     try:
-        when = time.time() if ts is None else ts
-        body = {
+        when = round(time.time() if ts is None else ts, 6)
+        body: dict[str, Any] = {
             "v": RECORD_VERSION,
             "type": type_,
             "id": record_id,
-            "ts": round(when, 6),
+            "ts": when,
             "subject": _subject(subject, masker),
             "data": masker.value(dict(data)),
         }
-        joined = " ".join(rules)
+        if verdict:
+            body["verdict"] = verdict
+        if rules:
+            body["rules"] = list(rules)
         return PendingRecord(
             chain=subject.tenant,
             ts=when,
@@ -343,7 +436,7 @@ def event_record(
             decision_id=record_id,
             agent=subject.agent,
             verdict=verdict,
-            rules=f" {joined} " if joined else "",
+            rules=joined_rules(rules),
             body=canonical_json(body),
         )
     except MaskingError:

@@ -57,6 +57,17 @@ CREATE TABLE IF NOT EXISTS audit_anchors (
 """
 
 _COLS = "chain, seq, body, prev, hash"
+_NCOLS = 11
+_SCAN_PAGE = 8192
+_CHUNK = 256  # rows per INSERT: 2816 parameters, well under SQLite's limit of 32766
+
+
+_ROW = "(" + ",".join("?" * _NCOLS) + ")"
+_INSERT_SQL = {
+    size: "INSERT INTO audit_records (chain, seq, ts, type, decision_id, agent, verdict, "
+    "rules, body, prev, hash) VALUES " + ",".join([_ROW] * size)
+    for size in (256, 128, 64, 32, 16, 8, 4, 2, 1)
+}
 
 
 def _record(row: Sequence[Any]) -> StoredRecord:
@@ -107,7 +118,7 @@ class SqliteStore:
         if not records:
             return []
         out: list[StoredRecord] = []
-        rows: list[tuple[Any, ...]] = []
+        values: list[Any] = []
         with self._lock:
             db = self._db
             try:
@@ -115,25 +126,20 @@ class SqliteStore:
                 try:
                     heads: dict[str, tuple[int, str]] = {}
                     for rec in records:
-                        head = heads.get(rec.chain)
+                        chain = rec.chain
+                        head = heads.get(chain)
                         if head is None:
-                            head = self._head_locked(rec.chain) or (0, GENESIS)
+                            head = self._head_locked(chain) or (0, GENESIS)
                         seq, prev = head[0] + 1, head[1]
-                        digest = link_hash(prev, rec.body)
-                        heads[rec.chain] = (seq, digest)
-                        rows.append(
-                            (rec.chain, seq, rec.ts, rec.type, rec.decision_id, rec.agent,
-                             rec.verdict, rec.rules, rec.body, prev, digest)
-                        )
+                        body = rec.body
+                        digest = link_hash(prev, body)
+                        heads[chain] = (seq, digest)
+                        values += (chain, seq, rec.ts, rec.type, rec.decision_id, rec.agent,
+                                   rec.verdict, rec.rules, body, prev, digest)
                         out.append(
-                            StoredRecord(chain=rec.chain, seq=seq, body=rec.body, prev=prev,
-                                         hash=digest)
+                            StoredRecord(chain=chain, seq=seq, body=body, prev=prev, hash=digest)
                         )
-                    db.executemany(
-                        "INSERT INTO audit_records (chain, seq, ts, type, decision_id, agent, "
-                        "verdict, rules, body, prev, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                        rows,
-                    )
+                    self._insert_locked(values, len(out))
                     db.execute("COMMIT")
                 except BaseException:
                     db.execute("ROLLBACK")
@@ -141,6 +147,21 @@ class SqliteStore:
             except sqlite3.Error as exc:
                 raise self._fail("appending records", exc) from None
         return out
+
+    def _insert_locked(self, values: list[Any], n: int) -> None:
+        """Insert ``n`` rows with a few multi-row statements (chunks of 256, 128, ... 1 rows,
+        so at most nine distinct statements, all kept in the connection's statement cache).
+
+        One statement per chunk instead of one step per row matters beyond SQLite: the
+        module releases the GIL around every step, and getting it back from a busy thread
+        can take a whole switch interval, so per-row steps starve the writer thread."""
+        pos = 0
+        size = _CHUNK
+        while pos < n:
+            while size > n - pos:
+                size //= 2
+            self._db.execute(_INSERT_SQL[size], values[pos * _NCOLS:(pos + size) * _NCOLS])
+            pos += size
 
     def _head_locked(self, chain: str) -> tuple[int, str] | None:
         row = self._db.execute(
@@ -159,6 +180,28 @@ class SqliteStore:
     def records(self, chain: str, *, from_seq: int | None = None) -> Iterator[StoredRecord]:
         sql = f"SELECT {_COLS} FROM audit_records WHERE chain=? AND seq>=? ORDER BY seq"
         yield from self._iter(sql, (chain, from_seq or 0))
+
+    def scan(self, chain: str, *, from_seq: int | None = None) -> Iterator[list[tuple[Any, ...]]]:
+        """Pages of raw rows for verification (see :data:`aimds.audit.store.SCAN_COLUMNS`):
+        SQLite joins ``prev``, a newline and the body into the exact bytes that were
+        hashed, so Python neither decodes nor re-encodes them."""
+        try:
+            con = sqlite3.connect(self.url, timeout=self._timeout, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise self._fail("opening a reader", exc) from None
+        try:
+            cur = con.execute(
+                "SELECT seq, prev, hash, CAST(prev || char(10) || body AS BLOB), chain, ts, "
+                "type, decision_id, agent, verdict, rules FROM audit_records "
+                "WHERE chain=? AND seq>=? ORDER BY seq",
+                (chain, from_seq or 0),
+            )
+            while batch := cur.fetchmany(_SCAN_PAGE):
+                yield batch
+        except sqlite3.Error as exc:
+            raise self._fail("reading records", exc) from None
+        finally:
+            con.close()
 
     def _iter(self, sql: str, params: Sequence[Any]) -> Iterator[StoredRecord]:
         """Stream rows in pages through a reader connection of its own."""

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from aimds.audit.chain import Checkpoint, StoredRecord
 from aimds.audit.records import PendingRecord
 
-__all__ = ["AuditStore", "PruneResult", "Query", "open_store"]
+__all__ = ["SCAN_COLUMNS", "AuditStore", "PruneResult", "Query", "open_store"]
+
+# What ``AuditStore.scan`` yields per row, in this order. ``hashed`` holds the bytes the
+# record's hash covers (``prev``, a newline, the body), so verifying needs no re-encoding.
+SCAN_COLUMNS = (
+    "seq", "prev", "hash", "hashed", "chain", "ts", "type", "decision_id", "agent",
+    "verdict", "rules",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,6 +58,10 @@ class AuditStore(Protocol):
     def append(self, records: Sequence[PendingRecord]) -> list[StoredRecord]: ...
 
     def records(self, chain: str, *, from_seq: int | None = None) -> Iterator[StoredRecord]: ...
+
+    def scan(self, chain: str, *, from_seq: int | None = None) -> Iterator[list[tuple[Any, ...]]]:
+        """Pages of raw rows in ``seq`` order, columns as :data:`SCAN_COLUMNS`."""
+        ...
 
     def chains(self) -> list[str]: ...
 

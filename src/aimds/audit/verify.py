@@ -1,18 +1,38 @@
-"""Verify a whole store: every chain, its anchor, its checkpoints (stored and mirrored)."""
+"""Verify a whole store: every chain, its anchor, its checkpoints (stored and mirrored).
+
+Verification runs in two passes. The lean pass streams raw rows (:meth:`AuditStore.scan`)
+and checks, per record, the hash over the stored bytes, the link to its predecessor, the
+sequence number, and that the index columns the query filters use (tenant, time, type,
+id, agent, verdict, rules) equal what the hashed body says; it keeps only the hashes that
+checkpoints name. Only when a hash, link or sequence number is wrong does the detailed
+pass (:func:`aimds.audit.chain.verify_chain`) walk the chain again to name what happened
+(modified, deleted, inserted, reordered...).
+"""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aimds.audit.chain import ChainProblem, ChainReport, Checkpoint, verify_chain
+from aimds.audit.chain import (
+    GENESIS,
+    ChainProblem,
+    ChainReport,
+    Checkpoint,
+    check_checkpoints,
+    verify_chain,
+)
 from aimds.audit.checkpoints import CheckpointSigner, UnsignedSigner
+from aimds.audit.records import index_columns, joined_rules, loads_body
 from aimds.audit.store import AuditStore
 from aimds.errors import InputError
+
+_INDEX_NAMES = ("tenant", "ts", "type", "decision_id", "agent", "verdict", "rules")
 
 __all__ = ["VerifyResult", "load_checkpoint_file", "verify_store"]
 
@@ -100,15 +120,8 @@ def verify_store(
                 )
                 continue
         reports.append(
-            verify_chain(
-                name,
-                store.records(name, from_seq=from_seq),
-                anchor=anchor,
-                checkpoints=cps,
-                check_signature=checker.check,
-                start_prev=start_prev,
-                lookup=functools.partial(store.find_seq, name),
-            )
+            _verify_one(store, name, from_seq=from_seq, anchor=anchor, checkpoints=cps,
+                        check_signature=checker.check, start_prev=start_prev)
         )
     return VerifyResult(reports=tuple(reports), signatures_checked=signer is not None)
 
@@ -138,3 +151,155 @@ def _check_anchor(
         detail=f"the chain starts at record {seq} but no checkpoint vouches for the "
         "records pruned before it",
     )
+
+
+def _verify_one(
+    store: AuditStore,
+    chain: str,
+    *,
+    from_seq: int | None,
+    anchor: tuple[int, str] | None,
+    checkpoints: Sequence[Checkpoint],
+    check_signature: Any,
+    start_prev: str | None,
+) -> ChainReport:
+    want_prev = anchor[1] if anchor is not None else GENESIS
+    want_seq = anchor[0] if anchor is not None else 1
+    lean = _lean_pass(
+        store.scan(chain, from_seq=from_seq),
+        chain=chain,
+        want_prev=want_prev,
+        want_seq=want_seq,
+        start_prev=start_prev,
+        keep={c.seq for c in checkpoints},
+    )
+    if lean.broken:
+        detailed = verify_chain(
+            chain,
+            store.records(chain, from_seq=from_seq),
+            anchor=anchor,
+            checkpoints=checkpoints,
+            check_signature=check_signature,
+            start_prev=start_prev,
+            lookup=functools.partial(store.find_seq, chain),
+        )
+        column = lean.problem
+        if column is None or (detailed.problem is not None and detailed.problem.seq <= column.seq):
+            return detailed
+        return ChainReport(
+            chain=chain, checked=detailed.checked, first_seq=detailed.first_seq,
+            last_seq=detailed.last_seq, last_hash=detailed.last_hash,
+            checkpoints=len(checkpoints), problem=column,
+        )
+    notes: list[str] = []
+    problem = lean.problem
+    if problem is None:
+        end = lean.last_seq if lean.last_seq is not None else want_seq - 1
+        problem = check_checkpoints(chain, lean.kept, end, checkpoints, check_signature, notes)
+    return ChainReport(
+        chain=chain,
+        checked=lean.checked,
+        first_seq=lean.first_seq,
+        last_seq=lean.last_seq,
+        last_hash=lean.last_hash,
+        checkpoints=len(checkpoints),
+        problem=problem,
+        notes=tuple(notes),
+    )
+
+
+@dataclass(slots=True)
+class _Lean:
+    checked: int = 0
+    first_seq: int | None = None
+    last_seq: int | None = None
+    last_hash: str | None = None
+    broken: bool = False  # a hash, link or sequence problem: the detailed pass names it
+    problem: ChainProblem | None = None  # index columns that disagree with the body
+    kept: dict[int, str] = field(default_factory=dict)
+
+
+def _lean_pass(
+    pages: Iterable[list[tuple[Any, ...]]],
+    *,
+    chain: str,
+    want_prev: str,
+    want_seq: int,
+    start_prev: str | None,
+    keep: set[int],
+) -> _Lean:
+    """One loop over raw rows. Stops at the first hash, link or sequence problem; after the
+    first index-column problem it keeps checking links only (a forged, inserted record
+    also has odd columns, and "inserted" is the better name for it)."""
+    sha256 = hashlib.sha256
+    loads = loads_body
+    out = _Lean()
+    kept = out.kept
+    checked = 0
+    first = True
+    last: tuple[Any, ...] | None = None
+    for page in pages:
+        for row in page:
+            seq, prev, hash_, hashed = row[0], row[1], row[2], row[3]
+            if first:
+                first = False
+                out.first_seq = seq
+                if start_prev is not None:
+                    want_prev, want_seq = start_prev, seq
+            if prev != want_prev or seq != want_seq or sha256(hashed).hexdigest() != hash_:
+                out.broken = True
+                return out
+            if out.problem is None and not _columns_match(loads, hashed, len(prev) + 1, row):
+                out.problem = _column_problem(chain, seq, hashed[len(prev) + 1:], row[4:])
+            if seq in keep:
+                kept[seq] = hash_
+            want_prev = hash_
+            want_seq = seq + 1
+            checked += 1
+            last = row
+    out.checked = checked
+    if last is not None:
+        out.last_seq = last[0]
+        out.last_hash = last[2]
+    return out
+
+
+def _columns_match(
+    loads: Any, hashed: bytes, offset: int, row: tuple[Any, ...]
+) -> bool:
+    """The fast form of ``index_columns(body) == row[4:]`` for the common record shapes."""
+    try:
+        body = loads(memoryview(hashed)[offset:])
+        subject = body["subject"]
+        if body["type"] == "decision":
+            found = body["findings"]
+            rules = joined_rules([f["rule"] for f in found]) if found else ""
+        else:
+            rules = joined_rules([str(r) for r in body.get("rules") or ()])
+        return bool(
+            subject["tenant"] == row[4]
+            and body["ts"] == row[5]
+            and body["type"] == row[6]
+            and body["id"] == row[7]
+            and subject["agent"] == row[8]
+            and body.get("verdict", "") == row[9]
+            and rules == row[10]
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return False
+
+
+def _column_problem(
+    chain: str, seq: int, body: bytes, stored: tuple[Any, ...]
+) -> ChainProblem:
+    try:
+        expected = index_columns(loads_body(body))
+    except (ValueError, TypeError, AttributeError):
+        detail = "the record's hashed contents are not a readable record"
+    else:
+        names = [n for n, a, b in zip(_INDEX_NAMES, expected, stored, strict=True) if a != b]
+        detail = (
+            f"the record's index column(s) {', '.join(names) or '(types)'} do not match its "
+            "hashed contents (edited after writing)"
+        )
+    return ChainProblem(chain=chain, seq=seq, kind="modified", detail=detail)

@@ -2,10 +2,15 @@
 
 Durability modes:
 
-- ``async``: ``submit`` returns once the record is queued. Up to ``queue_size`` records
-  (plus one batch in flight) can be lost if the process dies without ``close()``; that is
-  the loss window. ``close()`` (``guard.close()``) flushes, as do the opt-in atexit and
-  SIGTERM handlers of :meth:`aimds.audit.AuditLog.install_signal_handlers`.
+- ``async``: ``submit`` appends the job to the queue and returns; it takes no lock and
+  wakes nobody until a batch is full, so the caller pays for one ``deque.append``. The
+  writer thread wakes every ``flush_interval_s`` (or when a batch is full), builds the
+  records (masking, digests, serialising), links and commits them in one transaction.
+  Up to ``queue_size`` records (plus one batch in flight) can be lost if the process dies
+  without ``close()``; that is the loss window. On SQLite a committed transaction is not
+  fsynced (WAL with ``synchronous=NORMAL``): a power cut can also lose the last commits,
+  never break the chain. ``close()`` (``guard.close()``) flushes, as do the opt-in atexit
+  and SIGTERM handlers of :meth:`aimds.audit.AuditLog.install_signal_handlers`.
 - ``sync``: ``submit`` returns after the record's transaction committed. Concurrent
   callers still share one commit (group commit), so throughput scales with threads.
 
@@ -35,13 +40,15 @@ from aimds.audit.records import MaskingError, PendingRecord
 from aimds.audit.store import AuditStore
 from aimds.errors import BackendError
 
-__all__ = ["AuditWriter", "SubmitStatus"]
+__all__ = ["AuditWriter", "Job", "SubmitStatus"]
 
 log = logging.getLogger("aimds.audit")
 
 _RETRY_DELAYS = (0.05, 0.25, 1.0)
 
-Job = PendingRecord | Callable[[], PendingRecord]
+# A job is a finished record, or ``(build, *args)``: the writer thread calls
+# ``build(*args)`` to get the record, which keeps masking and serialising off the caller.
+Job = PendingRecord | tuple[Any, ...]
 
 
 class SubmitStatus(enum.StrEnum):
@@ -62,6 +69,9 @@ class _Waiter:
     def __init__(self) -> None:
         self.done = threading.Event()
         self.error: str | None = None
+
+
+_QUEUED = (SubmitStatus.QUEUED, "")
 
 
 class AuditWriter:
@@ -99,9 +109,12 @@ class AuditWriter:
         self._on_committed = on_committed
         self._metrics = metrics or NoopMetrics()
         self._sync_timeout = sync_timeout_s
-        self._queue: collections.deque[tuple[Job, _Waiter | None]] = collections.deque()
-        self._cond = threading.Condition()
-        self._submitted = 0
+        # Producers append, the writer thread pops: deque appends and pops are atomic, so
+        # the async fast path needs no lock. ``None`` jobs are flush markers.
+        self._queue: collections.deque[tuple[Job | None, _Waiter | None]] = collections.deque()
+        self._wake = threading.Event()  # "work is ready now": batch full, sync, flush, close
+        self._room = threading.Condition()  # producers blocked on a full queue wait here
+        self._stats_lock = threading.Lock()
         self._finished = 0
         self._closed = False
         self._heads: dict[str, tuple[int, str]] = {}
@@ -120,103 +133,137 @@ class AuditWriter:
         return len(self._queue)
 
     def submit(self, record: Job) -> tuple[SubmitStatus, str]:
-        """Queue ``record`` (or a callable building it on the writer thread, which keeps
-        masking and serialising off the caller's path); in sync mode wait for its commit.
-        Never raises."""
-        waiter = _Waiter() if self.sync else None
-        with self._cond:
-            if self._closed:
-                self._drop("closed")
-                return SubmitStatus.DROPPED, "the audit log is closed"
-            while len(self._queue) >= self._max:
-                if not self._block_when_full:
-                    self._drop("queue_full")
-                    return SubmitStatus.DROPPED, "the audit queue is full"
-                self._cond.wait(0.1)
-                if self._closed:
-                    self._drop("closed")
-                    return SubmitStatus.DROPPED, "the audit log is closed"
-            self._queue.append((record, waiter))
-            self._submitted += 1
-            self._metrics.queue_depth(len(self._queue))
-            self._cond.notify_all()
-        if waiter is None:
-            return SubmitStatus.QUEUED, ""
+        """Queue ``record`` (or a ``(build, *args)`` job run on the writer thread); in sync
+        mode wait for its commit. Never raises."""
+        queue = self._queue
+        if self._closed:
+            return self._dropped("closed", "the audit log is closed")
+        if len(queue) >= self._max:
+            full = self._wait_for_room()
+            if full is not None:
+                return full
+        if not self.sync:
+            queue.append((record, None))
+            if len(queue) >= self._batch:
+                self._wake.set()
+            return _QUEUED
+        waiter = _Waiter()
+        queue.append((record, waiter))
+        self._wake.set()
         if not waiter.done.wait(self._sync_timeout):
             return SubmitStatus.FAILED, "the audit commit timed out"
         if waiter.error is not None:
             return SubmitStatus.FAILED, waiter.error
         return SubmitStatus.COMMITTED, ""
 
-    def count_drop(self, reason: str) -> None:
-        """Count a record lost before it reached the queue (e.g. masking failed)."""
-        with self._cond:
-            self._drop(reason)
+    def _wait_for_room(self) -> tuple[SubmitStatus, str] | None:
+        """The slow path of a full queue: drop, or wait until the writer made room."""
+        if not self._block_when_full:
+            return self._dropped("queue_full", "the audit queue is full")
+        self._wake.set()
+        with self._room:
+            while len(self._queue) >= self._max:
+                if self._closed or not self._thread.is_alive():
+                    return self._dropped("closed", "the audit log is closed")
+                self._room.wait(0.1)
+        return None
 
-    def _drop(self, reason: str) -> None:
-        self.dropped[reason] += 1
-        self._metrics.dropped(reason)
-        now = time.monotonic()
-        if now - self._last_drop_log > 5.0:
-            self._last_drop_log = now
-            log.warning(
-                "audit record dropped (%s); drops so far: %s", reason, dict(self.dropped)
-            )
+    def _dropped(self, reason: str, detail: str) -> tuple[SubmitStatus, str]:
+        self.count_drop(reason)
+        return SubmitStatus.DROPPED, detail
+
+    def count_drop(self, reason: str, n: int = 1) -> None:
+        """Count records lost (queue full, closed, masking failed, store failing); logged
+        at most every five seconds, never silent."""
+        with self._stats_lock:
+            self.dropped[reason] += n
+            now = time.monotonic()
+            should_log = now - self._last_drop_log > 5.0
+            if should_log:
+                self._last_drop_log = now
+                counts = dict(self.dropped)
+        for _ in range(n):
+            self._metrics.dropped(reason)
+        if should_log:
+            log.warning("audit record dropped (%s); drops so far: %s", reason, counts)
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Wait until everything submitted so far is written (or given up). True if so."""
+        """Wait until everything submitted so far is written (or given up). True if so.
+
+        A marker goes into the queue behind every job submitted before it; the writer
+        releases it once everything ahead of it is committed."""
+        if not self._thread.is_alive():
+            return not self._queue
+        marker = _Waiter()
+        self._queue.append((None, marker))
+        self._wake.set()
         deadline = None if timeout is None else time.monotonic() + timeout
-        with self._cond:
-            target = self._submitted
-            self._cond.notify_all()
-            while self._finished < target:
-                if not self._thread.is_alive():
-                    return False
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    return False
-                self._cond.wait(0.05 if left is None else min(left, 0.05))
+        while not marker.done.wait(0.05):
+            if not self._thread.is_alive():
+                return False
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
         return True
 
     def close(self, timeout: float | None = 30.0) -> None:
         """Flush, sign a final checkpoint per chain written, stop the thread. Idempotent."""
-        with self._cond:
-            if self._closed:
-                return
+        if self._closed:
+            return
         self.flush(timeout)
-        with self._cond:
-            self._closed = True
-            self._cond.notify_all()
+        self._closed = True
+        self._wake.set()
         self._thread.join(timeout)
+        left = 0
+        while self._queue:  # submitted while closing: lost, and counted
+            job, waiter = self._queue.popleft()
+            if waiter is not None:
+                waiter.error = "the audit log is closed"
+                waiter.done.set()
+            left += job is not None
+        if left:
+            self.count_drop("closed", left)
         for chain in list(self._heads):
             self._checkpoint(chain, force=True)
 
     # -- the writer thread ------------------------------------------------------------
 
     def _run(self) -> None:
+        queue = self._queue
+        wake = self._wake
         while True:
-            with self._cond:
-                while not self._queue and not self._closed:
-                    self._cond.wait(self._interval)
-                if not self._queue and self._closed:
+            if len(queue) < self._batch and not self._closed:
+                wake.wait(self._interval)
+            wake.clear()
+            n = min(self._batch, len(queue))
+            if n == 0:
+                if self._closed:
                     return
-                batch = [self._queue.popleft() for _ in range(min(self._batch, len(self._queue)))]
-                self._metrics.queue_depth(len(self._queue))
-                self._cond.notify_all()
-            self._write(batch)
-            with self._cond:
-                self._finished += len(batch)  # jobs taken, written or dropped
-                self._cond.notify_all()
+                continue
+            batch = [queue.popleft() for _ in range(n)]
+            self._metrics.queue_depth(len(queue))
+            with self._room:
+                self._room.notify_all()
+            try:
+                self._write(batch)
+            finally:
+                done = sum(1 for job, _ in batch if job is not None)
+                with self._stats_lock:
+                    self._finished += done
+                for job, waiter in batch:
+                    if job is None and waiter is not None:
+                        waiter.done.set()
 
-    def _write(self, jobs: list[tuple[Job, _Waiter | None]]) -> None:
+    def _write(self, jobs: list[tuple[Job | None, _Waiter | None]]) -> None:
         batch: list[tuple[PendingRecord, _Waiter | None]] = []
         for job, waiter in jobs:
+            if job is None:
+                continue
             try:
-                batch.append((job if isinstance(job, PendingRecord) else job(), waiter))
+                rec = job if isinstance(job, PendingRecord) else job[0](*job[1:])
+                batch.append((rec, waiter))
             except MaskingError as exc:
                 log.error("audit record dropped: %s", exc)
-                with self._cond:
-                    self._drop("masking_failed")
+                self.count_drop("masking_failed")
                 if waiter is not None:
                     waiter.error = "masking failed; the record was not written"
                     waiter.done.set()
@@ -240,9 +287,7 @@ class AuditWriter:
                 time.sleep(_RETRY_DELAYS[attempt])
         if error:
             self._metrics.backend_failure("audit")
-            with self._cond:
-                for _ in records:
-                    self._drop("backend_error")
+            self.count_drop("backend_error", len(records))
         else:
             if not self.healthy:
                 log.warning("audit store recovered")
@@ -303,9 +348,10 @@ class AuditWriter:
                 log.error("audit checkpoint file not written: %s", type(exc).__name__)
 
     def stats(self) -> dict[str, Any]:
+        queued = sum(1 for job, _ in list(self._queue) if job is not None)
         return {
-            "queued": self.depth,
-            "submitted": self._submitted,
+            "queued": queued,
+            "submitted": self._finished + queued,
             "finished": self._finished,
             "dropped": dict(self.dropped),
             "healthy": self.healthy,

@@ -222,3 +222,30 @@ def test_classify_never_raises(tool: str, args: dict[str, Any]) -> None:
     info = classify(tool, args)
     assert info.type in ACTION_TYPES
     assert len(info.resources) <= 32
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "target"),
+    [
+        ("login", {"username": "bob", "password": "x", "host": "DB.example.com"}, "db.example.com"),
+        ("authenticate", {"user": "bob", "password": "x", "avatar": "/srv/a.png",
+                          "url": "https://sso.example.com/login"}, "sso.example.com"),
+        ("tool_x", {"username": "bob", "password": "x", "service": "GitHub"}, "github"),
+        ("shell", {"command": "sshpass -p hunter2 ssh bob@10.0.0.5"}, "10.0.0.5"),
+        ("shell", {"command": "curl -u bob:pw -d @/srv/body.json https://api.example.com/login"},
+         "api.example.com"),
+        ("shell", {"command": "PGPASSWORD=x psql -h db.internal -U app"}, "db.internal"),
+        ("shell", {"command": "docker login -u x -p y registry.example.com"},
+         "registry.example.com"),
+    ],
+)  # fmt: skip
+def test_login_target_leads_the_resources(tool: str, args: dict[str, Any], target: str) -> None:
+    info = Classifier().classify(tool, args)
+    assert "auth_attempt" in info.tags, info
+    assert info.resources[0] == target, info
+
+
+def test_resources_keep_their_order_without_a_login() -> None:
+    info = Classifier().classify("shell", {"command": "curl -d @/srv/b.json https://x.example/a"})
+    assert "auth_attempt" not in info.tags
+    assert info.resources[0] == "/srv/b.json"

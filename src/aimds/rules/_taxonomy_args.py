@@ -15,6 +15,7 @@ from typing import Any
 from aimds.rules._taxonomy_facts import Facts
 from aimds.rules._taxonomy_shellcmds import url_facts
 from aimds.rules._taxonomy_sql import analyze_sql, looks_like_sql
+from aimds.rules.network import parse_destination
 from aimds.rules.paths import canonicalize_path, classify_path
 from aimds.rules.shell import collect_code, collect_command
 
@@ -50,6 +51,9 @@ _USER_KEYS = ("username", "user", "login", "email", "account", "user_name", "use
 _AMOUNT_KEYS = ("amount", "amount_cents", "sum", "value")
 _PAYEE_KEYS = ("to", "recipient", "account", "iban", "destination", "payee", "to_account",
                "beneficiary", "destination_account")  # fmt: skip
+_TARGET_KEYS = ("host", "hostname", "server", "service", "domain", "site", "url", "uri",
+                "endpoint", "login_url", "auth_url", "base_url", "address", "realm", "target",
+                "instance", "tenant", "app", "application", "provider", "registry")  # fmt: skip
 _PASSWORD = re.compile(r"pass(?:word|wd|phrase)?$|^pwd$|password", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s<>,;]+@([^@\s<>,;]+\.[^@\s<>,;]+)$")
 _ANGLE = re.compile(r"<([^<>]+)>")
@@ -281,11 +285,24 @@ class ArgReader:
     def _login(self, args: dict[str, Any], base: str, category: str, facts: Facts) -> None:
         if base == "identity:login":
             facts.tag("auth_attempt")
+            _login_target(args, facts)
             return
         has_password = any(_PASSWORD.search(k) for k in args)
         if has_password and (_present(args, _USER_KEYS) or category in ("unknown", "identity")):
             if base == "identity:user_admin":
                 return
             facts.tag("auth_attempt")
+            _login_target(args, facts)
             if category == "unknown":
                 facts.propose("identity:login")
+
+
+def _login_target(args: dict[str, Any], facts: Facts) -> None:
+    """The host or service a login goes to, from the first argument that names one."""
+    for key in _TARGET_KEYS:
+        value = args.get(key)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        dest = parse_destination(value) if "://" in value or "." in value else None
+        facts.login_target(dest.host if dest is not None else value.strip().lower(), explicit=True)
+        return

@@ -53,7 +53,16 @@ _PRIVILEGE_FILES = ("/etc/sudoers", "/etc/passwd", "/etc/shadow", "/etc/group", 
 class Facts:
     """What one action does, as collected by the classifiers."""
 
-    __slots__ = ("_best", "_best_key", "destructive", "outbound", "resources", "risk", "tags")
+    __slots__ = (
+        "_best",
+        "_best_key",
+        "auth_target",
+        "destructive",
+        "outbound",
+        "resources",
+        "risk",
+        "tags",
+    )
 
     def __init__(self, base_type: str) -> None:
         self._best = base_type
@@ -63,6 +72,7 @@ class Facts:
         self.resources: dict[str, None] = {}
         self.destructive = False
         self.outbound = False
+        self.auth_target: str | None = None
 
     @staticmethod
     def _key(type_id: str, risk: Severity | None) -> tuple[int, int]:
@@ -94,6 +104,14 @@ class Facts:
     def resource(self, value: str) -> None:
         if value and len(self.resources) < MAX_RESOURCES:
             self.resources.setdefault(value[:512], None)
+
+    def login_target(self, value: str, *, explicit: bool = False) -> None:
+        """The host or service a login would go to (the first seen, unless ``explicit``);
+        it leads ``resources`` when the action is an ``auth_attempt``."""
+        value = value[:512]
+        if value and (self.auth_target is None or explicit):
+            self.auth_target = value
+            self.resource(value)
 
     def mark_outbound(self, *, payload: bool = False) -> None:
         self.outbound = True
@@ -170,10 +188,14 @@ class Facts:
             self.tags.add("destructive")
         if self.outbound:
             self.tags.add("outbound")
+        resources = tuple(self.resources)
+        target = self.auth_target
+        if target is not None and "auth_attempt" in self.tags and resources[:1] != (target,):
+            resources = (target, *(r for r in resources if r != target))
         return ActionInfo(
             type=self._best,
             risk=self.risk,
-            resources=tuple(self.resources),
+            resources=resources,
             destructive=self.destructive,
             outbound=self.outbound,
             tags=frozenset(self.tags),

@@ -81,7 +81,7 @@ def url_facts(url: str, facts: Facts, *, method: str | None = None) -> None:
     dest = parse_destination(url)
     if dest is None:
         return
-    facts.resource(dest.host)
+    facts.login_target(dest.host)
     facts.mark_outbound()
     if dest.kind == "metadata":
         facts.recon()
@@ -771,7 +771,7 @@ def _ssh(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     if host:
         dest = parse_destination(host)
         if dest is not None:
-            ctx.facts.resource(dest.host)
+            ctx.facts.login_target(dest.host)
     if rest:
         ctx.facts.tag("code_exec")
 
@@ -919,6 +919,12 @@ def _sql_client(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ctx.facts.propose("db:query")
     for i, arg in enumerate(argv[1:], 1):
         nxt = argv[i + 1] if i + 1 < len(argv) else ""
+        if arg in ("-h", "--host", "-S", "--server") and nxt:
+            ctx.facts.login_target(nxt.lower())
+        elif arg.startswith("--host="):
+            ctx.facts.login_target(arg[7:].lower())
+        elif "://" in arg and (dest := parse_destination(arg)) is not None:
+            ctx.facts.login_target(dest.host)
         if arg in ("-c", "--command", "-e", "--execute", "-q", "--query", "--eval"):
             analyze_sql(nxt, ctx.facts)
         elif arg.startswith("--command=") or arg.startswith("--execute="):
@@ -1004,6 +1010,8 @@ def _docker(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.tag("code_exec")
     elif sub == "login":
         ctx.facts.tag("auth_attempt")
+        registry = next((o for o in ops[1:] if "." in o or ":" in o), "docker.io")
+        ctx.facts.login_target(registry.lower())
     elif sub == "push":
         ctx.facts.mark_outbound(payload=True)
 

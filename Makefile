@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-EXTRAS := server,redis,postgres,crypto,ocsf,eval,test
+EXTRAS := server,redis,postgres,crypto,ocsf,eval,otel,test
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
 .PHONY: install run test bench bench-http lint typecheck clean

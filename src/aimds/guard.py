@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from aimds import decide
 from aimds.audit import stage as audit_stage
+from aimds.audit.observe import build_observer
 from aimds.behavior import stage as behavior_stage
 from aimds.detectors import stage as detectors_stage
 from aimds.errors import ConfigError
@@ -96,6 +97,7 @@ class Guard:
             for build in _STAGE_BUILDERS
             if (stage := build(self.policy, self.services)) is not None
         )
+        self._observer = build_observer(self.stages, self.services)
 
     @classmethod
     def from_policy(
@@ -157,11 +159,14 @@ class Guard:
         )
         ev.scratch["on_error"] = self._on_error
         ev.scratch["start_ns"] = start
-        for stage in self.stages:
-            try:
-                stage(ev)
-            except Exception as exc:  # noqa: BLE001 - a failing stage fails closed, never crashes
-                self._stage_failed(ev, stage, exc)
+        if self._observer is None:
+            for stage in self.stages:
+                try:
+                    stage(ev)
+                except Exception as exc:  # noqa: BLE001 - a failing stage fails closed, never crashes
+                    self._stage_failed(ev, stage, exc)
+        else:  # per-stage metrics / OpenTelemetry spans (see aimds.audit.observe)
+            self._observer.run(ev, self._stage_failed)
         decision = self._decision(ev, start)
         for listener in self._listeners:
             listener(event, decision)

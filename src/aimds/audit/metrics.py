@@ -22,7 +22,7 @@ several categories counts once per category.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 __all__ = ["Metrics", "NoopMetrics", "PrometheusMetrics", "create_metrics"]
@@ -37,6 +37,10 @@ class Metrics(Protocol):
     def decision(self, verdict: str, categories: Iterable[str]) -> None: ...
 
     def stage_latency(self, stage: str, seconds: float) -> None: ...
+
+    def latency_observer(self, stage: str) -> Callable[[float], None]:
+        """A callable recording one latency (seconds) of ``stage``, bound once."""
+        ...
 
     def queue_depth(self, depth: int) -> None: ...
 
@@ -62,6 +66,9 @@ class NoopMetrics:
 
     def stage_latency(self, stage: str, seconds: float) -> None:
         return None
+
+    def latency_observer(self, stage: str) -> Callable[[float], None]:
+        return _ignore
 
     def queue_depth(self, depth: int) -> None:
         return None
@@ -92,6 +99,7 @@ class PrometheusMetrics:
         self.registry = registry if registry is not None else prom.CollectorRegistry()
         self.content_type: str = prom.CONTENT_TYPE_LATEST
         r = self.registry
+        self._decision_children: dict[tuple[str, str], Any] = {}
         self._decisions = prom.Counter(
             "aimds_decisions", "Decisions by verdict and finding category",
             ["verdict", "category"], registry=r,
@@ -117,12 +125,24 @@ class PrometheusMetrics:
         seen = False
         for category in categories:
             seen = True
-            self._decisions.labels(verdict, category).inc()
+            self._decision_counter(verdict, category).inc()
         if not seen:
-            self._decisions.labels(verdict, "none").inc()
+            self._decision_counter(verdict, "none").inc()
+
+    def _decision_counter(self, verdict: str, category: str) -> Any:
+        """The labelled child, looked up once per pair (``labels()`` takes a lock)."""
+        key = (verdict, category)
+        child = self._decision_children.get(key)
+        if child is None:
+            child = self._decision_children[key] = self._decisions.labels(verdict, category)
+        return child
 
     def stage_latency(self, stage: str, seconds: float) -> None:
         self._latency.labels(stage).observe(seconds)
+
+    def latency_observer(self, stage: str) -> Callable[[float], None]:
+        observe: Callable[[float], None] = self._latency.labels(stage).observe
+        return observe
 
     def queue_depth(self, depth: int) -> None:
         self._depth.set(depth)
@@ -142,6 +162,10 @@ class PrometheusMetrics:
     def render(self) -> bytes:
         data: bytes = self._prom.generate_latest(self.registry)
         return data
+
+
+def _ignore(seconds: float) -> None:
+    return None
 
 
 def create_metrics(*, enabled: bool = True) -> Metrics:

@@ -51,6 +51,8 @@ class AuditStage:
         self._policy = policy_label
         self._fail_verdict = Verdict.BLOCK if on_failure == "block" else Verdict.ALLOW
         self._metrics = metrics
+        self._counted = not isinstance(metrics, NoopMetrics)
+        self._observe_pipeline = metrics.latency_observer("pipeline")
         self._new_id = new_id
 
     def __call__(self, ev: Evaluation) -> None:
@@ -73,9 +75,10 @@ class AuditStage:
                     StageStatus(stage=self.name, outcome=StageOutcome.DEGRADED,
                                 detail=f"audit record dropped: {result.detail}")
                 )
-        self._metrics.decision(ev.verdict.value, {f.category for f in ev.findings})
-        if latency_us:
-            self._metrics.stage_latency("pipeline", latency_us / 1e6)
+        if self._counted:
+            self._metrics.decision(ev.verdict.value, {f.category for f in ev.findings})
+            if latency_us:
+                self._observe_pipeline(latency_us / 1e6)
 
     def _failed(self, ev: Evaluation, detail: str) -> None:
         if any(f.rule == BACKEND_UNAVAILABLE and f.stage == self.name for f in ev.findings):

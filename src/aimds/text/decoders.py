@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from aimds.text.charclass import class_table, mapped
 from aimds.text.words import COMMON, word_ratio
 
 __all__ = ["DECODERS", "Budget", "Decoded", "decode_all"]
@@ -75,6 +76,9 @@ _NUMERIC_ENTITY = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9A-Fa-f]{1,6}));")
 _MIN_NOTABLE_ESCAPES = 3
 _MIN_HEX_BYTES = 8
 _ENTITY_GAP = 3
+_B64_CHARS = class_table("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
+_MIN_B64_RUN = 16  # what _B64 itself asks for
+_HEX_LEAD_ONLY = bytes(b for b in range(256) if b not in b"234567")
 
 
 def _reads_as_text(text: str) -> bool:
@@ -97,12 +101,15 @@ def _utf8(data: bytes) -> str | None:
         return None
 
 
-def _has_long_token(text: str, min_chars: int) -> bool:
-    return any(len(token) >= min_chars for token in text.split())
+def _has_b64_run(text: str, min_chars: int) -> bool:
+    """Is there a run of base64 characters long enough to be a candidate? One C-speed
+    sweep; ordinary prose (short words) answers no."""
+    # a candidate is a run of at least 16 base64 characters plus up to two "=" of padding
+    return b"1" * max(min_chars - 2, _MIN_B64_RUN) in mapped(text, _B64_CHARS)
 
 
 def _base64(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
-    if not _has_long_token(text, min_chars):
+    if not _has_b64_run(text, min_chars):
         return
     jwts = [j.span() for j in _JWT.finditer(text)] if "eyJ" in text else []
     for m in _B64.finditer(text):
@@ -140,7 +147,7 @@ def _wraps_text(decoded: str, min_chars: int) -> bool:
 
 def _hex(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
     # each hex-encoded printable ASCII byte starts with a digit 2-7
-    if sum(text.count(d) for d in "234567") < _MIN_HEX_BYTES:
+    if len(text.encode("utf-8", "surrogatepass").translate(None, _HEX_LEAD_ONLY)) < _MIN_HEX_BYTES:
         return
     for m in _HEX.finditer(text):
         token = m.group()

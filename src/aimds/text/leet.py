@@ -11,17 +11,24 @@ from __future__ import annotations
 
 import re
 
+from aimds.text.charclass import class_table, mapped
 from aimds.text.marks import MarkLog
 from aimds.text.offsets import EditLog, SpanMap
 from aimds.text.words import COMMON
 
-__all__ = ["collapse_spaced", "unleet"]
+__all__ = ["collapse_spaced", "has_spaced_run", "unleet"]
 
 # one letter or digit, then the same separator before each of at least three more
 _SPACED = re.compile(r"(?<![a-z0-9])[a-z0-9]([ .\-_*~|/+:])[a-z0-9](?:\1[a-z0-9]){2,}(?![a-z0-9])")
-_SPACED_HINT = re.compile(r"[ .\-_*~|/+:][a-z0-9][ .\-_*~|/+:][a-z0-9][ .\-_*~|/+:]")
+_SEPARATORS = " .-_*~|/+:"
+_ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+# separators -> "1", letters and digits -> "2": a spaced run shows as b"12121"
+_SPACED_TABLE = bytes(
+    0x31 if chr(b) in _SEPARATORS else 0x32 if chr(b) in _ALNUM else 0x2E for b in range(256)
+)
 _LEET_CHAR = re.compile(r"[013457@$!|+]")
 _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|+")
+_TOKEN_TABLE = class_table("abcdefghijklmnopqrstuvwxyz0123456789@$!|+")
 _LEET = str.maketrans(
     {
         "0": "o",
@@ -50,9 +57,15 @@ def _known(word: str) -> bool:
     return any(w in word for w in _LONG_WORDS)
 
 
+def has_spaced_run(text: str) -> bool:
+    """Could ``text`` (or its lower case) hold spaced-out letters? A necessary condition,
+    checked in one C-speed sweep: separator, letter, separator, letter, separator."""
+    return b"12121" in text.encode("utf-8", "surrogatepass").translate(_SPACED_TABLE)
+
+
 def collapse_spaced(text: str, marks: MarkLog) -> tuple[str, SpanMap | None]:
     """Runs of single letters joined by one repeated separator, joined up."""
-    if _SPACED_HINT.search(text) is None:
+    if not has_spaced_run(text):
         return text, None
     parts: list[str] = []
     log = EditLog()
@@ -80,15 +93,23 @@ def unleet(text: str, marks: MarkLog) -> str:
     parts: list[str] = []
     last = 0
     size = len(text)
+    # token bounds by bytes search where byte offsets are character offsets (ASCII text)
+    classes = mapped(text, _TOKEN_TABLE) if text.isascii() else None
     for m in _LEET_CHAR.finditer(text):
         if m.start() < last:
             continue
         start = m.start()
-        while start > 0 and text[start - 1] in _TOKEN_CHARS:
-            start -= 1
         end = m.end()
-        while end < size and text[end] in _TOKEN_CHARS:
-            end += 1
+        if classes is not None:
+            start = classes.rfind(b".", 0, start) + 1
+            end = classes.find(b".", end)
+            if end < 0:
+                end = size
+        else:
+            while start > 0 and text[start - 1] in _TOKEN_CHARS:
+                start -= 1
+            while end < size and text[end] in _TOKEN_CHARS:
+                end += 1
         token = text[start:end]
         stripped = token.lstrip(_EDGE_SYMBOLS)
         start += len(token) - len(stripped)

@@ -3,7 +3,11 @@
 Each pass takes a string and returns the new string plus a :class:`SpanMap` back to its
 input (``None`` when offsets did not move). Work is done only where it is needed: a regex
 finds the runs that are not plain printable ASCII and everything between them is copied
-as it is, so ordinary English text costs one regex scan per pass.
+as it is, so ordinary English text costs one regex scan per pass. Text that is ASCII but
+for characters that are only deleted (zero-width, bidi, control) and whitespace collapsing
+are handled by a few whole-text regex sweeps and one bulk-built map
+(:func:`~aimds.text.offsets.runs_map`), so a megabyte full of them costs no Python step per
+character.
 
 NFKC is applied per code point (compatibility mappings: full-width, mathematical
 alphanumerics, ligatures, compatibility spaces) so every output character keeps a precise
@@ -27,14 +31,15 @@ from aimds.text.invisible import (
     variation_payload,
 )
 from aimds.text.marks import MarkLog
-from aimds.text.offsets import EditLog, SpanMap
+from aimds.text.offsets import EditLog, SpanMap, runs_map
 
 __all__ = [
     "Hidden",
     "casefold_pass",
     "collapse_whitespace",
     "confusable_pass",
-    "needs_work",
+    "has_whitespace_run",
+    "is_plain_ascii",
     "strip_pass",
 ]
 
@@ -47,17 +52,41 @@ _HIDDEN_CHAR = re.compile(
     rf"[{_INVISIBLE_CLASS}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufe00-\ufe0f"
     r"\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
 )
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_ZW_CLASS = "".join(sorted(ZERO_WIDTH))
+_BIDI_CLASS = "".join(sorted(BIDI_MARKS | BIDI_SPANS))
+_OVERRIDE_CLASS = "".join(sorted(BIDI_OVERRIDES))
+_DELETE_RUN = re.compile(rf"[{_INVISIBLE_CLASS}{_CONTROLS}]+")
+_NOT_SIMPLE = re.compile(rf"[^\x00-\x7f{_INVISIBLE_CLASS}\x80-\x9f]")
+# a zero-width character at either end of the text or next to an ASCII one (a word split)
+_SUSPICIOUS_ZW = re.compile(
+    rf"[{_ZW_CLASS}](?:(?<=[\x00-\x7f][{_ZW_CLASS}])|(?<![\s\S]{{2}})|(?=[\x00-\x7f]|\Z))"
+)
+_ANY_BIDI = re.compile(rf"[{_BIDI_CLASS}{_OVERRIDE_CLASS}]")
+_OVERRIDE = re.compile(rf"[{_OVERRIDE_CLASS}]")
+_CONTROL = re.compile(rf"[{_CONTROLS}]")
 _RTL_LETTER = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _WHITESPACE = re.compile(r"\s{2,}|[^\S ]")
 _CONFUSABLE = re.compile("[" + "".join(sorted(CONFUSABLES)) + "]")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _OTHER_LETTER = re.compile(r"(?![A-Za-z])[^\W\d_]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# every byte but the ASCII whitespace controls (\t \n \v \f \r and \x1c-\x1f, as ``\s`` has it)
+_NOT_WS_CONTROL = bytes(b for b in range(256) if b not in b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
 
 
-def needs_work(text: str) -> bool:
-    """False for plain printable ASCII with single spaces: every view but case is the text."""
-    return not (text.isascii() and text.isprintable() and "  " not in text)
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
+def is_plain_ascii(text: str) -> bool:
+    """ASCII without control characters other than tab, newline and carriage return: nothing
+    to strip or fold, so only whitespace can differ between the original and its views."""
+    return text.isascii() and not text.encode("ascii").translate(None, _PLAIN_ASCII)
+
+
+def has_whitespace_run(text: str) -> bool:
+    """For plain ASCII text: is there whitespace other than single spaces?"""
+    return "  " in text or "\n" in text or "\t" in text or "\r" in text
 
 
 class _Writer:
@@ -87,6 +116,8 @@ class _Writer:
 def strip_pass(text: str, marks: MarkLog, hidden: list[Hidden]) -> tuple[str, SpanMap | None]:
     """NFKC per code point; zero-width, bidi, tag, variation-selector and control characters
     removed. Hidden payloads go to ``hidden``; what deserves a report goes to ``marks``."""
+    if _NOT_SIMPLE.search(text) is None:
+        return _delete_only(text, marks)
     w = _Writer()
     last = 0
     rtl: list[bool] = []  # computed at most once, only if a bidi mark needs it
@@ -95,7 +126,11 @@ def strip_pass(text: str, marks: MarkLog, hidden: list[Hidden]) -> tuple[str, Sp
         if start > last:
             w.copy(text[last:start])
         run = m.group()
-        if unicodedata.is_normalized("NFKC", run) and _HIDDEN_CHAR.search(run) is None:
+        if run in ZERO_WIDTH:  # one zero-width character: the bulk of invisible-heavy text
+            w.replace("", start, 1)
+            if _suspicious_invisible(text, start):
+                marks.add("invisible", start, end)
+        elif unicodedata.is_normalized("NFKC", run) and _HIDDEN_CHAR.search(run) is None:
             w.copy(run)
         else:
             _strip_run(text, start, end, w, marks, hidden, rtl)
@@ -105,6 +140,29 @@ def strip_pass(text: str, marks: MarkLog, hidden: list[Hidden]) -> tuple[str, Sp
     if last < len(text):
         w.copy(text[last:])
     return w.finish()
+
+
+def _delete_only(text: str, marks: MarkLog) -> tuple[str, SpanMap | None]:
+    """:func:`strip_pass` for text that is ASCII apart from characters it only deletes
+    (zero-width, bidi, control): a few regex sweeps instead of a step per character, so a
+    megabyte of zero-width characters stays fast. Same output, map and marks."""
+    spans = [m.span() for m in _DELETE_RUN.finditer(text)]
+    if not spans:
+        return text, None
+    found: list[tuple[int, str, int]] = []  # (first position, note, count)
+    skip_bom = 1 if text[0] == "\ufeff" else 0  # a leading byte-order mark is ordinary
+    bidi = _OVERRIDE if _RTL_LETTER.search(text) is not None else _ANY_BIDI
+    for note, pattern, skip in (
+        ("invisible", _SUSPICIOUS_ZW, skip_bom),
+        ("bidi", bidi, 0),
+        ("control", _CONTROL, 0),
+    ):
+        first = pattern.search(text, skip)
+        if first is not None:
+            found.append((first.start(), note, len(pattern.findall(text, skip))))
+    for at, note, count in sorted(found):
+        marks.add(note, at, at + 1, count)
+    return _DELETE_RUN.sub("", text), runs_map(spans, 0)
 
 
 def _has_rtl(text: str, cache: list[bool]) -> bool:
@@ -201,7 +259,7 @@ def confusable_pass(text: str, marks: MarkLog) -> str:
 
     Same length in and out, so no offset map is needed.
     """
-    if _CONFUSABLE.search(text) is None:
+    if text.isascii() or _CONFUSABLE.search(text) is None:
         return text
     latin = len(_ASCII_LETTER.findall(text)) > len(_OTHER_LETTER.findall(text))
     parts: list[str] = []
@@ -223,21 +281,15 @@ def confusable_pass(text: str, marks: MarkLog) -> str:
 
 def collapse_whitespace(text: str) -> tuple[str, SpanMap | None]:
     """Every whitespace run that is not a single space becomes one space."""
-    if "  " not in text and text.isprintable():  # any other whitespace is unprintable
+    if text.isascii():
+        if "  " not in text and not text.encode("ascii").translate(None, _NOT_WS_CONTROL):
+            return text, None
+    elif "  " not in text and text.isprintable():  # any other whitespace is unprintable
         return text, None
-    w = _Writer()
-    last = 0
-    for m in _WHITESPACE.finditer(text):
-        start, end = m.span()
-        if start > last:
-            w.copy(text[last:start])
-        w.replace(" ", start, end - start)
-        last = end
-    if last == 0:
+    spans = [m.span() for m in _WHITESPACE.finditer(text)]
+    if not spans:
         return text, None
-    if last < len(text):
-        w.copy(text[last:])
-    return w.finish()
+    return _WHITESPACE.sub(" ", text), runs_map(spans, 1)
 
 
 def casefold_pass(text: str) -> tuple[str, SpanMap | None]:

@@ -9,8 +9,11 @@
                invisible characters (tag characters, variation selectors)
 ``hidden``     the subset of ``decoded`` carried by invisible characters
 
-Plain printable ASCII with single spaces takes a fast path: ``normalized`` *is* the
-original and nothing is copied. ``folded`` and ``decoded`` are computed on first use and
+ASCII text without control characters takes a fast path: nothing to strip or fold, so
+only whitespace runs are collapsed (and with single spaces only, ``normalized`` *is* the
+original, nothing copied); its folded view is the lower-cased normalized text with
+leetspeak undone, sharing the normalized maps. ``folded`` and ``decoded`` are computed on
+first use and
 cached; the cache is written once with a deterministic value, so concurrent readers at
 worst compute it twice, and instances stay immutable from the outside.
 """
@@ -24,7 +27,7 @@ from typing import Any
 
 from aimds.policy.sections.normalize import NormalizeSettings
 from aimds.text.decoders import Budget, decode_all
-from aimds.text.leet import collapse_spaced, unleet
+from aimds.text.leet import collapse_spaced, has_spaced_run, unleet
 from aimds.text.marks import Mark, MarkLog
 from aimds.text.offsets import SpanMap
 from aimds.text.unicode import (
@@ -32,7 +35,7 @@ from aimds.text.unicode import (
     casefold_pass,
     collapse_whitespace,
     confusable_pass,
-    needs_work,
+    is_plain_ascii,
     strip_pass,
 )
 
@@ -144,6 +147,13 @@ class TextViews:
         cached: _Folded | None = self._folded
         if cached is not None:
             return cached
+        folded = self._fold_ascii() if self._base.isascii() else None
+        if folded is None:
+            folded = self._fold_general()
+        object.__setattr__(self, "_folded", folded)
+        return folded
+
+    def _fold_general(self) -> _Folded:
         maps: list[SpanMap | None] = [self._norm_maps[0] if self._norm_maps else None]
         text, m = casefold_pass(self._base)
         maps.append(m)
@@ -158,9 +168,25 @@ class TextViews:
             mapped |= _mapped(leet, tuple(maps))
         text, m = collapse_whitespace(text)
         maps.append(m)
-        folded = _Folded(text, tuple(x for x in maps if x is not None), mapped)
-        object.__setattr__(self, "_folded", folded)
-        return folded
+        return _Folded(text, tuple(x for x in maps if x is not None), mapped)
+
+    def _fold_ascii(self) -> _Folded | None:
+        """The folded view of an ASCII text with no spaced-out letters: case and leetspeak
+        keep every character in place, so folding the normalized text gives the same view
+        as folding the base text and then collapsing its whitespace, and the normalized
+        text's maps serve as they are. ``None`` where spaced letters need the long way."""
+        lowered = self.normalized.lower()
+        if not self._settings.collapse_leet:
+            text = lowered
+            mapped: dict[str, Mark] = {}
+        elif has_spaced_run(self._base):
+            return None
+        else:
+            leet = MarkLog()
+            text = unleet(lowered, leet)
+            mapped = _mapped(leet, self._norm_maps)
+        maps = tuple(m for m in self._norm_maps if m is not None)
+        return _Folded(text, maps, mapped)
 
     @property
     def folded(self) -> str:
@@ -289,12 +315,14 @@ def build_views(text: str, settings: NormalizeSettings | None = None) -> TextVie
     truncated = len(text) > s.max_chars
     if truncated:
         text = text[: s.max_chars]
-    if not needs_work(text):
+    if is_plain_ascii(text):
+        # nothing to strip or fold: at most whitespace differs, and usually not even that
+        normalized, ws_map = collapse_whitespace(text)
         return TextViews(
             original=text,
-            normalized=text,
+            normalized=normalized,
             base=text,
-            norm_maps=(),
+            norm_maps=() if ws_map is None else (None, ws_map),
             hidden=(),
             marks={},
             settings=s,

@@ -70,12 +70,14 @@ def cluster(
     }
     exe = str(Path(sys.executable).parent / "aimds")
     ports = [_port(), _port()]
-    procs = [
-        subprocess.Popen([exe, "serve", "--port", str(p), "--data-dir", str(data),
-                          "--policy", str(policy)],
-                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for p in ports
-    ]
+    procs = []
+    for p in ports:
+        with (tmp_path / f"serve-{p}.log").open("wb") as log:
+            procs.append(subprocess.Popen(
+                [exe, "serve", "--port", str(p), "--data-dir", str(data), "--policy",
+                 str(policy)],
+                env=env, stdout=subprocess.DEVNULL, stderr=log,
+            ))
     urls = [f"http://127.0.0.1:{p}" for p in ports]
     deadline = time.monotonic() + 60
     for url in urls:
@@ -85,7 +87,11 @@ def cluster(
                     break
             except httpx.TransportError:
                 pass
-            assert time.monotonic() < deadline, "cluster processes did not become ready"
+            if time.monotonic() > deadline:
+                for proc in procs:
+                    proc.terminate()
+                logs = [f.read_text()[-2000:] for f in tmp_path.glob("serve-*.log")]
+                pytest.fail(f"cluster processes did not become ready: {logs}")
             time.sleep(0.1)
     try:
         yield {"a": urls[0], "b": urls[1], "keys": made, "tenant": tenant,

@@ -65,7 +65,7 @@ def test_approver_approves_in_the_dashboard_and_the_agent_gets_allow(live_server
             page.wait_for_url("**/ui/approvals")
             agent.start()
             request = page.locator("article.request").first
-            request.wait_for(timeout=15_000)  # arrives by the live update, no reload
+            request.wait_for(timeout=30_000)  # arrives by the live update, no reload
             assert "wire_transfer" in request.inner_text()
             cookie = next(c for c in browser.cookies() if c["name"] == "aimds_session")
             assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"

@@ -117,3 +117,28 @@ def test_event_stream_is_confined_to_the_tenant(live_server: Any) -> None:
     assert event["kind"] == "tool_call" and event["verdict"] == "block"
     assert event["agent"] == "bot-1" and "args" not in event and "text" not in event
     assert got["globex"] == []  # the other tenant saw nothing
+
+
+def test_quarantine_survives_a_policy_swap(tmp_path: Any) -> None:
+    import warnings
+
+    from aimds.server.app import create_app
+    from aimds.server.settings import ServerSettings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    app = create_app(ServerSettings(data_dir=tmp_path))
+    keys = app.state.aimds.keys
+    _, admin = keys.create(role="admin", tenant="acme")
+    _, agent = keys.create(role="agent", tenant="acme", agent="bot-1")
+    ha, hg = {"Authorization": f"Bearer {admin}"}, {"Authorization": f"Bearer {agent}"}
+    with TestClient(app) as c:
+        c.post("/v1/evaluate", json={"tool": "read_file", "args": {"path": "/a"}}, headers=hg)
+        assert c.post("/v1/agents/bot-1/quarantine", headers=ha).status_code == 200
+        r = c.put("/v1/policies/default", content=GOOD, headers=ha)
+        assert r.status_code == 200
+        d = c.post("/v1/evaluate", json={"tool": "read_file", "args": {"path": "/a"}},
+                   headers=hg).json()
+        assert d["policy"].startswith("default@2+") and "behavior.quarantine" in d["rules"]

@@ -26,6 +26,7 @@ __all__ = ["GuardHolder", "PolicyStore", "PolicyVersion"]
 
 _TABLE = "aimds_policies"
 _MAX_POLICY_CHARS = 1_000_000
+_GRACE_S = 30.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,8 +131,13 @@ class GuardHolder:
         return Guard(load_policy(data), services=services)
 
     def swap(self, guard: Guard, version: int) -> None:
+        """Make ``guard`` active; the old one closes after a grace period, so requests still
+        running on it finish first. A stale ``version`` is ignored (and its guard closed)."""
         with self._lock:
             if version <= self.version:
-                return
-            self._guard = guard
-            self.version = version
+                old = guard
+            else:
+                old, self._guard, self.version = self._guard, guard, version
+        timer = threading.Timer(_GRACE_S, old.close)
+        timer.daemon = True
+        timer.start()

@@ -78,7 +78,7 @@ async def judge(state: ServiceState, event: Event, wait: float) -> Decision:
     state.metrics.decisions.labels(decision.verdict.value, event.kind.value).inc()
     state.metrics.latency.observe(decision.latency_us / 1e6)
     state.remember(decision)
-    if state.redis is None:
+    if state.redis is None and state.broker.subscribers:
         state.broker.deliver(live_event(decision))
     wait = min(wait, state.settings.max_wait_s)
     if decision.verdict is Verdict.REVIEW and decision.approval and wait > 0:

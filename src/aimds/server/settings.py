@@ -42,7 +42,7 @@ class ServerSettings(BaseModel):
     max_body_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
     rate_limit_per_minute: int = Field(default=600_000, ge=0)
     max_wait_s: float = Field(default=60.0, ge=0, le=3600)
-    threads: int = Field(default=8, ge=1, le=256)
+    threads: int = Field(default=4, ge=1, le=256)
     jwt_algorithm: Literal["HS256", "RS256"] | None = None
     jwt_secret: str | None = None
     jwt_public_key_file: Path | None = None

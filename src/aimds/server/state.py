@@ -192,6 +192,7 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
     services = guard.services if guard is not None else Services()
     if guard is None:
         _attach_audit(settings, services)
+        _share_behavior_state(settings, services)
     queue = queue_of(services)
     if queue is None:
         queue = ApprovalQueue(url, clock=services.clock, secret=settings.secret("digest"))
@@ -252,6 +253,16 @@ def _attach_audit(settings: ServerSettings, services: Services) -> None:
     services.extras[AUDIT_KEY] = AuditLog.open(
         target, digest_key=settings.secret("audit-digest"), metrics=metrics
     )
+
+
+def _share_behavior_state(settings: ServerSettings, services: Services) -> None:
+    """Embedded mode: one in-process behaviour store for every policy version, so a policy
+    swap keeps windows, trust and quarantines. (Cluster mode keeps them in Redis, named by
+    the policy's ``behavior.store: redis``.)"""
+    if settings.redis_url is None and services.store is None:
+        from aimds.behavior.memory import MemoryStore
+
+        services.store = MemoryStore()
 
 
 def _audit_transition(audit: Any, request: ApprovalRequest) -> None:

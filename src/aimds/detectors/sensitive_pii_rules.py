@@ -263,6 +263,12 @@ def _address(text: str, value: str, start: int, end: int) -> float | None:
     return 0.8
 
 
+_MONTH_HINT = (
+    r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r"(?:,?[ \-/](?:19|20)[0-9]{2}| [0-9])"
+)
+"""Every month-name date: a month and a year after it, or a month and its day."""
+
 _STREET_TYPES = (
     r"(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|Dr|Drive|Ct|Court|Way|Pl|Place|"
     r"Ter|Terrace|Cir|Circle|Pkwy|Parkway|Hwy|Highway|Sq|Square|Trl|Trail|Loop|Row|Run)"
@@ -318,7 +324,7 @@ PII_RECOGNIZERS: tuple[PiiRecognizer, ...] = (
         type="street_address",
         pattern=re.compile(_ADDRESS + r"(?![0-9])"),
         gate=_ADDRESS,
-        hint=r"[0-9] [A-Z][a-z]",
+        hint=r", [A-Z]{2} [0-9]{5}",
         check=_address,
         lead=frozenset(_WORD + "-"),
         examples=("7264 Sunset Ln, Apt 30C, Fresno, CA 93709",),
@@ -333,7 +339,7 @@ PII_RECOGNIZERS: tuple[PiiRecognizer, ...] = (
             r"[0-9]{4}[ \-]?[0-9]{4}[ \-]?[0-9]{4}[ \-]?[0-9]"
             r"|3[47][0-9]{2}[ \-]?[0-9]{6}[ \-]?[0-9]{5}"
         ),
-        hint=r"[0-9]{4}",
+        hint=r"[0-9]{4}[ \-]?[0-9]{4}",
         check=_card,
         lead=_LEAD_NUM,
         examples=("4957 5986 2343 4147",),
@@ -418,7 +424,7 @@ PII_RECOGNIZERS: tuple[PiiRecognizer, ...] = (
         type="date_of_birth",
         pattern=re.compile(_DATE + r"(?![\w/\-]|\.\d)"),
         gate=_DATE,
-        hint=r"[0-9][-/.][0-9]|(?:19|20)[0-9]{2}",
+        hint=r"[0-9][-/.][0-9]{1,2}[-/.][0-9]|" + _MONTH_HINT,
         check=_dob,
         lead=frozenset(_WORD + "/.-"),
         examples=(

@@ -308,6 +308,10 @@ async def ready(request: Request) -> Any:
             checks["database"] = "ok"
         except AimdsError as exc:
             checks["database"] = f"error: {type(exc).__name__}"
+        audit = state.services.extras.get(AUDIT_KEY)
+        if audit is not None:
+            healthy = getattr(audit, "healthy", True)
+            checks["audit"] = "ok" if healthy else "error: audit writer unhealthy"
         if state.redis is not None:
             try:
                 state.redis.ping()

@@ -83,6 +83,11 @@ async def login_form(request: Request, error: str | None = None) -> HTMLResponse
 @router.post("/login")
 async def login(request: Request, api_key: str = Form(max_length=300)) -> Response:
     state = state_of(request)
+    client = request.client.host if request.client else "unknown"
+    retry = state.limiter.hit(f"login:{client}")
+    if retry is not None:
+        raise HTTPException(429, "too many login attempts; retry later",
+                            headers={"Retry-After": str(int(retry))})
     who = state.auth.keys.verify(api_key.strip())
     parsed = key_digest(api_key.strip())
     if who is None or parsed is None or not who.human:

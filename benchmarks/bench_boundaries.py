@@ -1,4 +1,10 @@
-"""Latency of the boundary libraries: classify(), shell parsing, path and network checks."""
+"""Latency of the boundary libraries: classify(), shell parsing, path and network checks.
+
+Each case is timed in wall clock and in thread CPU time (``(cpu)``). ``classify`` is timed
+on a repeated call (its cache hits) and ``uncached`` (the classification itself);
+``PathRules.check`` always resolves symlinks (system calls on every check), while
+``NetworkRules.check`` is a pure function of the text and is served from its cache.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,8 @@ from aimds.rules.network import NetworkRules
 from aimds.rules.paths import PathRules, classify_path
 from aimds.rules.shell import analyze_command
 from aimds.rules.taxonomy import Classifier
-from benchmarks.harness import Result, measure
+from benchmarks.bench_rules import both
+from benchmarks.harness import Result
 
 
 def run(quick: bool) -> list[Result]:
@@ -27,18 +34,22 @@ def run(quick: bool) -> list[Result]:
         "classify fetch": ("fetch", {"url": "https://pypi.org/simple/requests/"}),
         "classify unknown tool": ("frobnicate_widget", {"level": 3}),
     }
-    results = [
-        measure(name, lambda t=tool, a=args: classifier.classify(t, a), n=n)
-        for name, (tool, args) in cases.items()
-    ]
-    results.append(measure("analyze_command short", lambda: analyze_command("git status"), n=n))
-    results.append(measure("classify_path", lambda: classify_path("/home/u/.aws/credentials"), n=n))
-    results.append(measure("PathRules.check allowed", lambda: paths.check("src/app/main.py"), n=n))
-    results.append(measure("PathRules.check ../ denied", lambda: paths.check("../etc/shadow"), n=n))
-    results.append(
-        measure("NetworkRules.check host", lambda: net.check("https://a.example.com/x"), n=n)
+    results: list[Result] = []
+    for name, (tool, args) in cases.items():
+        results.extend(both(name, lambda t=tool, a=args: classifier.classify(t, a), n=n))
+        results.extend(
+            both(
+                name + " uncached",
+                lambda t=tool, a=args: classifier.classify_uncached(t, a),
+                n=n,
+            )
+        )
+    results.extend(both("analyze_command short", lambda: analyze_command("git status"), n=n))
+    results.extend(both("classify_path", lambda: classify_path("/home/u/.aws/credentials"), n=n))
+    results.extend(both("PathRules.check allowed", lambda: paths.check("src/app/main.py"), n=n))
+    results.extend(both("PathRules.check ../ denied", lambda: paths.check("../etc/shadow"), n=n))
+    results.extend(
+        both("NetworkRules.check host", lambda: net.check("https://a.example.com/x"), n=n)
     )
-    results.append(
-        measure("NetworkRules.check 0x7f.1", lambda: net.check("http://0x7f.1:80/"), n=n)
-    )
+    results.extend(both("NetworkRules.check 0x7f.1", lambda: net.check("http://0x7f.1:80/"), n=n))
     return results

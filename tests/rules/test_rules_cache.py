@@ -93,6 +93,8 @@ def test_resolve_path_matches_realpath(tmp_path: Path) -> None:
     ):
         raw = str(tmp_path) + "/" + rel
         assert resolve_path(raw) == os.path.realpath(raw), rel
+    for raw in ("/nonexistent-aimds/a/b", "/nonexistent-aimds/..", "/tmp/../nonexistent-aimds"):
+        assert resolve_path(raw) == os.path.realpath(raw), raw
 
 
 def _judge(stage: RulesStage, args: dict[str, Any]) -> list[str]:

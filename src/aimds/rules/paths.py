@@ -205,10 +205,12 @@ def resolve_path(path: str) -> str:
             return found.rstrip("/") + "/" + "/".join(reversed(missing))
         if found is None and _absent(current):
             head, _, name = current.rstrip("/").rpartition("/")
-            if name in ("..", "") or not head:
+            if name in ("..", ""):
                 break
             if name != ".":
                 missing.append(name)
+            if not head:  # nothing below "/" exists: the path is as written
+                return "/" + "/".join(reversed(missing))
             current = head
             continue
         break

@@ -332,7 +332,9 @@ def compile_classifier(policy: Policy) -> Classify:
             close = difflib.get_close_matches(type_id, list(ACTION_TYPES), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise policy.error(f"unknown action type{hint}", ("taxonomy", "tools", glob))
-    return Classifier(dict(doc.taxonomy.tools), cwd=cwd, home=home).classify
+    # the stage caches whole plans per call shape, so the classifier's own cache would only
+    # hold the same results twice
+    return Classifier(dict(doc.taxonomy.tools), cwd=cwd, home=home).classify_uncached
 
 
 def build_stage(policy: Policy, services: Services) -> RulesStage:

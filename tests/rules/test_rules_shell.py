@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -171,7 +173,7 @@ def test_recursive_delete_is_critical_only_for_root_home_and_system_dirs(
         "rm -r -f $HOME",
         "sudo rm -rf --no-preserve-root /",
         "bash -c 'rm -rf /'",
-        "sh -c \"cd /tmp && rm -rf /\"",
+        'sh -c "cd /tmp && rm -rf /"',
         "echo $(rm -rf /)",
         "ls; `rm -rf ~/`",
         "nohup rm -rf /* &",
@@ -285,3 +287,25 @@ def test_split_command_walks_every_simple_command() -> None:
 def test_analyze_never_raises(command: str) -> None:
     info = analyze_command(command)
     assert len(info.resources) <= 32
+
+
+_PLAIN_WORD = st.text(alphabet="abcxyz019-_./~@:=+%,", min_size=1, max_size=6)
+
+
+@st.composite
+def _quoted_command(draw: st.DrawFn) -> str:
+    words = []
+    for _ in range(draw(st.integers(1, 5))):
+        parts = draw(st.lists(_PLAIN_WORD, min_size=1, max_size=3))
+        quoted = [
+            draw(st.sampled_from(["{}", "'{}'", '"{}"', "'{} x'", '"x {}"'])).format(p)
+            for p in parts
+        ]
+        words.append("".join(quoted))
+    return " ".join(words)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_quoted_command())
+def test_quoted_words_split_like_a_posix_shell(command: str) -> None:
+    assert split_command(command) == [shlex.split(command)]

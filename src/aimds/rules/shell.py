@@ -45,7 +45,25 @@ class _Pipeline:
     commands: list[SimpleCommand] = field(default_factory=list)
 
 
+_OPERATOR = r"\d*(?:>>|>&|&>>|&>|>\||<<<|<<-?|<>|[<>])|\|\||\|&|&&|;;|[;|&()\n]"
+# possessive quantifiers: no backtracking, so a long line with an odd quote stays linear
+_WORD = r"""(?:[^\s;|&()<>'"]|'[^']*+'|"[^"]*+")++"""
+_QUOTED_TOKEN = re.compile(_OPERATOR + "|" + _WORD)
+_QUOTED_LINE = re.compile(r"(?:[^\S\n]*+(?:" + _OPERATOR + "|" + _WORD + r"))*+\s*+")
+_QUOTES = re.compile("'([^']*)'|\"([^\"]*)\"")
+
+
+def _unquote(m: re.Match[str]) -> str:
+    return m.group(1) if m.group(1) is not None else m.group(2)
+
+
 def _tokens(text: str) -> list[str]:
+    if "\\" not in text and _QUOTED_LINE.fullmatch(text):
+        # balanced quotes, no escapes: quotes only group words (the common quoted case)
+        return [
+            _QUOTES.sub(_unquote, tok) if "'" in tok or '"' in tok else tok
+            for tok in _QUOTED_TOKEN.findall(text)
+        ]
     if "'" in text or '"' in text or "\\" in text:
         lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
         lexer.whitespace_split = True

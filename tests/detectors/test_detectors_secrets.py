@@ -6,9 +6,11 @@ import json
 import urllib.parse
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aimds.detectors import secrets
-from aimds.detectors.sensitive_scan import MAX_DEPTH
+from aimds.detectors.sensitive_scan import MAX_DEPTH, Hit, resolve_overlaps
 from aimds.detectors.sensitive_secret_rules import BUILTIN_RULES, SecretRule, compile_rules
 from aimds.errors import ConfigError, PolicyError
 from aimds.policy import load_policy
@@ -322,3 +324,21 @@ def test_tool_arguments_beyond_the_limits_are_reported() -> None:
 def test_lone_surrogates_do_not_break_the_scan(detector: secrets.SecretsDetector) -> None:
     text = f"\ud800 token: {GH} \udfff"
     assert [h.kind for h in detector.scan(text)] == ["github_token"]
+
+
+def _naive_overlaps(hits: list[Hit]) -> list[Hit]:
+    taken: list[Hit] = []
+    for hit in hits:
+        if all(hit.end <= t.start or hit.start >= t.end for t in taken):
+            taken.append(hit)
+    return sorted((h for h in taken if h.report), key=lambda h: h.start)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12), st.booleans()), max_size=25))
+def test_overlaps_keep_the_first_of_each_group(spans: list[tuple[int, int, bool]]) -> None:
+    hits = [
+        Hit(start=s, end=s + n, kind=f"k{i}", severity=Severity.HIGH, report=r)
+        for i, (s, n, r) in enumerate(spans)
+    ]
+    assert resolve_overlaps(hits) == _naive_overlaps(hits)

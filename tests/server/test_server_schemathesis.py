@@ -40,7 +40,7 @@ def test_no_input_produces_a_server_error(fuzz_app: Any) -> None:
         seen += 1
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=12, deadline=None, derandomize=True, database=None,
+        @settings(max_examples=8, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
         def run(case: Any) -> None:
             response = case.call(headers=headers)

@@ -8,9 +8,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from aimds.audit.records import InputDigester, Masker, MaskingError, decision_record
-from aimds.types import Finding, Severity
+from aimds.audit.records import (
+    InputDigester,
+    Masker,
+    MaskingError,
+    RecordBuilder,
+    decision_record,
+    event_record,
+    index_columns,
+    index_prefix,
+    loads_body,
+)
+from aimds.types import Evaluation, Event, EventKind, Finding, Severity, Subject, Verdict
 
 MASK_CASES = [
     ("mail me at bob.smith@example.com today", "bob.smith@example.com"),
@@ -97,3 +109,31 @@ def test_canary_never_reaches_the_database_file(make_log: Any, kit: Any) -> None
     rows = db.execute("SELECT body FROM audit_records").fetchall()
     db.close()
     assert len(rows) == 2
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    tenant=_TEXT, agent=_TEXT, rules=st.lists(st.sampled_from(["a.b", "c", "ASA-B-002"])),
+    ts=st.floats(min_value=0, max_value=4e9), verdict=st.sampled_from(list(Verdict)),
+)
+def test_index_columns_follow_from_the_body(
+    tenant: str, agent: str, rules: list[str], ts: float, verdict: Verdict
+) -> None:
+    """The columns a record is stored with are exactly what its body implies, and the
+    body leads with them (what verify's fast path relies on)."""
+    ev = Evaluation(event=Event(kind=EventKind.TOOL_CALL, tool="t", args={"k": 1},
+                                subject=Subject(tenant=tenant, agent=agent)), ts=ts)
+    ev.verdict = verdict
+    ev.findings.extend(Finding(rule=r, category="c", severity=Severity.LOW, message="m")
+                       for r in rules)
+    builder = RecordBuilder(masker=Masker(), digester=InputDigester(b"k" * 32))
+    other = event_record("approval.resolved", record_id="r", subject=Subject(tenant=tenant),
+                         data={"x": 1}, masker=Masker(), ts=ts, verdict="block", rules=rules)
+    for rec in (builder.decision(ev, "id-1", "p@1", 2.0), other):
+        columns = (rec.chain, rec.ts, rec.type, rec.decision_id, rec.agent, rec.verdict,
+                   rec.rules)
+        assert index_columns(loads_body(rec.body)) == columns
+        assert rec.body.encode().startswith(index_prefix(columns))

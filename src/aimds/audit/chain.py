@@ -66,7 +66,10 @@ class StoredRecord:
     hash: str
 
     def data(self) -> dict[str, Any]:
+        """The record as a dict, without the ``_index`` member (a copy of the index
+        columns that only verification needs)."""
         loaded: dict[str, Any] = json.loads(self.body)
+        loaded.pop("_index", None)
         return loaded
 
 

@@ -172,7 +172,8 @@ class PostgresStore:
     def scan(self, chain: str, *, from_seq: int | None = None) -> Iterator[list[tuple[Any, ...]]]:
         """Pages of raw rows for verification through a server-side cursor on a connection
         of its own (binary transfer; the server joins ``prev``, a newline and the body into
-        the exact bytes that were hashed)."""
+        the exact bytes that were hashed and compares the index columns with the body's
+        ``_index`` prefix)."""
         psycopg = _psycopg()
         try:
             conn = psycopg.connect(self.url, connect_timeout=self._timeout)
@@ -185,7 +186,10 @@ class PostgresStore:
             with conn.transaction(), conn.cursor(name="aimds_scan", binary=True) as cur:
                 cur.execute(
                     "SELECT seq, prev, hash, convert_to(prev || E'\\n' || body, 'UTF8'), "
-                    "chain, ts, type, decision_id, agent, verdict, rules "
+                    "strpos(body, '{\"_index\":[' || to_json(chain)::text || ',' || "
+                    "round(ts * 1000000)::bigint::text || ',' || to_json(type)::text || ',' || "
+                    "to_json(decision_id)::text || ',' || to_json(agent)::text || ',' || "
+                    "to_json(verdict)::text || ',' || to_json(rules)::text || '],') = 1 "
                     f"FROM {self._t('audit_records')} WHERE chain=%s AND seq>=%s ORDER BY seq",
                     (chain, from_seq or 0),
                 )
@@ -195,6 +199,15 @@ class PostgresStore:
             raise self._fail("reading records", exc) from None
         finally:
             conn.close()
+
+    def index_row(self, chain: str, seq: int) -> tuple[Any, ...] | None:
+        """``(chain, ts, type, decision_id, agent, verdict, rules)`` of one record."""
+        rows = self._fetch(
+            f"SELECT chain, ts, type, decision_id, agent, verdict, rules FROM "
+            f"{self._t('audit_records')} WHERE chain=%s AND seq=%s",
+            (chain, seq),
+        )
+        return tuple(rows[0]) if rows else None
 
     def chains(self) -> list[str]:
         rows = self._fetch(

@@ -59,6 +59,14 @@ CREATE TABLE IF NOT EXISTS audit_anchors (
 _COLS = "chain, seq, body, prev, hash"
 _NCOLS = 11
 _SCAN_PAGE = 8192
+# The index prefix as aimds.audit.records.index_prefix builds it (json_array renders like
+# orjson for the strings we write; where it does not, verify falls back to parsing).
+_SCAN_SQL = (
+    "SELECT seq, prev, hash, CAST(prev || char(10) || body AS BLOB), "
+    "instr(body, '{\"_index\":' || json_array(chain, CAST(round(ts * 1000000) AS INTEGER), "
+    "type, decision_id, agent, verdict, rules) || ',') = 1 "
+    "FROM audit_records WHERE chain=? AND seq>=? ORDER BY seq"
+)
 _CHUNK = 256  # rows per INSERT: 2816 parameters, well under SQLite's limit of 32766
 
 
@@ -182,26 +190,33 @@ class SqliteStore:
         yield from self._iter(sql, (chain, from_seq or 0))
 
     def scan(self, chain: str, *, from_seq: int | None = None) -> Iterator[list[tuple[Any, ...]]]:
-        """Pages of raw rows for verification (see :data:`aimds.audit.store.SCAN_COLUMNS`):
+        """Pages of raw rows for verification (see :data:`aimds.audit.store.SCAN_COLUMNS`).
+
         SQLite joins ``prev``, a newline and the body into the exact bytes that were
-        hashed, so Python neither decodes nor re-encodes them."""
+        hashed, and compares the index columns with the body's ``_index`` prefix, so
+        Python neither decodes bodies nor builds the columns of each row."""
         try:
             con = sqlite3.connect(self.url, timeout=self._timeout, check_same_thread=False)
         except sqlite3.Error as exc:
             raise self._fail("opening a reader", exc) from None
         try:
-            cur = con.execute(
-                "SELECT seq, prev, hash, CAST(prev || char(10) || body AS BLOB), chain, ts, "
-                "type, decision_id, agent, verdict, rules FROM audit_records "
-                "WHERE chain=? AND seq>=? ORDER BY seq",
-                (chain, from_seq or 0),
-            )
+            cur = con.execute(_SCAN_SQL, (chain, from_seq or 0))
             while batch := cur.fetchmany(_SCAN_PAGE):
                 yield batch
         except sqlite3.Error as exc:
             raise self._fail("reading records", exc) from None
         finally:
             con.close()
+
+    def index_row(self, chain: str, seq: int) -> tuple[Any, ...] | None:
+        """``(chain, ts, type, decision_id, agent, verdict, rules)`` of one record."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT chain, ts, type, decision_id, agent, verdict, rules FROM audit_records "
+                "WHERE chain=? AND seq=?",
+                (chain, seq),
+            ).fetchone()
+        return tuple(row) if row else None
 
     def _iter(self, sql: str, params: Sequence[Any]) -> Iterator[StoredRecord]:
         """Stream rows in pages through a reader connection of its own."""

@@ -18,11 +18,10 @@ from aimds.audit.records import PendingRecord
 __all__ = ["SCAN_COLUMNS", "AuditStore", "PruneResult", "Query", "open_store"]
 
 # What ``AuditStore.scan`` yields per row, in this order. ``hashed`` holds the bytes the
-# record's hash covers (``prev``, a newline, the body), so verifying needs no re-encoding.
-SCAN_COLUMNS = (
-    "seq", "prev", "hash", "hashed", "chain", "ts", "type", "decision_id", "agent",
-    "verdict", "rules",
-)
+# record's hash covers (``prev``, a newline, the body), so verifying needs no re-encoding;
+# ``indexed`` is true where the body starts with the index columns' ``_index`` prefix
+# (:func:`aimds.audit.records.index_prefix`), compared by the database.
+SCAN_COLUMNS = ("seq", "prev", "hash", "hashed", "indexed")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,6 +60,10 @@ class AuditStore(Protocol):
 
     def scan(self, chain: str, *, from_seq: int | None = None) -> Iterator[list[tuple[Any, ...]]]:
         """Pages of raw rows in ``seq`` order, columns as :data:`SCAN_COLUMNS`."""
+        ...
+
+    def index_row(self, chain: str, seq: int) -> tuple[Any, ...] | None:
+        """``(chain, ts, type, decision_id, agent, verdict, rules)`` of one record."""
         ...
 
     def chains(self) -> list[str]: ...

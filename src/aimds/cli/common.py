@@ -48,7 +48,8 @@ _VERDICT_STYLE = {
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print ``message`` to stderr (no traceback) and exit with ``code``."""
-    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    # soft_wrap: an error names file:line paths that must stay on one line to be clickable.
+    err.print("[red]error:[/red] " + escape(message), highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

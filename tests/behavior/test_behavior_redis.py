@@ -16,7 +16,7 @@ from behavior_kit import Runner, act, build, rules_of
 from aimds import Guard
 from aimds.behavior.redis_store import RedisStore
 from aimds.behavior.store import Count, Get, HashPutIf, Incr, Set, Trust, Window
-from aimds.types import Subject, Verdict
+from aimds.types import EventKind, Subject, Verdict
 
 pytestmark = pytest.mark.redis
 KEY = "r" * 32
@@ -169,3 +169,36 @@ def test_guard_with_dead_server_decides_by_fail_mode(
         decision = guard.check_prompt("hello")
         assert time.monotonic() - start < 1.0
         assert decision.verdict is Verdict.BLOCK and "backend.unavailable" in decision.rules
+
+
+# -- one command per event -------------------------------------------------------------------
+
+
+def _calls(client: Any) -> dict[str, int]:
+    stats = client.info("commandstats")
+    return {name[len("cmdstat_") :]: int(v["calls"]) for name, v in stats.items()}
+
+
+def test_each_event_is_one_script_call_even_after_a_script_flush(
+    own_redis: tuple[str, subprocess.Popen[bytes]],
+) -> None:
+    import redis
+
+    url, _ = own_redis
+    client = redis.Redis.from_url(url)
+    stage = build(_policy(url))
+    r = Runner(stage)
+    client.script_flush()  # as after a restart: the first call reloads the script
+    before = _calls(client)
+    for kind in ("aws", "ssh"):
+        assert r.call("cat", {"p": kind}, cred(kind)) == []
+    r.event(EventKind.PROMPT, text="hello")
+    assert rules_of(r.call("cat", {"p": "kube"}, cred("kube"))) == ["ASA-B-005"]
+    after = _calls(client)
+    used = {k: after[k] - before.get(k, 0) for k in after if after[k] != before.get(k, 0)}
+    # four events, the last with findings (a second, write-only batch), one NOSCRIPT reload;
+    # commandstats also counts what the script ran, but no transaction was sent
+    assert (used.get("evalsha"), used.get("eval")) == (5, 1)
+    assert "multi" not in used and "exec" not in used
+    stage.close()
+    client.close()

@@ -1,10 +1,12 @@
 """The Redis state store (``pip install 'aimds[redis]'``) for many guard processes sharing state.
 
-Each batch is one MULTI/EXEC pipeline: one round trip, applied atomically. Windows are sorted
-sets scored by the events' timestamps and trimmed in the same transaction; every key except a
-quarantine record carries a TTL, so state expires on its own. The two read-modify-write ops
-(conditional hash write, trust update) run as small Lua scripts sent with ``EVAL`` inside the
-pipeline, so they cost no extra round trip and survive a server restart (no script cache).
+Each batch is **one** ``EVALSHA`` of a small Lua interpreter: the ops travel as a flat list of
+keys and arguments, the script applies them in order and returns every result, so an event
+costs one round trip and one command, applied atomically (a script runs alone on the server).
+Windows are sorted sets scored by the events' timestamps and trimmed in the same script; every
+key except a quarantine record carries a TTL, so state expires on its own. Should the server
+have lost its script cache (a restart, ``SCRIPT FLUSH``), the ``NOSCRIPT`` reply costs one
+``EVAL`` that loads it again; nothing ran, so nothing is applied twice.
 
 Timeouts come from the policy and retries are off: an unreachable or slow server raises
 :class:`~aimds.errors.BackendError` within about ``timeout`` seconds, never hangs. Error
@@ -13,6 +15,7 @@ messages never include the URL (it may hold a password).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -36,42 +39,115 @@ from aimds.errors import BackendError, MissingExtraError
 
 __all__ = ["RedisStore"]
 
-_PUT_IF = """
-if KEYS[2] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
-local prefix = ''
-if KEYS[3] ~= '' then prefix = ((tonumber(redis.call('GET', KEYS[3])) or 0) - 1) .. '|' end
-for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], prefix .. ARGV[i + 1]) end
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-return 1
-"""
-
-_TRUST = """
-local initial, half, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local delta, write, ttl = tonumber(ARGV[4]), ARGV[5] == '1', tonumber(ARGV[6])
-local stored = redis.call('HMGET', KEYS[1], 's', 't')
-local score, ts = initial, now
-if stored[1] then
-  score, ts = tonumber(stored[1]), tonumber(stored[2])
-  if now > ts then score = initial + (score - initial) * math.pow(0.5, (now - ts) / half) end
+# One letter per op; each reads its keys from KEYS and its arguments from ARGV in order.
+_SCRIPT = """
+local r, ki, i, n = {}, 1, 1, #ARGV
+local function expire(k, ms) if ms ~= '' then redis.call('PEXPIRE', k, ms) end end
+while i <= n do
+  local op, k = ARGV[i], KEYS[ki]
+  if op == 'W' then
+    redis.call('ZADD', k, ARGV[i + 2], ARGV[i + 1])
+    redis.call('ZREMRANGEBYSCORE', k, '-inf', ARGV[i + 3])
+    redis.call('ZREMRANGEBYRANK', k, 0, -tonumber(ARGV[i + 4]) - 1)
+    r[#r + 1] = redis.call('ZCARD', k)
+    redis.call('PEXPIRE', k, ARGV[i + 5])
+    ki, i = ki + 1, i + 6
+  elseif op == 'C' then
+    r[#r + 1] = redis.call('ZCOUNT', k, ARGV[i + 1], '+inf')
+    ki, i = ki + 1, i + 2
+  elseif op == 'F' then
+    r[#r + 1] = redis.call('ZRANGE', k, 0, 0, 'WITHSCORES')[2] or false
+    ki, i = ki + 1, i + 1
+  elseif op == 'G' then
+    r[#r + 1] = redis.call('GET', k)
+    ki, i = ki + 1, i + 1
+  elseif op == 'S' then
+    if ARGV[i + 2] == '' then redis.call('SET', k, ARGV[i + 1])
+    else redis.call('SET', k, ARGV[i + 1], 'PX', ARGV[i + 2]) end
+    r[#r + 1] = false
+    ki, i = ki + 1, i + 3
+  elseif op == 'D' then
+    redis.call('DEL', k)
+    r[#r + 1] = false
+    ki, i = ki + 1, i + 1
+  elseif op == 'I' then
+    if ARGV[i + 1] == '1' then r[#r + 1] = redis.call('HINCRBY', k, ARGV[i + 2], ARGV[i + 3])
+    else r[#r + 1] = redis.call('INCRBY', k, ARGV[i + 3]) end
+    expire(k, ARGV[i + 4])
+    ki, i = ki + 1, i + 5
+  elseif op == 'H' then
+    redis.call('HINCRBY', k, ARGV[i + 1], 1)
+    r[#r + 1] = redis.call('HGETALL', k)
+    expire(k, ARGV[i + 2])
+    ki, i = ki + 1, i + 3
+  elseif op == 'A' then
+    r[#r + 1] = redis.call('SADD', k, ARGV[i + 1])
+    expire(k, ARGV[i + 2])
+    ki, i = ki + 1, i + 3
+  elseif op == 'M' then
+    local count = tonumber(ARGV[i + 1])
+    r[#r + 1] = redis.call('HMGET', k, unpack(ARGV, i + 2, i + 1 + count))
+    ki, i = ki + 1, i + 2 + count
+  elseif op == 'P' then
+    local used, ok = 1, true
+    if ARGV[i + 1] == '1' then
+      ok = redis.call('GET', KEYS[ki + used]) == ARGV[i + 3]
+      used = used + 1
+    end
+    local index = false
+    if ARGV[i + 2] == '1' then index = KEYS[ki + used]; used = used + 1 end
+    local pairs = tonumber(ARGV[i + 5])
+    if ok then
+      local prefix = ''
+      if index then prefix = ((tonumber(redis.call('GET', index)) or 0) - 1) .. '|' end
+      for j = i + 6, i + 5 + 2 * pairs, 2 do
+        redis.call('HSET', k, ARGV[j], prefix .. ARGV[j + 1])
+      end
+      redis.call('PEXPIRE', k, ARGV[i + 4])
+      r[#r + 1] = 1
+    else
+      r[#r + 1] = 0
+    end
+    ki, i = ki + used, i + 6 + 2 * pairs
+  elseif op == 'T' then
+    local initial, half, now = tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
+    local delta, write, ttl = tonumber(ARGV[i + 4]), ARGV[i + 5] == '1', ARGV[i + 6]
+    local stored = redis.call('HMGET', k, 's', 't')
+    local score, ts = initial, now
+    if stored[1] then
+      score, ts = tonumber(stored[1]), tonumber(stored[2])
+      if now > ts then score = initial + (score - initial) * math.pow(0.5, (now - ts) / half) end
+    end
+    score = math.min(math.max(score + delta, 0), 1000)
+    if write then
+      redis.call('HSET', k, 's', string.format('%.17g', score), 't',
+                 string.format('%.17g', math.max(now, ts)))
+      expire(k, ttl)
+    end
+    r[#r + 1] = string.format('%.17g', score)
+    ki, i = ki + 1, i + 7
+  else
+    return redis.error_reply('aimds: unknown op ' .. tostring(op))
+  end
 end
-score = math.min(math.max(score + delta, 0), 1000)
-if write then
-  redis.call('HSET', KEYS[1], 's', string.format('%.17g', score), 't',
-             string.format('%.17g', math.max(now, ts)))
-  if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
-end
-return string.format('%.17g', score)
+return r
 """
+_SHA = hashlib.sha1(_SCRIPT.encode()).hexdigest()  # noqa: S324 - Redis names scripts by SHA-1
 
 
 def _ms(seconds: float) -> int:
     return max(1, int(seconds * 1000))
 
 
+def _ttl(seconds: float | None) -> str | int:
+    return "" if seconds is None else _ms(seconds)
+
+
 class RedisStore:
     """A :class:`~aimds.behavior.store.Store` on Redis; thread-safe (redis-py pools connections).
 
-    Give ``url`` (``redis://host:port/db``) or a ready ``client`` (``decode_responses=True``).
+    Give ``url`` (``redis://host:port/db``) or a ready ``client`` (``decode_responses=True``
+    or not: replies are read either way).
     """
 
     def __init__(
@@ -89,107 +165,169 @@ class RedisStore:
         self._client = client
         self._prefix = prefix
         self._errors: tuple[type[BaseException], ...] = _redis_errors()
+        self._no_script: tuple[type[BaseException], ...] = _no_script_error()
 
     def execute(self, ops: Sequence[Op]) -> list[Result]:
-        pipe = self._client.pipeline(transaction=True)
-        decoders: list[Callable[[list[Any]], Result]] = []
-        cursor = 0
+        keys: list[str] = []
+        argv: list[str | int] = []
+        prefix = self._prefix
         for op in ops:
-            used, decode = self._queue(pipe, op, cursor)
-            cursor += used
-            decoders.append(decode)
+            _ENCODE[type(op)](op, prefix, keys, argv)
         try:
-            raw = pipe.execute()
+            try:
+                raw = self._client.execute_command("EVALSHA", _SHA, len(keys), *keys, *argv)
+            except self._no_script:
+                raw = self._client.execute_command("EVAL", _SCRIPT, len(keys), *keys, *argv)
         except self._errors as exc:
             raise BackendError(f"redis store unavailable ({type(exc).__name__})") from None
-        return [decode(raw) for decode in decoders]
+        return [_DECODE[type(op)](value) for op, value in zip(ops, raw, strict=True)]
 
     def close(self) -> None:
         self._client.close()
 
-    def _queue(self, pipe: Any, op: Op, at: int) -> tuple[int, Callable[[list[Any]], Result]]:
-        """Queue the commands of ``op``; return how many and how to read its result."""
-        key = self._prefix + op.key
 
-        def nth(
-            i: int, cast: Callable[[Any], Result] = lambda v: v
-        ) -> Callable[[list[Any]], Result]:
-            return lambda raw: cast(raw[at + i])
+# -- encoding: (op, key prefix, KEYS, ARGV) -> None -------------------------------------------
 
-        if isinstance(op, Window):
-            pipe.zadd(key, {op.member: op.score})
-            pipe.zremrangebyscore(key, "-inf", f"({op.score - op.horizon!r}")
-            pipe.zremrangebyrank(key, 0, -op.cap - 1)
-            pipe.zcard(key)
-            pipe.pexpire(key, _ms(op.ttl))
-            return 5, nth(3, int)
-        if isinstance(op, Count):
-            pipe.zcount(key, repr(op.since), "+inf")
-            return 1, nth(0, int)
-        if isinstance(op, First):
-            pipe.zrange(key, 0, 0, withscores=True)
-            return 1, nth(0, lambda v: float(v[0][1]) if v else None)
-        if isinstance(op, Get):
-            pipe.get(key)
-            return 1, nth(0, _text)
-        if isinstance(op, Set):
-            pipe.set(key, op.value, px=None if op.ttl is None else _ms(op.ttl))
-            return 1, lambda raw: None
-        if isinstance(op, Delete):
-            pipe.delete(key)
-            return 1, lambda raw: None
-        if isinstance(op, Incr):
-            if op.field is None:
-                pipe.incrby(key, op.amount)
-            else:
-                pipe.hincrby(key, op.field, op.amount)
-            return self._expire(pipe, key, op.ttl), nth(0, int)
-        if isinstance(op, HashCounts):
-            pipe.hincrby(key, op.field, 1)
-            pipe.hgetall(key)
-            used = 1 + self._expire(pipe, key, op.ttl)
-            return used, nth(1, lambda v: {_text(k): int(n) for k, n in v.items()})
-        if isinstance(op, SetAdd):
-            pipe.sadd(key, op.member)
-            return self._expire(pipe, key, op.ttl), nth(0, lambda v: bool(int(v)))
-        if isinstance(op, HashGet):
-            pipe.hmget(key, list(op.fields))
-            return 1, nth(0, lambda v: tuple(_text(x) for x in v))
-        if isinstance(op, HashPutIf):
-            cond = "" if op.cond_key is None else self._prefix + op.cond_key
-            index = "" if op.index_key is None else self._prefix + op.index_key
-            flat = [x for pair in op.mapping.items() for x in pair]
-            pipe.eval(_PUT_IF, 3, key, cond, index, _ms(op.ttl), op.cond_value, *flat)
-            return 1, nth(0, lambda v: bool(int(v)))
-        return self._queue_trust(pipe, key, op), nth(0, float)
 
-    @staticmethod
-    def _queue_trust(pipe: Any, key: str, op: Trust) -> int:
-        ttl = 0 if op.ttl is None else _ms(op.ttl)
-        pipe.eval(
-            _TRUST,
-            1,
-            key,
-            repr(op.initial),
-            repr(op.half_life),
-            repr(op.now),
-            repr(op.delta),
-            "1" if op.write else "0",
-            ttl,
-        )
-        return 1
+def _enc_window(op: Window, p: str, keys: list[str], argv: list[str | int]) -> None:
+    keys.append(p + op.key)
+    argv += ("W", op.member, repr(op.score), f"({op.score - op.horizon!r}", op.cap, _ms(op.ttl))
 
-    @staticmethod
-    def _expire(pipe: Any, key: str, ttl: float | None) -> int:
-        if ttl is None:
-            return 1
-        pipe.pexpire(key, _ms(ttl))
-        return 2
+
+def _enc_count(op: Count, p: str, keys: list[str], argv: list[str | int]) -> None:
+    keys.append(p + op.key)
+    argv += ("C", repr(op.since))
+
+
+def _enc_first(op: First, p: str, keys: list[str], argv: list[str | int]) -> None:
+    keys.append(p + op.key)
+    argv.append("F")
+
+
+def _enc_get(op: Get, p: str, keys: list[str], argv: list[str | int]) -> None:
+    keys.append(p + op.key)
+    argv.append("G")
+
+
+def _enc_set(op: Set, p: str, keys: list[str], argv: list[str | int]) -> None:
+    keys.append(p + op.key)
+    argv += ("S", op.value, _ttl(op.ttl))
+
+
+def _enc_delete(op: Delete, p: str, keys: list[str], argv: list[str | int]) -> None:
+    keys.append(p + op.key)
+    argv.append("D")
+
+
+def _enc_incr(op: Incr, p: str, keys: list[str], argv: list[str | int]) -> None:
+    keys.append(p + op.key)
+    hashed = op.field is not None
+    argv += ("I", "1" if hashed else "0", op.field or "", op.amount, _ttl(op.ttl))
+
+
+def _enc_hash_counts(op: HashCounts, p: str, keys: list[str], argv: list[str | int]) -> None:
+    keys.append(p + op.key)
+    argv += ("H", op.field, _ttl(op.ttl))
+
+
+def _enc_set_add(op: SetAdd, p: str, keys: list[str], argv: list[str | int]) -> None:
+    keys.append(p + op.key)
+    argv += ("A", op.member, _ttl(op.ttl))
+
+
+def _enc_hash_get(op: HashGet, p: str, keys: list[str], argv: list[str | int]) -> None:
+    keys.append(p + op.key)
+    argv += ("M", len(op.fields), *op.fields)
+
+
+def _enc_put_if(op: HashPutIf, p: str, keys: list[str], argv: list[str | int]) -> None:
+    keys.append(p + op.key)
+    if op.cond_key is not None:
+        keys.append(p + op.cond_key)
+    if op.index_key is not None:
+        keys.append(p + op.index_key)
+    argv += (
+        "P",
+        "0" if op.cond_key is None else "1",
+        "0" if op.index_key is None else "1",
+        op.cond_value,
+        _ms(op.ttl),
+        len(op.mapping),
+    )
+    for field, value in op.mapping.items():
+        argv += (field, value)
+
+
+def _enc_trust(op: Trust, p: str, keys: list[str], argv: list[str | int]) -> None:
+    keys.append(p + op.key)
+    argv += (
+        "T",
+        repr(op.initial),
+        repr(op.half_life),
+        repr(op.now),
+        repr(op.delta),
+        "1" if op.write else "0",
+        _ttl(op.ttl),
+    )
+
+
+_ENCODE: dict[type, Callable[[Any, str, list[str], list[str | int]], None]] = {
+    Window: _enc_window,
+    Count: _enc_count,
+    First: _enc_first,
+    Get: _enc_get,
+    Set: _enc_set,
+    Delete: _enc_delete,
+    Incr: _enc_incr,
+    HashCounts: _enc_hash_counts,
+    SetAdd: _enc_set_add,
+    HashGet: _enc_hash_get,
+    HashPutIf: _enc_put_if,
+    Trust: _enc_trust,
+}
+
+# -- decoding: one reply -> the op's result ---------------------------------------------------
 
 
 def _text(value: Any) -> str | None:
     """A reply as text whether or not the client decodes responses."""
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+def _none(value: Any) -> Result:
+    return None
+
+
+def _opt_float(value: Any) -> Result:
+    return None if value is None else float(value)
+
+
+def _counts(value: Any) -> Result:
+    return {str(_text(value[j])): int(value[j + 1]) for j in range(0, len(value), 2)}
+
+
+def _texts(value: Any) -> Result:
+    return tuple(_text(x) for x in value)
+
+
+def _flag(value: Any) -> Result:
+    return bool(int(value))
+
+
+_DECODE: dict[type, Callable[[Any], Result]] = {
+    Window: int,
+    Count: int,
+    First: _opt_float,
+    Get: _text,
+    Set: _none,
+    Delete: _none,
+    Incr: int,
+    HashCounts: _counts,
+    SetAdd: _flag,
+    HashGet: _texts,
+    HashPutIf: _flag,
+    Trust: float,
+}
 
 
 def _connect(url: str, timeout: float) -> Any:
@@ -219,3 +357,11 @@ def _redis_errors() -> tuple[type[BaseException], ...]:
     except ImportError:
         return (OSError,)
     return (redis.RedisError, OSError)
+
+
+def _no_script_error() -> tuple[type[BaseException], ...]:
+    try:
+        from redis.exceptions import NoScriptError
+    except ImportError:
+        return ()
+    return (NoScriptError,)

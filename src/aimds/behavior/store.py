@@ -2,7 +2,7 @@
 
 The behaviour stage turns each event into one batch (window updates, counters, reads) and the
 store runs it atomically: the in-process :class:`~aimds.behavior.memory.MemoryStore` under a
-lock, :class:`~aimds.behavior.redis_store.RedisStore` as one MULTI/EXEC pipeline. Results come
+lock, :class:`~aimds.behavior.redis_store.RedisStore` as one Lua script call. Results come
 back in op order. Keys are plain strings built by :mod:`aimds.behavior.windows`; stores may
 prefix them. Window scores are the events' own timestamps (seconds), so replays keep their
 timing; key lifetimes (``ttl``, seconds) run on the store's own clock.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 
 import pytest
 from hypothesis import given, settings
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from aimds.detectors import pii
 from aimds.detectors.sensitive_gate import Gated, HintSet, ascii_view
 from aimds.detectors.sensitive_pii_rules import PII_RECOGNIZERS
-from aimds.detectors.sensitive_validators import card_ok, iban_ok, luhn_ok, ssn_ok
+from aimds.detectors.sensitive_validators import card_ok, iban_ok, ipv4_public, luhn_ok, ssn_ok
 from aimds.policy import load_policy
 from aimds.types import Event, EventKind, Services
 
@@ -202,3 +203,23 @@ def test_non_ascii_text_keeps_offsets(detector: pii.PiiDetector) -> None:
     text = "Ünïcødé — “mail” nadia_walsh@gmail.com, tel (503) 263-1892 ✓"
     found = {(h.kind, text[h.start : h.end]) for h in detector.scan(text)}
     assert found == {("email", "nadia_walsh@gmail.com"), ("phone", "(503) 263-1892")}
+
+
+_V4_EDGES = [
+    int(edge) + d
+    for net in ("10.0.0.0/8", "100.64.0.0/10", "172.16.0.0/12", "192.0.0.0/29", "192.0.0.170/31")
+    + ("198.18.0.0/15", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "169.254.0.0/16")
+    for edge in (
+        ipaddress.IPv4Network(net).network_address,
+        ipaddress.IPv4Network(net).broadcast_address,
+    )
+    for d in (-1, 0, 1)
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.integers(0, 2**32 - 1), st.sampled_from(_V4_EDGES)))
+def test_ipv4_public_agrees_with_ipaddress(number: int) -> None:
+    addr = ipaddress.IPv4Address(number % 2**32)
+    assert ipv4_public(str(addr)) == (addr.is_global and not addr.is_multicast)
+    assert not ipv4_public(str(addr).replace(".", ".0", 1) if number % 7 else str(addr) + ".1")

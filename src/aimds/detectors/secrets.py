@@ -111,7 +111,8 @@ class SecretsDetector:
                 )
         words = [self._keywords[i] for i in found if self._keywords[i] in _ASSIGN_KEYWORDS]
         if self._assign and words:
-            for a in find_assignments(text, words, min_entropy=self._min_entropy):
+            claimed = _disjoint(hits)
+            for a in find_assignments(text, words, min_entropy=self._min_entropy, claimed=claimed):
                 if a.kind in self._disabled:
                     continue
                 hits.append(
@@ -127,6 +128,17 @@ class SecretsDetector:
 
     def _allowed(self, value: str) -> bool:
         return any(p.fullmatch(value) is not None for p in self._allow)
+
+
+def _disjoint(hits: Sequence[Hit]) -> list[tuple[int, int]]:
+    """The spans ``hits`` cover, merged into sorted disjoint spans."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted((h.start, h.end) for h in hits):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
 
 
 def _severity(rule: SecretRule) -> Severity:

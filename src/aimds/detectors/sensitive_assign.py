@@ -14,6 +14,7 @@ One scan finds every ``name = value`` whose name holds a credential word (``pass
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -81,14 +82,22 @@ class Assignment:
 
 
 def find_assignments(
-    text: str, words: Sequence[str] = KEYWORDS, *, min_entropy: float
+    text: str,
+    words: Sequence[str] = KEYWORDS,
+    *,
+    min_entropy: float,
+    claimed: Sequence[tuple[int, int]] = (),
 ) -> list[Assignment]:
     """Every value behind a credential name in ``text``.
 
     ``words``: the :data:`KEYWORDS` that occur in ``text`` (the detector's keyword pass
     knows them); the (backtracking) assignment pattern runs anchored at their positions only.
+    ``claimed``: sorted, disjoint spans a vendor format already explains
+    (``GITHUB_TOKEN=ghp_...``); a value overlapping one is consumed without being judged,
+    since the more specific hit would win anyway.
     """
     out: list[Assignment] = []
+    claimed_starts = [s for s, _ in claimed]
     done = 0
     for at in _keyword_positions(text, words):
         if at < done or (at >= 2 and text[at - 2 : at].lower() == "un"):
@@ -111,6 +120,9 @@ def find_assignments(
             if following is not None:  # the value ends where the next parameter starts
                 value = value[: following.start()]
                 end = start + len(value)
+        if claimed and _overlaps(claimed, claimed_starts, start, end):
+            done = end
+            continue
         kind = _classify(
             text[begin : m.end("n")],
             partial(_words_before, text, begin),
@@ -147,6 +159,11 @@ def _keyword_positions(text: str, words: Sequence[str]) -> list[int]:
             out.append(start)
             end = stop
     return out
+
+
+def _overlaps(spans: Sequence[tuple[int, int]], starts: list[int], start: int, end: int) -> bool:
+    i = bisect_right(starts, start)
+    return (i > 0 and spans[i - 1][1] > start) or (i < len(spans) and spans[i][0] < end)
 
 
 def _in_query(text: str, begin: int) -> bool:

@@ -13,6 +13,7 @@ import json
 import math
 import re
 import zlib
+from bisect import bisect_right
 from collections import Counter
 
 __all__ = [
@@ -154,12 +155,36 @@ def ssn_ok(digits: str) -> bool:
     return not (digits in _SSN_BLOCKED or digits.startswith("98765432"))
 
 
+# Not globally reachable (Python's ``is_global`` table: RFC 6890 special-purpose blocks and
+# 100.64.0.0/10 shared space) plus multicast: as sorted, merged ``(first, last)`` integers.
+_V4_NOT_PUBLIC_NETS = (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+    "172.16.0.0/12", "192.0.0.0/29", "192.0.0.170/31", "192.0.2.0/24", "192.168.0.0/16",
+    "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+)  # fmt: skip
+_V4_NOT_PUBLIC = tuple(
+    sorted(
+        (int(n.network_address), int(n.broadcast_address))
+        for n in map(ipaddress.IPv4Network, _V4_NOT_PUBLIC_NETS)
+    )
+)
+_V4_FIRSTS = tuple(first for first, _ in _V4_NOT_PUBLIC)
+_OCTET = re.compile(r"0|[1-9][0-9]{0,2}")
+
+
 def ipv4_public(value: str) -> bool:
-    try:
-        addr = ipaddress.IPv4Address(value)
-    except ValueError:
+    """A dotted-quad address that is globally reachable and not multicast (what
+    ``ipaddress``'s ``is_global and not is_multicast`` says, without building objects)."""
+    parts = value.split(".")
+    if len(parts) != 4:
         return False
-    return addr.is_global and not addr.is_multicast
+    number = 0
+    for part in parts:
+        if _OCTET.fullmatch(part) is None or int(part) > 255:
+            return False
+        number = number << 8 | int(part)
+    i = bisect_right(_V4_FIRSTS, number) - 1
+    return i < 0 or number > _V4_NOT_PUBLIC[i][1]
 
 
 _GLOBAL_UNICAST = ipaddress.IPv6Network("2000::/3")

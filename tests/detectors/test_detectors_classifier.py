@@ -21,18 +21,35 @@ def model() -> clf.InjectionModel:
 
 
 def test_featurize_is_case_insensitive_and_distinct() -> None:
-    a = clf.featurize("Ignore ignore IGNORE previous")
-    assert a.words == frozenset({"ignore", "previous"})
-    assert "ignore previous" in a.bigrams
-    assert " ign" in a.chars
+    a = clf.featurize("Ignore ignore IGNORE previous instructions")
+    assert a.words == frozenset({"ignore", "previous", "instructions"})
+    assert ("ignore", "previous") in a.bigrams
+    assert a.stems == frozenset({"ignor", "previ", "instr"})
+    assert a.tokens == 5
     assert clf.featurize("x", ["sig.a"]).signals == frozenset({"sig.a"})
+
+
+def test_evidence_groups_split_by_signal_and_length() -> None:
+    assert clf.evidence_group(clf.featurize("Tell me about dogs.")) == "nshort"
+    assert clf.evidence_group(clf.featurize("Tell me about dogs.", ["sig.x"])) == "sshort"
+    long_text = "word " * clf.SHORT_TOKENS
+    assert clf.evidence_group(clf.featurize(long_text)) == "nlong"
+
+
+def test_short_text_without_evidence_needs_a_stronger_decision(
+    model: clf.InjectionModel,
+) -> None:
+    # The same raw decision value is a weaker attack probability for a short text with no
+    # signature or heuristic behind it than for a long one with a signal.
+    for d in (1.0, 2.0, 3.0):
+        assert model.calibrate(d, "nshort") < model.calibrate(d, "slong")
 
 
 def test_shipped_weights_match_their_recorded_hash() -> None:
     data = (DATA / "injection_model.json").read_bytes()
     recorded = (DATA / "injection_model.sha256").read_text().split()[0]
     assert hashlib.sha256(data).hexdigest() == recorded
-    assert len(data) < 4_000_000
+    assert len(data) < 3_000_000
 
 
 def test_weights_exclude_unlicensed_sources() -> None:

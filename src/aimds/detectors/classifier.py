@@ -1,14 +1,23 @@
 """Layer 3 of the injection detector: a small linear classifier, pure-Python inference.
 
 Two linear models share one featurisation (:func:`featurize`): an *attack* model (is this
-an injection/jailbreak/prompt-leak attempt at all?) whose decision value is calibrated
-with Platt scaling fitted on held-out folds of the training set, and a *category* model
-(softmax over ``injection``, ``jailbreak``, ``prompt_leak``) that says which kind.
+an injection/jailbreak/prompt-leak attempt at all?) and a *category* model (softmax over
+``injection``, ``jailbreak``, ``prompt_leak``) that says which kind.
 
-Features are binary and per-block L2-normalised: word unigrams and bigrams and character
-4-grams over the case-folded words, plus the ids of the signatures and heuristics that
-fired. Weights ship as JSON (no pickle), and the file's SHA-256 is checked against the
-value recorded beside it before anything is parsed. ``scripts/train_injection_classifier.py``
+Features are binary, over the case-folded words: word unigrams, word bigrams, word stems
+(the first five letters of longer words, so "ignoring" and "ignored" share evidence), and
+the ids of the signatures and heuristics that fired. Each word block is scaled by
+``1/sqrt(max(n, floor))``: a short text has few features, and without the floor each of
+them would weigh as much as a whole paragraph's evidence (the reason "Tell me about dogs."
+used to look like an attack).
+
+The attack model's decision value is calibrated with Platt scaling *per evidence group*
+(:func:`evidence_group`): whether any signature or heuristic fired, and whether the text
+is short. Each group's curve is fitted on held-out folds of the training set, so a short
+text with no signal needs a much stronger classifier score to reach the same probability.
+
+Weights ship as JSON (no pickle), and the file's SHA-256 is checked against the value
+recorded beside it before anything is parsed. ``scripts/train_injection_classifier.py``
 rebuilds both files from the training set.
 """
 
@@ -32,12 +41,17 @@ __all__ = [
     "Features",
     "InjectionModel",
     "LazyModel",
+    "evidence_group",
     "featurize",
     "load_model",
 ]
 
 CATEGORIES = ("injection", "jailbreak", "prompt_leak")
-MODEL_FORMAT = "aimds.injection_model/1"
+MODEL_FORMAT = "aimds.injection_model/2"
+BLOCKS = ("word", "bigram", "stem")
+SHORT_TOKENS = 12
+"""Texts with fewer tokens than this are calibrated as *short* (see :func:`evidence_group`)."""
+STEM = 5
 _WORD = re.compile(r"\w+")
 _MAX_TOKENS = 2_000
 
@@ -47,9 +61,10 @@ class Features:
     """The distinct features of one text window."""
 
     words: frozenset[str]
-    bigrams: frozenset[str]
-    chars: frozenset[str]
+    bigrams: frozenset[tuple[str, str]]
+    stems: frozenset[str]
     signals: frozenset[str]
+    tokens: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,33 +85,53 @@ class ClassifierScore:
 
 def featurize(text: str, signals: Iterable[str] = ()) -> Features:
     """Features of ``text``; the same function serves training and inference."""
-    tokens = _WORD.findall(text.casefold())[:_MAX_TOKENS]
-    joined = " " + " ".join(tokens) + " "
+    tokens = _WORD.findall(text.casefold())
+    if len(tokens) > _MAX_TOKENS:
+        tokens = tokens[:_MAX_TOKENS]
+    words = frozenset(tokens)
     return Features(
-        words=frozenset(tokens),
-        bigrams=frozenset([f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]),
-        chars=frozenset([joined[i : i + 4] for i in range(len(joined) - 3)]),
+        words=words,
+        bigrams=frozenset(zip(tokens, tokens[1:], strict=False)),
+        stems=frozenset([w[:STEM] for w in words if len(w) > STEM]),
         signals=frozenset(signals),
+        tokens=len(tokens),
     )
 
 
-def _block(weights: Mapping[str, float], keys: frozenset[str]) -> float:
-    if not keys:
+def evidence_group(f: Features) -> str:
+    """The calibration group: ``s`` when a signal fired else ``n``, then ``short``/``long``."""
+    return ("s" if f.signals else "n") + ("short" if f.tokens < SHORT_TOKENS else "long")
+
+
+def _sum(weights: Mapping[Any, float], keys: frozenset[Any], floor: int) -> float:
+    hits = weights.keys() & keys
+    if not hits:
         return 0.0
-    get = weights.get
-    return sum([get(k, 0.0) for k in keys]) / math.sqrt(len(keys))
+    return sum(map(weights.__getitem__, hits)) / math.sqrt(max(len(keys), floor))
 
 
-def _block_vec(weights: Mapping[str, list[float]], keys: frozenset[str], out: list[float]) -> None:
-    if not keys:
+def _sum_vec(
+    weights: Mapping[Any, list[float]], keys: frozenset[Any], floor: int, out: list[float]
+) -> None:
+    hits = weights.keys() & keys
+    if not hits:
         return
-    scale = 1.0 / math.sqrt(len(keys))
-    get = weights.get
-    for k in keys:
-        w = get(k)
-        if w is not None:
-            for i, v in enumerate(w):
-                out[i] += v * scale
+    scale = 1.0 / math.sqrt(max(len(keys), floor))
+    for k in hits:
+        for i, v in enumerate(weights[k]):
+            out[i] += v * scale
+
+
+def _pair(key: str) -> tuple[str, str]:
+    a, _, b = key.partition(" ")
+    return (a, b)
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
 
 
 class InjectionModel:
@@ -108,45 +143,58 @@ class InjectionModel:
                 f"injection model: format must be {MODEL_FORMAT!r}; rebuild it with "
                 "scripts/train_injection_classifier.py"
             )
+        self._floor = int(payload["floor"])
         attack = payload["attack"]
-        self._bias: float = float(attack["bias"])
-        self._platt: tuple[float, float] = (float(attack["platt"][0]), float(attack["platt"][1]))
+        self._bias = float(attack["bias"])
+        self._platt: dict[str, tuple[float, float]] = {
+            g: (float(ab[0]), float(ab[1])) for g, ab in attack["platt"].items()
+        }
         self._word: dict[str, float] = dict(attack["word"])
-        self._bigram: dict[str, float] = dict(attack["bigram"])
-        self._char: dict[str, float] = dict(attack["char"])
+        self._bigram: dict[tuple[str, str], float] = {
+            _pair(k): float(v) for k, v in attack["bigram"].items()
+        }
+        self._stem: dict[str, float] = dict(attack.get("stem", {}))
         self._signal: dict[str, float] = dict(attack["signal"])
         cat = payload["category"]
         if tuple(cat["classes"]) != CATEGORIES:
             raise ConfigError(f"injection model: category classes must be {CATEGORIES}")
         self._cat_bias: list[float] = [float(b) for b in cat["bias"]]
         self._cat_word: dict[str, list[float]] = dict(cat["word"])
-        self._cat_bigram: dict[str, list[float]] = dict(cat["bigram"])
+        self._cat_bigram: dict[tuple[str, str], list[float]] = {
+            _pair(k): v for k, v in cat["bigram"].items()
+        }
+        self._cat_stem: dict[str, list[float]] = dict(cat.get("stem", {}))
         self._cat_signal: dict[str, list[float]] = dict(cat["signal"])
         self.meta: Mapping[str, Any] = dict(payload.get("meta", {}))
 
     def decision(self, f: Features) -> float:
         """The raw (uncalibrated) attack decision value."""
+        floor = self._floor
+        signal = self._signal
         return (
             self._bias
-            + _block(self._word, f.words)
-            + _block(self._bigram, f.bigrams)
-            + _block(self._char, f.chars)
-            + sum([self._signal.get(s, 0.0) for s in f.signals])
+            + _sum(self._word, f.words, floor)
+            + _sum(self._bigram, f.bigrams, floor)
+            + _sum(self._stem, f.stems, floor)
+            + sum([signal.get(s, 0.0) for s in f.signals])
         )
 
-    def calibrate(self, decision: float) -> float:
-        a, b = self._platt
-        z = a * decision + b
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        e = math.exp(z)
-        return e / (1.0 + e)
+    def calibrate(self, decision: float, group: str) -> float:
+        """Probability of an attack for ``decision`` in calibration ``group``."""
+        a, b = self._platt[group]
+        return _sigmoid(a * decision + b)
+
+    def attack(self, f: Features) -> float:
+        """Calibrated attack probability of ``f``."""
+        return self.calibrate(self.decision(f), evidence_group(f))
 
     def categories(self, f: Features) -> dict[str, float]:
         """Softmax shares of the three attack categories."""
+        floor = self._floor
         out = list(self._cat_bias)
-        _block_vec(self._cat_word, f.words, out)
-        _block_vec(self._cat_bigram, f.bigrams, out)
+        _sum_vec(self._cat_word, f.words, floor, out)
+        _sum_vec(self._cat_bigram, f.bigrams, floor, out)
+        _sum_vec(self._cat_stem, f.stems, floor, out)
         for s in f.signals:
             w = self._cat_signal.get(s)
             if w is not None:
@@ -158,9 +206,7 @@ class InjectionModel:
         return {c: e / total for c, e in zip(CATEGORIES, exps, strict=True)}
 
     def score(self, f: Features) -> ClassifierScore:
-        return ClassifierScore(
-            attack=self.calibrate(self.decision(f)), categories=self.categories(f)
-        )
+        return ClassifierScore(attack=self.attack(f), categories=self.categories(f))
 
 
 def load_model(package: str = "aimds.detectors", name: str = "injection_model") -> InjectionModel:
@@ -187,7 +233,7 @@ def load_model(package: str = "aimds.detectors", name: str = "injection_model") 
         return InjectionModel(json.loads(data))
     except ConfigError:
         raise
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise ConfigError(
             f"injection model {name}.json is malformed ({type(exc).__name__}); rebuild it"
         ) from None

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from aimds.policy.sections.detectors import DetectorsSection, KindName, Levels
     from aimds.types import Services
 
-__all__ = ["InjectionDetector", "Scanner", "Signal", "build", "signal_ids", "view_texts"]
+__all__ = ["InjectionDetector", "Scanner", "Signal", "build", "view_texts"]
 
 DATA_KINDS = frozenset({"tool_result", "message"})
 _KINDS: tuple[KindName, ...] = ("prompt", "completion", "tool_call", "tool_result", "message")
@@ -118,13 +118,6 @@ def view_texts(text: str) -> tuple[str, list[tuple[str, str]]]:
     views = build_views(text)
     texts = _texts(views)
     return texts[0][1], texts[1:]
-
-
-def signal_ids(text: str, *, scanner: Scanner | None = None) -> list[str]:
-    """Ids of the signals that fire on raw ``text`` read as a prompt (training helper)."""
-    scanner = scanner if scanner is not None else Scanner()
-    primary, extra = view_texts(text)
-    return [s.id for s in scanner.signals([("folded", primary), *extra], data=False)]
 
 
 def _texts(views: Any) -> list[tuple[str, str]]:
@@ -239,7 +232,7 @@ class InjectionDetector:
         best, best_f = -1.0, None
         for window in _windows(text, self._window):
             f = featurize(window, signals)
-            p = model.calibrate(model.decision(f))
+            p = model.attack(f)
             if p > best:
                 best, best_f = p, f
         if best_f is None or best < warn / 2:

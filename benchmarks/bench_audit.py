@@ -8,6 +8,7 @@ verify >= 100,000 records/s.
 from __future__ import annotations
 
 import os
+import statistics
 import tempfile
 import time
 import uuid
@@ -38,42 +39,68 @@ def _evals(n: int) -> list[Evaluation]:
 
 
 def _throughput(name: str, log: AuditLog, evals: list[Evaluation]) -> Result:
+    """Wall-clock rate, plus the rate process CPU time allows (both threads; steadier on a
+    shared machine, where wall time mostly measures the neighbours)."""
+    cpu = time.process_time()
     start = time.perf_counter()
     for i, ev in enumerate(evals):
         log.record(ev, decision_id=str(i), policy="bench@1")
     log.flush()
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     n = len(evals)
     us = elapsed / n * 1e6
     return Result(name=name, n=n, p50_us=us, p99_us=us, mean_us=us, ops_per_s=n / elapsed,
-                  extra={"note": "end to end: submit + mask + chain + commit"})
+                  extra={"note": "end to end: submit + mask + chain + commit",
+                         "cpu_ops_per_s": round(n / cpu), "load": round(os.getloadavg()[0], 1)})
 
 
 def _verify(name: str, log: AuditLog) -> Result:
     assert log.store is not None
+    cpu = time.process_time()
     start = time.perf_counter()
     result = verify_store(log.store, signer=HmacSigner(KEY))
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     us = elapsed / max(result.checked, 1) * 1e6
     return Result(name=name, n=result.checked, p50_us=us, p99_us=us, mean_us=us,
-                  ops_per_s=result.checked / elapsed, extra={"ok": result.ok})
+                  ops_per_s=result.checked / elapsed,
+                  extra={"ok": result.ok, "cpu_ops_per_s": round(result.checked / cpu),
+                         "load": round(os.getloadavg()[0], 1)})
 
 
 def _guard_latency(quick: bool, db: Path) -> list[Result]:
+    """Auditing off and on (async) measured in short alternating chunks, so both see the
+    same neighbours on a shared machine; each p50 is the median of its chunks' p50s."""
     from aimds.guard import Guard
 
-    n = 2_000 if quick else 10_000
-    results = []
+    chunk, chunks = 250, (12 if quick else 40)
+    text = "please summarise the attached report"
     plain = Guard("default")
-    results.append(measure("guard check_prompt, audit off", lambda: plain.check_prompt(
-        "please summarise the attached report"), n=n, warmup=500))
-    plain.close()
     log = AuditLog.open(str(db), signer=HmacSigner(KEY), digest_key=KEY)
     audited = Guard("default", services=Services(extras={"audit": log}))
-    results.append(measure("guard check_prompt, audit on (async)", lambda: audited.check_prompt(
-        "please summarise the attached report"), n=n, warmup=500))
-    audited.close()
-    log.close()
+    runs: dict[str, list[Result]] = {"off": [], "on": []}
+    try:
+        for fn in (plain, audited):
+            measure("warmup", lambda g=fn: g.check_prompt(text), n=10, warmup=500)
+        for _ in range(chunks):
+            runs["off"].append(measure("off", lambda: plain.check_prompt(text), n=chunk, warmup=20))
+            runs["on"].append(measure("on", lambda: audited.check_prompt(text), n=chunk, warmup=20))
+    finally:
+        plain.close()
+        audited.close()
+        log.close()
+    results = []
+    for key, name in (("off", "guard check_prompt, audit off"),
+                      ("on", "guard check_prompt, audit on (async)")):
+        rs = runs[key]
+        results.append(Result(
+            name=name, n=chunk * chunks, p50_us=statistics.median(r.p50_us for r in rs),
+            p99_us=statistics.median(r.p99_us for r in rs),
+            mean_us=statistics.median(r.mean_us for r in rs),
+            ops_per_s=statistics.median(r.ops_per_s for r in rs),
+            extra={"chunks": chunks, "load": round(os.getloadavg()[0], 1)},
+        ))
     off, on = results[0].p50_us, results[1].p50_us
     results[1].extra["p50_overhead_pct"] = round((on - off) / off * 100, 1)
     return results

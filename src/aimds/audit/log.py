@@ -104,7 +104,7 @@ class AuditLog:
         self._builder = RecordBuilder(
             masker=self.masker, digester=self.digester, store_event=store_events
         )
-        self._build = self._builder.decision
+        self._build = self._builder.from_parts
         self.signer = signer
         self.checkpoint_file = checkpoint_file
         self.sinks = tuple(sinks)
@@ -185,17 +185,21 @@ class AuditLog:
     ) -> RecordResult:
         """Record a finished evaluation. Never raises; a masking failure drops the record.
 
-        With a store, masking and serialising run on the writer thread (the evaluation is
-        finished and no longer changes), so an async caller only pays for one queue append.
+        With a store, masking and serialising run on the writer thread, so an async caller
+        only pays for one queue append of the evaluation's fields (a finished evaluation
+        no longer changes; queueing its fields rather than itself frees its text views).
         """
         writer = self.writer
         if writer is not None:
-            status, detail = writer.submit((self._build, ev, decision_id, policy, latency_us))
+            status, detail = writer.submit((
+                self._build, ev.event, ev.ts, ev.findings, ev.statuses, ev.action, ev.verdict,
+                ev.risk, ev.score, ev.args, decision_id, policy, latency_us,
+            ))
             if status is SubmitStatus.QUEUED:
                 return _QUEUED
             return RecordResult(status=_STATUS[status], detail=detail)
         try:
-            rec = self._build(ev, decision_id, policy, latency_us)
+            rec = self._builder.decision(ev, decision_id, policy, latency_us)
         except MaskingError as exc:
             return self._masking_dropped(str(exc))
         return self._submit(rec)

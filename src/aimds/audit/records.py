@@ -40,7 +40,16 @@ from typing import Any
 
 from aimds.audit.chain import canonical_json
 from aimds.policy.fields import compile_regex
-from aimds.types import Evaluation, Finding, Subject
+from aimds.types import (
+    ActionInfo,
+    Evaluation,
+    Event,
+    Finding,
+    Severity,
+    StageStatus,
+    Subject,
+    Verdict,
+)
 
 __all__ = [
     "RECORD_VERSION",
@@ -192,12 +201,15 @@ class InputDigester:
         return h.hexdigest()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class PendingRecord:
     """A masked record ready for the chain: canonical ``body`` plus index columns.
 
     Every index column is a function of the body (:func:`index_columns`), so verification
     can prove that the columns the query filters use were not edited after the fact.
+    An internal message from the builder to the store, built once per record on the
+    writer thread and never changed: not frozen, because frozen construction costs
+    about twice as much and this is the hottest allocation of the write path.
     """
 
     chain: str
@@ -316,26 +328,61 @@ class RecordBuilder:
         self, ev: Evaluation, decision_id: str, policy: str, latency_us: float
     ) -> PendingRecord:
         """The masked record of one finished evaluation. Raises :class:`MaskingError`."""
+        return self.from_parts(
+            ev.event, ev.ts, ev.findings, ev.statuses, ev.action, ev.verdict, ev.risk,
+            ev.score, ev.args, decision_id, policy, latency_us,
+        )
+
+    def from_parts(
+        self,
+        event: Event,
+        ts: float,
+        found: Sequence[Finding],
+        statuses: Sequence[StageStatus],
+        action: ActionInfo | None,
+        verdict: Verdict,
+        risk: Severity,
+        score: float,
+        args: Mapping[str, Any],
+        decision_id: str,
+        policy: str,
+        latency_us: float,
+    ) -> PendingRecord:
+        """:meth:`decision` from the evaluation's fields, as the audit log queues them (a
+        flat tuple, so the evaluation itself, with its text views, is freed at once)."""
         try:
-            return self._decision(ev, decision_id, policy, latency_us)
+            return self._decision(
+                event, ts, found, statuses, action, verdict, risk, score, args, decision_id,
+                policy, latency_us,
+            )
         except MaskingError:
             raise
         except Exception as exc:  # noqa: BLE001 - any failure while masking means "do not write"
             raise MaskingError(f"building the record failed: {type(exc).__name__}") from None
 
     def _decision(
-        self, ev: Evaluation, decision_id: str, policy: str, latency_us: float
+        self,
+        event: Event,
+        ts: float,
+        found: Sequence[Finding],
+        statuses: Sequence[StageStatus],
+        action: ActionInfo | None,
+        verdict_: Verdict,
+        risk: Severity,
+        score: float,
+        args: Mapping[str, Any],
+        decision_id: str,
+        policy: str,
+        latency_us: float,
     ) -> PendingRecord:
         mask = self._masker.text
-        event = ev.event
         subject = event.subject
         kind = event.kind
         text = event.text
-        args = ev.args
-        ts = round(ev.ts, 6)
+        ts = round(ts, 6)
         findings: list[dict[str, Any]] = []
         rules: list[str] = []
-        for f in ev.findings:
+        for f in found:
             item: dict[str, Any] = {
                 "rule": f.rule,
                 "category": f.category,
@@ -353,7 +400,7 @@ class RecordBuilder:
                 item["evidence"] = mask(f.evidence)
             findings.append(item)
             rules.append(f.rule)
-        verdict = ev.verdict.value
+        verdict = verdict_.value
         joined = joined_rules(rules)
         body: dict[str, Any] = {
             "_index": [subject.tenant, round(ts * 1e6), "decision", decision_id, subject.agent,
@@ -373,18 +420,17 @@ class RecordBuilder:
                 "text_len": len(text),
                 "arg_keys": sorted(str(k) for k in args)[:_MAX_ITEMS] if args else [],
             },
-            "verdict": ev.verdict,
-            "risk": ev.risk,
-            "score": ev.score,
+            "verdict": verdict_,
+            "risk": risk,
+            "score": score,
             "findings": findings,
             "policy": policy,
             "stages": [
                 {"stage": s.stage, "outcome": s.outcome, "detail": mask(s.detail)}
-                for s in ev.statuses
+                for s in statuses
             ],
             "latency_us": round(latency_us, 1),
         }
-        action = ev.action
         if action is not None:
             body["action"] = {
                 "type": action.type,
@@ -394,7 +440,7 @@ class RecordBuilder:
             }
         if self._store_event:
             body["event"] = {
-                "text": self._masker.text(text, ev.findings),
+                "text": self._masker.text(text, found),
                 "args": self._masker.value(args),
                 "meta": self._masker.value(event.meta),
             }

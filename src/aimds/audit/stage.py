@@ -2,7 +2,9 @@
 
 It is built when the policy enables ``audit``, when the application injects a log
 (``Services(extras={"audit": AuditLog(...)})``) or a metrics object
-(``extras={"metrics": create_metrics()}``). It sets ``ev.scratch["decision_id"]`` (the
+(``extras={"metrics": create_metrics()}``). Decisions are counted into the injected
+metrics, else the injected log's ``metrics``, else (a log the policy section built) new
+Prometheus metrics. It sets ``ev.scratch["decision_id"]`` (the
 guard uses it for the decision) so the record and the decision share one id.
 
 Failures never raise: an unhealthy store (async) or a failed commit (sync) adds a
@@ -120,14 +122,17 @@ def build_stage(policy: Policy, services: Services) -> Stage | None:
     metrics = services.extras.get("metrics")
     if injected is None and not section.enabled and metrics is None:
         return None
-    if metrics is None:
-        metrics = create_metrics() if (section.enabled or injected is not None) else NoopMetrics()
     audit: AuditLog | None
     if isinstance(injected, AuditLog):
+        # An injected log brings the application's metrics choice with it (its own
+        # ``metrics``); counting into a registry nobody can read would only cost time.
+        metrics = metrics if metrics is not None else injected.metrics
         audit, owns = injected, False
     elif section.enabled:
+        metrics = metrics if metrics is not None else create_metrics()
         audit, owns = AuditLog.from_section(section, metrics=metrics), True
     else:
+        metrics = metrics if metrics is not None else NoopMetrics()
         audit, owns = None, False
     return AuditStage(
         audit=audit,

@@ -377,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     signal_vocab = sorted({s for f in feats for s in f.signals})
     blocks = [_matrix(feats, b, vocabs[b], FLOOR) for b in BLOCKS]
     sig_m = _matrix(feats, "signal", signal_vocab, 0)
-    x = hstack([*blocks, sig_m]).tocsr()
+    x = hstack([*blocks, sig_m]).tocsr().sorted_indices()
     print(
         "vocabulary: "
         + ", ".join(f"{b}={len(v)}" for b, v in vocabs.items())

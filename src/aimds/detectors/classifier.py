@@ -53,6 +53,11 @@ SHORT_TOKENS = 12
 """Texts with fewer tokens than this are calibrated as *short* (see :func:`evidence_group`)."""
 STEM = 5
 _WORD = re.compile(r"\w+")
+_ASCII_SEPARATORS = str.maketrans(
+    {chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
+)
+r"""Maps every ASCII character outside ``\w`` to a space: on ASCII text, translating and
+splitting yields exactly the tokens of ``\w+``, about three times faster."""
 _MAX_TOKENS = 2_000
 
 
@@ -85,7 +90,11 @@ class ClassifierScore:
 
 def featurize(text: str, signals: Iterable[str] = ()) -> Features:
     """Features of ``text``; the same function serves training and inference."""
-    tokens = _WORD.findall(text.casefold())
+    folded = text.casefold()
+    if folded.isascii():
+        tokens = folded.translate(_ASCII_SEPARATORS).split()
+    else:
+        tokens = _WORD.findall(folded)
     if len(tokens) > _MAX_TOKENS:
         tokens = tokens[:_MAX_TOKENS]
     words = frozenset(tokens)
@@ -111,7 +120,7 @@ def _sum(weights: Mapping[Any, float], keys: frozenset[Any], floor: int) -> floa
 
 
 def _sum_vec(
-    weights: Mapping[Any, list[float]], keys: frozenset[Any], floor: int, out: list[float]
+    weights: Mapping[Any, tuple[float, ...]], keys: frozenset[Any], floor: int, out: list[float]
 ) -> None:
     hits = weights.keys() & keys
     if not hits:
@@ -125,6 +134,12 @@ def _sum_vec(
 def _pair(key: str) -> tuple[str, str]:
     a, _, b = key.partition(" ")
     return (a, b)
+
+
+def _vectors(raw: Mapping[str, list[float]]) -> dict[str, tuple[float, ...]]:
+    # Tuples of floats, unlike lists, drop out of the garbage collector's tracking, so
+    # tens of thousands of weight vectors do not slow every full collection.
+    return {k: tuple(v) for k, v in raw.items()}
 
 
 def _sigmoid(z: float) -> float:
@@ -159,12 +174,12 @@ class InjectionModel:
         if tuple(cat["classes"]) != CATEGORIES:
             raise ConfigError(f"injection model: category classes must be {CATEGORIES}")
         self._cat_bias: list[float] = [float(b) for b in cat["bias"]]
-        self._cat_word: dict[str, list[float]] = dict(cat["word"])
-        self._cat_bigram: dict[tuple[str, str], list[float]] = {
-            _pair(k): v for k, v in cat["bigram"].items()
+        self._cat_word: dict[str, tuple[float, ...]] = _vectors(cat["word"])
+        self._cat_bigram: dict[tuple[str, str], tuple[float, ...]] = {
+            _pair(k): tuple(v) for k, v in cat["bigram"].items()
         }
-        self._cat_stem: dict[str, list[float]] = dict(cat.get("stem", {}))
-        self._cat_signal: dict[str, list[float]] = dict(cat["signal"])
+        self._cat_stem: dict[str, tuple[float, ...]] = _vectors(cat.get("stem", {}))
+        self._cat_signal: dict[str, tuple[float, ...]] = _vectors(cat["signal"])
         self.meta: Mapping[str, Any] = dict(payload.get("meta", {}))
 
     def decision(self, f: Features) -> float:

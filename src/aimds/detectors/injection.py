@@ -202,7 +202,6 @@ class InjectionDetector:
         primary = texts[0][1][: self._max_chars]
         texts[0] = ("folded", primary)
         signals = self._signals(texts, data=data)
-        damp = 1.0 if data else self._scanner.heuristics.discussion_factor(primary)
         findings: list[Finding] = []
         clf: ClassifierScore | None = None
         if self._model is not None:
@@ -210,6 +209,9 @@ class InjectionDetector:
                 clf = self._classify(primary, [s.id for s in signals], levels.warn)
             except ConfigError as exc:
                 findings.append(_unavailable(str(exc)))
+        if not signals and (clf is None or clf.attack < levels.warn):
+            return findings  # no category can reach warn: the common, benign case
+        damp = 1.0 if data or not signals else self._scanner.heuristics.discussion_factor(primary)
         for category in CATEGORIES:
             finding = self._finding(category, signals, clf, damp, levels, views, texts, kind)
             if finding is not None:

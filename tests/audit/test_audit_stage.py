@@ -17,7 +17,7 @@ from aimds.types import Services, StageOutcome, Verdict
 class FailingStore:
     url = "failing://"
 
-    def append(self, records: Any) -> Any:
+    def append(self, records: Any, **options: Any) -> Any:
         raise BackendError("audit database 'x': database is locked")
 
     def checkpoints(self, chain: str) -> list[Any]:
@@ -78,7 +78,7 @@ def test_queue_full_drop_is_counted_never_silent(kit: Any, tmp_path: Any) -> Non
     gate = threading.Event()
 
     class SlowStore(FailingStore):
-        def append(self, records: Any) -> Any:
+        def append(self, records: Any, **options: Any) -> Any:
             gate.wait(5)
             return []
 

@@ -99,7 +99,9 @@ class PostgresStore:
     def _t(self, table: str) -> str:
         return f"{self.schema}.{table}"
 
-    def append(self, records: Sequence[PendingRecord]) -> list[StoredRecord]:
+    def append(
+        self, records: Sequence[PendingRecord], *, all_records: bool = True
+    ) -> list[StoredRecord]:
         if not records:
             return []
         psycopg = _psycopg()
@@ -128,8 +130,9 @@ class PostgresStore:
                         heads[rec.chain] = (seq0 + 1, digest)
                         rows.append((rec.chain, seq0 + 1, rec.ts, rec.type, rec.decision_id,
                                      rec.agent, rec.verdict, rec.rules, rec.body, prev, digest))
-                        out.append(StoredRecord(chain=rec.chain, seq=seq0 + 1, body=rec.body,
-                                                prev=prev, hash=digest))
+                        if all_records:
+                            out.append(StoredRecord(chain=rec.chain, seq=seq0 + 1,
+                                                    body=rec.body, prev=prev, hash=digest))
                     with conn.cursor() as cur:
                         cur.executemany(
                             f"INSERT INTO {self._t('audit_records')} (chain, seq, ts, type, "
@@ -141,6 +144,9 @@ class PostgresStore:
                             f"UPDATE {self._t('audit_heads')} SET seq=%s, hash=%s WHERE chain=%s",
                             [(s, h, c) for c, (s, h) in heads.items()],
                         )
+                if not all_records:
+                    out = [StoredRecord(chain=c, seq=s, body="", prev="", hash=h)
+                           for c, (s, h) in heads.items()]
                 return out
             except psycopg.Error as exc:
                 raise self._fail("appending records", exc) from None

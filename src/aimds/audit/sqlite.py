@@ -84,6 +84,11 @@ def _record(row: Sequence[Any]) -> StoredRecord:
     return StoredRecord(chain=row[0], seq=row[1], body=row[2], prev=row[3], hash=row[4])
 
 
+def _heads_only(heads: dict[str, tuple[int, str]]) -> list[StoredRecord]:
+    """Each chain's new head, as ``append(all_records=False)`` returns it (no body)."""
+    return [StoredRecord(chain=c, seq=s, body="", prev="", hash=h) for c, (s, h) in heads.items()]
+
+
 def _checkpoint(row: Sequence[Any]) -> Checkpoint:
     return Checkpoint(
         chain=row[0],
@@ -127,7 +132,9 @@ class SqliteStore:
     def _fail(self, action: str, exc: sqlite3.Error) -> BackendError:
         return BackendError(f"audit database {self.url!r}: {action} failed: {exc}")
 
-    def append(self, records: Sequence[PendingRecord]) -> list[StoredRecord]:
+    def append(
+        self, records: Sequence[PendingRecord], *, all_records: bool = True
+    ) -> list[StoredRecord]:
         if not records:
             return []
         out: list[StoredRecord] = []
@@ -149,17 +156,17 @@ class SqliteStore:
                         heads[chain] = (seq, digest)
                         values += (chain, seq, rec.ts, rec.type, rec.decision_id, rec.agent,
                                    rec.verdict, rec.rules, body, prev, digest)
-                        out.append(
-                            StoredRecord(chain=chain, seq=seq, body=body, prev=prev, hash=digest)
-                        )
-                    self._insert_locked(values, len(out))
+                        if all_records:
+                            out.append(StoredRecord(chain=chain, seq=seq, body=body, prev=prev,
+                                                    hash=digest))
+                    self._insert_locked(values, len(records))
                     db.execute("COMMIT")
                 except BaseException:
                     db.execute("ROLLBACK")
                     raise
             except sqlite3.Error as exc:
                 raise self._fail("appending records", exc) from None
-        return out
+        return out if all_records else _heads_only(heads)
 
     def _insert_locked(self, values: list[Any], n: int) -> None:
         """Insert ``n`` rows with a few multi-row statements (chunks of 256, 128, ... 1 rows,

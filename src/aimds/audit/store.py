@@ -54,7 +54,13 @@ class AuditStore(Protocol):
 
     url: str
 
-    def append(self, records: Sequence[PendingRecord]) -> list[StoredRecord]: ...
+    def append(
+        self, records: Sequence[PendingRecord], *, all_records: bool = True
+    ) -> list[StoredRecord]:
+        """Link and commit ``records``; the stored records, or with ``all_records=False``
+        only each chain's new head (without its body), which is all the writer needs
+        when no sink consumes the records."""
+        ...
 
     def records(self, chain: str, *, from_seq: int | None = None) -> Iterator[StoredRecord]: ...
 

@@ -275,7 +275,7 @@ class AuditWriter:
         attempts = 1 if self.sync else 1 + len(_RETRY_DELAYS)
         for attempt in range(attempts):
             try:
-                stored = self.store.append(records)
+                stored = self.store.append(records, all_records=self._on_committed is not None)
                 error = ""
                 break
             except BackendError as exc:
@@ -299,7 +299,7 @@ class AuditWriter:
                 waiter.done.set()
         if error:
             return
-        self._metrics.records_written(len(stored))
+        self._metrics.records_written(len(records))
         for rec in stored:
             self._heads[rec.chain] = (rec.seq, rec.hash)
         for chain in {r.chain for r in stored}:

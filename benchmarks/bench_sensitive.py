@@ -1,4 +1,5 @@
-"""Secrets and PII detectors on ordinary prompts (200 and 2,000 chars of prose) and a config file.
+"""Secrets and PII detectors on ordinary prompts (200 and 2,000 chars of prose), a config
+file and an application log dense with PII (the worst case: every line has findings).
 
 The prose holds the digits, dates, percentages and credential words ordinary text has, so the
 candidate pre-passes are exercised, not just the keyword-free early exit.
@@ -36,6 +37,12 @@ CONFIG = (
 )
 CONFIG = (CONFIG * (2000 // len(CONFIG) + 1))[:2000]
 
+LOG = "".join(
+    f"2024-05-01T12:00:{i % 60:02d}Z INFO req id=7f3a{i:04d} ip=147.95.{i % 250}.{i * 7 % 250} "
+    f"user=u{i}@mail.com status=200 dur=12ms\n"
+    for i in range(40)
+)[:2000]
+
 
 def run(quick: bool) -> list[Result]:
     policy = load_policy("default")
@@ -56,5 +63,10 @@ def run(quick: bool) -> list[Result]:
         measure("pii 2000-char config", lambda: pi.scan(CONFIG), n=n // 4),
         measure(
             "secrets+pii 2000-char config", lambda: (sec.scan(CONFIG), pi.scan(CONFIG)), n=n // 4
+        ),
+        measure(
+            "secrets+pii 2000-char log, ~40 PII items",
+            lambda: (sec.scan(LOG), pi.scan(LOG)),
+            n=n // 10,
         ),
     ]

@@ -37,7 +37,7 @@ _ASSIGN = re.compile(
 )
 _KEYWORDS = re.compile("(?i)" + "|".join(KEYWORDS))
 _NEXT_PARAM = re.compile(r"(?:&|%26)[A-Za-z_][A-Za-z0-9_.\-]*(?:=|%3[dD])")
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 _AUTH_SCHEME = re.compile(r"(?i)(?:bearer|basic|token|digest)[ \t]+(?P<v>[^\s\"'`,;\\]{1,512})")
 
 # The name patterns below run on lowercased names (case-sensitive matching is several
@@ -180,14 +180,17 @@ def _in_query(text: str, begin: int) -> bool:
 def _name_tail(text: str, at: int) -> int:
     """How many name characters precede ``at`` (the keyword may sit inside a longer name)."""
     i = at
-    while i > 0 and text[i - 1] in _NAME_CHARS:
-        i -= 1
-    return at - i
+    while True:  # a C-speed strip per 64-character window; names are rarely that long
+        window = text[max(0, i - 64) : i]
+        kept = len(window.rstrip(_NAME_CHARS))
+        i -= len(window) - kept
+        if kept or i == 0:
+            return at - i
 
 
 def _words_before(text: str, at: int) -> str:
-    line_start = text.rfind("\n", 0, at) + 1
-    words = _PROSE_WORDS.findall(text[max(line_start, at - 40) : at])
+    lo = max(0, at - 40)
+    words = _PROSE_WORDS.findall(text[max(text.rfind("\n", lo, at) + 1, lo) : at])
     return " ".join(words[-2:])
 
 

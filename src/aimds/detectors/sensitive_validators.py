@@ -169,7 +169,6 @@ _V4_NOT_PUBLIC = tuple(
     )
 )
 _V4_FIRSTS = tuple(first for first, _ in _V4_NOT_PUBLIC)
-_OCTET = re.compile(r"0|[1-9][0-9]{0,2}")
 
 
 def ipv4_public(value: str) -> bool:
@@ -180,9 +179,14 @@ def ipv4_public(value: str) -> bool:
         return False
     number = 0
     for part in parts:
-        if _OCTET.fullmatch(part) is None or int(part) > 255:
+        if not (0 < len(part) <= 3 and part.isascii() and part.isdigit()):
             return False
-        number = number << 8 | int(part)
+        if part[0] == "0" and len(part) > 1:
+            return False  # ipaddress rejects leading zeros (ambiguous octal)
+        octet = int(part)
+        if octet > 255:
+            return False
+        number = number << 8 | octet
     i = bisect_right(_V4_FIRSTS, number) - 1
     return i < 0 or number > _V4_NOT_PUBLIC[i][1]
 

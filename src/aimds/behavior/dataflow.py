@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import hmac
 import re
 import unicodedata
 import urllib.parse
@@ -37,23 +36,41 @@ _MAX_DEPTH = 8
 
 
 class Fingerprinter:
-    """Keyed HMAC-SHA256 of normalised values, truncated to 96 bits (hex)."""
+    """Keyed HMAC-SHA256 of normalised values, truncated to 96 bits (hex).
 
-    __slots__ = ("_key",)
+    HMAC (RFC 2104) with the keyed inner and outer SHA-256 states set up once and copied per
+    value: two C-level copies instead of keying a new HMAC object each time. The templates
+    are never updated, so sharing them across threads is safe.
+    """
+
+    __slots__ = ("_inner", "_outer")
 
     def __init__(self, key: bytes) -> None:
-        self._key = key
+        block = hashlib.sha256().block_size
+        if len(key) > block:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(block, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
 
     def __call__(self, value: str) -> str:
         norm = unicodedata.normalize("NFKC", value).strip()
-        return hmac.new(self._key, norm.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:24]
+        inner = self._inner.copy()
+        inner.update(norm.encode("utf-8", "replace"))
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()[:12].hex()
 
     def many(self, values: Iterable[str], limit: int) -> tuple[str, ...]:
+        """Distinct fingerprints of ``values``, in order, at most ``limit``."""
         out: dict[str, None] = {}
+        seen: set[str] = set()
         for value in values:
             if len(out) >= limit:
                 break
-            out[self(value)] = None
+            if value not in seen:
+                seen.add(value)
+                out[self(value)] = None
         return tuple(out)
 
 

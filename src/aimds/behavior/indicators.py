@@ -97,9 +97,10 @@ def _from_call(ev: Evaluation, action: ActionInfo | None) -> Indicators:
     if credential_read and not stores:
         stores = action.resources or (action.type,)
     outbound = action.outbound or "outbound" in tags
+    signature = signature_of(action, args)
     return Indicators(
         action_type=action.type,
-        recon=signature_of(action, args) if "recon" in tags else None,
+        recon=signature if "recon" in tags else None,
         privilege="privilege_change" in tags or action.type in _PRIVILEGE_TYPES,
         cred_stores=stores if credential_read else (),
         sensitive_read=credential_read or "database_dump" in tags,
@@ -112,7 +113,7 @@ def _from_call(ev: Evaluation, action: ActionInfo | None) -> Indicators:
         hosts=action.resources if category in _NETWORK else (),
         auth_target=auth_target,
         credential=credential,
-        signature=signature_of(action, args),
+        signature=signature,
     )
 
 

@@ -52,7 +52,8 @@ class MemoryStore:
             if self._ops >= _SWEEP_EVERY:
                 self._ops = 0
                 self._sweep(now)
-            return [self._run(op, now) for op in ops]
+            dispatch = self._dispatch
+            return [dispatch[type(op)](self, op, now) for op in ops]
 
     def close(self) -> None:
         with self._lock:
@@ -64,9 +65,6 @@ class MemoryStore:
         return len(self._data)
 
     # -- one op ----------------------------------------------------------------------------
-
-    def _run(self, op: Op, now: float) -> Result:
-        return self._dispatch[type(op)](self, op, now)
 
     def _window(self, op: Window, now: float) -> Result:
         win = self._live(op.key, now)

@@ -38,6 +38,7 @@ from aimds.types import (
     Severity,
     StageOutcome,
     StageStatus,
+    Subject,
     Verdict,
 )
 
@@ -49,6 +50,9 @@ if TYPE_CHECKING:
 __all__ = ["Behavior", "BehaviorStage", "TrustInfo", "build_stage"]
 
 UNAVAILABLE = "backend.unavailable"
+_KEYS_CACHE = 4096  # subjects whose keys are kept built; the cache starts over when full
+# the batch always opens with these ops, in this order
+_AT_QUARANTINE, _AT_COUNTER, _AT_TRUST = 0, 1, 2
 TIER_RULE = "behavior.trust.tier"
 _NOT_VIOLATIONS = frozenset({"error", "quarantine"})
 
@@ -85,47 +89,60 @@ class BehaviorStage:
         self._down_until = 0.0
         self._by_session = section.scope == "session"
         self._quarantine_on = frozenset(section.quarantine_on)
+        self._trust_on = section.trust.enabled
+        self._keys: dict[tuple[str, str, str | None], Keys] = {}
         closed = section.fail_mode == "closed"
         self._fail_action = Verdict.BLOCK if closed else Verdict.WARN
         self._fail_severity = Severity.HIGH if closed else Severity.LOW
 
     def __call__(self, ev: Evaluation) -> None:
         cfg = self._cfg
-        subject = ev.event.subject
-        keys = Keys.of(subject.tenant, subject.agent, subject.session if self._by_session else None)
-        c = Ctx(ev=ev, ind=extract(ev), keys=keys, ts=ev.ts)
-        b = Batch()
-        at_q = b.add(Get(key=keys.quarantine))
-        at_n = b.add(Incr(key=keys.scoped("n"), ttl=cfg.state_ttl))
-        at_t = -1
-        if cfg.trust.enabled:
+        event = ev.event
+        keys = self._keys_of(event.subject)
+        kind = event.kind
+        ops: list[Op] = []
+        c: Ctx | None = None
+        b: Batch | None = None
+        if self._monitors or kind is EventKind.TOOL_CALL or kind is EventKind.TOOL_RESULT:
+            c = Ctx(ev=ev, ind=extract(ev), keys=keys, ts=ev.ts)
+            b = Batch()
+            ops = b.ops
+        # else no sequence, baseline or temporal rule reads the event (a prompt, a completion):
+        # only the quarantine check, the session counter and the trust score
+        ops.append(Get(key=keys.quarantine))
+        ops.append(Incr(key=keys.scoped("n"), ttl=cfg.state_ttl))
+        if self._trust_on:
             delta = delta_for(
                 _violations(ev.findings),
                 penalties=cfg.trust.penalties,
                 clean_gain=cfg.trust.clean_gain,
             )
-            at_t = b.add(self._trust_op(keys, ev.ts, delta))
-        self._sequences.plan(c, b)
-        if self._baselines is not None and ev.event.kind is EventKind.TOOL_CALL:
-            self._baselines.plan(c, b)
-        for monitor in self._monitors:
-            monitor.plan(c, b, cfg.state_ttl)
-        results = self._run(b.ops, ev)
+            ops.append(self._trust_op(keys, ev.ts, delta))
+        if c is not None and b is not None:
+            self._sequences.plan(c, b)
+            if self._baselines is not None and kind is EventKind.TOOL_CALL:
+                self._baselines.plan(c, b)
+            for monitor in self._monitors:
+                monitor.plan(c, b, cfg.state_ttl)
+        results = self._run(ops, ev)
         if results is None:
             return
-        c.index = int(results[at_n]) - 1  # type: ignore[call-overload]
         found: list[Finding] = []
-        if results[at_q] is not None:
-            found.append(q.blocked(q.decode(str(results[at_q]))))
-        if at_t >= 0:
-            c.tier = tier_of(float(results[at_t]))  # type: ignore[arg-type]
-            tier_finding = self._tier(c)
+        if results[_AT_QUARANTINE] is not None:
+            found.append(q.blocked(q.decode(str(results[_AT_QUARANTINE]))))
+        tier = None
+        if self._trust_on:
+            tier = tier_of(float(results[_AT_TRUST]))  # type: ignore[arg-type]
+            tier_finding = self._tier(tier, c is not None and c.ind.outbound)
             if tier_finding is not None:
                 found.append(tier_finding)
-        found.extend(b.judge(c, results))
+        if c is not None and b is not None:
+            c.index = int(results[_AT_COUNTER]) - 1  # type: ignore[call-overload]
+            c.tier = tier
+            found.extend(b.judge(c, results))
         if found:
             ev.findings.extend(found)
-            self._after(c, found)
+            self._after(ev, keys, found)
 
     def close(self) -> None:
         if self._owns_store:
@@ -144,24 +161,35 @@ class BehaviorStage:
             ttl=self._cfg.state_ttl,
         )
 
-    def _tier(self, c: Ctx) -> Finding | None:
-        actions = self._cfg.tiers.get(c.tier)  # type: ignore[call-overload]
+    def _tier(self, tier: str, outbound: bool) -> Finding | None:
+        actions = self._cfg.tiers.get(tier)  # type: ignore[call-overload]
         if actions is None:
             return None
         verdict = actions.any
-        if c.ind.outbound and actions.outbound is not None:
+        if outbound and actions.outbound is not None:
             verdict = actions.outbound if verdict is None else max(verdict, actions.outbound)
         if verdict is None:
             return None
         return finding(
             TIER_RULE,
-            f"agent's trust tier is {c.tier}; the policy asks for {verdict.value}",
+            f"agent's trust tier is {tier}; the policy asks for {verdict.value}",
             severity=Severity.LOW,
             action=verdict,
-            details={"tier": c.tier, "outbound": c.ind.outbound},
+            details={"tier": tier, "outbound": outbound},
         )
 
-    def _after(self, c: Ctx, found: list[Finding]) -> None:
+    def _keys_of(self, subject: Subject) -> Keys:
+        """The subject's keys, from a small per-stage cache (escaping and formatting once)."""
+        session = subject.session if self._by_session else None
+        ident = (subject.tenant, subject.agent, session)
+        keys = self._keys.get(ident)
+        if keys is None:
+            if len(self._keys) >= _KEYS_CACHE:
+                self._keys.clear()
+            keys = self._keys[ident] = Keys.of(*ident)
+        return keys
+
+    def _after(self, ev: Evaluation, keys: Keys, found: list[Finding]) -> None:
         """Count, charge the trust penalty, quarantine on a policy rule: one write batch."""
         counters = self.behavior.counters
         ops: list[Op] = []
@@ -173,19 +201,19 @@ class BehaviorStage:
             )
             if penalty < 0:
                 # The first batch granted the clean gain where earlier stages found nothing.
-                if not _violations(c.ev.findings[: -len(found)]):
+                if not _violations(ev.findings[: -len(found)]):
                     penalty -= self._cfg.trust.clean_gain
-                ops.append(self._trust_op(c.keys, c.ts, penalty))
-        trigger = next((f.rule for f in c.ev.findings if f.rule in self._quarantine_on), None)
+                ops.append(self._trust_op(keys, ev.ts, penalty))
+        trigger = next((f.rule for f in ev.findings if f.rule in self._quarantine_on), None)
         if trigger is not None and not any(f.rule == q.QUARANTINE_RULE for f in found):
             record = q.QuarantineRecord(
-                by=f"rule:{trigger}", reason="policy quarantine_on", ts=c.ts
+                by=f"rule:{trigger}", reason="policy quarantine_on", ts=ev.ts
             )
-            ops.append(Set(key=c.keys.quarantine, value=q.encode(record)))
-            c.ev.findings.append(q.blocked(record))
+            ops.append(Set(key=keys.quarantine, value=q.encode(record)))
+            ev.findings.append(q.blocked(record))
             counters.inc("quarantined")
         if ops:
-            self._run(ops, c.ev)
+            self._run(ops, ev)
 
     def _run(self, ops: list[Op], ev: Evaluation) -> list[Result] | None:
         now = self._monotonic()

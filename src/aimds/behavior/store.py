@@ -7,6 +7,11 @@ back in op order. Keys are plain strings built by :mod:`aimds.behavior.windows`;
 prefix them. Window scores are the events' own timestamps (seconds), so replays keep their
 timing; key lifetimes (``ttl``, seconds) run on the store's own clock.
 
+Ops are slotted keyword-only dataclasses but not frozen: a tool call builds a dozen of them
+per event and a frozen dataclass costs twice as much to build (each field set through
+``object.__setattr__``). They are commands consumed by one ``execute`` call; nothing keeps or
+changes them after.
+
 A store that cannot answer raises :class:`aimds.errors.BackendError` (never hangs beyond its
 timeout); the stage turns that into a ``backend.unavailable`` finding.
 """
@@ -36,7 +41,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Window:
     """Add ``member`` at ``score``, drop members scored before ``score - horizon``, keep at most
     ``cap`` newest, refresh ``ttl``. Result: how many members remain (an ``int``).
@@ -52,7 +57,7 @@ class Window:
     cap: int = 10_000
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Count:
     """Result: members of window ``key`` scored at or after ``since`` (an ``int``)."""
 
@@ -60,21 +65,21 @@ class Count:
     since: float
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class First:
     """Result: the lowest score in window ``key`` (``float``), or ``None`` when empty."""
 
     key: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Get:
     """Result: the string at ``key`` or ``None``."""
 
     key: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Set:
     """Store ``value`` at ``key`` (``ttl`` ``None``: no expiry). Result: ``None``."""
 
@@ -83,14 +88,14 @@ class Set:
     ttl: float | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Delete:
     """Remove ``key``. Result: ``None``."""
 
     key: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Incr:
     """Add ``amount`` to the integer at ``key`` (hash ``field`` where given). Result: the new
     value (an ``int``)."""
@@ -101,7 +106,7 @@ class Incr:
     ttl: float | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class HashCounts:
     """Add 1 to ``field`` of hash ``key``. Result: the whole hash as ``dict[str, int]``."""
 
@@ -110,7 +115,7 @@ class HashCounts:
     ttl: float | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class SetAdd:
     """Add ``member`` to set ``key``. Result: ``True`` if it was not there before."""
 
@@ -119,7 +124,7 @@ class SetAdd:
     ttl: float | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class HashGet:
     """Result: a tuple with the value (or ``None``) of each of ``fields`` of hash ``key``."""
 
@@ -127,7 +132,7 @@ class HashGet:
     fields: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class HashPutIf:
     """Where string ``cond_key`` equals ``cond_value`` (or ``cond_key`` is ``None``), write
     ``mapping`` into hash ``key`` and refresh ``ttl``. Result: ``True`` if written.
@@ -144,7 +149,7 @@ class HashPutIf:
     index_key: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Trust:
     """Read-modify-write of a trust score kept as ``(score, ts)`` at ``key``.
 

@@ -13,7 +13,6 @@ of state of one subject, so the memory and Redis backends share one layout::
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 
 __all__ = ["Keys", "SortedWindow", "quarantine_key", "trust_key"]
 
@@ -76,30 +75,61 @@ class SortedWindow:
         return len(self._entries)
 
 
-@dataclass(frozen=True, slots=True)
 class Keys:
     """State keys of one subject, built from escaped segments (see :func:`part`).
 
     ``scope`` is ``agent/session``, or the agent id where the policy keeps sequences per agent.
+    The fixed keys and prefixes are built once, so naming a key per op is one concatenation.
+    Immutable; equal when tenant, agent and scope are.
     """
+
+    __slots__ = (
+        "_agent_prefix",
+        "_scoped_prefix",
+        "agent",
+        "quarantine",
+        "scope",
+        "tenant",
+        "trust",
+    )
+
+    def __init__(self, tenant: str, agent: str, scope: str) -> None:
+        setter = object.__setattr__
+        setter(self, "tenant", tenant)
+        setter(self, "agent", agent)
+        setter(self, "scope", scope)
+        setter(self, "quarantine", f"b:{tenant}:q:{agent}")
+        setter(self, "trust", f"b:{tenant}:t:{agent}")
+        setter(self, "_agent_prefix", f"b:{tenant}:a:{agent}:")
+        setter(self, "_scoped_prefix", f"b:{tenant}:s:{scope}:")
 
     tenant: str
     agent: str
     scope: str
+    quarantine: str
+    trust: str
+    _agent_prefix: str
+    _scoped_prefix: str
 
-    @property
-    def quarantine(self) -> str:
-        return f"b:{self.tenant}:q:{self.agent}"
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Keys is immutable; cannot set {name!r}")
 
-    @property
-    def trust(self) -> str:
-        return f"b:{self.tenant}:t:{self.agent}"
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Keys):
+            return NotImplemented
+        return (self.tenant, self.agent, self.scope) == (other.tenant, other.agent, other.scope)
+
+    def __hash__(self) -> int:
+        return hash((self.tenant, self.agent, self.scope))
+
+    def __repr__(self) -> str:
+        return f"Keys(tenant={self.tenant!r}, agent={self.agent!r}, scope={self.scope!r})"
 
     def agent_key(self, name: str) -> str:
-        return f"b:{self.tenant}:a:{self.agent}:{name}"
+        return self._agent_prefix + name
 
     def scoped(self, name: str) -> str:
-        return f"b:{self.tenant}:s:{self.scope}:{name}"
+        return self._scoped_prefix + name
 
     def for_scope(self, scope: str, name: str) -> str:
         """A key of the given scope (``session``, ``agent`` or ``tenant``) for temporal rules."""

@@ -134,12 +134,13 @@ class PostgresStore:
                             out.append(StoredRecord(chain=rec.chain, seq=seq0 + 1,
                                                     body=rec.body, prev=prev, hash=digest))
                     with conn.cursor() as cur:
-                        cur.executemany(
-                            f"INSERT INTO {self._t('audit_records')} (chain, seq, ts, type, "
-                            "decision_id, agent, verdict, rules, body, prev, hash) VALUES "
-                            "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                            rows,
-                        )
+                        # COPY: one stream per batch, the fastest bulk path PostgreSQL has.
+                        with cur.copy(
+                            f"COPY {self._t('audit_records')} (chain, seq, ts, type, "
+                            "decision_id, agent, verdict, rules, body, prev, hash) FROM STDIN"
+                        ) as copy:
+                            for row in rows:
+                                copy.write_row(row)
                         cur.executemany(
                             f"UPDATE {self._t('audit_heads')} SET seq=%s, hash=%s WHERE chain=%s",
                             [(s, h, c) for c, (s, h) in heads.items()],

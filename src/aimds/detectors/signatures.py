@@ -132,7 +132,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "sig.new_instructions",
         "injection.override",
         M,
-        0.6,
+        0.15,
         0.9,
         "announces new or updated instructions that replace the task",
         r"\b(?:new|updated|real|actual|true|secret|hidden|revised|additional)\s+(?:instructions?|task|objective|directive|orders?|system\s+prompt)\s*(?:is|are|follows?)?\s*[:\-]"
@@ -330,7 +330,7 @@ SIGNATURES: tuple[Signature, ...] = (
         0.55,
         0.8,
         "switches the model into an unbound persona for the rest of the chat",
-        r"\b(?:from\s+now\s+on|from\s+this\s+(?:point|moment)(?:\s+on(?:wards?)?)?|for\s+the\s+rest\s+of\s+(?:this|the)\s+conversation|during\s+this\s+entire\s+conversation|from\s+on\s+now)\s*,?\s+(?:you\s+(?:are|will|must|shall|should)|act\s+as|pretend|respond|answer|reply)"
+        r"\b(?:from\s+now\s+on|from\s+this\s+(?:point|moment)(?:\s+on(?:wards?)?)?|for\s+the\s+rest\s+of\s+(?:this|the)\s+conversation|during\s+this\s+entire\s+conversation|from\s+on\s+now)\s*,?\s+(?:you\s+(?:are|will\s+(?:be|act|pretend|play|become|only|never|always|respond\s+as|answer\s+as|reply\s+as)|must\s+(?:act|pretend|be|always|never)|shall\s+be|should\s+(?:act|be))|act\s+as|pretend|(?:respond|answer|reply)\s+(?:only\s+)?as\b)"
         r"|\b(?:stay|remain)\s+in\s+character\b|\bbreak(?:ing)?\s+character\b"
         r"|\byou\s+are\s+(?:now\s+)?(?:freed|liberated|unchained|unshackled)\b",
         (
@@ -340,6 +340,8 @@ SIGNATURES: tuple[Signature, ...] = (
         ),
         (
             "from now on I will exercise daily",
+            "From now on, answer in French please.",
+            "from now on you will receive invoices by email",
             "the character in the story",
         ),
     ),

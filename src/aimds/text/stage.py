@@ -8,7 +8,7 @@ the string values of the (sanitised) arguments, joined by newlines.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from aimds.text.views import build_views
@@ -67,26 +67,26 @@ def argument_text(args: Mapping[str, Any], limit: int) -> str:
     """The string values of ``args`` (nested ones too), joined by newlines, at most
     ``limit`` characters. Keys are left out: they are names, not content."""
     parts: list[str] = []
-    size = 0
-    for value in _strings(args, 0):
-        parts.append(value)
-        size += len(value) + 1
-        if size >= limit:
+    _collect(args, 0, parts, limit)
+    text = "\n".join(parts)
+    return text if len(text) <= limit else text[:limit]
+
+
+def _collect(value: Any, depth: int, parts: list[str], budget: int) -> int:
+    """Append the strings under ``value`` to ``parts`` until about ``budget`` characters
+    (each counted with its separator) are collected; return what is left of the budget."""
+    if depth >= _MAX_ARG_DEPTH:  # its items would lie deeper than the limit
+        return budget
+    items = value.values() if isinstance(value, Mapping) else value
+    for item in items:
+        if budget <= 0:
             break
-    return "\n".join(parts)[:limit]
-
-
-def _strings(value: Any, depth: int) -> Iterator[str]:
-    if depth > _MAX_ARG_DEPTH:
-        return
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _strings(item, depth + 1)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item, depth + 1)
+        if isinstance(item, str):
+            parts.append(item)
+            budget -= len(item) + 1
+        elif isinstance(item, Mapping | list | tuple):
+            budget = _collect(item, depth + 1, parts, budget)
+    return budget
 
 
 def build_stage(policy: Policy, services: Services) -> NormalizeStage | None:

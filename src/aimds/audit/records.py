@@ -400,8 +400,8 @@ class RecordBuilder:
                 item["evidence"] = mask(f.evidence)
             findings.append(item)
             rules.append(f.rule)
-        verdict = verdict_.value
-        joined = joined_rules(rules)
+        verdict: str = verdict_._value_  # the plain attribute; ``.value`` is a slow property
+        joined = joined_rules(rules) if rules else ""
         body: dict[str, Any] = {
             "_index": [subject.tenant, round(ts * 1e6), "decision", decision_id, subject.agent,
                        verdict, joined],
@@ -414,7 +414,7 @@ class RecordBuilder:
             "tool": event.tool,
             "input": {
                 "digest": self._digester.digest(
-                    kind=kind.value, tool=event.tool, text=text, args=args
+                    kind=kind._value_, tool=event.tool, text=text, args=args
                 ),
                 "key_id": self._key_id,
                 "text_len": len(text),

@@ -2,8 +2,12 @@
 
 * ``behavior.memory``: one tool call through the stage alone, with the session's windows
   already holding 200 events (hand-built actions, as the rules stage would set them).
+* ``behavior.memory.prompt``: a prompt in the same session (the light path: quarantine,
+  counter, trust).
 * ``behavior.redis``: the same against Redis on 127.0.0.1:6379/15 (skipped when absent);
-  ``extra.round_trips`` counts pipelines per event.
+  ``extra.round_trips_per_event`` counts store calls (each one ``EVALSHA``) per event.
+
+``extra.cpu_us`` is process CPU time per call: steadier than wall time on a shared machine.
 * ``replay.10k``: 10,000 trace events through the full default guard (all stages).
 """
 
@@ -45,6 +49,26 @@ def _stage(store: Any = None, **behavior: Any) -> BehaviorStage:
     stage = build_stage(policy, Services(store=store))
     assert stage is not None
     return stage
+
+
+def _cpu(name: str, fn: Any, *, n: int, warmup: int, extra: dict[str, Any] | None = None) -> Result:
+    """``measure`` plus the process CPU time per call in ``extra.cpu_us``."""
+    start = time.process_time()
+    result = measure(name, fn, n=n, warmup=warmup)
+    cpu_us = (time.process_time() - start) / (n + warmup) * 1e6
+    return Result(**{**result.as_dict(), "extra": {"cpu_us": round(cpu_us, 2), **(extra or {})}})
+
+
+def _prompts(stage: BehaviorStage) -> Any:
+    """Prompts in the session ``_driver`` filled, one a second after its tool calls."""
+    clock = itertools.count(WINDOW)
+
+    def one() -> None:
+        ts = 1_767_225_600.0 + next(clock) * 1.0
+        event = Event(kind=EventKind.PROMPT, subject=WHO, text="hello", ts=ts)
+        stage(Evaluation(event=event, ts=ts))
+
+    return one
 
 
 def _driver(stage: BehaviorStage) -> Any:
@@ -103,9 +127,11 @@ def _replay_10k(n: int) -> Result:
     events = list(iter_trace(lines))
     with fresh_guard("default") as guard:
         start = time.perf_counter()
+        cpu_start = time.process_time()
         for _ in replay(events, guard):
             pass
         elapsed = time.perf_counter() - start
+        cpu = time.process_time() - cpu_start
     return Result(
         name="replay.default_guard",
         n=n,
@@ -113,13 +139,19 @@ def _replay_10k(n: int) -> Result:
         p99_us=0.0,
         mean_us=elapsed / n * 1e6,
         ops_per_s=n / elapsed,
-        extra={"note": "full pipeline, all stages; p50/p99 not sampled"},
+        extra={
+            "note": "full pipeline, all stages; p50/p99 not sampled",
+            "cpu_events_per_s": round(n / cpu, 1),
+        },
     )
 
 
 def run(quick: bool) -> list[Result]:
     n = 2_000 if quick else 20_000
-    results = [measure("behavior.memory", _driver(_stage(MemoryStore())), n=n, warmup=200)]
+    results = [_cpu("behavior.memory", _driver(_stage(MemoryStore())), n=n, warmup=200)]
+    prompt_stage = _stage(MemoryStore())
+    _driver(prompt_stage)
+    results.append(_cpu("behavior.memory.prompt", _prompts(prompt_stage), n=n, warmup=200))
     if _redis_up():
         from aimds.behavior.redis_store import RedisStore
 
@@ -128,12 +160,18 @@ def run(quick: bool) -> list[Result]:
         one = _driver(stage)
         before = store.calls
         rn = 500 if quick else 5_000
-        result = measure("behavior.redis", one, n=rn, warmup=100)
+        result = _cpu("behavior.redis", one, n=rn, warmup=100)
         trips = (store.calls - before) / (rn + 100)
         results.append(
-            Result(**{**result.as_dict(), "extra": {"round_trips_per_event": round(trips, 3)}})
+            Result(
+                **{
+                    **result.as_dict(),
+                    "extra": {**result.extra, "round_trips_per_event": round(trips, 3)},
+                }
+            )
         )
-        store.inner._client.flushdb()
+        for key in store.inner._client.scan_iter("aimds-bench:*"):
+            store.inner._client.delete(key)
         store.close()
     results.append(_replay_10k(2_000 if quick else 10_000))
     return results

@@ -1,8 +1,9 @@
 """The Redis state store (``pip install 'aimds[redis]'``) for many guard processes sharing state.
 
-Each batch is **one** ``EVALSHA`` of a small Lua interpreter: the ops travel as a flat list of
-keys and arguments, the script applies them in order and returns every result, so an event
-costs one round trip and one command, applied atomically (a script runs alone on the server).
+Each batch is **one** ``EVALSHA`` of a small Lua interpreter: the keys travel as ``KEYS`` and
+the ops' arguments as one JSON array, the script applies them in order and returns every
+result as one JSON array, so an event costs one round trip and one command with a handful of
+arguments, applied atomically (a script runs alone on the server).
 Windows are sorted sets scored by the events' timestamps and trimmed in the same script; every
 key except a quarantine record carries a TTL, so state expires on its own. Should the server
 have lost its script cache (a restart, ``SCRIPT FLUSH``), the ``NOSCRIPT`` reply costs one
@@ -16,6 +17,7 @@ messages never include the URL (it may hold a password).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -41,19 +43,20 @@ __all__ = ["RedisStore"]
 
 # One letter per op; each reads its keys from KEYS and its arguments from ARGV in order.
 _SCRIPT = """
-local r, ki, i, n = {}, 1, 1, #ARGV
+local A = cjson.decode(ARGV[1])  -- the ops, flattened: code, then its arguments
+local r, ki, i, n = {}, 1, 1, #A
 local function expire(k, ms) if ms ~= '' then redis.call('PEXPIRE', k, ms) end end
 while i <= n do
-  local op, k = ARGV[i], KEYS[ki]
+  local op, k = A[i], KEYS[ki]
   if op == 'W' then
-    redis.call('ZADD', k, ARGV[i + 2], ARGV[i + 1])
-    redis.call('ZREMRANGEBYSCORE', k, '-inf', ARGV[i + 3])
-    redis.call('ZREMRANGEBYRANK', k, 0, -tonumber(ARGV[i + 4]) - 1)
+    redis.call('ZADD', k, A[i + 2], A[i + 1])
+    redis.call('ZREMRANGEBYSCORE', k, '-inf', A[i + 3])
+    redis.call('ZREMRANGEBYRANK', k, 0, -tonumber(A[i + 4]) - 1)
     r[#r + 1] = redis.call('ZCARD', k)
-    redis.call('PEXPIRE', k, ARGV[i + 5])
+    redis.call('PEXPIRE', k, A[i + 5])
     ki, i = ki + 1, i + 6
   elseif op == 'C' then
-    r[#r + 1] = redis.call('ZCOUNT', k, ARGV[i + 1], '+inf')
+    r[#r + 1] = redis.call('ZCOUNT', k, A[i + 1], '+inf')
     ki, i = ki + 1, i + 2
   elseif op == 'F' then
     r[#r + 1] = redis.call('ZRANGE', k, 0, 0, 'WITHSCORES')[2] or false
@@ -62,8 +65,8 @@ while i <= n do
     r[#r + 1] = redis.call('GET', k)
     ki, i = ki + 1, i + 1
   elseif op == 'S' then
-    if ARGV[i + 2] == '' then redis.call('SET', k, ARGV[i + 1])
-    else redis.call('SET', k, ARGV[i + 1], 'PX', ARGV[i + 2]) end
+    if A[i + 2] == '' then redis.call('SET', k, A[i + 1])
+    else redis.call('SET', k, A[i + 1], 'PX', A[i + 2]) end
     r[#r + 1] = false
     ki, i = ki + 1, i + 3
   elseif op == 'D' then
@@ -71,47 +74,47 @@ while i <= n do
     r[#r + 1] = false
     ki, i = ki + 1, i + 1
   elseif op == 'I' then
-    if ARGV[i + 1] == '1' then r[#r + 1] = redis.call('HINCRBY', k, ARGV[i + 2], ARGV[i + 3])
-    else r[#r + 1] = redis.call('INCRBY', k, ARGV[i + 3]) end
-    expire(k, ARGV[i + 4])
+    if A[i + 1] == '1' then r[#r + 1] = redis.call('HINCRBY', k, A[i + 2], A[i + 3])
+    else r[#r + 1] = redis.call('INCRBY', k, A[i + 3]) end
+    expire(k, A[i + 4])
     ki, i = ki + 1, i + 5
   elseif op == 'H' then
-    redis.call('HINCRBY', k, ARGV[i + 1], 1)
+    redis.call('HINCRBY', k, A[i + 1], 1)
     r[#r + 1] = redis.call('HGETALL', k)
-    expire(k, ARGV[i + 2])
+    expire(k, A[i + 2])
     ki, i = ki + 1, i + 3
   elseif op == 'A' then
-    r[#r + 1] = redis.call('SADD', k, ARGV[i + 1])
-    expire(k, ARGV[i + 2])
+    r[#r + 1] = redis.call('SADD', k, A[i + 1])
+    expire(k, A[i + 2])
     ki, i = ki + 1, i + 3
   elseif op == 'M' then
-    local count = tonumber(ARGV[i + 1])
-    r[#r + 1] = redis.call('HMGET', k, unpack(ARGV, i + 2, i + 1 + count))
+    local count = tonumber(A[i + 1])
+    r[#r + 1] = redis.call('HMGET', k, unpack(A, i + 2, i + 1 + count))
     ki, i = ki + 1, i + 2 + count
   elseif op == 'P' then
     local used, ok = 1, true
-    if ARGV[i + 1] == '1' then
-      ok = redis.call('GET', KEYS[ki + used]) == ARGV[i + 3]
+    if A[i + 1] == '1' then
+      ok = redis.call('GET', KEYS[ki + used]) == A[i + 3]
       used = used + 1
     end
     local index = false
-    if ARGV[i + 2] == '1' then index = KEYS[ki + used]; used = used + 1 end
-    local pairs = tonumber(ARGV[i + 5])
+    if A[i + 2] == '1' then index = KEYS[ki + used]; used = used + 1 end
+    local pairs = tonumber(A[i + 5])
     if ok then
       local prefix = ''
       if index then prefix = ((tonumber(redis.call('GET', index)) or 0) - 1) .. '|' end
       for j = i + 6, i + 5 + 2 * pairs, 2 do
-        redis.call('HSET', k, ARGV[j], prefix .. ARGV[j + 1])
+        redis.call('HSET', k, A[j], prefix .. A[j + 1])
       end
-      redis.call('PEXPIRE', k, ARGV[i + 4])
+      redis.call('PEXPIRE', k, A[i + 4])
       r[#r + 1] = 1
     else
       r[#r + 1] = 0
     end
     ki, i = ki + used, i + 6 + 2 * pairs
   elseif op == 'T' then
-    local initial, half, now = tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
-    local delta, write, ttl = tonumber(ARGV[i + 4]), ARGV[i + 5] == '1', ARGV[i + 6]
+    local initial, half, now = tonumber(A[i + 1]), tonumber(A[i + 2]), tonumber(A[i + 3])
+    local delta, write, ttl = tonumber(A[i + 4]), A[i + 5] == '1', A[i + 6]
     local stored = redis.call('HMGET', k, 's', 't')
     local score, ts = initial, now
     if stored[1] then
@@ -130,7 +133,7 @@ while i <= n do
     return redis.error_reply('aimds: unknown op ' .. tostring(op))
   end
 end
-return r
+return cjson.encode(r)
 """
 _SHA = hashlib.sha1(_SCRIPT.encode()).hexdigest()  # noqa: S324 - Redis names scripts by SHA-1
 
@@ -146,8 +149,8 @@ def _ttl(seconds: float | None) -> str | int:
 class RedisStore:
     """A :class:`~aimds.behavior.store.Store` on Redis; thread-safe (redis-py pools connections).
 
-    Give ``url`` (``redis://host:port/db``) or a ready ``client`` (``decode_responses=True``
-    or not: replies are read either way).
+    Give ``url`` (``redis://host:port/db``) or a ready ``client`` (``decode_responses`` on or
+    off: the one reply is JSON either way).
     """
 
     def __init__(
@@ -168,19 +171,23 @@ class RedisStore:
         self._no_script: tuple[type[BaseException], ...] = _no_script_error()
 
     def execute(self, ops: Sequence[Op]) -> list[Result]:
+        if not ops:
+            return []
         keys: list[str] = []
         argv: list[str | int] = []
         prefix = self._prefix
         for op in ops:
             _ENCODE[type(op)](op, prefix, keys, argv)
+        packed = json.dumps(argv, separators=(",", ":"))
         try:
             try:
-                raw = self._client.execute_command("EVALSHA", _SHA, len(keys), *keys, *argv)
+                raw = self._client.execute_command("EVALSHA", _SHA, len(keys), *keys, packed)
             except self._no_script:
-                raw = self._client.execute_command("EVAL", _SCRIPT, len(keys), *keys, *argv)
+                raw = self._client.execute_command("EVAL", _SCRIPT, len(keys), *keys, packed)
         except self._errors as exc:
             raise BackendError(f"redis store unavailable ({type(exc).__name__})") from None
-        return [_DECODE[type(op)](value) for op, value in zip(ops, raw, strict=True)]
+        replies = json.loads(raw)
+        return [_DECODE[type(op)](value) for op, value in zip(ops, replies, strict=True)]
 
     def close(self) -> None:
         self._client.close()
@@ -290,8 +297,8 @@ _ENCODE: dict[type, Callable[[Any, str, list[str], list[str | int]], None]] = {
 
 
 def _text(value: Any) -> str | None:
-    """A reply as text whether or not the client decodes responses."""
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+    """A reply as text (``false``, the script's nil, as ``None``)."""
+    return value if isinstance(value, str) else None
 
 
 def _none(value: Any) -> Result:
@@ -299,11 +306,11 @@ def _none(value: Any) -> Result:
 
 
 def _opt_float(value: Any) -> Result:
-    return None if value is None else float(value)
+    return None if value is False else float(value)
 
 
 def _counts(value: Any) -> Result:
-    return {str(_text(value[j])): int(value[j + 1]) for j in range(0, len(value), 2)}
+    return {str(value[j]): int(value[j + 1]) for j in range(0, len(value), 2)}
 
 
 def _texts(value: Any) -> Result:

@@ -4,8 +4,9 @@ Three layers read the folded text view (plus decoded and hidden segments):
 
 1. signatures (:mod:`aimds.detectors.signatures`): curated attack phrases;
 2. heuristics (:mod:`aimds.detectors.heuristics`): attack shapes;
-3. a linear classifier (:mod:`aimds.detectors.classifier`) over word and character
-   n-grams plus the ids of the signals above, calibrated on held-out folds of train.
+3. a linear classifier (:mod:`aimds.detectors.classifier`) over words, word bigrams and
+   word stems plus the ids of the signals above, calibrated on held-out folds of train
+   per evidence group (a short text with no signal needs a much stronger score).
 
 Per category (``injection``, ``jailbreak``, ``prompt_leak``) the score is the larger of
 the classifier's calibrated probability and the prior of the strongest signal; the
@@ -222,6 +223,8 @@ class InjectionDetector:
         if not (self._use_signatures or self._use_heuristics):
             return []
         found = self._scanner.signals(texts, data=data)
+        if self._use_signatures and self._use_heuristics:
+            return found
         return [
             s
             for s in found
@@ -231,6 +234,12 @@ class InjectionDetector:
     def _classify(self, text: str, signals: list[str], warn: float) -> ClassifierScore:
         assert self._model is not None
         model = self._model.get()
+        if len(text) <= self._window:  # the common case: one window, no generator
+            f = featurize(text, signals)
+            p = model.attack(f)
+            if p < warn / 2:
+                return ClassifierScore(attack=p, categories={})
+            return ClassifierScore(attack=p, categories=model.categories(f))
         best, best_f = -1.0, None
         for window in _windows(text, self._window):
             f = featurize(window, signals)

@@ -49,6 +49,18 @@ def test_verify_ok_and_signatures_checked(db: Path, monkeypatch: pytest.MonkeyPa
     assert data["ok"] and data["checked"] == 12 and data["signatures_checked"]
 
 
+def test_verify_catches_a_block_relabelled_in_the_verdict_column(db: Path) -> None:
+    """A block made to look allowed to ``audit query --verdict`` is caught and named."""
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("UPDATE audit_records SET verdict='allow', rules='' WHERE seq=4")
+    con.close()
+    res = runner.invoke(app, ["audit", "verify", "--db", str(db), "--json"])
+    assert res.exit_code == 1, res.output
+    problem = json.loads(res.stdout)["problem"]
+    assert (problem["seq"], problem["kind"]) == (4, "modified")
+    assert "verdict" in problem["detail"] and "rules" in problem["detail"]
+
+
 def test_verify_names_the_first_bad_record(db: Path) -> None:
     con = sqlite3.connect(db, isolation_level=None)
     con.execute("DELETE FROM audit_records WHERE seq=5")

@@ -45,6 +45,7 @@ _LEET = str.maketrans(
     }
 )
 _EDGE_SYMBOLS = "!|+"
+_TWO_LETTERS = re.compile(r"[a-z][^a-z]*[a-z]")
 _MIN_WORD = 4
 _LONG_WORDS = tuple(sorted(w for w in COMMON if len(w) >= 5 and w.isalpha()))
 
@@ -92,13 +93,14 @@ def unleet(text: str, marks: MarkLog) -> str:
     """Digits and symbols inside words read as the letters they imitate (same length)."""
     parts: list[str] = []
     last = 0
+    scanned = 0  # end of the last token looked at: its other leet characters change nothing
     size = len(text)
     # token bounds by bytes search where byte offsets are character offsets (ASCII text)
     classes = mapped(text, _TOKEN_TABLE) if text.isascii() else None
     for m in _LEET_CHAR.finditer(text):
-        if m.start() < last:
-            continue
         start = m.start()
+        if start < scanned:
+            continue
         end = m.end()
         if classes is not None:
             start = classes.rfind(b".", 0, start) + 1
@@ -110,12 +112,15 @@ def unleet(text: str, marks: MarkLog) -> str:
                 start -= 1
             while end < size and text[end] in _TOKEN_CHARS:
                 end += 1
+        scanned = end
+        if end - start < 2:
+            continue
         token = text[start:end]
         stripped = token.lstrip(_EDGE_SYMBOLS)
         start += len(token) - len(stripped)
         token = stripped.rstrip(_EDGE_SYMBOLS)
         end = start + len(token)
-        if start < last or sum(ch.isalpha() for ch in token) < 2:
+        if _TWO_LETTERS.search(token) is None:  # tokens are ASCII: letters are a-z
             continue
         plain = token.translate(_LEET)
         if plain == token:

@@ -144,7 +144,7 @@ class AuditWriter:
                 return full
         if not self.sync:
             queue.append((record, None))
-            if len(queue) >= self._batch:
+            if len(queue) >= self._batch and not self._wake.is_set():
                 self._wake.set()
             return _QUEUED
         waiter = _Waiter()

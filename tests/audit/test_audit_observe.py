@@ -39,7 +39,7 @@ def _guard(services: Services) -> Any:
         pytest.skip(f"guard not buildable right now: {type(exc).__name__}")
 
 
-def test_nothing_configured_means_no_observer(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nothing_configured_means_no_observer() -> None:
     assert build_observer([Step("a")], Services(extras={"tracer": None})) is None
 
 

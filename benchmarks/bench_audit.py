@@ -70,11 +70,13 @@ def _verify(name: str, log: AuditLog) -> Result:
 
 
 def _guard_latency(quick: bool, db: Path) -> list[Result]:
-    """Auditing off and on (async) measured in short alternating chunks, so both see the
-    same neighbours on a shared machine; each p50 is the median of its chunks' p50s."""
+    """Auditing off and on (async) measured in alternating chunks, so both see the same
+    neighbours on a shared machine; each p50 is the median of its chunks' p50s. The audit
+    log is flushed (untimed) after each "on" chunk, so its writer's work never spills
+    into an "off" chunk; chunks are long enough for several group commits inside them."""
     from aimds.guard import Guard
 
-    chunk, chunks = 250, (12 if quick else 40)
+    chunk, chunks = (1_000, 5) if quick else (2_000, 12)
     text = "please summarise the attached report"
     plain = Guard("default")
     log = AuditLog.open(str(db), signer=HmacSigner(KEY), digest_key=KEY)
@@ -86,6 +88,7 @@ def _guard_latency(quick: bool, db: Path) -> list[Result]:
         for _ in range(chunks):
             runs["off"].append(measure("off", lambda: plain.check_prompt(text), n=chunk, warmup=20))
             runs["on"].append(measure("on", lambda: audited.check_prompt(text), n=chunk, warmup=20))
+            log.flush()
     finally:
         plain.close()
         audited.close()

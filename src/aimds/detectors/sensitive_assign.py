@@ -36,6 +36,7 @@ _ASSIGN = re.compile(
     r"(?![A-Za-z0-9_.\-])" + "(?P<s>" + _SEP + r""")(?P<v>[^\s"'`,;\\]{1,512})"""
 )
 _KEYWORDS = re.compile("(?i)" + "|".join(KEYWORDS))
+_SCHEMES = frozenset({"bearer", "basic", "token", "digest"})
 _NEXT_PARAM = re.compile(r"(?:&|%26)[A-Za-z_][A-Za-z0-9_.\-]*(?:=|%3[dD])")
 _NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
 _AUTH_SCHEME = re.compile(r"(?i)(?:bearer|basic|token|digest)[ \t]+(?P<v>[^\s\"'`,;\\]{1,512})")
@@ -107,13 +108,16 @@ def find_assignments(
             continue
         start, end = m.span("v")
         value = m.group("v")
-        scheme = _AUTH_SCHEME.match(text, start)
+        scheme = _AUTH_SCHEME.match(text, start) if value.lower() in _SCHEMES else None
         if scheme is not None:
             start, end = scheme.span("v")
             value = scheme.group("v")
         if value.endswith((".", ")", "]", "}")) and (end >= len(text) or text[end] in " \t\r\n"):
             value = value[:-1]
             end -= 1
+        loose = m.group("s").isspace()
+        if _too_weak(value, loose):
+            continue
         begin = at - _name_tail(text, at)
         if ("&" in value or "%26" in value) and _in_query(text, begin):
             following = _NEXT_PARAM.search(value)
@@ -128,7 +132,7 @@ def find_assignments(
             partial(_words_before, text, begin),
             value,
             min_entropy=min_entropy,
-            loose=m.group("s").isspace(),
+            loose=loose,
         )
         if kind is not None:
             out.append(Assignment(start=start, end=end, kind=kind))
@@ -209,9 +213,9 @@ def _classify(
     name: str, context: Callable[[], str], value: str, *, min_entropy: float, loose: bool
 ) -> str | None:
     """:func:`classify`, cheapest rejections first; ``context`` is only read when needed."""
+    if _too_weak(value, loose):
+        return None
     size = len(value)
-    if size < 4 or (size < 16 and (loose or value.isalpha())):
-        return None  # too weak for a password, too short for a key: prose ("token bucket")
     lname = name.lower()
     password = _PASSWORD_NAME.search(lname) is not None and not _NOT_PASSWORD_NAME.search(lname)
     if not password and size < 16:
@@ -242,6 +246,13 @@ def _classify(
     if "twilio" in full and len(value) == 32 and _HEX.fullmatch(value):
         return "twilio" if val.entropy(value) >= 3.0 else None
     return "generic_high_entropy_api_key" if _high_entropy(value, min_entropy) else None
+
+
+def _too_weak(value: str, loose: bool) -> bool:
+    """Too weak for a password and too short for a key, whatever the name: prose ("token
+    bucket", "password reset"). Shortening the value never makes it pass."""
+    size = len(value)
+    return size < 4 or (size < 16 and (loose or value.isalpha()))
 
 
 def _strip_password(lname: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aimds.detectors import sensitive_validators as val
-from aimds.detectors.sensitive_context import context_before, context_parts
+from aimds.detectors.sensitive_context import column_header, context_before, context_parts
 
 __all__ = ["PII_RECOGNIZERS", "PiiRecognizer"]
 
@@ -255,8 +255,12 @@ _MONTHS = (
 
 
 def _dob(text: str, value: str, start: int, end: int) -> float | None:
-    ctx = context_before(text, start, window=40)
-    return 0.9 if _BIRTH.search(ctx) else None
+    lo = max(0, start - 40)
+    near = text[max(text.rfind("\n", lo, start) + 1, lo) : start].lower()
+    if _BIRTH.search(near):
+        return 0.9
+    header = column_header(text, start)  # only when the line itself says nothing
+    return 0.9 if header and _BIRTH.search(header.lower()) else None
 
 
 def _address(text: str, value: str, start: int, end: int) -> float | None:

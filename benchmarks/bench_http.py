@@ -1,10 +1,15 @@
 """HTTP throughput and latency of ``aimds serve`` on loopback (``make bench-http``).
 
-Starts the service as a subprocess on 127.0.0.1 (fresh data dir, default policy), then
-drives it with a small bounded load generator: C keep-alive connections, each sending its
-next request as soon as the last answer arrived, until N requests or T seconds. Raw
-asyncio streams keep the generator cheap, so it measures the server, not an HTTP client.
-Single-process and multi-worker figures are both reported.
+Starts the service as a subprocess on 127.0.0.1 (fresh data dir, default policy, audit
+log on), then drives it with a small bounded load generator: C keep-alive connections,
+each sending its next request as soon as the last answer arrived, until N requests or T
+seconds. Raw asyncio streams writing pre-built request bytes keep the generator cheap, so
+it measures the server, not an HTTP client. Single-process and multi-worker figures are
+both reported, with the server's CPU time per request (all its processes and threads,
+from /proc) and the load average, since the generator shares the machine.
+
+Requests rotate over many sessions of one agent, so the default policy's per-session rate
+budget (120 calls a minute) is not what is measured: decisions stay ``allow``.
 
 The harness's ``measure`` times one call at a time; concurrent load needs its own loop, so
 this module builds :class:`Result` rows directly from the per-request latencies.
@@ -51,13 +56,28 @@ def _request(port: int, path: str, key: str, body: dict[str, object]) -> bytes:
     return head.encode() + payload
 
 
+def _requests(port: int, path: str, key: str, body: dict[str, object]) -> list[bytes]:
+    """The request in ``_SESSIONS`` variants, one session each."""
+    return [
+        _request(port, path, key, {**body, "subject": {"session": f"bench-{i}"}})
+        for i in range(_SESSIONS)
+    ]
+
+
+_SESSIONS = 4096
+
+
 async def _connection(
-    port: int, request: bytes, stop_at: float, budget: list[int], lat: list[int], bad: list[int]
+    port: int, requests: list[bytes], first: int, stop_at: float, budget: list[int],
+    lat: list[int], bad: list[int],
 ) -> None:
     reader, writer = await asyncio.open_connection(HOST, port)
+    i = first
     try:
         while budget[0] > 0 and time.perf_counter() < stop_at:
             budget[0] -= 1
+            request = requests[i % len(requests)]
+            i += 1
             t0 = time.perf_counter_ns()
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
@@ -65,23 +85,43 @@ async def _connection(
             for line in head.split(b"\r\n"):
                 if line[:15].lower() == b"content-length:":
                     length = int(line[15:])
-            await reader.readexactly(length)
+            body = await reader.readexactly(length)
             lat.append(time.perf_counter_ns() - t0)
-            if not head.startswith(b"HTTP/1.1 200"):
+            if not head.startswith(b"HTTP/1.1 200") or b'"verdict":"allow"' not in body:
                 bad[0] += 1
     finally:
         writer.close()
 
 
-async def _load(port: int, request: bytes, *, conns: int, n: int, seconds: float) -> Result:
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of ``pid`` and its children (uvicorn's workers), every thread, from /proc."""
+    total = 0
+    try:
+        for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    return total / os.sysconf("SC_CLK_TCK") + sum(_cpu_seconds(int(c)) for c in children)
+
+
+async def _load(
+    port: int, requests: list[bytes], *, conns: int, n: int, seconds: float, pid: int = 0
+) -> Result:
     lat: list[int] = []
     bad = [0]
     budget = [n]
+    cpu0 = _cpu_seconds(pid) if pid else 0.0
     begin = time.perf_counter()
     await asyncio.gather(
-        *(_connection(port, request, begin + seconds, budget, lat, bad) for _ in range(conns))
+        *(
+            _connection(port, requests, c * 997, begin + seconds, budget, lat, bad)
+            for c in range(conns)
+        )
     )
     elapsed = time.perf_counter() - begin
+    cpu = _cpu_seconds(pid) - cpu0 if pid else 0.0
     lat.sort()
     count = len(lat)
     return Result(
@@ -91,7 +131,13 @@ async def _load(port: int, request: bytes, *, conns: int, n: int, seconds: float
         p99_us=lat[min(count - 1, count * 99 // 100)] / 1000 if count else 0.0,
         mean_us=sum(lat) / count / 1000 if count else 0.0,
         ops_per_s=count / elapsed if elapsed else 0.0,
-        extra={"connections": conns, "non_200": bad[0], "seconds": round(elapsed, 2)},
+        extra={
+            "connections": conns,
+            "not_allow": bad[0],
+            "seconds": round(elapsed, 2),
+            "server_cpu_us_per_request": round(cpu / count * 1e6, 1) if count else 0.0,
+            "loadavg_1m": round(os.getloadavg()[0], 2),
+        },
     )
 
 
@@ -131,13 +177,17 @@ def run(quick: bool) -> list[Result]:
             proc, port, key = _start(workers, Path(tmp) / "data")
             try:
                 cases = {
-                    "evaluate": _request(port, "/v1/evaluate", key,
-                                         {"tool": "read_file", "args": {"path": "/srv/app/a.txt"}}),
-                    "detect_500ch": _request(port, "/v1/detect", key, {"text": TEXT_500}),
+                    "evaluate": _requests(
+                        port, "/v1/evaluate", key,
+                        {"tool": "read_file", "args": {"path": "/srv/app/a.txt"}},
+                    ),
+                    "detect_500ch": _requests(port, "/v1/detect", key, {"text": TEXT_500}),
                 }
-                for label, request in cases.items():
-                    asyncio.run(_load(port, request, conns=32, n=min(n, 500), seconds=2))  # warm
-                    r = asyncio.run(_load(port, request, conns=32, n=n, seconds=seconds))
+                for label, requests in cases.items():
+                    asyncio.run(_load(port, requests, conns=32, n=min(n, 1000), seconds=2))  # warm
+                    r = asyncio.run(
+                        _load(port, requests, conns=32, n=n, seconds=seconds, pid=proc.pid)
+                    )
                     results.append(Result(
                         name=f"http {label} ({workers} worker{'s' if workers > 1 else ''})",
                         n=r.n, p50_us=r.p50_us, p99_us=r.p99_us, mean_us=r.mean_us,

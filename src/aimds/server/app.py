@@ -20,16 +20,18 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from aimds.guard import Guard
 from aimds.server import routes_admin, routes_approvals, routes_check, routes_ui
 from aimds.server.deps import FastJSON
+from aimds.server.fastpath import INTERNAL_ERROR, FastPath
 from aimds.server.settings import ServerSettings
 from aimds.server.state import ServiceState, build_state
 
-__all__ = ["app_from_env", "create_app"]
+__all__ = ["ServiceApp", "app_from_env", "create_app"]
 
 log = logging.getLogger("aimds.server")
 
@@ -102,6 +104,22 @@ async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     await send({"type": "http.response.body", "body": payload})
 
 
+class ServiceApp(FastAPI):
+    """The FastAPI application with :class:`~aimds.server.fastpath.FastPath` in front of it:
+    ordinary judging calls skip the framework, everything else takes the usual way."""
+
+    fast_path: FastPath | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        fast = self.fast_path
+        if fast is not None:
+            handed_on = await fast.handle(scope, receive, send)
+            if handed_on is None:
+                return
+            receive = handed_on
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: ServerSettings | None = None, guard: Guard | None = None) -> FastAPI:
     """The service. ``guard`` adopts a library guard (its services and approval queue)."""
     settings = settings or ServerSettings()
@@ -128,7 +146,7 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
                     await task
             state.close()
 
-    app = FastAPI(
+    app = ServiceApp(
         title="AIMDS guard service",
         version="0.1.0",
         description=(
@@ -150,6 +168,7 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.fast_path = FastPath(state)
     return app
 
 
@@ -170,10 +189,10 @@ async def _http_error(request: Request, exc: Exception) -> FastJSON:
     return FastJSON(body, status_code=exc.status_code, headers=exc.headers)
 
 
-async def _unexpected(request: Request, exc: Exception) -> FastJSON:
+async def _unexpected(request: Request, exc: Exception) -> Response:
     # Never echo the input: name the exception type only.
     log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
-    return FastJSON({"error": "internal error; the request was not judged"}, status_code=500)
+    return Response(INTERNAL_ERROR, status_code=500, media_type="application/json")
 
 
 async def _follow_policy(state: ServiceState) -> None:

@@ -8,6 +8,7 @@ principal's tenant, always.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 import orjson
@@ -20,7 +21,20 @@ from aimds.server.session import read_session
 from aimds.server.state import ServiceState
 from aimds.types import Subject
 
-__all__ = ["Caller", "FastJSON", "principal", "require", "state_of", "subject_for"]
+__all__ = [
+    "UNAUTHENTICATED",
+    "Caller",
+    "FastJSON",
+    "admit",
+    "authenticate",
+    "error_body",
+    "principal",
+    "require",
+    "state_of",
+    "subject_for",
+]
+
+_DEFAULT_ROLE = Subject().role
 
 
 class FastJSON(Response):
@@ -37,24 +51,24 @@ def state_of(request: Request) -> ServiceState:
     return state
 
 
-async def principal(request: Request) -> Principal:
-    """The authenticated caller, rate-limited; 401 without credentials, 429 over the limit.
+async def authenticate(state: ServiceState, token: str) -> Principal | None:
+    """The token's principal: from the credential cache on the loop, else (a database
+    read, a signature check) in the worker pool, so a cache miss never stalls the loop."""
+    who = state.auth.cached(token)
+    if who is None:
+        loop = asyncio.get_running_loop()
+        who = await loop.run_in_executor(state.pool, state.auth.verify, token)
+    return who
 
-    ``async`` on purpose: FastAPI would run a plain function in a worker thread, a thread
-    hop per request for work that takes microseconds (a cached key, a counter). A key-cache
-    miss reads the database on the loop, once per key every few seconds.
-    """
-    state = state_of(request)
-    headers = request.headers
-    who = state.auth.principal(headers.get("authorization"), headers.get("x-api-key"))
-    if who is None and "authorization" not in request.headers:
-        who = read_session(state, request, require_csrf=request.method not in {"GET", "HEAD"})
+
+UNAUTHENTICATED = "missing or invalid credentials: send 'Authorization: Bearer <API key or JWT>'"
+
+
+def admit(state: ServiceState, who: Principal | None) -> Principal:
+    """``who``, counted against its rate limit; 401 without a principal, 429 over the limit."""
     if who is None:
         state.metrics.rejected.labels("unauthenticated").inc()
-        raise HTTPException(
-            401, "missing or invalid credentials: send 'Authorization: Bearer <API key or JWT>'",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise HTTPException(401, UNAUTHENTICATED, headers={"WWW-Authenticate": "Bearer"})
     retry = state.limiter.hit(who.id)
     if retry is not None:
         state.metrics.rejected.labels("rate_limited").inc()
@@ -63,6 +77,27 @@ async def principal(request: Request) -> Principal:
             headers={"Retry-After": str(int(retry))},
         )
     return who
+
+
+async def principal(request: Request) -> Principal:
+    """The authenticated caller, rate-limited; 401 without credentials, 429 over the limit.
+
+    ``async`` on purpose: FastAPI would run a plain function in a worker thread, a thread
+    hop per request for work that takes microseconds (a cached credential, a counter).
+    """
+    state = state_of(request)
+    headers = request.headers
+    token = state.auth.token(headers.get("authorization"), headers.get("x-api-key"))
+    who = await authenticate(state, token) if token is not None else None
+    if who is None and "authorization" not in headers:
+        who = read_session(state, request, require_csrf=request.method not in {"GET", "HEAD"})
+    return admit(state, who)
+
+
+def error_body(exc: HTTPException) -> bytes:
+    """The JSON body of an HTTP error: ``{"error": ...}`` (or the detail mapping as is)."""
+    detail = exc.detail
+    return orjson.dumps(detail if isinstance(detail, dict) else {"error": str(detail)})
 
 
 def require(who: Principal, *roles: Role) -> None:
@@ -77,20 +112,26 @@ def subject_for(who: Principal, subject: SubjectIn) -> Subject:
     """The event's subject, confined to the caller: agents act only as themselves.
 
     403 when the body names another tenant, or (for an agent credential bound to an agent
-    id) another agent. Approvers and auditors do not submit events.
+    id) another agent. An agent credential's events carry the role its key or token names
+    (else the policy's default role), whatever the body says: a request cannot raise its
+    own role. Admins may name any agent and role of their tenant (they could mint such a
+    key anyway). Approvers and auditors do not submit events.
     """
     require(who, Role.AGENT, Role.ADMIN)
     if subject.tenant is not None and subject.tenant != who.tenant:
         raise HTTPException(403, "subject.tenant: a credential acts only in its own tenant")
     agent = subject.agent
-    if who.role is Role.AGENT and who.agent is not None:
-        if agent is not None and agent != who.agent:
-            raise HTTPException(403, "subject.agent: an agent credential acts only as itself")
-        agent = who.agent
+    role = subject.role
+    if who.role is Role.AGENT:
+        if who.agent is not None:
+            if agent is not None and agent != who.agent:
+                raise HTTPException(403, "subject.agent: an agent credential acts only as itself")
+            agent = who.agent
+        role = who.agent_role
     return Subject(
         tenant=who.tenant,
         agent=agent or "anonymous",
-        role=subject.role or "expert",
+        role=role or _DEFAULT_ROLE,
         session=subject.session or "default",
         user=subject.user,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 __all__ = ["ServiceMetrics"]
@@ -30,6 +32,15 @@ class ServiceMetrics:
         self.sse_subscribers = Gauge(
             "aimds_sse_subscribers", "Open live-event streams", registry=self.registry
         )
+        self._decided: dict[tuple[str, str], Any] = {}
+
+    def decided(self, verdict: str, kind: str, latency_us: float) -> None:
+        """Count one decision (the labelled child is looked up once per verdict and kind)."""
+        child = self._decided.get((verdict, kind))
+        if child is None:
+            child = self._decided[(verdict, kind)] = self.decisions.labels(verdict, kind)
+        child.inc()
+        self.latency.observe(latency_us / 1e6)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -1,8 +1,15 @@
 """Judging events: ``/v1/check``, ``/v1/detect``, ``/v1/evaluate``, ``/v1/mitigate``,
 ``/v1/scan/batch`` and the live stream ``/v1/events/stream``.
 
-The guard runs in the worker thread pool, never on the event loop. A ``review`` answer
-with ``wait`` > 0 is held (without a thread) until a human decides or the wait ends.
+Most of this traffic never reaches these routes: :mod:`aimds.server.fastpath` answers
+bearer-authenticated, well-formed calls to the judging endpoints itself and hands the rest
+(bad input, sessions, chunked bodies) here; both share :func:`build_event` and
+:func:`judge`. These routes also define the OpenAPI contract.
+
+A small request is judged on the event loop when the guard does no I/O (a tool call takes
+tens of microseconds, a thread hop costs more); a long text, or any request in cluster mode
+(the guard then talks to Redis), runs in the worker thread pool. A ``review`` answer with
+``wait`` > 0 is held (without a thread) until a human decides or the wait ends.
 """
 
 from __future__ import annotations
@@ -34,12 +41,12 @@ from aimds.server.sse import sse_stream
 from aimds.server.state import ServiceState, decision_meta, live_event
 from aimds.types import Decision, Event, EventKind, Verdict
 
-__all__ = ["router"]
+__all__ = ["build_event", "check_event", "detect_event", "evaluate_event", "judge", "router"]
 
 router = APIRouter(prefix="/v1", tags=["check"])
 
 
-def _event(
+def build_event(
     who: Principal,
     kind: str,
     subject: SubjectIn,
@@ -72,11 +79,17 @@ def _judge(state: ServiceState, event: Event) -> Decision:
     return decision
 
 
-async def judge(state: ServiceState, event: Event, wait: float) -> Decision:
-    loop = asyncio.get_running_loop()
-    decision = await loop.run_in_executor(state.pool, _judge, state, event)
-    state.metrics.decisions.labels(decision.verdict.value, event.kind.value).inc()
-    state.metrics.latency.observe(decision.latency_us / 1e6)
+async def judge(
+    state: ServiceState, event: Event, wait: float, *, inline: bool = False
+) -> Decision:
+    """The decision on ``event`` (on the loop when ``inline``, else in the pool), counted,
+    remembered and fanned out; a ``review`` is held up to ``wait`` s for a human."""
+    if inline:
+        decision = _judge(state, event)
+    else:
+        loop = asyncio.get_running_loop()
+        decision = await loop.run_in_executor(state.pool, _judge, state, event)
+    state.metrics.decided(decision.verdict.value, event.kind.value, decision.latency_us)
     state.remember(decision)
     if state.redis is None and state.broker.subscribers:
         state.broker.deliver(live_event(decision))
@@ -90,34 +103,50 @@ async def judge(state: ServiceState, event: Event, wait: float) -> Decision:
     return decision
 
 
-@router.post("/check", response_model=DecisionOut, response_class=FastJSON)
-async def check(body: CheckIn, request: Request, who: Caller) -> Any:
-    """Judge any event. With ``wait``, a ``review`` is held until a human decides."""
-    event = _event(
+def check_event(who: Principal, body: CheckIn) -> tuple[Event, float]:
+    event = build_event(
         who, body.kind, body.subject, text=body.text, tool=body.tool, args=body.args,
         meta=body.meta,
     )
-    return FastJSON(decision_to_dict(await judge(state_of(request), event, body.wait)))
+    return event, body.wait
+
+
+def detect_event(who: Principal, body: DetectIn) -> tuple[Event, float]:
+    return build_event(who, body.kind, body.subject, text=body.text), 0.0
+
+
+def evaluate_event(who: Principal, body: EvaluateIn) -> tuple[Event, float]:
+    event = build_event(
+        who, "tool_call", body.subject, tool=body.tool, args=body.args, meta=body.meta
+    )
+    return event, body.wait
+
+
+@router.post("/check", response_model=DecisionOut, response_class=FastJSON)
+async def check(body: CheckIn, request: Request, who: Caller) -> Any:
+    """Judge any event. With ``wait``, a ``review`` is held until a human decides."""
+    event, wait = check_event(who, body)
+    return FastJSON(decision_to_dict(await judge(state_of(request), event, wait)))
 
 
 @router.post("/detect", response_model=DecisionOut, response_class=FastJSON)
 async def detect(body: DetectIn, request: Request, who: Caller) -> Any:
     """Scan a text (a prompt by default) for injections, secrets, PII and the like."""
-    event = _event(who, body.kind, body.subject, text=body.text)
-    return FastJSON(decision_to_dict(await judge(state_of(request), event, 0)))
+    event, wait = detect_event(who, body)
+    return FastJSON(decision_to_dict(await judge(state_of(request), event, wait)))
 
 
 @router.post("/evaluate", response_model=DecisionOut, response_class=FastJSON)
 async def evaluate(body: EvaluateIn, request: Request, who: Caller) -> Any:
     """Judge a tool call before it runs. With ``wait``, a ``review`` waits for a human."""
-    event = _event(who, "tool_call", body.subject, tool=body.tool, args=body.args, meta=body.meta)
-    return FastJSON(decision_to_dict(await judge(state_of(request), event, body.wait)))
+    event, wait = evaluate_event(who, body)
+    return FastJSON(decision_to_dict(await judge(state_of(request), event, wait)))
 
 
 @router.post("/mitigate", response_model=MitigateOut, response_class=FastJSON)
 async def mitigate(body: MitigateIn, request: Request, who: Caller) -> Any:
     """The text with what the policy redacts or spotlights applied, and the decision."""
-    event = _event(who, body.kind, body.subject, text=body.text, tool=body.tool)
+    event = build_event(who, body.kind, body.subject, text=body.text, tool=body.tool)
     decision = await judge(state_of(request), event, 0)
     text = decision.text if decision.text is not None else body.text
     return FastJSON(
@@ -130,7 +159,7 @@ async def scan_batch(body: BatchIn, request: Request, who: Caller) -> Any:
     """Judge up to 100 events in one call (waits are ignored here)."""
     state = state_of(request)
     events = [
-        _event(who, item.kind, item.subject, text=item.text, tool=item.tool, args=item.args,
+        build_event(who, item.kind, item.subject, text=item.text, tool=item.tool, args=item.args,
                meta=item.meta)
         for item in body.items
     ]

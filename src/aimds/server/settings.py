@@ -43,6 +43,10 @@ class ServerSettings(BaseModel):
     rate_limit_per_minute: int = Field(default=600_000, ge=0)
     max_wait_s: float = Field(default=60.0, ge=0, le=3600)
     threads: int = Field(default=4, ge=1, le=256)
+    inline_max_bytes: int = Field(default=4096, ge=0, le=1_048_576)
+    """Judging requests with bodies up to this size run on the event loop in embedded mode
+    (a thread hop costs more than judging them); larger ones, and every request in cluster
+    mode, run in the worker pool. 0 sends everything to the pool."""
     jwt_algorithm: Literal["HS256", "RS256"] | None = None
     jwt_secret: str | None = None
     jwt_public_key_file: Path | None = None

@@ -53,3 +53,30 @@ def test_example_policy_cases_pass(monkeypatch: pytest.MonkeyPatch) -> None:
         app, ["policy", "test", "examples/cases.yaml", "--policy", "examples/policy.yaml"]
     )
     assert result.exit_code == 0, result.output
+
+
+def test_service_example_request_is_judged_by_the_real_default_policy(tmp_path: Path) -> None:
+    import json
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from aimds.server.app import create_app
+    from aimds.server.settings import ServerSettings
+
+    body = re.search(r"-d '(\{.*?\})'", README)
+    assert body is not None
+    app = create_app(ServerSettings(data_dir=tmp_path))
+    _, key = app.state.aimds.keys.create(role="agent", tenant="acme", agent="researcher-1")
+    with TestClient(app) as client:
+        answer = client.post(
+            "/v1/evaluate",
+            content=body.group(1),
+            headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        )
+    assert answer.status_code == 200, answer.text
+    decision = json.loads(answer.text)
+    assert decision["verdict"] == "block"
+    assert "hard.rm_root" in [f["rule"] for f in decision["findings"]]

@@ -51,3 +51,16 @@ def test_bad_role_and_missing_location_exit_2(tmp_path: Path) -> None:
     r = runner.invoke(app, ["keys", "create", "--role", "admin", "--tenant", "a b",
                             "--data-dir", str(tmp_path)])
     assert r.exit_code == 2 and "tenant" in r.output
+
+
+def test_agent_role_is_kept_with_the_key(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["keys", "create", "--role", "agent", "--tenant", "acme",
+                            "--agent-role", "architect", "--data-dir", str(tmp_path), "--json"])
+    assert r.exit_code == 0, r.output
+    who = _store(tmp_path).verify(json.loads(r.output)["key"])
+    assert who is not None and who.agent_role == "architect"
+    listed = runner.invoke(app, ["keys", "list", "--data-dir", str(tmp_path)])
+    assert "(architect)" in listed.output
+    r = runner.invoke(app, ["keys", "create", "--role", "admin", "--tenant", "acme",
+                            "--agent-role", "architect", "--data-dir", str(tmp_path)])
+    assert r.exit_code == 2 and "agent_role" in r.output

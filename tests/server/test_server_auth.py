@@ -50,6 +50,14 @@ def test_hs256_tokens_with_issuer_and_audience(tmp_path: Path, service_factory: 
     r = svc.client.post("/v1/evaluate", json={"tool": "read_file", "subject": {"agent": "x"}},
                         headers={"Authorization": f"Bearer {_token(SECRET, 'HS256')}"})
     assert r.status_code == 403
+    # and with the role its token names, whatever the body asks for
+    pinned = _token(SECRET, "HS256", agent_role="observer")
+    for _ in range(2):  # verified, then from the credential cache
+        r = svc.client.post(
+            "/v1/evaluate", json={"tool": "read_file", "subject": {"role": "architect"}},
+            headers={"Authorization": f"Bearer {pinned}"},
+        )
+        assert r.json()["subject"]["role"] == "observer"
 
 
 def test_rs256_tokens(tmp_path: Path, service_factory: Any) -> None:

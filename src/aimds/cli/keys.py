@@ -59,6 +59,14 @@ def create(
     agent: Annotated[
         str | None, typer.Option(help="Agent id an agent key acts as (default: derived).")
     ] = None,
+    agent_role: Annotated[
+        str | None,
+        typer.Option(
+            "--agent-role",
+            help="Agent keys: the policy role (e.g. expert, architect) their events carry; "
+            "requests cannot change it (default: the policy's default role).",
+        ),
+    ] = None,
     name: Annotated[str, typer.Option(help="A label for humans.")] = "",
     data_dir: DataDir = None,
     database_url: DbUrl = None,
@@ -67,7 +75,9 @@ def create(
     """Create a key and print it (it is shown only this once)."""
     with cli_errors():
         store = _store(data_dir, database_url)
-        record, key = store.create(role=role, tenant=tenant, agent=agent, name=name)
+        record, key = store.create(
+            role=role, tenant=tenant, agent=agent, name=name, agent_role=agent_role
+        )
         store.db.close()
     if as_json:
         print_json({**record.as_dict(), "key": key})
@@ -92,8 +102,9 @@ def list_keys(
         return
     for r in records:
         state = "revoked" if r.revoked else "active"
-        out.print(f"{r.id}  {r.role.value:8}  {r.tenant}  {r.agent or '-'}  {state}  {r.name}",
-                  highlight=False)
+        agent = f"{r.agent}({r.agent_role})" if r.agent and r.agent_role else r.agent or "-"
+        out.print(f"{r.id}  {r.role.value:8}  {r.tenant}  {agent}  {state}  {r.name}",
+                  highlight=False, markup=False)
 
 
 @keys_app.command("revoke")

@@ -315,6 +315,18 @@ def build_views(text: str, settings: NormalizeSettings | None = None) -> TextVie
     truncated = len(text) > s.max_chars
     if truncated:
         text = text[: s.max_chars]
+    if text.isascii() and "  " not in text and text.isprintable():
+        # the commonest prompt: one line of plain ASCII; every view but case is the text
+        return TextViews(
+            original=text,
+            normalized=text,
+            base=text,
+            norm_maps=(),
+            hidden=(),
+            marks={},
+            settings=s,
+            truncated=truncated,
+        )
     if is_plain_ascii(text):
         # nothing to strip or fold: at most whitespace differs, and usually not even that
         normalized, ws_map = collapse_whitespace(text)

@@ -41,3 +41,14 @@ def test_disabled_and_empty() -> None:
     ev = Evaluation(event=Event(kind=EventKind.PROMPT, text=""), ts=0.0)
     _stage()(ev)
     assert ev.views is None
+
+
+def test_argument_text_walks_nested_values_within_depth_and_limit() -> None:
+    deep: dict[str, object] = {"leaf": "deep"}
+    for _ in range(40):
+        deep = {"n": deep, "s": "y"}
+    text = argument_text(deep, 10_000)
+    assert "deep" not in text and text.count("y") == 32  # strings deeper than 32 are left out
+    args = {"a": "one", "b": [{"c": "two"}, ("three", 4, None)], "d": "four"}
+    assert argument_text(args, 10_000) == "one\ntwo\nthree\nfour"
+    assert argument_text(args, 6) == "one\ntw"

@@ -67,7 +67,10 @@ def argument_text(args: Mapping[str, Any], limit: int) -> str:
     """The string values of ``args`` (nested ones too), joined by newlines, at most
     ``limit`` characters. Keys are left out: they are names, not content."""
     parts: list[str] = []
-    _collect(args, 0, parts, limit)
+    if isinstance(args, str):  # not a mapping after all: its one string is the text
+        parts.append(args)
+    elif isinstance(args, Mapping | list | tuple):
+        _collect(args, 0, parts, limit)
     text = "\n".join(parts)
     return text if len(text) <= limit else text[:limit]
 

@@ -1,10 +1,11 @@
 """``aimds eval``: measure the detectors on a labelled JSONL corpus.
 
 ``--task detection`` (default): records carry a text, a 0/1 label and a category. Reports
-TPR, FPR, precision, recall and F1 of the decision (verdict other than allow, or score >=
-``--threshold``), ROC-AUC and TPR at 1 % / 5 % FPR of the score (the highest of the
-``--score`` categories, injection and jailbreak by default), TPR per attack category, FPR
-per benign category, latency percentiles and the worst false positives and negatives.
+TPR, FPR, precision, recall and F1 of the decision (a finding of the scored categories that
+asks for warn or more, or score >= ``--threshold``), ROC-AUC and TPR at 1 % / 5 % FPR of the
+score (the highest of the ``--score`` categories: injection, jailbreak and prompt_leak by
+default), TPR per attack category, FPR per benign category, latency percentiles and the
+worst false positives and negatives.
 
 ``--task sensitive``: records carry ``spans`` with types (``sensitive_dev.jsonl``). Reports
 record-level precision and recall of secret and of PII findings separately, and per-type
@@ -29,6 +30,7 @@ from rich.table import Table
 from aimds.cli.common import EXIT_OK, cli_errors, fail, out, print_json
 from aimds.detect import DetectionResult, Detector, Kind, detector_for
 from aimds.evaluation import confusion, percentile, roc_auc, roc_curve, tpr_at_fpr
+from aimds.types import Severity, Verdict
 
 __all__ = ["register", "safe_preview"]
 
@@ -120,7 +122,7 @@ def _detection_report(
             fail(f"--jsonl: line {number} lacks a string {text_field!r} or a 0/1 {label_field!r}")
         result = detector(text, kind)
         score = max((result.scores.get(c, 0.0) for c in score_categories), default=0.0)
-        flag = score >= threshold if threshold is not None else not _allowed(result)
+        flag = score >= threshold if threshold is not None else _flagged(result, score_categories)
         labels.append(bool(label))
         scores.append(score)
         flags.append(flag)
@@ -165,7 +167,9 @@ def _detection_report(
         "kind": kind,
         "records": len(rows),
         "score": score_categories,
-        "decision": f"score >= {threshold}" if threshold is not None else "verdict != allow",
+        "decision": f"score >= {threshold}"
+        if threshold is not None
+        else "a finding of the scored categories asks for warn or more",
         "overall": overall.as_dict(),
         "roc_auc": roc_auc(labels, scores),
         "tpr_at_fpr_1pct": {"tpr": tpr1, "threshold": t1},
@@ -178,8 +182,18 @@ def _detection_report(
     return report, (fprs, tprs)
 
 
-def _allowed(result: DetectionResult) -> bool:
-    return result.verdict.value == "allow"
+def _flagged(result: DetectionResult, categories: list[str]) -> bool:
+    """Whether a finding of the scored categories asks for more than allow.
+
+    Only those categories count: a PII finding in a WHOIS record is not an injection
+    alarm, so it must not count as a false positive of the injection detector.
+    """
+    wanted = set(categories)
+    return any(
+        f.category in wanted
+        and (f.action > Verdict.ALLOW if f.action is not None else f.severity >= Severity.MEDIUM)
+        for f in result.findings
+    )
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -407,7 +421,7 @@ def register(app: typer.Typer) -> None:
                     text_field=text_field,
                     label_field=label_field,
                     category_field=category_field,
-                    score_categories=score or ["injection", "jailbreak"],
+                    score_categories=score or ["injection", "jailbreak", "prompt_leak"],
                     threshold=threshold,
                 )
             else:

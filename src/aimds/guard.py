@@ -169,7 +169,10 @@ class Guard:
             self._observer.run(ev, self._stage_failed)
         decision = self._decision(ev, start)
         for listener in self._listeners:
-            listener(event, decision)
+            try:
+                listener(event, decision)
+            except Exception as exc:  # noqa: BLE001 - an observer must not undo the decision
+                log.error("decision listener raised %s", type(exc).__name__)
         if wait_for_approval is not None and decision.approval is not None:
             queue = approvals_stage.queue_of(self.services)
             return approvals_stage.await_decision(queue, decision, wait_for_approval)
@@ -187,7 +190,10 @@ class Guard:
         return add_canary(self.services, self.policy, system_prompt)
 
     def restore(self, text: str, *, subject: Subject | None = None) -> str:
-        """``text`` with the subject's session pseudonyms put back (see :mod:`aimds.respond.vault`)."""
+        """``text`` with the subject's session pseudonyms put back.
+
+        See :mod:`aimds.respond.vault`.
+        """
         from aimds.respond.vault import vault_for
 
         who = subject if subject is not None else Subject()

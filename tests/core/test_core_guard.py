@@ -172,3 +172,17 @@ def test_tool_results_that_are_not_text_are_serialised() -> None:
     assert decision.stages == () or all(
         s.outcome is not StageOutcome.ERROR for s in decision.stages
     )
+
+
+def test_a_failing_listener_does_not_change_or_lose_the_decision() -> None:
+    guard = aimds.Guard()
+    seen: list[str] = []
+
+    def broken(event: Event, decision: aimds.Decision) -> None:
+        raise RuntimeError("listener bug")
+
+    guard.subscribe(broken)
+    guard.subscribe(lambda event, decision: seen.append(decision.verdict.value))
+    decision = guard.check_tool_call("shell", {"command": "rm -rf /"})
+    assert decision.verdict is Verdict.BLOCK
+    assert seen == ["block"]

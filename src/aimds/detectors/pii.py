@@ -15,7 +15,7 @@ import re2
 from aimds.detectors.base import DetectorInfo
 from aimds.detectors.sensitive_gate import Gated, HintSet, ascii_view
 from aimds.detectors.sensitive_pii_rules import PII_RECOGNIZERS, PiiRecognizer
-from aimds.detectors.sensitive_scan import Hit, findings_for, plan, resolve_overlaps, too_large
+from aimds.detectors.sensitive_scan import Hit, resolve_overlaps, scan_event
 from aimds.errors import ConfigError
 from aimds.policy.fields import compile_regex
 from aimds.types import Event, Finding, Severity
@@ -57,25 +57,15 @@ class PiiDetector:
         self._max_chars = section.max_scan_chars
 
     def detect(self, event: Event, views: Any) -> Sequence[Finding]:
-        action = self._section.action(event.kind, "pii")
-        out: list[Finding] = []
-        scan = plan(event, self._max_chars)
-        if scan.truncated:
-            out.append(too_large("pii", scan, self._max_chars))
-        for target in scan.targets:
-            hits = self.scan(target.text)
-            if hits:
-                out.extend(
-                    findings_for(
-                        target,
-                        hits,
-                        category="pii",
-                        action=action,
-                        stage="detectors",
-                        allowed=self._allowed,
-                    )
-                )
-        return out
+        return scan_event(
+            event,
+            detector="pii",
+            category="pii",
+            action=self._section.action(event.kind, "pii"),
+            max_chars=self._max_chars,
+            scan=self.scan,
+            allowed=self._allowed,
+        )
 
     def scan(self, text: str) -> list[Hit]:
         """Hits in ``text``: one RE2 pass picks the recognisers with candidates, their gates

@@ -18,7 +18,7 @@ from aimds.detectors.base import DetectorInfo
 from aimds.detectors.sensitive_assign import KEYWORDS as _ASSIGN_KEYWORDS
 from aimds.detectors.sensitive_assign import find_assignments
 from aimds.detectors.sensitive_gate import HintSet
-from aimds.detectors.sensitive_scan import Hit, findings_for, plan, resolve_overlaps, too_large
+from aimds.detectors.sensitive_scan import Hit, resolve_overlaps, scan_event
 from aimds.detectors.sensitive_secret_rules import (
     BUILTIN_RULES,
     CompiledRule,
@@ -65,25 +65,15 @@ class SecretsDetector:
         self._max_chars = section.max_scan_chars
 
     def detect(self, event: Event, views: Any) -> Sequence[Finding]:
-        action = self._section.action(event.kind, "secret")
-        out: list[Finding] = []
-        scan = plan(event, self._max_chars)
-        if scan.truncated:
-            out.append(too_large("secrets", scan, self._max_chars))
-        for target in scan.targets:
-            hits = self.scan(target.text)
-            if hits:
-                out.extend(
-                    findings_for(
-                        target,
-                        hits,
-                        category="secret",
-                        action=action,
-                        stage="detectors",
-                        allowed=self._allowed,
-                    )
-                )
-        return out
+        return scan_event(
+            event,
+            detector="secrets",
+            category="secret",
+            action=self._section.action(event.kind, "secret"),
+            max_chars=self._max_chars,
+            scan=self.scan,
+            allowed=self._allowed,
+        )
 
     def scan(self, text: str) -> list[Hit]:
         """Hits in ``text`` (spans into it), overlaps resolved; public samples dropped."""

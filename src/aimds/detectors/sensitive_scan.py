@@ -202,3 +202,35 @@ def findings_for(
             )
         )
     return out
+
+
+def scan_event(
+    event: Event,
+    *,
+    detector: str,
+    category: str,
+    action: Verdict | None,
+    max_chars: int,
+    scan: Callable[[str], Sequence[Hit]],
+    allowed: Callable[[str], bool],
+) -> list[Finding]:
+    """What a sensitive-data detector reports for ``event``: its text or string arguments
+    scanned with ``scan``, plus ``input.too_large`` when part of them was left unscanned."""
+    scope = plan(event, max_chars)
+    out: list[Finding] = []
+    if scope.truncated:
+        out.append(too_large(detector, scope, max_chars))
+    for target in scope.targets:
+        hits = scan(target.text)
+        if hits:
+            out.extend(
+                findings_for(
+                    target,
+                    hits,
+                    category=category,
+                    action=action,
+                    stage="detectors",
+                    allowed=allowed,
+                )
+            )
+    return out

@@ -12,8 +12,7 @@ from aimds.rules.network import NetworkRules
 from aimds.rules.paths import PathRules, classify_path
 from aimds.rules.shell import analyze_command
 from aimds.rules.taxonomy import Classifier
-from benchmarks.bench_rules import both
-from benchmarks.harness import Result
+from benchmarks.harness import Result, measure_both
 
 
 def run(quick: bool) -> list[Result]:
@@ -36,20 +35,30 @@ def run(quick: bool) -> list[Result]:
     }
     results: list[Result] = []
     for name, (tool, args) in cases.items():
-        results.extend(both(name, lambda t=tool, a=args: classifier.classify(t, a), n=n))
+        results.extend(measure_both(name, lambda t=tool, a=args: classifier.classify(t, a), n=n))
         results.extend(
-            both(
+            measure_both(
                 name + " uncached",
                 lambda t=tool, a=args: classifier.classify_uncached(t, a),
                 n=n,
             )
         )
-    results.extend(both("analyze_command short", lambda: analyze_command("git status"), n=n))
-    results.extend(both("classify_path", lambda: classify_path("/home/u/.aws/credentials"), n=n))
-    results.extend(both("PathRules.check allowed", lambda: paths.check("src/app/main.py"), n=n))
-    results.extend(both("PathRules.check ../ denied", lambda: paths.check("../etc/shadow"), n=n))
     results.extend(
-        both("NetworkRules.check host", lambda: net.check("https://a.example.com/x"), n=n)
+        measure_both("analyze_command short", lambda: analyze_command("git status"), n=n)
     )
-    results.extend(both("NetworkRules.check 0x7f.1", lambda: net.check("http://0x7f.1:80/"), n=n))
+    results.extend(
+        measure_both("classify_path", lambda: classify_path("/home/u/.aws/credentials"), n=n)
+    )
+    results.extend(
+        measure_both("PathRules.check allowed", lambda: paths.check("src/app/main.py"), n=n)
+    )
+    results.extend(
+        measure_both("PathRules.check ../ denied", lambda: paths.check("../etc/shadow"), n=n)
+    )
+    results.extend(
+        measure_both("NetworkRules.check host", lambda: net.check("https://a.example.com/x"), n=n)
+    )
+    results.extend(
+        measure_both("NetworkRules.check 0x7f.1", lambda: net.check("http://0x7f.1:80/"), n=n)
+    )
     return results

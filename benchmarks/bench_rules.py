@@ -16,11 +16,7 @@ reading the clock is subtracted). Views:
 
 from __future__ import annotations
 
-import gc
 import itertools
-import statistics
-import time
-from collections.abc import Callable
 from typing import Any
 
 from aimds.guard import Guard
@@ -28,51 +24,9 @@ from aimds.policy import load_policy
 from aimds.rules.inputs import InputsStage
 from aimds.rules.stage import RulesStage, compile_classifier
 from aimds.types import Evaluation, Event, EventKind, Subject, Verdict
-from benchmarks.harness import Result, measure
+from benchmarks.harness import Result, measure_both
 
 WHO = Subject(tenant="bench", agent="a", session="s", role="expert")
-
-
-def measure_cpu(
-    name: str,
-    fn: Callable[[], object],
-    *,
-    n: int = 20_000,
-    warmup: int = 1_000,
-    extra: dict[str, Any] | None = None,
-) -> Result:
-    """Like :func:`benchmarks.harness.measure`, timing each call in thread CPU time."""
-    for _ in range(warmup):
-        fn()
-    clock = time.thread_time_ns
-    overhead = sorted(-clock() + clock() for _ in range(2_000))[1_000]
-    samples = [0] * n
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        begin = clock()
-        for i in range(n):
-            t0 = clock()
-            fn()
-            samples[i] = max(clock() - t0 - overhead, 0)
-        total_ns = clock() - begin
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    samples.sort()
-    return Result(
-        name=name + " (cpu)",
-        n=n,
-        p50_us=samples[n // 2] / 1000,
-        p99_us=samples[min(n - 1, (n * 99) // 100)] / 1000,
-        mean_us=statistics.fmean(samples) / 1000,
-        ops_per_s=n / (total_ns / 1e9) if total_ns else float("inf"),
-        extra=extra or {},
-    )
-
-
-def both(name: str, fn: Callable[[], object], *, n: int, **kw: Any) -> list[Result]:
-    return [measure(name, fn, n=n, **kw), measure_cpu(name, fn, n=n, **kw)]
 
 
 def _policy(n_rules: int) -> dict[str, Any]:
@@ -148,10 +102,12 @@ def _stage_cases(n: int) -> list[Result]:
                 stage(ev)
 
             name = f"{n_rules} rules {label}"
-            results.extend(both(f"rules.engine {name}", engine, n=n, extra=extra))
-            results.extend(both(f"rules.stage {name}", cached, n=n, extra=extra))
-            results.extend(both(f"rules.stage uncached {name}", uncached, n=n, extra=extra))
-            results.extend(both(f"rules.stage+inputs {name}", with_inputs, n=n, extra=extra))
+            results.extend(measure_both(f"rules.engine {name}", engine, n=n, extra=extra))
+            results.extend(measure_both(f"rules.stage {name}", cached, n=n, extra=extra))
+            results.extend(measure_both(f"rules.stage uncached {name}", uncached, n=n, extra=extra))
+            results.extend(
+                measure_both(f"rules.stage+inputs {name}", with_inputs, n=n, extra=extra)
+            )
     return results
 
 
@@ -176,7 +132,7 @@ def _guard_cases(n: int) -> list[Result]:
                 guard.check_tool_call(tool, args, subject=who)
 
             results.extend(
-                both(
+                measure_both(
                     f"guard.check_tool_call default{label} {tool} {verdict_label}",
                     call,
                     n=max(n // 4, 500),

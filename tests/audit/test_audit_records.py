@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import logging
 import sqlite3
 from pathlib import Path
@@ -69,6 +72,23 @@ def test_digest_is_keyed_and_stable() -> None:
     d1 = a.digest(kind="prompt", tool=None, text="x", args={})
     assert d1 == a.digest(kind="prompt", tool=None, text="x", args={})
     assert d1 != b.digest(kind="prompt", tool=None, text="x", args={})
+
+
+@settings(max_examples=150, deadline=None)
+@given(key=st.binary(max_size=100), text=st.text(max_size=40),
+       tool=st.none() | st.text(max_size=8),
+       args=st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=5), max_size=3))
+def test_digest_is_standard_hmac_sha256(
+    key: bytes, text: str, tool: str | None, args: dict[str, Any]
+) -> None:
+    """The precomputed-pad digest equals the stdlib HMAC, for keys shorter and longer than
+    the SHA-256 block, so old records' digests still match new ones."""
+    payload = f"prompt\x00{tool or ''}\x00{text}"
+    if args:
+        payload += "\x00" + json.dumps(args, sort_keys=True, ensure_ascii=False, default=repr)
+    expected = hmac.new(key, payload.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+    got = InputDigester(key).digest(kind="prompt", tool=tool, text=text, args=args)
+    assert got == expected
 
 
 def test_record_never_holds_raw_input(kit: Any) -> None:

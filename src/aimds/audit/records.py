@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import hmac
 import json
 import re
 import time
@@ -184,21 +183,31 @@ def _label(match: Any) -> str:
 
 class InputDigester:
     """A keyed digest (HMAC-SHA256) of an event's input, so equal inputs can be matched
-    later. The keyed state is computed once; each digest copies it."""
+    later.
 
-    __slots__ = ("_base", "key_id")
+    The digest is standard HMAC-SHA256 (RFC 2104), computed from the two padded-key
+    SHA-256 states precomputed once: copying two plain hash states is about twice as fast
+    as copying an OpenSSL HMAC context, and this runs once per record on the writer thread.
+    """
+
+    __slots__ = ("_inner", "_outer", "key_id")
 
     def __init__(self, key: bytes, *, key_id: str | None = None) -> None:
-        self._base = hmac.new(key, digestmod=hashlib.sha256)
+        block = hashlib.sha256().block_size
+        padded = (hashlib.sha256(key).digest() if len(key) > block else key).ljust(block, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
         self.key_id = key_id or hashlib.sha256(b"aimds-digest-key\n" + key).hexdigest()[:16]
 
     def digest(self, *, kind: str, tool: str | None, text: str, args: Any) -> str:
         payload = f"{kind}\x00{tool or ''}\x00{text}"
         if args:
             payload += "\x00" + json.dumps(args, sort_keys=True, ensure_ascii=False, default=repr)
-        h = self._base.copy()
-        h.update(payload.encode("utf-8", "replace"))
-        return h.hexdigest()
+        inner = self._inner.copy()
+        inner.update(payload.encode("utf-8", "replace"))
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
 
 
 @dataclass(slots=True, kw_only=True)

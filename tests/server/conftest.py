@@ -146,7 +146,12 @@ def live_server(tmp_path: Any) -> Iterator[LiveServer]:
                                ("admin", "admin", None)):
         _, keys[label] = state.keys.create(role=role, tenant="acme", agent=agent)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    from aimds.server.transport import CoalescingHttpToolsProtocol
+
+    server = uvicorn.Server(uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", http=CoalescingHttpToolsProtocol,
+        ws="none",
+    ))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -83,17 +83,31 @@ def _bootstrap(settings: Any) -> None:
 def _run(settings: Any, log_level: str) -> None:
     import uvicorn
 
+    from aimds.server.transport import CoalescingHttpToolsProtocol
+
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": log_level,
+        "access_log": False,
+        "http": CoalescingHttpToolsProtocol,  # httptools, one write per response
+        "ws": "none",
+        "backlog": 4096,
+    }
     if settings.workers > 1:
+        if settings.redis_url is None:
+            out.print(
+                "note: with several workers and no --redis-url, behaviour state (windows, "
+                "trust, quarantine) is kept per worker process; use Redis to share it.",
+                highlight=False,
+            )
         os.environ["AIMDS_SERVE_SETTINGS"] = settings.model_dump_json()
         uvicorn.run(
-            "aimds.server.app:app_from_env", factory=True, host=settings.host,
-            port=settings.port, workers=settings.workers, log_level=log_level,
-            access_log=False,
+            "aimds.server.app:app_from_env", factory=True, workers=settings.workers, **options
         )
         return
-    from aimds.server.app import create_app
+    from aimds.server.app import create_app, settle_heap
 
-    uvicorn.run(
-        create_app(settings), host=settings.host, port=settings.port, log_level=log_level,
-        access_log=False,
-    )
+    app = create_app(settings)
+    settle_heap()
+    uvicorn.run(app, **options)

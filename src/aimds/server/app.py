@@ -31,7 +31,7 @@ from aimds.server.fastpath import INTERNAL_ERROR, FastPath
 from aimds.server.settings import ServerSettings
 from aimds.server.state import ServiceState, build_state
 
-__all__ = ["ServiceApp", "app_from_env", "create_app"]
+__all__ = ["ServiceApp", "app_from_env", "create_app", "settle_heap"]
 
 log = logging.getLogger("aimds.server")
 
@@ -220,4 +220,16 @@ def app_from_env() -> FastAPI:
 
     raw = os.environ.get("AIMDS_SERVE_SETTINGS")
     settings = ServerSettings.model_validate_json(raw) if raw else ServerSettings()
-    return create_app(settings)
+    app = create_app(settings)
+    settle_heap()
+    return app
+
+
+def settle_heap() -> None:
+    """For a serving process, once its app is built: move everything alive now (modules,
+    compiled policies, signature tables) out of the garbage collector's sight, so the
+    collections that request garbage triggers do not walk it again and again."""
+    import gc
+
+    gc.collect()
+    gc.freeze()

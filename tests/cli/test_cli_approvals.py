@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import time
+import uuid
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -60,3 +63,29 @@ def test_deny_respects_tenant_and_unknown_ids(tmp_path: Path) -> None:
     r = runner.invoke(app, ["approvals", "deny", RID, "--reason", "no", "--data-dir",
                             str(tmp_path), "--json"])
     assert json.loads(r.output)["verdict"] == "block"
+
+
+def test_cluster_decisions_wake_waiters_through_redis(
+    tmp_path: Path, redis_url: str, redis_client: Any, monkeypatch: Any
+) -> None:
+    prefix = f"clitest{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("AIMDS_REDIS_PREFIX", prefix)  # the service's environment applies
+    _pending(tmp_path, RID)
+    pubsub = redis_client.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(f"{prefix}:approvals")
+    try:
+        r = runner.invoke(app, ["approvals", "approve", RID, "--reason", "ok", "--data-dir",
+                                str(tmp_path), "--redis-url", redis_url])
+        assert r.exit_code == 0, r.output
+        message = None
+        deadline = time.monotonic() + 5
+        while message is None and time.monotonic() < deadline:
+            message = pubsub.get_message(timeout=0.5)
+        assert message is not None and message["data"] == RID.encode()
+    finally:
+        pubsub.close()
+    # without Redis configured nothing is published and the decision still stands
+    _pending(tmp_path / "b", RID)
+    r = runner.invoke(app, ["approvals", "deny", RID, "--reason", "no", "--data-dir",
+                            str(tmp_path / "b"), "--json"])
+    assert r.exit_code == 0 and json.loads(r.output)["status"] == "denied"

@@ -1,13 +1,16 @@
 """``aimds approvals list|show|approve|deny``: work the approval queue from a terminal.
 
-Reads and writes the service database directly (``--data-dir`` or ``--database-url``); the
-approver is recorded as ``cli:<name>`` (``--as``, default the login name). A waiting agent
-call on the service sees the decision within a second.
+Reads and writes the service database directly (``--data-dir`` or ``--database-url``, or
+the service's ``--config`` file and ``AIMDS_*`` environment); the approver is recorded as
+``cli:<name>`` (``--as``, default the login name). In cluster mode (``--redis-url`` or
+``redis_url`` in the settings) a decision is also published to the service processes, so
+waiting agent calls return at once; without Redis they see it within a second.
 """
 
 from __future__ import annotations
 
 import getpass
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +20,7 @@ from aimds.cli.common import EXIT_USAGE, cli_errors, fail, out, print_json
 
 if TYPE_CHECKING:
     from aimds.respond.approvals import ApprovalQueue, ApprovalRequest
+    from aimds.server.settings import ServerSettings
 
 __all__ = ["register"]
 
@@ -28,20 +32,62 @@ DataDir = Annotated[Path | None, typer.Option("--data-dir", help="The service's 
 DbUrl = Annotated[str | None, typer.Option("--database-url", help="Or the database URL.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 TenantOpt = Annotated[str | None, typer.Option("--tenant", help="Only this tenant.")]
+RedisOpt = Annotated[
+    str | None, typer.Option("--redis-url", help="Cluster mode: wake waiters on every process.")
+]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="The service's settings file.")]
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(approvals_app)
 
 
-def _queue(data_dir: Path | None, database_url: str | None) -> ApprovalQueue:
-    from aimds.respond.approvals import ApprovalQueue
-    from aimds.server.settings import ServerSettings
+def _settings(
+    data_dir: Path | None,
+    database_url: str | None,
+    redis_url: str | None = None,
+    config: Path | None = None,
+) -> ServerSettings:
+    """The service's settings: its file, ``AIMDS_*`` variables, then these flags."""
+    from aimds.server.settings import load_settings
 
-    if data_dir is None and database_url is None:
+    settings = load_settings(
+        file=config,
+        env=os.environ,
+        overrides={"data_dir": data_dir, "database_url": database_url, "redis_url": redis_url},
+    )
+    if settings.data_dir is None and settings.database_url is None:
         fail("give --data-dir DIR (embedded service) or --database-url URL")
-    settings = ServerSettings(data_dir=data_dir, database_url=database_url)
+    return settings
+
+
+def _queue(settings: ServerSettings) -> ApprovalQueue:
+    from aimds.respond.approvals import ApprovalQueue
+
     return ApprovalQueue(settings.resolved_database_url(), secret=settings.secret("digest"))
+
+
+def _wake(settings: ServerSettings, request_id: str) -> None:
+    """Publish the transition to the service processes (cluster mode only)."""
+    if not settings.redis_url:
+        return
+    try:
+        import redis
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        from aimds.errors import MissingExtraError
+
+        raise MissingExtraError("redis", "redis") from exc
+    from aimds.server.cluster import publish_transition
+
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=5)
+    try:
+        if not publish_transition(client, settings.redis_prefix, request_id):
+            out.print(
+                "warning: could not reach Redis; waiting calls see the decision within a "
+                "second", highlight=False,
+            )
+    finally:
+        client.close()
 
 
 def _line(r: ApprovalRequest) -> str:
@@ -65,7 +111,7 @@ def list_requests(
             wanted = ApprovalStatus(status) if status else None
         except ValueError:
             fail("--status: one of pending, approved, denied, expired")
-        queue = _queue(data_dir, database_url)
+        queue = _queue(_settings(data_dir, database_url))
         found = queue.query(tenant=tenant, status=wanted, limit=limit)
         queue.close()
     if as_json:
@@ -86,7 +132,7 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     with cli_errors():
-        queue = _queue(data_dir, database_url)
+        queue = _queue(_settings(data_dir, database_url))
         found = queue.get(approval_id, tenant=tenant)
         queue.close()
     if found is None:
@@ -100,10 +146,10 @@ def show(
 
 def _resolve(
     approval_id: str, approve: bool, reason: str, who: str | None, tenant: str | None,
-    data_dir: Path | None, database_url: str | None, as_json: bool,
+    settings: ServerSettings, as_json: bool,
 ) -> None:
     with cli_errors():
-        queue = _queue(data_dir, database_url)
+        queue = _queue(settings)
         try:
             done = queue.resolve(
                 approval_id, approve=approve, approver=f"cli:{who or getpass.getuser()}",
@@ -113,6 +159,7 @@ def _resolve(
             fail(f"no approval request {approval_id!r}")
         finally:
             queue.close()
+        _wake(settings, done.id)
     if as_json:
         print_json(done.as_dict())
     else:
@@ -131,10 +178,14 @@ def approve(
     tenant: TenantOpt = None,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
+    redis_url: RedisOpt = None,
+    config: ConfigOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Approve a pending request: the waiting event gets ``allow``."""
-    _resolve(approval_id, True, reason, who, tenant, data_dir, database_url, as_json)
+    with cli_errors():
+        settings = _settings(data_dir, database_url, redis_url, config)
+    _resolve(approval_id, True, reason, who, tenant, settings, as_json)
 
 
 @approvals_app.command("deny")
@@ -145,7 +196,11 @@ def deny(
     tenant: TenantOpt = None,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
+    redis_url: RedisOpt = None,
+    config: ConfigOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Deny a pending request: the waiting event gets ``block``."""
-    _resolve(approval_id, False, reason, who, tenant, data_dir, database_url, as_json)
+    with cli_errors():
+        settings = _settings(data_dir, database_url, redis_url, config)
+    _resolve(approval_id, False, reason, who, tenant, settings, as_json)

@@ -104,7 +104,8 @@ class AuditLog:
         self._builder = RecordBuilder(
             masker=self.masker, digester=self.digester, store_event=store_events
         )
-        self._build = self._builder.from_parts
+        # The job the writer thread runs per decision (see :meth:`record`).
+        self.build_record = self._builder.from_parts
         self.signer = signer
         self.checkpoint_file = checkpoint_file
         self.sinks = tuple(sinks)
@@ -192,8 +193,8 @@ class AuditLog:
         writer = self.writer
         if writer is not None:
             status, detail = writer.submit((
-                self._build, ev.event, ev.ts, ev.findings, ev.statuses, ev.action, ev.verdict,
-                ev.risk, ev.score, ev.args, decision_id, policy, latency_us,
+                self.build_record, ev.event, ev.ts, ev.findings or (), ev.statuses or (), ev.action,
+                ev.verdict, ev.risk, ev.score, ev.args, decision_id, policy, latency_us,
             ))
             if status is SubmitStatus.QUEUED:
                 return _QUEUED

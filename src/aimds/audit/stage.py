@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from aimds.audit.log import AuditLog, RecordStatus
 from aimds.audit.metrics import Metrics, NoopMetrics, create_metrics
+from aimds.audit.writer import SubmitStatus
 from aimds.types import Evaluation, Finding, Severity, StageOutcome, StageStatus, Verdict
 
 if TYPE_CHECKING:
@@ -56,6 +57,10 @@ class AuditStage:
         self._counted = not isinstance(metrics, NoopMetrics)
         self._observe_pipeline = metrics.latency_observer("pipeline")
         self._new_id = new_id
+        # With a store, the stage queues the evaluation's fields on the writer itself (the
+        # job :meth:`AuditLog.record` would queue), saving a call layer per decision.
+        self._writer = audit.writer if audit is not None else None
+        self._build = audit.build_record if audit is not None else None
 
     def __call__(self, ev: Evaluation) -> None:
         decision_id = ev.scratch.get("decision_id")
@@ -63,24 +68,35 @@ class AuditStage:
             decision_id = ev.scratch["decision_id"] = self._new_id()
         start_ns = ev.scratch.get("start_ns")
         latency_us = (time.perf_counter_ns() - start_ns) / 1000.0 if start_ns else 0.0
-        audit = self.audit
-        if audit is not None:
-            if not audit.healthy:
+        writer = self._writer
+        if writer is not None:
+            if not writer.healthy:
                 self._failed(ev, "the audit store is failing; records are being retried")
-            result = audit.record(
+            status, detail = writer.submit((
+                self._build, ev.event, ev.ts, ev.findings or (), ev.statuses or (), ev.action,
+                ev.verdict, ev.risk, ev.score, ev.args, decision_id, self._policy, latency_us,
+            ))
+            if status is not SubmitStatus.QUEUED and status is not SubmitStatus.COMMITTED:
+                self._not_written(ev, status is SubmitStatus.FAILED, detail)
+        elif self.audit is not None:  # sinks only: built and sent on this thread
+            result = self.audit.record(
                 ev, decision_id=decision_id, policy=self._policy, latency_us=latency_us
             )
-            if result.status is RecordStatus.FAILED:
-                self._failed(ev, "the audit record could not be committed")
-            elif result.status is RecordStatus.DROPPED:
-                ev.statuses.append(
-                    StageStatus(stage=self.name, outcome=StageOutcome.DEGRADED,
-                                detail=f"audit record dropped: {result.detail}")
-                )
+            if not result.ok:
+                self._not_written(ev, result.status is RecordStatus.FAILED, result.detail)
         if self._counted:
             self._metrics.decision(ev.verdict.value, {f.category for f in ev.findings})
             if latency_us:
                 self._observe_pipeline(latency_us / 1e6)
+
+    def _not_written(self, ev: Evaluation, failed: bool, detail: str) -> None:
+        if failed:
+            self._failed(ev, "the audit record could not be committed")
+        else:
+            ev.statuses.append(
+                StageStatus(stage=self.name, outcome=StageOutcome.DEGRADED,
+                            detail=f"audit record dropped: {detail}")
+            )
 
     def _failed(self, ev: Evaluation, detail: str) -> None:
         if any(f.rule == BACKEND_UNAVAILABLE and f.stage == self.name for f in ev.findings):

@@ -95,7 +95,8 @@ def test_jsonl_contract(tmp_path: Path) -> None:
     assert lines[0]["verdict"] == "allow"
     assert lines[1]["verdict"] == "block"
     assert lines[2]["verdict"] == "error" and lines[3]["verdict"] == "error"
-    assert lines[4]["categories"]["obfuscation"] > 0
+    assert lines[4]["scores"]["obfuscation"] > 0
+    assert "obfuscation" in lines[4]["categories"]
     summary = json.loads(result.stdout)
     assert summary["texts"] == 5 and summary["verdicts"]["error"] == 2
     assert summary["texts_per_s"] > 0

@@ -44,13 +44,18 @@ _FLAG_AT = 0.5
 
 
 def result_line(record_id: Any, result: DetectionResult) -> dict[str, Any]:
-    """One JSONL output line for one judged text."""
+    """One JSONL output line for one judged text.
+
+    ``categories`` lists the categories with findings, as in every other JSON surface;
+    ``scores`` adds the 0..1 score of each content category.
+    """
     return {
         "id": record_id,
         "verdict": result.verdict.value,
         "score": result.score,
-        "categories": dict(result.scores),
+        "categories": sorted({f.category for f in result.findings}),
         "findings": [finding_to_dict(f) for f in result.findings],
+        "scores": dict(result.scores),
     }
 
 

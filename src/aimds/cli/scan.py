@@ -139,8 +139,9 @@ def _error_line(record_id: Any, reason: str) -> dict[str, Any]:
         "id": record_id,
         "verdict": "error",
         "score": None,
-        "categories": {},
+        "categories": [],
         "findings": [],
+        "scores": {},
         "error": reason,
     }
 

@@ -8,6 +8,9 @@ the member; windows that count events use a unique member per event.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Protocol
+
 from aimds.behavior.batch import Batch, Ctx, MemberIds
 from aimds.behavior.dataflow import (
     Fingerprinter,
@@ -18,7 +21,7 @@ from aimds.behavior.dataflow import (
 from aimds.behavior.findings import finding
 from aimds.behavior.store import Count, HashGet, HashPutIf, Result, Set, Window
 from aimds.policy.sections.behavior import BehaviorSection
-from aimds.types import EventKind, Finding
+from aimds.types import EventKind, Finding, Severity, Verdict
 
 __all__ = ["PATTERNS", "Sequences"]
 
@@ -33,6 +36,16 @@ PATTERNS = {
 _PENDING_SENSITIVE = "s"
 _PENDING_NONE = "-"
 _MAX_RESULT_SCAN = 65_536
+
+
+class _Threshold(Protocol):
+    """What a pattern's policy settings give its findings."""
+
+    @property
+    def severity(self) -> Severity: ...
+
+    @property
+    def action(self) -> Verdict | None: ...
 
 
 class Sequences:
@@ -52,6 +65,39 @@ class Sequences:
         self._w3 = seq.brute_force.window or base
         self._w4 = seq.command_spam.window or base
         self._w5 = seq.credential_harvest.window or base
+
+    @staticmethod
+    def _window(b: Batch, key: str, member: str, ts: float, span: float) -> int:
+        """Add ``member`` to a sliding window of ``span`` seconds; the op's result index."""
+        return b.add(Window(key=key, member=member, score=ts, horizon=span, ttl=span))
+
+    @staticmethod
+    def _at_least(
+        b: Batch,
+        at: int,
+        minimum: int,
+        *,
+        rule: str,
+        cfg: _Threshold,
+        window: float,
+        count: str,
+        message: Callable[[int], str],
+    ) -> None:
+        """Report ``rule`` once the count read by op ``at`` reaches ``minimum``."""
+
+        def check(c: Ctx, r: list[Result]) -> Finding | None:
+            seen = int(r[at])  # type: ignore[call-overload]
+            if seen < minimum:
+                return None
+            return finding(
+                rule,
+                message(seen),
+                severity=cfg.severity,
+                action=cfg.action,
+                details={count: seen, "window_s": window, "event_index": c.index},
+            )
+
+        b.check(check)
 
     def plan(self, c: Ctx, b: Batch) -> None:
         ind = c.ind
@@ -83,21 +129,19 @@ class Sequences:
             return
         at = b.add(Count(key=key, since=c.ts - self._w1))
         cfg = self._s.recon_escalation
-
-        def check(c: Ctx, r: list[Result]) -> Finding | None:
-            seen = int(r[at])  # type: ignore[call-overload]
-            if seen < cfg.min_recon:
-                return None
-            return finding(
-                "ASA-B-001",
-                f"privilege change after {seen} distinct discovery actions "
-                f"within {self._w1:g}s (reconnaissance then escalation)",
-                severity=cfg.severity,
-                action=cfg.action,
-                details={"recon_actions": seen, "window_s": self._w1, "event_index": c.index},
-            )
-
-        b.check(check)
+        self._at_least(
+            b,
+            at,
+            cfg.min_recon,
+            rule="ASA-B-001",
+            cfg=cfg,
+            window=self._w1,
+            count="recon_actions",
+            message=lambda n: (
+                f"privilege change after {n} distinct discovery actions "
+                f"within {self._w1:g}s (reconnaissance then escalation)"
+            ),
+        )
 
     # -- ASA-B-002 ---------------------------------------------------------------------------
 
@@ -200,39 +244,23 @@ class Sequences:
     def _auth_attempt(self, c: Ctx, b: Batch) -> None:
         ind, keys, cfg = c.ind, c.keys, self._s.brute_force
         target = self._fp(ind.auth_target or "?")
-        b.add(
-            Window(
-                key=keys.scoped("auth"),
-                member=self._member(),
-                score=c.ts,
-                horizon=self._w3,
-                ttl=self._w3,
-            )
+        self._window(b, keys.scoped("auth"), self._member(), c.ts, self._w3)
+        at = self._window(
+            b, keys.scoped(f"cred:{target}"), self._fp(ind.credential or ""), c.ts, self._w3
         )
-        at = b.add(
-            Window(
-                key=keys.scoped(f"cred:{target}"),
-                member=self._fp(ind.credential or ""),
-                score=c.ts,
-                horizon=self._w3,
-                ttl=self._w3,
-            )
+        self._at_least(
+            b,
+            at,
+            cfg.min_credentials,
+            rule="ASA-B-003",
+            cfg=cfg,
+            window=self._w3,
+            count="credentials",
+            message=lambda n: (
+                f"{n} distinct credentials tried against one target within "
+                f"{self._w3:g}s (brute force)"
+            ),
         )
-
-        def check(c: Ctx, r: list[Result]) -> Finding | None:
-            distinct = int(r[at])  # type: ignore[call-overload]
-            if distinct < cfg.min_credentials:
-                return None
-            return finding(
-                "ASA-B-003",
-                f"{distinct} distinct credentials tried against one target within "
-                f"{self._w3:g}s (brute force)",
-                severity=cfg.severity,
-                action=cfg.action,
-                details={"credentials": distinct, "window_s": self._w3, "event_index": c.index},
-            )
-
-        b.check(check)
 
     def _auth_failure(self, c: Ctx, b: Batch) -> None:
         keys, cfg = c.keys, self._s.brute_force
@@ -323,27 +351,16 @@ class Sequences:
         keys, cfg = c.keys, self._s.credential_harvest
         at = -1
         for store in c.ind.cred_stores:
-            at = b.add(
-                Window(
-                    key=keys.scoped("creds"),
-                    member=store,
-                    score=c.ts,
-                    horizon=self._w5,
-                    ttl=self._w5,
-                )
-            )
-
-        def check(c: Ctx, r: list[Result]) -> Finding | None:
-            stores = int(r[at])  # type: ignore[call-overload]
-            if stores < cfg.min_stores:
-                return None
-            return finding(
-                "ASA-B-005",
-                f"{stores} distinct credential stores read within {self._w5:g}s "
-                "(credential harvesting)",
-                severity=cfg.severity,
-                action=cfg.action,
-                details={"stores": stores, "window_s": self._w5, "event_index": c.index},
-            )
-
-        b.check(check)
+            at = self._window(b, keys.scoped("creds"), store, c.ts, self._w5)
+        self._at_least(
+            b,
+            at,
+            cfg.min_stores,
+            rule="ASA-B-005",
+            cfg=cfg,
+            window=self._w5,
+            count="stores",
+            message=lambda n: (
+                f"{n} distinct credential stores read within {self._w5:g}s (credential harvesting)"
+            ),
+        )

@@ -9,7 +9,6 @@ approval transitions (:meth:`append_event`).
 from __future__ import annotations
 
 import atexit
-import enum
 import logging
 import os
 import secrets
@@ -46,16 +45,8 @@ __all__ = ["AuditLog", "RecordResult", "RecordStatus"]
 log = logging.getLogger("aimds.audit")
 
 
-class RecordStatus(enum.StrEnum):
-    """What became of a record: written (sync), queued (async), dropped or failed."""
-
-    COMMITTED = "committed"
-    QUEUED = "queued"
-    DROPPED = "dropped"
-    FAILED = "failed"
-
-    def __str__(self) -> str:
-        return self.value
+RecordStatus = SubmitStatus
+"""What became of a record: written (sync), queued (async), dropped or failed."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -192,13 +183,26 @@ class AuditLog:
         """
         writer = self.writer
         if writer is not None:
-            status, detail = writer.submit((
-                self.build_record, ev.event, ev.ts, ev.findings or (), ev.statuses or (), ev.action,
-                ev.verdict, ev.risk, ev.score, ev.args, decision_id, policy, latency_us,
-            ))
+            status, detail = writer.submit(
+                (
+                    self.build_record,
+                    ev.event,
+                    ev.ts,
+                    ev.findings or (),
+                    ev.statuses or (),
+                    ev.action,
+                    ev.verdict,
+                    ev.risk,
+                    ev.score,
+                    ev.args,
+                    decision_id,
+                    policy,
+                    latency_us,
+                )
+            )
             if status is SubmitStatus.QUEUED:
                 return _QUEUED
-            return RecordResult(status=_STATUS[status], detail=detail)
+            return RecordResult(status=status, detail=detail)
         try:
             rec = self._builder.decision(ev, decision_id, policy, latency_us)
         except MaskingError as exc:
@@ -264,7 +268,7 @@ class AuditLog:
             self._dispatch_pending(rec)
             return RecordResult(status=RecordStatus.COMMITTED)
         status, detail = self.writer.submit(rec)
-        return RecordResult(status=_STATUS[status], detail=detail)
+        return RecordResult(status=status, detail=detail)
 
     def _dispatch(self, stored: Sequence[StoredRecord]) -> None:
         events = [record_to_ocsf(r.data(), seq=r.seq) for r in stored]
@@ -337,7 +341,10 @@ class AuditLog:
         mirror = checkpoint_file or self.checkpoint_file
         extra = load_checkpoint_file(mirror) if mirror and os.path.exists(mirror) else []
         return verify_store(
-            self._need_store(), chain=chain, from_seq=from_seq, signer=self.signer,
+            self._need_store(),
+            chain=chain,
+            from_seq=from_seq,
+            signer=self.signer,
             extra_checkpoints=extra,
         )
 
@@ -351,10 +358,3 @@ class AuditLog:
 
 
 _QUEUED = RecordResult(status=RecordStatus.QUEUED)
-
-_STATUS = {
-    SubmitStatus.COMMITTED: RecordStatus.COMMITTED,
-    SubmitStatus.QUEUED: RecordStatus.QUEUED,
-    SubmitStatus.DROPPED: RecordStatus.DROPPED,
-    SubmitStatus.FAILED: RecordStatus.FAILED,
-}

@@ -89,17 +89,24 @@ def resolve(
     return done
 
 
+async def _resolved(
+    request: Request, who: Principal, approval_id: str, *, approve: bool, reason: str
+) -> FastJSON:
+    """Resolve in the worker pool (a database write) and answer with the request."""
+    state = state_of(request)
+    done = await asyncio.get_running_loop().run_in_executor(
+        state.pool, lambda: resolve(state, who, approval_id, approve=approve, reason=reason)
+    )
+    return FastJSON(done.as_dict())
+
+
 @router.post("/{approval_id}/approve", response_model=ApprovalOut, response_class=FastJSON)
 async def approve(
     body: ResolveIn,
     request: Request, who: Caller,
     approval_id: str = Path(pattern=_ID),
 ) -> Any:
-    state = state_of(request)
-    done = await asyncio.get_running_loop().run_in_executor(
-        state.pool, lambda: resolve(state, who, approval_id, approve=True, reason=body.reason)
-    )
-    return FastJSON(done.as_dict())
+    return await _resolved(request, who, approval_id, approve=True, reason=body.reason)
 
 
 @router.post("/{approval_id}/deny", response_model=ApprovalOut, response_class=FastJSON)
@@ -108,8 +115,4 @@ async def deny(
     request: Request, who: Caller,
     approval_id: str = Path(pattern=_ID),
 ) -> Any:
-    state = state_of(request)
-    done = await asyncio.get_running_loop().run_in_executor(
-        state.pool, lambda: resolve(state, who, approval_id, approve=False, reason=body.reason)
-    )
-    return FastJSON(done.as_dict())
+    return await _resolved(request, who, approval_id, approve=False, reason=body.reason)

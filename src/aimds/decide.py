@@ -28,6 +28,12 @@ _WEIGHTS = {
 
 NOT_EVALUATED = "rules.not_evaluated"
 
+_VERDICTS = tuple(Verdict)
+_SEVERITIES = tuple(Severity)
+_RANK: dict[Verdict | Severity, int] = {v: v.rank for v in _VERDICTS} | {
+    s: s.rank for s in _SEVERITIES
+}
+
 
 def severity_weight(severity: Severity) -> float:
     """The share of the 0..1 score scale a severity stands for."""
@@ -58,24 +64,30 @@ class DecideStage:
                 )
             )
         severity_map = self._maps[ev.event.kind]
-        verdict = Verdict.ALLOW
-        risk = Severity.INFO
+        # Compared by rank (ints), not through the enums' Python-level comparison methods:
+        # this loop runs on every event.
+        rank = _RANK
+        verdict_rank = 0
+        risk_rank = 0
         score = 0.0
         for f in ev.findings:
-            wanted = f.action if f.action is not None else severity_map[f.severity]
-            if wanted > verdict:
-                verdict = wanted
-            if f.severity > risk:
-                risk = f.severity
-            weighted = _WEIGHTS[f.severity] * f.confidence
+            severity = f.severity
+            wanted = rank[f.action if f.action is not None else severity_map[severity]]
+            if wanted > verdict_rank:
+                verdict_rank = wanted
+            severity_rank = rank[severity]
+            if severity_rank > risk_rank:
+                risk_rank = severity_rank
+            weighted = _WEIGHTS[severity] * f.confidence
             if weighted > score:
                 score = weighted
+        verdict = _VERDICTS[verdict_rank]
+        risk = _SEVERITIES[risk_rank]
         if ev.action is not None and ev.action.risk > risk and verdict is not Verdict.ALLOW:
             risk = ev.action.risk
         ev.verdict = verdict
         ev.risk = risk
         ev.score = round(min(max(score, 0.0), 1.0), 4)
-
 
 def build_stage(policy: Policy, services: Services) -> DecideStage:
     return DecideStage(policy)

@@ -14,9 +14,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import threading
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -87,7 +87,7 @@ class Guard:
             policy = "default"
         self.policy: Policy = load_policy(policy)
         self.services = services if services is not None else Services()
-        self._new_id = self.services.new_id or _uuid_hex
+        self._new_id = self.services.new_id or _random_id
         self._clock = self.services.clock
         self._on_error = self.policy.document.decide.on_error
         self._listeners: tuple[Callable[[Event, Decision], None], ...] = ()
@@ -301,8 +301,9 @@ class Guard:
         )
 
 
-def _uuid_hex() -> str:
-    return uuid.uuid4().hex
+def _random_id() -> str:
+    """128 random bits as 32 hex digits (the shape of ``uuid4().hex`` at a fifth of its cost)."""
+    return os.urandom(16).hex()
 
 
 def _event(

@@ -239,6 +239,14 @@ def decode_all(
     """Every segment the named decoders find in ``text``, nested decodings included
     (their spans are those of the outermost segment)."""
     found: list[Decoded] = []
+    if (
+        len(text) < min_chars
+        and text.count("%") < _MIN_NOTABLE_ESCAPES
+        and text.count("&") < _MIN_NOTABLE_ESCAPES
+    ):
+        # base64, hex and ROT13 segments are at least min_chars long; URL and HTML
+        # decoding need that many escapes: a short plain text holds nothing to decode
+        return found
     _decode_into(text, names, budget, max_depth, min_chars, 1, None, found)
     return found
 

@@ -95,14 +95,18 @@ def unleet(text: str, marks: MarkLog) -> str:
     last = 0
     scanned = 0  # end of the last token looked at: its other leet characters change nothing
     size = len(text)
-    # token bounds by bytes search where byte offsets are character offsets (ASCII text)
-    classes = mapped(text, _TOKEN_TABLE) if text.isascii() else None
+    # token bounds by bytes search where byte offsets are character offsets (ASCII text);
+    # mapped on the first leet character, since most texts have none
+    classes: bytes | None = None
+    ascii_text = text.isascii()
     for m in _LEET_CHAR.finditer(text):
         start = m.start()
         if start < scanned:
             continue
         end = m.end()
-        if classes is not None:
+        if ascii_text:
+            if classes is None:
+                classes = mapped(text, _TOKEN_TABLE)
             start = classes.rfind(b".", 0, start) + 1
             end = classes.find(b".", end)
             if end < 0:

@@ -30,5 +30,8 @@ class MarkLog:
         else:
             found[0] += count
 
+    def __bool__(self) -> bool:
+        return bool(self._marks)
+
     def result(self) -> dict[str, Mark]:
         return {k: Mark(count=v[0], span=(v[1], v[2])) for k, v in self._marks.items()}

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["NormalizeStage", "argument_text", "build_stage"]
 
 _MAX_ARG_DEPTH = 32
+_TOOL_CALL = EventKind.TOOL_CALL
 
 
 class NormalizeStage:
@@ -29,11 +30,12 @@ class NormalizeStage:
 
     def __init__(self, settings: NormalizeSettings) -> None:
         self._settings = settings
+        self._limit = settings.max_chars + 1
 
     def __call__(self, ev: Evaluation) -> None:
         event = ev.event
-        if event.kind is EventKind.TOOL_CALL:
-            text = argument_text(ev.args, self._settings.max_chars + 1)
+        if event.kind is _TOOL_CALL:
+            text = argument_text(ev.args, self._limit)
         else:
             text = event.text if type(event.text) is str else ""
         if not text:
@@ -66,6 +68,15 @@ def _already_reported(ev: Evaluation) -> bool:
 def argument_text(args: Mapping[str, Any], limit: int) -> str:
     """The string values of ``args`` (nested ones too), joined by newlines, at most
     ``limit`` characters. Keys are left out: they are names, not content."""
+    if type(args) is dict:  # the commonest call: a flat dict of strings under the limit
+        values = list(args.values())
+        for v in values:
+            if type(v) is not str:
+                break
+        else:
+            joined = "\n".join(values)
+            if len(joined) < limit:  # then the budgeted walk below collects every value
+                return joined
     parts: list[str] = []
     if isinstance(args, str):  # not a mapping after all: its one string is the text
         parts.append(args)

@@ -12,10 +12,11 @@
 ASCII text without control characters takes a fast path: nothing to strip or fold, so
 only whitespace runs are collapsed (and with single spaces only, ``normalized`` *is* the
 original, nothing copied); its folded view is the lower-cased normalized text with
-leetspeak undone, sharing the normalized maps. ``folded`` and ``decoded`` are computed on
-first use and
-cached; the cache is written once with a deterministic value, so concurrent readers at
-worst compute it twice, and instances stay immutable from the outside.
+leetspeak undone, sharing the normalized maps. Every view but ``original`` is computed on
+first use and cached (building the views of a text the detectors never read, such as a
+repeated tool call whose findings the detectors stage remembers, costs next to nothing);
+the cache is written once with a deterministic value, so concurrent readers at worst
+compute it twice, and instances stay immutable from the outside.
 """
 
 from __future__ import annotations
@@ -84,54 +85,51 @@ class _Folded:
         self.marks = marks
 
 
+class _Normal:
+    """The normalized view of a text and what building it found (computed on first use)."""
+
+    __slots__ = ("base", "hidden", "maps", "marks", "text")
+
+    def __init__(
+        self,
+        text: str,
+        base: str,
+        maps: tuple[SpanMap | None, ...],
+        hidden: tuple[DecodedSegment, ...],
+        marks: dict[str, Mark],
+    ) -> None:
+        self.text = text
+        self.base = base
+        self.maps = maps
+        self.hidden = hidden
+        self.marks = marks
+
+
 class TextViews:
     """All views of one text. Build with :func:`build_views`; never mutate."""
 
     __slots__ = (
-        "_base",
         "_decoded",
         "_folded",
-        "_hidden",
-        "_marks",
-        "_norm_maps",
+        "_normal",
         "_settings",
-        "normalized",
         "original",
         "truncated",
     )
 
     original: str
-    normalized: str
     truncated: bool
-    _base: str
-    _norm_maps: tuple[SpanMap | None, ...]
-    _hidden: tuple[DecodedSegment, ...]
-    _marks: dict[str, Mark]
     _settings: NormalizeSettings
+    _normal: _Normal | None
     _folded: _Folded | None
     _decoded: tuple[DecodedSegment, ...] | None
 
-    def __init__(
-        self,
-        *,
-        original: str,
-        normalized: str,
-        base: str,
-        norm_maps: tuple[SpanMap | None, ...],
-        hidden: tuple[DecodedSegment, ...],
-        marks: dict[str, Mark],
-        settings: NormalizeSettings,
-        truncated: bool,
-    ) -> None:
+    def __init__(self, *, original: str, settings: NormalizeSettings, truncated: bool) -> None:
         setter = object.__setattr__
         setter(self, "original", original)
-        setter(self, "normalized", normalized)
         setter(self, "truncated", truncated)
-        setter(self, "_base", base)
-        setter(self, "_norm_maps", norm_maps)
-        setter(self, "_hidden", hidden)
-        setter(self, "_marks", marks)
         setter(self, "_settings", settings)
+        setter(self, "_normal", None)
         setter(self, "_folded", None)
         setter(self, "_decoded", None)
 
@@ -143,19 +141,32 @@ class TextViews:
 
     # -- lazily computed views -------------------------------------------------------
 
+    def _norm(self) -> _Normal:
+        cached: _Normal | None = self._normal
+        if cached is not None:
+            return cached
+        normal = _normalize(self.original, self._settings)
+        object.__setattr__(self, "_normal", normal)
+        return normal
+
+    @property
+    def normalized(self) -> str:
+        return self._norm().text
+
     def _fold(self) -> _Folded:
         cached: _Folded | None = self._folded
         if cached is not None:
             return cached
-        folded = self._fold_ascii() if self._base.isascii() else None
+        normal = self._norm()
+        folded = self._fold_ascii(normal) if normal.base.isascii() else None
         if folded is None:
-            folded = self._fold_general()
+            folded = self._fold_general(normal)
         object.__setattr__(self, "_folded", folded)
         return folded
 
-    def _fold_general(self) -> _Folded:
-        maps: list[SpanMap | None] = [self._norm_maps[0] if self._norm_maps else None]
-        text, m = casefold_pass(self._base)
+    def _fold_general(self, normal: _Normal) -> _Folded:
+        maps: list[SpanMap | None] = [normal.maps[0] if normal.maps else None]
+        text, m = casefold_pass(normal.base)
         maps.append(m)
         mapped: dict[str, Mark] = {}
         if self._settings.collapse_leet:
@@ -170,22 +181,22 @@ class TextViews:
         maps.append(m)
         return _Folded(text, tuple(x for x in maps if x is not None), mapped)
 
-    def _fold_ascii(self) -> _Folded | None:
+    def _fold_ascii(self, normal: _Normal) -> _Folded | None:
         """The folded view of an ASCII text with no spaced-out letters: case and leetspeak
         keep every character in place, so folding the normalized text gives the same view
         as folding the base text and then collapsing its whitespace, and the normalized
         text's maps serve as they are. ``None`` where spaced letters need the long way."""
-        lowered = self.normalized.lower()
+        lowered = normal.text.lower()
         if not self._settings.collapse_leet:
             text = lowered
             mapped: dict[str, Mark] = {}
-        elif has_spaced_run(self._base):
+        elif has_spaced_run(normal.base):
             return None
         else:
             leet = MarkLog()
             text = unleet(lowered, leet)
-            mapped = _mapped(leet, self._norm_maps)
-        maps = tuple(m for m in self._norm_maps if m is not None)
+            mapped = _mapped(leet, normal.maps) if leet else {}
+        maps = tuple(m for m in normal.maps if m is not None) if normal.maps else ()
         return _Folded(text, maps, mapped)
 
     @property
@@ -198,10 +209,11 @@ class TextViews:
         if cached is not None:
             return cached
         s = self._settings
+        normal = self._norm()
         budget = Budget(segments=s.max_segments, chars=s.max_decoded_chars)
         found: list[DecodedSegment] = []
         for seg in decode_all(
-            self.normalized,
+            normal.text,
             s.decoders,
             budget=budget,
             max_depth=s.max_decode_depth,
@@ -216,7 +228,7 @@ class TextViews:
                     depth=seg.depth,
                 )
             )
-        for hid in self._hidden:
+        for hid in normal.hidden:
             found.append(hid)
             for seg in decode_all(
                 hid.text,
@@ -240,15 +252,16 @@ class TextViews:
 
     @property
     def hidden(self) -> tuple[DecodedSegment, ...]:
-        return self._hidden
+        return self._norm().hidden
 
     @property
     def marks(self) -> Mapping[str, Mark]:
         """Per technique: how often it occurred and the original span of the first one."""
+        own = self._norm().marks
         fold_marks = self._fold().marks
         if not fold_marks:
-            return MappingProxyType(self._marks)
-        return MappingProxyType(self._marks | fold_marks)
+            return MappingProxyType(own)
+        return MappingProxyType(own | fold_marks)
 
     @property
     def notes(self) -> frozenset[str]:
@@ -266,8 +279,9 @@ class TextViews:
         (``"normalized"``, ``"folded"`` or ``"original"``)."""
         maps: tuple[SpanMap | None, ...]
         if view == "normalized":
-            maps = self._norm_maps
-            size = len(self.normalized)
+            normal = self._norm()
+            maps = normal.maps
+            size = len(normal.text)
         elif view == "folded":
             folded = self._fold()
             maps = folded.maps
@@ -285,10 +299,11 @@ class TextViews:
         """``(view name, text)`` for every distinct view, then each decoded segment
         (``decoded:base64``, ``decoded:tags``...): what detectors scan."""
         yield "original", self.original
-        if self.normalized != self.original:
-            yield "normalized", self.normalized
+        normalized = self.normalized
+        if normalized != self.original:
+            yield "normalized", normalized
         folded = self.folded
-        if folded != self.normalized:
+        if folded != normalized:
             yield "folded", folded
         for seg in self.decoded:
             yield f"decoded:{seg.encoding}", seg.text
@@ -310,42 +325,28 @@ def _back(maps: tuple[SpanMap | None, ...], start: int, end: int) -> tuple[int, 
 
 def build_views(text: str, settings: NormalizeSettings | None = None) -> TextViews:
     """The views of ``text``. Never raises for any ``str`` (lone surrogates and NULs
-    included); texts over ``settings.max_chars`` are viewed through their first window."""
+    included); texts over ``settings.max_chars`` are viewed through their first window.
+    Costs next to nothing until a view is read: each is computed on first use."""
     s = settings if settings is not None else _DEFAULT_SETTINGS
     truncated = len(text) > s.max_chars
     if truncated:
         text = text[: s.max_chars]
+    return TextViews(original=text, settings=s, truncated=truncated)
+
+
+def _normalize(text: str, s: NormalizeSettings) -> _Normal:
     if text.isascii() and "  " not in text and text.isprintable():
         # the commonest prompt: one line of plain ASCII; every view but case is the text
-        return TextViews(
-            original=text,
-            normalized=text,
-            base=text,
-            norm_maps=(),
-            hidden=(),
-            marks={},
-            settings=s,
-            truncated=truncated,
-        )
+        return _Normal(text, text, (), (), {})
     if is_plain_ascii(text):
         # nothing to strip or fold: at most whitespace differs, and usually not even that
         normalized, ws_map = collapse_whitespace(text)
-        return TextViews(
-            original=text,
-            normalized=normalized,
-            base=text,
-            norm_maps=() if ws_map is None else (None, ws_map),
-            hidden=(),
-            marks={},
-            settings=s,
-            truncated=truncated,
-        )
+        return _Normal(normalized, text, () if ws_map is None else (None, ws_map), (), {})
     marks = MarkLog()
     raw_hidden: list[Hidden] = []
     stripped, strip_map = strip_pass(text, marks, raw_hidden)
     base = confusable_pass(stripped, marks) if s.fold_confusables else stripped
     normalized, ws_map = collapse_whitespace(base)
-    norm_maps = (strip_map, ws_map)
     # confusable marks are in stripped coordinates; strip marks already in original ones
     all_marks = marks.result()
     if strip_map is not None and "homoglyph" in all_marks:
@@ -355,13 +356,4 @@ def build_views(text: str, settings: NormalizeSettings | None = None) -> TextVie
         DecodedSegment(encoding=enc, text=payload, span=(start, end))
         for enc, payload, start, end in raw_hidden
     )
-    return TextViews(
-        original=text,
-        normalized=normalized,
-        base=base,
-        norm_maps=norm_maps,
-        hidden=hidden,
-        marks=all_marks,
-        settings=s,
-        truncated=truncated,
-    )
+    return _Normal(normalized, base, (strip_map, ws_map), hidden, all_marks)

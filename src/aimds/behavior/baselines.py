@@ -14,10 +14,11 @@ raised once an agent has ``min_history`` events, so new agents and benign traces
 from __future__ import annotations
 
 import math
+from typing import cast
 
-from aimds.behavior.batch import Batch, Ctx, MemberIds
+from aimds.behavior.batch import Batch, Ctx
 from aimds.behavior.findings import finding
-from aimds.behavior.store import Count, First, HashCounts, Incr, Result, SetAdd, Window
+from aimds.behavior.store import HashCounts, Incr, Rate, Result, SetAdd
 from aimds.policy.sections.behavior import BaselineSettings
 from aimds.types import Finding
 
@@ -37,46 +38,36 @@ def entropy_bits(counts: dict[str, int]) -> float:
 class Baselines:
     """Plans the baseline ops of a classified tool call and checks them."""
 
-    def __init__(self, cfg: BaselineSettings, ttl: float, member: MemberIds) -> None:
+    def __init__(self, cfg: BaselineSettings, ttl: float) -> None:
         self._cfg = cfg
         self._ttl = ttl
-        self._member = member
         self._horizon = cfg.bucket * cfg.history_buckets
+        self._bucket = cfg.bucket
+        self._track_hosts = cfg.first_use
 
     def plan(self, c: Ctx, b: Batch) -> None:
         action_type = c.ind.action_type
         if action_type is None:
             return
-        cfg, keys = self._cfg, c.keys
-        history = b.add(Incr(key=keys.agent_key("n"), ttl=self._ttl))
-        rate_key = keys.agent_key(f"rate:{action_type}")
-        total = b.add(
-            Window(
-                key=rate_key,
-                member=self._member(),
-                score=c.ts,
-                horizon=self._horizon,
-                ttl=self._horizon,
-            )
-        )
-        current = b.add(Count(key=rate_key, since=c.ts - cfg.bucket))
-        oldest = b.add(First(key=rate_key))
-        mix = b.add(HashCounts(key=keys.scoped("types"), field=action_type, ttl=self._ttl))
-        new_type = b.add(SetAdd(key=keys.agent_key("types"), member=action_type, ttl=self._ttl))
+        cfg, keys, ttl, ts = self._cfg, c.keys, self._ttl, c.ts
+        agent, horizon = keys.agent_prefix, self._horizon
+        # positional ops (see aimds.behavior.store): one of these batches per tool call
+        history = b.add(Incr(agent + "n", 1, None, ttl))
+        rate = b.add(Rate(f"{agent}rate:{action_type}", ts, horizon, horizon, ts - self._bucket))
+        mix = b.add(HashCounts(keys.scoped_prefix + "types", action_type, ttl))
+        new_type = b.add(SetAdd(agent + "types", action_type, ttl))
         new_hosts = (
-            [
-                b.add(SetAdd(key=keys.agent_key("hosts"), member=host, ttl=self._ttl))
-                for host in c.ind.hosts
-            ]
-            if cfg.first_use
+            [b.add(SetAdd(agent + "hosts", host, ttl)) for host in c.ind.hosts]
+            if self._track_hosts and c.ind.hosts
             else []
         )
 
         def check(c: Ctx, r: list[Result]) -> Finding | None:
             if int(r[history]) <= cfg.min_history:  # type: ignore[call-overload]
                 return None
+            total, current, oldest = cast("tuple[int, int, float | None]", r[rate])
             return (
-                self._spike(c, int(r[total]), int(r[current]), r[oldest])  # type: ignore[call-overload]
+                self._spike(c, total, current, oldest)
                 or self._entropy(c, r[mix])  # type: ignore[arg-type]
                 or self._first_use(c, bool(r[new_type]), any(r[i] for i in new_hosts))
             )

@@ -7,17 +7,15 @@ in planning order on the results and return findings.
 
 from __future__ import annotations
 
-import itertools
-import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from aimds.behavior.indicators import Indicators
 from aimds.behavior.store import Op, Result
 from aimds.behavior.windows import Keys
 from aimds.types import Evaluation, Finding
 
-__all__ = ["Batch", "Check", "Ctx", "MemberIds"]
+__all__ = ["Batch", "Check", "Ctx"]
 
 Check = Callable[["Ctx", list[Result]], Finding | None]
 
@@ -32,7 +30,6 @@ class Ctx:
     ts: float
     tier: str | None = None
     index: int = -1
-    scratch: dict[str, object] = field(default_factory=dict)
 
 
 class Batch:
@@ -40,12 +37,12 @@ class Batch:
 
     __slots__ = ("checks", "ops")
 
-    def __init__(self) -> None:
-        self.ops: list[Op] = []
+    def __init__(self, ops: list[Op] | None = None) -> None:
+        self.ops: list[Op] = [] if ops is None else ops
         self.checks: list[Check] = []
 
     def add(self, op: Op) -> int:
-        """Queue ``op``; return the index of its result."""
+        """Queue ``op`` (after any ops the batch started with); return its result's index."""
         self.ops.append(op)
         return len(self.ops) - 1
 
@@ -57,17 +54,3 @@ class Batch:
             finding = fn(ctx, results)
             if finding is not None:
                 yield finding
-
-
-class MemberIds:
-    """Unique window members (one per event), unique across processes: a random prefix per
-    instance and a counter (``next`` on ``itertools.count`` is atomic under the GIL)."""
-
-    __slots__ = ("_counter", "_prefix")
-
-    def __init__(self) -> None:
-        self._prefix = os.urandom(6).hex()
-        self._counter = itertools.count()
-
-    def __call__(self) -> str:
-        return f"{self._prefix}{next(self._counter):x}"

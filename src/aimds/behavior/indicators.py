@@ -5,19 +5,25 @@ canonical resources); the detectors mark secrets and PII (``ev.findings``). This
 those onto the indicators the sequences need. Two signals the taxonomy does not give are
 read here from the event itself: a login attempt recognised by its arguments (a password-like
 key), and a failed login recognised in a tool result's text.
+
+A tool call's indicators are a pure function of its tool, arguments and classification (and,
+for ``outbound_secret`` only, of the detectors' findings), and agents repeat the same calls:
+:class:`Extractor` keeps the indicators of recent plain calls in a bounded cache.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aimds.types import ActionInfo, Evaluation, EventKind
 
-__all__ = ["Indicators", "extract", "signature_of"]
+__all__ = ["Extractor", "Indicators", "extract", "signature_of"]
 
 SENSITIVE_CATEGORIES = frozenset({"secret", "pii"})
 _MESSAGING = frozenset({"email", "message", "chat", "sms"})
@@ -37,6 +43,8 @@ _AUTH_FAILURE = re.compile(
 )
 _FAILURE_SCAN = 512
 _DIGITS = re.compile(r"\d+")
+_CACHE_SIZE = 2048  # calls whose indicators are kept (oldest out first)
+_CACHE_CHARS = 1024  # longest arguments (total characters) worth a cache entry
 _SPACES = re.compile(r"\s+")
 
 
@@ -83,6 +91,70 @@ def extract(ev: Evaluation) -> Indicators:
     return EMPTY
 
 
+class Extractor:
+    """:func:`extract` with a bounded cache of tool-call indicators; thread-safe.
+
+    Cached: calls whose argument keys and values are all short strings, keyed by tool and
+    arguments, and checked against the cached classification (an equal ``ActionInfo``).
+    Never cached: login attempts (their indicators hold the raw credential) and calls whose
+    arguments the detectors marked sensitive, so no secret is kept here. ``outbound_secret``
+    reads the event's own findings on every call.
+    """
+
+    __slots__ = ("_calls", "_lock", "_size")
+
+    def __init__(self, size: int = _CACHE_SIZE) -> None:
+        self._calls: OrderedDict[tuple[Any, ...], tuple[ActionInfo | None, Indicators]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+        self._size = size
+
+    def __call__(self, ev: Evaluation) -> Indicators:
+        if ev.event.kind is not EventKind.TOOL_CALL:
+            return extract(ev)
+        action = ev.action
+        key = _call_key(ev.event.tool, ev.args)
+        if key is None:
+            return _from_call(ev, action)
+        hit = self._calls.get(key)
+        if hit is not None and (hit[0] is action or hit[0] == action):
+            ind = hit[1]
+            if ind.outbound and _secret_in_args(ev):
+                return replace(ind, outbound_secret=True)
+            return ind
+        ind = _from_call(ev, action)
+        if ind.auth_target is None and not _sensitive(ev):
+            with self._lock:
+                self._calls[key] = (action, ind)
+                if len(self._calls) > self._size:
+                    self._calls.popitem(last=False)
+        return ind
+
+
+def _call_key(tool: str | None, args: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """``(tool, *argument items)`` where every key and value is a string and the values are
+    short, else ``None`` (not cached: ``1``, ``1.0`` and ``True`` are equal keys but give
+    different signatures)."""
+    items = tuple(args.items())
+    size = 0
+    for k, v in items:
+        if type(k) is not str or type(v) is not str:
+            return None
+        size += len(v)
+    if size > _CACHE_CHARS:
+        return None
+    return (tool, *items)
+
+
+def _secret_in_args(ev: Evaluation) -> bool:
+    return any(f.category in SENSITIVE_CATEGORIES and "arg_path" in f.details for f in ev.findings)
+
+
+def _sensitive(ev: Evaluation) -> bool:
+    return any(f.category in SENSITIVE_CATEGORIES for f in ev.findings)
+
+
 def _from_call(ev: Evaluation, action: ActionInfo | None) -> Indicators:
     args = ev.args
     auth_target, credential = _auth(ev, action, args)
@@ -105,10 +177,7 @@ def _from_call(ev: Evaluation, action: ActionInfo | None) -> Indicators:
         cred_stores=stores if credential_read else (),
         sensitive_read=credential_read or "database_dump" in tags,
         outbound=outbound,
-        outbound_secret=outbound
-        and any(
-            f.category in SENSITIVE_CATEGORIES and "arg_path" in f.details for f in ev.findings
-        ),
+        outbound_secret=outbound and _secret_in_args(ev),
         recipients=action.resources if outbound and category in _MESSAGING else (),
         hosts=action.resources if category in _NETWORK else (),
         auth_target=auth_target,

@@ -17,7 +17,9 @@ messages never include the URL (it may hold a password).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -31,6 +33,7 @@ from aimds.behavior.store import (
     HashPutIf,
     Incr,
     Op,
+    Rate,
     Result,
     Set,
     SetAdd,
@@ -55,6 +58,14 @@ while i <= n do
     r[#r + 1] = redis.call('ZCARD', k)
     redis.call('PEXPIRE', k, A[i + 5])
     ki, i = ki + 1, i + 6
+  elseif op == 'R' then
+    redis.call('ZADD', k, A[i + 2], A[i + 1])
+    redis.call('ZREMRANGEBYSCORE', k, '-inf', A[i + 3])
+    redis.call('ZREMRANGEBYRANK', k, 0, -tonumber(A[i + 4]) - 1)
+    local first = redis.call('ZRANGE', k, 0, 0, 'WITHSCORES')[2] or false
+    r[#r + 1] = {redis.call('ZCARD', k), redis.call('ZCOUNT', k, A[i + 6], '+inf'), first}
+    redis.call('PEXPIRE', k, A[i + 5])
+    ki, i = ki + 1, i + 7
   elseif op == 'C' then
     r[#r + 1] = redis.call('ZCOUNT', k, A[i + 1], '+inf')
     ki, i = ki + 1, i + 2
@@ -167,6 +178,7 @@ class RedisStore:
             client = _connect(url, timeout)
         self._client = client
         self._prefix = prefix
+        self._fresh = _Members()
         self._errors: tuple[type[BaseException], ...] = _redis_errors()
         self._no_script: tuple[type[BaseException], ...] = _no_script_error()
 
@@ -175,9 +187,9 @@ class RedisStore:
             return []
         keys: list[str] = []
         argv: list[str | int] = []
-        prefix = self._prefix
+        prefix, fresh = self._prefix, self._fresh
         for op in ops:
-            _ENCODE[type(op)](op, prefix, keys, argv)
+            _ENCODE[type(op)](op, prefix, keys, argv, fresh)
         packed = json.dumps(argv, separators=(",", ":"))
         try:
             try:
@@ -193,61 +205,91 @@ class RedisStore:
         self._client.close()
 
 
-# -- encoding: (op, key prefix, KEYS, ARGV) -> None -------------------------------------------
+class _Members:
+    """Members for member-less window ops: unique across processes (a random prefix per store)
+    and events (a counter; ``next`` on ``itertools.count`` is atomic under the GIL)."""
+
+    __slots__ = ("_counter", "_prefix")
+
+    def __init__(self) -> None:
+        self._prefix = os.urandom(6).hex()
+        self._counter = itertools.count()
+
+    def __call__(self) -> str:
+        return f"{self._prefix}{next(self._counter):x}"
 
 
-def _enc_window(op: Window, p: str, keys: list[str], argv: list[str | int]) -> None:
+# -- encoding: (op, key prefix, KEYS, ARGV, fresh members) -> None ---------------------------
+
+_Argv = list[str | int]
+
+
+def _enc_window(op: Window, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:
     keys.append(p + op.key)
-    argv += ("W", op.member, repr(op.score), f"({op.score - op.horizon!r}", op.cap, _ms(op.ttl))
+    member = fresh() if op.member is None else op.member
+    argv += ("W", member, repr(op.score), f"({op.score - op.horizon!r}", op.cap, _ms(op.ttl))
 
 
-def _enc_count(op: Count, p: str, keys: list[str], argv: list[str | int]) -> None:
+def _enc_rate(op: Rate, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:
+    keys.append(p + op.key)
+    argv += (
+        "R",
+        fresh(),
+        repr(op.score),
+        f"({op.score - op.horizon!r}",
+        op.cap,
+        _ms(op.ttl),
+        repr(op.since),
+    )
+
+
+def _enc_count(op: Count, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:
     keys.append(p + op.key)
     argv += ("C", repr(op.since))
 
 
-def _enc_first(op: First, p: str, keys: list[str], argv: list[str | int]) -> None:
+def _enc_first(op: First, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:
     keys.append(p + op.key)
     argv.append("F")
 
 
-def _enc_get(op: Get, p: str, keys: list[str], argv: list[str | int]) -> None:
+def _enc_get(op: Get, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:
     keys.append(p + op.key)
     argv.append("G")
 
 
-def _enc_set(op: Set, p: str, keys: list[str], argv: list[str | int]) -> None:
+def _enc_set(op: Set, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:
     keys.append(p + op.key)
     argv += ("S", op.value, _ttl(op.ttl))
 
 
-def _enc_delete(op: Delete, p: str, keys: list[str], argv: list[str | int]) -> None:
+def _enc_delete(op: Delete, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:
     keys.append(p + op.key)
     argv.append("D")
 
 
-def _enc_incr(op: Incr, p: str, keys: list[str], argv: list[str | int]) -> None:
+def _enc_incr(op: Incr, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:
     keys.append(p + op.key)
     hashed = op.field is not None
     argv += ("I", "1" if hashed else "0", op.field or "", op.amount, _ttl(op.ttl))
 
 
-def _enc_hash_counts(op: HashCounts, p: str, keys: list[str], argv: list[str | int]) -> None:
+def _enc_hash_counts(op: HashCounts, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:
     keys.append(p + op.key)
     argv += ("H", op.field, _ttl(op.ttl))
 
 
-def _enc_set_add(op: SetAdd, p: str, keys: list[str], argv: list[str | int]) -> None:
+def _enc_set_add(op: SetAdd, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:
     keys.append(p + op.key)
     argv += ("A", op.member, _ttl(op.ttl))
 
 
-def _enc_hash_get(op: HashGet, p: str, keys: list[str], argv: list[str | int]) -> None:
+def _enc_hash_get(op: HashGet, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:
     keys.append(p + op.key)
     argv += ("M", len(op.fields), *op.fields)
 
 
-def _enc_put_if(op: HashPutIf, p: str, keys: list[str], argv: list[str | int]) -> None:
+def _enc_put_if(op: HashPutIf, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:
     keys.append(p + op.key)
     if op.cond_key is not None:
         keys.append(p + op.cond_key)
@@ -265,7 +307,7 @@ def _enc_put_if(op: HashPutIf, p: str, keys: list[str], argv: list[str | int]) -
         argv += (field, value)
 
 
-def _enc_trust(op: Trust, p: str, keys: list[str], argv: list[str | int]) -> None:
+def _enc_trust(op: Trust, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:
     keys.append(p + op.key)
     argv += (
         "T",
@@ -278,8 +320,9 @@ def _enc_trust(op: Trust, p: str, keys: list[str], argv: list[str | int]) -> Non
     )
 
 
-_ENCODE: dict[type, Callable[[Any, str, list[str], list[str | int]], None]] = {
+_ENCODE: dict[type, Callable[[Any, str, list[str], _Argv, _Members], None]] = {
     Window: _enc_window,
+    Rate: _enc_rate,
     Count: _enc_count,
     First: _enc_first,
     Get: _enc_get,
@@ -309,6 +352,10 @@ def _opt_float(value: Any) -> Result:
     return None if value is False else float(value)
 
 
+def _rate(value: Any) -> Result:
+    return (int(value[0]), int(value[1]), None if value[2] is False else float(value[2]))
+
+
 def _counts(value: Any) -> Result:
     return {str(value[j]): int(value[j + 1]) for j in range(0, len(value), 2)}
 
@@ -323,6 +370,7 @@ def _flag(value: Any) -> Result:
 
 _DECODE: dict[type, Callable[[Any], Result]] = {
     Window: int,
+    Rate: _rate,
     Count: int,
     First: _opt_float,
     Get: _text,

@@ -3,7 +3,7 @@
 Each pattern keeps sliding windows in the store, scored by the events' own timestamps, and
 checks its threshold on the event that completes it. Windows that count *distinct* things
 (discovery commands, credential stores, recipients, credentials) use the thing's digest as
-the member; windows that count events use a unique member per event.
+the member; windows that count events take no member (the store gives each its own).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from aimds.behavior.batch import Batch, Ctx, MemberIds
+from aimds.behavior.batch import Batch, Ctx
 from aimds.behavior.dataflow import (
     Fingerprinter,
     outbound_tokens,
@@ -19,7 +19,7 @@ from aimds.behavior.dataflow import (
     significant_tokens,
 )
 from aimds.behavior.findings import finding
-from aimds.behavior.store import Count, HashGet, HashPutIf, Result, Set, Window
+from aimds.behavior.store import Count, Delete, HashGet, HashPutIf, Result, Set, Window
 from aimds.policy.sections.behavior import BehaviorSection
 from aimds.types import EventKind, Finding, Severity, Verdict
 
@@ -33,8 +33,8 @@ PATTERNS = {
     "ASA-B-005": "credential harvesting",
 }
 
+_PENDING = "pending"
 _PENDING_SENSITIVE = "s"
-_PENDING_NONE = "-"
 _MAX_RESULT_SCAN = 65_536
 
 
@@ -51,14 +51,16 @@ class _Threshold(Protocol):
 class Sequences:
     """Plans the store ops of every enabled pattern for one event, and checks the results."""
 
-    def __init__(
-        self, section: BehaviorSection, fingerprint: Fingerprinter, member: MemberIds
-    ) -> None:
+    def __init__(self, section: BehaviorSection, fingerprint: Fingerprinter) -> None:
         seq = section.sequences
         self._s = seq
         self._fp = fingerprint
-        self._member = member
         self._ttl = section.state_ttl
+        self._on_recon = seq.recon_escalation.enabled
+        self._on_exfil = seq.exfiltration.enabled
+        self._on_brute = seq.brute_force.enabled
+        self._on_spam = seq.command_spam.enabled
+        self._on_harvest = seq.credential_harvest.enabled
         base = section.window
         self._w1 = seq.recon_escalation.window or base
         self._w2 = seq.exfiltration.window or base
@@ -67,7 +69,7 @@ class Sequences:
         self._w5 = seq.credential_harvest.window or base
 
     @staticmethod
-    def _window(b: Batch, key: str, member: str, ts: float, span: float) -> int:
+    def _window(b: Batch, key: str, member: str | None, ts: float, span: float) -> int:
         """Add ``member`` to a sliding window of ``span`` seconds; the op's result index."""
         return b.add(Window(key=key, member=member, score=ts, horizon=span, ttl=span))
 
@@ -103,20 +105,20 @@ class Sequences:
         ind = c.ind
         kind = c.ev.event.kind
         if kind is EventKind.TOOL_CALL:
-            if self._s.recon_escalation.enabled:
+            if self._on_recon and (ind.recon is not None or ind.privilege):
                 self._recon(c, b)
-            if self._s.exfiltration.enabled:
+            if self._on_exfil:
                 self._exfil_call(c, b)
-            if self._s.brute_force.enabled and ind.auth_target is not None:
+            if self._on_brute and ind.auth_target is not None:
                 self._auth_attempt(c, b)
-            if self._s.command_spam.enabled:
+            if self._on_spam and (ind.signature is not None or ind.recipients):
                 self._spam(c, b)
-            if self._s.credential_harvest.enabled and ind.cred_stores:
+            if self._on_harvest and ind.cred_stores:
                 self._harvest(c, b)
         elif kind is EventKind.TOOL_RESULT:
-            if self._s.exfiltration.enabled:
+            if self._on_exfil:
                 self._exfil_result(c, b)
-            if self._s.brute_force.enabled and ind.auth_failure:
+            if self._on_brute and ind.auth_failure:
                 self._auth_failure(c, b)
 
     # -- ASA-B-001 ---------------------------------------------------------------------------
@@ -147,18 +149,17 @@ class Sequences:
 
     def _exfil_call(self, c: Ctx, b: Batch) -> None:
         ind, keys = c.ind, c.keys
-        b.add(
-            Set(
-                key=keys.scoped("pending"),
-                value=_PENDING_SENSITIVE if ind.sensitive_read else _PENDING_NONE,
-                ttl=self._w2,
-            )
-        )
+        # The marker the next tool result's conditional write reads: set by a sensitive read,
+        # cleared by any other call (an absent marker reads as no sensitive read).
+        if ind.sensitive_read:
+            b.add(Set(keys.scoped_prefix + _PENDING, _PENDING_SENSITIVE, self._w2))
+        else:
+            b.add(Delete(keys.scoped_prefix + _PENDING))
         if ind.sensitive_read:
             b.add(
                 Window(
                     key=keys.scoped("sensitive"),
-                    member=self._member(),
+                    member=None,
                     score=c.ts,
                     horizon=self._w2,
                     ttl=self._w2,
@@ -220,7 +221,7 @@ class Sequences:
             b.add(
                 Window(
                     key=keys.scoped("sensitive"),
-                    member=self._member(),
+                    member=None,
                     score=c.ts,
                     horizon=self._w2,
                     ttl=self._w2,
@@ -234,7 +235,7 @@ class Sequences:
                     mapping=dict.fromkeys(fps, stamp),
                     ttl=self._w2,
                     index_key=counter,
-                    cond_key=keys.scoped("pending"),
+                    cond_key=keys.scoped(_PENDING),
                     cond_value=_PENDING_SENSITIVE,
                 )
             )
@@ -244,7 +245,7 @@ class Sequences:
     def _auth_attempt(self, c: Ctx, b: Batch) -> None:
         ind, keys, cfg = c.ind, c.keys, self._s.brute_force
         target = self._fp(ind.auth_target or "?")
-        self._window(b, keys.scoped("auth"), self._member(), c.ts, self._w3)
+        self._window(b, keys.scoped("auth"), None, c.ts, self._w3)
         at = self._window(
             b, keys.scoped(f"cred:{target}"), self._fp(ind.credential or ""), c.ts, self._w3
         )
@@ -267,7 +268,7 @@ class Sequences:
         fails = b.add(
             Window(
                 key=keys.scoped("authfail"),
-                member=self._member(),
+                member=None,
                 score=c.ts,
                 horizon=self._w3,
                 ttl=self._w3,
@@ -295,14 +296,9 @@ class Sequences:
         ind, keys, cfg = c.ind, c.keys, self._s.command_spam
         same = -1
         if ind.signature is not None:
+            burst = cfg.burst
             same = b.add(
-                Window(
-                    key=keys.scoped(f"sig:{ind.signature}"),
-                    member=self._member(),
-                    score=c.ts,
-                    horizon=cfg.burst,
-                    ttl=cfg.burst,
-                )
+                Window(f"{keys.scoped_prefix}sig:{ind.signature}", None, c.ts, burst, burst)
             )
         fanout = -1
         for recipient in ind.recipients:

@@ -13,17 +13,19 @@ the store for ``retry_after`` seconds so a dead backend costs nothing per event.
 from __future__ import annotations
 
 import os
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from aimds.behavior import quarantine as q
 from aimds.behavior.baselines import Baselines
-from aimds.behavior.batch import Batch, Ctx, MemberIds
+from aimds.behavior.batch import Batch, Ctx
 from aimds.behavior.dataflow import Fingerprinter
 from aimds.behavior.findings import STAGE, finding
 from aimds.behavior.handle import Behavior
-from aimds.behavior.indicators import extract
+from aimds.behavior.indicators import Extractor
 from aimds.behavior.memory import MemoryStore
 from aimds.behavior.sequences import Sequences
 from aimds.behavior.store import Get, Incr, Op, Result, Set, Store, Trust
@@ -50,11 +52,12 @@ if TYPE_CHECKING:
 __all__ = ["Behavior", "BehaviorStage", "TrustInfo", "build_stage"]
 
 UNAVAILABLE = "backend.unavailable"
-_KEYS_CACHE = 4096  # subjects whose keys are kept built; the cache starts over when full
+_KEYS_CACHE = 4096  # subjects (and agents) whose keys are kept built, oldest out first
 # the batch always opens with these ops, in this order
 _AT_QUARANTINE, _AT_COUNTER, _AT_TRUST = 0, 1, 2
 TIER_RULE = "behavior.trust.tier"
 _NOT_VIOLATIONS = frozenset({"error", "quarantine"})
+_K = TypeVar("_K", tuple[str, str], tuple[str, str, str | None])
 
 
 class BehaviorStage:
@@ -70,7 +73,6 @@ class BehaviorStage:
         fingerprint: Fingerprinter,
         monitors: tuple[Monitor, ...],
         behavior: Behavior,
-        member: MemberIds,
         owns_store: bool,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -78,52 +80,51 @@ class BehaviorStage:
         self._cfg = section
         self._store = store
         self._owns_store = owns_store
-        self._sequences = Sequences(section, fingerprint, member)
+        self._sequences = Sequences(section, fingerprint)
         self._baselines = (
-            Baselines(section.baselines, section.state_ttl, member)
-            if (section.baselines.enabled)
-            else None
+            Baselines(section.baselines, section.state_ttl) if section.baselines.enabled else None
         )
+        self._extract = Extractor()
         self._monitors = monitors
         self._monotonic = monotonic
         self._down_until = 0.0
         self._by_session = section.scope == "session"
         self._quarantine_on = frozenset(section.quarantine_on)
         self._trust_on = section.trust.enabled
-        self._keys: dict[tuple[str, str, str | None], Keys] = {}
+        self._ttl = section.state_ttl
+        trust = section.trust
+        self._penalties = dict(trust.penalties)
+        self._clean_gain = trust.clean_gain
+        self._trust_args = (trust.initial, trust.half_life)
+        self._tiers = dict(section.tiers)
+        self._keys: OrderedDict[tuple[str, str, str | None], Keys] = OrderedDict()
+        self._agents: OrderedDict[tuple[str, str], Keys] = OrderedDict()
+        self._keys_lock = threading.Lock()
         closed = section.fail_mode == "closed"
         self._fail_action = Verdict.BLOCK if closed else Verdict.WARN
         self._fail_severity = Severity.HIGH if closed else Severity.LOW
 
     def __call__(self, ev: Evaluation) -> None:
-        cfg = self._cfg
         event = ev.event
         keys = self._keys_of(event.subject)
         kind = event.kind
-        ops: list[Op] = []
+        ts = ev.ts
+        # ops are built positionally on this path (see aimds.behavior.store)
+        ops: list[Op] = [Get(keys.quarantine), Incr(keys.scoped_prefix + "n", 1, None, self._ttl)]
+        if self._trust_on:
+            ops.append(self._trust_op(keys, ts, self._delta(ev.findings)))
         c: Ctx | None = None
         b: Batch | None = None
         if self._monitors or kind is EventKind.TOOL_CALL or kind is EventKind.TOOL_RESULT:
-            c = Ctx(ev=ev, ind=extract(ev), keys=keys, ts=ev.ts)
-            b = Batch()
-            ops = b.ops
-        # else no sequence, baseline or temporal rule reads the event (a prompt, a completion):
-        # only the quarantine check, the session counter and the trust score
-        ops.append(Get(key=keys.quarantine))
-        ops.append(Incr(key=keys.scoped("n"), ttl=cfg.state_ttl))
-        if self._trust_on:
-            delta = delta_for(
-                _violations(ev.findings),
-                penalties=cfg.trust.penalties,
-                clean_gain=cfg.trust.clean_gain,
-            )
-            ops.append(self._trust_op(keys, ev.ts, delta))
-        if c is not None and b is not None:
+            c = Ctx(ev, self._extract(ev), keys, ts)
+            b = Batch(ops)
             self._sequences.plan(c, b)
             if self._baselines is not None and kind is EventKind.TOOL_CALL:
                 self._baselines.plan(c, b)
             for monitor in self._monitors:
-                monitor.plan(c, b, cfg.state_ttl)
+                monitor.plan(c, b, self._ttl)
+        # else no sequence, baseline or temporal rule reads the event (a prompt, a completion):
+        # only the quarantine check, the session counter and the trust score
         results = self._run(ops, ev)
         if results is None:
             return
@@ -132,12 +133,13 @@ class BehaviorStage:
             found.append(q.blocked(q.decode(str(results[_AT_QUARANTINE]))))
         tier = None
         if self._trust_on:
-            tier = tier_of(float(results[_AT_TRUST]))  # type: ignore[arg-type]
-            tier_finding = self._tier(tier, c is not None and c.ind.outbound)
-            if tier_finding is not None:
-                found.append(tier_finding)
-        if c is not None and b is not None:
-            c.index = int(results[_AT_COUNTER]) - 1  # type: ignore[call-overload]
+            tier = tier_of(results[_AT_TRUST])  # type: ignore[arg-type]
+            if self._tiers:
+                tier_finding = self._tier(tier, c is not None and c.ind.outbound)
+                if tier_finding is not None:
+                    found.append(tier_finding)
+        if c is not None and b is not None and b.checks:
+            c.index = results[_AT_COUNTER] - 1  # type: ignore[operator]
             c.tier = tier
             found.extend(b.judge(c, results))
         if found:
@@ -151,18 +153,20 @@ class BehaviorStage:
     # -- internals -------------------------------------------------------------------------
 
     def _trust_op(self, keys: Keys, now: float, delta: float) -> Trust:
-        cfg = self._cfg.trust
-        return Trust(
-            key=keys.trust,
-            initial=cfg.initial,
-            half_life=cfg.half_life,
-            now=now,
-            delta=delta,
-            ttl=self._cfg.state_ttl,
-        )
+        initial, half_life = self._trust_args
+        return Trust(keys.trust, initial, half_life, now, delta, True, self._ttl)
+
+    def _delta(self, findings: list[Finding]) -> float:
+        """:func:`delta_for` of the violations among ``findings``, in one pass."""
+        penalties = self._penalties
+        total = 0.0
+        for f in findings:
+            if f.category not in _NOT_VIOLATIONS and f.rule != TIER_RULE:
+                total += penalties.get(f.severity, 0.0) * f.confidence
+        return -total if total > 0 else self._clean_gain
 
     def _tier(self, tier: str, outbound: bool) -> Finding | None:
-        actions = self._cfg.tiers.get(tier)  # type: ignore[call-overload]
+        actions = self._tiers.get(tier)  # type: ignore[call-overload]
         if actions is None:
             return None
         verdict = actions.any
@@ -179,14 +183,19 @@ class BehaviorStage:
         )
 
     def _keys_of(self, subject: Subject) -> Keys:
-        """The subject's keys, from a small per-stage cache (escaping and formatting once)."""
+        """The subject's keys, from small per-stage caches of subjects and of agents (escaping
+        and formatting once; a new session of a known agent formats one prefix)."""
         session = subject.session if self._by_session else None
         ident = (subject.tenant, subject.agent, session)
         keys = self._keys.get(ident)
-        if keys is None:
-            if len(self._keys) >= _KEYS_CACHE:
-                self._keys.clear()
-            keys = self._keys[ident] = Keys.of(*ident)
+        if keys is not None:
+            return keys
+        agent = self._agents.get((subject.tenant, subject.agent))
+        if agent is None:
+            agent = Keys.of(subject.tenant, subject.agent, None)
+            _remember(self._agents, (subject.tenant, subject.agent), agent, self._keys_lock)
+        keys = agent if session is None else agent.with_session(session)
+        _remember(self._keys, ident, keys, self._keys_lock)
         return keys
 
     def _after(self, ev: Evaluation, keys: Keys, found: list[Finding]) -> None:
@@ -252,6 +261,13 @@ def _violations(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.category not in _NOT_VIOLATIONS and f.rule != TIER_RULE]
 
 
+def _remember(cache: OrderedDict[_K, Keys], ident: _K, keys: Keys, lock: threading.Lock) -> None:
+    with lock:
+        cache[ident] = keys
+        if len(cache) > _KEYS_CACHE:
+            cache.popitem(last=False)
+
+
 def build_stage(policy: Policy, services: Services) -> BehaviorStage | None:
     """The stage for this policy, or ``None`` where ``behavior.enabled`` is false.
 
@@ -263,14 +279,12 @@ def build_stage(policy: Policy, services: Services) -> BehaviorStage | None:
         return None
     store, owned = _store(policy, section, services)
     key = section.fingerprint_key.encode() if section.fingerprint_key else os.urandom(32)
-    member = MemberIds()
     return BehaviorStage(
         section,
         store=store,
         fingerprint=Fingerprinter(key),
-        monitors=compile_rules(policy, section.temporal, member, section.state_ttl),
+        monitors=compile_rules(policy, section.temporal, section.state_ttl),
         behavior=Behavior(store, section.trust, clock=services.clock),
-        member=member,
         owns_store=owned,
     )
 

@@ -7,10 +7,18 @@ back in op order. Keys are plain strings built by :mod:`aimds.behavior.windows`;
 prefix them. Window scores are the events' own timestamps (seconds), so replays keep their
 timing; key lifetimes (``ttl``, seconds) run on the store's own clock.
 
-Ops are slotted keyword-only dataclasses but not frozen: a tool call builds a dozen of them
-per event and a frozen dataclass costs twice as much to build (each field set through
-``object.__setattr__``). They are commands consumed by one ``execute`` call; nothing keeps or
-changes them after.
+Ops are slotted dataclasses, neither frozen nor keyword-only: a tool call builds about ten of
+them per event, a frozen one costs twice as much to build (each field set through
+``object.__setattr__``), and on CPython 3.11 a call with keywords costs twice one with
+positions (~280 against ~120 ns for a :class:`Window`), so the behaviour stage's per-event
+code builds them positionally (fields in the order declared here; defaults last) and
+everything else by keyword. A store only reads them and keeps nothing of them after
+``execute``.
+
+Windows that count *events* take no member (``member=None``): the store gives the event a
+member no other event has (in memory none at all: such a window is only a sorted list of
+times; in Redis a process-unique id), so a caller never invents ids and the in-process
+window costs one float per event.
 
 A store that cannot answer raises :class:`aimds.errors.BackendError` (never hangs beyond its
 timeout); the stage turns that into a ``backend.unavailable`` finding.
@@ -32,6 +40,7 @@ __all__ = [
     "HashPutIf",
     "Incr",
     "Op",
+    "Rate",
     "Result",
     "Set",
     "SetAdd",
@@ -41,23 +50,40 @@ __all__ = [
 ]
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True)
 class Window:
     """Add ``member`` at ``score``, drop members scored before ``score - horizon``, keep at most
     ``cap`` newest, refresh ``ttl``. Result: how many members remain (an ``int``).
 
-    A unique member per event counts events; a member per value counts distinct values.
+    A member per value counts distinct values (re-adding one moves it to the new score);
+    ``member=None`` adds a member no other event has, so the window counts events.
     """
 
     key: str
-    member: str
+    member: str | None
     score: float
     horizon: float
     ttl: float
     cap: int = 10_000
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True)
+class Rate:
+    """:class:`Window` with ``member=None``, then :class:`Count` since ``since`` and
+    :class:`First` of the same window, fused: one op where a rate check needs three.
+
+    Result: ``(remaining, counted since "since", lowest score)`` (``int``, ``int``, ``float``).
+    """
+
+    key: str
+    score: float
+    horizon: float
+    ttl: float
+    since: float
+    cap: int = 10_000
+
+
+@dataclass(slots=True)
 class Count:
     """Result: members of window ``key`` scored at or after ``since`` (an ``int``)."""
 
@@ -65,21 +91,21 @@ class Count:
     since: float
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True)
 class First:
     """Result: the lowest score in window ``key`` (``float``), or ``None`` when empty."""
 
     key: str
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True)
 class Get:
     """Result: the string at ``key`` or ``None``."""
 
     key: str
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True)
 class Set:
     """Store ``value`` at ``key`` (``ttl`` ``None``: no expiry). Result: ``None``."""
 
@@ -88,14 +114,14 @@ class Set:
     ttl: float | None = None
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True)
 class Delete:
     """Remove ``key``. Result: ``None``."""
 
     key: str
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True)
 class Incr:
     """Add ``amount`` to the integer at ``key`` (hash ``field`` where given). Result: the new
     value (an ``int``)."""
@@ -106,7 +132,7 @@ class Incr:
     ttl: float | None = None
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True)
 class HashCounts:
     """Add 1 to ``field`` of hash ``key``. Result: the whole hash as ``dict[str, int]``."""
 
@@ -115,7 +141,7 @@ class HashCounts:
     ttl: float | None = None
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True)
 class SetAdd:
     """Add ``member`` to set ``key``. Result: ``True`` if it was not there before."""
 
@@ -124,7 +150,7 @@ class SetAdd:
     ttl: float | None = None
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True)
 class HashGet:
     """Result: a tuple with the value (or ``None``) of each of ``fields`` of hash ``key``."""
 
@@ -132,7 +158,7 @@ class HashGet:
     fields: tuple[str, ...]
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True)
 class HashPutIf:
     """Where string ``cond_key`` equals ``cond_value`` (or ``cond_key`` is ``None``), write
     ``mapping`` into hash ``key`` and refresh ``ttl``. Result: ``True`` if written.
@@ -149,7 +175,7 @@ class HashPutIf:
     index_key: str | None = None
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True)
 class Trust:
     """Read-modify-write of a trust score kept as ``(score, ts)`` at ``key``.
 
@@ -169,6 +195,7 @@ class Trust:
 
 Op = (
     Window
+    | Rate
     | Count
     | First
     | Get

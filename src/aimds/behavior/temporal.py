@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aimds.behavior.batch import Batch, Ctx, MemberIds
+from aimds.behavior.batch import Batch, Ctx
 from aimds.behavior.findings import finding
 from aimds.behavior.store import Get, Result, Set, Window
 from aimds.policy.sections.behavior import EventMatch, TemporalRule
@@ -89,7 +89,6 @@ class Monitor:
     trigger: Predicate
     update: Predicate | None
     horizon: float
-    member: MemberIds
 
     def plan(self, c: Ctx, b: Batch, ttl: float) -> None:
         rule = self.rule
@@ -101,7 +100,7 @@ class Monitor:
             at = b.add(
                 Window(
                     key=key,
-                    member=self.member(),
+                    member=None,
                     score=c.ts,
                     horizon=self.horizon,
                     ttl=self.horizon,
@@ -149,9 +148,7 @@ class Monitor:
         b.check(check)
 
 
-def compile_rules(
-    policy: Policy, rules: list[TemporalRule], member: MemberIds, ttl: float
-) -> tuple[Monitor, ...]:
+def compile_rules(policy: Policy, rules: list[TemporalRule], ttl: float) -> tuple[Monitor, ...]:
     """Compile ``behavior.temporal``; raises :class:`PolicyError` at the rule's file:line."""
     seen: set[str] = set()
     out = []
@@ -160,12 +157,12 @@ def compile_rules(
         if rule.id in seen:
             raise policy.error(f"duplicate temporal rule id {rule.id!r}", (*where, "id"))
         seen.add(rule.id)
-        out.append(_compile_one(policy, rule, where, member, ttl))
+        out.append(_compile_one(policy, rule, where, ttl))
     return tuple(out)
 
 
 def _compile_one(
-    policy: Policy, rule: TemporalRule, where: tuple[str | int, ...], member: MemberIds, ttl: float
+    policy: Policy, rule: TemporalRule, where: tuple[str | int, ...], ttl: float
 ) -> Monitor:
     forms = [
         name
@@ -193,7 +190,6 @@ def _compile_one(
             compile_match(rule.never),
             compile_match(rule.after),
             rule.within or ttl,
-            member,
         )
     if form == "require":
         if rule.require is None or rule.before is None:
@@ -205,10 +201,9 @@ def _compile_one(
             compile_match(rule.before),
             compile_match(rule.require),
             rule.within or ttl,
-            member,
         )
     if rule.at_most is None or rule.of is None or rule.per is None:
         raise policy.error("'at_most' needs 'of' (an event match) and 'per' (a duration)", where)
     if rule.within is not None:
         raise policy.error("'within' does not apply to 'at_most'; use 'per'", (*where, "within"))
-    return Monitor(rule, form, compile_match(rule.of), None, rule.per, member)
+    return Monitor(rule, form, compile_match(rule.of), None, rule.per)

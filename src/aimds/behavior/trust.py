@@ -54,18 +54,24 @@ def decayed(score: float, since: float, now: float, *, initial: float, half_life
 
 def updated(
     stored: tuple[float, float] | None,
-    *,
     initial: float,
     half_life: float,
     now: float,
     delta: float,
 ) -> float:
-    """The new score from the stored ``(score, ts)`` (``None``: a new agent), clamped 0..1000."""
-    base = (
-        initial
-        if stored is None
-        else decayed(stored[0], stored[1], now, initial=initial, half_life=half_life)
-    )
+    """The new score from the stored ``(score, ts)`` (``None``: a new agent), clamped 0..1000.
+
+    Positional arguments allowed: the memory store calls this once per event."""
+    if stored is None:
+        base = initial
+    else:
+        score, since = stored
+        elapsed = now - since
+        # decayed(), inlined
+        if elapsed <= 0:
+            base = score
+        else:
+            base = initial + (score - initial) * math.pow(0.5, elapsed / half_life)
     return min(max(base + delta, 0.0), MAX_SCORE)
 
 

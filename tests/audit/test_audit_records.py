@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aimds.audit import records
 from aimds.audit.records import (
     InputDigester,
     Masker,
@@ -157,3 +158,113 @@ def test_index_columns_follow_from_the_body(
                    rec.rules)
         assert index_columns(loads_body(rec.body)) == columns
         assert rec.body.encode().startswith(index_prefix(columns))
+
+
+_FINDINGS = st.lists(
+    st.builds(
+        Finding,
+        rule=st.sampled_from(["secret.api_key", "pii.email", "ASA-B-002"]),
+        category=st.sampled_from(["secret", "pii", "scope"]),
+        severity=st.sampled_from(list(Severity)),
+        message=st.sampled_from(["an API key", "mail bob@corp.example", "scope"]),
+        confidence=st.floats(min_value=0, max_value=1),
+        action=st.none() | st.sampled_from(list(Verdict)),
+        hard=st.booleans(),
+        stage=st.sampled_from(["", "detectors"]),
+        evidence=st.none() | st.just("sk-l****"),
+    ),
+    max_size=3,
+)
+
+
+def _reference_body(ev: Evaluation, digest: str, store_event: bool) -> dict[str, Any]:
+    """Schema v1 as the module docstring describes it, built the plain way."""
+    masker = Masker()
+    ts = round(ev.ts, 6)
+    rules = [f.rule for f in ev.findings]
+    joined = f" {' '.join(dict.fromkeys(rules))} " if rules else ""
+    body: dict[str, Any] = {
+        "_index": [ev.event.subject.tenant, round(ts * 1e6), "decision", "d-1",
+                   ev.event.subject.agent, ev.verdict.value, joined],
+        "v": 1, "type": "decision", "id": "d-1", "ts": ts,
+        "subject": {"tenant": ev.event.subject.tenant, "agent": ev.event.subject.agent,
+                    "role": ev.event.subject.role, "session": ev.event.subject.session,
+                    "user": masker.text(ev.event.subject.user) if ev.event.subject.user
+                    is not None else None},
+        "kind": ev.event.kind.value, "tool": ev.event.tool,
+        "input": {"digest": digest, "key_id": InputDigester(b"k" * 32).key_id,
+                  "text_len": len(ev.event.text), "arg_keys": sorted(ev.event.args)},
+        "verdict": ev.verdict.value, "risk": ev.risk.value, "score": ev.score,
+        "findings": [
+            {"rule": f.rule, "category": f.category, "severity": f.severity.value,
+             "confidence": round(f.confidence, 4), "message": masker.text(f.message),
+             **({"action": f.action.value} if f.action is not None else {}),
+             **({"hard": True} if f.hard else {}), **({"stage": f.stage} if f.stage else {}),
+             **({"evidence": masker.text(f.evidence)} if f.evidence is not None else {})}
+            for f in ev.findings
+        ],
+        "policy": "p@1",
+        "stages": [{"stage": s.stage, "outcome": s.outcome.value,
+                    "detail": masker.text(s.detail)}
+                   for s in ev.statuses],
+        "latency_us": round(12.34, 1),
+    }
+    if ev.action is not None:
+        body["action"] = {"type": ev.action.type, "risk": ev.action.risk.value,
+                          "destructive": ev.action.destructive,
+                          "outbound": ev.action.outbound}
+    if store_event:
+        body["event"] = {"text": masker.text(ev.event.text, ev.findings),
+                         "args": masker.value(ev.event.args), "meta": {}}
+    return body
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    found=_FINDINGS,
+    ts=st.floats(min_value=0, max_value=4e9),
+    tool=st.none() | st.just("shell"),
+    args=st.dictionaries(st.sampled_from(["cmd", "path", "token"]), st.text(max_size=8),
+                         max_size=2),
+    user=st.none() | st.just("eve@corp.example"),
+    action=st.booleans(),
+    statuses=st.booleans(),
+    store_event=st.booleans(),
+)
+def test_decision_body_is_schema_v1_in_canonical_json(
+    found: list[Finding], ts: float, tool: str | None, args: dict[str, str],
+    user: str | None, action: bool, statuses: bool, store_event: bool,
+) -> None:
+    """The writer's one-frame builder writes exactly schema v1: the same content as a
+    plain reference construction (time within its microsecond, digest equal to
+    :meth:`InputDigester.digest`), serialised with sorted keys and no spaces, so records
+    written before and after it read, verify and replay alike."""
+    from aimds.types import ActionInfo, StageOutcome, StageStatus
+
+    ev = Evaluation(
+        event=Event(kind=EventKind.TOOL_CALL if tool else EventKind.PROMPT, tool=tool,
+                    args=args, text="mail bob@corp.example",
+                    subject=Subject(tenant="acme", agent="a1", user=user)),
+        ts=ts,
+        args=args,
+    )
+    ev.findings.extend(found)
+    if statuses:
+        ev.statuses.append(StageStatus(stage="judge", outcome=StageOutcome.SKIPPED,
+                                       detail="token=abc123"))
+    if action:
+        ev.action = ActionInfo(type="shell:exec", risk=Severity.HIGH, destructive=True)
+    digester = InputDigester(b"k" * 32)
+    rec = RecordBuilder(masker=Masker(), digester=digester, store_event=store_event).decision(
+        ev, "d-1", "p@1", 12.34
+    )
+    body = loads_body(rec.body)
+    digest = digester.digest(kind=ev.event.kind.value, tool=tool, text=ev.event.text,
+                             args=args)
+    expected = _reference_body(ev, digest, store_event)
+    assert abs(body["ts"] - expected["ts"]) <= 2e-6 and abs(body["_index"][1] - expected[
+        "_index"][1]) <= 1
+    body["ts"], body["_index"][1] = expected["ts"], expected["_index"][1]
+    assert body == expected
+    assert rec.body == records._dumps(loads_body(rec.body))  # sorted keys, compact
+    assert "bob@corp.example" not in rec.body and "abc123" not in rec.body

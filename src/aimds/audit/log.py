@@ -96,7 +96,7 @@ class AuditLog:
             masker=self.masker, digester=self.digester, store_event=store_events
         )
         # The job the writer thread runs per decision (see :meth:`record`).
-        self.build_record = self._builder.from_parts
+        self.build_record = self._builder.from_job
         self.signer = signer
         self.checkpoint_file = checkpoint_file
         self.sinks = tuple(sinks)

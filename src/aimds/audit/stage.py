@@ -14,8 +14,8 @@ default) and marks the stage degraded.
 
 from __future__ import annotations
 
+import os
 import time
-import uuid
 from typing import TYPE_CHECKING
 
 from aimds.audit.log import AuditLog, RecordStatus
@@ -156,9 +156,11 @@ def build_stage(policy: Policy, services: Services) -> Stage | None:
         policy_label=policy.label,
         on_failure=section.on_failure,
         metrics=metrics,
-        new_id=services.new_id or _uuid_hex,
+        new_id=services.new_id or _random_id,
     )
 
 
-def _uuid_hex() -> str:
-    return uuid.uuid4().hex
+def _random_id() -> str:
+    """128 random bits as 32 hex digits: the guard's own decision id source (the shape
+    of ``uuid4().hex`` at a fifth of its cost, on every audited decision)."""
+    return os.urandom(16).hex()

@@ -46,8 +46,9 @@ log = logging.getLogger("aimds.audit")
 
 _RETRY_DELAYS = (0.05, 0.25, 1.0)
 
-# A job is a finished record, or ``(build, *args)``: the writer thread calls
-# ``build(*args)`` to get the record, which keeps masking and serialising off the caller.
+# A job is a finished record, or a tuple ``(build, *fields)``: the writer thread calls
+# ``build(job)`` to get the record, which keeps masking and serialising off the caller
+# (and passing the tuple itself, rather than ``*job[1:]``, copies nothing per record).
 Job = PendingRecord | tuple[Any, ...]
 
 
@@ -133,7 +134,7 @@ class AuditWriter:
         return len(self._queue)
 
     def submit(self, record: Job) -> tuple[SubmitStatus, str]:
-        """Queue ``record`` (or a ``(build, *args)`` job run on the writer thread); in sync
+        """Queue ``record`` (or a ``(build, *fields)`` job run on the writer thread); in sync
         mode wait for its commit. Never raises."""
         queue = self._queue
         if self._closed:
@@ -259,7 +260,7 @@ class AuditWriter:
             if job is None:
                 continue
             try:
-                rec = job if isinstance(job, PendingRecord) else job[0](*job[1:])
+                rec = job if isinstance(job, PendingRecord) else job[0](job)
                 batch.append((rec, waiter))
             except MaskingError as exc:
                 log.error("audit record dropped: %s", exc)

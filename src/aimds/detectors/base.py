@@ -13,11 +13,22 @@ __all__ = ["Detector", "DetectorInfo"]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DetectorInfo:
-    """Identity of a detector: a stable id, a version, and the finding categories it emits."""
+    """Identity of a detector: a stable id, a version, and the finding categories it emits.
+
+    ``pure`` promises that, under the policy the detector was built for, its findings are
+    a function of the event's ``kind``, ``subject.tenant``, ``tool``, ``text`` and ``args``
+    only (the text views derive from them), and that it returns the same findings every
+    time it sees the same such content. The detectors stage then remembers the findings of
+    short events and reuses them when the same content comes again. A detector that reads
+    anything else (the clock, ``meta``, other subject fields, state that changes at run
+    time such as registered canaries, a backend) must leave ``pure`` False, the default,
+    and then runs on every event.
+    """
 
     id: str
     version: str
     categories: tuple[str, ...]
+    pure: bool = False
 
 
 @runtime_checkable

@@ -172,7 +172,7 @@ class _AllowList:
 class InjectionDetector:
     """Emits ``injection``, ``jailbreak`` and ``prompt_leak`` findings. Thread-safe."""
 
-    info = DetectorInfo(id="injection", version="1", categories=CATEGORIES)
+    info = DetectorInfo(id="injection", version="1", categories=CATEGORIES, pure=True)
 
     def __init__(self, section: DetectorsSection, *, model: LazyModel | None = None) -> None:
         settings = section.injection

@@ -57,7 +57,7 @@ _UP = {
 class ObfuscationDetector:
     """Turns the marks and decoded segments of :class:`TextViews` into findings."""
 
-    info = DetectorInfo(id="obfuscation", version="1", categories=(_CATEGORY,))
+    info = DetectorInfo(id="obfuscation", version="1", categories=(_CATEGORY,), pure=True)
 
     def detect(self, event: Event, views: Any) -> Sequence[Finding]:
         if not isinstance(views, TextViews):

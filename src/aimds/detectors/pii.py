@@ -41,7 +41,7 @@ _SEVERITY = {
 
 
 class PiiDetector:
-    info = DetectorInfo(id="pii", version="1", categories=("pii",))
+    info = DetectorInfo(id="pii", version="1", categories=("pii",), pure=True)
 
     def __init__(self, section: SensitiveSection, recognizers: Sequence[PiiRecognizer]) -> None:
         settings = section.pii

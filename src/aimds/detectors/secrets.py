@@ -42,7 +42,7 @@ _SEVERE = {"private_key", "aws_secret_access_key", "azure_storage_key", "stripe_
 class SecretsDetector:
     """Finds credentials in prompts, completions, tool results and tool-call arguments."""
 
-    info = DetectorInfo(id="secrets", version="1", categories=("secret",))
+    info = DetectorInfo(id="secrets", version="1", categories=("secret",), pure=True)
 
     def __init__(self, section: SensitiveSection, rules: Sequence[CompiledRule]) -> None:
         settings = section.secrets

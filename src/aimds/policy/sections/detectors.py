@@ -5,7 +5,8 @@ event kind to the score at which a finding becomes ``warn``, ``review`` and ``bl
 data kinds (``tool_result``, ``message``) get lower thresholds than a user ``prompt``,
 since any instruction addressed to the model inside data is suspicious while a user may
 legitimately talk about instructions. ``tenants.<name>.thresholds`` overrides single
-levels for one tenant; ``allow`` suppresses findings for known-good texts.
+levels for one tenant; ``allow`` suppresses findings for known-good texts; ``cache``
+bounds how many findings of repeated short events are remembered.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from aimds.policy.sections.normalize import NormalizeSettings
 
 __all__ = [
     "AllowList",
+    "CacheSettings",
     "DetectorsSection",
     "InjectionSettings",
     "KindName",
@@ -101,6 +103,22 @@ class InjectionSettings(Section):
     max_scan_chars: int = Field(default=1_000_000, ge=1_000, le=50_000_000)
 
 
+class CacheSettings(Section):
+    """Findings of repeated events, remembered so the same content is not scanned twice.
+
+    Only detectors that declare themselves pure (all built-ins but ``prompt_leak``, whose
+    canaries change at run time) are cached, and only events whose text and arguments
+    together hold at most ``max_chars`` characters: short, repeated tool calls are the
+    case this serves. At most ``max_entries`` events are remembered, the oldest forgotten
+    first; memory stays below about ``max_entries`` times ``max_chars`` characters plus
+    a few findings each. ``enabled: false`` scans every event afresh.
+    """
+
+    enabled: bool = True
+    max_entries: int = Field(default=1_024, ge=1, le=1_000_000)
+    max_chars: int = Field(default=2_048, ge=1, le=65_536)
+
+
 class TenantDetectors(Section):
     """Per-tenant settings of the content detectors."""
 
@@ -114,6 +132,7 @@ class DetectorsSection(Section):
     injection: InjectionSettings = Field(default_factory=InjectionSettings)
     thresholds: dict[KindName, Levels] = Field(default_factory=_default_thresholds)
     allow: AllowList = Field(default_factory=AllowList)
+    cache: CacheSettings = Field(default_factory=CacheSettings)
     tenants: dict[str, TenantDetectors] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -47,13 +47,18 @@ def _default_token() -> str:
 
 
 class CanaryRegistry:
-    """The protected prompts of one guard; bounded (oldest forgotten first), thread-safe."""
+    """The protected prompts of one guard; bounded (oldest forgotten first), thread-safe.
+
+    Readers take no lock: every change publishes a fresh tuple of the protected prompts,
+    and :meth:`snapshot` returns the current one.
+    """
 
     def __init__(self, *, max_prompts: int, new_token: Callable[[], str] = _default_token) -> None:
         self._max = max_prompts
         self._new_token = new_token
         self._lock = threading.Lock()
         self._items: OrderedDict[str, _Protected] = OrderedDict()
+        self._snapshot: tuple[_Protected, ...] = ()
 
     def add(self, system_prompt: str) -> str:
         """The prompt with a fresh canary token appended; the prompt is now protected."""
@@ -67,11 +72,11 @@ class CanaryRegistry:
             self._items[token] = item
             while len(self._items) > self._max:
                 self._items.popitem(last=False)
+            self._snapshot = tuple(self._items.values())
         return f"{system_prompt}\n\n[{token}]"
 
     def snapshot(self) -> tuple[_Protected, ...]:
-        with self._lock:
-            return tuple(self._items.values())
+        return self._snapshot
 
 
 def registry(services: Services, settings: PromptLeakSettings) -> CanaryRegistry:
@@ -97,10 +102,8 @@ class PromptLeakDetector:
         self._max_chars = section.max_scan_chars
 
     def detect(self, event: Event, views: Any) -> Sequence[Finding]:
-        if event.kind not in _SCANNED:
-            return []
         protected = self._canaries.snapshot()
-        if not protected:
+        if not protected or event.kind not in _SCANNED:
             return []
         action = self._section.action(event.kind, "prompt_leak")
         out: list[Finding] = []

@@ -87,6 +87,12 @@ def plan(event: Event, max_chars: int) -> ScanPlan:
         truncated = seen > budget
         budget -= min(seen, budget)
     if event.kind is EventKind.TOOL_CALL and event.args:
+        args = event.args
+        if type(args) is dict and len(args) <= _FLAT_MAX:
+            flat = _flat(args, budget)
+            if flat is not None:  # a flat dict of strings, all within the budget
+                out.extend(flat[0])
+                return ScanPlan(targets=tuple(out), truncated=truncated, chars=seen + flat[1])
         walk = _Walk()
         for path, key, value in walk.strings(event.args, "", "", 0):
             seen += len(value)
@@ -117,6 +123,26 @@ def too_large(detector: str, scan: ScanPlan, max_chars: int) -> Finding:
         stage="detectors",
         details={"layer": detector, "chars": scan.chars, "max_scan_chars": max_chars},
     )
+
+
+_FLAT_MAX = 64
+
+
+def _flat(args: dict[Any, Any], budget: int) -> tuple[list[Target], int] | None:
+    """The targets of a flat ``dict`` of strings with string keys (the commonest tool call),
+    exactly as the general walk makes them, and their characters; ``None`` where the walk
+    must run (another type anywhere, or more characters than ``budget``)."""
+    out: list[Target] = []
+    chars = 0
+    for key, value in args.items():
+        if type(key) is not str or type(value) is not str or chars >= budget:
+            return None  # (with no budget left the walk skips the value and reports it)
+        chars += len(value)
+        if chars > budget:
+            return None
+        head = f"{key}: " if key else ""
+        out.append(Target(text=head + value, prefix=len(head), arg_path=key))
+    return out, chars
 
 
 class _Walk:

@@ -65,9 +65,12 @@ class SubmitStatus(enum.StrEnum):
 
 
 class _Waiter:
-    __slots__ = ("done", "error")
+    """A queue item someone waits on: a sync job, or (``job`` None) a flush marker."""
 
-    def __init__(self) -> None:
+    __slots__ = ("done", "error", "job")
+
+    def __init__(self, job: Job | None) -> None:
+        self.job = job
         self.done = threading.Event()
         self.error: str | None = None
 
@@ -111,8 +114,9 @@ class AuditWriter:
         self._metrics = metrics or NoopMetrics()
         self._sync_timeout = sync_timeout_s
         # Producers append, the writer thread pops: deque appends and pops are atomic, so
-        # the async fast path needs no lock. ``None`` jobs are flush markers.
-        self._queue: collections.deque[tuple[Job | None, _Waiter | None]] = collections.deque()
+        # the async fast path needs no lock. An async job is queued as it is (no wrapper
+        # to allocate and keep per decision); sync jobs and flush markers as a _Waiter.
+        self._queue: collections.deque[Job | _Waiter] = collections.deque()
         self._wake = threading.Event()  # "work is ready now": batch full, sync, flush, close
         self._room = threading.Condition()  # producers blocked on a full queue wait here
         self._stats_lock = threading.Lock()
@@ -144,12 +148,12 @@ class AuditWriter:
             if full is not None:
                 return full
         if not self.sync:
-            queue.append((record, None))
+            queue.append(record)
             if len(queue) >= self._batch and not self._wake.is_set():
                 self._wake.set()
             return _QUEUED
-        waiter = _Waiter()
-        queue.append((record, waiter))
+        waiter = _Waiter(record)
+        queue.append(waiter)
         self._wake.set()
         if not waiter.done.wait(self._sync_timeout):
             return SubmitStatus.FAILED, "the audit commit timed out"
@@ -195,8 +199,8 @@ class AuditWriter:
         releases it once everything ahead of it is committed."""
         if not self._thread.is_alive():
             return not self._queue
-        marker = _Waiter()
-        self._queue.append((None, marker))
+        marker = _Waiter(None)
+        self._queue.append(marker)
         self._wake.set()
         deadline = None if timeout is None else time.monotonic() + timeout
         while not marker.done.wait(0.05):
@@ -216,11 +220,13 @@ class AuditWriter:
         self._thread.join(timeout)
         left = 0
         while self._queue:  # submitted while closing: lost, and counted
-            job, waiter = self._queue.popleft()
-            if waiter is not None:
-                waiter.error = "the audit log is closed"
-                waiter.done.set()
-            left += job is not None
+            item = self._queue.popleft()
+            if isinstance(item, _Waiter):
+                item.error = "the audit log is closed"
+                item.done.set()
+                left += item.job is not None
+            else:
+                left += 1
         if left:
             self.count_drop("closed", left)
         for chain in list(self._heads):
@@ -244,31 +250,37 @@ class AuditWriter:
             self._metrics.queue_depth(len(queue))
             with self._room:
                 self._room.notify_all()
+            markers = [w for w in batch if isinstance(w, _Waiter) and w.job is None]
             try:
                 self._write(batch)
             finally:
-                done = sum(1 for job, _ in batch if job is not None)
                 with self._stats_lock:
-                    self._finished += done
-                for job, waiter in batch:
-                    if job is None and waiter is not None:
-                        waiter.done.set()
+                    self._finished += n - len(markers)
+                for marker in markers:
+                    marker.done.set()
 
-    def _write(self, jobs: list[tuple[Job | None, _Waiter | None]]) -> None:
-        batch: list[tuple[PendingRecord, _Waiter | None]] = []
-        for job, waiter in jobs:
-            if job is None:
-                continue
+    def _write(self, items: list[Job | _Waiter]) -> None:
+        records: list[PendingRecord] = []
+        waiters: list[_Waiter] = []  # sync jobs whose record is in ``records``
+        for item in items:
+            waiter: _Waiter | None = None
+            if isinstance(item, _Waiter):
+                if item.job is None:
+                    continue
+                waiter, job = item, item.job
+            else:
+                job = item
             try:
-                rec = job if isinstance(job, PendingRecord) else job[0](job)
-                batch.append((rec, waiter))
+                records.append(job if isinstance(job, PendingRecord) else job[0](job))
             except MaskingError as exc:
                 log.error("audit record dropped: %s", exc)
                 self.count_drop("masking_failed")
                 if waiter is not None:
                     waiter.error = "masking failed; the record was not written"
                     waiter.done.set()
-        records = [r for r, _ in batch]
+                continue
+            if waiter is not None:
+                waiters.append(waiter)
         if not records:
             return
         error = ""
@@ -294,10 +306,9 @@ class AuditWriter:
                 log.warning("audit store recovered")
             self.healthy = True
             self.last_error = ""
-        for _, waiter in batch:
-            if waiter is not None:
-                waiter.error = error or None
-                waiter.done.set()
+        for waiter in waiters:
+            waiter.error = error or None
+            waiter.done.set()
         if error:
             return
         self._metrics.records_written(len(records))
@@ -349,7 +360,9 @@ class AuditWriter:
                 log.error("audit checkpoint file not written: %s", type(exc).__name__)
 
     def stats(self) -> dict[str, Any]:
-        queued = sum(1 for job, _ in list(self._queue) if job is not None)
+        queued = sum(
+            1 for item in list(self._queue) if not isinstance(item, _Waiter) or item.job is not None
+        )
         return {
             "queued": queued,
             "submitted": self._finished + queued,

@@ -1,8 +1,21 @@
-"""Latency of the injection detector alone and of a whole default-pack prompt check."""
+"""Latency of the injection detector alone, of the inputs + normalize + detectors stages on
+short tool calls (repeated: the findings cache hits; never seen: a new argument each call;
+cache off), and of a whole default-pack prompt check (findings cache off, as every prompt
+there is the same)."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
+from typing import Any
+
 from benchmarks.harness import Result, measure
+
+_TOOL_CALLS = (
+    ("shell", {"command": "ls -la"}),
+    ("read_file", {"path": "README.md"}),
+    ("shell", {"command": "rm -rf /"}),
+)
 
 _BASE = (
     "Could you summarise the attached quarterly report for the board and list the three "
@@ -48,10 +61,63 @@ def run(quick: bool) -> list[Result]:
     results.append(
         measure("injection.detect 1 MB", lambda: det.detect(big_event, big_views), n=3, warmup=1)
     )
-    guard = Guard("default")
+    results.extend(_stage_cases(n))
+    # the same prompt again and again would measure the findings cache: keep it off here
+    guard = Guard(load_policy({"extends": "default", "detectors": {"cache": {"enabled": False}}}))
     for size in (200, 2_000):
         text = _text(size)
         results.append(
             measure(f"guard.check_prompt {size} chars", lambda t=text: guard.check_prompt(t), n=n)
         )
+    return results
+
+
+def _content_stages(cache: bool) -> Callable[[str, dict[str, Any]], None]:
+    """A call building a tool-call event and running inputs, normalize and detectors of
+    the default pack on it (the three stages the content cache serves)."""
+    from aimds.guard import Guard
+    from aimds.policy import load_policy
+    from aimds.types import Evaluation, Event, EventKind, Subject
+
+    doc: dict[str, Any] = {"extends": "default", "name": "bench"}
+    if not cache:
+        doc["detectors"] = {"cache": {"enabled": False}}
+    guard = Guard(load_policy(doc))
+    stages = {s.name: s for s in guard.stages}
+    inputs, normalize, detectors = stages["inputs"], stages["normalize"], stages["detectors"]
+    sessions = itertools.count()
+
+    def run(tool: str, args: dict[str, Any]) -> None:
+        who = Subject(tenant="bench", agent="a", session=f"s{next(sessions)}")
+        event = Event(kind=EventKind.TOOL_CALL, tool=tool, args=args, subject=who)
+        ev = Evaluation(event=event, ts=0.0, args=args)
+        inputs(ev)
+        normalize(ev)
+        detectors(ev)
+
+    return run
+
+
+def _stage_cases(n: int) -> list[Result]:
+    results = []
+    fresh = itertools.count()
+    for label, cache in (("", True), (" cache off", False)):
+        run = _content_stages(cache)
+        for tool, args in _TOOL_CALLS:
+            results.append(
+                measure(
+                    f"inputs+normalize+detectors{label} {tool} {args} repeated",
+                    lambda r=run, t=tool, a=args: r(t, a),
+                    n=n,
+                )
+            )
+            results.append(
+                measure(
+                    f"inputs+normalize+detectors{label} {tool} {args} never seen",
+                    lambda r=run, t=tool, a=args: r(
+                        t, {k: f"{v} {next(fresh)}" for k, v in a.items()}
+                    ),
+                    n=n,
+                )
+            )
     return results

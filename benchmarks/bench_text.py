@@ -1,11 +1,12 @@
 """Text views and ``aimds scan`` throughput.
 
-Measures ``build_views`` on 200- and 2,000-character plain prompts (the fast path), the same
-with every view materialised, a multi-line prompt, an obfuscated prompt, the normalize stage
-on a short tool call (with the views the detectors read), a 1 MB text full of zero-width
-characters, and scanning a generated ~1 MB JSONL file through the CLI's detector (texts per
-second). ``extra.cpu_us`` is process CPU time per call: steadier than wall time on a machine
-others share.
+Measures ``build_views`` on 200- and 2,000-character plain prompts (views are computed on
+first read, so this is the constructor alone), the same with every view materialised, a
+multi-line prompt, an obfuscated prompt, the normalize stage on a short tool call (with the
+views the detectors read, and with none read, as on a findings-cache hit), a 1 MB text
+full of zero-width characters, and scanning a generated ~1 MB JSONL file through the CLI's
+detector (texts per second). ``extra.cpu_us`` is process CPU time per call: steadier than
+wall time on a machine others share.
 """
 
 from __future__ import annotations
@@ -62,6 +63,16 @@ def _normalize_tool_call() -> Callable[[], object]:
     return one
 
 
+def _normalize_only() -> Callable[[], object]:
+    stage = NormalizeStage(NormalizeSettings())
+    event = Event(kind=EventKind.TOOL_CALL, tool="shell", args=TOOL_ARGS, ts=1.0)
+
+    def one() -> None:
+        stage(Evaluation(event=event, ts=1.0, args=TOOL_ARGS))
+
+    return one
+
+
 def _materialise(text: str) -> None:
     v = build_views(text)
     _ = v.folded, v.decoded, v.notes
@@ -112,6 +123,7 @@ def run(quick: bool) -> list[Result]:
         _cpu("all views multi-line 210 chars", lambda: _materialise(MULTILINE), n=n),
         _cpu("all views obfuscated prompt", lambda: _materialise(OBFUSCATED), n=n // 4),
         _cpu("normalize stage tool call (+views read)", _normalize_tool_call(), n=n),
+        _cpu("normalize stage tool call (views unread)", _normalize_only(), n=n),
         _cpu("all views 1 MB zero-width", lambda: _materialise(big), n=3, warmup=1),
         _scan_throughput(quick),
     ]

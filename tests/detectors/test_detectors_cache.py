@@ -198,6 +198,10 @@ def test_no_key_for_what_cannot_be_copied_exactly_or_cheaply() -> None:
     assert _key({"a": deep}) is None
     assert _key({}, text="y" * 3_000) is None
     assert _key({"a": "x" * 2_000, "b": "y" * 100}) is None
+    assert _key({"k" * 3_000: 1}) is None
+    assert _key({"n": 10**30}) is None and _key({"n": 10**18}) is not None
+    assert _key({"a": [{"k" * 3_000: None}]}) is None
+    assert _key({"a": "x"}, tenant="t" * 3_000) is None
 
 
 # -- what runs, what is remembered ---------------------------------------------------

@@ -10,15 +10,15 @@ The key holds the event kind, the tenant, the tool, the event text and the argum
 copied exactly: strings and the types and values of other scalars, dicts in their
 iteration order, lists and tuples told apart. Contents that cannot be copied exactly or
 cheaply get no key and are simply not cached: other types (a ``str`` or ``dict``
-subclass may compare or iterate as it likes), texts and arguments over ``max_chars``
-characters in all, more than :data:`MAX_NODES` values or nesting deeper than
-:data:`MAX_DEPTH`.
+subclass may compare or iterate as it likes, an integer past 64 bits), more than
+``max_chars`` characters in all (text, argument keys and strings, tool and tenant
+names), more than :data:`MAX_NODES` values, or nesting deeper than :data:`MAX_DEPTH`.
 
 The cache is bounded (``max_entries``, oldest forgotten first, a key stored only the
-second time it is seen) and thread-safe: reads take no lock (a ``dict`` lookup is
-atomic, and so are the set operations of admission), writes and evictions hold one. Entries are
-tuples of frozen findings shared by every hit, never copied. (An ``OrderedDict``'s
-``get`` is as atomic as a ``dict``'s, and it drops its oldest entry in constant time.)
+second time it is seen) and thread-safe: reads take no lock (an ``OrderedDict`` lookup
+is as atomic as a ``dict``'s, and so are the set operations of admission), writes and
+evictions (constant time, oldest first) hold one. Entries are tuples of frozen findings
+shared by every hit, never copied.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ Entry = tuple[tuple[Finding, ...] | None, ...]
 """Per detector, in order: the findings of a pure detector, ``None`` for any other."""
 
 _SCALARS = frozenset({int, float, bool, type(None)})
+_BIG_INT = 2**64
 
 
 class _Tag:
@@ -74,7 +75,7 @@ def content_key(event: Event, max_chars: int) -> Hashable | None:
         return None
     if tool is not None and type(tool) is not str:
         return None
-    budget = max_chars - len(text)
+    budget = max_chars - len(text) - len(tenant) - (len(tool) if tool is not None else 0)
     if budget < 0:
         return None
     kind = event.kind._value_  # a str: hashing the member itself runs Enum.__hash__ in Python
@@ -110,6 +111,8 @@ def _copy(value: Any, depth: int, left: list[int]) -> Hashable:
     if left[1] < 0 or depth > MAX_DEPTH:
         raise _TooBig
     if kind in _SCALARS:
+        if kind is int and not -_BIG_INT < value < _BIG_INT:
+            raise _TooBig  # its copy and hash would cost in proportion to its digits
         return (kind, value)
     if (kind is dict or kind is list or kind is tuple) and len(value) > left[1]:
         raise _TooBig
@@ -119,6 +122,8 @@ def _copy(value: Any, depth: int, left: list[int]) -> Hashable:
             if type(k) is not str:
                 raise _TooBig
             left[0] -= len(k)
+            if left[0] < 0:
+                raise _TooBig
             pairs.append((k, _copy(v, depth + 1, left)))
         return tuple(pairs) if depth == 0 else (_DICT, tuple(pairs))
     if kind is list or kind is tuple:

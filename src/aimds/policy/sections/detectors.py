@@ -109,9 +109,10 @@ class CacheSettings(Section):
     Only detectors that declare themselves pure (all built-ins but ``prompt_leak``, whose
     canaries change at run time) are cached, and only events whose text and arguments
     together hold at most ``max_chars`` characters: short, repeated tool calls are the
-    case this serves. At most ``max_entries`` events are remembered, the oldest forgotten
-    first; memory stays below about ``max_entries`` times ``max_chars`` characters plus
-    a few findings each. ``enabled: false`` scans every event afresh.
+    case this serves. An event is remembered the second time its content is seen, at most
+    ``max_entries`` of them, the oldest forgotten first; memory stays below about
+    ``max_entries`` times ``max_chars`` characters plus at most 32 findings each.
+    ``enabled: false`` scans every event afresh.
     """
 
     enabled: bool = True

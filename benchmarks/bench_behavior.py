@@ -4,6 +4,9 @@
   already holding 200 events (hand-built actions, as the rules stage would set them).
 * ``behavior.memory.prompt``: a prompt in the same session (the light path: quarantine,
   counter, trust).
+* ``behavior.memory.new_session``: a ``shell ls -la`` call in a new session of one agent per
+  call (the shape of issue #2's guard benchmark: every call creates session keys, the agent's
+  baselines keep growing, the store holds tens of thousands of sessions).
 * ``behavior.redis``: the same against Redis on 127.0.0.1:6379/15 (skipped when absent);
   ``extra.round_trips_per_event`` counts store calls (each one ``EVALSHA``) per event.
 
@@ -67,6 +70,24 @@ def _prompts(stage: BehaviorStage) -> Any:
         ts = 1_767_225_600.0 + next(clock) * 1.0
         event = Event(kind=EventKind.PROMPT, subject=WHO, text="hello", ts=ts)
         stage(Evaluation(event=event, ts=ts))
+
+    return one
+
+
+def _new_sessions(stage: BehaviorStage) -> Any:
+    """One recon-free shell call per new session of one agent, one event every millisecond."""
+    counter = itertools.count()
+    action = ActionInfo(type="shell:exec", risk=Severity.MEDIUM)
+
+    def one() -> None:
+        i = next(counter)
+        who = Subject(tenant="bench", agent="a", session=f"s{i}")
+        args = {"command": "ls -la"}
+        ts = 1_767_225_600.0 + i * 0.001
+        event = Event(kind=EventKind.TOOL_CALL, subject=who, tool="shell", args=args, ts=ts)
+        ev = Evaluation(event=event, ts=ts, args=args)
+        ev.action = action
+        stage(ev)
 
     return one
 
@@ -152,6 +173,8 @@ def run(quick: bool) -> list[Result]:
     prompt_stage = _stage(MemoryStore())
     _driver(prompt_stage)
     results.append(_cpu("behavior.memory.prompt", _prompts(prompt_stage), n=n, warmup=200))
+    fresh = _new_sessions(_stage(MemoryStore()))
+    results.append(_cpu("behavior.memory.new_session", fresh, n=n, warmup=200))
     if _redis_up():
         from aimds.behavior.redis_store import RedisStore
 

@@ -12,10 +12,26 @@ from typing import Any
 
 import pytest
 from behavior_kit import Runner, act, build, rules_of
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from aimds import Guard
+from aimds.behavior.memory import MemoryStore
 from aimds.behavior.redis_store import RedisStore
-from aimds.behavior.store import Count, Get, HashPutIf, Incr, Set, Trust, Window
+from aimds.behavior.store import (
+    Count,
+    Delete,
+    First,
+    Get,
+    HashCounts,
+    HashPutIf,
+    Incr,
+    Rate,
+    Set,
+    SetAdd,
+    Trust,
+    Window,
+)
 from aimds.types import EventKind, Subject, Verdict
 
 pytestmark = pytest.mark.redis
@@ -202,3 +218,54 @@ def test_each_event_is_one_script_call_even_after_a_script_flush(
     assert "multi" not in used and "exec" not in used
     stage.close()
     client.close()
+
+
+# -- the Lua interpreter mirrors the memory store ---------------------------------------------
+
+_KEYS = st.sampled_from(["w", "v", "n", "h", "s", "p", "t"])
+_SCORES = st.floats(0, 1000, allow_nan=False).map(lambda x: round(x, 3))
+_OPS = st.one_of(
+    st.builds(
+        lambda k, m, s: Window(key="w" + k, member=m, score=s, horizon=30, ttl=60, cap=6),
+        _KEYS,
+        st.sampled_from([None, None, "a", "b"]),
+        _SCORES,
+    ),
+    st.builds(
+        lambda k, s: Rate(key="w" + k, score=s, horizon=30, ttl=60, since=s - 10, cap=6),
+        _KEYS,
+        _SCORES,
+    ),
+    st.builds(lambda k, s: Count(key="w" + k, since=s), _KEYS, _SCORES),
+    st.builds(lambda k: First(key="w" + k), _KEYS),
+    st.builds(lambda k: Incr(key="n" + k, ttl=60), _KEYS),
+    st.builds(lambda k, f: HashCounts(key="h" + k, field=f, ttl=60), _KEYS, st.sampled_from("xyz")),
+    st.builds(lambda k, m: SetAdd(key="s" + k, member=m, ttl=60), _KEYS, st.sampled_from("ab")),
+    st.builds(lambda k, v: Set(key="p" + k, value=v, ttl=60), _KEYS, st.sampled_from("s-")),
+    st.builds(lambda k: Delete(key="p" + k), _KEYS),
+    st.builds(lambda k: Get(key="p" + k), _KEYS),
+    st.builds(
+        lambda k, now, delta: Trust(
+            key="t" + k, initial=500, half_life=100, now=now, delta=delta, ttl=60
+        ),
+        _KEYS,
+        _SCORES,
+        st.sampled_from([1.0, -25.0, -300.0, 0.0]),
+    ),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(batches=st.lists(st.lists(_OPS, min_size=1, max_size=8), min_size=1, max_size=6))
+def test_redis_gives_the_memory_store_results(
+    redis_url: str, redis_client: Any, batches: list[list[Any]]
+) -> None:
+    redis_client.flushdb()
+    memory, store = MemoryStore(clock=lambda: 0.0), RedisStore(redis_url, timeout=1.0, prefix="m:")
+    try:
+        for ops in batches:
+            assert store.execute(ops) == memory.execute(ops)
+    finally:
+        store.close()

@@ -67,8 +67,88 @@ class MemoryStore:
             now = self._clock()
             if now >= self._next_due:
                 self._expire(now, max(_EXPIRE_MIN, 2 * len(ops)))
-            dispatch = self._dispatch
-            return [dispatch[type(op)](self, op, now) for op in ops]
+            data, dispatch = self._data, self._dispatch
+            out: list[Result] = []
+            append = out.append
+            # The ops of every tool call run inline here (a method call each costs as much as
+            # the op); the others, and odd cases, through their methods below. Same meaning.
+            # Dispatch is on the exact type (``kind is Incr``), which mypy does not narrow on.
+            batch: Sequence[Any] = ops
+            for op in batch:
+                kind = type(op)
+                if kind is Incr and op.field is None:
+                    key = op.key
+                    entry = data.get(key)
+                    if entry is None:
+                        value = op.amount
+                        entry = data[key] = [value, _NEVER]
+                    else:
+                        current = entry[0] if entry[1] > now else 0
+                        value = (current if isinstance(current, int) else 0) + op.amount
+                        entry[0] = value
+                    if op.ttl is not None:
+                        if entry[1] == _NEVER:
+                            self._queue(key, op.ttl, now + op.ttl)
+                        entry[1] = now + op.ttl
+                    elif entry[1] <= now:
+                        entry[1] = _NEVER
+                    append(value)
+                elif kind is Get:
+                    entry = data.get(op.key)
+                    if entry is None:
+                        append(None)
+                    elif entry[1] <= now:
+                        del data[op.key]
+                        append(None)
+                    else:
+                        value = entry[0]
+                        append(value if isinstance(value, str) else None)
+                elif kind is Window and op.member is None or kind is Rate:
+                    key = op.key
+                    entry = data.get(key)
+                    win = None if entry is None or entry[1] <= now else entry[0]
+                    if not isinstance(win, Tally):
+                        if isinstance(win, SortedWindow):
+                            append(dispatch[kind](self, op, now))
+                            continue
+                        win = Tally()
+                    score = op.score
+                    count = win.push(score, score - op.horizon, op.cap)
+                    deadline = now + op.ttl
+                    if entry is None:
+                        data[key] = [win, deadline]
+                        self._queue(key, op.ttl, deadline)
+                    else:
+                        entry[0] = win
+                        if entry[1] == _NEVER:
+                            self._queue(key, op.ttl, deadline)
+                        entry[1] = deadline
+                    if kind is Rate:
+                        append((count, win.count_since(op.since), win.first()))
+                    else:
+                        append(count)
+                elif kind is Trust:
+                    key = op.key
+                    entry = data.get(key)
+                    stored = None if entry is None or entry[1] <= now else entry[0]
+                    prior = stored if isinstance(stored, tuple) else None
+                    score = trust_math.updated(prior, op.initial, op.half_life, op.now, op.delta)
+                    if op.write:
+                        value = (score, max(op.now, prior[1]) if prior else op.now)
+                        if entry is None:
+                            entry = data[key] = [value, _NEVER]
+                        else:
+                            entry[0] = value
+                            if entry[1] <= now:
+                                entry[1] = _NEVER  # expired: as new
+                        if op.ttl is not None:
+                            if entry[1] == _NEVER:
+                                self._queue(key, op.ttl, now + op.ttl)
+                            entry[1] = now + op.ttl
+                    append(score)
+                else:
+                    append(dispatch[kind](self, op, now))
+            return out
 
     def close(self) -> None:
         with self._lock:

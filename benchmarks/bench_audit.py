@@ -3,10 +3,15 @@ on (async) vs off, and ``verify`` speed.
 
 Targets (issue 5): >= 20,000 decisions/s into SQLite, guard p50 within 10 % of auditing off,
 verify >= 100,000 records/s.
+
+The guard figure is the median over ABBA-ordered pairs of short off/on chunks of the ratio
+``p50(on) / p50(off)``, with its quartiles and range, the guard thread's CPU time per call
+and the writer thread's CPU time per record (see :func:`_guard_latency`).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import tempfile
@@ -17,7 +22,7 @@ from pathlib import Path
 from aimds.audit import AuditLog, HmacSigner
 from aimds.audit.verify import verify_store
 from aimds.types import Evaluation, Event, EventKind, Finding, Services, Severity, Subject, Verdict
-from benchmarks.harness import Result, measure
+from benchmarks.harness import Result
 
 KEY = b"b" * 32
 
@@ -70,42 +75,104 @@ def _verify(name: str, log: AuditLog) -> Result:
 
 
 def _guard_latency(quick: bool, db: Path) -> list[Result]:
-    """Auditing off and on (async) measured in alternating chunks, so both see the same
-    neighbours on a shared machine; each p50 is the median of its chunks' p50s. The audit
-    log is flushed (untimed) after each "on" chunk, so its writer's work never spills
-    into an "off" chunk; chunks are long enough for several group commits inside them."""
+    """The guard's p50 with auditing off and on (async), robust to a drifting machine.
+
+    Off and on alternate in short chunks in ABBA order (off on, on off, off on...), so a
+    linear drift of the machine's speed cancels within every two pairs; each pair gives
+    one ratio ``p50(on) / p50(off)`` and the figure is the median ratio over all pairs,
+    with its quartiles. The writer runs in steady state, as in production: nothing is
+    flushed between chunks. Each chunk starts with untimed calls lasting longer than
+    the writer's flush interval, so the previous chunk's records (an "on" chunk's
+    spill) are written before timing starts; during timed "on" calls the writer handles
+    exactly the records those calls produce, at the rate they produce them.
+
+    Also reported: CPU time of the guard thread per call (on/off), and the writer
+    thread's CPU time per record (its clock read from the thread's own CPU clock)."""
     from aimds.guard import Guard
 
-    chunk, chunks = (1_000, 5) if quick else (2_000, 12)
+    pairs, timed, settle = (10, 1_500, 1_000) if quick else (30, 2_000, 1_000)
     text = "please summarise the attached report"
     plain = Guard("default")
     log = AuditLog.open(str(db), signer=HmacSigner(KEY), digest_key=KEY)
     audited = Guard("default", services=Services(extras={"audit": log}))
-    runs: dict[str, list[Result]] = {"off": [], "on": []}
+    assert log.writer is not None
+    writer_clock = time.pthread_getcpuclockid(log.writer._thread.ident or 0)
+    guards = {"off": plain, "on": audited}
+    p50s: dict[str, list[float]] = {"off": [], "on": []}
+    p99s: dict[str, list[float]] = {"off": [], "on": []}
+    cpus: dict[str, list[float]] = {"off": [], "on": []}
+    means: dict[str, list[float]] = {"off": [], "on": []}
+    ratios: list[float] = []
+    cpu_ratios: list[float] = []
+    perf = time.perf_counter_ns
+    samples = [0] * timed
     try:
-        for fn in (plain, audited):
-            measure("warmup", lambda g=fn: g.check_prompt(text), n=10, warmup=500)
-        for _ in range(chunks):
-            runs["off"].append(measure("off", lambda: plain.check_prompt(text), n=chunk, warmup=20))
-            runs["on"].append(measure("on", lambda: audited.check_prompt(text), n=chunk, warmup=20))
-            log.flush()
+        for g in (plain, audited):
+            for _ in range(2_000):
+                g.check_prompt(text)
+        log.flush()
+        written0 = log.writer.stats()["finished"]
+        writer_cpu0 = time.clock_gettime_ns(writer_clock)
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for k in range(pairs):
+                order = ("off", "on") if k % 2 == 0 else ("on", "off")
+                pair: dict[str, tuple[float, float]] = {}
+                for side in order:
+                    check = guards[side].check_prompt
+                    for _ in range(settle):
+                        check(text)
+                    cpu0 = time.thread_time_ns()
+                    for i in range(timed):
+                        t0 = perf()
+                        check(text)
+                        samples[i] = perf() - t0
+                    cpu = (time.thread_time_ns() - cpu0) / timed / 1000
+                    means[side].append(sum(samples) / timed / 1000)
+                    samples.sort()
+                    p50 = samples[timed // 2] / 1000
+                    p50s[side].append(p50)
+                    p99s[side].append(samples[timed * 99 // 100] / 1000)
+                    cpus[side].append(cpu)
+                    pair[side] = (p50, cpu)
+                    gc.collect()
+                ratios.append(pair["on"][0] / pair["off"][0])
+                cpu_ratios.append(pair["on"][1] / pair["off"][1])
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        log.flush()
+        writer_cpu = time.clock_gettime_ns(writer_clock) - writer_cpu0
+        written = log.writer.stats()["finished"] - written0
     finally:
         plain.close()
         audited.close()
         log.close()
+    q = statistics.quantiles(ratios, n=4)
+    cq = statistics.quantiles(cpu_ratios, n=4)
+    load = round(os.getloadavg()[0], 1)
     results = []
-    for key, name in (("off", "guard check_prompt, audit off"),
-                      ("on", "guard check_prompt, audit on (async)")):
-        rs = runs[key]
+    for side, name in (("off", "guard check_prompt, audit off"),
+                       ("on", "guard check_prompt, audit on (async)")):
         results.append(Result(
-            name=name, n=chunk * chunks, p50_us=statistics.median(r.p50_us for r in rs),
-            p99_us=statistics.median(r.p99_us for r in rs),
-            mean_us=statistics.median(r.mean_us for r in rs),
-            ops_per_s=statistics.median(r.ops_per_s for r in rs),
-            extra={"chunks": chunks, "load": round(os.getloadavg()[0], 1)},
+            name=name, n=pairs * timed, p50_us=statistics.median(p50s[side]),
+            p99_us=statistics.median(p99s[side]),
+            mean_us=statistics.median(means[side]),
+            ops_per_s=1e6 / statistics.median(means[side]),
+            extra={"pairs": pairs, "load": load,
+                   "guard_cpu_us_per_call": round(statistics.median(cpus[side]), 2)},
         ))
-    off, on = results[0].p50_us, results[1].p50_us
-    results[1].extra["p50_overhead_pct"] = round((on - off) / off * 100, 1)
+    results[1].extra.update({
+        "p50_overhead_pct": round((statistics.median(ratios) - 1) * 100, 1),
+        "p50_overhead_iqr_pct": [round((x - 1) * 100, 1) for x in (q[0], q[2])],
+        "p50_overhead_range_pct": [round((min(ratios) - 1) * 100, 1),
+                                   round((max(ratios) - 1) * 100, 1)],
+        "guard_cpu_overhead_pct": round((statistics.median(cpu_ratios) - 1) * 100, 1),
+        "guard_cpu_overhead_iqr_pct": [round((x - 1) * 100, 1) for x in (cq[0], cq[2])],
+        "writer_cpu_us_per_record": round(writer_cpu / max(written, 1) / 1000, 2),
+        "records": written,
+    })
     return results
 
 

@@ -244,6 +244,16 @@ def test_impure_detectors_run_every_time_and_order_is_kept() -> None:
     assert (first.calls, middle.calls, last.calls) == (2, 5, 2)
 
 
+def test_when_pure_detectors_found_nothing_only_the_impure_run() -> None:
+    quiet = _Counting("quiet", pure=True)
+    middle = _Counting("middle", pure=False, found=[_finding("b")])
+    also = _Counting("also", pure=False, found=[_finding("c")])
+    stage = DetectorsStage([quiet, middle, _Counting("q2", pure=True), also], cache=CacheSettings())
+    for _ in range(4):
+        assert _run(stage, _EVENT) == ["b", "c"]
+    assert (quiet.calls, middle.calls, also.calls) == (2, 4, 4)
+
+
 def test_a_detector_is_impure_unless_it_says_so() -> None:
     class Plain:
         info = type("Info", (), {"id": "plain"})()

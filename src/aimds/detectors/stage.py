@@ -48,6 +48,7 @@ class DetectorsStage:
         self._on_error_rule = on_error_rule
         self._pure = tuple(getattr(d.info, "pure", False) is True for d in self.detectors)
         self._empty: Entry = tuple(() if pure else None for pure in self._pure)
+        self._impure = tuple(d for d, p in zip(self.detectors, self._pure, strict=True) if not p)
         self._cache: FindingsCache | None = None
         self._max_chars = 0
         if cache is not None and cache.enabled and any(self._pure):
@@ -67,6 +68,10 @@ class DetectorsStage:
                 self._run(detector, ev)
             return
         entry = cache.get(key)
+        if entry is self._empty:  # the common hit: the pure detectors found nothing
+            for detector in self._impure:
+                self._run(detector, ev)
+            return
         if entry is not None:
             extend = ev.findings.extend
             for detector, found in zip(self.detectors, entry, strict=True):

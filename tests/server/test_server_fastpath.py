@@ -212,7 +212,8 @@ def test_small_requests_are_judged_on_the_loop_long_texts_in_the_pool(
 
 
 _SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.none(), st.booleans(), st.integers(-5, 5),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
     st.sampled_from(["", "read_file", "rm", "wire_transfer", "prompt", "tool_call", "bot-2",
                      "acme", "globex", "architect", "x" * 300]),
 )

@@ -53,6 +53,8 @@ class MemoryStore:
     its value and checks its deadline with one lookup, and a new key is one insert.
     """
 
+    _dispatch: ClassVar[dict[type, Callable[[Any, Any, float], Result]]]
+
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
@@ -406,18 +408,21 @@ class MemoryStore:
             win.add(self._anonymous(), score)
         return win
 
-    _dispatch: ClassVar[dict[type, Callable[[Any, Any, float], Result]]] = {
-        Window: _window,
-        Rate: _rate,
-        Count: _count,
-        First: _first,
-        Get: _get,
-        Set: _set,
-        Delete: _delete,
-        Incr: _incr,
-        HashCounts: _hash_counts,
-        SetAdd: _set_add,
-        HashGet: _hash_get,
-        HashPutIf: _hash_put_if,
-        Trust: _trust,
-    }
+
+# Built after the class: a class body referring to its own functions does not compile
+# with mypyc (see setup.py), and the table is the same either way.
+MemoryStore._dispatch = {
+    Window: MemoryStore._window,
+    Rate: MemoryStore._rate,
+    Count: MemoryStore._count,
+    First: MemoryStore._first,
+    Get: MemoryStore._get,
+    Set: MemoryStore._set,
+    Delete: MemoryStore._delete,
+    Incr: MemoryStore._incr,
+    HashCounts: MemoryStore._hash_counts,
+    SetAdd: MemoryStore._set_add,
+    HashGet: MemoryStore._hash_get,
+    HashPutIf: MemoryStore._hash_put_if,
+    Trust: MemoryStore._trust,
+}

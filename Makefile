@@ -3,13 +3,19 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 EXTRAS := server,redis,postgres,crypto,ocsf,eval,otel,test
-STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# The hot path is compiled with mypyc at install time (setup.py; AIMDS_COMPILE=0: pure
+# Python), so the install is redone when the build files or a compiled module change.
+AIMDS_COMPILE ?= 1
+export AIMDS_COMPILE
+COMPILED := $(shell grep -o '"src/aimds/[^"]*\.py"' setup.py | tr -d '"')
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml setup.py $(COMPILED) | cksum | cut -d' ' -f1)-$(AIMDS_COMPILE)
 
 .PHONY: install run test bench bench-http lint typecheck clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(STAMP): pyproject.toml setup.py $(COMPILED)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	find src -name '*.so' -delete  # extensions of an earlier build would shadow the sources
 	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
@@ -36,3 +42,4 @@ typecheck: install
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .hypothesis
+	find src -name "*.so" -delete

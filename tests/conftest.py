@@ -20,6 +20,34 @@ REDIS_URL = os.environ.get("AIMDS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 POSTGRES_DSN = os.environ.get("AIMDS_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+def _stale_extensions() -> list[str]:
+    """Compiled modules (see setup.py) whose ``.py`` source changed after they were built:
+    Python would import the old extension and the tests would judge old code."""
+    import importlib.machinery
+
+    suffixes = sorted(importlib.machinery.EXTENSION_SUFFIXES, key=len, reverse=True)
+    stale = []
+    for path in (REPO / "src" / "aimds").rglob("*"):
+        suffix = next((x for x in suffixes if path.name.endswith(x)), None)
+        if suffix is None:
+            continue
+        source = path.with_name(path.name[: -len(suffix)] + ".py")
+        if source.exists() and source.stat().st_mtime > path.stat().st_mtime:
+            stale.append(str(source.relative_to(REPO)))
+    return stale
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    stale = _stale_extensions()
+    if stale:
+        pytest.exit(
+            "compiled extensions are older than their sources (" + ", ".join(stale[:5])
+            + "): run `make install` to rebuild them, or `AIMDS_COMPILE=0 make install` for "
+            "pure Python",
+            returncode=4,
+        )
+
+
 def unavailable(reason: str) -> None:
     """Skip locally, fail under CI."""
     if IN_CI:

@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "keys",
     "approvals",
     "demo",
+    "version_cmd",
 )
 
 app = typer.Typer(

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,15 +15,15 @@ from aimds.build import compiled_modules
 SCRIPT = Path(__file__).with_name("parity_events.py")
 
 
-def _run(*flags: str) -> tuple[list[dict[str, object]], list[str]]:
+def _run(*flags: str) -> tuple[list[dict[str, Any]], list[str]]:
     done = subprocess.run(
         [sys.executable, str(SCRIPT), *flags], capture_output=True, text=True, timeout=120,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    lines: list[dict[str, Any]] = [json.loads(line) for line in done.stdout.splitlines()]
     trailer = lines.pop()
-    return lines, list(trailer["compiled"])  # type: ignore[call-overload]
+    return lines, [str(name) for name in trailer["compiled"]]
 
 
 def test_compiled_and_pure_python_give_identical_decisions() -> None:

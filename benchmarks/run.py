@@ -16,6 +16,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from aimds.build import build_info
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 
@@ -40,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "python": sys.version.split()[0],
             "machine": platform.machine(),
+            "build": build_info(),
             "results": [r.as_dict() for r in results],
         }
         (RESULTS / f"{module_name}.json").write_text(json.dumps(payload, indent=2) + "\n")
@@ -47,7 +50,15 @@ def main(argv: list[str] | None = None) -> int:
             table.add_row(
                 r.name, str(r.n), f"{r.p50_us:.1f}", f"{r.p99_us:.1f}", f"{r.ops_per_s:,.0f}"
             )
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    info = build_info()
+    console.print(
+        f"aimds {info['version']}, Python {info['python']}, "
+        + (f"{len(info['compiled_modules'])} modules compiled (mypyc)" if info["compiled"]
+           else "pure Python (not compiled)"),
+        highlight=False,
+    )
     return 0
 
 

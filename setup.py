@@ -6,23 +6,30 @@ C extensions that run the same code about twice as fast. The ``.py`` sources sta
 package and are what Python imports wherever the extensions are absent:
 
 - ``AIMDS_COMPILE=0`` (environment, at install time) installs pure Python;
-- a machine without a C compiler gets pure Python too: each extension is optional, so a
-  failed compile is a warning, not a failed install.
+- a machine without a C compiler gets pure Python too: a failed compile is a warning, not
+  a failed install, and removes every extension it built (all or nothing).
 
-``aimds.build_info()`` (and ``aimds version --json``) says which modules are compiled.
+``aimds.build.build_info()`` (and ``aimds version --json``) says which modules are compiled.
 After editing a compiled module in an editable install, rebuild (``make install`` does it
 when a compiled source changed); the test suite refuses to run against a stale extension.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+from typing import Any
 
 from setuptools import setup
+from setuptools.command.build_ext import build_ext
+from setuptools.errors import BaseError, CCompilerError, CompileError, LinkError
+
+log = logging.getLogger("aimds.setup")
 
 COMPILED = [
     "src/aimds/decide.py",
     "src/aimds/guard.py",
+    "src/aimds/audit/stage.py",
     "src/aimds/detectors/cache.py",
     "src/aimds/detectors/stage.py",
     "src/aimds/rules/_argkey.py",
@@ -43,17 +50,44 @@ COMPILED = [
 ]
 
 
-def _extensions() -> list[object]:
+def _extensions() -> list[Any]:
     if os.environ.get("AIMDS_COMPILE", "1").strip().lower() in ("0", "false", "no", "off"):
         return []
     try:
         from mypyc.build import mypycify
     except ImportError:  # building without the build requirements: pure Python
         return []
-    extensions = mypycify(COMPILED, opt_level="3", debug_level="0")
-    for ext in extensions:
-        ext.optional = True  # no C compiler: warn and ship the pure-Python module
-    return list(extensions)
+    try:
+        # mypyc type-checks as `make typecheck` does (pyproject's [tool.mypy]), so the
+        # runtime dependencies must be importable: `make install` installs them first.
+        return list(mypycify(COMPILED, opt_level="3", debug_level="0"))
+    except (SystemExit, Exception) as exc:  # type errors, e.g. dependencies not installed yet
+        log.warning("aimds: not compiling the hot path (mypyc: %s); installing pure Python", exc)
+        return []
 
 
-setup(ext_modules=_extensions())
+class AllOrNothingBuildExt(build_ext):
+    """Builds every extension or none: the modules share one compiled library, so a module
+    whose shim built while the library failed would not even import. A failed build
+    removes what it made and leaves the pure-Python package, with a warning."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except (BaseError, CCompilerError, CompileError, LinkError, OSError) as exc:
+            for ext in self.extensions:
+                for path in (self.get_ext_fullpath(ext.name), self._inplace_path(ext.name)):
+                    if path and os.path.exists(path):
+                        os.remove(path)
+            self.extensions = []
+            log.warning("aimds: compiling the hot path failed (%s); installing pure Python", exc)
+
+    def _inplace_path(self, name: str) -> str:
+        """Where an in-place (editable) build put the extension ``name``."""
+        package_dir = self.get_finalized_command("build_py").get_package_dir(
+            ".".join(name.split(".")[:-1])
+        )
+        return os.path.join(package_dir, os.path.basename(self.get_ext_filename(name)))
+
+
+setup(ext_modules=_extensions(), cmdclass={"build_ext": AllOrNothingBuildExt})

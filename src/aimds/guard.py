@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from mypy_extensions import mypyc_attr
+
 from aimds import decide
 from aimds.audit import stage as audit_stage
 from aimds.audit.observe import build_observer
@@ -68,6 +70,7 @@ _STAGE_BUILDERS = (
 )
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)  # compiled (setup.py), still subclassable
 class Guard:
     """Judges every event that crosses an agent's boundary.
 

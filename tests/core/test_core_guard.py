@@ -8,8 +8,10 @@ import pytest
 
 import aimds
 from aimds.decide import DecideStage
+from aimds.guard import Guard
 from aimds.policy import load_policy
 from aimds.types import (
+    Decision,
     Evaluation,
     Event,
     EventKind,
@@ -186,3 +188,19 @@ def test_a_failing_listener_does_not_change_or_lose_the_decision() -> None:
     decision = guard.check_tool_call("shell", {"command": "rm -rf /"})
     assert decision.verdict is Verdict.BLOCK
     assert seen == ["block"]
+
+
+def test_guard_can_be_subclassed_even_when_compiled() -> None:
+    """The guard is compiled with mypyc where a compiler is present (setup.py); applications
+    may still subclass it."""
+
+    class Counting(Guard):
+        calls = 0
+
+        def check(self, event: Event, *, wait_for_approval: float | None = None) -> Decision:
+            type(self).calls += 1
+            return super().check(event, wait_for_approval=wait_for_approval)
+
+    guard = Counting()
+    assert guard.check_tool_call("shell", {"command": "rm -rf /"}).verdict is Verdict.BLOCK
+    assert Counting.calls == 1

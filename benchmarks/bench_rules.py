@@ -11,7 +11,9 @@ reading the clock is subtracted). Views:
   boundary checks computed, then cached);
 - ``rules.stage+inputs``: the inputs stage followed by the rules stage (cached);
 - ``guard.check_tool_call``: the default pack with all its stages, and with only
-  ``inputs``, ``rules`` and ``decide`` (the part this room owns).
+  ``inputs``, ``rules`` and ``decide`` (the part this room owns); the same short calls
+  repeated (each in a new session), and a call never seen before (new arguments every
+  time: no cache of any stage answers).
 """
 
 from __future__ import annotations
@@ -146,6 +148,21 @@ def _guard_cases(n: int) -> list[Result]:
     return results
 
 
+def _never_seen_case(n: int) -> list[Result]:
+    guard = Guard("default")
+    counter = itertools.count()
+
+    def call() -> None:
+        i = next(counter)
+        who = Subject(tenant="bench", agent="a", session=f"u{i}")
+        guard.check_tool_call("shell", {"command": f"ls -la src/module_{i}"}, subject=who)
+
+    return measure_both(
+        "guard.check_tool_call default shell allow, never-seen call", call,
+        n=max(n // 4, 500), warmup=200,
+    )
+
+
 def run(quick: bool) -> list[Result]:
     n = 2_000 if quick else 20_000
-    return _stage_cases(n) + _guard_cases(n)
+    return _stage_cases(n) + _guard_cases(n) + _never_seen_case(n)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Result", "measure", "measure_both"]
+__all__ = ["Result", "calibrate", "measure", "measure_both"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +78,22 @@ def measure(
 def measure_both(name: str, fn: Callable[[], object], *, n: int, **kw: Any) -> list[Result]:
     """Wall-time and CPU-time results for the same callable."""
     return [measure(name, fn, n=n, **kw), measure(name, fn, n=n, cpu=True, **kw)]
+
+
+def _reference_work() -> int:
+    """A fixed pure-Python workload (dict, str and int operations, like the guard's)."""
+    table: dict[str, int] = {}
+    for i in range(200):
+        key = f"k{i % 50}"
+        table[key] = table.get(key, 0) + i
+    return sum(table.values())
+
+
+def calibrate() -> float:
+    """p50 µs of a fixed workload: tells which speed the machine runs at right now.
+
+    The 2-core reference machine drifts between a fast and a slow phase (about 1.6x
+    apart) for seconds to minutes; results taken in different phases are comparable
+    after dividing by this figure."""
+    return measure("calibration", _reference_work, n=3_000, warmup=300).p50_us
+

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from aimds.build import build_info
+from benchmarks.harness import calibrate
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -36,13 +37,17 @@ def main(argv: list[str] | None = None) -> int:
         table.add_column(col, justify="right" if col != "benchmark" else "left")
     for module_name in modules:
         module = importlib.import_module(f"benchmarks.{module_name}")
+        before = calibrate()
         results = module.run(args.quick)
+        after = calibrate()
         payload = {
             "module": module_name,
             "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "python": sys.version.split()[0],
             "machine": platform.machine(),
             "build": build_info(),
+            # p50 µs of a fixed workload before and after: the machine's phase (harness)
+            "calibration_us": [round(before, 2), round(after, 2)],
             "results": [r.as_dict() for r in results],
         }
         (RESULTS / f"{module_name}.json").write_text(json.dumps(payload, indent=2) + "\n")
@@ -57,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
         f"aimds {info['version']}, Python {info['python']}, "
         + (f"{len(info['compiled_modules'])} modules compiled (mypyc)" if info["compiled"]
            else "pure Python (not compiled)"),
+        highlight=False,
+    )
+    console.print(
+        f"calibration (fixed workload, p50): {calibrate():.1f} µs; the machine runs about "
+        "1.6x slower in its slow phase, see benchmarks/harness.py",
         highlight=False,
     )
     return 0

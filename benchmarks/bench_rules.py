@@ -26,7 +26,7 @@ from aimds.policy import load_policy
 from aimds.rules.inputs import InputsStage
 from aimds.rules.stage import RulesStage, compile_classifier
 from aimds.types import Evaluation, Event, EventKind, Subject, Verdict
-from benchmarks.harness import Result, measure_both
+from benchmarks.harness import Result, measure_both, measure_by_phase
 
 WHO = Subject(tenant="bench", agent="a", session="s", role="expert")
 
@@ -133,6 +133,13 @@ def _guard_cases(n: int) -> list[Result]:
                 who = Subject(tenant="bench", agent="a", session=f"s{next(sessions)}")
                 guard.check_tool_call(tool, args, subject=who)
 
+            if not label:
+                results.append(
+                    measure_by_phase(
+                        f"guard.check_tool_call default {tool} {verdict_label}", call,
+                        pairs=20 if n < 5_000 else 60,
+                    )
+                )
             results.extend(
                 measure_both(
                     f"guard.check_tool_call default{label} {tool} {verdict_label}",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Result", "calibrate", "measure", "measure_both"]
+__all__ = ["Result", "calibrate", "measure", "measure_both", "measure_by_phase"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,4 +96,62 @@ def calibrate() -> float:
     apart) for seconds to minutes; results taken in different phases are comparable
     after dividing by this figure."""
     return measure("calibration", _reference_work, n=3_000, warmup=300).p50_us
+
+
+def _block_p50(fn: Callable[[], object], n: int) -> float:
+    clock = time.perf_counter_ns
+    samples = [0] * n
+    for i in range(n):
+        t0 = clock()
+        fn()
+        samples[i] = clock() - t0
+    samples.sort()
+    return samples[n // 2] / 1000
+
+
+def measure_by_phase(
+    name: str, fn: Callable[[], object], *, pairs: int = 60, block: int = 500
+) -> Result:
+    """``fn``'s p50 in the machine's fastest and slowest phase seen during the run.
+
+    Blocks of ``fn`` alternate with blocks of the calibration workload; a block of ``fn``
+    belongs to a phase when the calibration blocks on both sides of it ran within 15 % of
+    the fastest (slowest) calibration seen. ``p50_us`` is the fast-phase figure; the extras
+    give both, with how many blocks each rests on (equal figures: the phase never changed).
+    """
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(block):
+            fn()
+        rows = []
+        for _ in range(pairs):
+            before = _block_p50(_reference_work, 200)
+            value = _block_p50(fn, block)
+            after = _block_p50(_reference_work, 200)
+            rows.append((before, after, value))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    low = min(min(b, a) for b, a, _ in rows)
+    high = max(max(b, a) for b, a, _ in rows)
+    fast = [v for b, a, v in rows if max(b, a) <= low * 1.15]
+    slow = [v for b, a, v in rows if min(b, a) >= high / 1.15]
+    all_values = [v for _, _, v in rows]
+    fast_p50 = statistics.median(fast) if fast else statistics.median(all_values)
+    return Result(
+        name=name + " (by phase)",
+        n=pairs * block,
+        p50_us=fast_p50,
+        p99_us=max(all_values),
+        mean_us=statistics.fmean(all_values),
+        ops_per_s=1e6 / statistics.fmean(all_values),
+        extra={
+            "p50_fast_phase_us": round(fast_p50, 2),
+            "p50_slow_phase_us": round(statistics.median(slow), 2) if slow else None,
+            "blocks_fast_slow": [len(fast), len(slow)],
+            "calibration_us_fast_slow": [round(low, 2), round(high, 2)],
+            "note": "p99 column: the slowest block's p50",
+        },
+    )
 

@@ -150,3 +150,26 @@ def test_inputs_fast_path_copies_and_still_reports_problems() -> None:
     assert [f.rule for f in run({"a": "x" * 11}).findings] == ["input.too_large"]
     assert [f.rule for f in run({"a": math.nan}).findings] == ["input.non_finite"]
     assert [f.rule for f in run({"a": b"x"}).findings] == ["input.bytes"]
+
+
+def test_resolve_path_one_call_answer_agrees_with_realpath(tmp_path: Path) -> None:
+    """The openat2 shortcut answers only plain existing paths; links, missing parts,
+    ``..`` and doubled slashes still resolve exactly as realpath does."""
+    from aimds.rules import paths
+
+    (tmp_path / "dir" / "sub").mkdir(parents=True)
+    (tmp_path / "dir" / "file").write_text("x")
+    (tmp_path / "link").symlink_to(tmp_path / "dir")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    base = str(tmp_path)
+    cases = [
+        f"{base}/dir/file", f"{base}/dir//sub/../file", f"{base}/dir/./sub/",
+        f"{base}/link/file", f"{base}/link/sub/../file", f"{base}/dangling/x",
+        f"{base}/missing/a/b", f"//{base}/dir/file", "/", "/proc/self/exe",
+    ]
+    plain = [c for c in cases if paths._OPENAT2.plain(c)]
+    if paths._OPENAT2.plain(base) is not None:  # Linux >= 5.6: the shortcut is live
+        assert f"{base}/dir/file" in plain and f"{base}/link/file" not in plain
+        assert "/proc/self/exe" not in plain  # a magic link
+    for raw in cases:
+        assert resolve_path(raw) == os.path.realpath(raw), raw

@@ -31,6 +31,7 @@ from urllib.parse import unquote
 import re2
 
 from aimds.errors import InputError
+from aimds.rules.openat2 import Openat2
 
 __all__ = [
     "SENSITIVE_PATHS",
@@ -185,16 +186,23 @@ def _absent(path: str) -> bool:
     return False
 
 
+_OPENAT2 = Openat2()
+
+
 def resolve_path(path: str) -> str:
     """``os.path.realpath(path)`` (non-strict) for an absolute path, in a few system calls.
 
-    On Linux the kernel resolves the longest existing prefix (three calls, whatever the
-    depth); components below it that do not exist (not even as dangling links) cannot be
-    symlinks and are appended as written. Anything unusual (``..`` below a missing
-    component, no ``/proc``, permission errors) falls back to ``os.path.realpath``.
+    A path that exists without any symlink on it is answered by one ``openat2`` call
+    (:class:`aimds.rules.openat2.Openat2`). Otherwise, on Linux, the kernel resolves the
+    longest existing prefix (three calls, whatever the depth); components below it that do
+    not exist (not even as dangling links) cannot be symlinks and are appended as written.
+    Anything unusual (``..`` below a missing component, no ``/proc``, permission errors)
+    falls back to ``os.path.realpath``.
     """
     if not _O_PATH:
         return os.path.realpath(path)
+    if _OPENAT2.plain(path):
+        return _lexical_normpath(path)  # no symlink: ".." means what it says
     missing: list[str] = []
     current = path
     for _ in range(_MAX_MISSING):

@@ -23,15 +23,11 @@ POSTGRES_DSN = os.environ.get("AIMDS_TEST_POSTGRES_DSN", "postgresql://postgres@
 def _stale_extensions() -> list[str]:
     """Compiled modules (see setup.py) whose ``.py`` source changed after they were built:
     Python would import the old extension and the tests would judge old code."""
-    import importlib.machinery
+    from aimds.build import extension_files
 
-    suffixes = sorted(importlib.machinery.EXTENSION_SUFFIXES, key=len, reverse=True)
     stale = []
-    for path in (REPO / "src" / "aimds").rglob("*"):
-        suffix = next((x for x in suffixes if path.name.endswith(x)), None)
-        if suffix is None:
-            continue
-        source = path.with_name(path.name[: -len(suffix)] + ".py")
+    for module, path in extension_files().items():
+        source = path.with_name(module.rpartition(".")[2] + ".py")
         if source.exists() and source.stat().st_mtime > path.stat().st_mtime:
             stale.append(str(source.relative_to(REPO)))
     return stale

@@ -12,21 +12,26 @@ import platform
 from pathlib import Path
 from typing import Any
 
-__all__ = ["build_info", "compiled_modules"]
+__all__ = ["build_info", "compiled_modules", "extension_files"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
 
-def compiled_modules() -> list[str]:
-    """Dotted names of the ``aimds`` modules that load from a compiled extension."""
+def extension_files() -> dict[str, Path]:
+    """The compiled extension file of each ``aimds`` module that has one, by dotted name."""
     suffixes = sorted(importlib.machinery.EXTENSION_SUFFIXES, key=len, reverse=True)
-    found: set[str] = set()
+    found: dict[str, Path] = {}
     for path in _PACKAGE.rglob("*"):
         suffix = next((s for s in suffixes if path.name.endswith(s)), None)
         if suffix is not None:
             parts = path.relative_to(_PACKAGE).with_name(path.name[: -len(suffix)]).parts
-            found.add(".".join(("aimds", *parts)))
-    return sorted(found)
+            found[".".join(("aimds", *parts))] = path
+    return found
+
+
+def compiled_modules() -> list[str]:
+    """Dotted names of the ``aimds`` modules that load from a compiled extension."""
+    return sorted(extension_files())
 
 
 def build_info() -> dict[str, Any]:

@@ -12,6 +12,7 @@ the writer's lock.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -69,15 +70,43 @@ _SCAN_SQL = (
     "type, decision_id, agent, verdict, rules) || ',') = 1 "
     "FROM audit_records WHERE chain=? AND seq>=? ORDER BY seq"
 )
-_CHUNK = 256  # rows per INSERT: 2816 parameters, well under SQLite's limit of 32766
-
-
+_MAX_ROWS = 4096  # rows per INSERT at most (45,056 parameters where SQLite allows them)
 _ROW = "(" + ",".join("?" * _NCOLS) + ")"
-_INSERT_SQL = {
-    size: "INSERT INTO audit_records (chain, seq, ts, type, decision_id, agent, verdict, "
-    "rules, body, prev, hash) VALUES " + ",".join([_ROW] * size)
-    for size in (256, 128, 64, 32, 16, 8, 4, 2, 1)
-}
+_INSERT = (
+    "INSERT INTO audit_records (chain, seq, ts, type, decision_id, agent, verdict, rules, "
+    "body, prev, hash) VALUES "
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(rows: int) -> str:
+    """One INSERT of ``rows`` rows. A batch goes in as one statement: the module releases
+    the GIL around every statement, and getting it back from a busy guard thread can take
+    a whole switch interval (5 ms), so each statement costs the writer a wait and the
+    guard thread a forced switch."""
+    return _INSERT + ",".join([_ROW] * rows)
+
+
+def _linked(
+    records: Sequence[PendingRecord], heads: dict[str, tuple[int, str]], all_records: bool
+) -> tuple[list[StoredRecord], dict[str, tuple[int, str]], list[Any]]:
+    """Chain ``records`` onto ``heads`` (``chain -> (seq, hash)``, left unchanged): the
+    stored records (when ``all_records``), the new heads and the flat INSERT parameters."""
+    out: list[StoredRecord] = []
+    new_heads: dict[str, tuple[int, str]] = {}
+    values: list[Any] = []
+    for rec in records:
+        chain = rec.chain
+        head = new_heads.get(chain) or heads[chain]
+        seq, prev = head[0] + 1, head[1]
+        body = rec.body
+        digest = link_hash(prev, body)
+        new_heads[chain] = (seq, digest)
+        values += (chain, seq, rec.ts, rec.type, rec.decision_id, rec.agent, rec.verdict,
+                   rec.rules, body, prev, digest)
+        if all_records:
+            out.append(StoredRecord(chain=chain, seq=seq, body=body, prev=prev, hash=digest))
+    return out, new_heads, values
 
 
 def _record(row: Sequence[Any]) -> StoredRecord:
@@ -128,6 +157,11 @@ class SqliteStore:
                 "permissions and free disk space"
             ) from None
         self._lock = threading.Lock()
+        # Each chain's head as this connection last committed it: appends link onto it
+        # without reading it back (see ``append``). Cleared whenever a write fails.
+        self._heads: dict[str, tuple[int, str]] = {}
+        limit = self._db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        self._max_rows = max(1, min(_MAX_ROWS, limit // _NCOLS))
 
     def _fail(self, action: str, exc: sqlite3.Error) -> BackendError:
         return BackendError(f"audit database {self.url!r}: {action} failed: {exc}")
@@ -137,57 +171,60 @@ class SqliteStore:
     ) -> list[StoredRecord]:
         if not records:
             return []
-        out: list[StoredRecord] = []
-        values: list[Any] = []
         with self._lock:
-            db = self._db
             try:
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    heads: dict[str, tuple[int, str]] = {}
-                    for rec in records:
-                        chain = rec.chain
-                        head = heads.get(chain)
-                        if head is None:
-                            head = self._head_locked(chain) or (0, GENESIS)
-                        seq, prev = head[0] + 1, head[1]
-                        body = rec.body
-                        digest = link_hash(prev, body)
-                        heads[chain] = (seq, digest)
-                        values += (chain, seq, rec.ts, rec.type, rec.decision_id, rec.agent,
-                                   rec.verdict, rec.rules, body, prev, digest)
-                        if all_records:
-                            out.append(StoredRecord(chain=chain, seq=seq, body=body, prev=prev,
-                                                    hash=digest))
-                    self._insert_locked(values, len(records))
-                    db.execute("COMMIT")
-                except BaseException:
-                    db.execute("ROLLBACK")
-                    raise
+                known = self._heads
+                if len(records) <= self._max_rows and all(r.chain in known for r in records):
+                    try:
+                        out, heads, values = _linked(records, known, all_records)
+                        # One statement is its own transaction: no BEGIN, no head query, no
+                        # COMMIT. The primary key (chain, seq) refuses the rows should another
+                        # writer have appended since this connection's last commit.
+                        self._db.execute(_insert_sql(len(records)), values)
+                    except sqlite3.IntegrityError:
+                        known.clear()  # someone else moved a head: read them afresh below
+                    else:
+                        known.update(heads)
+                        return out if all_records else _heads_only(heads)
+                return self._append_in_transaction(records, all_records)
             except sqlite3.Error as exc:
+                self._heads.clear()  # a failed commit may or may not have landed
                 raise self._fail("appending records", exc) from None
+
+    def _append_in_transaction(
+        self, records: Sequence[PendingRecord], all_records: bool
+    ) -> list[StoredRecord]:
+        """The general path: the heads read inside ``BEGIN IMMEDIATE`` (so concurrent writers
+        serialise), the rows inserted in statements of at most ``_max_rows``."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            start: dict[str, tuple[int, str]] = {}
+            for chain in dict.fromkeys(r.chain for r in records):
+                start[chain] = self._head_locked(chain) or (0, GENESIS)
+            out, heads, values = _linked(records, start, all_records)
+            step = self._max_rows
+            for pos in range(0, len(records), step):
+                rows = min(step, len(records) - pos)
+                db.execute(_insert_sql(rows), values[pos * _NCOLS:(pos + rows) * _NCOLS])
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._heads.update(heads)
         return out if all_records else _heads_only(heads)
 
-    def _insert_locked(self, values: list[Any], n: int) -> None:
-        """Insert ``n`` rows with a few multi-row statements (chunks of 256, 128, ... 1 rows,
-        so at most nine distinct statements, all kept in the connection's statement cache).
-
-        One statement per chunk instead of one step per row matters beyond SQLite: the
-        module releases the GIL around every step, and getting it back from a busy thread
-        can take a whole switch interval, so per-row steps starve the writer thread."""
-        pos = 0
-        size = _CHUNK
-        while pos < n:
-            while size > n - pos:
-                size //= 2
-            self._db.execute(_INSERT_SQL[size], values[pos * _NCOLS:(pos + size) * _NCOLS])
-            pos += size
-
     def _head_locked(self, chain: str) -> tuple[int, str] | None:
+        """The newest record's ``(seq, hash)``; where pruning removed every record, the
+        anchor's predecessor (so the chain goes on from the anchor, not from genesis)."""
         row = self._db.execute(
             "SELECT seq, hash FROM audit_records WHERE chain=? ORDER BY seq DESC LIMIT 1",
             (chain,),
         ).fetchone()
+        if row is None:
+            row = self._db.execute(
+                "SELECT seq - 1, prev FROM audit_anchors WHERE chain=?", (chain,)
+            ).fetchone()
         return (row[0], row[1]) if row else None
 
     def head(self, chain: str) -> tuple[int, str] | None:

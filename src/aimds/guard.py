@@ -35,6 +35,7 @@ from aimds.rules import inputs as inputs_stage
 from aimds.rules import stage as rules_stage
 from aimds.text import stage as text_stage
 from aimds.types import (
+    DEFAULT_SUBJECT,
     Decision,
     Evaluation,
     Event,
@@ -199,7 +200,7 @@ class Guard:
         """
         from aimds.respond.vault import vault_for
 
-        who = subject if subject is not None else Subject()
+        who = subject if subject is not None else DEFAULT_SUBJECT
         found = vault_for(self.services, self.policy.document.sensitive.vault).peek(
             who.tenant, who.session
         )
@@ -320,7 +321,7 @@ def _event(
 ) -> Event:
     return Event(
         kind=kind,
-        subject=subject if subject is not None else Subject(),
+        subject=subject if subject is not None else DEFAULT_SUBJECT,
         text=text if isinstance(text, str) else _as_text(text),
         tool=tool,
         args=args if args is not None else {},

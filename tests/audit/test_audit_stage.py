@@ -8,6 +8,7 @@ import pytest
 
 from aimds.audit import AuditLog, HmacSigner
 from aimds.audit.metrics import PrometheusMetrics
+from aimds.audit.records import decision_job
 from aimds.audit.stage import AuditStage, build_stage
 from aimds.errors import BackendError
 from aimds.policy import load_policy
@@ -88,6 +89,53 @@ def test_queue_full_drop_is_counted_never_silent(kit: Any, tmp_path: Any) -> Non
         results = [log.record(kit.make_eval(i), decision_id=str(i), policy="p") for i in range(6)]
         assert any(r.status.value == "dropped" for r in results)
         assert log.stats()["dropped"]["queue_full"] >= 1
+    finally:
+        gate.set()
+        log.close()
+
+
+def test_stage_queues_the_job_the_log_would(kit: Any) -> None:
+    """The stage builds the writer's job inline; it must be decision_job's, field for field."""
+    log = AuditLog(FailingStore(), flush_interval_s=60, batch_size=1000,  # type: ignore[arg-type]
+                   digest_key=b"d" * 32)
+    try:
+        ev = kit.make_eval(verdict=Verdict.WARN, findings=(kit.secret_finding(),))
+        ev.args = {"path": "/tmp/x"}
+        _stage(log)(ev)
+        assert log.writer is not None
+        job = log.writer.queue.pop()
+        expected = decision_job(ev, "fixed-id", "p@1+abc", 0.0)
+        assert job[:-1] == expected[:-1]
+        assert isinstance(job[-1], float) and job[-1] >= 0.0
+    finally:
+        log.close()
+
+
+@pytest.mark.parametrize("closed", [False, True])
+def test_stage_reports_a_record_it_could_not_queue(kit: Any, closed: bool) -> None:
+    import threading
+
+    gate = threading.Event()
+
+    class SlowStore(FailingStore):
+        def append(self, records: Any, **options: Any) -> Any:
+            gate.wait(5)
+            return []
+
+    log = AuditLog(SlowStore(), queue_size=2, batch_size=1, on_full="drop",  # type: ignore[arg-type]
+                   digest_key=b"d" * 32)
+    try:
+        stage = _stage(log)
+        if closed:
+            gate.set()
+            log.close()
+        evs = [kit.make_eval(i) for i in range(6)]
+        for ev in evs:
+            stage(ev)
+        dropped = [ev for ev in evs if ev.statuses and "dropped" in ev.statuses[-1].detail]
+        assert dropped and all(ev.statuses[-1].outcome is StageOutcome.DEGRADED for ev in dropped)
+        reason = "closed" if closed else "queue_full"
+        assert log.stats()["dropped"][reason] == len(dropped)
     finally:
         gate.set()
         log.close()

@@ -30,6 +30,7 @@ from aimds.audit.records import (
     MaskingError,
     PendingRecord,
     RecordBuilder,
+    decision_job,
     event_record,
     loads_body,
 )
@@ -95,8 +96,6 @@ class AuditLog:
         self._builder = RecordBuilder(
             masker=self.masker, digester=self.digester, store_event=store_events
         )
-        # The job the writer thread runs per decision (see :meth:`record`).
-        self.build_record = self._builder.from_job
         self.signer = signer
         self.checkpoint_file = checkpoint_file
         self.sinks = tuple(sinks)
@@ -107,6 +106,7 @@ class AuditLog:
         if store is not None:
             self.writer = AuditWriter(
                 store,
+                build=self._builder.from_job,
                 durability=durability,
                 queue_size=queue_size,
                 batch_size=batch_size,
@@ -178,27 +178,14 @@ class AuditLog:
         """Record a finished evaluation. Never raises; a masking failure drops the record.
 
         With a store, masking and serialising run on the writer thread, so an async caller
-        only pays for one queue append of the evaluation's fields (a finished evaluation
-        no longer changes; queueing its fields rather than itself frees its text views).
+        only pays for one queue append of the evaluation's parts (:func:`decision_job`; a
+        finished evaluation no longer changes, and queueing its parts rather than itself
+        frees its text views and scratch).
         """
         writer = self.writer
         if writer is not None:
             status, detail = writer.submit(
-                (
-                    self.build_record,
-                    ev.event,
-                    ev.ts,
-                    ev.findings or (),
-                    ev.statuses or (),
-                    ev.action,
-                    ev.verdict,
-                    ev.risk,
-                    ev.score,
-                    ev.args,
-                    decision_id,
-                    policy,
-                    latency_us,
-                )
+                decision_job(ev, decision_id, policy, latency_us)
             )
             if status is SubmitStatus.QUEUED:
                 return _QUEUED

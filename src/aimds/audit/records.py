@@ -52,6 +52,7 @@ __all__ = [
     "MaskingError",
     "PendingRecord",
     "RecordBuilder",
+    "decision_job",
     "decision_record",
     "event_record",
     "index_columns",
@@ -329,18 +330,35 @@ class RecordBuilder:
         self.from_job: Callable[[Sequence[Any]], PendingRecord] = _job_builder(
             masker, digester, store_event
         )
-        """The record of a queued job ``(build, event, ts, findings, statuses, action,
-        verdict, risk, score, args, decision_id, policy, latency_us)`` (``build`` is this
-        callable; the writer calls ``job[0](job)``). Raises :class:`MaskingError`."""
+        """The record of a job :func:`decision_job` made (the audit writer calls it on its
+        thread). Raises :class:`MaskingError`."""
 
     def decision(
         self, ev: Evaluation, decision_id: str, policy: str, latency_us: float
     ) -> PendingRecord:
         """The masked record of one finished evaluation. Raises :class:`MaskingError`."""
-        return self.from_job((
-            self.from_job, ev.event, ev.ts, ev.findings, ev.statuses, ev.action, ev.verdict,
-            ev.risk, ev.score, ev.args, decision_id, policy, latency_us,
-        ))
+        return self.from_job(decision_job(ev, decision_id, policy, latency_us))
+
+
+def decision_job(
+    ev: Evaluation, decision_id: str, policy: str, latency_us: float
+) -> tuple[Any, ...]:
+    """What the writer thread needs to build the record of ``ev``: ``(kind, subject, text,
+    tool, args, meta, ts, findings, statuses, action, verdict, risk, score, decision_id,
+    policy, latency_us)``; empty collections as ``()`` or ``None``.
+
+    It holds the event's parts rather than the event, and no empty dict or list: a job
+    lives in the queue until the writer takes it, and every object it keeps alive there
+    is memory the deciding thread cannot reuse while it is still hot in its cache (the
+    larger part of what auditing costs a decision). The record stage queues this same
+    tuple inline (``aimds.audit.stage``); a test holds the two equal.
+    """
+    event = ev.event
+    return (
+        event.kind, event.subject, event.text, event.tool, ev.args or None,
+        event.meta or None, ev.ts, ev.findings or (), ev.statuses or (), ev.action,
+        ev.verdict, ev.risk, ev.score, decision_id, policy, latency_us,
+    )
 
 
 def _job_builder(
@@ -357,12 +375,8 @@ def _job_builder(
 
     def from_job(job: Sequence[Any]) -> PendingRecord:
         try:
-            (_, event, ts, found, statuses, action, verdict_, risk, score, args, decision_id,
-             policy, latency_us) = job
-            subject = event.subject
-            kind = event.kind
-            tool = event.tool
-            text = event.text
+            (kind, subject, text, tool, args, meta, ts, found, statuses, action, verdict_, risk,
+             score, decision_id, policy, latency_us) = job
             tenant = subject.tenant
             agent = subject.agent
             user = subject.user
@@ -429,8 +443,8 @@ def _job_builder(
             if store_event:
                 body["event"] = {
                     "text": masker.text(text, found),
-                    "args": masker.value(args),
-                    "meta": masker.value(event.meta),
+                    "args": masker.value(args or {}),
+                    "meta": masker.value(meta or {}),
                 }
             return record(
                 chain=tenant, ts=ts, type="decision", decision_id=decision_id, agent=agent,

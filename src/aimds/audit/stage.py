@@ -14,9 +14,10 @@ default) and marks the stage degraded.
 
 from __future__ import annotations
 
+import collections
 import os
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aimds.audit.log import AuditLog, RecordStatus
 from aimds.audit.metrics import Metrics, NoopMetrics, create_metrics
@@ -57,10 +58,15 @@ class AuditStage:
         self._counted = not isinstance(metrics, NoopMetrics)
         self._observe_pipeline = metrics.latency_observer("pipeline")
         self._new_id = new_id
-        # With a store, the stage queues the evaluation's fields on the writer itself (the
-        # job :meth:`AuditLog.record` would queue), saving a call layer per decision.
+        # With a store, the stage queues the job :meth:`AuditLog.record` would queue on the
+        # writer itself, through the writer's direct path (see AuditWriter.direct): no call
+        # per decision while the queue has room.
         self._writer = audit.writer if audit is not None else None
-        self._build = audit.build_record if audit is not None else None
+        self._queue: collections.deque[Any] = (
+            self._writer.queue if self._writer is not None else collections.deque()
+        )
+        self._queue_limit = self._writer.queue_limit if self._writer is not None else 0
+        self._batch_size = self._writer.batch_size if self._writer is not None else 0
 
     def __call__(self, ev: Evaluation) -> None:
         decision_id = ev.scratch.get("decision_id")
@@ -72,12 +78,22 @@ class AuditStage:
         if writer is not None:
             if not writer.healthy:
                 self._failed(ev, "the audit store is failing; records are being retried")
-            status, detail = writer.submit((
-                self._build, ev.event, ev.ts, ev.findings or (), ev.statuses or (), ev.action,
-                ev.verdict, ev.risk, ev.score, ev.args, decision_id, self._policy, latency_us,
-            ))
-            if status is not SubmitStatus.QUEUED and status is not SubmitStatus.COMMITTED:
-                self._not_written(ev, status is SubmitStatus.FAILED, detail)
+            # aimds.audit.records.decision_job, inline (a call per decision is measurable).
+            event = ev.event
+            job: tuple[object, ...] = (
+                event.kind, event.subject, event.text, event.tool, ev.args or None,
+                event.meta or None, ev.ts, ev.findings or (), ev.statuses or (), ev.action,
+                ev.verdict, ev.risk, ev.score, decision_id, self._policy, latency_us,
+            )
+            queue = self._queue
+            if writer.direct and len(queue) < self._queue_limit:
+                queue.append(job)
+                if len(queue) == self._batch_size:
+                    writer.kick()
+            else:
+                status, detail = writer.submit(job)
+                if status is not SubmitStatus.QUEUED and status is not SubmitStatus.COMMITTED:
+                    self._not_written(ev, status is SubmitStatus.FAILED, detail)
         elif self.audit is not None:  # sinks only: built and sent on this thread
             result = self.audit.record(
                 ev, decision_id=decision_id, policy=self._policy, latency_us=latency_us

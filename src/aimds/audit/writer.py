@@ -46,9 +46,8 @@ log = logging.getLogger("aimds.audit")
 
 _RETRY_DELAYS = (0.05, 0.25, 1.0)
 
-# A job is a finished record, or a tuple ``(build, *fields)``: the writer thread calls
-# ``build(job)`` to get the record, which keeps masking and serialising off the caller
-# (and passing the tuple itself, rather than ``*job[1:]``, copies nothing per record).
+# A job is a finished record, or the fields of one as a tuple: the writer thread calls
+# its ``build(job)`` to get the record, which keeps masking and serialising off the caller.
 Job = PendingRecord | tuple[Any, ...]
 
 
@@ -85,6 +84,7 @@ class AuditWriter:
         self,
         store: AuditStore,
         *,
+        build: Callable[[tuple[Any, ...]], PendingRecord],
         durability: str = "async",
         queue_size: int = 10_000,
         batch_size: int = 512,
@@ -102,9 +102,8 @@ class AuditWriter:
         if on_full not in ("block", "drop"):
             raise ValueError("on_full must be 'block' or 'drop'")
         self.store = store
+        self._build = build
         self.sync = durability == "sync"
-        self._max = queue_size
-        self._batch = batch_size
         self._interval = flush_interval_s
         self._block_when_full = on_full == "block"
         self._signer = signer
@@ -116,7 +115,15 @@ class AuditWriter:
         # Producers append, the writer thread pops: deque appends and pops are atomic, so
         # the async fast path needs no lock. An async job is queued as it is (no wrapper
         # to allocate and keep per decision); sync jobs and flush markers as a _Waiter.
-        self._queue: collections.deque[Job | _Waiter] = collections.deque()
+        self.queue: collections.deque[Job | _Waiter] = collections.deque()
+        # The producer fast path, for a caller on every decision (the record stage) that
+        # cannot afford a call: while ``direct`` is true it may append a job to ``queue``
+        # itself when ``len(queue) < queue_limit``, and must call :meth:`kick` when its
+        # append made the length ``batch_size``. Anything else goes through :meth:`submit`
+        # (a full queue, sync mode, a closed writer).
+        self.direct = not self.sync
+        self.queue_limit = queue_size
+        self.batch_size = batch_size
         self._wake = threading.Event()  # "work is ready now": batch full, sync, flush, close
         self._room = threading.Condition()  # producers blocked on a full queue wait here
         self._stats_lock = threading.Lock()
@@ -135,21 +142,25 @@ class AuditWriter:
 
     @property
     def depth(self) -> int:
-        return len(self._queue)
+        return len(self.queue)
+
+    def kick(self) -> None:
+        """Wake the writer thread: a batch is ready (see ``direct``)."""
+        self._wake.set()
 
     def submit(self, record: Job) -> tuple[SubmitStatus, str]:
-        """Queue ``record`` (or a ``(build, *fields)`` job run on the writer thread); in sync
-        mode wait for its commit. Never raises."""
-        queue = self._queue
+        """Queue ``record`` (or a job of fields for ``build``, run on the writer thread); in
+        sync mode wait for its commit. Never raises."""
+        queue = self.queue
         if self._closed:
             return self._dropped("closed", "the audit log is closed")
-        if len(queue) >= self._max:
+        if len(queue) >= self.queue_limit:
             full = self._wait_for_room()
             if full is not None:
                 return full
         if not self.sync:
             queue.append(record)
-            if len(queue) >= self._batch and not self._wake.is_set():
+            if len(queue) >= self.batch_size and not self._wake.is_set():
                 self._wake.set()
             return _QUEUED
         waiter = _Waiter(record)
@@ -167,7 +178,7 @@ class AuditWriter:
             return self._dropped("queue_full", "the audit queue is full")
         self._wake.set()
         with self._room:
-            while len(self._queue) >= self._max:
+            while len(self.queue) >= self.queue_limit:
                 if self._closed or not self._thread.is_alive():
                     return self._dropped("closed", "the audit log is closed")
                 self._room.wait(0.1)
@@ -198,9 +209,9 @@ class AuditWriter:
         A marker goes into the queue behind every job submitted before it; the writer
         releases it once everything ahead of it is committed."""
         if not self._thread.is_alive():
-            return not self._queue
+            return not self.queue
         marker = _Waiter(None)
-        self._queue.append(marker)
+        self.queue.append(marker)
         self._wake.set()
         deadline = None if timeout is None else time.monotonic() + timeout
         while not marker.done.wait(0.05):
@@ -214,13 +225,14 @@ class AuditWriter:
         """Flush, sign a final checkpoint per chain written, stop the thread. Idempotent."""
         if self._closed:
             return
+        self.direct = False
         self.flush(timeout)
         self._closed = True
         self._wake.set()
         self._thread.join(timeout)
         left = 0
-        while self._queue:  # submitted while closing: lost, and counted
-            item = self._queue.popleft()
+        while self.queue:  # submitted while closing: lost, and counted
+            item = self.queue.popleft()
             if isinstance(item, _Waiter):
                 item.error = "the audit log is closed"
                 item.done.set()
@@ -235,13 +247,13 @@ class AuditWriter:
     # -- the writer thread ------------------------------------------------------------
 
     def _run(self) -> None:
-        queue = self._queue
+        queue = self.queue
         wake = self._wake
         while True:
-            if len(queue) < self._batch and not self._closed:
+            if len(queue) < self.batch_size and not self._closed:
                 wake.wait(self._interval)
             wake.clear()
-            n = min(self._batch, len(queue))
+            n = min(self.batch_size, len(queue))
             if n == 0:
                 if self._closed:
                     return
@@ -271,7 +283,7 @@ class AuditWriter:
             else:
                 job = item
             try:
-                records.append(job if isinstance(job, PendingRecord) else job[0](job))
+                records.append(job if isinstance(job, PendingRecord) else self._build(job))
             except MaskingError as exc:
                 log.error("audit record dropped: %s", exc)
                 self.count_drop("masking_failed")
@@ -361,7 +373,7 @@ class AuditWriter:
 
     def stats(self) -> dict[str, Any]:
         queued = sum(
-            1 for item in list(self._queue) if not isinstance(item, _Waiter) or item.job is not None
+            1 for item in list(self.queue) if not isinstance(item, _Waiter) or item.job is not None
         )
         return {
             "queued": queued,

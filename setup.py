@@ -29,7 +29,6 @@ log = logging.getLogger("aimds.setup")
 COMPILED = [
     "src/aimds/decide.py",
     "src/aimds/guard.py",
-    "src/aimds/audit/stage.py",
     "src/aimds/detectors/cache.py",
     "src/aimds/detectors/stage.py",
     "src/aimds/rules/_argkey.py",

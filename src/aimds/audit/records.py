@@ -347,17 +347,17 @@ def decision_job(
     tool, args, meta, ts, findings, statuses, action, verdict, risk, score, decision_id,
     policy, latency_us)``; empty collections as ``()`` or ``None``.
 
-    It holds the event's parts rather than the event, and no empty dict or list: a job
-    lives in the queue until the writer takes it, and every object it keeps alive there
-    is memory the deciding thread cannot reuse while it is still hot in its cache (the
-    larger part of what auditing costs a decision). The record stage queues this same
-    tuple inline (``aimds.audit.stage``); a test holds the two equal.
+    It holds the event's parts rather than the event, no empty dict or list, and a zero
+    score as the shared constant: a job lives in the queue until the writer takes it, and
+    every object it keeps alive there is memory the deciding thread cannot reuse while it
+    is still hot in its cache (a good part of what auditing costs a decision). The record
+    stage queues this same tuple inline (``aimds.audit.stage``); a test holds the two equal.
     """
     event = ev.event
     return (
         event.kind, event.subject, event.text, event.tool, ev.args or None,
         event.meta or None, ev.ts, ev.findings or (), ev.statuses or (), ev.action,
-        ev.verdict, ev.risk, ev.score, decision_id, policy, latency_us,
+        ev.verdict, ev.risk, ev.score or 0.0, decision_id, policy, latency_us,
     )
 
 

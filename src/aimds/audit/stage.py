@@ -83,7 +83,7 @@ class AuditStage:
             job: tuple[object, ...] = (
                 event.kind, event.subject, event.text, event.tool, ev.args or None,
                 event.meta or None, ev.ts, ev.findings or (), ev.statuses or (), ev.action,
-                ev.verdict, ev.risk, ev.score, decision_id, self._policy, latency_us,
+                ev.verdict, ev.risk, ev.score or 0.0, decision_id, self._policy, latency_us,
             )
             queue = self._queue
             if writer.direct and len(queue) < self._queue_limit:

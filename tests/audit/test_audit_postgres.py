@@ -114,3 +114,56 @@ def test_prune_keeps_the_chain_verifiable(postgres_dsn: str, schema: str) -> Non
         log.close()
 
 
+
+
+def _filled(postgres_dsn: str, schema: str, n: int) -> PostgresStore:
+    store = PostgresStore(postgres_dsn, schema=schema)
+    log = AuditLog(store, batch_size=500, signer=HmacSigner(KEY), checkpoint_every=1000,
+                   digest_key=b"d" * 32)
+    for i in range(n):
+        log.record(_eval(i, "t"), decision_id=str(i), policy="p")
+    log.flush()
+    log.close()
+    return PostgresStore(postgres_dsn, schema=schema)
+
+
+@pytest.mark.parametrize(
+    ("edit", "kind", "seq"),
+    [
+        ("UPDATE {t} SET body = replace(body, '\"policy\":\"p\"', '\"policy\":\"q\"') "
+         "WHERE seq = 2100", "modified", 2100),
+        ("DELETE FROM {t} WHERE seq = 2100", "deleted", 2101),
+        ("UPDATE {t} SET agent = 'someone-else' WHERE seq = 2300", "modified", 2300),
+    ],
+)
+def test_tampering_past_the_first_page_is_named(
+    postgres_dsn: str, schema: str, edit: str, kind: str, seq: int
+) -> None:
+    """Verification reads pages ahead on a thread; a problem on a later page stops it early
+    and must still be named, with its record."""
+    psycopg = pytest.importorskip("psycopg")
+    store = _filled(postgres_dsn, schema, 4_500)
+    try:
+        with psycopg.connect(postgres_dsn, autocommit=True) as admin:
+            admin.execute(edit.format(t=f"{schema}.audit_records"))
+        result = verify_store(store, signer=HmacSigner(KEY))
+        [report] = result.reports
+        assert report.problem is not None, report.to_dict()
+        assert (report.problem.kind, report.problem.seq) == (kind, seq)
+    finally:
+        store.close()
+
+
+def test_a_scan_left_early_stops_its_reader(postgres_dsn: str, schema: str) -> None:
+    import threading
+
+    store = _filled(postgres_dsn, schema, 4_500)
+    try:
+        pages = store.scan("t")
+        first = next(pages)
+        assert [row[0] for row in first[:3]] == [1, 2, 3]
+        pages.close()
+        assert not any(t.name == "aimds-audit-scan" for t in threading.enumerate())
+        assert verify_store(store, signer=HmacSigner(KEY)).ok
+    finally:
+        store.close()

@@ -11,6 +11,7 @@ dropped connection is reported as :class:`BackendError` and reopened on the next
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -23,6 +24,15 @@ from aimds.errors import BackendError, ConfigError, MissingExtraError
 __all__ = ["PostgresStore"]
 
 _PAGE = 10_000
+_SCAN_PAGE = 2_000  # small enough that fetching the next page overlaps hashing this one
+_SCAN_SQL = (
+    "SELECT seq, prev, hash, convert_to(prev || E'\\n' || body, 'UTF8'), "
+    "strpos(body, '{{\"_index\":[' || to_json(chain)::text || ',' || "
+    "round(ts * 1000000)::bigint::text || ',' || to_json(type)::text || ',' || "
+    "to_json(decision_id)::text || ',' || to_json(agent)::text || ',' || "
+    "to_json(verdict)::text || ',' || to_json(rules)::text || '],') = 1 "
+    "FROM {table} WHERE chain=%s AND seq>=%s ORDER BY seq"
+)
 
 
 def _psycopg() -> Any:
@@ -180,7 +190,11 @@ class PostgresStore:
         """Pages of raw rows for verification through a server-side cursor on a connection
         of its own (binary transfer; the server joins ``prev``, a newline and the body into
         the exact bytes that were hashed and compares the index columns with the body's
-        ``_index`` prefix)."""
+        ``_index`` prefix).
+
+        A thread fetches the next page while the caller hashes this one (psycopg waits for
+        the server without the GIL), so the server's work and the client's overlap instead
+        of taking turns: verification runs at the pace of the slower side."""
         psycopg = _psycopg()
         try:
             conn = psycopg.connect(self.url, connect_timeout=self._timeout)
@@ -189,22 +203,15 @@ class PostgresStore:
                 f"audit database (PostgreSQL) unreachable: {type(exc).__name__}; check the "
                 "URL, the server and its credentials"
             ) from None
+        reader = _PageReader(conn, _SCAN_SQL.format(table=self._t("audit_records")),
+                             (chain, from_seq or 0))
         try:
-            with conn.transaction(), conn.cursor(name="aimds_scan", binary=True) as cur:
-                cur.execute(
-                    "SELECT seq, prev, hash, convert_to(prev || E'\\n' || body, 'UTF8'), "
-                    "strpos(body, '{\"_index\":[' || to_json(chain)::text || ',' || "
-                    "round(ts * 1000000)::bigint::text || ',' || to_json(type)::text || ',' || "
-                    "to_json(decision_id)::text || ',' || to_json(agent)::text || ',' || "
-                    "to_json(verdict)::text || ',' || to_json(rules)::text || '],') = 1 "
-                    f"FROM {self._t('audit_records')} WHERE chain=%s AND seq>=%s ORDER BY seq",
-                    (chain, from_seq or 0),
-                )
-                while rows := cur.fetchmany(_PAGE):
-                    yield rows
+            while (page := reader.next_page()) is not None:
+                yield page
         except psycopg.Error as exc:
             raise self._fail("reading records", exc) from None
         finally:
+            reader.stop()
             conn.close()
 
     def index_row(self, chain: str, seq: int) -> tuple[Any, ...] | None:
@@ -350,3 +357,50 @@ class PostgresStore:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+
+class _PageReader:
+    """Fetches pages of one query on a thread of its own, one page ahead of the consumer.
+
+    ``next_page`` returns the next page, ``None`` at the end, or raises what the fetch
+    raised; ``stop`` ends the fetch early (the consumer found a broken link) and waits for
+    the thread, so the connection can be closed after it."""
+
+    def __init__(self, conn: Any, sql: str, params: Sequence[Any]) -> None:
+        self._pages: queue.Queue[list[tuple[Any, ...]] | BaseException | None] = queue.Queue(
+            maxsize=1
+        )
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(
+            target=self._fetch, args=(conn, sql, params), name="aimds-audit-scan", daemon=True
+        )
+        self._thread.start()
+
+    def _fetch(self, conn: Any, sql: str, params: Sequence[Any]) -> None:
+        item: list[tuple[Any, ...]] | BaseException | None = None
+        try:
+            with conn.transaction(), conn.cursor(name="aimds_scan", binary=True) as cur:
+                cur.execute(sql, params)
+                while not self._stopped.is_set() and (rows := cur.fetchmany(_SCAN_PAGE)):
+                    self._put(rows)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            item = exc
+        self._put(item)
+
+    def _put(self, item: list[tuple[Any, ...]] | BaseException | None) -> None:
+        while not self._stopped.is_set():
+            try:
+                self._pages.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def next_page(self) -> list[tuple[Any, ...]] | None:
+        item = self._pages.get()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join()

@@ -4,11 +4,11 @@ on (async) vs off, and ``verify`` speed.
 Targets (issue 5): >= 20,000 decisions/s into SQLite, guard p50 within 10 % of auditing off,
 verify >= 100,000 records/s.
 
-The guard figure is the median over ABBA-ordered pairs of short off/on blocks of the ratio
+The guard figure is the median over ABBA-ordered pairs of off/on blocks of the ratio
 ``p50(on) / p50(off)``, with its quartiles and range, for distinct prompts (real traffic)
-and for one prompt repeated (the cheapest decision); also the guard thread's CPU time per
-call, the writer thread's CPU time per record and one thread's saturated decision rate
-(see :func:`_guard_latency`).
+and for one prompt repeated (the cheapest decision); the "off" blocks run beside an idle
+writer. Also the guard thread's CPU time per call, the writer thread's CPU time per record
+and one thread's saturated decision rate (see :func:`_guard_latency`).
 """
 
 from __future__ import annotations
@@ -97,23 +97,33 @@ def _guard_latency(quick: bool, db: Path, *, distinct: bool) -> list[Result]:
     the guard's cheapest path (the detectors' findings cache answers), where a fixed audit
     cost weighs most.
 
-    Off and on alternate in blocks of 200 calls in ABBA order (off on, on off, ...), many
-    pairs in one process: the machine here drifts between a fast and a slow phase within
-    seconds (the same loop: 10 vs 16 µs), and blocks this short rarely straddle a change.
-    Each pair gives one ratio ``p50(on) / p50(off)``; the figure is the median ratio, with
-    its quartiles. The writer runs throughout in steady state, as in production (nothing is
-    flushed between blocks), so it also shares the machine with the "off" blocks: the ratio
-    is the cost a decision pays on its own thread. What the writer costs the process as a
-    whole shows in ``saturated_ops_per_s``: one thread deciding as fast as it can for a
-    while, with and without the log. Past the writer's pace (its Python work shares the
-    GIL with the deciding thread) the queue fills and ``on_full: block`` slows decisions to
-    that pace, by design: nothing is lost.
+    Off and on alternate in blocks in ABBA order (off on, on off, ...), many pairs in one
+    process: the machine here drifts between a fast and a slow phase within seconds, and
+    blocks this short rarely straddle a change. Each pair gives one ratio
+    ``p50(on) / p50(off)``; the figure is the median ratio, with its quartiles.
+
+    An "on" block first runs untimed calls until the writer is in its steady state
+    (queueing, waking, writing alongside), times the next calls, and is then flushed
+    (untimed), so the "off" block after it runs beside an idle writer: a guard without
+    auditing has no writer at all. Without the flush the writer's backlog runs into the
+    "off" blocks and slows them as much as the "on" ones; the ratio then hides most of the
+    cost (an earlier SQLite store measured +9 % that way and +74 % this way). The backlog
+    flushed after a block (reported: ``backlog_at_block_end_median``) is about what was
+    queued before the timed part began, so the writer's work inside the timed part matches
+    the records made there.
+
+    What the writer costs the process as a whole shows in ``saturated_ops_per_s``: one
+    thread deciding as fast as it can for a while, with and without the log. Past the
+    writer's pace (its Python work shares the GIL with the deciding thread) the queue
+    fills and ``on_full: block`` slows decisions to that pace, by design: nothing is lost.
 
     Also reported: CPU time of the guard thread per call (on/off), and the writer
     thread's CPU time per record (its clock read from the thread's own CPU clock)."""
     from aimds.guard import Guard
 
-    pairs, timed, settle = (100, 200, 0) if quick else (300, 200, 0)
+    # Blocks several batches long (default audit.batch_size 2,048), so the writer goes
+    # through whole cycles inside the timed part.
+    pairs, timed, warm = (12, 6_000, 1_500) if quick else (24, 6_000, 1_500)
     prompts = _distinct_prompts() if distinct else itertools.repeat(
         "please summarise the attached report")
     workload = "distinct prompts" if distinct else "one prompt repeated"
@@ -129,6 +139,7 @@ def _guard_latency(quick: bool, db: Path, *, distinct: bool) -> list[Result]:
     means: dict[str, list[float]] = {"off": [], "on": []}
     ratios: list[float] = []
     cpu_ratios: list[float] = []
+    backlog: list[int] = []  # records still queued when an "on" block ends
     perf = time.perf_counter_ns
     samples = [0] * timed
     try:
@@ -146,8 +157,9 @@ def _guard_latency(quick: bool, db: Path, *, distinct: bool) -> list[Result]:
                 pair: dict[str, tuple[float, float]] = {}
                 for side in order:
                     check = guards[side].check_prompt
-                    for _ in range(settle):
-                        check(next(prompts))
+                    if side == "on":
+                        for _ in range(warm):
+                            check(next(prompts))
                     texts = [next(prompts) for _ in range(timed)]
                     cpu0 = time.thread_time_ns()
                     for i in range(timed):
@@ -156,6 +168,9 @@ def _guard_latency(quick: bool, db: Path, *, distinct: bool) -> list[Result]:
                         check(text)
                         samples[i] = perf() - t0
                     cpu = (time.thread_time_ns() - cpu0) / timed / 1000
+                    if side == "on":
+                        backlog.append(log.writer.depth)
+                        log.flush()
                     means[side].append(sum(samples) / timed / 1000)
                     samples.sort()
                     p50 = samples[timed // 2] / 1000
@@ -165,7 +180,7 @@ def _guard_latency(quick: bool, db: Path, *, distinct: bool) -> list[Result]:
                     pair[side] = (p50, cpu)
                 ratios.append(pair["on"][0] / pair["off"][0])
                 cpu_ratios.append(pair["on"][1] / pair["off"][1])
-                if k % 50 == 49:
+                if k % 10 == 9:
                     gc.collect()
         finally:
             if gc_was_enabled:
@@ -201,6 +216,8 @@ def _guard_latency(quick: bool, db: Path, *, distinct: bool) -> list[Result]:
         "guard_cpu_overhead_pct": round((statistics.median(cpu_ratios) - 1) * 100, 1),
         "guard_cpu_overhead_iqr_pct": [round((x - 1) * 100, 1) for x in (cq[0], cq[2])],
         "writer_cpu_us_per_record": round(writer_cpu / max(written, 1) / 1000, 2),
+        "backlog_at_block_end_median": statistics.median(backlog),
+        "calls_per_block": timed,
         "records": written,
         "saturated_ops_per_s": saturated,
     })

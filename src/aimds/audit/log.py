@@ -69,7 +69,7 @@ class AuditLog:
         *,
         durability: str = "async",
         queue_size: int = 10_000,
-        batch_size: int = 512,
+        batch_size: int = 2_048,
         flush_interval_s: float = 0.05,
         on_full: str = "block",
         signer: CheckpointSigner | None = None,

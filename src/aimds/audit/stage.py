@@ -34,6 +34,8 @@ __all__ = ["AuditStage", "build_stage"]
 
 BACKEND_UNAVAILABLE = "backend.unavailable"
 
+_now_ns = time.perf_counter_ns
+
 
 class AuditStage:
     """Records each evaluation and counts it in the metrics."""
@@ -69,11 +71,12 @@ class AuditStage:
         self._batch_size = self._writer.batch_size if self._writer is not None else 0
 
     def __call__(self, ev: Evaluation) -> None:
-        decision_id = ev.scratch.get("decision_id")
+        scratch = ev.scratch
+        decision_id = scratch.get("decision_id")
         if not decision_id:
-            decision_id = ev.scratch["decision_id"] = self._new_id()
-        start_ns = ev.scratch.get("start_ns")
-        latency_us = (time.perf_counter_ns() - start_ns) / 1000.0 if start_ns else 0.0
+            decision_id = scratch["decision_id"] = self._new_id()
+        start_ns = scratch.get("start_ns")
+        latency_us = (_now_ns() - start_ns) / 1000.0 if start_ns else 0.0
         writer = self._writer
         if writer is not None:
             if not writer.healthy:

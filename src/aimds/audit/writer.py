@@ -87,7 +87,7 @@ class AuditWriter:
         build: Callable[[tuple[Any, ...]], PendingRecord],
         durability: str = "async",
         queue_size: int = 10_000,
-        batch_size: int = 512,
+        batch_size: int = 2_048,
         flush_interval_s: float = 0.05,
         on_full: str = "block",
         signer: CheckpointSigner | None = None,

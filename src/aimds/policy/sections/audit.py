@@ -72,7 +72,7 @@ class AuditSection(Section):
     db: str | None = None
     durability: Literal["sync", "async"] = "async"
     queue_size: int = Field(default=10_000, ge=1, le=10_000_000)
-    batch_size: int = Field(default=512, ge=1, le=100_000)
+    batch_size: int = Field(default=2_048, ge=1, le=100_000)
     flush_interval_s: float = Field(default=0.05, gt=0, le=60)
     on_full: Literal["block", "drop"] = "block"
     on_failure: Literal["block", "continue"] = "block"

@@ -231,14 +231,6 @@ class PostgresStore:
         )
         return [r[0] for r in rows]
 
-    def head(self, chain: str) -> tuple[int, str] | None:
-        rows = self._fetch(
-            f"SELECT seq, hash FROM {self._t('audit_records')} WHERE chain=%s "
-            "ORDER BY seq DESC LIMIT 1",
-            (chain,),
-        )
-        return (int(rows[0][0]), rows[0][1]) if rows else None
-
     def find_seq(self, chain: str, hash_: str) -> int | None:
         rows = self._fetch(
             f"SELECT seq FROM {self._t('audit_records')} WHERE chain=%s AND hash=%s",

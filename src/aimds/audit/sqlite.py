@@ -227,13 +227,6 @@ class SqliteStore:
             ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def head(self, chain: str) -> tuple[int, str] | None:
-        with self._lock:
-            try:
-                return self._head_locked(chain)
-            except sqlite3.Error as exc:
-                raise self._fail("reading the chain head", exc) from None
-
     def records(self, chain: str, *, from_seq: int | None = None) -> Iterator[StoredRecord]:
         sql = f"SELECT {_COLS} FROM audit_records WHERE chain=? AND seq>=? ORDER BY seq"
         yield from self._iter(sql, (chain, from_seq or 0))

@@ -43,3 +43,21 @@ def test_policy_errors_never_echo_values(rule: dict[str, object]) -> None:
     with pytest.raises(PolicyError) as info:
         aimds.Guard({"name": "x", "rules": [rule]})
     assert CANARY not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        ({"detectors": {"normalize": {"decoders": ["base64", "bogus"]}}},
+         "<dict>:1: detectors.normalize.decoders[1]: Input should be"),
+        ({"rules": {"not": "a list"}}, "<dict>:1: rules: Input should be a valid list"),
+        ({"audit": {"batch_size": 0}}, "<dict>:1: audit.batch_size: Input should be greater"),
+    ],
+)
+def test_dict_extending_a_pack_is_blamed_for_its_own_keys(
+    override: dict[str, object], expected: str
+) -> None:
+    """The pack sets these sections too; the error must name the dict, not the pack's line."""
+    with pytest.raises(PolicyError) as info:
+        aimds.Guard({"name": "child", "extends": "default", **override})
+    assert str(info.value).startswith(expected)

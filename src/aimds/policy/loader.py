@@ -183,14 +183,14 @@ def _merge_value(
                 merged[key] = _merge_value(base[key], value, sub, parent, child, origins)
             else:
                 merged[key] = value
-                _copy_origins(child.origins, sub, origins, sub)
+                _copy_origins(child, sub, origins, sub)
         if (path_origin := child.origins.get(path)) is not None:
             origins[path] = path_origin
         return merged
     if _is_id_list(base) and _is_id_list(over):
         return _merge_id_lists(base, over, path, parent, child, origins)
     _drop_origins(origins, path)
-    _copy_origins(child.origins, path, origins, path)
+    _copy_origins(child, path, origins, path)
     return over
 
 
@@ -233,18 +233,25 @@ def _merge_id_lists(
         origins[path] = path_origin
     result = []
     for new_index, (item, owner, src_path) in enumerate(sources):
-        _copy_origins(owner.origins, src_path, origins, (*path, new_index))
+        _copy_origins(owner, src_path, origins, (*path, new_index))
         result.append(item)
     return result
 
 
 def _copy_origins(
-    src: Mapping[Path, Origin], src_prefix: Path, dst: dict[Path, Origin], dst_prefix: Path
+    src: Located, src_prefix: Path, dst: dict[Path, Origin], dst_prefix: Path
 ) -> None:
+    """The origins of the value ``src`` has at ``src_prefix``, moved to ``dst_prefix``.
+
+    Where ``src`` has no origin for the value itself (a policy given as a dict has one for
+    its root only), the value takes its nearest ancestor's: an error in it must point at
+    the source that set it, never at the parent it replaced."""
     n = len(src_prefix)
-    for key, origin in src.items():
+    for key, origin in src.origins.items():
         if key[:n] == src_prefix:
             dst[(*dst_prefix, *key[n:])] = origin
+    if src_prefix not in src.origins and (nearest := src.origin(src_prefix)) is not None:
+        dst[dst_prefix] = nearest
 
 
 def _drop_origins(origins: dict[Path, Origin], prefix: Path) -> None:

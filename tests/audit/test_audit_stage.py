@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -73,18 +74,26 @@ def test_async_unhealthy_store_is_reported_on_later_decisions(kit: Any) -> None:
         log.close()
 
 
-def test_queue_full_drop_is_counted_never_silent(kit: Any, tmp_path: Any) -> None:
-    import threading
+class GatedStore(FailingStore):
+    """Its appends wait for ``gate`` (at most 5 s), so the writer's queue fills up."""
 
-    gate = threading.Event()
+    def __init__(self) -> None:
+        self.gate = threading.Event()
 
-    class SlowStore(FailingStore):
-        def append(self, records: Any, **options: Any) -> Any:
-            gate.wait(5)
-            return []
+    def append(self, records: Any, **options: Any) -> Any:
+        self.gate.wait(5)
+        return []
 
-    log = AuditLog(SlowStore(), queue_size=2, batch_size=1, on_full="drop",  # type: ignore[arg-type]
-                   digest_key=b"d" * 32)
+
+def _dropping_log(store: GatedStore) -> AuditLog:
+    return AuditLog(store, queue_size=2, batch_size=1, on_full="drop",  # type: ignore[arg-type]
+                    digest_key=b"d" * 32)
+
+
+def test_queue_full_drop_is_counted_never_silent(kit: Any) -> None:
+    store = GatedStore()
+    gate = store.gate
+    log = _dropping_log(store)
     try:
         results = [log.record(kit.make_eval(i), decision_id=str(i), policy="p") for i in range(6)]
         assert any(r.status.value == "dropped" for r in results)
@@ -104,6 +113,7 @@ def test_stage_queues_the_job_the_log_would(kit: Any) -> None:
         _stage(log)(ev)
         assert log.writer is not None
         job = log.writer.queue.pop()
+        assert isinstance(job, tuple)
         expected = decision_job(ev, "fixed-id", "p@1+abc", 0.0)
         assert job[:-1] == expected[:-1]
         assert isinstance(job[-1], float) and job[-1] >= 0.0
@@ -113,17 +123,9 @@ def test_stage_queues_the_job_the_log_would(kit: Any) -> None:
 
 @pytest.mark.parametrize("closed", [False, True])
 def test_stage_reports_a_record_it_could_not_queue(kit: Any, closed: bool) -> None:
-    import threading
-
-    gate = threading.Event()
-
-    class SlowStore(FailingStore):
-        def append(self, records: Any, **options: Any) -> Any:
-            gate.wait(5)
-            return []
-
-    log = AuditLog(SlowStore(), queue_size=2, batch_size=1, on_full="drop",  # type: ignore[arg-type]
-                   digest_key=b"d" * 32)
+    store = GatedStore()
+    gate = store.gate
+    log = _dropping_log(store)
     try:
         stage = _stage(log)
         if closed:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from typing import Any, cast
 
 import pytest
 
@@ -159,7 +160,7 @@ def test_a_scan_left_early_stops_its_reader(postgres_dsn: str, schema: str) -> N
 
     store = _filled(postgres_dsn, schema, 4_500)
     try:
-        pages = store.scan("t")
+        pages = cast("Generator[list[tuple[Any, ...]], None, None]", store.scan("t"))
         first = next(pages)
         assert [row[0] for row in first[:3]] == [1, 2, 3]
         pages.close()

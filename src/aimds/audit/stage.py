@@ -14,10 +14,9 @@ default) and marks the stage degraded.
 
 from __future__ import annotations
 
-import collections
 import os
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aimds.audit.log import AuditLog, RecordStatus
 from aimds.audit.metrics import Metrics, NoopMetrics, create_metrics
@@ -64,11 +63,6 @@ class AuditStage:
         # writer itself, through the writer's direct path (see AuditWriter.direct): no call
         # per decision while the queue has room.
         self._writer = audit.writer if audit is not None else None
-        self._queue: collections.deque[Any] = (
-            self._writer.queue if self._writer is not None else collections.deque()
-        )
-        self._queue_limit = self._writer.queue_limit if self._writer is not None else 0
-        self._batch_size = self._writer.batch_size if self._writer is not None else 0
 
     def __call__(self, ev: Evaluation) -> None:
         scratch = ev.scratch
@@ -88,10 +82,10 @@ class AuditStage:
                 event.meta or None, ev.ts, ev.findings or (), ev.statuses or (), ev.action,
                 ev.verdict, ev.risk, ev.score or 0.0, decision_id, self._policy, latency_us,
             )
-            queue = self._queue
-            if writer.direct and len(queue) < self._queue_limit:
+            queue = writer.queue
+            if writer.direct and len(queue) < writer.queue_limit:
                 queue.append(job)
-                if len(queue) == self._batch_size:
+                if len(queue) == writer.batch_size:
                     writer.kick()
             else:
                 status, detail = writer.submit(job)

@@ -155,12 +155,15 @@ def _guard_latency(quick: bool, db: Path, *, distinct: bool) -> list[Result]:
             for k in range(pairs):
                 order = ("off", "on") if k % 2 == 0 else ("on", "off")
                 pair: dict[str, tuple[float, float]] = {}
+                # Both sides of a pair judge the same texts (each guard sees them for the
+                # first time: the findings caches are per guard), so a pair compares like
+                # with like; only the warm-up differs.
+                texts = [next(prompts) for _ in range(timed)]
                 for side in order:
                     check = guards[side].check_prompt
                     if side == "on":
                         for _ in range(warm):
                             check(next(prompts))
-                    texts = [next(prompts) for _ in range(timed)]
                     cpu0 = time.thread_time_ns()
                     for i in range(timed):
                         text = texts[i]

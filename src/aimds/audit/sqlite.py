@@ -70,7 +70,11 @@ _SCAN_SQL = (
     "type, decision_id, agent, verdict, rules) || ',') = 1 "
     "FROM audit_records WHERE chain=? AND seq>=? ORDER BY seq"
 )
-_MAX_ROWS = 4096  # rows per INSERT at most (45,056 parameters where SQLite allows them)
+# Rows per INSERT at most (22,528 parameters where SQLite allows them). Statements have a
+# power-of-two number of rows, so a connection prepares at most twelve of them: a prepared
+# statement costs about 1.4 KB per row, and one per batch size seen could pile up hundreds
+# of megabytes in the connection's statement cache.
+_MAX_ROWS = 2048
 _ROW = "(" + ",".join("?" * _NCOLS) + ")"
 _INSERT = (
     "INSERT INTO audit_records (chain, seq, ts, type, decision_id, agent, verdict, rules, "
@@ -78,13 +82,22 @@ _INSERT = (
 )
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=16)
 def _insert_sql(rows: int) -> str:
-    """One INSERT of ``rows`` rows. A batch goes in as one statement: the module releases
-    the GIL around every statement, and getting it back from a busy guard thread can take
-    a whole switch interval (5 ms), so each statement costs the writer a wait and the
-    guard thread a forced switch."""
+    """One INSERT of ``rows`` rows (a power of two)."""
     return _INSERT + ",".join([_ROW] * rows)
+
+
+def _chunks(n: int, largest: int) -> list[int]:
+    """``n`` rows as power-of-two statement sizes, largest first, none over ``largest``."""
+    sizes = []
+    size = largest
+    while n:
+        while size > n:
+            size //= 2
+        sizes.append(size)
+        n -= size
+    return sizes
 
 
 def _linked(
@@ -161,7 +174,7 @@ class SqliteStore:
         # without reading it back (see ``append``). Cleared whenever a write fails.
         self._heads: dict[str, tuple[int, str]] = {}
         limit = self._db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        self._max_rows = max(1, min(_MAX_ROWS, limit // _NCOLS))
+        self._max_rows = _chunks(max(1, min(_MAX_ROWS, limit // _NCOLS)), _MAX_ROWS)[0]
 
     def _fail(self, action: str, exc: sqlite3.Error) -> BackendError:
         return BackendError(f"audit database {self.url!r}: {action} failed: {exc}")
@@ -174,13 +187,14 @@ class SqliteStore:
         with self._lock:
             try:
                 known = self._heads
-                if len(records) <= self._max_rows and all(r.chain in known for r in records):
+                n = len(records)
+                if _chunks(n, self._max_rows) == [n] and all(r.chain in known for r in records):
                     try:
                         out, heads, values = _linked(records, known, all_records)
                         # One statement is its own transaction: no BEGIN, no head query, no
                         # COMMIT. The primary key (chain, seq) refuses the rows should another
                         # writer have appended since this connection's last commit.
-                        self._db.execute(_insert_sql(len(records)), values)
+                        self._db.execute(_insert_sql(n), values)
                     except sqlite3.IntegrityError:
                         known.clear()  # someone else moved a head: read them afresh below
                     else:
@@ -195,7 +209,7 @@ class SqliteStore:
         self, records: Sequence[PendingRecord], all_records: bool
     ) -> list[StoredRecord]:
         """The general path: the heads read inside ``BEGIN IMMEDIATE`` (so concurrent writers
-        serialise), the rows inserted in statements of at most ``_max_rows``."""
+        serialise), the rows inserted in power-of-two statements."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -203,10 +217,10 @@ class SqliteStore:
             for chain in dict.fromkeys(r.chain for r in records):
                 start[chain] = self._head_locked(chain) or (0, GENESIS)
             out, heads, values = _linked(records, start, all_records)
-            step = self._max_rows
-            for pos in range(0, len(records), step):
-                rows = min(step, len(records) - pos)
+            pos = 0
+            for rows in _chunks(len(records), self._max_rows):
                 db.execute(_insert_sql(rows), values[pos * _NCOLS:(pos + rows) * _NCOLS])
+                pos += rows
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

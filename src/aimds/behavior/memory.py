@@ -107,15 +107,11 @@ class MemoryStore:
             elif not isinstance(win, SortedWindow):
                 win = SortedWindow()
             n = win.push(member, score, score - op.horizon, op.cap)
-        deadline = now + op.ttl
         if entry is None:
-            data[key] = [win, deadline]
-            self._queue(key, op.ttl, deadline)
+            entry = data[key] = [win, _NEVER]
         else:
             entry[0] = win
-            if entry[1] == _NEVER:
-                self._queue(key, op.ttl, deadline)
-            entry[1] = deadline
+        self._expire_in(entry, key, op.ttl, now)
         return n
 
     def _rate(self, op: Rate, now: float) -> Result:
@@ -132,15 +128,11 @@ class MemoryStore:
             if not isinstance(win, Tally):
                 win = Tally()
             n = win.push(score, score - op.horizon, op.cap)
-        deadline = now + op.ttl
         if entry is None:
-            data[key] = [win, deadline]
-            self._queue(key, op.ttl, deadline)
+            entry = data[key] = [win, _NEVER]
         else:
             entry[0] = win
-            if entry[1] == _NEVER:
-                self._queue(key, op.ttl, deadline)
-            entry[1] = deadline
+        self._expire_in(entry, key, op.ttl, now)
         return (n, win.count_since(op.since), win.first())
 
     def _count(self, op: Count, now: float) -> Result:
@@ -235,12 +227,8 @@ class MemoryStore:
             table = entry[0]
             value = int(table.get(op.field, 0)) + op.amount
             table[op.field] = value
-        ttl = op.ttl
-        if ttl is not None:
-            deadline = now + ttl
-            if entry[1] == _NEVER:
-                self._queue(key, ttl, deadline)
-            entry[1] = deadline
+        if op.ttl is not None:
+            self._expire_in(entry, key, op.ttl, now)
         return value
 
     def _trust(self, op: Trust, now: float) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from aimds.rules.network import NetworkRules
 from aimds.rules.paths import PathRules, classify_path
-from aimds.rules.shell import analyze_command
+from aimds.rules.understanding.shell import analyze_command
 from aimds.rules.taxonomy import Classifier
 from benchmarks.harness import Result, measure_both
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aimds.rules.shell import analyze_command, split_command
+from aimds.rules.understanding.shell import analyze_command, split_command
 from aimds.types import Severity
 
 # (command, expected type or None, tags that must be there, destructive)

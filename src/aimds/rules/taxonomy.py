@@ -5,7 +5,7 @@ into an :class:`~aimds.types.ActionInfo`: ``type``, ``risk``, ``resources`` (can
 paths, hosts, recipients, ``table:<name>``; at most 32), ``destructive``, ``outbound`` and
 ``tags``. The tool name gives a first type (known names of MCP servers, LangChain, the
 OpenAI Agents SDK and custom agents, then word heuristics); the arguments decide by
-meaning: a shell command is parsed (:mod:`aimds.rules.shell`), SQL is read, paths are
+meaning: a shell command is parsed (:mod:`aimds.rules.understanding.shell`), SQL is read, paths are
 matched against :data:`~aimds.rules.paths.SENSITIVE_PATHS`, URLs parsed. Unknown tools
 get ``unknown:unknown`` with medium risk; the policy's default decides what that means.
 
@@ -56,10 +56,10 @@ import re2
 
 from aimds.errors import InputError
 from aimds.rules._argkey import ArgsKey, args_from_key, args_key
-from aimds.rules._taxonomy_args import ArgReader
-from aimds.rules._taxonomy_facts import Facts
-from aimds.rules._taxonomy_tools import bare_name, compact_name, name_type
-from aimds.rules._taxonomy_types import ACTION_TYPES, TAGS, UNKNOWN_TYPE, ActionType
+from aimds.rules.understanding.arguments import ArgReader
+from aimds.rules.understanding.facts import Facts
+from aimds.rules.understanding.tools import bare_name, compact_name, name_type
+from aimds.rules.understanding.action_types import ACTION_TYPES, TAGS, UNKNOWN_TYPE, ActionType
 from aimds.types import ActionInfo
 
 __all__ = [

@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from aimds.rules._taxonomy_facts import Facts
-from aimds.rules._taxonomy_sql import analyze_sql
+from aimds.rules.understanding.facts import Facts
+from aimds.rules.understanding.sql import analyze_sql
 from aimds.rules.network import parse_destination
 from aimds.rules.paths import SensitivePlace, canonicalize_path, classify_path
 from aimds.types import Severity

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aimds.errors import InputError
-from aimds.rules._taxonomy_facts import Facts
-from aimds.rules._taxonomy_shellcmds import HANDLERS, Context, SimpleCommand, inline_code
+from aimds.rules.understanding.facts import Facts
+from aimds.rules.understanding.shell_programs import HANDLERS, Context, SimpleCommand, inline_code
 from aimds.types import ActionInfo
 
 __all__ = ["analyze_command", "collect_code", "collect_command", "split_command"]

@@ -7,7 +7,7 @@ telling category (a secret read says more than "ran a shell command").
 
 from __future__ import annotations
 
-from aimds.rules._taxonomy_types import ACTION_TYPES, CREDENTIAL_STORE_TAG
+from aimds.rules.understanding.action_types import ACTION_TYPES, CREDENTIAL_STORE_TAG
 from aimds.rules.paths import SensitivePlace
 from aimds.types import ActionInfo, Severity
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from aimds.rules._taxonomy_facts import Facts
+from aimds.rules.understanding.facts import Facts
 from aimds.types import Severity
 
 __all__ = ["analyze_sql", "looks_like_sql"]

@@ -12,12 +12,12 @@ import shlex
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from aimds.rules._taxonomy_facts import Facts
-from aimds.rules._taxonomy_shellcmds import url_facts
-from aimds.rules._taxonomy_sql import analyze_sql, looks_like_sql
+from aimds.rules.understanding.facts import Facts
+from aimds.rules.understanding.shell_programs import url_facts
+from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
 from aimds.rules.network import parse_destination
 from aimds.rules.paths import canonicalize_path, classify_path
-from aimds.rules.shell import collect_code, collect_command
+from aimds.rules.understanding.shell import collect_code, collect_command
 
 __all__ = ["ArgReader"]
 

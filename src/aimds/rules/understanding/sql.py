@@ -26,6 +26,7 @@ that has no statement keyword at the start of any statement never reaches the pa
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -53,11 +54,11 @@ _STATEMENT_WORDS = frozenset(
     install uninstall bulk open fetch close savepoint release reassign go if while print
     waitfor dbcc reconfigure setuser revert""".split()  # noqa: SIM905 - a word table
 )
-# The first word of each would-be statement: after the start or a ';', skipping blanks,
-# parentheses and comments (a MySQL executable comment's content counts as code).
-_STARTS = re2.compile(
-    r"(?s)(?:^|;)(?:\s|\(|/\*[^!].*?\*/|/\*\*/|--[^\n]*|#[^\n]*|/\*[mM]?!\d*)*([A-Za-z_][\w$]*)"
-)
+# What may precede the first word of a statement: blanks, parentheses, comments, and the
+# opening of a MySQL executable comment (whose content counts as code). Linear: one way to
+# match each alternative, nothing after it that can fail.
+_LEADING = re.compile(r"(?:\s|\(|--[^\n]*|#[^\n]*|/\*[mM]?!\d*|/\*[^*]*\*+(?:[^/*][^*]*\*+)*/)*")
+_WORD = re.compile(r"[A-Za-z_][\w$]*")
 _SYSTEM_PROCEDURE = re2.compile(r"(?i)^(?:xp|sp)_\w+$")
 _EXECUTABLE_COMMENT = re2.compile(r"(?s)/\*[mM]?!\d*(.*?)\*/")
 _DIALECT_SENSITIVE = re2.compile(r"[\\#`\[$@]|/\*")
@@ -206,24 +207,32 @@ class _Reading:
 
 
 def _reading(text: str) -> _Reading | None:
-    if not isinstance(text, str) or not _is_candidate(text[:_MAX_CHARS]):
+    if not isinstance(text, str):
         return None
     if len(text) > _CACHED_CHARS:
-        return _read(text)
-    return _cached_read(text)
-
-
-def _is_candidate(text: str) -> bool:
-    for m in _STARTS.finditer(text):
-        word = m.group(1)
-        if word.lower() in _STATEMENT_WORDS or _SYSTEM_PROCEDURE.match(word):
-            return True
-    return False
+        return _read_candidate(text)
+    return _cached_reading(text)
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
-def _cached_read(text: str) -> _Reading:
-    return _read(text)
+def _cached_reading(text: str) -> _Reading | None:
+    return _read_candidate(text)
+
+
+def _read_candidate(text: str) -> _Reading | None:
+    return _read(text) if _is_candidate(text[:_MAX_CHARS]) else None
+
+
+def _is_candidate(text: str) -> bool:
+    """Some would-be statement (the text's start or a piece after a ';', which may be inside
+    a string: an over-approximation) begins with an SQL keyword or a system procedure."""
+    for piece in text.split(";", _MAX_STATEMENTS):
+        m = _WORD.match(piece, _LEADING.match(piece).end())  # type: ignore[union-attr]
+        if m is not None:
+            word = m.group()
+            if word.lower() in _STATEMENT_WORDS or _SYSTEM_PROCEDURE.match(word):
+                return True
+    return False
 
 
 def _read(text: str, depth: int = 0) -> _Reading:
@@ -240,20 +249,20 @@ def _read_into(text: str, out: _Reading, depth: int) -> None:
     if "!" in text and _EXECUTABLE_COMMENT.search(text):
         variants.append(_EXECUTABLE_COMMENT.sub(r" \1 ", text))
     for variant in variants:
-        trees = _parse(variant)
+        trees, unanimous = _parse(variant)
         if trees:
             _statements(trees, out, depth)
-            continue
-        # No dialect reads the whole text: distrust it, and still read every piece between
-        # semicolons (an over-approximation of the statements a server might run).
-        out.make_opaque()
-        for marker, type_id in _OPAQUE_MARKERS:
-            if marker.search(variant):
-                out.execute() if type_id == "db:exec" else out.file()
-        if ";" in variant:
+        else:  # no dialect reads the text: distrust it
+            out.make_opaque()
+            for marker, type_id in _OPAQUE_MARKERS:
+                if marker.search(variant):
+                    out.execute() if type_id == "db:exec" else out.file()
+        if not unanimous and ";" in variant:
+            # Dialects disagree on where strings and comments end (or none reads it): read
+            # every piece between semicolons too, an over-approximation of what may run.
             for piece in variant.split(";")[:_MAX_STATEMENTS]:
                 if _is_candidate(piece):
-                    _statements(_parse(piece), out, depth)
+                    _statements(_parse(piece)[0], out, depth)
 
 
 def _statements(trees: list[Any], out: _Reading, depth: int) -> None:
@@ -264,18 +273,22 @@ def _statements(trees: list[Any], out: _Reading, depth: int) -> None:
             out.make_opaque()
 
 
-def _parse(text: str) -> list[Any]:
-    """Every statement of every dialect's reading of ``text`` (empty: none could read it)."""
+def _parse(text: str) -> tuple[list[Any], bool]:
+    """Every statement of every dialect's reading of ``text`` (empty: none could read it),
+    and whether every dialect tried could read it."""
     first = _parse_as(_PRIMARY, text)
     plain = first is not None and not _DIALECT_SENSITIVE.search(text)
     if plain and first is not None and not any(_is_command(s) for s in first):
-        return first
+        return first, True
     found = list(first or ())
+    unanimous = first is not None
     for dialect in _DIALECTS:
         statements = _parse_as(dialect, text)
-        if statements is not None:
+        if statements is None:
+            unanimous = False
+        else:
             found.extend(statements)
-    return found
+    return found, unanimous
 
 
 def _parse_as(dialect: str, text: str) -> list[Any] | None:
@@ -711,7 +724,8 @@ def _command(node: Any, out: _Reading, depth: int) -> None:
     ``CREATE USER``, ``EXECUTE AS``...): its keyword and the first words after it decide."""
     word = str(node.this).upper()
     rest_node = node.args.get("expression")
-    rest = (rest_node if isinstance(rest_node, str) else getattr(rest_node, "name", "")).strip()
+    raw = rest_node if isinstance(rest_node, str) else getattr(rest_node, "name", "")
+    rest = _without_comments(raw)
     head = rest.split(None, 1)[0].upper() if rest else ""
     lowered = rest.lower()
     if word in ("GRANT", "REVOKE", "DENY", "REASSIGN", "SECURITY", "SETUSER"):
@@ -745,6 +759,8 @@ def _command(node: Any, out: _Reading, depth: int) -> None:
         out.execute()
     elif word in ("LOAD", "ATTACH", "BULK", "BACKUP", "RESTORE", "IMPORT", "EXPORT"):
         out.execute() if word == "LOAD" and not lowered.startswith("data") else out.file()
+    elif word in ("REPLACE", "UPSERT") and head == "INTO" and depth < _MAX_DEPTH:
+        _read_into("INSERT " + rest, out, depth + 1)  # an insert that replaces by key
     elif word in ("INSTALL", "UNINSTALL"):
         out.execute()
     elif word in ("SHUTDOWN", "KILL", "FLUSH", "PURGE", "DBCC", "RECONFIGURE"):
@@ -760,6 +776,17 @@ def _command(node: Any, out: _Reading, depth: int) -> None:
     for marker, type_id in _OPAQUE_MARKERS:
         if marker.search(rest):
             out.execute() if type_id == "db:exec" else out.file()
+
+
+def _without_comments(text: str) -> str:
+    """The words of a raw command tail as the tokenizer sees them (comments dropped)."""
+    from sqlglot.dialects.dialect import Dialect
+
+    try:
+        tokens = Dialect.get_or_raise(_PRIMARY).tokenize(text)
+    except Exception:  # noqa: BLE001 - untokenizable: keep the raw text
+        return text.strip()
+    return " ".join(token.text for token in tokens)
 
 
 # ------------------------------------------------------------------------ tautologies

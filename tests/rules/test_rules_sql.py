@@ -235,3 +235,29 @@ def test_obfuscation_never_weakens_the_verdict(
     plain = _verdict(guard, base, *call)
     assert plain in _STOPPED
     assert _RANK[_verdict(guard, variant, *call)] >= _RANK[plain], variant
+
+
+# ------------------------------------------------------ limits and logs
+
+
+def test_many_statements_cannot_hide_the_last_one() -> None:
+    assert "destructive" in _read("SELECT 1;" * 80 + " DROP TABLE x").tags
+    assert "destructive" in _read("garbage;" * 80 + " DROP TABLE x").tags
+
+
+def test_overlong_sql_is_opaque_at_least() -> None:
+    info = _read("SELECT id FROM t WHERE id = 1; " * 1000)
+    assert info.type == "db:opaque"
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["GRANT {} TO x", "SELECT JSON_EXTRACT(p, '$[[{}') FROM t WHERE id = 1",
+     "CREATE WIDGET {}", "SELECT '{}' FROM (", "SHOW {}"],
+)  # fmt: skip
+def test_scanned_sql_never_reaches_a_log(caplog: pytest.LogCaptureFixture, template: str) -> None:
+    canary = "canary-7f3a9c51e2"
+    with caplog.at_level("DEBUG"):
+        analyze_sql(template.format(canary), Facts("db:query"))
+        looks_like_sql(template.format(canary) + " ")
+    assert canary not in caplog.text

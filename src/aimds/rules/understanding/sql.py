@@ -37,7 +37,7 @@ from aimds.types import Severity
 
 __all__ = ["analyze_sql", "looks_like_sql"]
 
-_MAX_CHARS = 65536
+_MAX_CHARS = 16384  # longer SQL is opaque: five dialects cost up to ~40 us a character
 _CACHED_CHARS = 8192
 _CACHE_SIZE = 2048
 _MAX_STATEMENTS = 64
@@ -105,6 +105,7 @@ _FILE_FUNCTIONS = frozenset(
      "pg_file_rename", "pg_file_unlink", "lo_import", "lo_export", "load_file", "readfile",
      "writefile", "openrowset", "opendatasource", "openquery", "edit", "utl_file.fopen"}
 )  # fmt: skip
+_PRIVILEGED_VALUES = frozenset({"admin", "administrator", "superuser", "root", "owner", "sysadmin"})
 _ROLE_SETTINGS = frozenset({"role", "session_authorization", "session authorization"})
 _ROLE_PREFIXES = ("role", "session authorization", "session role", "local role", "password",
                   "session characteristics")  # fmt: skip
@@ -226,7 +227,10 @@ def _read_candidate(text: str) -> _Reading | None:
 def _is_candidate(text: str) -> bool:
     """Some would-be statement (the text's start or a piece after a ';', which may be inside
     a string: an over-approximation) begins with an SQL keyword or a system procedure."""
-    for piece in text.split(";", _MAX_STATEMENTS):
+    pieces = text.split(";")
+    if len(pieces) > _MAX_STATEMENTS:
+        return True  # too many to look at one by one: let the parsers judge
+    for piece in pieces:
         m = _WORD.match(piece, _LEADING.match(piece).end())  # type: ignore[union-attr]
         if m is not None:
             word = m.group()
@@ -260,13 +264,17 @@ def _read_into(text: str, out: _Reading, depth: int) -> None:
         if not unanimous and ";" in variant:
             # Dialects disagree on where strings and comments end (or none reads it): read
             # every piece between semicolons too, an over-approximation of what may run.
-            for piece in variant.split(";")[:_MAX_STATEMENTS]:
+            pieces = variant.split(";")
+            if len(pieces) > _MAX_STATEMENTS:
+                out.make_opaque()
+                continue
+            for piece in pieces:
                 if _is_candidate(piece):
                     _statements(_parse(piece)[0], out, depth)
 
 
 def _statements(trees: list[Any], out: _Reading, depth: int) -> None:
-    for statement in trees[: _MAX_STATEMENTS * 5]:
+    for statement in trees:
         try:
             _statement(statement, out, depth)
         except Exception:  # noqa: BLE001 - a tree we cannot read is not understood
@@ -297,7 +305,7 @@ def _parse_as(dialect: str, text: str) -> list[Any] | None:
         statements = parse(text)
     except Exception:  # noqa: BLE001 - any parser failure means "this dialect cannot read it"
         return None
-    return [s for s in statements[:_MAX_STATEMENTS] if s is not None]
+    return [s for s in statements if s is not None]
 
 
 def _is_command(tree: Any) -> bool:
@@ -308,13 +316,14 @@ def _is_command(tree: Any) -> bool:
 
 @functools.cache
 def _parser(dialect: str) -> Callable[[str], list[Any]]:
-    """A parse function for ``dialect`` whose parser stays silent: sqlglot logs a warning
-    quoting the SQL when it falls back to a generic command, and scanned text must never
-    reach a log."""
+    """A parse function for ``dialect`` that stays silent: sqlglot logs warnings quoting the
+    SQL (a fallback to a generic command, a malformed JSON path), and scanned text must never
+    reach a log. Our own dialect instance, so no one else's sqlglot changes."""
     from sqlglot.dialects.dialect import Dialect
     from sqlglot.errors import ErrorLevel
 
-    d = Dialect.get_or_raise(dialect)
+    d = type(Dialect.get_or_raise(dialect))()
+    d.STRICT_JSON_PATH_SYNTAX = False  # keep a malformed JSON path as a string, silently
     quiet = type("QuietParser", (d.parser_class,), {"_warn_unsupported": lambda self: None})
 
     def parse(text: str) -> list[Any]:
@@ -357,6 +366,7 @@ def _KNOWN_TOPS() -> tuple[type, ...]:  # noqa: N802 - a constant built on first
         exp.Command, exp.Transaction, exp.Commit, exp.Rollback, exp.Use, exp.Show,
         exp.Describe, exp.Pragma, exp.Cache, exp.Uncache, exp.Analyze, exp.Attach, exp.Detach,
         exp.Kill, exp.LoadData, exp.Values, exp.Subquery, exp.Paren, exp.Comment,
+        exp.Semicolon,
     )  # fmt: skip
 
 
@@ -524,7 +534,8 @@ def _insert(node: Any, out: _Reading, depth: int) -> None:
     schema = node.this
     if isinstance(schema, exp.Schema):
         names = {c.name.lower() for c in schema.expressions if hasattr(c, "name")}
-        if names & _PRIVILEGE_COLUMNS and "admin" in node.sql().lower():
+        values = {str(v.this).lower() for v in node.find_all(exp.Literal) if v.is_string}
+        if names & _PRIVILEGE_COLUMNS and values & _PRIVILEGED_VALUES:
             out.privilege()
     if isinstance(node.this, exp.Directory):
         out.file()
@@ -653,7 +664,7 @@ def _set(node: Any, out: _Reading, depth: int) -> None:
     for item in node.expressions:
         inner = item.this if isinstance(item, exp.SetItem) else item
         left = inner.this if isinstance(inner, exp.EQ) else inner
-        name = left.sql().lower() if isinstance(left, exp.Expression) else str(left).lower()
+        name = _sql(left).lower() if isinstance(left, exp.Expression) else str(left).lower()
         kind = str(item.args.get("kind") or "").upper() if isinstance(item, exp.SetItem) else ""
         if name in _ROLE_SETTINGS or name.startswith(_ROLE_PREFIXES) or "password" in name:
             out.privilege(critical=True)
@@ -666,7 +677,7 @@ def _set(node: Any, out: _Reading, depth: int) -> None:
 def _pragma(node: Any, out: _Reading, depth: int) -> None:
     from sqlglot import exp
 
-    if isinstance(node.this, exp.EQ) or "=" in node.sql():
+    if isinstance(node.this, exp.EQ) or "=" in _sql(node):
         out.propose("db:admin")
     else:
         out.propose("db:query")
@@ -901,7 +912,14 @@ def _same(left: Any, right: Any) -> bool:
         return False
     if left.find(exp.Func, exp.Subquery, exp.Select) is not None:
         return False  # random() = random() is not always true
-    return bool(left.sql().lower() == right.sql().lower())
+    return _sql(left).lower() == _sql(right).lower()
+
+
+def _sql(node: Any) -> str:
+    """A node as SQL text, without the generator's warnings (they would quote the text)."""
+    from sqlglot.errors import ErrorLevel
+
+    return str(node.sql(dialect=_PRIMARY, unsupported_level=ErrorLevel.IGNORE))
 
 
 def _constant(node: Any) -> Any:  # noqa: PLR0911

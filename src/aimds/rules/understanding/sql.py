@@ -41,6 +41,7 @@ _MAX_CHARS = 16384  # longer SQL is opaque: five dialects cost up to ~40 us a ch
 _CACHED_CHARS = 8192
 _CACHE_SIZE = 2048
 _MAX_STATEMENTS = 64
+_DUMP_ROWS = 10000  # a LIMIT above this reads a table whole
 _MAX_DEPTH = 3  # dynamic SQL (EXEC 'string') read recursively this deep
 _PRIMARY = "postgres"
 _DIALECTS = ("mysql", "tsql", "sqlite", "")  # "" is sqlglot's generic dialect
@@ -257,10 +258,7 @@ def _read_into(text: str, out: _Reading, depth: int) -> None:
         if trees:
             _statements(trees, out, depth)
         else:  # no dialect reads the text: distrust it
-            out.make_opaque()
-            for marker, type_id in _OPAQUE_MARKERS:
-                if marker.search(variant):
-                    out.execute() if type_id == "db:exec" else out.file()
+            _unreadable(variant, out)
         if not unanimous and ";" in variant:
             # Dialects disagree on where strings and comments end (or none reads it): read
             # every piece between semicolons too, an over-approximation of what may run.
@@ -271,6 +269,31 @@ def _read_into(text: str, out: _Reading, depth: int) -> None:
             for piece in pieces:
                 if _is_candidate(piece):
                     _statements(_parse(piece)[0], out, depth)
+
+
+def _unreadable(text: str, out: _Reading) -> None:
+    """Text no dialect can parse is opaque; what its statements start with, and the
+    server-side features it names, can still make it stronger (never weaker). Only the
+    server-side features make it count as SQL for :func:`looks_like_sql` (prose such as
+    "DROP TABLE syntax in postgres" starts with a keyword too)."""
+    recognised = out.recognised
+    out.make_opaque()
+    if " owner to " in " ".join(text.lower().split()) + " ":
+        out.privilege()
+    for piece in text.split(";")[:_MAX_STATEMENTS]:
+        words = _WORD.findall(piece, _LEADING.match(piece).end())[:2]  # type: ignore[union-attr]
+        first = words[0].upper() if words else ""
+        second = words[1].upper() if len(words) > 1 else ""
+        if first in ("GRANT", "REVOKE", "DENY", "REASSIGN", "SETUSER") or (
+            first in ("CREATE", "ALTER", "DROP") and second in ("USER", "ROLE", "LOGIN")
+        ):
+            out.privilege()
+        elif first in ("DROP", "TRUNCATE", "RENAME"):
+            out.destroy(critical=False, type_id="db:admin")
+    out.recognised = recognised
+    for marker, type_id in _OPAQUE_MARKERS:
+        if marker.search(text):
+            out.execute() if type_id == "db:exec" else out.file()
 
 
 def _statements(trees: list[Any], out: _Reading, depth: int) -> None:
@@ -436,8 +459,12 @@ def _select(node: Any, out: _Reading, depth: int) -> None:
             out.credential()
     where = node.args.get("where")
     whole = (where is None or _always_true(where.this)) and not any(
-        node.args.get(k) for k in ("limit", "fetch", "group", "top")
+        node.args.get(k) for k in ("fetch", "group", "top")
     )
+    limit = node.args.get("limit")
+    if limit is not None:
+        rows = _constant(limit.expression)
+        whole = whole and isinstance(rows, float) and rows > _DUMP_ROWS
     if not whole:
         return
     source = node.args.get("from_") or node.args.get("from")
@@ -548,8 +575,7 @@ def _update(node: Any, out: _Reading, depth: int) -> None:
     if isinstance(node.parent, exp.When):
         return  # MERGE ... WHEN MATCHED THEN UPDATE: _merge judges it
     _written(node, out)
-    where = node.args.get("where")
-    if where is None or _always_true(where.this):
+    if _every_row(node):
         out.destroy(critical=False, type_id="db:write")
     if _sets_privilege(node.expressions):
         out.privilege()
@@ -558,9 +584,27 @@ def _update(node: Any, out: _Reading, depth: int) -> None:
 def _delete(node: Any, out: _Reading, depth: int) -> None:
     out.propose("db:write")
     _written(node, out)
-    where = node.args.get("where")
-    if where is None or _always_true(where.this):
+    if _every_row(node):
         out.destroy(critical=True, type_id="db:write")
+
+
+def _every_row(node: Any) -> bool:
+    """An UPDATE/DELETE reaches every row: no WHERE, an always-true one, or one keyed on the
+    table's own unrestricted keys (``WHERE id IN (SELECT id FROM same_table)``)."""
+    where = node.args.get("where")
+    if where is None:
+        return True
+    target = _target_name(node)
+    return where.this is not None and _truth(where.this, target) is True
+
+
+def _target_name(node: Any) -> str:
+    from sqlglot import exp
+
+    target = node.this
+    while isinstance(target, exp.Schema | exp.Alias):
+        target = target.this
+    return _name(target) if isinstance(target, exp.Table) else ""
 
 
 def _merge(node: Any, out: _Reading, depth: int) -> None:
@@ -718,11 +762,14 @@ def _dynamic(parts: list[Any], out: _Reading, depth: int) -> None:
         inner = part
         while isinstance(inner, exp.Subquery | exp.Paren | exp.Table) and inner.this is not None:
             inner = inner.this
-        text = _literal(inner) if not isinstance(inner, exp.Column | exp.Parameter) else None
-        if text is None or not isinstance(inner, exp.Literal | exp.National | exp.Identifier):
+        folded = _constant(inner)
+        if isinstance(folded, str):
+            texts.append(folded)
+        elif isinstance(inner, exp.National | exp.Identifier):
+            texts.append(str(inner.this))
+        else:  # a variable or an expression: known only at run time
             out.make_opaque()
             return
-        texts.append(text)
     if depth >= _MAX_DEPTH:
         out.make_opaque()
         return
@@ -745,6 +792,10 @@ def _command(node: Any, out: _Reading, depth: int) -> None:
         out.privilege(critical=word != "DROP" or head != "USER")
         if word == "DROP":
             out.destroy(critical=False, type_id="db:admin")
+    elif word == "ALTER" and " owner to " in f" {lowered} ":
+        out.privilege()
+    elif word == "RENAME":
+        out.destroy(critical=False, type_id="db:admin")
     elif word == "SET" or (word == "RESET" and head == "ROLE"):
         compact = " ".join(lowered.split())
         if compact.startswith(_ROLE_PREFIXES) or (
@@ -812,7 +863,8 @@ def _always_true(condition: Any) -> bool:
     return condition is not None and _truth(condition) is True
 
 
-def _truth(node: Any) -> bool | None:  # noqa: PLR0911, PLR0912 - one case per operator
+def _truth(node: Any, target: str = "") -> bool | None:  # noqa: PLR0911, PLR0912
+    """True, False, or None (depends on the row); ``target``: the table being written."""
     from sqlglot import exp
 
     while isinstance(node, exp.Paren):
@@ -820,23 +872,32 @@ def _truth(node: Any) -> bool | None:  # noqa: PLR0911, PLR0912 - one case per o
     if isinstance(node, exp.Boolean):
         return bool(node.this)
     if isinstance(node, exp.Not):
-        inner = _truth(node.this)
+        inner = _truth(node.this, target)
         return None if inner is None else not inner
     if isinstance(node, exp.And):
-        a, b = _truth(node.this), _truth(node.expression)
+        a, b = _truth(node.this, target), _truth(node.expression, target)
         return False if False in (a, b) else (True if a is True and b is True else None)
-    if isinstance(node, exp.Or | exp.Xor) and isinstance(node, exp.Or):
-        a, b = _truth(node.this), _truth(node.expression)
+    if isinstance(node, exp.Or):
+        a, b = _truth(node.this, target), _truth(node.expression, target)
         return True if True in (a, b) else (False if a is False and b is False else None)
     if isinstance(node, exp.Exists):
         query = node.this
         return True if isinstance(query, exp.Select) and not query.args.get("from_") else None
     if isinstance(node, exp.Like | exp.ILike):
-        pattern = _constant(node.expression)
-        return True if isinstance(pattern, str) and pattern and set(pattern) == {"%"} else None
+        pattern, value = _constant(node.expression), _constant(node.this)
+        if isinstance(pattern, str) and pattern and set(pattern) == {"%"}:
+            return True
+        if isinstance(pattern, str) and isinstance(value, str):
+            regex = "".join(
+                ".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern
+            )
+            return re.fullmatch(regex, value, re.IGNORECASE | re.DOTALL) is not None
+        return None
     if isinstance(node, exp.In):
         left = node.this
         options = node.expressions
+        if target and _all_keys_of(node.args.get("query"), target):
+            return True
         if any(_same(left, o) for o in options):
             return True
         value = _constant(left)
@@ -864,6 +925,22 @@ def _truth(node: Any) -> bool | None:  # noqa: PLR0911, PLR0912 - one case per o
         return float(value) != 0
     except ValueError:
         return None
+
+
+def _all_keys_of(query: Any, target: str) -> bool:
+    """``query`` selects from ``target`` itself with nothing restricting the rows."""
+    from sqlglot import exp
+
+    select = query.this if isinstance(query, exp.Subquery) else query
+    if not isinstance(select, exp.Select) or select.args.get("limit") is not None:
+        return False
+    where = select.args.get("where")
+    if where is not None and not _always_true(where.this):
+        return False
+    source = select.args.get("from_") or select.args.get("from")
+    return (
+        source is not None and isinstance(source.this, exp.Table) and (_name(source.this) == target)
+    )
 
 
 _COMPARISONS = {"EQ", "NEQ", "GT", "GTE", "LT", "LTE", "NullSafeEQ", "Is", "Glob"}
@@ -948,6 +1025,8 @@ def _constant(node: Any) -> Any:  # noqa: PLR0911
             if isinstance(node, exp.Add):
                 return a + b
             return a - b if isinstance(node, exp.Sub) else a * b
+        if isinstance(node, exp.Add) and isinstance(a, str) and isinstance(b, str):
+            return a + b  # T-SQL concatenation
         return _UNKNOWN
     if isinstance(node, exp.DPipe):
         a, b = _constant(node.this), _constant(node.expression)

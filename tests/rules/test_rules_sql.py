@@ -68,6 +68,13 @@ CASES: list[tuple[str, str, set[str], str]] = [
     ("UPDATE t SET a = 1 WHERE NULL IS NULL", "db:write", {"destructive"}, "block"),
     ("UPDATE t SET a = 1 WHERE 1 = '1'", "db:write", {"destructive"}, "block"),
     ("RENAME TABLE a TO b", "db:admin", {"destructive"}, "block"),
+    # read the same way by PostgreSQL, differently (and destructively) by MySQL
+    ("DELETE FROM t WHERE id = 5 --1 OR 1=1", "db:write", {"destructive"}, "block"),
+    ("DELETE FROM t WHERE id = 5 || 1", "db:write", {"destructive"}, "block"),
+    ('DELETE FROM t WHERE "1"', "db:write", {"destructive"}, "block"),
+    ("DELETE FROM t WHERE !0", "db:write", {"destructive"}, "block"),
+    ("DELETE FROM t WHERE id = 5 && 1", "db:write", set(), "allow"),
+    ("DELETE FROM t WHERE id = 5 -- 1 OR 1=1", "db:write", set(), "allow"),
     ("SELECT 1 /* /* */ ; DROP TABLE x; */", "db:admin", {"destructive"}, "block"),
     ("DROP TABLE customers", "db:admin", {"destructive"}, "block"),
     ("TRUNCATE audit_log", "db:admin", {"destructive"}, "block"),

@@ -62,7 +62,11 @@ _LEADING = re.compile(r"(?:\s|\(|--[^\n]*|#[^\n]*|/\*[mM]?!\d*|/\*[^*]*\*+(?:[^/
 _WORD = re.compile(r"[A-Za-z_][\w$]*")
 _SYSTEM_PROCEDURE = re2.compile(r"(?i)^(?:xp|sp)_\w+$")
 _EXECUTABLE_COMMENT = re2.compile(r"(?s)/\*[mM]?!\d*(.*?)\*/")
-_DIALECT_SENSITIVE = re2.compile(r"[\\#`\[$@]|/\*")
+# Where dialects read the same characters differently: backslash escapes, `#` comments,
+# backticks and brackets, `$` quoting, `@` variables, `"` (a string in MySQL: WHERE "1"),
+# nested `/* */`, `--x` (a comment only with a blank after it in MySQL: 5 --1 is 5 - -1),
+# `||` and `&&` (OR and AND in MySQL), `!` (NOT in MySQL), ODBC `{` escapes.
+_DIALECT_SENSITIVE = re.compile(r'[\\#`\[$@"{]|/\*|--\S|\|\||&&|![^=]')
 
 # What cannot be parsed is still searched for the server-side features that must never pass
 # (only to make a verdict stronger: these run on text no parser could read).

@@ -290,3 +290,34 @@ def test_scanned_sql_never_reaches_a_log(caplog: pytest.LogCaptureFixture, templ
         analyze_sql(template.format(canary), Facts("db:query"))
         looks_like_sql(template.format(canary) + " ")
     assert canary not in caplog.text
+
+
+# ------------------------------------------- property: benign stays quiet
+
+_BENIGN_PLAIN = [
+    "SELECT status, count(*) AS n FROM tickets GROUP BY status ORDER BY n DESC",
+    "UPDATE tickets SET status = 'closed' WHERE id = 88014",
+    "DELETE FROM sessions WHERE user_id = 7 AND expires_at < now()",
+    "SELECT id, total, rank() OVER (PARTITION BY customer_id ORDER BY total DESC) FROM orders "
+    "WHERE id = 3",
+    "INSERT INTO orders (customer_id, total) VALUES (42, 99.5)",
+    "SELECT p.name FROM products p LEFT JOIN inventory i ON i.product_id = p.id WHERE i.qty < 10",
+]
+
+
+@st.composite
+def _benign_variant(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from(_BENIGN_PLAIN))
+    gaps = ["  ", "\t", "\n", " /**/ ", "/* x */", " -- c\n"]
+    text = _WORD_GAP.sub(
+        lambda _: draw(st.sampled_from(gaps)) if draw(st.booleans()) else " ", text
+    )
+    if draw(st.booleans()):
+        text = "".join(c.upper() if draw(st.booleans()) else c.lower() for c in text)
+    return text
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_benign_variant())
+def test_comments_case_and_blanks_keep_benign_sql_allowed(guard: aimds.Guard, text: str) -> None:
+    assert _verdict(guard, text) == "allow", text

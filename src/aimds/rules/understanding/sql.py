@@ -347,7 +347,7 @@ def _parser(dialect: str) -> Callable[[str], list[Any]]:
     SQL (a fallback to a generic command, a malformed JSON path), and scanned text must never
     reach a log. Our own dialect instance, so no one else's sqlglot changes."""
     from sqlglot.dialects.dialect import Dialect
-    from sqlglot.errors import ErrorLevel
+    from sqlglot.errors import ErrorLevel, ParseError
 
     d = type(Dialect.get_or_raise(dialect))()
     d.STRICT_JSON_PATH_SYNTAX = False  # keep a malformed JSON path as a string, silently
@@ -355,7 +355,15 @@ def _parser(dialect: str) -> Callable[[str], list[Any]]:
 
     def parse(text: str) -> list[Any]:
         tokens = d.tokenize(text)
-        return list(quiet(dialect=d, error_level=ErrorLevel.RAISE).parse(tokens, text))
+        try:
+            return list(quiet(dialect=d, error_level=ErrorLevel.RAISE).parse(tokens, text))
+        except ParseError:
+            if not any(token.comments for token in tokens):
+                raise
+        # A comment inside a keyword pair (GROUP /* x */ BY) defeats the parser: read the
+        # tokens this dialect saw, comments left out (to SQL, a comment is a blank).
+        bare = " ".join(text[token.start : token.end + 1] for token in tokens)
+        return list(quiet(dialect=d, error_level=ErrorLevel.RAISE).parse(d.tokenize(bare), bare))
 
     return parse
 

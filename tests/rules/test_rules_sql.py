@@ -61,6 +61,7 @@ CASES: list[tuple[str, str, set[str], str]] = [
     ("REPLACE INTO settings (k, v) VALUES ('theme', 'dark')", "db:write", set(), "allow"),
     ("SELECT * FROM users LIMIT 100", "db:query", set(), "allow"),
     ("SELECT 1; -- done", "db:query", set(), "allow"),
+    ("EXPLAIN ANALYZE SELECT * FROM orders WHERE name = 'a b'", "db:query", set(), "allow"),
     # DDL and unkeyed or tautological writes: destructive
     ("DELETE FROM users WHERE id IN (SELECT id FROM users)", "db:write", {"destructive"},
      "block"),
@@ -68,6 +69,7 @@ CASES: list[tuple[str, str, set[str], str]] = [
     ("UPDATE t SET a = 1 WHERE NULL IS NULL", "db:write", {"destructive"}, "block"),
     ("UPDATE t SET a = 1 WHERE 1 = '1'", "db:write", {"destructive"}, "block"),
     ("RENAME TABLE a TO b", "db:admin", {"destructive"}, "block"),
+    ("EXPLAIN (ANALYZE, BUFFERS) DELETE FROM users", "db:write", {"destructive"}, "block"),
     # read the same way by PostgreSQL, differently (and destructively) by MySQL
     ("DELETE FROM t WHERE id = 5 --1 OR 1=1", "db:write", {"destructive"}, "block"),
     ("DELETE FROM t WHERE id = 5 || 1", "db:write", {"destructive"}, "block"),

@@ -5,10 +5,12 @@ What a text does is decided on sqlglot's syntax trees, never on keywords found i
 * every statement counts (stacked ``SELECT 1; DROP TABLE x``), and so does every node in it
   (a ``DELETE`` inside a CTE, a file-reading function in a subquery);
 * a text is parsed as PostgreSQL first; when it holds characters whose meaning differs
-  between dialects (backslash escapes, ``#`` and ``/* */`` comments, backticks, brackets,
-  ``$`` quoting, ``@`` variables) or PostgreSQL cannot read it, it is parsed as MySQL,
-  T-SQL, SQLite and generic SQL too, and the facts of every reading are added up: an
-  attacker cannot hide a statement in what one dialect takes for a comment or a string;
+  between dialects (see ``_DIALECT_SENSITIVE``: backslash escapes, ``#``, ``--x`` and nested
+  ``/* */`` comments, ``"``, ``||``, ``!``...), PostgreSQL cannot read it or reads it only as
+  a raw command, it is parsed as MySQL, T-SQL, SQLite and generic SQL too, and the facts of
+  every reading are added up: an attacker cannot hide a statement in what one dialect takes
+  for a comment or a string. Where the dialects disagree on whether the text parses at all,
+  each piece between semicolons is read as well;
 * MySQL executable comments (``/*! DROP TABLE x */``) are read both as comments and as code;
 * text that no dialect can parse, and dynamic SQL (``EXEC(@sql)``, ``PREPARE``, ``DO``
   blocks, stored procedures), is ``db:opaque``: it cannot be judged statically.
@@ -133,6 +135,11 @@ _READ_COMMANDS = frozenset(
      "END", "SAVEPOINT", "RELEASE", "VACUUM", "ANALYZE", "CHECKPOINT", "LISTEN", "NOTIFY",
      "DISCARD", "DEALLOCATE", "RESET", "PRINT", "CLOSE", "FETCH", "OPTIMIZE", "REINDEX"}
 )  # fmt: skip
+_EXPLAIN_OPTIONS = frozenset(
+    {"ANALYZE", "ANALYSE", "VERBOSE", "EXTENDED", "PARTITIONS", "QUERY", "PLAN", "FOR",
+     "FORMAT=JSON", "FORMAT=TREE", "FORMAT=TRADITIONAL"}
+)  # fmt: skip
+_EXPLAIN_OPTIONS_LIST = re.compile(r"^\s*\([^)]*\)")
 _PRIVILEGE_OBJECTS = re2.compile(r"(?i)^\s*(?:user|role|login|group|application\s+role)\b")
 
 
@@ -839,6 +846,8 @@ def _command(node: Any, out: _Reading, depth: int) -> None:
         out.execute()
     elif word in ("SHUTDOWN", "KILL", "FLUSH", "PURGE", "DBCC", "RECONFIGURE"):
         out.destroy(critical=word == "SHUTDOWN", type_id="db:admin")
+    elif word in ("EXPLAIN", "DESCRIBE", "DESC"):
+        _explained(rest, out, depth)
     elif word in _READ_COMMANDS:
         out.propose("db:query")
     elif word in ("LOCK", "UNLOCK"):
@@ -852,6 +861,17 @@ def _command(node: Any, out: _Reading, depth: int) -> None:
             out.execute() if type_id == "db:exec" else out.file()
 
 
+def _explained(rest: str, out: _Reading, depth: int) -> None:
+    """``EXPLAIN ANALYZE`` runs the statement it explains (PostgreSQL, MySQL): read it."""
+    out.propose("db:query")
+    words = _EXPLAIN_OPTIONS_LIST.sub("", rest).split()
+    while words and words[0].upper() in _EXPLAIN_OPTIONS:
+        words.pop(0)
+    inner = " ".join(words)
+    if inner and depth < _MAX_DEPTH and _is_candidate(inner):
+        _read_into(inner, out, depth + 1)
+
+
 def _without_comments(text: str) -> str:
     """The words of a raw command tail as the tokenizer sees them (comments dropped)."""
     from sqlglot.dialects.dialect import Dialect
@@ -860,7 +880,7 @@ def _without_comments(text: str) -> str:
         tokens = Dialect.get_or_raise(_PRIMARY).tokenize(text)
     except Exception:  # noqa: BLE001 - untokenizable: keep the raw text
         return text.strip()
-    return " ".join(token.text for token in tokens)
+    return " ".join(text[token.start : token.end + 1] for token in tokens)
 
 
 # ------------------------------------------------------------------------ tautologies

@@ -205,9 +205,10 @@ def test_benign_corpus_is_allowed(guard: aimds.Guard) -> None:
     assert not stopped, stopped  # today: none
 
 
-def test_dangerous_corpus_is_stopped(guard: aimds.Guard) -> None:
-    corpus = _corpus("sql_dangerous.txt")
-    assert len(corpus) >= 60
+@pytest.mark.parametrize("name", ["sql_dangerous.txt", "sql_dangerous_heldout.txt"])
+def test_dangerous_corpus_is_stopped(guard: aimds.Guard, name: str) -> None:
+    corpus = _corpus(name)
+    assert len(corpus) >= 40
     passed = [
         sql for i, sql in enumerate(corpus) if _verdict(guard, sql, *_CALLS[i % 4]) not in _STOPPED
     ]

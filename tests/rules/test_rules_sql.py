@@ -195,9 +195,10 @@ def test_tables_are_resources() -> None:
 # ---------------------------------------------------------------- corpora
 
 
-def test_benign_corpus_is_allowed(guard: aimds.Guard) -> None:
-    corpus = _corpus("sql_benign.txt")
-    assert len(corpus) >= 80
+@pytest.mark.parametrize("name", ["sql_benign.txt", "sql_benign_heldout.txt"])
+def test_benign_corpus_is_allowed(guard: aimds.Guard, name: str) -> None:
+    corpus = _corpus(name)
+    assert len(corpus) >= (80 if name == "sql_benign.txt" else 30)
     stopped = [
         sql for i, sql in enumerate(corpus) if _verdict(guard, sql, *_CALLS[i % 4]) in _STOPPED
     ]
@@ -208,7 +209,7 @@ def test_benign_corpus_is_allowed(guard: aimds.Guard) -> None:
 @pytest.mark.parametrize("name", ["sql_dangerous.txt", "sql_dangerous_heldout.txt"])
 def test_dangerous_corpus_is_stopped(guard: aimds.Guard, name: str) -> None:
     corpus = _corpus(name)
-    assert len(corpus) >= 40
+    assert len(corpus) >= (60 if name == "sql_dangerous.txt" else 40)
     passed = [
         sql for i, sql in enumerate(corpus) if _verdict(guard, sql, *_CALLS[i % 4]) not in _STOPPED
     ]

@@ -92,7 +92,7 @@ CASES: list[tuple[str, dict[str, Any], str, set[str]]] = [
     ("handoff", {"to": "billing-agent"}, "agent:delegate", set()),
     ("get_secret", {"name": "db"}, "secrets:read", {"credential_access"}),
     ("sql", {"query": "SELECT * FROM users"}, "db:query", {"database_dump"}),
-    ("sql", {"query": "COPY users TO '/tmp/u.csv'"}, "db:query", {"database_dump"}),
+    ("sql", {"query": "COPY users TO '/tmp/u.csv'"}, "db:file", {"database_dump"}),
     ("sql", {"query": "GRANT ALL PRIVILEGES ON db.* TO 'eve'"}, "identity:privilege_change",
      {"privilege_change"}),
 ]  # fmt: skip

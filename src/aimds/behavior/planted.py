@@ -44,17 +44,27 @@ _MAX_PIECES = 2_000
 
 _LINE = re.compile(r"[^\n]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
-# A piece addressed to the assistant: second person, the assistant named, or an imperative
-# verb opening it. Only used to pick pieces once a detector has flagged the text.
-_ADDRESSED = re.compile(
-    r"\b(?:you|your|yours|assistant|chatbot|ai|llm|model|agent)\b|"
-    r"^\W*(?:(?:please|also|now|then|and|first|finally)\W+)*"
+# How plainly a piece addresses the assistant (only used to pick pieces once a detector has
+# flagged the text): naming the model, speaking as the system, telling "you" what you must
+# do, or opening with an imperative count 2; second person or "the user" count 1.
+_NAMES_MODEL = re.compile(
+    r"\b(?:assistant|chatbot|ai|llm|language model|gpt|claude)\b|\b(?:system|note|important)\s*:"
+    r"|\b(?:you|assistants?)\s+(?:must|should|shall|will|need to|have to|are to)\b",
+    re.I,
+)
+_IMPERATIVE = re.compile(
+    r"^\W*(?:(?:please|also|now|then|and|first|finally|instead|kindly)\W+)*"
     r"(?:send|forward|e-?mail|mail|include|add|append|insert|mention|reply|respond|answer|"
     r"write|translate|visit|click|go|open|run|execute|call|post|upload|fetch|download|share|"
     r"provide|tell|say|output|print|use|recommend|contact|ignore|disregard|forget|encode|"
-    r"copy|paste|transfer|pay|wire|delete|remove|augment|summari[sz]e|respond)\b",
+    r"copy|paste|transfer|pay|wire|delete|remove|augment|summari[sz]e|focus|make sure)\b",
     re.I,
 )
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours)\b|\bthe user\b", re.I)
+_STRONG = 2
+_MAX_SEEDS = 3
+_MAX_PAYLOAD = 8
+_PAIRS = (("<", ">"), ("(", ")"), ("[", "]"), ("\u201c", "\u201d"), ("\u00ab", "\u00bb"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +89,12 @@ def pieces(text: str) -> list[Piece]:
     return [p for p in out if text[p.start : p.end].strip()]
 
 
-def _addressed(text: str, piece: Piece) -> bool:
-    return _ADDRESSED.search(text[piece.start : piece.end]) is not None
+def _address(piece: str) -> int:
+    """0..5: how plainly ``piece`` speaks to the assistant."""
+    score = _STRONG if _NAMES_MODEL.search(piece) else 0
+    if _IMPERATIVE.search(piece):
+        score += _STRONG
+    return score + (1 if _SECOND_PERSON.search(piece) else 0)
 
 
 def _evidence_pattern(evidence: str) -> re.Pattern[str] | None:
@@ -98,38 +112,61 @@ def planted_pieces(
     """``(planted, rest)``: the text of the pieces holding the instruction, and the others.
 
     Seeds are the pieces overlapping a finding's ``span``; without spans, those matching its
-    redacted ``evidence``; without either, every piece addressed to the assistant. Pieces
-    addressed to the assistant next to a seed join it (an instruction often runs over two
-    sentences). Where nothing qualifies, the last piece is taken: planted instructions are
-    mostly appended to their carrier.
+    redacted ``evidence``; without either, the (at most three, last) pieces that speak to the
+    assistant most plainly, if any does plainly (names the model or speaks as the system, or
+    opens with an imperative); else the last piece, since planted instructions are mostly
+    appended to their carrier. A seed then takes in its neighbours that speak to the
+    assistant plainly, and its payload (:func:`_payload`).
     """
-    all_pieces = pieces(text)
-    if not all_pieces:
+    parts = pieces(text)
+    if not parts:
         return "", ""
     seeds: set[int] = set()
     for start, end in spans:
-        seeds.update(i for i, p in enumerate(all_pieces) if p.start < end and start < p.end)
+        seeds.update(i for i, p in enumerate(parts) if p.start < end and start < p.end)
     if not seeds:
         for item in evidence:
             pattern = _evidence_pattern(item)
             found = pattern.search(text, 0, MAX_SCAN) if pattern is not None else None
             if found is not None:
                 a, b = found.span()
-                seeds.update(i for i, p in enumerate(all_pieces) if p.start < b and a < p.end)
+                seeds.update(i for i, p in enumerate(parts) if p.start < b and a < p.end)
+    scores = [_address(text[p.start : p.end]) for p in parts]
     if not seeds:
-        seeds = {i for i, p in enumerate(all_pieces) if _addressed(text, p)}
-        if not seeds:
-            seeds = {len(all_pieces) - 1}
+        best = max(scores)
+        if best >= _STRONG:
+            seeds = set([i for i, s in enumerate(scores) if s == best][-_MAX_SEEDS:])
+        else:
+            seeds = {len(parts) - 1}
     chosen = set(seeds)
-    for seed in seeds:
+    for seed in sorted(seeds):
         for step in (-1, 1):
             i = seed + step
-            while 0 <= i < len(all_pieces) and i not in chosen and _addressed(text, all_pieces[i]):
+            while 0 <= i < len(parts) and i not in chosen and scores[i] >= _STRONG:
                 chosen.add(i)
                 i += step
-    planted = " \n".join(text[p.start : p.end] for i, p in enumerate(all_pieces) if i in chosen)
-    rest = " \n".join(text[p.start : p.end] for i, p in enumerate(all_pieces) if i not in chosen)
+        chosen.update(_payload(text, parts, seed))
+    planted = " \n".join(text[p.start : p.end] for i, p in enumerate(parts) if i in chosen)
+    rest = " \n".join(text[p.start : p.end] for i, p in enumerate(parts) if i not in chosen)
     return planted, rest
+
+
+def _payload(text: str, parts: list[Piece], seed: int) -> Iterator[int]:
+    """The pieces after ``seed`` that are what it tells the assistant to say or use: the
+    next piece where the seed ends with a colon, and on while a quote or bracket opened in
+    the seed is still open (at most ``_MAX_PAYLOAD`` pieces)."""
+    run = text[parts[seed].start : parts[seed].end]
+    follow = run.rstrip().endswith(":")
+    for i in range(seed + 1, min(seed + 1 + _MAX_PAYLOAD, len(parts))):
+        if not (follow or _unclosed(run)):
+            return
+        follow = False
+        run += text[parts[i].start : parts[i].end]
+        yield i
+
+
+def _unclosed(run: str) -> bool:
+    return run.count('"') % 2 == 1 or any(run.count(a) > run.count(b) for a, b in _PAIRS)
 
 
 # -- values ------------------------------------------------------------------------------------
@@ -140,6 +177,7 @@ _HOST = re.compile(r"\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]
 _PHONE = re.compile(r"(?<![\w+.])\+?\d[\d ().-]{6,18}\d(?![\w.]\d)")
 _CODE = re.compile(r"```[^\n]*\n(.*?)```|`([^`\n]{4,400})`", re.S)
 _SPACES = re.compile(r"\s+")
+_CODE_MARK = re.compile(r"[\s/|;&$=(<>]")
 _TRAIL = ".,;:!?'\")]}>"
 # last labels that make a dotted word a file name or a version, not a host
 _NOT_TLD = frozenset(
@@ -207,14 +245,19 @@ def values(text: str) -> Iterator[tuple[str, str]]:
 
 
 def _code(snippet: str) -> Iterator[tuple[str, str]]:
-    """A code snippet as a whole and line by line, whitespace collapsed."""
+    """A code snippet as a whole and line by line, whitespace collapsed; only pieces that
+    read as a command or expression (``None``, ``__init__`` are names, not snippets)."""
     whole = _SPACES.sub(" ", snippet).strip()
-    if len(whole) >= 4:
+    if _snippet(whole):
         yield "code", whole
     for line in snippet.splitlines():
         line = _SPACES.sub(" ", line).strip().removeprefix("$ ")
-        if len(line) >= 8 and line != whole:
+        if line != whole and _snippet(line):
             yield "code", line
+
+
+def _snippet(code: str) -> bool:
+    return len(code) >= 8 and _CODE_MARK.search(code) is not None
 
 
 def arg_values(strings: Iterable[str]) -> Iterator[tuple[str, str]]:

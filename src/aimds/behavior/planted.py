@@ -21,10 +21,14 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import itertools
 import re
 import urllib.parse
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import re2
 
 from aimds.behavior.dataflow import significant_tokens
 
@@ -172,11 +176,13 @@ def _unclosed(run: str) -> bool:
 # -- values ------------------------------------------------------------------------------------
 
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"'`()\[\]{}|\\^]+", re.I)
-_EMAIL = re.compile(r"[\w.+-]{1,64}@(?:[a-z0-9-]{1,63}\.)+[a-z]{2,24}\b", re.I)
-_HOST = re.compile(r"\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,23}\b", re.I)
+# RE2 (linear time): ``(label.)+`` backtracks cubically in ``re`` on "a.a.a.a..."
+_EMAIL: Any = re2.compile(r"(?i)[\w.+-]{1,64}@(?:[a-z0-9-]{1,63}\.)+[a-z]{2,24}\b")
+_HOST: Any = re2.compile(r"(?i)\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,23}\b")
 _PHONE = re.compile(r"(?<![\w+.])\+?\d[\d ().-]{6,18}\d(?![\w.]\d)")
 _CODE = re.compile(r"```[^\n]*\n(.*?)```|`([^`\n]{4,400})`", re.S)
 _SPACES = re.compile(r"\s+")
+_MAX_MATCHES = 1024  # matches of one kind read from one text
 _CODE_MARK = re.compile(r"[\s/|;&$=(<>]")
 _TRAIL = ".,;:!?'\")]}>"
 # last labels that make a dotted word a file name or a version, not a host
@@ -219,18 +225,19 @@ def values(text: str) -> Iterator[tuple[str, str]]:
     for m in _CODE.finditer(text):
         snippet = m.group(1) if m.group(1) is not None else m.group(2)
         yield from _code(snippet)
-    masked = text
-    for m in _URL.finditer(text):
+    urls = list(itertools.islice(_URL.finditer(text), _MAX_MATCHES))
+    for m in urls:
         url, host = _url(m.group())
         yield "url", url
         if host:
             clean = _host(host)
             if clean:
                 yield "host", clean
-        masked = masked.replace(m.group(), " ")
-    for m in _EMAIL.finditer(masked):
+    masked = _blank(text, urls)
+    emails = list(itertools.islice(_EMAIL.finditer(masked), _MAX_MATCHES))
+    for m in emails:
         yield "email", m.group().casefold()
-        masked = masked.replace(m.group(), " ")
+    masked = _blank(masked, emails)
     for m in _HOST.finditer(masked):
         clean = _host(m.group())
         if clean and "." in clean:
@@ -242,6 +249,20 @@ def values(text: str) -> Iterator[tuple[str, str]]:
             yield "phone", ("+" if raw.startswith("+") else "") + digits
     for token in significant_tokens(masked):
         yield "token", token.strip(_TRAIL)
+
+
+def _blank(text: str, matches: list[Any]) -> str:
+    """``text`` with the matched spans blanked (one pass, same length)."""
+    if not matches:
+        return text
+    out, at = [], 0
+    for m in matches:
+        start, end = m.span()
+        out.append(text[at:start])
+        out.append(" " * (end - start))
+        at = end
+    out.append(text[at:])
+    return "".join(out)
 
 
 def _code(snippet: str) -> Iterator[tuple[str, str]]:

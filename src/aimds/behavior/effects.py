@@ -54,7 +54,7 @@ _N, _LANG, _ENC, _ULANG, _UREQ, _UENC = range(len(_META_FIELDS))
 _DATA_KINDS = frozenset({EventKind.TOOL_RESULT, EventKind.MESSAGE})
 _CHECKED_KINDS = frozenset({EventKind.COMPLETION, EventKind.TOOL_CALL})
 _MAX_CANDIDATES = 1024
-_PROMPT_LANG_SCAN = 1_000
+_PROMPT_LANG_SCAN = 240  # a prompt's language shows in its first sentence
 _ENCODINGS = ("base64", "url", "hex")
 # where a kind of value is repeated, how sure we are it came from the instruction
 _VALUE_KINDS = ("email", "url", "phone", "code", "host", "token")
@@ -160,7 +160,7 @@ class Effects:
         """Remember what the user asked for and wrote in: those are not effects."""
         text = c.ev.event.text
         language, encoding = requests(text)
-        written = guess_language(text[:_PROMPT_LANG_SCAN])
+        written = guess_language(text, _PROMPT_LANG_SCAN)
         mine = {
             k: v
             for k, v in (("ureq", language), ("uenc", encoding), ("ulang", written))

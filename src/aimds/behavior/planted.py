@@ -312,7 +312,6 @@ _LANGUAGES = {
     "chinese": "zh",
     "mandarin": "zh",
     "japanese": "ja",
-    "english": "en",
 }
 _ENCODINGS = {
     "base64": "base64",
@@ -331,10 +330,22 @@ _REQUEST = re.compile(
 )
 
 
+# the names alone, on RE2 (a DFA: ~3 µs for 200 characters against ~60 µs for ``re`` with
+# IGNORECASE): most texts hold none, and then the full pattern never runs
+_TARGET: Any = re2.compile(
+    r"(?i)german|deutsch|french|fran[cç]ais|spanish|espa[nñ]ol|italian|portuguese|dutch|"
+    r"russian|chinese|mandarin|japanese|base ?64|b64|base ?32|hex|rot[ -]?13"
+)
+
+
 def requests(text: str) -> tuple[str | None, str | None]:
-    """``(language code, encoding)`` the text asks the reply to use, each ``None`` if none."""
+    """``(language code, encoding)`` the text asks the reply to use, each ``None`` if none.
+    Requests to answer in English are not read (they are the default, not a switch)."""
     language = encoding = None
-    for m in _REQUEST.finditer(text[:MAX_SCAN]):
+    text = text[:MAX_SCAN]
+    if _TARGET.search(text) is None:
+        return None, None
+    for m in _REQUEST.finditer(text):
         what = m.group("what").casefold().replace(" ", "").replace("-", "")
         if language is None and what in _LANGUAGES:
             language = _LANGUAGES[what]
@@ -360,35 +371,42 @@ _STOPWORDS = {
     "nl": "de het een en is van dat niet ik je op te met voor zijn er maar ook wat ze",
 }
 _WORDS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
-_WORD = re.compile(r"[^\W\d_]+")
+_LANGS = tuple(_STOPWORDS)
+# stopword -> indexes into _LANGS of the languages it belongs to
+_STOPWORD_LANGS = {
+    word: tuple(i for i, lang in enumerate(_LANGS) if word in _WORDS[lang])
+    for word in set().union(*_WORDS.values())
+}
+_PUNCT = "\"'.,;:!?()[]{}<>«»“”„‘’-–—…*_/\\|"
 _LANG_SCAN = 2_000
+_SCRIPTS = (
+    ("ja", re.compile(r"[\u3040-\u30ff]"), 0.1),
+    ("zh", re.compile(r"[\u4e00-\u9fff]"), 0.3),
+    ("ru", re.compile(r"[\u0400-\u04ff]"), 0.4),
+)
 
 
-def guess_language(text: str) -> str | None:
-    """ISO code of the text's language when the guess is clear, else ``None``.
+def guess_language(text: str, limit: int = _LANG_SCAN) -> str | None:
+    """ISO code of the language of the first ``limit`` characters when the guess is clear,
+    else ``None``.
 
-    Cyrillic, kana and Han scripts decide by share of letters; the Latin-script languages by
-    stopword counts (at least 3 hits, 1.5 times the runner-up, an eighth of the words).
+    Kana, Han and Cyrillic scripts decide by their share of the characters; the Latin-script
+    languages by stopword counts (at least 3 hits, 1.5 times the runner-up, an eighth of the
+    words). Words are split on white space and stripped of punctuation: cheap, and enough.
     """
-    sample = text[:_LANG_SCAN]
-    letters = [c for c in sample if c.isalpha()]
-    if not letters:
-        return None
-    cyr = sum("\u0400" <= c <= "\u04ff" for c in letters)
-    kana = sum("\u3040" <= c <= "\u30ff" for c in letters)
-    han = sum("\u4e00" <= c <= "\u9fff" for c in letters)
-    n = len(letters)
-    if kana > 0.1 * n:
-        return "ja"
-    if han > 0.3 * n:
-        return "zh"
-    if cyr > 0.4 * n:
-        return "ru"
-    words = [w.casefold() for w in _WORD.findall(sample)]
-    if not words:
-        return None
-    hits = sorted(((sum(w in s for w in words), lang) for lang, s in _WORDS.items()), reverse=True)
-    (best, lang), (second, _) = hits[0], hits[1]
+    sample = text[:limit]
+    if not sample.isascii():
+        chars = len(sample) - sample.count(" ")
+        for lang, script, share in _SCRIPTS:
+            if len(script.findall(sample)) > share * chars:
+                return lang
+    words = [w.strip(_PUNCT) for w in sample.casefold().split()]
+    hits = [0] * len(_LANGS)
+    for word in words:
+        for i in _STOPWORD_LANGS.get(word, ()):
+            hits[i] += 1
+    ranked = sorted(zip(hits, _LANGS, strict=True), reverse=True)
+    (best, lang), (second, _) = ranked[0], ranked[1]
     if best >= 3 and best >= 1.5 * second and best >= len(words) / 8:
         return lang
     return None
@@ -414,7 +432,8 @@ def _texty(raw: bytes) -> bool:
 
 
 def _en_hits(text: str) -> int:
-    return sum(w.casefold() in _WORDS["en"] for w in _WORD.findall(text[:_LANG_SCAN]))
+    english = _WORDS["en"]
+    return sum(w.strip(_PUNCT) in english for w in text[:_LANG_SCAN].casefold().split())
 
 
 def blobs(text: str) -> frozenset[str]:

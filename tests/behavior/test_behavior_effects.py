@@ -323,3 +323,15 @@ def test_a_message_event_can_carry_the_instruction() -> None:
     run = Runner(build({"fingerprint_key": "k" * 32}))
     run.event(EventKind.MESSAGE, text=CARRIER + PLANT, findings=[_injection()])
     assert rules_of(run.event(EventKind.COMPLETION, text="to billing@evil.example")) == [RULE]
+
+
+def test_an_encoding_the_instruction_named_is_surer(guard: Guard) -> None:
+    who = _who()
+    guard.check_tool_result("fetch", PLANTED_BASE64, subject=who)
+    named = effect(guard.check_completion(BLOB_REPLY, subject=who))
+    who = _who()
+    guard.check_tool_result("fetch", PLANTED_GERMAN, subject=who)
+    unnamed = effect(guard.check_completion(BLOB_REPLY, subject=who))
+    assert named is not None and unnamed is not None
+    assert named.details["effects"] == unnamed.details["effects"] == ["encoding"]
+    assert named.confidence > unnamed.confidence

@@ -56,7 +56,7 @@ _CHECKED_KINDS = frozenset({EventKind.COMPLETION, EventKind.TOOL_CALL})
 _MAX_CANDIDATES = 1024
 _PROMPT_LANG_SCAN = 240  # a prompt's language shows in its first sentence
 _ENCODINGS = ("base64", "url", "hex")
-# where a kind of value is repeated, how sure we are it came from the instruction
+# the order in which a finding names the kinds of values repeated: most telling first
 _VALUE_KINDS = ("email", "url", "phone", "code", "host", "token")
 
 
@@ -197,19 +197,20 @@ class Effects:
 
     def _judge(self, c: Ctx, meta: tuple[object, ...], hits: list[str]) -> Finding | None:
         cfg, event = self._cfg, c.ev.event
-        effects: list[tuple[str, Verdict, Severity]] = []
-        kinds = sorted({h.partition("|")[2] for h in hits}, key=_rank)
-        sources = sorted({int(h.partition("|")[0]) for h in hits if h.partition("|")[0]})
+        effects: list[tuple[str, Verdict, Severity, float]] = []
+        parsed = [_parse(h) for h in hits]
+        kinds = sorted({kind for _, kind in parsed}, key=_rank)
+        sources = sorted({i for i, _ in parsed if i is not None})
         if event.kind is EventKind.TOOL_CALL:
             if hits:
-                effects.append(("tool_call", cfg.tool_call, Severity.HIGH))
+                effects.append(("tool_call", cfg.tool_call, Severity.HIGH, 0.9))
         else:
             if hits:
-                effects.append(("completion", cfg.completion, Severity.MEDIUM))
+                effects.append(("completion", cfg.completion, Severity.MEDIUM, 0.9))
             effects.extend(self._style(event.text, meta))
         if not effects:
             return None
-        names = [name for name, _, _ in effects]
+        names = [e[0] for e in effects]
         message = (
             _SAYS[names[0]]
             + (f" ({', '.join(kinds)})" if kinds else "")
@@ -218,10 +219,10 @@ class Effects:
         return finding(
             RULE,
             message,
-            severity=max(s for _, _, s in effects),
-            action=max(v for _, v, _ in effects),
+            severity=max(e[2] for e in effects),
+            action=max(e[1] for e in effects),
             category="injection",
-            confidence=0.9 if hits else 0.6,
+            confidence=max(e[3] for e in effects),
             details={
                 "effects": names,
                 "values": kinds,
@@ -232,21 +233,31 @@ class Effects:
 
     def _style(
         self, text: str, meta: tuple[object, ...]
-    ) -> Iterator[tuple[str, Verdict, Severity]]:
-        """The reply's language and encodings, against what the instruction and user asked."""
+    ) -> Iterator[tuple[str, Verdict, Severity, float]]:
+        """The reply's language and encodings, against what the instruction and the user
+        asked for. An encoding the instruction named is surer than any encoded text."""
         cfg = self._cfg
         wanted = meta[_LANG]
         if (
             wanted is not None
-            and wanted != "en"
             and wanted not in (meta[_ULANG], meta[_UREQ])
             and guess_language(text) == wanted
         ):
-            yield "language", cfg.language, Severity.LOW
+            yield "language", cfg.language, Severity.LOW, 0.7
         if meta[_UENC] is not None:
             return  # the user asked for an encoding: encoded text is expected
-        if blobs(text):
-            yield "encoding", cfg.encoding, Severity.MEDIUM
+        found = blobs(text)
+        if found:
+            yield "encoding", cfg.encoding, Severity.MEDIUM, 0.9 if meta[_ENC] in found else 0.6
+
+
+def _parse(hit: str) -> tuple[int | None, str]:
+    """``(event index, kind)`` of a stored ``"{index}|{kind}"``."""
+    index, _, kind = hit.partition("|")
+    try:
+        return int(index), kind
+    except ValueError:
+        return None, kind or index
 
 
 _SAYS = {

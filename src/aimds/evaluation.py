@@ -7,12 +7,17 @@ suspicious. Nothing here reads files or prints; the CLI does that.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "Confusion",
+    "GroupRates",
+    "LOSO_COLUMNS",
+    "by_group",
     "confusion",
+    "loso_table",
     "percentile",
     "roc_auc",
     "roc_curve",
@@ -95,6 +100,109 @@ def confusion(labels: Sequence[bool], flags: Sequence[bool]) -> Confusion:
         else:
             tn += 1
     return Confusion(tp=tp, fp=fp, tn=tn, fn=fn)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupRates:
+    """One group's (a source's, a category's) records: how many, and the rates of the
+    decision on its attacks (TPR) and on its benign records (FPR)."""
+
+    attacks: int = 0
+    benign: int = 0
+    caught: int = 0
+    false_alarms: int = 0
+
+    @property
+    def n(self) -> int:
+        return self.attacks + self.benign
+
+    @property
+    def tpr(self) -> float:
+        return _ratio(self.caught, self.attacks)
+
+    @property
+    def fpr(self) -> float:
+        return _ratio(self.false_alarms, self.benign)
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "n": self.n,
+            "attacks": self.attacks,
+            "benign": self.benign,
+            "tpr": self.tpr,
+            "fpr": self.fpr,
+        }
+
+
+def by_group(
+    groups: Sequence[str | None], labels: Sequence[bool], flags: Sequence[bool]
+) -> dict[str, GroupRates]:
+    """:class:`GroupRates` per group name, sorted by name; records without one (``None``)
+    are left out."""
+    if not len(groups) == len(labels) == len(flags):
+        raise ValueError("groups, labels and flags must have the same length")
+    counts: dict[str, list[int]] = {}
+    for group, label, flag in zip(groups, labels, flags, strict=True):
+        if group is None:
+            continue
+        c = counts.setdefault(group, [0, 0, 0, 0])
+        if label:
+            c[0] += 1
+            c[2] += flag
+        else:
+            c[1] += 1
+            c[3] += flag
+    return {
+        g: GroupRates(attacks=c[0], benign=c[1], caught=c[2], false_alarms=c[3])
+        for g, c in sorted(counts.items())
+    }
+
+
+LOSO_COLUMNS = ("attacks", "tpr", "benign", "fpr", "benign_hard", "benign_hard_fpr")
+"""The columns of a leave-one-source-out row, after its ``source``."""
+
+
+def loso_table(data: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """``(rows, pooled)`` of a leave-one-source-out result, whatever shape it came in.
+
+    Accepted: a list of rows ``{source, attacks, tpr, fpr, benign_hard_fpr, ...}``; or an
+    object holding them under ``rows`` (a list) or ``folds`` (a list, or a mapping of source
+    to row, as ``scripts/loso.py`` writes), with optional ``pooled`` totals. Missing keys
+    read ``None``; numbers stay numbers, anything else becomes ``None``; extra keys are kept.
+    ``ValueError`` names the expected shape when there is no list of rows to read.
+    """
+    pooled = None
+    rows: Any = data
+    if isinstance(data, Mapping):
+        pooled = data.get("pooled") if isinstance(data.get("pooled"), Mapping) else None
+        rows = data.get("rows", data.get("folds"))
+        if isinstance(rows, Mapping):
+            rows = [{"source": src, **row} for src, row in rows.items() if isinstance(row, Mapping)]
+    if not isinstance(rows, list):
+        raise ValueError(
+            "expected a JSON list of rows {source, attacks, tpr, fpr, benign_hard_fpr}, "
+            "or an object with 'rows' or 'folds'"
+        )
+    table = [_loso_row(row) for row in rows if isinstance(row, Mapping)]
+    return table, (_loso_row(pooled) if pooled is not None else None)
+
+
+def _loso_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"source": str(row.get("source", "?"))}
+    for key, value in row.items():
+        if key != "source":
+            out[str(key)] = _loso_value(value)
+    for key in LOSO_COLUMNS:
+        out.setdefault(key, None)
+    return out
+
+
+def _loso_value(value: Any) -> Any:
+    """Numbers, strings and nested objects as they are; anything else (lists, booleans,
+    nulls) as ``None``."""
+    if isinstance(value, bool):
+        return None
+    return value if isinstance(value, int | float | str | Mapping) else None
 
 
 def roc_curve(

@@ -35,11 +35,17 @@ class _Recording:
 
 
 def test_a_prompt_costs_three_ops_and_a_tool_call_more() -> None:
+    """A completion adds one read: the effect checks' state of the session."""
     store = _Recording()
     r = Runner(build({"fingerprint_key": KEY}, store=store))
     for kind in (EventKind.PROMPT, EventKind.COMPLETION, EventKind.MESSAGE):
         assert r.event(kind, text="hello there") == []
-    assert store.batches == [["Get", "Incr", "Trust"]] * 3
+    light = ["Get", "Incr", "Trust"]
+    assert store.batches == [light, [*light, "HashGet"], light]
+    store.batches.clear()
+    r = Runner(build({"fingerprint_key": KEY, "effects": {"enabled": False}}, store=store))
+    r.event(EventKind.COMPLETION, text="hello there")
+    assert store.batches == [light]
     r.call("cat", {"p": "a"}, act("fs:read", resources=("/a",)))
     assert len(store.batches[-1]) > 3
 

@@ -21,6 +21,7 @@ from aimds.behavior import quarantine as q
 from aimds.behavior.baselines import Baselines
 from aimds.behavior.batch import Batch, Ctx
 from aimds.behavior.dataflow import Fingerprinter
+from aimds.behavior.effects import Effects, FollowUp
 from aimds.behavior.findings import STAGE, finding
 from aimds.behavior.handle import Behavior
 from aimds.behavior.indicators import Extractor
@@ -78,6 +79,7 @@ class BehaviorStage:
         self._store = store
         self._owns_store = owns_store
         self._sequences = Sequences(section, fingerprint)
+        self._effects = Effects(section.effects, fingerprint) if section.effects.enabled else None
         self._baselines = (
             Baselines(section.baselines, section.state_ttl) if section.baselines.enabled else None
         )
@@ -111,7 +113,14 @@ class BehaviorStage:
             ops.append(self._trust_op(keys, ts, self._delta(ev.findings)))
         c: Ctx | None = None
         b: Batch | None = None
-        if self._monitors or kind is EventKind.TOOL_CALL or kind is EventKind.TOOL_RESULT:
+        effects = self._effects
+        pending = None
+        if (
+            self._monitors
+            or kind is EventKind.TOOL_CALL
+            or kind is EventKind.TOOL_RESULT
+            or (effects is not None and effects.wants(kind))
+        ):
             c = Ctx(ev, self._extract(ev), keys, ts)
             b = Batch(ops)
             self._sequences.plan(c, b)
@@ -119,8 +128,10 @@ class BehaviorStage:
                 self._baselines.plan(c, b)
             for monitor in self._monitors:
                 monitor.plan(c, b, self._ttl)
-        # else no sequence, baseline or temporal rule reads the event (a prompt, a completion):
-        # only the quarantine check, the session counter and the trust score
+            if effects is not None:
+                pending = effects.plan(c, b)
+        # else nothing but the quarantine check, the session counter and the trust score
+        # reads the event
         results = self._run(ops, ev)
         if results is None:
             return
@@ -134,10 +145,16 @@ class BehaviorStage:
                 tier_finding = self._tier(tier, c is not None and c.ind.outbound)
                 if tier_finding is not None:
                     found.append(tier_finding)
-        if c is not None and b is not None and b.checks:
+        if c is not None and b is not None and (b.checks or pending is not None):
             c.index = results[_AT_COUNTER] - 1  # type: ignore[operator]
             c.tier = tier
             found.extend(b.judge(c, results))
+            if effects is not None and pending is not None:
+                step = effects.follow(pending, c, results)
+                if step is not None:
+                    effect = self._follow_up(step, ev)
+                    if effect is not None:
+                        found.append(effect)
         if found:
             ev.findings.extend(found)
             self._after(ev, keys, found)
@@ -147,6 +164,13 @@ class BehaviorStage:
             self._store.close()
 
     # -- internals -------------------------------------------------------------------------
+
+    def _follow_up(self, step: FollowUp, ev: Evaluation) -> Finding | None:
+        """The effect checks' second round trip (only in sessions holding an instruction)."""
+        if not step.ops:
+            return step.judge([])
+        results = self._run(step.ops, ev)
+        return None if results is None else step.judge(results)
 
     def _trust_op(self, keys: Keys, now: float, delta: float) -> Trust:
         initial, half_life = self._trust_args

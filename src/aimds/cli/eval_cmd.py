@@ -5,7 +5,13 @@ TPR, FPR, precision, recall and F1 of the decision (a finding of the scored cate
 asks for warn or more, or score >= ``--threshold``), ROC-AUC and TPR at 1 % / 5 % FPR of the
 score (the highest of the ``--score`` categories: injection, jailbreak and prompt_leak by
 default), TPR per attack category, FPR per benign category, latency percentiles and the
-worst false positives and negatives.
+worst false positives and negatives. Where the records carry them, tables per ``source``
+(``--source-field``) and per ``category`` give each group's count, TPR on its attacks and
+FPR on its benign records.
+
+``--loso FILE`` adds the leave-one-source-out table that ``scripts/loso.py`` writes (a JSON
+list of rows ``{source, attacks, tpr, fpr, benign_hard_fpr, ...}``, or its ``folds`` object);
+without ``--jsonl`` only that table is shown. Missing keys show as ``n/a``.
 
 ``--task sensitive``: records carry ``spans`` with types (``sensitive_dev.jsonl``). Reports
 record-level precision and recall of secret and of PII findings separately, and per-type
@@ -29,7 +35,16 @@ from rich.table import Table
 
 from aimds.cli.common import EXIT_OK, cli_errors, fail, out, print_json
 from aimds.detect import DetectionResult, Detector, Kind, detector_for
-from aimds.evaluation import confusion, percentile, roc_auc, roc_curve, tpr_at_fpr
+from aimds.evaluation import (
+    LOSO_COLUMNS,
+    by_group,
+    confusion,
+    loso_table,
+    percentile,
+    roc_auc,
+    roc_curve,
+    tpr_at_fpr,
+)
 from aimds.types import Severity, Verdict
 
 __all__ = ["register", "safe_preview"]
@@ -106,10 +121,13 @@ def _detection_report(
     text_field: str,
     label_field: str,
     category_field: str,
+    source_field: str,
     score_categories: list[str],
     threshold: float | None,
 ) -> tuple[dict[str, Any], tuple[list[float], list[float]]]:
     labels: list[bool] = []
+    sources: list[str | None] = []
+    given_cats: list[str | None] = []
     scores: list[float] = []
     flags: list[bool] = []
     cats: list[str] = []
@@ -127,6 +145,8 @@ def _detection_report(
         scores.append(score)
         flags.append(flag)
         cats.append(str(record.get(category_field, "attack" if label else "benign")))
+        sources.append(_group(record.get(source_field)))
+        given_cats.append(_group(record.get(category_field)))
         latencies.append(result.latency_us)
         cases.append(
             {
@@ -176,10 +196,27 @@ def _detection_report(
         "tpr_at_fpr_5pct": {"tpr": tpr5, "threshold": t5},
         "latency_us": {"p50": percentile(latencies, 50), "p99": percentile(latencies, 99)},
         "categories": per_category,
+        "per_source": _groups(sources, labels, flags),
+        "per_category": _groups(given_cats, labels, flags),
         "worst_false_positives": fps[:_WORST],
         "worst_false_negatives": fns[:_WORST],
     }
     return report, (fprs, tprs)
+
+
+def _group(value: Any) -> str | None:
+    """A record's group name (source, category): strings and numbers, else none."""
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _groups(
+    groups: list[str | None], labels: list[bool], flags: list[bool]
+) -> dict[str, dict[str, float | int]]:
+    return {g: rates.as_dict() for g, rates in by_group(groups, labels, flags).items()}
 
 
 def _flagged(result: DetectionResult, categories: list[str]) -> bool:
@@ -252,6 +289,8 @@ def _sensitive_report(
 
 def _markdown(report: dict[str, Any]) -> str:
     lines = [f"# AIMDS evaluation ({report['task']})", ""]
+    if report["task"] == "loso":
+        return "\n".join(lines + _loso_lines(report["leave_one_source_out"]) + [""])
     lines.append(f"- policy: `{report['policy']}`, records: {report['records']}")
     if report["task"] == "detection":
         o = report["overall"]
@@ -283,6 +322,8 @@ def _markdown(report: dict[str, Any]) -> str:
             rate = row.get("tpr", row.get("fpr"))
             name = "TPR" if "tpr" in row else "FPR"
             lines.append(f"| {cat} | {row['n']} | {row['kind']} | {name} {_fmt(rate)} |")
+        for title, key in (("Per source", "per_source"), ("Per category", "per_category")):
+            lines += _group_lines(title, report.get(key) or {})
         for title, key in (
             ("Worst false positives", "worst_false_positives"),
             ("Worst false negatives", "worst_false_negatives"),
@@ -309,7 +350,55 @@ def _markdown(report: dict[str, Any]) -> str:
             lines.append(f"| {t} | {_fmt(row['recall'])} | {row['found']}/{row['total']} |")
     lat = report["latency_us"]
     lines += ["", f"Latency: p50 {_fmt(lat['p50'])} µs, p99 {_fmt(lat['p99'])} µs", ""]
+    if report.get("leave_one_source_out"):
+        lines += _loso_lines(report["leave_one_source_out"])[1:] + [""]
     return "\n".join(lines)
+
+
+def _printable(value: Any) -> str:
+    return "".join(c if c.isprintable() else " " for c in str(value))
+
+
+def _cell(value: Any) -> str:
+    """A markdown table cell: control characters dropped, ``|`` escaped."""
+    return _printable(value).replace("|", "\\|")
+
+
+def _group_lines(title: str, groups: dict[str, dict[str, Any]]) -> list[str]:
+    if not groups:
+        return []
+    lines = ["", f"## {title}", "", "| group | n | attacks | TPR | benign | FPR |"]
+    lines.append("|---|---|---|---|---|---|")
+    for name, g in groups.items():
+        lines.append(
+            f"| {_cell(name)} | {g['n']} | {g['attacks']} | {_fmt(g['tpr'])} "
+            f"| {g['benign']} | {_fmt(g['fpr'])} |"
+        )
+    return lines
+
+
+def _loso_lines(loso: dict[str, Any]) -> list[str]:
+    header = " | ".join(_LOSO_HEADERS[c] for c in LOSO_COLUMNS)
+    lines = ["", "## Leave one source out", "", f"| held-out source | {header} |"]
+    lines.append("|---" * (len(LOSO_COLUMNS) + 1) + "|")
+    for row in loso["rows"]:
+        cells = " | ".join(_fmt(row.get(c)) for c in LOSO_COLUMNS)
+        lines.append(f"| {_cell(row['source'])} | {cells} |")
+    pooled = loso.get("pooled")
+    if pooled:
+        cells = " | ".join(_fmt(pooled.get(c)) for c in LOSO_COLUMNS)
+        lines.append(f"| **pooled** | {cells} |")
+    return lines
+
+
+_LOSO_HEADERS = {
+    "attacks": "attacks",
+    "tpr": "TPR",
+    "benign": "benign",
+    "fpr": "FPR",
+    "benign_hard": "benign_hard",
+    "benign_hard_fpr": "benign_hard FPR",
+}
 
 
 def _fmt(value: Any) -> str:
@@ -338,6 +427,9 @@ def _plot(path: Path, fprs: list[float], tprs: list[float], auc: float) -> bool:
 
 
 def _print_report(report: dict[str, Any]) -> None:
+    if report["task"] == "loso":
+        _print_loso(report["leave_one_source_out"])
+        return
     table = Table(title=f"aimds eval ({report['task']})", header_style="bold")
     table.add_column("metric")
     table.add_column("value", justify="right")
@@ -349,7 +441,7 @@ def _print_report(report: dict[str, Any]) -> None:
         table.add_row("tpr@5%fpr", _fmt(report["tpr_at_fpr_5pct"]["tpr"]))
         for cat, row in report["categories"].items():
             name = "tpr" if "tpr" in row else "fpr"
-            table.add_row(f"{cat} {name} (n={row['n']})", _fmt(row[name]))
+            table.add_row(f"{escape(cat)} {name} (n={row['n']})", _fmt(row[name]))
     else:
         for family, row in report["record_level"].items():
             table.add_row(f"{family} precision", _fmt(row["precision"]))
@@ -357,6 +449,11 @@ def _print_report(report: dict[str, Any]) -> None:
     table.add_row("latency p50 µs", _fmt(report["latency_us"]["p50"]))
     table.add_row("latency p99 µs", _fmt(report["latency_us"]["p99"]))
     out.print(table)
+    for title, key in (("per source", "per_source"), ("per category", "per_category")):
+        if report.get(key):
+            _print_groups(title, report[key])
+    if report.get("leave_one_source_out"):
+        _print_loso(report["leave_one_source_out"])
     for key in ("worst_false_positives", "worst_false_negatives"):
         for c in report.get(key, [])[:5]:
             out.print(
@@ -366,18 +463,65 @@ def _print_report(report: dict[str, Any]) -> None:
             )
 
 
+def _print_groups(title: str, groups: dict[str, dict[str, Any]]) -> None:
+    table = Table(title=title, header_style="bold")
+    table.add_column("group")
+    for name in ("n", "attacks", "TPR", "benign", "FPR"):
+        table.add_column(name, justify="right")
+    for name, g in groups.items():
+        table.add_row(
+            escape(_printable(name)),
+            str(g["n"]),
+            str(g["attacks"]),
+            _fmt(g["tpr"]),
+            str(g["benign"]),
+            _fmt(g["fpr"]),
+        )
+    out.print(table)
+
+
+def _print_loso(loso: dict[str, Any]) -> None:
+    table = Table(title="leave one source out", header_style="bold")
+    table.add_column("held-out source", overflow="fold")
+    for column in LOSO_COLUMNS:
+        table.add_column(_LOSO_HEADERS[column], justify="right")
+    for row in loso["rows"]:
+        table.add_row(escape(_printable(row["source"])), *(_fmt(row.get(c)) for c in LOSO_COLUMNS))
+    pooled = loso.get("pooled")
+    if pooled:
+        table.add_row("pooled", *(_fmt(pooled.get(c)) for c in LOSO_COLUMNS), style="bold")
+    out.print(table)
+
+
+def _read_loso(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError as exc:
+        fail(f"--loso: cannot read {path}: {exc.strerror}")
+    except ValueError:
+        fail(f"--loso: {path} is not valid JSON")
+    try:
+        rows, pooled = loso_table(data)
+    except ValueError as exc:
+        fail(f"--loso: {exc}")
+    return {"rows": rows, "pooled": pooled}
+
+
 def register(app: typer.Typer) -> None:
     """Add ``eval`` to ``app``."""
 
     @app.command("eval")
     def eval_cmd(
-        jsonl: Annotated[Path, typer.Option("--jsonl", help="Labelled JSONL corpus.")],
+        jsonl: Annotated[
+            Path | None, typer.Option("--jsonl", help="Labelled JSONL corpus.")
+        ] = None,
         task: Annotated[
             str, typer.Option("--task", help="detection (label/category) or sensitive (spans).")
         ] = "detection",
         text_field: Annotated[str, typer.Option("--text-field")] = "text",
         label_field: Annotated[str, typer.Option("--label-field")] = "label",
         category_field: Annotated[str, typer.Option("--category-field")] = "category",
+        source_field: Annotated[str, typer.Option("--source-field")] = "source",
         kind: Annotated[str, typer.Option("--kind", help="Event kind of every text.")] = "prompt",
         policy: Annotated[
             str | None, typer.Option("--policy", "-p", help="Pack name or policy file.")
@@ -397,14 +541,25 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option("--out-dir", help="Write report.md, report.json and roc.png here."),
         ] = None,
+        loso: Annotated[
+            Path | None,
+            typer.Option("--loso", help="Leave-one-source-out JSON (scripts/loso.py) to show."),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     ) -> None:
         """Measure detection quality and latency on a labelled JSONL corpus."""
+        if jsonl is None and loso is None:
+            fail("give --jsonl (a labelled corpus), --loso (a leave-one-source-out table) or both")
         if task not in {"detection", "sensitive"}:
             fail(f"--task: expected detection or sensitive, not {task!r}")
         if kind not in {"prompt", "completion", "tool_result", "message"}:
             fail(f"--kind: expected prompt, completion, tool_result or message, not {kind!r}")
         chosen: Kind = kind  # type: ignore[assignment]
+        held_out = _read_loso(loso) if loso is not None else None
+        if jsonl is None:
+            report: dict[str, Any] = _clean({"task": "loso", "leave_one_source_out": held_out})
+            _emit(report, None, out_dir=out_dir, as_json=as_json)
+            raise typer.Exit(EXIT_OK)
         with cli_errors():
             detector = detector_for(policy)
             rows = _records(jsonl)
@@ -421,19 +576,31 @@ def register(app: typer.Typer) -> None:
                     text_field=text_field,
                     label_field=label_field,
                     category_field=category_field,
+                    source_field=source_field,
                     score_categories=score or ["injection", "jailbreak", "prompt_leak"],
                     threshold=threshold,
                 )
             else:
                 report = _sensitive_report(rows, detector, kind=chosen, text_field=text_field)
-            report = _clean(report)
-            if out_dir is not None:
-                _write(out_dir, report, roc)
-            if as_json:
-                print_json(report)
-            else:
-                _print_report(report)
+            if held_out is not None:
+                report["leave_one_source_out"] = held_out
+            _emit(_clean(report), roc, out_dir=out_dir, as_json=as_json)
         raise typer.Exit(EXIT_OK)
+
+
+def _emit(
+    report: dict[str, Any],
+    roc: tuple[list[float], list[float]] | None,
+    *,
+    out_dir: Path | None,
+    as_json: bool,
+) -> None:
+    if out_dir is not None:
+        _write(out_dir, report, roc)
+    if as_json:
+        print_json(report)
+    else:
+        _print_report(report)
 
 
 def _write(

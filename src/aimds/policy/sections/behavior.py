@@ -24,6 +24,7 @@ __all__ = [
     "CommandSpam",
     "CredentialHarvest",
     "Duration",
+    "Effects",
     "EventMatch",
     "Exfiltration",
     "ReconEscalation",
@@ -136,6 +137,31 @@ class BaselineSettings(Section):
     action: Verdict | None = None
 
 
+class Effects(Section):
+    """``injection.effect``: what a suspicious instruction planted in data made the agent do.
+
+    A tool result or message with an injection finding at ``min_verdict`` or above has the
+    values its instruction introduced (URLs, hosts, addresses, phone numbers, code, distinctive
+    tokens) remembered as salted fingerprints for ``window``, with any reply language or
+    encoding it asked for. Later events of the session are checked for them; each kind of
+    effect has its verdict: ``tool_call`` (a call whose arguments carry such a value),
+    ``completion`` (a reply repeating one), ``encoding`` (a reply carrying encoded text the
+    user did not ask for), ``language`` (a reply switched to the requested language). At most
+    ``max_values`` values per instruction and ``2 * max_results`` instructions per session
+    are kept (the oldest half is dropped when full).
+    """
+
+    enabled: bool = True
+    window: Duration = 3600.0
+    min_verdict: Verdict = Verdict.WARN
+    max_values: int = Field(default=64, ge=1, le=1024)
+    max_results: int = Field(default=16, ge=1, le=1024)
+    tool_call: Verdict = Verdict.BLOCK
+    completion: Verdict = Verdict.REVIEW
+    encoding: Verdict = Verdict.REVIEW
+    language: Verdict = Verdict.WARN
+
+
 class TrustSettings(Section):
     """Trust 0..1000 per agent; starts at ``initial``, decays toward it with ``half_life``."""
 
@@ -225,6 +251,7 @@ class BehaviorSection(Section):
     fingerprint_key: str | None = Field(default=None, min_length=16, repr=False)
     sequences: Sequences = Field(default_factory=Sequences)
     baselines: BaselineSettings = Field(default_factory=BaselineSettings)
+    effects: Effects = Field(default_factory=Effects)
     trust: TrustSettings = Field(default_factory=TrustSettings)
     tiers: dict[TierName, TierActions] = Field(default_factory=dict)
     quarantine_on: tuple[str, ...] = ()

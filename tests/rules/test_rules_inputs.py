@@ -173,7 +173,8 @@ def test_sanitised_copy_is_always_bounded_json(args: dict[str, Any]) -> None:
     assert depth(safe) <= limits.max_depth
     assert all(len(s) <= 20 for s in _strings(safe))
     assert set(problems) <= {
-        "too_large", "too_deep", "cyclic", "invalid_type", "invalid_key", "non_finite", "bytes"
+        "too_large", "too_deep", "cyclic", "invalid_type", "invalid_key", "non_finite", "bytes",
+        "invalid_encoding",
     }
 
 

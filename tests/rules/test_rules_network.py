@@ -47,7 +47,7 @@ from aimds.rules.network import DEFAULT_DENIED_KINDS, NetworkRules, parse_destin
         ("http://[fe80::1]/", "fe80::1", None, "link_local"),
         ("http://printer.local/", "printer.local", None, "private"),
         ("http://jenkins:8080/", "jenkins", 8080, "private"),
-        ("http://10.0.0.1.nip.io/", "10.0.0.1.nip.io", None, "private"),
+        ("http://10.0.0.1.nip.io/", "10.0.0.1", None, "private"),  # the address it stands for
         ("8.8.8.8:53", "8.8.8.8", 53, "public"),
         ("https://[2606:4700::1111]/", "2606:4700::1111", None, "public"),
     ],

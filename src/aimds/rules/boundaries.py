@@ -21,6 +21,7 @@ from typing import Any
 from aimds.policy.sections.actions import NetworkSection, PathsSection
 from aimds.rules.matchers import PatternSet, path_glob_regex
 from aimds.rules.network import DEFAULT_DENIED_KINDS, NetworkRules
+from aimds.rules.understanding.network import is_secret_reference
 from aimds.rules.paths import LexicalPath, PathCheck, PathRules, SensitivePlace, classify_path
 from aimds.types import ActionInfo, Finding, Severity, Verdict
 
@@ -148,7 +149,12 @@ class Boundaries:
         for name, value in args.items():
             if name in net_args:
                 raw_hosts.extend((name, v) for v in _strings(value))
-            elif type(value) is str and "://" in value and _URL.match(value):
+            elif (
+                type(value) is str
+                and "://" in value
+                and _URL.match(value)
+                and not is_secret_reference(value)  # vault://ci/token names no host
+            ):
                 raw_hosts.append((name, value))
         for resource in action.resources[:_MAX_VALUES]:
             if _PATHISH.match(resource):

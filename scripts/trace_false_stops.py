@@ -42,18 +42,24 @@ def main(traces: Path, labels_path: Path) -> None:
             if step.decision.verdict.value in _STOP and session not in first_stop:
                 first_stop[session] = at
                 why[session] = {
-                    f.rule for f in step.decision.findings if f.action is not None and f.action.value in _STOP
+                    f.rule
+                    for f in step.decision.findings
+                    if f.action is not None and f.action.value in _STOP
                 }
     benign = [s for s, row in labels.items() if not row["attack"]]
     attacks = [s for s, row in labels.items() if row["attack"]]
     false_stops = [s for s in benign if s in first_stop]
     caught = [s for s in attacks if first_stop.get(s, 10**9) <= labels[s]["complete_at"]]
     rules = Counter(r for s in false_stops for r in why[s])
-    print(f"benign sessions stopped: {len(false_stops)}/{len(benign)} "
-          f"({len(false_stops) / max(len(benign), 1):.1%})")
+    print(
+        f"benign sessions stopped: {len(false_stops)}/{len(benign)} "
+        f"({len(false_stops) / max(len(benign), 1):.1%})"
+    )
     print(f"benign sessions blocked: {sum(s in blocked for s in benign)}/{len(benign)}")
-    print(f"attack sessions stopped by complete_at: {len(caught)}/{len(attacks)} "
-          f"({len(caught) / max(len(attacks), 1):.1%})")
+    print(
+        f"attack sessions stopped by complete_at: {len(caught)}/{len(attacks)} "
+        f"({len(caught) / max(len(attacks), 1):.1%})"
+    )
     for rule, n in rules.most_common(10):
         print(f"  {n:4d}  {rule}")
 

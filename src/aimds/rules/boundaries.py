@@ -21,8 +21,8 @@ from typing import Any
 from aimds.policy.sections.actions import NetworkSection, PathsSection
 from aimds.rules.matchers import PatternSet, path_glob_regex
 from aimds.rules.network import DEFAULT_DENIED_KINDS, NetworkRules
-from aimds.rules.understanding.network import is_secret_reference
 from aimds.rules.paths import LexicalPath, PathCheck, PathRules, SensitivePlace, classify_path
+from aimds.rules.understanding.network import is_secret_reference
 from aimds.types import ActionInfo, Finding, Severity, Verdict
 
 __all__ = ["BoundaryPlan", "Boundaries", "Touched"]

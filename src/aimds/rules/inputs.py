@@ -8,8 +8,9 @@ over-deep branches become ``None``, over-long strings are cut, bytes are decoded
 objects become a ``<TypeName>`` placeholder, lone surrogates (what overlong or invalid UTF-8
 becomes when decoded with ``surrogateescape``, or half an emoji cut by a UTF-16 slice) are
 removed from strings, keys and the event text, so no later stage meets a string it cannot
-encode and the call is judged as if the bad characters were never there. Messages name the problem, the top-level
-argument (when its name is a plain identifier) and the limit; never a value.
+encode and the call is judged as if the bad characters were never there. Messages name the
+problem, the top-level argument (when its name is a plain identifier) and the limit; never a
+value.
 """
 
 from __future__ import annotations
@@ -141,13 +142,14 @@ class _Sanitizer:
 
     def _key(self, key: Any, w: _Walk) -> str | None:
         if type(key) is str:
-            if _bad_encoding(key):
+            name: str = key
+            if _bad_encoding(name):
                 w.flag("invalid_encoding")
-                key = _SURROGATE.sub("", key)
-            if len(key) <= self.max_key:
-                return key
+                name = _SURROGATE.sub("", name)
+            if len(name) <= self.max_key:
+                return name
             w.flag("invalid_key")
-            return key[: self.max_key]
+            return name[: self.max_key]
         w.flag("invalid_key")
         if isinstance(key, str):
             return self._key(str.__str__(key), w)

@@ -21,6 +21,7 @@ Pure functions of the text: no DNS, no I/O.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address
@@ -108,10 +109,8 @@ def wildcard_addresses(
             if hexed is not None:
                 out[IPv4Address(int(hexed.group(1), 16))] = None
         if "-" in label and _V6_DASHED.match(label):
-            try:
+            with contextlib.suppress(ValueError):
                 out[IPv6Address(label.replace("-", ":"))] = None
-            except ValueError:
-                pass
     return service, tuple(out)
 
 

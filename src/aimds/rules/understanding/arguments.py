@@ -175,7 +175,7 @@ class ArgReader:
         self._sql(args, category, facts)
         self._urls(args, base, category, facts)
         self._paths(args, base, category, facts, cwd)
-        self._recipients(args, category, facts)
+        self._recipients(args, base, category, facts)
         self._login(args, base, category, facts)
         self._content(raw, tool, base, category, facts, cwd)
         if category == "unknown" and _present(args, _AMOUNT_KEYS) and _present(args, _PAYEE_KEYS):
@@ -300,7 +300,7 @@ class ArgReader:
 
     # ---------------------------------------------------------- recipients
 
-    def _recipients(self, args: dict[str, Any], category: str, facts: Facts) -> None:
+    def _recipients(self, args: dict[str, Any], base: str, category: str, facts: Facts) -> None:
         if category not in ("email", "message", "unknown"):
             return
         recipients: list[str] = []
@@ -327,6 +327,8 @@ class ArgReader:
             return
         for r in recipients:
             facts.resource(r.lower() if "@" in r else r)
+        if base == "email:draft":
+            return  # a draft names its recipients but sends nothing
         facts.mark_outbound(payload=payload)
         for address in emails:
             m = _EMAIL.match(address)
@@ -404,9 +406,8 @@ class ArgReader:
             return
         scratch = Facts(UNKNOWN_TYPE)
         url_facts(value, scratch)
-        dest = parse_destination(value)
-        if dest is not None:
-            facts.resource(dest.host)  # judged by the network boundaries, like any URL
+        if parse_destination(value) is not None:
+            facts.resource(value.strip())  # judged by the network boundaries, like any URL
         if not scratch.tags <= _QUIET_TAGS | {"has_payload", "auth_attempt"}:
             facts.tag(*(scratch.tags - {"outbound", "has_payload", "auth_attempt"}))
             facts.bump(scratch.risk)

@@ -148,7 +148,9 @@ def _tokens_of(text: str, encodings: frozenset[str], depth: int) -> Iterator[str
         spans = [m.span() for m in _PART.finditer(token)][:_MAX_PARTS]
         yield from (token[a:b] for a, b in spans if b - a >= _MIN_VALUE)
         runs = list(_runs(token, spans))
-        yield from (raw for _, raw in runs)  # a secret with "/" or "." in it, as written
+        for joined, raw in runs:  # a secret split over parts, or holding "/" or "."
+            yield joined
+            yield raw
         if depth >= 2:
             continue
         candidates = [token, *(token[a:b] for a, b in spans if b - a >= _MIN_TOKEN)]

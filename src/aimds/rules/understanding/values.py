@@ -43,7 +43,7 @@ _HOST = re.compile(
 _QUAD = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?$")
 _SHELL_SYNTAX = re.compile(
     r"\$\(|`[^`]+`|\$\{?IFS|\|\s*(?:ba|z|da|k)?sh\b|&&|\|\||(?<![<>])>{1,2}\s*[/~\w$]|<\(|"
-    r"\$'\\x|\bsh\s+-c\b|;\s*\w"
+    r"\$'\\x|\bsh\s+-c\b|;\s*\w|\(\)\s*\{"
 )
 _PROGRAMS = frozenset(
     {
@@ -91,8 +91,10 @@ def looks_like_command(text: str) -> bool:
     if not head:
         return False
     program = _first_program(head)
-    if program in _PROGRAMS or (
-        program.endswith((".sh", ".bash", ".py", ".pl", ".ps1")) and " " in head
+    if (
+        program in _PROGRAMS
+        or program.partition(".")[0] in _PROGRAMS
+        or (program.endswith((".sh", ".bash", ".py", ".pl", ".ps1")) and " " in head)
     ):
         return True
     if head.startswith(("./", "/")) and " " in head.split("\n", 1)[0]:
@@ -129,15 +131,7 @@ def value_shape(text: str) -> str | None:
             return "host"
         if _ABSOLUTE.match(value):
             return "path"
-    if looks_like_sql(value):
-        return "sql"
-    if one_line and _ABSOLUTE.match(value) and not looks_like_command(value):
-        return "path"  # an absolute path with spaces ("/Users/me/My Documents/x")
-    if looks_like_command(value):
-        return "command"
-    if looks_like_code(value):
-        return "code"
-    if one_line and " " not in value:
+        # one dotted word: a host or a file name before anything else ("ssh.example.com")
         hostish = _HOST.match(value) is not None
         pathish = bool(
             ("/" in value or "\\" in value or _FILE_NAME.match(value)) and _RELATIVE.match(value)
@@ -146,4 +140,12 @@ def value_shape(text: str) -> str | None:
             return "name" if pathish else "host"
         if pathish:
             return "path"
+    if looks_like_sql(value):
+        return "sql"
+    if one_line and _ABSOLUTE.match(value) and not looks_like_command(value):
+        return "path"  # an absolute path with spaces ("/Users/me/My Documents/x")
+    if looks_like_command(value):
+        return "command"
+    if looks_like_code(value):
+        return "code"
     return None

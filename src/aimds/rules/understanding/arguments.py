@@ -23,6 +23,7 @@ SQL or code. Secret references are never read as hosts or paths.
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from collections.abc import Iterator, Mapping
@@ -174,7 +175,7 @@ class ArgReader:
                     break
         self._sql(args, category, facts)
         self._urls(args, base, category, facts)
-        self._paths(args, base, category, facts, cwd)
+        self._paths(args, tool, base, category, facts, cwd)
         self._recipients(args, base, category, facts)
         self._login(args, base, category, facts)
         self._content(raw, tool, base, category, facts, cwd)
@@ -251,7 +252,7 @@ class ArgReader:
     # --------------------------------------------------------------- paths
 
     def _paths(
-        self, args: dict[str, Any], base: str, category: str, facts: Facts, cwd: str
+        self, args: dict[str, Any], tool: str, base: str, category: str, facts: Facts, cwd: str
     ) -> None:
         if category not in ("fs", "unknown", "email", "message", "vcs", "search"):
             return
@@ -262,6 +263,11 @@ class ArgReader:
         elif category == "unknown" and _present(args, _WRITE_KEYS):
             mode = "write"
             facts.propose("fs:write")
+        elif category == "unknown" and _present(args, _PATH_KEYS):
+            verb = name_verb(tool)  # "read", "open", "cat" with a path: a file read
+            if verb is not None:
+                mode = verb
+                facts.propose(FILE_VERBS[verb])
         keys = _PATH_KEYS if category in ("fs", "unknown") else _ATTACHMENT_KEYS
         for key in keys:
             if key in args:
@@ -360,10 +366,17 @@ class ArgReader:
     ) -> None:
         """Every string of the arguments, read for what its shape says it is."""
         verb = name_verb(tool) if category == "unknown" else None
+        named = _named_shapes(category)
         for key, value in _walk(raw):
+            if key in _URL_KEYS and "://" in value:
+                continue  # read as the call's URL by name
+            if key in _PROSE_KEYS or key in _DATA_KEYS:
+                # text and data: only a whole URL in prose counts (a link is a destination)
+                if key in _DATA_KEYS or "://" not in value or " " in value.strip():
+                    continue
             shape = value_shape(value)
-            if shape is None or shape == "secret_ref":
-                continue
+            if shape is None or shape == "secret_ref" or key in named.get(shape, ()):
+                continue  # nothing to read, or already read by its name
             if shape in _NATURAL:
                 if key in _PROSE_KEYS or category not in _EXEC_CATEGORIES:
                     continue
@@ -439,8 +452,8 @@ class ArgReader:
             ":/",
         )
         place = classify_path(path if absolute else text.removeprefix("./"), home=self._home)
-        if place is None and not absolute and classify_path(path, home=self._home) is not None:
-            place = classify_path(path, home=self._home)
+        if place is None and not absolute:
+            place = classify_path(path, home=self._home)  # relative to the working directory
         filelike = category == "fs" or verb is not None
         if place is None and not filelike:
             return
@@ -458,6 +471,22 @@ class ArgReader:
             facts.path_read(path, place, listing=True)
         else:
             facts.path_read(path, place)
+
+
+@functools.lru_cache(maxsize=32)
+def _named_shapes(category: str) -> dict[str, frozenset[str]]:
+    """Per shape, the argument names the by-name readers already analyse as that shape for
+    tools of ``category`` (the content reader skips them rather than read them twice)."""
+    out: dict[str, frozenset[str]] = {"url": frozenset(_URL_KEYS)}
+    if category in ("shell", "unknown", "code", "identity"):
+        out["command"] = frozenset(_COMMAND_KEYS)
+    if category in ("code", "unknown", "browser"):
+        out["code"] = frozenset(_CODE_KEYS + ("query", "input", "tool_input"))
+    if category in ("db", "unknown", "shell", "code", "net"):
+        out["sql"] = frozenset(_SQL_KEYS)
+    if category in ("fs", "unknown"):
+        out["path"] = frozenset(_PATH_KEYS)
+    return out
 
 
 def _join(scratch: Facts, facts: Facts) -> None:

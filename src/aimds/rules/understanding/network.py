@@ -138,6 +138,7 @@ _TEMPLATE = re.compile(
     r")$"
 )
 _ARN = re.compile(r"^arn:aws[\w-]*:(?:secretsmanager|ssm|kms):", re.IGNORECASE)
+_MAYBE = re.compile(r"[:${%]|^projects/")
 _ADDRESSY = re.compile(r"^[\d.]+$|^\[|:\d+$|@")
 _GCP_SECRET = re.compile(r"^projects/[\w.-]+/secrets/[\w.-]+(?:/versions/[\w.-]+)?$")
 
@@ -148,7 +149,7 @@ def is_secret_reference(value: str) -> bool:
     ``aws-secretsmanager:prod/db``, ``env:TOKEN``, ``${{ secrets.X }}``, a Secrets Manager or
     SSM ARN, a GCP secret resource name."""
     text = value.strip()
-    if not text or len(text) > 2048:
+    if not text or len(text) > 2048 or not _MAYBE.search(text[:48]):
         return False
     if _TEMPLATE.match(text) or _ARN.match(text) or _GCP_SECRET.match(text):
         return True

@@ -68,6 +68,17 @@ _PROGRAMS = frozenset(
         "schtasks", "icacls", "certutil", "bitsadmin", "net", "wmic"
     }
 )  # fmt: skip
+# The words an SQL statement can start with: a cheap gate before the SQL reader's own test.
+_SQL_START = re.compile(
+    r"^\s*(?:--|/\*|\(|#|(?:select|insert|update|delete|drop|create|alter|truncate|grant|"
+    r"revoke|with|merge|replace|upsert|exec|execute|call|set|copy|begin|commit|rollback|"
+    r"explain|show|use|load|declare|attach|detach|pragma|vacuum|analyze|lock|unlock|rename|"
+    r"values|table|do|reset|comment|refresh|reindex|cluster|savepoint|release|prepare|"
+    r"deallocate|handler|import|flush|kill|optimize|describe|desc|start|end|abort|discard|"
+    r"checkpoint|security|listen|notify|unlisten|reassign|sp_\w+|xp_\w+|dbcc|backup|restore|"
+    r"bulk|openrowset|go)\b)",
+    re.IGNORECASE,
+)
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=\S*$")
 _MAX_SHAPE = 65536
 _MAX_LINE_PATH = 4096
@@ -119,6 +130,10 @@ def value_shape(text: str) -> str | None:
     value = text.strip()
     if not value or len(value) > _MAX_SHAPE:
         return None
+    if value.isalnum():  # one plain word ("GET", "ls", "Dockerfile"): a command, a file, nothing
+        if value.lower() in _PROGRAMS:
+            return "command"
+        return "path" if _FILE_NAME.match(value) else None
     if is_secret_reference(value):
         return "secret_ref"
     one_line = "\n" not in value and len(value) <= _MAX_LINE_PATH
@@ -140,7 +155,7 @@ def value_shape(text: str) -> str | None:
             return "name" if pathish else "host"
         if pathish:
             return "path"
-    if looks_like_sql(value):
+    if _SQL_START.match(value) and looks_like_sql(value):
         return "sql"
     if one_line and _ABSOLUTE.match(value) and not looks_like_command(value):
         return "path"  # an absolute path with spaces ("/Users/me/My Documents/x")

@@ -370,10 +370,10 @@ class ArgReader:
         for key, value in _walk(raw):
             if key in _URL_KEYS and "://" in value:
                 continue  # read as the call's URL by name
-            if key in _PROSE_KEYS or key in _DATA_KEYS:
-                # text and data: only a whole URL in prose counts (a link is a destination)
-                if key in _DATA_KEYS or "://" not in value or " " in value.strip():
-                    continue
+            if (key in _PROSE_KEYS or key in _DATA_KEYS) and (
+                key in _DATA_KEYS or "://" not in value or " " in value.strip()
+            ):
+                continue  # text and data: only a whole URL in prose counts (a destination)
             shape = value_shape(value)
             if shape is None or shape == "secret_ref" or key in named.get(shape, ()):
                 continue  # nothing to read, or already read by its name

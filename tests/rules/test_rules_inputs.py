@@ -283,3 +283,29 @@ def test_bad_characters_never_crash_nor_weaken_the_verdict(
     clean, _ = verdict({key: value})
     assert "stage.error" not in dirty_rules
     assert dirty >= clean
+
+
+def test_lone_surrogates_in_the_tool_name_are_removed() -> None:
+    stage = InputsStage(LimitsSection())
+    event = Event(kind=EventKind.TOOL_CALL, tool="read\udc80_file", args={"p": "x"})
+    ev = Evaluation(event=event, ts=0.0, args=event.args)
+    stage(ev)
+    assert ev.event.tool == "read_file"
+    assert by_rule(ev) == {"input.invalid_encoding": Verdict.WARN}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"path": "/etc/%c0%afshadow"},  # overlong "/" percent-encoded
+        {"p": "/etc/%c0%afshadow"},
+        {"x": {"y": "/etc/%ff%fe/shadow"}},
+        {"path": b"/etc/\xc0\xafshadow"},
+    ],
+)
+def test_invalid_utf8_in_a_path_is_refused_not_a_crash(args: dict[str, Any]) -> None:
+    who = aimds.Subject(tenant="t", agent=f"u{next(_GUARD_CALLS)}", role="expert", session="s")
+    decision = _GUARD.check_tool_call("read_file", args, subject=who)
+    rules = {f.rule for f in decision.findings}
+    assert "stage.error" not in rules
+    assert decision.verdict is Verdict.BLOCK

@@ -269,6 +269,10 @@ class InputsStage:
     def __call__(self, ev: Evaluation) -> None:
         args = ev.event.args
         text = ev.event.text
+        tool = ev.event.tool
+        if type(tool) is str and _bad_encoding(tool):
+            ev.event = replace(ev.event, tool=_SURROGATE.sub("", tool))
+            ev.findings.append(self._finding("invalid_encoding", "tool"))
         if (
             type(args) is dict
             and type(text) is str
@@ -299,7 +303,9 @@ class InputsStage:
 
     def _finding(self, problem: str, where: str | None) -> Finding:
         message = _MESSAGES[problem]
-        if where == "text":
+        if where == "tool":
+            message = "tool name contains lone surrogates (invalid UTF-8); they were removed"
+        elif where == "text":
             message = {
                 "too_large": "event text exceeds limits.max_text_chars",
                 "invalid_encoding": "event text contains lone surrogates (invalid or overlong "

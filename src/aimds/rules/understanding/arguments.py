@@ -443,14 +443,16 @@ class ArgReader:
         """A path found by content: a sensitive place always counts; any other path only
         for tools that work on files (or whose bare verb name does: ``read``, ``open``)."""
         text = value.strip()
-        try:
-            path = canonicalize_path(text, cwd=cwd, home=self._home, resolve_symlinks=False)
-        except ValueError:
-            return
         absolute = text.startswith(("/", "~", "file:", "\\", "%", "$")) or text[1:3] in (
             ":\\",
             ":/",
         )
+        try:
+            path = canonicalize_path(text, cwd=cwd, home=self._home, resolve_symlinks=False)
+        except ValueError:
+            if absolute:  # an unusable absolute path (overlong UTF-8...): the boundaries refuse it
+                facts.resource(text)
+            return
         place = classify_path(path if absolute else text.removeprefix("./"), home=self._home)
         if place is None and not absolute:
             place = classify_path(path, home=self._home)  # relative to the working directory

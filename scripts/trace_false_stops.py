@@ -5,7 +5,10 @@ A benign session is *stopped* when any of its events gets ``review`` or ``block`
 its ``complete_at`` index does. Prints the rates and, for stopped benign sessions, the rule
 ids that stopped them (counts).
 
-    PYTHONPATH=src python scripts/trace_false_stops.py [TRACES] [LABELS]
+    PYTHONPATH=src python scripts/trace_false_stops.py [TRACES] [LABELS] [--renamed]
+
+``--renamed`` replays the traces with other tool names, argument names and credential
+paths (as the held-out set has them; the mapping of ``tests/behavior/test_behavior_dataset``).
 """
 
 from __future__ import annotations
@@ -21,13 +24,32 @@ from aimds.trace.replay import fresh_guard, replay
 _STOP = frozenset({"review", "block"})
 
 
-def main(traces: Path, labels_path: Path) -> None:
+RENAMED_TOOLS = {
+    "read_file": "read_text_file", "bash": "run_terminal_cmd", "shell": "execute_command",
+    "send_email": "gmail_send_message", "http_post": "requests_post", "fetch": "http_request",
+    "login": "authenticate", "write_file": "edit_file", "list_directory": "list_dir",
+}  # fmt: skip
+RENAMED_KEYS = {"path": "file_path", "command": "cmd", "to": "recipient", "url": "endpoint"}
+
+
+def _rename(line: str) -> str:
+    event = json.loads(line)
+    if event.get("tool"):
+        event["tool"] = RENAMED_TOOLS.get(event["tool"], event["tool"])
+    if isinstance(event.get("args"), dict):
+        event["args"] = {RENAMED_KEYS.get(k, k): v for k, v in event["args"].items()}
+    return json.dumps(event)
+
+
+def main(traces: Path, labels_path: Path, *, renamed: bool = False) -> None:
     labels = {
         (row := json.loads(line))["session"]: row
         for line in labels_path.read_text(encoding="utf-8").splitlines()
         if line.strip()
     }
     lines = traces.read_text(encoding="utf-8").splitlines()
+    if renamed:
+        lines = [_rename(line) for line in lines if line.strip()]
     first_stop: dict[str, int] = {}
     blocked: set[str] = set()
     why: dict[str, set[str]] = {}
@@ -65,8 +87,9 @@ def main(traces: Path, labels_path: Path) -> None:
 
 
 if __name__ == "__main__":
-    args = [Path(a) for a in sys.argv[1:3]]
+    args = [Path(a) for a in sys.argv[1:] if not a.startswith("--")][:2]
     main(
         args[0] if args else Path("/work/shared/datasets/traces_dev.jsonl"),
         args[1] if len(args) > 1 else Path("/work/shared/datasets/traces_dev_labels.jsonl"),
+        renamed="--renamed" in sys.argv,
     )

@@ -272,3 +272,29 @@ def test_denied_path_or_host_never_gets_through(
 ) -> None:
     decision = check(tool, {key: _nest(value, path)})
     assert decision.verdict in STOPPED, decision.explain()
+
+
+# -- the labelled dev traces: benign sessions are never blocked ---------------------------------
+
+
+@pytest.mark.dataset
+@pytest.mark.slow
+def test_benign_dev_trace_sessions_are_never_blocked(datasets_dir: Path) -> None:
+    """Before secret references were understood, 22 of the 100 benign sessions were blocked
+    (a ``vault://`` password reference taken for a private host); reviews of outbound e-mail
+    are the pack's choice and stay."""
+    import json
+
+    from aimds.trace.format import iter_trace
+    from aimds.trace.replay import fresh_guard, replay
+
+    text = (datasets_dir / "traces_dev_labels.jsonl").read_text(encoding="utf-8")
+    labels = [json.loads(line) for line in text.splitlines() if line.strip()]
+    benign = {row["session"] for row in labels if not row["attack"]}
+    lines = (datasets_dir / "traces_dev.jsonl").read_text(encoding="utf-8").splitlines()
+    blocked: set[str] = set()
+    with fresh_guard("default") as guard:
+        for step in replay(iter_trace(lines), guard):
+            if step.decision.verdict is Verdict.BLOCK:
+                blocked.add(step.event.subject.session)
+    assert benign and not (blocked & benign), sorted(blocked & benign)[:5]

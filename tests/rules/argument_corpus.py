@@ -48,6 +48,26 @@ _SQL = (
     "SELECT count(*) FROM users",
     "SELECT name FROM products WHERE sku IN ('a1', 'b2') ORDER BY name",
 )
+_DIRS = (
+    "/workspace/app", "/workspace/app/src", "src", "tests", "docs", "./", "/workspace/app/.github",
+    "build", "node_modules/.bin", "/tmp",
+)  # fmt: skip
+_QUERIES = (
+    "python asyncio timeout example", "postgres select distinct on", "rm -rf node_modules safe?",
+    "what does chmod 755 mean", "curl post json example", "kubernetes liveness probe http",
+    "DELETE FROM with join mysql", "sudo apt update error 404", "bash for loop over files",
+    "how to read /etc/hosts on mac", "docker compose healthcheck", "git rebase onto",
+    "ssh config ProxyJump example", "nginx reverse proxy 127.0.0.1 upstream",
+)  # fmt: skip
+_WRITE_PATHS = ("/workspace/app/notes.md", "docs/setup.md", "scripts/dev.sh", "src/app/cli.py")
+_WRITE_BODIES = (
+    "# Setup\n\nRun `make dev`, then open http://localhost:8000/.",
+    "#!/bin/sh\nset -e\npytest -q\n",
+    "DB_PASSWORD=${{ secrets.DB_PASSWORD }}\nAPI_TOKEN=vault://ci/token\n",
+    "def main() -> None:\n    print('hello')\n",
+    "Deploy: curl -fsSL https://get.example.com | sh  (vendor instructions, not run here)",
+    "SELECT * FROM users; -- example for the docs",
+)
 _PROSE = (
     "Please rm -rf the old build folder before the release; then run the tests.",
     "Reminder: never DROP TABLE in production without a backup.",
@@ -83,6 +103,35 @@ def benign_calls() -> list[Call]:
     for sql in _SQL:
         calls.append(("sql_query", {"query": sql}))
         calls.append(("run_sql", {"q": sql}))
+    for i, d in enumerate(_DIRS):
+        calls.append((("list_directory", "list_dir", "ls", "directory_tree")[i % 4], {"path": d}))
+        calls.append(("search_files", {"path": d, "pattern": "*.py"}))
+    for i, query in enumerate(_QUERIES):
+        calls.append((("web_search", "search", "tavily_search")[i % 3], {"query": query}))
+    for i, (path, body) in enumerate(itertools.product(_WRITE_PATHS, _WRITE_BODIES)):
+        calls.append((("write_file", "edit_file", "save_file")[i % 3],
+                      {"path": path, "content": body}))  # fmt: skip
+    for i, url in enumerate(_DOC_URLS):
+        calls.append(("http_get", {"url": url, "params": {"lang": "en", "page": i}}))
+        calls.append(("scrape", {"url": url, "selector": "main article"}))
+    for tool in ("git_status", "git_diff", "git_log"):
+        calls.append((tool, {"repo_path": "/workspace/app"}))
+        calls.append((tool, {"repo_path": "."}))
+    for i, note in enumerate(_WRITE_BODIES):
+        calls.append(("create_memory", {"text": note, "tags": ["project", f"n{i}"]}))
+        calls.append(("search_memory", {"query": note[:30]}))
+    for i, sql in enumerate(_SQL):
+        calls.append(("query", {"sql": sql, "database": "analytics", "timeout_s": 30 + i}))
+    for i, file in enumerate(_WORKSPACE_FILES):
+        calls.append(("read_text_file", {"options": {"path": file, "encoding": "utf-8"}}))
+        calls.append(("read_multiple_files", {"paths": [file, _WORKSPACE_FILES[i - 1]]}))
+        calls.append(("draft_email", {"to": "team@corp.example", "subject": f"file {i}",
+                                      "body": "see attached", "attachments": [file]}))  # fmt: skip
+        calls.append(("get_file_contents", {"owner": "acme", "repo": "app", "path": file}))
+        calls.append(("slack_get_channel_history", {"channel_id": f"C0{i}", "limit": 20}))
+        headers = {"Accept": "application/json", "Authorization": _SECRET_REFS[i % 10]}
+        url = _DOC_URLS[i % len(_DOC_URLS)]
+        calls.append(("http_request", {"method": "GET", "url": url, "headers": headers}))
     calls.append(("web_search", {"query": "drop table if exists syntax postgres"}))
     calls.append(("web_search", {"q": "how to rm -rf a directory safely"}))
     calls.append(("write_file", {"path": "/workspace/app/notes.md",

@@ -210,9 +210,9 @@ def test_relative_names_are_paths_only_where_plausible() -> None:
 def test_benign_corpus_stays_allowed() -> None:
     calls = benign_calls()
     assert len(calls) >= 300
-    stopped = [
-        (t, a, d.verdict) for t, a in calls if (d := check(t, a)).verdict is not Verdict.ALLOW
-    ]
+    verdicts = [(tool, args, check(tool, args).verdict) for tool, args in calls]
+    # a content detector's warn on prose ("curl ... | sh" in a file being written) is no stop
+    stopped = [v for v in verdicts if v[2] > Verdict.WARN]
     rate = len(stopped) / len(calls)
     assert stopped == [], f"false-stop rate {rate:.1%}: {stopped[:5]}"
 

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from aimds.rules.network import parse_destination
-from aimds.rules.paths import canonicalize_path, classify_path
+from aimds.rules.paths import SensitivePlace, canonicalize_path, classify_path
 from aimds.rules.understanding.action_types import UNKNOWN_TYPE
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.shell import collect_code, collect_command
@@ -84,6 +84,7 @@ _EDITOR_WRITE = frozenset({"create", "str_replace", "insert", "undo_edit", "writ
 _MAX_VALUES = 32
 # Reading by content: bounds, and the keys whose strings are data, not instructions.
 _MAX_DEPTH = 6
+_LOCATE_CACHE = 4096
 _MAX_STRINGS = 128
 _PROSE_KEYS = frozenset(
     {
@@ -150,12 +151,13 @@ def _present(args: Mapping[str, Any], keys: tuple[str, ...]) -> bool:
 class ArgReader:
     """Reads the arguments of one call into facts; holds only settings, so thread-safe."""
 
-    __slots__ = ("_cwd", "_home", "_internal")
+    __slots__ = ("_cwd", "_home", "_internal", "_located")
 
     def __init__(self, *, cwd: str, home: str, internal_domains: tuple[str, ...]) -> None:
         self._cwd = cwd
         self._home = home
         self._internal = internal_domains
+        self._located = functools.lru_cache(maxsize=_LOCATE_CACHE)(self._locate)
 
     def read(self, tool: str, base: str, raw: Mapping[str, Any], facts: Facts) -> None:
         args = {str(k).lower(): v for k, v in list(raw.items())[:64]}
@@ -443,19 +445,13 @@ class ArgReader:
         """A path found by content: a sensitive place always counts; any other path only
         for tools that work on files (or whose bare verb name does: ``read``, ``open``)."""
         text = value.strip()
-        absolute = text.startswith(("/", "~", "file:", "\\", "%", "$")) or text[1:3] in (
-            ":\\",
-            ":/",
-        )
-        try:
-            path = canonicalize_path(text, cwd=cwd, home=self._home, resolve_symlinks=False)
-        except ValueError:
-            if absolute:  # an unusable absolute path (overlong UTF-8...): the boundaries refuse it
-                facts.resource(text)
+        located = self._located(text, cwd) if len(text) <= 1024 else self._locate(text, cwd)
+        if located is None:
             return
-        place = classify_path(path if absolute else text.removeprefix("./"), home=self._home)
-        if place is None and not absolute:
-            place = classify_path(path, home=self._home)  # relative to the working directory
+        path, place = located
+        if not path:  # an unusable absolute path (overlong UTF-8...): the boundaries refuse it
+            facts.resource(text)
+            return
         filelike = category == "fs" or verb is not None
         if place is None and not filelike:
             return
@@ -473,6 +469,23 @@ class ArgReader:
             facts.path_read(path, place, listing=True)
         else:
             facts.path_read(path, place)
+
+    def _locate(self, text: str, cwd: str) -> tuple[str, SensitivePlace | None] | None:
+        """The canonical path of ``text`` and the sensitive place it is in; ``("", None)``
+        for an unusable absolute path, ``None`` for an unusable relative one. A pure function
+        of its arguments (no filesystem), so cached."""
+        absolute = text.startswith(("/", "~", "file:", "\\", "%", "$")) or text[1:3] in (
+            ":\\",
+            ":/",
+        )
+        try:
+            path = canonicalize_path(text, cwd=cwd, home=self._home, resolve_symlinks=False)
+        except ValueError:
+            return ("", None) if absolute else None
+        place = classify_path(path if absolute else text.removeprefix("./"), home=self._home)
+        if place is None and not absolute:
+            place = classify_path(path, home=self._home)  # relative to the working directory
+        return path, place
 
 
 @functools.lru_cache(maxsize=32)

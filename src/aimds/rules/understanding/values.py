@@ -15,6 +15,7 @@ Python is Python only if ``ast`` parses it and it calls or imports something.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 from aimds.rules.understanding.network import is_secret_reference
@@ -81,6 +82,7 @@ _SQL_START = re.compile(
 )
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=\S*$")
 _MAX_SHAPE = 65536
+_CACHE_CHARS = 256
 _MAX_LINE_PATH = 4096
 
 
@@ -126,7 +128,14 @@ def looks_like_code(text: str) -> bool:
 
 
 def value_shape(text: str) -> str | None:
-    """What ``text`` (a whole argument value) is: one of :data:`SHAPES`, or ``None``."""
+    """What ``text`` (a whole argument value) is: one of :data:`SHAPES`, or ``None``.
+
+    A pure function of the text; short values (header values, methods, file names recur
+    across calls) are answered from a bounded cache."""
+    return _cached_shape(text) if len(text) <= _CACHE_CHARS else _shape(text)
+
+
+def _shape(text: str) -> str | None:
     value = text.strip()
     if not value or len(value) > _MAX_SHAPE:
         return None
@@ -164,3 +173,6 @@ def value_shape(text: str) -> str | None:
     if looks_like_code(value):
         return "code"
     return None
+
+
+_cached_shape = functools.lru_cache(maxsize=8192)(_shape)

@@ -233,8 +233,9 @@ _DATA_OR_PROSE = {
     "new_string", "old_string", "patch", "diff", "append", "blocks", "system", "data",
     "system_prompt", "answer", "reply", "response", "feedback", "review", "alt", "placeholder",
     "version", "ver", "id", "uuid", "sha", "hash", "checksum", "digest", "etag", "tag",
-    "revision", "rev", "build", "release", "cwd", "workdir", "working_dir", "working_directory",
+    "revision", "rev", "build", "release",
 }  # fmt: skip
+"""Prose and data (never read as paths or hosts) and version-like keys (never hosts)."""
 KEYS = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True).filter(
     lambda k: k not in _DATA_OR_PROSE
 )

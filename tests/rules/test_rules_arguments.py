@@ -204,6 +204,18 @@ def test_relative_names_are_paths_only_where_plausible() -> None:
     assert check("fetch", {"url": "https://x.example/", "n": "1"}).verdict is Verdict.ALLOW
 
 
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("web_search", {"query": "10.0.0.1"}),
+        ("web_search", {"q": "/etc/shadow"}),
+        ("search_memory", {"query": "~/.aws/credentials"}),
+    ],
+)
+def test_search_terms_are_data_not_places(tool: str, args: dict[str, Any]) -> None:
+    assert check(tool, args).verdict is Verdict.ALLOW
+
+
 # -- corpora ------------------------------------------------------------------------------------
 
 

@@ -112,6 +112,9 @@ _EXEC_CATEGORIES = frozenset(
     {"shell", "code", "db", "unknown", "net", "browser", "agent", "vcs", "identity", "secrets",
      "payment"}
 )  # fmt: skip
+# Tools whose arguments are data sent somewhere to be looked up (a search for "/etc/shadow"
+# or "10.0.0.1" touches neither): only a whole URL is read from them.
+_DATA_CATEGORIES = frozenset({"search", "memory"})
 _NATURAL = {"sql": "db", "command": "shell", "code": "code"}
 _QUIET_TAGS = frozenset({"outbound", "code_exec"})
 _QUIET_KINDS = frozenset({"public", "hostname", "documentation"})
@@ -372,7 +375,7 @@ class ArgReader:
         for key, value in _walk(raw):
             if key in _URL_KEYS and "://" in value:
                 continue  # read as the call's URL by name
-            if (key in _PROSE_KEYS or key in _DATA_KEYS) and (
+            if (key in _PROSE_KEYS or key in _DATA_KEYS or category in _DATA_CATEGORIES) and (
                 key in _DATA_KEYS or "://" not in value or " " in value.strip()
             ):
                 continue  # text and data: only a whole URL in prose counts (a destination)

@@ -37,13 +37,26 @@ from aimds.rules.understanding.shell import collect_code, collect_command
 from aimds.rules.understanding.shell_programs import url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
 from aimds.rules.understanding.tools import FILE_VERBS, name_verb
-from aimds.rules.understanding.values import looks_like_code, value_shape
+from aimds.rules.understanding.values import (
+    looks_like_code,
+    looks_like_sql_statement,
+    value_shape,
+)
 from aimds.types import Severity
 
 __all__ = ["ArgReader"]
 
-_COMMAND_KEYS = ("command", "cmd", "commands", "shell_command", "bash_command", "cmdline",
-                 "command_line", "script", "input")  # fmt: skip
+_COMMAND_KEYS = (
+    "command",
+    "cmd",
+    "commands",
+    "shell_command",
+    "bash_command",
+    "cmdline",
+    "command_line",
+    "script",
+    "input",
+)  # fmt: skip (the last two: shell tools only)
 _CODE_KEYS = ("code", "source_code", "python", "script", "js", "javascript", "expression",
               "program", "snippet", "cell", "function")  # fmt: skip
 _URL_KEYS = ("url", "uri", "href", "link", "endpoint", "target_url", "webhook_url", "webhook",
@@ -379,7 +392,11 @@ class ArgReader:
                 key in _DATA_KEYS or "://" not in value or " " in value.strip()
             ):
                 continue  # text and data: only a whole URL in prose counts (a destination)
-            shape = value_shape(value)
+            if key in named.get("command", ()) and " " in value.strip():
+                # read as a command by name; what that misses is SQL ("DROP TABLE" as a command)
+                shape: str | None = "sql" if looks_like_sql_statement(value) else None
+            else:
+                shape = value_shape(value)
             if shape is None or shape == "secret_ref" or key in named.get(shape, ()):
                 continue  # nothing to read, or already read by its name
             if shape in _NATURAL:
@@ -497,7 +514,8 @@ def _named_shapes(category: str) -> dict[str, frozenset[str]]:
     tools of ``category`` (the content reader skips them rather than read them twice)."""
     out: dict[str, frozenset[str]] = {"url": frozenset(_URL_KEYS)}
     if category in ("shell", "unknown", "code", "identity"):
-        out["command"] = frozenset(_COMMAND_KEYS)
+        keys = _COMMAND_KEYS if category == "shell" else _COMMAND_KEYS[:-2]
+        out["command"] = frozenset(keys)  # as _commands reads them
     if category in ("code", "unknown", "browser"):
         out["code"] = frozenset(_CODE_KEYS + ("query", "input", "tool_input"))
     if category in ("db", "unknown", "shell", "code", "net"):

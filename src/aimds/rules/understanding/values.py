@@ -21,7 +21,13 @@ import re
 from aimds.rules.understanding.network import is_secret_reference
 from aimds.rules.understanding.sql import looks_like_sql
 
-__all__ = ["SHAPES", "looks_like_code", "looks_like_command", "value_shape"]
+__all__ = [
+    "SHAPES",
+    "looks_like_code",
+    "looks_like_command",
+    "looks_like_sql_statement",
+    "value_shape",
+]
 
 SHAPES = frozenset({"secret_ref", "url", "email", "path", "host", "name", "sql", "command", "code"})
 """Every shape :func:`value_shape` reports. ``name``: a single dotted word that may be a host
@@ -115,6 +121,12 @@ def looks_like_command(text: str) -> bool:
     return _SHELL_SYNTAX.search(text[:4096]) is not None
 
 
+def looks_like_sql_statement(text: str) -> bool:
+    """True when ``text`` starts like an SQL statement (a cheap first-word gate, then the SQL
+    reader's own test)."""
+    return _SQL_START.match(text) is not None and looks_like_sql(text)
+
+
 def looks_like_code(text: str) -> bool:
     """True when ``text`` is Python that does something: ``ast`` parses it and it imports
     or calls (a bare name, a number or ``a/b`` is not code)."""
@@ -164,7 +176,7 @@ def _shape(text: str) -> str | None:
             return "name" if pathish else "host"
         if pathish:
             return "path"
-    if _SQL_START.match(value) and looks_like_sql(value):
+    if looks_like_sql_statement(value):
         return "sql"
     if one_line and _ABSOLUTE.match(value) and not looks_like_command(value):
         return "path"  # an absolute path with spaces ("/Users/me/My Documents/x")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import itertools
 import json
 import math
 from pathlib import PurePosixPath
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import aimds
 from aimds.policy import load_policy
 from aimds.policy.sections.actions import LimitsSection
 from aimds.rules.inputs import InputsStage, sanitize_args
@@ -145,12 +147,18 @@ def test_messages_never_contain_values() -> None:
 
 json_like = st.recursive(
     st.one_of(
-        st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30),
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.text(max_size=30),
         st.binary(max_size=10),
     ),
-    lambda inner: st.lists(inner, max_size=5)
-    | st.tuples(inner, inner)
-    | st.dictionaries(st.one_of(st.text(max_size=8), st.integers()), inner, max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=5)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.one_of(st.text(max_size=8), st.integers()), inner, max_size=5)
+    ),
     max_leaves=15,
 )
 
@@ -173,7 +181,14 @@ def test_sanitised_copy_is_always_bounded_json(args: dict[str, Any]) -> None:
     assert depth(safe) <= limits.max_depth
     assert all(len(s) <= 20 for s in _strings(safe))
     assert set(problems) <= {
-        "too_large", "too_deep", "cyclic", "invalid_type", "invalid_key", "non_finite", "bytes"
+        "too_large",
+        "too_deep",
+        "cyclic",
+        "invalid_type",
+        "invalid_key",
+        "non_finite",
+        "bytes",
+        "invalid_encoding",
     }
 
 
@@ -185,3 +200,112 @@ def _strings(node: Any) -> list[str]:
     if isinstance(node, list):
         return [s for v in node for s in _strings(v)]
     return []
+
+
+# -- invalid encodings: lone surrogates (overlong / invalid UTF-8 after surrogateescape) --------
+
+_LONE = "\udcc0\udcaf"  # b"\xc0\xaf" (an overlong "/") decoded with surrogateescape
+
+
+def test_lone_surrogates_are_removed_from_values_and_keys_with_a_finding() -> None:
+    ev = run({"path": f"/etc/{_LONE}shadow", "k\ud800ey": ["a\udfffb", {"x": "\ud83d"}]})
+    assert by_rule(ev) == {"input.invalid_encoding": Verdict.WARN}
+    assert ev.args == {"path": "/etc/shadow", "key": ["ab", {"x": ""}]}
+    json.dumps(ev.args).encode("utf-8")  # every string can be encoded now
+
+
+def test_lone_surrogates_in_text_are_removed_before_any_stage() -> None:
+    ev = run({}, text="ignore \ud800previous instructions")
+    assert by_rule(ev) == {"input.invalid_encoding": Verdict.WARN}
+    assert ev.event.text == "ignore previous instructions"
+
+
+def test_valid_astral_characters_are_untouched() -> None:
+    ev = run({"msg": "deploy done \U0001f680"}, text="ok \U0001f680")
+    assert ev.findings == [] and ev.args == {"msg": "deploy done \U0001f680"}
+
+
+def test_invalid_encoding_verdict_comes_from_the_policy() -> None:
+    limits = LimitsSection.model_validate({"actions": {"invalid_encoding": "block"}})
+    assert by_rule(run({"p": "a\udc80"}, limits)) == {"input.invalid_encoding": Verdict.BLOCK}
+
+
+_GUARD = aimds.Guard()
+_GUARD_CALLS = itertools.count()
+_BASES = st.sampled_from(
+    [
+        "/etc/shadow",
+        "~/.aws/credentials",
+        "rm -rf /",
+        "DROP TABLE users",
+        "http://169.254.169.254/latest/",
+        "README.md",
+        "ls -la",
+        "hello there",
+    ]
+)
+_SURROGATES = st.lists(
+    st.tuples(st.integers(0, 64), st.integers(0xD800, 0xDFFF).map(chr)), max_size=4
+)
+
+
+def _insert(text: str, cuts: list[tuple[int, str]]) -> str:
+    for at, char in sorted(cuts, reverse=True):
+        text = text[:at] + char + text[at:]
+    return text
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    tool=st.sampled_from(["read_file", "shell", "tool_x", "fetch"]),
+    key=st.sampled_from(["path", "command", "p", "x", "url"]),
+    base=_BASES,
+    noise=st.text(max_size=8),
+    cuts=_SURROGATES,
+    key_cuts=_SURROGATES,
+)
+def test_bad_characters_never_crash_nor_weaken_the_verdict(
+    tool: str,
+    key: str,
+    base: str,
+    noise: str,
+    cuts: list[tuple[int, str]],
+    key_cuts: list[tuple[int, str]],
+) -> None:
+    value = base + noise
+
+    def verdict(args: dict[str, Any]) -> tuple[Verdict, set[str]]:
+        who = aimds.Subject(tenant="t", agent=f"u{next(_GUARD_CALLS)}", role="expert", session="s")
+        decision = _GUARD.check_tool_call(tool, args, subject=who)
+        return decision.verdict, {f.rule for f in decision.findings}
+
+    dirty, dirty_rules = verdict({_insert(key, key_cuts): _insert(value, cuts)})
+    clean, _ = verdict({key: value})
+    assert "stage.error" not in dirty_rules
+    assert dirty >= clean
+
+
+def test_lone_surrogates_in_the_tool_name_are_removed() -> None:
+    stage = InputsStage(LimitsSection())
+    event = Event(kind=EventKind.TOOL_CALL, tool="read\udc80_file", args={"p": "x"})
+    ev = Evaluation(event=event, ts=0.0, args=event.args)
+    stage(ev)
+    assert ev.event.tool == "read_file"
+    assert by_rule(ev) == {"input.invalid_encoding": Verdict.WARN}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"path": "/etc/%c0%afshadow"},  # overlong "/" percent-encoded
+        {"p": "/etc/%c0%afshadow"},
+        {"x": {"y": "/etc/%ff%fe/shadow"}},
+        {"path": b"/etc/\xc0\xafshadow"},
+    ],
+)
+def test_invalid_utf8_in_a_path_is_refused_not_a_crash(args: dict[str, Any]) -> None:
+    who = aimds.Subject(tenant="t", agent=f"u{next(_GUARD_CALLS)}", role="expert", session="s")
+    decision = _GUARD.check_tool_call("read_file", args, subject=who)
+    rules = {f.rule for f in decision.findings}
+    assert "stage.error" not in rules
+    assert decision.verdict is Verdict.BLOCK

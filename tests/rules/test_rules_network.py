@@ -10,6 +10,11 @@ from hypothesis import strategies as st
 
 from aimds.errors import InputError
 from aimds.rules.network import DEFAULT_DENIED_KINDS, NetworkRules, parse_destination
+from aimds.rules.understanding.network import (
+    WILDCARD_DNS,
+    is_secret_reference,
+    wildcard_addresses,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,7 +52,7 @@ from aimds.rules.network import DEFAULT_DENIED_KINDS, NetworkRules, parse_destin
         ("http://[fe80::1]/", "fe80::1", None, "link_local"),
         ("http://printer.local/", "printer.local", None, "private"),
         ("http://jenkins:8080/", "jenkins", 8080, "private"),
-        ("http://10.0.0.1.nip.io/", "10.0.0.1.nip.io", None, "private"),
+        ("http://10.0.0.1.nip.io/", "10.0.0.1", None, "private"),  # the address it stands for
         ("8.8.8.8:53", "8.8.8.8", 53, "public"),
         ("https://[2606:4700::1111]/", "2606:4700::1111", None, "public"),
     ],
@@ -193,3 +198,92 @@ def test_no_notation_of_an_internal_address_is_allowed(
     assert not check.allowed, (url, check)
     if check.destination is not None:
         assert check.destination.kind in DEFAULT_DENIED_KINDS
+
+
+# -- wildcard DNS and secret references (understanding/network.py) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "host", "kind"),
+    [
+        ("http://10.0.0.1.nip.io/", "10.0.0.1", "private"),
+        ("http://10-0-0-1.nip.io/", "10.0.0.1", "private"),
+        ("http://7f000001.nip.io/", "127.0.0.1", "loopback"),
+        ("http://a9fea9fe.nip.io/", "169.254.169.254", "metadata"),
+        ("http://app-169-254-169-254.sslip.io/", "169.254.169.254", "metadata"),
+        ("http://--1.sslip.io/", "::1", "loopback"),
+        ("http://x.lvh.me/", "127.0.0.1", "loopback"),
+        ("http://7f000001.c0a80001.rbndr.us/", "127.0.0.1", "loopback"),
+        ("http://08080808.c0a80001.rbndr.us/", "192.168.0.1", "private"),
+        ("http://make-1.2.3.4-rebind-169.254.169.254-rr.1u.ms/", "169.254.169.254", "metadata"),
+        ("http://8.8.8.8.nip.io/", "8.8.8.8", "public"),
+    ],
+)
+def test_wildcard_dns_names_are_judged_as_their_address(url: str, host: str, kind: str) -> None:
+    dest = parse_destination(url)
+    assert dest is not None
+    assert (dest.host, dest.kind) == (host, kind)
+    assert dest.name is not None and dest.name in url
+
+
+def test_rebinding_name_without_a_readable_address_is_not_public() -> None:
+    dest = parse_destination("http://anything.rbndr.us/")
+    assert dest is not None and dest.kind == "private"
+
+
+@pytest.mark.parametrize("host", ["app.nip.io", "nip.io", "docs.python.org", "nip.io.example.com"])
+def test_names_without_an_embedded_address_stay_names(host: str) -> None:
+    dest = parse_destination(f"https://{host}/")
+    assert dest is not None and dest.kind == "hostname" and dest.ip is None
+
+
+def test_host_patterns_still_match_the_wildcard_name() -> None:
+    rules = NetworkRules(deny_hosts=["*.nip.io"], deny_kinds=())
+    check = rules.check("http://8.8.8.8.nip.io/")
+    assert not check.allowed and check.matched == "*.nip.io"
+    assert not NetworkRules().check("http://10-0-0-1.nip.io/").allowed
+    lifted = NetworkRules(allow_hosts=["10.0.0.1"])
+    assert lifted.check("http://10-0-0-1.nip.io/").allowed  # an exact entry names it
+
+
+def test_wildcard_table_is_well_formed() -> None:
+    domains = [s.domain for s in WILDCARD_DNS]
+    assert len(domains) == len(set(domains))
+    assert {s.behaviour for s in WILDCARD_DNS} <= {"embeds", "loopback", "rebinding"}
+    assert all(wildcard_addresses("x." + d) is not None for d in domains)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "vault://ci/token",
+        "op://vault/item/field",
+        "secretsmanager://prod/db",
+        "aws-secretsmanager:prod/db",
+        "azure-keyvault://kv/secret",
+        "gcp-secret://project/secret",
+        "env:API_TOKEN",
+        "${{ secrets.DEPLOY_TOKEN }}",
+        "{{ secrets.TOKEN }}",
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
+        "projects/p/secrets/s/versions/1",
+    ],
+)
+def test_secret_references(value: str) -> None:
+    assert is_secret_reference(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://vault.example.com/v1/secret",
+        "vault://169.254.169.254/x",
+        "vault://vault.internal:8200/x",
+        "vault://user@evil.example/x",
+        "http://ci/token",
+        "ci/token",
+        "hello world",
+    ],
+)
+def test_not_secret_references(value: str) -> None:
+    assert not is_secret_reference(value)

@@ -5,7 +5,16 @@ for a tool result that answers a credential read or a database dump, every *sign
 token of the result (long enough, mixing letters and digits or cases, not a placeholder).
 Each value is stored only as a keyed HMAC (``behavior.fingerprint_key`` or a random key per
 process), never in clear. An outbound call's string arguments are tokenised the same way,
-also after URL, base64 and hex decoding; any token whose fingerprint is stored is a flow.
+also after URL, base64, base32 and hex decoding; any token whose fingerprint is stored is a
+flow.
+
+Where a secret hides in an outbound URL: the query (``?d=<b64>``), a path segment
+(``/<b64>``), a subdomain label (``<hex>.attacker.example``), or split over consecutive
+labels or segments (DNS labels hold at most 63 characters). Each part of a URL-like token
+(split at ``/ . @ +``) and each run of up to :data:`_MAX_JOIN` consecutive parts is decoded
+(bounded). DNS names are case-insensitive, so case does not protect a token: every stored
+and outbound token is also fingerprinted lowercased (hex and base32 are decoded whatever
+their case).
 """
 
 from __future__ import annotations
@@ -23,7 +32,9 @@ __all__ = ["Fingerprinter", "outbound_tokens", "significant_tokens"]
 
 _SPLIT = re.compile(r"[\s\"'`,;=:<>()\[\]{}|&?#!*\\]+")
 _SUBSPLIT = re.compile(r"[/.@+]+")
+_PART = re.compile(r"[^/.@+]+")
 _B64 = re.compile(r"^[A-Za-z0-9+/_-]{11,}={0,2}$")
+_B32 = re.compile(r"^[A-Za-z2-7]{16,}={0,6}$")
 _HEX = re.compile(r"^(?:[0-9a-fA-F]{2}){8,}$")
 _PLACEHOLDER = re.compile(
     r"example|changeme|your[-_]?|placeholder|redacted|xxxx|\*\*\*|<[^>]*>|\$\{|dummy|sample",
@@ -33,6 +44,9 @@ _MIN_TOKEN = 8
 _MIN_VALUE = 4
 _MAX_TOKEN = 4096
 _MAX_DEPTH = 8
+_MAX_JOIN = 4  # consecutive labels or path segments joined before decoding
+_MAX_PARTS = 16  # parts of one token considered for joining
+_MIN_JOINED = 16
 
 
 class Fingerprinter:
@@ -85,11 +99,19 @@ def _significant(token: str) -> bool:
     return _PLACEHOLDER.search(token) is None
 
 
+def _cased(tokens: Iterable[str]) -> Iterator[str]:
+    """Each token, then its lowercased form where that differs (DNS folds case)."""
+    for token in tokens:
+        yield token
+        lower = token.lower()
+        if lower != token:
+            yield lower
+
+
 def significant_tokens(text: str) -> Iterator[str]:
-    """Tokens of ``text`` worth tracking: the likely secrets of a credential file."""
-    for token in _SPLIT.split(text):
-        if _significant(token):
-            yield token
+    """Tokens of ``text`` worth tracking: the likely secrets of a credential file (and each
+    lowercased, so a secret cannot leave disguised by case)."""
+    return _cased(token for token in _SPLIT.split(text) if _significant(token))
 
 
 def sensitive_values(values: Iterable[str]) -> Iterator[str]:
@@ -97,7 +119,7 @@ def sensitive_values(values: Iterable[str]) -> Iterator[str]:
     for value in values:
         value = value.strip()
         if len(value) >= _MIN_VALUE:
-            yield value
+            yield from _cased((value,))
             yield from significant_tokens(value)
 
 
@@ -105,7 +127,7 @@ def outbound_tokens(args: Mapping[str, Any], encodings: Iterable[str]) -> Iterat
     """Candidate tokens of every string in ``args`` (nested), as written and decoded."""
     wanted = frozenset(encodings)
     for text in _strings(args, 0):
-        yield from _tokens_of(text, wanted, depth=0)
+        yield from _cased(_tokens_of(text, wanted, depth=0))
 
 
 def _tokens_of(text: str, encodings: frozenset[str], depth: int) -> Iterator[str]:
@@ -118,22 +140,59 @@ def _tokens_of(text: str, encodings: frozenset[str], depth: int) -> Iterator[str
         if len(token) < _MIN_VALUE:
             continue
         yield token
-        if _SUBSPLIT.search(token):
-            yield from (t for t in _SUBSPLIT.split(token) if len(t) >= _MIN_VALUE)
+        if not _SUBSPLIT.search(token):
+            if depth < 2:
+                for decoded in _decodings(token, encodings):
+                    yield from _tokens_of(decoded, encodings, depth + 1)
+            continue
+        spans = [m.span() for m in _PART.finditer(token)][:_MAX_PARTS]
+        yield from (token[a:b] for a, b in spans if b - a >= _MIN_VALUE)
+        runs = list(_runs(token, spans))
+        for joined, raw in runs:  # a secret split over parts, or holding "/" or "."
+            yield joined
+            yield raw
         if depth >= 2:
             continue
-        for decoded in _decodings(token, encodings):
-            yield from _tokens_of(decoded, encodings, depth + 1)
+        candidates = [token, *(token[a:b] for a, b in spans if b - a >= _MIN_TOKEN)]
+        candidates += [c for run in runs for c in run]
+        for candidate in candidates:
+            for decoded in _decodings(candidate, encodings):
+                yield from _tokens_of(decoded, encodings, depth + 1)
+
+
+def _runs(token: str, spans: list[tuple[int, int]]) -> Iterator[tuple[str, str]]:
+    """Runs of 2 to :data:`_MAX_JOIN` consecutive parts of ``token`` (a secret split over
+    subdomain labels or path segments, or one holding ``/``), joined and as written."""
+    for i in range(len(spans)):
+        for j in range(i + 1, min(i + _MAX_JOIN, len(spans))):
+            raw = token[spans[i][0] : spans[j][1]]
+            if len(raw) >= _MIN_JOINED:
+                yield "".join(token[a:b] for a, b in spans[i : j + 1]), raw
+
+
+def _text(raw: bytes) -> str:
+    """``raw`` as text when it is printable UTF-8 (a decoded secret), else ``""``."""
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    return decoded if decoded.isprintable() or decoded.strip().isprintable() else ""
 
 
 def _decodings(token: str, encodings: frozenset[str]) -> Iterator[str]:
     if "hex" in encodings and _HEX.match(token):
-        try:
-            decoded = bytes.fromhex(token).decode("utf-8")
-        except (ValueError, UnicodeDecodeError):
-            decoded = ""
+        decoded = _text(bytes.fromhex(token))
         if decoded:
             yield decoded
+    if "base32" in encodings and _B32.match(token):
+        body = token.rstrip("=").upper()
+        if len(body) % 8 in (0, 2, 4, 5, 7):
+            try:
+                decoded = _text(base64.b32decode(body + "=" * (-len(body) % 8)))
+            except (ValueError, binascii.Error):
+                decoded = ""
+            if decoded:
+                yield decoded
     if "base64" in encodings and _B64.match(token):
         padded = token + "=" * (-len(token) % 4)
         for decode in (base64.b64decode, base64.urlsafe_b64decode):

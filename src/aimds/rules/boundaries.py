@@ -22,6 +22,8 @@ from aimds.policy.sections.actions import NetworkSection, PathsSection
 from aimds.rules.matchers import PatternSet, path_glob_regex
 from aimds.rules.network import DEFAULT_DENIED_KINDS, NetworkRules
 from aimds.rules.paths import LexicalPath, PathCheck, PathRules, SensitivePlace, classify_path
+from aimds.rules.understanding.network import is_secret_reference
+from aimds.rules.understanding.values import looks_like_code
 from aimds.types import ActionInfo, Finding, Severity, Verdict
 
 __all__ = ["BoundaryPlan", "Boundaries", "Touched"]
@@ -143,12 +145,17 @@ class Boundaries:
             for name in self._path_args:
                 value = args.get(name)
                 if value is not None:
-                    raw_paths.extend((name, v) for v in _strings(value))
+                    raw_paths.extend((name, v) for v in _strings(value) if not _is_code(v))
         net_args = self._net_args
         for name, value in args.items():
             if name in net_args:
                 raw_hosts.extend((name, v) for v in _strings(value))
-            elif type(value) is str and "://" in value and _URL.match(value):
+            elif (
+                type(value) is str
+                and "://" in value
+                and _URL.match(value)
+                and not is_secret_reference(value)  # vault://ci/token names no host
+            ):
                 raw_hosts.append((name, value))
         for resource in action.resources[:_MAX_VALUES]:
             if _PATHISH.match(resource):
@@ -301,6 +308,11 @@ class Boundaries:
             stage="rules",
             details=details,
         )
+
+
+def _is_code(value: str) -> bool:
+    """Python under a path-like name (``source``) is code, not an unusable path."""
+    return "\n" in value.strip() and looks_like_code(value)
 
 
 def _where(name: str | None) -> str:

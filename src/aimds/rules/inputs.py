@@ -5,8 +5,12 @@ It replaces ``ev.args`` with a plain copy made only of ``dict`` (string keys), `
 string size, and reports every problem it had to repair as an ``input.*`` finding whose
 verdict the policy's ``limits.actions`` chooses. Repairs are conservative: cycles and
 over-deep branches become ``None``, over-long strings are cut, bytes are decoded, unknown
-objects become a ``<TypeName>`` placeholder. Messages name the problem, the top-level
-argument (when its name is a plain identifier) and the limit; never a value.
+objects become a ``<TypeName>`` placeholder, lone surrogates (what overlong or invalid UTF-8
+becomes when decoded with ``surrogateescape``, or half an emoji cut by a UTF-16 slice) are
+removed from strings, keys and the event text, so no later stage meets a string it cannot
+encode and the call is judged as if the bad characters were never there. Messages name the
+problem, the top-level argument (when its name is a plain identifier) and the limit; never a
+value.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import math
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from aimds.types import Evaluation, Finding, Severity, Verdict
@@ -31,6 +36,8 @@ _PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 
 _FLAT_ITEMS = 64
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 _JSON_KEYS: dict[bool | None, str] = {True: "true", False: "false", None: "null"}
 
 _SEVERITY = {
@@ -41,6 +48,7 @@ _SEVERITY = {
     "invalid_key": Severity.MEDIUM,
     "non_finite": Severity.MEDIUM,
     "bytes": Severity.LOW,
+    "invalid_encoding": Severity.LOW,
 }
 
 _MESSAGES = {
@@ -54,7 +62,14 @@ _MESSAGES = {
     "converted or dropped",
     "non_finite": "arguments contain NaN or infinity; it was replaced by null",
     "bytes": "arguments contain bytes; they were decoded as UTF-8",
+    "invalid_encoding": "arguments contain lone surrogates (invalid or overlong UTF-8); they "
+    "were removed",
 }
+
+
+def _bad_encoding(value: str) -> bool:
+    """True when ``value`` holds a lone surrogate (it cannot be encoded as UTF-8)."""
+    return not value.isascii() and _SURROGATE.search(value) is not None
 
 
 class _Walk:
@@ -92,12 +107,12 @@ class _Sanitizer:
         max_key, max_string = self.max_key, self.max_string
         chars = 0
         for key, value in args.items():
-            if type(key) is not str or len(key) > max_key:
+            if type(key) is not str or len(key) > max_key or _bad_encoding(key):
                 return False
             kind = type(value)
             if kind is str:
                 size = len(value)
-                if size > max_string:
+                if size > max_string or _bad_encoding(value):
                     return False
                 chars += size
             elif kind is float:
@@ -127,13 +142,17 @@ class _Sanitizer:
 
     def _key(self, key: Any, w: _Walk) -> str | None:
         if type(key) is str:
-            if len(key) <= self.max_key:
-                return key
+            name: str = key
+            if _bad_encoding(name):
+                w.flag("invalid_encoding")
+                name = _SURROGATE.sub("", name)
+            if len(name) <= self.max_key:
+                return name
             w.flag("invalid_key")
-            return key[: self.max_key]
+            return name[: self.max_key]
         w.flag("invalid_key")
         if isinstance(key, str):
-            return str.__str__(key)[: self.max_key]
+            return self._key(str.__str__(key), w)
         if isinstance(key, bool) or key is None:
             return _JSON_KEYS[key]
         if isinstance(key, int):
@@ -160,6 +179,9 @@ class _Sanitizer:
         return self._other(value, depth, w)
 
     def _string(self, value: str, w: _Walk) -> str:
+        if _bad_encoding(value):
+            w.flag("invalid_encoding")
+            value = _SURROGATE.sub("", value)
         size = len(value)
         w.chars += size
         if size > self.max_string:
@@ -247,10 +269,15 @@ class InputsStage:
     def __call__(self, ev: Evaluation) -> None:
         args = ev.event.args
         text = ev.event.text
+        tool = ev.event.tool
+        if type(tool) is str and _bad_encoding(tool):
+            ev.event = replace(ev.event, tool=_SURROGATE.sub("", tool))
+            ev.findings.append(self._finding("invalid_encoding", "tool"))
         if (
             type(args) is dict
             and type(text) is str
             and len(text) <= self._max_text
+            and not _bad_encoding(text)
             and self._sanitizer.flat(args)
         ):
             ev.args = args.copy()  # flat immutable values: a shallow copy is a full copy
@@ -267,17 +294,23 @@ class InputsStage:
         elif len(text) > self._max_text:
             w.top = "text"
             w.flag("too_large")
+        elif _bad_encoding(text):
+            w.top = "text"
+            w.flag("invalid_encoding")
+            ev.event = replace(ev.event, text=_SURROGATE.sub("", text))
         for problem, where in w.problems.items():
             ev.findings.append(self._finding(problem, where))
 
     def _finding(self, problem: str, where: str | None) -> Finding:
         message = _MESSAGES[problem]
-        if where == "text":
-            message = (
-                "event text exceeds limits.max_text_chars"
-                if problem == "too_large"
-                else "event text is not a string"
-            )
+        if where == "tool":
+            message = "tool name contains lone surrogates (invalid UTF-8); they were removed"
+        elif where == "text":
+            message = {
+                "too_large": "event text exceeds limits.max_text_chars",
+                "invalid_encoding": "event text contains lone surrogates (invalid or overlong "
+                "UTF-8); they were removed",
+            }.get(problem, "event text is not a string")
         elif where is not None:
             message += f" (argument {where!r})"
         details: dict[str, Any] = {}

@@ -5,11 +5,16 @@ and ``user@host``, and brings the host to one canonical form: lowercase, IDNA, n
 trailing dot, percent-decoding undone, and IPv4 in every ``inet_aton`` notation (decimal
 ``2130706433``, octal ``0177.0.0.1``, hex ``0x7f.1``, short ``127.1``). IPv6 addresses
 that embed an IPv4 address (IPv4-mapped, IPv4-compatible, NAT64, 6to4, Teredo) are
-judged as that IPv4 address. Each destination gets a ``kind`` (see :data:`KINDS`).
+judged as that IPv4 address. Names under a wildcard-DNS service that answers with the
+address written in the name (``10-0-0-1.nip.io``, ``a9fea9fe.nip.io``, rebinding services;
+the maintained list is :data:`~aimds.rules.understanding.network.WILDCARD_DNS`) are judged
+as that address: the destination's ``host`` and ``ip`` are the address (the riskiest one
+for a rebinding name), ``name`` keeps the name. Each destination gets a ``kind`` (see
+:data:`KINDS`).
 
 :class:`NetworkRules` is a pure string check: it does **no DNS resolution**. A public
-hostname that resolves to a private address (DNS rebinding, wildcard DNS you do not
-know about) is out of scope here and must be stopped at the egress proxy or by
+hostname that resolves to a private address (DNS rebinding through a name of your own,
+wildcard DNS not in the list) is out of scope here and must be stopped at the egress proxy or by
 resolving and re-checking the address at connect time.
 """
 
@@ -30,6 +35,7 @@ from urllib.parse import unquote
 import re2
 
 from aimds.errors import InputError
+from aimds.rules.understanding.network import wildcard_addresses
 
 __all__ = [
     "DEFAULT_DENIED_KINDS",
@@ -135,11 +141,11 @@ _PRIVATE_SUFFIXES = (
     ".svc",
     ".cluster.local",
 )
-# Public wildcard-DNS services that answer with the address written in the name.
-_IP_IN_NAME = re.compile(
-    r"(?:^|[.\-])((?:\d{1,3}[.\-]){3}\d{1,3})\.(?:nip\.io|sslip\.io|xip\.io|traefik\.me)$"
-)
-_LOOPBACK_DNS = frozenset({"localtest.me", "lvh.me", "vcap.me", "lacolhost.com"})
+# The riskiest kind first: a rebinding name is judged by the worst address it embeds.
+_WORST_FIRST = (
+    "metadata", "loopback", "link_local", "unspecified", "private", "shared", "reserved",
+    "multicast", "documentation", "public",
+)  # fmt: skip
 
 _V4_TABLE: tuple[tuple[IPv4Network, str], ...] = tuple(
     (IPv4Network(net), kind)
@@ -193,6 +199,8 @@ class Destination:
     port: int | None
     ip: IPv4Address | IPv6Address | None
     kind: str
+    name: str | None = None
+    """The host name as written when ``host`` is the address a wildcard-DNS name stands for."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -272,6 +280,7 @@ def _parse_inet_aton(host: str) -> IPv4Address | None:
     return IPv4Address(value)
 
 
+_IP_TEXT = re.compile(r"^[0-9a-fx.:]+$")
 _NUMERIC_LABEL = re.compile(r"^(?:0[xX][0-9a-fA-F]*|\d+)$")
 
 
@@ -294,6 +303,14 @@ def _host_kind(host: str) -> tuple[IPv4Address | IPv6Address | None, str] | None
     last = host.rpartition(".")[2]
     if _NUMERIC_LABEL.match(last):
         return None  # looks numeric but is no valid address: browsers refuse it, so do we
+    wildcard = wildcard_addresses(host)
+    if wildcard is not None:
+        service, addresses = wildcard
+        if addresses:
+            judged = [(_host_kind(str(ip)) or (ip, "reserved")) for ip in addresses]
+            return min(judged, key=lambda pair: _WORST_FIRST.index(pair[1]))
+        if service.behaviour == "rebinding":
+            return None, "private"  # a rebinding name with no readable address: unsafe
     return None, _name_kind(host)
 
 
@@ -302,13 +319,6 @@ def _name_kind(host: str) -> str:
         return "metadata"
     if host in _LOOPBACK_NAMES or host.endswith(_LOOPBACK_SUFFIXES):
         return "loopback"
-    if host in _LOOPBACK_DNS or any(host.endswith("." + d) for d in _LOOPBACK_DNS):
-        return "loopback"
-    embedded = _IP_IN_NAME.search(host)
-    if embedded is not None:
-        ip = _parse_inet_aton(embedded.group(1).replace("-", "."))
-        if ip is not None:
-            return classify_ip(ip)
     if host.endswith(_PRIVATE_SUFFIXES) or "." not in host:
         return "private"  # single-label names resolve through the internal search domain
     return "hostname"
@@ -390,12 +400,14 @@ def parse_destination(value: str) -> Destination | None:
     if judged is None:
         return None
     ip, kind = judged
+    address = str(ip) if ip is not None else host
     return Destination(
         scheme=scheme,
-        host=str(ip) if ip is not None else host,
+        host=address,
         port=port,
         ip=ip,
         kind=kind,
+        name=host if ip is not None and address != host and not _IP_TEXT.match(host) else None,
     )
 
 
@@ -452,6 +464,8 @@ class _HostPatterns:
 
     def match(self, dest: Destination) -> str | None:
         hit = self._exact.get(dest.host)
+        if hit is None and dest.name is not None:
+            hit = self._exact.get(dest.name)
         if hit is not None:
             return hit
         if dest.ip is not None:
@@ -459,9 +473,10 @@ class _HostPatterns:
                 if dest.ip.version == network.version and dest.ip in network:
                     return entry
         if self._regex is not None:
-            m = self._regex.match(dest.host)
-            if m is not None:
-                return self._exact[f"\x00{(m.lastindex or 1) - 1}"]
+            for host in (dest.host, dest.name):
+                m = self._regex.match(host) if host is not None else None
+                if m is not None:
+                    return self._exact[f"\x00{(m.lastindex or 1) - 1}"]
         return None
 
     def is_exact(self, entry: str) -> bool:

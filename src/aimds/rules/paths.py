@@ -56,10 +56,20 @@ _FILE_URL = re.compile(r"^file:(?://(?:localhost)?)?(?=/)", re.IGNORECASE)
 
 
 def _decode(raw: str) -> str:
-    """Percent-decode and NFKC-normalise until stable (bounded: layered encodings end)."""
+    """Percent-decode and NFKC-normalise until stable (bounded: layered encodings end).
+
+    Percent-encoded bytes that are no valid UTF-8 (overlong ``%c0%af`` for ``/``, stray
+    continuation bytes) are refused: no two readers agree on what they name."""
     text = raw
     for _ in range(_MAX_DECODE_ROUNDS):
-        decoded = unicodedata.normalize("NFKC", unquote(text, errors="surrogateescape"))
+        try:
+            unquoted = unquote(text, errors="strict")
+        except UnicodeDecodeError:
+            raise InputError(
+                "path: percent-encoded bytes are not valid UTF-8 (overlong or invalid); "
+                "pass the path as plain text"
+            ) from None
+        decoded = unicodedata.normalize("NFKC", unquoted)
         if decoded == text:
             break
         text = decoded

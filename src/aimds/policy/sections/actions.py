@@ -84,6 +84,7 @@ class InputActions(Section):
     invalid_key: RuleAction = Verdict.BLOCK
     non_finite: RuleAction = Verdict.BLOCK
     bytes: RuleAction = Verdict.WARN
+    invalid_encoding: RuleAction = Verdict.WARN
 
 
 class LimitsSection(Section):

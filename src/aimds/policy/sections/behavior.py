@@ -81,7 +81,12 @@ class Exfiltration(_Pattern):
     """ASA-B-002: sensitive data read, then sent out (fingerprint match or secret in payload)."""
 
     severity: Severity = Severity.CRITICAL
-    encodings: tuple[Literal["base64", "url", "hex"], ...] = ("base64", "url", "hex")
+    encodings: tuple[Literal["base64", "base32", "url", "hex"], ...] = (
+        "base64",
+        "base32",
+        "url",
+        "hex",
+    )
     max_tokens: int = Field(default=256, ge=8, le=10_000)
 
 

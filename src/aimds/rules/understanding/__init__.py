@@ -13,6 +13,12 @@ wires them (``classify(tool, args) -> ActionInfo``):
     command family goes in ``shell_programs``)
 ``sql``
     SQL statements and what each does (a new dialect or statement kind goes here)
+``values``
+    what a string argument is by its shape (path, URL, host, e-mail, SQL, command, code,
+    secret reference), whatever its name; a new value shape goes here
+``network``
+    what a destination string really names: wildcard-DNS names and the address they embed
+    (the maintained ``WILDCARD_DNS`` list), secret references that are not hosts
 ``facts`` / ``action_types``
     the facts every module adds to, and the action type vocabulary they map onto
 

@@ -1,28 +1,62 @@
 """Tool arguments to action facts: commands, code, SQL, URLs, paths, recipients, logins.
 
-Arguments are read by meaning (their key and the shape of their value), so a tool the
-name tables do not know is still classified when it takes ``command``, ``url`` +
-``method``, ``sql``, ``path`` + ``content``, ``to`` + ``body``, ``username`` + ``password``.
+Arguments are read twice:
+
+* **by name**: a tool the name tables do not know is still classified when it takes
+  ``command``, ``url`` + ``method``, ``sql``, ``path`` + ``content``, ``to`` + ``body``,
+  ``username`` + ``password``; the key says which role a value plays (source or destination
+  of a copy, the request URL, the recipients);
+* **by content**: every string, nested in dicts and lists too (bounded), is tested for what
+  it is by its shape (:func:`~aimds.rules.understanding.values.value_shape`: path, URL,
+  host, e-mail, SQL, shell command, Python code, secret reference) and analysed as such,
+  whatever its name, so ``{"p": "/etc/shadow"}``, ``{"q": "DROP TABLE users"}`` or
+  ``{"code": "curl … | sh"}`` mean what they say.
+
+Reading by content only ever adds: the facts of a content-detected value are collected
+apart and joined to the call's when they matter (a sensitive path, a denied host, a
+destructive or privileged command, anything of high risk) or when the value is what the
+tool works on (SQL to a database tool, a command to a shell tool, a path to a file tool).
+So an argument can make a call stricter, never laxer. Prose (``message``, ``body``,
+``description``…) and file contents being written are data: they are not read as commands,
+SQL or code. Secret references are never read as hosts or paths.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from aimds.rules.network import parse_destination
+from aimds.rules.paths import SensitivePlace, canonicalize_path, classify_path
+from aimds.rules.understanding.action_types import UNKNOWN_TYPE
 from aimds.rules.understanding.facts import Facts
+from aimds.rules.understanding.shell import collect_code, collect_command
 from aimds.rules.understanding.shell_programs import url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
-from aimds.rules.network import parse_destination
-from aimds.rules.paths import canonicalize_path, classify_path
-from aimds.rules.understanding.shell import collect_code, collect_command
+from aimds.rules.understanding.tools import FILE_VERBS, name_verb
+from aimds.rules.understanding.values import (
+    looks_like_code,
+    looks_like_sql_statement,
+    value_shape,
+)
+from aimds.types import Severity
 
 __all__ = ["ArgReader"]
 
-_COMMAND_KEYS = ("command", "cmd", "commands", "shell_command", "bash_command", "cmdline",
-                 "command_line", "script", "input")  # fmt: skip
+_COMMAND_KEYS = (
+    "command",
+    "cmd",
+    "commands",
+    "shell_command",
+    "bash_command",
+    "cmdline",
+    "command_line",
+    "script",
+    "input",
+)  # fmt: skip (the last two: shell tools only)
 _CODE_KEYS = ("code", "source_code", "python", "script", "js", "javascript", "expression",
               "program", "snippet", "cell", "function")  # fmt: skip
 _URL_KEYS = ("url", "uri", "href", "link", "endpoint", "target_url", "webhook_url", "webhook",
@@ -61,6 +95,42 @@ _DATA_VALUE = re.compile(r"[A-Za-z0-9+/=_\-.~%:]{16,}")
 _WIDE = frozenset({"/", "/root", "/home", "/etc", "/var/log", "/proc", "/var", "/sys"})
 _EDITOR_WRITE = frozenset({"create", "str_replace", "insert", "undo_edit", "write", "edit"})
 _MAX_VALUES = 32
+# Reading by content: bounds, and the keys whose strings are data, not instructions.
+_MAX_DEPTH = 6
+_LOCATE_CACHE = 4096
+_MAX_STRINGS = 128
+_PROSE_KEYS = frozenset(
+    {
+        "body", "text", "message", "msg", "html", "markdown", "subject", "title", "description",
+        "summary", "comment", "comments", "note", "notes", "prompt", "question", "instructions",
+        "caption", "reason", "label", "content", "contents", "file_text", "new_str", "old_str",
+        "new_string", "old_string", "patch", "diff", "append", "blocks", "system",
+        "system_prompt", "answer", "reply", "response", "feedback", "review", "alt", "placeholder"
+    }
+)  # fmt: skip
+_DATA_KEYS = frozenset(
+    {
+        "content", "contents", "file_text", "new_str", "old_str", "new_string", "old_string",
+        "patch", "diff", "append", "data"
+    }
+)  # fmt: skip
+_NOT_HOST_KEYS = frozenset(
+    {
+        "version", "ver", "id", "uuid", "sha", "hash", "checksum", "digest", "etag", "tag",
+        "revision", "rev", "build", "release"
+    }
+)  # fmt: skip
+# The categories whose tools execute what they are given (commands, SQL, code).
+_EXEC_CATEGORIES = frozenset(
+    {"shell", "code", "db", "unknown", "net", "browser", "agent", "vcs", "identity", "secrets",
+     "payment"}
+)  # fmt: skip
+# Tools whose arguments are data sent somewhere to be looked up (a search for "/etc/shadow"
+# or "10.0.0.1" touches neither): only a whole URL is read from them.
+_DATA_CATEGORIES = frozenset({"search", "memory"})
+_NATURAL = {"sql": "db", "command": "shell", "code": "code"}
+_QUIET_TAGS = frozenset({"outbound", "code_exec"})
+_QUIET_KINDS = frozenset({"public", "hostname", "documentation"})
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -97,12 +167,13 @@ def _present(args: Mapping[str, Any], keys: tuple[str, ...]) -> bool:
 class ArgReader:
     """Reads the arguments of one call into facts; holds only settings, so thread-safe."""
 
-    __slots__ = ("_cwd", "_home", "_internal")
+    __slots__ = ("_cwd", "_home", "_internal", "_located")
 
     def __init__(self, *, cwd: str, home: str, internal_domains: tuple[str, ...]) -> None:
         self._cwd = cwd
         self._home = home
         self._internal = internal_domains
+        self._located = functools.lru_cache(maxsize=_LOCATE_CACHE)(self._locate)
 
     def read(self, tool: str, base: str, raw: Mapping[str, Any], facts: Facts) -> None:
         args = {str(k).lower(): v for k, v in list(raw.items())[:64]}
@@ -122,9 +193,10 @@ class ArgReader:
                     break
         self._sql(args, category, facts)
         self._urls(args, base, category, facts)
-        self._paths(args, base, category, facts, cwd)
-        self._recipients(args, category, facts)
+        self._paths(args, tool, base, category, facts, cwd)
+        self._recipients(args, base, category, facts)
         self._login(args, base, category, facts)
+        self._content(raw, tool, base, category, facts, cwd)
         if category == "unknown" and _present(args, _AMOUNT_KEYS) and _present(args, _PAYEE_KEYS):
             facts.propose("payment:transfer")
 
@@ -198,7 +270,7 @@ class ArgReader:
     # --------------------------------------------------------------- paths
 
     def _paths(
-        self, args: dict[str, Any], base: str, category: str, facts: Facts, cwd: str
+        self, args: dict[str, Any], tool: str, base: str, category: str, facts: Facts, cwd: str
     ) -> None:
         if category not in ("fs", "unknown", "email", "message", "vcs", "search"):
             return
@@ -209,6 +281,11 @@ class ArgReader:
         elif category == "unknown" and _present(args, _WRITE_KEYS):
             mode = "write"
             facts.propose("fs:write")
+        elif category == "unknown" and _present(args, _PATH_KEYS):
+            verb = name_verb(tool)  # "read", "open", "cat" with a path: a file read
+            if verb is not None:
+                mode = verb
+                facts.propose(FILE_VERBS[verb])
         keys = _PATH_KEYS if category in ("fs", "unknown") else _ATTACHMENT_KEYS
         for key in keys:
             if key in args:
@@ -218,6 +295,8 @@ class ArgReader:
     def _path(self, value: str, key: str, mode: str, category: str, facts: Facts, cwd: str) -> None:
         if not value or "://" in value and not value.lower().startswith("file:"):
             return
+        if "\n" in value.strip() and looks_like_code(value):
+            return  # code under a path-like name ("source"): read as code by content
         try:
             path = canonicalize_path(value, cwd=cwd, home=self._home, resolve_symlinks=False)
         except ValueError:
@@ -245,7 +324,7 @@ class ArgReader:
 
     # ---------------------------------------------------------- recipients
 
-    def _recipients(self, args: dict[str, Any], category: str, facts: Facts) -> None:
+    def _recipients(self, args: dict[str, Any], base: str, category: str, facts: Facts) -> None:
         if category not in ("email", "message", "unknown"):
             return
         recipients: list[str] = []
@@ -272,6 +351,8 @@ class ArgReader:
             return
         for r in recipients:
             facts.resource(r.lower() if "@" in r else r)
+        if base == "email:draft":
+            return  # a draft names its recipients but sends nothing
         facts.mark_outbound(payload=payload)
         for address in emails:
             m = _EMAIL.match(address)
@@ -295,6 +376,183 @@ class ArgReader:
             _login_target(args, facts)
             if category == "unknown":
                 facts.propose("identity:login")
+
+    # ---------------------------------------------------------- by content
+
+    def _content(
+        self, raw: Mapping[str, Any], tool: str, base: str, category: str, facts: Facts, cwd: str
+    ) -> None:
+        """Every string of the arguments, read for what its shape says it is."""
+        verb = name_verb(tool) if category == "unknown" else None
+        named = _named_shapes(category)
+        for key, value in _walk(raw):
+            if key in _URL_KEYS and "://" in value:
+                continue  # read as the call's URL by name
+            if (key in _PROSE_KEYS or key in _DATA_KEYS or category in _DATA_CATEGORIES) and (
+                key in _DATA_KEYS or "://" not in value or " " in value.strip()
+            ):
+                continue  # text and data: only a whole URL in prose counts (a destination)
+            if key in named.get("command", ()) and " " in value.strip():
+                # read as a command by name; what that misses is SQL ("DROP TABLE" as a command)
+                shape: str | None = "sql" if looks_like_sql_statement(value) else None
+            else:
+                shape = value_shape(value)
+            if shape is None or shape == "secret_ref" or key in named.get(shape, ()):
+                continue  # nothing to read, or already read by its name
+            if shape in _NATURAL:
+                if key in _PROSE_KEYS or category not in _EXEC_CATEGORIES:
+                    continue
+                self._executable(shape, value, category, facts, cwd)
+            elif key in _DATA_KEYS:
+                continue
+            elif shape == "url":
+                self._content_url(value, category, facts)
+            elif shape == "email":
+                if category in ("email", "message", "unknown") and key not in _PROSE_KEYS:
+                    facts.resource(value.lower())
+            else:
+                if shape in ("host", "name") and key not in _NOT_HOST_KEYS:
+                    self._content_host(value, facts)
+                if shape in ("path", "name") and key not in _PROSE_KEYS:
+                    self._content_path(value, base, category, verb, facts, cwd)
+
+    def _executable(self, shape: str, value: str, category: str, facts: Facts, cwd: str) -> None:
+        """A command, SQL or code found by content: analysed apart, joined when it matters
+        or when it is what the tool runs (SQL to a database tool...)."""
+        natural = _NATURAL[shape]
+        scratch = Facts({"sql": "db:query", "command": "shell:exec", "code": "code:exec"}[shape])
+        if shape == "sql":
+            analyze_sql(value, scratch)
+        elif shape == "command":
+            collect_command(value, scratch, cwd=cwd, home=self._home)
+        else:
+            collect_code(value, scratch, cwd=cwd, home=self._home)
+        for resource in scratch.resources:
+            facts.resource(resource)
+        quiet = scratch.tags <= _QUIET_TAGS and scratch.risk < (
+            Severity.CRITICAL if shape == "code" else Severity.HIGH
+        )
+        if category == natural or not quiet:
+            _join(scratch, facts)
+
+    def _content_url(self, value: str, category: str, facts: Facts) -> None:
+        if category in ("net", "browser"):
+            url_facts(value, facts)  # a request tool with its URL under an odd name
+            return
+        scratch = Facts(UNKNOWN_TYPE)
+        url_facts(value, scratch)
+        if parse_destination(value) is not None:
+            facts.resource(value.strip())  # judged by the network boundaries, like any URL
+        if not scratch.tags <= _QUIET_TAGS | {"has_payload", "auth_attempt"}:
+            facts.tag(*(scratch.tags - {"outbound", "has_payload", "auth_attempt"}))
+            facts.bump(scratch.risk)
+            if scratch.type != UNKNOWN_TYPE:
+                facts.propose(scratch.type, scratch.risk)
+
+    def _content_host(self, value: str, facts: Facts) -> None:
+        """A bare host or address: named for the boundaries only when it is a place the
+        network rules care about (private, loopback, metadata...), never a public name."""
+        dest = parse_destination(value)
+        if dest is None or dest.kind in _QUIET_KINDS:
+            return
+        facts.resource(dest.host)
+        if dest.kind == "metadata":
+            facts.recon()
+
+    def _content_path(
+        self, value: str, base: str, category: str, verb: str | None, facts: Facts, cwd: str
+    ) -> None:
+        """A path found by content: a sensitive place always counts; any other path only
+        for tools that work on files (or whose bare verb name does: ``read``, ``open``)."""
+        text = value.strip()
+        located = self._located(text, cwd) if len(text) <= 1024 else self._locate(text, cwd)
+        if located is None:
+            return
+        path, place = located
+        if not path:  # an unusable absolute path (overlong UTF-8...): the boundaries refuse it
+            facts.resource(text)
+            return
+        filelike = category == "fs" or verb is not None
+        if place is None and not filelike:
+            return
+        if category == "fs":
+            mode = base.partition(":")[2]
+        else:
+            mode = verb or "read"
+            if verb is not None:
+                facts.propose(FILE_VERBS[verb])
+        if mode == "delete":
+            facts.path_delete(path, place, recursive=False)
+        elif mode == "write":
+            facts.path_write(path, place)
+        elif mode == "list":
+            facts.path_read(path, place, listing=True)
+        else:
+            facts.path_read(path, place)
+
+    def _locate(self, text: str, cwd: str) -> tuple[str, SensitivePlace | None] | None:
+        """The canonical path of ``text`` and the sensitive place it is in; ``("", None)``
+        for an unusable absolute path, ``None`` for an unusable relative one. A pure function
+        of its arguments (no filesystem), so cached."""
+        absolute = text.startswith(("/", "~", "file:", "\\", "%", "$")) or text[1:3] in (
+            ":\\",
+            ":/",
+        )
+        try:
+            path = canonicalize_path(text, cwd=cwd, home=self._home, resolve_symlinks=False)
+        except ValueError:
+            return ("", None) if absolute else None
+        place = classify_path(path if absolute else text.removeprefix("./"), home=self._home)
+        if place is None and not absolute:
+            place = classify_path(path, home=self._home)  # relative to the working directory
+        return path, place
+
+
+@functools.lru_cache(maxsize=32)
+def _named_shapes(category: str) -> dict[str, frozenset[str]]:
+    """Per shape, the argument names the by-name readers already analyse as that shape for
+    tools of ``category`` (the content reader skips them rather than read them twice)."""
+    out: dict[str, frozenset[str]] = {"url": frozenset(_URL_KEYS)}
+    if category in ("shell", "unknown", "code", "identity"):
+        keys = _COMMAND_KEYS if category == "shell" else _COMMAND_KEYS[:-2]
+        out["command"] = frozenset(keys)  # as _commands reads them
+    if category in ("code", "unknown", "browser"):
+        out["code"] = frozenset(_CODE_KEYS + ("query", "input", "tool_input"))
+    if category in ("db", "unknown", "shell", "code", "net"):
+        out["sql"] = frozenset(_SQL_KEYS)
+    if category in ("fs", "unknown"):
+        out["path"] = frozenset(_PATH_KEYS)
+    return out
+
+
+def _join(scratch: Facts, facts: Facts) -> None:
+    """Join the facts of one content-detected value to the call's."""
+    facts.tag(*scratch.tags)
+    if scratch.destructive:
+        facts.destructive = True
+    if scratch.outbound:
+        facts.mark_outbound()
+    if scratch.auth_target is not None:
+        facts.login_target(scratch.auth_target)
+    facts.propose(scratch.type, scratch.risk)
+
+
+def _walk(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """``(innermost key, string)`` for every string in ``args``, breadth first, bounded."""
+    queue: list[tuple[str, Any, int]] = [(str(k).lower(), v, 0) for k, v in list(args.items())[:64]]
+    count = 0
+    for key, value, depth in queue:
+        if count >= _MAX_STRINGS:
+            return
+        if isinstance(value, str):
+            count += 1
+            yield key, value
+        elif depth >= _MAX_DEPTH:
+            continue
+        elif isinstance(value, Mapping):
+            queue.extend((str(k).lower(), v, depth + 1) for k, v in list(value.items())[:64])
+        elif isinstance(value, list | tuple):
+            queue.extend((key, v, depth + 1) for v in value[:_MAX_VALUES])
 
 
 def _login_target(args: dict[str, Any], facts: Facts) -> None:

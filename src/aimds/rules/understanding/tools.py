@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
-__all__ = ["bare_name", "compact_name", "name_type", "name_words"]
+__all__ = ["FILE_VERBS", "bare_name", "compact_name", "name_type", "name_verb", "name_words"]
 
 
 def _names(type_id: str, names: str) -> dict[str, str]:
@@ -270,4 +270,27 @@ def name_type(tool: str) -> str | None:
             return composed or _DEFAULT[category]
     if verb is not None:
         return _VERB_ONLY.get(verb)
+    return None
+
+
+FILE_VERBS: MappingProxyType[str, str] = MappingProxyType(
+    {"read": "fs:read", "write": "fs:write", "delete": "fs:delete", "list": "fs:list"}
+)
+"""What a bare verb name (``read``, ``open``, ``cat``, ``save``, ``remove``) does to a file
+it is given: the type when a path-shaped argument shows the object is a file."""
+_LIST_WORDS = _words("list ls dir tree glob walk")
+
+
+def name_verb(tool: str) -> str | None:
+    """The action word of a name that names no object (``read``, ``open``, ``cat``,
+    ``save``, ``ls``): ``read``, ``write``, ``delete``, ``list`` or ``None``. The arguments
+    then say what the object is (a path makes it a file operation)."""
+    found = set(name_words(tool))
+    if not found or len(found) > 3:
+        return None
+    if found & _LIST_WORDS:
+        return "list"
+    for verb, words in _VERBS:
+        if found & words and verb in FILE_VERBS:
+            return verb
     return None

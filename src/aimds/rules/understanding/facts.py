@@ -7,8 +7,8 @@ telling category (a secret read says more than "ran a shell command").
 
 from __future__ import annotations
 
+from aimds.rules.paths import SensitivePlace, is_persistence_path
 from aimds.rules.understanding.action_types import ACTION_TYPES, CREDENTIAL_STORE_TAG
-from aimds.rules.paths import SensitivePlace
 from aimds.types import ActionInfo, Severity
 
 __all__ = ["MAX_RESOURCES", "Facts"]
@@ -123,6 +123,8 @@ class Facts:
         """The action reads a credential store of ``kind``."""
         self.propose("secrets:read", risk)
         self.tags.update(("credential_access", CREDENTIAL_STORE_TAG + kind))
+        if kind == "shadow":
+            self.tags.add("shadow_access")
 
     def destroy(self, *, critical: bool, type_id: str = "fs:delete") -> None:
         self.destructive = True
@@ -152,8 +154,11 @@ class Facts:
             self.recon()
 
     def path_write(self, path: str, place: SensitivePlace | None) -> None:
-        """A file is created or changed."""
+        """A file is created or changed (in a place that runs it later: persistence)."""
         self.resource(path)
+        if is_persistence_path(path):
+            self.tags.add("persistence")
+            self.propose("fs:write", Severity.HIGH)
         if place is None:
             return
         if place.kind == "system":

@@ -197,7 +197,9 @@ class _Reader:
                     self.strings[target.id] = value
                 elif isinstance(target, ast.Name):
                     func = self.name(node.value)
-                    if func is not None and isinstance(node.value, ast.Attribute | ast.Name):
+                    if func is not None and isinstance(
+                        node.value, ast.Attribute | ast.Name | ast.Call
+                    ):
                         self.aliases[target.id] = func
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
@@ -245,6 +247,8 @@ class _Reader:
     def call(self, node: ast.Call) -> None:
         func = self.name(node.func)
         ctx = self.ctx
+        if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call):
+            self.path_method(node.func.attr, node.func.value)
         if func is None:
             if isinstance(node.func, ast.Call) and self.name(node.func.func) == "getattr":
                 self.opaque()
@@ -338,20 +342,21 @@ class _Reader:
                     open_mode = self.const(kw.value)
             self.touch(path, write=bool(open_mode and set(open_mode) & set("wax+")))
             return
-        if func in ("pathlib.Path", "Path", "os.path.expanduser"):
+
+    def path_method(self, attr: str, target: ast.Call) -> None:
+        """``Path('x').read_text()``, ``.write_text()``, ``.unlink()``..."""
+        if attr not in ("read_text", "read_bytes", "write_text", "write_bytes", "open",
+                        "unlink", "rmdir", "chmod"):  # fmt: skip
             return
-        if isinstance(node.func, ast.Attribute) and node.func.attr in (
-            "read_text", "read_bytes", "write_text", "write_bytes", "open", "unlink", "rmdir",
-        ):  # fmt: skip
-            target = node.func.value
-            if isinstance(target, ast.Call) and self.name(target.func) in ("pathlib.Path", "Path"):
-                path = self.const(target.args[0]) if target.args else None
-                if path is not None:
-                    attr = node.func.attr
-                    if attr in ("unlink", "rmdir"):
-                        ctx.recurse(shlex.join(["rm", "-f", path]))
-                    else:
-                        self.touch(path, write=attr.startswith("write"))
+        if self.name(target.func) not in ("pathlib.Path", "Path", "pathlib.PosixPath"):
+            return
+        path = self.const(target.args[0]) if target.args else None
+        if path is None:
+            return
+        if attr in ("unlink", "rmdir"):
+            self.ctx.recurse(shlex.join(["rm", "-f", path]))
+        else:
+            self.touch(path, write=attr.startswith("write") or attr == "chmod")
 
     def touch(self, path: str, *, write: bool) -> None:
         if path.startswith("~"):
@@ -374,6 +379,12 @@ class _Reader:
         first = node.args[0] if node.args else None
         code = self.const(first)
         if code is not None:
+            decoded = first is not None and any(
+                isinstance(n, ast.Call) and self.name(n.func) in _DECODE_CALLS
+                for n in ast.walk(first)
+            )
+            if decoded:  # hidden on purpose: read it, and let a human see it too
+                self.opaque()
             if not analyze_python(code, ctx):
                 self.opaque()
             return

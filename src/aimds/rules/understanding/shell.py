@@ -97,7 +97,7 @@ def _parse(text: str) -> Any:
 
         parser = Parser(Language(tree_sitter_bash.language()))
         _PARSERS.parser = parser
-    return parser.parse(text.encode("utf-8", "surrogatepass")).root_node
+    return parser.parse(text.encode("utf-8")).root_node
 
 
 def _text(node: Any) -> str:
@@ -192,7 +192,7 @@ class _Walker:
         if self.depth > _MAX_DEPTH:
             _opaque(self.facts, "nesting too deep to follow")
             return
-        text = command[:_MAX_CHARS]
+        text = _clean(command[:_MAX_CHARS])
         if len(command) > _MAX_CHARS:
             _opaque(self.facts, "command too long to read whole")
         if _FORK_BOMB.search(text):
@@ -209,11 +209,14 @@ class _Walker:
         except (ValueError, RuntimeError, ImportError):
             _opaque(self.facts, "the shell parser is unavailable")
             return
-        if root.has_error:
-            _opaque(self.facts, "the command line does not parse")
-            self._fallback(text)
-            return
-        self._statements(root)
+        try:
+            if root.has_error:
+                _opaque(self.facts, "the command line does not parse")
+                self._fallback(text)
+                return
+            self._statements(root)
+        except RecursionError:
+            _opaque(self.facts, "nesting too deep to follow")
 
     def _fallback(self, text: str) -> None:
         """Input the grammar rejects: still judged word by word (the stdlib POSIX lexer,
@@ -607,6 +610,7 @@ class _Walker:
         if stmt.type == "pipeline":
             out: str | None = None
             first = True
+            decoded = False
             for part in stmt.named_children:
                 if part.type != "command":
                     return None
@@ -615,7 +619,10 @@ class _Walker:
                 if not first and out is None:
                     return None
                 out = _static_output(cmd)
+                decoded = decoded or (not first and bool(cmd.argv))
                 first = False
+            if decoded and out is not None:
+                _opaque(self.facts, "decoded text becomes part of a command")
             return out
         return None
 
@@ -690,6 +697,14 @@ class _Walker:
             handler(argv, cmd, ctx)
         else:
             ctx.generic(argv, cmd)
+
+
+def _clean(text: str) -> str:
+    """Lone surrogates (not encodable, so no parser or regex engine can read them) become
+    U+FFFD; NUL ends a C string, so it becomes a space like any separator."""
+    if text.isascii():
+        return text.replace("\x00", " ") if "\x00" in text else text
+    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", " ")
 
 
 def _join(parts: list[_Word], source: str) -> _Word:
@@ -850,4 +865,7 @@ def collect_code(code: str, facts: Facts, *, cwd: str = "/", home: str = "/root"
     if not isinstance(code, str) or not code.strip():
         return
     walker = _Walker(facts=facts, cwd=cwd, home=home, session=Session(), depth=1)
-    inline_code(code, walker._context([]), language="auto")
+    try:
+        inline_code(_clean(code), walker._context([]), language="auto")
+    except RecursionError:
+        _opaque(facts, "nesting too deep to follow")

@@ -146,7 +146,15 @@ class Context:
         return name
 
     def place(self, arg: str) -> tuple[str, SensitivePlace | None] | None:
-        """Canonical path and sensitive place of an argument that may be a path."""
+        """Canonical path and sensitive place of an argument that may be a path (a path
+        that cannot even be canonicalised or matched is opaque, not passed)."""
+        try:
+            return self._place(arg)
+        except ValueError:  # UnicodeError included: percent-escapes of invalid UTF-8
+            _opaque(self, "a path that cannot be read")
+            return None
+
+    def _place(self, arg: str) -> tuple[str, SensitivePlace | None] | None:
         if not arg or arg.startswith("-") or "://" in arg or len(arg) > 1024:
             return None
         if arg.startswith("$") or arg == "__subst__":
@@ -476,8 +484,8 @@ def _in_workspace(ctx: Context, target: str) -> bool:
     parts = [p for p in target.split("/") if p not in ("", ".")]
     if not parts or ".." in parts or (absolute and len(parts) < 2):
         return False
-    if any(c in target for c in "*?[") and (absolute or any(c in parts[0] for c in "*?[")):
-        return False  # a wildcard at the top of the workspace or of a scratch directory
+    if any(c in target for c in "*?[") and (absolute or not parts[0].strip("*?[]!.")):
+        return False  # a bare wildcard at the top of the workspace or of a scratch directory
     found = ctx.place(target) if absolute or "/" in target else None
     if found is not None and found[1] is not None:
         return False
@@ -677,6 +685,8 @@ def _shell(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         return
     if cmd.stdin is not None:
         ctx.facts.tag("code_exec")
+        if cmd.piped_in and _upstream(ctx, cmd) & _DECODING:
+            _opaque(ctx, "decoded text is run as code")
         ctx.recurse(cmd.stdin)
     elif cmd.piped_in or cmd.here_string or cmd.reads:
         _piped_code(ctx, cmd)
@@ -700,10 +710,14 @@ def _reverse_shell(ctx: Context) -> None:
     ctx.facts.propose("net:connect", Severity.CRITICAL)
 
 
+def _upstream(ctx: Context, cmd: SimpleCommand) -> set[str]:
+    return {ctx.binary(c.argv[0]) for c in ctx.pipeline if c.argv and c is not cmd}
+
+
 def _piped_code(ctx: Context, cmd: SimpleCommand) -> None:
     """Code read from a pipe whose content is not known statically."""
     ctx.facts.tag("code_exec")
-    upstream = {ctx.binary(c.argv[0]) for c in ctx.pipeline if c.argv and c is not cmd}
+    upstream = _upstream(ctx, cmd)
     if upstream & _DOWNLOADERS_NET or any(r in cmd.fetched for r in cmd.reads):
         ctx.facts.tag("download_exec")
         ctx.facts.propose("code:exec", Severity.CRITICAL)
@@ -752,6 +766,8 @@ def _interpreter(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             _script_operand(arg, cmd, ctx)
             return
     if cmd.stdin is not None and language != "other":
+        if cmd.piped_in and _upstream(ctx, cmd) & _DECODING:
+            _opaque(ctx, "decoded text is run as code")
         _run_code(cmd.stdin, language, ctx)
     elif cmd.piped_in or cmd.here_string or cmd.reads:
         _piped_code(ctx, cmd)

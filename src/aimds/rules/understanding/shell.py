@@ -219,23 +219,9 @@ class _Walker:
             _opaque(self.facts, "nesting too deep to follow")
 
     def _fallback(self, text: str) -> None:
-        """Input the grammar rejects: still judged word by word (the stdlib POSIX lexer,
-        operators as separators), on top of being opaque."""
-        lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
-        lexer.whitespace_split = True
-        lexer.commenters = ""
-        try:
-            tokens = list(lexer)
-        except ValueError:
-            tokens = text.split()
-        argv: list[str] = []
-        for token in [*tokens, ";"]:
-            if token and all(c in "();<>|&" for c in token):
-                if argv:
-                    self._simple(SimpleCommand(argv=argv), [])
-                argv = []
-            else:
-                argv.append(token)
+        """Input the grammar rejects: still judged word by word, on top of being opaque."""
+        for argv in _lex(text):
+            self._simple(SimpleCommand(argv=argv), [])
 
     # ------------------------------------------------------------ statements
 
@@ -376,6 +362,8 @@ class _Walker:
                 own = tuple(c for c in child.named_children if c is not body)
                 if body is not None and body.type == "command":
                     parts.append((body, own))
+                elif body is not None and body.type == "pipeline":
+                    parts.extend(self._pipeline_parts(body, own))
                 elif body is not None:
                     self._statement(body, own)
             elif child.type == "pipeline":
@@ -407,6 +395,14 @@ class _Walker:
             self._simple(cmd, cmds)
 
     def _command(self, node: Any) -> SimpleCommand:
+        if not _words_adjoin(node):
+            # the grammar skipped characters (``rm$IFS-rf$IFS/`` loses a ``$``): read the
+            # command with the fallback lexer instead, and distrust it
+            _opaque(self.facts, "the grammar does not account for every character")
+            cmd = SimpleCommand()
+            for argv in _lex(_text(node)):
+                cmd.argv.extend(argv)
+            return cmd
         cmd = SimpleCommand()
         for i, child in enumerate(node.children):
             fname = node.field_name_for_child(i)
@@ -697,6 +693,54 @@ class _Walker:
             handler(argv, cmd, ctx)
         else:
             ctx.generic(argv, cmd)
+
+
+_IFS_WORD = re.compile(r"\$\{IFS\}|\$IFS(?![A-Za-z0-9_])")
+
+
+def _lex(text: str) -> list[list[str]]:
+    """Simple commands by the stdlib POSIX lexer (operators as separators, ``$IFS`` as a
+    space, brace lists expanded): the reading of last resort for what the grammar rejects."""
+    lexer = shlex.shlex(_IFS_WORD.sub(" ", text), posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        tokens = list(lexer)
+    except ValueError:
+        tokens = text.split()
+    out: list[list[str]] = []
+    argv: list[str] = []
+    for token in [*tokens[: _MAX_FIELDS * 4], ";"]:
+        if token and all(c in "();<>|&" for c in token):
+            if argv:
+                out.append(argv)
+            argv = []
+        elif "{" in token and "," in token:
+            argv.extend(_expand_braces(token))
+        else:
+            argv.append(token)
+    return out
+
+
+def _words_adjoin(node: Any) -> bool:
+    """True when only blanks lie between a command's parts (no character unaccounted for)."""
+    raw: bytes = node.text or b""
+    base = node.start_byte
+    end = base
+    for child in node.children:
+        gap = raw[end - base : child.start_byte - base]
+        if gap.strip() and gap.strip() != b"\\":
+            return False
+        end = child.end_byte
+        if not child.is_named:
+            return False  # a stray token (``prog ==0``) outside every word
+        if child.type in ("command_name", "concatenation"):
+            parts = child.children
+            if child.type == "command_name" and len(parts) == 1:
+                parts = parts[0].children if parts[0].type == "concatenation" else []
+            if any(not part.is_named for part in parts):
+                return False  # a stray ``$`` the grammar left out of every word
+    return True
 
 
 def _clean(text: str) -> str:

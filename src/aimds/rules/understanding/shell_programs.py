@@ -660,7 +660,7 @@ def _script_operand(arg: str, cmd: SimpleCommand, ctx: Context) -> None:
     if arg in cmd.dynamic:
         _opaque(ctx, "the script to run is computed at run time")
         return
-    found = ctx.place(arg)
+    found = ctx.place(arg if "/" in arg or arg.startswith("~") else "./" + arg)
     if found is not None and found[0] in ctx.session.downloaded:
         ctx.facts.tag("download_exec", "code_exec")
         ctx.facts.propose("code:exec", Severity.CRITICAL)
@@ -671,7 +671,7 @@ def _shell(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     for i, arg in enumerate(argv[1:], 1):
         if arg.startswith("-") and "c" in arg[1:] and not arg.startswith("--"):
             if i + 1 < len(argv):
-                ctx.recurse(argv[i + 1])
+                _run_text(argv[i + 1], cmd, ctx)
             return
         if arg in ("-i", "-p", "-s", "-e", "-x", "-l", "--login", "--norc", "--noprofile"):
             if arg == "-i" and _network_pipe(ctx):
@@ -852,7 +852,21 @@ def _other_code(text: str, ctx: Context) -> None:
 
 def _eval(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ctx.facts.tag("code_exec")
+    if any(a in cmd.fetched for a in argv[1:]):
+        _fetched_code(ctx)
     ctx.recurse(" ".join(argv[1:]))
+
+
+def _run_text(text: str, cmd: SimpleCommand, ctx: Context) -> None:
+    """A command string run by a shell (``sh -c TEXT``); downloaded text is download-exec."""
+    if text in cmd.fetched:
+        _fetched_code(ctx)
+    ctx.recurse(text)
+
+
+def _fetched_code(ctx: Context) -> None:
+    ctx.facts.tag("download_exec", "code_exec")
+    ctx.facts.propose("code:exec", Severity.CRITICAL)
 
 
 def _source(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -942,7 +956,8 @@ def _curl(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     if name == "wget" and not cmd.piped_out:
         download = True
     for i, arg in enumerate(argv[:-1]):
-        if arg in ("-o", "--output", "-O", "--output-document") and argv[i + 1] != "-":
+        cluster = arg[:1] == "-" and arg[1:2] != "-" and arg[-1:] in ("o", "O")
+        if (cluster or arg in ("--output", "--output-document")) and argv[i + 1] != "-":
             found = ctx.place(argv[i + 1]) or ctx.place("./" + argv[i + 1])
             if found is not None:
                 ctx.session.downloaded.add(found[0])

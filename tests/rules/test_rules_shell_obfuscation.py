@@ -277,3 +277,25 @@ def test_obfuscation_never_weakens_the_verdict(pair: tuple[str, str], tool: str,
     base = verdict("shell", {"command": plain})
     assert base in ("review", "block"), plain
     assert _ORDER[verdict(tool, {arg: obfuscated})] >= _ORDER[base], obfuscated
+
+
+_FAST_WORD = st.text(alphabet="abcxyz019_./,:@%+-", min_size=1, max_size=8)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_FAST_WORD, min_size=1, max_size=6), st.sampled_from([" ", "  ", "\t"]))
+def test_the_fast_path_splits_exactly_like_the_parser(words: list[str], sep: str) -> None:
+    import re
+
+    from aimds.rules.understanding import shell
+
+    command = sep.join(words)
+    assert shell._PLAIN.match(command)
+    fast = split_command(command)
+    original = shell._PLAIN
+    shell._PLAIN = re.compile(r"(?!)")  # never matches: every command goes to the parser
+    try:
+        parsed = split_command(command)
+    finally:
+        shell._PLAIN = original
+    assert fast == parsed

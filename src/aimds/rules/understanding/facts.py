@@ -7,6 +7,8 @@ telling category (a secret read says more than "ran a shell command").
 
 from __future__ import annotations
 
+import re
+
 from aimds.rules.paths import SensitivePlace, is_persistence_path
 from aimds.rules.understanding.action_types import ACTION_TYPES, CREDENTIAL_STORE_TAG
 from aimds.types import ActionInfo, Severity
@@ -47,6 +49,7 @@ _RECON_FILES = frozenset(
         "/etc/exports",
     }
 )
+_SHADOW = re.compile(r"/etc/g?shadow(?![\w])")  # what hard.shadow_command protects
 _PRIVILEGE_FILES = ("/etc/sudoers", "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow")
 
 
@@ -123,8 +126,6 @@ class Facts:
         """The action reads a credential store of ``kind``."""
         self.propose("secrets:read", risk)
         self.tags.update(("credential_access", CREDENTIAL_STORE_TAG + kind))
-        if kind == "shadow":
-            self.tags.add("shadow_access")
 
     def destroy(self, *, critical: bool, type_id: str = "fs:delete") -> None:
         self.destructive = True
@@ -141,6 +142,8 @@ class Facts:
     def path_read(self, path: str, place: SensitivePlace | None, *, listing: bool = False) -> None:
         """A file or directory is read (or listed): tags and type from its sensitivity."""
         self.resource(path)
+        if _SHADOW.match(path):
+            self.tags.add("shadow_access")
         if place is None:
             return
         self.tags.add("sensitive_path" if place.kind != "system" else "system_path")
@@ -156,6 +159,8 @@ class Facts:
     def path_write(self, path: str, place: SensitivePlace | None) -> None:
         """A file is created or changed (in a place that runs it later: persistence)."""
         self.resource(path)
+        if _SHADOW.match(path):
+            self.tags.add("shadow_access")
         if is_persistence_path(path):
             self.tags.add("persistence")
             self.propose("fs:write", Severity.HIGH)

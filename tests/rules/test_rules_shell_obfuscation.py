@@ -331,3 +331,18 @@ def test_a_script_on_stdin_is_judged_by_where_it_came_from(
 )
 def test_second_round_attacks(command: str, tag: str) -> None:
     assert tag in analyze_command(command).tags
+
+
+@pytest.mark.parametrize(
+    ("command", "stopped"),
+    [
+        ("find . -name '*.orig' | xargs rm -f", False),
+        ("git ls-files -d | xargs rm -f", False),
+        ("pip install torch --index-url https://download.pytorch.org/whl/cu121", False),
+        ("find / -name '*.log' | xargs rm -rf", True),
+        ("cat list.txt | xargs rm -rf", True),
+        ("$EDITOR notes.md", True),
+    ],
+)
+def test_piped_deletes_and_indexes(command: str, stopped: bool) -> None:
+    assert (verdict("shell", {"command": command}) in ("review", "block")) is stopped

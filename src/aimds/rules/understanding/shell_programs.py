@@ -449,7 +449,9 @@ def _rm(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             if recursive and (target in _RM_ROOT or target == "/."):
                 ctx.facts.tag("wipe_root")
             continue
-        if target not in cmd.dynamic and _in_workspace(ctx, target):
+        if target == "<stdin>" and _listed_in_workspace(ctx, cmd):
+            continue
+        if target not in cmd.dynamic and target != "<stdin>" and _in_workspace(ctx, target):
             found = ctx.place(target if "/" in target else "./" + target)
             ctx.facts.resource(found[0] if found is not None else target)
             continue
@@ -494,6 +496,26 @@ def _in_workspace(ctx: Context, target: str) -> bool:
     if found is not None and found[1] is not None:
         return False
     return classify_path("/".join(parts)) is None
+
+
+_LISTERS = frozenset({"find", "fd", "ls", "git", "grep", "rg", "sort", "uniq", "head", "tail"})
+
+
+def _listed_in_workspace(ctx: Context, cmd: SimpleCommand) -> bool:
+    """Names piped into ``xargs rm`` by listers that only look inside the workspace
+    (``find . -name '*.orig' | xargs rm -f``)."""
+    upstream = [c for c in ctx.pipeline if c is not cmd and c.argv]
+    if not upstream:
+        return False
+    for c in upstream:
+        if ctx.binary(c.argv[0]) not in _LISTERS or c.dynamic:
+            return False
+        for arg in c.argv[1:]:
+            if arg.startswith("-") or arg in (".", "./"):
+                continue
+            if arg.startswith(("/", "~", "$")) or ".." in arg.split("/"):
+                return False
+    return True
 
 
 def _opaque(ctx: Context, _why: str) -> None:
@@ -1423,7 +1445,8 @@ def _persist(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 
 _DEFAULT_INDEXES = frozenset({"pypi.org", "files.pythonhosted.org", "pypi.python.org",
                               "registry.npmjs.org", "registry.yarnpkg.com",
-                              "rubygems.org", "crates.io", "proxy.golang.org"})  # fmt: skip
+                              "rubygems.org", "crates.io", "proxy.golang.org",
+                              "download.pytorch.org", "pypi.nvidia.com"})  # fmt: skip
 _INDEX_FLAGS = frozenset({"-i", "--index-url", "--extra-index-url", "-f", "--find-links",
                           "--registry", "--source", "--trusted-host", "--index",
                           "--default-index", "--proxy"})  # fmt: skip

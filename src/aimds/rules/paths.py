@@ -609,10 +609,15 @@ def is_persistence_path(path: str, *, home: str = "/root") -> bool:
     return _persistence_regex().match(probe) is not None
 
 
-@functools.lru_cache(maxsize=1)
 def _persistence_regex() -> Any:
-    parts = [glob_to_regex(_absolute_glob(g, cwd="/", home="/root")) for g in PERSISTENCE_PATHS]
-    return re.compile("|".join(f"(?:{p})" for p in parts))
+    if not _PERSISTENCE_CACHE:
+        globs = [glob_to_regex(_absolute_glob(g, cwd="/", home="/root")) for g in PERSISTENCE_PATHS]
+        _PERSISTENCE_CACHE.append(re.compile("|".join(f"(?:{g})" for g in globs)))
+    return _PERSISTENCE_CACHE[0]
+
+
+# Built on first use (not at import); the list holds one compiled pattern of our own globs.
+_PERSISTENCE_CACHE: list[Any] = []
 
 
 _WILD = re.compile(r"[*?\[]")

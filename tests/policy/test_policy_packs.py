@@ -146,7 +146,8 @@ def test_default_expert_may_search_and_get_public_pages(tool: str, args: dict[st
         ("write_file", {"path": "/etc/hosts", "content": "x"}, "path.system"),
         ("http_get", {"url": "http://10.1.2.3/admin"}, "network.denied"),
         ("http_get", {"url": "http://localhost:8080/"}, "network.denied"),
-        ("shell", {"command": "rm -rf ./src"}, "deny.destructive"),
+        # rm -rf ./src inside the workspace is everyday work now (issue 12); outside it is not
+        ("shell", {"command": "rm -rf /opt/data"}, "deny.destructive"),
     ],
 )
 def test_default_denies_sensitive_places_and_destructive_acts(

@@ -42,7 +42,7 @@ CASES = [
         False,
     ),
     ("rm -rf /", "fs:delete", {"destructive"}, True),
-    ("rm -rf build/", "fs:delete", {"destructive"}, True),
+    ("rm -rf /opt/app/build/", "fs:delete", {"destructive"}, True),
     ("rm -r /", "fs:delete", {"destructive"}, True),
     ("mkfs.ext4 /dev/sdb1", "fs:delete", {"destructive"}, True),
     ("dd if=/dev/zero of=/dev/sda bs=1M", "fs:delete", {"destructive"}, True),
@@ -144,8 +144,7 @@ def test_destructive_commands_of_the_brief_are_critical() -> None:
 @pytest.mark.parametrize(
     ("command", "critical"),
     [
-        ("rm -rf build/", False),
-        ("rm -rf /tmp/scratch", False),
+        ("rm -rf /opt/build/", False),
         ("rm -rf /tmp/*", False),
         ("rm -r ~/project/dist", False),
         ('rm -rf "$OUT_DIR"', False),
@@ -237,9 +236,20 @@ def test_ordinary_commands_are_not_flagged(command: str) -> None:
 
 
 def test_plain_rm_is_a_delete_but_not_critical() -> None:
-    info = analyze_command("rm file.txt")
+    info = analyze_command("rm /opt/data/file.txt")
     assert info.type == "fs:delete" and info.risk is Severity.HIGH and not info.destructive
 
+
+@pytest.mark.parametrize(
+    "command",
+    ["rm -rf build/", "rm -rf ./build", "rm -rf target/", "rm file.txt", "rm -rf /tmp/scratch",
+     "rm -rf node_modules dist .pytest_cache", "find . -name '*.pyc' -delete",
+     "rm -rf build/*"],
+)
+def test_deletes_inside_the_workspace_are_everyday_work(command: str) -> None:
+    # the issue: `rm -rf ./build` was blocked while `rm$IFS-rf$IFS$HOME` passed
+    info = analyze_command(command, cwd="/srv/app", home="/home/a")
+    assert not info.destructive and info.type == "shell:exec", info
 
 def test_git_push_without_force_is_outbound_not_destructive() -> None:
     info = analyze_command("git push origin main")
@@ -278,8 +288,9 @@ def test_wrappers_do_not_hide_a_credential_read(command: str) -> None:
 
 
 def test_split_command_walks_every_simple_command() -> None:
+    # substitutions run before the command that uses their output, as in bash
     parts = split_command("a 1 | b && c; d $(e f) `g`")
-    assert [p[0] for p in parts] == ["a", "b", "c", "d", "e", "g"]
+    assert [p[0] for p in parts] == ["a", "b", "c", "e", "g", "d"]
 
 
 @settings(max_examples=150, deadline=None)
@@ -294,7 +305,8 @@ _PLAIN_WORD = st.text(alphabet="abcxyz019-_./~@:=+%,", min_size=1, max_size=6)
 
 @st.composite
 def _quoted_command(draw: st.DrawFn) -> str:
-    words = []
+    # a program name first: a leading NAME=value word is an assignment, not an argument
+    words = ["prog"]
     for _ in range(draw(st.integers(1, 5))):
         parts = draw(st.lists(_PLAIN_WORD, min_size=1, max_size=3))
         quoted = [

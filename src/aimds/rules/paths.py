@@ -34,6 +34,7 @@ from aimds.errors import InputError
 from aimds.rules.openat2 import Openat2
 
 __all__ = [
+    "PERSISTENCE_PATHS",
     "SENSITIVE_PATHS",
     "LexicalPath",
     "PathCheck",
@@ -42,6 +43,7 @@ __all__ = [
     "canonicalize_path",
     "classify_path",
     "glob_to_regex",
+    "is_persistence_path",
     "resolve_path",
 ]
 
@@ -583,6 +585,49 @@ SENSITIVE_PATHS: tuple[SensitivePlace, ...] = (
     _s("/var/run/docker.sock", "Docker daemon socket"),
     _s("/run/docker.sock", "Docker daemon socket"),
 )
+
+
+PERSISTENCE_PATHS: tuple[str, ...] = (
+    "**/.bashrc", "**/.bash_profile", "**/.bash_login", "**/.bash_logout", "**/.profile",
+    "**/.zshrc", "**/.zshenv", "**/.zprofile", "**/.zlogin", "**/.kshrc", "**/.cshrc",
+    "**/.tcshrc", "**/.config/fish/config.fish", "**/.config/fish/conf.d/**",
+    "**/.ssh/authorized_keys*", "**/.ssh/rc", "**/.ssh/environment",
+    "**/.git/hooks/**", "**/.git/config", "**/.gitconfig", "**/.config/git/config",
+    "**/.config/autostart/**", "**/.config/systemd/user/**", "**/Library/LaunchAgents/**",
+    "**/Library/LaunchDaemons/**", "**/.xinitrc", "**/.xprofile", "**/.vimrc",
+    "**/.pythonrc", "**/sitecustomize.py", "**/usercustomize.py", "**/*.pth",
+    "/etc/profile", "/etc/profile.d/**", "/etc/bash.bashrc", "/etc/bashrc", "/etc/zshrc",
+    "/etc/environment", "/etc/sudoers", "/etc/sudoers.d/**", "/etc/cron*", "/etc/cron*/**",
+    "/etc/anacrontab", "/var/spool/cron/**", "/var/spool/at/**", "/etc/systemd/**",
+    "/lib/systemd/system/**", "/usr/lib/systemd/system/**", "/etc/init.d/**", "/etc/rc.local",
+    "/etc/rc*.d/**", "/etc/init/**", "/etc/xdg/autostart/**", "/etc/ld.so.preload",
+    "/etc/update-motd.d/**", "/etc/pam.d/**", "/etc/passwd", "/etc/group",
+)  # fmt: skip
+"""Places where a written file runs again later (shell start-up files, SSH keys, git hooks,
+cron, services, launch agents, sudoers, preloads): writing there is persistence. Reading
+them is ordinary, so they are not :data:`SENSITIVE_PATHS` entries."""
+
+
+def is_persistence_path(path: str, *, home: str = "/root") -> bool:
+    """True when writing ``path`` (canonical absolute, or a relative name) plants
+    something that runs later; see :data:`PERSISTENCE_PATHS`."""
+    if not path:
+        return False
+    if path.startswith("~"):
+        path = _expand_user(path, home)
+    probe = path if path.startswith("/") else "/" + path
+    return _persistence_regex().match(probe) is not None
+
+
+def _persistence_regex() -> Any:
+    if not _PERSISTENCE_CACHE:
+        globs = [glob_to_regex(_absolute_glob(g, cwd="/", home="/root")) for g in PERSISTENCE_PATHS]
+        _PERSISTENCE_CACHE.append(re.compile("|".join(f"(?:{g})" for g in globs)))
+    return _PERSISTENCE_CACHE[0]
+
+
+# Built on first use (not at import); the list holds one compiled pattern of our own globs.
+_PERSISTENCE_CACHE: list[Any] = []
 
 
 _WILD = re.compile(r"[*?\[]")

@@ -47,7 +47,13 @@ _TYPES = (
     _t("fs:write", _M, "create, change, move or copy files and directories"),
     _t("fs:delete", _H, "delete files or directories, wipe disks"),
     _t("shell:exec", _M, "run a shell command"),
-    _t("code:exec", _H, "run code in an interpreter or notebook"),
+    _t("shell:opaque", _H, "run a command or code whose effect is computed at run time"),
+    _t(
+        "code:exec",
+        _M,
+        "run code in an interpreter or notebook (read and found ordinary; "
+        "code that does more is typed and tagged by what it does)",
+    ),
     _t("net:http_get", _L, "read from a URL", outbound=True),
     _t("net:http_post", _M, "send data to a URL (POST, PUT, PATCH, DELETE)", outbound=True),
     _t("net:download", _M, "download a file", outbound=True),
@@ -111,6 +117,20 @@ TAGS: MappingProxyType[str, str] = MappingProxyType(
         "sensitive_path": "touches a credential store or sensitive place",
         "system_path": "touches system files (/etc, /proc, /boot, /dev, ...)",
         "external_recipient": "sends to a recipient outside the internal domains",
+        "opaque": "what runs is computed at run time and cannot be read statically "
+        "(a substituted command name, eval of computed text, decoded data run as code)",
+        "download_exec": "runs code that was just downloaded (curl | sh, bash <(curl ...), "
+        "curl -o f && sh f, exec(urlopen(...).read()))",
+        "reverse_shell": "wires a shell to a network connection (/dev/tcp, nc -e, socat exec:)",
+        "persistence": "plants something that runs later (cron, at, services, launchd, shell "
+        "rc files, authorized_keys, git hooks, sudoers)",
+        "untrusted_package_source": "installs packages from a raw IP, plain HTTP or a "
+        "non-default index",
+        "format_disk": "formats a filesystem or wipes its signatures (hard.mkfs)",
+        "raw_device_write": "writes raw data to a block device (hard.dd_device)",
+        "fork_bomb": "starts processes without bound (hard.fork_bomb)",
+        "chmod_root": "changes permissions or owners recursively from / (hard.chmod_root)",
+        "shadow_access": "touches the system password hashes (hard.shadow_command)",
     }
 )
 """The tag vocabulary of :class:`~aimds.types.ActionInfo` (other rooms rely on exactly these)."""

@@ -7,8 +7,10 @@ telling category (a secret read says more than "ran a shell command").
 
 from __future__ import annotations
 
+import re
+
+from aimds.rules.paths import SensitivePlace, is_persistence_path
 from aimds.rules.understanding.action_types import ACTION_TYPES, CREDENTIAL_STORE_TAG
-from aimds.rules.paths import SensitivePlace
 from aimds.types import ActionInfo, Severity
 
 __all__ = ["MAX_RESOURCES", "Facts"]
@@ -47,6 +49,7 @@ _RECON_FILES = frozenset(
         "/etc/exports",
     }
 )
+_SHADOW = re.compile(r"/etc/g?shadow(?![\w])")  # what hard.shadow_command protects
 _PRIVILEGE_FILES = ("/etc/sudoers", "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow")
 
 
@@ -139,6 +142,8 @@ class Facts:
     def path_read(self, path: str, place: SensitivePlace | None, *, listing: bool = False) -> None:
         """A file or directory is read (or listed): tags and type from its sensitivity."""
         self.resource(path)
+        if _SHADOW.match(path):
+            self.tags.add("shadow_access")
         if place is None:
             return
         self.tags.add("sensitive_path" if place.kind != "system" else "system_path")
@@ -152,8 +157,13 @@ class Facts:
             self.recon()
 
     def path_write(self, path: str, place: SensitivePlace | None) -> None:
-        """A file is created or changed."""
+        """A file is created or changed (in a place that runs it later: persistence)."""
         self.resource(path)
+        if _SHADOW.match(path):
+            self.tags.add("shadow_access")
+        if is_persistence_path(path):
+            self.tags.add("persistence")
+            self.propose("fs:write", Severity.HIGH)
         if place is None:
             return
         if place.kind == "system":

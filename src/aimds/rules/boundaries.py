@@ -23,7 +23,7 @@ from aimds.rules.matchers import PatternSet, path_glob_regex
 from aimds.rules.network import DEFAULT_DENIED_KINDS, NetworkRules
 from aimds.rules.paths import LexicalPath, PathCheck, PathRules, SensitivePlace, classify_path
 from aimds.rules.understanding.network import is_secret_reference
-from aimds.rules.understanding.values import looks_like_code
+from aimds.rules.understanding.values import looks_like_source
 from aimds.types import ActionInfo, Finding, Severity, Verdict
 
 __all__ = ["BoundaryPlan", "Boundaries", "Touched"]
@@ -312,7 +312,7 @@ class Boundaries:
 
 def _is_code(value: str) -> bool:
     """Python under a path-like name (``source``) is code, not an unusable path."""
-    return "\n" in value.strip() and looks_like_code(value)
+    return looks_like_source(value)
 
 
 def _where(name: str | None) -> str:

@@ -56,10 +56,10 @@ import re2
 
 from aimds.errors import InputError
 from aimds.rules._argkey import ArgsKey, args_from_key, args_key
+from aimds.rules.understanding.action_types import ACTION_TYPES, TAGS, UNKNOWN_TYPE, ActionType
 from aimds.rules.understanding.arguments import ArgReader
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.tools import bare_name, compact_name, name_type
-from aimds.rules.understanding.action_types import ACTION_TYPES, TAGS, UNKNOWN_TYPE, ActionType
 from aimds.types import ActionInfo
 
 __all__ = [

@@ -38,7 +38,7 @@ from aimds.rules.understanding.shell_programs import url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
 from aimds.rules.understanding.tools import FILE_VERBS, name_verb
 from aimds.rules.understanding.values import (
-    looks_like_code,
+    looks_like_source,
     looks_like_sql_statement,
     value_shape,
 )
@@ -203,7 +203,9 @@ class ArgReader:
     # ------------------------------------------------------------ commands
 
     def _commands(self, args: dict[str, Any], category: str, facts: Facts, cwd: str) -> None:
-        for key in _COMMAND_KEYS:
+        # a shell tool runs whatever it is given as shell, "code" included
+        keys = _COMMAND_KEYS + _CODE_KEYS if category == "shell" else _COMMAND_KEYS
+        for key in keys:
             if key in ("script", "input") and category != "shell":
                 continue
             value = args.get(key)
@@ -295,7 +297,7 @@ class ArgReader:
     def _path(self, value: str, key: str, mode: str, category: str, facts: Facts, cwd: str) -> None:
         if not value or "://" in value and not value.lower().startswith("file:"):
             return
-        if "\n" in value.strip() and looks_like_code(value):
+        if looks_like_source(value):
             return  # code under a path-like name ("source"): read as code by content
         try:
             path = canonicalize_path(value, cwd=cwd, home=self._home, resolve_symlinks=False)

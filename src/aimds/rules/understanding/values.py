@@ -50,7 +50,7 @@ _HOST = re.compile(
 _QUAD = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?$")
 _SHELL_SYNTAX = re.compile(
     r"\$\(|`[^`]+`|\$\{?IFS|\|\s*(?:ba|z|da|k)?sh\b|&&|\|\||(?<![<>])>{1,2}\s*[/~\w$]|<\(|"
-    r"\$'\\x|\bsh\s+-c\b|;\s*\w|\(\)\s*\{"
+    r"\$'\\x|\bsh\s+-c\b|;\s*[\w$\"'\\]|\(\)\s*\{"
 )
 _PROGRAMS = frozenset(
     {
@@ -137,6 +137,19 @@ def looks_like_code(text: str) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return any(isinstance(node, ast.Call | ast.Import | ast.ImportFrom) for node in ast.walk(tree))
+
+
+def looks_like_source(text: str) -> bool:
+    """True when a multi-line ``text`` is a Python program (definitions, assignments, calls),
+    not a list of paths: what a ``source`` argument holds when it is code, not a file name."""
+    value = text.strip()
+    if "\n" not in value or len(value) > _MAX_SHAPE:
+        return False
+    try:
+        tree = ast.parse(value)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return any(not isinstance(node, ast.Expr) for node in tree.body) or looks_like_code(value)
 
 
 def value_shape(text: str) -> str | None:

@@ -24,9 +24,14 @@ from aimds.detect import Kind
 from aimds.text.obfuscate import TRANSFORMS, benign_encoded
 
 _ATTACK = frozenset({"injection", "jailbreak", "prompt_leak"})
-_DEFAULT_DEV = Path(
-    os.environ.get("AIMDS_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets")
-) / "dev.jsonl"
+_DEFAULT_DEV = (
+    Path(
+        os.environ.get(
+            "AIMDS_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets"
+        )
+    )
+    / "dev.jsonl"
+)
 
 
 def _kind(row: dict[str, object]) -> Kind:

@@ -1,8 +1,12 @@
-"""Decoders: text hidden in base64, hex, ROT13, URL encoding and HTML entities.
+"""Decoders: text hidden in base64, base32, hex, ROT13, reversed writing, URL encoding
+and HTML entities.
 
-A decoder only reports a result that *reads as text* (printable, mostly words of a small
-English list), so the ordinary base64 and hex of real documents (images, hashes, UUIDs,
-keys, JWT headers) decode to nothing. Each candidate costs one regex match; work is bounded
+A decoder reports only results that are *text* (valid UTF-8, printable, with letters), so
+the ordinary base64 and hex of real documents (images, hashes, UUIDs, keys, binary blobs)
+decode to nothing, while text in any language is kept for the detectors to judge. ROT13
+and reversed writing have no alphabet of their own, so they are tried only where the text
+reads as English after the transform and not before, behind cheap letter and
+function-word counts. Each candidate costs one regex match; work is bounded
 by a :class:`Budget` (segments, decoded characters) and the nesting depth.
 
 ``notable`` says whether the encoding itself is a sign of hiding: base64, hex and ROT13
@@ -79,6 +83,27 @@ _ENTITY_GAP = 3
 _B64_CHARS = class_table("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
 _MIN_B64_RUN = 16  # what _B64 itself asks for
 _HEX_LEAD_ONLY = bytes(b for b in range(256) if b not in b"234567")
+_B32 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Z2-7]{16,}={0,6}(?![A-Za-z0-9+/=])")
+_B32_CHARS = class_table("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+# reversed English: function words and suffixes read backwards (" eht ", "gni", "noit")
+_REVERSED_HINTS = (
+    " eht ",
+    " dna ",
+    " uoy ",
+    " ruoy ",
+    " ot ",
+    " fo ",
+    " lla ",
+    " si ",
+    " ni ",
+    " siht ",
+    " taht ",
+    " gni",
+    "noit",
+    " esaelp ",
+)
+_MIN_REVERSED_HINTS = 2
+_LINE = re.compile(r"[^\n]{16,}")
 
 
 def _reads_as_text(text: str) -> bool:
@@ -92,6 +117,29 @@ def _reads_as_text(text: str) -> bool:
     if count >= 2:
         return ratio >= 0.3
     return text.strip().lower() in COMMON and len(text.strip()) >= 4
+
+
+def _is_text(text: str) -> bool:
+    """Does decoded data read as text at all (any language)? Valid UTF-8 is checked by
+    the caller; here: printable but for a sprinkle, and holding letters. Binary (images,
+    hashes, keys, random ids) almost never passes: it is rarely valid UTF-8, and then
+    full of control characters."""
+    if len(text) < 4 or text.isspace():
+        return False
+    if not text.isprintable():
+        odd = sum(1 for ch in text if not ch.isprintable() and ch not in "\n\t\r")
+        if odd > len(text) // 50:
+            return False
+    return any(ch.isalpha() for ch in text)
+
+
+def _keep(decoded: str | None, min_chars: int) -> tuple[str, bool] | None:
+    """``(text, notable)`` for decoded bytes worth a view: text in any language is judged
+    by the detectors; it is *notable* (a sign of hiding) when it reads as prose or wraps
+    another encoded text."""
+    if decoded is None or not _is_text(decoded):
+        return None
+    return decoded, _reads_as_text(decoded) or _wraps_text(decoded, min_chars)
 
 
 def _utf8(data: bytes) -> str | None:
@@ -112,9 +160,15 @@ def _base64(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
     if not _has_b64_run(text, min_chars):
         return
     jwts = [j.span() for j in _JWT.finditer(text)] if "eyJ" in text else []
+    for a, b in jwts:  # header and claims are JSON: judged, never a sign of hiding
+        for part in text[a:b].split(".")[:2]:
+            decoded = _b64_bytes(part, urlsafe=True)
+            kept = _keep(_utf8(decoded), min_chars) if decoded is not None else None
+            if kept is not None:
+                yield kept[0], a, b, False
     for m in _B64.finditer(text):
         token = m.group()
-        if len(token) < min_chars or token.startswith("eyJ") or _HEXISH.fullmatch(token):
+        if len(token) < min_chars or _HEXISH.fullmatch(token):
             continue
         if jwts and any(a <= m.start() < b for a, b in jwts):
             continue
@@ -122,18 +176,22 @@ def _base64(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
         urlsafe = "-" in body or "_" in body
         if urlsafe and ("+" in body or "/" in body):
             continue
-        padded = body + "=" * (-len(body) % 4)
-        try:
-            data = (
-                base64.urlsafe_b64decode(padded)
-                if urlsafe
-                else base64.b64decode(padded, validate=True)
-            )
-        except (binascii.Error, ValueError):
-            continue
-        decoded = _utf8(data)
-        if decoded is not None and (_reads_as_text(decoded) or _wraps_text(decoded, min_chars)):
-            yield decoded, m.start(), m.end(), True
+        data = _b64_bytes(body, urlsafe=urlsafe)
+        kept = _keep(_utf8(data), min_chars) if data is not None else None
+        if kept is not None:
+            # the payload of a data: URI declares itself (data:text/plain;base64,...)
+            declared = text.endswith("base64,", 0, m.start())
+            yield kept[0], m.start(), m.end(), kept[1] and not declared
+
+
+def _b64_bytes(body: str, *, urlsafe: bool) -> bytes | None:
+    padded = body + "=" * (-len(body) % 4)
+    try:
+        if urlsafe:
+            return base64.urlsafe_b64decode(padded)
+        return base64.b64decode(padded, validate=True)
+    except (binascii.Error, ValueError):
+        return None
 
 
 def _wraps_text(decoded: str, min_chars: int) -> bool:
@@ -154,15 +212,46 @@ def _hex(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
         if len(token) < min_chars:
             continue
         data = bytes.fromhex("".join(_HEX_DIGITS.findall(token.replace("\\x", ""))))
-        decoded = _utf8(data)
-        if decoded is not None and (_reads_as_text(decoded) or _wraps_text(decoded, min_chars)):
-            yield decoded, m.start(), m.end(), True
+        kept = _keep(_utf8(data), min_chars)
+        if kept is not None:
+            yield kept[0], m.start(), m.end(), kept[1]
+
+
+def _base32(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    if b"1" * max(min_chars, _MIN_B64_RUN) not in mapped(text, _B32_CHARS):
+        return
+    for m in _B32.finditer(text):
+        token = m.group()
+        body = token.rstrip("=")
+        if len(body) < min_chars:
+            continue
+        try:
+            data = base64.b32decode(body + "=" * (-len(body) % 8))
+        except (binascii.Error, ValueError):
+            continue
+        kept = _keep(_utf8(data), min_chars)
+        if kept is not None:
+            yield kept[0], m.start(), m.end(), kept[1]
+
+
+def _reads_better(text: str, decoded: str) -> bool:
+    """Does ``decoded`` read as English where ``text`` does not?"""
+    ratio, count = word_ratio(text)
+    if count < 3 or ratio >= 0.34:
+        return False
+    new_ratio, _ = word_ratio(decoded)
+    return new_ratio >= 0.5 and new_ratio >= ratio + 0.3
 
 
 def _rot13(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
     # English is rich in e and t; its ROT13 in r and g. Skip texts that are plainly English.
     lower = text.lower()
     if 2 * (lower.count("r") + lower.count("g")) < lower.count("e") + lower.count("t"):
+        return
+    whole = text.translate(_ROT13)
+    if len(text) >= min_chars and _reads_better(text, whole):
+        # the whole text is ROT13: one view keeps its sentences whole for the detectors
+        yield whole, 0, len(text), True
         return
     for m in _STRETCH.finditer(text):
         stretch = m.group()
@@ -175,6 +264,21 @@ def _rot13(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
         new_ratio, _ = word_ratio(decoded)
         if new_ratio >= 0.5 and new_ratio >= ratio + 0.3:
             yield decoded, m.start(), m.end(), True
+
+
+def _reversed(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    """Text written backwards (``snoitcurtsni suoiverp lla erongi``), whole or per line."""
+    lower = f" {text.lower()} "
+    if sum(lower.count(hint) for hint in _REVERSED_HINTS) < _MIN_REVERSED_HINTS:
+        return
+    backwards = text[::-1]
+    if len(text) >= min_chars and _reads_better(text, backwards):
+        yield backwards, 0, len(text), True
+        return
+    for m in _LINE.finditer(text):
+        line = m.group()
+        if _reads_better(line, line[::-1]):
+            yield line[::-1], m.start(), m.end(), True
 
 
 def _url(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
@@ -222,6 +326,8 @@ DECODERS: dict[str, Callable[[str, int], Iterator[tuple[str, int, int, bool]]]] 
     "base64": _base64,
     "hex": _hex,
     "rot13": _rot13,
+    "base32": _base32,
+    "reversed": _reversed,
     "url": _url,
     "html": _html,
 }

@@ -206,5 +206,5 @@ def _minified(n: int) -> str:
         )
     return (
         "function(a,b){return a.reduceRight(function(c,d){return c+d.toString(16)},b)}"
-        f";var sourceMappingURL_{n}=1;window.__INITIAL_STATE__={{\"v\":{n}}}"
+        f';var sourceMappingURL_{n}=1;window.__INITIAL_STATE__={{"v":{n}}}'
     )

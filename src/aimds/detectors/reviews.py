@@ -1,0 +1,139 @@
+"""Decoded views judged like plain text: every detector reads every view of an event.
+
+The normalize stage finds text hidden in the event (base64, hex, ROT13, URL encoding, HTML
+entities, reversed or bidi-reordered text, tag characters) and undoes disguises (zero-width
+splits, homoglyphs). Some detectors read those views themselves; the sensitive-data and
+canary detectors read ``event.text``; and a detector that reads a decoded segment only for
+signatures would still judge it less fully than plain text. So each such view becomes an
+event of its own, with the same kind, subject and thresholds, and every detector runs on it
+again. What it finds there is reported with the span of the region of the original text
+that carried the view (the whole encoded token; for the normalized text, the characters it
+came from) and ``details["view"]`` naming the view. A finding no stronger than one the
+detector already reported under the same rule adds nothing and is left out.
+
+Views that are not worth a second run are skipped: a decoded segment that only wraps a
+deeper one (base64 inside base64: the inner text is judged), repeats of the same text, and
+anything past :data:`MAX_VIEWS` per event.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from aimds.text import TextViews, build_views
+from aimds.types import Evaluation, Event, EventKind, Finding
+
+if TYPE_CHECKING:
+    from aimds.detectors.base import Detector
+    from aimds.policy.sections.normalize import NormalizeSettings
+
+__all__ = ["MAX_VIEWS", "ExtraView", "extra_views", "judge_views", "plain_settings"]
+
+MAX_VIEWS = 16
+"""Extra views judged per event; the decoders' own budget bounds what they are built from."""
+
+_SCRATCH = "extra_views"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ExtraView:
+    """One view of the event, as an event of its own, and how its spans map back."""
+
+    label: str
+    event: Event
+    views: TextViews
+    span: tuple[int, int] | None
+    """The original region of a decoded segment; ``None`` for the normalized text."""
+
+
+def extra_views(ev: Evaluation, plain: NormalizeSettings) -> tuple[ExtraView, ...]:
+    """The extra views of ``ev`` (computed once per evaluation, kept in its scratch);
+    ``plain`` builds their own views (see :func:`plain_settings`)."""
+    cached = ev.scratch.get(_SCRATCH)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    views = ev.views
+    found: tuple[ExtraView, ...] = ()
+    if isinstance(views, TextViews):
+        found = tuple(_build(ev.event, views, plain))
+    ev.scratch[_SCRATCH] = found
+    return found
+
+
+def _build(event: Event, views: TextViews, plain: NormalizeSettings) -> list[ExtraView]:
+    out: list[ExtraView] = []
+    seen = {views.original}
+    normalized = views.normalized
+    if normalized not in seen:
+        seen.add(normalized)
+        out.append(_view("normalized", event, normalized, plain, None))
+    decoded = views.decoded
+    for n, seg in enumerate(decoded):
+        if len(out) >= MAX_VIEWS:
+            break
+        nxt = decoded[n + 1] if n + 1 < len(decoded) else None
+        if nxt is not None and nxt.depth > seg.depth and nxt.span == seg.span:
+            continue  # a wrapper: the text inside it is judged
+        if seg.text in seen:
+            continue
+        seen.add(seg.text)
+        out.append(_view(f"decoded:{seg.encoding}", event, seg.text, plain, seg.span))
+    return out
+
+
+def plain_settings(settings: NormalizeSettings) -> NormalizeSettings:
+    """The settings for a view's own views: normalised, but not decoded again (nested
+    decoding already happened when the views were built)."""
+    return settings.model_copy(update={"decoders": ()})
+
+
+def _view(
+    label: str,
+    event: Event,
+    text: str,
+    settings: NormalizeSettings,
+    span: tuple[int, int] | None,
+) -> ExtraView:
+    args: dict[str, Any] = {}
+    sub = dataclasses.replace(event, text=text, args=args)
+    return ExtraView(label=label, event=sub, views=build_views(text, settings), span=span)
+
+
+def judge_views(
+    detector: Detector, ev: Evaluation, own: Sequence[Finding], extras: Sequence[ExtraView]
+) -> list[Finding]:
+    """What ``detector`` finds in ``extras`` that it did not already report in ``own``."""
+    best: dict[str, Finding] = {f.rule: f for f in own}
+    out: list[Finding] = []
+    for extra in extras:
+        for f in detector.detect(extra.event, extra.views):
+            prior = best.get(f.rule)
+            if prior is not None and not _stronger(f, prior):
+                continue
+            moved = _moved(f, extra, ev)
+            best[f.rule] = moved
+            out.append(moved)
+    return out
+
+
+def _stronger(new: Finding, old: Finding) -> bool:
+    if new.action is not None and (old.action is None or new.action > old.action):
+        return True
+    return new.severity > old.severity or (
+        new.severity == old.severity and new.confidence > old.confidence + 1e-9
+    )
+
+
+def _moved(f: Finding, extra: ExtraView, ev: Evaluation) -> Finding:
+    """``f`` with its span in the original text and the view it came from."""
+    span = extra.span
+    if span is None and f.span is not None:
+        views: TextViews = ev.views
+        span = views.to_original("normalized", *f.span)
+    if ev.event.kind is EventKind.TOOL_CALL:
+        span = None  # the views join the arguments: no span of the event's text
+    details = dict(f.details) if f.details else {}
+    details["view"] = extra.label
+    return dataclasses.replace(f, span=span, details=details)

@@ -103,6 +103,33 @@ _REVERSED_HINTS = (
     " esaelp ",
 )
 _MIN_REVERSED_HINTS = 2
+# ROT13 English: function words and the vocabulary of attacks, rotated (" gur " is " the ")
+_ROT13_HINTS = (
+    " gur ",
+    " naq ",
+    " lbh ",
+    " lbhe ",
+    " gb ",
+    " bs ",
+    " vf ",
+    " sbe ",
+    " nyy ",
+    " guvf ",
+    " gung ",
+    " zr ",
+    " zl ",
+    " jvgu ",
+    " abj ",
+    " abg ",
+    "vafgehpgvba",
+    "cebzcg",
+    "flfgrz",
+    "vtaber",
+    "frperg",
+    "cnffjbeq",
+    "cerivbhf",
+    "ehyrf",
+)
 _LINE = re.compile(r"[^\n]{16,}")
 
 
@@ -235,7 +262,7 @@ def _base32(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
 
 
 def _reads_better(text: str, decoded: str) -> bool:
-    """Does ``decoded`` read as English where ``text`` does not?"""
+    """Does ``decoded`` (a short stretch) read as English where ``text`` does not?"""
     ratio, count = word_ratio(text)
     if count < 3 or ratio >= 0.34:
         return False
@@ -243,13 +270,25 @@ def _reads_better(text: str, decoded: str) -> bool:
     return new_ratio >= 0.5 and new_ratio >= ratio + 0.3
 
 
+def _whole_reads_better(text: str, decoded: str) -> bool:
+    """:func:`_reads_better` for a whole text, which may be a document full of names,
+    numbers and ids: plain English documents have a third or more common words, their
+    ROT13 or reversal almost none (dev: under 0.1 for 95% of benign rows)."""
+    ratio, count = word_ratio(text)
+    if count < 3 or ratio >= 0.2:
+        return False
+    new_ratio, _ = word_ratio(decoded)
+    return new_ratio >= 0.2 and new_ratio >= 3 * ratio + 0.1
+
+
 def _rot13(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
-    # English is rich in e and t; its ROT13 in r and g. Skip texts that are plainly English.
-    lower = text.lower()
-    if 2 * (lower.count("r") + lower.count("g")) < lower.count("e") + lower.count("t"):
+    # ROT13 has no alphabet of its own: look for rotated function words first (a few
+    # C-speed counts; plain English holds none of them)
+    lower = f" {text.lower()} "
+    if not any(hint in lower for hint in _ROT13_HINTS):
         return
     whole = text.translate(_ROT13)
-    if len(text) >= min_chars and _reads_better(text, whole):
+    if len(text) >= min_chars and _whole_reads_better(text, whole):
         # the whole text is ROT13: one view keeps its sentences whole for the detectors
         yield whole, 0, len(text), True
         return
@@ -272,7 +311,7 @@ def _reversed(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]
     if sum(lower.count(hint) for hint in _REVERSED_HINTS) < _MIN_REVERSED_HINTS:
         return
     backwards = text[::-1]
-    if len(text) >= min_chars and _reads_better(text, backwards):
+    if len(text) >= min_chars and _whole_reads_better(text, backwards):
         yield backwards, 0, len(text), True
         return
     for m in _LINE.finditer(text):

@@ -1,19 +1,22 @@
 """Decoded views judged like plain text: every detector reads every view of an event.
 
-The normalize stage finds text hidden in the event (base64, hex, ROT13, URL encoding, HTML
-entities, reversed or bidi-reordered text, tag characters) and undoes disguises (zero-width
-splits, homoglyphs). Some detectors read those views themselves; the sensitive-data and
-canary detectors read ``event.text``; and a detector that reads a decoded segment only for
-signatures would still judge it less fully than plain text. So each such view becomes an
-event of its own, with the same kind, subject and thresholds, and every detector runs on it
-again. What it finds there is reported with the span of the region of the original text
-that carried the view (the whole encoded token; for the normalized text, the characters it
-came from) and ``details["view"]`` naming the view. A finding no stronger than one the
-detector already reported under the same rule adds nothing and is left out.
+The normalize stage finds text hidden in the event (base64, base32, hex, ROT13, reversed
+writing, URL encoding, HTML entities, right-to-left overrides, tag characters) and undoes
+disguises (zero-width splits, homoglyphs). Some detectors read those views themselves;
+the sensitive-data and canary detectors read ``event.text``; and a detector that reads a
+decoded segment only for signatures judges it less fully than plain text. So each view
+becomes an event of its own, with the same kind, subject and thresholds, and every
+detector runs on it again:
 
-Views that are not worth a second run are skipped: a decoded segment that only wraps a
-deeper one (base64 inside base64: the inner text is judged), repeats of the same text, and
-anything past :data:`MAX_VIEWS` per event.
+- ``normalized``: the text without invisible characters and look-alike letters;
+- ``decoded``: the original with every hidden or encoded region decoded in place
+  (:mod:`aimds.text.inplace`), so hidden text is read with the words around it;
+- ``decoded:<encoding>``: each nested or overlapping segment that did not fit in place.
+
+What a detector finds there is reported with a span of the original text (inside the
+region that carried it) and ``details["view"]`` naming the view. A finding no stronger
+than one the detector already reported under the same rule adds nothing and is left out.
+At most :data:`MAX_VIEWS` views are judged per event.
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from aimds.text import TextViews, build_views
+from aimds.text.inplace import decode_in_place
 from aimds.types import Evaluation, Event, EventKind, Finding
 
 if TYPE_CHECKING:
     from aimds.detectors.base import Detector
     from aimds.policy.sections.normalize import NormalizeSettings
+    from aimds.text.offsets import SpanMap
 
 __all__ = ["MAX_VIEWS", "ExtraView", "extra_views", "judge_views", "plain_settings"]
 
@@ -44,8 +49,10 @@ class ExtraView:
     label: str
     event: Event
     views: TextViews
-    span: tuple[int, int] | None
-    """The original region of a decoded segment; ``None`` for the normalized text."""
+    back: SpanMap | None = None
+    """Maps spans of the ``decoded`` view to the original."""
+    span: tuple[int, int] | None = None
+    """The original region of a ``decoded:<encoding>`` segment judged on its own."""
 
 
 def extra_views(ev: Evaluation, plain: NormalizeSettings) -> tuple[ExtraView, ...]:
@@ -68,18 +75,19 @@ def _build(event: Event, views: TextViews, plain: NormalizeSettings) -> list[Ext
     normalized = views.normalized
     if normalized not in seen:
         seen.add(normalized)
-        out.append(_view("normalized", event, normalized, plain, None))
-    decoded = views.decoded
-    for n, seg in enumerate(decoded):
+        out.append(_view("normalized", event, normalized, plain))
+    decoded = decode_in_place(views.original, views.decoded)
+    if decoded is None:
+        return out
+    if decoded.text not in seen:
+        seen.add(decoded.text)
+        out.append(_view("decoded", event, decoded.text, plain, back=decoded.back))
+    for seg in decoded.leftover:
         if len(out) >= MAX_VIEWS:
             break
-        nxt = decoded[n + 1] if n + 1 < len(decoded) else None
-        if nxt is not None and nxt.depth > seg.depth and nxt.span == seg.span:
-            continue  # a wrapper: the text inside it is judged
-        if seg.text in seen:
-            continue
-        seen.add(seg.text)
-        out.append(_view(f"decoded:{seg.encoding}", event, seg.text, plain, seg.span))
+        if seg.text not in seen:
+            seen.add(seg.text)
+            out.append(_view(f"decoded:{seg.encoding}", event, seg.text, plain, span=seg.span))
     return out
 
 
@@ -94,11 +102,14 @@ def _view(
     event: Event,
     text: str,
     settings: NormalizeSettings,
-    span: tuple[int, int] | None,
+    *,
+    back: SpanMap | None = None,
+    span: tuple[int, int] | None = None,
 ) -> ExtraView:
     args: dict[str, Any] = {}
     sub = dataclasses.replace(event, text=text, args=args)
-    return ExtraView(label=label, event=sub, views=build_views(text, settings), span=span)
+    views = build_views(text, settings)
+    return ExtraView(label=label, event=sub, views=views, back=back, span=span)
 
 
 def judge_views(
@@ -129,9 +140,14 @@ def _stronger(new: Finding, old: Finding) -> bool:
 def _moved(f: Finding, extra: ExtraView, ev: Evaluation) -> Finding:
     """``f`` with its span in the original text and the view it came from."""
     span = extra.span
-    if span is None and f.span is not None:
-        views: TextViews = ev.views
-        span = views.to_original("normalized", *f.span)
+    if f.span is not None and span is None:
+        if extra.label == "normalized":
+            views: TextViews = ev.views
+            span = views.to_original("normalized", *f.span)
+        elif extra.back is not None:
+            span = extra.back.back(*f.span)
+        else:
+            span = f.span
     if ev.event.kind is EventKind.TOOL_CALL:
         span = None  # the views join the arguments: no span of the event's text
     details = dict(f.details) if f.details else {}

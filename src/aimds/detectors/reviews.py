@@ -9,8 +9,9 @@ becomes an event of its own, with the same kind, subject and thresholds, and eve
 detector runs on it again:
 
 - ``normalized``: the text without invisible characters and look-alike letters;
-- ``decoded``: the original with every hidden or encoded region decoded in place
-  (:mod:`aimds.text.inplace`), so hidden text is read with the words around it;
+- ``decoded:<encodings>`` (``decoded:base64+url``): the original with every hidden or
+  encoded region decoded in place (:mod:`aimds.text.inplace`), so hidden text is read
+  with the words around it;
 - ``decoded:<encoding>``: each nested or overlapping segment that did not fit in place.
 
 What a detector finds there is reported with a span of the original text (inside the
@@ -50,7 +51,7 @@ class ExtraView:
     event: Event
     views: TextViews
     back: SpanMap | None = None
-    """Maps spans of the ``decoded`` view to the original."""
+    """Maps spans of the in-place decoded view to the original."""
     span: tuple[int, int] | None = None
     """The original region of a ``decoded:<encoding>`` segment judged on its own."""
 
@@ -81,7 +82,8 @@ def _build(event: Event, views: TextViews, plain: NormalizeSettings) -> list[Ext
         return out
     if decoded.text not in seen:
         seen.add(decoded.text)
-        out.append(_view("decoded", event, decoded.text, plain, back=decoded.back))
+        label = "decoded:" + "+".join(decoded.encodings)
+        out.append(_view(label, event, decoded.text, plain, back=decoded.back))
     for seg in decoded.leftover:
         if len(out) >= MAX_VIEWS:
             break

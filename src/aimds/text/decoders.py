@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from aimds.text.charclass import class_table, mapped
-from aimds.text.words import COMMON, word_ratio
+from aimds.text.words import COMMON, word_ratio, words_in
 
 __all__ = ["DECODERS", "Budget", "Decoded", "decode_all"]
 
@@ -68,7 +68,6 @@ _HEX = re.compile(
     r"|(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :,-]){7,}[0-9A-Fa-f]{2}(?![0-9A-Fa-f])"
 )
 _HEX_DIGITS = re.compile(r"[0-9A-Fa-f]{2}")
-_STRETCH = re.compile(r"[A-Za-z][A-Za-z ,.'!?;:-]{14,}")
 _ROT13 = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
     "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
@@ -101,6 +100,14 @@ _REVERSED_HINTS = (
     " gni",
     "noit",
     " esaelp ",
+    " ti ",
+    " ym ",
+    " em ",
+    " rof ",
+    " htiw ",
+    " ton ",
+    " era ",
+    " nac ",
 )
 _MIN_REVERSED_HINTS = 2
 # ROT13 English: function words and the vocabulary of attacks, rotated (" gur " is " the ")
@@ -130,7 +137,9 @@ _ROT13_HINTS = (
     "cerivbhf",
     "ehyrf",
 )
-_LINE = re.compile(r"[^\n]{16,}")
+_TOKEN = re.compile(r"\S+")
+_MIN_RUN_HITS = 2
+_SYMBOLS = re.compile(r"[0-9@_/#$%&+=<>{}\[\]|\\]")
 
 
 def _reads_as_text(text: str) -> bool:
@@ -292,17 +301,8 @@ def _rot13(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
         # the whole text is ROT13: one view keeps its sentences whole for the detectors
         yield whole, 0, len(text), True
         return
-    for m in _STRETCH.finditer(text):
-        stretch = m.group()
-        if len(stretch) < min_chars:
-            continue
-        ratio, count = word_ratio(stretch)
-        if count < 3 or ratio >= 0.34:
-            continue
-        decoded = stretch.translate(_ROT13)
-        new_ratio, _ = word_ratio(decoded)
-        if new_ratio >= 0.5 and new_ratio >= ratio + 0.3:
-            yield decoded, m.start(), m.end(), True
+    for start, end in _foreign_runs(text, lambda w: w.translate(_ROT13)):
+        yield text[start:end].translate(_ROT13), start, end, True
 
 
 def _reversed(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
@@ -314,10 +314,41 @@ def _reversed(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]
     if len(text) >= min_chars and _whole_reads_better(text, backwards):
         yield backwards, 0, len(text), True
         return
-    for m in _LINE.finditer(text):
-        line = m.group()
-        if _reads_better(line, line[::-1]):
-            yield line[::-1], m.start(), m.end(), True
+    for start, end in _foreign_runs(text, lambda w: w[::-1]):
+        yield text[start:end][::-1], start, end, True
+
+
+def _foreign_runs(text: str, decode: Callable[[str], str]) -> Iterator[tuple[int, int]]:
+    """Spans of ``text`` where a phrase in a disguise sits among plain words: maximal runs
+    of tokens holding no word that reads as English only as written, with at least
+    :data:`_MIN_RUN_HITS` words (and a third of the telling ones) that read as English only
+    once decoded. Words that read the same either way (``a``, ``on``/``no``) tell nothing;
+    at the edges of a run, plain words that tell nothing (a name) are left out, tokens
+    with digits or symbols (an address, a key) kept."""
+    run: list[tuple[int, int, bool]] = []  # (start, end, belongs)
+    hits = told = 0
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        plain = decoded = 0
+        for word in words_in(token):
+            is_plain, is_decoded = word in COMMON, decode(word) in COMMON
+            plain += is_plain and not is_decoded
+            decoded += is_decoded and not is_plain
+        if plain:
+            if hits >= _MIN_RUN_HITS and 3 * hits >= told:
+                yield _trimmed(run)
+            run, hits, told = [], 0, 0
+            continue
+        run.append((m.start(), m.end(), decoded > 0 or _SYMBOLS.search(token) is not None))
+        hits += decoded
+        told += decoded + (len(token) > 2)
+    if hits >= _MIN_RUN_HITS and 3 * hits >= told:
+        yield _trimmed(run)
+
+
+def _trimmed(run: list[tuple[int, int, bool]]) -> tuple[int, int]:
+    kept = [(start, end) for start, end, belongs in run if belongs]
+    return kept[0][0], kept[-1][1]
 
 
 def _url(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:

@@ -4,10 +4,12 @@ around it (``Please run: <base64>`` reads as ``Please run: ignore all previous .
 exactly as it would read the plain attack.
 
 Regions are the spans of the outermost decoded segments in the original text; where they
-overlap, the first region (the longest at its start) wins. Nested segments (base64 inside
-base64: their span is the outer region) and the losers of an overlap are left over, for
-the caller to judge as texts of their own. A :class:`~aimds.text.offsets.SpanMap` maps spans of the
-result back to the original: a span inside a replaced region maps into that region.
+overlap, text carried by invisible characters wins, then the first region (the longest at
+its start). Nested segments (base64 inside base64: their span is the outer region) and the
+losers of an overlap are left over, for the caller to judge as texts of their own, unless
+a loser's text holds the winner's (then it says nothing new). A
+:class:`~aimds.text.offsets.SpanMap` maps spans of the result back to the original: a span
+inside a replaced region maps into that region.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from aimds.text.offsets import EditLog, SpanMap
 from aimds.text.views import DecodedSegment
 
 __all__ = ["InPlace", "decode_in_place"]
+
+_HIDDEN = frozenset({"tags", "variation_selectors", "bidi"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -35,16 +39,19 @@ def decode_in_place(original: str, segments: Sequence[DecodedSegment]) -> InPlac
     """``original`` with the regions of ``segments`` decoded; ``None`` without segments."""
     if not segments:
         return None
-    chosen: list[DecodedSegment] = []
     leftover = [seg for seg in segments if seg.depth > 1]
-    end = -1
-    outer = (seg for seg in segments if seg.depth == 1)
-    for seg in sorted(outer, key=lambda s: (s.span[0], -s.span[1])):
-        if seg.span[0] >= end:
+    outer = [seg for seg in segments if seg.depth == 1]
+    # what invisible characters carry is read first: where a right-to-left override hides
+    # reversed text, the text as displayed beats the reversed-writing decoder's guess
+    outer.sort(key=lambda s: (s.encoding not in _HIDDEN, s.span[0], -s.span[1]))
+    chosen: list[DecodedSegment] = []
+    for seg in outer:
+        clash = [c for c in chosen if seg.span[0] < c.span[1] and c.span[0] < seg.span[1]]
+        if not clash:
             chosen.append(seg)
-            end = seg.span[1]
-        else:
+        elif not any(c.text in seg.text for c in clash):  # else it says nothing new
             leftover.append(seg)
+    chosen.sort(key=lambda s: s.span)
     parts: list[str] = []
     log = EditLog()
     pos = last = 0

@@ -139,6 +139,7 @@ _ROT13_HINTS = (
 )
 _TOKEN = re.compile(r"\S+")
 _MIN_RUN_HITS = 2
+_INVOLUTIONS = frozenset({"rot13", "reversed"})
 _SYMBOLS = re.compile(r"[0-9@_/#$%&+=<>{}\[\]|\\]")
 
 
@@ -296,37 +297,39 @@ def _rot13(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
     lower = f" {text.lower()} "
     if not any(hint in lower for hint in _ROT13_HINTS):
         return
-    whole = text.translate(_ROT13)
-    if len(text) >= min_chars and _whole_reads_better(text, whole):
-        # the whole text is ROT13: one view keeps its sentences whole for the detectors
-        yield whole, 0, len(text), True
-        return
-    for start, end in _foreign_runs(text, lambda w: w.translate(_ROT13)):
+    runs = list(_foreign_runs(text, lambda w: w.translate(_ROT13)))
+    for start, end in runs:
         yield text[start:end].translate(_ROT13), start, end, True
+    whole = text.translate(_ROT13)
+    if not runs and len(text) >= min_chars and _whole_reads_better(text, whole):
+        # a ROT13 document whose runs are broken up by words that read either way
+        yield whole, 0, len(text), True
 
 
 def _reversed(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
-    """Text written backwards (``snoitcurtsni suoiverp lla erongi``), whole or per line."""
+    """Text written backwards (``snoitcurtsni suoiverp lla erongi``): phrases among plain
+    words, or else the whole text."""
     lower = f" {text.lower()} "
     if sum(lower.count(hint) for hint in _REVERSED_HINTS) < _MIN_REVERSED_HINTS:
         return
-    backwards = text[::-1]
-    if len(text) >= min_chars and _whole_reads_better(text, backwards):
-        yield backwards, 0, len(text), True
-        return
-    for start, end in _foreign_runs(text, lambda w: w[::-1]):
+    runs = list(_foreign_runs(text, lambda w: w[::-1]))
+    for start, end in runs:
         yield text[start:end][::-1], start, end, True
+    if not runs and len(text) >= min_chars and _whole_reads_better(text, text[::-1]):
+        yield text[::-1], 0, len(text), True
 
 
 def _foreign_runs(text: str, decode: Callable[[str], str]) -> Iterator[tuple[int, int]]:
     """Spans of ``text`` where a phrase in a disguise sits among plain words: maximal runs
     of tokens holding no word that reads as English only as written, with at least
     :data:`_MIN_RUN_HITS` words (and a third of the telling ones) that read as English only
-    once decoded. Words that read the same either way (``a``, ``on``/``no``) tell nothing;
-    at the edges of a run, plain words that tell nothing (a name) are left out, tokens
-    with digits or symbols (an address, a key) kept."""
-    run: list[tuple[int, int, bool]] = []  # (start, end, belongs)
+    once decoded. Words that read the same either way (``a``, ``on``/``no``) or neither
+    way (a name) tell nothing; where a run borders plain text, such words at its edge are
+    left to the plain text (``Tuesday.`` in ``notes from Tuesday. <reversed>``), tokens
+    with digits or symbols (an address, a key) kept in the run."""
+    run: list[tuple[int, int, bool, bool]] = []  # (start, end, hit, symbol)
     hits = told = 0
+    after_plain = False
     for m in _TOKEN.finditer(text):
         token = m.group()
         plain = decoded = 0
@@ -336,19 +339,37 @@ def _foreign_runs(text: str, decode: Callable[[str], str]) -> Iterator[tuple[int
             decoded += is_decoded and not is_plain
         if plain:
             if hits >= _MIN_RUN_HITS and 3 * hits >= told:
-                yield _trimmed(run)
-            run, hits, told = [], 0, 0
+                yield _trimmed(text, run, head=after_plain, tail=True)
+            run, hits, told, after_plain = [], 0, 0, True
             continue
-        run.append((m.start(), m.end(), decoded > 0 or _SYMBOLS.search(token) is not None))
+        run.append((m.start(), m.end(), decoded > 0, _SYMBOLS.search(token) is not None))
         hits += decoded
         told += decoded + (len(token) > 2)
     if hits >= _MIN_RUN_HITS and 3 * hits >= told:
-        yield _trimmed(run)
+        yield _trimmed(text, run, head=after_plain, tail=False)
 
 
-def _trimmed(run: list[tuple[int, int, bool]]) -> tuple[int, int]:
-    kept = [(start, end) for start, end, belongs in run if belongs]
-    return kept[0][0], kept[-1][1]
+def _trimmed(
+    text: str, run: list[tuple[int, int, bool, bool]], *, head: bool, tail: bool
+) -> tuple[int, int]:
+    """The span of ``run`` (tokens as ``(start, end, hit, symbol)``). At an edge that
+    borders plain text (``head``: before it, ``tail``: after it) it ends with its outermost
+    decoded word and the tokens with digits or symbols right next to it; at the start of
+    the text, only a heading is dropped: words up to one that ends a sentence or a label."""
+    hits = [i for i, item in enumerate(run) if item[2]]
+    first, last = hits[0], hits[-1]
+    if head:
+        while first > 0 and run[first - 1][3]:
+            first -= 1
+    else:
+        ends = [i for i in range(first) if text[run[i][1] - 1] in ".:!?;"]
+        first = ends[-1] + 1 if ends else 0
+    if tail:
+        while last + 1 < len(run) and run[last + 1][3]:
+            last += 1
+    else:
+        last = len(run) - 1
+    return run[first][0], run[last][1]
 
 
 def _url(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
@@ -436,10 +457,13 @@ def _decode_into(
     depth: int,
     outer: tuple[int, int] | None,
     found: list[Decoded],
+    parent: str | None = None,
 ) -> None:
     if depth > max_depth:
         return
     for name in names:
+        if name == parent and name in _INVOLUTIONS:
+            continue  # ROT13 of ROT13 text, reversal of reversed text: the plain text again
         for decoded, start, end, notable in DECODERS[name](text, min_chars):
             if not budget.take(len(decoded)):
                 return
@@ -454,4 +478,4 @@ def _decode_into(
                     depth=depth,
                 )
             )
-            _decode_into(decoded, names, budget, max_depth, min_chars, depth + 1, span, found)
+            _decode_into(decoded, names, budget, max_depth, min_chars, depth + 1, span, found, name)

@@ -59,7 +59,7 @@ def decode_in_place(original: str, segments: Sequence[DecodedSegment]) -> InPlac
         start, stop = seg.span
         parts.append(original[last:start])
         pos += start - last
-        log.edit(pos, len(seg.text), start, stop - start)
+        log.edit(pos, len(seg.text), start, stop - start, moved=True)
         parts.append(seg.text)
         pos += len(seg.text)
         last = stop

@@ -8,7 +8,8 @@ decoded segment only for signatures judges it less fully than plain text. So eac
 becomes an event of its own, with the same kind, subject and thresholds, and every
 detector runs on it again:
 
-- ``normalized``: the text without invisible characters and look-alike letters;
+- ``normalized``: the text without invisible characters and look-alike letters (only
+  where it had some);
 - ``decoded:<encodings>`` (``decoded:base64+url``): the original with every hidden or
   encoded region decoded in place (:mod:`aimds.text.inplace`), so hidden text is read
   with the words around it;
@@ -41,6 +42,9 @@ MAX_VIEWS = 16
 """Extra views judged per event; the decoders' own budget bounds what they are built from."""
 
 _SCRATCH = "extra_views"
+_ONLY_SPACING = frozenset({"spaced", "leet"})
+"""Marks of the folded view only (the injection detector reads it); any other mark means
+the normalized text differs from the original by more than whitespace."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -73,8 +77,10 @@ def extra_views(ev: Evaluation, plain: NormalizeSettings) -> tuple[ExtraView, ..
 def _build(event: Event, views: TextViews, plain: NormalizeSettings) -> list[ExtraView]:
     out: list[ExtraView] = []
     seen = {views.original}
-    normalized = views.normalized
-    if normalized not in seen:
+    if not _ONLY_SPACING.issuperset(views.marks):
+        # disguised (zero-width splits, look-alikes...): more than whitespace differs,
+        # which no detector needs a second look for
+        normalized = views.normalized
         seen.add(normalized)
         out.append(_view("normalized", event, normalized, plain))
     decoded = decode_in_place(views.original, views.decoded)

@@ -72,71 +72,40 @@ _ROT13 = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
     "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
 )
-_URL = re.compile(r"(?:[^\s%]*%[0-9A-Fa-f]{2}){3,}[^\s%]*")
+# a whitespace-delimited token holding an escape; anchored at token starts, so linear
+_URL = re.compile(r"(?<!\S)\S*%[0-9A-Fa-f]{2}\S*")
 _URL_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _NUMERIC_ENTITY = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9A-Fa-f]{1,6}));")
 _MIN_NOTABLE_ESCAPES = 3
-_MIN_HEX_BYTES = 8
 _ENTITY_GAP = 3
 _B64_CHARS = class_table("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
 _MIN_B64_RUN = 16  # what _B64 itself asks for
-_HEX_LEAD_ONLY = bytes(b for b in range(256) if b not in b"234567")
+# hex digits -> "1", separators of spaced hex -> "2", "\\" -> "3", "x" -> "4"
+_HEX_CLASSES = bytes(
+    0x31
+    if chr(b) in "0123456789abcdefABCDEF"
+    else 0x32
+    if chr(b) in " :,-"
+    else 0x33
+    if b == 0x5C
+    else 0x34
+    if b == 0x78
+    else 0x2E
+    for b in range(256)
+)
+_HEX_RUNS = (b"1" * 16, b"3411" * 4, b"112" * 7 + b"11")  # what each form of _HEX needs
 _B32 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Z2-7]{16,}={0,6}(?![A-Za-z0-9+/=])")
 _B32_CHARS = class_table("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-# reversed English: function words and suffixes read backwards (" eht ", "gni", "noit")
-_REVERSED_HINTS = (
-    " eht ",
-    " dna ",
-    " uoy ",
-    " ruoy ",
-    " ot ",
-    " fo ",
-    " lla ",
-    " si ",
-    " ni ",
-    " siht ",
-    " taht ",
-    " gni",
-    "noit",
-    " esaelp ",
-    " ti ",
-    " ym ",
-    " em ",
-    " rof ",
-    " htiw ",
-    " ton ",
-    " era ",
-    " nac ",
-)
+# reversed English: function words and attack words written backwards ("eht" is "the")
+_REVERSED_WORDS = """eht dna uoy ruoy ot fo lla si ni siht taht esaelp ti ym em rof htiw ton era
+nac won erongi suoiverp snoitcurtsni tpmorp metsys terces"""
+_REVERSED_HINTS = frozenset(_REVERSED_WORDS.split())
 _MIN_REVERSED_HINTS = 2
-# ROT13 English: function words and the vocabulary of attacks, rotated (" gur " is " the ")
-_ROT13_HINTS = (
-    " gur ",
-    " naq ",
-    " lbh ",
-    " lbhe ",
-    " gb ",
-    " bs ",
-    " vf ",
-    " sbe ",
-    " nyy ",
-    " guvf ",
-    " gung ",
-    " zr ",
-    " zl ",
-    " jvgu ",
-    " abj ",
-    " abg ",
-    "vafgehpgvba",
-    "cebzcg",
-    "flfgrz",
-    "vtaber",
-    "frperg",
-    "cnffjbeq",
-    "cerivbhf",
-    "ehyrf",
-)
+# ROT13 English: the same, rotated ("gur" is "the")
+_ROT13_WORDS = """gur naq lbh lbhe gb bs vf sbe nyy guvf gung zr zl jvgu abj abg vtaber
+cerivbhf vafgehpgvbaf cebzcg flfgrz frperg cnffjbeq ehyrf"""
+_ROT13_HINTS = frozenset(_ROT13_WORDS.split())
 _TOKEN = re.compile(r"\S+")
 _MIN_RUN_HITS = 2
 _INVOLUTIONS = frozenset({"rot13", "reversed"})
@@ -241,8 +210,9 @@ def _wraps_text(decoded: str, min_chars: int) -> bool:
 
 
 def _hex(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
-    # each hex-encoded printable ASCII byte starts with a digit 2-7
-    if len(text.encode("utf-8", "surrogatepass").translate(None, _HEX_LEAD_ONLY)) < _MIN_HEX_BYTES:
+    # one C-speed sweep: is there a run long enough for one of the three forms?
+    classes = mapped(text, _HEX_CLASSES)
+    if not any(run in classes for run in _HEX_RUNS):
         return
     for m in _HEX.finditer(text):
         token = m.group()
@@ -292,10 +262,9 @@ def _whole_reads_better(text: str, decoded: str) -> bool:
 
 
 def _rot13(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
-    # ROT13 has no alphabet of its own: look for rotated function words first (a few
-    # C-speed counts; plain English holds none of them)
-    lower = f" {text.lower()} "
-    if not any(hint in lower for hint in _ROT13_HINTS):
+    # ROT13 has no alphabet of its own: look for rotated function words first (plain
+    # English holds none of them)
+    if _ROT13_HINTS.isdisjoint(text.lower().split()):
         return
     runs = list(_foreign_runs(text, lambda w: w.translate(_ROT13)))
     for start, end in runs:
@@ -309,8 +278,8 @@ def _rot13(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
 def _reversed(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
     """Text written backwards (``snoitcurtsni suoiverp lla erongi``): phrases among plain
     words, or else the whole text."""
-    lower = f" {text.lower()} "
-    if sum(lower.count(hint) for hint in _REVERSED_HINTS) < _MIN_REVERSED_HINTS:
+    hints = _REVERSED_HINTS.intersection(text.lower().split())
+    if len(hints) < _MIN_REVERSED_HINTS:
         return
     runs = list(_foreign_runs(text, lambda w: w[::-1]))
     for start, end in runs:
@@ -377,6 +346,8 @@ def _url(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
         return
     for m in _URL.finditer(text):
         token = m.group()
+        if len(_URL_ESCAPE.findall(token)) < _MIN_NOTABLE_ESCAPES:
+            continue
         decoded = unquote(token, errors="replace")
         if decoded == token:
             continue

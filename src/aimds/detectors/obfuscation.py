@@ -8,8 +8,9 @@ smuggle text in tag characters or spell instructions in ROT13. Severities follow
 tag smuggling              high: invisible text addressed to the model
 invisible chars, bidi      medium (low for a single stray zero-width character)
 homoglyphs                 medium for mixed-script words; low for full-width/math letters
-base64, hex, ROT13, URL,   low for decoded prose, info for a short decoded string,
-HTML entities              medium when it reads as an instruction; one level up when nested
+base64, base32, hex,       low for decoded prose, info for a short decoded string,
+ROT13, reversed, URL,      medium when it reads as an instruction; one level up when nested
+HTML entities
 leetspeak, spaced letters  low; medium when the folded text reads as an instruction
 =========================  ==========================================================
 
@@ -40,8 +41,10 @@ _PROSE_WORDS = 3
 
 _ENCODING_RULES = {
     "base64": ("obfuscation.base64", "base64"),
+    "base32": ("obfuscation.base32", "base32"),
     "hex": ("obfuscation.hex", "hex"),
     "rot13": ("obfuscation.rot13", "ROT13"),
+    "reversed": ("obfuscation.reversed", "reversed writing"),
     "url": ("obfuscation.url_encoding", "URL encoding of plain letters"),
     "html": ("obfuscation.html_entities", "HTML entities for plain letters"),
 }

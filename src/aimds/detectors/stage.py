@@ -4,7 +4,9 @@ Detectors that declare themselves pure (:attr:`DetectorInfo.pure
 <aimds.detectors.base.DetectorInfo>`) have their findings remembered per content
 (:mod:`aimds.detectors.cache`, sized by the policy's ``detectors.cache``): when a short
 event repeats, their findings are reused as they were and only the other detectors run.
-Findings keep the order of the detectors either way. A result is remembered only when
+Findings keep the order of the detectors either way. Every detector also judges the
+decoded and normalized views of the event as texts of their own
+(:mod:`aimds.detectors.reviews`). A result is remembered only when
 every pure detector ran cleanly (no exception, no ``error`` finding such as
 ``backend.unavailable``), held at most :data:`MAX_CACHED_FINDINGS` findings, and the
 event's content was the same after the run as before it; and only from the second time
@@ -18,12 +20,14 @@ from typing import TYPE_CHECKING
 
 from aimds.detectors.cache import Entry, FindingsCache, content_key
 from aimds.detectors.registry import load_factories
+from aimds.detectors.reviews import extra_views, judge_views, plain_settings
 from aimds.types import Evaluation, Finding, Severity, StageOutcome, StageStatus
 
 if TYPE_CHECKING:
     from aimds.detectors.base import Detector
     from aimds.policy import Policy
     from aimds.policy.sections.detectors import CacheSettings
+    from aimds.policy.sections.normalize import NormalizeSettings
     from aimds.types import Services
 
 __all__ = ["MAX_CACHED_FINDINGS", "DetectorsStage", "build_stage"]
@@ -43,8 +47,11 @@ class DetectorsStage:
         on_error_rule: str = "detector.error",
         *,
         cache: CacheSettings | None = None,
+        normalize: NormalizeSettings | None = None,
     ) -> None:
         self.detectors = tuple(detectors)
+        # each decoded or normalized view is judged again by every detector, as plain text
+        self._plain = plain_settings(normalize) if normalize is not None else None
         self._on_error_rule = on_error_rule
         self._pure = tuple(getattr(d.info, "pure", False) is True for d in self.detectors)
         self._empty: Entry = tuple(() if pure else None for pure in self._pure)
@@ -122,7 +129,12 @@ class DetectorsStage:
     def _run(self, detector: Detector, ev: Evaluation) -> bool:
         """Append what ``detector`` finds; ``False`` where it raised (an error finding then)."""
         try:
-            ev.findings.extend(detector.detect(ev.event, ev.views))
+            found = detector.detect(ev.event, ev.views)
+            ev.findings.extend(found)
+            if self._plain is not None and ev.views is not None:
+                extras = extra_views(ev, self._plain)
+                if extras:
+                    ev.findings.extend(judge_views(detector, ev, found, extras))
         except Exception as exc:  # noqa: BLE001 - a detector bug must not crash the guard
             detail = f"{detector.info.id} raised {type(exc).__name__}"
             ev.statuses.append(
@@ -146,4 +158,5 @@ def build_stage(policy: Policy, services: Services) -> DetectorsStage | None:
     detectors = [d for f in load_factories().values() if (d := f(policy, services)) is not None]
     if not detectors:
         return None
-    return DetectorsStage(detectors, cache=policy.document.detectors.cache)
+    section = policy.document.detectors
+    return DetectorsStage(detectors, cache=section.cache, normalize=section.normalize)

@@ -1,8 +1,12 @@
-"""Decoders: text hidden in base64, hex, ROT13, URL encoding and HTML entities.
+"""Decoders: text hidden in base64, base32, hex, ROT13, reversed writing, URL encoding
+and HTML entities.
 
-A decoder only reports a result that *reads as text* (printable, mostly words of a small
-English list), so the ordinary base64 and hex of real documents (images, hashes, UUIDs,
-keys, JWT headers) decode to nothing. Each candidate costs one regex match; work is bounded
+A decoder reports only results that are *text* (valid UTF-8, printable, with letters), so
+the ordinary base64 and hex of real documents (images, hashes, UUIDs, keys, binary blobs)
+decode to nothing, while text in any language is kept for the detectors to judge. ROT13
+and reversed writing have no alphabet of their own, so they are tried only where the text
+reads as English after the transform and not before, behind cheap letter and
+function-word counts. Each candidate costs one regex match; work is bounded
 by a :class:`Budget` (segments, decoded characters) and the nesting depth.
 
 ``notable`` says whether the encoding itself is a sign of hiding: base64, hex and ROT13
@@ -21,7 +25,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from aimds.text.charclass import class_table, mapped
-from aimds.text.words import COMMON, word_ratio
+from aimds.text.words import COMMON, word_ratio, words_in
 
 __all__ = ["DECODERS", "Budget", "Decoded", "decode_all"]
 
@@ -64,21 +68,48 @@ _HEX = re.compile(
     r"|(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :,-]){7,}[0-9A-Fa-f]{2}(?![0-9A-Fa-f])"
 )
 _HEX_DIGITS = re.compile(r"[0-9A-Fa-f]{2}")
-_STRETCH = re.compile(r"[A-Za-z][A-Za-z ,.'!?;:-]{14,}")
 _ROT13 = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
     "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
 )
-_URL = re.compile(r"(?:[^\s%]*%[0-9A-Fa-f]{2}){3,}[^\s%]*")
+# a whitespace-delimited token holding an escape; anchored at token starts, so linear
+_URL = re.compile(r"(?<!\S)\S*%[0-9A-Fa-f]{2}\S*")
 _URL_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _NUMERIC_ENTITY = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9A-Fa-f]{1,6}));")
 _MIN_NOTABLE_ESCAPES = 3
-_MIN_HEX_BYTES = 8
 _ENTITY_GAP = 3
 _B64_CHARS = class_table("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
 _MIN_B64_RUN = 16  # what _B64 itself asks for
-_HEX_LEAD_ONLY = bytes(b for b in range(256) if b not in b"234567")
+# hex digits -> "1", separators of spaced hex -> "2", "\\" -> "3", "x" -> "4"
+_HEX_CLASSES = bytes(
+    0x31
+    if chr(b) in "0123456789abcdefABCDEF"
+    else 0x32
+    if chr(b) in " :,-"
+    else 0x33
+    if b == 0x5C
+    else 0x34
+    if b == 0x78
+    else 0x2E
+    for b in range(256)
+)
+_HEX_RUNS = (b"1" * 16, b"3411" * 4, b"112" * 7 + b"11")  # what each form of _HEX needs
+_B32 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Z2-7]{16,}={0,6}(?![A-Za-z0-9+/=])")
+_B32_CHARS = class_table("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+# reversed English: function words and attack words written backwards ("eht" is "the")
+_REVERSED_WORDS = """eht dna uoy ruoy ot fo lla si ni siht taht esaelp ti ym em rof htiw ton era
+nac won erongi suoiverp snoitcurtsni tpmorp metsys terces"""
+_REVERSED_HINTS = frozenset(_REVERSED_WORDS.split())
+_MIN_REVERSED_HINTS = 2
+# ROT13 English: the same, rotated ("gur" is "the")
+_ROT13_WORDS = """gur naq lbh lbhe gb bs vf sbe nyy guvf gung zr zl jvgu abj abg vtaber
+cerivbhf vafgehpgvbaf cebzcg flfgrz frperg cnffjbeq ehyrf"""
+_ROT13_HINTS = frozenset(_ROT13_WORDS.split())
+_TOKEN = re.compile(r"\S+")
+_MIN_RUN_HITS = 2
+_INVOLUTIONS = frozenset({"rot13", "reversed"})
+_SYMBOLS = re.compile(r"[0-9@_/#$%&+=<>{}\[\]|\\]")
 
 
 def _reads_as_text(text: str) -> bool:
@@ -92,6 +123,29 @@ def _reads_as_text(text: str) -> bool:
     if count >= 2:
         return ratio >= 0.3
     return text.strip().lower() in COMMON and len(text.strip()) >= 4
+
+
+def _is_text(text: str) -> bool:
+    """Does decoded data read as text at all (any language)? Valid UTF-8 is checked by
+    the caller; here: printable but for a sprinkle, and holding letters. Binary (images,
+    hashes, keys, random ids) almost never passes: it is rarely valid UTF-8, and then
+    full of control characters."""
+    if len(text) < 4 or text.isspace():
+        return False
+    if not text.isprintable():
+        odd = sum(1 for ch in text if not ch.isprintable() and ch not in "\n\t\r")
+        if odd > len(text) // 50:
+            return False
+    return any(ch.isalpha() for ch in text)
+
+
+def _keep(decoded: str | None, min_chars: int) -> tuple[str, bool] | None:
+    """``(text, notable)`` for decoded bytes worth a view: text in any language is judged
+    by the detectors; it is *notable* (a sign of hiding) when it reads as prose or wraps
+    another encoded text."""
+    if decoded is None or not _is_text(decoded):
+        return None
+    return decoded, _reads_as_text(decoded) or _wraps_text(decoded, min_chars)
 
 
 def _utf8(data: bytes) -> str | None:
@@ -112,9 +166,15 @@ def _base64(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
     if not _has_b64_run(text, min_chars):
         return
     jwts = [j.span() for j in _JWT.finditer(text)] if "eyJ" in text else []
+    for a, b in jwts:  # header and claims are JSON: judged, never a sign of hiding
+        for part in text[a:b].split(".")[:2]:
+            decoded = _b64_bytes(part, urlsafe=True)
+            kept = _keep(_utf8(decoded), min_chars) if decoded is not None else None
+            if kept is not None:
+                yield kept[0], a, b, False
     for m in _B64.finditer(text):
         token = m.group()
-        if len(token) < min_chars or token.startswith("eyJ") or _HEXISH.fullmatch(token):
+        if len(token) < min_chars or _HEXISH.fullmatch(token):
             continue
         if jwts and any(a <= m.start() < b for a, b in jwts):
             continue
@@ -122,18 +182,22 @@ def _base64(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
         urlsafe = "-" in body or "_" in body
         if urlsafe and ("+" in body or "/" in body):
             continue
-        padded = body + "=" * (-len(body) % 4)
-        try:
-            data = (
-                base64.urlsafe_b64decode(padded)
-                if urlsafe
-                else base64.b64decode(padded, validate=True)
-            )
-        except (binascii.Error, ValueError):
-            continue
-        decoded = _utf8(data)
-        if decoded is not None and (_reads_as_text(decoded) or _wraps_text(decoded, min_chars)):
-            yield decoded, m.start(), m.end(), True
+        data = _b64_bytes(body, urlsafe=urlsafe)
+        kept = _keep(_utf8(data), min_chars) if data is not None else None
+        if kept is not None:
+            # the payload of a data: URI declares itself (data:text/plain;base64,...)
+            declared = text.endswith("base64,", 0, m.start())
+            yield kept[0], m.start(), m.end(), kept[1] and not declared
+
+
+def _b64_bytes(body: str, *, urlsafe: bool) -> bytes | None:
+    padded = body + "=" * (-len(body) % 4)
+    try:
+        if urlsafe:
+            return base64.urlsafe_b64decode(padded)
+        return base64.b64decode(padded, validate=True)
+    except (binascii.Error, ValueError):
+        return None
 
 
 def _wraps_text(decoded: str, min_chars: int) -> bool:
@@ -146,35 +210,135 @@ def _wraps_text(decoded: str, min_chars: int) -> bool:
 
 
 def _hex(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
-    # each hex-encoded printable ASCII byte starts with a digit 2-7
-    if len(text.encode("utf-8", "surrogatepass").translate(None, _HEX_LEAD_ONLY)) < _MIN_HEX_BYTES:
+    # one C-speed sweep: is there a run long enough for one of the three forms?
+    classes = mapped(text, _HEX_CLASSES)
+    if not any(run in classes for run in _HEX_RUNS):
         return
     for m in _HEX.finditer(text):
         token = m.group()
         if len(token) < min_chars:
             continue
         data = bytes.fromhex("".join(_HEX_DIGITS.findall(token.replace("\\x", ""))))
-        decoded = _utf8(data)
-        if decoded is not None and (_reads_as_text(decoded) or _wraps_text(decoded, min_chars)):
-            yield decoded, m.start(), m.end(), True
+        kept = _keep(_utf8(data), min_chars)
+        if kept is not None:
+            yield kept[0], m.start(), m.end(), kept[1]
+
+
+def _base32(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    if b"1" * max(min_chars, _MIN_B64_RUN) not in mapped(text, _B32_CHARS):
+        return
+    for m in _B32.finditer(text):
+        token = m.group()
+        body = token.rstrip("=")
+        if len(body) < min_chars:
+            continue
+        try:
+            data = base64.b32decode(body + "=" * (-len(body) % 8))
+        except (binascii.Error, ValueError):
+            continue
+        kept = _keep(_utf8(data), min_chars)
+        if kept is not None:
+            yield kept[0], m.start(), m.end(), kept[1]
+
+
+def _reads_better(text: str, decoded: str) -> bool:
+    """Does ``decoded`` (a short stretch) read as English where ``text`` does not?"""
+    ratio, count = word_ratio(text)
+    if count < 3 or ratio >= 0.34:
+        return False
+    new_ratio, _ = word_ratio(decoded)
+    return new_ratio >= 0.5 and new_ratio >= ratio + 0.3
+
+
+def _whole_reads_better(text: str, decoded: str) -> bool:
+    """:func:`_reads_better` for a whole text, which may be a document full of names,
+    numbers and ids: plain English documents have a third or more common words, their
+    ROT13 or reversal almost none (dev: under 0.1 for 95% of benign rows)."""
+    ratio, count = word_ratio(text)
+    if count < 3 or ratio >= 0.2:
+        return False
+    new_ratio, _ = word_ratio(decoded)
+    return new_ratio >= 0.2 and new_ratio >= 3 * ratio + 0.1
 
 
 def _rot13(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
-    # English is rich in e and t; its ROT13 in r and g. Skip texts that are plainly English.
-    lower = text.lower()
-    if 2 * (lower.count("r") + lower.count("g")) < lower.count("e") + lower.count("t"):
+    # ROT13 has no alphabet of its own: look for rotated function words first (plain
+    # English holds none of them)
+    if _ROT13_HINTS.isdisjoint(text.lower().split()):
         return
-    for m in _STRETCH.finditer(text):
-        stretch = m.group()
-        if len(stretch) < min_chars:
+    runs = list(_foreign_runs(text, lambda w: w.translate(_ROT13)))
+    for start, end in runs:
+        yield text[start:end].translate(_ROT13), start, end, True
+    whole = text.translate(_ROT13)
+    if not runs and len(text) >= min_chars and _whole_reads_better(text, whole):
+        # a ROT13 document whose runs are broken up by words that read either way
+        yield whole, 0, len(text), True
+
+
+def _reversed(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    """Text written backwards (``snoitcurtsni suoiverp lla erongi``): phrases among plain
+    words, or else the whole text."""
+    hints = _REVERSED_HINTS.intersection(text.lower().split())
+    if len(hints) < _MIN_REVERSED_HINTS:
+        return
+    runs = list(_foreign_runs(text, lambda w: w[::-1]))
+    for start, end in runs:
+        yield text[start:end][::-1], start, end, True
+    if not runs and len(text) >= min_chars and _whole_reads_better(text, text[::-1]):
+        yield text[::-1], 0, len(text), True
+
+
+def _foreign_runs(text: str, decode: Callable[[str], str]) -> Iterator[tuple[int, int]]:
+    """Spans of ``text`` where a phrase in a disguise sits among plain words: maximal runs
+    of tokens holding no word that reads as English only as written, with at least
+    :data:`_MIN_RUN_HITS` words (and a third of the telling ones) that read as English only
+    once decoded. Words that read the same either way (``a``, ``on``/``no``) or neither
+    way (a name) tell nothing; where a run borders plain text, such words at its edge are
+    left to the plain text (``Tuesday.`` in ``notes from Tuesday. <reversed>``), tokens
+    with digits or symbols (an address, a key) kept in the run."""
+    run: list[tuple[int, int, bool, bool]] = []  # (start, end, hit, symbol)
+    hits = told = 0
+    after_plain = False
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        plain = decoded = 0
+        for word in words_in(token):
+            is_plain, is_decoded = word in COMMON, decode(word) in COMMON
+            plain += is_plain and not is_decoded
+            decoded += is_decoded and not is_plain
+        if plain:
+            if hits >= _MIN_RUN_HITS and 3 * hits >= told:
+                yield _trimmed(text, run, head=after_plain, tail=True)
+            run, hits, told, after_plain = [], 0, 0, True
             continue
-        ratio, count = word_ratio(stretch)
-        if count < 3 or ratio >= 0.34:
-            continue
-        decoded = stretch.translate(_ROT13)
-        new_ratio, _ = word_ratio(decoded)
-        if new_ratio >= 0.5 and new_ratio >= ratio + 0.3:
-            yield decoded, m.start(), m.end(), True
+        run.append((m.start(), m.end(), decoded > 0, _SYMBOLS.search(token) is not None))
+        hits += decoded
+        told += decoded + (len(token) > 2)
+    if hits >= _MIN_RUN_HITS and 3 * hits >= told:
+        yield _trimmed(text, run, head=after_plain, tail=False)
+
+
+def _trimmed(
+    text: str, run: list[tuple[int, int, bool, bool]], *, head: bool, tail: bool
+) -> tuple[int, int]:
+    """The span of ``run`` (tokens as ``(start, end, hit, symbol)``). At an edge that
+    borders plain text (``head``: before it, ``tail``: after it) it ends with its outermost
+    decoded word and the tokens with digits or symbols right next to it; at the start of
+    the text, only a heading is dropped: words up to one that ends a sentence or a label."""
+    hits = [i for i, item in enumerate(run) if item[2]]
+    first, last = hits[0], hits[-1]
+    if head:
+        while first > 0 and run[first - 1][3]:
+            first -= 1
+    else:
+        ends = [i for i in range(first) if text[run[i][1] - 1] in ".:!?;"]
+        first = ends[-1] + 1 if ends else 0
+    if tail:
+        while last + 1 < len(run) and run[last + 1][3]:
+            last += 1
+    else:
+        last = len(run) - 1
+    return run[first][0], run[last][1]
 
 
 def _url(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
@@ -182,6 +346,8 @@ def _url(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
         return
     for m in _URL.finditer(text):
         token = m.group()
+        if len(_URL_ESCAPE.findall(token)) < _MIN_NOTABLE_ESCAPES:
+            continue
         decoded = unquote(token, errors="replace")
         if decoded == token:
             continue
@@ -222,6 +388,8 @@ DECODERS: dict[str, Callable[[str, int], Iterator[tuple[str, int, int, bool]]]] 
     "base64": _base64,
     "hex": _hex,
     "rot13": _rot13,
+    "base32": _base32,
+    "reversed": _reversed,
     "url": _url,
     "html": _html,
 }
@@ -260,10 +428,13 @@ def _decode_into(
     depth: int,
     outer: tuple[int, int] | None,
     found: list[Decoded],
+    parent: str | None = None,
 ) -> None:
     if depth > max_depth:
         return
     for name in names:
+        if name == parent and name in _INVOLUTIONS:
+            continue  # ROT13 of ROT13 text, reversal of reversed text: the plain text again
         for decoded, start, end, notable in DECODERS[name](text, min_chars):
             if not budget.take(len(decoded)):
                 return
@@ -278,4 +449,4 @@ def _decode_into(
                     depth=depth,
                 )
             )
-            _decode_into(decoded, names, budget, max_depth, min_chars, depth + 1, span, found)
+            _decode_into(decoded, names, budget, max_depth, min_chars, depth + 1, span, found, name)

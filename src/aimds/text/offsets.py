@@ -78,10 +78,14 @@ class EditLog:
         self._in_start: list[int] = []
         self._in_end: list[int] = []
 
-    def edit(self, out_start: int, out_len: int, in_start: int, in_len: int) -> None:
+    def edit(
+        self, out_start: int, out_len: int, in_start: int, in_len: int, *, moved: bool = False
+    ) -> None:
         """Record that input ``[in_start, in_start+in_len)`` became ``out_len`` characters
-        written at ``out_start``. Same-length edits are skipped: they map one to one."""
-        if out_len == in_len:
+        written at ``out_start``. Same-length edits are skipped, since they map one to one,
+        unless ``moved`` says the characters do not (decoded text, reversed text): then
+        any part of the output maps to the whole input region."""
+        if out_len == in_len and not moved:
             return
         self._out_start.append(out_start)
         self._out_end.append(out_start + out_len)

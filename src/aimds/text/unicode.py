@@ -35,6 +35,7 @@ from aimds.text.offsets import EditLog, SpanMap, runs_map
 
 __all__ = [
     "Hidden",
+    "bidi_visual",
     "casefold_pass",
     "collapse_whitespace",
     "confusable_pass",
@@ -163,6 +164,26 @@ def _delete_only(text: str, marks: MarkLog) -> tuple[str, SpanMap | None]:
     for at, note, count in sorted(found):
         marks.add(note, at, at + 1, count)
     return _DELETE_RUN.sub("", text), runs_map(spans, 0)
+
+
+_RLO_RUN = re.compile("\u202e([^\u202c\u2069\n]*)")
+
+
+def bidi_visual(text: str) -> Hidden | None:
+    """The text a reader *sees* where right-to-left overrides reorder it: each RLO run
+    (to its PDF, PDI or the end of the line) reversed, as one hidden payload spanning the
+    first run to the last. A reversed instruction behind an RLO displays as the plain
+    instruction while the stored characters read backwards. (LRO and embeddings do not
+    reorder Latin letters.)"""
+    runs = list(_RLO_RUN.finditer(text))
+    if not runs:
+        return None
+    start, end = runs[0].start(), runs[-1].end()
+    visual = _RLO_RUN.sub(lambda m: m.group(1)[::-1], text[start:end])
+    visual = _DELETE_RUN.sub("", visual)
+    if not any(ch.isalpha() for ch in visual):
+        return None
+    return ("bidi", visual, start, end)
 
 
 def _has_rtl(text: str, cache: list[bool]) -> bool:

@@ -5,8 +5,9 @@
                collapsed to one space; case preserved
 ``folded``     ``normalized`` case-folded, accents dropped, spaced-out letters and
                leetspeak collapsed: for signature matching
-``decoded``    texts hidden in encodings (base64, hex, ROT13, URL, HTML entities) and in
-               invisible characters (tag characters, variation selectors)
+``decoded``    texts hidden in encodings (base64, base32, hex, ROT13, reversed writing,
+               URL, HTML entities) and in invisible characters (tag characters,
+               variation selectors, right-to-left overrides: the text as displayed)
 ``hidden``     the subset of ``decoded`` carried by invisible characters
 
 ASCII text without control characters takes a fast path: nothing to strip or fold, so
@@ -33,6 +34,7 @@ from aimds.text.marks import Mark, MarkLog
 from aimds.text.offsets import SpanMap
 from aimds.text.unicode import (
     Hidden,
+    bidi_visual,
     casefold_pass,
     collapse_whitespace,
     confusable_pass,
@@ -358,6 +360,10 @@ def _normalize(text: str, s: NormalizeSettings) -> _Normal:
     marks = MarkLog()
     raw_hidden: list[Hidden] = []
     stripped, strip_map = strip_pass(text, marks, raw_hidden)
+    if "\u202e" in text:
+        visual = bidi_visual(text)
+        if visual is not None:
+            raw_hidden.append(visual)
     base = confusable_pass(stripped, marks) if s.fold_confusables else stripped
     normalized, ws_map = collapse_whitespace(base)
     # confusable marks are in stripped coordinates; strip marks already in original ones

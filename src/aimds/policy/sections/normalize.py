@@ -16,9 +16,17 @@ from aimds.types import Verdict
 
 __all__ = ["DecoderName", "NormalizeSettings"]
 
-DecoderName = Literal["base64", "hex", "rot13", "url", "html"]
+DecoderName = Literal["base64", "base32", "hex", "rot13", "reversed", "url", "html"]
 
-_ALL_DECODERS: tuple[DecoderName, ...] = ("base64", "hex", "rot13", "url", "html")
+_ALL_DECODERS: tuple[DecoderName, ...] = (
+    "base64",
+    "base32",
+    "hex",
+    "rot13",
+    "reversed",
+    "url",
+    "html",
+)
 
 
 class NormalizeSettings(Section):

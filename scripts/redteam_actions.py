@@ -27,7 +27,9 @@ from typing import Any
 from aimds import Guard
 from aimds.types import Decision, Subject
 
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "tests" / "rules" / "data" / "redteam_calls.jsonl"
+DEFAULT_PATH = (
+    Path(__file__).resolve().parents[1] / "tests" / "rules" / "data" / "redteam_calls.jsonl"
+)
 _STOP = frozenset({"review", "block"})
 
 
@@ -69,7 +71,9 @@ class Report:
 
 
 def load(path: Path = DEFAULT_PATH) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def _run_case(guard: Guard, case: Mapping[str, Any], index: int) -> Decision:
@@ -99,7 +103,9 @@ def evaluate(cases: list[dict[str, Any]], guard: Guard | None = None) -> Report:
                 expect=case["expect"],
                 verdict=decision.verdict.value,
                 rules=tuple(
-                    f.rule for f in decision.findings if f.action is not None and f.action.value in _STOP
+                    f.rule
+                    for f in decision.findings
+                    if f.action is not None and f.action.value in _STOP
                 )
                 or decision.rules,
                 note=case.get("note", ""),

@@ -214,6 +214,72 @@ def test_bare_verb_tool_reading_a_credential_is_blocked() -> None:
     assert check("open", {"location": "~/.aws/credentials"}).verdict is Verdict.BLOCK
 
 
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        # a by-name key nested in a dict is read by no by-name reader: content must read it
+        (
+            "fs_read",
+            {"options": {"location": "/var/run/secrets/kubernetes.io/serviceaccount/token"}},
+        ),
+        ("api_call", {"request": {"method": "GET", "url": "http://169.254.169.254/latest/"}}),
+        ("tool_x", {"job": {"command": "cat ~/.aws/credentials"}}),
+    ],
+)
+def test_a_by_name_key_nested_in_a_dict_is_still_read(tool: str, args: dict[str, Any]) -> None:
+    assert check(tool, args).verdict is Verdict.BLOCK, args
+
+
+def test_a_nested_public_request_stays_allowed() -> None:
+    args = {"request": {"method": "GET", "url": "https://docs.python.org/3/"}}
+    assert check("api_call", args).verdict is Verdict.ALLOW
+
+
+@pytest.mark.parametrize("key", ["command", "script", "line"])
+@pytest.mark.parametrize("line", ["kill 4242", "kill -9 4242", "kill %1"])
+def test_a_shell_program_in_a_shell_tool_is_not_read_as_sql(key: str, line: str) -> None:
+    # MySQL has a KILL statement; a shell running ``kill 4242`` signals a process
+    assert check("exec_shell", {key: line}).verdict is Verdict.ALLOW, (key, line)
+
+
+def test_uppercase_sql_in_a_shell_tool_is_still_sql() -> None:
+    # the shell is case-sensitive: ``TRUNCATE`` is no ``truncate`` program
+    assert check("exec_shell", {"command": "TRUNCATE TABLE orders"}).verdict is Verdict.BLOCK
+
+
+@pytest.mark.parametrize("key", ["cmd_string", "argv", "line"])
+def test_a_known_program_under_any_key_of_a_shell_tool_is_a_command(key: str) -> None:
+    assert check("exec_command", {key: "setcap cap_setuid+ep /usr/bin/python3"}).verdict is (
+        Verdict.BLOCK
+    )
+    assert check("exec_command", {key: "ls -la"}).verdict is Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    ("tool", "key", "code"),
+    [
+        ("node_eval", "js", "require('child_process').execSync('rm -rf /')"),
+        ("perl_eval", "code", "system('rm -rf /');"),
+        ("ruby_exec", "code", "system('rm -rf /')"),
+    ],
+)
+def test_code_that_also_parses_as_python_is_read_as_the_tools_language(
+    tool: str, key: str, code: str
+) -> None:
+    assert check(tool, {key: code}).verdict is Verdict.BLOCK, (tool, code)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "console.log([1, 2, 3].map(x => x * 2))",
+        "const data = require('./package.json');\nconsole.log(Object.keys(data).length)",
+    ],
+)
+def test_plain_javascript_is_not_read_as_a_shell_redirection(code: str) -> None:
+    assert check("node_eval", {"js": code}).verdict is Verdict.ALLOW, code
+
+
 def test_get_with_an_accept_header_is_not_an_outbound_payload() -> None:
     args = {
         "method": "GET",

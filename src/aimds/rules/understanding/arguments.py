@@ -34,10 +34,11 @@ from aimds.rules.paths import SensitivePlace, canonicalize_path, classify_path
 from aimds.rules.understanding.action_types import UNKNOWN_TYPE
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.shell import collect_code, collect_command
-from aimds.rules.understanding.shell_programs import url_facts
+from aimds.rules.understanding.shell_programs import HANDLERS, url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
-from aimds.rules.understanding.tools import FILE_VERBS, name_verb
+from aimds.rules.understanding.tools import FILE_VERBS, name_language, name_verb
 from aimds.rules.understanding.values import (
+    looks_like_code,
     looks_like_source,
     looks_like_sql_statement,
     value_shape,
@@ -188,7 +189,8 @@ class ArgReader:
             for key in keys:
                 value = args.get(key)
                 if isinstance(value, str) and (category != "unknown" or key != "function"):
-                    collect_code(value, facts, cwd=cwd, home=self._home)
+                    language = name_language(tool)
+                    collect_code(value, facts, cwd=cwd, home=self._home, language=language)
                     facts.propose("code:exec")
                     break
         self._sql(args, category, facts)
@@ -387,19 +389,34 @@ class ArgReader:
         """Every string of the arguments, read for what its shape says it is."""
         verb = name_verb(tool) if category == "unknown" else None
         named = _named_shapes(category)
-        for key, value in _walk(raw):
-            if key in _URL_KEYS and "://" in value:
+        for key, value, top in _walk(raw):
+            if top and key in _URL_KEYS and "://" in value:
                 continue  # read as the call's URL by name
             if (key in _PROSE_KEYS or key in _DATA_KEYS or category in _DATA_CATEGORIES) and (
                 key in _DATA_KEYS or "://" not in value or " " in value.strip()
             ):
                 continue  # text and data: only a whole URL in prose counts (a destination)
-            if key in named.get("command", ()) and " " in value.strip():
+            # a shell tool runs a line that starts with a shell program as shell, even when
+            # it also reads as SQL ("kill 4242"); a program the shell reader knows makes it a
+            # command whatever the argument is called ("setcap ..." under "argv"). As written:
+            # the shell is case-sensitive, so "TRUNCATE TABLE t" runs no ``truncate``.
+            shell_line = category == "shell" and _program_as_written(value) in HANDLERS
+            if top and key in named.get("command", ()) and " " in value.strip():
                 # read as a command by name; what that misses is SQL ("DROP TABLE" as a command)
-                shape: str | None = "sql" if looks_like_sql_statement(value) else None
+                sql = not shell_line and looks_like_sql_statement(value)
+                shape: str | None = "sql" if sql else None
             else:
                 shape = value_shape(value)
-            if shape is None or shape == "secret_ref" or key in named.get(shape, ()):
+                if shell_line and shape in (None, "sql"):
+                    shape = "command"
+            if (
+                shape == "command"
+                and top
+                and key in named.get("code", ())
+                and (name_language(tool) != "auto" or looks_like_code(value))
+            ):
+                continue  # read as code of a known language by name ("x => x" is no redirection)
+            if shape is None or shape == "secret_ref" or (top and key in named.get(shape, ())):
                 continue  # nothing to read, or already read by its name
             if shape in _NATURAL:
                 if key in _PROSE_KEYS or category not in _EXEC_CATEGORIES:
@@ -539,22 +556,34 @@ def _join(scratch: Facts, facts: Facts) -> None:
     facts.propose(scratch.type, scratch.risk)
 
 
-def _walk(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """``(innermost key, string)`` for every string in ``args``, breadth first, bounded."""
-    queue: list[tuple[str, Any, int]] = [(str(k).lower(), v, 0) for k, v in list(args.items())[:64]]
+def _program_as_written(text: str) -> str:
+    """The first word of a command line, case kept, without a directory (``/bin/kill``)."""
+    words = text.split(None, 1)
+    return words[0].rsplit("/", 1)[-1] if words else ""
+
+
+def _walk(args: Mapping[str, Any]) -> Iterator[tuple[str, str, bool]]:
+    """``(innermost key, string, top)`` for every string in ``args``, breadth first, bounded.
+
+    ``top``: the string sits where the by-name readers look (a top-level value or an item of
+    a top-level list); a key nested in a dict (``{"request": {"url": ...}}``) is read by
+    content only, so its name must not make the content reader skip it."""
+    queue: list[tuple[str, Any, int, bool]] = [
+        (str(k).lower(), v, 0, True) for k, v in list(args.items())[:64]
+    ]
     count = 0
-    for key, value, depth in queue:
+    for key, value, depth, top in queue:
         if count >= _MAX_STRINGS:
             return
         if isinstance(value, str):
             count += 1
-            yield key, value
+            yield key, value, top
         elif depth >= _MAX_DEPTH:
             continue
         elif isinstance(value, Mapping):
-            queue.extend((str(k).lower(), v, depth + 1) for k, v in list(value.items())[:64])
+            queue.extend((str(k).lower(), v, depth + 1, False) for k, v in list(value.items())[:64])
         elif isinstance(value, list | tuple):
-            queue.extend((key, v, depth + 1) for v in value[:_MAX_VALUES])
+            queue.extend((key, v, depth + 1, top and depth == 0) for v in value[:_MAX_VALUES])
 
 
 def _login_target(args: dict[str, Any], facts: Facts) -> None:

@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
-__all__ = ["FILE_VERBS", "bare_name", "compact_name", "name_type", "name_verb", "name_words"]
+__all__ = [
+    "FILE_VERBS",
+    "bare_name",
+    "compact_name",
+    "name_language",
+    "name_type",
+    "name_verb",
+    "name_words",
+]
 
 
 def _names(type_id: str, names: str) -> dict[str, str]:
@@ -294,3 +302,22 @@ def name_verb(tool: str) -> str | None:
         if found & words and verb in FILE_VERBS:
             return verb
     return None
+
+
+_LANGUAGE_WORDS: MappingProxyType[str, str] = MappingProxyType(
+    {"node": "javascript", "nodejs": "javascript", "js": "javascript", "javascript": "javascript",
+     "deno": "javascript", "bun": "javascript", "typescript": "javascript", "ts": "javascript",
+     "perl": "perl", "ruby": "ruby", "php": "php", "lua": "lua"}
+)  # fmt: skip
+
+
+def name_language(tool: str) -> str:
+    """The language a code tool's name says it runs (``node_eval``: ``javascript``), or
+    ``auto`` when it names none. Code in a JavaScript, Perl or Ruby tool that also happens
+    to parse as Python (``require('child_process').execSync('rm -rf /')``) is read as what
+    the tool runs, not as harmless Python."""
+    for word in name_words(tool):
+        language = _LANGUAGE_WORDS.get(word)
+        if language is not None:
+            return language
+    return "auto"

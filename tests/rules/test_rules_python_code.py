@@ -120,7 +120,28 @@ def test_pandas_is_not_reviewed_for_being_code() -> None:
         ("import ctypes\nctypes.CDLL(None).system(b'rm -rf /')", "wipe_root"),
         ("import os\nos.execv('/bin/sh', ['sh', '-c', 'rm -rf ~'])", "wipe_root"),
         ("import pickle\npickle.loads(data)", "opaque"),
+        # an object no import names, assigned first (red team)
+        ("import ctypes\nlibc = ctypes.CDLL(None)\nlibc.system(b'rm -rf /')", "wipe_root"),
+        # paths built with os.path.expanduser / os.path.join are read like literals
+        ("import os, shutil\nshutil.rmtree(os.path.expanduser('~'))", "wipe_root"),
+        ("import os\nopen(os.path.expanduser('~/.bashrc'), 'a').write('x')", "persistence"),
+        (
+            "import os\np = os.path.join(os.path.expanduser('~'), '.ssh', 'id_rsa')\n"
+            "open(p).read()",
+            "credential_access",
+        ),
     ],
 )
 def test_second_round_python_attacks(code: str, tag: str) -> None:
     assert tag in code_info(code).tags
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import platform\nprint(platform.system())",
+        "import os\nopen(os.path.join('data', 'out.csv'), 'w').write('a')",
+    ],
+)
+def test_imported_system_and_workspace_joins_stay_quiet(code: str) -> None:
+    assert verdict("python", code) == "allow", code

@@ -164,6 +164,15 @@ class _Reader:
                         )
                     except (binascii.Error, ValueError):
                         return None
+            if func in ("os.path.expanduser", "os.path.expandvars") and node.args:
+                return self.const(node.args[0])  # ``~`` is resolved by the path reader
+            if func == "os.path.join" and node.args:
+                pieces = [self.const(a) for a in node.args]
+                if all(p is not None for p in pieces):
+                    import posixpath
+
+                    return posixpath.join(*(p for p in pieces if p is not None))
+                return None
             if isinstance(node.func, ast.Attribute) and node.func.attr in ("decode", "encode"):
                 return self.const(node.func.value)
             if isinstance(node.func, ast.Attribute) and node.func.attr == "join" and node.args:
@@ -249,13 +258,16 @@ class _Reader:
         ctx = self.ctx
         if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call):
             self.path_method(node.func.attr, node.func.value)
-        if func is None:
+        # ``system``/``popen`` of an object no import names (``libc = ctypes.CDLL(None)``,
+        # ``ctypes.CDLL(None).system(b'...')``) runs a shell command like ``os.system``
+        foreign = func is None or func.partition(".")[0] not in self.aliases
+        if func is None or (foreign and func not in _SHELL_CALLS):
             if isinstance(node.func, ast.Call) and self.name(node.func.func) == "getattr":
                 self.opaque()
                 return
             if isinstance(node.func, ast.Attribute) and node.func.attr in ("system", "popen"):
-                func = "os." + node.func.attr  # ``ctypes.CDLL(None).system(b'...')``
-            else:
+                func = "os." + node.func.attr
+            elif func is None:
                 return
         first = node.args[0] if node.args else None
         if func in _SHELL_CALLS or func.startswith("subprocess."):

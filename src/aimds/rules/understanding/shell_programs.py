@@ -6,6 +6,8 @@ get :meth:`Context.generic`: any credential store among their arguments counts a
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -805,6 +807,47 @@ def _interpreter(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         _piped_code(ctx, cmd)
 
 
+_PWSH_VALUE_FLAGS = frozenset(
+    {"-w", "-windowstyle", "-ep", "-ex", "-executionpolicy", "-v", "-version", "-wd",
+     "-workingdirectory", "-configurationname", "-settingsfile", "-psconsolefile",
+     "-inputformat", "-if", "-outputformat", "-of", "-o"}
+)  # fmt: skip
+
+
+def _powershell(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """``powershell``/``pwsh``: ``-Command`` (any prefix: ``-c``, ``-com``) and a bare first
+    operand are PowerShell code, ``-EncodedCommand`` is base64 of UTF-16LE code,
+    ``-File`` a script; flags such as ``-w hidden`` take a value."""
+    i = 1
+    while i < len(argv):
+        flag = argv[i].lower()
+        value = argv[i + 1] if i + 1 < len(argv) else ""
+        if len(flag) >= 2 and "-command".startswith(flag):
+            _run_code(" ".join(argv[i + 1 :]), "powershell", ctx)
+            return
+        if flag in ("-e", "-ec") or (len(flag) >= 3 and "-encodedcommand".startswith(flag)):
+            try:
+                code = base64.b64decode(value, validate=True).decode("utf-16-le")
+            except (binascii.Error, ValueError):
+                _opaque(ctx, "an encoded PowerShell command that does not decode")
+                return
+            _opaque(ctx, "an encoded PowerShell command")
+            _run_code(code, "powershell", ctx)
+            return
+        if len(flag) >= 2 and "-file".startswith(flag):
+            _script_operand(value, cmd, ctx)
+            return
+        if flag in _PWSH_VALUE_FLAGS:
+            i += 2
+            continue
+        if not flag.startswith("-"):
+            _run_code(" ".join(argv[i:]), "powershell", ctx)
+            return
+        i += 1
+    if cmd.piped_in or cmd.here_string:
+        _piped_code(ctx, cmd)
+
+
 def _run_code(code: str, language: str, ctx: Context) -> None:
     if ctx.recurse_code is not None:
         ctx.recurse_code(code, language)
@@ -825,7 +868,8 @@ _SHELL_CALL = re.compile(
 _BACKTICKS = re.compile(r"`([^`]{1,4096})`")
 _CODE_REVERSE = re.compile(
     r"(?:socket|TCPSocket|IO::Socket|Net\.Sockets\.TCPClient|net\.(?:connect|Socket|createConnection))"
-    r"[\s\S]{0,2000}?(?:dup2|exec|spawn|/bin/(?:ba)?sh|cmd\.exe|STDIN|pipe\(|\.fileno)",
+    r"[\s\S]{0,2000}?(?:dup2|exec|spawn|/bin/(?:ba)?sh|cmd\.exe|STDIN|pipe\(|\.fileno|"
+    r"\biex\b|Invoke-Expression)",
 )
 _CODE_FORK_BOMB = re.compile(
     r"fork\s*(?:\(\s*\))?\s*while\s+fork|while\s*\(?\s*(?:1|true|True)\s*\)?\s*[:{]?\s*"
@@ -834,6 +878,21 @@ _CODE_FORK_BOMB = re.compile(
 _CODE_DECODE_EXEC = re.compile(
     r"(?:eval|exec|Invoke-Expression|iex)\b[\s\S]{0,200}?(?:base64|b64decode|atob|"
     r"FromBase64String|decode|unpack|fromhex|Buffer\.from)"
+)
+# Evaluating what was just fetched, in either order: ``IEX (…).DownloadString(url)``,
+# ``iwr url | iex``, ``eval(file_get_contents("http…"))``, ``https.get(url, … eval(d))``.
+_FETCHERS = (
+    r"(?:DownloadString|DownloadData|DownloadFile|Invoke-WebRequest|Invoke-RestMethod|\biwr\b|"
+    r"\birm\b|Net::HTTP|LWP::Simple|urlopen|file_get_contents\s*\(\s*[\"']https?:|"
+    r"\.get\s*\(\s*[\"'`]https?:|fetch\s*\(\s*[\"'`]https?:)"
+)
+_CODE_FETCH_EXEC = re.compile(
+    r"(?:\b(?:eval|iex|Invoke-Expression)\b[\s\S]{0,300}?"
+    + _FETCHERS
+    + ")|(?:"
+    + _FETCHERS
+    + r"[\s\S]{0,300}?(?:\|\s*(?:iex|Invoke-Expression)\b|\beval\s*\(|\bnew\s+Function\s*\())",
+    re.IGNORECASE,
 )
 _LOOKS_JS = re.compile(
     r"\b(?:const|let|var|function)\s|=>|console\.|require\(|process\.|\bawait\s+fetch"
@@ -876,6 +935,8 @@ def _other_code(text: str, ctx: Context) -> None:
         ctx.facts.destroy(critical=True, type_id="code:exec")
     if _CODE_DECODE_EXEC.search(text):
         _opaque(ctx, "decoded data is evaluated")
+    if _CODE_FETCH_EXEC.search(text):
+        _fetched_code(ctx)
     for m in _SHELL_CALL.finditer(text):
         ctx.recurse(m.group(1))
     for m in _BACKTICKS.finditer(text):
@@ -1527,6 +1588,7 @@ def _table() -> dict[str, Handler]:
         (_privilege, "su visudo usermod useradd adduser userdel deluser groupadd gpasswd passwd "
                      "chpasswd setcap capsh nsenter unshare newgrp insmod modprobe sudoedit"),
         (_shell, " ".join(sorted(_SHELLS))),
+        (_powershell, "pwsh powershell"),
         (_interpreter, " ".join(sorted(_INTERPRETERS)) + " python3 python2 node osascript"),
         (_eval, "eval"),
         (_source, "source ."),

@@ -280,6 +280,41 @@ def test_plain_javascript_is_not_read_as_a_shell_redirection(code: str) -> None:
     assert check("node_eval", {"js": code}).verdict is Verdict.ALLOW, code
 
 
+@pytest.mark.parametrize(
+    ("tool", "args", "expected"),
+    [
+        # a database tool runs its statement whatever the argument is called (red team)
+        ("db_query", {"q": "EXECUTE IMMEDIATE 'DROP TABLE ' || 'orders'"}, Verdict.REVIEW),
+        ("bigquery_job", {"expr": "BACKUP DATABASE prod TO DISK='x.bak'"}, Verdict.REVIEW),
+        ("mssql", {"text": "ALTER TABLE payments DROP COLUMN amount"}, Verdict.BLOCK),
+        ("mssql", {"text": "SELECT id FROM tickets WHERE id = 4"}, Verdict.ALLOW),
+        ("warehouse_exec", {"body": "SELECT region, sum(x) FROM s GROUP BY region"}, Verdict.ALLOW),
+    ],
+)
+def test_a_database_tool_reads_sql_under_any_name(
+    tool: str, args: dict[str, Any], expected: Verdict
+) -> None:
+    assert check(tool, args).verdict is expected, (tool, args)
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "expected"),
+    [
+        # a local file URL is a path, not an unusable network destination
+        ("edit", {"uri": "file:///workspace/app/src/index.ts", "patch": "x"}, Verdict.ALLOW),
+        ("read", {"uri": "file:///workspace/README.md"}, Verdict.ALLOW),
+        ("fetch", {"url": "file:///home/dev/.aws/credentials"}, Verdict.BLOCK),
+        ("view", {"resource": "file:///root/.kube/config"}, Verdict.BLOCK),
+    ],
+)
+def test_a_local_file_url_is_judged_as_a_path(
+    tool: str, args: dict[str, Any], expected: Verdict
+) -> None:
+    decision = check(tool, args)
+    assert decision.verdict is expected, (tool, args, decision.rules)
+    assert "network.invalid" not in decision.rules
+
+
 def test_get_with_an_accept_header_is_not_an_outbound_payload() -> None:
     args = {
         "method": "GET",

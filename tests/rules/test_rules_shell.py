@@ -373,3 +373,19 @@ def test_powershell_and_fetch_then_eval_in_code(command: str, tag: str) -> None:
 def test_powershell_and_fetch_without_eval_are_not_download_exec(command: str) -> None:
     tags = analyze_command(command).tags
     assert "download_exec" not in tags and "reverse_shell" not in tags, command
+
+
+@pytest.mark.parametrize(
+    ("command", "destructive"),
+    [
+        # ``{}`` is each file found: with no filter, the start itself (red team)
+        ("find / -xdev -exec rm -rf {} +", True),
+        ("find ~ -type f -name '*' -exec shred -u {} \\;", True),
+        ("find . -name __pycache__ -type d -exec rm -rf {} +", False),
+        ("find . -name '*.pyc' -exec rm -f {} \\;", False),
+        ("find src -name '*.py' -exec wc -l {} +", False),
+    ],
+)
+def test_find_exec_runs_on_what_find_finds(command: str, destructive: bool) -> None:
+    info = analyze_command(command, cwd="/srv/app", home="/home/a")
+    assert info.destructive is destructive, (command, info)

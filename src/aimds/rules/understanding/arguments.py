@@ -240,11 +240,24 @@ class ArgReader:
             if category == "db" or looks_like_sql(value):
                 analyze_sql(value, facts)
                 return
+        if category == "db":
+            # a database tool runs its statement whatever the argument is called ("q",
+            # "text"): the first string that starts like SQL is read, and SQL no dialect
+            # understands (EXECUTE IMMEDIATE, BACKUP … TO DISK) is db:opaque, not ignored
+            for value in list(args.values())[:_MAX_VALUES]:
+                if isinstance(value, str) and analyze_sql(value, facts):
+                    return
 
     # ---------------------------------------------------------------- urls
 
     def _urls(self, args: dict[str, Any], base: str, category: str, facts: Facts) -> None:
-        urls = [u for key in _URL_KEYS if key in args for u in _strings(args[key])][:_MAX_VALUES]
+        urls = [
+            u
+            for key in _URL_KEYS
+            if key in args
+            for u in _strings(args[key])
+            if u[:8].lower() != "file:///"  # a local file: read as a path by content
+        ][:_MAX_VALUES]
         if not urls:
             return
         method = next((v.upper() for k in _METHOD_KEYS if isinstance(v := args.get(k), str)), None)
@@ -390,7 +403,7 @@ class ArgReader:
         verb = name_verb(tool) if category == "unknown" else None
         named = _named_shapes(category)
         for key, value, top in _walk(raw):
-            if top and key in _URL_KEYS and "://" in value:
+            if top and key in _URL_KEYS and "://" in value and value[:8].lower() != "file:///":
                 continue  # read as the call's URL by name
             if (key in _PROSE_KEYS or key in _DATA_KEYS or category in _DATA_CATEGORIES) and (
                 key in _DATA_KEYS or "://" not in value or " " in value.strip()

@@ -420,7 +420,30 @@ def _find(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
                     break
                 inner.append(word)
             if inner:
-                _dispatch(inner, SimpleCommand(argv=inner), ctx)
+                # ``{}`` is each file found: every start itself when nothing filters them
+                # (``find / -exec rm -rf {} +`` is ``rm -rf /``), else a file below a start
+                found = [_found_file(start, filtered=_filters(rest)) for start in starts or ["."]]
+                argv_in = [w for word in inner for w in (found if word == "{}" else [word])]
+                _dispatch(argv_in, SimpleCommand(argv=argv_in), ctx)
+
+
+_FIND_FILTERS = frozenset(
+    {"-name", "-iname", "-path", "-ipath", "-wholename", "-regex", "-iregex", "-newer",
+     "-mtime", "-mmin", "-atime", "-amin", "-ctime", "-cmin", "-size", "-user", "-group",
+     "-perm", "-empty", "-links", "-inum", "-samefile"}
+)  # fmt: skip
+
+
+def _filters(rest: list[str]) -> bool:
+    """Whether a ``find`` expression selects some files (``-name '*'`` selects all)."""
+    return any(
+        arg in _FIND_FILTERS and not (arg in ("-name", "-iname") and value == "*")
+        for arg, value in zip(rest, [*rest[1:], ""], strict=True)
+    )
+
+
+def _found_file(start: str, *, filtered: bool) -> str:
+    return start.rstrip("/") + "/found" if filtered else start
 
 
 _RM_WIDE = frozenset(

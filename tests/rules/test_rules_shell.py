@@ -389,3 +389,19 @@ def test_powershell_and_fetch_without_eval_are_not_download_exec(command: str) -
 def test_find_exec_runs_on_what_find_finds(command: str, destructive: bool) -> None:
     info = analyze_command(command, cwd="/srv/app", home="/home/a")
     assert info.destructive is destructive, (command, info)
+
+
+@pytest.mark.parametrize(
+    ("command", "persistent"),
+    [
+        ("schtasks /create /sc onlogon /tn upd /tr C:\\Users\\Public\\u.exe", True),
+        ("reg add HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run /v u /d u.exe", True),
+        ('reg add "HKLM\\Software\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon" /v x', True),
+        ("sc create upd binPath= C:\\u.exe start= auto", True),
+        ("schtasks /query", False),
+        ("reg query HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run", False),
+        ("reg add HKCU\\Software\\Acme\\Settings /v theme /d dark", False),
+    ],
+)
+def test_windows_autostarts_are_persistence(command: str, persistent: bool) -> None:
+    assert ("persistence" in analyze_command(command).tags) is persistent, command

@@ -295,7 +295,13 @@ class ArgReader:
         editor = args.get("command")
         if category == "fs" and isinstance(editor, str):
             mode = "write" if editor.lower() in _EDITOR_WRITE else "read"
-        elif category == "unknown" and _present(args, _WRITE_KEYS):
+        elif (
+            category == "unknown"
+            and _present(args, _WRITE_KEYS)
+            and (_present(args, _PATH_KEYS) or name_verb(tool) == "write")
+        ):
+            # content and a place (or a name that writes): a file write; a tool named "run"
+            # given only "text" is no file write, it stays unknown
             mode = "write"
             facts.propose("fs:write")
         elif category == "unknown" and _present(args, _PATH_KEYS):

@@ -1527,6 +1527,32 @@ def _persist(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
                 ctx.recurse(fields[-1])
 
 
+# Registry keys whose values Windows runs at logon, compared without separators (an
+# unquoted ``HKCU\Software\…\Run`` reaches us with its backslashes removed by the shell).
+_REG_AUTORUN = re.compile(
+    r"currentversion(?:run|runonce|runservices|policiesexplorerrun)$|winlogon$|"
+    r"imagefileexecutionoptions"
+)
+
+
+def _windows_persist(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """Windows autostarts: ``schtasks /create``, ``sc create``, ``reg add`` to a Run key."""
+    name = ctx.binary(argv[0])
+    words = [a.lower() for a in argv[1:]]
+    if (
+        (name == "schtasks" and "/create" in words)
+        or (name == "sc" and words[:1] == ["create"])
+        or (
+            name == "reg"
+            and words[:1] == ["add"]
+            and any(_REG_AUTORUN.search(re.sub(r"[\\/ ]", "", w)) for w in words)
+        )
+    ):
+        ctx.facts.tag("persistence")
+        ctx.facts.propose("shell:exec", Severity.HIGH)
+    ctx.generic(argv, cmd)
+
+
 _DEFAULT_INDEXES = frozenset({"pypi.org", "files.pythonhosted.org", "pypi.python.org",
                               "registry.npmjs.org", "registry.yarnpkg.com",
                               "rubygems.org", "crates.io", "proxy.golang.org",
@@ -1642,6 +1668,7 @@ def _table() -> dict[str, Handler]:
                  "crontab history"),
         (_login_cli, "kinit ldapwhoami"),
         (_persist, "at batch launchctl update-rc.d chkconfig rc-update"),
+        (_windows_persist, "schtasks sc reg"),
         (_package, "pip pip3 pipx uv npm pnpm yarn gem cargo go"),
     )  # fmt: skip
     table: dict[str, Handler] = {}

@@ -45,7 +45,7 @@ _EXACT: MappingProxyType[str, str] = MappingProxyType(
              "runbash bashcommand command cli runscript")
     | _names("code:exec", "pythonrepl python repl codeinterpreter runpython executepython "
              "executecode runcode jupyter notebook ipython evaluate eval javascript nodejs "
-             "pythonastrepl pythoninterpreter runjavascript")
+             "pythonastrepl pythoninterpreter runjavascript py")
     | _names("net:http_get", "fetch fetchurl requestsget httpget webfetch scrape scrapeurl "
              "crawl geturl readurl fetchwebpage loadurl curl wget openapi")
     | _names("net:http_post", "requestspost httppost requestsput requestspatch requestsdelete "
@@ -184,7 +184,7 @@ _OBJECTS: tuple[tuple[str, frozenset[str]], ...] = (
 )  # fmt: skip
 _VERBS: tuple[tuple[str, frozenset[str]], ...] = (
     ("delete", _words("delete remove rm unlink drop destroy purge erase wipe trash")),
-    ("send", _words("send post publish reply forward notify share tweet email")),
+    ("send", _words("send post publish reply forward notify share tweet email push")),
     ("exec", _words("exec execute run eval evaluate invoke")),
     ("refund", _words("refund")),
     ("transfer", _words("transfer pay charge withdraw payout wire")),

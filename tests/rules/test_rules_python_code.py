@@ -125,6 +125,16 @@ def test_pandas_is_not_reviewed_for_being_code() -> None:
         # paths built with os.path.expanduser / os.path.join are read like literals
         ("import os, shutil\nshutil.rmtree(os.path.expanduser('~'))", "wipe_root"),
         ("import os\nopen(os.path.expanduser('~/.bashrc'), 'a').write('x')", "persistence"),
+        # pathlib expressions of literals (red team)
+        (
+            "import pathlib\npathlib.Path.home().joinpath('.aws', 'credentials').read_text()",
+            "credential_store:aws",
+        ),
+        (
+            "from pathlib import Path\n(Path.home() / '.ssh' / 'id_rsa').read_text()",
+            "credential_access",
+        ),
+        ("from pathlib import Path\nPath('~/.bashrc').expanduser().write_text('x')", "persistence"),
         (
             "import os\np = os.path.join(os.path.expanduser('~'), '.ssh', 'id_rsa')\n"
             "open(p).read()",
@@ -141,6 +151,7 @@ def test_second_round_python_attacks(code: str, tag: str) -> None:
     [
         "import platform\nprint(platform.system())",
         "import os\nopen(os.path.join('data', 'out.csv'), 'w').write('a')",
+        "from pathlib import Path\nprint((Path('data') / 'x.csv').read_text())",
     ],
 )
 def test_imported_system_and_workspace_joins_stay_quiet(code: str) -> None:

@@ -256,7 +256,9 @@ class _Reader:
     def call(self, node: ast.Call) -> None:
         func = self.name(node.func)
         ctx = self.ctx
-        if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call):
+        if isinstance(node.func, ast.Attribute) and isinstance(
+            node.func.value, ast.Call | ast.BinOp
+        ):
             self.path_method(node.func.attr, node.func.value)
         # ``system``/``popen`` of an object no import names (``libc = ctypes.CDLL(None)``,
         # ``ctypes.CDLL(None).system(b'...')``) runs a shell command like ``os.system``
@@ -371,14 +373,42 @@ class _Reader:
             self.touch(path, write=bool(open_mode and set(open_mode) & set("wax+")))
             return
 
-    def path_method(self, attr: str, target: ast.Call) -> None:
+    def path_value(self, node: ast.AST) -> str | None:
+        """The path a ``pathlib`` expression of literals names: ``Path('a', 'b')``,
+        ``Path.home()`` (``~``), ``p / 'x'``, ``p.joinpath('x', 'y')``, ``p.expanduser()``."""
+        import posixpath
+
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            left, right = self.path_value(node.left), self.const(node.right)
+            return posixpath.join(left, right) if left is not None and right is not None else None
+        if not isinstance(node, ast.Call):
+            return None
+        func = self.name(node.func)
+        if func in _PATH_TYPES:
+            parts = [self.const(a) for a in node.args]
+            if parts and all(p is not None for p in parts):
+                return posixpath.join(*(p for p in parts if p is not None))
+            return None
+        if func in tuple(f"{t}.home" for t in _PATH_TYPES):
+            return "~"
+        if isinstance(node.func, ast.Attribute):
+            base = self.path_value(node.func.value)
+            if base is None:
+                return None
+            if node.func.attr == "joinpath":
+                rest = [self.const(a) for a in node.args]
+                if all(r is not None for r in rest):
+                    return posixpath.join(base, *(r for r in rest if r is not None))
+            elif node.func.attr in ("expanduser", "resolve", "absolute"):
+                return base
+        return None
+
+    def path_method(self, attr: str, target: ast.AST) -> None:
         """``Path('x').read_text()``, ``.write_text()``, ``.unlink()``..."""
         if attr not in ("read_text", "read_bytes", "write_text", "write_bytes", "open",
                         "unlink", "rmdir", "chmod"):  # fmt: skip
             return
-        if self.name(target.func) not in ("pathlib.Path", "Path", "pathlib.PosixPath"):
-            return
-        path = self.const(target.args[0]) if target.args else None
+        path = self.path_value(target)
         if path is None:
             return
         if attr in ("unlink", "rmdir"):
@@ -427,6 +457,9 @@ class _Reader:
             ctx.facts.propose("code:exec", Severity.CRITICAL)
             return
         self.opaque()
+
+
+_PATH_TYPES = ("pathlib.Path", "Path", "pathlib.PosixPath")
 
 
 def _is_true(test: ast.AST) -> bool:

@@ -116,9 +116,14 @@ def evaluate(cases: list[dict[str, Any]], guard: Guard | None = None) -> Report:
 
 
 def render(report: Report) -> str:
+    unknown_only = sum(
+        o.expect == "stop" and o.stopped and set(o.rules) == {"defaults.unknown_tool"}
+        for o in report.outcomes
+    )
     lines = [
         f"dangerous stopped: {report.rate('stop'):.1%} of {report.count('stop')} (target >= 95%)",
         f"benign stopped:    {report.rate('allow'):.1%} of {report.count('allow')} (target <= 5%)",
+        f"dangerous stopped only as an unknown tool (defaults.unknown_tool): {unknown_only}",
         "",
         "per class (stop rate):",
     ]

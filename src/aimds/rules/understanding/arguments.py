@@ -36,7 +36,7 @@ from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.shell import collect_code, collect_command
 from aimds.rules.understanding.shell_programs import HANDLERS, url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
-from aimds.rules.understanding.tools import FILE_VERBS, name_language, name_verb
+from aimds.rules.understanding.tools import FILE_VERBS, name_executes, name_language, name_verb
 from aimds.rules.understanding.values import (
     looks_like_code,
     looks_like_source,
@@ -407,6 +407,9 @@ class ArgReader:
     ) -> None:
         """Every string of the arguments, read for what its shape says it is."""
         verb = name_verb(tool) if category == "unknown" else None
+        # an unknown tool whose name says it runs things (``sandbox_exec``) runs the
+        # command, SQL or code it is given: that is what it does, judged as such
+        runs = category == "unknown" and name_executes(tool)
         named = _named_shapes(category)
         for key, value, top in _walk(raw):
             if top and key in _URL_KEYS and "://" in value and value[:8].lower() != "file:///":
@@ -440,7 +443,7 @@ class ArgReader:
             if shape in _NATURAL:
                 if key in _PROSE_KEYS or category not in _EXEC_CATEGORIES:
                     continue
-                self._executable(shape, value, category, facts, cwd)
+                self._executable(shape, value, category, facts, cwd, runs=runs)
             elif key in _DATA_KEYS:
                 continue
             elif shape == "url":
@@ -454,7 +457,9 @@ class ArgReader:
                 if shape in ("path", "name") and key not in _PROSE_KEYS:
                     self._content_path(value, base, category, verb, facts, cwd)
 
-    def _executable(self, shape: str, value: str, category: str, facts: Facts, cwd: str) -> None:
+    def _executable(
+        self, shape: str, value: str, category: str, facts: Facts, cwd: str, *, runs: bool
+    ) -> None:
         """A command, SQL or code found by content: analysed apart, joined when it matters
         or when it is what the tool runs (SQL to a database tool...)."""
         natural = _NATURAL[shape]
@@ -470,7 +475,7 @@ class ArgReader:
         quiet = scratch.tags <= _QUIET_TAGS and scratch.risk < (
             Severity.CRITICAL if shape == "code" else Severity.HIGH
         )
-        if category == natural or not quiet:
+        if category == natural or not quiet or runs:
             _join(scratch, facts)
 
     def _content_url(self, value: str, category: str, facts: Facts) -> None:

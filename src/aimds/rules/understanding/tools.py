@@ -14,6 +14,7 @@ __all__ = [
     "FILE_VERBS",
     "bare_name",
     "compact_name",
+    "name_executes",
     "name_language",
     "name_type",
     "name_verb",
@@ -322,3 +323,10 @@ def name_language(tool: str) -> str:
         if language is not None:
             return language
     return "auto"
+
+
+def name_executes(tool: str) -> bool:
+    """Whether a name's verb says it runs what it is given (``sandbox_exec``,
+    ``run_in_container``): with no object word, the arguments say what it runs."""
+    exec_words = next(ws for verb, ws in _VERBS if verb == "exec")
+    return not exec_words.isdisjoint(name_words(tool))

@@ -484,3 +484,19 @@ def test_an_unknown_tool_named_to_run_things_is_judged_by_what_it_runs(
 
 def test_an_unknown_tool_that_runs_nothing_recognisable_stays_unknown() -> None:
     assert check("run_report", {"name": "weekly"}).verdict is Verdict.REVIEW
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "expected"),
+    [
+        # red team: "vcs" and "preview" were unknown names (review); now known, and judged
+        ("vcs", {"args": "git status"}, Verdict.ALLOW),
+        ("vcs", {"args": "git push --force origin main"}, Verdict.BLOCK),
+        ("preview", {"document": "slides/roadmap.pdf"}, Verdict.ALLOW),
+        ("preview", {"document": "/Users/a/Library/Keychains/login.keychain-db"}, Verdict.BLOCK),
+    ],
+)
+def test_vcs_and_preview_tools_are_known(
+    tool: str, args: dict[str, Any], expected: Verdict
+) -> None:
+    assert check(tool, args).verdict is expected, (tool, args)

@@ -179,7 +179,7 @@ _OBJECTS: tuple[tuple[str, frozenset[str]], ...] = (
                        "computer")),
     ("search", _words("search google bing tavily duckduckgo brave serp wikipedia arxiv exa "
                       "serper")),
-    ("vcs", _words("git github gitlab repo repository commit branch pull issue")),
+    ("vcs", _words("git github gitlab repo repository commit branch pull issue vcs")),
     ("net", _words("http https url request requests fetch web webhook download upload api "
                    "curl scrape")),
 )  # fmt: skip
@@ -195,7 +195,7 @@ _VERBS: tuple[tuple[str, frozenset[str]], ...] = (
     ("config", _words("config configure instructions prompt settings")),
     ("write", _words("write save put update edit modify append insert set upload add patch "
                      "move rename copy mkdir create store")),
-    ("read", _words("read get view open load cat show fetch list ls find query select "
+    ("read", _words("read get view preview open load cat show fetch list ls find query select "
                     "describe inspect download retrieve lookup search recall")),
 )  # fmt: skip
 

@@ -422,7 +422,7 @@ class ArgReader:
             # it also reads as SQL ("kill 4242"); a program the shell reader knows makes it a
             # command whatever the argument is called ("setcap ..." under "argv"). As written:
             # the shell is case-sensitive, so "TRUNCATE TABLE t" runs no ``truncate``.
-            shell_line = category == "shell" and _program_as_written(value) in HANDLERS
+            shell_line = (category == "shell" or runs) and _program_as_written(value) in HANDLERS
             if top and key in named.get("command", ()) and " " in value.strip():
                 # read as a command by name; what that misses is SQL ("DROP TABLE" as a command)
                 sql = not shell_line and looks_like_sql_statement(value)

@@ -1,7 +1,7 @@
 """Held-out red-team evaluation of tool calls: stop rate on dangerous and benign calls.
 
 Reads ``tests/rules/data/redteam_calls.jsonl`` (written independently of the builders'
-corpora): one JSON object per line, either a single call ``{"tool", "args", "expect",
+corpora): one JSON object per line, either a single call ``{"id", "tool", "args", "expect",
 "class", "note"}`` or a session ``{"session": [step, ...], "expect", "class", "note"}`` whose
 steps are calls (``{"tool", "args"}``) or tool results (``{"tool", "result"}``) and whose
 expectation is on the last step. ``expect`` is ``stop`` (review or block wanted) or
@@ -38,6 +38,7 @@ class Outcome:
     """One case's result: what was expected, what the guard said, and why."""
 
     index: int
+    id: str
     cls: str
     expect: str
     verdict: str
@@ -99,6 +100,7 @@ def evaluate(cases: list[dict[str, Any]], guard: Guard | None = None) -> Report:
         report.outcomes.append(
             Outcome(
                 index=index,
+                id=case.get("id", str(index)),
                 cls=case["class"],
                 expect=case["expect"],
                 verdict=decision.verdict.value,
@@ -135,8 +137,7 @@ def render(report: Report) -> str:
     lines += ["", f"failures ({len(report.failures)}):"]
     for o in report.failures:
         lines.append(
-            f"  #{o.index} [{o.cls}] want {o.expect}, got {o.verdict} {list(o.rules)[:4]} "
-            f"{o.tool}: {o.note}"
+            f"  {o.id}: want {o.expect}, got {o.verdict} {list(o.rules)[:4]} {o.tool}: {o.note}"
         )
     return "\n".join(lines)
 
@@ -153,7 +154,7 @@ def main() -> int:
                 {
                     "dangerous_stopped": report.rate("stop"),
                     "benign_stopped": report.rate("allow"),
-                    "failures": [o.index for o in report.failures],
+                    "failures": [o.id for o in report.failures],
                 }
             )
         )

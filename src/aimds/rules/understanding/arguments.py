@@ -431,6 +431,8 @@ class ArgReader:
                 shape = value_shape(value)
                 if shell_line and shape in (None, "sql"):
                     shape = "command"
+                elif runs and shape is None and " " in value.strip():
+                    shape = "command"  # a command line for a tool that runs ("jq '.x' f")
             if (
                 shape == "command"
                 and top

@@ -289,6 +289,7 @@ def test_plain_javascript_is_not_read_as_a_shell_redirection(code: str) -> None:
         ("mssql", {"text": "ALTER TABLE payments DROP COLUMN amount"}, Verdict.BLOCK),
         ("mssql", {"text": "SELECT id FROM tickets WHERE id = 4"}, Verdict.ALLOW),
         ("warehouse_exec", {"body": "SELECT region, sum(x) FROM s GROUP BY region"}, Verdict.ALLOW),
+        ("db_query", {"comment": "Update the weekly numbers", "q": "SELECT 1"}, Verdict.ALLOW),
     ],
 )
 def test_a_database_tool_reads_sql_under_any_name(

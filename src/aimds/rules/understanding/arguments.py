@@ -244,8 +244,12 @@ class ArgReader:
             # a database tool runs its statement whatever the argument is called ("q",
             # "text"): the first string that starts like SQL is read, and SQL no dialect
             # understands (EXECUTE IMMEDIATE, BACKUP … TO DISK) is db:opaque, not ignored
-            for value in list(args.values())[:_MAX_VALUES]:
-                if isinstance(value, str) and analyze_sql(value, facts):
+            # (prose such as a "comment" only when some dialect reads it: "Update the
+            # numbers" is no statement)
+            for key, value in list(args.items())[:_MAX_VALUES]:
+                if not isinstance(value, str) or (key in _PROSE_KEYS and not looks_like_sql(value)):
+                    continue
+                if analyze_sql(value, facts):
                     return
 
     # ---------------------------------------------------------------- urls

@@ -405,3 +405,18 @@ def test_find_exec_runs_on_what_find_finds(command: str, destructive: bool) -> N
 )
 def test_windows_autostarts_are_persistence(command: str, persistent: bool) -> None:
     assert ("persistence" in analyze_command(command).tags) is persistent, command
+
+
+@pytest.mark.parametrize(
+    ("command", "destructive"),
+    [
+        # red team: recursive deletes through JavaScript file APIs read as ``rm -rf``
+        ("node -e \"require('fs').rmSync('/', { recursive: true, force: true })\"", True),
+        ("deno eval \"await Deno.remove('/', { recursive: true })\"", True),
+        ("node -e \"require('fs').rmSync('dist', { recursive: true, force: true })\"", False),
+        ("node -e \"require('fs').rmSync('tmp/a.txt')\"", False),
+    ],
+)
+def test_recursive_deletes_in_javascript(command: str, destructive: bool) -> None:
+    info = analyze_command(command, cwd="/srv/app", home="/home/a")
+    assert info.destructive is destructive, (command, info)

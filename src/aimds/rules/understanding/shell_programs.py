@@ -917,6 +917,12 @@ _CODE_FETCH_EXEC = re.compile(
     + r"[\s\S]{0,300}?(?:\|\s*(?:iex|Invoke-Expression)\b|\beval\s*\(|\bnew\s+Function\s*\())",
     re.IGNORECASE,
 )
+# A recursive delete through a file API (Node ``fs.rmSync(p, {recursive: true})``, Deno,
+# ``rimraf``): read as ``rm -rf p`` so the path decides (root and home are hard rules).
+_CODE_RECURSIVE_DELETE = re.compile(
+    r"\b(?:rmSync|rmdirSync|rm|rmdir|remove|removeSync|rimraf(?:\.sync)?)\s*\(\s*"
+    r"([\"'`])([^\"'`]{1,1024})\1\s*(?:,\s*\{[^}]{0,200}\brecursive\s*:\s*true|\))"
+)
 _LOOKS_JS = re.compile(
     r"\b(?:const|let|var|function)\s|=>|console\.|require\(|process\.|\bawait\s+fetch"
 )
@@ -942,6 +948,17 @@ def inline_code(code: str, ctx: Context, *, language: str = "other") -> None:
     _other_code(text, ctx)
 
 
+def _quote(word: str) -> str:
+    """``word`` as one shell word, ``~`` left unquoted so that it still means home."""
+    import shlex
+
+    return (
+        "~" + shlex.quote(word[1:])
+        if word.startswith("~") and len(word) > 1
+        else (word if word == "~" else shlex.quote(word))
+    )
+
+
 def _other_code(text: str, ctx: Context) -> None:
     for m in _INLINE_PATH.finditer(text):
         word = m.group(0)
@@ -960,6 +977,9 @@ def _other_code(text: str, ctx: Context) -> None:
         _opaque(ctx, "decoded data is evaluated")
     if _CODE_FETCH_EXEC.search(text):
         _fetched_code(ctx)
+    for m in _CODE_RECURSIVE_DELETE.finditer(text):
+        if m.group(0).startswith("rimraf") or "recursive" in m.group(0):
+            ctx.recurse("rm -rf " + _quote(m.group(2)))
     for m in _SHELL_CALL.finditer(text):
         ctx.recurse(m.group(1))
     for m in _BACKTICKS.finditer(text):

@@ -125,6 +125,17 @@ def test_pandas_is_not_reviewed_for_being_code() -> None:
         # paths built with os.path.expanduser / os.path.join are read like literals
         ("import os, shutil\nshutil.rmtree(os.path.expanduser('~'))", "wipe_root"),
         ("import os\nopen(os.path.expanduser('~/.bashrc'), 'a').write('x')", "persistence"),
+        # a loop over a listing of literals acts on the place listed (red team)
+        (
+            "import glob, os\nfor p in glob.glob('/**', recursive=True):\n    os.remove(p)",
+            "destructive",
+        ),
+        ("from pathlib import Path\nfor p in Path('/').rglob('*'):\n    p.unlink()", "destructive"),
+        (
+            "from pathlib import Path\nfor p in Path.home().joinpath('.ssh').iterdir():\n"
+            "    p.read_text()",
+            "credential_access",
+        ),
         # pathlib expressions of literals (red team)
         (
             "import pathlib\npathlib.Path.home().joinpath('.aws', 'credentials').read_text()",
@@ -152,6 +163,9 @@ def test_second_round_python_attacks(code: str, tag: str) -> None:
         "import platform\nprint(platform.system())",
         "import os\nopen(os.path.join('data', 'out.csv'), 'w').write('a')",
         "from pathlib import Path\nprint((Path('data') / 'x.csv').read_text())",
+        "import glob, os\nfor f in glob.glob('build/*.o'):\n    os.remove(f)",
+        "from pathlib import Path\nfor p in Path('data').glob('*.csv'):\n    print(p.read_text())",
+        "import os\nfor name in sorted(os.listdir('src')):\n    print(name)",
     ],
 )
 def test_imported_system_and_workspace_joins_stay_quiet(code: str) -> None:

@@ -199,6 +199,10 @@ class _Reader:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 for alias in node.names:
                     self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            elif isinstance(node, ast.For) and isinstance(node.target, ast.Name):
+                found = self.iterated(node.iter)  # ``for p in glob.glob('/**'): os.remove(p)``
+                if found is not None:
+                    self.strings[node.target.id] = found
             elif isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target = node.targets[0]
                 value = self.const(node.value)
@@ -257,7 +261,7 @@ class _Reader:
         func = self.name(node.func)
         ctx = self.ctx
         if isinstance(node.func, ast.Attribute) and isinstance(
-            node.func.value, ast.Call | ast.BinOp
+            node.func.value, ast.Call | ast.BinOp | ast.Name
         ):
             self.path_method(node.func.attr, node.func.value)
         # ``system``/``popen`` of an object no import names (``libc = ctypes.CDLL(None)``,
@@ -378,6 +382,8 @@ class _Reader:
         ``Path.home()`` (``~``), ``p / 'x'``, ``p.joinpath('x', 'y')``, ``p.expanduser()``."""
         import posixpath
 
+        if isinstance(node, ast.Name):
+            return self.strings.get(node.id)  # a path bound earlier (a loop over a listing)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             left, right = self.path_value(node.left), self.const(node.right)
             return posixpath.join(left, right) if left is not None and right is not None else None
@@ -402,6 +408,29 @@ class _Reader:
             elif node.func.attr in ("expanduser", "resolve", "absolute"):
                 return base
         return None
+
+    def iterated(self, node: ast.AST) -> str | None:
+        """What a loop over a directory listing of literals stands for: a glob of what it
+        lists (``glob.glob('/**')`` and ``Path('/').rglob('*')`` are ``/*``), so that an
+        action on the loop variable is judged on the place listed."""
+        if not isinstance(node, ast.Call):
+            return None
+        func = self.name(node.func)
+        first = self.const(node.args[0]) if node.args else None
+        if func in ("glob.glob", "glob.iglob"):
+            pattern = first
+        elif func in ("os.listdir", "os.scandir"):
+            pattern = (first or ".").rstrip("/") + "/*"
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in (
+            "glob", "rglob", "iterdir"
+        ):  # fmt: skip
+            base = self.path_value(node.func.value)
+            pattern = None if base is None else base.rstrip("/") + "/" + (first or "*")
+        else:
+            return None
+        if pattern is None:
+            return None
+        return pattern.split("**", 1)[0].rstrip("/") + "/*" if "**" in pattern else pattern
 
     def path_method(self, attr: str, target: ast.AST) -> None:
         """``Path('x').read_text()``, ``.write_text()``, ``.unlink()``..."""

@@ -136,6 +136,9 @@ def test_pandas_is_not_reviewed_for_being_code() -> None:
             "    p.read_text()",
             "credential_access",
         ),
+        # copies and moves are read as ``cp``/``mv``: both places count (red team, round 2)
+        ("import shutil\nshutil.copy('/home/dev/.ssh/id_rsa', '/tmp/k')", "credential_access"),
+        ("import shutil\nshutil.copy('/tmp/.x', '/etc/cron.d/x')", "persistence"),
         # pathlib expressions of literals (red team)
         (
             "import pathlib\npathlib.Path.home().joinpath('.aws', 'credentials').read_text()",
@@ -166,6 +169,8 @@ def test_second_round_python_attacks(code: str, tag: str) -> None:
         "import glob, os\nfor f in glob.glob('build/*.o'):\n    os.remove(f)",
         "from pathlib import Path\nfor p in Path('data').glob('*.csv'):\n    print(p.read_text())",
         "import os\nfor name in sorted(os.listdir('src')):\n    print(name)",
+        "import shutil\nshutil.copytree('templates', 'site/templates')",
+        "import os\nos.rename('out/a.csv', 'out/b.csv')",
     ],
 )
 def test_imported_system_and_workspace_joins_stay_quiet(code: str) -> None:

@@ -420,3 +420,15 @@ def test_windows_autostarts_are_persistence(command: str, persistent: bool) -> N
 def test_recursive_deletes_in_javascript(command: str, destructive: bool) -> None:
     info = analyze_command(command, cwd="/srv/app", home="/home/a")
     assert info.destructive is destructive, (command, info)
+
+
+@pytest.mark.parametrize(
+    ("command", "tag"),
+    [
+        # red team, round 2: a shell call of decoded data; a timer unit
+        ("perl -MMIME::Base64 -e 'system(decode_base64(\"cm0gLXJmIC8=\"))'", "opaque"),
+        ("systemd-run --on-calendar=hourly /tmp/.x", "persistence"),
+    ],
+)
+def test_decoded_shell_calls_and_timers(command: str, tag: str) -> None:
+    assert tag in analyze_command(command).tags, command

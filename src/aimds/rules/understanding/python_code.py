@@ -65,6 +65,8 @@ _SEND_CALLS = frozenset(
      "httpx.patch", "smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP", "paramiko.SSHClient",
      "socket.create_connection", "aiohttp.ClientSession"}
 )  # fmt: skip
+_COPY_CALLS = frozenset({"shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree",
+                         "shutil.move", "os.rename", "os.replace"})  # fmt: skip
 _DELETE_CALLS = frozenset({"shutil.rmtree", "os.remove", "os.unlink", "os.rmdir",
                            "os.removedirs"})  # fmt: skip
 _CHMOD_CALLS = frozenset({"os.chmod", "os.fchmod", "os.lchmod"})
@@ -329,6 +331,12 @@ class _Reader:
             return
         if func in ("os.setuid", "os.setgid", "os.seteuid", "os.setresuid"):
             ctx.facts.privilege()
+            return
+        if func in _COPY_CALLS and len(node.args) >= 2:
+            src, dst = self.const(node.args[0]), self.const(node.args[1])
+            if src is not None and dst is not None:  # read as ``cp``: both places count
+                verb = "mv" if func == "shutil.move" else "cp"
+                ctx.recurse(shlex.join([verb, "-r", src, dst]))
             return
         if func in _DELETE_CALLS:
             path = self.const(first)

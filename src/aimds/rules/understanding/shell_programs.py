@@ -899,7 +899,7 @@ _CODE_FORK_BOMB = re.compile(
     r"(?:os\.)?fork\s*\("
 )
 _CODE_DECODE_EXEC = re.compile(
-    r"(?:eval|exec|Invoke-Expression|iex)\b[\s\S]{0,200}?(?:base64|b64decode|atob|"
+    r"(?:eval|exec|system|popen|spawn|Invoke-Expression|iex)\b[\s\S]{0,200}?(?:base64|b64decode|atob|"
     r"FromBase64String|decode|unpack|fromhex|Buffer\.from)"
 )
 # Evaluating what was just fetched, in either order: ``IEX (…).DownloadString(url)``,
@@ -1687,7 +1687,7 @@ def _table() -> dict[str, Handler]:
         (_power, "shutdown reboot halt poweroff init systemctl kill pkill killall iptables "
                  "crontab history"),
         (_login_cli, "kinit ldapwhoami"),
-        (_persist, "at batch launchctl update-rc.d chkconfig rc-update"),
+        (_persist, "at batch launchctl update-rc.d chkconfig rc-update systemd-run"),
         (_windows_persist, "schtasks sc reg"),
         (_package, "pip pip3 pipx uv npm pnpm yarn gem cargo go"),
     )  # fmt: skip

@@ -7,6 +7,7 @@ Names are compared in a compact form: lowercase, namespace prefixes dropped
 
 from __future__ import annotations
 
+import functools
 import re
 from types import MappingProxyType
 
@@ -313,6 +314,7 @@ _LANGUAGE_WORDS: MappingProxyType[str, str] = MappingProxyType(
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=1024)
 def name_language(tool: str) -> str:
     """The language a code tool's name says it runs (``node_eval``: ``javascript``), or
     ``auto`` when it names none. Code in a JavaScript, Perl or Ruby tool that also happens
@@ -325,6 +327,7 @@ def name_language(tool: str) -> str:
     return "auto"
 
 
+@functools.lru_cache(maxsize=1024)
 def name_executes(tool: str) -> bool:
     """Whether a name's verb says it runs what it is given (``sandbox_exec``,
     ``run_in_container``): with no object word, the arguments say what it runs."""

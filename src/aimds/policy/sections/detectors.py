@@ -160,8 +160,8 @@ class SemanticSettings(Section):
     doubt_low: float = Field(default=0.05, ge=0.0, le=1.0)
     doubt_high: float = Field(default=0.97, ge=0.0, le=1.01)
     relevance: bool = True
-    relevance_gain: float = Field(default=4.0, ge=0.0, le=20.0)
-    relevance_cutoff: float = Field(default=0.5, ge=-1.0, le=1.0)
+    relevance_gain: float = Field(default=6.0, ge=0.0, le=20.0)
+    relevance_cutoff: float = Field(default=0.7, ge=-1.0, le=1.0)
     max_scan_chars: int = Field(default=20_000, ge=200, le=1_000_000)
 
     def levels_for(self, kind: KindName) -> Levels:

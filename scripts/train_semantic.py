@@ -23,8 +23,8 @@ Two heads (see :mod:`aimds.detectors.semantic_model`):
   carrier-native sentence planted (negative);
 * ``piece``: multiple-instance learning. Negatives: every piece of benign carriers (at most
   40 a row) and carrier-native sentences; positives: generated instructions, short attack
-  injection rows whole, and after a first fit the most suspicious piece of each longer
-  injection row (jailbreaks are long role-play texts: the ``doc`` head's job).
+  attack rows whole, and after a first fit the most suspicious piece of each longer
+  attack row.
 
 Deterministic (fixed seeds, inputs in file order). Usage::
 
@@ -57,13 +57,13 @@ DATA = ROOT / "src/aimds/detectors/data"
 EXCLUDED_SOURCES = frozenset({"tensor_trust"})
 CARRIERS = frozenset({"benign_tool_output", "benign_hard"})
 DATA_CATEGORIES = frozenset({"indirect_injection", "benign_tool_output"})
-PIECE_ATTACKS = frozenset({"indirect_injection", "direct_injection"})
-"""Attack rows the piece head learns from: jailbreaks are long role-play, the doc head's job."""
+PIECE_ATTACKS = frozenset({"indirect_injection", "direct_injection", "jailbreak", "prompt_leak"})
+"""Attack rows the piece head learns from (all of them, as measured best leaving out agentdojo)."""
 MIN_ATTACKS = 30
 MAX_NEG_PIECES = 40
 GENERATED = 3_000
 C = 1.0
-C_PIECE = 0.1
+C_PIECE = 1.0
 LENGTH = -len(LEXICAL) + LEXICAL.index("length")
 MIN_NEG_LENGTH = np.log1p(4) / 5.0
 """Benign pieces of fewer than four words (WHOIS fields, code lines) are not negatives."""
@@ -174,7 +174,7 @@ def train(rows: list[Row], g: Generated, exclude: str | None = None) -> Model:
         elif r.label == 1 and r.category in PIECE_ATTACKS and len(r.parts) <= 2:
             xs.append(r.whole[None, :])
             ys.append(np.ones(1, int))
-    x0, y0 = _no_length(np.vstack(xs)), np.concatenate(ys)
+    x0, y0 = np.vstack(xs), np.concatenate(ys)
     piece = _fit(x0, y0, C_PIECE)
     extra = [
         r.parts[np.argmax(piece.decision_function(r.parts))]
@@ -182,17 +182,9 @@ def train(rows: list[Row], g: Generated, exclude: str | None = None) -> Model:
         if r.label == 1 and r.category in PIECE_ATTACKS and len(r.parts) > 2
     ]
     if extra:
-        x1 = np.vstack([x0, _no_length(np.vstack(extra))])
+        x1 = np.vstack([x0, np.vstack(extra)])
         piece = _fit(x1, np.concatenate([y0, np.ones(len(extra), int)]), C_PIECE)
     return Model(doc=doc, piece=piece)
-
-
-def _no_length(x: np.ndarray) -> np.ndarray:
-    """``x`` without the length feature: generated instructions are longer than the lines
-    of benign carriers, and the piece head must not learn that."""
-    out = x.copy()
-    out[:, LENGTH] = 0.0
-    return out
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -235,13 +227,15 @@ def report_dev(m: Model, dev: list[Row]) -> dict[str, Any]:
     return out
 
 
-def loso(train_rows: list[Row], dev_rows: list[Row], g: Generated) -> list[dict[str, Any]]:
+def loso(
+    train_rows: list[Row], dev_rows: list[Row], g: Generated, only: str | None = None
+) -> list[dict[str, Any]]:
     both = train_rows + dev_rows
     attacks: dict[str, int] = {}
     for r in both:
         attacks[r.source] = attacks.get(r.source, 0) + r.label
     table = []
-    for src in sorted(s for s, n in attacks.items() if n >= MIN_ATTACKS):
+    for src in sorted(s for s, n in attacks.items() if n >= MIN_ATTACKS and only in (None, s)):
         m = train([r for r in train_rows if r.source != src], g, exclude=src)
         bench = [r for r in dev_rows if r.source != src and r.label == 0]
         b = scores(m, bench)
@@ -299,6 +293,7 @@ def main() -> None:
     parser.add_argument("--datasets", type=Path, default=ROOT.parent.parent / "shared/datasets")
     parser.add_argument("--loso", action="store_true", help="also run leave-one-source-out")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--only", help="with --loso: leave out this one source only")
     args = parser.parse_args()
     if not (args.datasets / "train.jsonl").exists():
         args.datasets = Path("/work/shared/datasets")
@@ -317,7 +312,7 @@ def main() -> None:
         "dev": dev,
     }
     if args.loso:
-        meta["loso"] = loso(train_rows, dev_rows, g)
+        meta["loso"] = loso(train_rows, dev_rows, g, args.only)
     if not args.no_write:
         blob = export(m, feat, table_sha, meta)
         (DATA / "semantic_model.json").write_bytes(blob)

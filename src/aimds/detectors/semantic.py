@@ -93,7 +93,7 @@ def score_text(
     text: str,
     *,
     data: bool,
-    request: list[float] | None = None,
+    request: Sequence[float] | None = None,
     gain: float = 0.0,
     cutoff: float = 0.0,
 ) -> SemanticScore:

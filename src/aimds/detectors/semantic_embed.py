@@ -44,6 +44,7 @@ MAGIC = b"AIMDSEMB"
 FORMAT = "aimds.static_embeddings/1"
 _MAX_WORD = 100
 _WORD_CACHE = 50_000
+_EMBED_CACHE = 1_024
 _ASCII_WORDS = re.compile(r"[a-z0-9]+|[!-/:-@\[-`{-~]")
 _CJK = re.compile(
     "([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef])"
@@ -97,10 +98,10 @@ def words(text: str) -> list[str]:
 
 
 class EmbeddingTable:
-    """The parsed table; immutable after construction but for a bounded word cache.
+    """The parsed table; immutable after construction but for two bounded caches.
 
-    Thread-safe: the cache is a dict whose single assignments are atomic, and a race
-    only computes the same entry twice.
+    Thread-safe: the caches (words to ids, texts to embeddings) are dicts whose single
+    assignments are atomic, and a race only computes the same entry twice.
     """
 
     def __init__(self, header: dict[str, object], rows: bytes) -> None:
@@ -124,6 +125,7 @@ class EmbeddingTable:
         self._rows = array("b", rows)
         self._max_piece = max(len(t) for t in self.vocab)
         self._cache: dict[str, tuple[int, ...]] = {}
+        self._embeds: dict[str, tuple[float, ...]] = {}
 
     def row(self, token: int) -> array[int]:
         """The int8 row of ``token`` (multiply by :attr:`scales` for the vector)."""
@@ -187,9 +189,15 @@ class EmbeddingTable:
         norm = math.sqrt(sum(v * v for v in vec))
         return [v / norm for v in vec] if norm > 0 else vec
 
-    def embed(self, text: str) -> list[float]:
-        """The normalised embedding of ``text``."""
-        return self.embed_ids(self.tokenize(text))
+    def embed(self, text: str) -> tuple[float, ...]:
+        """The normalised embedding of ``text``, cached (a session's request repeats)."""
+        vec = self._embeds.get(text)
+        if vec is None:
+            vec = tuple(self.embed_ids(self.tokenize(text)))
+            if len(self._embeds) >= _EMBED_CACHE:
+                self._embeds.clear()
+            self._embeds[text] = vec
+        return vec
 
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:

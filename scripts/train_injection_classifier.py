@@ -412,9 +412,7 @@ def fit(
         return LogisticRegression(C=ATTACK_C, max_iter=5000, class_weight="balanced")
 
     oof = np.zeros(len(rows))
-    for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(
-        x, y
-    ):
+    for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(x, y):
         m = attack_model().fit(x[train_idx], y[train_idx], sample_weight=weight[train_idx])
         oof[test_idx] = m.decision_function(x[test_idx])
     auc = float(roc_auc_score(y, oof))
@@ -423,8 +421,7 @@ def fit(
     if verbose:
         prob = np.array(
             [
-                1
-                / (1 + math.exp(-(platt[evidence_group(f)][0] * d + platt[evidence_group(f)][1])))
+                1 / (1 + math.exp(-(platt[evidence_group(f)][0] * d + platt[evidence_group(f)][1])))
                 for f, d in zip(feats, oof, strict=True)
             ]
         )

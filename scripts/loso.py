@@ -23,6 +23,7 @@ or stricter. Writes ``loso.json`` and ``loso.md`` (a table per source) into ``--
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -32,10 +33,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import generate_injections  # noqa: E402
 import train_injection_classifier as tic  # noqa: E402
+import train_sentence_model as tsm  # noqa: E402
 
 from aimds.detectors.classifier import InjectionModel, LazyModel  # noqa: E402
 from aimds.detectors.injection import InjectionDetector  # noqa: E402
+from aimds.detectors.sentences import LazySentenceModel, SentenceModel  # noqa: E402
 from aimds.policy import load_policy  # noqa: E402
 from aimds.text import build_views  # noqa: E402
 from aimds.types import Event, EventKind, Verdict  # noqa: E402
@@ -78,12 +82,15 @@ def fold_plan(rows: list[dict[str, Any]]) -> dict[str, frozenset[str]]:
     return plan
 
 
-def flagger(payload: dict[str, Any] | None) -> Callable[[str, str], bool]:
-    """``flag(text, category)`` with the default pack and ``payload``'s weights (or the
-    shipped weights when ``None``)."""
+def flagger(
+    payload: dict[str, Any] | None, sentence: dict[str, Any] | None = None
+) -> Callable[[str, str], bool]:
+    """``flag(text, category)`` with the default pack and these weights (the shipped
+    weights where ``None``)."""
     section = load_policy("default").document.detectors
     model = LazyModel.of(InjectionModel(payload)) if payload is not None else None
-    det = InjectionDetector(section, model=model)
+    sent = LazySentenceModel.of(SentenceModel(sentence)) if sentence is not None else None
+    det = InjectionDetector(section, model=model, sentences=sent)
 
     def flag(text: str, category: str) -> bool:
         kind = EventKind.TOOL_RESULT if category in DATA_CATEGORIES else EventKind.PROMPT
@@ -126,6 +133,15 @@ def measure(
         "all_benign": len(benign) + len(of),
         "all_benign_fpr": _rate(benign + of),
     }
+
+
+_NO_SENTENCES = {
+    "format": "aimds.sentence_model/1",
+    "bias": -100.0,
+    "weights": {},
+    "platt": [1.0, 0.0],
+}
+"""A piece model that never fires: the baseline is today's detector."""
 
 
 def _fmt(x: float | None) -> str:
@@ -183,17 +199,24 @@ def _pool(folds: dict[str, dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def generated_rows(enabled: bool) -> list[dict[str, Any]]:
-    """Rows of ``scripts/generate_injections.py`` (training part) when it exists and
-    ``enabled``; each keeps the ``source`` of its carrier."""
-    if not enabled:
-        return []
-    try:
-        import generate_injections
-    except ImportError:
-        return []
-    rows: list[dict[str, Any]] = generate_injections.training_rows()
-    return rows
+def _cached(
+    cache: Path | None, fold: str, build: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """The fold's classifier payload, from ``cache`` when the training code is unchanged
+    (the key hashes the training script, the featurisation and the fold name)."""
+    if cache is None:
+        return build()
+    digest = hashlib.sha256(fold.encode())
+    for f in (Path(tic.__file__), tic.REPO / "src/aimds/detectors/classifier.py"):
+        digest.update(f.read_bytes())
+    path = cache / f"{digest.hexdigest()[:24]}.json"
+    if path.exists():
+        payload: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return payload
+    payload = build()
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    return payload
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -205,28 +228,56 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", default="", help="comma-separated subset of folds")
     parser.add_argument("--label", default="loso", help="output file stem and table title")
     parser.add_argument(
-        "--no-generated", action="store_true", help="train without generated rows (baseline)"
+        "--cache",
+        type=Path,
+        default=None,
+        help="reuse per-fold classifier weights kept here (speeds up repeated runs)",
+    )
+    parser.add_argument(
+        "--baseline",
+        action="store_true",
+        help="today's detector: no generated rows, no sentence model",
     )
     args = parser.parse_args(argv)
     t0 = time.monotonic()
     train = tic._load(args.datasets / "train.jsonl")
     dev = tic._load(args.datasets / "dev.jsonl")
-    gen = generated_rows(not args.no_generated)
-    pool = tic.training_rows(train) + gen
+    gen = [] if args.baseline else generate_injections.training_rows(args.datasets)
+    pool = tic.training_rows(train)
     print(f"featurising {len(pool)} training rows ...", flush=True)
     feats = tic.row_features(pool)
+    sdocs = tsm.sentence_docs(train, gen)
+    sfeats = tsm.featurise(sdocs) if not args.baseline else []
     every = train + dev
     plan = fold_plan(every)
     if args.sources:
         plan = {k: v for k, v in plan.items() if k in set(args.sources.split(","))}
     folds: dict[str, dict[str, Any]] = {}
+    shared: dict[str, Any] | None = None
     for src, out in plan.items():
         idx = [i for i, r in enumerate(pool) if r["source"] not in out]
         t = time.monotonic()
-        payload = tic.fit(
-            [pool[i] for i in idx], [feats[i] for i in idx], folds=LOSO_FOLDS, verbose=False
+        payload = _cached(
+            args.cache,
+            src,
+            lambda idx=idx: tic.fit(  # type: ignore[misc]
+                [pool[i] for i in idx], [feats[i] for i in idx], folds=LOSO_FOLDS, verbose=False
+            ),
         )
-        flag = flagger(payload)
+        sentence = None
+        if not args.baseline:
+            # The piece model only judges data kinds; a fold whose held-out rows hold none
+            # shares one model trained on every source (its measured rows never reach it
+            # except the other sources' dev rows, which no model was trained on).
+            if any(r["category"] in DATA_CATEGORIES for r in every if r["source"] in out):
+                keep = [i for i, d in enumerate(sdocs) if d["source"] not in out]
+                sentence = tsm.fit_sentence(
+                    [sdocs[i] for i in keep], [sfeats[i] for i in keep], verbose=False
+                )
+            else:
+                shared = shared or tsm.fit_sentence(sdocs, sfeats, verbose=False)
+                sentence = shared
+        flag = flagger(payload, sentence if sentence is not None else _NO_SENTENCES)
         held = [r for r in every if r["source"] in out]
         others = [r for r in dev if r["label"] == 0 and r["source"] not in out]
         folds[src] = measure(flag, held, others)

@@ -17,8 +17,10 @@ classifier). Piece labels:
   multiple-instance learning) and the model is fitted again.
 
 The document decision is the max over pieces; its calibration puts the document-level
-threshold that flags 1% of benign training documents (out of fold) at probability
-:data:`OPERATING_P`, the default pack's ``tool_result`` warn threshold.
+threshold that flags 1% of the benign training documents (out of fold, generated ones
+included) at probability :data:`OPERATING_P`, the default pack's ``tool_result`` warn
+threshold. (Counting only ``train.jsonl`` documents raised the threshold and lost more
+held-out attacks than it saved false positives: those are confident.)
 
 Writes ``sentence_model.json`` and ``sentence_model.sha256``. Deterministic.
 """

@@ -104,7 +104,8 @@ _SECRET = _set(
 )
 _SECRET_PAIRS = _pairs(
     "api key,api keys,credit card,card details,system prompt,conversation history,home address,"
-    "private key,verification code,access tokens,chat history"
+    "private key,verification code,access tokens,chat history,security code,reset code,"
+    "login code,bank account,account number,iban"
 )
 _OVERRIDE = _set("ignore disregard forget instead override")
 _OVERRIDE_PAIRS = _pairs(
@@ -169,6 +170,7 @@ class _Piece:
     words: list[str]
     first: str
     after: str
+    lead_words: int
 
 
 def _tokens(raw: str) -> _Piece:
@@ -181,11 +183,13 @@ def _tokens(raw: str) -> _Piece:
     words = _TOKENS.findall(body)
     first = words[0] if words else ""
     after = ""
+    lead = 99
     colon = body.find(":", 0, 42)
     if colon >= 0:
         rest = _TOKENS.findall(body[colon + 1 : colon + 40])
         after = rest[0] if rest else ""
-    return _Piece(folded, words, first, after)
+        lead = len(_TOKENS.findall(body[:colon]))
+    return _Piece(folded, words, first, after, lead)
 
 
 def _context(text: str, toks: Sequence[_Piece]) -> _DocContext:
@@ -215,7 +219,8 @@ def piece_features(piece: Piece, tok: _Piece, index: int, ctx: _DocContext) -> l
     imp = first in _IMPERATIVE or after in _IMPERATIVE
     if imp:
         f.append("imperative")
-        f.append(f"first:{first if first in _IMPERATIVE else after}")
+    if after and tok.lead_words <= 4:
+        f.append("label_prefix")
     if "please" in wset:
         f.append("please")
     you = "you" in wset or "your" in wset
@@ -257,10 +262,14 @@ def piece_features(piece: Piece, tok: _Piece, index: int, ctx: _DocContext) -> l
         f.append("insertion")
     if not _CODE_HINT.isdisjoint(folded) and _CODE_EXFIL.search(folded):
         f.append("code_exfil")
-    if "http" in folded or "www." in folded or "](" in folded:
+    url = "http" in folded or "www." in folded or "](" in folded
+    if url:
         f.append("url")
-    if "@" in folded and _EMAIL.search(folded):
+    email = "@" in folded and bool(_EMAIL.search(folded))
+    if email:
         f.append("email_addr")
+    if tool and (url or email):
+        f.append("tool&destination")
     discuss = not wset.isdisjoint(_DISCUSS)
     if discuss:
         f.append("discuss")

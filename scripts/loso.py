@@ -199,9 +199,7 @@ def _pool(folds: dict[str, dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _cached(
-    cache: Path | None, fold: str, build: Callable[[], dict[str, Any]]
-) -> dict[str, Any]:
+def _cached(cache: Path | None, fold: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """The fold's classifier payload, from ``cache`` when the training code is unchanged
     (the key hashes the training script, the featurisation and the fold name)."""
     if cache is None:

@@ -8,7 +8,9 @@ classifier). Piece labels:
 
 * generated attacks: the pieces that overlap the planted span are positive, every other
   piece of the document negative (the carrier is benign);
-* generated hard negatives and the documents of ``train.jsonl`` (``benign_tool_output``
+* generated hard negatives, the training half of our own everyday documents
+  (``tests/detectors/data/benign_everyday.txt``, even entries) and the documents of
+  ``train.jsonl`` (``benign_tool_output``
   and ``benign_hard`` rows of document sources, not the chat-prompt sources, whose
   "I want you to act as ..." requests *are* instructions to an assistant): all pieces
   negative;
@@ -81,7 +83,8 @@ def sentence_docs(train: list[dict[str, Any]], gen: list[dict[str, Any]]) -> lis
             )
         )
     ]
-    return [*docs, *gen]
+    fixtures = [r for r in tic.fixture_rows("benign_everyday.txt", 0) if r["category"] != "benign"]
+    return [*docs, *fixtures, *gen]
 
 
 DocFeatures = list[tuple[tuple[int, int], list[str]]]

@@ -254,7 +254,8 @@ def piece_features(piece: Piece, tok: _Piece, index: int, ctx: _DocContext) -> l
         f.append("secret")
         if tool:
             f.append("secret&tool")
-    if not wset.isdisjoint(_OVERRIDE) or pairs & _OVERRIDE_PAIRS:
+    override = not wset.isdisjoint(_OVERRIDE) or bool(pairs & _OVERRIDE_PAIRS)
+    if override:
         f.append("override")
     if not wset.isdisjoint(_URGENCY):
         f.append("urgency")
@@ -296,10 +297,16 @@ def piece_features(piece: Piece, tok: _Piece, index: int, ctx: _DocContext) -> l
             f.append(f"imp&{piece.where}")
         if ctx.structured:
             f.append("imp&structured")
+        if override:
+            f.append("imp&override")
+        if "quoted" in f:
+            f.append("imp&quoted")
     if you:
         f.append("you&doc_you_high" if ctx.you_rate > 0.3 else "you&doc_you_low")
     if ai and discuss:
         f.append("ai&discuss")
+    if override and last:
+        f.append("override&last")
     n = len(tok.words)
     f.append("len:short" if n < 6 else "len:mid" if n < 25 else "len:long")
     f.extend(["w:" + w for w in wset])

@@ -112,6 +112,7 @@ _OVERRIDE_PAIRS = _pairs(
     "new task,new instructions,from now,this point,stop what,of plans,not tell,don't tell,"
     "real job,actually wants"
 )
+_FIRST_PERSON = _set("i my me we our us i'm i've i'll")
 _URGENCY = _set("important urgent attention immediately asap must mandatory")
 _INSERTION = _set(
     "mention include recommend promote advertise advertisement augment append insert sponsored "
@@ -133,6 +134,11 @@ _CODE_HINT = frozenset("(.$|/")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.\w")
 _QUOTED = re.compile(r"['\"“‘][^'\"“”‘’]{8,}['\"”’]")
 _LEAD = re.compile(r"[^:]{0,40}?:\s+")
+_TAG_LEAD = re.compile(r"(?:#{1,6}\s*)?[(\[<{]{1,2}[\w .:-]{1,30}[)\]>}]{1,2}[\s:]*")
+"""A bracketed tag before the sentence, ``(system_message)``, ``[admin]``, ``<note>``: read
+past it for the first word, and keep the fact as a feature."""
+_ACCOUNT = re.compile(r"\b[a-z]{2}\d{2}[a-z0-9]{10,30}\b")
+"""An IBAN-shaped account number: a destination for money, like a URL is for data."""
 _CHAT = re.compile(r"\[[\d:]{3,8}\]\s*[\w .'-]{1,30}:\s*")
 
 
@@ -171,15 +177,21 @@ class _Piece:
     first: str
     after: str
     lead_words: int
+    tagged: bool
 
 
 def _tokens(raw: str) -> _Piece:
     folded = raw.casefold()
     body = folded
+    tagged = False
     if body.startswith("["):
         m = _CHAT.match(body)
         if m:
             body = body[m.end() :]
+    if body[:1] in "([<#{":
+        m = _TAG_LEAD.match(body)
+        if m:
+            body, tagged = body[m.end() :], True
     words = _TOKENS.findall(body)
     first = words[0] if words else ""
     after = ""
@@ -189,7 +201,7 @@ def _tokens(raw: str) -> _Piece:
         rest = _TOKENS.findall(body[colon + 1 : colon + 40])
         after = rest[0] if rest else ""
         lead = len(_TOKENS.findall(body[:colon]))
-    return _Piece(folded, words, first, after, lead)
+    return _Piece(folded, words, first, after, lead, tagged)
 
 
 def _context(text: str, toks: Sequence[_Piece]) -> _DocContext:
@@ -269,7 +281,12 @@ def piece_features(piece: Piece, tok: _Piece, index: int, ctx: _DocContext) -> l
     email = "@" in folded and bool(_EMAIL.search(folded))
     if email:
         f.append("email_addr")
-    if tool and (url or email):
+    account = any(c.isdigit() for c in folded) and bool(_ACCOUNT.search(folded))
+    if account:
+        f.append("account_number")
+    if tok.tagged:
+        f.append("tag_prefix")
+    if tool and (url or email or account):
         f.append("tool&destination")
     discuss = not wset.isdisjoint(_DISCUSS)
     if discuss:
@@ -307,6 +324,11 @@ def piece_features(piece: Piece, tok: _Piece, index: int, ctx: _DocContext) -> l
         f.append("ai&discuss")
     if override and last:
         f.append("override&last")
+    if not wset.isdisjoint(_FIRST_PERSON):
+        f.append("first_person")
+        if override:
+            # "please ignore my previous e-mail": a correction between people
+            f.append("override&first_person")
     n = len(tok.words)
     f.append("len:short" if n < 6 else "len:mid" if n < 25 else "len:long")
     f.extend(["w:" + w for w in wset])

@@ -283,7 +283,7 @@ class InjectionDetector:
         clf_score = clf.score(category) if clf is not None and clf.categories else 0.0
         sent = doc.score if doc is not None and category == "injection" else 0.0
         score = round(max(prior, clf_score, sent), 4)
-        action = _action(score, levels)
+        action = levels.verdict_for(score)
         if action is None:
             return None
         details: dict[str, Any] = {}
@@ -344,16 +344,6 @@ _SEVERITY = {
     Verdict.REVIEW: Severity.HIGH,
     Verdict.BLOCK: Severity.CRITICAL,
 }
-
-
-def _action(score: float, levels: Levels) -> Verdict | None:
-    if score >= levels.block:
-        return Verdict.BLOCK
-    if score >= levels.review:
-        return Verdict.REVIEW
-    if score >= levels.warn:
-        return Verdict.WARN
-    return None
 
 
 def _original_span(views: Any, signal: Signal) -> tuple[int, int] | None:

@@ -200,7 +200,7 @@ class SemanticDetector:
             if scored.score > best.score:
                 best, where = scored, f"segment {n}"
         levels = self._levels[kind]
-        action = _action(best.score, levels)
+        action = levels.verdict_for(best.score)
         if action is None:
             return ()
         span = best.span if where == "text" else None
@@ -263,16 +263,6 @@ def _mask(text: str, span: tuple[int, int] | None) -> str | None:
         return None
     ws = text[span[0] : span[1]][:80].split()[:10]
     return " ".join(w[:2] + "*" * min(len(w) - 2, 6) if len(w) > 2 else w for w in ws)
-
-
-def _action(score: float, levels: Levels) -> Verdict | None:
-    if score >= levels.block:
-        return Verdict.BLOCK
-    if score >= levels.review:
-        return Verdict.REVIEW
-    if score >= levels.warn:
-        return Verdict.WARN
-    return None
 
 
 def _unavailable(detail: str) -> Finding:

@@ -18,6 +18,7 @@ from pydantic import Field, model_validator
 
 from aimds.policy.fields import Glob, Regex, Section
 from aimds.policy.sections.normalize import NormalizeSettings
+from aimds.types import Verdict
 
 __all__ = [
     "AllowList",
@@ -44,6 +45,16 @@ class Levels(Section):
     warn: float = Field(default=0.5, ge=0.0, le=1.01)
     review: float = Field(default=0.8, ge=0.0, le=1.01)
     block: float = Field(default=0.95, ge=0.0, le=1.01)
+
+    def verdict_for(self, score: float) -> Verdict | None:
+        """The verdict a finding with ``score`` asks for, or ``None`` below ``warn``."""
+        if score >= self.block:
+            return Verdict.BLOCK
+        if score >= self.review:
+            return Verdict.REVIEW
+        if score >= self.warn:
+            return Verdict.WARN
+        return None
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:

@@ -45,3 +45,9 @@ typecheck: install
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .hypothesis
 	find src -name "*.so" -delete
+
+# Leave-one-source-out table of the injection detector (issue 11): the number we optimise.
+.PHONY: loso
+loso: install
+	$(BIN)/python -m pip install --quiet -e '.[train]'
+	$(BIN)/python scripts/loso.py

@@ -1,7 +1,7 @@
-"""Latency of the injection detector alone, of the inputs + normalize + detectors stages on
-short tool calls (repeated: the findings cache hits; never seen: a new argument each call;
-cache off), and of a whole default-pack prompt check (findings cache off, as every prompt
-there is the same)."""
+"""Latency of the injection and semantic detectors alone, of the inputs + normalize +
+detectors stages on short tool calls (repeated: the findings cache hits; never seen: a new
+argument each call; cache off), and of a whole default-pack prompt check (findings cache
+off, as every prompt there is the same)."""
 
 from __future__ import annotations
 
@@ -62,6 +62,7 @@ def run(quick: bool) -> list[Result]:
         measure("injection.detect 1 MB", lambda: det.detect(big_event, big_views), n=3, warmup=1)
     )
     results.extend(_stage_cases(n))
+    results.extend(_semantic_cases(n // 4))
     # the same prompt again and again would measure the findings cache: keep it off here
     guard = Guard(load_policy({"extends": "default", "detectors": {"cache": {"enabled": False}}}))
     for size in (200, 2_000):
@@ -118,6 +119,39 @@ def _stage_cases(n: int) -> list[Result]:
                         t, {k: f"{v} {next(fresh)}" for k, v in a.items()}
                     ),
                     n=n,
+                )
+            )
+    return results
+
+
+_TOOL_OUTPUT = (
+    "Order 1042 shipped with DHL on Monday; the parcel holds two items and should arrive "
+    "by Thursday. Tracking updates appear in the customer portal every few hours.\n"
+)
+
+
+def _semantic_cases(n: int) -> list[Result]:
+    """The semantic tier on tool results of 200 and 2,000 characters (every line and
+    sentence scored), with and without the user's request (task relevance)."""
+    from aimds.detectors.semantic import build
+    from aimds.policy import load_policy
+    from aimds.text import build_views
+    from aimds.types import Event, EventKind, Services
+
+    det = build(load_policy("default"), Services())
+    assert det is not None
+    results = []
+    for size in (200, 2_000):
+        text = (_TOOL_OUTPUT * (size // len(_TOOL_OUTPUT) + 1))[:size]
+        views = build_views(text)
+        for label, meta in (("", {}), (" with request", {"user_request": "Where is my order?"})):
+            event = Event(kind=EventKind.TOOL_RESULT, text=text, meta=meta)
+            results.append(
+                measure(
+                    f"semantic.detect tool_result {size} chars{label}",
+                    lambda e=event, v=views: det.detect(e, v),
+                    n=n,
+                    warmup=200,
                 )
             )
     return results

@@ -26,6 +26,7 @@ import collections
 import hashlib
 import json
 import math
+import os
 import random
 import sys
 from pathlib import Path
@@ -311,7 +312,7 @@ def _offset(z: np.ndarray, y: np.ndarray, weight: np.ndarray) -> float:
 
 
 def _calibrate(
-    oof: np.ndarray, y: np.ndarray, weight: np.ndarray, groups: list[str]
+    oof: np.ndarray, y: np.ndarray, weight: np.ndarray, groups: list[str], *, verbose: bool
 ) -> dict[str, list[float]]:
     """Platt scaling with one slope and a log-odds shift per evidence group.
 
@@ -322,7 +323,7 @@ def _calibrate(
     """
     g = np.array(groups)
     a, b = _platt(oof, y, weight)
-    print(f"  calibration overall: a={a:.4f} b={b:.4f}")
+    _log(verbose, f"  calibration overall: a={a:.4f} b={b:.4f}")
     bounds = {
         "nshort": (-8.0, -SHORT_MARGIN),
         "nlong": (-8.0, 0.0),
@@ -337,34 +338,56 @@ def _calibrate(
         if min(pos, neg) >= MIN_GROUP:
             shift = min(max(_offset(a * oof[mask] + b, y[mask], weight[mask]), low), high)
         out[name] = [_round(a), _round(b + shift)]
-        print(f"  calibration {name}: {pos} attacks, {neg} benign -> shift {shift:+.3f}")
+        _log(verbose, f"  calibration {name}: {pos} attacks, {neg} benign -> shift {shift:+.3f}")
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--datasets", type=Path, default=REPO.parent / "shared" / "datasets")
-    parser.add_argument("--out", type=Path, default=REPO / "src" / "aimds" / "detectors" / "data")
-    args = parser.parse_args(argv)
+def datasets_default() -> Path:
+    """``$AIMDS_DATASETS``, else ``../shared/datasets`` beside the checkout (as the tests)."""
+    env = os.environ.get("AIMDS_DATASETS")
+    if env:
+        return Path(env)
+    for base in (REPO.parent, REPO.parent.parent):
+        if (base / "shared" / "datasets").is_dir():
+            return base / "shared" / "datasets"
+    return REPO.parent / "shared" / "datasets"
 
-    all_rows = _load(args.datasets / "train.jsonl")
-    rows = [r for r in all_rows if r["source"] not in EXCLUDED_SOURCES]
+
+def training_rows(train: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``train`` rows (licence-excluded sources dropped) plus our own augmentation."""
+    rows = [r for r in train if r["source"] not in EXCLUDED_SOURCES]
     rows += fixture_rows("benign_everyday.txt", 0) + fixture_rows("attacks_paraphrased.txt", 0)
     rows += [
         {"text": t, "label": 0, "category": "benign", "source": "aimds_everyday"}
         for t in everyday_requests()
     ]
     rows += benign_windows(rows) if WINDOW_AUG else []
-    sources = collections.Counter(r["source"] for r in rows if not r.get("window"))
-    print(
-        f"train rows: {len(all_rows)}; used {len(rows)} with augmentation; "
-        f"excluded sources: {sorted(EXCLUDED_SOURCES)}"
-    )
-    print("sources used: " + ", ".join(f"{s}={n}" for s, n in sorted(sources.items())))
+    return rows
 
-    feats = _features(rows)
+
+def row_features(rows: list[dict[str, Any]]) -> list[Features]:
+    """Features of every row, as the detector computes them (public for ``scripts/loso.py``)."""
+    return _features(rows)
+
+
+def _log(verbose: bool, msg: str) -> None:
+    if verbose:
+        print(msg)
+
+
+def fit(
+    rows: list[dict[str, Any]],
+    feats: list[Features],
+    *,
+    folds: int = 5,
+    verbose: bool = True,
+) -> dict[str, Any]:
+    """The model payload (``MODEL_FORMAT``) trained on ``rows`` with features ``feats``.
+
+    ``folds`` out-of-fold splits calibrate the attack model; the leave-one-source-out
+    script uses fewer to stay fast.
+    """
+    sources = collections.Counter(r["source"] for r in rows if not r.get("window"))
     y = np.array([int(r["label"]) for r in rows])
     weight = np.array(
         [
@@ -378,30 +401,34 @@ def main(argv: list[str] | None = None) -> int:
     blocks = [_matrix(feats, b, vocabs[b], FLOOR) for b in BLOCKS]
     sig_m = _matrix(feats, "signal", signal_vocab, 0)
     x = hstack([*blocks, sig_m]).tocsr().sorted_indices()
-    print(
+    _log(
+        verbose,
         "vocabulary: "
         + ", ".join(f"{b}={len(v)}" for b, v in vocabs.items())
-        + f", signal={len(signal_vocab)}"
+        + f", signal={len(signal_vocab)}",
     )
 
     def attack_model() -> LogisticRegression:
         return LogisticRegression(C=ATTACK_C, max_iter=5000, class_weight="balanced")
 
     oof = np.zeros(len(rows))
-    for train_idx, test_idx in StratifiedKFold(5, shuffle=True, random_state=SEED).split(x, y):
+    for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(x, y):
         m = attack_model().fit(x[train_idx], y[train_idx], sample_weight=weight[train_idx])
         oof[test_idx] = m.decision_function(x[test_idx])
-    print(f"attack model: out-of-fold ROC-AUC {roc_auc_score(y, oof):.4f}")
-    platt = _calibrate(oof, y, weight, [evidence_group(f) for f in feats])
-    prob = np.array(
-        [
-            1 / (1 + math.exp(-(platt[evidence_group(f)][0] * d + platt[evidence_group(f)][1])))
-            for f, d in zip(feats, oof, strict=True)
-        ]
-    )
-    neg = np.sort(prob[y == 0])
-    thr = neg[int(len(neg) * 0.99)]
-    print(f"  out-of-fold TPR at 1% FPR: {(prob[y == 1] > thr).mean():.4f} (threshold {thr:.3f})")
+    auc = float(roc_auc_score(y, oof))
+    _log(verbose, f"attack model: out-of-fold ROC-AUC {auc:.4f}")
+    platt = _calibrate(oof, y, weight, [evidence_group(f) for f in feats], verbose=verbose)
+    if verbose:
+        prob = np.array(
+            [
+                1 / (1 + math.exp(-(platt[evidence_group(f)][0] * d + platt[evidence_group(f)][1])))
+                for f, d in zip(feats, oof, strict=True)
+            ]
+        )
+        neg = np.sort(prob[y == 0])
+        thr = neg[int(len(neg) * 0.99)]
+        tpr = (prob[y == 1] > thr).mean()
+        print(f"  out-of-fold TPR at 1% FPR: {tpr:.4f} (threshold {thr:.3f})")
     final = attack_model().fit(x, y, sample_weight=weight)
 
     sizes = [len(vocabs[b]) for b in BLOCKS]
@@ -423,13 +450,14 @@ def main(argv: list[str] | None = None) -> int:
     def category_model() -> LogisticRegression:
         return LogisticRegression(C=CATEGORY_C, max_iter=5000, class_weight="balanced")
 
-    cat_oof = np.zeros(len(attack_idx), dtype=int)
-    for tr, te in StratifiedKFold(5, shuffle=True, random_state=SEED).split(x_cat, y_cat):
-        cat_oof[te] = category_model().fit(x_cat[tr], y_cat[tr]).predict(x_cat[te])
-    print(
-        f"category model: out-of-fold accuracy {(cat_oof == y_cat).mean():.4f} "
-        f"on {len(attack_idx)} attacks"
-    )
+    if verbose:
+        cat_oof = np.zeros(len(attack_idx), dtype=int)
+        for tr, te in StratifiedKFold(5, shuffle=True, random_state=SEED).split(x_cat, y_cat):
+            cat_oof[te] = category_model().fit(x_cat[tr], y_cat[tr]).predict(x_cat[te])
+        print(
+            f"category model: out-of-fold accuracy {(cat_oof == y_cat).mean():.4f} "
+            f"on {len(attack_idx)} attacks"
+        )
     cat_model = category_model().fit(x_cat, y_cat)
     cc = cat_model.coef_
     category: dict[str, Any] = {
@@ -440,8 +468,7 @@ def main(argv: list[str] | None = None) -> int:
         bias=[_round(float(b)) for b in cat_model.intercept_],
         signal=_weights_vec(signal_vocab, cc[:, edges[-1] :]),
     )
-
-    payload = {
+    return {
         "format": MODEL_FORMAT,
         "floor": FLOOR,
         "attack": attack,
@@ -451,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
             "excluded_sources": sorted(EXCLUDED_SOURCES),
             "sources": dict(sorted(sources.items())),
             "rows": len(rows),
-            "oof_auc": _round(float(roc_auc_score(y, oof))),
+            "oof_auc": _round(auc),
             "hyper": {
                 "attack_C": ATTACK_C,
                 "category_C": CATEGORY_C,
@@ -461,6 +488,26 @@ def main(argv: list[str] | None = None) -> int:
             },
         },
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--datasets", type=Path, default=datasets_default())
+    parser.add_argument("--out", type=Path, default=REPO / "src" / "aimds" / "detectors" / "data")
+    args = parser.parse_args(argv)
+
+    all_rows = _load(args.datasets / "train.jsonl")
+    rows = training_rows(all_rows)
+    sources = collections.Counter(r["source"] for r in rows if not r.get("window"))
+    print(
+        f"train rows: {len(all_rows)}; used {len(rows)} with augmentation; "
+        f"excluded sources: {sorted(EXCLUDED_SOURCES)}"
+    )
+    print("sources used: " + ", ".join(f"{s}={n}" for s, n in sorted(sources.items())))
+    payload = fit(rows, row_features(rows))
+    attack = payload["attack"]
     data = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
         "utf-8"
     )

@@ -73,3 +73,9 @@ def test_sentences_are_not_commands(value: str) -> None:
 @given(st.text(max_size=200))
 def test_any_text_gets_a_known_shape_or_none(text: str) -> None:
     assert value_shape(text) in SHAPES | {None}
+
+
+def test_python_with_a_semicolon_is_code_not_a_command() -> None:
+    code = "import numpy as np\nX = np.zeros(3); y = X + 1\nprint(y)"
+    assert value_shape(code) == "code"
+    assert value_shape("X=rm; $X -rf /") == "command"

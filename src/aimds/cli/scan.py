@@ -79,7 +79,9 @@ def _explain(result: DetectionResult) -> None:
         out.print("  no layer fired", highlight=False)
     for f in result.findings:
         layer = f.details.get("layer", f.stage or "-") if f.details else f.stage or "-"
-        extra = ", ".join(f"{k}={v}" for k, v in (f.details or {}).items() if k not in {"layer"})
+        extra = ", ".join(
+            f"{k}={v}" for k, v in (f.details or {}).items() if k not in {"layer", "sentence"}
+        )
         span = f" at {f.span[0]}..{f.span[1]}" if f.span else ""
         out.print(
             f"  [bold]{escape(str(layer))}[/bold] -> {escape(f.rule)} "
@@ -87,6 +89,24 @@ def _explain(result: DetectionResult) -> None:
             + (f" [dim]({escape(extra)})[/dim]" if extra else ""),
             highlight=False,
         )
+        sentence = (f.details or {}).get("sentence")
+        if isinstance(sentence, dict):
+            _explain_sentence(sentence, f.evidence)
+
+
+def _explain_sentence(sentence: dict[str, Any], evidence: str | None) -> None:
+    """The piece that fired: where it sits, its (masked) words and the features that
+    raised its score. The raw text is never printed: it may hold a secret."""
+    span = sentence.get("span") or ["?", "?"]
+    features = ", ".join(f"{k} +{v}" for k, v in sentence.get("features", ()))
+    out.print(
+        f"    [bold]piece[/bold] {escape(str(sentence.get('where', '?')))} at "
+        f"{span[0]}..{span[1]} (1 of {sentence.get('pieces', '?')} pieces, "
+        f"decision {sentence.get('decision', '?')}): {escape(evidence or '')}",
+        highlight=False,
+    )
+    if features:
+        out.print(f"    [bold]why[/bold] {escape(features)}", highlight=False)
 
 
 def _print_single(result: DetectionResult, *, as_json: bool, explain: bool) -> None:

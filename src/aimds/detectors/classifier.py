@@ -263,6 +263,13 @@ class LazyModel:
         self._lock = threading.Lock()
         self._model: InjectionModel | None = None
 
+    @classmethod
+    def of(cls, model: InjectionModel) -> LazyModel:
+        """A holder of an already parsed model (evaluation scripts, tests)."""
+        holder = cls()
+        holder._model = model
+        return holder
+
     def get(self) -> InjectionModel:
         model = self._model
         if model is None:

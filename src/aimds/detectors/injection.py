@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from aimds.detectors.base import DetectorInfo
 from aimds.detectors.classifier import CATEGORIES, ClassifierScore, LazyModel, featurize
 from aimds.detectors.heuristics import HeuristicSet, build_heuristic_set
+from aimds.detectors.sentences import DocumentScore, LazySentenceModel
 from aimds.detectors.signatures import SignatureSet, build_signature_set
 from aimds.errors import ConfigError
 from aimds.policy.fields import compile_regex
@@ -174,11 +175,18 @@ class InjectionDetector:
 
     info = DetectorInfo(id="injection", version="1", categories=CATEGORIES, pure=True)
 
-    def __init__(self, section: DetectorsSection, *, model: LazyModel | None = None) -> None:
+    def __init__(
+        self,
+        section: DetectorsSection,
+        *,
+        model: LazyModel | None = None,
+        sentences: LazySentenceModel | None = None,
+    ) -> None:
         settings = section.injection
         self._use_signatures = settings.signatures
         self._use_heuristics = settings.heuristics
         self._model = (model or LazyModel()) if settings.classifier else None
+        self._sentences = (sentences or LazySentenceModel()) if settings.classifier else None
         self._window = settings.window_chars
         self._max_chars = settings.max_scan_chars
         self._scanner = Scanner()
@@ -210,11 +218,18 @@ class InjectionDetector:
                 clf = self._classify(primary, [s.id for s in signals], levels.warn)
             except ConfigError as exc:
                 findings.append(_unavailable(str(exc)))
-        if not signals and (clf is None or clf.attack < levels.warn):
+        doc: DocumentScore | None = None
+        if data and self._sentences is not None and isinstance(original, str):
+            try:
+                doc = self._sentences.get().score(original[: self._max_chars])
+            except ConfigError as exc:
+                findings.append(_unavailable(str(exc)))
+        sentence = doc.score if doc is not None else 0.0
+        if not signals and (clf is None or clf.attack < levels.warn) and sentence < levels.warn:
             return findings  # no category can reach warn: the common, benign case
         damp = 1.0 if data or not signals else self._scanner.heuristics.discussion_factor(primary)
         for category in CATEGORIES:
-            finding = self._finding(category, signals, clf, damp, levels, views, texts, kind)
+            finding = self._finding(category, signals, clf, damp, levels, views, texts, kind, doc)
             if finding is not None:
                 findings.append(finding)
         return findings
@@ -260,16 +275,34 @@ class InjectionDetector:
         views: Any,
         texts: list[tuple[str, str]],
         kind: str,
+        doc: DocumentScore | None,
     ) -> Finding | None:
         mine = [s for s in signals if s.category == category]
         top = max(mine, key=lambda s: s.prior, default=None)
         prior = top.prior * damp if top is not None else 0.0
         clf_score = clf.score(category) if clf is not None and clf.categories else 0.0
-        score = round(max(prior, clf_score), 4)
-        action = _action(score, levels)
+        sent = doc.score if doc is not None and category == "injection" else 0.0
+        score = round(max(prior, clf_score, sent), 4)
+        action = levels.verdict_for(score)
         if action is None:
             return None
-        if top is not None and prior >= clf_score:
+        details: dict[str, Any] = {}
+        span = _original_span(views, top) if top is not None else None
+        evidence = _mask(texts[top.source][1], top.span) if top is not None else None
+        if doc is not None and doc.best is not None and sent >= max(prior, clf_score):
+            best = doc.best
+            layer, rule = "sentence", "injection.indirect"
+            why = f"one {best.piece.where} reads as an instruction to the assistant"
+            span = (best.piece.start, best.piece.end)
+            evidence = _mask(best.piece.raw, (0, len(best.piece.raw)))
+            details["sentence"] = {
+                "where": best.piece.where,
+                "span": [best.piece.start, best.piece.end],
+                "decision": round(best.decision, 3),
+                "features": [[k, v] for k, v in best.top],
+                "pieces": doc.pieces,
+            }
+        elif top is not None and prior >= clf_score:
             layer, rule, why = top.layer, top.rule, top.description
         else:
             layer = "classifier"
@@ -279,8 +312,6 @@ class InjectionDetector:
                 else f"{category}.classifier"
             )
             why = "the trained classifier scores the text as an attack"
-        span = _original_span(views, top) if top is not None else None
-        evidence = _mask(texts[top.source][1], top.span) if top is not None else None
         return Finding(
             rule=rule,
             category=category,
@@ -299,9 +330,11 @@ class InjectionDetector:
                     "signal": round(prior, 4),
                     "classifier": round(clf_score, 4),
                     "attack": round(clf.attack, 4) if clf is not None else None,
+                    "sentence": round(sent, 4),
                 },
                 "thresholds": {"warn": levels.warn, "review": levels.review, "block": levels.block},
                 "kind": kind,
+                **details,
             },
         )
 
@@ -311,16 +344,6 @@ _SEVERITY = {
     Verdict.REVIEW: Severity.HIGH,
     Verdict.BLOCK: Severity.CRITICAL,
 }
-
-
-def _action(score: float, levels: Levels) -> Verdict | None:
-    if score >= levels.block:
-        return Verdict.BLOCK
-    if score >= levels.review:
-        return Verdict.REVIEW
-    if score >= levels.warn:
-        return Verdict.WARN
-    return None
 
 
 def _original_span(views: Any, signal: Signal) -> tuple[int, int] | None:

@@ -30,6 +30,7 @@ BUILTIN_DETECTORS: Mapping[str, str] = {
     "secrets": "aimds.detectors.secrets:build",
     "pii": "aimds.detectors.pii:build",
     "prompt_leak": "aimds.detectors.canary:build",
+    "semantic": "aimds.detectors.semantic:build",
 }
 
 

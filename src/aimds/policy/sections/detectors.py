@@ -6,7 +6,8 @@ data kinds (``tool_result``, ``message``) get lower thresholds than a user ``pro
 since any instruction addressed to the model inside data is suspicious while a user may
 legitimately talk about instructions. ``tenants.<name>.thresholds`` overrides single
 levels for one tenant; ``allow`` suppresses findings for known-good texts; ``cache``
-bounds how many findings of repeated short events are remembered.
+bounds how many findings of repeated short events are remembered; ``semantic``
+sets when the semantic tier runs.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pydantic import Field, model_validator
 
 from aimds.policy.fields import Glob, Regex, Section
 from aimds.policy.sections.normalize import NormalizeSettings
+from aimds.types import Verdict
 
 __all__ = [
     "AllowList",
@@ -26,6 +28,8 @@ __all__ = [
     "KindName",
     "Levels",
     "PartialLevels",
+    "SemanticMode",
+    "SemanticSettings",
     "TenantDetectors",
 ]
 
@@ -41,6 +45,16 @@ class Levels(Section):
     warn: float = Field(default=0.5, ge=0.0, le=1.01)
     review: float = Field(default=0.8, ge=0.0, le=1.01)
     block: float = Field(default=0.95, ge=0.0, le=1.01)
+
+    def verdict_for(self, score: float) -> Verdict | None:
+        """The verdict a finding with ``score`` asks for, or ``None`` below ``warn``."""
+        if score >= self.block:
+            return Verdict.BLOCK
+        if score >= self.review:
+            return Verdict.REVIEW
+        if score >= self.warn:
+            return Verdict.WARN
+        return None
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -120,6 +134,53 @@ class CacheSettings(Section):
     max_chars: int = Field(default=2_048, ge=1, le=65_536)
 
 
+SemanticMode = Literal["data", "doubt", "always", "off"]
+
+
+def _semantic_thresholds() -> dict[KindName, Levels]:
+    # warn only, at about 1% (prompts) and 2% (data) of dev's benign rows
+    user = Levels(warn=0.92, review=1.01, block=1.01)
+    data = Levels(warn=0.996, review=1.01, block=1.01)
+    return {
+        "prompt": user,
+        "completion": user,
+        "tool_call": user,
+        "tool_result": data,
+        "message": data,
+    }
+
+
+class SemanticSettings(Section):
+    """The semantic tier (``detectors.semantic``): when it runs, how its score becomes a verdict.
+
+    ``mode`` says when it runs: ``data`` on tool results and agent messages only; ``doubt``
+    also on prompts, completions and tool calls whose fast-tier injection classifier score
+    lies in ``[doubt_low, doubt_high)`` (clearly benign and clearly caught texts skip it);
+    ``always`` on every event with text; ``off`` never. ``thresholds`` turn its score into
+    ``warn``/``review``/``block`` per event kind (a level above 1.0 switches that verdict
+    off); the defaults only warn, at about 2% false positives on benign data of the dev set.
+
+    ``relevance``: when an event's ``meta["user_request"]`` holds the user's request (the
+    session does not keep it, so the caller passes it), a suspicious sentence of a tool result
+    that is unrelated to the request scores higher: its decision value rises by
+    ``relevance_gain * max(0, relevance_cutoff - cosine)``.
+    """
+
+    mode: SemanticMode = "data"
+    thresholds: dict[KindName, Levels] = Field(default_factory=_semantic_thresholds)
+    doubt_low: float = Field(default=0.05, ge=0.0, le=1.0)
+    doubt_high: float = Field(default=0.97, ge=0.0, le=1.01)
+    relevance: bool = True
+    relevance_gain: float = Field(default=6.0, ge=0.0, le=20.0)
+    relevance_cutoff: float = Field(default=0.7, ge=-1.0, le=1.0)
+    max_scan_chars: int = Field(default=20_000, ge=200, le=1_000_000)
+
+    def levels_for(self, kind: KindName) -> Levels:
+        """The levels of ``kind`` (kinds left out take the built-in default)."""
+        found = self.thresholds.get(kind)
+        return found if found is not None else _semantic_thresholds()[kind]
+
+
 class TenantDetectors(Section):
     """Per-tenant settings of the content detectors."""
 
@@ -134,6 +195,7 @@ class DetectorsSection(Section):
     thresholds: dict[KindName, Levels] = Field(default_factory=_default_thresholds)
     allow: AllowList = Field(default_factory=AllowList)
     cache: CacheSettings = Field(default_factory=CacheSettings)
+    semantic: SemanticSettings = Field(default_factory=SemanticSettings)
     tenants: dict[str, TenantDetectors] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -193,12 +193,10 @@ def _shape(text: str) -> str | None:
         return "sql"
     if one_line and _ABSOLUTE.match(value) and not looks_like_command(value):
         return "path"  # an absolute path with spaces ("/Users/me/My Documents/x")
-    if "\n" in value and looks_like_source(value):
-        return "code"  # a Python program whose string runs ``… | sh`` is still Python
+    if looks_like_code(value):
+        return "code"  # Python that parses is Python, even where a line reads like shell ("a; b")
     if looks_like_command(value):
         return "command"
-    if looks_like_code(value):
-        return "code"
     return None
 
 

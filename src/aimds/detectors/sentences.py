@@ -1,0 +1,461 @@
+"""Sentence-level scoring of data: is one piece an instruction addressed to the assistant?
+
+Tool results, retrieved documents and agent messages are cut into pieces
+(:mod:`aimds.detectors.segments`); each piece gets features of two kinds:
+
+* *addressing*: an imperative opening (a verb of the kind one gives an assistant: reply,
+  send, include, ignore, translate ...), second person (``you``, ``your reply``), a
+  question asking for something (``can you ...?``), directives about the reply's language,
+  format or encoding, requests to send/fetch/post/run/call, references to the assistant,
+  AI or model, URLs, e-mail addresses, secrets, code that sends machine data out;
+* *context*: where the piece sits (last or first, inside a comment, hidden by markup, a
+  table cell or JSON value), whether the rest of the document speaks to a reader at all
+  (a recipe or README is full of imperatives, so one more is no surprise; one imperative in
+  a table or an e-mail body is), and whether the piece *discusses* attacks (quotes,
+  "attackers", "injection").
+
+plus the piece's words. A linear model turns them into a decision value per piece; the
+document's decision is the *largest* piece decision, calibrated on documents, so a long
+benign context cannot dilute one planted sentence. ``scripts/train_sentence_model.py``
+builds the weights (JSON, SHA-256 checked at load, like :mod:`aimds.detectors.classifier`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from aimds.detectors.segments import Piece, segment
+from aimds.errors import ConfigError
+
+__all__ = [
+    "MODEL_FORMAT",
+    "DocumentScore",
+    "LazySentenceModel",
+    "PieceScore",
+    "SentenceModel",
+    "document_features",
+    "load_sentence_model",
+]
+
+MODEL_FORMAT = "aimds.sentence_model/1"
+_TOKENS = re.compile(r"[a-z0-9_']+")
+_MAX_WORDS = 40
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+def _pairs(phrases: str) -> frozenset[tuple[str, str]]:
+    return frozenset(tuple(p.split()) for p in phrases.split(",") if p.strip())  # type: ignore[misc]
+
+
+# Word and word-pair sets: one set intersection per feature keeps a piece at a few
+# microseconds (regex alternations over every piece cost ten times more).
+_IMPERATIVE = _set(
+    "ignore disregard forget stop reply respond answer write say tell print output include "
+    "add append insert mention recommend promote send forward email e-mail post upload fetch "
+    "download visit open click call invoke execute run transfer delete share create translate "
+    "provide return encode format make ensure remember summarize summarise repeat render "
+    "collect paste inform warn ask convince use switch change end start begin put give show "
+    "list describe explain speak augment reveal disclose leak update do don't never always "
+    "please"
+)
+_MODAL = _pairs(
+    "can you,could you,would you,will you,won't you,you must,you should,you need,you have,"
+    "you will,you are to,you shall,make sure,want you,you're going"
+)
+_REPLY_NOUNS = _set(
+    "reply replies response responses answer answers output summary message task instructions "
+    "instruction job role duty"
+)
+_AI = _set("assistant ai chatbot llm gpt claude gemini copilot model agent bot agents assistants")
+_INSTR = _set("instruction instructions task prompt system directive directives")
+_READER = _set("user reader human customer recipient user's reader's")
+_LANGS = _set(
+    "german french spanish italian portuguese dutch polish japanese chinese russian turkish "
+    "swedish korean hindi arabic greek english latin finnish danish norwegian czech"
+)
+_ENCODINGS = _set(
+    "base32 base64 hex hexadecimal rot13 morse binary leetspeak leet caesar uppercase emoji "
+    "emojis haiku limerick json yaml xml pirate rhyming shakespearean encoded encoding"
+)
+_ENCODING_PAIRS = _pairs("base 32,base 64,rot 13,pig latin,all caps,upper case,reverse order")
+_REPLY_VERBS = _set(
+    "reply respond answer write speak output return translate encode format replies responds "
+    "answers writes written formatted encoded translated"
+)
+_PREPS = _set("in into as using with")
+_TOOL = _set(
+    "send forward post upload fetch download open visit click call invoke execute run transfer "
+    "delete share submit curl wget browse navigate purchase buy pay"
+)
+_SECRET = _set(
+    "password passwords credential credentials token tokens secret secrets ssh ssn cookie "
+    "cookies inbox contacts 2fa otp"
+)
+_SECRET_PAIRS = _pairs(
+    "api key,api keys,credit card,card details,system prompt,conversation history,home address,"
+    "private key,verification code,access tokens,chat history,security code,reset code,"
+    "login code,bank account,account number,iban"
+)
+_OVERRIDE = _set("ignore disregard forget instead override")
+_OVERRIDE_PAIRS = _pairs(
+    "new task,new instructions,from now,this point,stop what,of plans,not tell,don't tell,"
+    "real job,actually wants"
+)
+_FIRST_PERSON = _set("i my me we our us i'm i've i'll")
+_URGENCY = _set("important urgent attention immediately asap must mandatory")
+_INSERTION = _set(
+    "mention include recommend promote advertise advertisement augment append insert sponsored "
+    "breaking"
+)
+_INSERTION_PAIRS = _pairs("latest update,say that,tell the,add a,end every,the latest")
+_DISCUSS = _set(
+    "attack attacks attacker attackers injection injected jailbreak jailbreaks malicious "
+    "adversarial researchers researcher example e.g such instance filter flags flag detect "
+    "detects detection detector phishing scam trick tricked hijack hijacking vulnerability "
+    "threat exploit exploits"
+)
+_CODE_EXFIL = re.compile(
+    r"requests\.post|urlopen|curl |wget |socket\.|create_connection|fetch\(|iwr |invoke-web|"
+    r"os\.environ|\$\(env\)|uname|whoami|document\.cookie|/etc/passwd|\.aws/|\.ssh/|"
+    r"\| ?(?:ba)?sh\b|getpass|subprocess|check_output"
+)
+_CODE_HINT = frozenset("(.$|/")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.\w")
+_QUOTED = re.compile(r"['\"“‘][^'\"“”‘’]{8,}['\"”’]")
+_LEAD = re.compile(r"[^:]{0,40}?:\s+")
+_TAG_LEAD = re.compile(r"(?:#{1,6}\s*)?[(\[<{]{1,2}[\w .:-]{1,30}[)\]>}]{1,2}[\s:]*")
+"""A bracketed tag before the sentence, ``(system_message)``, ``[admin]``, ``<note>``: read
+past it for the first word, and keep the fact as a feature."""
+_ACCOUNT = re.compile(r"\b[a-z]{2}\d{2}[a-z0-9]{10,30}\b")
+"""An IBAN-shaped account number: a destination for money, like a URL is for data."""
+_CHAT = re.compile(r"\[[\d:]{3,8}\]\s*[\w .'-]{1,30}:\s*")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PieceScore:
+    """One piece, its decision value and the features that raised it most."""
+
+    piece: Piece
+    decision: float
+    top: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentScore:
+    """The calibrated score of a document and its most suspicious piece."""
+
+    score: float
+    best: PieceScore | None
+    pieces: int
+
+
+@dataclass(frozen=True, slots=True)
+class _DocContext:
+    n: int
+    imperative_rate: float
+    you_rate: float
+    structured: bool
+
+
+@dataclass(slots=True)
+class _Piece:
+    """Tokens of one piece, computed once."""
+
+    folded: str
+    words: list[str]
+    first: str
+    after: str
+    lead_words: int
+    tagged: bool
+
+
+def _tokens(raw: str) -> _Piece:
+    folded = raw.casefold()
+    body = folded
+    tagged = False
+    if body.startswith("["):
+        m = _CHAT.match(body)
+        if m:
+            body = body[m.end() :]
+    if body[:1] in "([<#{":
+        m = _TAG_LEAD.match(body)
+        if m:
+            body, tagged = body[m.end() :], True
+    words = _TOKENS.findall(body)
+    first = words[0] if words else ""
+    after = ""
+    lead = 99
+    colon = body.find(":", 0, 42)
+    if colon >= 0:
+        rest = _TOKENS.findall(body[colon + 1 : colon + 40])
+        after = rest[0] if rest else ""
+        lead = len(_TOKENS.findall(body[:colon]))
+    return _Piece(folded, words, first, after, lead, tagged)
+
+
+def _context(text: str, toks: Sequence[_Piece]) -> _DocContext:
+    n = len(toks)
+    imp = sum(1 for t in toks if t.first in _IMPERATIVE or t.after in _IMPERATIVE)
+    you = sum(1 for t in toks if "you" in t.words or "your" in t.words)
+    head = text[:400]
+    structured = (
+        head.lstrip()[:1] in "{[<"
+        or head.count("|") >= 4
+        or head.count(",") >= 8
+        or head.count('":') >= 2
+        or "def " in head
+        or "```" in head
+    )
+    return _DocContext(n, imp / n if n else 0.0, you / n if n else 0.0, structured)
+
+
+def piece_features(piece: Piece, tok: _Piece, index: int, ctx: _DocContext) -> list[str]:
+    """The feature names that are on for ``piece`` (binary features)."""
+    folded = tok.folded
+    words = tok.words[:_MAX_WORDS]
+    wset = set(words)
+    pairs = set(zip(words, words[1:], strict=False))
+    first, after = tok.first, tok.after
+    f: list[str] = [f"where:{piece.where}"]
+    imp = first in _IMPERATIVE or after in _IMPERATIVE
+    if imp:
+        f.append("imperative")
+    if after and tok.lead_words <= 4:
+        f.append("label_prefix")
+    if "please" in wset:
+        f.append("please")
+    you = "you" in wset or "your" in wset
+    if you:
+        f.append("you")
+    if pairs & _MODAL:
+        f.append("modal_you")
+    if "your" in wset and any(b in _REPLY_NOUNS for a, b in pairs if a == "your"):
+        f.append("your_reply")
+    ai = not wset.isdisjoint(_AI)
+    if ai:
+        f.append("ai_ref")
+    if not wset.isdisjoint(_INSTR):
+        f.append("instr_ref")
+    if "the" in wset and any(b in _READER for a, b in pairs if a == "the"):
+        f.append("user_ref")
+    lang = not wset.isdisjoint(_LANGS)
+    if lang:
+        f.append("language")
+    enc = not wset.isdisjoint(_ENCODINGS) or bool(pairs & _ENCODING_PAIRS)
+    if enc:
+        f.append("encoding")
+    if not wset.isdisjoint(_REPLY_VERBS) and not wset.isdisjoint(_PREPS):
+        f.append("format_dir")
+        if lang or enc:
+            f.append("format_dir&lang_or_enc")
+    tool = not wset.isdisjoint(_TOOL)
+    if tool:
+        f.append("tool_verb")
+    if not wset.isdisjoint(_SECRET) or pairs & _SECRET_PAIRS:
+        f.append("secret")
+        if tool:
+            f.append("secret&tool")
+    override = not wset.isdisjoint(_OVERRIDE) or bool(pairs & _OVERRIDE_PAIRS)
+    if override:
+        f.append("override")
+    if not wset.isdisjoint(_URGENCY):
+        f.append("urgency")
+    if not wset.isdisjoint(_INSERTION) or pairs & _INSERTION_PAIRS:
+        f.append("insertion")
+    if not _CODE_HINT.isdisjoint(folded) and _CODE_EXFIL.search(folded):
+        f.append("code_exfil")
+    url = "http" in folded or "www." in folded or "](" in folded
+    if url:
+        f.append("url")
+    email = "@" in folded and bool(_EMAIL.search(folded))
+    if email:
+        f.append("email_addr")
+    account = any(c.isdigit() for c in folded) and bool(_ACCOUNT.search(folded))
+    if account:
+        f.append("account_number")
+    if tok.tagged:
+        f.append("tag_prefix")
+    if tool and (url or email or account):
+        f.append("tool&destination")
+    discuss = not wset.isdisjoint(_DISCUSS)
+    if discuss:
+        f.append("discuss")
+    raw = piece.raw
+    if ('"' in raw or "'" in raw or "“" in raw or "‘" in raw) and _QUOTED.search(raw):
+        f.append("quoted")
+    if folded.rstrip().endswith("?"):
+        f.append("question")
+    if len(words) > 2 and raw.isupper():
+        f.append("all_caps")
+    last = index == ctx.n - 1
+    if last:
+        f.append("pos_last")
+    if index == 0:
+        f.append("pos_first")
+    # context: how surprising an instruction is in this document
+    if imp:
+        f.append("imp&doc_imp_high" if ctx.imperative_rate > 0.3 else "imp&doc_imp_low")
+        if ai or "your_reply" in f:
+            f.append("imp&addressed")
+        if last:
+            f.append("imp&last")
+        if piece.where != "sentence":
+            f.append(f"imp&{piece.where}")
+        if ctx.structured:
+            f.append("imp&structured")
+        if override:
+            f.append("imp&override")
+        if "quoted" in f:
+            f.append("imp&quoted")
+    if you:
+        f.append("you&doc_you_high" if ctx.you_rate > 0.3 else "you&doc_you_low")
+    if ai and discuss:
+        f.append("ai&discuss")
+    if override and last:
+        f.append("override&last")
+    if not wset.isdisjoint(_FIRST_PERSON):
+        f.append("first_person")
+        if override:
+            # "please ignore my previous e-mail": a correction between people
+            f.append("override&first_person")
+    n = len(tok.words)
+    f.append("len:short" if n < 6 else "len:mid" if n < 25 else "len:long")
+    f.extend(["w:" + w for w in wset])
+    return f
+
+
+LEXICAL = 0.35
+"""Value of a word feature (``w:...``) in training, against 1.0 for the structural ones:
+under the same L2 penalty a word must earn its weight across many rows, so the model leans
+on addressing and context rather than on the generator's vocabulary. Shipped weights are
+multiplied by this value, so inference stays a plain sum."""
+
+
+def document_features(text: str) -> list[tuple[Piece, list[str]]]:
+    """Every piece of ``text`` with its features (training and inference share this)."""
+    pieces = segment(text)
+    toks = [_tokens(p.raw) for p in pieces]
+    ctx = _context(text, toks)
+    return [
+        (p, piece_features(p, t, i, ctx)) for i, (p, t) in enumerate(zip(pieces, toks, strict=True))
+    ]
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+class SentenceModel:
+    """Parsed weights of the piece model; immutable, safe to share across threads."""
+
+    def __init__(self, payload: Mapping[str, Any]) -> None:
+        if payload.get("format") != MODEL_FORMAT:
+            raise ConfigError(
+                f"sentence model: format must be {MODEL_FORMAT!r}; rebuild it with "
+                "scripts/train_sentence_model.py"
+            )
+        self._bias = float(payload["bias"])
+        self._weights: dict[str, float] = {k: float(v) for k, v in payload["weights"].items()}
+        a, b = payload["platt"]
+        self._platt = (float(a), float(b))
+        self.meta: Mapping[str, Any] = dict(payload.get("meta", {}))
+
+    def decision(self, features: Sequence[str]) -> float:
+        w = self._weights
+        return self._bias + sum([w.get(k, 0.0) for k in features])
+
+    def calibrate(self, decision: float) -> float:
+        a, b = self._platt
+        return _sigmoid(a * decision + b)
+
+    def score(self, text: str, *, top: int = 5) -> DocumentScore:
+        """The document's calibrated score: its most suspicious piece decides."""
+        best: tuple[float, Piece, list[str]] | None = None
+        doc = document_features(text)
+        for piece, feats in doc:
+            d = self.decision(feats)
+            if best is None or d > best[0]:
+                best = (d, piece, feats)
+        if best is None:
+            return DocumentScore(score=0.0, best=None, pieces=0)
+        d, piece, feats = best
+        w = self._weights
+        contrib = sorted(((k, w[k]) for k in feats if k in w), key=lambda kv: -kv[1])[:top]
+        return DocumentScore(
+            score=self.calibrate(d),
+            best=PieceScore(
+                piece=piece,
+                decision=d,
+                top=tuple((k, round(v, 3)) for k, v in contrib if v > 0),
+            ),
+            pieces=len(doc),
+        )
+
+
+def load_sentence_model(
+    package: str = "aimds.detectors", name: str = "sentence_model"
+) -> SentenceModel:
+    """Read, verify (SHA-256) and parse the shipped piece model; :class:`ConfigError` if
+    it is missing, altered or malformed."""
+    base = resources.files(package) / "data"
+    try:
+        data = (base / f"{name}.json").read_bytes()
+        expected = (base / f"{name}.sha256").read_text(encoding="ascii").split()[0]
+    except (OSError, IndexError):
+        raise ConfigError(
+            f"sentence model {name}.json or its .sha256 is missing from {package}; "
+            "reinstall aimds or run scripts/train_sentence_model.py"
+        ) from None
+    if hashlib.sha256(data).hexdigest() != expected:
+        raise ConfigError(
+            f"sentence model {name}.json does not match its recorded SHA-256; "
+            "reinstall aimds or rebuild it with scripts/train_sentence_model.py"
+        )
+    try:
+        return SentenceModel(json.loads(data))
+    except ConfigError:
+        raise
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise ConfigError(
+            f"sentence model {name}.json is malformed ({type(exc).__name__}); rebuild it"
+        ) from None
+
+
+class LazySentenceModel:
+    """Loads the piece model on first use, once, under a lock."""
+
+    def __init__(self, package: str = "aimds.detectors", name: str = "sentence_model") -> None:
+        self._package = package
+        self._name = name
+        self._lock = threading.Lock()
+        self._model: SentenceModel | None = None
+
+    @classmethod
+    def of(cls, model: SentenceModel) -> LazySentenceModel:
+        holder = cls()
+        holder._model = model
+        return holder
+
+    def get(self) -> SentenceModel:
+        model = self._model
+        if model is None:
+            with self._lock:
+                model = self._model
+                if model is None:
+                    model = load_sentence_model(self._package, self._name)
+                    self._model = model
+        return model

@@ -726,7 +726,7 @@ class _Walker:
             return
         name = ctx.binary(argv[0])
         found = ctx.place(argv[0]) if "/" in argv[0] else None
-        if found is not None and found[0] in self.session.downloaded:
+        if found is not None and self.session.fetched(found[0]):
             ctx.facts.tag("download_exec", "code_exec")
         handler = HANDLERS.get(name)
         if handler is not None:

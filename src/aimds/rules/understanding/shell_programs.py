@@ -52,6 +52,13 @@ class Session:
     downloaded: set[str] = field(default_factory=set)
     downloads: int = 0
 
+    def fetched(self, path: str) -> bool:
+        """Whether ``path`` was downloaded, or lies in a directory a downloaded archive was
+        extracted to (recorded with a trailing ``/``)."""
+        return path in self.downloaded or any(
+            d.endswith("/") and path.startswith(d) for d in self.downloaded
+        )
+
 
 _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SECRET_VAR = re.compile(
@@ -702,6 +709,51 @@ def _privilege(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.privilege(critical=True)
 
 
+def _archive(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """``tar x``/``unzip`` of a downloaded archive: what it extracts is downloaded too
+    (``curl -o p.tgz … && tar xzf p.tgz -C /tmp && /tmp/p/run`` runs a download)."""
+    ctx.generic(argv, cmd)
+    name = ctx.binary(argv[0])
+    archive = dest = None
+    args = argv[1:]
+    if name == "unzip":
+        ops = [a for a in args if not a.startswith("-")]
+        archive = ops[0] if ops else None
+        dest = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-d"), ".")
+    else:
+        bundle = args[0] if args and not args[0].startswith("-") else ""
+        if (
+            "x" not in bundle
+            and not {"-x", "--extract", "--get"} & set(args)
+            and not any(a.startswith("-") and not a.startswith("--") and "x" in a for a in args)
+        ):
+            return
+        for i, a in enumerate(args):
+            nxt = args[i + 1] if i + 1 < len(args) else None
+            if (
+                (a == bundle and "f" in a)
+                or a in ("-f", "--file")
+                or (a.startswith("-") and not a.startswith("--") and a.endswith("f"))
+            ):
+                archive = archive or nxt
+            elif a.startswith("--file="):
+                archive = a.partition("=")[2]
+            elif a in ("-C", "--directory"):
+                dest = nxt
+            elif a.startswith("--directory="):
+                dest = a.partition("=")[2]
+    if archive is None:
+        return
+    found = ctx.place(archive if "/" in archive else "./" + archive)
+    if found is None or not ctx.session.fetched(found[0]):
+        return
+    where = dest or "."
+    where = where if where.startswith(("/", "~", ".")) else "./" + where
+    place = ctx.place(where.rstrip("/") + "/x")  # a file inside: the directory's canonical form
+    if place is not None:
+        ctx.session.downloaded.add(place[0][: -len("x")])
+
+
 def _script_operand(arg: str, cmd: SimpleCommand, ctx: Context) -> None:
     """A script a shell, interpreter or ``source`` runs: downloaded, computed or a file."""
     if arg in cmd.fetched:
@@ -712,7 +764,7 @@ def _script_operand(arg: str, cmd: SimpleCommand, ctx: Context) -> None:
         _opaque(ctx, "the script to run is computed at run time")
         return
     found = ctx.place(arg if "/" in arg or arg.startswith("~") else "./" + arg)
-    if found is not None and found[0] in ctx.session.downloaded:
+    if found is not None and ctx.session.fetched(found[0]):
         ctx.facts.tag("download_exec", "code_exec")
         ctx.facts.propose("code:exec", Severity.CRITICAL)
     ctx.read(arg)
@@ -778,7 +830,7 @@ def _piped_code(ctx: Context, cmd: SimpleCommand) -> None:
         return
     for target in cmd.reads:
         found = ctx.place(target)
-        if found is not None and found[0] in ctx.session.downloaded:
+        if found is not None and ctx.session.fetched(found[0]):
             ctx.facts.tag("download_exec")
             ctx.facts.propose("code:exec", Severity.CRITICAL)
             return
@@ -1097,7 +1149,14 @@ def _curl(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             found = ctx.place(argv[i + 1]) or ctx.place("./" + argv[i + 1])
             if found is not None:
                 ctx.session.downloaded.add(found[0])
-    if name == "wget" and download:
+    remote_name = (
+        name == "curl"
+        and any(  # ``curl -O url`` saves under the URL's name
+            a in ("--remote-name", "--remote-name-all") or (a[:1] == "-" != a[1:2] and "O" in a)
+            for a in argv[1:]
+        )
+    )
+    if (name == "wget" and download) or remote_name:
         for url in urls:
             base = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
             found = ctx.place("./" + base) if base and "://" not in base else None
@@ -1688,6 +1747,7 @@ def _table() -> dict[str, Handler]:
                  "crontab history"),
         (_login_cli, "kinit ldapwhoami"),
         (_persist, "at batch launchctl update-rc.d chkconfig rc-update systemd-run"),
+        (_archive, "tar unzip"),
         (_windows_persist, "schtasks sc reg"),
         (_package, "pip pip3 pipx uv npm pnpm yarn gem cargo go"),
     )  # fmt: skip

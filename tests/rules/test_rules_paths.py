@@ -114,6 +114,8 @@ def test_rules_symlink_into_denied_dir_is_denied(tmp_path: Path) -> None:
         ("~/.git-credentials", "git", True),
         ("~/.netrc", "netrc", True),
         ("~/.pgpass", "database", True),
+        ("/root/.bash_history", "history", True),  # red team: tokens typed on command lines
+        ("~/.psql_history", "history", True),
         ("~/.config/gcloud/application_default_credentials.json", "gcloud", True),
         ("/home/x/.azure/accessTokens.json", "azure", True),
         ("deploy/tls/server.key", "private_key", True),
@@ -146,6 +148,8 @@ def test_classify_path_finds_sensitive_places(path: str, kind: str, credential: 
         "etc/passwd",  # relative: not the system file
         "/home/u/project/keys.py",
         "/root/project/main.go",
+        "docs/history.md",
+        "src/history_view.py",
     ],
 )
 def test_classify_path_leaves_ordinary_files_alone(path: str) -> None:

@@ -120,7 +120,58 @@ def test_pandas_is_not_reviewed_for_being_code() -> None:
         ("import ctypes\nctypes.CDLL(None).system(b'rm -rf /')", "wipe_root"),
         ("import os\nos.execv('/bin/sh', ['sh', '-c', 'rm -rf ~'])", "wipe_root"),
         ("import pickle\npickle.loads(data)", "opaque"),
+        # an object no import names, assigned first (red team)
+        ("import ctypes\nlibc = ctypes.CDLL(None)\nlibc.system(b'rm -rf /')", "wipe_root"),
+        # paths built with os.path.expanduser / os.path.join are read like literals
+        ("import os, shutil\nshutil.rmtree(os.path.expanduser('~'))", "wipe_root"),
+        ("import os\nopen(os.path.expanduser('~/.bashrc'), 'a').write('x')", "persistence"),
+        # a loop over a listing of literals acts on the place listed (red team)
+        (
+            "import glob, os\nfor p in glob.glob('/**', recursive=True):\n    os.remove(p)",
+            "destructive",
+        ),
+        ("from pathlib import Path\nfor p in Path('/').rglob('*'):\n    p.unlink()", "destructive"),
+        (
+            "from pathlib import Path\nfor p in Path.home().joinpath('.ssh').iterdir():\n"
+            "    p.read_text()",
+            "credential_access",
+        ),
+        # copies and moves are read as ``cp``/``mv``: both places count (red team, round 2)
+        ("import shutil\nshutil.copy('/home/dev/.ssh/id_rsa', '/tmp/k')", "credential_access"),
+        ("import shutil\nshutil.copy('/tmp/.x', '/etc/cron.d/x')", "persistence"),
+        # pathlib expressions of literals (red team)
+        (
+            "import pathlib\npathlib.Path.home().joinpath('.aws', 'credentials').read_text()",
+            "credential_store:aws",
+        ),
+        (
+            "from pathlib import Path\n(Path.home() / '.ssh' / 'id_rsa').read_text()",
+            "credential_access",
+        ),
+        ("from pathlib import Path\nPath('~/.bashrc').expanduser().write_text('x')", "persistence"),
+        (
+            "import os\np = os.path.join(os.path.expanduser('~'), '.ssh', 'id_rsa')\n"
+            "open(p).read()",
+            "credential_access",
+        ),
     ],
 )
 def test_second_round_python_attacks(code: str, tag: str) -> None:
     assert tag in code_info(code).tags
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import platform\nprint(platform.system())",
+        "import os\nopen(os.path.join('data', 'out.csv'), 'w').write('a')",
+        "from pathlib import Path\nprint((Path('data') / 'x.csv').read_text())",
+        "import glob, os\nfor f in glob.glob('build/*.o'):\n    os.remove(f)",
+        "from pathlib import Path\nfor p in Path('data').glob('*.csv'):\n    print(p.read_text())",
+        "import os\nfor name in sorted(os.listdir('src')):\n    print(name)",
+        "import shutil\nshutil.copytree('templates', 'site/templates')",
+        "import os\nos.rename('out/a.csv', 'out/b.csv')",
+    ],
+)
+def test_imported_system_and_workspace_joins_stay_quiet(code: str) -> None:
+    assert verdict("python", code) == "allow", code

@@ -148,13 +148,16 @@ class Boundaries:
                     raw_paths.extend((name, v) for v in _strings(value) if not _is_code(v))
         net_args = self._net_args
         for name, value in args.items():
+            # a local file URL (file:///x) names a path, judged as such through the action's
+            # resources, not an unusable network destination
             if name in net_args:
-                raw_hosts.extend((name, v) for v in _strings(value))
+                raw_hosts.extend((name, v) for v in _strings(value) if v[:8].lower() != "file:///")
             elif (
                 type(value) is str
                 and "://" in value
                 and _URL.match(value)
                 and not is_secret_reference(value)  # vault://ci/token names no host
+                and value[:8].lower() != "file:///"
             ):
                 raw_hosts.append((name, value))
         for resource in action.resources[:_MAX_VALUES]:

@@ -559,6 +559,7 @@ SENSITIVE_PATHS: tuple[SensitivePlace, ...] = (
     _c("**/key4.db", "password_store", "Firefox key database"),
     _c("**/Login Data", "password_store", "Chrome saved logins"),
     _c("**/.htpasswd", "password_file", "HTTP basic-auth passwords"),
+    _c("**/.*_history", "history", "shell and client history (tokens typed on command lines)"),
     # system credential files
     _c("/etc/shadow*", "shadow", "password hashes"),
     _c("/etc/gshadow*", "shadow", "group password hashes"),

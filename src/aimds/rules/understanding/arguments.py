@@ -34,10 +34,11 @@ from aimds.rules.paths import SensitivePlace, canonicalize_path, classify_path
 from aimds.rules.understanding.action_types import UNKNOWN_TYPE
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.shell import collect_code, collect_command
-from aimds.rules.understanding.shell_programs import url_facts
+from aimds.rules.understanding.shell_programs import HANDLERS, url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
-from aimds.rules.understanding.tools import FILE_VERBS, name_verb
+from aimds.rules.understanding.tools import FILE_VERBS, name_executes, name_language, name_verb
 from aimds.rules.understanding.values import (
+    looks_like_code,
     looks_like_source,
     looks_like_sql_statement,
     value_shape,
@@ -188,7 +189,8 @@ class ArgReader:
             for key in keys:
                 value = args.get(key)
                 if isinstance(value, str) and (category != "unknown" or key != "function"):
-                    collect_code(value, facts, cwd=cwd, home=self._home)
+                    language = name_language(tool)
+                    collect_code(value, facts, cwd=cwd, home=self._home, language=language)
                     facts.propose("code:exec")
                     break
         self._sql(args, category, facts)
@@ -238,11 +240,28 @@ class ArgReader:
             if category == "db" or looks_like_sql(value):
                 analyze_sql(value, facts)
                 return
+        if category == "db":
+            # a database tool runs its statement whatever the argument is called ("q",
+            # "text"): the first string that starts like SQL is read, and SQL no dialect
+            # understands (EXECUTE IMMEDIATE, BACKUP … TO DISK) is db:opaque, not ignored
+            # (prose such as a "comment" only when some dialect reads it: "Update the
+            # numbers" is no statement)
+            for key, value in list(args.items())[:_MAX_VALUES]:
+                if not isinstance(value, str) or (key in _PROSE_KEYS and not looks_like_sql(value)):
+                    continue
+                if analyze_sql(value, facts):
+                    return
 
     # ---------------------------------------------------------------- urls
 
     def _urls(self, args: dict[str, Any], base: str, category: str, facts: Facts) -> None:
-        urls = [u for key in _URL_KEYS if key in args for u in _strings(args[key])][:_MAX_VALUES]
+        urls = [
+            u
+            for key in _URL_KEYS
+            if key in args
+            for u in _strings(args[key])
+            if u[:8].lower() != "file:///"  # a local file: read as a path by content
+        ][:_MAX_VALUES]
         if not urls:
             return
         method = next((v.upper() for k in _METHOD_KEYS if isinstance(v := args.get(k), str)), None)
@@ -280,7 +299,13 @@ class ArgReader:
         editor = args.get("command")
         if category == "fs" and isinstance(editor, str):
             mode = "write" if editor.lower() in _EDITOR_WRITE else "read"
-        elif category == "unknown" and _present(args, _WRITE_KEYS):
+        elif (
+            category == "unknown"
+            and _present(args, _WRITE_KEYS)
+            and (_present(args, _PATH_KEYS) or name_verb(tool) == "write")
+        ):
+            # content and a place (or a name that writes): a file write; a tool named "run"
+            # given only "text" is no file write, it stays unknown
             mode = "write"
             facts.propose("fs:write")
         elif category == "unknown" and _present(args, _PATH_KEYS):
@@ -386,25 +411,45 @@ class ArgReader:
     ) -> None:
         """Every string of the arguments, read for what its shape says it is."""
         verb = name_verb(tool) if category == "unknown" else None
+        # an unknown tool whose name says it runs things (``sandbox_exec``) runs the
+        # command, SQL or code it is given: that is what it does, judged as such
+        runs = category == "unknown" and name_executes(tool)
         named = _named_shapes(category)
-        for key, value in _walk(raw):
-            if key in _URL_KEYS and "://" in value:
+        for key, value, top in _walk(raw):
+            if top and key in _URL_KEYS and "://" in value and value[:8].lower() != "file:///":
                 continue  # read as the call's URL by name
             if (key in _PROSE_KEYS or key in _DATA_KEYS or category in _DATA_CATEGORIES) and (
                 key in _DATA_KEYS or "://" not in value or " " in value.strip()
             ):
                 continue  # text and data: only a whole URL in prose counts (a destination)
-            if key in named.get("command", ()) and " " in value.strip():
+            # a shell tool runs a line that starts with a shell program as shell, even when
+            # it also reads as SQL ("kill 4242"); a program the shell reader knows makes it a
+            # command whatever the argument is called ("setcap ..." under "argv"). As written:
+            # the shell is case-sensitive, so "TRUNCATE TABLE t" runs no ``truncate``.
+            shell_line = (category == "shell" or runs) and _program_as_written(value) in HANDLERS
+            if top and key in named.get("command", ()) and " " in value.strip():
                 # read as a command by name; what that misses is SQL ("DROP TABLE" as a command)
-                shape: str | None = "sql" if looks_like_sql_statement(value) else None
+                sql = not shell_line and looks_like_sql_statement(value)
+                shape: str | None = "sql" if sql else None
             else:
                 shape = value_shape(value)
-            if shape is None or shape == "secret_ref" or key in named.get(shape, ()):
+                if shell_line and shape in (None, "sql"):
+                    shape = "command"
+                elif runs and shape is None and " " in value.strip():
+                    shape = "command"  # a command line for a tool that runs ("jq '.x' f")
+            if (
+                shape == "command"
+                and top
+                and key in named.get("code", ())
+                and (name_language(tool) != "auto" or looks_like_code(value))
+            ):
+                continue  # read as code of a known language by name ("x => x" is no redirection)
+            if shape is None or shape == "secret_ref" or (top and key in named.get(shape, ())):
                 continue  # nothing to read, or already read by its name
             if shape in _NATURAL:
                 if key in _PROSE_KEYS or category not in _EXEC_CATEGORIES:
                     continue
-                self._executable(shape, value, category, facts, cwd)
+                self._executable(shape, value, category, facts, cwd, runs=runs)
             elif key in _DATA_KEYS:
                 continue
             elif shape == "url":
@@ -418,7 +463,9 @@ class ArgReader:
                 if shape in ("path", "name") and key not in _PROSE_KEYS:
                     self._content_path(value, base, category, verb, facts, cwd)
 
-    def _executable(self, shape: str, value: str, category: str, facts: Facts, cwd: str) -> None:
+    def _executable(
+        self, shape: str, value: str, category: str, facts: Facts, cwd: str, *, runs: bool
+    ) -> None:
         """A command, SQL or code found by content: analysed apart, joined when it matters
         or when it is what the tool runs (SQL to a database tool...)."""
         natural = _NATURAL[shape]
@@ -434,7 +481,7 @@ class ArgReader:
         quiet = scratch.tags <= _QUIET_TAGS and scratch.risk < (
             Severity.CRITICAL if shape == "code" else Severity.HIGH
         )
-        if category == natural or not quiet:
+        if category == natural or not quiet or runs:
             _join(scratch, facts)
 
     def _content_url(self, value: str, category: str, facts: Facts) -> None:
@@ -539,22 +586,34 @@ def _join(scratch: Facts, facts: Facts) -> None:
     facts.propose(scratch.type, scratch.risk)
 
 
-def _walk(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """``(innermost key, string)`` for every string in ``args``, breadth first, bounded."""
-    queue: list[tuple[str, Any, int]] = [(str(k).lower(), v, 0) for k, v in list(args.items())[:64]]
+def _program_as_written(text: str) -> str:
+    """The first word of a command line, case kept, without a directory (``/bin/kill``)."""
+    words = text.split(None, 1)
+    return words[0].rsplit("/", 1)[-1] if words else ""
+
+
+def _walk(args: Mapping[str, Any]) -> Iterator[tuple[str, str, bool]]:
+    """``(innermost key, string, top)`` for every string in ``args``, breadth first, bounded.
+
+    ``top``: the string sits where the by-name readers look (a top-level value or an item of
+    a top-level list); a key nested in a dict (``{"request": {"url": ...}}``) is read by
+    content only, so its name must not make the content reader skip it."""
+    queue: list[tuple[str, Any, int, bool]] = [
+        (str(k).lower(), v, 0, True) for k, v in list(args.items())[:64]
+    ]
     count = 0
-    for key, value, depth in queue:
+    for key, value, depth, top in queue:
         if count >= _MAX_STRINGS:
             return
         if isinstance(value, str):
             count += 1
-            yield key, value
+            yield key, value, top
         elif depth >= _MAX_DEPTH:
             continue
         elif isinstance(value, Mapping):
-            queue.extend((str(k).lower(), v, depth + 1) for k, v in list(value.items())[:64])
+            queue.extend((str(k).lower(), v, depth + 1, False) for k, v in list(value.items())[:64])
         elif isinstance(value, list | tuple):
-            queue.extend((key, v, depth + 1) for v in value[:_MAX_VALUES])
+            queue.extend((key, v, depth + 1, top and depth == 0) for v in value[:_MAX_VALUES])
 
 
 def _login_target(args: dict[str, Any], facts: Facts) -> None:

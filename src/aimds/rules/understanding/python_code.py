@@ -65,6 +65,8 @@ _SEND_CALLS = frozenset(
      "httpx.patch", "smtplib.SMTP", "smtplib.SMTP_SSL", "ftplib.FTP", "paramiko.SSHClient",
      "socket.create_connection", "aiohttp.ClientSession"}
 )  # fmt: skip
+_COPY_CALLS = frozenset({"shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree",
+                         "shutil.move", "os.rename", "os.replace"})  # fmt: skip
 _DELETE_CALLS = frozenset({"shutil.rmtree", "os.remove", "os.unlink", "os.rmdir",
                            "os.removedirs"})  # fmt: skip
 _CHMOD_CALLS = frozenset({"os.chmod", "os.fchmod", "os.lchmod"})
@@ -164,6 +166,15 @@ class _Reader:
                         )
                     except (binascii.Error, ValueError):
                         return None
+            if func in ("os.path.expanduser", "os.path.expandvars") and node.args:
+                return self.const(node.args[0])  # ``~`` is resolved by the path reader
+            if func == "os.path.join" and node.args:
+                pieces = [self.const(a) for a in node.args]
+                if all(p is not None for p in pieces):
+                    import posixpath
+
+                    return posixpath.join(*(p for p in pieces if p is not None))
+                return None
             if isinstance(node.func, ast.Attribute) and node.func.attr in ("decode", "encode"):
                 return self.const(node.func.value)
             if isinstance(node.func, ast.Attribute) and node.func.attr == "join" and node.args:
@@ -190,6 +201,10 @@ class _Reader:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 for alias in node.names:
                     self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            elif isinstance(node, ast.For) and isinstance(node.target, ast.Name):
+                found = self.iterated(node.iter)  # ``for p in glob.glob('/**'): os.remove(p)``
+                if found is not None:
+                    self.strings[node.target.id] = found
             elif isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target = node.targets[0]
                 value = self.const(node.value)
@@ -247,15 +262,20 @@ class _Reader:
     def call(self, node: ast.Call) -> None:
         func = self.name(node.func)
         ctx = self.ctx
-        if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call):
+        if isinstance(node.func, ast.Attribute) and isinstance(
+            node.func.value, ast.Call | ast.BinOp | ast.Name
+        ):
             self.path_method(node.func.attr, node.func.value)
-        if func is None:
+        # ``system``/``popen`` of an object no import names (``libc = ctypes.CDLL(None)``,
+        # ``ctypes.CDLL(None).system(b'...')``) runs a shell command like ``os.system``
+        foreign = func is None or func.partition(".")[0] not in self.aliases
+        if func is None or (foreign and func not in _SHELL_CALLS):
             if isinstance(node.func, ast.Call) and self.name(node.func.func) == "getattr":
                 self.opaque()
                 return
             if isinstance(node.func, ast.Attribute) and node.func.attr in ("system", "popen"):
-                func = "os." + node.func.attr  # ``ctypes.CDLL(None).system(b'...')``
-            else:
+                func = "os." + node.func.attr
+            elif func is None:
                 return
         first = node.args[0] if node.args else None
         if func in _SHELL_CALLS or func.startswith("subprocess."):
@@ -312,6 +332,12 @@ class _Reader:
         if func in ("os.setuid", "os.setgid", "os.seteuid", "os.setresuid"):
             ctx.facts.privilege()
             return
+        if func in _COPY_CALLS and len(node.args) >= 2:
+            src, dst = self.const(node.args[0]), self.const(node.args[1])
+            if src is not None and dst is not None:  # read as ``cp``: both places count
+                verb = "mv" if func == "shutil.move" else "cp"
+                ctx.recurse(shlex.join([verb, "-r", src, dst]))
+            return
         if func in _DELETE_CALLS:
             path = self.const(first)
             if path is None:
@@ -359,14 +385,67 @@ class _Reader:
             self.touch(path, write=bool(open_mode and set(open_mode) & set("wax+")))
             return
 
-    def path_method(self, attr: str, target: ast.Call) -> None:
+    def path_value(self, node: ast.AST) -> str | None:
+        """The path a ``pathlib`` expression of literals names: ``Path('a', 'b')``,
+        ``Path.home()`` (``~``), ``p / 'x'``, ``p.joinpath('x', 'y')``, ``p.expanduser()``."""
+        import posixpath
+
+        if isinstance(node, ast.Name):
+            return self.strings.get(node.id)  # a path bound earlier (a loop over a listing)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            left, right = self.path_value(node.left), self.const(node.right)
+            return posixpath.join(left, right) if left is not None and right is not None else None
+        if not isinstance(node, ast.Call):
+            return None
+        func = self.name(node.func)
+        if func in _PATH_TYPES:
+            parts = [self.const(a) for a in node.args]
+            if parts and all(p is not None for p in parts):
+                return posixpath.join(*(p for p in parts if p is not None))
+            return None
+        if func in tuple(f"{t}.home" for t in _PATH_TYPES):
+            return "~"
+        if isinstance(node.func, ast.Attribute):
+            base = self.path_value(node.func.value)
+            if base is None:
+                return None
+            if node.func.attr == "joinpath":
+                rest = [self.const(a) for a in node.args]
+                if all(r is not None for r in rest):
+                    return posixpath.join(base, *(r for r in rest if r is not None))
+            elif node.func.attr in ("expanduser", "resolve", "absolute"):
+                return base
+        return None
+
+    def iterated(self, node: ast.AST) -> str | None:
+        """What a loop over a directory listing of literals stands for: a glob of what it
+        lists (``glob.glob('/**')`` and ``Path('/').rglob('*')`` are ``/*``), so that an
+        action on the loop variable is judged on the place listed."""
+        if not isinstance(node, ast.Call):
+            return None
+        func = self.name(node.func)
+        first = self.const(node.args[0]) if node.args else None
+        if func in ("glob.glob", "glob.iglob"):
+            pattern = first
+        elif func in ("os.listdir", "os.scandir"):
+            pattern = (first or ".").rstrip("/") + "/*"
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in (
+            "glob", "rglob", "iterdir"
+        ):  # fmt: skip
+            base = self.path_value(node.func.value)
+            pattern = None if base is None else base.rstrip("/") + "/" + (first or "*")
+        else:
+            return None
+        if pattern is None:
+            return None
+        return pattern.split("**", 1)[0].rstrip("/") + "/*" if "**" in pattern else pattern
+
+    def path_method(self, attr: str, target: ast.AST) -> None:
         """``Path('x').read_text()``, ``.write_text()``, ``.unlink()``..."""
         if attr not in ("read_text", "read_bytes", "write_text", "write_bytes", "open",
                         "unlink", "rmdir", "chmod"):  # fmt: skip
             return
-        if self.name(target.func) not in ("pathlib.Path", "Path", "pathlib.PosixPath"):
-            return
-        path = self.const(target.args[0]) if target.args else None
+        path = self.path_value(target)
         if path is None:
             return
         if attr in ("unlink", "rmdir"):
@@ -415,6 +494,9 @@ class _Reader:
             ctx.facts.propose("code:exec", Severity.CRITICAL)
             return
         self.opaque()
+
+
+_PATH_TYPES = ("pathlib.Path", "Path", "pathlib.PosixPath")
 
 
 def _is_true(test: ast.AST) -> bool:

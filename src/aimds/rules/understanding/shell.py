@@ -726,7 +726,7 @@ class _Walker:
             return
         name = ctx.binary(argv[0])
         found = ctx.place(argv[0]) if "/" in argv[0] else None
-        if found is not None and found[0] in self.session.downloaded:
+        if found is not None and self.session.fetched(found[0]):
             ctx.facts.tag("download_exec", "code_exec")
         handler = HANDLERS.get(name)
         if handler is not None:
@@ -943,13 +943,16 @@ def _code(code: str, language: str, ctx: Context) -> None:
     inline_code(code, ctx, language=language)
 
 
-def collect_code(code: str, facts: Facts, *, cwd: str = "/", home: str = "/root") -> None:
-    """Add the facts of inline interpreter code (a code tool's argument; Python unless it
-    is plainly another language)."""
+def collect_code(
+    code: str, facts: Facts, *, cwd: str = "/", home: str = "/root", language: str = "auto"
+) -> None:
+    """Add the facts of inline interpreter code (a code tool's argument). ``language``:
+    what the tool's name says it runs (``javascript``, ``perl``...); ``auto``: Python unless
+    it is plainly another language."""
     if not isinstance(code, str) or not code.strip():
         return
     walker = _Walker(facts=facts, cwd=cwd, home=home, session=Session(), depth=1)
     try:
-        inline_code(_clean(code), walker._context([]), language="auto")
+        inline_code(_clean(code), walker._context([]), language=language)
     except RecursionError:
         _opaque(facts, "nesting too deep to follow")

@@ -6,6 +6,8 @@ get :meth:`Context.generic`: any credential store among their arguments counts a
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -49,6 +51,13 @@ class Session:
 
     downloaded: set[str] = field(default_factory=set)
     downloads: int = 0
+
+    def fetched(self, path: str) -> bool:
+        """Whether ``path`` was downloaded, or lies in a directory a downloaded archive was
+        extracted to (recorded with a trailing ``/``)."""
+        return path in self.downloaded or any(
+            d.endswith("/") and path.startswith(d) for d in self.downloaded
+        )
 
 
 _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -418,7 +427,30 @@ def _find(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
                     break
                 inner.append(word)
             if inner:
-                _dispatch(inner, SimpleCommand(argv=inner), ctx)
+                # ``{}`` is each file found: every start itself when nothing filters them
+                # (``find / -exec rm -rf {} +`` is ``rm -rf /``), else a file below a start
+                found = [_found_file(start, filtered=_filters(rest)) for start in starts or ["."]]
+                argv_in = [w for word in inner for w in (found if word == "{}" else [word])]
+                _dispatch(argv_in, SimpleCommand(argv=argv_in), ctx)
+
+
+_FIND_FILTERS = frozenset(
+    {"-name", "-iname", "-path", "-ipath", "-wholename", "-regex", "-iregex", "-newer",
+     "-mtime", "-mmin", "-atime", "-amin", "-ctime", "-cmin", "-size", "-user", "-group",
+     "-perm", "-empty", "-links", "-inum", "-samefile"}
+)  # fmt: skip
+
+
+def _filters(rest: list[str]) -> bool:
+    """Whether a ``find`` expression selects some files (``-name '*'`` selects all)."""
+    return any(
+        arg in _FIND_FILTERS and not (arg in ("-name", "-iname") and value == "*")
+        for arg, value in zip(rest, [*rest[1:], ""], strict=True)
+    )
+
+
+def _found_file(start: str, *, filtered: bool) -> str:
+    return start.rstrip("/") + "/found" if filtered else start
 
 
 _RM_WIDE = frozenset(
@@ -677,6 +709,51 @@ def _privilege(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.privilege(critical=True)
 
 
+def _archive(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """``tar x``/``unzip`` of a downloaded archive: what it extracts is downloaded too
+    (``curl -o p.tgz … && tar xzf p.tgz -C /tmp && /tmp/p/run`` runs a download)."""
+    ctx.generic(argv, cmd)
+    name = ctx.binary(argv[0])
+    archive = dest = None
+    args = argv[1:]
+    if name == "unzip":
+        ops = [a for a in args if not a.startswith("-")]
+        archive = ops[0] if ops else None
+        dest = next((args[i + 1] for i, a in enumerate(args[:-1]) if a == "-d"), ".")
+    else:
+        bundle = args[0] if args and not args[0].startswith("-") else ""
+        if (
+            "x" not in bundle
+            and not {"-x", "--extract", "--get"} & set(args)
+            and not any(a.startswith("-") and not a.startswith("--") and "x" in a for a in args)
+        ):
+            return
+        for i, a in enumerate(args):
+            nxt = args[i + 1] if i + 1 < len(args) else None
+            if (
+                (a == bundle and "f" in a)
+                or a in ("-f", "--file")
+                or (a.startswith("-") and not a.startswith("--") and a.endswith("f"))
+            ):
+                archive = archive or nxt
+            elif a.startswith("--file="):
+                archive = a.partition("=")[2]
+            elif a in ("-C", "--directory"):
+                dest = nxt
+            elif a.startswith("--directory="):
+                dest = a.partition("=")[2]
+    if archive is None:
+        return
+    found = ctx.place(archive if "/" in archive else "./" + archive)
+    if found is None or not ctx.session.fetched(found[0]):
+        return
+    where = dest or "."
+    where = where if where.startswith(("/", "~", ".")) else "./" + where
+    place = ctx.place(where.rstrip("/") + "/x")  # a file inside: the directory's canonical form
+    if place is not None:
+        ctx.session.downloaded.add(place[0][: -len("x")])
+
+
 def _script_operand(arg: str, cmd: SimpleCommand, ctx: Context) -> None:
     """A script a shell, interpreter or ``source`` runs: downloaded, computed or a file."""
     if arg in cmd.fetched:
@@ -687,7 +764,7 @@ def _script_operand(arg: str, cmd: SimpleCommand, ctx: Context) -> None:
         _opaque(ctx, "the script to run is computed at run time")
         return
     found = ctx.place(arg if "/" in arg or arg.startswith("~") else "./" + arg)
-    if found is not None and found[0] in ctx.session.downloaded:
+    if found is not None and ctx.session.fetched(found[0]):
         ctx.facts.tag("download_exec", "code_exec")
         ctx.facts.propose("code:exec", Severity.CRITICAL)
     ctx.read(arg)
@@ -753,7 +830,7 @@ def _piped_code(ctx: Context, cmd: SimpleCommand) -> None:
         return
     for target in cmd.reads:
         found = ctx.place(target)
-        if found is not None and found[0] in ctx.session.downloaded:
+        if found is not None and ctx.session.fetched(found[0]):
             ctx.facts.tag("download_exec")
             ctx.facts.propose("code:exec", Severity.CRITICAL)
             return
@@ -805,6 +882,47 @@ def _interpreter(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         _piped_code(ctx, cmd)
 
 
+_PWSH_VALUE_FLAGS = frozenset(
+    {"-w", "-windowstyle", "-ep", "-ex", "-executionpolicy", "-v", "-version", "-wd",
+     "-workingdirectory", "-configurationname", "-settingsfile", "-psconsolefile",
+     "-inputformat", "-if", "-outputformat", "-of", "-o"}
+)  # fmt: skip
+
+
+def _powershell(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """``powershell``/``pwsh``: ``-Command`` (any prefix: ``-c``, ``-com``) and a bare first
+    operand are PowerShell code, ``-EncodedCommand`` is base64 of UTF-16LE code,
+    ``-File`` a script; flags such as ``-w hidden`` take a value."""
+    i = 1
+    while i < len(argv):
+        flag = argv[i].lower()
+        value = argv[i + 1] if i + 1 < len(argv) else ""
+        if len(flag) >= 2 and "-command".startswith(flag):
+            _run_code(" ".join(argv[i + 1 :]), "powershell", ctx)
+            return
+        if flag in ("-e", "-ec") or (len(flag) >= 3 and "-encodedcommand".startswith(flag)):
+            try:
+                code = base64.b64decode(value, validate=True).decode("utf-16-le")
+            except (binascii.Error, ValueError):
+                _opaque(ctx, "an encoded PowerShell command that does not decode")
+                return
+            _opaque(ctx, "an encoded PowerShell command")
+            _run_code(code, "powershell", ctx)
+            return
+        if len(flag) >= 2 and "-file".startswith(flag):
+            _script_operand(value, cmd, ctx)
+            return
+        if flag in _PWSH_VALUE_FLAGS:
+            i += 2
+            continue
+        if not flag.startswith("-"):
+            _run_code(" ".join(argv[i:]), "powershell", ctx)
+            return
+        i += 1
+    if cmd.piped_in or cmd.here_string:
+        _piped_code(ctx, cmd)
+
+
 def _run_code(code: str, language: str, ctx: Context) -> None:
     if ctx.recurse_code is not None:
         ctx.recurse_code(code, language)
@@ -825,15 +943,37 @@ _SHELL_CALL = re.compile(
 _BACKTICKS = re.compile(r"`([^`]{1,4096})`")
 _CODE_REVERSE = re.compile(
     r"(?:socket|TCPSocket|IO::Socket|Net\.Sockets\.TCPClient|net\.(?:connect|Socket|createConnection))"
-    r"[\s\S]{0,2000}?(?:dup2|exec|spawn|/bin/(?:ba)?sh|cmd\.exe|STDIN|pipe\(|\.fileno)",
+    r"[\s\S]{0,2000}?(?:dup2|exec|spawn|/bin/(?:ba)?sh|cmd\.exe|STDIN|pipe\(|\.fileno|"
+    r"\biex\b|Invoke-Expression)",
 )
 _CODE_FORK_BOMB = re.compile(
     r"fork\s*(?:\(\s*\))?\s*while\s+fork|while\s*\(?\s*(?:1|true|True)\s*\)?\s*[:{]?\s*"
     r"(?:os\.)?fork\s*\("
 )
 _CODE_DECODE_EXEC = re.compile(
-    r"(?:eval|exec|Invoke-Expression|iex)\b[\s\S]{0,200}?(?:base64|b64decode|atob|"
+    r"(?:eval|exec|system|popen|spawn|Invoke-Expression|iex)\b[\s\S]{0,200}?(?:base64|b64decode|atob|"
     r"FromBase64String|decode|unpack|fromhex|Buffer\.from)"
+)
+# Evaluating what was just fetched, in either order: ``IEX (…).DownloadString(url)``,
+# ``iwr url | iex``, ``eval(file_get_contents("http…"))``, ``https.get(url, … eval(d))``.
+_FETCHERS = (
+    r"(?:DownloadString|DownloadData|DownloadFile|Invoke-WebRequest|Invoke-RestMethod|\biwr\b|"
+    r"\birm\b|Net::HTTP|LWP::Simple|urlopen|file_get_contents\s*\(\s*[\"']https?:|"
+    r"\.get\s*\(\s*[\"'`]https?:|fetch\s*\(\s*[\"'`]https?:)"
+)
+_CODE_FETCH_EXEC = re.compile(
+    r"(?:\b(?:eval|iex|Invoke-Expression)\b[\s\S]{0,300}?"
+    + _FETCHERS
+    + ")|(?:"
+    + _FETCHERS
+    + r"[\s\S]{0,300}?(?:\|\s*(?:iex|Invoke-Expression)\b|\beval\s*\(|\bnew\s+Function\s*\())",
+    re.IGNORECASE,
+)
+# A recursive delete through a file API (Node ``fs.rmSync(p, {recursive: true})``, Deno,
+# ``rimraf``): read as ``rm -rf p`` so the path decides (root and home are hard rules).
+_CODE_RECURSIVE_DELETE = re.compile(
+    r"\b(?:rmSync|rmdirSync|rm|rmdir|remove|removeSync|rimraf(?:\.sync)?)\s*\(\s*"
+    r"([\"'`])([^\"'`]{1,1024})\1\s*(?:,\s*\{[^}]{0,200}\brecursive\s*:\s*true|\))"
 )
 _LOOKS_JS = re.compile(
     r"\b(?:const|let|var|function)\s|=>|console\.|require\(|process\.|\bawait\s+fetch"
@@ -860,6 +1000,17 @@ def inline_code(code: str, ctx: Context, *, language: str = "other") -> None:
     _other_code(text, ctx)
 
 
+def _quote(word: str) -> str:
+    """``word`` as one shell word, ``~`` left unquoted so that it still means home."""
+    import shlex
+
+    return (
+        "~" + shlex.quote(word[1:])
+        if word.startswith("~") and len(word) > 1
+        else (word if word == "~" else shlex.quote(word))
+    )
+
+
 def _other_code(text: str, ctx: Context) -> None:
     for m in _INLINE_PATH.finditer(text):
         word = m.group(0)
@@ -876,6 +1027,11 @@ def _other_code(text: str, ctx: Context) -> None:
         ctx.facts.destroy(critical=True, type_id="code:exec")
     if _CODE_DECODE_EXEC.search(text):
         _opaque(ctx, "decoded data is evaluated")
+    if _CODE_FETCH_EXEC.search(text):
+        _fetched_code(ctx)
+    for m in _CODE_RECURSIVE_DELETE.finditer(text):
+        if m.group(0).startswith("rimraf") or "recursive" in m.group(0):
+            ctx.recurse("rm -rf " + _quote(m.group(2)))
     for m in _SHELL_CALL.finditer(text):
         ctx.recurse(m.group(1))
     for m in _BACKTICKS.finditer(text):
@@ -993,7 +1149,14 @@ def _curl(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             found = ctx.place(argv[i + 1]) or ctx.place("./" + argv[i + 1])
             if found is not None:
                 ctx.session.downloaded.add(found[0])
-    if name == "wget" and download:
+    remote_name = (
+        name == "curl"
+        and any(  # ``curl -O url`` saves under the URL's name
+            a in ("--remote-name", "--remote-name-all") or (a[:1] == "-" != a[1:2] and "O" in a)
+            for a in argv[1:]
+        )
+    )
+    if (name == "wget" and download) or remote_name:
         for url in urls:
             base = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
             found = ctx.place("./" + base) if base and "://" not in base else None
@@ -1443,6 +1606,32 @@ def _persist(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
                 ctx.recurse(fields[-1])
 
 
+# Registry keys whose values Windows runs at logon, compared without separators (an
+# unquoted ``HKCU\Software\…\Run`` reaches us with its backslashes removed by the shell).
+_REG_AUTORUN = re.compile(
+    r"currentversion(?:run|runonce|runservices|policiesexplorerrun)$|winlogon$|"
+    r"imagefileexecutionoptions"
+)
+
+
+def _windows_persist(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """Windows autostarts: ``schtasks /create``, ``sc create``, ``reg add`` to a Run key."""
+    name = ctx.binary(argv[0])
+    words = [a.lower() for a in argv[1:]]
+    if (
+        (name == "schtasks" and "/create" in words)
+        or (name == "sc" and words[:1] == ["create"])
+        or (
+            name == "reg"
+            and words[:1] == ["add"]
+            and any(_REG_AUTORUN.search(re.sub(r"[\\/ ]", "", w)) for w in words)
+        )
+    ):
+        ctx.facts.tag("persistence")
+        ctx.facts.propose("shell:exec", Severity.HIGH)
+    ctx.generic(argv, cmd)
+
+
 _DEFAULT_INDEXES = frozenset({"pypi.org", "files.pythonhosted.org", "pypi.python.org",
                               "registry.npmjs.org", "registry.yarnpkg.com",
                               "rubygems.org", "crates.io", "proxy.golang.org",
@@ -1527,6 +1716,7 @@ def _table() -> dict[str, Handler]:
         (_privilege, "su visudo usermod useradd adduser userdel deluser groupadd gpasswd passwd "
                      "chpasswd setcap capsh nsenter unshare newgrp insmod modprobe sudoedit"),
         (_shell, " ".join(sorted(_SHELLS))),
+        (_powershell, "pwsh powershell"),
         (_interpreter, " ".join(sorted(_INTERPRETERS)) + " python3 python2 node osascript"),
         (_eval, "eval"),
         (_source, "source ."),
@@ -1556,7 +1746,9 @@ def _table() -> dict[str, Handler]:
         (_power, "shutdown reboot halt poweroff init systemctl kill pkill killall iptables "
                  "crontab history"),
         (_login_cli, "kinit ldapwhoami"),
-        (_persist, "at batch launchctl update-rc.d chkconfig rc-update"),
+        (_persist, "at batch launchctl update-rc.d chkconfig rc-update systemd-run"),
+        (_archive, "tar unzip"),
+        (_windows_persist, "schtasks sc reg"),
         (_package, "pip pip3 pipx uv npm pnpm yarn gem cargo go"),
     )  # fmt: skip
     table: dict[str, Handler] = {}

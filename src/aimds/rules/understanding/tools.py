@@ -7,10 +7,20 @@ Names are compared in a compact form: lowercase, namespace prefixes dropped
 
 from __future__ import annotations
 
+import functools
 import re
 from types import MappingProxyType
 
-__all__ = ["FILE_VERBS", "bare_name", "compact_name", "name_type", "name_verb", "name_words"]
+__all__ = [
+    "FILE_VERBS",
+    "bare_name",
+    "compact_name",
+    "name_executes",
+    "name_language",
+    "name_type",
+    "name_verb",
+    "name_words",
+]
 
 
 def _names(type_id: str, names: str) -> dict[str, str]:
@@ -37,7 +47,7 @@ _EXACT: MappingProxyType[str, str] = MappingProxyType(
              "runbash bashcommand command cli runscript")
     | _names("code:exec", "pythonrepl python repl codeinterpreter runpython executepython "
              "executecode runcode jupyter notebook ipython evaluate eval javascript nodejs "
-             "pythonastrepl pythoninterpreter runjavascript")
+             "pythonastrepl pythoninterpreter runjavascript py")
     | _names("net:http_get", "fetch fetchurl requestsget httpget webfetch scrape scrapeurl "
              "crawl geturl readurl fetchwebpage loadurl curl wget openapi")
     | _names("net:http_post", "requestspost httppost requestsput requestspatch requestsdelete "
@@ -162,20 +172,21 @@ _OBJECTS: tuple[tuple[str, frozenset[str]], ...] = (
     ("shell", _words("shell bash terminal command cmd sh zsh powershell subprocess")),
     ("code", _words("python repl code interpreter jupyter notebook javascript js script")),
     ("db", _words("sql db database query table postgres mysql sqlite mongo redis bigquery "
-                  "snowflake records rows")),
+                  "snowflake records rows mssql tsql sqlserver postgresql psql mariadb oracle "
+                  "duckdb clickhouse redshift athena warehouse")),
     ("memory", _words("memory memories entity entities graph observations knowledge")),
     ("agent", _words("agent agents subagent assistant crew coworker")),
     ("browser", _words("browser page puppeteer playwright selenium click screenshot "
                        "computer")),
     ("search", _words("search google bing tavily duckduckgo brave serp wikipedia arxiv exa "
                       "serper")),
-    ("vcs", _words("git github gitlab repo repository commit branch pull issue")),
+    ("vcs", _words("git github gitlab repo repository commit branch pull issue vcs")),
     ("net", _words("http https url request requests fetch web webhook download upload api "
                    "curl scrape")),
 )  # fmt: skip
 _VERBS: tuple[tuple[str, frozenset[str]], ...] = (
     ("delete", _words("delete remove rm unlink drop destroy purge erase wipe trash")),
-    ("send", _words("send post publish reply forward notify share tweet email")),
+    ("send", _words("send post publish reply forward notify share tweet email push")),
     ("exec", _words("exec execute run eval evaluate invoke")),
     ("refund", _words("refund")),
     ("transfer", _words("transfer pay charge withdraw payout wire")),
@@ -185,7 +196,7 @@ _VERBS: tuple[tuple[str, frozenset[str]], ...] = (
     ("config", _words("config configure instructions prompt settings")),
     ("write", _words("write save put update edit modify append insert set upload add patch "
                      "move rename copy mkdir create store")),
-    ("read", _words("read get view open load cat show fetch list ls find query select "
+    ("read", _words("read get view preview open load cat show fetch list ls find query select "
                     "describe inspect download retrieve lookup search recall")),
 )  # fmt: skip
 
@@ -294,3 +305,31 @@ def name_verb(tool: str) -> str | None:
         if found & words and verb in FILE_VERBS:
             return verb
     return None
+
+
+_LANGUAGE_WORDS: MappingProxyType[str, str] = MappingProxyType(
+    {"node": "javascript", "nodejs": "javascript", "js": "javascript", "javascript": "javascript",
+     "deno": "javascript", "bun": "javascript", "typescript": "javascript", "ts": "javascript",
+     "perl": "perl", "ruby": "ruby", "php": "php", "lua": "lua"}
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1024)
+def name_language(tool: str) -> str:
+    """The language a code tool's name says it runs (``node_eval``: ``javascript``), or
+    ``auto`` when it names none. Code in a JavaScript, Perl or Ruby tool that also happens
+    to parse as Python (``require('child_process').execSync('rm -rf /')``) is read as what
+    the tool runs, not as harmless Python."""
+    for word in name_words(tool):
+        language = _LANGUAGE_WORDS.get(word)
+        if language is not None:
+            return language
+    return "auto"
+
+
+@functools.lru_cache(maxsize=1024)
+def name_executes(tool: str) -> bool:
+    """Whether a name's verb says it runs what it is given (``sandbox_exec``,
+    ``run_in_container``): with no object word, the arguments say what it runs."""
+    exec_words = next(ws for verb, ws in _VERBS if verb == "exec")
+    return not exec_words.isdisjoint(name_words(tool))

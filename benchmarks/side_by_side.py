@@ -127,13 +127,17 @@ def _one(python: str, program: str, n: int, env: dict[str, str]) -> dict[str, li
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--other-python", required=True, help="a python with agent-os-kernel")
-    parser.add_argument("--python", default=sys.executable, help="a python with aimds")
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="a python with aimds installed (e.g. compiled); default: this one, on this tree",
+    )
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("-n", type=int, default=3000, help="timed calls per case and process")
     opts = parser.parse_args()
     ours_env = dict(os.environ)
     src = Path(__file__).resolve().parent.parent / "src"
-    if src.is_dir() and "PYTHONPATH" not in ours_env:
+    if opts.python == sys.executable and src.is_dir() and "PYTHONPATH" not in ours_env:
         ours_env["PYTHONPATH"] = str(src)
     theirs_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     runs: dict[str, list[dict[str, list[float]]]] = {"aimds": [], "agent-os-kernel": []}

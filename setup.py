@@ -1,8 +1,10 @@
 """Build hook: compiles the per-event hot path to C with mypyc; everything else is pyproject.toml.
 
 The modules in ``COMPILED`` run on every event (the behaviour stage's planning, state store
-and checks, the decide stage). They are plain, strictly typed Python; mypyc turns them into
-C extensions that run the same code about twice as fast. The ``.py`` sources stay in the
+and checks, the decide stage) or on every call never seen before (reading a tool call's
+arguments and shell command, the rule conditions, the detectors on its text). They are
+plain, strictly typed Python; mypyc turns them into C extensions that run the same code
+about twice as fast. The ``.py`` sources stay in the
 package and are what Python imports wherever the extensions are absent:
 
 - ``AIMDS_COMPILE=0`` (environment, at install time) installs pure Python;
@@ -38,6 +40,21 @@ COMPILED = [
     "src/aimds/rules/paths.py",
     "src/aimds/rules/stage.py",
     "src/aimds/text/stage.py",
+    "src/aimds/rules/conditions.py",
+    "src/aimds/rules/engine.py",
+    "src/aimds/rules/taxonomy.py",
+    "src/aimds/rules/understanding/arguments.py",
+    "src/aimds/rules/understanding/facts.py",
+    "src/aimds/rules/understanding/shell.py",
+    "src/aimds/rules/understanding/shell_programs.py",
+    "src/aimds/rules/understanding/values.py",
+    "src/aimds/text/leet.py",
+    "src/aimds/detectors/classifier.py",
+    "src/aimds/detectors/injection.py",
+    "src/aimds/detectors/obfuscation.py",
+    "src/aimds/detectors/pii.py",
+    "src/aimds/detectors/secrets.py",
+    "src/aimds/detectors/sensitive_gate.py",
     "src/aimds/behavior/baselines.py",
     "src/aimds/behavior/batch.py",
     "src/aimds/behavior/indicators.py",

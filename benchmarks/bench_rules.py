@@ -12,8 +12,12 @@ reading the clock is subtracted). Views:
 - ``rules.stage+inputs``: the inputs stage followed by the rules stage (cached);
 - ``guard.check_tool_call``: the default pack with all its stages, and with only
   ``inputs``, ``rules`` and ``decide`` (the part this room owns); the same short calls
-  repeated (each in a new session), and a call never seen before (new arguments every
-  time: no cache of any stage answers).
+  repeated (each in a new session), and shell calls never seen before, allowed
+  (``ls -la dir_N``) and denied (``rm -rf / dir_N``), in a new session each and in
+  sessions of 8 calls (new arguments every time: no cache of any stage answers).
+
+``python -m benchmarks.side_by_side`` puts the rules stage beside agent-os-kernel's
+``PolicyEngine`` (100 regex rules, never-seen and repeated, allow and deny).
 """
 
 from __future__ import annotations
@@ -136,7 +140,8 @@ def _guard_cases(n: int) -> list[Result]:
             if not label:
                 results.append(
                     measure_by_phase(
-                        f"guard.check_tool_call default {tool} {verdict_label}", call,
+                        f"guard.check_tool_call default {tool} {verdict_label}",
+                        call,
                         pairs=20 if n < 5_000 else 60,
                     )
                 )
@@ -155,19 +160,43 @@ def _guard_cases(n: int) -> list[Result]:
     return results
 
 
+_NEVER_SEEN = {
+    # a command never seen before on every call: no cache of any stage answers
+    "allow": ("ls -la dir_{i}", Verdict.ALLOW),
+    "deny": ("rm -rf / dir_{i}", Verdict.BLOCK),
+}
+
+
 def _never_seen_case(n: int) -> list[Result]:
+    """The default pipeline on shell calls never seen before, allowed and denied, each in a
+    new session (a fresh agent per call) and in sessions of 8 calls (an agent at work; more
+    new listings in one session are a recon burst the behaviour stage blocks)."""
+    results: list[Result] = []
     guard = Guard("default")
     counter = itertools.count()
+    for label, (template, expected) in _NEVER_SEEN.items():
+        for per_call in (True, False):
+            probe = template.format(i="probe")
+            verdict = guard.check_tool_call("shell", {"command": probe}, subject=WHO).verdict
+            assert verdict is expected, (probe, verdict)
 
-    def call() -> None:
-        i = next(counter)
-        who = Subject(tenant="bench", agent="a", session=f"u{i}")
-        guard.check_tool_call("shell", {"command": f"ls -la src/module_{i}"}, subject=who)
+            def call(template: str = template, per_call: bool = per_call) -> None:
+                i = next(counter)
+                session = f"u{i}" if per_call else f"w{i // 8}"
+                who = Subject(tenant="bench", agent="a", session=session)
+                guard.check_tool_call("shell", {"command": template.format(i=i)}, subject=who)
 
-    return measure_both(
-        "guard.check_tool_call default shell allow, never-seen call", call,
-        n=max(n // 4, 500), warmup=200,
-    )
+            sessions = "new session each" if per_call else "sessions of 8"
+            results.extend(
+                measure_both(
+                    f"guard.check_tool_call default shell {label}, never-seen call, {sessions}",
+                    call,
+                    n=max(n // 4, 500),
+                    warmup=200,
+                    extra={"command": template, "verdict": expected.value},
+                )
+            )
+    return results
 
 
 def run(quick: bool) -> list[Result]:

@@ -73,11 +73,6 @@ def main() -> None:
     ids = itertools.count()
     services = Services(clock=lambda: 1_800_000_000.0 + next(ticks) * 0.5,
                         new_id=lambda: f"id{next(ids)}")
-    compiled = sorted(
-        name for name, mod in sys.modules.items()
-        if name.startswith("aimds") and not str(getattr(mod, "__file__", "")).endswith(".py")
-        and getattr(mod, "__file__", None)
-    )
     with Guard("default", services=services) as guard:
         for kind, first, second, who in _events():
             subject = Subject(tenant="parity", agent="agent-1", **who)
@@ -94,6 +89,12 @@ def main() -> None:
                               f.message] for f in d.findings],
                 "args": d.args, "text": d.text,
             }, sort_keys=True, default=str))
+    # after the run: modules the guard imports lazily (the detectors) are loaded by now
+    compiled = sorted(
+        name for name, mod in sys.modules.items()
+        if name.startswith("aimds") and not str(getattr(mod, "__file__", "")).endswith(".py")
+        and getattr(mod, "__file__", None)
+    )
     print(json.dumps({"compiled": compiled}))
 
 

@@ -87,3 +87,31 @@ def test_text_beyond_the_scan_limit_is_reported() -> None:
     assert findings[0].details["layer"] == "prompt_leak" and token not in findings[0].message
     early = Event(kind=EventKind.COMPLETION, text=token + "x" * 900)
     assert [f.rule for f in det.detect(early, None)] == ["prompt_leak.canary"]
+
+
+def test_extra_views_only_when_a_canary_can_be_found() -> None:
+    """With no canary the leak detector is idle: a call whose other detectors answered from
+    the cache builds no decoded views; once a canary exists, an encoded leak is found."""
+    import base64
+
+    from aimds.types import Evaluation
+
+    guard = Guard(services=Services())
+    args = {"command": "echo " + base64.b64encode(b"just some harmless words here").decode()}
+
+    def detected() -> Evaluation:
+        event = Event(kind=EventKind.TOOL_CALL, tool="shell", args=args)
+        ev = Evaluation(event=event, ts=1.0, args=args)
+        for stage in guard.stages:
+            if stage.name in ("inputs", "normalize", "detectors"):
+                stage(ev)
+        return ev
+
+    detected()  # admitted to the findings cache on a second sighting, filled on the third
+    detected()
+    assert "extra_views" not in detected().scratch  # cached: nobody needs the views
+    token = _token(guard.add_canary(SYSTEM))
+    args["command"] = "echo " + base64.b64encode(f"fyi {token}".encode()).decode()
+    assert "extra_views" in detected().scratch
+    d = guard.check_tool_call("shell", args)
+    assert "prompt_leak.canary" in d.rules and not d.allowed

@@ -37,3 +37,19 @@ def test_shortcut_leaves_other_shapes_to_the_walk() -> None:
     event = Event(kind=EventKind.TOOL_CALL, tool="t", args={"a": ["x"], "n": 1, "b": "y"})
     scan = plan(event, 100)
     assert [(t.text, t.arg_path) for t in scan.targets] == [("a: x", "a.0"), ("b: y", "b")]
+
+
+def test_one_plan_serves_one_evaluation_and_no_other() -> None:
+    """The secrets and PII detectors share the plan of an evaluation; the same event checked
+    again after its arguments changed is planned again (new views, new evaluation)."""
+    from aimds.guard import Guard
+
+    guard = Guard("default")
+    args = {"command": "echo hello"}
+    event = Event(kind=EventKind.TOOL_CALL, tool="shell", args=args)
+    assert not any(f.category == "secret" for f in guard.check(event).findings)
+    args["command"] = "echo 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"
+    assert any(f.category == "secret" for f in guard.check(event).findings)
+    planned = sensitive_scan._shared_plan(event, object(), 100)
+    assert planned == plan(event, 100)
+    assert sensitive_scan._shared_plan(event, object(), 100) is not planned

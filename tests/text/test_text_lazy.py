@@ -81,3 +81,37 @@ def test_short_texts_decode_as_before(text: str) -> None:
     views = build_views(text)
     expected = bool(text.count("%") >= 3 or text.count("&") >= 3)
     assert bool(views.decoded) == expected
+
+
+_DISGUISES = ["", "ign0re", "i g n o r e", "\u200b", "\u0456", "\uff21", "\u202e", "1337", "a\tb"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_DISGUISES), st.text(max_size=6)), max_size=6))
+def test_folding_adds_only_spacing_marks(parts: list[str]) -> None:
+    """``normal_marks`` is ``marks`` less the folded view's spaced/leet marks, read without
+    folding: what the extra-views builder relies on to skip the fold on cached calls."""
+    views = build_views(" ".join(parts))
+    normal = dict(views.normal_marks)
+    assert views._folded is None  # reading it folded nothing
+    marks = dict(views.marks)
+    assert {k: v for k, v in marks.items() if k not in ("spaced", "leet")} == {
+        k: v for k, v in normal.items() if k not in ("spaced", "leet")
+    }
+    assert set(marks) - set(normal) <= {"spaced", "leet"}
+
+
+def test_a_cached_call_does_not_fold_its_text() -> None:
+    from aimds.guard import Guard
+    from aimds.types import Evaluation, Event, EventKind
+
+    guard = Guard("default")
+    args = {"command": "ls -la src"}
+    guard.check_tool_call("shell", args)  # the detectors' findings are cached from here on
+    guard.check_tool_call("shell", args)
+    event = Event(kind=EventKind.TOOL_CALL, tool="shell", args=args)
+    ev = Evaluation(event=event, ts=1.0, args=args)
+    for stage in guard.stages:
+        if stage.name in ("inputs", "normalize", "detectors"):
+            stage(ev)
+    assert ev.views is not None and ev.views._folded is None

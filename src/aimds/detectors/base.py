@@ -38,6 +38,10 @@ class Detector(Protocol):
     ``views`` is the :class:`aimds.text.TextViews` of the event's text, or ``None`` when
     the event has no text. Detectors are built once per policy and must be thread-safe:
     no per-call state on ``self``.
+
+    Optionally, ``idle(event) -> bool``: ``True`` when the detector can find nothing in
+    any view of ``event`` (nothing to look for yet, as a leak detector with no canary);
+    the stage then builds no extra views for it.
     """
 
     info: DetectorInfo

@@ -101,6 +101,10 @@ class PromptLeakDetector:
         self._canaries = canaries
         self._max_chars = section.max_scan_chars
 
+    def idle(self, event: Event) -> bool:
+        """No canary to look for, or an event kind never scanned: nothing in any view."""
+        return not self._canaries.snapshot() or event.kind not in _SCANNED
+
     def detect(self, event: Event, views: Any) -> Sequence[Finding]:
         protected = self._canaries.snapshot()
         if not protected or event.kind not in _SCANNED:

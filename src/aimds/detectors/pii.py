@@ -65,6 +65,7 @@ class PiiDetector:
             max_chars=self._max_chars,
             scan=self.scan,
             allowed=self._allowed,
+            views=views,
         )
 
     def scan(self, text: str) -> list[Hit]:

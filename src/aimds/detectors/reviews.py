@@ -77,7 +77,9 @@ def extra_views(ev: Evaluation, plain: NormalizeSettings) -> tuple[ExtraView, ..
 def _build(event: Event, views: TextViews, plain: NormalizeSettings) -> list[ExtraView]:
     out: list[ExtraView] = []
     seen = {views.original}
-    if not _ONLY_SPACING.issuperset(views.marks):
+    # the folded view only adds spaced and leet marks: normalisation's own marks decide,
+    # and a call whose detectors' findings came from the cache never folds its text
+    if not _ONLY_SPACING.issuperset(views.normal_marks):
         # disguised (zero-width splits, look-alikes...): more than whitespace differs,
         # which no detector needs a second look for
         normalized = views.normalized

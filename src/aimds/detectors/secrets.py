@@ -73,6 +73,7 @@ class SecretsDetector:
             max_chars=self._max_chars,
             scan=self.scan,
             allowed=self._allowed,
+            views=views,
         )
 
     def scan(self, text: str) -> list[Hit]:

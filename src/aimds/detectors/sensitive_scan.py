@@ -230,6 +230,29 @@ def findings_for(
     return out
 
 
+_LAST_PLAN: list[tuple[Event, object, int, ScanPlan]] = []
+"""The last plan made, with the event and views it was made for (one entry)."""
+
+
+def _shared_plan(event: Event, views: object, max_chars: int) -> ScanPlan:
+    """:func:`plan`, made once per evaluation for the secrets and PII detectors alike.
+
+    The entry holds the event and the evaluation's views themselves, so an identity
+    match is that evaluation (views are built afresh for every evaluation, even of an
+    event checked again) and never a recycled ``id``. Threads that interleave only miss.
+    """
+    last = _LAST_PLAN[0] if _LAST_PLAN else None
+    if last is not None and last[0] is event and last[1] is views and last[2] == max_chars:
+        return last[3]
+    scope = plan(event, max_chars)
+    entry = (event, views, max_chars, scope)
+    if _LAST_PLAN:
+        _LAST_PLAN[0] = entry
+    else:
+        _LAST_PLAN.append(entry)
+    return scope
+
+
 def scan_event(
     event: Event,
     *,
@@ -239,10 +262,13 @@ def scan_event(
     max_chars: int,
     scan: Callable[[str], Sequence[Hit]],
     allowed: Callable[[str], bool],
+    views: object = None,
 ) -> list[Finding]:
     """What a sensitive-data detector reports for ``event``: its text or string arguments
-    scanned with ``scan``, plus ``input.too_large`` when part of them was left unscanned."""
-    scope = plan(event, max_chars)
+    scanned with ``scan``, plus ``input.too_large`` when part of them was left unscanned.
+    ``views`` (the evaluation's text views) lets the detectors of one evaluation share
+    one plan (see :func:`_shared_plan`)."""
+    scope = plan(event, max_chars) if views is None else _shared_plan(event, views, max_chars)
     out: list[Finding] = []
     if scope.truncated:
         out.append(too_large(detector, scope, max_chars))

@@ -131,7 +131,7 @@ class DetectorsStage:
         try:
             found = detector.detect(ev.event, ev.views)
             ev.findings.extend(found)
-            if self._plain is not None and ev.views is not None:
+            if self._plain is not None and ev.views is not None and not _idle(detector, ev):
                 extras = extra_views(ev, self._plain)
                 if extras:
                     ev.findings.extend(judge_views(detector, ev, found, extras))
@@ -152,6 +152,12 @@ class DetectorsStage:
             )
             return False
         return True
+
+
+def _idle(detector: Detector, ev: Evaluation) -> bool:
+    """The detector's own word that no view of the event holds anything for it."""
+    idle = getattr(detector, "idle", None)
+    return idle is not None and idle(ev.event) is True
 
 
 def build_stage(policy: Policy, services: Services) -> DetectorsStage | None:

@@ -710,7 +710,16 @@ def classify_path(path: str, *, home: str = _DEFAULT_HOME) -> SensitivePlace | N
     Works on canonical absolute paths and on relative names (``.env``, ``id_rsa``,
     ``config/.env.production``); relative names only match the anywhere-entries
     (``**/...``). ``~`` is expanded with ``home``. No filesystem access.
+
+    Memoised: one call is judged by several readers (the shell program, the path
+    boundary, the argument reader) and new calls mostly name the same few paths.
     """
+    if type(path) is not str or len(path) > _CLASSIFY_CACHE_MAX_CHARS:
+        return _classify_path(path, home)
+    return _classify_cached(path, home)
+
+
+def _classify_path(path: str, home: str) -> SensitivePlace | None:
     if not path:
         return None
     if path.startswith("~"):
@@ -738,3 +747,7 @@ def _build_table() -> _PlaceTable:
 
 # Built on first use (not at import); the list holds one immutable table.
 _TABLE_CACHE: list[_PlaceTable] = []
+
+_CLASSIFY_CACHE_MAX_CHARS = 512
+# a pure function of its arguments and the immutable table: safe to share across threads
+_classify_cached = functools.lru_cache(maxsize=4096)(_classify_path)

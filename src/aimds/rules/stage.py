@@ -237,13 +237,13 @@ class RulesStage:
         boundaries = self._boundaries.plan(args, action)
         rules = self._table.rules
         touches_paths = bool(boundaries.paths)
-        candidates = tuple(
-            rule
-            for rule in (rules[i] for i in self._table.candidates(tool, action.type, args))
-            if rule.free
-            or rule.static_applies(action, boundaries.hosts, touches_paths=touches_paths)
-        )
-        return _Plan(action=action, boundaries=boundaries, candidates=candidates)
+        hosts = boundaries.hosts
+        candidates: list[CompiledRule] = []
+        for i in self._table.candidates(tool, action.type, args):
+            rule = rules[i]
+            if rule.free or rule.static_applies(action, hosts, touches_paths=touches_paths):
+                candidates.append(rule)
+        return _Plan(action=action, boundaries=boundaries, candidates=tuple(candidates))
 
     def _judge(self, ev: Evaluation, tool: str, plan: _Plan) -> None:
         subject = ev.event.subject

@@ -266,6 +266,12 @@ class TextViews:
         return MappingProxyType(own | fold_marks)
 
     @property
+    def normal_marks(self) -> Mapping[str, Mark]:
+        """:attr:`marks` without the folded view's (``spaced``, ``leet``): what
+        normalisation alone found, read without computing the folded view."""
+        return MappingProxyType(self._norm().marks)
+
+    @property
     def notes(self) -> frozenset[str]:
         """Which transformations changed something: ``invisible``, ``tags``, ``bidi``,
         ``control``, ``homoglyph``, ``fullwidth``, ``math_alnum``, ``enclosed``, ``spaced``,

@@ -146,6 +146,11 @@ class SemanticDetector:
 
             self._fast = LazyModel()
 
+    def idle(self, event: Event) -> bool:
+        """An event kind the policy's mode never reads: nothing for it in any view."""
+        mode = self._settings.mode
+        return mode == "off" or (mode == "data" and event.kind.value not in DATA_KINDS)
+
     def runs_on(self, kind: str, text: str) -> bool:
         """Whether the policy's mode has this detector read an event of ``kind``."""
         mode = self._settings.mode

@@ -32,6 +32,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import generate_prompts
 import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.sparse import csr_matrix, hstack
@@ -87,6 +88,7 @@ WEIGHT = {
     "benign_hard": 2.0,
     "aimds_fixture": 3.0,
     "aimds_everyday": 1.0,
+    "aimds_prompts": 1.0,
 }
 """Hard negatives share documents and vocabulary with attacks (the same e-mail or WHOIS
 record with and without a planted instruction); weighting them up teaches the model that
@@ -95,6 +97,8 @@ they weigh more than a single row of the large sets."""
 SOURCE_WEIGHT = {"p3_t0_prompts": 0.5, "gsm8k": 0.5, "mmlu": 0.5}
 """Exam and NLP-task prompts dominate the benign rows; damping them keeps the model from
 learning "anything that is not an exam question is an attack"."""
+SOURCE_CAP: float | None = None
+"""The most total weight one source may carry per class (None: no cap)."""
 
 _TOPICS = (
     "dogs",
@@ -183,6 +187,9 @@ _FRAMES = (
 )  # fmt: skip
 EVERYDAY_N = 600
 WINDOW_AUG = True
+PROMPT_AUG = True
+"""Add ``scripts/generate_prompts.py``: role-play, security talk, retractions and code as
+hard negatives, with role-play jailbreaks, overrides and prompt-leak requests beside them."""
 WINDOW = 2_000
 """The detector scores long texts in windows of this many characters (the policy default)."""
 
@@ -361,6 +368,7 @@ def training_rows(train: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {"text": t, "label": 0, "category": "benign", "source": "aimds_everyday"}
         for t in everyday_requests()
     ]
+    rows += generate_prompts.generate() if PROMPT_AUG else []
     rows += benign_windows(rows) if WINDOW_AUG else []
     return rows
 
@@ -368,6 +376,21 @@ def training_rows(train: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def row_features(rows: list[dict[str, Any]]) -> list[Features]:
     """Features of every row, as the detector computes them (public for ``scripts/loso.py``)."""
     return _features(rows)
+
+
+def _source_caps(rows: list[dict[str, Any]], weight: np.ndarray) -> np.ndarray:
+    """Per-row factors that cap each (source, label)'s total weight at ``SOURCE_CAP``.
+
+    One large source of attacks (or of benign rows) otherwise sets the style the model
+    learns for its whole class; capped, every source is a voice among several."""
+    if SOURCE_CAP is None:
+        return np.ones(len(rows))
+    totals: collections.Counter[tuple[str, int]] = collections.Counter()
+    for r, w in zip(rows, weight, strict=True):
+        totals[(r["source"], int(r["label"]))] += float(w)
+    return np.array(
+        [min(1.0, SOURCE_CAP / totals[(r["source"], int(r["label"]))]) for r in rows]
+    )
 
 
 def _log(verbose: bool, msg: str) -> None:
@@ -396,6 +419,7 @@ def fit(
             for r in rows
         ]
     )
+    weight *= _source_caps(rows, weight)
     vocabs = {b: _vocab(feats, b) for b in BLOCKS}
     signal_vocab = sorted({s for f in feats for s in f.signals})
     blocks = [_matrix(feats, b, vocabs[b], FLOOR) for b in BLOCKS]

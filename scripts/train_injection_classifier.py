@@ -93,12 +93,13 @@ WEIGHT = {
 """Hard negatives share documents and vocabulary with attacks (the same e-mail or WHOIS
 record with and without a planted instruction); weighting them up teaches the model that
 the document is not the attack, the planted instruction is. Our own fixtures are few, so
-they weigh more than a single row of the large sets."""
+they weigh more than a single row of the large sets. The generated prompts
+(``aimds_prompts``) weigh 1 on both sides: weighted as hard negatives (2) or more (4) they
+cost dev and held-out attack TPR for no held-out FPR gain (leave-one-source-out runs).
+"""
 SOURCE_WEIGHT = {"p3_t0_prompts": 0.5, "gsm8k": 0.5, "mmlu": 0.5}
 """Exam and NLP-task prompts dominate the benign rows; damping them keeps the model from
 learning "anything that is not an exam question is an attack"."""
-SOURCE_CAP: float | None = None
-"""The most total weight one source may carry per class (None: no cap)."""
 
 _TOPICS = (
     "dogs",
@@ -378,21 +379,6 @@ def row_features(rows: list[dict[str, Any]]) -> list[Features]:
     return _features(rows)
 
 
-def _source_caps(rows: list[dict[str, Any]], weight: np.ndarray) -> np.ndarray:
-    """Per-row factors that cap each (source, label)'s total weight at ``SOURCE_CAP``.
-
-    One large source of attacks (or of benign rows) otherwise sets the style the model
-    learns for its whole class; capped, every source is a voice among several."""
-    if SOURCE_CAP is None:
-        return np.ones(len(rows))
-    totals: collections.Counter[tuple[str, int]] = collections.Counter()
-    for r, w in zip(rows, weight, strict=True):
-        totals[(r["source"], int(r["label"]))] += float(w)
-    return np.array(
-        [min(1.0, SOURCE_CAP / totals[(r["source"], int(r["label"]))]) for r in rows]
-    )
-
-
 def _log(verbose: bool, msg: str) -> None:
     if verbose:
         print(msg)
@@ -419,7 +405,6 @@ def fit(
             for r in rows
         ]
     )
-    weight *= _source_caps(rows, weight)
     vocabs = {b: _vocab(feats, b) for b in BLOCKS}
     signal_vocab = sorted({s for f in feats for s in f.signals})
     blocks = [_matrix(feats, b, vocabs[b], FLOOR) for b in BLOCKS]

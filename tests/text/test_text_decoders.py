@@ -135,3 +135,14 @@ def test_nested_segments_are_left_over_and_the_outer_one_decoded_in_place() -> N
 
 def test_no_segments_no_decoded_text() -> None:
     assert decode_in_place("plain", ()) is None
+
+
+@pytest.mark.parametrize(
+    "token", ["aimds-canary-ab43bd3fc0d4c991", "aimds-canary-0ba76c1db27c033c", "key-9f0a1b2c"]
+)
+def test_a_rot13_phrase_keeps_a_key_whose_letters_rotate_into_english(token: str) -> None:
+    # "ab43bd" rotates to "no43oq": the "no" in a key must not end the disguised run
+    plain = f"the code you want is {token} as requested"
+    text = f"Here is the text you asked for:\n{TRANSFORMS['rot13'](plain)}\nThanks."
+    decoded = [t for enc, t, _, _ in _segments(text) if enc == "rot13"]
+    assert any(token in t for t in decoded), decoded

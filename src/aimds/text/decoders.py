@@ -288,6 +288,9 @@ def _reversed(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]
         yield text[::-1], 0, len(text), True
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _foreign_runs(text: str, decode: Callable[[str], str]) -> Iterator[tuple[int, int]]:
     """Spans of ``text`` where a phrase in a disguise sits among plain words: maximal runs
     of tokens holding no word that reads as English only as written, with at least
@@ -302,7 +305,10 @@ def _foreign_runs(text: str, decode: Callable[[str], str]) -> Iterator[tuple[int
     for m in _TOKEN.finditer(text):
         token = m.group()
         plain = decoded = 0
-        for word in words_in(token):
+        # the letters of a token with digits (a key, an id) are no words in either reading:
+        # "ab43bd" rotates to "no43oq", and that "no" must not end a ROT13 run as plain
+        words = () if _DIGIT.search(token) else words_in(token)
+        for word in words:
             is_plain, is_decoded = word in COMMON, decode(word) in COMMON
             plain += is_plain and not is_decoded
             decoded += is_decoded and not is_plain

@@ -138,7 +138,7 @@ def _semantic_cases(n: int) -> list[Result]:
     from aimds.text import build_views
     from aimds.types import Event, EventKind, Services
 
-    det = build(load_policy("default"), Services())
+    det = build(load_policy("strict"), Services())  # off in default
     assert det is not None
     results = []
     for size in (200, 2_000):

@@ -51,6 +51,7 @@ PLANTED = (
 
 
 def _detector(**semantic: Any) -> sem.SemanticDetector:
+    semantic.setdefault("mode", "data")  # off by default (see the packs)
     policy = load_policy({"extends": "default", "detectors": {"semantic": semantic}})
     det = sem.build(policy, Services())
     assert det is not None
@@ -192,7 +193,7 @@ def test_levels_turn_scores_into_verdicts() -> None:
 
 def test_missing_weights_become_a_finding_not_a_crash() -> None:
     det = sem.SemanticDetector(
-        load_policy("default").document.detectors.semantic, shared=Shared("aimds.policy")
+        load_policy("strict").document.detectors.semantic, shared=Shared("aimds.policy")
     )
     (finding,) = _detect(det, PLANTED)
     assert finding.rule == "backend.unavailable"
@@ -218,7 +219,7 @@ def test_load_errors_are_config_errors() -> None:
 def test_guard_runs_the_tier_on_tool_results() -> None:
     from aimds.guard import Guard
 
-    guard = Guard(load_policy("default"))
+    guard = Guard(load_policy("strict"))
     decision = guard.check_tool_result("read_email", EMAIL + "\n" + PLANTED)
     assert sem.RULE in {f.rule for f in decision.findings}
     clean = guard.check_tool_result("read_email", EMAIL)
@@ -232,3 +233,9 @@ def test_idle_on_the_kinds_its_mode_never_reads() -> None:
     assert not _detector(mode="data").idle(result)
     assert not _detector(mode="always").idle(call)
     assert not _detector(mode="doubt").idle(call)
+
+
+def test_off_by_default_and_on_for_data_in_strict() -> None:
+    assert load_policy("default").document.detectors.semantic.mode == "off"
+    assert load_policy("permissive").document.detectors.semantic.mode == "off"
+    assert load_policy("strict").document.detectors.semantic.mode == "data"

@@ -158,8 +158,9 @@ class SemanticSettings(Section):
     lies in ``[doubt_low, doubt_high)`` (clearly benign and clearly caught texts skip it);
     ``always`` on every event with text; ``off`` never (the default: on held-out sources
     it added false positives about as often as catches; the ``strict`` pack turns it on).
-    ``thresholds`` turn its score into ``warn``/``review``/``block`` per event kind (a level above 1.0 switches that verdict
-    off); the defaults only warn, at about 2% false positives on benign data of the dev set.
+    ``thresholds`` turn its score into ``warn``/``review``/``block`` per event kind (a level
+    above 1.0 switches that verdict off); the defaults only warn, at about 2% false positives
+    on benign data of the dev set.
 
     ``relevance``: when an event's ``meta["user_request"]`` holds the user's request (the
     session does not keep it, so the caller passes it), a suspicious sentence of a tool result

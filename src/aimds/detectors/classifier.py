@@ -23,16 +23,14 @@ rebuilds both files from the training set.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
+from aimds.detectors.weights import load_json_weights
 from aimds.errors import ConfigError
 
 __all__ = [
@@ -229,29 +227,13 @@ def load_model(package: str = "aimds.detectors", name: str = "injection_model") 
 
     Raises :class:`ConfigError` naming the file when it is missing, altered or malformed.
     """
-    base = resources.files(package) / "data"
-    try:
-        data = (base / f"{name}.json").read_bytes()
-        expected = (base / f"{name}.sha256").read_text(encoding="ascii").split()[0]
-    except (OSError, IndexError):
-        raise ConfigError(
-            f"injection model {name}.json or its .sha256 is missing from {package}; "
-            "reinstall aimds or run scripts/train_injection_classifier.py"
-        ) from None
-    actual = hashlib.sha256(data).hexdigest()
-    if actual != expected:
-        raise ConfigError(
-            f"injection model {name}.json does not match its recorded SHA-256; "
-            "reinstall aimds or rebuild it with scripts/train_injection_classifier.py"
-        )
-    try:
-        return InjectionModel(json.loads(data))
-    except ConfigError:
-        raise
-    except (ValueError, KeyError, TypeError, IndexError) as exc:
-        raise ConfigError(
-            f"injection model {name}.json is malformed ({type(exc).__name__}); rebuild it"
-        ) from None
+    return load_json_weights(
+        package,
+        name,
+        what="injection model",
+        script="scripts/train_injection_classifier.py",
+        build=InjectionModel,
+    )
 
 
 class LazyModel:

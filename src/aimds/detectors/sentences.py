@@ -22,17 +22,15 @@ builds the weights (JSON, SHA-256 checked at load, like :mod:`aimds.detectors.cl
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from aimds.detectors.segments import Piece, segment
+from aimds.detectors.weights import load_json_weights
 from aimds.errors import ConfigError
 
 __all__ = [
@@ -411,28 +409,13 @@ def load_sentence_model(
 ) -> SentenceModel:
     """Read, verify (SHA-256) and parse the shipped piece model; :class:`ConfigError` if
     it is missing, altered or malformed."""
-    base = resources.files(package) / "data"
-    try:
-        data = (base / f"{name}.json").read_bytes()
-        expected = (base / f"{name}.sha256").read_text(encoding="ascii").split()[0]
-    except (OSError, IndexError):
-        raise ConfigError(
-            f"sentence model {name}.json or its .sha256 is missing from {package}; "
-            "reinstall aimds or run scripts/train_sentence_model.py"
-        ) from None
-    if hashlib.sha256(data).hexdigest() != expected:
-        raise ConfigError(
-            f"sentence model {name}.json does not match its recorded SHA-256; "
-            "reinstall aimds or rebuild it with scripts/train_sentence_model.py"
-        )
-    try:
-        return SentenceModel(json.loads(data))
-    except ConfigError:
-        raise
-    except (ValueError, KeyError, TypeError, IndexError) as exc:
-        raise ConfigError(
-            f"sentence model {name}.json is malformed ({type(exc).__name__}); rebuild it"
-        ) from None
+    return load_json_weights(
+        package,
+        name,
+        what="sentence model",
+        script="scripts/train_sentence_model.py",
+        build=SentenceModel,
+    )
 
 
 class LazySentenceModel:

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from aimds.types import Event, Finding
+from aimds.types import Event, Finding, Severity
 
-__all__ = ["Detector", "DetectorInfo"]
+__all__ = ["Detector", "DetectorInfo", "unavailable"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,3 +47,16 @@ class Detector(Protocol):
     info: DetectorInfo
 
     def detect(self, event: Event, views: Any) -> Sequence[Finding]: ...
+
+
+def unavailable(layer: str, message: str) -> Finding:
+    """A detector layer that could not run (weights missing or altered): a finding the
+    policy maps to a verdict (closed by default), never a silent pass."""
+    return Finding(
+        rule="backend.unavailable",
+        category="error",
+        severity=Severity.HIGH,
+        message=message,
+        stage="detectors",
+        details={"layer": layer},
+    )

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from aimds.detectors.base import DetectorInfo
+from aimds.detectors.base import DetectorInfo, unavailable
 from aimds.detectors.classifier import CATEGORIES, ClassifierScore, LazyModel, featurize
 from aimds.detectors.heuristics import HeuristicSet, build_heuristic_set
 from aimds.detectors.sentences import DocumentScore, LazySentenceModel
@@ -217,13 +217,13 @@ class InjectionDetector:
             try:
                 clf = self._classify(primary, [s.id for s in signals], levels.warn)
             except ConfigError as exc:
-                findings.append(_unavailable(str(exc)))
+                findings.append(unavailable("classifier", f"injection classifier failed: {exc}"))
         doc: DocumentScore | None = None
         if data and self._sentences is not None and isinstance(original, str):
             try:
                 doc = self._sentences.get().score(original[: self._max_chars])
             except ConfigError as exc:
-                findings.append(_unavailable(str(exc)))
+                findings.append(unavailable("sentence", f"sentence scorer unavailable: {exc}"))
         sentence = doc.score if doc is not None else 0.0
         if not signals and (clf is None or clf.attack < levels.warn) and sentence < levels.warn:
             return findings  # no category can reach warn: the common, benign case
@@ -358,16 +358,6 @@ def _original_span(views: Any, signal: Signal) -> tuple[int, int] | None:
         return None
     return (int(mapped[0]), int(mapped[1])) if mapped is not None else None
 
-
-def _unavailable(detail: str) -> Finding:
-    return Finding(
-        rule="backend.unavailable",
-        category="error",
-        severity=Severity.HIGH,
-        message=f"injection classifier unavailable, signatures and heuristics only: {detail}",
-        stage="detectors",
-        details={"layer": "classifier"},
-    )
 
 
 def build(policy: Policy, services: Services) -> InjectionDetector | None:

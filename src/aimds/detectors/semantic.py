@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from aimds.detectors.base import DetectorInfo
+from aimds.detectors.base import DetectorInfo, unavailable
 from aimds.detectors.semantic_embed import cosine
 from aimds.detectors.semantic_model import (
     SHARED,
@@ -174,7 +174,7 @@ class SemanticDetector:
                 return ()
             model = self._shared.get()
         except ConfigError as exc:
-            return [_unavailable(str(exc))]
+            return [unavailable("semantic", f"semantic tier unavailable: {exc}")]
         s = self._settings
         data = kind in DATA_KINDS
         request = event.meta.get("user_request") if s.relevance else None
@@ -269,16 +269,6 @@ def _mask(text: str, span: tuple[int, int] | None) -> str | None:
     ws = text[span[0] : span[1]][:80].split()[:10]
     return " ".join(w[:2] + "*" * min(len(w) - 2, 6) if len(w) > 2 else w for w in ws)
 
-
-def _unavailable(detail: str) -> Finding:
-    return Finding(
-        rule="backend.unavailable",
-        category="error",
-        severity=Severity.HIGH,
-        message=f"semantic tier unavailable: {detail}",
-        stage="detectors",
-        details={"layer": "semantic"},
-    )
 
 
 def build(policy: Policy, services: Services) -> SemanticDetector | None:

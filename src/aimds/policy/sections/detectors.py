@@ -81,9 +81,8 @@ class PartialLevels(Section):
         )
 
 
-def _default_thresholds() -> dict[KindName, Levels]:
-    user = Levels(warn=0.5, review=0.85, block=0.97)
-    data = Levels(warn=0.3, review=0.6, block=0.85)
+def _by_kind(user: Levels, data: Levels) -> dict[KindName, Levels]:
+    """``user`` for text a person or the model wrote, ``data`` for what tools and agents send."""
     return {
         "prompt": user,
         "completion": user,
@@ -91,6 +90,12 @@ def _default_thresholds() -> dict[KindName, Levels]:
         "tool_result": data,
         "message": data,
     }
+
+
+def _default_thresholds() -> dict[KindName, Levels]:
+    return _by_kind(
+        Levels(warn=0.5, review=0.85, block=0.97), Levels(warn=0.3, review=0.6, block=0.85)
+    )
 
 
 class AllowList(Section):
@@ -139,15 +144,9 @@ SemanticMode = Literal["data", "doubt", "always", "off"]
 
 def _semantic_thresholds() -> dict[KindName, Levels]:
     # warn only, at about 1% (prompts) and 2% (data) of dev's benign rows
-    user = Levels(warn=0.92, review=1.01, block=1.01)
-    data = Levels(warn=0.996, review=1.01, block=1.01)
-    return {
-        "prompt": user,
-        "completion": user,
-        "tool_call": user,
-        "tool_result": data,
-        "message": data,
-    }
+    return _by_kind(
+        Levels(warn=0.92, review=1.01, block=1.01), Levels(warn=0.996, review=1.01, block=1.01)
+    )
 
 
 class SemanticSettings(Section):

@@ -20,6 +20,7 @@ until a human decides; ``Guard.check(event, wait_for_approval=...)`` delegates t
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import hmac
 import json
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXTRAS_KEY",
+    "LIMIT_RULE",
+    "ApprovalLimitError",
     "ApprovalQueue",
     "ApprovalRequest",
     "ApprovalStatus",
@@ -58,6 +61,7 @@ __all__ = [
 log = logging.getLogger("aimds.approvals")
 
 EXTRAS_KEY = "approvals"
+LIMIT_RULE = "approval.limit"
 _TABLE = "aimds_approvals"
 _RECHECK_S = 1.0  # a waiter re-reads the store this often, for writers in other processes
 
@@ -137,6 +141,10 @@ class ApprovalRequest:
 
 
 Listener = Callable[[ApprovalRequest], None]
+
+
+class ApprovalLimitError(InputError):
+    """The agent already has as many pending requests as the policy allows."""
 
 
 # -- a tiny SQL layer shared by the stores (SQLite and PostgreSQL) ---------------------------
@@ -258,6 +266,9 @@ class ApprovalQueue:
         self.db.execute(
             f"CREATE INDEX IF NOT EXISTS {_TABLE}_tenant_status ON {_TABLE} (tenant, status)"
         )
+        self.db.execute(
+            f"CREATE INDEX IF NOT EXISTS {_TABLE}_agent_status ON {_TABLE} (tenant, agent, status)"
+        )
 
     # listeners -------------------------------------------------------------------------
 
@@ -285,18 +296,38 @@ class ApprovalQueue:
         canonical = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
         return hmac.new(self._secret, canonical.encode(), hashlib.sha256).hexdigest()
 
-    def create(self, request: ApprovalRequest) -> ApprovalRequest:
-        self.db.execute(
+    def create(
+        self, request: ApprovalRequest, *, max_pending: int | None = None
+    ) -> ApprovalRequest:
+        """Queue ``request``. With ``max_pending``, only while its agent has fewer pending
+        (unexpired) requests than that, checked in the same statement as the insert;
+        otherwise :class:`ApprovalLimitError` and nothing is queued."""
+        values = (
+            request.id, request.tenant, request.agent, request.requester, request.kind,
+            request.tool, request.action, request.digest, json.dumps(list(request.rules)),
+            request.risk, request.decision_id, request.policy, request.created,
+            request.expires, request.on_expiry, ApprovalStatus.PENDING.value,
+        )
+        columns = (
             f"INSERT INTO {_TABLE} (id, tenant, agent, requester, kind, tool, action, digest, "
             "rules, risk, decision_id, policy, created, expires, on_expiry, status) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                request.id, request.tenant, request.agent, request.requester, request.kind,
-                request.tool, request.action, request.digest, json.dumps(list(request.rules)),
-                request.risk, request.decision_id, request.policy, request.created,
-                request.expires, request.on_expiry, ApprovalStatus.PENDING.value,
-            ),
         )
+        if max_pending is None:
+            self.db.execute(columns + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            values)
+        else:
+            inserted = self.db.execute_count(
+                columns + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+                f"WHERE (SELECT COUNT(*) FROM {_TABLE} WHERE tenant = ? AND agent = ? "
+                "AND status = ? AND expires > ?) < ?",
+                (*values, request.tenant, request.agent, ApprovalStatus.PENDING.value,
+                 self._clock(), max_pending),
+            )
+            if not inserted:
+                raise ApprovalLimitError(
+                    f"agent {request.agent!r} already has {max_pending} pending approval "
+                    "requests (approvals.max_pending_per_agent); decide or let them expire"
+                )
         self._emit(request)
         return request
 
@@ -491,6 +522,7 @@ class ApprovalsStage:
         self._webhook_timeout = section.webhook_timeout_s
         self._policy = policy.label
         self._new_id = new_id
+        self._max_pending = section.max_pending_per_agent
 
     def __call__(self, ev: Evaluation) -> None:
         if ev.verdict is not Verdict.REVIEW:
@@ -504,7 +536,8 @@ class ApprovalsStage:
             agent=event.subject.agent,
             requester=str(event.meta.get("aimds.requester") or f"agent:{event.subject.agent}"),
             kind=event.kind.value,
-            tool=event.tool,
+            # Shown to approvers and webhooks: a credential pasted as a tool name stays out.
+            tool=None if event.tool is None else _masker().text(event.tool),
             action=ev.action.type if ev.action is not None else None,
             digest=self.queue.digest(
                 {"kind": event.kind.value, "tool": event.tool, "args": ev.args, "text": event.text}
@@ -518,7 +551,21 @@ class ApprovalsStage:
             on_expiry=self._on_expiry,
         )
         try:
-            self.queue.create(request)
+            self.queue.create(request, max_pending=self._max_pending)
+        except ApprovalLimitError as exc:
+            ev.findings.append(
+                Finding(
+                    rule=LIMIT_RULE,
+                    category="approval",
+                    severity=Severity.HIGH,
+                    message=str(exc),
+                    action=Verdict.BLOCK,
+                    stage=self.name,
+                    details={"max_pending": self._max_pending},
+                )
+            )
+            ev.verdict = max(ev.verdict, Verdict.BLOCK)
+            return
         except Exception as exc:  # noqa: BLE001 - becomes a finding; the policy decides
             on_error: Verdict = ev.scratch.get("on_error", Verdict.BLOCK)
             ev.findings.append(
@@ -537,6 +584,13 @@ class ApprovalsStage:
         ev.approval = request.id
         if self._webhook:
             self.queue.notify_webhook(request, self._webhook, self._webhook_timeout)
+
+
+@functools.cache
+def _masker() -> Any:
+    from aimds.audit.records import Masker
+
+    return Masker()
 
 
 def queue_of(services: Services) -> ApprovalQueue | None:

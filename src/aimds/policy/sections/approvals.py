@@ -4,7 +4,9 @@ A review verdict becomes a durable approval request that a human approves or den
 request nobody decides within ``timeout_s`` expires and takes the ``on_expiry`` outcome,
 ``deny`` unless the policy says otherwise. ``webhook`` (http/https) receives a
 Slack-compatible ``{"text": ...}`` message when a request is created; the message names the
-tenant, agent, tool and rule ids, never the event's text or arguments.
+tenant, agent, tool and rule ids, never the event's text or arguments. An agent may have at
+most ``max_pending_per_agent`` requests pending; beyond that its ``review`` verdicts become
+``block`` (rule ``approval.limit``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ class ApprovalsSection(Section):
     webhook: str | None = None
     webhook_timeout_s: float = Field(default=3.0, gt=0, le=30)
     dashboard_url: str | None = None
+    max_pending_per_agent: int = Field(default=20, ge=1, le=100_000)
+    """Pending (undecided, unexpired) requests one agent may have; a ``review`` beyond it
+    is blocked with ``approval.limit`` instead of queued, so no agent floods approvers."""
 
     @field_validator("webhook", "dashboard_url")
     @classmethod

@@ -95,7 +95,7 @@ class AuditWriter:
         checkpoint_file: str | None = None,
         on_committed: Callable[[Sequence[StoredRecord]], None] | None = None,
         metrics: Metrics | None = None,
-        sync_timeout_s: float = 30.0,
+        sync_timeout_s: float = 5.0,
     ) -> None:
         if durability not in ("sync", "async"):
             raise ValueError("durability must be 'sync' or 'async'")

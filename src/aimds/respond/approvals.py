@@ -25,6 +25,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import secrets
 import sqlite3
 import threading
@@ -35,8 +36,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from aimds._files import private_dir, private_file
 from aimds.errors import BackendError, ConfigError, InputError, MissingExtraError
 from aimds.types import Decision, Evaluation, Finding, Severity, Verdict
 
@@ -63,6 +66,7 @@ log = logging.getLogger("aimds.approvals")
 EXTRAS_KEY = "approvals"
 LIMIT_RULE = "approval.limit"
 _TABLE = "aimds_approvals"
+_DDL = re.compile(r"\s*(?:CREATE|ALTER)\s", re.IGNORECASE)
 _RECHECK_S = 1.0  # a waiter re-reads the store this often, for writers in other processes
 
 
@@ -176,11 +180,18 @@ class SqlDatabase:
             if url.startswith("sqlite:////"):
                 path = "/" + path.lstrip("/")
             try:
+                if path != ":memory:":
+                    private_dir(Path(path).parent)
+                    private_file(Path(path))
                 self._conn = sqlite3.connect(
                     path, check_same_thread=False, isolation_level=None, timeout=10
                 )
             except sqlite3.Error as exc:
                 raise BackendError(f"cannot open SQLite database: {exc}") from None
+            except OSError as exc:
+                raise BackendError(
+                    f"cannot open SQLite database {path}: {exc.strerror or type(exc).__name__}"
+                ) from None
             if path != ":memory:":
                 self._conn.execute("PRAGMA journal_mode=WAL")
         else:
@@ -190,10 +201,23 @@ class SqlDatabase:
             )
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Run one statement; return its rows (empty for statements without rows)."""
+        """Run one statement; return its rows (empty for statements without rows).
+
+        On PostgreSQL, schema statements (``CREATE``, ``ALTER``) run one at a time across
+        processes, under a transaction-scoped advisory lock: ``CREATE TABLE IF NOT EXISTS``
+        run by two processes at the same moment otherwise fails in one of them with a
+        unique violation (replicas of a deployment start together)."""
+        if self.postgres and _DDL.match(sql):
+            return self._ddl(sql, params)
         with self.cursor() as cur:
             cur.execute(self._sql(sql), tuple(params))
             return list(cur.fetchall()) if cur.description else []
+
+    def _ddl(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        with self.cursor() as cur, self._conn.transaction():
+            cur.execute("SELECT pg_advisory_xact_lock(hashtext('aimds:schema'))")
+            cur.execute(self._sql(sql), tuple(params))
+            return []
 
     def execute_count(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; return how many rows it changed."""

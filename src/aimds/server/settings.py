@@ -9,6 +9,7 @@ policies) and ``redis_url`` (rate limits, live events, approval wake-ups, policy
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from aimds._files import private_dir, write_private
 from aimds.errors import ConfigError
 
 __all__ = ["ServerSettings", "load_settings"]
@@ -88,11 +90,17 @@ class ServerSettings(BaseModel):
         if self.data_dir is None:
             return secrets.token_bytes(32)
         path = self.data_dir / f".{name}.secret"
-        if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
-        return path.read_text().strip().encode()
+        try:
+            if not path.exists():
+                private_dir(self.data_dir)
+                with contextlib.suppress(FileExistsError):  # another process was first
+                    write_private(path, secrets.token_hex(32))
+            return path.read_text().strip().encode()
+        except OSError as exc:
+            raise ConfigError(
+                f"data_dir {self.data_dir}: cannot keep the {name} secret there "
+                f"({exc.strerror or type(exc).__name__}); give a writable --data-dir"
+            ) from None
 
 
 def load_settings(

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from aimds._files import private_dir
 from aimds.errors import ConfigError
 from aimds.guard import Guard
 from aimds.policy import load_policy
@@ -187,7 +188,7 @@ def live_event(decision: Decision) -> dict[str, Any]:
 def build_state(settings: ServerSettings, guard: Guard | None = None) -> ServiceState:
     """Open the backends the settings name and build (or adopt) the guard."""
     if settings.data_dir is not None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)
     url = settings.resolved_database_url()
     services = guard.services if guard is not None else Services()
     if guard is None:
@@ -243,16 +244,14 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
 def _attach_audit(settings: ServerSettings, services: Services) -> None:
     """Open the audit log the settings name (before the guard is built, so its record
     stage writes there) and share its metrics."""
-    target = settings.resolved_audit_url()
-    if target is None or AUDIT_KEY in services.extras:
+    if settings.resolved_audit_url() is None or AUDIT_KEY in services.extras:
         return
-    from aimds.audit import AuditLog, create_metrics
+    from aimds.audit import create_metrics
+    from aimds.server.service_audit import open_service_audit
 
     metrics = create_metrics()
     services.extras["metrics"] = metrics
-    services.extras[AUDIT_KEY] = AuditLog.open(
-        target, digest_key=settings.secret("audit-digest"), metrics=metrics
-    )
+    services.extras[AUDIT_KEY] = open_service_audit(settings, metrics)
 
 
 def _share_behavior_state(settings: ServerSettings, services: Services) -> None:

@@ -1,0 +1,88 @@
+"""The service's own audit log, the records of operator actions on agents, and the
+quarantine state the agent view shows.
+
+The log is built from the ``audit:`` section of the policy the service starts with (its
+``store_events``, durability, ``on_failure``, masks, checkpoint schedule), on the service's
+store (``audit_url``, the cluster database, or ``DATA_DIR/audit.db``), with the service's
+keys: the input-digest key kept in the data dir, and checkpoints signed with HMAC under a
+key from ``audit.checkpoints.key_env`` when set, else one kept in the data dir. In cluster
+mode without a data dir, set the key in the environment so every process signs alike;
+without one, checkpoints are unsigned digests (logged).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import TYPE_CHECKING, Any
+
+from aimds.errors import AimdsError
+from aimds.policy import load_policy
+from aimds.types import Subject
+
+if TYPE_CHECKING:
+    from aimds.audit import AuditLog
+    from aimds.audit.metrics import Metrics
+    from aimds.server.settings import ServerSettings
+    from aimds.server.state import ServiceState
+
+__all__ = ["open_service_audit", "quarantine_of", "record_agent_action"]
+
+log = logging.getLogger("aimds.server")
+
+
+def open_service_audit(settings: ServerSettings, metrics: Metrics) -> AuditLog | None:
+    """The audit log the settings name, configured by the start-up policy's section."""
+    target = settings.resolved_audit_url()
+    if target is None:
+        return None
+    from aimds.audit import AuditLog, HmacSigner
+    from aimds.audit.store import open_store
+
+    section = load_policy(settings.policy).document.audit
+    signer = None
+    if settings.data_dir is not None and not os.environ.get(section.checkpoints.key_env):
+        signer = HmacSigner(settings.secret("audit-checkpoint"))
+    return AuditLog.from_section(
+        section,
+        metrics=metrics,
+        store=open_store(target),
+        digest_key=settings.secret("audit-digest"),
+        signer=signer,
+        signal_handlers=False,  # the server closes the log on shutdown itself
+    )
+
+
+def record_agent_action(
+    audit: Any, *, tenant: str, agent: str, action: str, by: str, reason: str, changed: bool
+) -> None:
+    """One ``quarantine`` record per quarantine or release made through the API."""
+    if audit is None or not hasattr(audit, "append_event"):
+        return
+    result = audit.append_event(
+        "quarantine",
+        subject=Subject(tenant=tenant, agent=agent),
+        data={"action": action, "by": by, "reason": reason, "changed": changed},
+        verdict="block" if action == "quarantine" else "allow",
+        rules=("behavior.quarantine",),
+    )
+    if not result.ok:
+        log.error("quarantine transition not audited: %s", result.detail)
+
+
+async def quarantine_of(state: ServiceState, tenant: str, agent: str) -> dict[str, Any] | None:
+    """``{"quarantined", "by", "reason", "since"}`` for the agent view; ``quarantined``
+    is ``None`` (unknown) when the behaviour store cannot answer or behaviour is off."""
+
+    def read() -> dict[str, Any]:
+        try:
+            record = state.guard.behavior.quarantined(agent, tenant=tenant)
+        except AimdsError as exc:
+            return {"quarantined": None, "error": type(exc).__name__}
+        if record is None:
+            return {"quarantined": False}
+        return {"quarantined": True, "by": record.by, "reason": record.reason,
+                "since": record.ts}
+
+    return await asyncio.get_running_loop().run_in_executor(state.pool, read)

@@ -17,9 +17,11 @@ Durability modes:
 When the queue is full, ``on_full="block"`` makes ``submit`` wait for room and
 ``on_full="drop"`` loses the record, counted as ``queue_full`` and logged (rate limited) —
 never silently. Checkpoints are signed every ``checkpoint_every`` records, every
-``checkpoint_interval_s`` seconds when records were written since the last, and on close. A failing store marks the writer unhealthy (the stage then reports
+``checkpoint_interval_s`` seconds when records were written since the last, and on close.
+A failing store marks the writer unhealthy (the stage then reports
 ``backend.unavailable``); async batches are retried with backoff, then dropped and counted
-as ``backend_error``.
+as ``backend_error``. A store locked elsewhere fails an append within its write timeout
+(0.5 s on SQLite, 1 s on PostgreSQL), so that happens at once, never after minutes.
 """
 
 from __future__ import annotations

@@ -96,3 +96,68 @@ def test_data_files_are_private(tmp_path: Path) -> None:
         assert path.stat().st_mode & 0o077 == 0, (path.name, oct(path.stat().st_mode))
     assert data.stat().st_mode & 0o777 == 0o700
     assert os.path.exists(data / "aimds.db")
+
+
+def _policy_file(tmp_path: Path, behavior: str) -> str:
+    path = tmp_path / "policy.yaml"
+    path.write_text(f"name: shared\nextends: default\nbehavior: {behavior}\n")
+    return str(path)
+
+
+def _ready(settings: object) -> dict[str, object]:
+    import warnings
+
+    from aimds.server.app import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    with TestClient(create_app(settings)) as c:  # type: ignore[arg-type]
+        body: dict[str, object] = c.get("/ready").json()
+    return body
+
+
+def test_ready_says_behaviour_state_is_per_process_when_embedded(tmp_path: Path) -> None:
+    from aimds.server.settings import ServerSettings
+
+    body = _ready(ServerSettings(data_dir=tmp_path))
+    assert body["behavior"] == {"store": "memory", "shared": False,
+                                "fingerprint_key": "per-process"}
+
+
+@pytest.mark.redis
+def test_cluster_mode_warns_without_a_shared_fingerprint_key(
+    tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from aimds.server.settings import ServerSettings
+
+    monkeypatch.delenv("AIMDS_FINGERPRINT_KEY", raising=False)
+    policy = _policy_file(tmp_path, f"{{store: redis, redis_url: '{redis_url}'}}")
+    settings = ServerSettings(data_dir=tmp_path / "d", redis_url=redis_url, policy=policy,
+                              redis_prefix="aimds-startup-" + uuid.uuid4().hex[:8])
+    with caplog.at_level("WARNING", logger="aimds.server"):
+        body = _ready(settings)
+    assert body["behavior"] == {"store": "redis", "shared": True,
+                                "fingerprint_key": "per-process"}
+    assert "fingerprint_key is not set" in caplog.text
+    caplog.clear()
+    monkeypatch.setenv("AIMDS_FINGERPRINT_KEY", "f" * 32)
+    with caplog.at_level("WARNING", logger="aimds.server"):
+        body = _ready(settings)
+    assert body["behavior"] == {"store": "redis", "shared": True, "fingerprint_key": "env"}
+    assert "fingerprint_key" not in caplog.text
+
+
+@pytest.mark.redis
+def test_cluster_mode_warns_when_behaviour_state_is_not_in_redis(
+    tmp_path: Path, redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from aimds.server.settings import ServerSettings
+
+    settings = ServerSettings(data_dir=tmp_path / "d", redis_url=redis_url,
+                              redis_prefix="aimds-startup-" + uuid.uuid4().hex[:8])
+    with caplog.at_level("WARNING", logger="aimds.server"):
+        body = _ready(settings)
+    assert body["behavior"]["shared"] is False  # type: ignore[index]
+    assert "kept per process" in caplog.text

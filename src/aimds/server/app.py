@@ -26,6 +26,7 @@ from fastapi.templating import Jinja2Templates
 
 from aimds.guard import Guard
 from aimds.server import routes_admin, routes_approvals, routes_check, routes_ui
+from aimds.server.cluster import warn_unshared
 from aimds.server.deps import FastJSON
 from aimds.server.fastpath import INTERNAL_ERROR, FastPath
 from aimds.server.settings import ServerSettings
@@ -124,6 +125,7 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
     """The service. ``guard`` adopts a library guard (its services and approval queue)."""
     settings = settings or ServerSettings()
     state = build_state(settings, guard)
+    warn_unshared(state)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

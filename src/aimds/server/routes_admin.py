@@ -18,6 +18,7 @@ from aimds.errors import AimdsError, PolicyError
 from aimds.policy import PACKS
 from aimds.serialize import decision_to_dict
 from aimds.server.auth import Principal, Role
+from aimds.server.cluster import behavior_sharing
 from aimds.server.deps import Caller, FastJSON, may_read_agent, require, state_of
 from aimds.server.models import CheckIn, DecisionOut, PolicyOut, QuarantineIn
 from aimds.server.service_audit import quarantine_of, record_agent_action
@@ -339,6 +340,7 @@ async def ready(request: Request) -> Any:
         "policy": {"loaded": True, "name": state.holder.name, "label": guard.policy.label,
                    "version": state.holder.version},
         "backends": checks,
+        "behavior": behavior_sharing(state),
         "stages": stages,
         "detectors": detectors,
     }

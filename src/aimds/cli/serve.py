@@ -107,14 +107,15 @@ def _bootstrap(settings: Any) -> None:
 def _run(settings: Any, log_level: str, app: Any) -> None:
     import uvicorn
 
-    from aimds.server.transport import CoalescingHttpToolsProtocol
+    from aimds.server.transport import TimedHttpToolsProtocol, timed_protocol
 
     options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
         "log_level": log_level,
         "access_log": False,
-        "http": CoalescingHttpToolsProtocol,  # httptools, one write per response
+        # httptools, one write per response, header and body read deadlines
+        "http": timed_protocol(settings.header_timeout_s, settings.body_timeout_s),
         "ws": "none",
         "backlog": 4096,
     }
@@ -126,6 +127,9 @@ def _run(settings: Any, log_level: str, app: Any) -> None:
                 highlight=False,
             )
         os.environ["AIMDS_SERVE_SETTINGS"] = settings.model_dump_json()
+        # Worker processes get the protocol by name (a made class does not pickle); each
+        # sets its deadlines from the settings (aimds.server.app.app_from_env).
+        options["http"] = TimedHttpToolsProtocol
         uvicorn.run(
             "aimds.server.app:app_from_env", factory=True, workers=settings.workers, **options
         )

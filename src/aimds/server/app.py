@@ -31,6 +31,7 @@ from aimds.server.deps import FastJSON
 from aimds.server.fastpath import INTERNAL_ERROR, FastPath
 from aimds.server.settings import ServerSettings
 from aimds.server.state import ServiceState, build_state
+from aimds.server.transport import TimedHttpToolsProtocol
 
 __all__ = ["ServiceApp", "app_from_env", "create_app", "settle_heap"]
 
@@ -222,6 +223,7 @@ def app_from_env() -> FastAPI:
 
     raw = os.environ.get("AIMDS_SERVE_SETTINGS")
     settings = ServerSettings.model_validate_json(raw) if raw else ServerSettings()
+    TimedHttpToolsProtocol.configure(settings.header_timeout_s, settings.body_timeout_s)
     app = create_app(settings)
     settle_heap()
     return app

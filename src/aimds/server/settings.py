@@ -42,7 +42,26 @@ class ServerSettings(BaseModel):
     audit_url: str | None = None
     redis_prefix: str = "aimds"
     max_body_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
-    rate_limit_per_minute: int = Field(default=600_000, ge=0)
+    rate_limit_per_minute: int = Field(default=6_000, ge=0)
+    """Cost units a credential may spend per minute (0: no limit). A request costs one unit
+    plus one per ``rate_cost_bytes`` of body, so a 1 MiB scan costs 65 small calls."""
+    tenant_rate_limit_per_minute: int = Field(default=60_000, ge=0)
+    """The same, for all credentials of one tenant together (0: no limit)."""
+    rate_cost_bytes: int = Field(default=16_384, ge=1024)
+    heavy_request_bytes: int = Field(default=16_384, ge=0)
+    """Judging requests with larger bodies are CPU-heavy: they queue per tenant and run at
+    most ``heavy_threads`` at a time, taken from the tenants' queues in turn, so one
+    tenant's large scans never hold the threads small calls need."""
+    heavy_threads: int | None = Field(default=None, ge=1, le=256)
+    """Default: half of ``threads`` (at least one)."""
+    heavy_queue_per_tenant: int = Field(default=64, ge=1, le=100_000)
+    """Heavy requests one tenant may have waiting; more are refused with 429."""
+    header_timeout_s: float = Field(default=10.0, gt=0, le=600)
+    """A request's headers must arrive within this (from the connection or its first
+    byte), else 408 and the connection is closed."""
+    body_timeout_s: float = Field(default=30.0, gt=0, le=3600)
+    """A request's body must arrive within this after its headers, else the connection
+    is closed."""
     max_wait_s: float = Field(default=60.0, ge=0, le=3600)
     threads: int = Field(default=4, ge=1, le=256)
     inline_max_bytes: int = Field(default=4096, ge=0, le=1_048_576)

@@ -31,9 +31,10 @@ from aimds.respond.approvals import (
 )
 from aimds.serialize import finding_to_dict
 from aimds.server.auth import Authenticator, JwtVerifier, KeyStore
+from aimds.server.fairpool import FairPool
 from aimds.server.metrics import ServiceMetrics
 from aimds.server.policies import GuardHolder, PolicyStore, parse_policy_text
-from aimds.server.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from aimds.server.ratelimit import RateLimits, build_limits
 from aimds.server.settings import ServerSettings
 from aimds.server.sse import Broker
 from aimds.types import Decision, Services, Subject
@@ -106,9 +107,10 @@ class ServiceState:
     auth: Authenticator
     policies: PolicyStore
     broker: Broker
-    limiter: RateLimiter
+    limiter: RateLimits
     metrics: ServiceMetrics
     pool: ThreadPoolExecutor
+    heavy: FairPool
     waiters: AsyncWaiters
     session_secret: bytes
     redis: Any = None
@@ -213,11 +215,8 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
     name = settings.policy if guard is None else guard.policy.name
     holder = _initial_guard(settings, guard, services, policies, name)
     redis = _redis(settings)
-    limiter: RateLimiter = (
-        RedisRateLimiter(redis, settings.rate_limit_per_minute, prefix=settings.redis_prefix)
-        if redis is not None
-        else MemoryRateLimiter(settings.rate_limit_per_minute)
-    )
+    limiter = build_limits(settings, redis)
+    pool = ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="aimds-guard")
     waiters = AsyncWaiters()
     queue.add_listener(lambda request: waiters.fire(request.id))
     audit = services.extras.get(AUDIT_KEY)
@@ -234,7 +233,9 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
         broker=Broker(),
         limiter=limiter,
         metrics=ServiceMetrics(),
-        pool=ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="aimds-guard"),
+        pool=pool,
+        heavy=FairPool(pool, slots=settings.heavy_threads or max(1, settings.threads // 2),
+                       per_tenant=settings.heavy_queue_per_tenant),
         waiters=waiters,
         session_secret=settings.secret("session"),
         redis=redis,

@@ -161,3 +161,20 @@ def test_cluster_mode_warns_when_behaviour_state_is_not_in_redis(
         body = _ready(settings)
     assert body["behavior"]["shared"] is False  # type: ignore[index]
     assert "kept per process" in caplog.text
+
+
+def test_cluster_docs_and_manifests_give_every_replica_the_shared_keys() -> None:
+    """Issue 13: the cluster section and the Kubernetes manifests omitted
+    ``behavior.fingerprint_key``; the keys every replica must share come from the Secret."""
+    import yaml
+
+    repo = Path(__file__).resolve().parents[2]
+    secret = yaml.safe_load((repo / "deploy/kubernetes/secret.yaml").read_text())
+    shared = {"AIMDS_FINGERPRINT_KEY", "AIMDS_AUDIT_KEY", "AIMDS_AUDIT_CHECKPOINT_KEY",
+              "AIMDS_SESSION_SECRET"}
+    assert shared <= set(secret["stringData"])
+    deployment = (repo / "deploy/kubernetes/deployment.yaml").read_text()
+    assert "secretRef: {name: aimds-secrets}" in deployment
+    cluster = (repo / "docs/operations.md").read_text().split("## Cluster")[1].split("\n## ")[0]
+    for name in shared:
+        assert name in cluster

@@ -4,10 +4,11 @@ quarantine state the agent view shows.
 The log is built from the ``audit:`` section of the policy the service starts with (its
 ``store_events``, durability, ``on_failure``, masks, checkpoint schedule), on the service's
 store (``audit_url``, the cluster database, or ``DATA_DIR/audit.db``), with the service's
-keys: the input-digest key kept in the data dir, and checkpoints signed with HMAC under a
-key from ``audit.checkpoints.key_env`` when set, else one kept in the data dir. In cluster
-mode without a data dir, set the key in the environment so every process signs alike;
-without one, checkpoints are unsigned digests (logged).
+keys: the input-digest key from ``audit.digest_key_env`` (``AIMDS_AUDIT_KEY``) else kept in
+the data dir, and checkpoints signed with HMAC under the key in ``audit.checkpoints.key_env``
+(``AIMDS_AUDIT_CHECKPOINT_KEY``) else, for a SQLite log in the data dir, one kept there. A
+log in PostgreSQL is written by every replica: give them all the same two keys in the
+environment; without a checkpoint key its checkpoints are unsigned digests (logged).
 """
 
 from __future__ import annotations
@@ -38,11 +39,14 @@ def open_service_audit(settings: ServerSettings, metrics: Metrics) -> AuditLog |
     if target is None:
         return None
     from aimds.audit import AuditLog, HmacSigner
-    from aimds.audit.store import open_store
+    from aimds.audit.store import is_postgres_url, open_store
 
     section = load_policy(settings.policy).document.audit
     signer = None
-    if settings.data_dir is not None and not os.environ.get(section.checkpoints.key_env):
+    shared = is_postgres_url(target)  # every replica writes (and verifies) this log
+    if settings.data_dir is not None and not shared and not os.environ.get(
+        section.checkpoints.key_env
+    ):
         signer = HmacSigner(settings.secret("audit-checkpoint"))
     return AuditLog.from_section(
         section,

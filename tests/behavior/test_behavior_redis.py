@@ -291,8 +291,13 @@ def test_quarantine_holds_when_the_server_dies(
     with Guard(policy) as setter, Guard(policy, services=Services(store=other_store)) as other:
         setter.quarantine("bot-q", tenant="acme", reason="incident 7")
         time.sleep(0.5)
-        # a guard started after the quarantine, that never saw this agent's events
+        # a guard started after the quarantine, that never saw this agent's events (its
+        # mirror loads in the background when it connects)
         with Guard(policy) as late:
+            mirror = late.behavior.store.quarantines  # type: ignore[attr-defined]
+            deadline = time.monotonic() + 5
+            while not len(mirror) and time.monotonic() < deadline:
+                time.sleep(0.02)
             proc.kill()
             proc.wait(timeout=5)
             for guard in (setter, other, late):

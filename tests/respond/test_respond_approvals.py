@@ -204,10 +204,13 @@ def test_pending_requests_per_agent_are_capped() -> None:
     assert guard.check(_event()).verdict is Verdict.REVIEW
 
 
-def test_the_default_cap_holds_an_agent_back() -> None:
+def test_the_queue_cap_applies_where_the_policy_sets_none() -> None:
     guard = _guard()
-    verdicts = [guard.check(_event()).verdict for _ in range(25)]
-    assert verdicts.count(Verdict.REVIEW) == 20
+    assert [guard.check(_event()).verdict for _ in range(25)].count(Verdict.REVIEW) == 25
+    queue = queue_of(guard.services)
+    assert queue is not None
+    queue.max_pending_per_agent = 25  # as the service sets it
+    assert guard.check(_event()).verdict is Verdict.BLOCK
 
 
 def test_postgres_cap_counts_only_that_agent(postgres_dsn: str) -> None:

@@ -105,6 +105,13 @@ class QuarantineMirror:
                 if len(self._records) > self._limit:
                     del self._records[next(iter(self._records))]
 
+    def replace(self, records: dict[str, str]) -> None:
+        """Hold exactly ``records`` (a fresh read of every quarantine in the store)."""
+        if len(records) > self._limit:
+            records = dict(list(records.items())[-self._limit:])
+        with self._lock:
+            self._records = dict(records)
+
     def get(self, key: str) -> str | None:
         return self._records.get(key)
 

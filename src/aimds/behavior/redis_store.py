@@ -202,20 +202,25 @@ class RedisStore:
         (see :mod:`aimds.behavior.quarantine`)."""
         self._index = prefix + _QUARANTINE_INDEX
         self._stop = threading.Event()
-        self._load_quarantines(scan=True)
         self._refresher = threading.Thread(
             target=self._refresh, args=(refresh_s,), name="aimds-quarantine-mirror", daemon=True
         )
         self._refresher.start()
 
     def _refresh(self, every: float) -> None:
+        """The mirror's thread: a full scan first (records older than the index), then
+        the index every ``every`` seconds; nobody waits for it."""
+        scanned = self._load_quarantines(scan=True)
         while not self._stop.wait(every):
-            self._load_quarantines()
+            if not scanned:
+                scanned = self._load_quarantines(scan=True)
+            else:
+                self._load_quarantines()
 
-    def _load_quarantines(self, *, scan: bool = False) -> None:
-        """Mirror every quarantine record in Redis now: those the index set names (and,
-        with ``scan``, at start-up, any key that looks like one). A server that does not
-        answer leaves the mirror as it was: nothing waits for it."""
+    def _load_quarantines(self, *, scan: bool = False) -> bool:
+        """Make the mirror what Redis holds now: the records the index set names (and,
+        with ``scan``, every key that looks like one). False when the server did not
+        answer; the mirror is then left as it was."""
         try:
             names = {_str(k) for k in self._client.smembers(self._index)}
             if scan:
@@ -223,13 +228,18 @@ class RedisStore:
                 names.update(_str(k) for k in self._client.scan_iter(match=pattern, count=1000))
             ordered = sorted(names)
             values = self._client.mget(ordered) if ordered else []
-        except self._errors:
-            return
+        except Exception:  # noqa: BLE001 - server down, or the client closed under us
+            return False
+        if self._stop.is_set():
+            return False
         cut = len(self._prefix)
-        for name, value in zip(ordered, values, strict=True):
-            key = name[cut:]
-            if q.is_quarantine_key(key):
-                self.quarantines.seen(key, None if value is None else _str(value))
+        found = {
+            name[cut:]: _str(value)
+            for name, value in zip(ordered, values, strict=True)
+            if value is not None and q.is_quarantine_key(name[cut:])
+        }
+        self.quarantines.replace(found)
+        return True
 
     def execute(self, ops: Sequence[Op]) -> list[Result]:
         if not ops:

@@ -259,6 +259,7 @@ class ApprovalQueue:
 
     ``clock`` is injected so tests control expiry. ``secret`` keys the event digests so a
     digest cannot be linked to a guessed value; keep it stable for one deployment.
+    ``max_pending_per_agent`` caps each agent's pending requests (see the stage).
     """
 
     def __init__(
@@ -267,8 +268,12 @@ class ApprovalQueue:
         *,
         clock: Callable[[], float] = time.time,
         secret: bytes | None = None,
+        max_pending_per_agent: int | None = None,
     ) -> None:
         self.db = SqlDatabase(url)
+        self.max_pending_per_agent = max_pending_per_agent
+        """Pending requests one agent may have when the policy sets no limit of its own
+        (``None``: no limit; the service sets its ``max_pending_approvals_per_agent``)."""
         self._clock = clock
         self._secret = secret if secret is not None else secrets.token_bytes(32)
         self._cond = threading.Condition()
@@ -574,8 +579,11 @@ class ApprovalsStage:
             expires=ev.ts + self._timeout,
             on_expiry=self._on_expiry,
         )
+        cap = self._max_pending
+        if cap is None:
+            cap = self.queue.max_pending_per_agent
         try:
-            self.queue.create(request, max_pending=self._max_pending)
+            self.queue.create(request, max_pending=cap)
         except ApprovalLimitError as exc:
             ev.findings.append(
                 Finding(
@@ -585,7 +593,7 @@ class ApprovalsStage:
                     message=str(exc),
                     action=Verdict.BLOCK,
                     stage=self.name,
-                    details={"max_pending": self._max_pending},
+                    details={"max_pending": cap},
                 )
             )
             ev.verdict = max(ev.verdict, Verdict.BLOCK)

@@ -56,6 +56,9 @@ class ServerSettings(BaseModel):
     """Default: half of ``threads`` (at least one)."""
     heavy_queue_per_tenant: int = Field(default=64, ge=1, le=100_000)
     """Heavy requests one tenant may have waiting; more are refused with 429."""
+    max_pending_approvals_per_agent: int = Field(default=20, ge=1, le=100_000)
+    """Pending approval requests one agent may have (unless the policy's
+    ``approvals.max_pending_per_agent`` says otherwise); more reviews are blocked."""
     header_timeout_s: float = Field(default=10.0, gt=0, le=600)
     """A request's headers must arrive within this (from the connection or its first
     byte), else 408 and the connection is closed."""

@@ -200,6 +200,8 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
     if queue is None:
         queue = ApprovalQueue(url, clock=services.clock, secret=settings.secret("digest"))
         services.extras[EXTRAS_KEY] = queue
+    if queue.max_pending_per_agent is None:
+        queue.max_pending_per_agent = settings.max_pending_approvals_per_agent
     db = queue.db if queue.db.url == url else SqlDatabase(url)
     keys = KeyStore(db)
     policies = PolicyStore(db)

@@ -7,6 +7,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from aimds.server.app import create_app
 from aimds.server.settings import ServerSettings
 
@@ -140,3 +142,49 @@ def test_the_service_log_writes_checkpoints_periodically_and_at_shutdown(
         assert last.seq == head.seq and last.algorithm == "hmac-sha256"
     finally:
         store.close()
+
+
+@pytest.mark.redis
+def test_the_agent_view_shows_a_quarantine_while_redis_is_down(tmp_path: Path) -> None:
+    import asyncio
+    import shutil
+    import socket
+    import subprocess
+    import time
+    import types
+    from concurrent.futures import ThreadPoolExecutor
+
+    from aimds.guard import Guard
+    from aimds.server.service_audit import quarantine_of
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not on PATH")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    proc = subprocess.Popen([binary, "--port", str(port), "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.02)
+        policy = {"name": "q", "behavior": {"store": "redis",
+                                            "redis_url": f"redis://127.0.0.1:{port}/0"}}
+        with Guard(policy) as guard, ThreadPoolExecutor(1) as pool:
+            state = types.SimpleNamespace(guard=guard, pool=pool)
+            guard.quarantine("bot-1", tenant="acme", reason="incident")
+            proc.kill()
+            proc.wait(5)
+            shown = asyncio.run(quarantine_of(state, "acme", "bot-1"))  # type: ignore[arg-type]
+            assert shown["quarantined"] is True and shown["reason"] == "incident"
+            unknown = asyncio.run(quarantine_of(state, "acme", "bot-2"))  # type: ignore[arg-type]
+            assert unknown["quarantined"] is None and "error" in unknown
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(5)

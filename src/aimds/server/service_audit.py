@@ -18,6 +18,8 @@ import logging
 import os
 from typing import TYPE_CHECKING, Any
 
+from aimds.behavior.quarantine import decode
+from aimds.behavior.windows import quarantine_key
 from aimds.errors import AimdsError
 from aimds.policy import load_policy
 from aimds.types import Subject
@@ -81,9 +83,18 @@ async def quarantine_of(state: ServiceState, tenant: str, agent: str) -> dict[st
 
     def read() -> dict[str, Any]:
         try:
-            record = state.guard.behavior.quarantined(agent, tenant=tenant)
+            behavior = state.guard.behavior
+        except AimdsError:
+            return {"quarantined": None, "error": "behaviour is off in this policy"}
+        try:
+            record = behavior.quarantined(agent, tenant=tenant)
         except AimdsError as exc:
-            return {"quarantined": None, "error": type(exc).__name__}
+            # the store is down: what its local mirror last saw still holds (and blocks)
+            mirror = getattr(behavior.store, "quarantines", None)
+            raw = mirror.get(quarantine_key(tenant, agent)) if mirror is not None else None
+            if raw is None:
+                return {"quarantined": None, "error": type(exc).__name__}
+            record = decode(raw)
         if record is None:
             return {"quarantined": False}
         return {"quarantined": True, "by": record.by, "reason": record.reason,

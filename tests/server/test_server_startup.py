@@ -178,3 +178,22 @@ def test_cluster_docs_and_manifests_give_every_replica_the_shared_keys() -> None
     cluster = (repo / "docs/operations.md").read_text().split("## Cluster")[1].split("\n## ")[0]
     for name in shared:
         assert name in cluster
+
+
+def test_a_policy_stored_only_in_the_database_still_starts(tmp_path: Path) -> None:
+    from aimds.respond.approvals import SqlDatabase
+    from aimds.server.app import create_app
+    from aimds.server.policies import PolicyStore
+    from aimds.server.settings import ServerSettings
+
+    settings = ServerSettings(data_dir=tmp_path, policy="house")
+    db = SqlDatabase(settings.resolved_database_url())
+    PolicyStore(db).save("house", "name: house\nextends: default\n", label="house@1",
+                         author="test")
+    db.close()
+    app_ = create_app(settings)
+    try:
+        assert app_.state.aimds.holder.name == "house"
+        assert app_.state.aimds.services.extras["audit"] is not None
+    finally:
+        app_.state.aimds.close()

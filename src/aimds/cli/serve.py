@@ -70,12 +70,14 @@ def _startup(settings: Any) -> Any:
         if settings.data_dir is not None:
             private_dir(settings.data_dir)
             settings.secret("session")  # proves the directory is writable
-        load_policy(settings.policy)
         if settings.workers > 1:
+            ref = settings.policy
+            if "/" in ref or ref.endswith((".yaml", ".yml", ".json")):
+                load_policy(ref)  # the workers build the app; a broken file fails here
             return None
         from aimds.server.app import create_app
 
-        return create_app(settings)
+        return create_app(settings)  # raises PolicyError for a broken policy
     except OSError as exc:
         where = exc.filename or settings.data_dir
         raise ConfigError(

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from aimds.behavior.quarantine import decode
 from aimds.behavior.windows import quarantine_key
-from aimds.errors import AimdsError
+from aimds.errors import AimdsError, PolicyError
 from aimds.policy import load_policy
+from aimds.policy.sections.audit import AuditSection
 from aimds.types import Subject
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def open_service_audit(settings: ServerSettings, metrics: Metrics) -> AuditLog |
     from aimds.audit import AuditLog, HmacSigner
     from aimds.audit.store import is_postgres_url, open_store
 
-    section = load_policy(settings.policy).document.audit
+    section = _startup_section(settings.policy)
     signer = None
     shared = is_postgres_url(target)  # every replica writes (and verifies) this log
     if settings.data_dir is not None and not shared and not os.environ.get(
@@ -58,6 +59,19 @@ def open_service_audit(settings: ServerSettings, metrics: Metrics) -> AuditLog |
         signer=signer,
         signal_handlers=False,  # the server closes the log on shutdown itself
     )
+
+
+def _startup_section(ref: str) -> AuditSection:
+    """The ``audit`` section of the start-up policy: a file or pack. A name that is neither
+    (a policy stored in the database only) gives the section's defaults, logged; a broken
+    file raises its :class:`PolicyError` (start-up fails, naming ``file:line``)."""
+    try:
+        return load_policy(ref).document.audit
+    except PolicyError:
+        if "/" in ref or ref.endswith((".yaml", ".yml", ".json")):
+            raise
+    log.warning("audit log: policy %r is no file or pack; using the audit defaults", ref)
+    return AuditSection()
 
 
 def record_agent_action(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -57,6 +58,14 @@ class Session:
         extracted to (recorded with a trailing ``/``)."""
         return path in self.downloaded or any(
             d.endswith("/") and path.startswith(d) for d in self.downloaded
+        )
+
+    def fetched_on_path(self, name: str) -> bool:
+        """Whether a bare command name runs a file downloaded into a ``bin`` directory
+        (``curl -o ~/.local/bin/k URL; k``): the shell finds it on ``PATH``."""
+        return any(
+            d.rsplit("/", 1)[-1] == name and d.rsplit("/", 2)[-2:-1] in (["bin"], ["sbin"])
+            for d in self.downloaded
         )
 
 
@@ -611,6 +620,14 @@ def _copy(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             found = ctx.place(src)
             if found is not None and found[1] is not None:
                 ctx.facts.destroy(critical=found[1].kind == "system")
+            top = (found[0].rstrip("/*") or "/") if found is not None else ""
+            if src in _RM_WIDE or (
+                found is not None
+                and (found[0] in _WIDE_ROOTS or top in _SYSTEM_DIRS or _is_home(top, ctx.home))
+            ):
+                # moving the root, a home or a system directory away destroys it where it
+                # was (``mv / /dev/null``, ``mv ~ /tmp/x``): judged as deleting it
+                _rm(["rm", "-r", src], cmd, ctx)
 
 
 def _tee(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -997,6 +1014,10 @@ def inline_code(code: str, ctx: Context, *, language: str = "other") -> None:
             _opaque(ctx, "code that does not parse")
             _other_code(text, ctx)
             return
+    if language == "powershell":
+        from aimds.rules.understanding.windows import read_powershell
+
+        read_powershell(text, ctx.facts, ctx.recurse)
     _other_code(text, ctx)
 
 
@@ -1397,7 +1418,10 @@ def _sql_client(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         elif "://" in arg and (dest := parse_destination(arg)) is not None:
             ctx.facts.login_target(dest.host)
         if arg in ("-c", "--command", "-e", "--execute", "-q", "--query", "--eval"):
-            analyze_sql(nxt, ctx.facts)
+            if not analyze_sql(nxt, ctx.facts):
+                from aimds.rules.understanding.nosql import analyze_mongo
+
+                analyze_mongo(nxt, ctx.facts)
         elif arg.startswith("--command=") or arg.startswith("--execute="):
             analyze_sql(arg.split("=", 1)[1], ctx.facts)
         elif (arg.startswith("-p") and len(arg) > 2) or arg.startswith("--password="):
@@ -1424,6 +1448,11 @@ def _dropdb(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 
 
 def _redis(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    from aimds.rules.understanding.nosql import REDIS_COMMANDS, analyze_redis
+
+    start = next((i for i, a in enumerate(argv[1:], 1) if a.lower() in REDIS_COMMANDS), None)
+    if start is not None and not argv[start - 1].startswith("-"):
+        analyze_redis(shlex.join(argv[start:]), ctx.facts)
     words = {a.lower() for a in argv[1:]}
     if words & {"flushall", "flushdb"}:
         ctx.facts.destroy(critical=True, type_id="db:admin")

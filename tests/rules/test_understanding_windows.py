@@ -203,3 +203,12 @@ def test_windows_paths_are_case_insensitive(path: str, upper: list[bool], sep: s
     varied = varied[:2] + varied[2:].replace("\\", sep)
     place = classify_path(windows_path(varied))
     assert place is not None and place.credential_store, (varied, windows_path(varied))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300), st.sampled_from(["powershell", "cmd", "auto"]))
+def test_any_text_is_read_without_raising(text: str, dialect: str) -> None:
+    """Whatever the line (quotes, unicode, control characters), the readers never raise."""
+    info = Facts("shell:exec")
+    collect_command(text, info, dialect=dialect)
+    info.to_info()

@@ -89,6 +89,9 @@ _SHELL_SETTING_KEYS = frozenset(
     {"timeout", "timeout_s", "timeout_ms", "shell", "env", "environment", "user", "restart",
      "background", "is_background", "stdin_open", "tty", "encoding", "language", "lang"}
 )  # fmt: skip
+# Shell builtins that SQL also has as keywords (``set -x VAR 1`` in fish, ``set -e``): a shell
+# tool's line starting with one is a command, not a statement.
+_SHELL_BUILTINS = frozenset({"set", "export", "unset", "declare", "alias", "source", "cd"})
 # Arguments that only describe the call to a human (a shell tool's "why").
 _PROSE_ONLY_KEYS = frozenset(
     {"description", "summary", "title", "reason", "explanation", "comment", "note", "label",
@@ -207,6 +210,13 @@ class ArgReader:
             for key in keys:
                 value = args.get(key)
                 if isinstance(value, str) and (category != "unknown" or key != "function"):
+                    if (
+                        category == "unknown"
+                        and name_language(tool) == "auto"
+                        and value_shape(value) == "command"
+                        and not looks_like_code(value)
+                    ):
+                        break  # a command line under "script": read as one by content below
                     language = name_language(tool)
                     collect_code(value, facts, cwd=cwd, home=self._home, language=language)
                     facts.propose("code:exec")
@@ -475,7 +485,10 @@ class ArgReader:
             # it also reads as SQL ("kill 4242"); a program the shell reader knows makes it a
             # command whatever the argument is called ("setcap ..." under "argv"). As written:
             # the shell is case-sensitive, so "TRUNCATE TABLE t" runs no ``truncate``.
-            shell_line = (category == "shell" or runs) and _program_as_written(value) in HANDLERS
+            program = _program_as_written(value)
+            shell_line = (category == "shell" or runs) and (
+                program in HANDLERS or program in _SHELL_BUILTINS
+            )
             if top and key in named.get("command", ()) and " " in value.strip():
                 # read as a command by name; what that misses is SQL ("DROP TABLE" as a command)
                 sql = not shell_line and looks_like_sql_statement(value)

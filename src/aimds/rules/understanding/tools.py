@@ -44,7 +44,8 @@ _EXACT: MappingProxyType[str, str] = MappingProxyType(
              "copyfiletool movefiletool")
     | _names("fs:delete", "filedelete deletefile removefile rm rmdir deletedirectory unlink")
     | _names("shell:exec", "shell bash sh zsh terminal runcommand exec execute executecommand "
-             "runshell runshellcommand shellexec localshell subprocess cmd powershell pwsh "
+             "runshell runshellcommand shellexec localshell subprocess cmd powershell pwsh fish "
+             "dash ksh ash csh tcsh nushell "
              "runterminalcmd terminalcommand runinterminal executeshell shellcommand "
              "runbash bashcommand command cli runscript")
     | _names("code:exec", "pythonrepl python repl codeinterpreter runpython executepython "

@@ -513,7 +513,7 @@ class ArgReader:
             if shape in _NATURAL:
                 if key in _PROSE_KEYS or category not in _EXEC_CATEGORIES:
                     continue
-                self._executable(shape, value, category, facts, cwd, runs=runs)
+                self._executable(shape, value, category, facts, cwd, runs=runs, tool=tool)
             elif key in _DATA_KEYS:
                 continue
             elif shape == "url":
@@ -528,7 +528,15 @@ class ArgReader:
                     self._content_path(value, base, category, verb, facts, cwd)
 
     def _executable(
-        self, shape: str, value: str, category: str, facts: Facts, cwd: str, *, runs: bool
+        self,
+        shape: str,
+        value: str,
+        category: str,
+        facts: Facts,
+        cwd: str,
+        *,
+        runs: bool,
+        tool: str,
     ) -> None:
         """A command, SQL or code found by content: analysed apart, joined when it matters
         or when it is what the tool runs (SQL to a database tool...)."""
@@ -539,7 +547,7 @@ class ArgReader:
         elif shape == "command":
             collect_command(value, scratch, cwd=cwd, home=self._home)
         else:
-            collect_code(value, scratch, cwd=cwd, home=self._home)
+            collect_code(value, scratch, cwd=cwd, home=self._home, language=name_language(tool))
         for resource in scratch.resources:
             facts.resource(resource)
         quiet = scratch.tags <= _QUIET_TAGS and scratch.risk < (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import re
 import shlex
 from collections.abc import Callable, Mapping
@@ -955,7 +956,37 @@ _NET_CODE = re.compile(
 _ENV_DUMP_CODE = re.compile(r"os\.environ\b(?!\s*[\[.]\s*(?:get\b)?)|process\.env\b(?!\.)|%ENV\b")
 _SHELL_CALL = re.compile(
     r"(?:system|popen|exec(?:Sync)?|spawn(?:Sync)?|check_output|run|call|shell_exec|passthru|"
-    r"Start-Process|Invoke-Expression|iex)\s*\(?\s*[\"'`]([^\"'`]{1,4096})[\"'`]"
+    r"execute|proc_open|pcntl_exec|capture[23]e?|popen[23]e?|Start-Process|Invoke-Expression|"
+    r"iex)\s*\(?\s*[\"'`]([^\"'`]{1,4096})[\"'`]"
+)
+# A program and its arguments as a list: ``spawn("rm", ["-rf", "/"])``,
+# ``new Deno.Command("rm", {args: [...]})``, ``exec.Command("sh", "-c", "...")``,
+# ``system("rm", "-rf", "/")`` (Perl, Ruby), ``Runtime.exec(new String[]{"sh", ...})``,
+# ``Deno.run({cmd: [...]})``: joined into one command line.
+_ARGV_CALL = re.compile(
+    r"(?:spawn(?:Sync)?|execFile(?:Sync)?|Command|system|exec|run|start|ProcessBuilder|"
+    r"Process\.Start)\s*\(\s*(?:new\s+String\s*\[\s*\]\s*)?[\[{]?\s*"
+    r"((?:[\"'`][^\"'`]{1,1024}[\"'`]\s*(?:,\s*(?:\{\s*args\s*:\s*)?\[?\s*)?){2,32})"
+)
+_ARGV_LIST = re.compile(
+    r"\b(?:cmd|args|argv|command)\s*:\s*\[((?:\s*[\"'`][^\"'`]{1,1024}[\"'`]\s*,?){1,32})\]"
+)
+_QUOTED = re.compile(r"[\"'`]([^\"'`]{0,1024})[\"'`]")
+# Another language's "the user's home", read as ``~``: Ruby ``Dir.home``, Node
+# ``os.homedir()``, R ``path.expand("~")``, ``ENV["HOME"]``, ``$ENV{HOME}``, ``getenv("HOME")``.
+_HOME_EXPR = re.compile(
+    r"Dir\.home|os\.homedir\(\)|(?:path\.expand|normalizePath)\(\s*[\"']~[\"']\s*\)|"
+    r"ENV\[\s*[\"']HOME[\"']\s*\]|\$ENV\{\s*HOME\s*\}|(?:Sys\.)?getenv\(\s*[\"']HOME[\"']\s*\)|"
+    r"process\.env\.HOME|Deno\.env\.get\(\s*[\"']HOME[\"']\s*\)|System\.getProperty\(\s*"
+    r"[\"']user\.home[\"']\s*\)"
+)
+# Recursive deletes through a library: Ruby ``FileUtils.rm_rf``, Perl ``rmtree``/
+# ``remove_tree``, Go ``os.RemoveAll``, R ``unlink(p, recursive = TRUE)``, PHP-style helpers.
+_LIB_RECURSIVE_DELETE = re.compile(
+    r"\b(?:rm_rf|rm_r|remove_dir|remove_entry(?:_secure)?|rmtree|remove_tree|RemoveAll|"
+    r"deleteRecursively|delete_recursive|rmdir_recursive)(?:\s*\(\s*|\s+)[\"'`]([^\"'`]{1,1024})"
+    r"[\"'`]"
+    r"|\bunlink\s*\(\s*[\"'`]([^\"'`]{1,1024})[\"'`][^)]{0,80}recursive\s*=\s*(?:TRUE|T)\b"
 )
 _BACKTICKS = re.compile(r"`([^`]{1,4096})`")
 _CODE_REVERSE = re.compile(
@@ -1033,6 +1064,7 @@ def _quote(word: str) -> str:
 
 
 def _other_code(text: str, ctx: Context) -> None:
+    text = _HOME_EXPR.sub('"~"', text)
     for m in _INLINE_PATH.finditer(text):
         word = m.group(0)
         if len(word) > 1:
@@ -1053,8 +1085,14 @@ def _other_code(text: str, ctx: Context) -> None:
     for m in _CODE_RECURSIVE_DELETE.finditer(text):
         if m.group(0).startswith("rimraf") or "recursive" in m.group(0):
             ctx.recurse("rm -rf " + _quote(m.group(2)))
+    for m in _LIB_RECURSIVE_DELETE.finditer(text):
+        ctx.recurse("rm -rf " + _quote(m.group(1) or m.group(2)))
     for m in _SHELL_CALL.finditer(text):
         ctx.recurse(m.group(1))
+    for m in itertools.chain(_ARGV_CALL.finditer(text), _ARGV_LIST.finditer(text)):
+        words = _QUOTED.findall(m.group(1))
+        if len(words) > 1:
+            ctx.recurse(" ".join(_quote(w) for w in words))
     for m in _BACKTICKS.finditer(text):
         ctx.recurse(m.group(1))
 

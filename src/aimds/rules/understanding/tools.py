@@ -313,7 +313,10 @@ def name_verb(tool: str) -> str | None:
 _LANGUAGE_WORDS: MappingProxyType[str, str] = MappingProxyType(
     {"node": "javascript", "nodejs": "javascript", "js": "javascript", "javascript": "javascript",
      "deno": "javascript", "bun": "javascript", "typescript": "javascript", "ts": "javascript",
-     "perl": "perl", "ruby": "ruby", "php": "php", "lua": "lua"}
+     "perl": "perl", "ruby": "ruby", "php": "php", "lua": "lua", "r": "r", "rscript": "r",
+     "go": "go", "golang": "go", "java": "java", "kotlin": "java", "groovy": "java",
+     "scala": "java", "csharp": "csharp", "dotnet": "csharp", "rust": "rust", "swift": "swift",
+     "julia": "julia", "elixir": "elixir", "tcl": "tcl"}
 )  # fmt: skip
 
 

@@ -712,7 +712,7 @@ class _Walker:
         for target in cmd.writes:
             ctx.write(target)
             if any(c.argv and ctx.binary(c.argv[0]) in ("curl", "wget") for c in pipeline):
-                found = ctx.place(target)
+                found = ctx.place(target if "/" in target or target[:1] == "~" else "./" + target)
                 if found is not None:
                     self.session.downloaded.add(found[0])
         argv = cmd.argv

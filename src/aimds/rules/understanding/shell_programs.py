@@ -834,6 +834,15 @@ def _reverse_shell(ctx: Context) -> None:
     ctx.facts.propose("net:connect", Severity.CRITICAL)
 
 
+def _reverse_socket_builtin(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """zsh's ``ztcp HOST PORT`` opens a socket as a shell file descriptor: the only thing
+    an agent's command does with that is wire a shell to it."""
+    ops = ctx.operands(argv)
+    if ops:
+        ctx.facts.resource(ops[0])
+    _reverse_shell(ctx)
+
+
 def _upstream(ctx: Context, cmd: SimpleCommand) -> set[str]:
     return {ctx.binary(c.argv[0]) for c in ctx.pipeline if c.argv and c is not cmd}
 
@@ -1006,7 +1015,8 @@ _CODE_DECODE_EXEC = re.compile(
 # ``iwr url | iex``, ``eval(file_get_contents("http…"))``, ``https.get(url, … eval(d))``.
 _FETCHERS = (
     r"(?:DownloadString|DownloadData|DownloadFile|Invoke-WebRequest|Invoke-RestMethod|\biwr\b|"
-    r"\birm\b|Net::HTTP|LWP::Simple|urlopen|file_get_contents\s*\(\s*[\"']https?:|"
+    r"\birm\b|Net::HTTP|LWP::Simple|urlopen|URI\.open|URI\.parse|open-uri|HTTParty|Faraday|"
+    r"file_get_contents\s*\(\s*[\"']https?:|"
     r"\.get\s*\(\s*[\"'`]https?:|fetch\s*\(\s*[\"'`]https?:)"
 )
 _CODE_FETCH_EXEC = re.compile(
@@ -1424,6 +1434,8 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
                 host = _remote(arg)
                 if host:
                     ctx.facts.resource(host)
+        if sub == "clone":
+            _cloned_into(rest, ctx)
     elif sub == "config" and any(
         a.lower().startswith(("core.hookspath", "core.fsmonitor", "core.sshcommand",
                               "core.pager", "core.editor", "credential.helper"))
@@ -1443,6 +1455,20 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.propose("vcs:write")
     else:
         ctx.generic(argv, cmd)
+
+
+def _cloned_into(rest: list[str], ctx: Context) -> None:
+    """``git clone URL [DIR]``: what lands in DIR is downloaded, so running a script from
+    it later in the line is download-and-execute (``git clone U /tmp/r && /tmp/r/x.sh``)."""
+    ops = [a for a in rest if not a.startswith("-")]
+    remote = next((a for a in ops if "://" in a or "@" in a), None)
+    if remote is None:
+        return
+    after = ops[ops.index(remote) + 1 :]
+    target = after[0] if after else remote.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
+    found = ctx.place(target if "/" in target or target[:1] == "~" else "./" + target)
+    if found is not None:
+        ctx.session.downloaded.add(found[0].rstrip("/") + "/")
 
 
 def _sql_client(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -1784,6 +1810,7 @@ def _table() -> dict[str, Handler]:
                      "chpasswd setcap capsh nsenter unshare newgrp insmod modprobe sudoedit"),
         (_shell, " ".join(sorted(_SHELLS))),
         (_powershell, "pwsh powershell"),
+        (_reverse_socket_builtin, "ztcp"),
         (_interpreter, " ".join(sorted(_INTERPRETERS)) + " python3 python2 node osascript"),
         (_eval, "eval"),
         (_source, "source ."),

@@ -106,3 +106,20 @@ def test_fetch_then_run_in_more_compositions(line: str) -> None:
 def test_cloning_and_reading_a_repository_is_everyday() -> None:
     line = "git clone https://github.com/org/tool.git && ls tool && cat tool/README.md"
     assert check("shell", {"command": line})[0] == "allow"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["rsync -a --delete /srv/empty/ /", "rsync -a --delete-before ./blank/ ~/",
+     "zpool destroy -f tank", "zfs destroy -r tank/home", "heroku apps:destroy --app shop",
+     "perl -e 'fork while 1'"],
+)  # fmt: skip
+def test_more_ways_to_destroy_are_destruction(line: str) -> None:
+    assert check("bash", {"command": line})[0] == "block", line
+
+
+@pytest.mark.parametrize(
+    "line", ["rsync -a --delete build/ out/", "zfs list -t snapshot", "heroku logs --app shop"]
+)
+def test_their_everyday_forms_are_allowed(line: str) -> None:
+    assert check("bash", {"command": line})[0] == "allow", line

@@ -1004,7 +1004,7 @@ _CODE_REVERSE = re.compile(
     r"\biex\b|Invoke-Expression)",
 )
 _CODE_FORK_BOMB = re.compile(
-    r"fork\s*(?:\(\s*\))?\s*while\s+fork|while\s*\(?\s*(?:1|true|True)\s*\)?\s*[:{]?\s*"
+    r"fork\s*(?:\(\s*\))?\s*while\s+(?:fork|1\b|true\b)|while\s*\(?\s*(?:1|true|True)\s*\)?\s*[:{]?\s*"
     r"(?:os\.)?fork\s*\("
 )
 _CODE_DECODE_EXEC = re.compile(
@@ -1345,6 +1345,27 @@ def _remote_copy(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             ctx.read(src)
     if dest:
         ctx.write(dest)
+        if name == "rsync" and any(a.startswith("--delete") for a in argv):
+            found = ctx.place(dest)
+            top = (found[0].rstrip("/*") or "/") if found is not None else ""
+            if dest in _RM_WIDE or (
+                found is not None
+                and (found[0] in _WIDE_ROOTS or top in _SYSTEM_DIRS or _is_home(top, ctx.home))
+            ):
+                # --delete makes the destination match the source: the root, a home or a
+                # system directory synced from something smaller is wiped
+                _rm(["rm", "-r", dest], cmd, ctx)
+
+
+def _zfs(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """``zpool destroy``/``zfs destroy``/``zpool labelclear``: a pool or dataset is gone."""
+    ops = ctx.operands(argv)
+    if ops[:1] and ops[0] in ("destroy", "labelclear", "rollback"):
+        ctx.facts.destroy(critical=ops[0] != "rollback")
+        if len(ops) > 1:
+            ctx.facts.resource(ops[1])
+    else:
+        ctx.generic(argv, cmd)
 
 
 def _remote(arg: str) -> str | None:
@@ -1598,7 +1619,8 @@ _CLOUD_SECRET = re.compile(
     r"auth:token|token)\b",
 )
 _CLOUD_DELETE = re.compile(
-    r"^(?:delete|terminate|destroy|remove|rb|rm|purge)(?:[-_][\w-]+)?$", re.IGNORECASE
+    r"^(?:[\w-]+:)?(?:delete|terminate|destroy|remove|rb|rm|purge|reset)(?:[-_][\w-]+)?$",
+    re.IGNORECASE,
 )
 
 
@@ -1819,6 +1841,7 @@ def _table() -> dict[str, Handler]:
         (_netcat, "nc ncat netcat socat telnet"),
         (_ssh, "ssh mosh"),
         (_remote_copy, "scp sftp rsync ftp tftp lftp"),
+        (_zfs, "zpool zfs"),
         (_dns, "dig nslookup host ping ping6 traceroute tracepath"),
         (_scanner, "nmap masscan zmap nikto gobuster dirb ffuf sqlmap hydra medusa ncrack "
                    "patator crackmapexec nxc enum4linux smbclient john hashcat unshadow "

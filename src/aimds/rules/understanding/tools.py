@@ -18,6 +18,7 @@ __all__ = [
     "name_executes",
     "name_data_store",
     "name_language",
+    "name_publishes",
     "name_shell_dialect",
     "name_type",
     "name_verb",
@@ -375,3 +376,26 @@ def name_data_store(tool: str) -> str:
         if store is not None:
             return store
     return "sql"
+
+
+_PUBLISHING = frozenset(
+    {"createissue", "updateissue", "addissuecomment", "createpullrequest", "updatepullrequest",
+     "createpullrequestreview", "addpullrequestreviewcomment", "createorupdatefile",
+     "creategist", "updategist", "createcomment", "postcomment", "addcomment",
+     "commentonissue", "createrelease", "createwikipage", "updatewikipage", "creatediscussion",
+     "addcommenttopendingreview"}
+)  # fmt: skip
+_PUBLISHED_OBJECTS = frozenset({"issue", "issues", "comment", "gist", "pullrequest", "pr",
+                                "wiki", "discussion", "release"})  # fmt: skip
+_PUBLISH_VERBS = frozenset({"create", "add", "post", "update", "open", "publish", "reply"})
+
+
+@functools.lru_cache(maxsize=1024)
+def name_publishes(tool: str) -> bool:
+    """Whether the tool puts what it is given where others read it (an issue, a comment, a
+    pull request, a gist): not a message type, but data in it leaves the agent's hands, so a
+    secret read earlier in the session and published there is exfiltration."""
+    if compact_name(tool) in _PUBLISHING:
+        return True
+    words = set(name_words(tool))
+    return bool(words & _PUBLISHED_OBJECTS) and bool(words & _PUBLISH_VERBS)

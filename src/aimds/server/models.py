@@ -17,6 +17,7 @@ __all__ = [
     "AgentActionOut",
     "AgentOut",
     "ApprovalOut",
+    "AuditRecordOut",
     "AuditVerifyOut",
     "BatchIn",
     "BatchOut",
@@ -461,6 +462,41 @@ class AuditVerifyOut(BaseModel):
         description="The first problem: `chain`, `seq` (the bad record), `kind`, `detail`.",
     )
     chains: list[dict[str, Any]] = Field(description="Per chain (one per tenant): the counts.")
+
+
+class AuditRecordOut(BaseModel):
+    """One audit record (schema version 1), masked when it was written. Records of other
+    types than ``decision`` carry their fields under ``data``."""
+
+    model_config = _examples({
+        "v": 1, "type": "decision", "id": "9f1c2e7a4b6d4c0e8a1b2c3d4e5f6a7b",
+        "ts": 1765090000.0,
+        "subject": {"tenant": "acme", "agent": "researcher-1", "role": "expert",
+                    "session": "s1", "user": None},
+        "kind": "tool_call", "tool": "send_email", "verdict": "review", "risk": "medium",
+        "score": 0.55, "findings": [_FINDING_EXAMPLE], "policy": "default@1+3f2a9c",
+    })
+    model_config["extra"] = "allow"
+
+    v: int = Field(description="Record schema version.")
+    type: str = Field(
+        description="`decision`, `approval.requested`, `approval.resolved`, `quarantine`, ...",
+    )
+    id: str = Field(description="Record id (a decision's id for `decision` records).")
+    ts: float = Field(description="When, Unix time in seconds.")
+    subject: dict[str, Any] = Field(description="Who: `tenant`, `agent`, `role`, `session`.")
+    kind: Kind | None = Field(default=None, description=_KIND)
+    tool: str | None = Field(default=None, description="The tool, for tool events.")
+    verdict: VerdictName | None = Field(default=None, description=_VERDICT)
+    risk: SeverityName | None = Field(default=None, description=_SEVERITY)
+    score: float | None = Field(default=None, description="Combined risk score, 0..1.")
+    findings: list[dict[str, Any]] | None = Field(
+        default=None, description="The findings, masked: `rule`, `severity`, `message`, ...",
+    )
+    policy: str | None = Field(default=None, description="The deciding policy's label.")
+    data: dict[str, Any] | None = Field(
+        default=None, description="The fields of a record that is not a decision.",
+    )
 
 
 class HealthOut(BaseModel):

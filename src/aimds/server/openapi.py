@@ -15,6 +15,7 @@ models' examples. ``tests/server/test_openapi.py`` checks every field and operat
 from __future__ import annotations
 
 import importlib.util
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
@@ -33,7 +35,8 @@ __all__ = ["ASSETS", "install"]
 ASSETS = "/docs-assets"
 
 # Routes that answer with plain JSON (no ``response_model``): their documented answer.
-RESPONSES: dict[tuple[str, str], type[BaseModel]] = {
+RESPONSES: dict[tuple[str, str], Any] = {
+    ("get", "/v1/audit"): list[models.AuditRecordOut],
     ("get", "/v1/agents/{agent_id}"): models.AgentOut,
     ("post", "/v1/agents/{agent_id}/quarantine"): models.AgentActionOut,
     ("post", "/v1/agents/{agent_id}/release"): models.AgentActionOut,
@@ -139,39 +142,62 @@ def _generator(app: FastAPI) -> Callable[[], dict[str, Any]]:
                 title=app.title, version=app.version, description=app.description,
                 routes=app.routes, tags=app.openapi_tags,
             )
-            complete(spec)
+            complete(spec, _declared(app))
             app.openapi_schema = spec
         return app.openapi_schema
 
     return openapi
 
 
-def complete(spec: dict[str, Any]) -> None:
+def _declared(app: FastAPI) -> dict[tuple[str, str], Any]:
+    """Each route's declared ``response_model``. FastAPI documents the answer of a route
+    whose response class is not a ``JSONResponse`` (ours is :class:`FastJSON`) as a string;
+    the declared model is what it really answers."""
+    out: dict[tuple[str, str], Any] = {}
+    pending: list[Any] = list(app.routes)
+    while pending:
+        route = pending.pop()
+        included = getattr(route, "original_router", None)  # an included APIRouter
+        if included is not None:
+            pending.extend(included.routes)
+        elif isinstance(route, APIRoute) and _is_model(route.response_model):
+            for method in route.methods or ():
+                out[(method.lower(), route.path)] = route.response_model
+    return out
+
+
+def complete(spec: dict[str, Any], declared: dict[tuple[str, str], Any] | None = None) -> None:
     """Fill in what the generated document lacks (see the module docstring)."""
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
-    documented: list[type[BaseModel]] = [models.ErrorOut, *RESPONSES.values()]
-    for model in documented:
-        _add_schema(schemas, model)
+    answers: dict[tuple[str, str], Any] = {**(declared or {}), **RESPONSES}
+    for answer in answers.values():
+        _add_schema(schemas, _model_of(answer))
+    _add_schema(schemas, models.ErrorOut)
     spec["components"]["securitySchemes"] = {
         "bearer": {"type": "http", "scheme": "bearer",
                    "description": "An API key (`aimds keys create`) or a JWT."}
     }
     for path, operations in spec.get("paths", {}).items():
         for method, op in operations.items():
-            _complete_operation(schemas, path, method, op)
+            _complete_operation(schemas, path, method, op, answers.get((method, path)))
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
 
 
 def _complete_operation(
-    schemas: dict[str, Any], path: str, method: str, op: dict[str, Any]
+    schemas: dict[str, Any], path: str, method: str, op: dict[str, Any], answer: Any
 ) -> None:
     responses = op.setdefault("responses", {})
-    model = RESPONSES.get((method, path))
-    if model is not None:
+    if answer is not None:
+        model = _model_of(answer)
+        schema: dict[str, Any] = _ref(model)
+        described = model.__doc__.strip().splitlines()[0] if model.__doc__ else "OK"
+        if typing.get_origin(answer) is list:
+            schema = {"type": "array", "items": schema}
+            described = f"A list, each item: {described[0].lower()}{described[1:]}"
         responses["200"] = {
-            "description": model.__doc__.strip().splitlines()[0] if model.__doc__ else "OK",
-            "content": {"application/json": {"schema": _ref(model)}},
+            "description": described,
+            "content": {"application/json": {"schema": schema}},
         }
     if path == "/v1/events/stream":
         responses["200"] = {"description": "Server-Sent Events, one `decision` event each.",
@@ -229,10 +255,26 @@ def _param_example(name: str, schema: dict[str, Any]) -> Any:
 
 
 def _schema_examples(schemas: dict[str, Any], schema: dict[str, Any]) -> list[Any]:
-    ref = schema.get("$ref", "")
+    options = [schema, *schema.get("anyOf", ())]  # an optional body: anyOf [model, null]
+    ref = next((o["$ref"] for o in options if "$ref" in o), "")
     target = schemas.get(ref.rsplit("/", 1)[-1], {}) if ref else schema
     found = target.get("examples", [])
     return list(found) if isinstance(found, list) else []
+
+
+def _is_model(answer: Any) -> bool:
+    args = typing.get_args(answer)
+    model = args[0] if typing.get_origin(answer) is list and args else answer
+    return isinstance(model, type) and issubclass(model, BaseModel)
+
+
+def _model_of(answer: Any) -> type[BaseModel]:
+    """The model of a declared answer: ``Model`` or ``list[Model]``."""
+    args = typing.get_args(answer)
+    model = args[0] if typing.get_origin(answer) is list and args else answer
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise TypeError(f"answer {answer!r} is not a pydantic model")
+    return model
 
 
 def _ref(model: type[BaseModel]) -> dict[str, str]:

@@ -89,6 +89,15 @@ _METRICS_EXAMPLE = (
 )
 
 
+# The docs pages run third-party code: it may load from the service only (Redoc's footer
+# logo, the one thing it would fetch from outside, is refused and hides itself).
+_DOCS_CSP = (
+    "default-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+    "style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
+    "worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
 def install(app: FastAPI) -> None:
     """The completed OpenAPI document and the offline ``/docs`` and ``/redoc`` pages."""
     app.openapi = _generator(app)  # type: ignore[method-assign]
@@ -100,22 +109,28 @@ def install(app: FastAPI) -> None:
     async def swagger_ui() -> HTMLResponse:
         if assets is None:
             return _missing()
-        return get_swagger_ui_html(
+        return _confined(get_swagger_ui_html(
             openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} — API",
             swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
             swagger_css_url=f"{ASSETS}/swagger-ui.css",
             swagger_favicon_url=f"{ASSETS}/favicon.png",
-        )
+        ))
 
     @app.get("/redoc", include_in_schema=False)
     async def redoc() -> HTMLResponse:
         if assets is None:
             return _missing()
-        return get_redoc_html(
+        return _confined(get_redoc_html(
             openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} — API",
             redoc_js_url=f"{ASSETS}/redoc.standalone.js",
             redoc_favicon_url=f"{ASSETS}/favicon.png", with_google_fonts=False,
-        )
+        ))
+
+
+def _confined(page: HTMLResponse) -> HTMLResponse:
+    page.headers["Content-Security-Policy"] = _DOCS_CSP
+    page.headers["X-Frame-Options"] = "DENY"
+    return page
 
 
 def _assets_dir() -> Path | None:

@@ -268,3 +268,47 @@ def test_feed_lists_recent_decisions_with_messages_and_a_time_axis(traffic: Any)
     decision = next(u for u in parse(page).links if u.startswith("/ui/decisions/"))
     shown = client.get(decision)
     assert shown.status_code == 200 and "Findings" in shown.text
+
+
+def test_a_tampered_record_shows_as_a_broken_chain(traffic: Any, tmp_path: Path) -> None:
+    import sqlite3
+
+    client, keys = traffic
+    state = client.app.state.aimds  # type: ignore[attr-defined]
+    log = state.services.extras["audit"]
+    log.flush()
+    db = sqlite3.connect(str(log.store.url).removeprefix("sqlite:///"))
+    db.execute("UPDATE audit_records SET body = replace(body, '\"block\"', '\"allow\"') "
+               "WHERE seq = (SELECT MIN(seq) FROM audit_records WHERE body LIKE '%\"block\"%')")
+    db.commit()
+    db.close()
+    _login(client, keys["auditor"])
+    status = re.search(r'<p id="chain-status" class="(\w+)">(.*?)</p>',
+                       client.get("/ui/audit").text, re.S)
+    assert status is not None and status[1] == "error"
+    assert "Chain broken at record" in status[2] and "{" not in status[2]
+
+
+def test_reset_trust_button_calls_the_behaviour_reset(traffic: Any, monkeypatch: Any) -> None:
+    client, keys = traffic
+    guard = client.app.state.aimds.guard  # type: ignore[attr-defined]
+    _login(client, keys["admin"])
+    calls: list[tuple[str, str]] | None = None
+    if not hasattr(guard, "reset_trust"):
+        # Before the trust-reset API lands the button is left out; with it, it calls it.
+        assert 'id="reset-trust"' not in client.get("/ui/agents/worker").text
+        calls = []
+        monkeypatch.setattr(guard, "reset_trust",
+                            lambda agent, *, tenant: calls.append((agent, tenant)),
+                            raising=False)
+    page = client.get("/ui/agents/worker")
+    assert 'id="reset-trust"' in page.text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf is not None
+    r = client.post("/ui/agents/worker/reset-trust", data={"csrf": csrf[1]},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    if calls is not None:
+        assert calls == [("worker", "acme")]
+    else:
+        assert guard.trust("worker", tenant="acme").score >= 500

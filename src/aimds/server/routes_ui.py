@@ -37,6 +37,7 @@ router = APIRouter(prefix="/ui", include_in_schema=False)
 
 T = TypeVar("T")
 _AGENT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:@-")
+_AUDIT_ROLES = (Role.ADMIN, Role.AUDITOR)
 _AUDIT_TYPES = ("decision", "approval.requested", "approval.resolved", "quarantine",
                 "checkpoint")
 
@@ -89,6 +90,12 @@ def _agent_id(agent_id: str) -> str:
     return agent_id
 
 
+def _scope(who: Principal) -> str | None:
+    """The tenant whose approvals and audit records ``who`` reads (``None``: every tenant).
+    Today every human reads exactly its own tenant."""
+    return who.tenant
+
+
 def _can_decide(who: Principal) -> bool:
     return who.role in (Role.APPROVER, Role.ADMIN)
 
@@ -139,10 +146,10 @@ async def approvals_page(request: Request) -> HTMLResponse:
     state = state_of(request)
 
     def load() -> tuple[list[ApprovalRequest], list[ApprovalRequest], dict[str, Any]]:
-        pending = state.queue.query(tenant=who.tenant, status=ApprovalStatus.PENDING)
-        recent = state.queue.query(tenant=who.tenant, limit=30)
+        pending = state.queue.query(tenant=_scope(who), status=ApprovalStatus.PENDING)
+        recent = state.queue.query(tenant=_scope(who), limit=30)
         decided = [r for r in recent if not r.pending][:20]
-        views = state.details.many([r.id for r in pending], who.tenant)
+        views = state.details.many([r.id for r in pending])  # ids from the scoped query
         return pending, decided, views
 
     pending, decided, views = await _run(state, load)
@@ -154,11 +161,11 @@ async def approvals_page(request: Request) -> HTMLResponse:
 async def approval_page(request: Request, approval_id: str) -> HTMLResponse:
     who = _who(request)
     state = state_of(request)
-    found = await _run(state, lambda: state.queue.get(approval_id[:64], tenant=who.tenant))
+    found = await _run(state, lambda: state.queue.get(approval_id[:64], tenant=_scope(who)))
     if found is None or not may_read_agent(who, found.agent):
         raise HTTPException(404, "no such approval request")
-    view = await _run(state, lambda: state.details.get(found.id, who.tenant))
-    agent = await _agent_context(state, who, found.agent)
+    view = await _run(state, lambda: state.details.get(found.id, found.tenant))
+    agent = await _agent_context(state, found.tenant, found.agent)
     return _page(request, "approval.html", who, r=found, view=view,
                  can_decide=_can_decide(who), **agent)
 
@@ -188,7 +195,7 @@ async def approval_decide(
         action = getattr(state.guard, "quarantine", None)
         if callable(action):
             try:
-                await _run(state, lambda: action(done.agent, tenant=who.tenant,
+                await _run(state, lambda: action(done.agent, tenant=done.tenant,
                                                  reason=f"{reason} ({done.id}, by {who.id})"))
             except (AimdsError, ValueError) as exc:
                 raise HTTPException(409, f"denied, but quarantine failed: "
@@ -199,20 +206,20 @@ async def approval_decide(
 # -- agents -----------------------------------------------------------------------------------
 
 
-async def _agent_context(state: ServiceState, who: Principal, agent: str) -> dict[str, Any]:
+async def _agent_context(state: ServiceState, tenant: str, agent: str) -> dict[str, Any]:
     """Trust, quarantine, recent decisions and approval requests of one agent."""
-    recent = list(state.recent.get((who.tenant, agent), ()))[::-1][:20]
+    recent = list(state.recent.get((tenant, agent), ()))[::-1][:20]
     behavior = callable(getattr(state.guard, "trust", None))
 
     def load() -> dict[str, Any]:
         trust = quarantine = None
         if behavior:
             try:
-                trust = trust_text(state.guard.trust(agent, tenant=who.tenant))
-                quarantine = state.guard.behavior.quarantined(agent, tenant=who.tenant)
+                trust = trust_text(state.guard.trust(agent, tenant=tenant))
+                quarantine = state.guard.behavior.quarantined(agent, tenant=tenant)
             except (AimdsError, ValueError):
                 trust = "unavailable (the behaviour store did not answer)"
-        requests = state.queue.query(tenant=who.tenant, agent=agent, limit=10)
+        requests = state.queue.query(tenant=tenant, agent=agent, limit=10)
         return {"trust": trust, "quarantine": quarantine, "requests": requests}
 
     loaded = await _run(state, load)
@@ -264,7 +271,7 @@ async def agent_page(request: Request, agent_id: str) -> HTMLResponse:
     )
     if not known or not may_read_agent(who, agent):
         raise HTTPException(404, "no such agent")
-    context = await _agent_context(state, who, agent)
+    context = await _agent_context(state, who.tenant, agent)
     return _page(request, "agent.html", who, can_act=who.role is Role.ADMIN, **context)
 
 
@@ -335,7 +342,8 @@ async def decision_page(
     state = state_of(request)
     decision_id = decision_id[:64]
     for (tenant, agent), ring in list(state.recent.items()):
-        if tenant != who.tenant or not may_read_agent(who, agent):
+        scope = _scope(who)
+        if (scope is not None and tenant != scope) or not may_read_agent(who, agent):
             continue
         for d in ring:
             if d["id"] == decision_id:
@@ -343,8 +351,8 @@ async def decision_page(
                              record=None)
     record = None
     log = state.services.extras.get("audit")
-    if log is not None and ts is not None and who.role in (Role.ADMIN, Role.AUDITOR):
-        record = await _run(state, lambda: _audit_record(log, who.tenant, decision_id, ts))
+    if log is not None and ts is not None and who.role in _AUDIT_ROLES:
+        record = await _run(state, lambda: _audit_record(log, _scope(who), decision_id, ts))
     if record is None:
         raise HTTPException(404, "no such decision in this process's recent memory "
                                  "(older decisions are in the audit log)")
@@ -354,7 +362,9 @@ async def decision_page(
 # -- audit ------------------------------------------------------------------------------------
 
 
-def _audit_record(log: Any, tenant: str, record_id: str, ts: float) -> dict[str, Any] | None:
+def _audit_record(
+    log: Any, tenant: str | None, record_id: str, ts: float
+) -> dict[str, Any] | None:
     from aimds.audit import Query as AuditQuery
 
     # ``ts`` is the record's time in whole seconds (links carry no float).
@@ -384,7 +394,7 @@ async def audit_page(
     context: dict[str, Any] = {"rows": [], "status": None, "error": None, "filters": filters,
                                "verdicts": ("allow", "warn", "redact", "review", "block"),
                                "types": _AUDIT_TYPES}
-    if who.role not in (Role.ADMIN, Role.AUDITOR):
+    if who.role not in _AUDIT_ROLES:
         context["error"] = "The audit log is for admins and auditors."
     elif log is None:
         context["error"] = "No audit log is configured for this service."
@@ -392,14 +402,14 @@ async def audit_page(
         from aimds.audit import Query as AuditQuery
 
         query = AuditQuery(
-            tenant=who.tenant, agent=agent.strip() or None, verdict=verdict.strip() or None,
+            tenant=_scope(who), agent=agent.strip() or None, verdict=verdict.strip() or None,
             rule=rule.strip() or None, type=kind.strip() or None,
             since=time.time() - hours * 3600 if hours else None, limit=limit, newest_first=True,
         )
 
         def load() -> tuple[list[Any], Any]:
             rows = [audit_row(r.data()) for r in log.query(query)]
-            return rows, chain_status(log.verify(chain=who.tenant), who.tenant)
+            return rows, chain_status(log.verify(chain=_scope(who)), _scope(who))
 
         try:
             context["rows"], context["status"] = await _run(state, load)
@@ -417,12 +427,12 @@ async def audit_record_page(
     who = _who(request)
     state = state_of(request)
     log = state.services.extras.get("audit")
-    if who.role not in (Role.ADMIN, Role.AUDITOR):
+    if who.role not in _AUDIT_ROLES:
         raise HTTPException(403, "the audit log is for admins and auditors")
     if log is None:
         raise HTTPException(404, "no audit log is configured for this service")
     try:
-        record = await _run(state, lambda: _audit_record(log, who.tenant, record_id, ts))
+        record = await _run(state, lambda: _audit_record(log, _scope(who), record_id, ts))
     except AimdsError as exc:
         raise HTTPException(503, f"the audit log is unavailable ({type(exc).__name__})") from None
     if record is None:

@@ -102,9 +102,10 @@ class ChainStatus:
     notes: tuple[str, ...] = ()
 
 
-def chain_status(result: Any, chain: str) -> ChainStatus:
-    """Readable verification status from ``AuditLog.verify(chain=...)``'s result."""
-    reports = [r for r in getattr(result, "reports", ()) if r.chain == chain]
+def chain_status(result: Any, chain: str | None) -> ChainStatus:
+    """Readable verification status from ``AuditLog.verify(chain=...)``'s result, for one
+    tenant's chain (``None``: all of them)."""
+    reports = [r for r in getattr(result, "reports", ()) if chain is None or r.chain == chain]
     checked = sum(r.checked for r in reports)
     notes = tuple(n for r in reports for n in r.notes)
     problem = next((r.problem for r in reports if r.problem is not None), None)
@@ -117,12 +118,13 @@ def chain_status(result: Any, chain: str) -> ChainStatus:
             detail=str(problem.detail), notes=notes,
         )
     if not reports:
-        return ChainStatus(ok=True, checked=0, headline="No records yet in this tenant's chain.")
-    last = reports[0]
+        return ChainStatus(ok=True, checked=0, headline="No audit records yet.")
     points = sum(r.checkpoints for r in reports)
+    where = f"up to record {reports[0].last_seq}" if len(reports) == 1 else \
+        f"in {len(reports)} chains"
     return ChainStatus(
         ok=True, checked=checked,
-        headline=f"Chain intact: {checked} records verified (up to record {last.last_seq}), "
+        headline=f"Chain intact: {checked} records verified ({where}), "
         f"{points} checkpoint{'s' if points != 1 else ''}{signed}.",
         notes=notes,
     )

@@ -152,6 +152,7 @@ def test_docs_pages_load_only_local_assets(tmp_path: Path, service_factory: Any)
         sources = re.findall(r'(?:src|href)="([^"]+)"', r.text)
         assert sources and all(s.startswith("/") for s in sources), (page, sources)
         assert "cdn" not in r.text.lower() and "fonts.googleapis" not in r.text
+        assert "default-src 'self'" in r.headers["content-security-policy"]
         for src in sources:
             asset = service.client.get(src)
             assert asset.status_code == 200 and len(asset.content) > 1000, src

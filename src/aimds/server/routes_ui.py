@@ -38,6 +38,7 @@ router = APIRouter(prefix="/ui", include_in_schema=False)
 T = TypeVar("T")
 _AGENT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:@-")
 _AUDIT_ROLES = (Role.ADMIN, Role.AUDITOR)
+_AGENTS_SHOWN = 200
 _AUDIT_TYPES = ("decision", "approval.requested", "approval.resolved", "quarantine",
                 "checkpoint")
 
@@ -231,16 +232,18 @@ async def _agent_context(state: ServiceState, tenant: str, agent: str) -> dict[s
 async def agents_page(request: Request) -> HTMLResponse:
     who = _who(request)
     state = state_of(request)
-    seen = [(a, ring) for (t, a), ring in list(state.recent.items()) if t == who.tenant]
+    seen = [(a, ring) for (t, a), ring in list(state.recent.items()) if t == who.tenant and ring]
+    total = len(seen)
+    # The most recently active first, and a bounded number: each row reads the state store.
+    seen = sorted(seen, key=lambda p: -p[1][-1]["ts"])[:_AGENTS_SHOWN]
     behavior = callable(getattr(state.guard, "trust", None))
 
     def load() -> list[dict[str, Any]]:
         rows = []
-        for agent, ring in sorted(seen, key=lambda p: p[0]):
-            last = ring[-1] if ring else None
+        for agent, ring in seen:
+            last = ring[-1]
             row: dict[str, Any] = {
-                "agent": agent, "last_seen": last["ts"] if last else None,
-                "last_verdict": last["verdict"] if last else "",
+                "agent": agent, "last_seen": last["ts"], "last_verdict": last["verdict"],
                 "blocked": sum(1 for d in ring if d["verdict"] == "block"),
                 "reviews": sum(1 for d in ring if d["verdict"] == "review"),
                 "decisions": len(ring), "trust": None, "tier": "", "quarantined": False,
@@ -258,7 +261,7 @@ async def agents_page(request: Request) -> HTMLResponse:
         return rows
 
     rows = await _run(state, load)
-    return _page(request, "agents.html", who, rows=rows, behavior=behavior)
+    return _page(request, "agents.html", who, rows=rows, behavior=behavior, total=total)
 
 
 @router.get("/agents/{agent_id}")

@@ -189,7 +189,7 @@ def timeline_svg(
         parts.append(f'<line x1="{left}" x2="{width - 6}" y1="{y:.1f}" y2="{y:.1f}" '
                      'class="grid"/>')
         parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end">'
-                     f"{round(scale * frac)}</text>")
+                     f"{scale * frac:g}</text>")
     for i, row in enumerate(rows):
         x = left + i * bar
         y = top + plot_h

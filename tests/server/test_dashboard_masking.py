@@ -116,3 +116,23 @@ def test_the_dashboard_masks_what_the_policy_did_not_flag(service: Any) -> None:
     detail = service.client.get(f"/ui/approvals/{decision['approval']}").text
     assert detail.count("[MASKED:") >= len(EXAMPLES) - 2
     assert re.search(r"<code>amount</code></th><td><pre class=\"value\">250</pre>", detail)
+
+
+def test_the_policy_s_own_secret_rules_and_sensitive_keys_are_masked() -> None:
+    from aimds.policy import load_policy
+
+    policy = load_policy({
+        "version": "1", "name": "custom", "extends": "default",
+        "sensitive": {"secrets": {"custom": [{
+            "id": "acme_badge", "regex": r"\bACMEB-[0-9]{8}\b", "keywords": ["acmeb-"],
+            "examples": ["ACMEB-12345678"]}]}},
+        "audit": {"sensitive_keys": ["pin"]},
+    })
+    masker = ActionMasker.for_policy(policy)
+    assert masker.label == policy.label
+    args = {"note": "badge ACMEB-12345678 please", "pin": "4711", "tokens": ["opaque-1"]}
+    view = describe(_event(args), _decision(), masker)
+    assert dict(view.args) == {"note": "badge [MASKED:acme_badge] please",
+                               "pin": "[MASKED:sensitive key]",
+                               "tokens.0": "[MASKED:sensitive key]"}
+    assert "ACMEB-12345678" in describe(_event(args), _decision(), MASKER).args[0][1]

@@ -8,8 +8,8 @@ an excerpt of the text, after masking:
 
 1. the spans of the decision's own ``secret`` findings (and of PII other than contact
    details, which an approver needs to see: an e-mail recipient, a phone number);
-2. every hit of the secrets detector's full built-in rule table (and the policy's custom
-   rules), whatever the policy switched off, public samples included;
+2. every hit of the secrets detector's full built-in rule table (and the active policy's
+   custom rules), whatever the policy switched off, public samples included;
 3. every value under a sensitive key (``password``, ``token``, ``authorization``...).
 
 Masking happens once, when the view is built; the raw values are never stored or rendered.
@@ -20,12 +20,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aimds.detectors.secrets import SecretsDetector
+from aimds.detectors.secrets import build as build_secrets
 from aimds.detectors.sensitive_secret_rules import BUILTIN_RULES, compile_rules
 from aimds.policy.sections.sensitive import SensitiveSection
-from aimds.types import Decision, Event, Finding
+from aimds.types import Decision, Event, Finding, Services
+
+if TYPE_CHECKING:
+    from aimds.policy import Policy
 
 __all__ = ["ActionMasker", "ActionView", "FindingView", "describe"]
 
@@ -115,16 +119,26 @@ class ActionMasker:
     """Masks secrets in strings for display. Immutable and thread-safe once built; build
     once (the rule table compiles here)."""
 
-    __slots__ = ("_detectors", "_keys")
+    __slots__ = ("_detectors", "_keys", "label")
 
     def __init__(
-        self, *, extra: Sequence[SecretsDetector] = (), sensitive_keys: Iterable[str] = ()
+        self, *, extra: Sequence[SecretsDetector] = (), sensitive_keys: Iterable[str] = (),
+        label: str = "",
     ) -> None:
         # Every built-in rule, all enabled: what a policy switches off for detection is
         # still masked for display. ``extra``: the policy's own detector (its custom rules).
         builtin = SecretsDetector(SensitiveSection(), compile_rules(BUILTIN_RULES))
         self._detectors = (builtin, *extra)
         self._keys = tuple(dict.fromkeys((*_SENSITIVE_KEYS, *(k.lower() for k in sensitive_keys))))
+        self.label = label
+        """The policy this masker was built for (``name@version+hash``)."""
+
+    @classmethod
+    def for_policy(cls, policy: Policy) -> ActionMasker:
+        """The built-in rules plus ``policy``'s own secret rules and sensitive keys."""
+        own = build_secrets(policy, Services())
+        return cls(extra=(own,) if own is not None else (),
+                   sensitive_keys=policy.document.audit.sensitive_keys, label=policy.label)
 
     def masked(self, value: str, spans: Sequence[tuple[int, int, str]] = ()) -> tuple[str, int]:
         """``value`` with ``spans`` (start, end, label) and every detector hit masked, and
@@ -150,9 +164,10 @@ class ActionMasker:
         return self.masked(value)[0]
 
     def sensitive(self, path: str) -> bool:
-        """Whether the last key of ``path`` names a credential (its value is never shown)."""
-        last = path.rsplit(".", 1)[-1].lower()
-        return any(k in last for k in self._keys)
+        """Whether the innermost key of ``path`` (list indexes skipped: ``tokens.0``) names
+        a credential; such a value is never shown."""
+        key = next((p for p in reversed(path.split(".")) if not p.isdigit()), "").lower()
+        return any(k in key for k in self._keys)
 
 
 def describe(event: Event, decision: Decision, masker: ActionMasker) -> ActionView:

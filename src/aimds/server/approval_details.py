@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from aimds.respond.approvals import SqlDatabase
-from aimds.server.action_view import ActionView, describe
+from aimds.server.action_view import ActionMasker, ActionView, describe
 from aimds.types import Decision, Event
 
 if TYPE_CHECKING:
@@ -73,6 +73,9 @@ def keep_action(state: ServiceState, event: Event, decision: Decision) -> None:
     if decision.approval is None:
         return
     try:
+        policy = state.guard.policy
+        if state.masker.label != policy.label:  # a new policy: its own rules and keys
+            state.masker = ActionMasker.for_policy(policy)
         view = describe(event, decision, state.masker)
         state.details.put(decision.approval, event.subject.tenant, view)
     except Exception as exc:  # noqa: BLE001 - best effort; the decision stands

@@ -29,7 +29,7 @@ from aimds.server.deps import may_read_agent, state_of
 from aimds.server.routes_approvals import resolve
 from aimds.server.session import COOKIE, csrf_token, read_session, write_session
 from aimds.server.state import ServiceState
-from aimds.server.views import audit_row, chain_status, timeline_svg, trust_text
+from aimds.server.views import VERDICTS, audit_row, chain_status, timeline_svg, trust_text
 
 __all__ = ["router"]
 
@@ -395,7 +395,7 @@ async def audit_page(
     filters = {"agent": agent.strip(), "verdict": verdict.strip(), "rule": rule.strip(),
                "type": kind.strip(), "hours": hours, "limit": limit}
     context: dict[str, Any] = {"rows": [], "status": None, "error": None, "filters": filters,
-                               "verdicts": ("allow", "warn", "redact", "review", "block"),
+                               "verdicts": VERDICTS,
                                "types": _AUDIT_TYPES}
     if who.role not in _AUDIT_ROLES:
         context["error"] = "The audit log is for admins and auditors."

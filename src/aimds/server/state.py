@@ -248,7 +248,7 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
         waiters=waiters,
         session_secret=settings.secret("session"),
         details=ApprovalDetails(db),
-        masker=ActionMasker(sensitive_keys=holder.guard.policy.document.audit.sensitive_keys),
+        masker=ActionMasker.for_policy(holder.guard.policy),
         redis=redis,
     )
 

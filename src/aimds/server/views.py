@@ -19,6 +19,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 __all__ = [
+    "COLORS",
+    "VERDICTS",
     "AuditRow",
     "ChainStatus",
     "audit_row",

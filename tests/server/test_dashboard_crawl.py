@@ -312,3 +312,23 @@ def test_reset_trust_button_calls_the_behaviour_reset(traffic: Any, monkeypatch:
         assert calls == [("worker", "acme")]
     else:
         assert guard.trust("worker", tenant="acme").score >= 500
+
+
+def test_errors_on_dashboard_pages_are_pages(traffic: Any) -> None:
+    client, keys = traffic
+    _login(client, keys["approver"])
+    missing = client.get("/ui/agents/nobody")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "no such agent" in missing.text and 'href="/ui/approvals"' in missing.text
+    target = _approval_ids(client, keys["admin"])[0]
+    page = client.get(f"/ui/approvals/{target}")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf is not None
+    for expected in (303, 409):  # the second decision finds it decided already
+        r = client.post(f"/ui/approvals/{target}/deny",
+                        data={"reason": "not expected", "csrf": csrf[1]}, follow_redirects=False)
+        assert r.status_code == expected
+    assert "already denied" in r.text and "<h1>Could not do that</h1>" in r.text
+    assert _check("409 page", r.status_code, r.text) == []
+    assert client.get("/v1/agents/nobody", headers={
+        "Authorization": f"Bearer {keys['admin']}"}).json()["error"] == "no such agent"

@@ -186,9 +186,12 @@ async def _validation_error(request: Request, exc: Exception) -> FastJSON:
     return FastJSON({"error": f"invalid request at {first}", "detail": problems}, status_code=422)
 
 
-async def _http_error(request: Request, exc: Exception) -> FastJSON:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     detail = exc.detail
+    if request.url.path.startswith("/ui/") and exc.status_code >= 400:
+        message = detail.get("error") if isinstance(detail, dict) else detail
+        return routes_ui.error_page(request, exc.status_code, str(message), exc.headers)
     body = detail if isinstance(detail, dict) else {"error": str(detail)}
     return FastJSON(body, status_code=exc.status_code, headers=exc.headers)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -31,7 +31,7 @@ from aimds.server.session import COOKIE, csrf_token, read_session, write_session
 from aimds.server.state import ServiceState
 from aimds.server.views import VERDICTS, audit_row, chain_status, timeline_svg, trust_text
 
-__all__ = ["router"]
+__all__ = ["error_page", "router"]
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 
@@ -58,6 +58,18 @@ def _page(request: Request, template: str, who: Principal | None, **context: Any
         "frame-ancestors 'none'; form-action 'self'"
     )
     response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+def error_page(
+    request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
+) -> HTMLResponse:
+    """An error on a dashboard page, as a page (the API answers JSON)."""
+    state = state_of(request)
+    who = read_session(state, request, require_csrf=False, form_token=None)
+    response = _page(request, "error.html", who, status=status, message=message)
+    response.status_code = status
+    response.headers.update(headers or {})
     return response
 
 

@@ -332,3 +332,28 @@ def test_errors_on_dashboard_pages_are_pages(traffic: Any) -> None:
     assert _check("409 page", r.status_code, r.text) == []
     assert client.get("/v1/agents/nobody", headers={
         "Authorization": f"Bearer {keys['admin']}"}).json()["error"] == "no such agent"
+
+
+def test_without_a_behaviour_stage_the_pages_say_so(
+    tmp_path: Path, service_factory: Any, review_guard: Any
+) -> None:
+    guard = review_guard({"version": "1", "name": "quiet", "extends": "default",
+                          "behavior": {"enabled": False}})
+    service = service_factory(ServerSettings(data_dir=tmp_path, max_wait_s=0), guard)
+    decision = service.client.post("/v1/evaluate", json={"tool": "wire_transfer",
+                                                         "args": {"amount": 5}},
+                                   headers=service.h("agent")).json()
+    assert decision["verdict"] == "review"
+    _login(service.client, service.keys["admin"])
+    agent = service.client.get("/ui/agents/bot-1").text
+    assert "not tracked (the policy's behaviour stage is off)" in agent
+    assert 'id="quarantine"' not in agent and 'id="reset-trust"' not in agent
+    assert "Trust and quarantine are not tracked" in service.client.get("/ui/agents").text
+    page = service.client.get(f"/ui/approvals/{decision['approval']}")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf is not None
+    r = service.client.post(f"/ui/approvals/{decision['approval']}/attack",
+                            data={"reason": "odd payee", "csrf": csrf[1]})
+    assert r.status_code == 409 and "The agent was not quarantined" in r.text
+    request = service.app.state.aimds.queue.get(decision["approval"], tenant="acme")
+    assert request.status.value == "denied"

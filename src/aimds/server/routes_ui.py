@@ -205,38 +205,50 @@ async def approval_decide(
         lambda: resolve(state, who, approval_id[:64], approve=verb == "approve", reason=reason),
     )
     if verb == "attack":
-        action = getattr(state.guard, "quarantine", None)
-        if callable(action):
-            try:
-                await _run(state, lambda: action(done.agent, tenant=done.tenant,
-                                                 reason=f"{reason} ({done.id}, by {who.id})"))
-            except (AimdsError, ValueError) as exc:
-                raise HTTPException(409, f"denied, but quarantine failed: "
-                                         f"{type(exc).__name__}") from None
+        handle = _behavior(state)
+        if handle is None:
+            raise HTTPException(409, "Denied. The agent was not quarantined: this policy has "
+                                     "no behaviour stage (behavior.enabled: false).")
+        try:  # through the guard, like the API: its quarantine is the audited one
+            await _run(state, lambda: state.guard.quarantine(
+                done.agent, tenant=done.tenant, reason=f"{reason} ({done.id}, by {who.id})"))
+        except (AimdsError, ValueError) as exc:
+            raise HTTPException(409, f"Denied, but the quarantine failed "
+                                     f"({type(exc).__name__}); quarantine the agent on its "
+                                     "page.") from None
     return _back("/ui/approvals")
 
 
 # -- agents -----------------------------------------------------------------------------------
 
 
+def _behavior(state: ServiceState) -> Any:
+    """The behaviour stage's handle (trust, quarantine), or ``None`` when the policy has
+    none (``behavior.enabled: false``)."""
+    try:
+        return state.guard.behavior
+    except AimdsError:
+        return None
+
+
 async def _agent_context(state: ServiceState, tenant: str, agent: str) -> dict[str, Any]:
     """Trust, quarantine, recent decisions and approval requests of one agent."""
     recent = list(state.recent.get((tenant, agent), ()))[::-1][:20]
-    behavior = callable(getattr(state.guard, "trust", None))
+    handle = _behavior(state)
 
     def load() -> dict[str, Any]:
         trust = quarantine = None
-        if behavior:
+        if handle is not None:
             try:
-                trust = trust_text(state.guard.trust(agent, tenant=tenant))
-                quarantine = state.guard.behavior.quarantined(agent, tenant=tenant)
+                trust = trust_text(handle.trust(agent, tenant=tenant))
+                quarantine = handle.quarantined(agent, tenant=tenant)
             except (AimdsError, ValueError):
                 trust = "unavailable (the behaviour store did not answer)"
         requests = state.queue.query(tenant=tenant, agent=agent, limit=10)
         return {"trust": trust, "quarantine": quarantine, "requests": requests}
 
     loaded = await _run(state, load)
-    return {"agent": agent, "recent": recent, "behavior": behavior,
+    return {"agent": agent, "recent": recent, "behavior": handle is not None,
             "can_reset": callable(getattr(state.guard, "reset_trust", None)), **loaded}
 
 
@@ -248,7 +260,7 @@ async def agents_page(request: Request) -> HTMLResponse:
     total = len(seen)
     # The most recently active first, and a bounded number: each row reads the state store.
     seen = sorted(seen, key=lambda p: -p[1][-1]["ts"])[:_AGENTS_SHOWN]
-    behavior = callable(getattr(state.guard, "trust", None))
+    handle = _behavior(state)
 
     def load() -> list[dict[str, Any]]:
         rows = []
@@ -260,12 +272,12 @@ async def agents_page(request: Request) -> HTMLResponse:
                 "reviews": sum(1 for d in ring if d["verdict"] == "review"),
                 "decisions": len(ring), "trust": None, "tier": "", "quarantined": False,
             }
-            if behavior:
+            if handle is not None:
                 try:
-                    info = state.guard.trust(agent, tenant=who.tenant)
+                    info = handle.trust(agent, tenant=who.tenant)
                     row["trust"], row["tier"] = round(float(info.score)), info.tier
                     row["quarantined"] = (
-                        state.guard.behavior.quarantined(agent, tenant=who.tenant) is not None
+                        handle.quarantined(agent, tenant=who.tenant) is not None
                     )
                 except (AimdsError, ValueError):
                     row["tier"] = "unavailable"
@@ -273,7 +285,8 @@ async def agents_page(request: Request) -> HTMLResponse:
         return rows
 
     rows = await _run(state, load)
-    return _page(request, "agents.html", who, rows=rows, behavior=behavior, total=total)
+    return _page(request, "agents.html", who, rows=rows, behavior=handle is not None,
+                 total=total)
 
 
 @router.get("/agents/{agent_id}")

@@ -357,3 +357,19 @@ def test_without_a_behaviour_stage_the_pages_say_so(
     assert r.status_code == 409 and "The agent was not quarantined" in r.text
     request = service.app.state.aimds.queue.get(decision["approval"], tenant="acme")
     assert request.status.value == "denied"
+
+
+def test_history_and_decisions_outlive_the_process_memory(traffic: Any) -> None:
+    """Another process (or a restart) has no memory of these decisions: the agent's history
+    and each decision come from the audit log."""
+    client, keys = traffic
+    client.app.state.aimds.recent.clear()  # type: ignore[attr-defined]
+    _login(client, keys["approver"])
+    agent = client.get("/ui/agents/worker").text
+    assert "recursive delete of the root or home directory" in agent
+    assert "Recent decisions (this process)" not in agent
+    link = next(u for u in parse(agent).links if u.startswith("/ui/decisions/"))
+    decision = client.get(link)
+    assert decision.status_code == 200 and "Findings" in decision.text
+    assert "/ui/audit/record" not in decision.text  # approvers do not read the audit log
+    assert _check(link, decision.status_code, decision.text) == []

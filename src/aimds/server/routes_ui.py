@@ -233,7 +233,6 @@ def _behavior(state: ServiceState) -> Any:
 
 async def _agent_context(state: ServiceState, tenant: str, agent: str) -> dict[str, Any]:
     """Trust, quarantine, recent decisions and approval requests of one agent."""
-    recent = list(state.recent.get((tenant, agent), ()))[::-1][:20]
     handle = _behavior(state)
 
     def load() -> dict[str, Any]:
@@ -245,11 +244,35 @@ async def _agent_context(state: ServiceState, tenant: str, agent: str) -> dict[s
             except (AimdsError, ValueError):
                 trust = "unavailable (the behaviour store did not answer)"
         requests = state.queue.query(tenant=tenant, agent=agent, limit=10)
-        return {"trust": trust, "quarantine": quarantine, "requests": requests}
+        recent, durable = _history(state, tenant, agent)
+        return {"trust": trust, "quarantine": quarantine, "requests": requests,
+                "recent": recent, "durable": durable}
 
     loaded = await _run(state, load)
-    return {"agent": agent, "recent": recent, "behavior": handle is not None,
+    return {"agent": agent, "behavior": handle is not None,
             "can_reset": callable(getattr(state.guard, "reset_trust", None)), **loaded}
+
+
+def _history(state: ServiceState, tenant: str, agent: str) -> tuple[list[dict[str, Any]], bool]:
+    """The agent's last 20 decisions, newest first: from the audit log where there is one
+    (durable, every process's), else this process's memory. The flag says which."""
+    log = state.services.extras.get("audit")
+    if log is not None:
+        from aimds.audit import Query as AuditQuery
+
+        query = AuditQuery(tenant=tenant, agent=agent, type="decision", limit=20,
+                           newest_first=True)
+        try:
+            rows = [r.data() for r in log.query(query)]
+        except AimdsError:
+            rows = None
+        if rows is not None:
+            return [{
+                "id": d.get("id", ""), "ts": d.get("ts"), "verdict": d.get("verdict", ""),
+                "kind": d.get("kind"), "tool": (d.get("action") or {}).get("type") or d.get("tool"),
+                "findings": [f for f in d.get("findings") or () if isinstance(f, dict)],
+            } for d in rows], True
+    return list(state.recent.get((tenant, agent), ()))[::-1][:20], False
 
 
 @router.get("/agents")
@@ -365,26 +388,28 @@ def _categories(state: ServiceState, tenant: str) -> list[tuple[str, int]]:
 async def decision_page(
     request: Request, decision_id: str, ts: float | None = Query(default=None)
 ) -> HTMLResponse:
-    """One decision: from this process's memory of recent decisions, else the audit log."""
+    """One decision: from this process's memory of recent decisions, else its (masked)
+    audit record, which every human of the tenant may read as they read the live feed."""
     who = _who(request)
     state = state_of(request)
     decision_id = decision_id[:64]
+    scope = _scope(who)
+    can_audit = who.role in _AUDIT_ROLES
     for (tenant, agent), ring in list(state.recent.items()):
-        scope = _scope(who)
         if (scope is not None and tenant != scope) or not may_read_agent(who, agent):
             continue
         for d in ring:
             if d["id"] == decision_id:
                 return _page(request, "decision.html", who, d=d | {"agent": agent},
-                             record=None)
+                             record=None, can_audit=can_audit)
     record = None
     log = state.services.extras.get("audit")
-    if log is not None and ts is not None and who.role in _AUDIT_ROLES:
-        record = await _run(state, lambda: _audit_record(log, _scope(who), decision_id, ts))
-    if record is None:
-        raise HTTPException(404, "no such decision in this process's recent memory "
-                                 "(older decisions are in the audit log)")
-    return _page(request, "decision.html", who, d=None, record=record)
+    if log is not None and ts is not None:
+        record = await _run(state, lambda: _audit_record(log, scope, decision_id, ts))
+    if record is None or record["data"].get("type") != "decision":
+        raise HTTPException(404, "no such decision (a link from the feed or an agent's history "
+                                 "finds it)")
+    return _page(request, "decision.html", who, d=None, record=record, can_audit=can_audit)
 
 
 # -- audit ------------------------------------------------------------------------------------

@@ -127,6 +127,10 @@ def test_every_operation_has_examples_and_documented_answers(spec: dict[str, Any
     assert len(_operations(spec)) >= 20
 
 
+def test_every_schema_has_an_example(spec: dict[str, Any]) -> None:
+    assert [n for n, s in spec["components"]["schemas"].items() if not s.get("examples")] == []
+
+
 def test_the_stream_filters_list_their_values(spec: dict[str, Any]) -> None:
     params = {p["name"]: p for p in spec["paths"]["/v1/events/stream"]["get"]["parameters"]}
     assert params["verdict"]["schema"]["anyOf"][0]["enum"] == [

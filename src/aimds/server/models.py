@@ -401,6 +401,10 @@ class PolicyOut(BaseModel):
 class TrustOut(BaseModel):
     """An agent's trust, as the behaviour stage keeps it."""
 
+    model_config = _examples(
+        {"tenant": "acme", "agent": "researcher-1", "score": 612.0, "tier": "standard"}
+    )
+
     tenant: str = Field(description="The agent's tenant.")
     agent: str = Field(description="The agent id.")
     score: float = Field(ge=0, le=1000, description="Trust score, 0..1000.")

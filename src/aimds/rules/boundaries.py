@@ -151,7 +151,11 @@ class Boundaries:
             # a local file URL (file:///x) names a path, judged as such through the action's
             # resources, not an unusable network destination
             if name in net_args:
-                raw_hosts.extend((name, v) for v in _strings(value) if v[:8].lower() != "file:///")
+                raw_hosts.extend(
+                    (name, v)
+                    for v in _strings(value)
+                    if v[:8].lower() != "file:///" and not _relative_file(v, action)
+                )
             elif (
                 type(value) is str
                 and "://" in value
@@ -320,3 +324,12 @@ def _is_code(value: str) -> bool:
 
 def _where(name: str | None) -> str:
     return f"in argument {name!r}" if name is not None else "named in the call"
+
+
+def _relative_file(value: str, action: ActionInfo) -> bool:
+    """A file tool's ``uri`` without a scheme whose first segment is no host name
+    (``src/components/../hooks/x.ts``): a relative path, judged as the action's path."""
+    if not action.type.startswith("fs:") or "://" in value or "/" not in value:
+        return False
+    head = value.split("/", 1)[0]
+    return head in ("", ".", "..") or ("." not in head and ":" not in head)

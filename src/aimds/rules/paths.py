@@ -79,15 +79,35 @@ def _decode(raw: str) -> str:
 
 
 def _windows_to_posix(path: str) -> str:
-    """Backslashes become separators where the path looks like a Windows path."""
-    if "\\" not in path:
-        return path
+    """Backslashes become separators where the path looks like a Windows path (drive
+    letters dropped, well-known folder names in their canonical case: Windows paths are
+    case-insensitive, the sensitive-place globs are not)."""
     drive = _WINDOWS_DRIVE.match(path)
+    if "\\" not in path and not drive:
+        return path
     if drive or path.startswith("\\\\") or "/" not in path or _DOTDOT_BACKSLASH.search(path):
         if drive:
             path = path[drive.end() :] or "/"
-        return path.replace("\\", "/")
+        return windows_canonical_case(path.replace("\\", "/"))
     return path
+
+
+_WINDOWS_NAMES = (
+    "Windows", "System32", "SysWOW64", "config", "drivers", "Tasks", "Users", "Public",
+    "AppData", "Roaming", "Local", "LocalLow", "Microsoft", "Protect", "Vault",
+    "Program Files", "Program Files (x86)", "ProgramData", "Start Menu", "Programs", "Startup",
+    "Google", "Chrome", "User Data", "Default", "Network", "Cookies", "Login Data", "Web Data",
+    "Local State", "Mozilla", "Firefox", "Profiles", "NTDS", "Panther", "PSReadLine", "Temp",
+    "SAM", "SECURITY", "SYSTEM", "SOFTWARE", "Edge", "BraveSoftware", "Brave-Browser",
+    "ConsoleHost_history.txt", "ntds.dit", "Unattend.xml",
+)  # fmt: skip
+_WINDOWS_CASE = {name.lower(): name for name in _WINDOWS_NAMES}
+
+
+def windows_canonical_case(path: str) -> str:
+    """A converted Windows path in one case (Windows paths are case-insensitive): the
+    well-known folder and file names as Windows writes them, every other name lowercase."""
+    return "/".join(_WINDOWS_CASE.get(part.lower(), part.lower()) for part in path.split("/"))
 
 
 def _expand_user(path: str, home: str) -> str:
@@ -559,6 +579,23 @@ SENSITIVE_PATHS: tuple[SensitivePlace, ...] = (
     _c("**/key4.db", "password_store", "Firefox key database"),
     _c("**/Login Data", "password_store", "Chrome saved logins"),
     _c("**/.htpasswd", "password_file", "HTTP basic-auth passwords"),
+    _c("**/Cookies", "browser", "browser cookies (session tokens)"),
+    _c("**/cookies.sqlite", "browser", "Firefox cookies (session tokens)"),
+    _c("**/Cookies.binarycookies", "browser", "Safari cookies (session tokens)"),
+    _c("**/Web Data", "browser", "Chrome autofill and cards"),
+    _c("**/Local State", "browser", "Chrome profile key (decrypts saved logins)"),
+    # Windows credential stores (paths as converted: drive dropped, canonical case)
+    _c("/Windows/System32/config/SAM*", "windows_hive", "Windows account hashes (SAM)"),
+    _c("/Windows/System32/config/SECURITY*", "windows_hive", "LSA secrets hive"),
+    _c("/Windows/System32/config/SYSTEM*", "windows_hive", "boot key hive (decrypts SAM)"),
+    _c("/Windows/System32/config/RegBack/**", "windows_hive", "registry hive backups"),
+    _c("**/ntds.dit", "windows_hive", "Active Directory database"),
+    _c("**/AppData/*/Microsoft/credentials/**", "windows_credentials", "Credential Manager"),
+    _c("**/AppData/*/Microsoft/Vault/**", "windows_credentials", "Windows Vault"),
+    _c("**/AppData/Roaming/Microsoft/Protect/**", "windows_credentials", "DPAPI master keys"),
+    _c("**/PSReadLine/ConsoleHost_history.txt", "history", "PowerShell history"),
+    _c("**/Panther/Unattend.xml", "app_secrets", "Windows setup answer file (passwords)"),
+    _c("**/Unattend.xml", "app_secrets", "Windows setup answer file (passwords)"),
     _c("**/.*_history", "history", "shell and client history (tokens typed on command lines)"),
     # system credential files
     _c("/etc/shadow*", "shadow", "password hashes"),
@@ -585,6 +622,9 @@ SENSITIVE_PATHS: tuple[SensitivePlace, ...] = (
     _s("/var/spool/cron/**", "cron jobs"),
     _s("/var/run/docker.sock", "Docker daemon socket"),
     _s("/run/docker.sock", "Docker daemon socket"),
+    _s("/Windows/**", "Windows system files"),
+    _s("/Program Files/**", "installed programs"),
+    _s("/Program Files (x86)/**", "installed programs"),
 )
 
 
@@ -603,6 +643,9 @@ PERSISTENCE_PATHS: tuple[str, ...] = (
     "/lib/systemd/system/**", "/usr/lib/systemd/system/**", "/etc/init.d/**", "/etc/rc.local",
     "/etc/rc*.d/**", "/etc/init/**", "/etc/xdg/autostart/**", "/etc/ld.so.preload",
     "/etc/update-motd.d/**", "/etc/pam.d/**", "/etc/passwd", "/etc/group",
+    "**/Start Menu/Programs/Startup/**", "/Windows/System32/Tasks/**",
+    "**/WindowsPowerShell/profile.ps1", "**/WindowsPowerShell/*_profile.ps1",
+    "**/PowerShell/*profile.ps1",
 )  # fmt: skip
 """Places where a written file runs again later (shell start-up files, SSH keys, git hooks,
 cron, services, launch agents, sudoers, preloads): writing there is persistence. Reading

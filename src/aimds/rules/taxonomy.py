@@ -59,7 +59,7 @@ from aimds.rules._argkey import ArgsKey, args_from_key, args_key
 from aimds.rules.understanding.action_types import ACTION_TYPES, TAGS, UNKNOWN_TYPE, ActionType
 from aimds.rules.understanding.arguments import ArgReader
 from aimds.rules.understanding.facts import Facts
-from aimds.rules.understanding.tools import bare_name, compact_name, name_type
+from aimds.rules.understanding.tools import bare_name, compact_name, name_publishes, name_type
 from aimds.types import ActionInfo
 
 __all__ = [
@@ -171,6 +171,8 @@ class Classifier:
         facts = Facts(base)
         if known and base != UNKNOWN_TYPE:
             facts.propose(base)
+        if name_publishes(name[:256]):
+            facts.mark_outbound()  # an issue or comment others read: data leaves here
         if isinstance(args, Mapping) and args:
             self._args.read(name, base, args, facts)
         return facts.to_info()

@@ -25,7 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from aimds.guard import Guard
-from aimds.server import routes_admin, routes_approvals, routes_check, routes_ui
+from aimds.server import openapi, routes_admin, routes_approvals, routes_check, routes_ui, views
 from aimds.server.cluster import warn_unshared
 from aimds.server.deps import FastJSON
 from aimds.server.fastpath import INTERNAL_ERROR, FastPath
@@ -159,9 +159,13 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
         ),
         lifespan=lifespan,
         default_response_class=FastJSON,
+        docs_url=None,  # served from local assets by openapi.install
+        redoc_url=None,
     )
     app.state.aimds = state
     app.state.templates = Jinja2Templates(directory=str(_TEMPLATES))
+    views.configure(app.state.templates.env)
+    openapi.install(app)
     app.include_router(routes_check.router)
     app.include_router(routes_approvals.router)
     app.include_router(routes_admin.router)
@@ -185,9 +189,12 @@ async def _validation_error(request: Request, exc: Exception) -> FastJSON:
     return FastJSON({"error": f"invalid request at {first}", "detail": problems}, status_code=422)
 
 
-async def _http_error(request: Request, exc: Exception) -> FastJSON:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     detail = exc.detail
+    if request.url.path.startswith("/ui/") and exc.status_code >= 400:
+        message = detail.get("error") if isinstance(detail, dict) else detail
+        return routes_ui.error_page(request, exc.status_code, str(message), exc.headers)
     body = detail if isinstance(detail, dict) else {"error": str(detail)}
     return FastJSON(body, status_code=exc.status_code, headers=exc.headers)
 

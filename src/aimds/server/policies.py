@@ -71,6 +71,15 @@ class PolicyStore:
             out.append((name, int(version), latest.label if latest else ""))
         return out
 
+    def versions(self, name: str, *, limit: int = 50) -> list[PolicyVersion]:
+        """The stored versions of ``name``, newest first."""
+        rows = self.db.execute(
+            f"SELECT name, version, text, label, author, created FROM {_TABLE} WHERE name = ? "
+            f"ORDER BY version DESC LIMIT {int(limit)}",
+            (name,),
+        )
+        return [_version(r) for r in rows]
+
     def save(self, name: str, text: str, *, label: str, author: str) -> PolicyVersion:
         """Store ``text`` as the next version of ``name`` (retrying a concurrent writer's race)."""
         for _ in range(5):

@@ -24,6 +24,7 @@ from fastapi.responses import StreamingResponse
 
 from aimds.respond.approvals import resolved_decision
 from aimds.serialize import decision_to_dict
+from aimds.server.approval_details import keep_action
 from aimds.server.auth import Principal, Role
 from aimds.server.deps import Caller, FastJSON, require, state_of, subject_for
 from aimds.server.fairpool import Busy
@@ -68,8 +69,11 @@ def build_event(
 
 
 def _judge(state: ServiceState, event: Event) -> Decision:
-    """Runs in the worker pool: the guard, then the live-event fan-out."""
+    """Runs in the worker pool: the guard, the approver's view of a review, then the
+    live-event fan-out."""
     decision = state.guard.check(event)
+    if decision.approval is not None:
+        keep_action(state, event, decision)
     if state.redis is not None:
         try:
             state.redis.publish(

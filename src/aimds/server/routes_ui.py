@@ -1,8 +1,12 @@
 """The dashboard: server-rendered pages for approvers, admins and auditors (no build step).
 
 Login takes an API key of a human role and starts a session (HttpOnly, SameSite=Strict
-cookie); every form carries a CSRF token. Pages: approvals queue (live), decision feed
-with a chart of decisions over time, audit browser, agents, policies.
+cookie); every form carries a CSRF token. Pages: the approvals queue (live) and each
+request with its action in full (secrets masked, see :mod:`aimds.server.action_view`), the
+decision feed with a chart over time and each decision, the audit log as a filterable
+table with record details and the chain's verification, agents with trust and quarantine,
+and the policy with its validation and version history. Every read is scoped to the
+caller's tenant. Values reach the templates through :mod:`aimds.server.views`.
 """
 
 from __future__ import annotations
@@ -10,37 +14,43 @@ from __future__ import annotations
 import asyncio
 import collections
 import time
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import yaml
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from aimds.errors import AimdsError, PolicyError
-from aimds.respond.approvals import ApprovalStatus
+from aimds.respond.approvals import ApprovalRequest, ApprovalStatus
 from aimds.server.auth import Principal, Role, key_digest
 from aimds.server.deps import may_read_agent, state_of
 from aimds.server.routes_approvals import resolve
 from aimds.server.session import COOKIE, csrf_token, read_session, write_session
 from aimds.server.state import ServiceState
+from aimds.server.views import VERDICTS, audit_row, chain_status, timeline_svg, trust_text
 
-__all__ = ["router", "timeline_svg"]
+__all__ = ["error_page", "router"]
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 
-_VERDICTS = ("allow", "warn", "redact", "review", "block")
-_COLORS = {"allow": "#2e7d32", "warn": "#f9a825", "redact": "#0288d1", "review": "#8e24aa",
-           "block": "#c62828"}
+T = TypeVar("T")
+_AGENT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:@-")
+_AUDIT_ROLES = (Role.ADMIN, Role.AUDITOR)
+_AGENTS_SHOWN = 200
+_AUDIT_TYPES = ("decision", "approval.requested", "approval.resolved", "quarantine",
+                "checkpoint")
 
 
-def _page(request: Request, name: str, who: Principal | None, **context: Any) -> HTMLResponse:
+def _page(request: Request, template: str, who: Principal | None, **context: Any) -> HTMLResponse:
     templates = request.app.state.templates
     state = state_of(request)
     response: HTMLResponse = templates.TemplateResponse(
         request,
-        name,
-        {"who": who, "csrf": csrf_token(state, request) if who else "", "page": name, **context},
+        template,
+        {"who": who, "csrf": csrf_token(state, request) if who else "", "page": template,
+         "now": time.time(), **context},
     )
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Security-Policy"] = (
@@ -48,6 +58,18 @@ def _page(request: Request, name: str, who: Principal | None, **context: Any) ->
         "frame-ancestors 'none'; form-action 'self'"
     )
     response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+def error_page(
+    request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
+) -> HTMLResponse:
+    """An error on a dashboard page, as a page (the API answers JSON)."""
+    state = state_of(request)
+    who = read_session(state, request, require_csrf=False, form_token=None)
+    response = _page(request, "error.html", who, status=status, message=message)
+    response.status_code = status
+    response.headers.update(headers or {})
     return response
 
 
@@ -70,14 +92,35 @@ def _back(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
 
 
+async def _run(state: ServiceState, fn: Callable[[], T]) -> T:
+    """``fn`` in the worker pool (database reads and writes never run on the loop)."""
+    return await asyncio.get_running_loop().run_in_executor(state.pool, fn)
+
+
+def _agent_id(agent_id: str) -> str:
+    if not 0 < len(agent_id) <= 128 or not set(agent_id) <= _AGENT_CHARS:
+        raise HTTPException(404, "no such agent")
+    return agent_id
+
+
+def _scope(who: Principal) -> str | None:
+    """The tenant whose approvals and audit records ``who`` reads (``None``: every tenant).
+    Today every human reads exactly its own tenant."""
+    return who.tenant
+
+
+def _can_decide(who: Principal) -> bool:
+    return who.role in (Role.APPROVER, Role.ADMIN)
+
+
 @router.get("")
 async def home() -> RedirectResponse:
     return _back("/ui/approvals")
 
 
 @router.get("/login")
-async def login_form(request: Request, error: str | None = None) -> HTMLResponse:
-    return _page(request, "login.html", None, error=error)
+async def login_form(request: Request) -> HTMLResponse:
+    return _page(request, "login.html", None, error=None)
 
 
 @router.post("/login")
@@ -114,30 +157,30 @@ async def logout(request: Request, csrf: str = Form(max_length=100)) -> Response
 async def approvals_page(request: Request) -> HTMLResponse:
     who = _who(request)
     state = state_of(request)
-    loop = asyncio.get_running_loop()
-    pending = await loop.run_in_executor(
-        state.pool, lambda: state.queue.query(tenant=who.tenant, status=ApprovalStatus.PENDING)
-    )
-    recent = await loop.run_in_executor(
-        state.pool, lambda: state.queue.query(tenant=who.tenant, limit=30)
-    )
-    decided = [r for r in recent if not r.pending][:20]
-    can_decide = who.role in (Role.APPROVER, Role.ADMIN)
-    return _page(request, "approvals.html", who, pending=pending, decided=decided,
-                 can_decide=can_decide, now=time.time())
+
+    def load() -> tuple[list[ApprovalRequest], list[ApprovalRequest], dict[str, Any]]:
+        pending = state.queue.query(tenant=_scope(who), status=ApprovalStatus.PENDING)
+        recent = state.queue.query(tenant=_scope(who), limit=30)
+        decided = [r for r in recent if not r.pending][:20]
+        views = state.details.many([r.id for r in pending])  # ids from the scoped query
+        return pending, decided, views
+
+    pending, decided, views = await _run(state, load)
+    return _page(request, "approvals.html", who, pending=pending, decided=decided, views=views,
+                 can_decide=_can_decide(who))
 
 
 @router.get("/approvals/{approval_id}")
 async def approval_page(request: Request, approval_id: str) -> HTMLResponse:
     who = _who(request)
     state = state_of(request)
-    found = await asyncio.get_running_loop().run_in_executor(
-        state.pool, lambda: state.queue.get(approval_id[:64], tenant=who.tenant)
-    )
-    if found is None:
+    found = await _run(state, lambda: state.queue.get(approval_id[:64], tenant=_scope(who)))
+    if found is None or not may_read_agent(who, found.agent):
         raise HTTPException(404, "no such approval request")
-    return _page(request, "approval.html", who, r=found,
-                 can_decide=who.role in (Role.APPROVER, Role.ADMIN), now=time.time())
+    view = await _run(state, lambda: state.details.get(found.id, found.tenant))
+    agent = await _agent_context(state, found.tenant, found.agent)
+    return _page(request, "approval.html", who, r=found, view=view,
+                 can_decide=_can_decide(who), **agent)
 
 
 @router.post("/approvals/{approval_id}/{verb}")
@@ -148,124 +191,139 @@ async def approval_decide(
     reason: str = Form(min_length=1, max_length=1000),
     csrf: str = Form(max_length=100),
 ) -> Response:
+    """``approve``, ``deny``, or ``attack``: deny and quarantine the agent at once (the
+    safe direction, so approvers may; an admin releases it after looking)."""
     who = _who(request, form_token=csrf, post=True)
-    if verb not in ("approve", "deny"):
+    if verb not in ("approve", "deny", "attack"):
         raise HTTPException(404, "unknown action")
     state = state_of(request)
-    await asyncio.get_running_loop().run_in_executor(
-        state.pool,
+    reason = reason.strip() or "no reason given"
+    if verb == "attack":
+        reason = f"denied as attack: {reason}"
+    done = await _run(
+        state,
         lambda: resolve(state, who, approval_id[:64], approve=verb == "approve", reason=reason),
     )
+    if verb == "attack":
+        handle = _behavior(state)
+        if handle is None:
+            raise HTTPException(409, "Denied. The agent was not quarantined: this policy has "
+                                     "no behaviour stage (behavior.enabled: false).")
+        try:  # through the guard, like the API: its quarantine is the audited one
+            await _run(state, lambda: state.guard.quarantine(
+                done.agent, tenant=done.tenant, reason=f"{reason} ({done.id}, by {who.id})"))
+        except (AimdsError, ValueError) as exc:
+            raise HTTPException(409, f"Denied, but the quarantine failed "
+                                     f"({type(exc).__name__}); quarantine the agent on its "
+                                     "page.") from None
     return _back("/ui/approvals")
 
 
-# -- live feed and chart ----------------------------------------------------------------------
-
-
-@router.get("/feed")
-async def feed_page(request: Request) -> HTMLResponse:
-    who = _who(request)
-    state = state_of(request)
-    return _page(request, "feed.html", who, chart=timeline_svg(state, who.tenant),
-                 categories=_categories(state, who.tenant))
-
-
-def _categories(state: ServiceState, tenant: str) -> list[tuple[str, int]]:
-    totals: dict[str, int] = {}
-    for (t, _), bucket in state.timeline.items():
-        if t != tenant:
-            continue
-        for key, n in bucket.items():
-            if key.startswith("category:"):
-                totals[key[9:]] = totals.get(key[9:], 0) + n
-    return sorted(totals.items(), key=lambda kv: -kv[1])
-
-
-def timeline_svg(state: ServiceState, tenant: str, minutes: int = 30) -> str:
-    """Stacked bars of decisions per minute by verdict, as inline SVG (escaped, no input)."""
-    now = int(time.time() // 60)
-    empty: collections.Counter[str] = collections.Counter()
-    rows = [state.timeline.get((tenant, m), empty) for m in range(now - minutes + 1, now + 1)]
-    peak = max((sum(r.get(v, 0) for v in _VERDICTS) for r in rows), default=0) or 1
-    width, height, bar = 620, 160, 620 // minutes
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 20}" '
-             f'role="img" aria-label="decisions per minute by verdict">']
-    for i, row in enumerate(rows):
-        y = height
-        for verdict in _VERDICTS:
-            n = row.get(verdict, 0)
-            if not n:
-                continue
-            h = max(1, round(n / peak * (height - 10)))
-            y -= h
-            parts.append(f'<rect x="{i * bar}" y="{y}" width="{bar - 2}" height="{h}" '
-                         f'fill="{_COLORS[verdict]}"><title>{verdict}: {n}</title></rect>')
-    for j, verdict in enumerate(_VERDICTS):
-        parts.append(f'<rect x="{j * 110}" y="{height + 6}" width="10" height="10" '
-                     f'fill="{_COLORS[verdict]}"/><text x="{j * 110 + 14}" y="{height + 15}" '
-                     f'font-size="11">{verdict}</text>')
-    parts.append(f'<text x="{width - 4}" y="12" font-size="11" text-anchor="end">peak {peak}/min'
-                 "</text></svg>")
-    return "".join(parts)
-
-
-# -- audit ------------------------------------------------------------------------------------
-
-
-@router.get("/audit")
-async def audit_page(request: Request) -> HTMLResponse:
-    who = _who(request)
-    state = state_of(request)
-    log = state.services.extras.get("audit")
-    rows: list[Any] = []
-    verified: Any = None
-    error = None
-    if who.role not in (Role.ADMIN, Role.AUDITOR):
-        error = "The audit log is for admins and auditors."
-    elif log is None:
-        error = "No audit log is configured for this service."
-    else:
-        from aimds.server.routes_admin import _plain, audit_rows
-
-        loop = asyncio.get_running_loop()
-        try:
-            rows = await loop.run_in_executor(state.pool, audit_rows, log, who.tenant, 100)
-            verified = _plain(await loop.run_in_executor(state.pool, log.verify))
-        except AimdsError as exc:
-            error = f"audit log unavailable ({type(exc).__name__})"
-    return _page(request, "audit.html", who, rows=rows, verified=verified, error=error)
-
-
 # -- agents -----------------------------------------------------------------------------------
+
+
+def _behavior(state: ServiceState) -> Any:
+    """The behaviour stage's handle (trust, quarantine), or ``None`` when the policy has
+    none (``behavior.enabled: false``)."""
+    try:
+        return state.guard.behavior
+    except AimdsError:
+        return None
+
+
+async def _agent_context(state: ServiceState, tenant: str, agent: str) -> dict[str, Any]:
+    """Trust, quarantine, recent decisions and approval requests of one agent."""
+    handle = _behavior(state)
+
+    def load() -> dict[str, Any]:
+        trust = quarantine = None
+        if handle is not None:
+            try:
+                trust = trust_text(handle.trust(agent, tenant=tenant))
+                quarantine = handle.quarantined(agent, tenant=tenant)
+            except (AimdsError, ValueError):
+                trust = "unavailable (the behaviour store did not answer)"
+        requests = state.queue.query(tenant=tenant, agent=agent, limit=10)
+        recent, durable = _history(state, tenant, agent)
+        return {"trust": trust, "quarantine": quarantine, "requests": requests,
+                "recent": recent, "durable": durable}
+
+    loaded = await _run(state, load)
+    return {"agent": agent, "behavior": handle is not None,
+            "can_reset": callable(getattr(state.guard, "reset_trust", None)), **loaded}
+
+
+def _history(state: ServiceState, tenant: str, agent: str) -> tuple[list[dict[str, Any]], bool]:
+    """The agent's last 20 decisions, newest first: from the audit log where there is one
+    (durable, every process's), else this process's memory. The flag says which."""
+    log = state.services.extras.get("audit")
+    if log is not None:
+        from aimds.audit import Query as AuditQuery
+
+        query = AuditQuery(tenant=tenant, agent=agent, type="decision", limit=20,
+                           newest_first=True)
+        try:
+            rows = [r.data() for r in log.query(query)]
+        except AimdsError:
+            rows = None
+        if rows is not None:
+            return [{
+                "id": d.get("id", ""), "ts": d.get("ts"), "verdict": d.get("verdict", ""),
+                "kind": d.get("kind"), "tool": (d.get("action") or {}).get("type") or d.get("tool"),
+                "findings": [f for f in d.get("findings") or () if isinstance(f, dict)],
+            } for d in rows], True
+    return list(state.recent.get((tenant, agent), ()))[::-1][:20], False
 
 
 @router.get("/agents")
 async def agents_page(request: Request) -> HTMLResponse:
     who = _who(request)
     state = state_of(request)
-    agents = sorted(a for (t, a) in state.recent if t == who.tenant)
-    return _page(request, "agents.html", who, agents=agents)
+    seen = [(a, ring) for (t, a), ring in list(state.recent.items()) if t == who.tenant and ring]
+    total = len(seen)
+    # The most recently active first, and a bounded number: each row reads the state store.
+    seen = sorted(seen, key=lambda p: -p[1][-1]["ts"])[:_AGENTS_SHOWN]
+    handle = _behavior(state)
+
+    def load() -> list[dict[str, Any]]:
+        rows = []
+        for agent, ring in seen:
+            last = ring[-1]
+            row: dict[str, Any] = {
+                "agent": agent, "last_seen": last["ts"], "last_verdict": last["verdict"],
+                "blocked": sum(1 for d in ring if d["verdict"] == "block"),
+                "reviews": sum(1 for d in ring if d["verdict"] == "review"),
+                "decisions": len(ring), "trust": None, "tier": "", "quarantined": False,
+            }
+            if handle is not None:
+                try:
+                    info = handle.trust(agent, tenant=who.tenant)
+                    row["trust"], row["tier"] = round(float(info.score)), info.tier
+                    row["quarantined"] = (
+                        handle.quarantined(agent, tenant=who.tenant) is not None
+                    )
+                except (AimdsError, ValueError):
+                    row["tier"] = "unavailable"
+            rows.append(row)
+        return rows
+
+    rows = await _run(state, load)
+    return _page(request, "agents.html", who, rows=rows, behavior=handle is not None,
+                 total=total)
 
 
 @router.get("/agents/{agent_id}")
 async def agent_page(request: Request, agent_id: str) -> HTMLResponse:
     who = _who(request)
     state = state_of(request)
-    recent = list(state.recent.get((who.tenant, agent_id[:128]), ()))
-    if not recent and not state.keys.agent_known(who.tenant, agent_id[:128]):
+    agent = _agent_id(agent_id)
+    known = (who.tenant, agent) in state.recent or await _run(
+        state, lambda: state.keys.agent_known(who.tenant, agent)
+    )
+    if not known or not may_read_agent(who, agent):
         raise HTTPException(404, "no such agent")
-    trust_fn = getattr(state.guard, "trust", None)
-    trust: Any = None
-    if callable(trust_fn):
-        from aimds.server.routes_admin import _plain
-
-        try:
-            trust = _plain(trust_fn(agent_id, tenant=who.tenant))
-        except AimdsError:
-            trust = None
-    return _page(request, "agent.html", who, agent=agent_id, recent=recent[::-1][:20],
-                 trust=trust, can_act=who.role is Role.ADMIN and may_read_agent(who, agent_id),
-                 behavior=callable(trust_fn))
+    context = await _agent_context(state, who.tenant, agent)
+    return _page(request, "agent.html", who, can_act=who.role is Role.ADMIN, **context)
 
 
 @router.post("/agents/{agent_id}/{verb}")
@@ -274,40 +332,195 @@ async def agent_action(
     reason: str = Form(default="quarantined from the dashboard", max_length=500),
 ) -> Response:
     who = _who(request, form_token=csrf, post=True)
-    if who.role is not Role.ADMIN or verb not in ("quarantine", "release"):
-        raise HTTPException(403, "only admins quarantine or release agents")
+    if verb not in ("quarantine", "release", "reset-trust"):
+        raise HTTPException(404, "unknown action")
+    if who.role is not Role.ADMIN:
+        raise HTTPException(403, "only admins quarantine, release or reset agents")
     state = state_of(request)
-    action = getattr(state.guard, verb, None)
+    agent = _agent_id(agent_id)
+    method = {"reset-trust": "reset_trust"}.get(verb, verb)
+    action = getattr(state.guard, method, None)
     if not callable(action):
-        raise HTTPException(501, f"{verb}: the behaviour stage is not available in this build")
+        raise HTTPException(501, f"{verb}: not available with this policy or build")
     kwargs: dict[str, Any] = {"tenant": who.tenant}
     if verb == "quarantine":
-        kwargs["reason"] = reason
+        kwargs["reason"] = f"{reason.strip() or 'quarantined from the dashboard'} (by {who.id})"
     try:
-        await asyncio.get_running_loop().run_in_executor(
-            state.pool, lambda: action(agent_id[:128], **kwargs)
+        await _run(state, lambda: action(agent, **kwargs))
+    except (AimdsError, ValueError) as exc:
+        raise HTTPException(409, f"{verb}: {type(exc).__name__}") from None
+    return _back(f"/ui/agents/{quote(agent)}")
+
+
+# -- live feed, chart and decisions -----------------------------------------------------------
+
+
+@router.get("/feed")
+async def feed_page(request: Request) -> HTMLResponse:
+    who = _who(request)
+    state = state_of(request)
+    minutes = 30
+    now = int(time.time() // 60)
+    first = now - minutes + 1
+    empty: collections.Counter[str] = collections.Counter()
+    rows = [state.timeline.get((who.tenant, m), empty) for m in range(first, now + 1)]
+    recent = sorted(
+        (d | {"agent": a} for (t, a), ring in list(state.recent.items()) if t == who.tenant
+         for d in ring),
+        key=lambda d: -d["ts"],
+    )[:50]
+    return _page(request, "feed.html", who, chart=timeline_svg(rows, first),
+                 categories=_categories(state, who.tenant), recent=recent)
+
+
+def _categories(state: ServiceState, tenant: str) -> list[tuple[str, int]]:
+    totals: dict[str, int] = {}
+    for (t, _), bucket in list(state.timeline.items()):
+        if t != tenant:
+            continue
+        for key, n in bucket.items():
+            if key.startswith("category:"):
+                totals[key[9:]] = totals.get(key[9:], 0) + n
+    return sorted(totals.items(), key=lambda kv: -kv[1])
+
+
+@router.get("/decisions/{decision_id}")
+async def decision_page(
+    request: Request, decision_id: str, ts: float | None = Query(default=None)
+) -> HTMLResponse:
+    """One decision: from this process's memory of recent decisions, else its (masked)
+    audit record, which every human of the tenant may read as they read the live feed."""
+    who = _who(request)
+    state = state_of(request)
+    decision_id = decision_id[:64]
+    scope = _scope(who)
+    can_audit = who.role in _AUDIT_ROLES
+    for (tenant, agent), ring in list(state.recent.items()):
+        if (scope is not None and tenant != scope) or not may_read_agent(who, agent):
+            continue
+        for d in ring:
+            if d["id"] == decision_id:
+                return _page(request, "decision.html", who, d=d | {"agent": agent},
+                             record=None, can_audit=can_audit)
+    record = None
+    log = state.services.extras.get("audit")
+    if log is not None and ts is not None:
+        record = await _run(state, lambda: _audit_record(log, scope, decision_id, ts))
+    if record is None or record["data"].get("type") != "decision":
+        raise HTTPException(404, "no such decision (a link from the feed or an agent's history "
+                                 "finds it)")
+    return _page(request, "decision.html", who, d=None, record=record, can_audit=can_audit)
+
+
+# -- audit ------------------------------------------------------------------------------------
+
+
+def _audit_record(
+    log: Any, tenant: str | None, record_id: str, ts: float
+) -> dict[str, Any] | None:
+    from aimds.audit import Query as AuditQuery
+
+    # ``ts`` is the record's time in whole seconds (links carry no float).
+    query = AuditQuery(tenant=tenant, since=ts - 1, until=ts + 2, limit=5000)
+    for stored in log.query(query):
+        data = stored.data()
+        if data.get("id") == record_id:
+            return {"data": data, "chain": stored.chain, "seq": stored.seq, "hash": stored.hash}
+    return None
+
+
+@router.get("/audit")
+async def audit_page(
+    request: Request,
+    agent: str = Query(default="", max_length=128),
+    verdict: str = Query(default="", max_length=16),
+    rule: str = Query(default="", max_length=128),
+    kind: str = Query(default="", max_length=32, alias="type"),
+    hours: float = Query(default=0, ge=0, le=24 * 366),
+    limit: int = Query(default=100, ge=1, le=1000),
+) -> HTMLResponse:
+    who = _who(request)
+    state = state_of(request)
+    log = state.services.extras.get("audit")
+    filters = {"agent": agent.strip(), "verdict": verdict.strip(), "rule": rule.strip(),
+               "type": kind.strip(), "hours": hours, "limit": limit}
+    context: dict[str, Any] = {"rows": [], "status": None, "error": None, "filters": filters,
+                               "verdicts": VERDICTS,
+                               "types": _AUDIT_TYPES}
+    if who.role not in _AUDIT_ROLES:
+        context["error"] = "The audit log is for admins and auditors."
+    elif log is None:
+        context["error"] = "No audit log is configured for this service."
+    else:
+        from aimds.audit import Query as AuditQuery
+
+        query = AuditQuery(
+            tenant=_scope(who), agent=agent.strip() or None, verdict=verdict.strip() or None,
+            rule=rule.strip() or None, type=kind.strip() or None,
+            since=time.time() - hours * 3600 if hours else None, limit=limit, newest_first=True,
         )
+
+        def load() -> tuple[list[Any], Any]:
+            rows = [audit_row(r.data()) for r in log.query(query)]
+            return rows, chain_status(log.verify(chain=_scope(who)), _scope(who))
+
+        try:
+            context["rows"], context["status"] = await _run(state, load)
+        except AimdsError as exc:
+            context["error"] = f"The audit log is unavailable ({type(exc).__name__})."
+    return _page(request, "audit.html", who, **context)
+
+
+@router.get("/audit/record")
+async def audit_record_page(
+    request: Request,
+    record_id: str = Query(max_length=64, alias="id"),
+    ts: float = Query(),
+) -> HTMLResponse:
+    who = _who(request)
+    state = state_of(request)
+    log = state.services.extras.get("audit")
+    if who.role not in _AUDIT_ROLES:
+        raise HTTPException(403, "the audit log is for admins and auditors")
+    if log is None:
+        raise HTTPException(404, "no audit log is configured for this service")
+    try:
+        record = await _run(state, lambda: _audit_record(log, _scope(who), record_id, ts))
     except AimdsError as exc:
-        raise HTTPException(409, f"{verb}: {exc}") from None
-    return _back(f"/ui/agents/{quote(agent_id[:128])}")
+        raise HTTPException(503, f"the audit log is unavailable ({type(exc).__name__})") from None
+    if record is None:
+        raise HTTPException(404, "no such audit record in your tenant")
+    return _page(request, "audit_record.html", who, record=record,
+                 row=audit_row(record["data"]))
 
 
 # -- policies ---------------------------------------------------------------------------------
 
 
 @router.get("/policies")
-async def policies_page(request: Request) -> HTMLResponse:
+async def policies_page(
+    request: Request, version: int | None = Query(default=None, ge=1)
+) -> HTMLResponse:
     who = _who(request)
-    return _page(request, "policies.html", who, **_policy_context(state_of(request)))
+    state = state_of(request)
+    context = await _run(state, lambda: _policy_context(state, version=version))
+    return _page(request, "policies.html", who, **context)
 
 
-def _policy_context(state: ServiceState, **extra: Any) -> dict[str, Any]:
-    stored = state.policies.latest(state.holder.name)
+def _policy_context(state: ServiceState, *, version: int | None = None,
+                    **extra: Any) -> dict[str, Any]:
+    name = state.holder.name
+    history = state.policies.versions(name)
+    shown = next((v for v in history if v.version == version), None) if version else None
+    if version and shown is None:
+        raise HTTPException(404, f"policy {name} has no stored version {version}")
+    stored = shown or (history[0] if history else None)
     text = stored.text if stored else yaml.safe_dump(
         state.guard.policy.document.model_dump(mode="json", exclude_none=True), sort_keys=False
     )
-    return {"name": state.holder.name, "label": state.guard.policy.label,
-            "version": state.holder.version, "text": text, **extra}
+    context = {"name": name, "label": state.guard.policy.label, "version": state.holder.version,
+               "text": text, "history": history, "shown": shown, "stored": stored is not None}
+    return context | extra
 
 
 @router.post("/policies")
@@ -319,21 +532,26 @@ async def policy_validate(
 ) -> HTMLResponse:
     who = _who(request, form_token=csrf, post=True)
     state = state_of(request)
-    loop = asyncio.get_running_loop()
     try:
-        guard = await loop.run_in_executor(state.pool, state.holder.build, text, state.services)
+        guard = await _run(state, lambda: state.holder.build(text, state.services))
     except PolicyError as exc:
-        return _page(request, "policies.html", who,
-                     **_policy_context(state, text=text, problem=str(exc)))
+        problem = str(exc)
+        context = await _run(state, lambda: _policy_context(state, text=text, problem=problem))
+        return _page(request, "policies.html", who, **context)
     message = f"Valid: {guard.policy.label}"
     if save and who.role is Role.ADMIN and guard.policy.name == state.holder.name:
-        saved = await loop.run_in_executor(
-            state.pool,
+        saved = await _run(
+            state,
             lambda: state.policies.save(state.holder.name, text, label=guard.policy.label,
                                         author=who.id),
         )
         state.holder.swap(guard, saved.version)
         message = f"Saved and active: {guard.policy.label} (version {saved.version})"
+    elif save and guard.policy.name != state.holder.name:
+        guard.close()
+        message = (f"Valid, but not saved: the document is named {guard.policy.name!r}; "
+                   f"this page edits {state.holder.name!r}.")
     else:
         guard.close()
-    return _page(request, "policies.html", who, **_policy_context(state, text=text, ok=message))
+    context = await _run(state, lambda: _policy_context(state, text=text, ok=message))
+    return _page(request, "policies.html", who, **context)

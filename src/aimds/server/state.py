@@ -30,6 +30,8 @@ from aimds.respond.approvals import (
     queue_of,
 )
 from aimds.serialize import finding_to_dict
+from aimds.server.action_view import ActionMasker
+from aimds.server.approval_details import ApprovalDetails
 from aimds.server.auth import Authenticator, JwtVerifier, KeyStore
 from aimds.server.fairpool import FairPool
 from aimds.server.metrics import ServiceMetrics
@@ -113,6 +115,8 @@ class ServiceState:
     heavy: FairPool
     waiters: AsyncWaiters
     session_secret: bytes
+    details: ApprovalDetails
+    masker: ActionMasker
     redis: Any = None
     recent: collections.OrderedDict[tuple[str, str], collections.deque[dict[str, Any]]] = field(
         default_factory=collections.OrderedDict
@@ -150,6 +154,8 @@ class ServiceState:
                 "id": decision.id,
                 "verdict": decision.verdict.value,
                 "kind": decision.kind.value if decision.kind else None,
+                "tool": decision.action.type if decision.action else None,
+                "approval": decision.approval,
                 "findings": [finding_to_dict(f) for f in decision.findings],
                 "ts": time.time(),
             }
@@ -168,7 +174,8 @@ class ServiceState:
 
 
 def live_event(decision: Decision) -> dict[str, Any]:
-    """The live-feed view of a decision: ids, verdict, rules; no text or arguments."""
+    """The live-feed view of a decision: ids, verdict, rules and their messages; no text or
+    arguments."""
     subject = decision.subject
     return {
         "id": decision.id,
@@ -181,6 +188,10 @@ def live_event(decision: Decision) -> dict[str, Any]:
         "risk": decision.risk.value,
         "score": decision.score,
         "rules": list(decision.rules),
+        "findings": [
+            {"rule": f.rule, "severity": f.severity.value, "message": f.message}
+            for f in decision.findings
+        ],
         "categories": sorted({f.category for f in decision.findings}),
         "approval": decision.approval,
         "latency_us": round(decision.latency_us, 1),
@@ -240,6 +251,8 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
                        per_tenant=settings.heavy_queue_per_tenant),
         waiters=waiters,
         session_secret=settings.secret("session"),
+        details=ApprovalDetails(db),
+        masker=ActionMasker.for_policy(holder.guard.policy),
         redis=redis,
     )
 

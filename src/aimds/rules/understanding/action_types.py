@@ -131,6 +131,8 @@ TAGS: MappingProxyType[str, str] = MappingProxyType(
         "fork_bomb": "starts processes without bound (hard.fork_bomb)",
         "chmod_root": "changes permissions or owners recursively from / (hard.chmod_root)",
         "shadow_access": "touches the system password hashes (hard.shadow_command)",
+        "security_weakening": "turns off or weakens a security control (antivirus, firewall, "
+        "event logs, LSA and UAC settings); typed as a privilege change",
     }
 )
 """The tag vocabulary of :class:`~aimds.types.ActionInfo` (other rooms rely on exactly these)."""

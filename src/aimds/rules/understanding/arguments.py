@@ -33,10 +33,18 @@ from aimds.rules.network import parse_destination
 from aimds.rules.paths import SensitivePlace, canonicalize_path, classify_path
 from aimds.rules.understanding.action_types import UNKNOWN_TYPE
 from aimds.rules.understanding.facts import Facts
+from aimds.rules.understanding.nosql import analyze_nosql
 from aimds.rules.understanding.shell import collect_code, collect_command
 from aimds.rules.understanding.shell_programs import HANDLERS, url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
-from aimds.rules.understanding.tools import FILE_VERBS, name_executes, name_language, name_verb
+from aimds.rules.understanding.tools import (
+    FILE_VERBS,
+    name_data_store,
+    name_executes,
+    name_language,
+    name_shell_dialect,
+    name_verb,
+)
 from aimds.rules.understanding.values import (
     looks_like_code,
     looks_like_source,
@@ -76,6 +84,19 @@ _DEST_KEYS = frozenset({"destination", "dst", "dest", "new_path", "destination_p
 _WRITE_KEYS = ("content", "contents", "text", "new_str", "new_string", "edits", "file_text",
                "patch", "diff", "append", "data")  # fmt: skip
 _CWD_KEYS = ("cwd", "workdir", "working_dir", "working_directory")
+# Arguments of a shell tool that configure the run rather than say what runs.
+_SHELL_SETTING_KEYS = frozenset(
+    {"timeout", "timeout_s", "timeout_ms", "shell", "env", "environment", "user", "restart",
+     "background", "is_background", "stdin_open", "tty", "encoding", "language", "lang"}
+)  # fmt: skip
+# Shell builtins that SQL also has as keywords (``set -x VAR 1`` in fish, ``set -e``): a shell
+# tool's line starting with one is a command, not a statement.
+_SHELL_BUILTINS = frozenset({"set", "export", "unset", "declare", "alias", "source", "cd"})
+# Arguments that only describe the call to a human (a shell tool's "why").
+_PROSE_ONLY_KEYS = frozenset(
+    {"description", "summary", "title", "reason", "explanation", "comment", "note", "label",
+     "purpose", "intent"}
+)  # fmt: skip
 _RECIPIENT_KEYS = ("to", "cc", "bcc", "recipients", "recipient", "emails", "email_to", "to_email",
                    "to_address", "to_addresses", "channel", "channel_id", "chat_id", "phone",
                    "phone_number", "number")  # fmt: skip
@@ -181,7 +202,7 @@ class ArgReader:
         category = base.partition(":")[0]
         cwd = next((v for k in _CWD_KEYS if isinstance(v := args.get(k), str) and v), self._cwd)
         if category in ("shell", "unknown", "code", "identity"):
-            self._commands(args, category, facts, cwd)
+            self._commands(args, category, facts, cwd, name_shell_dialect(tool))
         if category in ("code", "unknown", "browser") or base == "code:exec":
             keys = (
                 _CODE_KEYS + ("query", "input", "tool_input") if category == "code" else _CODE_KEYS
@@ -189,11 +210,18 @@ class ArgReader:
             for key in keys:
                 value = args.get(key)
                 if isinstance(value, str) and (category != "unknown" or key != "function"):
+                    if (
+                        category == "unknown"
+                        and name_language(tool) == "auto"
+                        and value_shape(value) == "command"
+                        and not looks_like_code(value)
+                    ):
+                        break  # a command line under "script": read as one by content below
                     language = name_language(tool)
                     collect_code(value, facts, cwd=cwd, home=self._home, language=language)
                     facts.propose("code:exec")
                     break
-        self._sql(args, category, facts)
+        self._sql(args, tool, category, facts)
         self._urls(args, base, category, facts)
         self._paths(args, tool, base, category, facts, cwd)
         self._recipients(args, base, category, facts)
@@ -204,7 +232,9 @@ class ArgReader:
 
     # ------------------------------------------------------------ commands
 
-    def _commands(self, args: dict[str, Any], category: str, facts: Facts, cwd: str) -> None:
+    def _commands(
+        self, args: dict[str, Any], category: str, facts: Facts, cwd: str, dialect: str
+    ) -> None:
         # a shell tool runs whatever it is given as shell, "code" included
         keys = _COMMAND_KEYS + _CODE_KEYS if category == "shell" else _COMMAND_KEYS
         for key in keys:
@@ -212,33 +242,58 @@ class ArgReader:
                 continue
             value = args.get(key)
             if isinstance(value, str) and value.strip():
-                collect_command(value, facts, cwd=cwd, home=self._home)
+                collect_command(value, facts, cwd=cwd, home=self._home, dialect=dialect)
             elif (
                 isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value)
             ):
                 items = [str(v) for v in value[:_MAX_VALUES]]
                 if len(items) > 1 and not any(" " in v for v in items[:1]):
-                    collect_command(shlex.join(items), facts, cwd=cwd, home=self._home)
+                    collect_command(
+                        shlex.join(items), facts, cwd=cwd, home=self._home, dialect=dialect
+                    )
                 else:
                     for item in items:
-                        collect_command(item, facts, cwd=cwd, home=self._home)
+                        collect_command(item, facts, cwd=cwd, home=self._home, dialect=dialect)
             else:
                 continue
             if category == "unknown":
                 facts.propose("shell:exec")
             return
+        if category == "shell":
+            # a shell tool runs what it is given whatever the argument is called
+            # (``{"text": ...}``, ``{"line": ...}``, ``{"argv": [...]}``): every other
+            # top-level string is read as a command line, settings and prose aside
+            for key, value in list(args.items())[:_MAX_VALUES]:
+                if key in _CWD_KEYS or key in _SHELL_SETTING_KEYS or key in _PROSE_ONLY_KEYS:
+                    continue
+                if isinstance(value, str) and value.strip():
+                    collect_command(value, facts, cwd=cwd, home=self._home, dialect=dialect)
+                elif isinstance(value, list | tuple) and value:
+                    items = [v for v in value[:_MAX_VALUES] if isinstance(v, str)]
+                    if items and len(items) == len(value[:_MAX_VALUES]):
+                        collect_command(
+                            shlex.join(items), facts, cwd=cwd, home=self._home, dialect=dialect
+                        )
 
     # ----------------------------------------------------------------- sql
 
-    def _sql(self, args: dict[str, Any], category: str, facts: Facts) -> None:
+    def _sql(self, args: dict[str, Any], tool: str, category: str, facts: Facts) -> None:
         if category not in ("db", "unknown", "shell", "code", "net"):
             return
+        store = name_data_store(tool)
+        if store != "sql":
+            # a MongoDB or Redis tool: its command is read in that store's language
+            # (``SET k v`` is Redis there, not SQL)
+            for value in list(args.values())[:_MAX_VALUES]:
+                if isinstance(value, str) and analyze_nosql(value, facts, store=store):
+                    return
+            if category != "db":
+                return
         for key in _SQL_KEYS:
             value = args.get(key)
             if not isinstance(value, str):
                 continue
-            if category == "db" or looks_like_sql(value):
-                analyze_sql(value, facts)
+            if (category == "db" or looks_like_sql(value)) and analyze_sql(value, facts):
                 return
         if category == "db":
             # a database tool runs its statement whatever the argument is called ("q",
@@ -251,6 +306,9 @@ class ArgReader:
                     continue
                 if analyze_sql(value, facts):
                     return
+            for value in list(args.values())[:_MAX_VALUES]:
+                if isinstance(value, str) and analyze_nosql(value, facts):
+                    return  # a document store's command to a generic database tool
 
     # ---------------------------------------------------------------- urls
 
@@ -415,6 +473,7 @@ class ArgReader:
         # command, SQL or code it is given: that is what it does, judged as such
         runs = category == "unknown" and name_executes(tool)
         named = _named_shapes(category)
+        store = name_data_store(tool)
         for key, value, top in _walk(raw):
             if top and key in _URL_KEYS and "://" in value and value[:8].lower() != "file:///":
                 continue  # read as the call's URL by name
@@ -426,7 +485,10 @@ class ArgReader:
             # it also reads as SQL ("kill 4242"); a program the shell reader knows makes it a
             # command whatever the argument is called ("setcap ..." under "argv"). As written:
             # the shell is case-sensitive, so "TRUNCATE TABLE t" runs no ``truncate``.
-            shell_line = (category == "shell" or runs) and _program_as_written(value) in HANDLERS
+            program = _program_as_written(value)
+            shell_line = (category == "shell" or runs) and (
+                program in HANDLERS or program in _SHELL_BUILTINS
+            )
             if top and key in named.get("command", ()) and " " in value.strip():
                 # read as a command by name; what that misses is SQL ("DROP TABLE" as a command)
                 sql = not shell_line and looks_like_sql_statement(value)
@@ -446,10 +508,12 @@ class ArgReader:
                 continue  # read as code of a known language by name ("x => x" is no redirection)
             if shape is None or shape == "secret_ref" or (top and key in named.get(shape, ())):
                 continue  # nothing to read, or already read by its name
+            if shape == "sql" and store != "sql":
+                continue  # a Redis or MongoDB tool: read in its own language above
             if shape in _NATURAL:
                 if key in _PROSE_KEYS or category not in _EXEC_CATEGORIES:
                     continue
-                self._executable(shape, value, category, facts, cwd, runs=runs)
+                self._executable(shape, value, category, facts, cwd, runs=runs, tool=tool)
             elif key in _DATA_KEYS:
                 continue
             elif shape == "url":
@@ -464,7 +528,15 @@ class ArgReader:
                     self._content_path(value, base, category, verb, facts, cwd)
 
     def _executable(
-        self, shape: str, value: str, category: str, facts: Facts, cwd: str, *, runs: bool
+        self,
+        shape: str,
+        value: str,
+        category: str,
+        facts: Facts,
+        cwd: str,
+        *,
+        runs: bool,
+        tool: str,
     ) -> None:
         """A command, SQL or code found by content: analysed apart, joined when it matters
         or when it is what the tool runs (SQL to a database tool...)."""
@@ -475,7 +547,7 @@ class ArgReader:
         elif shape == "command":
             collect_command(value, scratch, cwd=cwd, home=self._home)
         else:
-            collect_code(value, scratch, cwd=cwd, home=self._home)
+            collect_code(value, scratch, cwd=cwd, home=self._home, language=name_language(tool))
         for resource in scratch.resources:
             facts.resource(resource)
         quiet = scratch.tags <= _QUIET_TAGS and scratch.risk < (

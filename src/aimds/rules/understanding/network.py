@@ -125,7 +125,8 @@ _SECRET_SCHEMES = frozenset(
         "doppler", "infisical", "conjur", "cyberark", "akeyless", "lastpass", "keeper",
         "keychain", "kms", "sops", "k8s-secret", "kubernetes-secret", "secret", "secrets",
         "env", "envvar", "file-secret", "ref+vault", "ref+awssecrets", "ref+gcpsecrets",
-        "ref+azurekeyvault", "ref+sops", "ref+envsubst",
+        "ref+azurekeyvault", "ref+sops", "ref+envsubst", "kv", "azurekv", "azure-kv",
+        "secretsmanager+aws", "gcpsecrets", "bws", "passbolt", "pass", "gopass",
     }
 )  # fmt: skip
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]{0,40}):(//)?(?=\S)")

@@ -24,6 +24,7 @@ non-literal name is opaque. Ordinary data work (pandas, numpy, matplotlib) adds 
 from __future__ import annotations
 
 import ast
+import re
 import shlex
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,11 @@ __all__ = ["analyze_python"]
 
 _MAX_CODE = 65536
 _MAX_NODES = 20000
+_ESCAPE_ATTRIBUTES = frozenset(
+    {"__subclasses__", "__globals__", "__builtins__", "__bases__", "__mro__", "__code__",
+     "__closure__", "__getattribute__"}
+)  # fmt: skip
+_INTERACTIVE_SHELL = re.compile(r"^(?:/(?:usr/)?bin/)?(?:ba|z|k|da|c|tc|fi)?sh(?:\s+-i)?\s*$")
 
 _SHELL_CALLS = frozenset(
     {"os.system", "os.popen", "os.popen2", "os.popen3", "subprocess.run", "subprocess.call",
@@ -226,8 +232,11 @@ class _Reader:
                 ):
                     self.ctx.facts.tag("fork_bomb")
                     self.ctx.facts.destroy(critical=True, type_id="code:exec")
-            elif isinstance(node, ast.Attribute | ast.Name) and self.name(node) == "os.environ":
-                pass
+            elif isinstance(node, ast.Attribute) and node.attr in _ESCAPE_ATTRIBUTES:
+                # reaching classes and globals through dunders (``().__class__.__base__
+                # .__subclasses__()``) is how sandboxed code finds Popen: what it then calls
+                # cannot be read
+                self.opaque()
         if self.connected and (self.dup2 or self.shell_spawn):
             self.ctx.facts.tag("reverse_shell", "code_exec")
             self.ctx.facts.mark_outbound(payload=True)
@@ -285,6 +294,8 @@ class _Reader:
             if func in ("pty.spawn",) or func.startswith("os.exec") or func.startswith("os.spawn"):
                 self.shell_spawn = True
             command = self.const(first) if first is not None else None
+            if func == "pty.spawn" and command is not None and _INTERACTIVE_SHELL.match(command):
+                self.opaque()  # an interactive shell on a terminal: what it runs is unseen
             if func.startswith(("os.exec", "os.spawn")) and len(node.args) > 1:
                 tail = node.args[1:]
                 if func.startswith("os.spawn"):

@@ -45,6 +45,7 @@ from aimds.rules.understanding.shell_programs import (
     SimpleCommand,
     inline_code,
 )
+from aimds.rules.understanding.windows import looks_windows, read_cmd, read_powershell
 from aimds.types import ActionInfo
 
 __all__ = ["analyze_command", "collect_code", "collect_command", "split_command"]
@@ -711,7 +712,7 @@ class _Walker:
         for target in cmd.writes:
             ctx.write(target)
             if any(c.argv and ctx.binary(c.argv[0]) in ("curl", "wget") for c in pipeline):
-                found = ctx.place(target)
+                found = ctx.place(target if "/" in target or target[:1] == "~" else "./" + target)
                 if found is not None:
                     self.session.downloaded.add(found[0])
         argv = cmd.argv
@@ -726,7 +727,9 @@ class _Walker:
             return
         name = ctx.binary(argv[0])
         found = ctx.place(argv[0]) if "/" in argv[0] else None
-        if found is not None and self.session.fetched(found[0]):
+        if (found is not None and self.session.fetched(found[0])) or (
+            found is None and self.session.fetched_on_path(argv[0])
+        ):
             ctx.facts.tag("download_exec", "code_exec")
         handler = HANDLERS.get(name)
         if handler is not None:
@@ -923,12 +926,37 @@ def split_command(command: str) -> list[list[str]]:
 
 
 def collect_command(
-    command: str, facts: Facts, *, cwd: str = "/", home: str = "/root", depth: int = 0
+    command: str,
+    facts: Facts,
+    *,
+    cwd: str = "/",
+    home: str = "/root",
+    depth: int = 0,
+    dialect: str = "auto",
 ) -> None:
-    """Add the facts of ``command`` to ``facts`` (used by the taxonomy classifier)."""
+    """Add the facts of ``command`` to ``facts`` (used by the taxonomy classifier).
+
+    ``dialect``: what the tool's name says runs the line (``powershell``, ``cmd``, ``posix``)
+    or ``auto``. A line that is plainly PowerShell or cmd.exe is read as such
+    (:mod:`~aimds.rules.understanding.windows`); unless the tool is a Windows shell, it is
+    read as POSIX too and the worse reading stands (text dressed up as PowerShell still runs
+    in bash when the tool is bash)."""
     if not isinstance(command, str) or not command.strip():
         return
-    _Walker(facts=facts, cwd=cwd, home=home, session=Session(), depth=depth).run(command)
+    session = Session()
+
+    def posix(line: str) -> None:
+        _Walker(facts=facts, cwd=cwd, home=home, session=session, depth=depth).run(line)
+
+    windows = dialect if dialect in ("powershell", "cmd") else None
+    if windows is None and dialect != "posix":
+        windows = looks_windows(command)
+    if windows == "powershell":
+        read_powershell(command, facts, posix, depth=depth)
+    elif windows == "cmd":
+        read_cmd(command, facts, posix, depth=depth)
+    if dialect not in ("powershell", "cmd"):
+        posix(command)
 
 
 def analyze_command(command: str, *, cwd: str = "/", home: str = "/root") -> ActionInfo:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import re
+import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -57,6 +59,14 @@ class Session:
         extracted to (recorded with a trailing ``/``)."""
         return path in self.downloaded or any(
             d.endswith("/") and path.startswith(d) for d in self.downloaded
+        )
+
+    def fetched_on_path(self, name: str) -> bool:
+        """Whether a bare command name runs a file downloaded into a ``bin`` directory
+        (``curl -o ~/.local/bin/k URL; k``): the shell finds it on ``PATH``."""
+        return any(
+            d.rsplit("/", 1)[-1] == name and d.rsplit("/", 2)[-2:-1] in (["bin"], ["sbin"])
+            for d in self.downloaded
         )
 
 
@@ -611,6 +621,14 @@ def _copy(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             found = ctx.place(src)
             if found is not None and found[1] is not None:
                 ctx.facts.destroy(critical=found[1].kind == "system")
+            top = (found[0].rstrip("/*") or "/") if found is not None else ""
+            if src in _RM_WIDE or (
+                found is not None
+                and (found[0] in _WIDE_ROOTS or top in _SYSTEM_DIRS or _is_home(top, ctx.home))
+            ):
+                # moving the root, a home or a system directory away destroys it where it
+                # was (``mv / /dev/null``, ``mv ~ /tmp/x``): judged as deleting it
+                _rm(["rm", "-r", src], cmd, ctx)
 
 
 def _tee(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -816,6 +834,15 @@ def _reverse_shell(ctx: Context) -> None:
     ctx.facts.propose("net:connect", Severity.CRITICAL)
 
 
+def _reverse_socket_builtin(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """zsh's ``ztcp HOST PORT`` opens a socket as a shell file descriptor: the only thing
+    an agent's command does with that is wire a shell to it."""
+    ops = ctx.operands(argv)
+    if ops:
+        ctx.facts.resource(ops[0])
+    _reverse_shell(ctx)
+
+
 def _upstream(ctx: Context, cmd: SimpleCommand) -> set[str]:
     return {ctx.binary(c.argv[0]) for c in ctx.pipeline if c.argv and c is not cmd}
 
@@ -938,7 +965,37 @@ _NET_CODE = re.compile(
 _ENV_DUMP_CODE = re.compile(r"os\.environ\b(?!\s*[\[.]\s*(?:get\b)?)|process\.env\b(?!\.)|%ENV\b")
 _SHELL_CALL = re.compile(
     r"(?:system|popen|exec(?:Sync)?|spawn(?:Sync)?|check_output|run|call|shell_exec|passthru|"
-    r"Start-Process|Invoke-Expression|iex)\s*\(?\s*[\"'`]([^\"'`]{1,4096})[\"'`]"
+    r"execute|proc_open|pcntl_exec|capture[23]e?|popen[23]e?|Start-Process|Invoke-Expression|"
+    r"iex)\s*\(?\s*[\"'`]([^\"'`]{1,4096})[\"'`]"
+)
+# A program and its arguments as a list: ``spawn("rm", ["-rf", "/"])``,
+# ``new Deno.Command("rm", {args: [...]})``, ``exec.Command("sh", "-c", "...")``,
+# ``system("rm", "-rf", "/")`` (Perl, Ruby), ``Runtime.exec(new String[]{"sh", ...})``,
+# ``Deno.run({cmd: [...]})``: joined into one command line.
+_ARGV_CALL = re.compile(
+    r"(?:spawn(?:Sync)?|execFile(?:Sync)?|Command|system|exec|run|start|ProcessBuilder|"
+    r"Process\.Start)\s*\(\s*(?:new\s+String\s*\[\s*\]\s*)?[\[{]?\s*"
+    r"((?:[\"'`][^\"'`]{1,1024}[\"'`]\s*(?:,\s*(?:\{\s*args\s*:\s*)?\[?\s*)?){2,32})"
+)
+_ARGV_LIST = re.compile(
+    r"\b(?:cmd|args|argv|command)\s*:\s*\[((?:\s*[\"'`][^\"'`]{1,1024}[\"'`]\s*,?){1,32})\]"
+)
+_QUOTED = re.compile(r"[\"'`]([^\"'`]{0,1024})[\"'`]")
+# Another language's "the user's home", read as ``~``: Ruby ``Dir.home``, Node
+# ``os.homedir()``, R ``path.expand("~")``, ``ENV["HOME"]``, ``$ENV{HOME}``, ``getenv("HOME")``.
+_HOME_EXPR = re.compile(
+    r"Dir\.home|os\.homedir\(\)|(?:path\.expand|normalizePath)\(\s*[\"']~[\"']\s*\)|"
+    r"ENV\[\s*[\"']HOME[\"']\s*\]|\$ENV\{\s*HOME\s*\}|(?:Sys\.)?getenv\(\s*[\"']HOME[\"']\s*\)|"
+    r"process\.env\.HOME|Deno\.env\.get\(\s*[\"']HOME[\"']\s*\)|System\.getProperty\(\s*"
+    r"[\"']user\.home[\"']\s*\)"
+)
+# Recursive deletes through a library: Ruby ``FileUtils.rm_rf``, Perl ``rmtree``/
+# ``remove_tree``, Go ``os.RemoveAll``, R ``unlink(p, recursive = TRUE)``, PHP-style helpers.
+_LIB_RECURSIVE_DELETE = re.compile(
+    r"\b(?:rm_rf|rm_r|remove_dir|remove_entry(?:_secure)?|rmtree|remove_tree|RemoveAll|"
+    r"deleteRecursively|delete_recursive|rmdir_recursive)(?:\s*\(\s*|\s+)[\"'`]([^\"'`]{1,1024})"
+    r"[\"'`]"
+    r"|\bunlink\s*\(\s*[\"'`]([^\"'`]{1,1024})[\"'`][^)]{0,80}recursive\s*=\s*(?:TRUE|T)\b"
 )
 _BACKTICKS = re.compile(r"`([^`]{1,4096})`")
 _CODE_REVERSE = re.compile(
@@ -947,7 +1004,7 @@ _CODE_REVERSE = re.compile(
     r"\biex\b|Invoke-Expression)",
 )
 _CODE_FORK_BOMB = re.compile(
-    r"fork\s*(?:\(\s*\))?\s*while\s+fork|while\s*\(?\s*(?:1|true|True)\s*\)?\s*[:{]?\s*"
+    r"fork\s*(?:\(\s*\))?\s*while\s+(?:fork|1\b|true\b)|while\s*\(?\s*(?:1|true|True)\s*\)?\s*[:{]?\s*"
     r"(?:os\.)?fork\s*\("
 )
 _CODE_DECODE_EXEC = re.compile(
@@ -958,7 +1015,8 @@ _CODE_DECODE_EXEC = re.compile(
 # ``iwr url | iex``, ``eval(file_get_contents("http…"))``, ``https.get(url, … eval(d))``.
 _FETCHERS = (
     r"(?:DownloadString|DownloadData|DownloadFile|Invoke-WebRequest|Invoke-RestMethod|\biwr\b|"
-    r"\birm\b|Net::HTTP|LWP::Simple|urlopen|file_get_contents\s*\(\s*[\"']https?:|"
+    r"\birm\b|Net::HTTP|LWP::Simple|urlopen|URI\.open|URI\.parse|open-uri|HTTParty|Faraday|"
+    r"file_get_contents\s*\(\s*[\"']https?:|"
     r"\.get\s*\(\s*[\"'`]https?:|fetch\s*\(\s*[\"'`]https?:)"
 )
 _CODE_FETCH_EXEC = re.compile(
@@ -997,6 +1055,10 @@ def inline_code(code: str, ctx: Context, *, language: str = "other") -> None:
             _opaque(ctx, "code that does not parse")
             _other_code(text, ctx)
             return
+    if language == "powershell":
+        from aimds.rules.understanding.windows import read_powershell
+
+        read_powershell(text, ctx.facts, ctx.recurse)
     _other_code(text, ctx)
 
 
@@ -1012,6 +1074,7 @@ def _quote(word: str) -> str:
 
 
 def _other_code(text: str, ctx: Context) -> None:
+    text = _HOME_EXPR.sub('"~"', text)
     for m in _INLINE_PATH.finditer(text):
         word = m.group(0)
         if len(word) > 1:
@@ -1032,8 +1095,14 @@ def _other_code(text: str, ctx: Context) -> None:
     for m in _CODE_RECURSIVE_DELETE.finditer(text):
         if m.group(0).startswith("rimraf") or "recursive" in m.group(0):
             ctx.recurse("rm -rf " + _quote(m.group(2)))
+    for m in _LIB_RECURSIVE_DELETE.finditer(text):
+        ctx.recurse("rm -rf " + _quote(m.group(1) or m.group(2)))
     for m in _SHELL_CALL.finditer(text):
         ctx.recurse(m.group(1))
+    for m in itertools.chain(_ARGV_CALL.finditer(text), _ARGV_LIST.finditer(text)):
+        words = _QUOTED.findall(m.group(1))
+        if len(words) > 1:
+            ctx.recurse(" ".join(_quote(w) for w in words))
     for m in _BACKTICKS.finditer(text):
         ctx.recurse(m.group(1))
 
@@ -1276,6 +1345,27 @@ def _remote_copy(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             ctx.read(src)
     if dest:
         ctx.write(dest)
+        if name == "rsync" and any(a.startswith("--delete") for a in argv):
+            found = ctx.place(dest)
+            top = (found[0].rstrip("/*") or "/") if found is not None else ""
+            if dest in _RM_WIDE or (
+                found is not None
+                and (found[0] in _WIDE_ROOTS or top in _SYSTEM_DIRS or _is_home(top, ctx.home))
+            ):
+                # --delete makes the destination match the source: the root, a home or a
+                # system directory synced from something smaller is wiped
+                _rm(["rm", "-r", dest], cmd, ctx)
+
+
+def _zfs(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """``zpool destroy``/``zfs destroy``/``zpool labelclear``: a pool or dataset is gone."""
+    ops = ctx.operands(argv)
+    if ops[:1] and ops[0] in ("destroy", "labelclear", "rollback"):
+        ctx.facts.destroy(critical=ops[0] != "rollback")
+        if len(ops) > 1:
+            ctx.facts.resource(ops[1])
+    else:
+        ctx.generic(argv, cmd)
 
 
 def _remote(arg: str) -> str | None:
@@ -1365,6 +1455,8 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
                 host = _remote(arg)
                 if host:
                     ctx.facts.resource(host)
+        if sub == "clone":
+            _cloned_into(rest, ctx)
     elif sub == "config" and any(
         a.lower().startswith(("core.hookspath", "core.fsmonitor", "core.sshcommand",
                               "core.pager", "core.editor", "credential.helper"))
@@ -1386,6 +1478,20 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.generic(argv, cmd)
 
 
+def _cloned_into(rest: list[str], ctx: Context) -> None:
+    """``git clone URL [DIR]``: what lands in DIR is downloaded, so running a script from
+    it later in the line is download-and-execute (``git clone U /tmp/r && /tmp/r/x.sh``)."""
+    ops = [a for a in rest if not a.startswith("-")]
+    remote = next((a for a in ops if "://" in a or "@" in a), None)
+    if remote is None:
+        return
+    after = ops[ops.index(remote) + 1 :]
+    target = after[0] if after else remote.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
+    found = ctx.place(target if "/" in target or target[:1] == "~" else "./" + target)
+    if found is not None:
+        ctx.session.downloaded.add(found[0].rstrip("/") + "/")
+
+
 def _sql_client(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ctx.facts.propose("db:query")
     for i, arg in enumerate(argv[1:], 1):
@@ -1397,7 +1503,10 @@ def _sql_client(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         elif "://" in arg and (dest := parse_destination(arg)) is not None:
             ctx.facts.login_target(dest.host)
         if arg in ("-c", "--command", "-e", "--execute", "-q", "--query", "--eval"):
-            analyze_sql(nxt, ctx.facts)
+            if not analyze_sql(nxt, ctx.facts):
+                from aimds.rules.understanding.nosql import analyze_mongo
+
+                analyze_mongo(nxt, ctx.facts)
         elif arg.startswith("--command=") or arg.startswith("--execute="):
             analyze_sql(arg.split("=", 1)[1], ctx.facts)
         elif (arg.startswith("-p") and len(arg) > 2) or arg.startswith("--password="):
@@ -1424,6 +1533,11 @@ def _dropdb(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 
 
 def _redis(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    from aimds.rules.understanding.nosql import REDIS_COMMANDS, analyze_redis
+
+    start = next((i for i, a in enumerate(argv[1:], 1) if a.lower() in REDIS_COMMANDS), None)
+    if start is not None and not argv[start - 1].startswith("-"):
+        analyze_redis(shlex.join(argv[start:]), ctx.facts)
     words = {a.lower() for a in argv[1:]}
     if words & {"flushall", "flushdb"}:
         ctx.facts.destroy(critical=True, type_id="db:admin")
@@ -1505,7 +1619,8 @@ _CLOUD_SECRET = re.compile(
     r"auth:token|token)\b",
 )
 _CLOUD_DELETE = re.compile(
-    r"^(?:delete|terminate|destroy|remove|rb|rm|purge)(?:[-_][\w-]+)?$", re.IGNORECASE
+    r"^(?:[\w-]+:)?(?:delete|terminate|destroy|remove|rb|rm|purge|reset)(?:[-_][\w-]+)?$",
+    re.IGNORECASE,
 )
 
 
@@ -1717,6 +1832,7 @@ def _table() -> dict[str, Handler]:
                      "chpasswd setcap capsh nsenter unshare newgrp insmod modprobe sudoedit"),
         (_shell, " ".join(sorted(_SHELLS))),
         (_powershell, "pwsh powershell"),
+        (_reverse_socket_builtin, "ztcp"),
         (_interpreter, " ".join(sorted(_INTERPRETERS)) + " python3 python2 node osascript"),
         (_eval, "eval"),
         (_source, "source ."),
@@ -1725,6 +1841,7 @@ def _table() -> dict[str, Handler]:
         (_netcat, "nc ncat netcat socat telnet"),
         (_ssh, "ssh mosh"),
         (_remote_copy, "scp sftp rsync ftp tftp lftp"),
+        (_zfs, "zpool zfs"),
         (_dns, "dig nslookup host ping ping6 traceroute tracepath"),
         (_scanner, "nmap masscan zmap nikto gobuster dirb ffuf sqlmap hydra medusa ncrack "
                    "patator crackmapexec nxc enum4linux smbclient john hashcat unshadow "

@@ -16,7 +16,10 @@ __all__ = [
     "bare_name",
     "compact_name",
     "name_executes",
+    "name_data_store",
     "name_language",
+    "name_publishes",
+    "name_shell_dialect",
     "name_type",
     "name_verb",
     "name_words",
@@ -42,7 +45,8 @@ _EXACT: MappingProxyType[str, str] = MappingProxyType(
              "copyfiletool movefiletool")
     | _names("fs:delete", "filedelete deletefile removefile rm rmdir deletedirectory unlink")
     | _names("shell:exec", "shell bash sh zsh terminal runcommand exec execute executecommand "
-             "runshell runshellcommand shellexec localshell subprocess cmd powershell "
+             "runshell runshellcommand shellexec localshell subprocess cmd powershell pwsh fish "
+             "dash ksh ash csh tcsh nushell "
              "runterminalcmd terminalcommand runinterminal executeshell shellcommand "
              "runbash bashcommand command cli runscript")
     | _names("code:exec", "pythonrepl python repl codeinterpreter runpython executepython "
@@ -310,7 +314,10 @@ def name_verb(tool: str) -> str | None:
 _LANGUAGE_WORDS: MappingProxyType[str, str] = MappingProxyType(
     {"node": "javascript", "nodejs": "javascript", "js": "javascript", "javascript": "javascript",
      "deno": "javascript", "bun": "javascript", "typescript": "javascript", "ts": "javascript",
-     "perl": "perl", "ruby": "ruby", "php": "php", "lua": "lua"}
+     "perl": "perl", "ruby": "ruby", "php": "php", "lua": "lua", "r": "r", "rscript": "r",
+     "go": "go", "golang": "go", "java": "java", "kotlin": "java", "groovy": "java",
+     "scala": "java", "csharp": "csharp", "dotnet": "csharp", "rust": "rust", "swift": "swift",
+     "julia": "julia", "elixir": "elixir", "tcl": "tcl"}
 )  # fmt: skip
 
 
@@ -333,3 +340,62 @@ def name_executes(tool: str) -> bool:
     ``run_in_container``): with no object word, the arguments say what it runs."""
     exec_words = next(ws for verb, ws in _VERBS if verb == "exec")
     return not exec_words.isdisjoint(name_words(tool))
+
+
+_DIALECT_WORDS: MappingProxyType[str, str] = MappingProxyType(
+    {"powershell": "powershell", "pwsh": "powershell", "ps1": "powershell",
+     "cmdexe": "cmd", "batch": "cmd", "bat": "cmd", "bash": "posix", "sh": "posix",
+     "zsh": "posix", "dash": "posix", "ksh": "posix", "fish": "posix"}
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1024)
+def name_shell_dialect(tool: str) -> str:
+    """The shell a tool's name says runs its command line: ``powershell``, ``cmd``,
+    ``posix`` (bash, sh, zsh...) or ``auto`` (``shell``, ``terminal``, ``cmd``: a generic
+    command tool, so the line itself decides)."""
+    for word in name_words(tool):
+        dialect = _DIALECT_WORDS.get(word)
+        if dialect is not None:
+            return dialect
+    return "auto"
+
+
+_STORE_WORDS: MappingProxyType[str, str] = MappingProxyType(
+    {"mongo": "mongo", "mongodb": "mongo", "mongosh": "mongo", "redis": "redis",
+     "valkey": "redis", "keydb": "redis", "memorystore": "redis", "elasticache": "redis"}
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1024)
+def name_data_store(tool: str) -> str:
+    """The data store a tool's name says it talks to: ``mongo``, ``redis`` or ``sql`` (any
+    other: SQL is tried first, then the document stores)."""
+    for word in name_words(tool):
+        store = _STORE_WORDS.get(word)
+        if store is not None:
+            return store
+    return "sql"
+
+
+_PUBLISHING = frozenset(
+    {"createissue", "updateissue", "addissuecomment", "createpullrequest", "updatepullrequest",
+     "createpullrequestreview", "addpullrequestreviewcomment", "createorupdatefile",
+     "creategist", "updategist", "createcomment", "postcomment", "addcomment",
+     "commentonissue", "createrelease", "createwikipage", "updatewikipage", "creatediscussion",
+     "addcommenttopendingreview"}
+)  # fmt: skip
+_PUBLISHED_OBJECTS = frozenset({"issue", "issues", "comment", "gist", "pullrequest", "pr",
+                                "wiki", "discussion", "release"})  # fmt: skip
+_PUBLISH_VERBS = frozenset({"create", "add", "post", "update", "open", "publish", "reply"})
+
+
+@functools.lru_cache(maxsize=1024)
+def name_publishes(tool: str) -> bool:
+    """Whether the tool puts what it is given where others read it (an issue, a comment, a
+    pull request, a gist): not a message type, but data in it leaves the agent's hands, so a
+    secret read earlier in the session and published there is exfiltration."""
+    if compact_name(tool) in _PUBLISHING:
+        return True
+    words = set(name_words(tool))
+    return bool(words & _PUBLISHED_OBJECTS) and bool(words & _PUBLISH_VERBS)

@@ -1,0 +1,100 @@
+"""MongoDB shell and Redis commands are judged like SQL (issue 12): wiping, account changes
+and server-side code or files are stopped, reads and keyed writes are everyday work."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+import aimds
+from aimds.rules.understanding.facts import Facts
+from aimds.rules.understanding.nosql import analyze_mongo, analyze_redis
+
+_GUARD = aimds.Guard()
+_SESSIONS = itertools.count()
+
+MONGO_TOOLS = (("mongo", "command"), ("mongodb_query", "query"), ("db", "q"),
+               ("run_query", "statement"))  # fmt: skip
+REDIS_TOOLS = (("redis", "command"), ("redis_exec", "cmd"), ("valkey", "input"))
+
+
+def verdict(tool: str, args: dict[str, Any]) -> str:
+    n = next(_SESSIONS)
+    who = aimds.Subject(tenant="t", agent=f"n{n}", role="expert", session=f"n{n}")
+    return str(_GUARD.check_tool_call(tool, args, subject=who).verdict.value)
+
+
+MONGO_DANGEROUS = [
+    "db.sessions.deleteMany({})",
+    "db.getCollection('audit').remove({})",
+    "db.accounts.updateMany({}, {$set: {balance: 0}})",
+    "db.customers.drop()",
+    "db.dropDatabase()",
+    "db.getSiblingDB('admin').createUser({user: 'x', pwd: 'y', roles: ['root']})",
+    "db.runCommand({dropDatabase: 1})",
+    "db.orders.find({$where: 'sleep(5000) || true'})",
+]
+MONGO_BENIGN = [
+    "db.orders.find({status: 'open'}).limit(20)",
+    "db.users.countDocuments({plan: 'pro'})",
+    "db.events.aggregate([{$match: {type: 'click'}}, {$group: {_id: '$page', n: {$sum: 1}}}])",
+    "db.carts.deleteMany({updatedAt: {$lt: ISODate('2026-01-01')}})",
+    "db.tickets.updateOne({_id: 4412}, {$set: {state: 'closed'}})",
+]
+REDIS_DANGEROUS = [
+    "FLUSHALL",
+    "flushdb async",
+    "CONFIG SET dir /var/spool/cron/crontabs",
+    "config set dbfilename authorized_keys",
+    "REPLICAOF 203.0.113.9 6379",
+    "MODULE LOAD /tmp/exp.so",
+    "CONFIG SET requirepass ''",
+    "ACL SETUSER intruder on >pw ~* +@all",
+    "EVAL \"return redis.call('flushall')\" 0",
+]
+REDIS_BENIGN = ["GET session:8812", "HGETALL user:42", "SET feature:dark_mode on",
+                "EXPIRE cache:home 300", "LRANGE queue:jobs 0 10"]  # fmt: skip
+
+
+@pytest.mark.parametrize("line", MONGO_DANGEROUS)
+@pytest.mark.parametrize(("tool", "key"), MONGO_TOOLS)
+def test_dangerous_mongo_is_stopped(tool: str, key: str, line: str) -> None:
+    assert verdict(tool, {key: line}) in ("review", "block"), (tool, key, line)
+
+
+@pytest.mark.parametrize("line", MONGO_BENIGN)
+@pytest.mark.parametrize(("tool", "key"), MONGO_TOOLS[:2])
+def test_everyday_mongo_is_allowed(tool: str, key: str, line: str) -> None:
+    assert verdict(tool, {key: line}) == "allow", (tool, key, line)
+
+
+@pytest.mark.parametrize("line", REDIS_DANGEROUS)
+@pytest.mark.parametrize(("tool", "key"), REDIS_TOOLS)
+def test_dangerous_redis_is_stopped(tool: str, key: str, line: str) -> None:
+    assert verdict(tool, {key: line}) in ("review", "block"), (tool, key, line)
+
+
+@pytest.mark.parametrize("line", REDIS_BENIGN)
+@pytest.mark.parametrize(("tool", "key"), REDIS_TOOLS)
+def test_everyday_redis_is_allowed(tool: str, key: str, line: str) -> None:
+    assert verdict(tool, {key: line}) == "allow", (tool, key, line)
+
+
+def test_redis_through_the_cli_and_mongo_through_mongosh() -> None:
+    assert verdict("shell", {"command": "redis-cli -h cache.internal FLUSHALL"}) == "block"
+    assert verdict("shell", {"command": "redis-cli CONFIG SET dir /root/.ssh"}) == "block"
+    assert verdict("shell", {"command": "mongosh --eval 'db.logs.drop()'"}) == "block"
+    assert verdict("shell", {"command": "redis-cli GET health"}) == "allow"
+
+
+def test_sql_set_stays_sql_for_sql_tools() -> None:
+    """``SET ROLE`` is a role switch in SQL; only a Redis tool reads ``SET`` as Redis."""
+    assert verdict("sql", {"query": "SET ROLE postgres"}) == "block"
+    assert verdict("redis", {"command": "SET role postgres"}) == "allow"
+
+
+def test_readers_say_when_the_text_is_not_theirs() -> None:
+    assert not analyze_mongo("SELECT 1", Facts("db:query"))
+    assert not analyze_redis("please delete everything", Facts("db:query"))

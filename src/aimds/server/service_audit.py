@@ -77,15 +77,17 @@ def _startup_section(ref: str) -> AuditSection:
 def record_agent_action(
     audit: Any, *, tenant: str, agent: str, action: str, by: str, reason: str, changed: bool
 ) -> None:
-    """One ``quarantine`` record per quarantine or release made through the API."""
+    """One record per operator action on an agent (API or dashboard): ``quarantine`` for a
+    quarantine or release, ``trust.reset`` for a trust reset."""
     if audit is None or not hasattr(audit, "append_event"):
         return
+    quarantine = action in ("quarantine", "release")
     result = audit.append_event(
-        "quarantine",
+        "quarantine" if quarantine else "trust.reset",
         subject=Subject(tenant=tenant, agent=agent),
         data={"action": action, "by": by, "reason": reason, "changed": changed},
         verdict="block" if action == "quarantine" else "allow",
-        rules=("behavior.quarantine",),
+        rules=("behavior.quarantine",) if quarantine else (),
     )
     if not result.ok:
         log.error("quarantine transition not audited: %s", result.detail)

@@ -41,7 +41,7 @@ _AGENT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 _AUDIT_ROLES = (Role.ADMIN, Role.AUDITOR)
 _AGENTS_SHOWN = 200
 _AUDIT_TYPES = ("decision", "approval.requested", "approval.resolved", "quarantine",
-                "checkpoint")
+                "trust.reset", "checkpoint")
 
 
 def _page(request: Request, template: str, who: Principal | None, **context: Any) -> HTMLResponse:

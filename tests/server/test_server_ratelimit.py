@@ -78,3 +78,20 @@ def test_the_service_charges_by_body_size(tmp_path: Path, service_factory: Any) 
     assert codes == [200, 200, 429]
     assert svc.client.post("/v1/detect", json={"text": "x"},
                            headers=svc.h("agent2")).status_code == 200
+
+
+@pytest.mark.redis
+def test_redis_limits_check_credential_and_tenant_in_one_round_trip(redis_client: Any) -> None:
+    prefix = "aimds-rl-" + uuid.uuid4().hex[:8]
+    limits = RateLimits(RedisRateLimiter(redis_client, 100, prefix=prefix, clock=lambda: 120.0),
+                        RedisRateLimiter(redis_client, 150, prefix=prefix, clock=lambda: 120.0),
+                        cost_bytes=1000)
+    calls = redis_client.info("commandstats").get("cmdstat_eval", {}).get("calls", 0)
+    assert limits.admit("k1", "acme", 99_000) is None  # 100 of k1's 100, of acme's 150
+    after = redis_client.info("commandstats")["cmdstat_eval"]["calls"]
+    assert after - calls == 1  # one script call for both windows
+    for _ in range(5):
+        assert limits.admit("k1", "acme", 0) is not None  # k1 is out...
+    assert limits.admit("k2", "acme", 48_000) is None  # ...without using acme's budget: 149
+    assert limits.admit("k2", "acme", 1_000) is not None  # 151 > 150
+    assert limits.admit("k3", "globex", 0) is None

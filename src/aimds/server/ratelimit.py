@@ -25,6 +25,7 @@ __all__ = [
     "RateLimits",
     "RedisRateLimiter",
     "build_limits",
+    "hit_pair",
     "request_cost",
 ]
 
@@ -99,6 +100,37 @@ class RedisRateLimiter:
         return _retry(window, now)
 
 
+# The credential's window, then (only if it still has room) the tenant's: one round trip,
+# and a call its credential may not make never uses up its tenant's budget.
+_PAIR_SCRIPT = """
+local c = redis.call('INCRBY', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+if c > tonumber(ARGV[2]) then return 1 end
+local t = redis.call('INCRBY', KEYS[2], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+if t > tonumber(ARGV[4]) then return 1 end
+return 0
+"""
+
+
+def hit_pair(
+    credential: RedisRateLimiter, key: str, tenant: RedisRateLimiter, tenant_key: str, cost: int
+) -> float | None:
+    """:meth:`RedisRateLimiter.hit` on both, in one script call (both limits on)."""
+    now = credential._clock()
+    window = int(now // _WINDOW_S)
+    try:
+        over = credential._client.eval(
+            _PAIR_SCRIPT, 2,
+            f"{credential._prefix}:rl:{key}:{window}", f"{tenant._prefix}:rl:{tenant_key}:{window}",
+            min(cost, credential._limit), credential._limit, min(cost, tenant._limit),
+            tenant._limit, _WINDOW_S * 2,
+        )
+    except Exception:  # noqa: BLE001 - backend down: refuse this call (fail closed)
+        return 1.0
+    return _retry(window, now) if int(over) else None
+
+
 class RateLimits:
     """The credential's limit, then its tenant's; one :class:`RateLimiter` each."""
 
@@ -108,9 +140,18 @@ class RateLimits:
         self.cost_bytes = cost_bytes
 
     def hit(self, key: str, cost: int = 1, *, tenant: str | None = None) -> float | None:
-        retry = self.credential.hit(key, cost)
+        credential, shared = self.credential, self.tenant
+        if (
+            tenant is not None
+            and isinstance(credential, RedisRateLimiter)
+            and isinstance(shared, RedisRateLimiter)
+            and credential._limit > 0
+            and shared._limit > 0
+        ):  # both windows in one round trip
+            return hit_pair(credential, key, shared, "tenant:" + tenant, cost)
+        retry = credential.hit(key, cost)
         if retry is None and tenant is not None:
-            retry = self.tenant.hit("tenant:" + tenant, cost)
+            retry = shared.hit("tenant:" + tenant, cost)
         return retry
 
     def admit(self, key: str, tenant: str, body_bytes: int) -> float | None:

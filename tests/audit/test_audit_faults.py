@@ -84,3 +84,59 @@ def test_locked_database_fails_the_sync_decision_clearly(tmp_path: Path, kit: An
         blocker.close()
     assert log.record(kit.make_eval(1), decision_id="b", policy="p").ok
     log.close()
+
+
+def _locked_guard(tmp_path: Path, durability: str) -> tuple[Any, sqlite3.Connection]:
+    import aimds
+
+    db = tmp_path / f"locked-{durability}.db"
+    guard = aimds.Guard.from_policy({
+        "extends": "default",
+        "audit": {"enabled": True, "db": str(db), "durability": durability,
+                  "on_failure": "block"},
+    })
+    guard.check_prompt("warm up")
+    blocker = sqlite3.connect(db, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    return guard, blocker
+
+
+@pytest.mark.parametrize("durability", ["async", "sync"])
+def test_a_database_locked_elsewhere_blocks_decisions_within_a_second(
+    tmp_path: Path, durability: str
+) -> None:
+    """Issue 13: decisions were allowed for ~30 s (async) or each stalled 30 s (sync)
+    while another process held the audit database; with ``on_failure: block`` they must
+    be blocked at once (the append gives up after the store's write timeout)."""
+    guard, blocker = _locked_guard(tmp_path, durability)
+    try:
+        start = time.monotonic()
+        verdicts = []
+        while time.monotonic() - start < 3.0:
+            t0 = time.monotonic()
+            decision = guard.check_prompt("what is the weather today?")
+            assert time.monotonic() - t0 < 2.0, "a decision stalled on the locked database"
+            verdicts.append(decision.verdict.value)
+            if decision.verdict.value == "block":
+                assert "backend.unavailable" in decision.rules
+                break
+            time.sleep(0.02)
+        assert verdicts[-1] == "block", verdicts
+        assert time.monotonic() - start < 1.5
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        guard.close()
+
+
+def test_new_database_files_are_private(tmp_path: Path) -> None:
+    store = SqliteStore(tmp_path / "new" / "audit.db")
+    store.close()
+    assert (tmp_path / "new" / "audit.db").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "new").stat().st_mode & 0o777 == 0o700
+
+
+def test_an_unusable_directory_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file where the directory should be")
+    with pytest.raises(BackendError, match="cannot be opened"):
+        SqliteStore(tmp_path / "taken" / "audit.db")

@@ -188,10 +188,12 @@ def _reference_body(ev: Evaluation, digest: str, store_event: bool) -> dict[str,
                    ev.event.subject.agent, ev.verdict.value, joined],
         "v": 1, "type": "decision", "id": "d-1", "ts": ts,
         "subject": {"tenant": ev.event.subject.tenant, "agent": ev.event.subject.agent,
-                    "role": ev.event.subject.role, "session": ev.event.subject.session,
+                    "role": ev.event.subject.role,
+                    "session": masker.text(ev.event.subject.session),
                     "user": masker.text(ev.event.subject.user) if ev.event.subject.user
                     is not None else None},
-        "kind": ev.event.kind.value, "tool": ev.event.tool,
+        "kind": ev.event.kind.value,
+        "tool": masker.text(ev.event.tool) if ev.event.tool is not None else None,
         "input": {"digest": digest, "key_id": InputDigester(b"k" * 32).key_id,
                   "text_len": len(ev.event.text), "arg_keys": sorted(ev.event.args)},
         "verdict": ev.verdict.value, "risk": ev.risk.value, "score": ev.score,
@@ -215,7 +217,7 @@ def _reference_body(ev: Evaluation, digest: str, store_event: bool) -> dict[str,
                           "outbound": ev.action.outbound}
     if store_event:
         body["event"] = {"text": masker.text(ev.event.text, ev.findings),
-                         "args": masker.value(ev.event.args), "meta": {}}
+                         "args": masker.args(ev.event.args, ev.findings), "meta": {}}
     return body
 
 

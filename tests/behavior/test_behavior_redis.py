@@ -32,7 +32,7 @@ from aimds.behavior.store import (
     Trust,
     Window,
 )
-from aimds.types import EventKind, Subject, Verdict
+from aimds.types import EventKind, Services, Subject, Verdict
 
 pytestmark = pytest.mark.redis
 KEY = "r" * 32
@@ -269,3 +269,91 @@ def test_redis_gives_the_memory_store_results(
             assert store.execute(ops) == memory.execute(ops)
     finally:
         store.close()
+
+
+# -- quarantine holds while the server is down (issue 13) --------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["open", "closed"])
+def test_quarantine_holds_when_the_server_dies(
+    own_redis: tuple[str, subprocess.Popen[bytes]], mode: str
+) -> None:
+    """A quarantined agent got ``warn`` (``backend.unavailable``, fail_mode open) once
+    Redis was down; the quarantine must block whatever fail_mode says, and an agent that
+    is not quarantined is decided by fail_mode as before."""
+    url, proc = own_redis
+    policy = {"name": "q", "behavior": _policy(url, fail_mode=mode, retry_after=0.2)}
+    bad = Subject(tenant="acme", agent="bot-q", session="s")
+    good = Subject(tenant="acme", agent="bot-ok", session="s")
+    # ``other`` started before the quarantine and never sees this agent's events: its
+    # mirror learns of the quarantine from the index its background refresh reads.
+    other_store = RedisStore(url, timeout=0.2, refresh_s=0.1)
+    with Guard(policy) as setter, Guard(policy, services=Services(store=other_store)) as other:
+        setter.quarantine("bot-q", tenant="acme", reason="incident 7")
+        time.sleep(0.5)
+        # a guard started after the quarantine, that never saw this agent's events (its
+        # mirror loads in the background when it connects)
+        with Guard(policy) as late:
+            mirror = late.behavior.store.quarantines  # type: ignore[attr-defined]
+            deadline = time.monotonic() + 5
+            while not len(mirror) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            proc.kill()
+            proc.wait(timeout=5)
+            for guard in (setter, other, late):
+                decision = guard.check_prompt("hello", subject=bad)
+                assert decision.verdict is Verdict.BLOCK, (mode, decision.rules)
+                assert "behavior.quarantine" in decision.rules
+                assert "backend.unavailable" in decision.rules
+            fallback = other.check_prompt("hello", subject=good)
+            assert fallback.verdict is (Verdict.BLOCK if mode == "closed" else Verdict.WARN)
+            assert "behavior.quarantine" not in fallback.rules
+    other_store.close()
+
+
+def test_a_release_is_mirrored_too(own_redis: tuple[str, subprocess.Popen[bytes]]) -> None:
+    url, proc = own_redis
+    policy = {"name": "q", "behavior": _policy(url, fail_mode="open")}
+    who = Subject(tenant="acme", agent="bot-r", session="s")
+    with Guard(policy) as guard:
+        guard.quarantine("bot-r", tenant="acme")
+        assert guard.check_prompt("hi", subject=who).verdict is Verdict.BLOCK
+        assert guard.release("bot-r", tenant="acme") is True
+        proc.kill()
+        proc.wait(timeout=5)
+        decision = guard.check_prompt("hi", subject=who)
+        assert decision.verdict is Verdict.WARN and "behavior.quarantine" not in decision.rules
+
+
+def test_the_default_pack_fails_closed_like_the_schema() -> None:
+    """One documented default: the schema, the default pack and docs/behavior.md agree."""
+    from pathlib import Path
+
+    from aimds.policy import load_policy
+    from aimds.policy.sections.behavior import BehaviorSection
+
+    assert BehaviorSection().fail_mode == "closed"
+    assert load_policy("default").document.behavior.fail_mode == "closed"
+    docs = Path(__file__).parents[2] / "docs" / "behavior.md"
+    assert "fail_mode: closed" in docs.read_text()
+
+
+@pytest.mark.parametrize("via", ["env", "file"])
+def test_data_flow_crosses_processes_with_the_key_from_the_environment(
+    redis_url: str, redis_client: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any, via: str
+) -> None:
+    """Issue 13: the fingerprint key had to be written into policy text; from the
+    environment (or a mounted secret file) every process gets the same one."""
+    if via == "env":
+        monkeypatch.setenv("AIMDS_FINGERPRINT_KEY", KEY)
+    else:
+        (tmp_path / "fp.key").write_text(KEY + "\n")
+        monkeypatch.setenv("AIMDS_FINGERPRINT_KEY_FILE", str(tmp_path / "fp.key"))
+    token = "ghp_y8Lq3ZrV9mPwL3nT8bYc4HdF6jS1aE0uG5iP"
+    policy = {"store": "redis", "redis_url": redis_url}
+    a, b = Runner(build(policy)), Runner(build(policy))
+    a.call("read_file", {"path": ".env"}, cred("env"))
+    a.result("read_file", f"TOKEN={token}")
+    b.now = a.now
+    out = act("net:http_post", "outbound", resources=("y.example",), outbound=True)
+    assert rules_of(b.call("http_post", {"body": token}, out)) == ["ASA-B-002"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from aimds.errors import InputError
 from aimds.guard import Guard
 from aimds.respond.approvals import (
+    ApprovalLimitError,
     ApprovalQueue,
     ApprovalRequest,
     ApprovalStatus,
@@ -180,3 +182,47 @@ def test_postgres_queue_round_trip(postgres_dsn: str) -> None:
     assert got is not None and got.status is ApprovalStatus.APPROVED == done.status
     queue.db.execute("DELETE FROM aimds_approvals WHERE id = ?", (rid,))
     queue.close()
+
+
+def test_pending_requests_per_agent_are_capped() -> None:
+    """Issue 13: one agent created 114 pending approvals; past the policy's cap a review
+    is blocked (``approval.limit``) and nothing more is queued."""
+    guard = _guard({"extends": "default", "approvals": {"max_pending_per_agent": 3}})
+    decisions = [guard.check(_event()) for _ in range(5)]
+    assert [d.verdict for d in decisions] == [Verdict.REVIEW] * 3 + [Verdict.BLOCK] * 2
+    assert "approval.limit" in decisions[-1].rules and decisions[-1].approval is None
+    queue = queue_of(guard.services)
+    assert queue is not None
+    assert len(queue.query(tenant="acme", agent="bot", status=ApprovalStatus.PENDING)) == 3
+    # another agent is not affected, and a decided request frees a place
+    other = Event(kind=EventKind.TOOL_CALL, tool="wire", subject=Subject(tenant="acme",
+                                                                          agent="bot-2"))
+    assert guard.check(other).verdict is Verdict.REVIEW
+    first = decisions[0].approval
+    assert first is not None
+    queue.resolve(first, approve=False, approver="human", reason="no")
+    assert guard.check(_event()).verdict is Verdict.REVIEW
+
+
+def test_the_queue_cap_applies_where_the_policy_sets_none() -> None:
+    guard = _guard()
+    assert [guard.check(_event()).verdict for _ in range(25)].count(Verdict.REVIEW) == 25
+    queue = queue_of(guard.services)
+    assert queue is not None
+    queue.max_pending_per_agent = 25  # as the service sets it
+    assert guard.check(_event()).verdict is Verdict.BLOCK
+
+
+def test_postgres_cap_counts_only_that_agent(postgres_dsn: str) -> None:
+    queue = ApprovalQueue(postgres_dsn, clock=lambda: 2.0)
+    agent = "cap-" + str(time.time_ns())
+    ids = [f"apr_{agent}_{i}" for i in range(3)]
+    try:
+        for rid in ids[:2]:
+            queue.create(replace(_request(rid), agent=agent), max_pending=2)
+        with pytest.raises(ApprovalLimitError):
+            queue.create(replace(_request(ids[2]), agent=agent), max_pending=2)
+    finally:
+        for rid in ids:
+            queue.db.execute("DELETE FROM aimds_approvals WHERE id = ?", (rid,))
+        queue.close()

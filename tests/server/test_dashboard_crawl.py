@@ -373,3 +373,29 @@ def test_history_and_decisions_outlive_the_process_memory(traffic: Any) -> None:
     assert decision.status_code == 200 and "Findings" in decision.text
     assert "/ui/audit/record" not in decision.text  # approvers do not read the audit log
     assert _check(link, decision.status_code, decision.text) == []
+
+
+def test_dashboard_quarantine_actions_are_audited(traffic: Any) -> None:
+    """Issue 13: quarantine transitions leave an audit record, from the dashboard too (the
+    agent page's buttons and deny-as-attack), naming who acted."""
+    client, keys = traffic
+    _login(client, keys["admin"])
+    page = client.get("/ui/agents/worker")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf is not None
+    for verb in ("quarantine", "release"):
+        r = client.post(f"/ui/agents/worker/{verb}", data={"csrf": csrf[1], "reason": "drill"},
+                        follow_redirects=False)
+        assert r.status_code == 303
+    _login(client, keys["approver"])
+    target = _approval_ids(client, keys["admin"])[0]
+    page = client.get(f"/ui/approvals/{target}")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert csrf is not None
+    client.post(f"/ui/approvals/{target}/attack", data={"reason": "exfil", "csrf": csrf[1]},
+                follow_redirects=False)
+    rows = client.get("/v1/audit", params={"limit": 1000},
+                      headers={"Authorization": f"Bearer {keys['auditor']}"}).json()
+    done = [(r["subject"]["agent"], r["data"]["action"]) for r in rows if r["type"] == "quarantine"]
+    assert sorted(done) == [("mailer", "quarantine"), ("worker", "quarantine"),
+                            ("worker", "release")]

@@ -250,3 +250,15 @@ def _verdict(c: Any, headers: dict[str, str]) -> str:
 def _rules(c: Any, headers: dict[str, str]) -> list[str]:
     r = c.post("/v1/evaluate", json={"tool": "read_file"}, headers=headers)
     return list(r.json()["rules"])
+
+
+def test_an_agent_cannot_flood_approvers(tmp_path: Path, service_factory: Any) -> None:
+    """Issue 13: one agent created 114 pending approvals; the service caps them per agent."""
+    svc = service_factory(ServerSettings(data_dir=tmp_path, max_pending_approvals_per_agent=3))
+    c = svc.client
+    verdicts = [c.post("/v1/evaluate", json={"tool": "wire_transfer", "args": {"n": i}},
+                       headers=svc.h("agent")).json()["verdict"] for i in range(5)]
+    assert verdicts == ["review"] * 3 + ["block"] * 2
+    other = c.post("/v1/evaluate", json={"tool": "wire_transfer", "args": {}},
+                   headers=svc.h("agent2")).json()
+    assert other["verdict"] == "review"

@@ -74,6 +74,7 @@ class AuditLog:
         on_full: str = "block",
         signer: CheckpointSigner | None = None,
         checkpoint_every: int = 1000,
+        checkpoint_interval_s: float | None = 60.0,
         checkpoint_file: str | None = None,
         digest_key: bytes | None = None,
         masker: Masker | None = None,
@@ -114,6 +115,7 @@ class AuditLog:
                 on_full=on_full,
                 signer=signer,
                 checkpoint_every=checkpoint_every,
+                checkpoint_interval_s=checkpoint_interval_s,
                 checkpoint_file=checkpoint_file,
                 on_committed=self._dispatch if self.sinks else None,
                 metrics=self.metrics,
@@ -135,13 +137,22 @@ class AuditLog:
         metrics: Metrics | None = None,
         environ: Mapping[str, str] | None = None,
         store: AuditStore | None = None,
+        digest_key: bytes | None = None,
+        signer: CheckpointSigner | None = None,
+        signal_handlers: bool = True,
     ) -> AuditLog:
-        """The log an ``audit:`` section describes (keys read from the environment now)."""
+        """The log an ``audit:`` section describes (keys read from the environment now).
+
+        ``store``, ``digest_key`` and ``signer`` stand in for the section's where given
+        (the service keeps its own store and keys); the section's environment variables
+        still win over a given key or signer."""
         env = os.environ if environ is None else environ
         key = env.get(section.digest_key_env)
         cps = section.checkpoints
         if store is None and section.db:
             store = open_store(section.db)
+        if signer is None or env.get(cps.key_env) or cps.algorithm != "auto":
+            signer = signer_from_settings(cps.algorithm, cps.key_env, environ=env)
         audit = cls(
             store,
             durability=section.durability,
@@ -149,16 +160,17 @@ class AuditLog:
             batch_size=section.batch_size,
             flush_interval_s=section.flush_interval_s,
             on_full=section.on_full,
-            signer=signer_from_settings(cps.algorithm, cps.key_env, environ=env),
+            signer=signer,
             checkpoint_every=cps.every,
+            checkpoint_interval_s=cps.interval_s,
             checkpoint_file=cps.file,
-            digest_key=key.encode() if key else None,
+            digest_key=key.encode() if key else digest_key,
             masker=Masker(patterns=section.mask_patterns, sensitive_keys=section.sensitive_keys),
             store_events=section.store_events,
             sinks=build_sinks(section.sinks, metrics=metrics),
             metrics=metrics,
         )
-        if section.install_signal_handlers:
+        if section.install_signal_handlers and signal_handlers:
             audit.install_signal_handlers()
         return audit
 

@@ -80,6 +80,7 @@ class PostgresStore:
             conn = self._connection()
             try:
                 with conn.transaction():
+                    conn.execute("SET LOCAL lock_timeout = '30s'")  # start-up may wait
                     conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"aimds:{schema}",))
                     for stmt in _schema_sql(schema):
                         conn.execute(stmt)
@@ -93,6 +94,9 @@ class PostgresStore:
                 self._conn = psycopg.connect(
                     self.url, autocommit=True, connect_timeout=self._timeout
                 )
+                # A lock held elsewhere fails the write within a second (and the decisions,
+                # with ``on_failure: block``) instead of stalling the writer indefinitely.
+                self._conn.execute("SET lock_timeout = '1s'")
             except psycopg.Error as exc:
                 raise BackendError(
                     f"audit database (PostgreSQL) unreachable: {type(exc).__name__}; check the "

@@ -2,10 +2,12 @@
 
 A record never holds raw input: it keeps a keyed digest (HMAC-SHA256 with the configured
 key) of the event's text and arguments, so a later copy of the same input can be matched
-without the log revealing it. Finding evidence, messages and the optional replayable event
-payload (``audit.store_events``) pass through :class:`Masker` first; if masking fails, the
-caller gets :class:`MaskingError` and must drop the record (and count it), never write it
-unmasked.
+without the log revealing it. Finding evidence, messages, the session id, the tool name,
+argument names and the optional replayable event payload (``audit.store_events``) pass
+through :class:`Masker` first: the detectors' spans (in the text, and in each argument by
+its ``arg_path``), the secrets detector's rule table and the built-in patterns. If masking
+fails, the caller gets :class:`MaskingError` and must drop the record (and count it), never
+write it unmasked.
 
 Schema version 1 (``"v": 1``), a ``decision`` record::
 
@@ -101,19 +103,29 @@ class Masker:
     """Masks text and argument values: detector spans, built-in and configured patterns,
     and every value under a sensitive key. Immutable and thread-safe once built."""
 
-    __slots__ = ("_builtin", "_custom", "_sensitive", "_short")
+    __slots__ = ("_builtin", "_custom", "_scan", "_sensitive", "_short")
 
     def __init__(
-        self, *, patterns: Sequence[str] = (), sensitive_keys: Sequence[str] = ()
+        self,
+        *,
+        patterns: Sequence[str] = (),
+        sensitive_keys: Sequence[str] = (),
+        scanner: Scanner | None = None,
     ) -> None:
         self._builtin = compile_regex(_COMBINED)
         self._custom = tuple(compile_regex(p) for p in patterns)
         self._sensitive = tuple(k.lower() for k in sensitive_keys)
+        # The secret detector's own rule table (vendor formats and assignments), so a
+        # credential the guard recognises is masked here too, wherever it turns up.
+        self._scan = scanner if scanner is not None else secret_scanner()
         # Short strings (messages, evidence, stage details) repeat a lot; the cache is
         # per masker, bounded, and only ever holds already-masked output for them.
         self._short = functools.lru_cache(maxsize=4096)(self._patterns_applied)
 
     def _patterns_applied(self, text: str) -> str:
+        hits = self._scan(text)
+        if hits:
+            text = _replaced(text, hits)
         if _TRIGGER.search(text):
             text = self._builtin.sub(_label, text)
         for i, rx in enumerate(self._custom):
@@ -128,32 +140,48 @@ class Masker:
             return self._short(text)
         if len(text) > _MAX_TEXT:
             text = text[:_MAX_TEXT]
-        spans = sorted(
-            (f.span, f.category) for f in findings if f.span is not None and f.span[0] < f.span[1]
-        )
+        # Spans of findings in an argument (``details["arg_path"]``) point into that
+        # argument's value, not into the text: :meth:`args` applies those.
+        spans = [
+            (f.span[0], f.span[1], f.category)
+            for f in findings
+            if f.span is not None and f.span[0] < f.span[1] and "arg_path" not in f.details
+        ]
         if spans:
-            out: list[str] = []
-            pos = 0
-            for (start, end), category in spans:
-                start = max(start, pos)
-                if start >= len(text) or end <= start:
-                    continue
-                out.append(text[pos:start])
-                out.append(f"[MASKED:{category}]")
-                pos = min(end, len(text))
-            out.append(text[pos:])
-            text = "".join(out)
+            text = _replaced(text, spans)
         if len(text) <= _CACHE_MAX_LEN:
             return self._short(text)
         return self._patterns_applied(text)
 
     def value(self, value: Any, *, _depth: int = 0) -> Any:
         """A JSON-ready, masked copy of an argument value (bounded depth and size)."""
-        if _depth > _MAX_DEPTH:
+        return self._value(value, _depth, "", None)
+
+    def args(self, args: Any, findings: Sequence[Finding] = ()) -> Any:
+        """:meth:`value` of a tool call's arguments, with the spans the detectors found in
+        each argument (``details["arg_path"]``, ``headers.authorization``, ``items.0``)
+        masked first; an argument a finding names without a span is masked whole."""
+        by_path: dict[str, list[Finding]] = {}
+        for f in findings:
+            path = f.details.get("arg_path") if f.details else None
+            if isinstance(path, str):
+                by_path.setdefault(path, []).append(f)
+        return self._value(args, 0, "", by_path or None)
+
+    def _value(
+        self, value: Any, depth: int, path: str, by_path: dict[str, list[Finding]] | None
+    ) -> Any:
+        if depth > _MAX_DEPTH:
             return "[TRUNCATED]"
         if value is None or isinstance(value, bool | int | float):
             return value
         if isinstance(value, str):
+            found = by_path.get(path) if by_path is not None else None
+            if found:
+                spans = [(f.span[0], f.span[1], f.category) for f in found if f.span is not None]
+                if len(spans) < len(found):
+                    return f"[MASKED:{found[0].category}]"
+                return self.text(_replaced(value, spans))
             return self.text(value)
         if isinstance(value, Mapping):
             out: dict[str, Any] = {}
@@ -162,10 +190,16 @@ class Masker:
                     out["..."] = "[TRUNCATED]"
                     break
                 key = self.text(str(k))
-                out[key] = "[MASKED]" if self.sensitive(key) else self.value(v, _depth=_depth + 1)
+                sub = f"{path}.{k}" if path else str(k)
+                out[key] = (
+                    "[MASKED]" if self.sensitive(key) else self._value(v, depth + 1, sub, by_path)
+                )
             return out
         if isinstance(value, list | tuple | set | frozenset):
-            return [self.value(v, _depth=_depth + 1) for v in list(value)[:_MAX_ITEMS]]
+            return [
+                self._value(v, depth + 1, f"{path}.{i}" if path else str(i), by_path)
+                for i, v in enumerate(list(value)[:_MAX_ITEMS])
+            ]
         return f"<{type(value).__name__}>"
 
     def sensitive(self, key: str) -> bool:
@@ -175,6 +209,50 @@ class Masker:
 
 def _label(match: Any) -> str:
     return f"[MASKED:{match.lastgroup or 'secret'}]"
+
+
+Scanner = Callable[[str], Sequence[tuple[int, int, str]]]
+"""Finds what to mask in a string: ``(start, end, label)`` spans."""
+
+
+def _replaced(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
+    """``text`` with each span replaced by ``[MASKED:label]`` (overlaps merged)."""
+    out: list[str] = []
+    pos = 0
+    for start, end, label in sorted(spans):
+        start = max(start, pos)
+        if start >= len(text) or end <= start:
+            continue
+        out.append(text[pos:start])
+        out.append(f"[MASKED:{label}]")
+        pos = min(end, len(text))
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _no_scan(text: str) -> Sequence[tuple[int, int, str]]:
+    return ()
+
+
+@functools.cache
+def secret_scanner() -> Scanner:
+    """The secrets detector's built-in rule table as a :data:`Scanner` (built once).
+
+    Imported lazily: the audit log works without the detectors (a store-only reader),
+    it then masks with its built-in patterns alone.
+    """
+    try:
+        from aimds.detectors.secrets import SecretsDetector
+        from aimds.detectors.sensitive_secret_rules import BUILTIN_RULES, compile_rules
+        from aimds.policy.sections.sensitive import SensitiveSection
+    except ImportError:  # pragma: no cover - a partial install
+        return _no_scan
+    detector = SecretsDetector(SensitiveSection(), compile_rules(BUILTIN_RULES))
+
+    def scan(text: str) -> Sequence[tuple[int, int, str]]:
+        return [(h.start, h.end, h.kind) for h in detector.scan(text)]
+
+    return scan
 
 
 class InputDigester:
@@ -307,7 +385,7 @@ def _subject(subject: Subject, masker: Masker) -> dict[str, Any]:
         "tenant": subject.tenant,
         "agent": subject.agent,
         "role": subject.role,
-        "session": subject.session,
+        "session": masker.text(subject.session),
         "user": masker.text(subject.user) if subject.user is not None else None,
     }
 
@@ -411,16 +489,16 @@ def _job_builder(
                     "tenant": tenant,
                     "agent": agent,
                     "role": subject.role,
-                    "session": subject.session,
+                    "session": mask(subject.session),
                     "user": None if user is None else mask(user),
                 },
                 "kind": kind,
-                "tool": tool,
+                "tool": None if tool is None else mask(tool),
                 "input": {
                     "digest": outer.hexdigest(),
                     "key_id": key_id,
                     "text_len": len(text),
-                    "arg_keys": sorted([str(k) for k in args])[:max_items] if args else [],
+                    "arg_keys": sorted([mask(str(k)) for k in args])[:max_items] if args else [],
                 },
                 "verdict": verdict_,
                 "risk": risk,
@@ -443,7 +521,7 @@ def _job_builder(
             if store_event:
                 body["event"] = {
                     "text": masker.text(text, found),
-                    "args": masker.value(args or {}),
+                    "args": masker.args(args or {}, found),
                     "meta": masker.value(meta or {}),
                 }
             return record(

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+from aimds._files import private_dir, private_file
 from aimds.audit.metrics import Metrics, NoopMetrics
 from aimds.errors import ConfigError
 
@@ -60,7 +61,8 @@ class JsonlSink:
 
     def _open(self) -> TextIO:
         if self._fh is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path.parent)
+            private_file(self.path)
             self._fh = self.path.open("a", encoding="utf-8")
             self._size = self.path.stat().st_size
         return self._fh

@@ -19,12 +19,22 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from aimds._files import private_dir, private_file
 from aimds.audit.chain import GENESIS, Checkpoint, StoredRecord, link_hash
 from aimds.audit.records import PendingRecord
 from aimds.audit.store import PruneResult, Query
 from aimds.errors import BackendError
 
-__all__ = ["SqliteStore"]
+__all__ = ["WRITE_TIMEOUT_S", "SqliteStore"]
+
+WRITE_TIMEOUT_S = 0.5
+"""How long an append waits for a lock another connection holds before it fails."""
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return str(exc)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_records (
@@ -147,14 +157,20 @@ class SqliteStore:
     """Audit records in a SQLite file (created on first use)."""
 
     def __init__(
-        self, path: str | Path, *, timeout: float = 30.0, synchronous: str = "NORMAL"
+        self,
+        path: str | Path,
+        *,
+        timeout: float = 30.0,
+        write_timeout: float = WRITE_TIMEOUT_S,
+        synchronous: str = "NORMAL",
     ) -> None:
         self.url = str(path)
         self._timeout = timeout
         if self.url == ":memory:" or self.url.startswith("file:"):
             raise BackendError("the SQLite audit store needs a file path, not an in-memory db")
         try:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_dir(Path(path).parent)
+            private_file(Path(path))
             self._db = sqlite3.connect(
                 str(path), timeout=timeout, isolation_level=None, check_same_thread=False
             )
@@ -164,10 +180,14 @@ class SqliteStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(f"PRAGMA synchronous={synchronous}")
             self._db.executescript(_SCHEMA)
-        except sqlite3.Error as exc:
+            # Appends wait at most this long for another connection's lock: a database
+            # held by another process must fail the write (and, with ``on_failure:
+            # block``, the decisions) at once, not after the 30 s readers may wait.
+            self._db.execute(f"PRAGMA busy_timeout={int(write_timeout * 1000)}")
+        except (sqlite3.Error, OSError) as exc:
             raise BackendError(
-                f"audit database {self.url!r} cannot be opened: {exc}; check the path, its "
-                "permissions and free disk space"
+                f"audit database {self.url!r} cannot be opened: {_reason(exc)}; check the "
+                "path, its permissions and free disk space"
             ) from None
         self._lock = threading.Lock()
         # Each chain's head as this connection last committed it: appends link onto it

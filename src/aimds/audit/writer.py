@@ -16,9 +16,12 @@ Durability modes:
 
 When the queue is full, ``on_full="block"`` makes ``submit`` wait for room and
 ``on_full="drop"`` loses the record, counted as ``queue_full`` and logged (rate limited) —
-never silently. A failing store marks the writer unhealthy (the stage then reports
+never silently. Checkpoints are signed every ``checkpoint_every`` records, every
+``checkpoint_interval_s`` seconds when records were written since the last, and on close.
+A failing store marks the writer unhealthy (the stage then reports
 ``backend.unavailable``); async batches are retried with backoff, then dropped and counted
-as ``backend_error``.
+as ``backend_error``. A store locked elsewhere fails an append within its write timeout
+(0.5 s on SQLite, 1 s on PostgreSQL), so that happens at once, never after minutes.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from aimds._files import private_dir, private_file
 from aimds.audit.chain import StoredRecord
 from aimds.audit.checkpoints import CheckpointSigner
 from aimds.audit.metrics import Metrics, NoopMetrics
@@ -92,10 +96,11 @@ class AuditWriter:
         on_full: str = "block",
         signer: CheckpointSigner | None = None,
         checkpoint_every: int = 1000,
+        checkpoint_interval_s: float | None = 60.0,
         checkpoint_file: str | None = None,
         on_committed: Callable[[Sequence[StoredRecord]], None] | None = None,
         metrics: Metrics | None = None,
-        sync_timeout_s: float = 30.0,
+        sync_timeout_s: float = 5.0,
     ) -> None:
         if durability not in ("sync", "async"):
             raise ValueError("durability must be 'sync' or 'async'")
@@ -108,6 +113,8 @@ class AuditWriter:
         self._block_when_full = on_full == "block"
         self._signer = signer
         self._cp_every = checkpoint_every
+        self._cp_interval = checkpoint_interval_s
+        self._cp_due = time.monotonic() + (checkpoint_interval_s or 0.0)
         self._cp_file = Path(checkpoint_file) if checkpoint_file else None
         self._on_committed = on_committed
         self._metrics = metrics or NoopMetrics()
@@ -254,6 +261,12 @@ class AuditWriter:
                 wake.wait(self._interval)
             wake.clear()
             n = min(self.batch_size, len(queue))
+            if self._cp_interval is not None and time.monotonic() >= self._cp_due:
+                # A time-based checkpoint too, so a quiet log's tail is not left unsigned
+                # until the next thousand records.
+                self._cp_due = time.monotonic() + self._cp_interval
+                for chain in list(self._heads):
+                    self._checkpoint(chain, force=True)
             if n == 0:
                 if self._closed:
                     return
@@ -365,7 +378,8 @@ class AuditWriter:
         self._last_cp[chain] = head[0]
         if self._cp_file is not None:
             try:
-                self._cp_file.parent.mkdir(parents=True, exist_ok=True)
+                private_dir(self._cp_file.parent)
+                private_file(self._cp_file)
                 with self._cp_file.open("a", encoding="utf-8") as fh:
                     fh.write(json.dumps(cp.to_dict(), sort_keys=True) + "\n")
             except OSError as exc:

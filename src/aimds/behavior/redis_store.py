@@ -5,7 +5,9 @@ the ops' arguments as one JSON array, the script applies them in order and retur
 result as one JSON array, so an event costs one round trip and one command with a handful of
 arguments, applied atomically (a script runs alone on the server).
 Windows are sorted sets scored by the events' timestamps and trimmed in the same script; every
-key except a quarantine record carries a TTL, so state expires on its own. Should the server
+key except a quarantine record carries a TTL, so state expires on its own. Quarantine records
+are mirrored in the process (:class:`~aimds.behavior.quarantine.QuarantineMirror`), so they
+hold while the server is down. Should the server
 have lost its script cache (a restart, ``SCRIPT FLUSH``), the ``NOSCRIPT`` reply costs one
 ``EVAL`` that loads it again; nothing ran, so nothing is applied twice.
 
@@ -20,9 +22,12 @@ import hashlib
 import itertools
 import json
 import os
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from aimds.behavior import quarantine as q
+from aimds.behavior.quarantine import QuarantineMirror
 from aimds.behavior.store import (
     Count,
     Delete,
@@ -149,6 +154,14 @@ return cjson.encode(r)
 _SHA = hashlib.sha1(_SCRIPT.encode()).hexdigest()  # noqa: S324 - Redis names scripts by SHA-1
 
 
+_QUARANTINE_INDEX = "b:quarantined"
+"""A set naming every quarantine key, so each process refreshes its mirror in two commands."""
+
+
+def _str(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 def _ms(seconds: float) -> int:
     return max(1, int(seconds * 1000))
 
@@ -161,7 +174,9 @@ class RedisStore:
     """A :class:`~aimds.behavior.store.Store` on Redis; thread-safe (redis-py pools connections).
 
     Give ``url`` (``redis://host:port/db``) or a ready ``client`` (``decode_responses`` on or
-    off: the one reply is JSON either way).
+    off: the one reply is JSON either way). Quarantine records are mirrored locally
+    (:attr:`quarantines`): from a scan at start, every batch that reads or writes one, and
+    the index set of quarantine keys, read by a background thread every ``refresh_s`` seconds.
     """
 
     def __init__(
@@ -171,6 +186,7 @@ class RedisStore:
         client: Any = None,
         timeout: float = 0.05,
         prefix: str = "aimds:",
+        refresh_s: float = 2.0,
     ) -> None:
         if client is None:
             if not url:
@@ -181,6 +197,49 @@ class RedisStore:
         self._fresh = _Members()
         self._errors: tuple[type[BaseException], ...] = _redis_errors()
         self._no_script: tuple[type[BaseException], ...] = _no_script_error()
+        self.quarantines = QuarantineMirror()
+        """The quarantine records last seen here: they keep blocking while Redis is down
+        (see :mod:`aimds.behavior.quarantine`)."""
+        self._index = prefix + _QUARANTINE_INDEX
+        self._stop = threading.Event()
+        self._refresher = threading.Thread(
+            target=self._refresh, args=(refresh_s,), name="aimds-quarantine-mirror", daemon=True
+        )
+        self._refresher.start()
+
+    def _refresh(self, every: float) -> None:
+        """The mirror's thread: a full scan first (records older than the index), then
+        the index every ``every`` seconds; nobody waits for it."""
+        scanned = self._load_quarantines(scan=True)
+        while not self._stop.wait(every):
+            if not scanned:
+                scanned = self._load_quarantines(scan=True)
+            else:
+                self._load_quarantines()
+
+    def _load_quarantines(self, *, scan: bool = False) -> bool:
+        """Make the mirror what Redis holds now: the records the index set names (and,
+        with ``scan``, every key that looks like one). False when the server did not
+        answer; the mirror is then left as it was."""
+        try:
+            names = {_str(k) for k in self._client.smembers(self._index)}
+            if scan:
+                pattern = self._prefix.replace("*", "\\*") + "b:*:q:*"
+                names.update(_str(k) for k in self._client.scan_iter(match=pattern, count=1000))
+            ordered = sorted(names)
+            values = self._client.mget(ordered) if ordered else []
+        except Exception:  # noqa: BLE001 - server down, or the client closed under us
+            return False
+        if self._stop.is_set():
+            return False
+        cut = len(self._prefix)
+        found = {
+            name[cut:]: _str(value)
+            for name, value in zip(ordered, values, strict=True)
+            if value is not None and q.is_quarantine_key(name[cut:])
+        }
+        self.quarantines.replace(found)
+        return True
 
     def execute(self, ops: Sequence[Op]) -> list[Result]:
         if not ops:
@@ -199,9 +258,41 @@ class RedisStore:
         except self._errors as exc:
             raise BackendError(f"redis store unavailable ({type(exc).__name__})") from None
         replies = json.loads(raw)
-        return [_DECODE[type(op)](value) for op, value in zip(ops, replies, strict=True)]
+        results = [_DECODE[type(op)](value) for op, value in zip(ops, replies, strict=True)]
+        self._mirror(ops, results)
+        return results
+
+    def _mirror(self, ops: Sequence[Op], results: Sequence[Result]) -> None:
+        """Keep :attr:`quarantines` in step with what this batch read and wrote, and the
+        index set other processes refresh their mirrors from."""
+        mirror = self.quarantines
+        for op, result in zip(ops, results, strict=True):
+            if isinstance(op, Get):
+                if q.is_quarantine_key(op.key):
+                    mirror.seen(op.key, result if isinstance(result, str) else None)
+            elif isinstance(op, Set):
+                if q.is_quarantine_key(op.key):
+                    mirror.seen(op.key, op.value)
+                    self._index_change(op.key, True)
+            elif isinstance(op, Delete) and q.is_quarantine_key(op.key):
+                mirror.seen(op.key, None)
+                self._index_change(op.key, False)
+
+    def _index_change(self, key: str, added: bool) -> None:
+        """Name (or drop) a quarantine key in the index set; rare (an operator or a
+        ``quarantine_on`` rule), so one more command is fine. A failure only delays other
+        processes' mirrors until their next start-up scan."""
+        name = self._prefix + key
+        try:
+            if added:
+                self._client.sadd(self._index, name)
+            else:
+                self._client.srem(self._index, name)
+        except self._errors:
+            pass
 
     def close(self) -> None:
+        self._stop.set()
         self._client.close()
 
 

@@ -6,13 +6,13 @@ turn the results into findings. Only an event that produced findings costs a sec
 write-only batch (trust penalty, quarantine on a policy rule).
 
 A store failure never raises and never hangs: the stage adds ``backend.unavailable`` with the
-verdict of ``behavior.fail_mode`` (``closed``: block; ``open``: warn), counts it, and skips
+verdict of ``behavior.fail_mode`` (``closed``: block; ``open``: warn) (a quarantine the store
+last saw still blocks: see :mod:`.quarantine`), counts it, and skips
 the store for ``retry_after`` seconds so a dead backend costs nothing per event.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -25,6 +25,7 @@ from aimds.behavior.effects import Effects, FollowUp
 from aimds.behavior.findings import STAGE, finding
 from aimds.behavior.handle import Behavior
 from aimds.behavior.indicators import Extractor
+from aimds.behavior.keys import fingerprint_key
 from aimds.behavior.memory import MemoryStore
 from aimds.behavior.sequences import Sequences
 from aimds.behavior.store import Get, Incr, Op, Result, Set, Store, Trust
@@ -134,6 +135,7 @@ class BehaviorStage:
         # reads the event
         results = self._run(ops, ev)
         if results is None:
+            self._held_quarantine(ev, keys)
             return
         found: list[Finding] = []
         if results[_AT_QUARANTINE] is not None:
@@ -263,6 +265,14 @@ class BehaviorStage:
         self._unavailable(ev, detail)
         return None
 
+    def _held_quarantine(self, ev: Evaluation, keys: Keys) -> None:
+        """With the store down, a quarantine the store last saw still blocks (its local
+        mirror, see :mod:`aimds.behavior.quarantine`), whatever ``fail_mode`` says."""
+        mirror = getattr(self._store, "quarantines", None)
+        raw = mirror.get(keys.quarantine) if mirror is not None else None
+        if raw is not None:
+            ev.findings.append(q.blocked(q.decode(str(raw))))
+
     def _unavailable(self, ev: Evaluation, detail: str) -> None:
         self.behavior.counters.inc("backend_unavailable")
         mode = self._cfg.fail_mode
@@ -295,7 +305,7 @@ def build_stage(policy: Policy, services: Services) -> BehaviorStage | None:
     if not section.enabled:
         return None
     store, owned = _store(policy, section, services)
-    key = section.fingerprint_key.encode() if section.fingerprint_key else os.urandom(32)
+    key = fingerprint_key(section).key
     return BehaviorStage(
         section,
         store=store,

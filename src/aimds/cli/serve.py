@@ -54,8 +54,36 @@ def serve(
                 "workers": workers, "database_url": database_url, "redis_url": redis_url,
             },
         )
+        # Everything that can fail at start-up fails before a key is printed.
+        app_ = _startup(settings)
         _bootstrap(settings)
-        _run(settings, log_level)
+        _run(settings, log_level, app_)
+
+
+def _startup(settings: Any) -> Any:
+    """Check the data dir and the policy, and (one worker) build the app; clean errors."""
+    from aimds._files import private_dir
+    from aimds.errors import ConfigError
+    from aimds.policy import load_policy
+
+    try:
+        if settings.data_dir is not None:
+            private_dir(settings.data_dir)
+            settings.secret("session")  # proves the directory is writable
+        if settings.workers > 1:
+            ref = settings.policy
+            if "/" in ref or ref.endswith((".yaml", ".yml", ".json")):
+                load_policy(ref)  # the workers build the app; a broken file fails here
+            return None
+        from aimds.server.app import create_app
+
+        return create_app(settings)  # raises PolicyError for a broken policy
+    except OSError as exc:
+        where = exc.filename or settings.data_dir
+        raise ConfigError(
+            f"cannot start: {where}: {exc.strerror or type(exc).__name__}; check --data-dir "
+            "and its permissions"
+        ) from None
 
 
 def _bootstrap(settings: Any) -> None:
@@ -63,8 +91,6 @@ def _bootstrap(settings: Any) -> None:
     from aimds.respond.approvals import SqlDatabase
     from aimds.server.auth import KeyStore
 
-    if settings.data_dir is not None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = SqlDatabase(settings.resolved_database_url())
     try:
         keys = KeyStore(db)
@@ -80,17 +106,18 @@ def _bootstrap(settings: Any) -> None:
         db.close()
 
 
-def _run(settings: Any, log_level: str) -> None:
+def _run(settings: Any, log_level: str, app: Any) -> None:
     import uvicorn
 
-    from aimds.server.transport import CoalescingHttpToolsProtocol
+    from aimds.server.transport import TimedHttpToolsProtocol, timed_protocol
 
     options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
         "log_level": log_level,
         "access_log": False,
-        "http": CoalescingHttpToolsProtocol,  # httptools, one write per response
+        # httptools, one write per response, header and body read deadlines
+        "http": timed_protocol(settings.header_timeout_s, settings.body_timeout_s),
         "ws": "none",
         "backlog": 4096,
     }
@@ -102,12 +129,14 @@ def _run(settings: Any, log_level: str) -> None:
                 highlight=False,
             )
         os.environ["AIMDS_SERVE_SETTINGS"] = settings.model_dump_json()
+        # Worker processes get the protocol by name (a made class does not pickle); each
+        # sets its deadlines from the settings (aimds.server.app.app_from_env).
+        options["http"] = TimedHttpToolsProtocol
         uvicorn.run(
             "aimds.server.app:app_from_env", factory=True, workers=settings.workers, **options
         )
         return
-    from aimds.server.app import create_app, settle_heap
+    from aimds.server.app import settle_heap
 
-    app = create_app(settings)
     settle_heap()
     uvicorn.run(app, **options)

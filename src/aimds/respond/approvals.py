@@ -20,10 +20,12 @@ until a human decides; ``Guard.check(event, wait_for_approval=...)`` delegates t
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import hmac
 import json
 import logging
+import re
 import secrets
 import sqlite3
 import threading
@@ -34,8 +36,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from aimds._files import private_dir, private_file
 from aimds.errors import BackendError, ConfigError, InputError, MissingExtraError
 from aimds.types import Decision, Evaluation, Finding, Severity, Verdict
 
@@ -45,6 +49,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXTRAS_KEY",
+    "LIMIT_RULE",
+    "ApprovalLimitError",
     "ApprovalQueue",
     "ApprovalRequest",
     "ApprovalStatus",
@@ -58,7 +64,9 @@ __all__ = [
 log = logging.getLogger("aimds.approvals")
 
 EXTRAS_KEY = "approvals"
+LIMIT_RULE = "approval.limit"
 _TABLE = "aimds_approvals"
+_DDL = re.compile(r"\s*(?:CREATE|ALTER)\s", re.IGNORECASE)
 _RECHECK_S = 1.0  # a waiter re-reads the store this often, for writers in other processes
 
 
@@ -139,6 +147,10 @@ class ApprovalRequest:
 Listener = Callable[[ApprovalRequest], None]
 
 
+class ApprovalLimitError(InputError):
+    """The agent already has as many pending requests as the policy allows."""
+
+
 # -- a tiny SQL layer shared by the stores (SQLite and PostgreSQL) ---------------------------
 
 
@@ -168,11 +180,18 @@ class SqlDatabase:
             if url.startswith("sqlite:////"):
                 path = "/" + path.lstrip("/")
             try:
+                if path != ":memory:":
+                    private_dir(Path(path).parent)
+                    private_file(Path(path))
                 self._conn = sqlite3.connect(
                     path, check_same_thread=False, isolation_level=None, timeout=10
                 )
             except sqlite3.Error as exc:
                 raise BackendError(f"cannot open SQLite database: {exc}") from None
+            except OSError as exc:
+                raise BackendError(
+                    f"cannot open SQLite database {path}: {exc.strerror or type(exc).__name__}"
+                ) from None
             if path != ":memory:":
                 self._conn.execute("PRAGMA journal_mode=WAL")
         else:
@@ -182,10 +201,23 @@ class SqlDatabase:
             )
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Run one statement; return its rows (empty for statements without rows)."""
+        """Run one statement; return its rows (empty for statements without rows).
+
+        On PostgreSQL, schema statements (``CREATE``, ``ALTER``) run one at a time across
+        processes, under a transaction-scoped advisory lock: ``CREATE TABLE IF NOT EXISTS``
+        run by two processes at the same moment otherwise fails in one of them with a
+        unique violation (replicas of a deployment start together)."""
+        if self.postgres and _DDL.match(sql):
+            return self._ddl(sql, params)
         with self.cursor() as cur:
             cur.execute(self._sql(sql), tuple(params))
             return list(cur.fetchall()) if cur.description else []
+
+    def _ddl(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        with self.cursor() as cur, self._conn.transaction():
+            cur.execute("SELECT pg_advisory_xact_lock(hashtext('aimds:schema'))")
+            cur.execute(self._sql(sql), tuple(params))
+            return []
 
     def execute_count(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; return how many rows it changed."""
@@ -227,6 +259,7 @@ class ApprovalQueue:
 
     ``clock`` is injected so tests control expiry. ``secret`` keys the event digests so a
     digest cannot be linked to a guessed value; keep it stable for one deployment.
+    ``max_pending_per_agent`` caps each agent's pending requests (see the stage).
     """
 
     def __init__(
@@ -235,8 +268,12 @@ class ApprovalQueue:
         *,
         clock: Callable[[], float] = time.time,
         secret: bytes | None = None,
+        max_pending_per_agent: int | None = None,
     ) -> None:
         self.db = SqlDatabase(url)
+        self.max_pending_per_agent = max_pending_per_agent
+        """Pending requests one agent may have when the policy sets no limit of its own
+        (``None``: no limit; the service sets its ``max_pending_approvals_per_agent``)."""
         self._clock = clock
         self._secret = secret if secret is not None else secrets.token_bytes(32)
         self._cond = threading.Condition()
@@ -257,6 +294,9 @@ class ApprovalQueue:
         )
         self.db.execute(
             f"CREATE INDEX IF NOT EXISTS {_TABLE}_tenant_status ON {_TABLE} (tenant, status)"
+        )
+        self.db.execute(
+            f"CREATE INDEX IF NOT EXISTS {_TABLE}_agent_status ON {_TABLE} (tenant, agent, status)"
         )
 
     # listeners -------------------------------------------------------------------------
@@ -285,18 +325,38 @@ class ApprovalQueue:
         canonical = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
         return hmac.new(self._secret, canonical.encode(), hashlib.sha256).hexdigest()
 
-    def create(self, request: ApprovalRequest) -> ApprovalRequest:
-        self.db.execute(
+    def create(
+        self, request: ApprovalRequest, *, max_pending: int | None = None
+    ) -> ApprovalRequest:
+        """Queue ``request``. With ``max_pending``, only while its agent has fewer pending
+        (unexpired) requests than that, checked in the same statement as the insert;
+        otherwise :class:`ApprovalLimitError` and nothing is queued."""
+        values = (
+            request.id, request.tenant, request.agent, request.requester, request.kind,
+            request.tool, request.action, request.digest, json.dumps(list(request.rules)),
+            request.risk, request.decision_id, request.policy, request.created,
+            request.expires, request.on_expiry, ApprovalStatus.PENDING.value,
+        )
+        columns = (
             f"INSERT INTO {_TABLE} (id, tenant, agent, requester, kind, tool, action, digest, "
             "rules, risk, decision_id, policy, created, expires, on_expiry, status) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                request.id, request.tenant, request.agent, request.requester, request.kind,
-                request.tool, request.action, request.digest, json.dumps(list(request.rules)),
-                request.risk, request.decision_id, request.policy, request.created,
-                request.expires, request.on_expiry, ApprovalStatus.PENDING.value,
-            ),
         )
+        if max_pending is None:
+            self.db.execute(columns + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            values)
+        else:
+            inserted = self.db.execute_count(
+                columns + "SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+                f"WHERE (SELECT COUNT(*) FROM {_TABLE} WHERE tenant = ? AND agent = ? "
+                "AND status = ? AND expires > ?) < ?",
+                (*values, request.tenant, request.agent, ApprovalStatus.PENDING.value,
+                 self._clock(), max_pending),
+            )
+            if not inserted:
+                raise ApprovalLimitError(
+                    f"agent {request.agent!r} already has {max_pending} pending approval "
+                    "requests (approvals.max_pending_per_agent); decide or let them expire"
+                )
         self._emit(request)
         return request
 
@@ -491,6 +551,7 @@ class ApprovalsStage:
         self._webhook_timeout = section.webhook_timeout_s
         self._policy = policy.label
         self._new_id = new_id
+        self._max_pending = section.max_pending_per_agent
 
     def __call__(self, ev: Evaluation) -> None:
         if ev.verdict is not Verdict.REVIEW:
@@ -504,7 +565,8 @@ class ApprovalsStage:
             agent=event.subject.agent,
             requester=str(event.meta.get("aimds.requester") or f"agent:{event.subject.agent}"),
             kind=event.kind.value,
-            tool=event.tool,
+            # Shown to approvers and webhooks: a credential pasted as a tool name stays out.
+            tool=None if event.tool is None else _masker().text(event.tool),
             action=ev.action.type if ev.action is not None else None,
             digest=self.queue.digest(
                 {"kind": event.kind.value, "tool": event.tool, "args": ev.args, "text": event.text}
@@ -517,8 +579,25 @@ class ApprovalsStage:
             expires=ev.ts + self._timeout,
             on_expiry=self._on_expiry,
         )
+        cap = self._max_pending
+        if cap is None:
+            cap = self.queue.max_pending_per_agent
         try:
-            self.queue.create(request)
+            self.queue.create(request, max_pending=cap)
+        except ApprovalLimitError as exc:
+            ev.findings.append(
+                Finding(
+                    rule=LIMIT_RULE,
+                    category="approval",
+                    severity=Severity.HIGH,
+                    message=str(exc),
+                    action=Verdict.BLOCK,
+                    stage=self.name,
+                    details={"max_pending": cap},
+                )
+            )
+            ev.verdict = max(ev.verdict, Verdict.BLOCK)
+            return
         except Exception as exc:  # noqa: BLE001 - becomes a finding; the policy decides
             on_error: Verdict = ev.scratch.get("on_error", Verdict.BLOCK)
             ev.findings.append(
@@ -537,6 +616,13 @@ class ApprovalsStage:
         ev.approval = request.id
         if self._webhook:
             self.queue.notify_webhook(request, self._webhook, self._webhook_timeout)
+
+
+@functools.cache
+def _masker() -> Any:
+    from aimds.audit.records import Masker
+
+    return Masker()
 
 
 def queue_of(services: Services) -> ApprovalQueue | None:

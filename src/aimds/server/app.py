@@ -26,10 +26,12 @@ from fastapi.templating import Jinja2Templates
 
 from aimds.guard import Guard
 from aimds.server import openapi, routes_admin, routes_approvals, routes_check, routes_ui, views
+from aimds.server.cluster import warn_unshared
 from aimds.server.deps import FastJSON
 from aimds.server.fastpath import INTERNAL_ERROR, FastPath
 from aimds.server.settings import ServerSettings
 from aimds.server.state import ServiceState, build_state
+from aimds.server.transport import TimedHttpToolsProtocol
 
 __all__ = ["ServiceApp", "app_from_env", "create_app", "settle_heap"]
 
@@ -124,6 +126,7 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
     """The service. ``guard`` adopts a library guard (its services and approval queue)."""
     settings = settings or ServerSettings()
     state = build_state(settings, guard)
+    warn_unshared(state)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -227,6 +230,7 @@ def app_from_env() -> FastAPI:
 
     raw = os.environ.get("AIMDS_SERVE_SETTINGS")
     settings = ServerSettings.model_validate_json(raw) if raw else ServerSettings()
+    TimedHttpToolsProtocol.configure(settings.header_timeout_s, settings.body_timeout_s)
     app = create_app(settings)
     settle_heap()
     return app

@@ -64,16 +64,17 @@ async def authenticate(state: ServiceState, token: str) -> Principal | None:
 UNAUTHENTICATED = "missing or invalid credentials: send 'Authorization: Bearer <API key or JWT>'"
 
 
-def admit(state: ServiceState, who: Principal | None) -> Principal:
-    """``who``, counted against its rate limit; 401 without a principal, 429 over the limit."""
+def admit(state: ServiceState, who: Principal | None, body_bytes: int = 0) -> Principal:
+    """``who``, counted against its and its tenant's rate limits (a request costs more the
+    larger its body); 401 without a principal, 429 over a limit."""
     if who is None:
         state.metrics.rejected.labels("unauthenticated").inc()
         raise HTTPException(401, UNAUTHENTICATED, headers={"WWW-Authenticate": "Bearer"})
-    retry = state.limiter.hit(who.id)
+    retry = state.limiter.admit(who.id, who.tenant, body_bytes)
     if retry is not None:
         state.metrics.rejected.labels("rate_limited").inc()
         raise HTTPException(
-            429, "rate limit exceeded for this credential; retry later",
+            429, "rate limit exceeded for this credential or its tenant; retry later",
             headers={"Retry-After": str(int(retry))},
         )
     return who
@@ -91,7 +92,8 @@ async def principal(request: Request) -> Principal:
     who = await authenticate(state, token) if token is not None else None
     if who is None and "authorization" not in headers:
         who = read_session(state, request, require_csrf=request.method not in {"GET", "HEAD"})
-    return admit(state, who)
+    length = headers.get("content-length", "")
+    return admit(state, who, int(length) if length.isdigit() else 0)
 
 
 def error_body(exc: HTTPException) -> bytes:

@@ -115,9 +115,9 @@ class FastPath:
                 parsed = model.model_validate_json(body)
             except ValidationError:
                 return replay
-            admit(state, who)
+            admit(state, who, length)
             event, wait = build(who, parsed)
-            decision = await judge(state, event, wait, inline=length <= self._inline)
+            decision = await judge(state, event, wait, inline=length <= self._inline, size=length)
             payload = orjson.dumps(decision_to_dict(decision))
             status = 200
             headers = _JSON

@@ -18,8 +18,10 @@ from aimds.errors import AimdsError, PolicyError
 from aimds.policy import PACKS
 from aimds.serialize import decision_to_dict
 from aimds.server.auth import Principal, Role
+from aimds.server.cluster import behavior_sharing
 from aimds.server.deps import Caller, FastJSON, may_read_agent, require, state_of
 from aimds.server.models import CheckIn, DecisionOut, PolicyOut, QuarantineIn
+from aimds.server.service_audit import quarantine_of, record_agent_action
 from aimds.server.state import ServiceState, decision_meta
 from aimds.types import Event, EventKind, Subject
 
@@ -192,6 +194,7 @@ async def get_agent(
         {
             "agent": agent_id,
             "tenant": who.tenant,
+            "quarantine": await quarantine_of(state, who.tenant, agent_id),
             "trust": _plain(info),
             "recent": recent[-20:][::-1],
             "behavior_available": callable(trust),
@@ -229,6 +232,8 @@ async def _agent_action(request: Request, who: Principal, agent_id: str, method:
         )
     except AimdsError as exc:
         raise HTTPException(409, f"{method}: {exc}") from None
+    record_agent_action(state.services.extras.get(AUDIT_KEY), tenant=who.tenant, agent=agent_id,
+                        action=method, by=who.id, reason=reason, changed=result is not False)
     return FastJSON({"agent": agent_id, "tenant": who.tenant, "action": method,
                      "changed": result is not False})
 
@@ -335,6 +340,7 @@ async def ready(request: Request) -> Any:
         "policy": {"loaded": True, "name": state.holder.name, "label": guard.policy.label,
                    "version": state.holder.version},
         "backends": checks,
+        "behavior": behavior_sharing(state),
         "stages": stages,
         "detectors": detectors,
     }

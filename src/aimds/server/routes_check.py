@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
 from aimds.respond.approvals import resolved_decision
@@ -27,6 +27,7 @@ from aimds.serialize import decision_to_dict
 from aimds.server.approval_details import keep_action
 from aimds.server.auth import Principal, Role
 from aimds.server.deps import Caller, FastJSON, require, state_of, subject_for
+from aimds.server.fairpool import Busy
 from aimds.server.models import (
     BatchIn,
     BatchOut,
@@ -84,12 +85,26 @@ def _judge(state: ServiceState, event: Event) -> Decision:
 
 
 async def judge(
-    state: ServiceState, event: Event, wait: float, *, inline: bool = False
+    state: ServiceState, event: Event, wait: float, *, inline: bool = False,
+    size: int | None = None,
 ) -> Decision:
-    """The decision on ``event`` (on the loop when ``inline``, else in the pool), counted,
+    """The decision on ``event`` (on the loop when ``inline``, else in the pool; a heavy one,
+    ``size`` bytes of body over ``heavy_request_bytes``, through the fair queue), counted,
     remembered and fanned out; a ``review`` is held up to ``wait`` s for a human."""
     if inline:
         decision = _judge(state, event)
+    elif (len(event.text) if size is None else size) > state.settings.heavy_request_bytes:
+        tenant = event.subject.tenant
+        try:
+            decision = await state.heavy.run(
+                tenant, str(event.meta.get("aimds.requester", "")), _judge, state, event
+            )
+        except Busy:
+            state.metrics.rejected.labels("heavy_queue_full").inc()
+            raise HTTPException(
+                429, "too many large requests are waiting for this tenant; retry later",
+                headers={"Retry-After": "1"},
+            ) from None
     else:
         loop = asyncio.get_running_loop()
         decision = await loop.run_in_executor(state.pool, _judge, state, event)

@@ -27,6 +27,7 @@ from aimds.respond.approvals import ApprovalRequest, ApprovalStatus
 from aimds.server.auth import Principal, Role, key_digest
 from aimds.server.deps import may_read_agent, state_of
 from aimds.server.routes_approvals import resolve
+from aimds.server.service_audit import record_agent_action
 from aimds.server.session import COOKIE, csrf_token, read_session, write_session
 from aimds.server.state import ServiceState
 from aimds.server.views import VERDICTS, audit_row, chain_status, timeline_svg, trust_text
@@ -40,7 +41,7 @@ _AGENT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 _AUDIT_ROLES = (Role.ADMIN, Role.AUDITOR)
 _AGENTS_SHOWN = 200
 _AUDIT_TYPES = ("decision", "approval.requested", "approval.resolved", "quarantine",
-                "checkpoint")
+                "trust.reset", "checkpoint")
 
 
 def _page(request: Request, template: str, who: Principal | None, **context: Any) -> HTMLResponse:
@@ -209,13 +210,17 @@ async def approval_decide(
         if handle is None:
             raise HTTPException(409, "Denied. The agent was not quarantined: this policy has "
                                      "no behaviour stage (behavior.enabled: false).")
-        try:  # through the guard, like the API: its quarantine is the audited one
+        why = f"{reason} ({done.id}, by {who.id})"
+        try:  # through the guard, like the API, and audited like it
             await _run(state, lambda: state.guard.quarantine(
-                done.agent, tenant=done.tenant, reason=f"{reason} ({done.id}, by {who.id})"))
+                done.agent, tenant=done.tenant, reason=why))
         except (AimdsError, ValueError) as exc:
             raise HTTPException(409, f"Denied, but the quarantine failed "
                                      f"({type(exc).__name__}); quarantine the agent on its "
                                      "page.") from None
+        record_agent_action(state.services.extras.get("audit"), tenant=done.tenant,
+                            agent=done.agent, action="quarantine", by=who.id, reason=why,
+                            changed=True)
     return _back("/ui/approvals")
 
 
@@ -346,9 +351,12 @@ async def agent_action(
     if verb == "quarantine":
         kwargs["reason"] = f"{reason.strip() or 'quarantined from the dashboard'} (by {who.id})"
     try:
-        await _run(state, lambda: action(agent, **kwargs))
+        result = await _run(state, lambda: action(agent, **kwargs))
     except (AimdsError, ValueError) as exc:
         raise HTTPException(409, f"{verb}: {type(exc).__name__}") from None
+    record_agent_action(state.services.extras.get("audit"), tenant=who.tenant, agent=agent,
+                        action=verb, by=who.id, reason=str(kwargs.get("reason", "")),
+                        changed=result is not False)
     return _back(f"/ui/agents/{quote(agent)}")
 
 

@@ -9,6 +9,7 @@ policies) and ``redis_url`` (rate limits, live events, approval wake-ups, policy
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from aimds._files import private_dir, write_private
 from aimds.errors import ConfigError
 
 __all__ = ["ServerSettings", "load_settings"]
@@ -40,7 +42,29 @@ class ServerSettings(BaseModel):
     audit_url: str | None = None
     redis_prefix: str = "aimds"
     max_body_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
-    rate_limit_per_minute: int = Field(default=600_000, ge=0)
+    rate_limit_per_minute: int = Field(default=6_000, ge=0)
+    """Cost units a credential may spend per minute (0: no limit). A request costs one unit
+    plus one per ``rate_cost_bytes`` of body, so a 1 MiB scan costs 65 small calls."""
+    tenant_rate_limit_per_minute: int = Field(default=60_000, ge=0)
+    """The same, for all credentials of one tenant together (0: no limit)."""
+    rate_cost_bytes: int = Field(default=16_384, ge=1024)
+    heavy_request_bytes: int = Field(default=16_384, ge=0)
+    """Judging requests with larger bodies are CPU-heavy: they queue per tenant and run at
+    most ``heavy_threads`` at a time, taken from the tenants' queues in turn, so one
+    tenant's large scans never hold the threads small calls need."""
+    heavy_threads: int | None = Field(default=None, ge=1, le=256)
+    """Default: half of ``threads`` (at least one)."""
+    heavy_queue_per_tenant: int = Field(default=64, ge=1, le=100_000)
+    """Heavy requests one tenant may have waiting; more are refused with 429."""
+    max_pending_approvals_per_agent: int = Field(default=20, ge=1, le=100_000)
+    """Pending approval requests one agent may have (unless the policy's
+    ``approvals.max_pending_per_agent`` says otherwise); more reviews are blocked."""
+    header_timeout_s: float = Field(default=10.0, gt=0, le=600)
+    """A request's headers must arrive within this (from the connection or its first
+    byte), else 408 and the connection is closed."""
+    body_timeout_s: float = Field(default=30.0, gt=0, le=3600)
+    """A request's body must arrive within this after its headers, else the connection
+    is closed."""
     max_wait_s: float = Field(default=60.0, ge=0, le=3600)
     threads: int = Field(default=4, ge=1, le=256)
     inline_max_bytes: int = Field(default=4096, ge=0, le=1_048_576)
@@ -88,11 +112,17 @@ class ServerSettings(BaseModel):
         if self.data_dir is None:
             return secrets.token_bytes(32)
         path = self.data_dir / f".{name}.secret"
-        if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
-        return path.read_text().strip().encode()
+        try:
+            if not path.exists():
+                private_dir(self.data_dir)
+                with contextlib.suppress(FileExistsError):  # another process was first
+                    write_private(path, secrets.token_hex(32))
+            return path.read_text().strip().encode()
+        except OSError as exc:
+            raise ConfigError(
+                f"data_dir {self.data_dir}: cannot keep the {name} secret there "
+                f"({exc.strerror or type(exc).__name__}); give a writable --data-dir"
+            ) from None
 
 
 def load_settings(

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from aimds._files import private_dir
 from aimds.errors import ConfigError
 from aimds.guard import Guard
 from aimds.policy import load_policy
@@ -32,9 +33,10 @@ from aimds.serialize import finding_to_dict
 from aimds.server.action_view import ActionMasker
 from aimds.server.approval_details import ApprovalDetails
 from aimds.server.auth import Authenticator, JwtVerifier, KeyStore
+from aimds.server.fairpool import FairPool
 from aimds.server.metrics import ServiceMetrics
 from aimds.server.policies import GuardHolder, PolicyStore, parse_policy_text
-from aimds.server.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from aimds.server.ratelimit import RateLimits, build_limits
 from aimds.server.settings import ServerSettings
 from aimds.server.sse import Broker
 from aimds.types import Decision, Services, Subject
@@ -107,9 +109,10 @@ class ServiceState:
     auth: Authenticator
     policies: PolicyStore
     broker: Broker
-    limiter: RateLimiter
+    limiter: RateLimits
     metrics: ServiceMetrics
     pool: ThreadPoolExecutor
+    heavy: FairPool
     waiters: AsyncWaiters
     session_secret: bytes
     details: ApprovalDetails
@@ -198,7 +201,7 @@ def live_event(decision: Decision) -> dict[str, Any]:
 def build_state(settings: ServerSettings, guard: Guard | None = None) -> ServiceState:
     """Open the backends the settings name and build (or adopt) the guard."""
     if settings.data_dir is not None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)
     url = settings.resolved_database_url()
     services = guard.services if guard is not None else Services()
     if guard is None:
@@ -208,6 +211,8 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
     if queue is None:
         queue = ApprovalQueue(url, clock=services.clock, secret=settings.secret("digest"))
         services.extras[EXTRAS_KEY] = queue
+    if queue.max_pending_per_agent is None:
+        queue.max_pending_per_agent = settings.max_pending_approvals_per_agent
     db = queue.db if queue.db.url == url else SqlDatabase(url)
     keys = KeyStore(db)
     policies = PolicyStore(db)
@@ -223,11 +228,8 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
     name = settings.policy if guard is None else guard.policy.name
     holder = _initial_guard(settings, guard, services, policies, name)
     redis = _redis(settings)
-    limiter: RateLimiter = (
-        RedisRateLimiter(redis, settings.rate_limit_per_minute, prefix=settings.redis_prefix)
-        if redis is not None
-        else MemoryRateLimiter(settings.rate_limit_per_minute)
-    )
+    limiter = build_limits(settings, redis)
+    pool = ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="aimds-guard")
     waiters = AsyncWaiters()
     queue.add_listener(lambda request: waiters.fire(request.id))
     audit = services.extras.get(AUDIT_KEY)
@@ -244,7 +246,9 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
         broker=Broker(),
         limiter=limiter,
         metrics=ServiceMetrics(),
-        pool=ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="aimds-guard"),
+        pool=pool,
+        heavy=FairPool(pool, slots=settings.heavy_threads or max(1, settings.threads // 2),
+                       per_tenant=settings.heavy_queue_per_tenant),
         waiters=waiters,
         session_secret=settings.secret("session"),
         details=ApprovalDetails(db),
@@ -256,16 +260,14 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
 def _attach_audit(settings: ServerSettings, services: Services) -> None:
     """Open the audit log the settings name (before the guard is built, so its record
     stage writes there) and share its metrics."""
-    target = settings.resolved_audit_url()
-    if target is None or AUDIT_KEY in services.extras:
+    if settings.resolved_audit_url() is None or AUDIT_KEY in services.extras:
         return
-    from aimds.audit import AuditLog, create_metrics
+    from aimds.audit import create_metrics
+    from aimds.server.service_audit import open_service_audit
 
     metrics = create_metrics()
     services.extras["metrics"] = metrics
-    services.extras[AUDIT_KEY] = AuditLog.open(
-        target, digest_key=settings.secret("audit-digest"), metrics=metrics
-    )
+    services.extras[AUDIT_KEY] = open_service_audit(settings, metrics)
 
 
 def _share_behavior_state(settings: ServerSettings, services: Services) -> None:

@@ -20,7 +20,8 @@ __all__ = ["AuditSection", "CheckpointSettings", "SinkSettings"]
 
 
 class CheckpointSettings(Section):
-    """Signed checkpoints: ``(chain, seq, hash)`` signed every ``every`` records and on close.
+    """Signed checkpoints: ``(chain, seq, hash)`` signed every ``every`` records, every
+    ``interval_s`` seconds while records arrive, and on close.
 
     ``algorithm``: ``auto`` (HMAC when ``key_env`` is set, else unsigned, logged),
     ``hmac-sha256`` (key bytes from ``key_env``), ``ed25519`` (``key_env``
@@ -33,6 +34,7 @@ class CheckpointSettings(Section):
     algorithm: Literal["auto", "hmac-sha256", "ed25519", "none"] = "auto"
     key_env: str = "AIMDS_AUDIT_CHECKPOINT_KEY"
     every: int = Field(default=1000, ge=1, le=10_000_000)
+    interval_s: float = Field(default=60.0, gt=0, le=86_400)
     file: str | None = None
 
 

@@ -254,6 +254,10 @@ class BehaviorSection(Section):
     scope: Literal["session", "agent"] = "session"
     state_ttl: Duration = 86400.0
     fingerprint_key: str | None = Field(default=None, min_length=16, repr=False)
+    fingerprint_key_env: str = "AIMDS_FINGERPRINT_KEY"
+    """Environment variable holding the fingerprint key (or ``<name>_FILE`` naming a file
+    that holds it, e.g. a mounted secret); used when ``fingerprint_key`` is not set, so the
+    key need not live in policy text. Every process sharing Redis needs the same key."""
     sequences: Sequences = Field(default_factory=Sequences)
     baselines: BaselineSettings = Field(default_factory=BaselineSettings)
     effects: Effects = Field(default_factory=Effects)

@@ -212,3 +212,30 @@ def test_any_text_is_read_without_raising(text: str, dialect: str) -> None:
     info = Facts("shell:exec")
     collect_command(text, info, dialect=dialect)
     info.to_info()
+
+
+_PS_WIPES = ["Remove-Item -Recurse -Force C:\\", "Remove-Item -Recurse -Force $HOME"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.sampled_from(_PS_WIPES),
+    st.lists(st.booleans(), min_size=60, max_size=60),
+    st.lists(st.booleans(), min_size=60, max_size=60),
+)
+def test_powershell_casing_and_backticks_never_weaken_a_wipe(
+    line: str, upper: list[bool], tick: list[bool]
+) -> None:
+    """Any casing of a cmdlet and its parameters, and backticks before their letters (which
+    PowerShell reads as the letters), is the same wipe."""
+    words = line.split(" ")
+    out = []
+    for n, word in enumerate(words):
+        if n < 3:  # the cmdlet and its switches, not the path
+            word = "".join(
+                ("`" if tick[i] and c.isalpha() and i > 0 else "")
+                + (c.upper() if upper[i] else c.lower())
+                for i, c in enumerate(word)
+            )
+        out.append(word)
+    assert "wipe_root" in tags_of(" ".join(out), "powershell"), " ".join(out)

@@ -498,6 +498,15 @@ class _PsCommand:
         self.piped: list[_PsCommand] = []
 
 
+_ESCAPED = re.compile(r"`(.)", re.DOTALL)
+
+
+def _unescape(word: str) -> str:
+    """PowerShell's backtick outside quotes: the next character stands for itself (the
+    special sequences such as `` `n `` mean something only inside double quotes)."""
+    return _ESCAPED.sub(r"\1", word) if "`" in word else word
+
+
 def _literal(src: str, node: Any) -> tuple[str, bool]:
     """The value of an argument node and whether it is computed at run time."""
     text = src[node.start_byte : node.end_byte].strip()
@@ -507,7 +516,7 @@ def _literal(src: str, node: Any) -> tuple[str, bool]:
             inner = _PS_HOME.sub("~", _expand_env(inner, _PS_ENV))
             return inner.replace("`", ""), "$" in inner or "(" in inner
         return inner, False
-    expanded = _PS_HOME.sub("~", _expand_env(text, _PS_ENV))
+    expanded = _PS_HOME.sub("~", _expand_env(_unescape(text), _PS_ENV))
     dynamic = expanded.startswith(("$", "(", "[", "@(")) and expanded not in ("$true", "$false")
     return expanded, dynamic
 
@@ -526,7 +535,9 @@ def _ps_commands(src: str, root: Any) -> Iterator[list[_PsCommand]]:
                 cmd.dynamic = True
                 out.append(cmd)
                 continue
-            raw = src[name_node.start_byte : name_node.end_byte].strip().strip("'\"")
+            # the backtick escapes the next character, which a name reads as itself:
+            # ``R`em`ove-Item`` is ``Remove-Item``
+            raw = _unescape(src[name_node.start_byte : name_node.end_byte]).strip().strip("'\"")
             name = raw.lower().rsplit("\\", 1)[-1].removesuffix(".exe")
             cmd = _PsCommand(_ALIASES.get(name, name))
             if raw.startswith("$") or raw.startswith("("):
@@ -538,7 +549,8 @@ def _ps_commands(src: str, root: Any) -> Iterator[list[_PsCommand]]:
                     continue
                 cmd.words.append(src[element.start_byte : element.end_byte])
                 if element.type == "command_parameter":
-                    param = src[element.start_byte : element.end_byte].lower().rstrip(":")
+                    param = _unescape(src[element.start_byte : element.end_byte]).lower()
+                    param = param.rstrip(":")
                     cmd.params[param] = None
                     pending = param
                     continue

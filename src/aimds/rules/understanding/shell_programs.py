@@ -621,14 +621,22 @@ def _copy(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             found = ctx.place(src)
             if found is not None and found[1] is not None:
                 ctx.facts.destroy(critical=found[1].kind == "system")
-            top = (found[0].rstrip("/*") or "/") if found is not None else ""
-            if src in _RM_WIDE or (
-                found is not None
-                and (found[0] in _WIDE_ROOTS or top in _SYSTEM_DIRS or _is_home(top, ctx.home))
-            ):
-                # moving the root, a home or a system directory away destroys it where it
-                # was (``mv / /dev/null``, ``mv ~ /tmp/x``): judged as deleting it
-                _rm(["rm", "-r", src], cmd, ctx)
+            # moving the root, a home or a system directory away destroys it where it was
+            # (``mv / /dev/null``, ``mv ~ /tmp/x``)
+            _wipes_if_wide(src, cmd, ctx)
+
+
+def _wipes_if_wide(target: str, cmd: SimpleCommand, ctx: Context) -> None:
+    """A command that empties ``target`` as a side effect (a move away, a sync with
+    ``--delete``) is judged as ``rm -r target`` when it is the root, a home or a system
+    directory; anything narrower keeps its own reading."""
+    found = ctx.place(target)
+    top = (found[0].rstrip("/*") or "/") if found is not None else ""
+    if target in _RM_WIDE or (
+        found is not None
+        and (found[0] in _WIDE_ROOTS or top in _SYSTEM_DIRS or _is_home(top, ctx.home))
+    ):
+        _rm(["rm", "-r", target], cmd, ctx)
 
 
 def _tee(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -1346,15 +1354,9 @@ def _remote_copy(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     if dest:
         ctx.write(dest)
         if name == "rsync" and any(a.startswith("--delete") for a in argv):
-            found = ctx.place(dest)
-            top = (found[0].rstrip("/*") or "/") if found is not None else ""
-            if dest in _RM_WIDE or (
-                found is not None
-                and (found[0] in _WIDE_ROOTS or top in _SYSTEM_DIRS or _is_home(top, ctx.home))
-            ):
-                # --delete makes the destination match the source: the root, a home or a
-                # system directory synced from something smaller is wiped
-                _rm(["rm", "-r", dest], cmd, ctx)
+            # --delete makes the destination match the source: the root, a home or a
+            # system directory synced from something smaller is wiped
+            _wipes_if_wide(dest, cmd, ctx)
 
 
 def _zfs(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:

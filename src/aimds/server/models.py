@@ -161,6 +161,8 @@ class PolicyOut(BaseModel):
     label: str
     active: bool
     text: str | None = None
+    scope: Literal["tenant", "global", "pack"] = "global"
+    tenant: str | None = None
 
 
 class ErrorOut(BaseModel):

@@ -25,7 +25,15 @@ from fastapi.responses import StreamingResponse
 from aimds.respond.approvals import resolved_decision
 from aimds.serialize import decision_to_dict
 from aimds.server.auth import Principal, Role
-from aimds.server.deps import Caller, FastJSON, require, state_of, subject_for
+from aimds.server.deps import (
+    Caller,
+    FastJSON,
+    TenantParam,
+    read_scope,
+    require,
+    state_of,
+    subject_for,
+)
 from aimds.server.models import (
     BatchIn,
     BatchOut,
@@ -67,8 +75,8 @@ def build_event(
 
 
 def _judge(state: ServiceState, event: Event) -> Decision:
-    """Runs in the worker pool: the guard, then the live-event fan-out."""
-    decision = state.guard.check(event)
+    """Runs in the worker pool: the tenant's guard, then the live-event fan-out."""
+    decision = state.guard_for(event.subject.tenant).check(event)
     if state.redis is not None:
         try:
             state.redis.publish(
@@ -173,14 +181,16 @@ async def events_stream(
     verdict: str | None = Query(default=None, max_length=16),
     agent: str | None = Query(default=None, max_length=128),
     kind: str | None = Query(default=None, max_length=16),
+    tenant: TenantParam = None,
 ) -> StreamingResponse:
-    """Server-Sent Events of live decisions in your tenant (agents: only their own)."""
+    """Server-Sent Events of live decisions in your tenant (agents: only their own;
+    operators: every tenant's, or the one ``tenant`` names)."""
     require(who, Role.ADMIN, Role.AUDITOR, Role.APPROVER, Role.AGENT)
     state = state_of(request)
     filters = {k: v for k, v in (("verdict", verdict), ("agent", agent), ("kind", kind)) if v}
     if who.role is Role.AGENT:
         filters["agent"] = who.agent or ""
-    sub = state.broker.subscribe(who.tenant, filters)
+    sub = state.broker.subscribe(read_scope(who, tenant), filters)
     return StreamingResponse(
         sse_stream(state.broker, sub, request.is_disconnected),
         media_type="text/event-stream",

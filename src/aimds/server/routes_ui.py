@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from aimds.errors import AimdsError, PolicyError
 from aimds.respond.approvals import ApprovalStatus
 from aimds.server.auth import Principal, Role, key_digest
-from aimds.server.deps import may_read_agent, state_of
+from aimds.server.deps import may_read_agent, read_scope, state_of
 from aimds.server.routes_approvals import resolve
 from aimds.server.session import COOKIE, csrf_token, read_session, write_session
 from aimds.server.state import ServiceState
@@ -116,10 +116,11 @@ async def approvals_page(request: Request) -> HTMLResponse:
     state = state_of(request)
     loop = asyncio.get_running_loop()
     pending = await loop.run_in_executor(
-        state.pool, lambda: state.queue.query(tenant=who.tenant, status=ApprovalStatus.PENDING)
+        state.pool,
+        lambda: state.queue.query(tenant=read_scope(who, None), status=ApprovalStatus.PENDING),
     )
     recent = await loop.run_in_executor(
-        state.pool, lambda: state.queue.query(tenant=who.tenant, limit=30)
+        state.pool, lambda: state.queue.query(tenant=read_scope(who, None), limit=30)
     )
     decided = [r for r in recent if not r.pending][:20]
     can_decide = who.role in (Role.APPROVER, Role.ADMIN)
@@ -132,7 +133,7 @@ async def approval_page(request: Request, approval_id: str) -> HTMLResponse:
     who = _who(request)
     state = state_of(request)
     found = await asyncio.get_running_loop().run_in_executor(
-        state.pool, lambda: state.queue.get(approval_id[:64], tenant=who.tenant)
+        state.pool, lambda: state.queue.get(approval_id[:64], tenant=read_scope(who, None))
     )
     if found is None:
         raise HTTPException(404, "no such approval request")
@@ -220,17 +221,18 @@ async def audit_page(request: Request) -> HTMLResponse:
     rows: list[Any] = []
     verified: Any = None
     error = None
-    if who.role not in (Role.ADMIN, Role.AUDITOR):
+    if who.role not in (Role.ADMIN, Role.AUDITOR, Role.OPERATOR):
         error = "The audit log is for admins and auditors."
     elif log is None:
         error = "No audit log is configured for this service."
     else:
-        from aimds.server.routes_admin import _plain, audit_rows
+        from aimds.server.routes_admin import audit_rows, verify_audit
 
         loop = asyncio.get_running_loop()
+        scope = read_scope(who, None)
         try:
-            rows = await loop.run_in_executor(state.pool, audit_rows, log, who.tenant, 100)
-            verified = _plain(await loop.run_in_executor(state.pool, log.verify))
+            rows = await loop.run_in_executor(state.pool, audit_rows, log, scope, 100)
+            verified = await loop.run_in_executor(state.pool, verify_audit, log, scope)
         except AimdsError as exc:
             error = f"audit log unavailable ({type(exc).__name__})"
     return _page(request, "audit.html", who, rows=rows, verified=verified, error=error)
@@ -326,14 +328,11 @@ async def policy_validate(
         return _page(request, "policies.html", who,
                      **_policy_context(state, text=text, problem=str(exc)))
     message = f"Valid: {guard.policy.label}"
-    if save and who.role is Role.ADMIN and guard.policy.name == state.holder.name:
-        saved = await loop.run_in_executor(
-            state.pool,
-            lambda: state.policies.save(state.holder.name, text, label=guard.policy.label,
-                                        author=who.id),
-        )
-        state.holder.swap(guard, saved.version)
-        message = f"Saved and active: {guard.policy.label} (version {saved.version})"
-    else:
-        guard.close()
+    guard.close()
+    if save and who.role in (Role.ADMIN, Role.OPERATOR) and guard.policy.name == state.holder.name:
+        from aimds.server.routes_admin import store_policy
+
+        # Into the caller's own namespace: a tenant admin's tenant, an operator's global.
+        saved = await store_policy(state, who, state.holder.name, text)
+        message = f"Saved and active: {saved['label']} (version {saved['version']})"
     return _page(request, "policies.html", who, **_policy_context(state, text=text, ok=message))

@@ -1,7 +1,8 @@
 """Everything one service process holds, built once in :func:`build_state`.
 
-Per-request state never lives here; these are the long-lived backends: the swappable guard,
-the approval queue, keys, policies, the live-event broker, the rate limiter, a bounded
+Per-request state never lives here; these are the long-lived backends: the swappable guards
+(the global one and each tenant's own, :class:`~aimds.server.policies.TenantPolicies`), the
+approval queue, keys, policies, the live-event broker, the rate limiter, a bounded
 memory of recent decisions per agent, the worker thread pool and, in cluster mode, Redis.
 """
 
@@ -20,7 +21,6 @@ from typing import Any
 
 from aimds.errors import ConfigError
 from aimds.guard import Guard
-from aimds.policy import load_policy
 from aimds.respond.approvals import (
     EXTRAS_KEY,
     ApprovalQueue,
@@ -31,7 +31,7 @@ from aimds.respond.approvals import (
 from aimds.serialize import finding_to_dict
 from aimds.server.auth import Authenticator, JwtVerifier, KeyStore
 from aimds.server.metrics import ServiceMetrics
-from aimds.server.policies import GuardHolder, PolicyStore, parse_policy_text
+from aimds.server.policies import GuardHolder, PolicyStore, TenantPolicies
 from aimds.server.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from aimds.server.settings import ServerSettings
 from aimds.server.sse import Broker
@@ -68,8 +68,8 @@ class AsyncWaiters:
             event.set()
 
     async def wait(
-        self, queue: ApprovalQueue, pool: ThreadPoolExecutor, request_id: str, tenant: str,
-        timeout: float,
+        self, queue: ApprovalQueue, pool: ThreadPoolExecutor, request_id: str,
+        tenant: str | None, timeout: float,
     ) -> ApprovalRequest | None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -98,7 +98,7 @@ class AsyncWaiters:
 @dataclass(slots=True, kw_only=True)
 class ServiceState:
     settings: ServerSettings
-    holder: GuardHolder
+    tenant_policies: TenantPolicies
     services: Services
     queue: ApprovalQueue
     keys: KeyStore
@@ -118,8 +118,18 @@ class ServiceState:
     timeline: dict[tuple[str, int], collections.Counter[str]] = field(default_factory=dict)
 
     @property
+    def holder(self) -> GuardHolder:
+        """The global policy's holder (tenants without a version of their own run it)."""
+        return self.tenant_policies.holder_for(None)
+
+    @property
     def guard(self) -> Guard:
+        """The global policy's guard; events are judged by :meth:`guard_for` their tenant."""
         return self.holder.guard
+
+    def guard_for(self, tenant: str) -> Guard:
+        """The guard of ``tenant``'s active policy: its own version, else the global one."""
+        return self.tenant_policies.guard_for(tenant)
 
     def remember(self, decision: Decision) -> None:
         """Keep the last decisions with findings per agent, for the agent view (bounded)."""
@@ -154,7 +164,7 @@ class ServiceState:
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
-        self.holder.guard.close()
+        self.tenant_policies.close()
         audit = self.services.extras.get(AUDIT_KEY)
         if audit is not None and hasattr(audit, "close"):
             audit.close()
@@ -209,8 +219,8 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
         )
-    name = settings.policy if guard is None else guard.policy.name
-    holder = _initial_guard(settings, guard, services, policies, name)
+    tenant_policies = TenantPolicies(policies, services)
+    tenant_policies.start(guard, settings.policy)
     redis = _redis(settings)
     limiter: RateLimiter = (
         RedisRateLimiter(redis, settings.rate_limit_per_minute, prefix=settings.redis_prefix)
@@ -224,7 +234,7 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
         queue.add_listener(functools.partial(_audit_transition, audit))
     return ServiceState(
         settings=settings,
-        holder=holder,
+        tenant_policies=tenant_policies,
         services=services,
         queue=queue,
         keys=keys,
@@ -276,31 +286,6 @@ def _audit_transition(audit: Any, request: ApprovalRequest) -> None:
         verdict=request.verdict.value,
         rules=request.rules,
     )
-
-
-def _initial_guard(
-    settings: ServerSettings,
-    guard: Guard | None,
-    services: Services,
-    policies: PolicyStore,
-    name: str,
-) -> GuardHolder:
-    """The guard given, else the latest stored version of the policy, else the file or pack."""
-    if guard is not None:
-        return GuardHolder(guard, name=name, version=policies.latest_number(name))
-    stored = policies.latest(_policy_name(settings.policy))
-    if stored is not None:
-        built = Guard(load_policy(parse_policy_text(stored.text, stored.name)), services=services)
-        return GuardHolder(built, name=stored.name, version=stored.version)
-    built = Guard(settings.policy, services=services)
-    return GuardHolder(built, name=built.policy.name, version=0)
-
-
-def _policy_name(ref: str) -> str:
-    """The stored name for a policy reference: a pack name as is, a file by its document name."""
-    if "/" not in ref and not ref.endswith((".yaml", ".yml", ".json")):
-        return ref
-    return load_policy(ref).name
 
 
 def _redis(settings: ServerSettings) -> Any:

@@ -372,3 +372,28 @@ def test_dashboard_policy_save_is_the_tenants_own(svc: Svc) -> None:
     assert c.get("/ready").json()["policy"]["label"] == global_label
     assert svc.evaluate("acme_agent")["verdict"] == "review"
     assert svc.evaluate("globex_agent")["verdict"] == "allow"
+
+
+def test_the_operators_hard_rules_are_every_tenants_floor(svc: Svc) -> None:
+    """A tenant's policy written from scratch would drop the hard rules every pack has."""
+    bare = "name: default\nrules:\n  - {id: allow-all, tools: ['*'], action: allow}\n"
+    r = svc.put("acme_admin", "default", bare)
+    assert r.status_code == 422 and "hard rule 'hard." in r.json()["detail"]
+    rm = {"tool": "shell", "args": {"command": "rm -rf /"}}
+    assert svc.evaluate("acme_agent", rm)["verdict"] == "block"
+    # acme builds on the permissive pack (its hard rules are the same) ...
+    r = svc.put("acme_admin", "default", "name: default\nextends: permissive\nversion: a1\n")
+    assert r.status_code == 200, r.text
+    assert svc.evaluate("acme_agent")["verdict"] == "allow"
+    # ... until the operator adds a hard rule of its own: acme's version no longer keeps
+    # the floor, so acme runs the operator's policy
+    r = svc.put("operator", "default", "name: default\nextends: default\nversion: op2\nrules:\n"
+                "  - {id: op.mail, tools: [send_email], action: block, hard: true}\n")
+    assert r.status_code == 200, r.text
+    d = svc.evaluate("acme_agent")
+    assert d["verdict"] == "block" and d["policy"].startswith("default@op2+")
+    r = svc.put("acme_admin", "default", "name: default\nextends: permissive\nversion: a2\n")
+    assert r.status_code == 422 and "op.mail" in r.text
+    r = svc.put("acme_admin", "default", "name: default\nextends: default\nversion: a3\n")
+    assert r.status_code == 200, r.text
+    assert svc.evaluate("acme_agent")["policy"].startswith("default@a3+")

@@ -33,9 +33,10 @@ _MAX_POLICY_BYTES = 4 * 1024 * 1024
 
 Path = tuple[Hashable, ...]
 
-ParentLookup = Callable[[str, str], "tuple[str, str] | None"]
-"""``lookup(ref, child)``: the ``(YAML text, source name)`` of the policy that ``extends: ref``
-names when read in the policy whose source name is ``child``, or ``None`` if there is none."""
+ParentLookup = Callable[[str, tuple[str, ...]], "tuple[str, str] | None"]
+"""``lookup(ref, chain)``: the ``(YAML text, source name)`` of the policy that ``extends: ref``
+names, read in the chain of source names ``chain`` (the document loaded first, the one
+asking last), or ``None`` if there is none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +176,7 @@ def _resolve(
     if len(seen) > _MAX_EXTENDS_DEPTH:
         raise _located_error(located, ("extends",), f"more than {_MAX_EXTENDS_DEPTH} levels")
     if parents is not None:
-        found = parents(parent_ref, seen[-1])
+        found = parents(parent_ref, seen)
         if found is None:
             raise _located_error(
                 located, ("extends",),

@@ -8,10 +8,15 @@ therefore reaches its own tenant only.
 
 ``extends`` in a stored policy names a pack or a stored policy, never a file: a policy
 written over HTTP must not be able to read, or probe for, files of the service's host.
-It resolves to the nearest one of that name, other than the document itself: the tenant's
-own, then the operator's global one (or the active global policy, where that came from a
-file), then the built-in pack. So a tenant's ``name: default``, ``extends: default`` builds
-on the operator's ``default``, which builds on the pack.
+It resolves to the nearest one of that name not already in the chain being built: the
+tenant's own, then the operator's global one (or the active global policy, where that came
+from a file), then the built-in pack. So a tenant's ``name: default``, ``extends: default``
+builds on the operator's ``default``, which builds on the pack, and no chain is a cycle.
+
+The hard rules of the operator's global policy are the platform's floor: a tenant's policy
+must keep every one unchanged (extending a pack or the operator's policy does), or it is
+refused; a tenant version that loses one when the operator adds it falls back to the global
+policy.
 
 ``PUT /v1/policies/{name}`` validates the new text by building a whole guard from it; only
 then is the version stored and the reference swapped. Requests in flight keep the guard
@@ -238,6 +243,8 @@ class TenantPolicies:
         self.store = store
         self.services = services
         self._tenants: dict[str, GuardHolder] = {}
+        self._broken: set[tuple[str | None, int, int]] = set()
+        """(tenant, its version, global version) that did not build: not tried again."""
         self._lock = threading.Lock()
         self.global_holder: GuardHolder | None = None
 
@@ -313,21 +320,40 @@ class TenantPolicies:
         policy = load_policy_text(
             text, source=_source(policy_key(name, tenant)), parents=self._lookup(deps)
         )
+        if tenant is not None and self.global_holder is not None:
+            self._keep_floor(policy)
+            # rebuilt (and checked again) whenever the operator's policy changes
+            active = self.global_holder.name
+            deps.setdefault(active, self.store.latest_number(active))
         return Guard(policy, services=services or self.services), deps
+
+    def _keep_floor(self, policy: Policy) -> None:
+        """A tenant's policy keeps every hard rule of the operator's global policy, unchanged:
+        those are the platform's floor, whatever a tenant's policy extends."""
+        mine = {rule.id: rule for rule in policy.document.rules}
+        for rule in self._global().guard.policy.document.rules:
+            if rule.hard and mine.get(rule.id) != rule:
+                raise policy.error(
+                    f"hard rule {rule.id!r} of the operator's policy is missing or changed; "
+                    "a tenant's policy keeps every one (extend a pack or the operator's policy)",
+                    ("rules",),
+                )
 
     def _lookup(self, deps: dict[str, int]) -> ParentLookup:
         """``extends`` as described above: the asking document's own tenant's policy, the
-        global one (or the active policy from a file), the pack. Every stored name looked at
-        goes into ``deps`` with the version found (0: none), so storing it later rebuilds."""
+        global one (or the active policy from a file), the pack, skipping the chain itself.
+        Every stored name looked at goes into ``deps`` with the version found (0: none), so
+        storing it later rebuilds."""
 
-        def find(ref: str, child: str) -> tuple[str, str] | None:
+        def find(ref: str, chain: tuple[str, ...]) -> tuple[str, str] | None:
+            child = chain[-1]
             if child.startswith("builtin:"):
                 return pack_source(ref) if ref in PACKS else None
             asking = _tenant_of(child)
             places = [asking, None] if asking is not None else [None]
             for tenant in places:
                 key = policy_key(ref, tenant)
-                if _source(key) == child:
+                if _source(key) in chain:
                     continue  # ``name: X`` with ``extends: X`` builds on the next one out
                 found = self.store.latest(ref, tenant=tenant)
                 deps[key] = found.version if found is not None else 0
@@ -393,8 +419,8 @@ class TenantPolicies:
     def refresh(self) -> list[str]:
         """Take in versions stored elsewhere (another process, the CLI): new versions of the
         active policy, tenants' first own versions, and guards whose parents changed.
-        Returns what changed (``global`` or tenant names); a version that no longer builds
-        is logged and the guard in use kept."""
+        Returns what changed (``global`` or tenant names); see :meth:`_reload` for a
+        version that no longer builds."""
         heads = self.store.heads()
         active = self.active
         changed: list[str] = []
@@ -405,7 +431,7 @@ class TenantPolicies:
             tenant = owner or None
             current = self._global() if tenant is None else self._tenants.get(tenant)
             stale = current is None or version > current.version
-            if stale and self._reload(tenant):
+            if stale and not self._known_broken(tenant, version, heads) and self._reload(tenant):
                 changed.append(tenant or "global")
         changed += [t for t in self._rebuild_stale(heads) if t not in changed]
         return changed
@@ -420,16 +446,32 @@ class TenantPolicies:
                 done.append(tenant or "global")
         return done
 
+    def _known_broken(self, tenant: str | None, version: int, heads: Mapping[str, int]) -> bool:
+        return (tenant, version, heads.get(self.active, 0)) in self._broken
+
     def _reload(self, tenant: str | None, *, rebuilt: bool = False) -> bool:
+        """Build ``tenant``'s newest stored version and make it active. When it no longer
+        builds (its parents changed under it): the global policy keeps its guard, a tenant
+        falls back to the global policy, since the operator's hard rules are the floor."""
         stored = self.store.latest(self.active, tenant=tenant)
         if stored is None:
             return False
         try:
             guard, deps = self.build(stored.text, tenant=tenant, name=self.active)
         except AimdsError as exc:
-            log.warning("policy %s of tenant %s no longer builds (%s); keeping the one in use",
-                        self.active, tenant or "(global)", type(exc).__name__)
-            return False
+            self._broken.add((tenant, stored.version, self.store.latest_number(self.active)))
+            if tenant is None:
+                log.warning("global policy %s version %d does not build (%s); keeping the "
+                            "one in use", self.active, stored.version, type(exc).__name__)
+                return False
+            with self._lock:
+                dropped = self._tenants.pop(tenant, None)
+            if dropped is not None:
+                _close_later(dropped.guard)
+            log.warning("policy %s version %d of tenant %s does not build (%s); the tenant "
+                        "runs the global policy", self.active, stored.version, tenant,
+                        type(exc).__name__)
+            return dropped is not None
         self._install(tenant, guard, stored.version, deps, rebuilt=rebuilt)
         return True
 

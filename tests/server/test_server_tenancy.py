@@ -397,3 +397,14 @@ def test_the_operators_hard_rules_are_every_tenants_floor(svc: Svc) -> None:
     r = svc.put("acme_admin", "default", "name: default\nextends: default\nversion: a3\n")
     assert r.status_code == 200, r.text
     assert svc.evaluate("acme_agent")["policy"].startswith("default@a3+")
+
+
+def test_policy_versions_are_listed_per_namespace(svc: Svc) -> None:
+    for v in ("a1", "a2"):
+        assert svc.put("acme_admin", "default",
+                       f"name: default\nextends: default\nversion: {v}\n").status_code == 200
+    r = svc.client.get("/v1/policies/default/versions", headers=svc.h("acme_auditor"))
+    assert [(v["version"], v["tenant"]) for v in r.json()] == [(2, "acme"), (1, "acme")]
+    assert "version: a2" in r.json()[0]["text"] and r.json()[0]["author"].startswith("key:")
+    r = svc.client.get("/v1/policies/default/versions", headers=svc.h("globex_admin"))
+    assert r.status_code == 404  # globex has none, nor a global stored one

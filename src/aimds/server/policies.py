@@ -295,10 +295,6 @@ class TenantPolicies:
     def guard_for(self, tenant: str) -> Guard:
         return self.holder_for(tenant).guard
 
-    def owns(self, tenant: str) -> bool:
-        """Whether ``tenant`` runs a version of its own (else the global policy)."""
-        return tenant in self._tenants
-
     def tenants(self) -> list[str]:
         return sorted(self._tenants)
 

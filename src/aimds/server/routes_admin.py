@@ -127,6 +127,31 @@ async def get_policy(
     return FastJSON(found)
 
 
+@router.get("/v1/policies/{name}/versions", response_class=FastJSON)
+async def policy_versions(
+    request: Request, who: Caller, name: str = Path(pattern=_NAME), tenant: TenantParam = None,
+) -> Any:
+    """Every stored version of policy ``name`` (your tenant's own, else the global one),
+    newest first: number, label, author and when (epoch seconds); ``text`` per version."""
+    require(who, Role.ADMIN, Role.AUDITOR, Role.APPROVER)
+    state = state_of(request)
+    owner = _policy_tenant(who, tenant)
+
+    def find() -> list[dict[str, Any]]:
+        for scope_tenant in ([owner, None] if owner is not None else [None]):
+            found = state.policies.history(name, tenant=scope_tenant)
+            if found:
+                return [{"name": v.name, "version": v.version, "label": v.label,
+                         "author": v.author, "created": v.created, "tenant": v.tenant,
+                         "text": v.text} for v in found]
+        return []
+
+    found = await asyncio.get_running_loop().run_in_executor(state.pool, find)
+    if not found:
+        raise HTTPException(404, "no stored policy of that name")
+    return FastJSON(found)
+
+
 @router.put(
     "/v1/policies/{name}",
     response_model=PolicyOut,

@@ -38,7 +38,9 @@ from aimds.server.policies import PolicyNameMismatch
 from aimds.server.state import ServiceState, decision_meta
 from aimds.types import Event, EventKind, Services, Subject
 
-__all__ = ["audit_rows", "router", "store_policy", "verify_audit"]
+__all__ = [
+    "audit_rows", "known_agents", "policy_text", "router", "store_policy", "verify_audit"
+]
 
 router = APIRouter(tags=["admin"])
 
@@ -100,31 +102,36 @@ async def get_policy(
     require(who, Role.ADMIN, Role.AUDITOR, Role.APPROVER)
     state = state_of(request)
     owner = _policy_tenant(who, tenant)
-    judging = state.tenant_policies.holder_for(owner)
-
-    def find() -> dict[str, Any] | None:
-        for scope_tenant in ([owner, None] if owner is not None else [None]):
-            stored = state.policies.latest(name, tenant=scope_tenant)
-            if stored is not None:
-                return {"name": name, "version": stored.version, "label": stored.label,
-                        "scope": "tenant" if scope_tenant else "global", "tenant": scope_tenant,
-                        "active": judging.tenant == scope_tenant and name == judging.name,
-                        "text": stored.text}
-        active = state.tenant_policies.holder_for(None)
-        if name == active.name:
-            document = active.guard.policy.document.model_dump(mode="json", exclude_none=True)
-            return {"name": name, "version": active.version, "label": active.guard.policy.label,
-                    "scope": "global", "active": judging.tenant is None,
-                    "text": yaml.safe_dump(document, sort_keys=False)}
-        if name in PACKS:
-            return {"name": name, "version": 0, "label": f"builtin:{name}", "scope": "pack",
-                    "active": False, "text": pack_source(name)[0]}
-        return None
-
-    found = await asyncio.get_running_loop().run_in_executor(state.pool, find)
+    found = await asyncio.get_running_loop().run_in_executor(
+        state.pool, policy_text, state, owner, name
+    )
     if found is None:
         raise HTTPException(404, "no policy of that name (stored, active or a built-in pack)")
     return FastJSON(found)
+
+
+def policy_text(state: ServiceState, owner: str | None, name: str) -> dict[str, Any] | None:
+    """Policy ``name`` as ``owner`` (a tenant; ``None``: the operator's global namespace)
+    reads it, with its text, or ``None``. For the dashboard too: ``policy_text(state,
+    owner, state.tenant_policies.active)`` is the policy judging ``owner``'s events."""
+    judging = state.tenant_policies.holder_for(owner)
+    for scope_tenant in ([owner, None] if owner is not None else [None]):
+        stored = state.policies.latest(name, tenant=scope_tenant)
+        if stored is not None:
+            return {"name": name, "version": stored.version, "label": stored.label,
+                    "scope": "tenant" if scope_tenant else "global", "tenant": scope_tenant,
+                    "active": judging.tenant == scope_tenant and name == judging.name,
+                    "text": stored.text}
+    active = state.tenant_policies.holder_for(None)
+    if name == active.name:
+        document = active.guard.policy.document.model_dump(mode="json", exclude_none=True)
+        return {"name": name, "version": active.version, "label": active.guard.policy.label,
+                "scope": "global", "active": judging.tenant is None,
+                "text": yaml.safe_dump(document, sort_keys=False)}
+    if name in PACKS:
+        return {"name": name, "version": 0, "label": f"builtin:{name}", "scope": "pack",
+                "active": False, "text": pack_source(name)[0]}
+    return None
 
 
 @router.get("/v1/policies/{name}/versions", response_class=FastJSON)

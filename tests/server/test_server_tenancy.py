@@ -408,3 +408,32 @@ def test_policy_versions_are_listed_per_namespace(svc: Svc) -> None:
     assert "version: a2" in r.json()[0]["text"] and r.json()[0]["author"].startswith("key:")
     r = svc.client.get("/v1/policies/default/versions", headers=svc.h("globex_admin"))
     assert r.status_code == 404  # globex has none, nor a global stored one
+
+
+def test_tenants_read_the_operators_policy_without_its_secrets(svc: Svc) -> None:
+    secret = "fp-KEY-0123456789-canary"
+    text = ("name: default\nextends: default\nversion: s1\n"
+            f"behavior: {{fingerprint_key: {secret}}}\n")
+    assert svc.put("operator", "default", text).status_code == 200
+    for path in ("/v1/policies/default", "/v1/policies/default/versions"):
+        shown = svc.client.get(path, headers=svc.h("acme_auditor"))
+        assert shown.status_code == 200 and secret not in shown.text
+        assert "fingerprint_key" in shown.text
+        assert secret in svc.client.get(path, headers=svc.h("operator")).text
+    # and a tenant's policy built on it still runs with it
+    r = svc.put("acme_admin", "default", "name: default\nextends: default\nversion: a1\n")
+    assert r.status_code == 200
+    guard = svc.app.state.aimds.guard_for("acme")
+    assert guard.policy.document.behavior.fingerprint_key == secret
+
+
+def test_masked_policy_text() -> None:
+    from aimds.server.policies import masked_policy_text
+
+    plain = "name: x\n# a comment\nrules: []\n"
+    assert masked_policy_text(plain) == plain
+    shown = masked_policy_text(
+        "name: x\nbehavior: {store: redis, redis_url: 'redis://:pw-canary@h:6379/0',"
+        " fingerprint_key: abcdefghijklmnopq}\njudge: {api_key_env: OPENAI_KEY}\n")
+    assert "pw-canary" not in shown and "abcdefghijklmnopq" not in shown
+    assert "redis://***@h:6379/0" in shown and "OPENAI_KEY" in shown

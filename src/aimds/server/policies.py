@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -51,6 +52,7 @@ __all__ = [
     "PolicyStore",
     "PolicyVersion",
     "TenantPolicies",
+    "masked_policy_text",
     "policy_key",
 ]
 
@@ -161,6 +163,42 @@ def _version(r: Any) -> PolicyVersion:
         name=name, version=int(r[1]), text=r[2], label=r[3], author=r[4], created=float(r[5]),
         tenant=owner or None,
     )
+
+
+_SECRET_KEY = re.compile(r"(?:^|_)(?:key|secret|password|token)$", re.IGNORECASE)
+_URL_USER = re.compile(r"(?<=://)[^/@\s]+@")
+MASK = "***"
+
+
+def masked_policy_text(text: str) -> str:
+    """``text`` as shown to a tenant reading the operator's policy: the values of secret
+    settings (``behavior.fingerprint_key``, any ``*_key``/``*secret``/``*password``/
+    ``*token``) and credentials in URLs (``redis://:pw@host``) replaced with ``***``. The
+    text is returned as is when it holds none; else re-dumped (comments are lost)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return MASK  # stored policies parse; never show what does not
+    changed = False
+
+    def walk(value: Any, key: str = "") -> Any:
+        nonlocal changed
+        if isinstance(value, dict):
+            return {k: walk(v, str(k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, key) for v in value]
+        if isinstance(value, str) and _SECRET_KEY.search(key):
+            changed = True
+            return MASK
+        if isinstance(value, str) and _URL_USER.search(value):
+            changed = True
+            return _URL_USER.sub(MASK + "@", value)
+        return value
+
+    shown = walk(data)
+    if not changed:
+        return text
+    return "# secret values are masked\n" + yaml.safe_dump(shown, sort_keys=False)
 
 
 def parse_policy_text(text: str, name: str) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from aimds.server.deps import (
     state_of,
 )
 from aimds.server.models import CheckIn, DecisionOut, PolicyOut, QuarantineIn
-from aimds.server.policies import PolicyNameMismatch
+from aimds.server.policies import PolicyNameMismatch, masked_policy_text
 from aimds.server.state import ServiceState, decision_meta
 from aimds.types import Event, EventKind, Services, Subject
 
@@ -110,6 +110,12 @@ async def get_policy(
     return FastJSON(found)
 
 
+def _shown(text: str, reader: str | None, owner: str | None) -> str:
+    """A policy's text for ``reader`` (a tenant; ``None``: the operator): the operator's
+    policies reach tenants with their secret settings masked."""
+    return masked_policy_text(text) if reader is not None and owner is None else text
+
+
 def policy_text(state: ServiceState, owner: str | None, name: str) -> dict[str, Any] | None:
     """Policy ``name`` as ``owner`` (a tenant; ``None``: the operator's global namespace)
     reads it, with its text, or ``None``. For the dashboard too: ``policy_text(state,
@@ -121,13 +127,13 @@ def policy_text(state: ServiceState, owner: str | None, name: str) -> dict[str, 
             return {"name": name, "version": stored.version, "label": stored.label,
                     "scope": "tenant" if scope_tenant else "global", "tenant": scope_tenant,
                     "active": judging.tenant == scope_tenant and name == judging.name,
-                    "text": stored.text}
+                    "text": _shown(stored.text, owner, scope_tenant)}
     active = state.tenant_policies.holder_for(None)
     if name == active.name:
         document = active.guard.policy.document.model_dump(mode="json", exclude_none=True)
         return {"name": name, "version": active.version, "label": active.guard.policy.label,
                 "scope": "global", "active": judging.tenant is None,
-                "text": yaml.safe_dump(document, sort_keys=False)}
+                "text": _shown(yaml.safe_dump(document, sort_keys=False), owner, None)}
     if name in PACKS:
         return {"name": name, "version": 0, "label": f"builtin:{name}", "scope": "pack",
                 "active": False, "text": pack_source(name)[0]}
@@ -150,7 +156,7 @@ async def policy_versions(
             if found:
                 return [{"name": v.name, "version": v.version, "label": v.label,
                          "author": v.author, "created": v.created, "tenant": v.tenant,
-                         "text": v.text} for v in found]
+                         "text": _shown(v.text, owner, v.tenant)} for v in found]
         return []
 
     found = await asyncio.get_running_loop().run_in_executor(state.pool, find)

@@ -34,8 +34,9 @@ from aimds.server.deps import (
     state_of,
 )
 from aimds.server.models import CheckIn, DecisionOut, PolicyOut, QuarantineIn
-from aimds.server.policies import PolicyNameMismatch, masked_policy_text
+from aimds.server.policies import masked_policy_text
 from aimds.server.state import ServiceState, decision_meta
+from aimds.server.tenant_policies import PolicyNameMismatch
 from aimds.types import Event, EventKind, Services, Subject
 
 __all__ = [

@@ -1,7 +1,7 @@
 """Everything one service process holds, built once in :func:`build_state`.
 
 Per-request state never lives here; these are the long-lived backends: the swappable guards
-(the global one and each tenant's own, :class:`~aimds.server.policies.TenantPolicies`), the
+(the global one and each tenant's own, :class:`~aimds.server.tenant_policies.TenantPolicies`), the
 approval queue, keys, policies, the live-event broker, the rate limiter, a bounded
 memory of recent decisions per agent, the worker thread pool and, in cluster mode, Redis.
 """
@@ -31,10 +31,11 @@ from aimds.respond.approvals import (
 from aimds.serialize import finding_to_dict
 from aimds.server.auth import Authenticator, JwtVerifier, KeyStore
 from aimds.server.metrics import ServiceMetrics
-from aimds.server.policies import GuardHolder, PolicyStore, TenantPolicies
+from aimds.server.policies import PolicyStore
 from aimds.server.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from aimds.server.settings import ServerSettings
 from aimds.server.sse import Broker
+from aimds.server.tenant_policies import GuardHolder, TenantPolicies
 from aimds.types import Decision, Services, Subject
 
 __all__ = ["AsyncWaiters", "ServiceState", "build_state", "live_event"]

@@ -93,6 +93,10 @@ def test_a_tenant_admin_changes_only_its_own_tenants_policy(svc: Svc) -> None:
     theirs = svc.client.get("/v1/policies", headers=svc.h("acme_admin")).json()
     assert all(p.get("tenant") is None for p in theirs)
     assert "g1" not in str(theirs)
+    # the operator's overview names the tenants that run a version of their own
+    overview = svc.client.get("/v1/policies", headers=svc.h("operator")).json()
+    assert [p["tenant"] for p in overview if p["scope"] == "tenant"] == ["globex"]
+    assert [p["name"] for p in mine if p["scope"] == "global"] == ["default"]
 
 
 def test_only_an_operator_changes_the_global_policy(svc: Svc) -> None:

@@ -63,8 +63,8 @@ def _policy_tenant(who: Principal, tenant: str | None) -> str | None:
 async def list_policies(request: Request, who: Caller, tenant: TenantParam = None) -> Any:
     """The policies you may read: your tenant's own (``scope: tenant``), the operator's
     global ones (``global``) and the built-in packs (``pack``); ``active`` marks the one
-    that judges your tenant's events. Operators see the global view, or a tenant's with
-    ``?tenant=``."""
+    that judges your tenant's events. Operators see the global view and each tenant's
+    running version of its own, or one tenant's view with ``?tenant=``."""
     require(who, Role.ADMIN, Role.AUDITOR, Role.APPROVER)
     state = state_of(request)
     owner = _policy_tenant(who, tenant)
@@ -82,10 +82,16 @@ async def list_policies(request: Request, who: Caller, tenant: TenantParam = Non
         for name, version, label in stored:
             out.append({"name": name, "version": version, "label": label, "scope": "global",
                         "active": judging.tenant is None and name == judging.name})
-        if judging.tenant is None and judging.name not in {n for n, _, _ in stored}:
-            out.append({"name": judging.name, "version": judging.version,
-                        "label": judging.guard.policy.label, "scope": "global",
-                        "active": True})
+        glob = policies.holder_for(None)
+        if glob.name not in {n for n, _, _ in stored}:  # the active one, from a pack or file
+            out.append({"name": glob.name, "version": glob.version,
+                        "label": glob.guard.policy.label, "scope": "global",
+                        "active": judging.tenant is None})
+        if owner is None:  # the operator's overview: which tenants run a version of their own
+            for t in policies.tenants():
+                own = policies.holder_for(t)
+                out.append({"name": own.name, "version": own.version, "scope": "tenant",
+                            "label": own.guard.policy.label, "tenant": t, "active": True})
         out.extend({"name": pack, "version": 0, "label": f"builtin:{pack}", "scope": "pack",
                     "active": False} for pack in PACKS)
         return out

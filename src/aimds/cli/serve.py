@@ -1,8 +1,9 @@
 """``aimds serve``: run the guard as an HTTP service with the approvals dashboard.
 
 Settings come from ``--config`` (YAML), ``AIMDS_*`` environment variables and these flags,
-in that order. On a fresh data directory the first admin API key is created and printed
-once, with the dashboard URL.
+in that order. On a fresh data directory an operator API key is created and printed once,
+with the dashboard URL and what the key can do, but only once the service is known to start
+(its policy and backends load): a failed start never shows a key.
 """
 
 from __future__ import annotations
@@ -86,8 +87,16 @@ def _startup(settings: Any) -> Any:
         ) from None
 
 
+_OPERATOR_CAN = (
+    "It runs the platform: it sees every tenant's approvals, audit log, agents and live "
+    "events (dashboard and API; ?tenant=T narrows to one), resolves approvals, changes the "
+    "global policy that every tenant without its own runs under, and acts in a tenant by "
+    "naming it. Give each tenant keys of its own (an admin changes only its tenant's policy):"
+)
+
+
 def _bootstrap(settings: Any) -> None:
-    """Create the database, and the first admin key on an empty one; print where to go."""
+    """Create the database, and an operator key on an empty one; print where to go."""
     from aimds.respond.approvals import SqlDatabase
     from aimds.server.auth import KeyStore
 
@@ -98,10 +107,15 @@ def _bootstrap(settings: Any) -> None:
         out.print(f"AIMDS service on {base}  (dashboard: {base}/ui, API docs: {base}/docs)",
                   highlight=False)
         if settings.bootstrap_admin and keys.count() == 0:
-            _, key = keys.create(role="admin", tenant="default", name="first admin")
-            out.print("First admin API key (shown once; log in to the dashboard with it):",
+            _, key = keys.create(role="operator", name="first operator")
+            out.print("Operator API key (shown once; log in to the dashboard with it):",
                       highlight=False)
             out.print(f"  {key}", highlight=False, soft_wrap=True)
+            where = (f"--data-dir {settings.data_dir}" if settings.data_dir is not None
+                     else "--database-url URL")
+            out.print(_OPERATOR_CAN, highlight=False)
+            out.print(f"  aimds keys create --role admin --tenant acme {where}",
+                      highlight=False, soft_wrap=True)
     finally:
         db.close()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path as FsPath
@@ -25,13 +25,18 @@ from aimds.errors import PolicyError
 from aimds.policy.schema import PolicyDocument
 from aimds.policy.yamlsource import Located, Origin, load_located
 
-__all__ = ["PACKS", "Policy", "load_policy"]
+__all__ = ["PACKS", "ParentLookup", "Policy", "load_policy", "load_policy_text", "pack_source"]
 
 PACKS = ("default", "permissive", "strict")
 _MAX_EXTENDS_DEPTH = 8
 _MAX_POLICY_BYTES = 4 * 1024 * 1024
 
 Path = tuple[Hashable, ...]
+
+ParentLookup = Callable[[str, tuple[str, ...]], "tuple[str, str] | None"]
+"""``lookup(ref, chain)``: the ``(YAML text, source name)`` of the policy that ``extends: ref``
+names, read in the chain of source names ``chain`` (the document loaded first, the one
+asking last), or ``None`` if there is none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,17 @@ def load_policy(source: Policy | PolicyDocument | Mapping[str, Any] | str | FsPa
     return _finish(_resolve(located, base_dir=base_dir, seen=(name,)), name)
 
 
+def load_policy_text(text: str, *, source: str, parents: ParentLookup) -> Policy:
+    """A policy from YAML (or JSON) ``text`` whose ``extends`` chain resolves through
+    ``parents`` only: never the filesystem, so a policy from an untrusted author (the HTTP
+    service) cannot name, probe or read files. ``source`` names the text in errors and is
+    what ``parents`` is told is asking."""
+    located = load_located(text, source)
+    return _finish(
+        _resolve(located, base_dir=FsPath("."), seen=(source,), parents=parents), source
+    )
+
+
 def _read_source(source: str | FsPath) -> tuple[str, str, FsPath]:
     if isinstance(source, str) and source in PACKS:
         return _read_pack(source)
@@ -116,6 +132,12 @@ def _read_source(source: str | FsPath) -> tuple[str, str, FsPath]:
     return text, str(path), path.parent
 
 
+def pack_source(name: str) -> tuple[str, str]:
+    """The YAML text and source name (``builtin:NAME``) of a built-in pack."""
+    text, source, _ = _read_pack(name)
+    return text, source
+
+
 def _read_pack(name: str) -> tuple[str, str, FsPath]:
     ref = resources.files("aimds.policy") / "packs" / f"{name}.yaml"
     return ref.read_text(encoding="utf-8"), f"builtin:{name}", FsPath(".")
@@ -131,7 +153,13 @@ def _located_from_mapping(data: Mapping[str, Any]) -> Located:
     return Located(data=plain, origins={(): Origin("<dict>", 1)})
 
 
-def _resolve(located: Located, *, base_dir: FsPath, seen: tuple[str, ...]) -> Located:
+def _resolve(
+    located: Located,
+    *,
+    base_dir: FsPath,
+    seen: tuple[str, ...],
+    parents: ParentLookup | None = None,
+) -> Located:
     data = located.data
     if not isinstance(data, dict):
         origin = located.origin(())
@@ -147,7 +175,15 @@ def _resolve(located: Located, *, base_dir: FsPath, seen: tuple[str, ...]) -> Lo
         raise _located_error(located, ("extends",), "must be a pack name or a file path")
     if len(seen) > _MAX_EXTENDS_DEPTH:
         raise _located_error(located, ("extends",), f"more than {_MAX_EXTENDS_DEPTH} levels")
-    if parent_ref in PACKS:
+    if parents is not None:
+        found = parents(parent_ref, seen)
+        if found is None:
+            raise _located_error(
+                located, ("extends",),
+                "no such pack or stored policy" + _did_you_mean(parent_ref, PACKS),
+            )
+        (text, name), parent_dir = found, base_dir
+    elif parent_ref in PACKS:
         text, name, parent_dir = _read_pack(parent_ref)
     else:
         candidate = FsPath(parent_ref)
@@ -162,7 +198,9 @@ def _resolve(located: Located, *, base_dir: FsPath, seen: tuple[str, ...]) -> Lo
         text, name, parent_dir = _read_source(candidate)
     if name in seen:
         raise _located_error(located, ("extends",), "extends itself (cycle)")
-    parent = _resolve(load_located(text, name), base_dir=parent_dir, seen=(*seen, name))
+    parent = _resolve(
+        load_located(text, name), base_dir=parent_dir, seen=(*seen, name), parents=parents
+    )
     return _merge(parent, located)
 
 

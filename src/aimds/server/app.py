@@ -206,20 +206,15 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 async def _follow_policy(state: ServiceState) -> None:
-    """Swap in policy versions other processes stored (cluster mode, or a CLI edit)."""
+    """Swap in policy versions other processes stored (cluster mode, or a CLI edit), for
+    the global policy and every tenant's own."""
     loop = asyncio.get_running_loop()
     while True:
         await asyncio.sleep(state.settings.policy_poll_s)
         try:
-            latest = await loop.run_in_executor(
-                state.pool, state.policies.latest, state.holder.name
-            )
-            if latest is not None and latest.version > state.holder.version:
-                guard = await loop.run_in_executor(
-                    state.pool, state.holder.build, latest.text, state.services
-                )
-                state.holder.swap(guard, latest.version)
-                log.info("policy %s now at version %d", latest.name, latest.version)
+            changed = await loop.run_in_executor(state.pool, state.tenant_policies.refresh)
+            for scope in changed:
+                log.info("policy %s of %s rebuilt", state.tenant_policies.active, scope)
         except Exception as exc:  # noqa: BLE001 - keep serving the current policy
             log.warning("policy refresh failed: %s", type(exc).__name__)
 

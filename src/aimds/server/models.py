@@ -396,6 +396,12 @@ class PolicyOut(BaseModel):
     label: str = Field(description="`name@version+hash` as decisions and audit records name it.")
     active: bool = Field(description="Whether this policy judges the service's events.")
     text: str | None = Field(default=None, description="The YAML or JSON text, when asked for.")
+    scope: Literal["tenant", "global", "pack"] = Field(
+        default="global",
+        description="Whose policy: a tenant's own version, the operator's global one, or a "
+        "built-in pack.",
+    )
+    tenant: str | None = Field(default=None, description="The owning tenant for `tenant` scope.")
 
 
 class TrustOut(BaseModel):

@@ -34,7 +34,14 @@ from aimds.server.deps import (
     require,
     state_of,
 )
-from aimds.server.models import CheckIn, DecisionOut, PolicyOut, QuarantineIn
+from aimds.server.models import (
+    AgentSummaryOut,
+    CheckIn,
+    DecisionOut,
+    PolicyOut,
+    PolicyVersionOut,
+    QuarantineIn,
+)
 from aimds.server.policies import masked_policy_text
 from aimds.server.service_audit import quarantine_of, record_agent_action
 from aimds.server.state import ServiceState, decision_meta
@@ -149,7 +156,11 @@ def policy_text(state: ServiceState, owner: str | None, name: str) -> dict[str, 
     return None
 
 
-@router.get("/v1/policies/{name}/versions", response_class=FastJSON)
+@router.get(
+    "/v1/policies/{name}/versions",
+    response_model=list[PolicyVersionOut],
+    response_class=FastJSON,
+)
 async def policy_versions(
     request: Request, who: Caller, name: str = Path(pattern=_NAME), tenant: TenantParam = None,
 ) -> Any:
@@ -311,7 +322,7 @@ def known_agents(state: ServiceState, tenant: str | None) -> list[dict[str, Any]
     return sorted(seen.values(), key=lambda e: (e["tenant"], e["agent"]))
 
 
-@router.get("/v1/agents", response_class=FastJSON)
+@router.get("/v1/agents", response_model=list[AgentSummaryOut], response_class=FastJSON)
 async def list_agents(request: Request, who: Caller, tenant: TenantParam = None) -> Any:
     """The agents of your tenant (operators: of every tenant, or of ``tenant``): those with
     a key and those judged lately, with ``last_seen`` (epoch seconds) and the number of

@@ -452,8 +452,8 @@ async def audit_page(
     filters = {"agent": agent.strip(), "verdict": verdict.strip(), "rule": rule.strip(),
                "type": kind.strip(), "hours": hours, "limit": limit}
     context: dict[str, Any] = {"rows": [], "status": None, "error": None, "filters": filters,
-                               "verdicts": VERDICTS,
-                               "types": _AUDIT_TYPES}
+                               "verdicts": VERDICTS, "types": _AUDIT_TYPES,
+                               "all_tenants": _scope(who) is None}
     if who.role not in _AUDIT_ROLES:
         context["error"] = "The audit log is for admins and auditors."
     elif log is None:

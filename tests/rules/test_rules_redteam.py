@@ -46,12 +46,6 @@ KNOWN_FAILURES: dict[str, str] = {
     "code_string-21": "Remove-Item -Recurse -Force C:\\ in a powershell tool: the tool's "
     "text is read as bash, there is no PowerShell reader",
     "benign_session-05": "jira_comment: an unknown tool name (defaults.unknown_tool)",
-    "shell_dev-33": "openssl x509 -in certs/server.pem: any .pem counts as a private key",
-    "shell_dev-46": "env | grep -i ^LANG: env piped anywhere is an environment dump",
-    "shell_dev-50": "tail /var/log/nginx/error.log: /var/log is a system place for reads too",
-    "git-09": "git clean -fd is destructive in the shell reader (deny.destructive)",
-    "git-10": "git reset --hard is critical-destructive in the shell reader",
-    "git-17": "git branch -D is destructive in the shell reader",
     "api_secret_ref-07": "aws_call: an unknown tool name (defaults.unknown_tool)",
     "api_secret_ref-10": "k8s_apply: an unknown tool name (defaults.unknown_tool)",
 }

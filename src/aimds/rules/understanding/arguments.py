@@ -39,6 +39,7 @@ from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
 from aimds.rules.understanding.tools import FILE_VERBS, name_executes, name_language, name_verb
 from aimds.rules.understanding.values import (
     looks_like_code,
+    looks_like_command,
     looks_like_source,
     looks_like_sql_statement,
     value_shape,
@@ -613,7 +614,23 @@ def _walk(args: Mapping[str, Any]) -> Iterator[tuple[str, str, bool]]:
         elif isinstance(value, Mapping):
             queue.extend((str(k).lower(), v, depth + 1, False) for k, v in list(value.items())[:64])
         elif isinstance(value, list | tuple):
-            queue.extend((key, v, depth + 1, top and depth == 0) for v in value[:_MAX_VALUES])
+            items = value[:_MAX_VALUES]
+            argv = _argv_line(items)
+            if argv is not None:  # ``{"argv": ["rm", "-rf", "/"]}``: one command, not words
+                count += 1
+                yield key, argv, top and depth == 0
+            queue.extend((key, v, depth + 1, top and depth == 0) for v in items)
+
+
+def _argv_line(items: list[Any] | tuple[Any, ...]) -> str | None:
+    """A list of strings that is an argument vector (its first item names a program, as
+    ``subprocess`` and ``execve`` take them), as one command line; else ``None``."""
+    if len(items) < 2 or not all(isinstance(i, str) for i in items):
+        return None
+    head = items[0].strip()
+    if not head or any(c.isspace() for c in head) or not looks_like_command(head):
+        return None
+    return shlex.join(items)
 
 
 def _login_target(args: dict[str, Any], facts: Facts) -> None:

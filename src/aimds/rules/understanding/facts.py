@@ -50,6 +50,10 @@ _RECON_FILES = frozenset(
     }
 )
 _SHADOW = re.compile(r"/etc/g?shadow(?![\w])")  # what hard.shadow_command protects
+# System logs: reading them is everyday debugging (what they may hold of secrets and PII is
+# the tool result's, scanned and redacted by the content detectors), so they are no
+# sensitive place; changing or deleting them erases the record of what happened.
+_LOGS = "/var/log"
 _PRIVILEGE_FILES = ("/etc/sudoers", "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow")
 
 
@@ -165,6 +169,9 @@ class Facts:
             self.tags.add("persistence")
             self.propose("fs:write", Severity.HIGH)
         if place is None:
+            if _is_log(path):
+                self.tags.add("system_path")
+                self.destroy(critical=False, type_id="fs:write")
             return
         if place.kind == "system":
             self.tags.add("system_path")
@@ -179,8 +186,8 @@ class Facts:
 
     def path_delete(self, path: str, place: SensitivePlace | None, *, recursive: bool) -> None:
         self.resource(path)
-        if place is not None:
-            self.tags.add("system_path" if place.kind == "system" else "sensitive_path")
+        if place is not None or _is_log(path):
+            self.tags.add("sensitive_path" if place and place.kind != "system" else "system_path")
             self.destroy(critical=True)
         elif recursive:
             self.destroy(critical=False)
@@ -210,3 +217,7 @@ class Facts:
             outbound=self.outbound,
             tags=frozenset(self.tags),
         )
+
+
+def _is_log(path: str) -> bool:
+    return path.startswith(_LOGS) and path[len(_LOGS) : len(_LOGS) + 1] in ("", "/")

@@ -44,6 +44,7 @@ from aimds.rules.understanding.shell_programs import (
     Session,
     SimpleCommand,
     inline_code,
+    run_written,
 )
 from aimds.types import ActionInfo
 
@@ -710,10 +711,14 @@ class _Walker:
             ctx.read(target)
         for target in cmd.writes:
             ctx.write(target)
+            found = ctx.place(target if "/" in target or target[:1] == "~" else "./" + target)
+            if found is None:
+                continue
             if any(c.argv and ctx.binary(c.argv[0]) in ("curl", "wget") for c in pipeline):
-                found = ctx.place(target)
-                if found is not None:
-                    self.session.downloaded.add(found[0])
+                self.session.downloaded.add(found[0])
+            # what the file now holds, where known (``echo 'rm -rf /' > x.sh``), for a
+            # later ``sh x.sh`` or ``./x.sh`` in the same line
+            self.session.wrote(found[0], None if target in cmd.dynamic else _static_output(cmd))
         argv = cmd.argv
         if cmd.stdin is not None and "xargs" in (ctx.binary(a) for a in argv[:4]):
             argv = argv + cmd.stdin.split()[:_MAX_FIELDS]
@@ -728,6 +733,8 @@ class _Walker:
         found = ctx.place(argv[0]) if "/" in argv[0] else None
         if found is not None and self.session.fetched(found[0]):
             ctx.facts.tag("download_exec", "code_exec")
+        if found is not None and run_written(found[0], ctx):
+            return
         handler = HANDLERS.get(name)
         if handler is not None:
             handler(argv, cmd, ctx)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -51,6 +51,16 @@ class Session:
 
     downloaded: set[str] = field(default_factory=set)
     downloads: int = 0
+    written: dict[str, str | None] = field(default_factory=dict)
+    """Files written earlier in the line, with their content where it is known statically
+    (``echo 'rm -rf /' > x.sh``): running one runs that content."""
+
+    def wrote(self, path: str, content: str | None) -> None:
+        """``content`` written (or appended) to ``path``; ``None``: not known statically."""
+        if len(self.written) >= 32 and path not in self.written:
+            return
+        before = self.written.get(path, "")
+        self.written[path] = None if before is None or content is None else before + content
 
     def fetched(self, path: str) -> bool:
         """Whether ``path`` was downloaded, or lies in a directory a downloaded archive was
@@ -267,8 +277,7 @@ class Context:
                         return []
                     j += 1
                 if j >= n:
-                    self.facts.credential("env")
-                    self.facts.recon()
+                    _env_read(self, argv[i:], ())
                     return []
                 i = j
                 continue
@@ -371,13 +380,84 @@ def _ip(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 
 
 def _env_dump(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
-    ctx.facts.recon()
-    ctx.facts.credential("env")
+    names = [a for a in argv[1:] if not a.startswith("-")]
+    _env_read(ctx, argv, names if ctx.binary(argv[0]) == "printenv" else ())
 
 
 def _set(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     if len(argv) == 1 or argv[1:] in (["-p"], ["-x"]):
-        _env_dump(argv, cmd, ctx)
+        _env_read(ctx, argv, ())
+
+
+# Variable names that hold secrets or lead to them (keys, tokens, passwords, connection URLs,
+# the variables of cloud and service providers): looking one up reads a secret.
+_SECRET_NAME = re.compile(
+    r"secret|token|pass|pwd|key|cred|auth|priv|session|cookie|dsn|conn|salt|sign|cert|jwt|"
+    r"bearer|hook|url|uri|aws|gcp|google|azure|github|gh_|gitlab|openai|anthropic|stripe|"
+    r"slack|twilio|sendgrid|npm|pypi|docker|vault|database|db_|pg|mysql|redis|mongo|smtp|"
+    r"mail|ldap|oauth|client|api",
+    re.IGNORECASE,
+)
+_NAME_PATTERN = re.compile(r"\^?[A-Za-z_][A-Za-z0-9_]{1,63}(?:=|\$)?")
+_LOOKUP_FLAGS = frozenset("iEFGwxncqsoe") | {"--ignore-case", "--extended-regexp", "--word-regexp"}
+
+
+def _env_read(ctx: Context, argv: list[str], names: Sequence[str]) -> None:
+    """The environment listed (``env``, ``printenv``, ``set``): a dump of every secret it
+    holds, unless it is a lookup of named, non-secret variables (``printenv LANG``,
+    ``env | grep -i ^LANG``) whose output does not leave the machine."""
+    ctx.facts.recon()
+    if names:
+        if any(_SECRET_NAME.search(n) for n in names):
+            ctx.facts.credential("env")
+        return
+    at = next(  # this command in its pipeline (``sudo env``: its argv ends with ``env``)
+        (k for k, c in enumerate(ctx.pipeline) if c.argv[len(c.argv) - len(argv) :] == argv),
+        None,
+    )
+    after = ctx.pipeline[at + 1 :] if at is not None else []
+    if not after or not _name_lookup(ctx, after[0].argv) or _leaves(ctx, after):
+        ctx.facts.credential("env")
+
+
+def _name_lookup(ctx: Context, argv: list[str]) -> bool:
+    """A ``grep`` that keeps only the lines of named, non-secret variables."""
+    if not argv or ctx.binary(argv[0]) not in ("grep", "egrep", "fgrep", "rg"):
+        return False
+    patterns: list[str] = []
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-e", "--regexp"):
+            patterns.append(argv[i + 1] if i + 1 < len(argv) else "")
+            i += 2
+            continue
+        if arg.startswith("--"):
+            if arg not in _LOOKUP_FLAGS:
+                return False  # --invert-match, --after-context, --file...
+        elif arg.startswith("-") and len(arg) > 1:
+            if not set(arg[1:]) <= _LOOKUP_FLAGS:
+                return False  # -v keeps everything else, -A/-B/-C the neighbours
+        else:
+            patterns.append(arg)
+        i += 1
+    if len(patterns) > 1 and "-e" not in argv and "--regexp" not in argv:
+        return False  # a second operand is a file: not a filter of the listing
+    names = [n for p in patterns for n in re.split(r"\\?\|", p)]
+    return bool(names) and all(
+        _NAME_PATTERN.fullmatch(n) and not _SECRET_NAME.search(n) for n in names
+    )
+
+
+def _leaves(ctx: Context, cmds: list[SimpleCommand]) -> bool:
+    """Whether one of ``cmds`` sends what it reads off the machine."""
+    return any(
+        c.argv and ctx.binary(c.argv[0]) in _DOWNLOADERS_NET | _NETWORK_PROGRAMS | _SENDERS
+        for c in cmds
+    )
+
+
+_SENDERS = frozenset({"ssh", "scp", "mail", "mailx", "sendmail", "swaks", "curl", "wget"})
 
 
 def _echo(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -616,6 +696,9 @@ def _copy(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 def _tee(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     for arg in ctx.operands(argv):
         ctx.write(arg)
+        found = ctx.place(arg if "/" in arg or arg.startswith("~") else "./" + arg)
+        if found is not None:
+            ctx.session.wrote(found[0], cmd.stdin)
 
 
 def _touch(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -754,8 +837,9 @@ def _archive(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.session.downloaded.add(place[0][: -len("x")])
 
 
-def _script_operand(arg: str, cmd: SimpleCommand, ctx: Context) -> None:
-    """A script a shell, interpreter or ``source`` runs: downloaded, computed or a file."""
+def _script_operand(arg: str, cmd: SimpleCommand, ctx: Context, *, language: str = "shell") -> None:
+    """A script a shell, interpreter or ``source`` runs: downloaded, computed, written
+    earlier in the same line (its content is what runs) or a file."""
     if arg in cmd.fetched:
         ctx.facts.tag("download_exec", "code_exec")
         ctx.facts.propose("code:exec", Severity.CRITICAL)
@@ -767,7 +851,25 @@ def _script_operand(arg: str, cmd: SimpleCommand, ctx: Context) -> None:
     if found is not None and ctx.session.fetched(found[0]):
         ctx.facts.tag("download_exec", "code_exec")
         ctx.facts.propose("code:exec", Severity.CRITICAL)
+    if found is not None:
+        run_written(found[0], ctx, language=language)
     ctx.read(arg)
+
+
+def run_written(path: str, ctx: Context, *, language: str = "shell") -> bool:
+    """Judge running ``path`` when an earlier command of the line wrote it: its content
+    is what runs (opaque where it is not known statically). False: not written here."""
+    if path not in ctx.session.written:
+        return False
+    content = ctx.session.written[path]
+    ctx.facts.tag("code_exec")
+    if content is None:
+        _opaque(ctx, "runs a file written earlier with content computed at run time")
+    elif language == "shell":
+        ctx.recurse(content)
+    else:
+        _run_code(content, language, ctx)
+    return True
 
 
 def _shell(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -869,7 +971,7 @@ def _interpreter(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
                 _package(["pip", *argv[i + 2 :]], cmd, ctx)
             return
         if not arg.startswith("-"):
-            _script_operand(arg, cmd, ctx)
+            _script_operand(arg, cmd, ctx, language=language if language != "other" else "auto")
             return
     if cmd.stdin is not None and language != "other":
         if cmd.piped_in and _upstream(ctx, cmd) & _DECODING:
@@ -910,7 +1012,7 @@ def _powershell(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             _run_code(code, "powershell", ctx)
             return
         if len(flag) >= 2 and "-file".startswith(flag):
-            _script_operand(value, cmd, ctx)
+            _script_operand(value, cmd, ctx, language="powershell")
             return
         if flag in _PWSH_VALUE_FLAGS:
             i += 2
@@ -1175,6 +1277,60 @@ def _curl(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.propose("net:http_get")
 
 
+# Downloaders that save a URL to a file (the name from ``-o``, a second operand or the
+# URL's last segment, in ``-d``/``-P`` or the working directory).
+_SAVE_FLAGS = frozenset({"-o", "--out", "--output", "-O"})
+_DIR_FLAGS = frozenset({"-d", "--dir", "-P"})
+_FETCH_VALUE_FLAGS = _SAVE_FLAGS | _DIR_FLAGS | frozenset(
+    {"-x", "-s", "-j", "-n", "--header", "-H", "-U", "--user-agent", "-m", "-T", "-i",
+     "--input-file", "-u", "--http-user", "--http-passwd", "--max-connection-per-server"}
+)  # fmt: skip
+
+
+def _fetcher(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """``lwp-download URL [FILE]``, ``aria2c URL -o F``, ``axel -o F URL``, ``fetch -o F
+    URL``, ``lwp-request URL``: a download, whose file a later command may run."""
+    urls: list[str] = []
+    others: list[str] = []
+    save = where = None
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        flag, eq, inline = arg.partition("=")
+        if flag in _FETCH_VALUE_FLAGS:
+            value = inline if eq else (argv[i + 1] if i + 1 < len(argv) else "")
+            if flag in _SAVE_FLAGS:
+                save = value
+            elif flag in _DIR_FLAGS:
+                where = value
+            i += 1 if eq else 2
+            continue
+        if not arg.startswith("-"):
+            (urls if "://" in arg or _remote(arg) else others).append(arg)
+        i += 1
+    ctx.session.downloads += 1
+    for url in urls:
+        url_facts(url if "://" in url else "http://" + url, ctx.facts, method="GET")
+    ctx.facts.mark_outbound()
+    if ctx.binary(argv[0]) == "lwp-request" and not save:
+        ctx.facts.propose("net:http_get")
+        return
+    ctx.facts.propose("net:download")
+    names = (
+        [save]
+        if save
+        else others[:1] or [u.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] for u in urls[:1]]
+    )
+    for name in names:
+        if not name or "://" in name:
+            continue
+        path = name if name.startswith(("/", "~", ".")) or where is None else where + "/" + name
+        found = ctx.place(path if "/" in path or path.startswith("~") else "./" + path)
+        if found is not None:
+            ctx.write(path)
+            ctx.session.downloaded.add(found[0])
+
+
 def _httpie(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ops = ctx.operands(argv)
     method = "GET"
@@ -1336,7 +1492,12 @@ def _sshpass(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 
 def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     i = 1
+    trees: list[str] = []  # where the command works: ``-C DIR``, ``--work-tree=DIR``...
     while i < len(argv) and argv[i].startswith("-"):
+        flag, eq, value = argv[i].partition("=")
+        if flag in ("-C", "--git-dir", "--work-tree"):
+            value = value if eq else (argv[i + 1] if i + 1 < len(argv) else "")
+            trees.append(value)
         i += 2 if argv[i] in ("-C", "-c", "--git-dir", "--work-tree") else 1
     sub = argv[i] if i < len(argv) else ""
     rest = argv[i + 1 :]
@@ -1348,15 +1509,19 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.mark_outbound(payload=True)
         if forced:
             ctx.facts.destroy(critical=True, type_id="vcs:push")
-    elif sub == "reset" and "--hard" in flags:
-        ctx.facts.destroy(critical=True, type_id="vcs:write")
     elif (
-        sub == "clean"
-        and "f" in flags
-        or sub == "branch"
-        and "D" in flags
-        or sub in ("filter-branch", "filter-repo")
+        (sub == "reset" and "--hard" in flags)
+        or (sub == "clean" and "f" in flags)
+        or (sub == "branch" and flags & {"D", "d", "--delete"})
     ):
+        # discarding work-tree changes, untracked files or a local branch (the reflog keeps
+        # it) inside the workspace is a workspace write, like ``rm -rf build/``; the same
+        # on a tree elsewhere (``git -C / clean -fdx``) destroys what is not ours
+        if all(t not in cmd.dynamic and _work_tree_in_workspace(ctx, t) for t in trees):
+            ctx.facts.propose("vcs:write")
+        else:
+            ctx.facts.destroy(critical=sub != "branch", type_id="vcs:write")
+    elif sub in ("filter-branch", "filter-repo"):
         ctx.facts.destroy(critical=False, type_id="vcs:write")
     elif sub in ("clone", "fetch", "pull", "ls-remote"):
         ctx.facts.propose("net:download")
@@ -1384,6 +1549,14 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.propose("vcs:write")
     else:
         ctx.generic(argv, cmd)
+
+
+def _work_tree_in_workspace(ctx: Context, tree: str) -> bool:
+    """A ``git -C``/``--work-tree`` directory that is the workspace or lies inside it."""
+    tree = tree.rstrip("/") or "/"
+    if tree.endswith(".git") and tree.rpartition("/")[2] == ".git":
+        tree = tree[:-4].rstrip("/") or "."
+    return tree in (".", "./") or _in_workspace(ctx, tree)
 
 
 def _sql_client(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -1722,6 +1895,7 @@ def _table() -> dict[str, Handler]:
         (_source, "source ."),
         (_curl, "curl wget"),
         (_httpie, "http https xh"),
+        (_fetcher, "lwp-download lwp-request lwp-mirror aria2c axel fetch"),
         (_netcat, "nc ncat netcat socat telnet"),
         (_ssh, "ssh mosh"),
         (_remote_copy, "scp sftp rsync ftp tftp lftp"),

@@ -72,7 +72,8 @@ _PROGRAMS = frozenset(
         "whoami", "id", "uname", "hostname", "ifconfig", "ip", "netstat", "ss", "ps", "lsof",
         "mysql", "psql", "sqlite3", "mongo", "mongosh", "redis-cli", "aws", "gcloud", "az",
         "terraform", "ansible", "ansible-playbook", "vault", "op", "security", "sc", "reg", "cmd",
-        "schtasks", "icacls", "certutil", "bitsadmin", "net", "wmic"
+        "schtasks", "icacls", "certutil", "bitsadmin", "net", "wmic", "lwp-download",
+        "lwp-request", "aria2c", "axel"
     }
 )  # fmt: skip
 # The words an SQL statement can start with: a cheap gate before the SQL reader's own test.

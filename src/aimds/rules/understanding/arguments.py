@@ -30,9 +30,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from aimds.rules.network import parse_destination
-from aimds.rules.paths import SensitivePlace, canonicalize_path, classify_path
+from aimds.rules.paths import SensitivePlace, canonicalize_path
 from aimds.rules.understanding.action_types import UNKNOWN_TYPE
 from aimds.rules.understanding.facts import Facts
+from aimds.rules.understanding.globs import locate_place
 from aimds.rules.understanding.shell import collect_code, collect_command
 from aimds.rules.understanding.shell_programs import HANDLERS, url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
@@ -331,7 +332,7 @@ class ArgReader:
             facts.tag("sensitive_path")
             return
         absolute = value.startswith(("/", "~", "file:", "\\", "%")) or cwd != "/"
-        place = classify_path(path if absolute else value.removeprefix("./"))
+        place = locate_place(path if absolute else value.removeprefix("./"))
         if key in _SOURCE_KEYS and mode in ("write", "delete"):
             facts.path_read(path, place)
             if mode == "write" and place is not None:
@@ -552,9 +553,9 @@ class ArgReader:
             path = canonicalize_path(text, cwd=cwd, home=self._home, resolve_symlinks=False)
         except ValueError:
             return ("", None) if absolute else None
-        place = classify_path(path if absolute else text.removeprefix("./"), home=self._home)
+        place = locate_place(path if absolute else text.removeprefix("./"), self._home)
         if place is None and not absolute:
-            place = classify_path(path, home=self._home)  # relative to the working directory
+            place = locate_place(path, self._home)  # relative to the working directory
         return path, place
 
 

@@ -146,8 +146,8 @@ class Facts:
     def path_read(self, path: str, place: SensitivePlace | None, *, listing: bool = False) -> None:
         """A file or directory is read (or listed): tags and type from its sensitivity."""
         self.resource(path)
-        if _SHADOW.match(path):
-            self.tags.add("shadow_access")
+        if _SHADOW.match(path) or (place is not None and place.kind == "shadow"):
+            self.tags.add("shadow_access")  # a glob that can expand to it too (/etc/sh*dow)
         if place is None:
             return
         self.tags.add("sensitive_path" if place.kind != "system" else "system_path")
@@ -163,8 +163,8 @@ class Facts:
     def path_write(self, path: str, place: SensitivePlace | None) -> None:
         """A file is created or changed (in a place that runs it later: persistence)."""
         self.resource(path)
-        if _SHADOW.match(path):
-            self.tags.add("shadow_access")
+        if _SHADOW.match(path) or (place is not None and place.kind == "shadow"):
+            self.tags.add("shadow_access")  # a glob that can expand to it too (/etc/sh*dow)
         if is_persistence_path(path):
             self.tags.add("persistence")
             self.propose("fs:write", Severity.HIGH)

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from aimds.rules.network import parse_destination
 from aimds.rules.paths import SensitivePlace, canonicalize_path, classify_path
 from aimds.rules.understanding.facts import Facts
+from aimds.rules.understanding.globs import locate_place
 from aimds.rules.understanding.sql import analyze_sql
 from aimds.types import Severity
 
@@ -188,8 +189,8 @@ class Context:
             relative = arg
             while relative.startswith("./"):
                 relative = relative[2:]
-            return path, classify_path(path if absolute else relative or arg)
-        place = classify_path(arg)
+            return path, locate_place(path if absolute else relative or arg)
+        place = locate_place(arg)
         if place is None:
             return None  # a bare word (``aux``, ``install``) is no path worth reporting
         return self.cwd.rstrip("/") + "/" + arg, place

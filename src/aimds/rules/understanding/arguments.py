@@ -183,7 +183,7 @@ class ArgReader:
         category = base.partition(":")[0]
         cwd = next((v for k in _CWD_KEYS if isinstance(v := args.get(k), str) and v), self._cwd)
         if category in ("shell", "unknown", "code", "identity"):
-            self._commands(args, category, facts, cwd)
+            self._commands(args, category, facts, cwd, tool)
         if category in ("code", "unknown", "browser") or base == "code:exec":
             keys = (
                 _CODE_KEYS + ("query", "input", "tool_input") if category == "code" else _CODE_KEYS
@@ -206,14 +206,20 @@ class ArgReader:
 
     # ------------------------------------------------------------ commands
 
-    def _commands(self, args: dict[str, Any], category: str, facts: Facts, cwd: str) -> None:
-        # a shell tool runs whatever it is given as shell, "code" included
+    def _commands(
+        self, args: dict[str, Any], category: str, facts: Facts, cwd: str, tool: str = ""
+    ) -> None:
+        # a shell tool runs whatever it is given as shell, "code" included; a PowerShell
+        # tool (``powershell_run``, ``pwsh``) runs it as PowerShell
         keys = _COMMAND_KEYS + _CODE_KEYS if category == "shell" else _COMMAND_KEYS
+        powershell = name_language(tool) == "powershell"
         for key in keys:
             if key in ("script", "input") and category != "shell":
                 continue
             value = args.get(key)
-            if isinstance(value, str) and value.strip():
+            if isinstance(value, str) and value.strip() and powershell:
+                collect_code(value, facts, cwd=cwd, home=self._home, language="powershell")
+            elif isinstance(value, str) and value.strip():
                 collect_command(value, facts, cwd=cwd, home=self._home)
             elif (
                 isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value)

@@ -20,7 +20,16 @@ from aimds.rules.understanding.globs import locate_place
 from aimds.rules.understanding.sql import analyze_sql
 from aimds.types import Severity
 
-__all__ = ["HANDLERS", "Context", "Session", "SimpleCommand", "inline_code", "url_facts"]
+__all__ = [
+    "HANDLERS",
+    "Context",
+    "Session",
+    "SimpleCommand",
+    "inline_code",
+    "run_argv",
+    "run_written",
+    "url_facts",
+]
 
 
 @dataclass(slots=True)
@@ -545,7 +554,8 @@ _RM_ROOT = frozenset(
 _SYSTEM_DIRS = frozenset(
     {"/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/opt", "/proc",
      "/root", "/sbin", "/srv", "/sys", "/usr", "/var", "/mnt", "/media", "/run", "/Users",
-     "/System", "/Library", "/Applications", "/private"}
+     "/System", "/Library", "/Applications", "/private", "/Windows", "/Program Files",
+     "/Program Files (x86)", "/ProgramData"}
 )  # fmt: skip
 
 
@@ -589,14 +599,17 @@ def _rm(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 
 
 _SCRATCH = ("/tmp/", "/var/tmp/")
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 def _in_workspace(ctx: Context, target: str) -> bool:
     """A relative path that stays below the working directory, or a file under a scratch
     directory, that is no sensitive place: deleting it is everyday work
     (``rm -rf ./build``, ``rm -rf target/``, ``find . -name '*.pyc' -delete``)."""
-    if not target or target in _RM_WIDE or target.startswith(("-", "~", "$", "`")):
+    if not target or target in _RM_WIDE or target.startswith(("-", "~", "$", "`", "\\")):
         return False
+    if _WINDOWS_DRIVE.match(target):
+        return False  # ``C:\``, ``D:/data``: absolute, never the workspace
     absolute = target.startswith("/")
     if absolute and not target.startswith(_SCRATCH):
         return False
@@ -1091,6 +1104,11 @@ def inline_code(code: str, ctx: Context, *, language: str = "other") -> None:
     ctx.facts.tag("code_exec")
     ctx.facts.propose("code:exec", Severity.MEDIUM)
     text = code[:16384]
+    if language == "powershell":
+        from aimds.rules.understanding.powershell import read_powershell
+
+        if not read_powershell(text, ctx):
+            _opaque(ctx, "the PowerShell parser is unavailable")
     if language in ("python", "auto"):
         from aimds.rules.understanding.python_code import analyze_python
 
@@ -1850,6 +1868,24 @@ def _package(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 def _login_cli(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ctx.facts.tag("auth_attempt")
     ctx.facts.propose("identity:login")
+
+
+def run_argv(
+    argv: list[str], ctx: Context, *, dynamic: set[str] | None = None, piped_in: bool = False
+) -> None:
+    """Judge one argument vector read by another shell's reader (PowerShell), as the
+    program family it names; ``dynamic``: the words computed at run time."""
+    cmd = SimpleCommand(argv=argv, dynamic=set(dynamic or ()), piped_in=piped_in)
+    if argv and argv[0] in cmd.dynamic:
+        _opaque(ctx, "the program is computed at run time")
+        return
+    program = argv[0] if argv and ("/" in argv[0] or argv[0][:1] in ("~", ".")) else ""
+    found = ctx.place(program) if program else None
+    if found is not None and ctx.session.fetched(found[0]):
+        _fetched_code(ctx)  # ``iwr … -OutFile p.exe; Start-Process ./p.exe``
+    if found is not None and run_written(found[0], ctx):
+        return
+    _dispatch(argv, cmd, ctx)
 
 
 def _dispatch(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:

@@ -42,7 +42,7 @@ _EXACT: MappingProxyType[str, str] = MappingProxyType(
              "copyfiletool movefiletool")
     | _names("fs:delete", "filedelete deletefile removefile rm rmdir deletedirectory unlink")
     | _names("shell:exec", "shell bash sh zsh terminal runcommand exec execute executecommand "
-             "runshell runshellcommand shellexec localshell subprocess cmd powershell "
+             "runshell runshellcommand shellexec localshell subprocess cmd powershell pwsh "
              "runterminalcmd terminalcommand runinterminal executeshell shellcommand "
              "runbash bashcommand command cli runscript")
     | _names("code:exec", "pythonrepl python repl codeinterpreter runpython executepython "
@@ -169,7 +169,7 @@ _OBJECTS: tuple[tuple[str, frozenset[str]], ...] = (
     ("email", _words("email emails mail gmail inbox outlook smtp")),
     ("message", _words("message messages slack chat discord teams sms telegram whatsapp tweet "
                        "channel")),
-    ("shell", _words("shell bash terminal command cmd sh zsh powershell subprocess")),
+    ("shell", _words("shell bash terminal command cmd sh zsh powershell pwsh subprocess")),
     ("code", _words("python repl code interpreter jupyter notebook javascript js script")),
     ("db", _words("sql db database query table postgres mysql sqlite mongo redis bigquery "
                   "snowflake records rows mssql tsql sqlserver postgresql psql mariadb oracle "
@@ -310,7 +310,8 @@ def name_verb(tool: str) -> str | None:
 _LANGUAGE_WORDS: MappingProxyType[str, str] = MappingProxyType(
     {"node": "javascript", "nodejs": "javascript", "js": "javascript", "javascript": "javascript",
      "deno": "javascript", "bun": "javascript", "typescript": "javascript", "ts": "javascript",
-     "perl": "perl", "ruby": "ruby", "php": "php", "lua": "lua"}
+     "perl": "perl", "ruby": "ruby", "php": "php", "lua": "lua", "powershell": "powershell",
+     "pwsh": "powershell", "ps1": "powershell"}
 )  # fmt: skip
 
 

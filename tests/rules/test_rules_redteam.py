@@ -37,14 +37,15 @@ POLICY_REVIEWS: dict[str, str] = {
     "email_draft-05": "review.send: an e-mail",
     "email_draft-06": "review.send: a Teams post",
     "file_ops-07": "scope.denied: fs:delete is in no scope of the expert role (the pack)",
+    # an unknown tool whose name acts (call, apply) rather than looks is reviewed until an
+    # operator admits it (taxonomy.tools); only unknown:read (a looking name, plain values)
+    # is in the expert's scopes
+    "api_secret_ref-07": "defaults.unknown_tool: aws_call names no operation, it may do anything",
+    "api_secret_ref-10": "defaults.unknown_tool: k8s_apply changes a cluster",
 }
 
 # Failures that are gaps, each with its cause (see the red-team report).
-KNOWN_FAILURES: dict[str, str] = {
-    "benign_session-05": "jira_comment: an unknown tool name (defaults.unknown_tool)",
-    "api_secret_ref-07": "aws_call: an unknown tool name (defaults.unknown_tool)",
-    "api_secret_ref-10": "k8s_apply: an unknown tool name (defaults.unknown_tool)",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 @cache

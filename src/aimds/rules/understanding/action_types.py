@@ -11,6 +11,7 @@ __all__ = [
     "ACTION_TYPES",
     "CREDENTIAL_STORE_TAG",
     "TAGS",
+    "UNKNOWN_READ",
     "UNKNOWN_TYPE",
     "ActionType",
 ]
@@ -91,7 +92,16 @@ _TYPES = (
     _t("vcs:write", _M, "change a repository or tracker (commit, branch, issue, PR)"),
     _t("vcs:push", _M, "push commits to a remote", outbound=True),
     _t("unknown:unknown", _M, "a tool the taxonomy does not know"),
+    _t(
+        "unknown:read",
+        _L,
+        "a tool the taxonomy does not know whose name says it only looks (get, list, search, "
+        "lookup...) and whose arguments are plain values (no path, URL, host, command, SQL, "
+        "code, credential or recipient); a role admits it like any type, or the unknown-tool "
+        "default applies",
+    ),
 )
+UNKNOWN_READ = "unknown:read"
 
 UNKNOWN_TYPE = "unknown:unknown"
 

@@ -7,6 +7,7 @@ telling category (a secret read says more than "ran a shell command").
 
 from __future__ import annotations
 
+import fnmatch
 import re
 
 from aimds.rules.paths import SensitivePlace, is_persistence_path
@@ -146,8 +147,8 @@ class Facts:
     def path_read(self, path: str, place: SensitivePlace | None, *, listing: bool = False) -> None:
         """A file or directory is read (or listed): tags and type from its sensitivity."""
         self.resource(path)
-        if _SHADOW.match(path) or (place is not None and place.kind == "shadow"):
-            self.tags.add("shadow_access")  # a glob that can expand to it too (/etc/sh*dow)
+        if _SHADOW.match(path) or (place is not None and _shadow_glob(path)):
+            self.tags.add("shadow_access")
         if place is None:
             return
         self.tags.add("sensitive_path" if place.kind != "system" else "system_path")
@@ -163,8 +164,8 @@ class Facts:
     def path_write(self, path: str, place: SensitivePlace | None) -> None:
         """A file is created or changed (in a place that runs it later: persistence)."""
         self.resource(path)
-        if _SHADOW.match(path) or (place is not None and place.kind == "shadow"):
-            self.tags.add("shadow_access")  # a glob that can expand to it too (/etc/sh*dow)
+        if _SHADOW.match(path) or (place is not None and _shadow_glob(path)):
+            self.tags.add("shadow_access")
         if is_persistence_path(path):
             self.tags.add("persistence")
             self.propose("fs:write", Severity.HIGH)
@@ -194,6 +195,17 @@ class Facts:
         else:
             self.propose("fs:delete")
 
+    @property
+    def inert(self) -> bool:
+        """Nothing was found beyond the base type: no proposal, tag, resource or send."""
+        return self._best_key == (-1, 0) and not (self.tags or self.resources or self.outbound)
+
+    def settle(self, type_id: str) -> None:
+        """Take ``type_id`` with its own risk: only for a call found :attr:`inert`."""
+        self._best = type_id
+        self._best_key = self._key(type_id, None)
+        self.risk = ACTION_TYPES[type_id].risk
+
     def to_info(self) -> ActionInfo:
         if self._best == "identity:privilege_change":
             self.tags.add("privilege_change")
@@ -221,3 +233,14 @@ class Facts:
 
 def _is_log(path: str) -> bool:
     return path.startswith(_LOGS) and path[len(_LOGS) : len(_LOGS) + 1] in ("", "/")
+
+
+_SHADOW_FILES = ("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-")
+
+
+def _shadow_glob(path: str) -> bool:
+    """A glob that the shell may expand to a password-hash file (``/etc/sh*dow``,
+    ``/etc/*``): what ``hard.shadow_command`` protects, however it is spelled."""
+    return any(c in path for c in "*?[") and any(
+        fnmatch.fnmatchcase(name, path) for name in _SHADOW_FILES
+    )

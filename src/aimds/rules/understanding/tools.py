@@ -17,6 +17,7 @@ __all__ = [
     "compact_name",
     "name_executes",
     "name_language",
+    "name_reads_only",
     "name_type",
     "name_verb",
     "name_words",
@@ -180,7 +181,9 @@ _OBJECTS: tuple[tuple[str, frozenset[str]], ...] = (
                        "computer")),
     ("search", _words("search google bing tavily duckduckgo brave serp wikipedia arxiv exa "
                       "serper")),
-    ("vcs", _words("git github gitlab repo repository commit branch pull issue vcs")),
+    ("vcs", _words("git github gitlab repo repository commit branch pull issue vcs jira ticket "
+                   "tickets tracker asana trello youtrack bugzilla redmine clickup comment "
+                   "comments")),
     ("net", _words("http https url request requests fetch web webhook download upload api "
                    "curl scrape")),
 )  # fmt: skip
@@ -282,6 +285,21 @@ def name_type(tool: str) -> str | None:
     if verb is not None:
         return _VERB_ONLY.get(verb)
     return None
+
+
+# Verbs that only look (``read``'s group without ``open``, ``load`` and ``download``, which
+# may change or store something).
+_LOOK_WORDS = _words("read get view preview show fetch list ls find query select describe "
+                     "inspect retrieve lookup search recall count")  # fmt: skip
+_OTHER_VERBS = frozenset(w for verb, ws in _VERBS if verb != "read" for w in ws)
+
+
+@functools.lru_cache(maxsize=1024)
+def name_reads_only(tool: str) -> bool:
+    """Whether a name's words say it only looks (``get_weather``, ``lookup_order``,
+    ``list_shipments``): a looking verb and no verb that does anything else."""
+    words = set(name_words(tool))
+    return bool(words & _LOOK_WORDS) and words.isdisjoint(_OTHER_VERBS)
 
 
 FILE_VERBS: MappingProxyType[str, str] = MappingProxyType(

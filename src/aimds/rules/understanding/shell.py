@@ -362,6 +362,8 @@ class _Walker:
         self.env[name] = None if word.dynamic else word.value
         if name.upper() in ("PATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "PROMPT_COMMAND"):
             self.facts.tag("code_exec")
+        elif name in ("GIT_WORK_TREE", "GIT_DIR"):
+            self.session.elsewhere = True  # git now works on another tree
 
     def _pipeline_parts(
         self, node: Any, redirects: tuple[Any, ...]
@@ -677,8 +679,9 @@ class _Walker:
 
     def _context(self, pipeline: list[SimpleCommand]) -> Context:
         return Context(
-            facts=self.facts, cwd=self.cwd, home=self.home, recurse=self._recurse,
-            pipeline=pipeline, session=self.session, recurse_code=self._recurse_code,
+            facts=self.facts, cwd=self.session.cwd or self.cwd, home=self.home,
+            recurse=self._recurse, pipeline=pipeline, session=self.session,
+            recurse_code=self._recurse_code,
         )  # fmt: skip
 
     def _recurse(self, inner: str) -> None:

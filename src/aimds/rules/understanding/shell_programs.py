@@ -61,6 +61,11 @@ class Session:
 
     downloaded: set[str] = field(default_factory=set)
     downloads: int = 0
+    cwd: str | None = None
+    """The working directory an earlier ``cd`` moved to (``None``: where the line began)."""
+    elsewhere: bool = False
+    """An earlier command left the workspace (``cd /``) or pointed git at another tree
+    (``GIT_WORK_TREE=/``): later commands no longer work on the workspace."""
     written: dict[str, str | None] = field(default_factory=dict)
     """Files written earlier in the line, with their content where it is known statically
     (``echo 'rm -rf /' > x.sh``): running one runs that content."""
@@ -507,7 +512,9 @@ def _find(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             ctx.facts.recon()
         elif arg == "-delete":
             if not starts or not all(
-                s in (".", "./") or (s not in cmd.dynamic and _in_workspace(ctx, s)) for s in starts
+                (s in (".", "./") and not ctx.session.elsewhere)
+                or (s not in cmd.dynamic and _in_workspace(ctx, s))
+                for s in starts
             ):
                 ctx.facts.destroy(critical=True)
         elif arg in ("-exec", "-execdir", "-ok", "-okdir"):
@@ -578,7 +585,8 @@ def _rm(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             found = ctx.place(target if "/" in target else "./" + target)
             ctx.facts.resource(found[0] if found is not None else target)
             continue
-        found = ctx.place(target)
+        bare = target not in cmd.dynamic and ctx.session.elsewhere and "/" not in target
+        found = ctx.place("./" + target if bare else target)  # ``cd / && rm -rf etc``
         if found is None:
             if recursive:
                 ctx.facts.destroy(critical=False)
@@ -608,6 +616,8 @@ def _in_workspace(ctx: Context, target: str) -> bool:
     (``rm -rf ./build``, ``rm -rf target/``, ``find . -name '*.pyc' -delete``)."""
     if not target or target in _RM_WIDE or target.startswith(("-", "~", "$", "`", "\\")):
         return False
+    if ctx.session.elsewhere and not target.startswith("/"):
+        target = ctx.cwd.rstrip("/") + "/" + target  # after ``cd /``: ``etc`` is ``/etc``
     if _WINDOWS_DRIVE.match(target):
         return False  # ``C:\``, ``D:/data``: absolute, never the workspace
     absolute = target.startswith("/")
@@ -1517,6 +1527,10 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         if flag in ("-C", "--git-dir", "--work-tree"):
             value = value if eq else (argv[i + 1] if i + 1 < len(argv) else "")
             trees.append(value)
+        elif flag == "-c" and i + 1 < len(argv):
+            key, _, value = argv[i + 1].partition("=")
+            if key.lower() in ("core.worktree", "core.bare"):
+                trees.append(value or "/")
         i += 2 if argv[i] in ("-C", "-c", "--git-dir", "--work-tree") else 1
     sub = argv[i] if i < len(argv) else ""
     rest = argv[i + 1 :]
@@ -1536,7 +1550,9 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         # discarding work-tree changes, untracked files or a local branch (the reflog keeps
         # it) inside the workspace is a workspace write, like ``rm -rf build/``; the same
         # on a tree elsewhere (``git -C / clean -fdx``) destroys what is not ours
-        if all(t not in cmd.dynamic and _work_tree_in_workspace(ctx, t) for t in trees):
+        if not ctx.session.elsewhere and all(
+            t not in cmd.dynamic and _work_tree_in_workspace(ctx, t) for t in trees
+        ):
             ctx.facts.propose("vcs:write")
         else:
             ctx.facts.destroy(critical=sub != "branch", type_id="vcs:write")
@@ -1568,6 +1584,18 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.propose("vcs:write")
     else:
         ctx.generic(argv, cmd)
+
+
+def _cd(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """``cd``/``pushd``: leaving the workspace makes what follows no workspace work."""
+    ops = ctx.operands(argv)
+    target = ops[0] if ops else "~"
+    ctx.generic(argv, cmd)
+    if target in cmd.dynamic or not _work_tree_in_workspace(ctx, target):
+        ctx.session.elsewhere = True
+    found = ctx.place(target if "/" in target or target[:1] in ("~", ".") else "./" + target)
+    if target not in cmd.dynamic and found is not None:
+        ctx.session.cwd = found[0]  # relative paths after it are relative to there
 
 
 def _work_tree_in_workspace(ctx: Context, tree: str) -> bool:
@@ -1959,6 +1987,7 @@ def _table() -> dict[str, Handler]:
         (_login_cli, "kinit ldapwhoami"),
         (_persist, "at batch launchctl update-rc.d chkconfig rc-update systemd-run"),
         (_archive, "tar unzip"),
+        (_cd, "cd pushd"),
         (_windows_persist, "schtasks sc reg"),
         (_package, "pip pip3 pipx uv npm pnpm yarn gem cargo go"),
     )  # fmt: skip

@@ -249,3 +249,48 @@ def test_resources_keep_their_order_without_a_login() -> None:
     info = Classifier().classify("shell", {"command": "curl -d @/srv/b.json https://x.example/a"})
     assert "auth_attempt" not in info.tags
     assert info.resources[0] == "/srv/b.json"
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("get_weather", {"city": "Paris"}),
+        ("lookup_order", {"order_id": "A-1234"}),
+        ("list_shipments", {"status": "open", "limit": 5}),
+        ("showForecast", {"days": 3}),
+        ("mcp__crm__find_contact", {"name": "Acme Corp"}),
+        ("get_weather", {}),
+    ],
+)
+def test_an_unknown_tool_that_only_looks_at_plain_values_is_unknown_read(
+    tool: str, args: dict[str, object]
+) -> None:
+    info = classify(tool, args)
+    assert info.type == "unknown:read" and info.risk is Severity.LOW, (tool, info)
+    assert info.category == "unknown"  # roles that do not admit it get defaults.unknown_tool
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("aws_call", {"service": "ec2", "action": "TerminateInstances"}),
+        ("k8s_apply", {"namespace": "staging"}),
+        ("get_and_delete", {"id": "1"}),
+        ("frobnicate", {"level": 3}),
+        ("get_status", {"host": "10.0.0.5"}),  # a private host is no plain value
+        ("lookup_user", {"q": "/etc/shadow"}),
+        ("fetch_data", {"cmd": "rm -rf /"}),
+        ("get_report", {"url": "https://collect.example.net/x"}),
+    ],
+)
+def test_an_unknown_tool_that_acts_or_names_something_is_not_unknown_read(
+    tool: str, args: dict[str, object]
+) -> None:
+    assert classify(tool, args).type != "unknown:read", tool
+
+
+@pytest.mark.parametrize(
+    "tool", ["jira_comment", "add_ticket_comment", "JiraCreateIssue", "asana_update_task"]
+)
+def test_tracker_tools_are_version_control_writes(tool: str) -> None:
+    assert classify(tool, {"issue": "OPS-12", "text": "Done"}).type == "vcs:write", tool

@@ -30,7 +30,6 @@ POLICY_REVIEWS: dict[str, str] = {
     "benign_session-03": "review.send: every e-mail is confirmed by a human",
     "git-06": "review.outbound_payload: a push sends code out",
     "api_secret_ref-03": "review.send: every HTTP POST is confirmed by a human",
-    "api_secret_ref-05": "review.send: a chat tool's name reads as message:send",
     "api_secret_ref-09": "review.send: a Slack post",
     "email_draft-02": "review.send: a message",
     "email_draft-04": "review.send: an e-mail",

@@ -294,3 +294,11 @@ def test_an_unknown_tool_that_acts_or_names_something_is_not_unknown_read(
 )
 def test_tracker_tools_are_version_control_writes(tool: str) -> None:
     assert classify(tool, {"issue": "OPS-12", "text": "Done"}).type == "vcs:write", tool
+
+
+@pytest.mark.parametrize(
+    "tool", ["openai_chat", "anthropic_messages", "llm_complete", "chat_completion", "ollama_run"]
+)
+def test_a_chat_with_a_language_model_is_no_message_to_people(tool: str) -> None:
+    assert classify(tool, {"prompt": "Summarize the changelog"}).type == "agent:delegate", tool
+    assert classify("slack_chat", {"text": "hi"}).type == "message:send"

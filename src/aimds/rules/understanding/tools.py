@@ -168,6 +168,9 @@ _OBJECTS: tuple[tuple[str, frozenset[str]], ...] = (
                         "privilege privileges sudo admin acl account accounts login signin "
                         "authenticate auth")),
     ("email", _words("email emails mail gmail inbox outlook smtp")),
+    # a chat with a language model is a task handed to a model, not a message to people
+    ("llm", _words("openai anthropic llm gpt chatgpt claude gemini mistral ollama cohere "
+                   "completion completions")),
     ("message", _words("message messages slack chat discord teams sms telegram whatsapp tweet "
                        "channel")),
     ("shell", _words("shell bash terminal command cmd sh zsh powershell pwsh subprocess")),
@@ -259,6 +262,7 @@ _DEFAULT: MappingProxyType[str, str] = MappingProxyType(
         "browser": "browser:interact",
         "search": "search:web",
         "vcs": "vcs:write",
+        "llm": "agent:delegate",
     }
 )
 _VERB_ONLY: MappingProxyType[str, str] = MappingProxyType(

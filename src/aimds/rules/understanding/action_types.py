@@ -76,6 +76,7 @@ _TYPES = (
     _t("identity:privilege_change", _H, "gain or grant privileges (sudo, setuid, roles)"),
     _t("identity:user_admin", _H, "create, change or delete user accounts"),
     _t("identity:login", _M, "log in or authenticate"),
+    _t("identity:read", _L, "read user profiles, accounts, groups or roles (no credentials)"),
     _t("payment:transfer", _C, "move money: payments, transfers, charges, payouts", outbound=True),
     _t("payment:refund", _H, "refund a payment", outbound=True),
     _t("payment:read", _L, "read balances, invoices or payment records"),

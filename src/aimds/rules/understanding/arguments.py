@@ -41,10 +41,12 @@ from aimds.rules.understanding.tools import FILE_VERBS, name_executes, name_lang
 from aimds.rules.understanding.values import (
     looks_like_code,
     looks_like_command,
+    looks_like_powershell,
     looks_like_source,
     looks_like_sql_statement,
     value_shape,
 )
+from aimds.rules.understanding.windows_cmd import looks_like_cmd
 from aimds.types import Severity
 
 __all__ = ["ArgReader"]
@@ -221,6 +223,11 @@ class ArgReader:
                 collect_code(value, facts, cwd=cwd, home=self._home, language="powershell")
             elif isinstance(value, str) and value.strip():
                 collect_command(value, facts, cwd=cwd, home=self._home)
+                # read as what a Windows shell would run too
+                if looks_like_powershell(value):
+                    collect_code(value, facts, cwd=cwd, home=self._home, language="powershell")
+                if looks_like_cmd(value):
+                    collect_code(value, facts, cwd=cwd, home=self._home, language="cmd")
             elif (
                 isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value)
             ):

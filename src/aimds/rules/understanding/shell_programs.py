@@ -1049,6 +1049,16 @@ def _powershell(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         _piped_code(ctx, cmd)
 
 
+def _cmd_exe(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """``cmd /c LINE`` (``/k``, ``/r``): the line is read as ``cmd.exe`` reads it."""
+    rest = next((i for i, a in enumerate(argv) if a.lower() in ("/c", "/k", "/r")), None)
+    if rest is None:
+        if cmd.piped_in or cmd.here_string:
+            _piped_code(ctx, cmd)
+        return
+    _run_code(" ".join(argv[rest + 1 :]), "cmd", ctx)
+
+
 def _run_code(code: str, language: str, ctx: Context) -> None:
     if ctx.recurse_code is not None:
         ctx.recurse_code(code, language)
@@ -1119,6 +1129,11 @@ def inline_code(code: str, ctx: Context, *, language: str = "other") -> None:
 
         if not read_powershell(text, ctx):
             _opaque(ctx, "the PowerShell parser is unavailable")
+    elif language == "cmd":
+        from aimds.rules.understanding.windows_cmd import read_cmd
+
+        read_cmd(text, ctx)
+        return
     if language in ("python", "auto"):
         from aimds.rules.understanding.python_code import analyze_python
 
@@ -1550,6 +1565,8 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         # discarding work-tree changes, untracked files or a local branch (the reflog keeps
         # it) inside the workspace is a workspace write, like ``rm -rf build/``; the same
         # on a tree elsewhere (``git -C / clean -fdx``) destroys what is not ours
+        if sub == "clean":  # and the pathspecs it cleans (``git clean -fdx ~``)
+            trees = trees + [a for a in rest if not a.startswith("-") and a != "--"]
         if not ctx.session.elsewhere and all(
             t not in cmd.dynamic and _work_tree_in_workspace(ctx, t) for t in trees
         ):
@@ -1955,6 +1972,7 @@ def _table() -> dict[str, Handler]:
                      "chpasswd setcap capsh nsenter unshare newgrp insmod modprobe sudoedit"),
         (_shell, " ".join(sorted(_SHELLS))),
         (_powershell, "pwsh powershell"),
+        (_cmd_exe, "cmd"),
         (_interpreter, " ".join(sorted(_INTERPRETERS)) + " python3 python2 node osascript"),
         (_eval, "eval"),
         (_source, "source ."),

@@ -229,7 +229,7 @@ _COMPOSE: MappingProxyType[tuple[str, str], str] = MappingProxyType(
         ("identity", "spawn"): "identity:user_admin",
         ("identity", "delete"): "identity:user_admin",
         ("identity", "write"): "identity:privilege_change",
-        ("identity", "read"): "identity:user_admin",
+        ("identity", "read"): "identity:read",
         ("payment", "refund"): "payment:refund",
         ("payment", "read"): "payment:read",
         ("agent", "delegate"): "agent:delegate",
@@ -285,12 +285,18 @@ def name_type(tool: str) -> str | None:
     for category, objects in _OBJECTS:
         if found & objects:
             composed = _COMPOSE.get((category, verb)) if verb else None
+            if composed == "identity:read" and not found.isdisjoint(_GUARDED_WORDS):
+                composed = "identity:user_admin"  # ``get_auth_token``: no mere profile read
             return composed or _DEFAULT[category]
     if verb is not None:
         return _VERB_ONLY.get(verb)
     return None
 
 
+# What unlocks something: a name that reads one of these reads a credential, not data.
+_GUARDED_WORDS = _words("token tokens jwt cookie cookies session sessions otp mfa totp key keys "
+                        "cert certs certificate private ssh pgp gpg auth login signin "
+                        "authenticate logon")  # fmt: skip
 # Verbs that only look (``read``'s group without ``open``, ``load`` and ``download``, which
 # may change or store something).
 _LOOK_WORDS = _words("read get view preview show fetch list ls find query select describe "
@@ -301,9 +307,14 @@ _OTHER_VERBS = frozenset(w for verb, ws in _VERBS if verb != "read" for w in ws)
 @functools.lru_cache(maxsize=1024)
 def name_reads_only(tool: str) -> bool:
     """Whether a name's words say it only looks (``get_weather``, ``lookup_order``,
-    ``list_shipments``): a looking verb and no verb that does anything else."""
+    ``list_shipments``): a looking verb, no verb that does anything else, and nothing it
+    would look at that unlocks something (``get_token``, ``fetch_session_cookie``)."""
     words = set(name_words(tool))
-    return bool(words & _LOOK_WORDS) and words.isdisjoint(_OTHER_VERBS)
+    return (
+        bool(words & _LOOK_WORDS)
+        and words.isdisjoint(_OTHER_VERBS)
+        and words.isdisjoint(_GUARDED_WORDS)
+    )
 
 
 FILE_VERBS: MappingProxyType[str, str] = MappingProxyType(

@@ -25,6 +25,7 @@ __all__ = [
     "SHAPES",
     "looks_like_code",
     "looks_like_command",
+    "looks_like_powershell",
     "looks_like_sql_statement",
     "value_shape",
 ]
@@ -120,6 +121,23 @@ def looks_like_command(text: str) -> bool:
     if head.startswith(("./", "/")) and " " in head.split("\n", 1)[0]:
         return True
     return _SHELL_SYNTAX.search(text[:4096]) is not None
+
+
+# A PowerShell statement: a Verb-Noun cmdlet, the aliases that fetch and evaluate, or
+# PowerShell-only syntax (``$env:X``, ``[System.…]``), at the start of a statement.
+_POWERSHELL = re.compile(
+    r"(?:^|[;|{(]|\n)\s*(?:&\s*)?(?:(?:Get|Set|New|Remove|Invoke|Start|Stop|Copy|Move|Add|"
+    r"Clear|Out|Write|Test|Import|Export|Register|Format|Restart|Expand|Compress|Select|Where|"
+    r"ForEach|Measure|Sort|Resolve|Enable|Disable|Install|Update|Send|Convert(?:To|From)?)"
+    r"-[A-Z][A-Za-z]+|iex|iwr|irm)\b|\$env:[A-Za-z_]|\[System\.",
+    re.IGNORECASE,
+)
+
+
+def looks_like_powershell(text: str) -> bool:
+    """True when ``text`` holds a PowerShell statement (read as PowerShell too, whatever
+    the tool says it runs: a Windows agent's ``shell`` runs PowerShell)."""
+    return _POWERSHELL.search(text[:4096]) is not None
 
 
 def looks_like_sql_statement(text: str) -> bool:

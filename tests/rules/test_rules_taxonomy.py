@@ -302,3 +302,21 @@ def test_tracker_tools_are_version_control_writes(tool: str) -> None:
 def test_a_chat_with_a_language_model_is_no_message_to_people(tool: str) -> None:
     assert classify(tool, {"prompt": "Summarize the changelog"}).type == "agent:delegate", tool
     assert classify("slack_chat", {"text": "hi"}).type == "message:send"
+
+
+@pytest.mark.parametrize(
+    "tool", ["get_user_profile", "list_users", "describe_role", "list_groups", "lookup_account"]
+)
+def test_reading_users_and_roles_is_identity_read(tool: str) -> None:
+    info = classify(tool, {"user_id": "42"})
+    assert info.type == "identity:read" and info.risk is Severity.LOW, (tool, info)
+
+
+@pytest.mark.parametrize(
+    ("tool", "kind"),
+    [("get_auth_token", "identity:login"), ("lookup_user_session", "identity:user_admin"),
+     ("get_api_key", "secrets:read"), ("add_user", "identity:user_admin"),
+     ("grant_role", "identity:privilege_change")],
+)  # fmt: skip
+def test_identity_names_that_unlock_or_change_are_no_reads(tool: str, kind: str) -> None:
+    assert classify(tool, {"user_id": "42"}).type == kind, tool

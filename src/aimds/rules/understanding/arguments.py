@@ -39,6 +39,7 @@ from aimds.rules.understanding.shell_programs import HANDLERS, url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
 from aimds.rules.understanding.tools import FILE_VERBS, name_executes, name_language, name_verb
 from aimds.rules.understanding.values import (
+    looks_like_cmd,
     looks_like_code,
     looks_like_command,
     looks_like_powershell,
@@ -46,7 +47,6 @@ from aimds.rules.understanding.values import (
     looks_like_sql_statement,
     value_shape,
 )
-from aimds.rules.understanding.windows_cmd import looks_like_cmd
 from aimds.types import Severity
 
 __all__ = ["ArgReader"]
@@ -223,11 +223,7 @@ class ArgReader:
                 collect_code(value, facts, cwd=cwd, home=self._home, language="powershell")
             elif isinstance(value, str) and value.strip():
                 collect_command(value, facts, cwd=cwd, home=self._home)
-                # read as what a Windows shell would run too
-                if looks_like_powershell(value):
-                    collect_code(value, facts, cwd=cwd, home=self._home, language="powershell")
-                if looks_like_cmd(value):
-                    collect_code(value, facts, cwd=cwd, home=self._home, language="cmd")
+                self._windows(value, facts, cwd)
             elif (
                 isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value)
             ):
@@ -242,6 +238,14 @@ class ArgReader:
             if category == "unknown":
                 facts.propose("shell:exec")
             return
+
+    def _windows(self, value: str, facts: Facts, cwd: str) -> None:
+        """A command line is also read as what a Windows shell would run, where it reads as
+        PowerShell or ``cmd.exe`` (a tool rarely says which shell it has)."""
+        if looks_like_powershell(value):
+            collect_code(value, facts, cwd=cwd, home=self._home, language="powershell")
+        if looks_like_cmd(value):
+            collect_code(value, facts, cwd=cwd, home=self._home, language="cmd")
 
     # ----------------------------------------------------------------- sql
 
@@ -489,6 +493,7 @@ class ArgReader:
             analyze_sql(value, scratch)
         elif shape == "command":
             collect_command(value, scratch, cwd=cwd, home=self._home)
+            self._windows(value, scratch, cwd)
         else:
             collect_code(value, scratch, cwd=cwd, home=self._home)
         for resource in scratch.resources:

@@ -23,6 +23,7 @@ from aimds.rules.understanding.sql import looks_like_sql
 
 __all__ = [
     "SHAPES",
+    "looks_like_cmd",
     "looks_like_code",
     "looks_like_command",
     "looks_like_powershell",
@@ -140,6 +141,23 @@ def looks_like_powershell(text: str) -> bool:
     return _POWERSHELL.search(text[:4096]) is not None
 
 
+# A line ``cmd.exe`` would run: a built-in or Windows program with its ``/x`` switches, a
+# ``%VARIABLE%``, or a drive path.
+_CMD_LINE = re.compile(
+    r"(?:^|[&|(]\s*)(?:@?(?:rd|rmdir|del|erase|format|xcopy|robocopy|certutil|bitsadmin|"
+    r"copy|move|type|dir|start|call|cmd(?:\.exe)?)\s+[^&|\n]*?/[A-Za-z?]|"
+    r"(?:certutil|bitsadmin)(?:\.exe)?\s|format\s+[A-Za-z]:|cmd(?:\.exe)?\s+/[ckCK]\b|"
+    r"net\s+(?:user|localgroup|group)\s)"
+    r"|%[A-Za-z_]+%",
+    re.IGNORECASE,
+)
+
+
+def looks_like_cmd(text: str) -> bool:
+    """True when ``text`` reads as a ``cmd.exe`` line (read so too, whatever the tool)."""
+    return _CMD_LINE.search(text[:4096]) is not None
+
+
 def looks_like_sql_statement(text: str) -> bool:
     """True when ``text`` starts like an SQL statement (a cheap first-word gate, then the SQL
     reader's own test)."""
@@ -214,7 +232,7 @@ def _shape(text: str) -> str | None:
         return "path"  # an absolute path with spaces ("/Users/me/My Documents/x")
     if looks_like_code(value):
         return "code"  # Python that parses is Python, even where a line reads like shell ("a; b")
-    if looks_like_command(value):
+    if looks_like_command(value) or looks_like_powershell(value) or looks_like_cmd(value):
         return "command"
     return None
 

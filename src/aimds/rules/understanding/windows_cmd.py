@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from aimds.rules.understanding.shell_programs import Context, run_argv
+from aimds.rules.understanding.values import looks_like_cmd
 
 __all__ = ["looks_like_cmd", "read_cmd"]
 
@@ -30,25 +31,8 @@ _KNOWN_VARIABLES = {
     "systemdrive": "C:", "homedrive": "", "temp": "/tmp", "tmp": "/tmp", "appdata": "~\\AppData",
     "localappdata": "~\\AppData\\Local",
 }  # fmt: skip
-# A line ``cmd.exe`` would run: a built-in or Windows program with its ``/x`` switches, a
-# ``%VARIABLE%``, or a drive path.
-_LOOKS = re.compile(
-    r"(?:^|[&|(]\s*)(?:@?(?:rd|rmdir|del|erase|format|xcopy|robocopy|certutil|bitsadmin|"
-    r"copy|move|type|dir|start|call|cmd(?:\.exe)?)\s+[^&|\n]*?/[A-Za-z?]|"
-    r"(?:certutil|bitsadmin)(?:\.exe)?\s|format\s+[A-Za-z]:|cmd(?:\.exe)?\s+/[ckCK]\b|"
-    r"net\s+(?:user|localgroup|group)\s)"
-    r"|%[A-Za-z_]+%",
-    re.IGNORECASE,
-)
-
-
 _SWITCH = re.compile(r"^/[A-Za-z?]{1,12}(?::\S*)?$")
 _RUNNABLE = (".exe", ".bat", ".cmd", ".com", ".ps1", ".vbs", ".msi", ".scr")
-
-
-def looks_like_cmd(text: str) -> bool:
-    """True when ``text`` reads as a ``cmd.exe`` line (read so too, whatever the tool)."""
-    return _LOOKS.search(text[:4096]) is not None
 
 
 def read_cmd(text: str, ctx: Context, *, depth: int = 0) -> None:

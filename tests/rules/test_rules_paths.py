@@ -157,8 +157,11 @@ def test_classify_path_leaves_ordinary_files_alone(path: str) -> None:
 
 
 def test_public_key_is_not_a_credential() -> None:
-    place = classify_path("~/.ssh/id_rsa.pub")
-    assert place is not None and not place.credential_store
+    # public keys are public: reading one (to install a deploy key) is no sensitive read
+    assert classify_path("~/.ssh/id_rsa.pub") is None
+    assert classify_path("/home/u/.ssh/id_ed25519.pub") is None
+    place = classify_path("~/.ssh/id_rsa")
+    assert place is not None and place.credential_store
 
 
 def test_sensitive_table_is_consistent() -> None:

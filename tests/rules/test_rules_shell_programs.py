@@ -238,3 +238,43 @@ def test_reading_logs_is_everyday_work(command: str) -> None:
 def test_changing_or_deleting_logs_is_destructive(tool: str, args: dict[str, Any]) -> None:
     decision = check(tool, args)
     assert decision.verdict is Verdict.BLOCK and "deny.destructive" in stopping(decision), args
+
+
+# -- other languages' tree deletes, rsync --delete -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tool", "code"),
+    [
+        ("node_eval", "require('fs').rmSync(require('os').homedir(), {recursive: true})"),
+        ("ruby", "FileUtils.rm_rf('/')"),
+        ("ruby_exec", "FileUtils.rm_rf(Dir.home)"),
+        ("go_run", 'os.RemoveAll("/")'),
+        ("run_code", 'os.RemoveAll("/home")'),
+        ("rust_eval", 'std::fs::remove_dir_all("/")'),
+        ("csharp", 'Directory.Delete(@"C:\\", true)'),
+        ("perl_exec", "use File::Path; rmtree('/');"),
+    ],
+)
+def test_tree_deletes_of_other_languages_hit_the_hard_rule(tool: str, code: str) -> None:
+    assert "hard.rm_root" in stopping(check(tool, {"code": code})), (tool, code)
+
+
+@pytest.mark.parametrize(
+    ("tool", "code"),
+    [
+        ("node_eval", "fs.rmSync('dist', {recursive: true})"),
+        ("node_eval", 'fs.rmSync(path.join(__dirname, "build"), {recursive: true})'),
+        ("ruby", "FileUtils.rm_rf('tmp/cache')"),
+        ("python", "import shutil\nshutil.rmtree(build_dir)"),
+    ],
+)
+def test_workspace_tree_deletes_stay_quiet(tool: str, code: str) -> None:
+    assert check(tool, {"code": code}).verdict is Verdict.ALLOW, (tool, code)
+
+
+@pytest.mark.parametrize(
+    "command", ["rsync -a --delete /empty/ /", "rsync -a --delete-before ./empty/ ~/"]
+)
+def test_rsync_delete_into_a_root_or_home_wipes_it(command: str) -> None:
+    assert "wipe_root" in classify("shell", {"command": command}).tags, command

@@ -517,10 +517,7 @@ SENSITIVE_PATHS: tuple[SensitivePlace, ...] = (
     SensitivePlace(
         glob="**/.ssh/config", kind="ssh", credential_store=False, description="SSH settings"
     ),
-    SensitivePlace(
-        glob="**/.ssh/*.pub", kind="ssh", credential_store=False, description="SSH public key"
-    ),
-    _c("**/.ssh", "ssh", "SSH directory (keys)"),
+    _c("**/.ssh", "ssh", "SSH directory (keys)", "**/.ssh/*.pub"),  # public keys are public
     _c("**/.aws", "aws", "AWS directory (keys)"),
     _c("**/.kube", "kube", "Kubernetes directory (credentials)"),
     _c("**/.gnupg/**", "gpg", "GnuPG keyring"),

@@ -64,6 +64,8 @@ def _glob_place(path: str) -> SensitivePlace | None:
         anywhere = place.glob.startswith("**/")
         if (relative and not anywhere) or (names_nothing and anywhere):
             continue
+        if any(fnmatch.fnmatchcase(path, ex.replace("**/", "*/")) for ex in place.exclude):
+            continue  # every path the glob names is taken out of the place (``*.pub``)
         # a relative glob sits in a directory nobody named: only the leading ``**`` of an
         # anywhere-entry stands for it, never one of the entry's own named directories
         instance = _instance(place.glob)

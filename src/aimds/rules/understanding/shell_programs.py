@@ -1111,6 +1111,52 @@ _CODE_RECURSIVE_DELETE = re.compile(
     r"\b(?:rmSync|rmdirSync|rm|rmdir|remove|removeSync|rimraf(?:\.sync)?)\s*\(\s*"
     r"([\"'`])([^\"'`]{1,1024})\1\s*(?:,\s*\{[^}]{0,200}\brecursive\s*:\s*true|\))"
 )
+# Tree deletes of other languages' libraries (always recursive): Ruby ``FileUtils.rm_rf``,
+# Perl ``File::Path::rmtree``, Go ``os.RemoveAll``, Rust ``remove_dir_all``, .NET
+# ``Directory.Delete(p, true)``, Java ``FileUtils.deleteDirectory``; and Node's ``rm`` family
+# with ``recursive: true`` whatever its path expression is.
+_ARG = r"((?:[^,;(){}]|\([^()]{0,100}\)){1,300})"
+_CODE_TREE_DELETE = re.compile(
+    r"(?:FileUtils\.(?:rm_rf|rm_r|remove_dir|remove_entry(?:_secure)?|deleteDirectory|"
+    r"forceDelete)|\brmtree|\bremove_tree|\bRemoveAll|\bremove_dir_all|Directory\.Delete)"
+    r"\s*\(\s*" + _ARG + r"\s*(?:,\s*true\s*)?\)"
+    r"|\b(?:rmSync|rmdirSync|rm|rmdir)\s*\(\s*" + _ARG + r",\s*\{[^}]{0,200}\brecursive\s*:\s*true"
+)
+_HOME_EXPR = re.compile(
+    r"homedir\(\)|Dir\.home|ENV\[['\"]HOME['\"]\]|\$ENV\{HOME\}|UserHomeDir|"
+    r"process\.env\.HOME|Getenv\(\"HOME\"\)|GetFolderPath|home_dir\(\)|^['\"`]?~",
+)
+_LITERAL_ARG = re.compile(r"^@?([\"'`])([^\"'`]{1,1024})\1$")
+# ``path.join(__dirname, "build")``: a path below the script's or working directory
+_JOINED = re.compile(
+    r"^path\.(?:join|resolve)\(\s*(?:__dirname|process\.cwd\(\)|['\"]\.['\"])((?:\s*,\s*"
+    r"(['\"])[\w.@+-]+\2)+)\s*\)$"
+)
+
+
+def _tree_deletes(text: str, ctx: Context, *, foreign_only: bool = False) -> None:
+    """Recursive deletes through a language's file API, read as ``rm -rf`` of their path:
+    a literal path as written, the user's home as ``~``, a join below the working
+    directory as that relative path, anything else computed. ``foreign_only``: code read
+    as Python already (``shutil.rmtree`` is the Python reader's), only other languages'."""
+    for m in _CODE_TREE_DELETE.finditer(text):
+        if foreign_only and (m.group(2) is not None or "rmtree" in m.group(0)):
+            continue
+        arg = (m.group(1) or m.group(2) or "").strip()
+        literal = _LITERAL_ARG.match(arg)
+        joined = _JOINED.match(arg)
+        if literal is not None:
+            ctx.recurse("rm -rf " + _quote(literal.group(2)))
+        elif joined is not None:
+            parts = re.findall(r"['\"]([\w.@+-]+)['\"]", joined.group(1))
+            ctx.recurse("rm -rf " + _quote("./" + "/".join(parts)))
+        elif _HOME_EXPR.search(arg):
+            ctx.recurse("rm -rf ~")
+        else:
+            ctx.facts.destroy(critical=False)
+            _opaque(ctx, "a recursive delete of a path computed at run time")
+
+
 _LOOKS_JS = re.compile(
     r"\b(?:const|let|var|function)\s|=>|console\.|require\(|process\.|\bawait\s+fetch"
 )
@@ -1138,6 +1184,7 @@ def inline_code(code: str, ctx: Context, *, language: str = "other") -> None:
         from aimds.rules.understanding.python_code import analyze_python
 
         if analyze_python(text, ctx):
+            _tree_deletes(text, ctx, foreign_only=True)  # Go or Ruby that parses as Python
             return
         if language == "python" or not _LOOKS_JS.search(text):
             _opaque(ctx, "code that does not parse")
@@ -1178,6 +1225,7 @@ def _other_code(text: str, ctx: Context) -> None:
     for m in _CODE_RECURSIVE_DELETE.finditer(text):
         if m.group(0).startswith("rimraf") or "recursive" in m.group(0):
             ctx.recurse("rm -rf " + _quote(m.group(2)))
+    _tree_deletes(text, ctx)
     for m in _SHELL_CALL.finditer(text):
         ctx.recurse(m.group(1))
     for m in _BACKTICKS.finditer(text):
@@ -1458,6 +1506,15 @@ def _remote_copy(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         return
     *sources, dest = ops if len(ops) > 1 else (ops[0], "")
     remote_dest = _remote(dest)
+    if (
+        name == "rsync"
+        and dest
+        and remote_dest is None
+        and any(a.startswith("--delete") or a == "--remove-source-files" for a in argv[1:])
+    ):
+        # whatever the source lacks is deleted from the destination: ``rsync -a --delete
+        # /empty/ /`` empties the root
+        _dispatch(["rm", "-r", dest], SimpleCommand(argv=["rm", "-r", dest]), ctx)
     if remote_dest is not None:
         ctx.facts.resource(remote_dest)
         for src in sources:

@@ -344,7 +344,8 @@ _LANGUAGE_WORDS: MappingProxyType[str, str] = MappingProxyType(
     {"node": "javascript", "nodejs": "javascript", "js": "javascript", "javascript": "javascript",
      "deno": "javascript", "bun": "javascript", "typescript": "javascript", "ts": "javascript",
      "perl": "perl", "ruby": "ruby", "php": "php", "lua": "lua", "powershell": "powershell",
-     "pwsh": "powershell", "ps1": "powershell"}
+     "pwsh": "powershell", "ps1": "powershell", "go": "go", "golang": "go", "rust": "rust",
+     "java": "java", "kotlin": "java", "csharp": "csharp", "dotnet": "csharp"}
 )  # fmt: skip
 
 

@@ -278,3 +278,48 @@ def test_workspace_tree_deletes_stay_quiet(tool: str, code: str) -> None:
 )
 def test_rsync_delete_into_a_root_or_home_wipes_it(command: str) -> None:
     assert "wipe_root" in classify("shell", {"command": command}).tags, command
+
+
+# -- programs that run a command of their own ----------------------------------------------------
+
+ESCAPES = [
+    "awk 'BEGIN{system(\"rm -rf /\")}'",
+    "gawk 'BEGIN { \"rm -rf ~\" | getline }'",
+    "vim -c ':!rm -rf /' -c ':q'",
+    "vi '+!rm -rf /' notes.txt",
+    "git -c core.pager='sh -c \"rm -rf /\"' log",
+    "git -c alias.x='!rm -rf ~' x",
+    "tar -cf /dev/null x --checkpoint=1 --checkpoint-action=exec='rm -rf /'",
+    "tar -xf a.tar --to-command='rm -rf ~'",
+    "zip /tmp/x.zip x -T -TT 'rm -rf / #'",
+    "rsync -e 'sh -c \"rm -rf /\"' x y:",
+    "ssh -o ProxyCommand='rm -rf ~' host",
+    "script -qc 'rm -rf /' /dev/null",
+    "make -f /dev/stdin <<< $'all:\\n\\trm -rf /'",
+]
+
+
+@pytest.mark.parametrize(("tool", "key"), SHELLS)
+@pytest.mark.parametrize("command", ESCAPES)
+def test_a_command_run_through_a_programs_options_is_read(
+    tool: str, key: str, command: str
+) -> None:
+    decision = check(tool, {key: command})
+    assert "hard.rm_root" in stopping(decision), (tool, command, decision.explain())
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "git -c core.pager=less log",
+        "tar -I zstd -cf x.tar.zst dir",
+        "rsync -e ssh -a ./site deploy@web.example.com:/srv",
+        "vim -c 'set nu' file.txt",
+        "awk '{print $1}' access.log",
+        "ssh -o ProxyCommand='ssh -W %h:%p bastion' db",
+    ],
+)
+def test_ordinary_uses_of_those_options_pass(command: str) -> None:
+    # (an upload or a connection may still be reviewed as such: that is the pack's choice)
+    decision = check("shell", {"command": command})
+    assert not stopping(decision) & {"deny.destructive", "review.opaque", "hard.rm_root"}

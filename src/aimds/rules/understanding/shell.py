@@ -43,6 +43,7 @@ from aimds.rules.understanding.shell_programs import (
     Context,
     Session,
     SimpleCommand,
+    embedded_commands,
     inline_code,
     run_written,
 )
@@ -738,6 +739,7 @@ class _Walker:
             ctx.facts.tag("download_exec", "code_exec")
         if found is not None and run_written(found[0], ctx):
             return
+        embedded_commands(argv, cmd, ctx)
         handler = HANDLERS.get(name)
         if handler is not None:
             handler(argv, cmd, ctx)

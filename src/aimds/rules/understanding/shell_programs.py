@@ -25,6 +25,7 @@ __all__ = [
     "Context",
     "Session",
     "SimpleCommand",
+    "embedded_commands",
     "inline_code",
     "run_argv",
     "run_written",
@@ -1972,6 +1973,91 @@ def _login_cli(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ctx.facts.propose("identity:login")
 
 
+# Options through which a program runs a shell command of its own (GTFOBins' "shell"
+# escapes): the value is a command line, read like one.
+_ESCAPE_OPTIONS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "tar": frozenset({"--checkpoint-action", "--to-command", "--use-compress-program",
+                          "--info-script", "--new-volume-script", "-I", "-F"}),
+        "zip": frozenset({"-TT", "--unzip-command"}),
+        "rsync": frozenset({"-e", "--rsh"}),
+        "scp": frozenset({"-S"}),
+        "script": frozenset({"-c", "--command"}),
+        "runuser": frozenset({"-c", "--command"}),
+        "make": frozenset({"--eval"}),
+        "vim": frozenset({"-c", "--cmd"}), "vi": frozenset({"-c", "--cmd"}),
+        "nvim": frozenset({"-c", "--cmd"}), "ex": frozenset({"-c"}), "view": frozenset({"-c"}),
+    }
+)  # fmt: skip
+_EXEC_CONFIG = re.compile(
+    r"^(?:core\.(?:pager|editor|sshcommand|fsmonitor|hookspath)|diff\.external|"
+    r"sequence\.editor|alias\.[\w-]+|(?:pager|filter)\.[\w.-]+|gpg\.program|"
+    r"credential\.helper)=(.+)$",
+    re.IGNORECASE,
+)
+_SSH_COMMANDS = re.compile(r"^(?:ProxyCommand|LocalCommand|KnownHostsCommand)[= ](.+)$", re.I)
+_AWK_COMMANDS = re.compile(
+    r"system\s*\(\s*\"([^\"]{1,2048})\"|\"([^\"]{1,2048})\"\s*\|\s*getline|"
+    r"\|\s*\"([^\"]{1,2048})\""
+)
+_EDITOR_COMMAND = re.compile(r"^(?::|\+)?\s*!(.+)$|system\(\s*['\"]([^'\"]+)['\"]")
+_AWK = frozenset({"awk", "gawk", "mawk", "nawk", "busybox-awk"})
+
+
+def embedded_commands(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """Command lines a program runs through its own options or script: ``tar
+    --checkpoint-action=exec=…``, ``git -c core.pager=…``, ``vim -c ':!…'``, ``awk
+    'BEGIN{system("…")}'``, ``ssh -o ProxyCommand=…``, ``make`` recipes on stdin."""
+    if not argv:
+        return
+    name = ctx.binary(argv[0])
+    found: list[str] = []
+    options = _ESCAPE_OPTIONS.get(name)
+    for i, arg in enumerate(argv[1:], 1):
+        nxt = argv[i + 1] if i + 1 < len(argv) else ""
+        flag, eq, inline = arg.partition("=")
+        value = inline if eq else nxt
+        if options is not None:
+            if flag in options:
+                found.append(value)
+            elif arg[:1] == "-" != arg[1:2] and "-" + arg[-1:] in options and arg[1:].isalpha():
+                found.append(nxt)  # a cluster ending in the option: ``script -qc CMD``
+            elif arg[:2] in options and len(arg) > 2 and not arg.startswith("--"):
+                found.append(arg[2:])  # glued short option: -Icmd
+        if name in ("git",) and arg == "-c":
+            m = _EXEC_CONFIG.match(nxt)
+            if m is not None:
+                found.append(m.group(1).lstrip("!"))
+        elif name in ("ssh", "scp", "sftp", "rsync") and (arg == "-o" or arg.startswith("-o")):
+            m = _SSH_COMMANDS.match(nxt if arg == "-o" else arg[2:])
+            if m is not None:
+                found.append(m.group(1))
+        elif name in _AWK and not arg.startswith("-"):
+            for m in _AWK_COMMANDS.finditer(arg):
+                found.append(next(g for g in m.groups() if g))
+        elif arg.startswith("+") and name in ("vim", "vi", "nvim", "ex", "view"):
+            found.append(arg[1:])
+    if name in ("vim", "vi", "nvim", "ex", "view"):
+        found = [c for v in found for c in _editor_commands(v)]
+    elif name == "tar":
+        found = [v.removeprefix("exec=") for v in found]
+    if name == "make" and cmd.stdin is not None:
+        found += [line.strip() for line in cmd.stdin.splitlines() if line.startswith("\t")]
+    for command in found[:16]:
+        if command in cmd.dynamic:
+            _opaque(ctx, "a program runs a command computed at run time")
+        elif command.strip():
+            ctx.facts.tag("code_exec")
+            ctx.recurse(command)
+
+
+def _editor_commands(value: str) -> list[str]:
+    m = _EDITOR_COMMAND.search(value)
+    if m is None:
+        return []
+    return [m.group(1) or m.group(2)]
+
+
 def run_argv(
     argv: list[str], ctx: Context, *, dynamic: set[str] | None = None, piped_in: bool = False
 ) -> None:
@@ -1994,6 +2080,7 @@ def _dispatch(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     argv = ctx.unwrap(argv)
     if not argv:
         return
+    embedded_commands(argv, cmd, ctx)
     handler = HANDLERS.get(ctx.binary(argv[0]))
     if handler is not None:
         handler(argv, cmd, ctx)

@@ -2002,6 +2002,7 @@ _AWK_COMMANDS = re.compile(
 )
 _EDITOR_COMMAND = re.compile(r"^(?::|\+)?\s*!(.+)$|system\(\s*['\"]([^'\"]+)['\"]")
 _AWK = frozenset({"awk", "gawk", "mawk", "nawk", "busybox-awk"})
+_ESCAPING = frozenset(_ESCAPE_OPTIONS) | _AWK | {"git", "ssh", "scp", "sftp", "rsync", "make"}
 
 
 def embedded_commands(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -2011,6 +2012,8 @@ def embedded_commands(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None
     if not argv:
         return
     name = ctx.binary(argv[0])
+    if name not in _ESCAPING:
+        return
     found: list[str] = []
     options = _ESCAPE_OPTIONS.get(name)
     for i, arg in enumerate(argv[1:], 1):

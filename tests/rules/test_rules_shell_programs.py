@@ -323,3 +323,24 @@ def test_ordinary_uses_of_those_options_pass(command: str) -> None:
     # (an upload or a connection may still be reviewed as such: that is the pack's choice)
     decision = check("shell", {"command": command})
     assert not stopping(decision) & {"deny.destructive", "review.opaque", "hard.rm_root"}
+
+
+# -- scratch places: temporary files and caches ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["rm -rf ~/.cache/pip", "rm -rf $HOME/.cache/huggingface/tmp", "rm -rf /tmp/build-*",
+     "rm -rf /var/tmp/ci-42", "rm -rf build/*"],
+)  # fmt: skip
+def test_deleting_scratch_and_caches_is_everyday_work(command: str) -> None:
+    assert check("shell", {"command": command}).verdict is Verdict.ALLOW, command
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["rm -rf /tmp/*", "rm -rf ~/.cache", "rm -rf ~/.cache/*", "rm -rf ~/.cache/../.ssh",
+     "rm -rf /tmp/../etc", "rm -rf ~/projects"],
+)  # fmt: skip
+def test_a_whole_scratch_place_or_a_way_out_of_it_is_destructive(command: str) -> None:
+    assert classify("shell", {"command": command}).destructive, command

@@ -608,6 +608,14 @@ def _rm(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 
 
 _SCRATCH = ("/tmp/", "/var/tmp/")
+
+
+def _home_scratch(home: str) -> tuple[str, ...]:
+    """Caches under the home directory: their content is disposable by definition."""
+    base = home.rstrip("/")
+    return (base + "/.cache/", base + "/Library/Caches/")
+
+
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -615,6 +623,12 @@ def _in_workspace(ctx: Context, target: str) -> bool:
     """A relative path that stays below the working directory, or a file under a scratch
     directory, that is no sensitive place: deleting it is everyday work
     (``rm -rf ./build``, ``rm -rf target/``, ``find . -name '*.pyc' -delete``)."""
+    for home in ("~/", "$HOME/", "${HOME}/"):
+        if target.startswith(home):  # a cache in the home directory is scratch too
+            target = ctx.home.rstrip("/") + "/" + target[len(home) :]
+            if not target.startswith(_home_scratch(ctx.home)):
+                return False
+            break
     if not target or target in _RM_WIDE or target.startswith(("-", "~", "$", "`", "\\")):
         return False
     if ctx.session.elsewhere and not target.startswith("/"):
@@ -622,12 +636,14 @@ def _in_workspace(ctx: Context, target: str) -> bool:
     if _WINDOWS_DRIVE.match(target):
         return False  # ``C:\``, ``D:/data``: absolute, never the workspace
     absolute = target.startswith("/")
-    if absolute and not target.startswith(_SCRATCH):
+    scratch = next((d for d in (*_SCRATCH, *_home_scratch(ctx.home)) if target.startswith(d)), "")
+    if absolute and not scratch:
         return False
     parts = [p for p in target.split("/") if p not in ("", ".")]
-    if not parts or ".." in parts or (absolute and len(parts) < 2):
+    inside = [p for p in target[len(scratch) :].split("/") if p not in ("", ".")]
+    if not parts or ".." in parts or (absolute and not inside):
         return False
-    if any(c in target for c in "*?[") and (absolute or not parts[0].strip("*?[]!.")):
+    if any(c in target for c in "*?[") and not (absolute and inside or parts)[0].strip("*?[]!."):
         return False  # a bare wildcard at the top of the workspace or of a scratch directory
     found = ctx.place(target) if absolute or "/" in target else None
     if found is not None and found[1] is not None:

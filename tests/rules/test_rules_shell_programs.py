@@ -344,3 +344,42 @@ def test_deleting_scratch_and_caches_is_everyday_work(command: str) -> None:
 )  # fmt: skip
 def test_a_whole_scratch_place_or_a_way_out_of_it_is_destructive(command: str) -> None:
     assert classify("shell", {"command": command}).destructive, command
+
+
+# -- processes started from other languages -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tool", "code", "rule"),
+    [
+        ("node_eval", "require('child_process').exec(['rm','-rf','/'].join(' '))", "review.opaque"),
+        ("js", "const cp = require('child_process'); cp.execSync(cmd)", "review.opaque"),
+        ("node_eval", "cp.execSync(Buffer.from('cm0gLXJmIC8=','base64').toString())",
+         "review.opaque"),
+        ("js", "require('child_process').spawn('sh', ['-c', 'rm -rf /'])", "hard.rm_root"),
+        ("ruby", "system('rm', '-rf', '/')", "hard.rm_root"),
+        ("lua", "os.execute('rm -rf /')", "hard.rm_root"),
+        ("php", "shell_exec($_GET['c']);", "review.opaque"),
+    ],
+)  # fmt: skip
+def test_processes_started_from_code_are_read(tool: str, code: str, rule: str) -> None:
+    assert rule in stopping(check(tool, {"code": code})), (tool, code)
+
+
+@pytest.mark.parametrize(
+    ("tool", "code"),
+    [
+        ("node_eval", "const m = /a(b)/.exec(text); console.log(m)"),
+        ("node_eval", 'const {execSync} = require("child_process"); execSync("npm test")'),
+        ("js", 'cp.spawn("npm", ["run", "build"])'),
+        ("ruby", 'system("bundle", "exec", "rspec")'),
+    ],
+)
+def test_ordinary_process_calls_pass(tool: str, code: str) -> None:
+    assert check(tool, {"code": code}).verdict is Verdict.ALLOW, (tool, code)
+
+
+@pytest.mark.parametrize("key", ["doc", "p", "target", "input"])
+@pytest.mark.parametrize("tool", ["open_document", "tool_x", "read"])
+def test_a_percent_encoded_path_is_a_path(key: str, tool: str) -> None:
+    assert check(tool, {key: "%2Fetc%2Fshadow"}).verdict is Verdict.BLOCK, (tool, key)

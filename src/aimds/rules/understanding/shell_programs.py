@@ -1091,7 +1091,22 @@ _NET_CODE = re.compile(
 _ENV_DUMP_CODE = re.compile(r"os\.environ\b(?!\s*[\[.]\s*(?:get\b)?)|process\.env\b(?!\.)|%ENV\b")
 _SHELL_CALL = re.compile(
     r"(?:system|popen|exec(?:Sync)?|spawn(?:Sync)?|check_output|run|call|shell_exec|passthru|"
-    r"Start-Process|Invoke-Expression|iex)\s*\(?\s*[\"'`]([^\"'`]{1,4096})[\"'`]"
+    r"execute|Start-Process|Invoke-Expression|iex)\s*\(?\s*[\"'`]([^\"'`]{1,4096})[\"'`]"
+)
+# A process started with its program and argument list as literals (``spawn('sh', ['-c',
+# '…'])``, ``execFile``, Ruby ``system('rm', '-rf', '/')``): read as that argv.
+_ARGV_CALL = re.compile(
+    r"\b(?:spawn|spawnSync|execFile|execFileSync|system|exec)\s*\(\s*([\"'])([^\"']{1,256})\1"
+    r"\s*,\s*\[?((?:\s*([\"'])[^\"']{0,1024}\4\s*,?)+)\]?"
+)
+# A process-starting call of a process API whose command is computed: opaque. (Only
+# child_process/os/io-style receivers: ``regex.exec(text)`` runs nothing.)
+_COMPUTED_PROCESS = re.compile(
+    r"(?:child_process|\bcp|\bproc|\bos|\bio|\bKernel|\bOpen3|\bRuntime\.getRuntime\(\))\s*"
+    r"\.\s*(?:exec|execSync|spawn|spawnSync|execFile|execFileSync|execute|popen|system|"
+    r"capture2e?|popen3)\s*\(\s*(?![\"'`\s])"
+    r"|require\(\s*['\"]child_process['\"]\s*\)\s*\.\s*\w+\s*\(\s*(?![\"'`\s])"
+    r"|\b(?:shell_exec|passthru|proc_open)\s*\(\s*(?![\"'`\s])"
 )
 _BACKTICKS = re.compile(r"`([^`]{1,4096})`")
 _CODE_REVERSE = re.compile(
@@ -1104,7 +1119,8 @@ _CODE_FORK_BOMB = re.compile(
     r"(?:os\.)?fork\s*\("
 )
 _CODE_DECODE_EXEC = re.compile(
-    r"(?:eval|exec|system|popen|spawn|Invoke-Expression|iex)\b[\s\S]{0,200}?(?:base64|b64decode|atob|"
+    r"(?:eval|exec|execSync|system|popen|spawn|spawnSync|execute|Invoke-Expression|iex)\b"
+    r"[\s\S]{0,200}?(?:base64|b64decode|atob|"
     r"FromBase64String|decode|unpack|fromhex|Buffer\.from)"
 )
 # Evaluating what was just fetched, in either order: ``IEX (…).DownloadString(url)``,
@@ -1245,6 +1261,12 @@ def _other_code(text: str, ctx: Context) -> None:
     _tree_deletes(text, ctx)
     for m in _SHELL_CALL.finditer(text):
         ctx.recurse(m.group(1))
+    for m in _ARGV_CALL.finditer(text):
+        words = [w for w in re.findall(r"([\"'])([^\"']{0,1024})\1", m.group(3))]
+        ctx.recurse(_quote(m.group(2)) + " " + " ".join(_quote(w) for _, w in words))
+    if _COMPUTED_PROCESS.search(text):
+        ctx.facts.tag("code_exec")
+        _opaque(ctx, "a process is started with a command computed at run time")
     for m in _BACKTICKS.finditer(text):
         ctx.recurse(m.group(1))
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
+from urllib.parse import unquote
 
 from aimds.rules.understanding.network import is_secret_reference
 from aimds.rules.understanding.sql import looks_like_sql
@@ -208,6 +209,10 @@ def _shape(text: str) -> str | None:
     if is_secret_reference(value):
         return "secret_ref"
     one_line = "\n" not in value and len(value) <= _MAX_LINE_PATH
+    if one_line and "%" in value and " " not in value:
+        decoded = unquote(value)  # ``%2Fetc%2Fshadow``: the path readers decode it too
+        if decoded != value and _shape(decoded) in ("path", "url"):
+            return "path" if _shape(decoded) == "path" else "url"
     if one_line and " " not in value:
         if _URL.match(value):
             return "path" if value[:7].lower() == "file://" else "url"

@@ -99,7 +99,8 @@ _TYPES = (
         "a tool the taxonomy does not know whose name says it only looks (get, list, search, "
         "lookup...) and whose arguments are plain values (no path, URL, host, command, SQL, "
         "code, credential or recipient); a role admits it like any type, or the unknown-tool "
-        "default applies",
+        "default applies. Outbound: its arguments go to wherever the tool runs",
+        outbound=True,
     ),
 )
 UNKNOWN_READ = "unknown:read"

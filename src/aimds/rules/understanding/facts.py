@@ -205,6 +205,8 @@ class Facts:
         self._best = type_id
         self._best_key = self._key(type_id, None)
         self.risk = ACTION_TYPES[type_id].risk
+        if ACTION_TYPES[type_id].outbound:
+            self.mark_outbound()
 
     def to_info(self) -> ActionInfo:
         if self._best == "identity:privilege_change":

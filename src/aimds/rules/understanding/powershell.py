@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aimds.rules.understanding.shell_programs import Context, run_argv
+from aimds.rules.understanding.windows_cmd import posix_path
 from aimds.types import Severity
 
 __all__ = ["read_powershell"]
 
 _MAX_CHARS = 16384
 _MAX_COMMANDS = 64
-_DRIVE = re.compile(r"^[A-Za-z]:(?:[\\/]|$)")
 _HOME_VARS = frozenset({"$home", "$env:userprofile", "$env:homepath", "${env:userprofile}"})
 _SYSTEM_VARS = {"$env:systemroot": "C:\\Windows", "$env:windir": "C:\\Windows",
                 "$env:programfiles": "C:\\Program Files", "$env:systemdrive": "C:",
@@ -217,15 +217,6 @@ def _unescape(text: str) -> str:
         m.group(1), m.group(1)), text) if "`" in text else text  # fmt: skip
 
 
-def _posix(word: str) -> str:
-    """A Windows path as the POSIX path the path readers know (``C:\\x`` is ``/x``)."""
-    if _DRIVE.match(word):
-        return "/" + word[2:].replace("\\", "/").lstrip("/")
-    if word.startswith("~") or word.startswith(".\\") or word.startswith("..\\"):
-        return word.replace("\\", "/")
-    return word.replace("\\", "/") if "\\" in word and "://" not in word else word
-
-
 def _judge_pipeline(commands: list[_Command], ctx: Context) -> None:
     before: list[str] = []
     for cmd in commands:
@@ -261,7 +252,7 @@ def _judge(cmd: _Command, upstream: list[str], ctx: Context) -> None:
         if "runas" in (params.get("verb", ("", False))[0].lower(),):
             ctx.facts.privilege()
         args = params.get("argumentlist", positional[1] if len(positional) > 1 else None)
-        program = _posix(target[0])
+        program = posix_path(target[0])
         if "/" not in program and "." in program and not program.startswith("."):
             program = "./" + program  # ``Start-Process p.exe`` finds p.exe here too
         argv = [program, *(args[0].split() if args else [])]
@@ -286,7 +277,7 @@ def _judge(cmd: _Command, upstream: list[str], ctx: Context) -> None:
         return
     cmdlet = _CMDLETS.get(name)
     if cmdlet is None:  # a native program (or a cmdlet without meaning here)
-        words = [w if p else _posix(w) for w, _d, p in cmd.words]
+        words = [w if p else posix_path(w) for w, _d, p in cmd.words]
         run_argv([name, *words], ctx, dynamic=dynamic, piped_in=bool(upstream))
         return
     if cmdlet is _LIST and any(v.lower().rstrip("\\/") == "env:" for v in values):
@@ -298,10 +289,10 @@ def _judge(cmd: _Command, upstream: list[str], ctx: Context) -> None:
     for param, flag in cmdlet.values:
         if param in params:
             value = params[param][0]
-            argv += [flag, ("@" + _posix(value)) if param == "infile" else _posix(value)]
+            argv += [flag, ("@" + posix_path(value)) if param == "infile" else posix_path(value)]
     operands = [params[p] for p in cmdlet.operands if p in params] + positional
-    argv += [_posix(v) for v, _ in operands]
-    run_argv(argv, ctx, dynamic={_posix(v) for v, d in operands if d}, piped_in=bool(upstream))
+    argv += [posix_path(v) for v, _ in operands]
+    run_argv(argv, ctx, dynamic={posix_path(v) for v, d in operands if d}, piped_in=bool(upstream))
 
 
 def _bind(

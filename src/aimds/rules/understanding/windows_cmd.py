@@ -19,7 +19,7 @@ import re
 from aimds.rules.understanding.shell_programs import Context, run_argv
 from aimds.rules.understanding.values import looks_like_cmd
 
-__all__ = ["looks_like_cmd", "read_cmd"]
+__all__ = ["looks_like_cmd", "posix_path", "read_cmd"]
 
 _MAX_CHARS = 16384
 _MAX_COMMANDS = 64
@@ -104,7 +104,9 @@ def _expand(word: str) -> tuple[str, bool]:
     return _VARIABLE.sub(one, word), computed
 
 
-def _posix(word: str) -> str:
+def posix_path(word: str) -> str:
+    """A Windows path as the POSIX path the path readers know: ``C:\\x`` is ``/x``,
+    backslashes are separators (URLs are left alone)."""
     if _DRIVE.match(word):
         return "/" + word[2:].replace("\\", "/").lstrip("/")
     return word.replace("\\", "/") if "\\" in word and "://" not in word else word
@@ -118,9 +120,9 @@ def _judge(words: list[tuple[str, bool]], ctx: Context, depth: int) -> None:
         return
     name = name.lstrip("@").lower().removesuffix(".exe").rsplit("\\", 1)[-1]
     args = [w for w, _ in words[1:]]
-    dynamic = {_posix(w) for w, d in words[1:] if d}
+    dynamic = {posix_path(w) for w, d in words[1:] if d}
     switches = {a.lower() for a in args if _SWITCH.match(a)}
-    operands = [_posix(a) for a in args if not _SWITCH.match(a)]
+    operands = [posix_path(a) for a in args if not _SWITCH.match(a)]
     if computed:
         ctx.facts.tag("code_exec")
         _opaque(ctx)
@@ -143,7 +145,7 @@ def _judge(words: list[tuple[str, bool]], ctx: Context, depth: int) -> None:
         return
     if name in ("certutil", "bitsadmin"):
         urls = [a for a in args if "://" in a]
-        files = [_posix(a) for a in operands if "://" not in a and not a.startswith("-")]
+        files = [posix_path(a) for a in operands if "://" not in a and not a.startswith("-")]
         target = ["-o", files[-1]] if files and name == "certutil" or len(files) > 1 else []
         if urls:
             run_argv(["curl", *target, *urls], ctx)
@@ -159,7 +161,7 @@ def _judge(words: list[tuple[str, bool]], ctx: Context, depth: int) -> None:
     if name in ("start", "call"):
         rest_words = [w for w in operands if not w.startswith('"')]
         if rest_words:
-            run_argv([_posix(rest_words[0]), *rest_words[1:]], ctx, dynamic=dynamic)
+            run_argv([posix_path(rest_words[0]), *rest_words[1:]], ctx, dynamic=dynamic)
         return
     if name == "net" and len(args) >= 2:
         verb = args[0].lower()

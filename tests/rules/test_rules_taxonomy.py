@@ -260,6 +260,9 @@ def test_resources_keep_their_order_without_a_login() -> None:
         ("showForecast", {"days": 3}),
         ("mcp__crm__find_contact", {"name": "Acme Corp"}),
         ("get_weather", {}),
+        ("summarize", {"text": "a long report"}),
+        ("calculate_tax", {"amount": 100, "region": "EU"}),
+        ("analyze_sentiment", {"text": "great product"}),
     ],
 )
 def test_an_unknown_tool_that_only_looks_at_plain_values_is_unknown_read(

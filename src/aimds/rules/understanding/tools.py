@@ -298,9 +298,12 @@ _GUARDED_WORDS = _words("token tokens jwt cookie cookies session sessions otp mf
                         "cert certs certificate private ssh pgp gpg auth login signin "
                         "authenticate logon")  # fmt: skip
 # Verbs that only look (``read``'s group without ``open``, ``load`` and ``download``, which
-# may change or store something).
+# may change or store something), and verbs of pure functions of their input (summarize,
+# translate, calculate...).
 _LOOK_WORDS = _words("read get view preview show fetch list ls find query select describe "
-                     "inspect retrieve lookup search recall count")  # fmt: skip
+                     "inspect retrieve lookup search recall count summarize summarise "
+                     "translate calculate compute estimate classify analyze analyse compare "
+                     "explain parse validate extract detect")  # fmt: skip
 _OTHER_VERBS = frozenset(w for verb, ws in _VERBS if verb != "read" for w in ws)
 
 

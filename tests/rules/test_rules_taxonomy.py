@@ -323,3 +323,36 @@ def test_reading_users_and_roles_is_identity_read(tool: str) -> None:
 )  # fmt: skip
 def test_identity_names_that_unlock_or_change_are_no_reads(tool: str, kind: str) -> None:
     assert classify(tool, {"user_id": "42"}).type == kind, tool
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "kind", "destructive"),
+    [
+        ("redis", {"command": "FLUSHALL"}, "db:admin", True),
+        ("redis_exec", {"query": "flushdb"}, "db:admin", True),
+        ("valkey", {"command": "CONFIG SET dir /root/.ssh"}, "db:file", False),
+        ("redis", {"command": "EVAL 'return 1' 0"}, "db:exec", False),
+        ("mongo", {"command": "db.users.drop()"}, "db:admin", True),
+        ("mongodb_run", {"cmd": "db.sessions.deleteMany({})"}, "db:write", True),
+        ("mongo_query", {"filter": {"$where": "sleep(1000)"}}, "db:exec", False),
+        ("db_query", {"q": "db.getSiblingDB('prod').dropDatabase()"}, "db:admin", True),
+    ],
+)
+def test_redis_and_mongo_text_is_read_by_what_it_does(
+    tool: str, args: dict[str, object], kind: str, destructive: bool
+) -> None:
+    info = classify(tool, args)
+    assert info.type == kind and info.destructive is destructive, (tool, args, info)
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("redis", {"command": "GET user:42"}),
+        ("mongo", {"query": "db.orders.find({status: 'open'}).limit(5)"}),
+        ("mongodb_run", {"cmd": "db.sessions.deleteMany({expired: true})"}),
+        ("run_sql", {"sql": "SELECT id FROM users WHERE id = 3"}),
+    ],
+)
+def test_ordinary_redis_and_mongo_text_stays_ordinary(tool: str, args: dict[str, object]) -> None:
+    assert not classify(tool, args).destructive, (tool, args)

@@ -34,10 +34,17 @@ from aimds.rules.paths import SensitivePlace, canonicalize_path
 from aimds.rules.understanding.action_types import UNKNOWN_TYPE
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
+from aimds.rules.understanding.nosql import analyze_mongo_filter, analyze_nosql
 from aimds.rules.understanding.shell import collect_code, collect_command
 from aimds.rules.understanding.shell_programs import HANDLERS, url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
-from aimds.rules.understanding.tools import FILE_VERBS, name_executes, name_language, name_verb
+from aimds.rules.understanding.tools import (
+    FILE_VERBS,
+    name_executes,
+    name_language,
+    name_verb,
+    name_words,
+)
 from aimds.rules.understanding.values import (
     looks_like_cmd,
     looks_like_code,
@@ -134,6 +141,8 @@ _EXEC_CATEGORIES = frozenset(
 # or "10.0.0.1" touches neither): only a whole URL is read from them.
 _DATA_CATEGORIES = frozenset({"search", "memory"})
 _NATURAL = {"sql": "db", "command": "shell", "code": "code"}
+_REDIS_WORDS = frozenset({"redis", "valkey", "keydb"})
+_MONGO_WORDS = frozenset({"mongo", "mongodb", "mongosh", "documentdb"})
 _QUIET_TAGS = frozenset({"outbound", "code_exec"})
 _QUIET_KINDS = frozenset({"public", "hostname", "documentation"})
 
@@ -197,7 +206,7 @@ class ArgReader:
                     collect_code(value, facts, cwd=cwd, home=self._home, language=language)
                     facts.propose("code:exec")
                     break
-        self._sql(args, category, facts)
+        self._sql(args, category, facts, tool)
         self._urls(args, base, category, facts)
         self._paths(args, tool, base, category, facts, cwd)
         self._recipients(args, base, category, facts)
@@ -249,8 +258,10 @@ class ArgReader:
 
     # ----------------------------------------------------------------- sql
 
-    def _sql(self, args: dict[str, Any], category: str, facts: Facts) -> None:
+    def _sql(self, args: dict[str, Any], category: str, facts: Facts, tool: str = "") -> None:
         if category not in ("db", "unknown", "shell", "code", "net"):
+            return
+        if category == "db" and self._nosql(args, tool, facts):
             return
         for key in _SQL_KEYS:
             value = args.get(key)
@@ -270,6 +281,20 @@ class ArgReader:
                     continue
                 if analyze_sql(value, facts):
                     return
+
+    def _nosql(self, args: dict[str, Any], tool: str, facts: Facts) -> bool:
+        """A Redis or MongoDB tool's text (``FLUSHALL``, ``db.users.drop()``) and Mongo
+        filters; MongoDB shell calls are recognised in any database tool. True: read."""
+        words = set(name_words(tool))
+        redis = not words.isdisjoint(_REDIS_WORDS)
+        mongo = not words.isdisjoint(_MONGO_WORDS)
+        read = False
+        for _key, value in list(args.items())[:_MAX_VALUES]:
+            if isinstance(value, str) and (redis or "db." in value or value.startswith("db[")):
+                read = analyze_nosql(value, facts) or read
+            elif mongo and isinstance(value, Mapping):
+                analyze_mongo_filter(value, facts)
+        return read
 
     # ---------------------------------------------------------------- urls
 

@@ -210,3 +210,15 @@ def test_a_name_built_at_run_time_is_opaque(code: str, tool: str) -> None:
 )
 def test_ordinary_attribute_access_stays_quiet(code: str) -> None:
     assert "opaque" not in code_info(code).tags, code
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import shutil, os\nshutil.rmtree(os.environ['HOME'])",
+        "import shutil, os\nshutil.rmtree(os.getenv('HOME'))",
+        "import shutil, os\nshutil.rmtree(os.environ.get('USERPROFILE'))",
+    ],
+)
+def test_the_home_directory_by_its_variable_is_home(code: str) -> None:
+    assert "wipe_root" in code_info(code).tags, code

@@ -167,6 +167,8 @@ class _Reader:
                         return None
                     parts.append(part)
             return "".join(parts)
+        if isinstance(node, ast.Subscript) and self.name(node.value) == "os.environ":
+            return _home_variable(self.const(node.slice))  # os.environ['HOME']
         if isinstance(node, ast.List | ast.Tuple):
             items = [self.const(e) for e in node.elts]
             if all(i is not None for i in items):
@@ -188,6 +190,8 @@ class _Reader:
                         return None
             if func in ("os.path.expanduser", "os.path.expandvars") and node.args:
                 return self.const(node.args[0])  # ``~`` is resolved by the path reader
+            if func in ("os.getenv", "os.environ.get") and node.args:
+                return _home_variable(self.const(node.args[0]))
             if func == "os.path.join" and node.args:
                 pieces = [self.const(a) for a in node.args]
                 if all(p is not None for p in pieces):
@@ -524,6 +528,11 @@ _RUNNING_MODULES = frozenset(
     {"os", "posix", "nt", "subprocess", "builtins", "pty", "socket", "ctypes", "shutil",
      "importlib", "sys", "commands", "pexpect", "runpy", "code", "marshal", "pickle"}
 )  # fmt: skip
+
+
+def _home_variable(name: str | None) -> str | None:
+    """``~`` for the variables that hold the user's home directory (else unknown)."""
+    return "~" if name in ("HOME", "USERPROFILE") else None
 
 
 def _is_namespace(node: ast.AST) -> bool:

@@ -1086,7 +1086,13 @@ def _run_code(code: str, language: str, ctx: Context) -> None:
 _NET_CODE = re.compile(
     r"\b(?:requests\.(?:post|put|get)|urllib|urlopen|http\.client|socket\.|fetch\(|"
     r"axios|XMLHttpRequest|smtplib|paramiko|LWP::|Net::HTTP|TCPSocket|IO::Socket|"
-    r"Net\.Sockets|net\.(?:connect|Socket|createConnection))",
+    r"Net\.Sockets|net\.(?:connect|Socket|createConnection)|sendBeacon|WebSocket\(|"
+    r"new\s+Image\b)",
+)
+# A page's session secrets read by script (what a cookie or token thief sends away).
+_BROWSER_SECRETS = re.compile(
+    r"document\.cookie|(?:local|session)Storage\b|indexedDB\.open|"
+    r"credentials\.get\(|PasswordCredential"
 )
 _ENV_DUMP_CODE = re.compile(r"os\.environ\b(?!\s*[\[.]\s*(?:get\b)?)|process\.env\b(?!\.)|%ENV\b")
 _SHELL_CALL = re.compile(
@@ -1244,6 +1250,8 @@ def _other_code(text: str, ctx: Context) -> None:
             ctx.read(word)
     if _NET_CODE.search(text):
         ctx.facts.mark_outbound(payload=True)
+        if _BROWSER_SECRETS.search(text):  # a page's session secrets sent away: theft
+            ctx.facts.credential("browser_session")
     if _ENV_DUMP_CODE.search(text):
         ctx.facts.credential("env")
     if _CODE_REVERSE.search(text):

@@ -348,7 +348,9 @@ _LANGUAGE_WORDS: MappingProxyType[str, str] = MappingProxyType(
      "deno": "javascript", "bun": "javascript", "typescript": "javascript", "ts": "javascript",
      "perl": "perl", "ruby": "ruby", "php": "php", "lua": "lua", "powershell": "powershell",
      "pwsh": "powershell", "ps1": "powershell", "go": "go", "golang": "go", "rust": "rust",
-     "java": "java", "kotlin": "java", "csharp": "csharp", "dotnet": "csharp"}
+     "java": "java", "kotlin": "java", "csharp": "csharp", "dotnet": "csharp",
+     "browser": "javascript", "puppeteer": "javascript", "playwright": "javascript",
+     "selenium": "javascript"}
 )  # fmt: skip
 
 

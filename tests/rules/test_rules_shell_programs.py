@@ -409,3 +409,20 @@ def test_page_secrets_sent_away_from_a_browser_script_are_stopped(
 )  # fmt: skip
 def test_ordinary_browser_scripts_pass(script: str) -> None:
     assert check("browser_evaluate", {"script": script}).verdict is Verdict.ALLOW, script
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["setenforce 0", "ufw disable", "auditctl -e 0", "systemctl stop auditd",
+     "systemctl disable --now firewalld", "mv ~ /tmp/trash", "mv /etc /tmp/e"],
+)  # fmt: skip
+def test_switching_off_security_controls_or_moving_system_places_is_stopped(command: str) -> None:
+    assert "deny.destructive" in stopping(check("shell", {"command": command})), command
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["ufw status", "ufw allow 22", "systemctl stop nginx", "mv build dist", "auditctl -l"],
+)
+def test_ordinary_service_and_move_commands_pass(command: str) -> None:
+    assert "deny.destructive" not in stopping(check("shell", {"command": command})), command

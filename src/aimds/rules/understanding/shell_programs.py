@@ -732,6 +732,10 @@ def _copy(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             found = ctx.place(src)
             if found is not None and found[1] is not None:
                 ctx.facts.destroy(critical=found[1].kind == "system")
+            elif found is not None and (
+                found[0] in _WIDE_ROOTS or found[0] in _SYSTEM_DIRS or _is_home(found[0], ctx.home)
+            ):
+                ctx.facts.destroy(critical=True)  # ``mv ~ /tmp/x``: the home moved away
 
 
 def _tee(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -1905,6 +1909,13 @@ def _power(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     if name == "systemctl" and set(ops) & {"enable", "link", "preset", "add-wants", "edit"}:
         _persist(argv, cmd, ctx)
         return
+    if (
+        name == "systemctl"
+        and set(ops[:1]) & {"stop", "disable", "mask", "kill"}
+        and any(_SECURITY_SERVICE.search(o) for o in ops[1:])
+    ):
+        ctx.facts.destroy(critical=False, type_id="shell:exec")  # a security control off
+        return
     if name == "systemctl" and not set(ops[:1]) & {"poweroff", "reboot", "halt", "kexec"}:
         if set(ops[:1]) & {"list-units", "list-unit-files", "status", "list-timers"}:
             ctx.facts.recon()
@@ -1926,6 +1937,27 @@ def _power(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.recon()
         return
     ctx.facts.destroy(critical=False, type_id="shell:exec")
+
+
+_SECURITY_SERVICE = re.compile(
+    r"^(?:auditd|apparmor|firewalld|ufw|iptables|nftables|fail2ban|selinux|falcon-sensor|"
+    r"osqueryd|wazuh-agent|ossec|clamav|clamd|crowdstrike|sysmon|auditbeat|"
+    r"elastic-agent)(?:\.service)?$"
+)
+
+
+def _security_off(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """Security controls switched off: ``setenforce 0``, ``ufw disable``, ``auditctl -e 0``
+    (hard to notice, and what comes next goes unrecorded)."""
+    name = ctx.binary(argv[0])
+    ops = [a.lower() for a in argv[1:]]
+    if (
+        (name == "setenforce" and ops[:1] in (["0"], ["permissive"]))
+        or (name == "ufw" and ops[:1] in (["disable"], ["reset"]))
+        or (name == "auditctl" and ("-d" in ops or ops[:2] == ["-e", "0"]))
+        or name == "aa-teardown"
+    ):
+        ctx.facts.destroy(critical=False, type_id="shell:exec")
 
 
 def _persist(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -2199,6 +2231,7 @@ def _table() -> dict[str, Handler]:
         (_persist, "at batch launchctl update-rc.d chkconfig rc-update systemd-run"),
         (_archive, "tar unzip"),
         (_cd, "cd pushd"),
+        (_security_off, "setenforce ufw auditctl aa-teardown"),
         (_windows_persist, "schtasks sc reg"),
         (_package, "pip pip3 pipx uv npm pnpm yarn gem cargo go"),
     )  # fmt: skip

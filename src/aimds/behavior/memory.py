@@ -234,7 +234,9 @@ class MemoryStore:
     def _trust(self, op: Trust, now: float) -> float:
         stored = self._live(op.key, now)
         prior = stored if isinstance(stored, tuple) else None
-        score = trust_math.updated(prior, op.initial, op.half_life, op.now, op.delta)
+        score = trust_math.updated(
+            prior, op.initial, op.half_life, op.now, op.delta, op.recovery_half_life
+        )
         if op.write:
             value = (score, max(op.now, prior[1]) if prior else op.now)
             entry = self._data.get(op.key)

@@ -168,11 +168,14 @@ class Effects(Section):
 
 
 class TrustSettings(Section):
-    """Trust 0..1000 per agent; starts at ``initial``, decays toward it with ``half_life``."""
+    """Trust 0..1000 per agent; starts at ``initial``. A score above it fades back with
+    ``half_life``, a penalised score below it recovers with ``recovery_half_life``; an event
+    costs the penalty of its worst finding (see docs/behavior.md, "Trust")."""
 
     enabled: bool = True
     initial: float = Field(default=500.0, ge=0, le=1000)
     half_life: Duration = 86400.0
+    recovery_half_life: Duration = 3600.0
     clean_gain: float = Field(default=1.0, ge=0, le=100)
     penalties: dict[Severity, float] = Field(
         default_factory=lambda: {

@@ -29,7 +29,7 @@ from aimds.behavior.memory import MemoryStore
 from aimds.behavior.sequences import Sequences
 from aimds.behavior.store import Get, Incr, Op, Result, Set, Store, Trust
 from aimds.behavior.temporal import Monitor, compile_rules
-from aimds.behavior.trust import TrustInfo, tier_of, worst_penalty
+from aimds.behavior.trust import TIER_RULE, TrustInfo, is_violation, tier_of, worst_penalty
 from aimds.behavior.windows import Keys
 from aimds.errors import BackendError
 from aimds.types import (
@@ -54,8 +54,6 @@ UNAVAILABLE = "backend.unavailable"
 _KEYS_CACHE = 4096  # subjects (and agents) whose keys are kept built; starts over when full
 # the batch always opens with these ops, in this order
 _AT_QUARANTINE, _AT_COUNTER, _AT_TRUST = 0, 1, 2
-TIER_RULE = "behavior.trust.tier"
-_NOT_VIOLATIONS = frozenset({"error", "quarantine"})
 
 
 class BehaviorStage:
@@ -182,10 +180,9 @@ class BehaviorStage:
         penalties = self._penalties
         worst = 0.0
         for f in findings:
-            if f.category not in _NOT_VIOLATIONS and f.rule != TIER_RULE:
-                cost = penalties.get(f.severity, 0.0) * f.confidence
-                if cost > worst:
-                    worst = cost
+            cost = penalties.get(f.severity, 0.0) * f.confidence
+            if cost > worst and is_violation(f):
+                worst = cost
         return -worst if worst > 0 else self._clean_gain
 
     def _tier(self, tier: str, outbound: bool) -> Finding | None:
@@ -285,7 +282,7 @@ class BehaviorStage:
 
 
 def _violations(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.category not in _NOT_VIOLATIONS and f.rule != TIER_RULE]
+    return [f for f in findings if is_violation(f)]
 
 
 def build_stage(policy: Policy, services: Services) -> BehaviorStage | None:

@@ -21,13 +21,14 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from aimds.types import Finding, Severity
+from aimds.types import Finding, Severity, Verdict
 
 __all__ = [
     "TIERS",
     "TrustInfo",
     "decayed",
     "delta_for",
+    "is_violation",
     "tier_of",
     "updated",
     "worst_penalty",
@@ -107,11 +108,27 @@ def updated(
 def delta_for(
     findings: Iterable[Finding], *, penalties: Mapping[Severity, float], clean_gain: float
 ) -> float:
-    """The score change one event earns: minus the penalty of its worst finding, or the gain.
+    """The score change one event earns: minus the penalty of its worst violation
+    (:func:`is_violation`), or the gain.
 
     A finding costs ``penalties[severity] * confidence``; ``info`` findings cost nothing.
     """
     return -worst if (worst := worst_penalty(findings, penalties)) > 0 else clean_gain
+
+
+_NOT_VIOLATIONS = frozenset({"error", "quarantine"})
+_STEP_UP_CATEGORIES = frozenset({"policy", "scope"})
+TIER_RULE = "behavior.trust.tier"
+
+
+def is_violation(f: Finding) -> bool:
+    """Whether ``f`` counts against the agent's trust. Not: stage errors, quarantine and tier
+    findings (consequences, not deeds), and a policy's step-up (``review.send``,
+    ``defaults.unknown_tool``: the policy asks a human by design; an agent that sends e-mail
+    all day is doing its job)."""
+    if f.category in _NOT_VIOLATIONS or f.rule == TIER_RULE:
+        return False
+    return not (f.action is Verdict.REVIEW and f.category in _STEP_UP_CATEGORIES)
 
 
 def worst_penalty(findings: Iterable[Finding], penalties: Mapping[Severity, float]) -> float:
@@ -119,6 +136,6 @@ def worst_penalty(findings: Iterable[Finding], penalties: Mapping[Severity, floa
     worst = 0.0
     for f in findings:
         cost = penalties.get(f.severity, 0.0) * f.confidence
-        if cost > worst:
+        if cost > worst and is_violation(f):
             worst = cost
     return worst

@@ -9,8 +9,8 @@ command-line argument, where ``ps`` would show it). The service audits every res
 from __future__ import annotations
 
 import os
-from urllib.parse import quote
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import typer
 

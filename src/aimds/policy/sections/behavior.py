@@ -99,13 +99,25 @@ class BruteForce(_Pattern):
 
 
 class CommandSpam(_Pattern):
-    """ASA-B-004: ``min_identical`` near-identical actions within ``burst``, or messages to
-    ``min_recipients`` distinct recipients inside the window."""
+    """ASA-B-004: ``min_identical`` near-identical *sends* (action types matching ``sends``:
+    e-mails, chat messages, POSTs, uploads, pushes, payments) within ``burst``, or messages to
+    ``min_recipients`` distinct recipients inside the window. Other repeated actions (polling
+    ``ls``, a status GET, retries, bulk reads) count only with ``min_identical_other``; by
+    default they are left to the rate budgets."""
 
     severity: Severity = Severity.HIGH
     burst: Duration = 60.0
     min_identical: int = Field(default=10, ge=2, le=100_000)
+    min_identical_other: int | None = Field(default=None, ge=2, le=1_000_000)
     min_recipients: int = Field(default=10, ge=2, le=100_000)
+    sends: tuple[Glob, ...] = (
+        "email:send",
+        "message:send",
+        "net:http_post",
+        "net:upload",
+        "vcs:push",
+        "payment:*",
+    )
 
 
 class CredentialHarvest(_Pattern):

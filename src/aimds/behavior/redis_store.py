@@ -95,9 +95,14 @@ while i <= n do
     expire(k, A[i + 2])
     ki, i = ki + 1, i + 3
   elseif op == 'A' then
+    local cap = tonumber(A[i + 3])
+    if cap > 0 and redis.call('SISMEMBER', k, A[i + 1]) == 0
+        and redis.call('SCARD', k) >= cap then
+      redis.call('SPOP', k)
+    end
     r[#r + 1] = redis.call('SADD', k, A[i + 1])
     expire(k, A[i + 2])
-    ki, i = ki + 1, i + 3
+    ki, i = ki + 1, i + 4
   elseif op == 'M' then
     local count = tonumber(A[i + 1])
     r[#r + 1] = redis.call('HMGET', k, unpack(A, i + 2, i + 1 + count))
@@ -284,7 +289,7 @@ def _enc_hash_counts(op: HashCounts, p: str, keys: list[str], argv: _Argv, fresh
 
 def _enc_set_add(op: SetAdd, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:
     keys.append(p + op.key)
-    argv += ("A", op.member, _ttl(op.ttl))
+    argv += ("A", op.member, _ttl(op.ttl), op.cap)
 
 
 def _enc_hash_get(op: HashGet, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:

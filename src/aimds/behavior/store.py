@@ -143,11 +143,16 @@ class HashCounts:
 
 @dataclass(slots=True)
 class SetAdd:
-    """Add ``member`` to set ``key``. Result: ``True`` if it was not there before."""
+    """Add ``member`` to set ``key``. Result: ``True`` if it was not there before.
+
+    With ``cap`` (0: none) the set keeps at most ``cap`` members: adding a new one to a full
+    set first drops one (in memory the least recently added or seen; in Redis a random one).
+    """
 
     key: str
     member: str
     ttl: float | None = None
+    cap: int = 0
 
 
 @dataclass(slots=True)

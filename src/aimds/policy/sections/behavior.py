@@ -139,7 +139,9 @@ class Sequences(Section):
 
 class BaselineSettings(Section):
     """Per-agent baselines. Findings are ``low`` with no action of their own by default, so the
-    policy's severity map decides (``action: review`` turns them into a step-up)."""
+    policy's severity map decides (``action: review`` turns them into a step-up). The
+    first-use baseline remembers at most ``max_hosts`` destination hosts per agent (the least
+    recently used is forgotten first)."""
 
     enabled: bool = True
     min_history: int = Field(default=50, ge=1, le=1_000_000)
@@ -150,6 +152,7 @@ class BaselineSettings(Section):
     entropy_bits: float = Field(default=3.5, gt=0, le=16)
     entropy_min_events: int = Field(default=20, ge=2, le=10_000)
     first_use: bool = True
+    max_hosts: int = Field(default=1000, ge=1, le=1_000_000)
     severity: Severity = Severity.LOW
     action: Verdict | None = None
 

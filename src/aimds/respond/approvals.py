@@ -60,6 +60,7 @@ log = logging.getLogger("aimds.approvals")
 EXTRAS_KEY = "approvals"
 _TABLE = "aimds_approvals"
 _RECHECK_S = 1.0  # a waiter re-reads the store this often, for writers in other processes
+_PRUNE_EVERY_S = 60.0  # decided requests are pruned at most this often (see ApprovalQueue.prune)
 
 
 class ApprovalStatus(enum.StrEnum):
@@ -235,8 +236,15 @@ class ApprovalQueue:
         *,
         clock: Callable[[], float] = time.time,
         secret: bytes | None = None,
+        retain_decided_s: float = 7 * 86400.0,
+        max_decided: int = 100_000,
     ) -> None:
         self.db = SqlDatabase(url)
+        # Decided requests are history (the audit log keeps it for good): kept for
+        # ``retain_decided_s`` and at most ``max_decided`` of them, pruned by :meth:`prune`.
+        self.retain_decided_s = retain_decided_s
+        self.max_decided = max_decided
+        self._next_prune = 0.0
         self._clock = clock
         self._secret = secret if secret is not None else secrets.token_bytes(32)
         self._cond = threading.Condition()
@@ -273,6 +281,7 @@ class ApprovalQueue:
 
     def _emit(self, request: ApprovalRequest) -> None:
         self.wake()
+        self._maybe_prune()
         for listener in tuple(self._listeners):
             try:
                 listener(request)
@@ -358,6 +367,33 @@ class ApprovalQueue:
                 moved.append(done)
                 self._emit(done)
         return moved
+
+    def prune(self) -> int:
+        """Expire overdue requests, then delete decided ones older than ``retain_decided_s``
+        and all but the newest ``max_decided``; returns how many were deleted. Runs by itself
+        at most once a minute on the queue's transitions; pending requests are never deleted
+        (their deadline expires them, and the per-agent cap bounds them)."""
+        self._next_prune = self._clock() + _PRUNE_EVERY_S
+        self.expire_due()
+        now = self._clock()
+        deleted = self.db.execute_count(
+            f"DELETE FROM {_TABLE} WHERE status <> ? AND decided < ?",
+            ("pending", now - self.retain_decided_s),
+        )
+        deleted += self.db.execute_count(
+            f"DELETE FROM {_TABLE} WHERE status <> ? AND id NOT IN (SELECT id FROM {_TABLE} "
+            "WHERE status <> ? ORDER BY decided DESC, id DESC LIMIT ?)",
+            ("pending", "pending", max(self.max_decided, 0)),
+        )
+        return deleted
+
+    def _maybe_prune(self) -> None:
+        if self._clock() < self._next_prune:
+            return
+        try:
+            self.prune()
+        except BackendError as exc:  # a failed prune is retried later; it loses nothing
+            log.warning("approval pruning failed: %s", exc)
 
     # reads -----------------------------------------------------------------------------
 

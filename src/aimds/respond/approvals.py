@@ -60,6 +60,7 @@ log = logging.getLogger("aimds.approvals")
 EXTRAS_KEY = "approvals"
 _TABLE = "aimds_approvals"
 _RECHECK_S = 1.0  # a waiter re-reads the store this often, for writers in other processes
+_EXPIRE_BATCH = 500  # overdue requests expire_due() moves per call
 _PRUNE_EVERY_S = 60.0  # decided requests are pruned at most this often (see ApprovalQueue.prune)
 
 
@@ -349,7 +350,9 @@ class ApprovalQueue:
     def expire_due(self) -> list[ApprovalRequest]:
         """Move every pending request past its deadline to ``expired``; return those moved."""
         now = self._clock()
-        due = self._select("WHERE status = ? AND expires <= ?", ("pending", now), limit=500)
+        due = self._select(
+            "WHERE status = ? AND expires <= ?", ("pending", now), limit=_EXPIRE_BATCH
+        )
         moved: list[ApprovalRequest] = []
         for request in due:
             changed = self.db.execute_count(
@@ -374,7 +377,8 @@ class ApprovalQueue:
         at most once a minute on the queue's transitions; pending requests are never deleted
         (their deadline expires them, and the per-agent cap bounds them)."""
         self._next_prune = self._clock() + _PRUNE_EVERY_S
-        self.expire_due()
+        while len(self.expire_due()) >= _EXPIRE_BATCH:
+            pass  # one batch a call; overdue requests may have piled up since the last prune
         now = self._clock()
         deleted = self.db.execute_count(
             f"DELETE FROM {_TABLE} WHERE status <> ? AND decided < ?",

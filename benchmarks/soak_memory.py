@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 from aimds import Guard
+from aimds.behavior.memory import MemoryStore
 from aimds.respond.approvals import EXTRAS_KEY, ApprovalQueue
 from aimds.types import Services, Subject
 
@@ -35,9 +36,13 @@ POLICY: dict[str, Any] = {
         "sequences": {"command_spam": {"burst": "20s"}},
     },
     "approvals": {"timeout_s": 30},
+    # rate windows are bounded by a key count, not by time: 100,000 keys by default (about
+    # 1-5 KiB each), reached after days at this session rate; 500 shows the same plateau
+    # within the run
+    "budgets": {"max_keys": 500},
 }
-WORDS = ("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike "
-         "november oscar papa quebec romeo sierra tango uniform victor whiskey xray").split()
+WORDS = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india",
+         "juliet", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo")
 LONGEST_WINDOW_S = 120.0  # state_ttl above; approvals are kept 60 s after their decision
 
 
@@ -56,7 +61,10 @@ def run(events: int, every: int) -> dict[str, Any]:
         return now[0]
 
     queue = ApprovalQueue(clock=clock, retain_decided_s=60.0)
-    guard = Guard(POLICY, services=Services(clock=clock, extras={EXTRAS_KEY: queue}))
+    # The state store expires keys on its own clock (monotonic in production): give it the
+    # simulated one, or a run this fast would end before any TTL passed.
+    store = MemoryStore(clock=clock)
+    guard = Guard(POLICY, services=Services(clock=clock, store=store, extras={EXTRAS_KEY: queue}))
     samples: list[dict[str, float]] = []
     pending: list[str] = []
     started = time.perf_counter()
@@ -96,7 +104,7 @@ def run(events: int, every: int) -> dict[str, Any]:
         if (i + 1) % every == 0:
             gc.collect()
             samples.append({"events": i + 1, "sim_s": round((i + 1) * STEP_S, 1),
-                            "rss_mib": round(rss_mib(), 1),
+                            "rss_mib": round(rss_mib(), 1), "state_keys": len(store),
                             "approval_rows": queue.db.execute(
                                 "SELECT COUNT(*) FROM aimds_approvals")[0][0]})
     elapsed = time.perf_counter() - started
@@ -126,7 +134,8 @@ def main() -> None:
         return
     for s in result["samples"]:
         print(f"{s['events']:>8} events  {s['sim_s']:>7.0f} s simulated  "
-              f"RSS {s['rss_mib']:>7.1f} MiB  approval rows {s['approval_rows']}")
+              f"RSS {s['rss_mib']:>7.1f} MiB  state keys {s['state_keys']:>6}  "
+              f"approval rows {s['approval_rows']}")
     print(f"{result['simulated_s']:.0f} s simulated (longest window {LONGEST_WINDOW_S:.0f} s) in "
           f"{result['wall_s']} s; RSS growth over the second half: "
           f"{result['second_half_growth_mib_per_sim_min']} MiB per simulated minute")

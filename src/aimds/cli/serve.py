@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from aimds.cli.common import cli_errors, out
+from aimds.cli.common import cli_errors, err, out
 
 __all__ = ["register"]
 
@@ -54,8 +54,23 @@ def serve(
                 "workers": workers, "database_url": database_url, "redis_url": redis_url,
             },
         )
+        _warn_split_state(settings)
         _bootstrap(settings)
         _run(settings, log_level)
+
+
+def _warn_split_state(settings: Any) -> None:
+    """Several workers without Redis each keep their own behaviour state: a quarantine, a
+    kill or a trust penalty set in one worker does not hold in the others. Say so loudly,
+    on stderr, before anything else (benchmarks run stateless loads this way on purpose)."""
+    if settings.workers > 1 and settings.redis_url is None:
+        err.print(
+            f"[bold red]WARNING:[/bold red] --workers {settings.workers} without --redis-url: "
+            "every worker keeps its own behaviour state (windows, trust, quarantine, kill "
+            "switch), so an agent stopped by one worker goes on through the others. Give "
+            "--redis-url, or run one worker.",
+            highlight=False,
+        )
 
 
 def _bootstrap(settings: Any) -> None:
@@ -95,12 +110,6 @@ def _run(settings: Any, log_level: str) -> None:
         "backlog": 4096,
     }
     if settings.workers > 1:
-        if settings.redis_url is None:
-            out.print(
-                "note: with several workers and no --redis-url, behaviour state (windows, "
-                "trust, quarantine) is kept per worker process; use Redis to share it.",
-                highlight=False,
-            )
         os.environ["AIMDS_SERVE_SETTINGS"] = settings.model_dump_json()
         uvicorn.run(
             "aimds.server.app:app_from_env", factory=True, workers=settings.workers, **options

@@ -77,7 +77,7 @@ def test_several_workers_without_redis_warn_loudly(monkeypatch: pytest.MonkeyPat
 
     ran: list[int] = []
     monkeypatch.setattr(serve_mod, "_bootstrap", lambda settings: None)
-    monkeypatch.setattr(serve_mod, "_run", lambda settings, level: ran.append(settings.workers))
+    monkeypatch.setattr(serve_mod, "_run", lambda settings, *rest: ran.append(settings.workers))
     result = CliRunner().invoke(app, ["serve", "--workers", "2", "--data-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert ran == [2]

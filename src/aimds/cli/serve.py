@@ -42,6 +42,11 @@ def serve(
         Path | None, typer.Option("--config", help="Settings file (YAML).")
     ] = None,
     log_level: Annotated[str, typer.Option("--log-level")] = "warning",
+    access_log: Annotated[
+        bool,
+        typer.Option("--access-log/--no-access-log",
+                     help="One stdout line per request (no query strings, no headers)."),
+    ] = True,
 ) -> None:
     from aimds.server.settings import load_settings
 
@@ -56,7 +61,7 @@ def serve(
         )
         _warn_split_state(settings)
         _bootstrap(settings)
-        _run(settings, log_level)
+        _run(settings, log_level, access_log)
 
 
 def _warn_split_state(settings: Any) -> None:
@@ -95,16 +100,19 @@ def _bootstrap(settings: Any) -> None:
         db.close()
 
 
-def _run(settings: Any, log_level: str) -> None:
+def _run(settings: Any, log_level: str, access_log: bool = True) -> None:
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
+    from aimds.server.access_log import log_config
     from aimds.server.transport import CoalescingHttpToolsProtocol
 
     options: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
         "log_level": log_level,
-        "access_log": False,
+        "access_log": False,  # uvicorn's own line carries the query string: ours does not
+        "log_config": log_config(LOGGING_CONFIG, enabled=access_log),
         "http": CoalescingHttpToolsProtocol,  # httptools, one write per response
         "ws": "none",
         "backlog": 4096,

@@ -87,3 +87,20 @@ def test_a_start_that_fails_prints_no_key(tmp_path: Path) -> None:
     listed = CliRunner().invoke(app, ["keys", "list", "--data-dir", str(tmp_path / "data"),
                                       "--json"])
     assert listed.output.strip() == "[]"
+
+
+def test_several_workers_without_redis_warn_loudly(monkeypatch: pytest.MonkeyPatch,
+                                                   tmp_path: Path) -> None:
+    """Each embedded worker would keep its own quarantine and trust: say so on stderr before
+    anything starts (the run itself is stubbed)."""
+    from aimds.cli import serve as serve_mod
+
+    ran: list[int] = []
+    monkeypatch.setattr(serve_mod, "_bootstrap", lambda settings: None)
+    monkeypatch.setattr(serve_mod, "_run", lambda settings, *rest: ran.append(settings.workers))
+    result = CliRunner().invoke(app, ["serve", "--workers", "2", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert ran == [2]
+    assert "WARNING" in result.stderr and "--redis-url" in result.stderr
+    one = CliRunner().invoke(app, ["serve", "--workers", "1", "--data-dir", str(tmp_path)])
+    assert "WARNING" not in one.stderr

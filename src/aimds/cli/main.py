@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "serve",
     "keys",
     "approvals",
+    "agents",
     "demo",
     "version_cmd",
 )

@@ -74,7 +74,7 @@ class Policy:
             message,
             file=origin.file if origin else self.source,
             line=origin.line if origin else None,
-            key=_dotted(path),
+            key=_dotted(path, self.document),
         )
 
 
@@ -311,21 +311,35 @@ def _finish(located: Located, source: str) -> Policy:
 
 
 def _translate(exc: ValidationError, located: Located) -> PolicyError:
-    """The first validation error, located, with a did-you-mean for unknown keys."""
+    """Every validation error, located, with a did-you-mean for unknown keys: the first one
+    (``str()`` adds how many more there are) carrying all of them in ``problems``."""
     errors = exc.errors(include_url=False, include_input=False)
-    first = errors[0]
-    loc = tuple(first["loc"])
-    message = first["msg"]
-    if first["type"] == "extra_forbidden":
+    problems = tuple(
+        sorted(
+            (_problem(e, located) for e in errors),
+            key=lambda p: (p.file or "", p.line if p.line is not None else 1 << 30),
+        )
+    )
+    first = problems[0]
+    message = first.message
+    more = len(errors) - 1
+    if more:
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return PolicyError(
+        message, file=first.file, line=first.line, key=first.key, problems=problems
+    )
+
+
+def _problem(error: Any, located: Located) -> PolicyError:
+    loc = tuple(error["loc"])
+    message = error["msg"]
+    if error["type"] == "extra_forbidden":
         allowed = _fields_at(PolicyDocument, loc[:-1])
         message = "unknown key" + _did_you_mean(str(loc[-1]), allowed)
         if allowed:
             message += f" (allowed here: {', '.join(sorted(allowed))})"
-    elif first["type"] == "missing":
+    elif error["type"] == "missing":
         message = "required key is missing"
-    more = len(errors) - 1
-    if more:
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
     return _located_error(located, loc, message)
 
 
@@ -362,15 +376,32 @@ def _located_error(located: Located, path: Path, message: str) -> PolicyError:
         message,
         file=origin.file if origin else None,
         line=origin.line if origin else None,
-        key=_dotted(path) or None,
+        key=_dotted(path, located.data) or None,
     )
 
 
-def _dotted(path: Path) -> str:
+def _dotted(path: Path, data: Any = None) -> str:
+    """``rules[my.rule].when``: a list item with an ``id`` is named by it, not by its index
+    in the merged document (a child's first rule is not ``rules[14]`` to its author)."""
     out = ""
+    node = data
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            ident = _child(item, "id")
+            out += f"[{ident}]" if isinstance(ident, str) and ident else f"[{part}]"
+            node = item
+        else:
+            out += f".{part}" if out else str(part)
+            node = _child(node, part)
     return out
+
+
+def _child(node: Any, key: Hashable) -> Any:
+    """``node[key]`` of a parsed mapping, or attribute ``key`` of a loaded section."""
+    if isinstance(node, Mapping):
+        return node.get(key)
+    return getattr(node, key, None) if isinstance(key, str) else None
 
 
 def _did_you_mean(word: str, options: Any) -> str:

@@ -26,6 +26,7 @@ from fastapi.templating import Jinja2Templates
 
 from aimds.guard import Guard
 from aimds.server import openapi, routes_admin, routes_approvals, routes_check, routes_ui, views
+from aimds.server.access_log import logged
 from aimds.server.cluster import warn_unshared
 from aimds.server.deps import FastJSON
 from aimds.server.fastpath import INTERNAL_ERROR, FastPath
@@ -113,6 +114,9 @@ class ServiceApp(FastAPI):
     fast_path: FastPath | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await logged(self._serve, scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         fast = self.fast_path
         if fast is not None:
             handed_on = await fast.handle(scope, receive, send)

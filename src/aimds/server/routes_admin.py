@@ -424,6 +424,42 @@ async def release(
     return await _agent_action(request, who, agent_id, "release", "", tenant)
 
 
+@router.post("/v1/agents/{agent_id}/trust/reset", response_class=FastJSON)
+async def reset_trust(
+    request: Request, who: Caller, agent_id: str = Path(pattern=_AGENT),
+    tenant: TenantParam = None,
+) -> Any:
+    """Set the agent's trust back to the policy's initial score (admins of its tenant, or an
+    operator naming the tenant; audited as ``trust.reset`` with the score before and who
+    reset it)."""
+    require(who, Role.ADMIN)
+    state = state_of(request)
+    home = act_tenant(who, tenant)
+    if not _known_agent(state, home, agent_id):
+        raise HTTPException(404, "no such agent")
+    reset = _behavior(state, home, "reset_trust")
+    trust = _behavior(state, home, "trust")
+    if not callable(reset) or not callable(trust):
+        raise HTTPException(501, "reset_trust: the behaviour stage is not available")
+    loop = asyncio.get_running_loop()
+    try:
+        before = await loop.run_in_executor(state.pool, lambda: reset(agent_id, tenant=home))
+        after = await loop.run_in_executor(state.pool, lambda: trust(agent_id, tenant=home))
+    except AimdsError as exc:
+        raise HTTPException(409, f"reset_trust: {exc}") from None
+    audit = state.services.extras.get(AUDIT_KEY)
+    if audit is not None:
+        audit.append_event(
+            "trust.reset",
+            subject=Subject(tenant=home, agent=agent_id),
+            data={"by": who.id, "before": round(before.score, 3), "tier_before": before.tier,
+                  "after": round(after.score, 3)},
+        )
+    return FastJSON({"agent": agent_id, "tenant": home, "action": "reset_trust",
+                     "changed": before.score != after.score,
+                     "before": _plain(before), "trust": _plain(after)})
+
+
 # -- audit ------------------------------------------------------------------------------------
 
 

@@ -172,10 +172,18 @@ async def evaluate(body: EvaluateIn, request: Request, who: Caller) -> Any:
 
 @router.post("/mitigate", response_model=MitigateOut, response_class=FastJSON)
 async def mitigate(body: MitigateIn, request: Request, who: Caller) -> Any:
-    """The text with what the policy redacts or spotlights applied, and the decision."""
+    """The text with what the policy redacts or spotlights applied, and the decision. A text
+    the policy stops (``review``, ``block``) is never handed back: ``text`` is then only
+    ``[blocked by AIMDS: RULE_IDS]`` (an injection's payload runs past the span a detector
+    marks, so cutting spans out would pass the rest of the attack on)."""
     event = build_event(who, body.kind, body.subject, text=body.text, tool=body.tool)
     decision = await judge(state_of(request), event, 0)
-    text = decision.text if decision.text is not None else body.text
+    if decision.verdict.permits:
+        text = decision.text if decision.text is not None else body.text
+    else:
+        stopped = [f.rule for f in decision.findings if f.action and not f.action.permits]
+        rules = ", ".join(dict.fromkeys(stopped)) or decision.verdict.value
+        text = f"[blocked by AIMDS: {rules}]"
     return FastJSON(
         {"text": text, "changed": text != body.text, "decision": decision_to_dict(decision)}
     )

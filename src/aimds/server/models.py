@@ -482,6 +482,25 @@ class AgentOut(BaseModel):
     )
 
 
+class TrustResetOut(BaseModel):
+    """The outcome of resetting an agent's trust."""
+
+    model_config = _examples({
+        "agent": "researcher-1", "tenant": "acme", "action": "reset_trust", "changed": True,
+        "before": {"tenant": "acme", "agent": "researcher-1", "score": 200.0,
+                   "tier": "untrusted"},
+        "trust": {"tenant": "acme", "agent": "researcher-1", "score": 500.0,
+                  "tier": "standard"},
+    })
+
+    agent: str = Field(description="The agent id.")
+    tenant: str = Field(description="The agent's tenant.")
+    action: Literal["reset_trust"] = Field(description="What was done.")
+    changed: bool = Field(description="False when the score already was the initial one.")
+    before: TrustOut = Field(description="Trust before the reset.")
+    trust: TrustOut = Field(description="Trust now: the policy's initial score.")
+
+
 class AgentActionOut(BaseModel):
     """The outcome of quarantining or releasing an agent."""
 

@@ -41,6 +41,7 @@ from aimds.server.models import (
     PolicyOut,
     PolicyVersionOut,
     QuarantineIn,
+    TrustResetOut,
 )
 from aimds.server.policies import masked_policy_text
 from aimds.server.service_audit import quarantine_of, record_agent_action
@@ -424,7 +425,9 @@ async def release(
     return await _agent_action(request, who, agent_id, "release", "", tenant)
 
 
-@router.post("/v1/agents/{agent_id}/trust/reset", response_class=FastJSON)
+@router.post(
+    "/v1/agents/{agent_id}/trust/reset", response_model=TrustResetOut, response_class=FastJSON
+)
 async def reset_trust(
     request: Request, who: Caller, agent_id: str = Path(pattern=_AGENT),
     tenant: TenantParam = None,

@@ -20,7 +20,7 @@ __all__ = ["Batch", "Check", "Ctx"]
 Check = Callable[["Ctx", list[Result]], Finding | None]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Ctx:
     """What every component needs about the event being judged."""
 
@@ -30,6 +30,22 @@ class Ctx:
     ts: float
     tier: str | None = None
     index: int = -1
+
+    def __init__(
+        self,
+        ev: Evaluation,
+        ind: Indicators,
+        keys: Keys,
+        ts: float,
+        tier: str | None = None,
+        index: int = -1,
+    ) -> None:
+        self.ev = ev
+        self.ind = ind
+        self.keys = keys
+        self.ts = ts
+        self.tier = tier
+        self.index = index
 
 
 class Batch:

@@ -68,7 +68,7 @@ _CACHE_LIMIT = 4096
 _PLAN_CACHE_SIZE = 4096
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class _Plan:
     """Everything about one call that depends only on ``(tool, args)``: the action (with the
     policy's risk override), the filesystem-free boundary judgement and the rules whose
@@ -78,6 +78,16 @@ class _Plan:
     action: ActionInfo
     boundaries: BoundaryPlan
     candidates: tuple[CompiledRule, ...]
+
+    def __init__(
+        self,
+        action: ActionInfo,
+        boundaries: BoundaryPlan,
+        candidates: tuple[CompiledRule, ...],
+    ) -> None:
+        object.__setattr__(self, "action", action)
+        object.__setattr__(self, "boundaries", boundaries)
+        object.__setattr__(self, "candidates", candidates)
 
 
 def _finding(

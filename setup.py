@@ -62,7 +62,7 @@ COMPILED = [
     "src/aimds/behavior/indicators.py",
     "src/aimds/behavior/memory.py",
     "src/aimds/behavior/sequences.py",
-    "src/aimds/behavior/store.py",
+    "src/aimds/behavior/ops.py",
     "src/aimds/behavior/stage.py",
     "src/aimds/behavior/trust.py",
     "src/aimds/behavior/windows.py",

@@ -7,7 +7,7 @@ in planning order on the results and return findings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aimds.behavior.indicators import Indicators
@@ -65,8 +65,10 @@ class Batch:
     def check(self, fn: Check) -> None:
         self.checks.append(fn)
 
-    def judge(self, ctx: Ctx, results: list[Result]) -> Iterator[Finding]:
+    def judge(self, ctx: Ctx, results: list[Result], found: list[Finding]) -> None:
+        """Append what the checks find to ``found`` (a loop, not a generator: cheaper
+        compiled, and this runs on every tool call)."""
         for fn in self.checks:
             finding = fn(ctx, results)
             if finding is not None:
-                yield finding
+                found.append(finding)

@@ -198,7 +198,7 @@ def _from_call(ev: Evaluation, action: ActionInfo | None) -> Indicators:
             return EMPTY
         return Indicators(auth_target=auth_target, credential=credential)
     tags = action.tags
-    category = action.category
+    category = action.type.partition(":")[0]  # action.category, without the property call
     stores = tuple(sorted(t[len(_STORE_TAG) :] for t in tags if t.startswith(_STORE_TAG)))
     credential_read = "credential_access" in tags or category == "secrets" or bool(stores)
     if credential_read and not stores:

@@ -4,7 +4,8 @@ The modules in ``COMPILED`` run on every event (the behaviour stage's planning, 
 and checks, the decide stage) or on every call never seen before (reading a tool call's
 arguments and shell command, the rule conditions, the detectors on its text). They are
 plain, strictly typed Python; mypyc turns them into C extensions that run the same code
-about twice as fast. Their dataclasses write their own ``__init__`` (``init=False``): the one
+about twice as fast. Their dataclasses built per event write their own ``__init__``
+(``init=False``; tests/core/test_core_dataclass_inits.py holds it to the fields): the one
 ``dataclass`` would generate stays interpreted even here and costs about 1 µs a call (a
 frozen one 1.5 µs), twenty to forty times the compiled one. The ``.py`` sources stay in the
 package and are what Python imports wherever the extensions are absent:

@@ -27,7 +27,7 @@ TIERS: tuple[tuple[float, str], ...] = (
 """Upper bounds (exclusive) of each tier; at or above 900 an agent is ``verified``."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, init=False)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TrustInfo:
     """An agent's trust score and tier, as read from the store."""
 
@@ -35,12 +35,6 @@ class TrustInfo:
     agent: str
     score: float
     tier: str
-
-    def __init__(self, *, tenant: str, agent: str, score: float, tier: str) -> None:
-        object.__setattr__(self, "tenant", tenant)
-        object.__setattr__(self, "agent", agent)
-        object.__setattr__(self, "score", score)
-        object.__setattr__(self, "tier", tier)
 
 
 def tier_of(score: float) -> str:

@@ -16,8 +16,10 @@ reading the clock is subtracted). Views:
   (``ls -la dir_N``) and denied (``rm -rf / dir_N``), in a new session each and in
   sessions of 8 calls (new arguments every time: no cache of any stage answers).
 
-``python -m benchmarks.side_by_side`` puts the rules stage beside agent-os-kernel's
-``PolicyEngine`` (100 regex rules, never-seen and repeated, allow and deny).
+- ``rules.stage side-by-side``: the shape of ``python -m benchmarks.side_by_side`` (which
+  puts the rules stage beside agent-os-kernel's ``PolicyEngine``): 100 regex rules on a
+  shell tool, a call allowed and one denied, never seen before (a new command every call)
+  and repeated, each call a new :class:`Evaluation`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from aimds.rules.inputs import InputsStage
 from aimds.rules.stage import RulesStage, compile_classifier
 from aimds.types import Evaluation, Event, EventKind, Subject, Verdict
 from benchmarks.harness import Result, measure_both, measure_by_phase
+from benchmarks.side_by_side import COMMANDS, ours_policy
 
 WHO = Subject(tenant="bench", agent="a", session="s", role="expert")
 
@@ -199,6 +202,40 @@ def _never_seen_case(n: int) -> list[Result]:
     return results
 
 
+def _side_by_side_cases(n: int) -> list[Result]:
+    """The rules stage in the side-by-side shape (see ``benchmarks/side_by_side.py``)."""
+    policy = load_policy(ours_policy())
+    stage = RulesStage(policy, compile_classifier(policy))
+    counter = itertools.count()
+
+    def blocked(command: str) -> bool:
+        args = {"command": command}
+        event = Event(kind=EventKind.TOOL_CALL, tool="shell", args=args, subject=WHO, ts=1.0)
+        ev = Evaluation(event=event, ts=1.0, args=args)
+        stage(ev)
+        return any(f.action is Verdict.BLOCK for f in ev.findings)
+
+    results: list[Result] = []
+    for label, template in COMMANDS.items():
+        assert blocked(template.format(i="probe")) is (label == "deny"), label
+        for case in ("never-seen", "repeated"):
+            fixed = template.format(i=0)
+
+            def call(template: str = template, fixed: str = fixed, case: str = case) -> None:
+                blocked(template.format(i=next(counter)) if case == "never-seen" else fixed)
+
+            results.extend(
+                measure_both(
+                    f"rules.stage side-by-side {stage.rule_count} rules {label} {case}",
+                    call,
+                    n=max(n // 4, 1_000),
+                    warmup=300,
+                    extra={"command": template, "verdict": "block" if label == "deny" else "allow"},
+                )
+            )
+    return results
+
+
 def run(quick: bool) -> list[Result]:
     n = 2_000 if quick else 20_000
-    return _stage_cases(n) + _guard_cases(n) + _never_seen_case(n)
+    return _stage_cases(n) + _side_by_side_cases(n) + _guard_cases(n) + _never_seen_case(n)

@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 RULES = 100
 CASES = ("allow never-seen", "allow repeated", "deny never-seen", "deny repeated")
@@ -33,7 +34,7 @@ _TIMER = r"""
 import gc, itertools, json, sys, time
 N = int(sys.argv[1])
 OVER = sorted(-time.thread_time_ns() + time.thread_time_ns() for _ in range(2000))[1000]
-COMMANDS = {"allow": "ls -la dir_{i}", "deny": "run forbidden@LAST@ now {i}"}
+COMMANDS = @COMMANDS@
 
 def measure(fn):
     for i in range(300):
@@ -63,15 +64,7 @@ from aimds.rules.stage import RulesStage, compile_classifier
 from aimds.types import Evaluation, Event, EventKind, Subject, Verdict
 
 WHO = Subject(tenant="bench", agent="a", session="s", role="expert")
-# the tool allowed (as agent-os-kernel's role allow-list does), then the regex rules
-rules = [{"id": "allow.shell", "action": "allow", "tools": ["shell"]}] + [
-    {"id": f"deny.r{i}", "action": "block", "tools": ["shell"],
-     "when": {"command": {"matches": rf"\bforbidden{i}\b"}}}
-    for i in range(@RULES@)
-]
-policy = load_policy({"name": "side-by-side", "rules": rules,
-                      "autonomy": {"level": "autonomous"},
-                      "paths": {"cwd": "/srv/app", "home": "/home/a"}})
+policy = load_policy(json.loads(@POLICY@))
 stage = RulesStage(policy, compile_classifier(policy))
 
 def check(command):
@@ -106,8 +99,38 @@ run(check)
 )
 
 
+COMMANDS = {"allow": "ls -la dir_{i}", "deny": f"run forbidden{RULES - 1} now {{i}}"}
+"""The commands of each case; ``{i}`` is the call's number (never-seen) or 0 (repeated)."""
+
+
+def ours_policy() -> dict[str, Any]:
+    """Our side: the tool allowed (as agent-os-kernel's role allow-list does), then the
+    regex rules. ``benchmarks/bench_rules.py`` measures the same shape in ``make bench``."""
+    rules: list[dict[str, Any]] = [{"id": "allow.shell", "action": "allow", "tools": ["shell"]}]
+    rules += [
+        {
+            "id": f"deny.r{i}",
+            "action": "block",
+            "tools": ["shell"],
+            "when": {"command": {"matches": rf"\bforbidden{i}\b"}},
+        }
+        for i in range(RULES)
+    ]
+    return {
+        "name": "side-by-side",
+        "rules": rules,
+        "autonomy": {"level": "autonomous"},
+        "paths": {"cwd": "/srv/app", "home": "/home/a"},
+    }
+
+
 def _program(text: str) -> str:
-    return text.replace("@RULES@", str(RULES)).replace("@LAST@", str(RULES - 1))
+    return (
+        text.replace("@RULES@", str(RULES))
+        .replace("@LAST@", str(RULES - 1))
+        .replace("@COMMANDS@", repr(COMMANDS))
+        .replace("@POLICY@", repr(json.dumps(ours_policy())))
+    )
 
 
 def _one(python: str, program: str, n: int, env: dict[str, str]) -> dict[str, list[float]]:

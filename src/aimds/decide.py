@@ -83,8 +83,9 @@ class DecideStage:
                 score = weighted
         verdict = _VERDICTS[verdict_rank]
         risk = _SEVERITIES[risk_rank]
-        if ev.action is not None and ev.action.risk > risk and verdict is not Verdict.ALLOW:
-            risk = ev.action.risk
+        action = ev.action
+        if action is not None and rank[action.risk] > risk_rank and verdict is not Verdict.ALLOW:
+            risk = action.risk
         ev.verdict = verdict
         ev.risk = risk
         ev.score = round(min(max(score, 0.0), 1.0), 4)

@@ -94,6 +94,7 @@ class Guard:
         self._new_id = self.services.new_id or _random_id
         self._clock = self.services.clock
         self._on_error = self.policy.document.decide.on_error
+        self._label = self.policy.label  # the stages below are built from this policy
         self._listeners: tuple[Callable[[Event, Decision], None], ...] = ()
         self._listeners_lock = threading.Lock()
         self.stages: tuple[Stage, ...] = tuple(
@@ -300,7 +301,7 @@ class Guard:
             text=ev.text,
             args=ev.redacted_args,
             approval=ev.approval,
-            policy=self.policy.label,
+            policy=self._label,
             latency_us=(time.perf_counter_ns() - start_ns) / 1000.0,
             kind=ev.event.kind,
             subject=ev.event.subject,

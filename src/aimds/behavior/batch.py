@@ -7,7 +7,7 @@ in planning order on the results and return findings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aimds.behavior.indicators import Indicators
@@ -20,7 +20,7 @@ __all__ = ["Batch", "Check", "Ctx"]
 Check = Callable[["Ctx", list[Result]], Finding | None]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Ctx:
     """What every component needs about the event being judged."""
 
@@ -30,6 +30,22 @@ class Ctx:
     ts: float
     tier: str | None = None
     index: int = -1
+
+    def __init__(
+        self,
+        ev: Evaluation,
+        ind: Indicators,
+        keys: Keys,
+        ts: float,
+        tier: str | None = None,
+        index: int = -1,
+    ) -> None:
+        self.ev = ev
+        self.ind = ind
+        self.keys = keys
+        self.ts = ts
+        self.tier = tier
+        self.index = index
 
 
 class Batch:
@@ -49,8 +65,10 @@ class Batch:
     def check(self, fn: Check) -> None:
         self.checks.append(fn)
 
-    def judge(self, ctx: Ctx, results: list[Result]) -> Iterator[Finding]:
+    def judge(self, ctx: Ctx, results: list[Result], found: list[Finding]) -> None:
+        """Append what the checks find to ``found`` (a loop, not a generator: cheaper
+        compiled, and this runs on every tool call)."""
         for fn in self.checks:
             finding = fn(ctx, results)
             if finding is not None:
-                yield finding
+                found.append(finding)

@@ -60,20 +60,28 @@ _ENCODINGS = ("base64", "url", "hex")
 _VALUE_KINDS = ("email", "url", "phone", "code", "host", "token")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class FollowUp:
     """A second, smaller round trip: ``ops`` to run, then ``judge`` on their results."""
 
     ops: list[Op]
     judge: Callable[[list[Result]], Finding | None]
 
+    def __init__(self, ops: list[Op], judge: Callable[[list[Result]], Finding | None]) -> None:
+        self.ops = ops
+        self.judge = judge
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class _Pending:
     """What :meth:`Effects.plan` queued in the event's batch, for :meth:`Effects.follow`."""
 
     at: int
     mapping: dict[str, str] | None = None  # a recorded instruction's values, else a check
+
+    def __init__(self, at: int, mapping: dict[str, str] | None = None) -> None:
+        self.at = at
+        self.mapping = mapping
 
 
 class Effects:

@@ -48,7 +48,7 @@ _CACHE_CHARS = 1024  # longest arguments (total characters) worth a cache entry
 _SPACES = re.compile(r"\s+")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class Indicators:
     """Behaviour-relevant facts about one event (empty for most events)."""
 
@@ -67,6 +67,41 @@ class Indicators:
     credential: str | None = None
     auth_failure: bool = False
     signature: str | None = None
+
+    def __init__(
+        self,
+        *,
+        action_type: str | None = None,
+        recon: str | None = None,
+        privilege: bool = False,
+        cred_stores: tuple[str, ...] = (),
+        sensitive_read: bool = False,
+        sensitive_result: bool = False,
+        sensitive_values: tuple[str, ...] = (),
+        outbound: bool = False,
+        outbound_secret: bool = False,
+        recipients: tuple[str, ...] = (),
+        hosts: tuple[str, ...] = (),
+        auth_target: str | None = None,
+        credential: str | None = None,
+        auth_failure: bool = False,
+        signature: str | None = None,
+    ) -> None:
+        object.__setattr__(self, "action_type", action_type)
+        object.__setattr__(self, "recon", recon)
+        object.__setattr__(self, "privilege", privilege)
+        object.__setattr__(self, "cred_stores", cred_stores)
+        object.__setattr__(self, "sensitive_read", sensitive_read)
+        object.__setattr__(self, "sensitive_result", sensitive_result)
+        object.__setattr__(self, "sensitive_values", sensitive_values)
+        object.__setattr__(self, "outbound", outbound)
+        object.__setattr__(self, "outbound_secret", outbound_secret)
+        object.__setattr__(self, "recipients", recipients)
+        object.__setattr__(self, "hosts", hosts)
+        object.__setattr__(self, "auth_target", auth_target)
+        object.__setattr__(self, "credential", credential)
+        object.__setattr__(self, "auth_failure", auth_failure)
+        object.__setattr__(self, "signature", signature)
 
 
 EMPTY = Indicators()
@@ -163,7 +198,7 @@ def _from_call(ev: Evaluation, action: ActionInfo | None) -> Indicators:
             return EMPTY
         return Indicators(auth_target=auth_target, credential=credential)
     tags = action.tags
-    category = action.category
+    category = action.type.partition(":")[0]  # action.category, without the property call
     stores = tuple(sorted(t[len(_STORE_TAG) :] for t in tags if t.startswith(_STORE_TAG)))
     credential_read = "credential_access" in tags or category == "secrets" or bool(stores)
     if credential_read and not stores:

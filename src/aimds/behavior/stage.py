@@ -148,7 +148,7 @@ class BehaviorStage:
         if c is not None and b is not None and (b.checks or pending is not None):
             c.index = results[_AT_COUNTER] - 1  # type: ignore[operator]
             c.tier = tier
-            found.extend(b.judge(c, results))
+            b.judge(c, results, found)
             if effects is not None and pending is not None:
                 step = effects.follow(pending, c, results)
                 if step is not None:

@@ -59,7 +59,7 @@ splitting yields exactly the tokens of ``\w+``, about three times faster."""
 _MAX_TOKENS = 2_000
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class Features:
     """The distinct features of one text window."""
 
@@ -69,13 +69,32 @@ class Features:
     signals: frozenset[str]
     tokens: int
 
+    def __init__(
+        self,
+        *,
+        words: frozenset[str],
+        bigrams: frozenset[tuple[str, str]],
+        stems: frozenset[str],
+        signals: frozenset[str],
+        tokens: int,
+    ) -> None:
+        object.__setattr__(self, "words", words)
+        object.__setattr__(self, "bigrams", bigrams)
+        object.__setattr__(self, "stems", stems)
+        object.__setattr__(self, "signals", signals)
+        object.__setattr__(self, "tokens", tokens)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class ClassifierScore:
     """The calibrated attack probability and the share of each category."""
 
     attack: float
     categories: Mapping[str, float]
+
+    def __init__(self, *, attack: float, categories: Mapping[str, float]) -> None:
+        object.__setattr__(self, "attack", attack)
+        object.__setattr__(self, "categories", categories)
 
     def score(self, category: str) -> float:
         """Calibrated probability that the text is an attack of ``category``."""

@@ -46,7 +46,7 @@ _KINDS: tuple[KindName, ...] = ("prompt", "completion", "tool_call", "tool_resul
 _MAX_SEGMENTS = 16
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class Signal:
     """One signature or heuristic that fired, with where (view and span) it fired."""
 
@@ -59,6 +59,29 @@ class Signal:
     view: str
     source: int
     span: tuple[int, int] | None
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        rule: str,
+        category: str,
+        layer: str,
+        prior: float,
+        description: str,
+        view: str,
+        source: int,
+        span: tuple[int, int] | None,
+    ) -> None:
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "rule", rule)
+        object.__setattr__(self, "category", category)
+        object.__setattr__(self, "layer", layer)
+        object.__setattr__(self, "prior", prior)
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "view", view)
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "span", span)
 
 
 class Scanner:

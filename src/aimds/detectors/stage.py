@@ -15,13 +15,13 @@ the content is seen, so one-off events cost almost nothing extra.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING
 
 from aimds.detectors.cache import Entry, FindingsCache, content_key
 from aimds.detectors.registry import load_factories
 from aimds.detectors.reviews import extra_views, judge_views, plain_settings
-from aimds.types import Evaluation, Finding, Severity, StageOutcome, StageStatus
+from aimds.types import Evaluation, Event, Finding, Severity, StageOutcome, StageStatus
 
 if TYPE_CHECKING:
     from aimds.detectors.base import Detector
@@ -54,6 +54,11 @@ class DetectorsStage:
         self._plain = plain_settings(normalize) if normalize is not None else None
         self._on_error_rule = on_error_rule
         self._pure = tuple(getattr(d.info, "pure", False) is True for d in self.detectors)
+        # each detector's own ``idle`` (or None), looked up once: a missing attribute costs
+        # an AttributeError raised and caught inside ``getattr`` on every call
+        self._idle: dict[int, Callable[[Event], bool] | None] = {
+            id(d): getattr(d, "idle", None) for d in self.detectors
+        }
         self._empty: Entry = tuple(() if pure else None for pure in self._pure)
         self._impure = tuple(d for d, p in zip(self.detectors, self._pure, strict=True) if not p)
         self._cache: FindingsCache | None = None
@@ -131,7 +136,7 @@ class DetectorsStage:
         try:
             found = detector.detect(ev.event, ev.views)
             ev.findings.extend(found)
-            if self._plain is not None and ev.views is not None and not _idle(detector, ev):
+            if self._plain is not None and ev.views is not None and not self._is_idle(detector, ev):
                 extras = extra_views(ev, self._plain)
                 if extras:
                     ev.findings.extend(judge_views(detector, ev, found, extras))
@@ -153,11 +158,12 @@ class DetectorsStage:
             return False
         return True
 
+    def _is_idle(self, detector: Detector, ev: Evaluation) -> bool:
+        """The detector's own word that no view of the event holds anything for it."""
+        idle = self._idle.get(id(detector))
+        return idle is not None and idle(ev.event) is True
 
-def _idle(detector: Detector, ev: Evaluation) -> bool:
-    """The detector's own word that no view of the event holds anything for it."""
-    idle = getattr(detector, "idle", None)
-    return idle is not None and idle(ev.event) is True
+
 
 
 def build_stage(policy: Policy, services: Services) -> DetectorsStage | None:

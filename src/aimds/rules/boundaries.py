@@ -39,18 +39,22 @@ _MAX_VALUES = 64
 _CACHE_SIZE = 4096
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class Touched:
     """What one call touches: canonical paths and canonical hosts (for rule selectors)."""
 
     paths: tuple[str, ...] = ()
     hosts: tuple[str, ...] = ()
 
+    def __init__(self, *, paths: tuple[str, ...] = (), hosts: tuple[str, ...] = ()) -> None:
+        object.__setattr__(self, "paths", paths)
+        object.__setattr__(self, "hosts", hosts)
+
 
 _NOTHING = Touched()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class _PathItem:
     """One path of a call, judged lexically; ``findings`` are those of that judgement."""
 
@@ -58,8 +62,18 @@ class _PathItem:
     lexical: LexicalPath
     findings: tuple[Finding, ...]
 
+    def __init__(
+        self,
+        name: str | None,
+        lexical: LexicalPath,
+        findings: tuple[Finding, ...],
+    ) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "lexical", lexical)
+        object.__setattr__(self, "findings", findings)
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, init=False)
 class BoundaryPlan:
     """The filesystem-free part of judging one call's boundaries (a pure function of the
     arguments and the action, so it may be cached): host findings, and paths judged as
@@ -69,6 +83,18 @@ class BoundaryPlan:
     host_findings: tuple[Finding, ...] = ()
     hosts: tuple[str, ...] = ()
     touched: Touched = _NOTHING
+
+    def __init__(
+        self,
+        paths: tuple[_PathItem, ...] = (),
+        host_findings: tuple[Finding, ...] = (),
+        hosts: tuple[str, ...] = (),
+        touched: Touched = _NOTHING,
+    ) -> None:
+        object.__setattr__(self, "paths", paths)
+        object.__setattr__(self, "host_findings", host_findings)
+        object.__setattr__(self, "hosts", hosts)
+        object.__setattr__(self, "touched", touched)
     """The result when every path resolves to its lexical form (the usual case)."""
 
 

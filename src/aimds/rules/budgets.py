@@ -26,7 +26,7 @@ __all__ = ["Budgets", "timeout_for"]
 _SEVERITY = {Verdict.WARN: Severity.LOW, Verdict.REVIEW: Severity.MEDIUM}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class _Rate:
     index: int
     rule: RateRule
@@ -34,6 +34,20 @@ class _Rate:
     subject_key: Callable[[Subject], Any] | None
     """The subject fields the rate is kept per (``None``: none), read in one C call."""
     per_tool: bool
+
+    def __init__(
+        self,
+        index: int,
+        rule: RateRule,
+        tools: NameGlobs | None,
+        subject_key: Callable[[Subject], Any] | None,
+        per_tool: bool,
+    ) -> None:
+        object.__setattr__(self, "index", index)
+        object.__setattr__(self, "rule", rule)
+        object.__setattr__(self, "tools", tools)
+        object.__setattr__(self, "subject_key", subject_key)
+        object.__setattr__(self, "per_tool", per_tool)
 
     @classmethod
     def of(cls, index: int, rule: RateRule) -> _Rate:

@@ -112,12 +112,16 @@ def _finding(rule: ToolRule, default_timeout: float) -> Finding:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class _Selection:
     """For one (tool, type): rules without conditions that apply, and rules that may."""
 
     plain: tuple[int, ...]
     allowed: frozenset[int]
+
+    def __init__(self, plain: tuple[int, ...], allowed: frozenset[int]) -> None:
+        object.__setattr__(self, "plain", plain)
+        object.__setattr__(self, "allowed", allowed)
 
 
 class RuleTable:

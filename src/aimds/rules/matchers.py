@@ -82,7 +82,7 @@ class PatternSet:
                 compiled.Add(pattern)
             compiled.Compile()
             self._set = compiled
-            self._match = compiled.Match
+            self._match = _raw_match(compiled)
 
     def __bool__(self) -> bool:
         return self._set is not None
@@ -90,11 +90,20 @@ class PatternSet:
     def match(self, text: str) -> list[Any]:
         if self._set is None:
             return []
-        hits = self._match(text)
+        hits = self._match(text.encode("utf-8"))
         if not hits:
             return []
         ids = self._ids
         return [ids[i] for i in hits]
+
+
+def _raw_match(compiled: Any) -> Any:
+    """The set's match over UTF-8 bytes: the extension's own method where the wrapper
+    exposes it (``re2.Set.Match`` is an interpreted wrapper that encodes and calls it, two
+    Python-level calls per match, several times per tool call), else the wrapper's."""
+    inner = getattr(compiled, "_set", None)
+    raw = getattr(inner, "Match", None)
+    return raw if callable(raw) else compiled.Match
 
 
 class NameGlobs:

@@ -348,7 +348,7 @@ class _GlobSet:
         return None if index is None else self._globs[index]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class PathCheck:
     """The outcome of :meth:`PathRules.check`. ``path`` is canonical ("" if unusable)."""
 
@@ -357,8 +357,14 @@ class PathCheck:
     matched: str | None
     reason: str
 
+    def __init__(self, *, path: str, allowed: bool, matched: str | None, reason: str) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "allowed", allowed)
+        object.__setattr__(self, "matched", matched)
+        object.__setattr__(self, "reason", reason)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class LexicalPath:
     """A path judged without the filesystem (see :meth:`PathRules.lexical`).
 
@@ -371,6 +377,11 @@ class LexicalPath:
     absolute: str
     check: PathCheck
     final: bool
+
+    def __init__(self, *, absolute: str, check: PathCheck, final: bool) -> None:
+        object.__setattr__(self, "absolute", absolute)
+        object.__setattr__(self, "check", check)
+        object.__setattr__(self, "final", final)
 
 
 _PATH_CACHE_SIZE = 4096
@@ -465,7 +476,7 @@ def _invalid(exc: Exception) -> PathCheck:
 # --------------------------------------------------------------------- sensitive places
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class SensitivePlace:
     """One entry of :data:`SENSITIVE_PATHS`.
 
@@ -480,6 +491,21 @@ class SensitivePlace:
     credential_store: bool
     description: str
     exclude: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        *,
+        glob: str,
+        kind: str,
+        credential_store: bool,
+        description: str,
+        exclude: tuple[str, ...] = (),
+    ) -> None:
+        object.__setattr__(self, "glob", glob)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "credential_store", credential_store)
+        object.__setattr__(self, "description", description)
+        object.__setattr__(self, "exclude", exclude)
 
 
 def _c(glob: str, kind: str, description: str, *exclude: str) -> SensitivePlace:

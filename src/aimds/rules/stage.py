@@ -62,13 +62,16 @@ AUTONOMY_THRESHOLDS: dict[str, Severity] = {
     "autonomous": Severity.CRITICAL,
 }
 """The lowest action risk that needs review at each autonomy level."""
+# compared as ints: the enums' comparison methods are Python-level calls
+_RANK = {s: s.rank for s in Severity}
+_THRESHOLD_RANKS = {level: s.rank for level, s in AUTONOMY_THRESHOLDS.items()}
 
 _UNKNOWN_CATEGORY = "unknown"
 _CACHE_LIMIT = 4096
 _PLAN_CACHE_SIZE = 4096
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class _Plan:
     """Everything about one call that depends only on ``(tool, args)``: the action (with the
     policy's risk override), the filesystem-free boundary judgement and the rules whose
@@ -78,6 +81,16 @@ class _Plan:
     action: ActionInfo
     boundaries: BoundaryPlan
     candidates: tuple[CompiledRule, ...]
+
+    def __init__(
+        self,
+        action: ActionInfo,
+        boundaries: BoundaryPlan,
+        candidates: tuple[CompiledRule, ...],
+    ) -> None:
+        object.__setattr__(self, "action", action)
+        object.__setattr__(self, "boundaries", boundaries)
+        object.__setattr__(self, "candidates", candidates)
 
 
 def _finding(
@@ -225,7 +238,9 @@ class RulesStage:
             return
         tool = event.tool if isinstance(event.tool, str) else ""
         args = ev.args
-        key = args_key(args) if isinstance(args, Mapping) else None
+        # ``type() is dict`` first: isinstance against the Mapping ABC is a Python-level
+        # ``__instancecheck__`` call
+        key = args_key(args) if type(args) is dict or isinstance(args, Mapping) else None
         plan = self._plans(tool, key) if key is not None else self._plan(tool, args)
         self._judge(ev, tool, plan)
 
@@ -282,13 +297,13 @@ class RulesStage:
 
         if kind is not None and kind != "observer":
             level = self._autonomy.level(subject)
-            if action.risk >= AUTONOMY_THRESHOLDS[level] and not any(
+            if _RANK[action.risk] >= _THRESHOLD_RANKS[level] and not any(
                 f.action is Verdict.BLOCK or f.action is Verdict.REVIEW for f in findings[start:]
             ):
                 findings.append(self._autonomy.findings[level])
 
     def _denied(self, subject: Subject, action: ActionInfo) -> Finding:
-        if action.category == _UNKNOWN_CATEGORY:
+        if action.type.partition(":")[0] == _UNKNOWN_CATEGORY:  # action.category, inlined
             return self._unknown_tool
         key = (subject.role, action.type)
         found = self._denied_cache.get(key)

@@ -116,13 +116,18 @@ def _parse(text: str) -> Any:
 # ------------------------------------------------------------------ word values
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class _Word:
     """A word as it will be at run time: its fields, or its source text where computed."""
 
     value: str
     dynamic: bool = False
     fetched: bool = False  # a substitution whose commands download something
+
+    def __init__(self, value: str, dynamic: bool = False, fetched: bool = False) -> None:
+        self.value = value
+        self.dynamic = dynamic
+        self.fetched = fetched
 
 
 def _decode_ansi(body: str) -> str:
@@ -181,7 +186,7 @@ def _expand_braces(word: str) -> list[str]:
 # ------------------------------------------------------------------ the walker
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class _Walker:
     """One walk over one command line (and its nested strings): state shared by all."""
 
@@ -194,6 +199,28 @@ class _Walker:
     env: dict[str, str | None] = field(default_factory=dict)
     visit: Callable[[SimpleCommand], None] | None = None
     src: str = ""
+
+    def __init__(
+        self,
+        facts: Facts,
+        cwd: str,
+        home: str,
+        session: Session,
+        depth: int,
+        count: int = 0,
+        env: dict[str, str | None] | None = None,
+        visit: Callable[[SimpleCommand], None] | None = None,
+        src: str = "",
+    ) -> None:
+        self.facts = facts
+        self.cwd = cwd
+        self.home = home
+        self.session = session
+        self.depth = depth
+        self.count = count
+        self.env = {} if env is None else env
+        self.visit = visit
+        self.src = src
 
     def _t(self, node: Any) -> str:
         """The original text of a node (offsets into the text that was parsed)."""

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class SimpleCommand:
     """One simple command with its words as they will be at run time.
 
@@ -56,8 +56,32 @@ class SimpleCommand:
     fetched: set[str] = field(default_factory=set)
     stand_in: bool = False  # a group in a pipeline (``(curl x) | sh``), judged on its own
 
+    def __init__(
+        self,
+        argv: list[str] | None = None,
+        reads: list[str] | None = None,
+        writes: list[str] | None = None,
+        piped_in: bool = False,
+        piped_out: bool = False,
+        here_string: bool = False,
+        stdin: str | None = None,
+        dynamic: set[str] | None = None,
+        fetched: set[str] | None = None,
+        stand_in: bool = False,
+    ) -> None:
+        self.argv = [] if argv is None else argv
+        self.reads = [] if reads is None else reads
+        self.writes = [] if writes is None else writes
+        self.piped_in = piped_in
+        self.piped_out = piped_out
+        self.here_string = here_string
+        self.stdin = stdin
+        self.dynamic = set() if dynamic is None else dynamic
+        self.fetched = set() if fetched is None else fetched
+        self.stand_in = stand_in
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Session:
     """What earlier commands of one command line did that later ones depend on:
     files downloaded (``curl -o /tmp/x && sh /tmp/x``)."""
@@ -79,6 +103,10 @@ class Session:
             return
         before = self.written.get(path, "")
         self.written[path] = None if before is None or content is None else before + content
+
+    def __init__(self, downloaded: set[str] | None = None, downloads: int = 0) -> None:
+        self.downloaded = set() if downloaded is None else downloaded
+        self.downloads = downloads
 
     def fetched(self, path: str) -> bool:
         """Whether ``path`` was downloaded, or lies in a directory a downloaded archive was
@@ -168,7 +196,7 @@ def url_facts(url: str, facts: Facts, *, method: str | None = None) -> None:
         facts.tag("auth_attempt")
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True, init=False)
 class Context:
     """What a handler needs: the facts to add to, where relative paths live, recursion."""
 
@@ -179,6 +207,25 @@ class Context:
     pipeline: list[SimpleCommand]
     session: Session = field(default_factory=Session)
     recurse_code: Callable[[str, str], None] | None = None
+
+    def __init__(
+        self,
+        *,
+        facts: Facts,
+        cwd: str,
+        home: str,
+        recurse: Callable[[str], None],
+        pipeline: list[SimpleCommand],
+        session: Session | None = None,
+        recurse_code: Callable[[str, str], None] | None = None,
+    ) -> None:
+        self.facts = facts
+        self.cwd = cwd
+        self.home = home
+        self.recurse = recurse
+        self.pipeline = pipeline
+        self.session = Session() if session is None else session
+        self.recurse_code = recurse_code
 
     # -------------------------------------------------------------- helpers
 

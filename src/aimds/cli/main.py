@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "keys",
     "approvals",
     "demo",
+    "mcp_cmd",
     "version_cmd",
 )
 

@@ -12,7 +12,7 @@ from mcp.server.mcpserver import MCPServer
 from pydantic import BaseModel
 
 # A GitHub token shape, built at run time so no scanner flags this file.
-TOKEN = "ghp_" + "Z3t9" * 9
+TOKEN = "ghp_" + "IsR5Gn9buOKlOah0BNOleVMrViFCnK1hlAku"
 
 app = MCPServer("tools")
 

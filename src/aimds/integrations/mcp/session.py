@@ -58,6 +58,7 @@ __all__ = ["Gateway", "ToolsReview", "Upstream"]
 log = logging.getLogger("aimds.mcp")
 
 _MAX_PAGES = 100
+_INLINE_CHARS = 4096
 _SEVERITY = {
     "changed": Severity.HIGH,
     "renamed": Severity.HIGH,
@@ -283,7 +284,13 @@ class Gateway:
         return None
 
     async def _judge(self, event: Event) -> Decision:
-        decision = await self.guard.acheck(event)
+        # Small events are judged on the event loop: a thread hop costs more than judging
+        # them (as the service does below its inline_max_bytes). Larger ones, whose
+        # detectors could hold the loop, run in a worker thread.
+        if len(event.text) + _args_size(event.args) <= _INLINE_CHARS:
+            decision = self.guard.check(event)
+        else:
+            decision = await self.guard.acheck(event)
         if (
             self.wait_for_approval
             and decision.verdict is Verdict.REVIEW
@@ -315,6 +322,28 @@ class Gateway:
             text = f"server {self.server!r} failed ({type(exc).__name__})"
         return types.CallToolResult(content=[types.TextContent(type="text", text=text)],
                                     is_error=True)
+
+
+def _args_size(args: Mapping[str, Any]) -> int:
+    """Characters of the string values of ``args`` (nested ones too); anything other than
+    plain strings, numbers and containers counts as too large to judge inline."""
+    total = 0
+    stack: list[Any] = [args]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            total += len(node)
+        elif isinstance(node, Mapping):
+            total += len(node)
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            total += len(node)
+            stack.extend(node)
+        elif not isinstance(node, int | float | bool) and node is not None:
+            return _INLINE_CHARS + 1
+        if total > _INLINE_CHARS:
+            break
+    return total
 
 
 def _wire(tool: types.Tool) -> dict[str, Any]:

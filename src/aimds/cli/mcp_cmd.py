@@ -347,13 +347,10 @@ def scan(
 def _print_report(name: str, reports: Sequence[Any]) -> None:
     table = Table(title=f"MCP server {name}", show_header=True, header_style="bold")
     for col in ("tool", "parameters", "action", "policy", "poisoning"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for r in reports:
         params = ", ".join(p + ("*" if p in r.required else "") for p in r.params)
-        found = "\n".join(
-            f"{f.details.get('kind')}: {f.details.get('field')} ({f.details.get('source')})"
-            for f in r.findings
-        ) or "-"
+        found = ", ".join(sorted({str(f.details.get("kind")) for f in r.findings})) or "-"
         verdict = r.verdict + (f" ({', '.join(r.rules)})" if r.rules else "")
         table.add_row(escape(r.name), escape(params), r.action, escape(verdict), escape(found))
     out.print(table)

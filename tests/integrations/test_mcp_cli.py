@@ -195,3 +195,58 @@ def test_usage_errors_are_clear(args: list[str], message: str) -> None:
 )
 def test_default_server_names(command: list[str] | None, url: str | None, name: str) -> None:
     assert default_server_name(command, url) == name
+
+
+def test_proxy_with_a_data_dir_waits_for_the_approver_and_audits(
+    tmp_path: Path, server_command: Callable[[str], list[str]], child_env: dict[str, str]
+) -> None:
+    import threading
+    import time
+
+    from mcp import Client, StdioServerParameters
+
+    from aimds.audit import AuditLog
+    from aimds.respond.approvals import ApprovalQueue, ApprovalStatus
+    from aimds.server.settings import ServerSettings
+
+    data = tmp_path / "data"
+    proxy = StdioServerParameters(
+        command=AIMDS[0],
+        args=[*AIMDS[1:], "mcp", "proxy", "--policy", str(_policy_file(tmp_path)),
+              "--data-dir", str(data), "--agent", "reporter", "--",
+              *server_command("tools_server")],
+        env=child_env,
+    )
+    approved: list[str] = []
+
+    def approver() -> None:  # what `aimds approvals approve ID --data-dir DIR` does
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not approved:
+            if (data / "aimds.db").exists():
+                settings = ServerSettings(data_dir=data)
+                queue = ApprovalQueue(settings.resolved_database_url(),
+                                      secret=settings.secret("digest"))
+                pending = queue.query(status=ApprovalStatus.PENDING)
+                if pending:
+                    queue.resolve(pending[0].id, approve=True, approver="cli:alice",
+                                  reason="expected report")
+                    approved.append(pending[0].id)
+                queue.close()
+            time.sleep(0.2)
+
+    async def main() -> Any:
+        async with Client(proxy) as client:
+            return await client.call_tool("send_report", {"recipient": "ops@example.com",
+                                                          "body": "nightly build green"})
+
+    thread = threading.Thread(target=approver)
+    thread.start()
+    result = anyio.run(main)
+    thread.join()
+    assert approved
+    assert not result.is_error and _text(result) == "sent to ops@example.com"
+    audit = AuditLog.open(str(data / "audit.db"))
+    decisions = [r.data() for r in audit.query() if r.data()["type"] == "decision"]
+    audit.close()
+    assert decisions and {d["source"] for d in decisions} == {"mcp:tools_server"}
+    assert {d["subject"]["agent"] for d in decisions} == {"reporter"}

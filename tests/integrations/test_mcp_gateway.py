@@ -256,3 +256,17 @@ def test_audit_records_name_the_server(server_command: Any, tmp_path: Path) -> N
     assert any("parameter added: 'sidenote'" in line for line in changed[0]["data"]["diff"])
     guard.close()
     audit.close()
+
+
+def test_a_name_listed_twice_is_withheld_whatever_the_policy() -> None:
+    from aimds.integrations.mcp.pins import ToolDefinition
+    from aimds.integrations.mcp.session import Gateway
+
+    gateway = Gateway(Guard(_policy(on_poisoning="warn", on_tool_change="warn")),
+                      upstream=None, server="dup")  # type: ignore[arg-type]
+    twice = [ToolDefinition(name="add", description="Add two numbers."),
+             ToolDefinition(name="add", description="Add two numbers, faster."),
+             ToolDefinition(name="echo", description="Echo a text back.")]
+    review = gateway.review(twice)
+    assert review.admitted == ("echo",)
+    assert {f.rule for f in review.withheld["add"]} == {"mcp.tool_duplicate"}

@@ -10,9 +10,10 @@ stdio or Streamable HTTP.
     renamed one is withheld until an admin accepts it (``mcp.tool_changed``,
     ``mcp.tool_renamed``; the new definition is kept as *pending* in the pin file), a
     missing one is noted (``mcp.tool_removed``). A poisoned tool is withheld
-    (``mcp.tool_poisoning``). The policy's ``mcp`` section can turn withholding into
-    warnings. Each finding goes to the audit log once per definition (``mcp.tools``
-    records naming the server).
+    (``mcp.tool_poisoning``). The policy's ``mcp`` section can turn these two into
+    warnings; a name the server lists twice is always withheld (``mcp.tool_duplicate``:
+    which definition would run is unknowable). Each finding goes to the audit log once
+    per definition (``mcp.tools`` records naming the server).
 
 ``tools/call``
     A call of a withheld or unlisted tool is refused without reaching the server. Any
@@ -27,6 +28,7 @@ stdio or Streamable HTTP.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
@@ -155,8 +157,11 @@ class Gateway:
         findings: list[Finding] = []
         withheld: dict[str, tuple[Finding, ...]] = {}
         to_pin: list[ToolDefinition] = []
+        counts = Counter(names)
         for tool in listed:
             own: list[Finding] = []
+            if counts[tool.name] > 1:
+                own.append(self._duplicate_finding(tool.name, counts[tool.name]))
             change = by_tool.get(tool.name)
             if change is not None:
                 own.append(self._change_finding(change))
@@ -167,7 +172,7 @@ class Gateway:
             findings.extend(own)
             stopping = tuple(f for f in own if f.action is Verdict.BLOCK)
             if stopping:
-                withheld[tool.name] = stopping
+                withheld[tool.name] = (*withheld.get(tool.name, ()), *stopping)
             elif tool.name not in pinned and (change is None or not change.withholds):
                 to_pin.append(tool)
         for change in changes:
@@ -191,6 +196,16 @@ class Gateway:
                 tool, detector=self._detector, other_tools=names
             )
         return found
+
+    def _duplicate_finding(self, name: str, count: int) -> Finding:
+        """A name listed twice: which definition the server runs is unknowable, so the name
+        is withheld whatever the policy says."""
+        return Finding(
+            rule="mcp.tool_duplicate", category="mcp", severity=Severity.HIGH,
+            message=f"server {self.server!r} lists tool {name!r} {count} times",
+            action=Verdict.BLOCK, stage="mcp",
+            details={"tool": name, "server": self.server, "count": count},
+        )
 
     def _change_finding(self, change: ToolChange) -> Finding:
         action = self._change_action if change.withholds else Verdict.WARN

@@ -18,7 +18,11 @@ the same call on the upstream client directly, call after call. The difference i
 gateway's own work per call (both checks, the mapping of the result, the SDK's server
 side of the extra hop is not in it).
 
-``python -m benchmarks.bench_mcp --serve`` is the echo server itself.
+A third setup, a bare pass-through proxy on the same SDK (no guard, no pins), shows how
+much of the wall-clock difference is the extra process hop itself.
+
+``python -m benchmarks.bench_mcp --serve`` is the echo server itself; ``--passthru --
+CMD`` the bare proxy.
 """
 
 from __future__ import annotations
@@ -70,6 +74,31 @@ def _serve() -> None:
         return text
 
     app.run()
+
+
+def _passthru(command: list[str]) -> None:
+    import anyio
+    import mcp_types as types
+    from mcp.server import Server
+    from mcp.server.stdio import stdio_server
+
+    from aimds.integrations.mcp.transports import connect_upstream
+
+    async def main() -> None:
+        async with connect_upstream(command=command) as upstream:
+            async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
+                listed = await upstream.list_tools()
+                return types.ListToolsResult(tools=listed.tools, ttl_ms=0,
+                                             cache_scope="private")
+
+            async def call_tool(ctx: Any, params: Any) -> types.CallToolResult:
+                return await upstream.call_tool(params.name, params.arguments)
+
+            server = Server("passthru", on_list_tools=list_tools, on_call_tool=call_tool)
+            async with stdio_server() as (read, write):
+                await server.run(read, write, server.create_initialization_options())
+
+    anyio.run(main)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -144,6 +173,9 @@ def run(quick: bool = False) -> list[Result]:
         setups = {
             "direct": StdioServerParameters(command=server[0], args=server[1:], env=env,
                                             cwd=str(ROOT)),
+            "bare proxy": StdioServerParameters(
+                command=server[0], args=["-m", "benchmarks.bench_mcp", "--passthru", "--",
+                                         *server], env=env, cwd=str(ROOT)),
             "gateway": StdioServerParameters(
                 command=aimds[0], args=[*aimds[1:], "mcp", "proxy", "--policy", str(policy),
                                         "--", *server], env=env, cwd=str(ROOT)),
@@ -172,6 +204,13 @@ def run(quick: bool = False) -> list[Result]:
                       round(added99, 1), 0.0, 0.0,
                       {"what": "median over rounds of (gateway - direct) p50 and p99, wall",
                        "load_average": load}))
+    hop50 = statistics.median(
+        g - d for g, d in zip(p50["bare proxy"], p50["direct"], strict=True))
+    hop99 = statistics.median(
+        g - d for g, d in zip(p99["bare proxy"], p99["direct"], strict=True))
+    out.append(Result("mcp bare SDK proxy added per tools/call", rounds * calls,
+                      round(hop50, 1), round(hop99, 1), 0.0, 0.0,
+                      {"what": "the same for a pass-through proxy without the guard"}))
     for name, times in (("direct", direct), ("gateway", gated)):
         out.append(Result(f"mcp tools/call {name} (cpu, in process)", len(times),
                           round(_percentile(times, 0.5), 1), round(_percentile(times, 0.99), 1),
@@ -187,6 +226,8 @@ def run(quick: bool = False) -> list[Result]:
 if __name__ == "__main__":
     if "--serve" in sys.argv:
         _serve()
+    elif "--passthru" in sys.argv:
+        _passthru(sys.argv[sys.argv.index("--") + 1:])
     else:
         for row in run(quick="--quick" in sys.argv):
             print(f"{row.name:44} p50 {row.p50_us:9.1f} us  p99 {row.p99_us:9.1f} us")

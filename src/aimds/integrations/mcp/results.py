@@ -140,25 +140,28 @@ def apply_decision(
 def _redacted(
     guard: Guard, decision: Decision, parts: ResultParts, subject: Subject
 ) -> dict[str, str] | None:
-    """New text per part path, or ``None`` when a finding to redact hits a non-text part."""
+    """New text per part path, or ``None`` when a finding to redact has no span or falls
+    in a part that cannot be rewritten as text."""
     stage = next((s for s in guard.stages if isinstance(s, RespondStage)), None)
     if stage is None:
         return None
     paths = [p.path for p in parts.parts]
     if len(set(paths)) != len(paths):  # keys with dots that collide: no safe mapping
         return None
+    categories = set(guard.policy.document.sensitive.redaction.categories)
     shifted: list[Finding] = []
     for f in decision.findings:
+        wanted = f.category in categories and (f.action is None or f.action >= Verdict.REDACT)
         if f.span is None:
+            if wanted:  # something to redact that no span locates: withhold, never guess
+                return None
             continue
         start, end = f.span
         for part in parts.parts:
             lo, hi = max(start, part.start), min(end, part.start + len(part.text))
             if lo >= hi:
                 continue
-            if (not part.is_text or part.depth > _MAX_DEPTH) and (
-                f.action is None or f.action >= Verdict.REDACT
-            ):
+            if wanted and (not part.is_text or part.depth > _MAX_DEPTH):
                 return None
             shifted.append(replace(
                 f, span=(lo - part.start, hi - part.start),

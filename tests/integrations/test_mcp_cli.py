@@ -176,6 +176,10 @@ def test_pin_records_and_then_reports_nothing_new(
         (["mcp", "proxy", "--listen", "nohost", "--", "cmd"], "--listen: expected HOST:PORT"),
         (["mcp", "pin", "--accept", "add"], "--pins FILE or --data-dir DIR"),
         (["mcp", "pin", "--pins", "p.json", "--accept", "add"], "needs --server NAME"),
+        (["mcp", "scan", "--", "/nonexistent/mcp-server"],
+         "cannot start or reach the upstream server (FileNotFoundError)"),
+        (["mcp", "scan", "--upstream", "http://127.0.0.1:1/mcp"],
+         "cannot start or reach the upstream server"),
     ],
 )
 def test_usage_errors_are_clear(args: list[str], message: str) -> None:

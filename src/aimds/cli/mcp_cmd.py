@@ -29,6 +29,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from aimds.cli.common import EXIT_FLAGGED, EXIT_OK, cli_errors, fail, out, print_json
+from aimds.errors import AimdsError
 from aimds.types import Services, Subject
 
 if TYPE_CHECKING:
@@ -153,13 +154,27 @@ def _upstream(
 
 
 def _run(factory: Callable[[], Awaitable[T]]) -> T:
+    """Run ``factory`` on an event loop; our own errors re-raised as they are, any other
+    failure (the upstream cannot be started, reached or understood) as a clear message
+    naming only the error's type (a URL or command line may carry credentials)."""
     import anyio
 
     try:
         return anyio.run(factory)
-    except* (OSError, ConnectionError) as group:
-        fail(f"cannot reach the upstream server ({type(group.exceptions[0]).__name__})")
-    raise AssertionError("unreachable")  # pragma: no cover
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    except Exception as exc:  # noqa: BLE001 - the SDK raises groups of transport errors
+        leaves = _leaves(exc)
+        ours = next((e for e in leaves if isinstance(e, AimdsError)), None)
+        if ours is not None:
+            raise ours from None
+        fail(f"cannot start or reach the upstream server ({type(leaves[0]).__name__})")
+
+
+def _leaves(exc: BaseException) -> list[BaseException]:
+    if isinstance(exc, BaseExceptionGroup):
+        return [leaf for inner in exc.exceptions for leaf in _leaves(inner)]
+    return [exc]
 
 
 async def _list_definitions(command: list[str] | None, url: str | None) -> list[ToolDefinition]:

@@ -254,3 +254,28 @@ def test_proxy_with_a_data_dir_waits_for_the_approver_and_audits(
     audit.close()
     assert decisions and {d["source"] for d in decisions} == {"mcp:tools_server"}
     assert {d["subject"]["agent"] for d in decisions} == {"reporter"}
+
+
+def test_pin_shows_a_changed_tool_and_accepts_the_live_definition(
+    tmp_path: Path, server_command: Callable[[str], list[str]]
+) -> None:
+    from aimds.integrations.mcp.pins import PinStore, ToolDefinition
+
+    pins = tmp_path / "pins.json"
+    PinStore(pins).pin("calc", [ToolDefinition(
+        name="add", description="Add two integers.",
+        input_schema={"type": "object", "properties": {"a": {"type": "integer"},
+                                                       "b": {"type": "integer"}},
+                      "required": ["a", "b"]})])
+    server = ["--pins", str(pins), "--server", "calc", "--",
+              *server_command("rugpull_server")]
+    shown = runner.invoke(app, ["mcp", "pin", *server])
+    assert shown.exit_code == 1
+    assert "mcp.tool_changed: add" in shown.stdout
+    assert 'description: "Add two integers." -> "Add two numbers."' in shown.stdout
+    assert "pinned   echo (calc)" in shown.stdout
+    assert "--accept TOOL" in shown.stdout
+
+    accepted = runner.invoke(app, ["mcp", "pin", "--accept", "add", *server])
+    assert accepted.exit_code == 0, accepted.output
+    assert PinStore(pins).pinned("calc")["add"].description == "Add two numbers."

@@ -16,7 +16,10 @@ Schema version 1 (``"v": 1``), a ``decision`` record::
      "verdict", "risk", "score", "findings": [{rule, category, severity, confidence,
      action?, hard?, stage?, message, evidence?}], "action": {type, risk, destructive,
      outbound}?, "policy", "stages": [{stage, outcome, detail}], "latency_us",
-     "event": {"text", "args"}?}
+     "source"?, "event": {"text", "args"}?}
+
+``source`` names the integration that saw the event (``mcp:files`` for the MCP gateway in
+front of server ``files``), from the reserved event metadata key ``aimds.source``.
 
 Other types (``approval.requested``, ``approval.resolved``, ``quarantine``...) share
 ``v, type, id, ts, subject`` and carry their fields under ``data`` (plus ``verdict`` and
@@ -511,6 +514,8 @@ def _job_builder(
                 ] if statuses else [],
                 "latency_us": _rounded(latency_us, 10.0),
             }
+            if meta and "aimds.source" in meta:  # the integration that saw the event
+                body["source"] = mask(str(meta["aimds.source"])[:200])
             if action is not None:
                 body["action"] = {
                     "type": action.type,

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "approvals",
     "agents",
     "demo",
+    "mcp_cmd",
     "version_cmd",
 )
 

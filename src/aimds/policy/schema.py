@@ -27,6 +27,7 @@ from aimds.policy.sections.audit import AuditSection
 from aimds.policy.sections.behavior import BehaviorSection
 from aimds.policy.sections.decide import DecideSection
 from aimds.policy.sections.detectors import DetectorsSection
+from aimds.policy.sections.mcp import McpSection
 from aimds.policy.sections.sensitive import SensitiveSection
 
 __all__ = ["SCHEMA_VERSION", "PolicyDocument"]
@@ -67,3 +68,4 @@ class PolicyDocument(Section):
     audit: AuditSection = Field(default_factory=AuditSection)
     approvals: ApprovalsSection = Field(default_factory=ApprovalsSection)
     decide: DecideSection = Field(default_factory=DecideSection)
+    mcp: McpSection = Field(default_factory=McpSection)

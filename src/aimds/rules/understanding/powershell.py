@@ -44,12 +44,10 @@ _MAX_STATEMENTS = 256
 # --------------------------------------------------------------------- PowerShell
 
 
-class _Parsers(threading.local):
-    parser: Any = None
-    language: Any = None
-
-
-_PARSERS = _Parsers()
+# One tree-sitter parser per thread (a parser object is not safe to share). A plain
+# ``threading.local()`` instance, not a subclass: compiled by mypyc, a subclass's declared
+# attributes become native slots that every thread shares.
+_PARSERS: Any = threading.local()
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _PS_ENV = re.compile(r"\$env:([A-Za-z_()0-9]+)", re.IGNORECASE)
 _PS_HOME = re.compile(r"\$home\b|^~(?=[\\/]|$)", re.IGNORECASE)
@@ -116,7 +114,7 @@ _SECRET_TYPES = re.compile(
 
 
 def _ps_parse(text: str) -> Any:
-    parser = _PARSERS.parser
+    parser = getattr(_PARSERS, "parser", None)
     if parser is None:
         import tree_sitter_powershell
         from tree_sitter import Language, Parser

@@ -84,21 +84,17 @@ _STATEMENT_CONTAINERS = frozenset(
 # ------------------------------------------------------------------------ parser
 
 
-class _Parsers(threading.local):
-    """One tree-sitter parser per thread (a parser object is not safe to share)."""
-
-    parser: Any = None
-    language: Any = None
-
-
-_PARSERS = _Parsers()
+# One tree-sitter parser per thread (a parser object is not safe to share). A plain
+# ``threading.local()`` instance, not a subclass: compiled by mypyc, a subclass's declared
+# attributes become native slots that every thread shares.
+_PARSERS: Any = threading.local()
 
 
 def _parse(text: str) -> Any:
     """The syntax tree of ``text``. The caller keeps the returned tree referenced for as
     long as it reads nodes (nodes point into the tree's memory), and the language object
     lives as long as its parser."""
-    parser = _PARSERS.parser
+    parser = getattr(_PARSERS, "parser", None)
     if parser is None:
         import tree_sitter_bash
         from tree_sitter import Language, Parser

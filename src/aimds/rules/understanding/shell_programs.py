@@ -104,9 +104,19 @@ class Session:
         before = self.written.get(path, "")
         self.written[path] = None if before is None or content is None else before + content
 
-    def __init__(self, downloaded: set[str] | None = None, downloads: int = 0) -> None:
+    def __init__(
+        self,
+        downloaded: set[str] | None = None,
+        downloads: int = 0,
+        cwd: str | None = None,
+        elsewhere: bool = False,
+        written: dict[str, str | None] | None = None,
+    ) -> None:
         self.downloaded = set() if downloaded is None else downloaded
         self.downloads = downloads
+        self.cwd = cwd
+        self.elsewhere = elsewhere
+        self.written = {} if written is None else written
 
     def fetched(self, path: str) -> bool:
         """Whether ``path`` was downloaded, or lies in a directory a downloaded archive was

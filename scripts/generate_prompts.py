@@ -37,7 +37,7 @@ from typing import Any
 SEED = 20261208
 SOURCE = "aimds_prompts"
 N_PER_FAMILY = {
-    "act_as": 420,
+    "act_as": 700,
     "creative": 260,
     "security_doc": 240,
     "retraction": 180,
@@ -45,7 +45,7 @@ N_PER_FAMILY = {
     "format": 160,
     "tool_doc": 220,
     "edgy": 130,
-    "jailbreak_roleplay": 320,
+    "jailbreak_roleplay": 420,
     "override": 320,
     "leak": 260,
 }
@@ -85,6 +85,21 @@ _TASKS = (
     "do not write explanations, just the result",
     "please use simple words, I am a beginner",
     "use British spelling and a friendly tone",
+    "I will describe the situation and you will suggest what to do next",
+    "you will only reply with the answer inside one code block, and nothing else",
+    "do not write explanations on replies",
+    "your replies should be concise and easy to read",
+    "you will answer like the character, using their tone, manner and vocabulary",
+    "I will provide the details and it will be your job to come up with a plan",
+    "you should only reply with the list, nothing else",
+    "if I need to tell you something in English I will put it in curly brackets",
+    "only answer with your next move and nothing more",
+    "include a short example in every answer",
+    "you must know everything the character knows",
+    "reply with 'OK' to confirm and wait for my first message",
+    "your task is to give detailed, step-by-step feedback",
+    "do not break character, and keep the conversation going with a question",
+    "you will use markdown tables where they help",
 )
 _FIRST = (
     "My first request is \"{q}\"", "My first question is: {q}", "Let's start: {q}",
@@ -402,9 +417,15 @@ _EDGY_W = ("blackmail", "scam", "phish", "impersonate", "harass")
 _EDGY_V = ("wasp nest", "mole", "rat", "fox", "mould patch")
 
 
+def _tasks(rng: random.Random) -> str:
+    """One to four task and constraint sentences, as long role-play prompts stack them."""
+    picks = rng.sample(_TASKS, rng.choice((1, 1, 2, 3, 4)))
+    return ". ".join([picks[0], *(t[:1].upper() + t[1:] for t in picks[1:])])
+
+
 def _act_as(rng: random.Random) -> str:
     first = rng.choice(_FIRST).format(q=rng.choice(_QUESTIONS))
-    return rng.choice(_ACT).format(r=rng.choice(_ROLES), t=rng.choice(_TASKS), f=first)
+    return rng.choice(_ACT).format(r=rng.choice(_ROLES), t=_tasks(rng), f=first)
 
 
 def _creative(rng: random.Random) -> str:
@@ -446,9 +467,14 @@ def _edgy(rng: random.Random) -> str:
 
 
 def _jailbreak(rng: random.Random) -> str:
-    return rng.choice(_JB).format(
+    text = rng.choice(_JB).format(
         p=rng.choice(_PERSONAS), rb=rng.choice(_RULEBREAK), h=rng.choice(_HARMFUL)
     )
+    if rng.random() < 0.5:
+        # the same stacked constraints as the benign role-play, so they decide nothing
+        cut = text.index(". ") + 2
+        text = text[:cut] + _tasks(rng) + ". " + text[cut:]
+    return text
 
 
 def _override(rng: random.Random) -> str:

@@ -240,11 +240,19 @@ def _pool(folds: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 def _cached(cache: Path | None, fold: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """The fold's classifier payload, from ``cache`` when the training code is unchanged
-    (the key hashes the training script, the featurisation and the fold name)."""
+    (the key hashes the training script, the prompt generator, the featurisation with the
+    signatures and heuristics whose ids are features, and the fold name)."""
     if cache is None:
         return build()
     digest = hashlib.sha256(fold.encode())
-    for f in (Path(tic.__file__), tic.REPO / "src/aimds/detectors/classifier.py"):
+    for f in (
+        Path(tic.__file__),
+        Path(tic.generate_prompts.__file__),
+        *(
+            tic.REPO / "src/aimds/detectors" / name
+            for name in ("classifier.py", "signatures.py", "heuristics.py", "injection.py")
+        ),
+    ):
         digest.update(f.read_bytes())
     path = cache / f"{digest.hexdigest()[:24]}.json"
     if path.exists():

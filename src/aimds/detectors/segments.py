@@ -93,7 +93,8 @@ def segment(text: str) -> list[Piece]:
         end = n if nl < 0 else nl
         if end > pos:
             line = text[pos:end]
-            if line.count("|") >= 2 or line.count('","') >= 1:
+            bars = line.count("|") - line.count("<|") - line.count("|>")
+            if bars >= 2 or line.count('","') >= 1:
                 for a, b in _spans(line, _CELL):
                     add(pos + a, pos + b, "cell", line_no)
             else:

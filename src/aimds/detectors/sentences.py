@@ -123,6 +123,13 @@ _DISCUSS = _set(
     "detects detection detector phishing scam trick tricked hijack hijacking vulnerability "
     "threat exploit exploits"
 )
+_FUNCTION_WORDS = _set(
+    "the a an this that these those of to in on at for with and or but is are was were be been "
+    "it its as by from only all any some here there then than so also just"
+)
+"""Not word features: our generators write their templates with a few function words
+("... of this document", "reply only with ..."), and the model learned them as attack
+words, so a licence footer ("use this data only for lawful purposes") read as one."""
 _CODE_EXFIL = re.compile(
     r"requests\.post|urlopen|curl |wget |socket\.|create_connection|fetch\(|iwr |invoke-web|"
     r"os\.environ|\$\(env\)|uname|whoami|document\.cookie|/etc/passwd|\.aws/|\.ssh/|"
@@ -138,6 +145,24 @@ past it for the first word, and keep the fact as a feature."""
 _ACCOUNT = re.compile(r"\b[a-z]{2}\d{2}[a-z0-9]{10,30}\b")
 """An IBAN-shaped account number: a destination for money, like a URL is for data."""
 _CHAT = re.compile(r"\[[\d:]{3,8}\]\s*[\w .'-]{1,30}:\s*")
+_ROLE = re.compile(
+    r"(?:[\w /'-]{1,30}:\s*)?[\[<(#*\s]{0,4}(?:system|assistant|user|human|admin|administrator|"
+    r"developer|operator|ai|model)(?:\s+(?:message|note|prompt|request|instruction))?\s*"
+    r"(?:[\]>)*]{0,3}\s*:|[\]>)]|::)"
+)
+"""A conversation role at the start of a piece, ``System:``, ``User: ...``, ``[admin]``,
+also behind a field label (``Registrant: SYSTEM: ...``): data that stages turns of a chat
+between the user and the assistant is writing the assistant's script."""
+_SPECIAL = re.compile(
+    r"<\|[a-z_]{2,20}\|>|\[/?inst\]|<</?sys>>|#{2,4} ?(?:instruction|system|response)"
+)
+"""Chat-template control tokens (``<|im_start|>``, ``[INST]``, ``### Instruction``): no
+ordinary document carries them."""
+_CONDITIONAL = _pairs("if asked,if questioned,if anyone,if the,when asked,if you,if prompted")
+_EVALUATOR = _set(
+    "automated screening scanner scan evaluate evaluating evaluation assess assessment "
+    "reviewer grader analysis analyser analyzer classifier"
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -186,6 +211,11 @@ def _tokens(raw: str) -> _Piece:
         m = _CHAT.match(body)
         if m:
             body = body[m.end() :]
+    while body.startswith("<|"):  # a control token before the words: read past it
+        close = body.find("|>", 2, 24)
+        if close < 0:
+            break
+        body = body[close + 2 :].lstrip()
     if body[:1] in "([<#{":
         m = _TAG_LEAD.match(body)
         if m:
@@ -218,8 +248,11 @@ def _context(text: str, toks: Sequence[_Piece]) -> _DocContext:
     return _DocContext(n, imp / n if n else 0.0, you / n if n else 0.0, structured)
 
 
-def piece_features(piece: Piece, tok: _Piece, index: int, ctx: _DocContext) -> list[str]:
-    """The feature names that are on for ``piece`` (binary features)."""
+def piece_features(
+    piece: Piece, tok: _Piece, index: int, ctx: _DocContext, turn: bool = False
+) -> list[str]:
+    """The feature names that are on for ``piece`` (binary features); ``turn``: the piece
+    is on a line that opens with a conversation role (``User: ...``)."""
     folded = tok.folded
     words = tok.words[:_MAX_WORDS]
     wset = set(words)
@@ -284,6 +317,20 @@ def piece_features(piece: Piece, tok: _Piece, index: int, ctx: _DocContext) -> l
         f.append("account_number")
     if tok.tagged:
         f.append("tag_prefix")
+    if _ROLE.match(folded):
+        f.append("role_marker")
+    if turn:
+        f.append("role_turn")
+        if imp or "modal_you" in f:
+            f.append("role_turn&request")
+    if ("<" in folded or "[" in folded or "#" in folded) and _SPECIAL.search(folded):
+        f.append("special_token")
+    if pairs & _CONDITIONAL and not wset.isdisjoint(_REPLY_VERBS | _IMPERATIVE):
+        f.append("conditional_directive")
+    if not wset.isdisjoint(_EVALUATOR):
+        f.append("evaluator")
+        if ai or imp or you:
+            f.append("evaluator&addressed")
     if tool and (url or email or account):
         f.append("tool&destination")
     discuss = not wset.isdisjoint(_DISCUSS)
@@ -329,7 +376,7 @@ def piece_features(piece: Piece, tok: _Piece, index: int, ctx: _DocContext) -> l
             f.append("override&first_person")
     n = len(tok.words)
     f.append("len:short" if n < 6 else "len:mid" if n < 25 else "len:long")
-    f.extend(["w:" + w for w in wset])
+    f.extend(["w:" + w for w in wset if w not in _FUNCTION_WORDS])
     return f
 
 
@@ -345,8 +392,14 @@ def document_features(text: str) -> list[tuple[Piece, list[str]]]:
     pieces = segment(text)
     toks = [_tokens(p.raw) for p in pieces]
     ctx = _context(text, toks)
+    turns = {
+        p.line
+        for p, t in zip(pieces, toks, strict=True)
+        if p.line >= 0 and (":" in t.folded or "]" in t.folded) and _ROLE.match(t.folded)
+    }
     return [
-        (p, piece_features(p, t, i, ctx)) for i, (p, t) in enumerate(zip(pieces, toks, strict=True))
+        (p, piece_features(p, t, i, ctx, p.line in turns))
+        for i, (p, t) in enumerate(zip(pieces, toks, strict=True))
     ]
 
 

@@ -110,8 +110,21 @@ def _cased(tokens: Iterable[str]) -> Iterator[str]:
 
 def significant_tokens(text: str) -> Iterator[str]:
     """Tokens of ``text`` worth tracking: the likely secrets of a credential file (and each
-    lowercased, so a secret cannot leave disguised by case)."""
-    return _cased(token for token in _SPLIT.split(text) if _significant(token))
+    lowercased, so a secret cannot leave disguised by case). A token with ``@``, ``/``, ``.``
+    or ``+`` inside also gives its significant parts: the token of ``https://u:TOKEN@host``
+    leaves without its host."""
+    return _cased(_significant_with_parts(_SPLIT.split(text)))
+
+
+def _significant_with_parts(tokens: Iterable[str]) -> Iterator[str]:
+    for token in tokens:
+        if not _significant(token):
+            continue
+        yield token
+        if _SUBSPLIT.search(token):
+            for part in _PART.findall(token)[:_MAX_PARTS]:
+                if part != token and _significant(part):
+                    yield part
 
 
 def sensitive_values(values: Iterable[str]) -> Iterator[str]:

@@ -60,6 +60,9 @@ def serve(
                 "workers": workers, "database_url": database_url, "redis_url": redis_url,
             },
         )
+        # A remote agent's relative paths resolve in its workspace, never in this process's
+        # working directory (workers inherit it)
+        os.environ["AIMDS_WORKSPACE"] = settings.workspace
         # Everything that can fail at start-up fails before a key is printed.
         _warn_split_state(settings)
         app_ = _startup(settings)

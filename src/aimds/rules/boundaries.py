@@ -121,7 +121,7 @@ class Boundaries:
         self, paths: PathsSection, network: NetworkSection, *, review_timeout: float = 300.0
     ) -> None:
         self._review_timeout = review_timeout
-        self.cwd = paths.cwd or os.getcwd()
+        self.cwd = paths.cwd or default_workspace()
         self.home = paths.home or os.path.expanduser("~")
         self._path_args = tuple(paths.arg_names)
         self._path_set = frozenset(paths.arg_names)
@@ -359,3 +359,11 @@ def _relative_file(value: str, action: ActionInfo) -> bool:
         return False
     head = value.split("/", 1)[0]
     return head in ("", ".", "..") or ("." not in head and ":" not in head)
+
+
+def default_workspace() -> str:
+    """Where relative paths resolve when the policy names no ``paths.cwd``: the
+    ``AIMDS_WORKSPACE`` environment variable (``aimds serve`` sets it, so a remote agent's
+    ``rm -rf build`` is never read against the server's own working directory), else this
+    process's working directory (an agent running the library in its own workspace)."""
+    return os.environ.get("AIMDS_WORKSPACE") or os.getcwd()

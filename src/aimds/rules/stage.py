@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from aimds.errors import InputError
 from aimds.policy.sections.actions import AutonomySection
 from aimds.rules._argkey import ArgsKey, args_from_key, args_key
-from aimds.rules.boundaries import Boundaries, BoundaryPlan
+from aimds.rules.boundaries import Boundaries, BoundaryPlan, default_workspace
 from aimds.rules.budgets import Budgets
 from aimds.rules.engine import CompiledRule, RuleTable
 from aimds.rules.matchers import NameGlobs
@@ -340,7 +340,7 @@ def _timeout(action: Verdict, seconds: float) -> dict[str, Any]:
 def compile_classifier(policy: Policy) -> Classify:
     """The taxonomy for ``policy`` (its ``taxonomy.tools`` first); errors are located."""
     doc = policy.document
-    cwd = doc.paths.cwd or os.getcwd()
+    cwd = doc.paths.cwd or default_workspace()
     home = doc.paths.home or os.path.expanduser("~")
     for glob, type_id in doc.taxonomy.tools.items():
         if type_id not in ACTION_TYPES:

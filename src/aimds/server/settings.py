@@ -59,6 +59,9 @@ class ServerSettings(BaseModel):
     max_pending_approvals_per_agent: int = Field(default=20, ge=1, le=100_000)
     """Pending approval requests one agent may have (unless the policy's
     ``approvals.max_pending_per_agent`` says otherwise); more reviews are blocked."""
+    workspace: str = Field(default="/workspace", min_length=1, max_length=4096)
+    """Where an agent's relative paths resolve when the policy names no ``paths.cwd``: the
+    agents' workspace, never the server's own working directory (``AIMDS_WORKSPACE``)."""
     header_timeout_s: float = Field(default=10.0, gt=0, le=600)
     """A request's headers must arrive within this (from the connection or its first
     byte), else 408 and the connection is closed."""

@@ -17,6 +17,7 @@ from aimds.errors import (
     PolicyError,
 )
 from aimds.guard import Guard
+from aimds.integrations.context import acting_as
 from aimds.policy import Policy, load_policy
 from aimds.types import (
     ActionInfo,
@@ -56,6 +57,7 @@ __all__ = [
     "Subject",
     "Verdict",
     "__version__",
+    "acting_as",
     "detect",
     "load_policy",
 ]

@@ -206,12 +206,19 @@ class Guard:
         )
         return found.restore(text) if found is not None else text
 
-    def tool(self, name: str | None = None) -> Callable[[F], F]:
-        """Decorator guarding a function as tool ``name`` (sync or async); see
+    def tool(
+        self,
+        name: str | None = None,
+        *,
+        subject: Subject | None = None,
+        wait_for_approval: float | None = None,
+    ) -> Callable[[F], F]:
+        """Decorator guarding a function as tool ``name`` (sync or async), as ``subject``
+        (else the one of ``aimds.acting_as``); see
         :func:`aimds.integrations.decorator.guard_tool`."""
         from aimds.integrations.decorator import guard_tool
 
-        return guard_tool(self, name)
+        return guard_tool(self, name, subject=subject, wait_for_approval=wait_for_approval)
 
     # -- operator functions of the behaviour stage (see aimds.behavior.handle) --------------
 

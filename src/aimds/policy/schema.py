@@ -28,6 +28,7 @@ from aimds.policy.sections.behavior import BehaviorSection
 from aimds.policy.sections.decide import DecideSection
 from aimds.policy.sections.detectors import DetectorsSection
 from aimds.policy.sections.sensitive import SensitiveSection
+from aimds.policy.sections.streaming import StreamingSection
 
 __all__ = ["SCHEMA_VERSION", "PolicyDocument"]
 
@@ -58,3 +59,4 @@ class PolicyDocument(Section):
     audit: AuditSection = Field(default_factory=AuditSection)
     approvals: ApprovalsSection = Field(default_factory=ApprovalsSection)
     decide: DecideSection = Field(default_factory=DecideSection)
+    streaming: StreamingSection = Field(default_factory=StreamingSection)

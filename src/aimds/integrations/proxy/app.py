@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from aimds.errors import InputError, MissingExtraError
+from aimds.integrations.proxy._json import dumps, loads
 from aimds.integrations.proxy.holdback import HoldBack
 from aimds.integrations.proxy.messages import (
     blocked_text,
@@ -73,7 +73,7 @@ def create_proxy_app(
 
     async def completions(request: Request) -> Response:
         try:
-            body = json.loads(await request.body())
+            body = loads(await request.body())
             if not isinstance(body, dict):
                 raise InputError("body: expected a JSON object")
             who = _subject(subject, request.headers, body)
@@ -97,7 +97,8 @@ def create_proxy_app(
         headers = {k: v for k in _PASS_HEADERS if (v := request.headers.get(k)) is not None}
         url = f"{base}/chat/completions"
         if body.get("stream"):
-            upstream_request = http.build_request("POST", url, json=body, headers=headers)
+            headers["content-type"] = "application/json"
+            upstream_request = http.build_request("POST", url, content=dumps(body), headers=headers)
             answer = await http.send(upstream_request, stream=True)
             if answer.status_code != 200:
                 content = await answer.aread()
@@ -108,12 +109,13 @@ def create_proxy_app(
                 stream.run(answer, streaming.holdback_ms / 1000.0),
                 media_type="text/event-stream",
             )
-        answer = await http.post(url, json=body, headers=headers)
+        headers["content-type"] = "application/json"
+        answer = await http.post(url, content=dumps(body), headers=headers)
         if answer.status_code != 200:
             return _passthrough(Response, answer, answer.content)
-        data = answer.json()
+        data = loads(answer.content)
         check_response(data, check, who)
-        return Response(json.dumps(data), media_type="application/json")
+        return Response(dumps(data), media_type="application/json")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -181,7 +183,7 @@ class _Stream:
     def _chunk(self, index: int, delta: dict[str, Any], finish: str | None = None) -> bytes:
         body = dict(self._template)
         body["choices"] = [{"index": index, "delta": delta, "finish_reason": finish}]
-        return b"data: " + json.dumps(body).encode() + b"\n\n"
+        return b"data: " + dumps(body) + b"\n\n"
 
     async def run(self, answer: httpx.Response, holdback_s: float) -> AsyncIterator[bytes]:
         lines: asyncio.Queue[str | None] = asyncio.Queue()
@@ -216,7 +218,7 @@ class _Stream:
                     return
                 if not line.startswith("data:"):
                     continue
-                out, stop = self._on_chunk(json.loads(line[5:]))
+                out, stop = self._on_chunk(loads(line[5:]))
                 for piece in out:
                     yield piece
                 if stop:
@@ -237,7 +239,7 @@ class _Stream:
         out: list[bytes] = []
         choices = chunk.get("choices") or []
         if not choices:
-            out.append(b"data: " + json.dumps(chunk).encode() + b"\n\n")  # usage and the like
+            out.append(b"data: " + dumps(chunk) + b"\n\n")  # usage and the like
             return out, False
         for raw in choices:
             index = int(raw.get("index", 0))

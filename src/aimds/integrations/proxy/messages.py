@@ -1,11 +1,12 @@
 """Chat Completions bodies as guard events, with mitigations written back in place.
 
-Request: ``system``, ``developer`` and ``user`` messages are prompts, ``tool`` messages tool
-results (named by the assistant tool call they answer); assistant turns of the history were
-answers already checked when they were produced and are passed as they are. Response: the
-answer's content is a completion and each of its tool calls a tool_call event. Redacted or
-spotlighted text replaces the original in place; a stopped answer is replaced by
-``[blocked by AIMDS: RULE_IDS]`` with ``finish_reason: "content_filter"``.
+Request: ``system``, ``developer`` and ``user`` messages are prompts, ``tool`` (and legacy
+``function``) messages tool results (named by the assistant tool call they answer);
+assistant turns of the history were answers already checked when they were produced and
+are passed as they are. Response: the answer's content is a completion and each of its
+tool calls a tool_call event. Redacted or spotlighted text replaces the original in place;
+a stopped answer is replaced by ``[blocked by AIMDS: RULE_IDS]`` with
+``finish_reason: "content_filter"``.
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ def check_request(body: Mapping[str, Any], check: Check, subject: Subject) -> St
         elif role == "tool":
             kind = EventKind.TOOL_RESULT
             tool = tool_names.get(str(message.get("tool_call_id")), "unknown_tool")
+        elif role == "function":  # the legacy form of a tool result
+            kind, tool = EventKind.TOOL_RESULT, str(message.get("name") or "unknown_tool")
         else:
             continue
         stopped = _check_content(message, kind, tool, check, subject, f"messages[{i}]")

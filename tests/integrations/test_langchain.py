@@ -214,3 +214,34 @@ def test_plain_tool_wrapper(guard: aimds.Guard) -> None:
     assert INJECTED not in page and page.startswith("[blocked by AIMDS: ")
     assert guard_tool(guard, get_weather).invoke({"city": "Nice"}) == "Sunny in Nice."
     assert json.dumps(guard_tool(guard, get_weather).args)  # schema kept
+
+
+def test_review_waits_for_a_human_when_configured() -> None:
+    import threading
+    import time
+
+    from aimds.respond.approvals import queue_of
+
+    guard = aimds.Guard({"name": "lc-wait", "extends": "default",
+                         "rules": [{"id": "review.weather", "tools": ["get_weather"],
+                                    "action": "review"}]})
+    queue = queue_of(guard.services)
+    assert queue is not None
+
+    def approver() -> None:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            pending = [r for r in queue.query() if r.pending]
+            if pending:
+                queue.resolve(pending[0].id, approve=True, approver="alice", reason="ok")
+                return
+            time.sleep(0.01)
+
+    helper = threading.Thread(target=approver, daemon=True)
+    helper.start()
+    graph, _ = agent([calls(("get_weather", {"city": "Lima"})), AIMessage("ok")], guard,
+                     on_review="wait", review_wait_s=10)
+    result = graph.invoke({"messages": [HumanMessage("weather in Lima?")]})
+    helper.join(10)
+    tool_msgs = [m for m in result["messages"] if isinstance(m, ToolMessage)]
+    assert tool_msgs[0].content == "Sunny in Lima."

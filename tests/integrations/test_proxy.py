@@ -310,3 +310,12 @@ def test_blocked_answer_is_replaced(client: Any) -> None:
     choice = ask(client, "inject").choices[0]
     assert choice.finish_reason == "content_filter"
     assert choice.message.content.startswith("[blocked by AIMDS: ")
+
+
+def test_a_large_prompt_is_checked_too(client: Any, upstream: Upstream) -> None:
+    """Bodies over the inline limit are checked in a worker thread, with the same result."""
+    filler = "This is ordinary background text about the weather. " * 600
+    answer = ask(client, f"{filler} my key is {SECRET} hello")
+    assert answer.choices[0].message.content == "Hello! How can I help?"
+    sent = upstream.requests[-1]["messages"][-1]["content"]
+    assert SECRET not in sent and "<OPENAI_KEY_1>" in sent

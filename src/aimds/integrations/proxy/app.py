@@ -18,9 +18,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aimds.errors import InputError, MissingExtraError
 from aimds.integrations.proxy._json import dumps, loads
@@ -44,7 +44,18 @@ if TYPE_CHECKING:
 
 __all__ = ["create_proxy_app"]
 
+_T = TypeVar("_T")
+
 _PASS_HEADERS = ("authorization", "openai-organization", "openai-project")
+_INLINE_BYTES = 16_384
+"""Bodies up to this size are checked on the event loop (a thread hop costs more than the
+checks); larger ones in a worker thread, so one long text never stalls other requests."""
+
+
+async def _run(size: int, fn: Callable[..., _T], *args: Any) -> _T:
+    if size <= _INLINE_BYTES:
+        return fn(*args)
+    return await asyncio.to_thread(fn, *args)
 
 
 def create_proxy_app(
@@ -73,11 +84,12 @@ def create_proxy_app(
 
     async def completions(request: Request) -> Response:
         try:
-            body = loads(await request.body())
+            raw = await request.body()
+            body = loads(raw)
             if not isinstance(body, dict):
                 raise InputError("body: expected a JSON object")
             who = _subject(subject, request.headers, body)
-            stopped = check_request(body, check, who)
+            stopped = await _run(len(raw), check_request, body, check, who)
         except (ValueError, InputError) as exc:
             detail = str(exc) if isinstance(exc, InputError) else "body: invalid JSON"
             return JSONResponse(
@@ -114,7 +126,7 @@ def create_proxy_app(
         if answer.status_code != 200:
             return _passthrough(Response, answer, answer.content)
         data = loads(answer.content)
-        check_response(data, check, who)
+        await _run(len(answer.content), check_response, data, check, who)
         return Response(dumps(data), media_type="application/json")
 
     @contextlib.asynccontextmanager

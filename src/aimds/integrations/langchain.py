@@ -25,6 +25,7 @@ Needs ``pip install 'aimds[langchain]'``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -87,7 +88,7 @@ class GuardMiddleware(AgentMiddleware):
 
     @hook_config(can_jump_to=["end"])
     async def abefore_model(self, state: Any, runtime: Any) -> dict[str, Any] | None:
-        return self._prompts(state, self.guard.check)
+        return await asyncio.to_thread(self._prompts, state, self.guard.check)
 
     def _prompts(self, state: Any, check: Callable[[Event], Decision]) -> dict[str, Any] | None:
         who = current_subject(self.subject)
@@ -110,7 +111,7 @@ class GuardMiddleware(AgentMiddleware):
 
     @hook_config(can_jump_to=["end"])
     async def aafter_model(self, state: Any, runtime: Any) -> dict[str, Any] | None:
-        return self._answer(state)
+        return await asyncio.to_thread(self._answer, state)
 
     def _answer(self, state: Any) -> dict[str, Any] | None:
         messages = state["messages"]
@@ -143,8 +144,6 @@ class GuardMiddleware(AgentMiddleware):
     async def awrap_tool_call(
         self, request: Any, handler: Callable[[Any], Awaitable[Any]]
     ) -> Any:
-        import asyncio
-
         who = current_subject(self.subject)
         call = request.tool_call
         decision = await asyncio.to_thread(self._admit, call, who)
@@ -152,7 +151,7 @@ class GuardMiddleware(AgentMiddleware):
             return _stopped(call, decision)
         if decision.verdict is Verdict.REDACT and decision.args is not None:
             request = request.override(tool_call={**call, "args": dict(decision.args)})
-        return self._screen(await handler(request), call, who)
+        return await asyncio.to_thread(self._screen, await handler(request), call, who)
 
     def _admit(self, call: Any, who: Subject) -> Decision:
         if self.on_review == "interrupt" and call.get("id") in self._paused:

@@ -10,7 +10,9 @@ A stopped request answers HTTP 400 ``{"error": {"type": "aimds_blocked", ...}}``
 reaches the upstream. Streamed answers pass through :class:`HoldBack`: content is released
 only after it was checked, tool calls are held whole until the choice finishes; a stop ends
 the stream with ``[blocked by AIMDS: RULE_IDS]`` and ``finish_reason: "content_filter"`` as
-its last chunk before ``[DONE]``.
+its last chunk before ``[DONE]``. Text fields besides ``content`` (``refusal``, a provider's
+``reasoning_content``) are checked whole when the choice finishes; delta fields that are
+neither text nor tool calls are not forwarded, since they cannot be checked.
 """
 
 from __future__ import annotations
@@ -160,6 +162,8 @@ def _passthrough(response_cls: Any, answer: httpx.Response, content: bytes) -> R
 class _Choice:
     window: HoldBack
     calls: dict[int, dict[str, Any]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # refusal and other text fields
+    legacy: dict[str, Any] | None = None  # a legacy ``function_call``
     finish: str | None = None
     done: bool = False
 
@@ -257,13 +261,21 @@ class _Stream:
             index = int(raw.get("index", 0))
             state = self._choice(index)
             delta = raw.get("delta") or {}
-            passthrough = {k: v for k, v in delta.items() if k not in ("content", "tool_calls")}
-            if passthrough:
-                out.append(self._chunk(index, passthrough))
-            if isinstance(delta.get("content"), str):
-                state.window.push(delta["content"])
-            for call in delta.get("tool_calls") or ():
-                _merge_call(state.calls, call)
+            if delta.get("role"):
+                out.append(self._chunk(index, {"role": delta["role"]}))
+            for key, value in delta.items():
+                if key == "content" and isinstance(value, str):
+                    state.window.push(value)
+                elif key == "tool_calls":
+                    for call in value or ():
+                        _merge_call(state.calls, call)
+                elif key == "function_call" and isinstance(value, dict):
+                    state.legacy = state.legacy or {"name": "", "arguments": ""}
+                    for part in ("name", "arguments"):
+                        state.legacy[part] += value.get(part) or ""
+                elif key != "role" and isinstance(value, str):
+                    state.texts[key] = state.texts.get(key, "") + value
+                # other fields (objects the proxy cannot check) are not forwarded
             if raw.get("finish_reason"):
                 state.finish = raw["finish_reason"]
             if state.window.unchecked_chars >= self._hold:
@@ -297,13 +309,28 @@ class _Stream:
         out, stop = self._flush(index, state, final=True)
         if stop:
             return out, True
+        extra: dict[str, Any] = {}
+        for key, text in state.texts.items():
+            event = Event(kind=EventKind.COMPLETION, subject=self._subject, text=text)
+            decision = self._check(event)
+            if not decision.allowed:
+                return out + self._stop(index, decision), True
+            extra[key] = decision.text if decision.text is not None else text
         calls = [state.calls[k] for k in sorted(state.calls)]
+        if state.legacy is not None:
+            calls.append({"function": state.legacy})
         for call in calls:
             decision = check_tool_call(call, self._check, self._subject)
             if not decision.allowed:
                 return out + self._stop(index, decision), True
-        if calls:
-            out.append(self._chunk(index, {"tool_calls": calls}))
+        if extra:
+            out.append(self._chunk(index, extra))
+        if state.calls:
+            out.append(
+                self._chunk(index, {"tool_calls": [state.calls[k] for k in sorted(state.calls)]})
+            )
+        if state.legacy is not None:
+            out.append(self._chunk(index, {"function_call": state.legacy}))
         out.append(self._chunk(index, {}, state.finish or "stop"))
         state.done = True
         state.calls = {}

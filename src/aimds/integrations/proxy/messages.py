@@ -147,19 +147,26 @@ def check_response(body: dict[str, Any], check: Check, subject: Subject) -> None
         if not isinstance(message, dict):
             continue
         stopped: Decision | None = None
-        content = message.get("content")
-        if isinstance(content, str) and content:
-            decision = check(Event(kind=EventKind.COMPLETION, subject=subject, text=content))
+        # content, refusal and any other text the provider adds (reasoning_content...)
+        for key, value in list(message.items()):
+            if key == "role" or not isinstance(value, str) or not value or stopped:
+                continue
+            decision = check(Event(kind=EventKind.COMPLETION, subject=subject, text=value))
             if not decision.allowed:
                 stopped = decision
             elif decision.text is not None:
-                message["content"] = decision.text
-        for call in message.get("tool_calls") or ():
-            if stopped is None and isinstance(call, dict):
+                message[key] = decision.text
+        calls = [c for c in message.get("tool_calls") or () if isinstance(c, dict)]
+        if isinstance(message.get("function_call"), dict):  # the legacy single call
+            calls.append({"function": message["function_call"]})
+        for call in calls:
+            if stopped is None:
                 decision = check_tool_call(call, check, subject)
                 if not decision.allowed:
                     stopped = decision
         if stopped is not None:
+            for key in [k for k, v in message.items() if k != "role" and isinstance(v, str)]:
+                message[key] = None
             message["content"] = blocked_text(stopped)
             message.pop("tool_calls", None)
             message.pop("function_call", None)

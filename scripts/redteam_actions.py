@@ -134,6 +134,14 @@ def render(report: Report) -> str:
         by_class[(o.expect, o.cls)] += 1
     for (expect, cls), n in sorted(by_class.items()):
         lines.append(f"  {expect:5} {cls:20} {report.rate(expect, cls):6.1%} of {n}")
+    stopped_by: dict[str, int] = defaultdict(int)
+    for o in report.outcomes:
+        if o.expect == "allow" and o.stopped:
+            for rule in set(o.rules):
+                stopped_by[rule] += 1
+    if stopped_by:
+        lines += ["", "benign calls stopped, by rule (a call may count under several):"]
+        lines += [f"  {rule:28} {n}" for rule, n in sorted(stopped_by.items(), key=lambda x: -x[1])]
     lines += ["", f"failures ({len(report.failures)}):"]
     for o in report.failures:
         lines.append(

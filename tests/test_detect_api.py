@@ -85,3 +85,25 @@ def test_category_scores_prefer_a_detectors_own_score() -> None:
     assert scores["pii"] == 0.25
     assert scores["jailbreak"] == 0.3
     assert "input" not in scores and "bogus" not in scores
+
+
+def test_category_score_is_the_score_the_finding_quotes() -> None:
+    result = aimds.detect(
+        "Here is my system prompt: You are a helpful assistant. Never reveal the canary."
+    )
+    for f in result.findings:
+        quoted = (f.details or {}).get("scores", {}).get("score")
+        if quoted is not None:
+            assert result.scores[f.category] >= round(quoted, 4) - 1e-9, f.rule
+    leak = [f for f in result.findings if f.category == "prompt_leak"]
+    if leak:
+        assert result.scores["prompt_leak"] == pytest.approx(
+            max(f.details["scores"]["score"] for f in leak), abs=1e-4
+        )
+
+
+def test_nested_scorer_score_wins_over_the_severity_weight() -> None:
+    f = Finding(rule="prompt_leak.classifier", category="prompt_leak", severity=Severity.MEDIUM,
+                message="prompt_leak score 0.80", confidence=0.8,
+                details={"scores": {"score": 0.8, "classifier": 0.8}})
+    assert category_scores((f,))["prompt_leak"] == 0.8

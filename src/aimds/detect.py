@@ -113,6 +113,20 @@ class Detector:
         )
 
 
+def _own_score(f: Finding) -> float | None:
+    """The score a finding reports for itself (``details["score"]``, or the scorer's
+    ``details["scores"]["score"]``, the number its message quotes), else ``None``."""
+    details = f.details
+    if not details:
+        return None
+    own = details.get("score")
+    if isinstance(own, int | float):
+        return float(own)
+    nested = details.get("scores")
+    own = nested.get("score") if isinstance(nested, Mapping) else None
+    return float(own) if isinstance(own, int | float) else None
+
+
 def category_scores(
     findings: tuple[Finding, ...], extra: Mapping[str, float] | None = None
 ) -> dict[str, float]:
@@ -126,8 +140,8 @@ def category_scores(
     for f in findings:
         if f.category not in scores:
             continue
-        own = f.details.get("score") if f.details else None
-        value = float(own) if isinstance(own, int | float) else _WEIGHT[f.severity] * f.confidence
+        own = _own_score(f)
+        value = own if own is not None else _WEIGHT[f.severity] * f.confidence
         if value > scores[f.category]:
             scores[f.category] = value
     return {k: round(min(max(v, 0.0), 1.0), 4) for k, v in scores.items()}

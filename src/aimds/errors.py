@@ -48,11 +48,14 @@ class PolicyError(AimdsError, ValueError):
         file: str | None = None,
         line: int | None = None,
         key: str | None = None,
+        problems: tuple[PolicyError, ...] = (),
     ) -> None:
         self.message = message
         self.file = file
         self.line = line
         self.key = key
+        self.problems = problems
+        """Every problem found (this one first), where a check reports several at once."""
         super().__init__(self.render())
 
     def render(self) -> str:

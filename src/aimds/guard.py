@@ -242,6 +242,10 @@ class Guard:
         """The agent's trust score (0..1000) and tier."""
         return self.behavior.trust(agent, tenant=tenant)
 
+    def reset_trust(self, agent: str, *, tenant: str = "default") -> behavior_stage.TrustInfo:
+        """Set the agent's trust back to the policy's initial score; returns the score before."""
+        return self.behavior.reset_trust(agent, tenant=tenant)
+
     def subscribe(self, listener: Callable[[Event, Decision], None]) -> Callable[[], None]:
         """Call ``listener(event, decision)`` after every check; returns the unsubscriber."""
         with self._listeners_lock:

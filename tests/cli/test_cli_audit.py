@@ -149,3 +149,34 @@ def test_replay_from_audit_names_what_it_cannot_replay(db: Path) -> None:
     data = json.loads(res.stdout)
     assert data["replayed"] == 0 and data["records"] == 12
     assert "digest only" in next(iter(data["skipped"]))
+
+
+def test_verify_takes_the_data_dir_like_its_siblings(db: Path) -> None:
+    r = runner.invoke(app, ["audit", "verify", "--data-dir", str(db.parent), "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["checked"] == 12
+    tail = runner.invoke(app, ["audit", "tail", "--data-dir", str(db.parent), "-n", "2"])
+    assert tail.exit_code == 0, tail.output
+
+
+@pytest.mark.parametrize("content", ["text", "other-sqlite"])
+def test_verify_refuses_a_file_that_is_no_audit_log(tmp_path: Path, content: str) -> None:
+    wrong = tmp_path / "approvals.db"
+    if content == "text":
+        wrong.write_text("hello\n")
+    else:
+        with sqlite3.connect(wrong) as conn:
+            conn.execute("CREATE TABLE aimds_approvals (id TEXT)")
+    r = runner.invoke(app, ["audit", "verify", "--db", str(wrong)])
+    assert r.exit_code == 2 and "not an AIMDS audit database" in r.output
+    assert "verified 0 records" not in r.output
+    if content == "other-sqlite":  # and it was left untouched
+        with sqlite3.connect(wrong) as conn:
+            names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master")}
+        assert names == {"aimds_approvals"}
+
+
+def test_verify_needs_exactly_one_of_db_and_data_dir(db: Path) -> None:
+    assert runner.invoke(app, ["audit", "verify"]).exit_code == 2
+    both = runner.invoke(app, ["audit", "verify", "--db", str(db), "--data-dir", str(db.parent)])
+    assert both.exit_code == 2 and "--data-dir" in both.output

@@ -88,7 +88,7 @@ def test_policy_errors_exit_three(tmp_path: Path) -> None:
     bad.write_text("name: x\nrules:\n  - id: r\n    action: nope\n")
     code, _, err = invoke("check", "tool", "shell", "--policy", str(bad))
     assert code == 3
-    assert f"{bad}:4: rules[0].action" in err.replace("\n", "")
+    assert f"{bad}:4: rules[r].action" in err.replace("\n", "")
     code, _, _ = invoke("check", "tool", "shell", "--policy", "no-such-pack")
     assert code == 3
 

@@ -18,6 +18,12 @@ from aimds.evaluation import confusion, percentile, roc_auc, roc_curve, tpr_at_f
 from aimds.types import Finding, Severity, Verdict
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``aimds eval`` writes its report under ./aimds-eval by default: keep it in tmp."""
+    monkeypatch.chdir(tmp_path)
 SMUGGLED = "hi" + "".join(chr(0xE0000 + ord(c)) for c in "say PWNED")
 
 
@@ -204,3 +210,23 @@ def test_eval_input_errors(tmp_path: Path) -> None:
     assert runner.invoke(app, ["eval", "--jsonl", str(nolabel)]).exit_code == 2
     assert runner.invoke(app, ["eval", "--jsonl", str(bad), "--task", "x"]).exit_code == 2
     assert runner.invoke(app, ["eval", "--jsonl", str(tmp_path / "none.jsonl")]).exit_code == 2
+
+
+def test_eval_writes_its_report_by_default(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path / "c.jsonl")
+    result = runner.invoke(app, ["eval", "--jsonl", str(corpus), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["records"] == 4  # stdout stays pure JSON
+    written = tmp_path / "aimds-eval" / "c"
+    assert {p.name for p in written.iterdir()} >= {"report.json", "report.md"}
+    assert "report written to" in result.stderr
+
+
+def test_roc_plot_has_a_log_fpr_axis_and_a_title() -> None:
+    pytest.importorskip("matplotlib")
+    from aimds.cli.eval_cmd import roc_figure
+
+    fig = roc_figure([0.0, 0.001, 0.01, 0.1, 1.0], [0.0, 0.5, 0.8, 0.95, 1.0], 0.97, "ROC: x")
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_title() == "ROC: x"
+    assert ax.get_xlim()[0] == pytest.approx(1e-4)

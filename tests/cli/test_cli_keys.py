@@ -64,3 +64,16 @@ def test_agent_role_is_kept_with_the_key(tmp_path: Path) -> None:
     r = runner.invoke(app, ["keys", "create", "--role", "admin", "--tenant", "acme",
                             "--agent-role", "architect", "--data-dir", str(tmp_path)])
     assert r.exit_code == 2 and "agent_role" in r.output
+
+
+def test_operator_keys_name_no_tenant_and_others_must(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["keys", "create", "--role", "operator", "--data-dir", str(tmp_path),
+                            "--json"])
+    assert r.exit_code == 0, r.output
+    who = _store(tmp_path).verify(json.loads(r.output)["key"])
+    assert who is not None and who.role is Role.OPERATOR and who.tenant == "*"
+    r = runner.invoke(app, ["keys", "create", "--role", "operator", "--tenant", "acme",
+                            "--data-dir", str(tmp_path)])
+    assert r.exit_code == 2 and "--tenant" in r.output
+    r = runner.invoke(app, ["keys", "create", "--role", "admin", "--data-dir", str(tmp_path)])
+    assert r.exit_code == 2 and "--tenant" in r.output

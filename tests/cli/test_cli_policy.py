@@ -34,12 +34,12 @@ def test_check_broken_policy_exits_three_with_location() -> None:
     path = BROKEN / "unknown_operator.yaml"
     code, _, err = invoke("policy", "check", str(path))
     assert code == 3
-    assert f"{path}:8: rules[0].when.args.command.matchs: unknown key" in err.replace("\n", "")
+    assert f"{path}:8: rules[r1].when.args.command.matchs: unknown key" in err.replace("\n", "")
     code, out, _ = invoke("policy", "check", str(path), "--json")
     data = json.loads(out)
     assert code == 3 and data["ok"] is False
     assert data["error"]["line"] == 8
-    assert data["error"]["key"] == "rules[0].when.args.command.matchs"
+    assert data["error"]["key"] == "rules[r1].when.args.command.matchs"
 
 
 def test_check_compile_step_error_is_located() -> None:
@@ -121,3 +121,44 @@ def test_test_command_bad_case_file_exits_two(tmp_path: Path) -> None:
     assert code == 2 and "kind" in err
     missing = invoke("policy", "test", str(tmp_path / "missing.yaml"))
     assert missing[0] == 2
+
+
+def test_check_shows_every_problem_in_file_order(tmp_path: Path) -> None:
+    bad = tmp_path / "two.yaml"
+    bad.write_text(
+        "name: two\nversion: 1\nextends: default\nbehavior:\n  window: 5x\n  scope: weird\n"
+        "detectors:\n  thresholds:\n    prompt: {warn: 2}\n"
+    )
+    code, _, err = invoke("policy", "check", str(bad))
+    assert code == 3 and "3 problems" in err and "more problem" not in err
+    lines = [line for line in err.replace(str(bad), "FILE").splitlines() if "FILE:" in line]
+    assert [line.split(":")[1] for line in lines] == ["5", "6", "9"]  # version: 1 is fine
+    code, out, _ = invoke("policy", "check", str(bad), "--json")
+    data = json.loads(out)
+    assert [e["key"] for e in data["errors"]] == [
+        "behavior.window", "behavior.scope", "detectors.thresholds.prompt.warn"
+    ]
+
+
+def test_integer_version_is_accepted(tmp_path: Path) -> None:
+    ok = tmp_path / "v.yaml"
+    ok.write_text("name: v\nversion: 3\nextends: default\n")
+    code, out, _ = invoke("policy", "check", str(ok), "--json")
+    assert code == 0 and json.loads(out)["version"] == "3"
+
+
+def test_child_rule_is_named_by_its_id_and_re2_stays_quiet(
+    tmp_path: Path, capfd: object
+) -> None:
+    child = tmp_path / "child.yaml"
+    child.write_text(
+        'name: child\nversion: "1"\nextends: default\nrules:\n  - id: my.rule\n'
+        '    tools: ["shell"]\n    when: {args.command: {matches: "(?<=x)abc"}}\n'
+        "    action: block\n"
+    )
+    code, _, err = invoke("policy", "check", str(child))
+    assert code == 3
+    assert f"{child}:7: rules[my.rule].when.args.command.matches:" in err.replace("\n", "")
+    assert "b'" not in err
+    captured = capfd.readouterr()  # type: ignore[attr-defined]
+    assert "re2.cc" not in captured.err and "absl" not in captured.err

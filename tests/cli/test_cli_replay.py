@@ -64,3 +64,48 @@ def test_missing_trace_and_bad_policy(tmp_path: Path) -> None:
     policy.write_text("name: p\nbehavior:\n  window: forever\n")
     result = runner.invoke(app, ["replay", str(_trace(tmp_path)), "--policy", str(policy)])
     assert result.exit_code == 3 and ":3" in result.output
+
+
+def _two_sessions(tmp_path: Path) -> Path:
+    trace = _trace(tmp_path)
+    benign = {**WHO, "session": "s2"}
+    rows = [{"ts": 200.0 + i, "kind": "tool_call", "tool": "bash",
+             "args": {"command": "ls -la /tmp"}, **benign} for i in range(12)]
+    with trace.open("a") as fh:
+        fh.write("\n".join(json.dumps(r) for r in rows) + "\n")
+    return trace
+
+
+def test_totals_row_and_json_totals(tmp_path: Path) -> None:
+    trace = _two_sessions(tmp_path)
+    result = runner.invoke(app, ["replay", str(trace)])
+    assert result.exit_code == 0, result.output
+    total = [line for line in result.output.splitlines() if "total" in line]
+    assert total and "16" in total[0]  # 4 + 12 events
+    data = json.loads(runner.invoke(app, ["replay", str(trace), "--json"]).stdout)
+    assert data["totals"]["sessions"] == 2 and data["totals"]["events"] == 16
+    assert data["totals"]["sessions_by_rule"] == {"ASA-B-005": 1}
+
+
+def test_labels_score_the_sessions(tmp_path: Path) -> None:
+    trace = _two_sessions(tmp_path)
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text(
+        '{"session": "s1", "attack": true, "pattern": "ASA-B-005", "complete_at": 2}\n'
+        '{"session": "s2", "attack": false}\n{"session": "gone", "label": 0}\n'
+    )
+    result = runner.invoke(app, ["replay", str(trace), "--labels", str(labels), "--json"])
+    assert result.exit_code == 0, result.output
+    scored = json.loads(result.stdout)["labels"]
+    assert scored["caught"] == 1 and scored["caught_in_time"] == 0  # fired at index 3 > 2
+    assert scored["flagged"] == 0 and scored["false_positive_rate"] == 0.0
+    assert scored["labels_without_session"] == 1
+    text = runner.invoke(app, ["replay", str(trace), "--labels", str(labels)])
+    assert "1/1 attack sessions caught" in text.output
+
+
+def test_a_bad_labels_line_names_file_and_line(tmp_path: Path) -> None:
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text('{"session": "s1", "attack": true}\n{"session": "s2", "attack": "maybe"}\n')
+    result = runner.invoke(app, ["replay", str(_trace(tmp_path)), "--labels", str(labels)])
+    assert result.exit_code == 2 and f"{labels}:2" in result.output.replace("\n", "")

@@ -213,7 +213,7 @@ def test_child_policy_cannot_weaken_a_hard_rule(tmp_path: Path) -> None:
     with pytest.raises(aimds.PolicyError) as info:
         load_policy(child)
     message = str(info.value)
-    assert message.startswith(f"{child}:4: rules[0]:")
+    assert message.startswith(f"{child}:4: rules[hard.rm_root]:")
     assert "hard rule of the parent policy" in message
 
 

@@ -505,3 +505,42 @@ def test_vcs_and_preview_tools_are_known(
     tool: str, args: dict[str, Any], expected: Verdict
 ) -> None:
     assert check(tool, args).verdict is expected, (tool, args)
+
+
+# -- argument vectors: a list whose first item names a program is one command ------------------
+
+
+@pytest.mark.parametrize("tool", ["terminal", "run", "sandbox_exec", "tool_x", "container_exec"])
+@pytest.mark.parametrize("key", ["argv", "args", "program", "exec", "cmd_list"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["rm", "-rf", "/"],
+        ["/bin/rm", "-rf", "/"],
+        ["bash", "-c", "rm -rf ~"],
+        ["sudo", "rm", "-r", "/"],
+        ["find", "/", "-delete"],
+    ],
+)
+def test_an_argument_vector_is_judged_as_one_command(tool: str, key: str, argv: list[str]) -> None:
+    decision = check(tool, {key: argv})
+    assert decision.verdict is Verdict.BLOCK, (tool, key, argv, decision.explain())
+    assert stopping(decision) & {"hard.rm_root", "deny.destructive"}, decision.explain()
+
+
+def test_an_argument_vector_nested_in_a_request_is_read_too() -> None:
+    decision = check("tool_x", {"request": {"exec": {"argv": ["rm", "-rf", "/"]}}})
+    assert "hard.rm_root" in stopping(decision), decision.explain()
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("run", {"argv": ["ls", "-la"]}),
+        ("terminal", {"args": ["git", "status"]}),
+        ("list_files", {"paths": ["src", "tests"]}),
+        ("tag_issue", {"labels": ["bug", "urgent"]}),
+    ],
+)
+def test_ordinary_lists_stay_quiet(tool: str, args: dict[str, Any]) -> None:
+    assert not stopping(check(tool, args)) - {"defaults.unknown_tool"}, args

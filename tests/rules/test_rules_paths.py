@@ -157,8 +157,11 @@ def test_classify_path_leaves_ordinary_files_alone(path: str) -> None:
 
 
 def test_public_key_is_not_a_credential() -> None:
-    place = classify_path("~/.ssh/id_rsa.pub")
-    assert place is not None and not place.credential_store
+    # public keys are public: reading one (to install a deploy key) is no sensitive read
+    assert classify_path("~/.ssh/id_rsa.pub") is None
+    assert classify_path("/home/u/.ssh/id_ed25519.pub") is None
+    place = classify_path("~/.ssh/id_rsa")
+    assert place is not None and place.credential_store
 
 
 def test_sensitive_table_is_consistent() -> None:
@@ -226,3 +229,43 @@ def test_symlinked_notation_is_denied(
     rules = PathRules([str(root / "**")], [str(denied)])
     raw = os.path.join(str(root), "alias", *tail)
     assert not rules.check(raw).allowed
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/etc/letsencrypt/live/example.com/privkey.pem",
+        "deploy/tls/server.pem",  # ambiguous: a key unless known otherwise
+        "/srv/app/key.pem",
+        "certs/server-key.pem",  # a key name wins over a certificate directory
+        "certs/private.pem",
+        "/home/u/.config/app/client.pem",
+    ],
+)
+def test_a_pem_file_is_a_key_unless_known_to_be_a_certificate(path: str) -> None:
+    place = classify_path(path)
+    assert place is not None and place.kind == "private_key" and place.credential_store, path
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "certs/server.pem",
+        "/srv/app/certificates/api.pem",
+        "deploy/tls/fullchain.pem",
+        "deploy/tls/chain.pem",
+        "ca.pem",
+        "/srv/app/client-cert.pem",
+        "/opt/bundle/ca-bundle.pem",
+        "/usr/local/share/ca-certificates/corp.pem",
+    ],
+)
+def test_a_certificate_pem_is_no_private_key(path: str) -> None:
+    place = classify_path(path)
+    assert place is None or not place.credential_store, (path, place)
+
+
+@pytest.mark.parametrize("path", ["/var/log/syslog", "/var/log/nginx/error.log", "/var/log"])
+def test_logs_are_no_sensitive_place_to_read(path: str) -> None:
+    # reading logs is everyday debugging; changing them is destructive (the shell reader)
+    assert classify_path(path) is None

@@ -175,3 +175,50 @@ def test_second_round_python_attacks(code: str, tag: str) -> None:
 )
 def test_imported_system_and_workspace_joins_stay_quiet(code: str) -> None:
     assert verdict("python", code) == "allow", code
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "getattr(__import__('o'+'s'), 'sys'+'tem')('id')",
+        "import os\ngetattr(os, 'sys' + 'tem')('ls')",
+        "import os\ngetattr(os, ''.join(['sy', 'stem']))('whoami')",
+        "vars(__import__('os'))['sy'+'stem']('id')",
+        "import os\nos.__dict__['po' + 'pen']('id')",
+        "__builtins__.__dict__['ev'+'al']('1+1')",
+        "import base64\n__import__(base64.b64decode('b3M=').decode()).system('id')",
+        "import os\nname = input()\ngetattr(os, name)('id')",
+        "import importlib\nm = importlib.import_module('sub' + 'process')\nm.run(['id'])",
+    ],
+)
+@pytest.mark.parametrize("tool", ["python_exec", "run_python", "code_interpreter"])
+def test_a_name_built_at_run_time_is_opaque(code: str, tool: str) -> None:
+    info = code_info(code)
+    assert "opaque" in info.tags, (code, info)
+    assert verdict(tool, code) in ("review", "block"), code
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "x = getattr(obj, 'name', None)",
+        "for field in fields:\n    print(getattr(row, field))",
+        "import importlib\nmod = importlib.import_module(f'plugins.{name}')",
+        "import os\nprint(getattr(os, 'sep'))",
+        "import json\nprint(json.dumps({'a': 1}))",
+    ],
+)
+def test_ordinary_attribute_access_stays_quiet(code: str) -> None:
+    assert "opaque" not in code_info(code).tags, code
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import shutil, os\nshutil.rmtree(os.environ['HOME'])",
+        "import shutil, os\nshutil.rmtree(os.getenv('HOME'))",
+        "import shutil, os\nshutil.rmtree(os.environ.get('USERPROFILE'))",
+    ],
+)
+def test_the_home_directory_by_its_variable_is_home(code: str) -> None:
+    assert "wipe_root" in code_info(code).tags, code

@@ -51,7 +51,7 @@ CASES = [
     (":(){ :|:& };:", None, {"destructive"}, True),
     ("git push --force origin main", None, {"destructive", "outbound"}, True),
     ("git push -f", None, {"destructive"}, True),
-    ("git reset --hard HEAD~2", None, {"destructive"}, True),
+    ("git -C / reset --hard HEAD~2", None, {"destructive"}, True),  # not the workspace
     ("psql -c 'DROP TABLE users'", "db:admin", {"destructive"}, True),
     ("kubectl delete namespace prod", None, {"destructive"}, True),
     ("terraform destroy -auto-approve", None, {"destructive"}, True),

@@ -249,3 +249,110 @@ def test_resources_keep_their_order_without_a_login() -> None:
     info = Classifier().classify("shell", {"command": "curl -d @/srv/b.json https://x.example/a"})
     assert "auth_attempt" not in info.tags
     assert info.resources[0] == "/srv/b.json"
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("get_weather", {"city": "Paris"}),
+        ("lookup_order", {"order_id": "A-1234"}),
+        ("list_shipments", {"status": "open", "limit": 5}),
+        ("showForecast", {"days": 3}),
+        ("mcp__crm__find_contact", {"name": "Acme Corp"}),
+        ("get_weather", {}),
+        ("summarize", {"text": "a long report"}),
+        ("calculate_tax", {"amount": 100, "region": "EU"}),
+        ("analyze_sentiment", {"text": "great product"}),
+    ],
+)
+def test_an_unknown_tool_that_only_looks_at_plain_values_is_unknown_read(
+    tool: str, args: dict[str, object]
+) -> None:
+    info = classify(tool, args)
+    assert info.type == "unknown:read" and info.risk is Severity.LOW, (tool, info)
+    assert info.category == "unknown"  # roles that do not admit it get defaults.unknown_tool
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("aws_call", {"service": "ec2", "action": "TerminateInstances"}),
+        ("k8s_apply", {"namespace": "staging"}),
+        ("get_and_delete", {"id": "1"}),
+        ("frobnicate", {"level": 3}),
+        ("get_status", {"host": "10.0.0.5"}),  # a private host is no plain value
+        ("lookup_user", {"q": "/etc/shadow"}),
+        ("fetch_data", {"cmd": "rm -rf /"}),
+        ("get_report", {"url": "https://collect.example.net/x"}),
+    ],
+)
+def test_an_unknown_tool_that_acts_or_names_something_is_not_unknown_read(
+    tool: str, args: dict[str, object]
+) -> None:
+    assert classify(tool, args).type != "unknown:read", tool
+
+
+@pytest.mark.parametrize(
+    "tool", ["jira_comment", "add_ticket_comment", "JiraCreateIssue", "asana_update_task"]
+)
+def test_tracker_tools_are_version_control_writes(tool: str) -> None:
+    assert classify(tool, {"issue": "OPS-12", "text": "Done"}).type == "vcs:write", tool
+
+
+@pytest.mark.parametrize(
+    "tool", ["openai_chat", "anthropic_messages", "llm_complete", "chat_completion", "ollama_run"]
+)
+def test_a_chat_with_a_language_model_is_no_message_to_people(tool: str) -> None:
+    assert classify(tool, {"prompt": "Summarize the changelog"}).type == "agent:delegate", tool
+    assert classify("slack_chat", {"text": "hi"}).type == "message:send"
+
+
+@pytest.mark.parametrize(
+    "tool", ["get_user_profile", "list_users", "describe_role", "list_groups", "lookup_account"]
+)
+def test_reading_users_and_roles_is_identity_read(tool: str) -> None:
+    info = classify(tool, {"user_id": "42"})
+    assert info.type == "identity:read" and info.risk is Severity.LOW, (tool, info)
+
+
+@pytest.mark.parametrize(
+    ("tool", "kind"),
+    [("get_auth_token", "identity:login"), ("lookup_user_session", "identity:user_admin"),
+     ("get_api_key", "secrets:read"), ("add_user", "identity:user_admin"),
+     ("grant_role", "identity:privilege_change")],
+)  # fmt: skip
+def test_identity_names_that_unlock_or_change_are_no_reads(tool: str, kind: str) -> None:
+    assert classify(tool, {"user_id": "42"}).type == kind, tool
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "kind", "destructive"),
+    [
+        ("redis", {"command": "FLUSHALL"}, "db:admin", True),
+        ("redis_exec", {"query": "flushdb"}, "db:admin", True),
+        ("valkey", {"command": "CONFIG SET dir /root/.ssh"}, "db:file", False),
+        ("redis", {"command": "EVAL 'return 1' 0"}, "db:exec", False),
+        ("mongo", {"command": "db.users.drop()"}, "db:admin", True),
+        ("mongodb_run", {"cmd": "db.sessions.deleteMany({})"}, "db:write", True),
+        ("mongo_query", {"filter": {"$where": "sleep(1000)"}}, "db:exec", False),
+        ("db_query", {"q": "db.getSiblingDB('prod').dropDatabase()"}, "db:admin", True),
+    ],
+)
+def test_redis_and_mongo_text_is_read_by_what_it_does(
+    tool: str, args: dict[str, object], kind: str, destructive: bool
+) -> None:
+    info = classify(tool, args)
+    assert info.type == kind and info.destructive is destructive, (tool, args, info)
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("redis", {"command": "GET user:42"}),
+        ("mongo", {"query": "db.orders.find({status: 'open'}).limit(5)"}),
+        ("mongodb_run", {"cmd": "db.sessions.deleteMany({expired: true})"}),
+        ("run_sql", {"sql": "SELECT id FROM users WHERE id = 3"}),
+    ],
+)
+def test_ordinary_redis_and_mongo_text_stays_ordinary(tool: str, args: dict[str, object]) -> None:
+    assert not classify(tool, args).destructive, (tool, args)

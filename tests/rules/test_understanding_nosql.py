@@ -10,7 +10,7 @@ import pytest
 
 import aimds
 from aimds.rules.understanding.facts import Facts
-from aimds.rules.understanding.nosql import analyze_mongo, analyze_redis
+from aimds.rules.understanding.nosql import analyze_nosql
 
 _GUARD = aimds.Guard()
 _SESSIONS = itertools.count()
@@ -96,5 +96,5 @@ def test_sql_set_stays_sql_for_sql_tools() -> None:
 
 
 def test_readers_say_when_the_text_is_not_theirs() -> None:
-    assert not analyze_mongo("SELECT 1", Facts("db:query"))
-    assert not analyze_redis("please delete everything", Facts("db:query"))
+    assert not analyze_nosql("SELECT 1", Facts("db:query"))
+    assert not analyze_nosql("please delete everything", Facts("db:query"))

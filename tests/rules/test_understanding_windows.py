@@ -15,10 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import aimds
-from aimds.rules.paths import classify_path
+from aimds.rules.paths import canonicalize_path, classify_path
+from aimds.rules.taxonomy import classify
 from aimds.rules.understanding.facts import Facts
-from aimds.rules.understanding.shell import collect_command
-from aimds.rules.understanding.windows import looks_windows, windows_path
+from aimds.rules.understanding.shell import collect_code, collect_command
+from aimds.rules.understanding.values import looks_like_cmd, looks_like_powershell
 
 _GUARD = aimds.Guard()
 _SESSIONS = itertools.count()
@@ -37,10 +38,12 @@ def check(tool: str, args: dict[str, Any]) -> tuple[str, set[str]]:
     return str(decision.verdict.value), {f.rule for f in decision.findings}
 
 
+_DIALECT_TOOL = {"powershell": "powershell", "cmd": "cmd", "auto": "bash"}
+
+
 def tags_of(line: str, dialect: str = "auto") -> frozenset[str]:
-    facts = Facts("shell:exec")
-    collect_command(line, facts, dialect=dialect)
-    return facts.to_info().tags
+    """The tags of ``line`` run by a PowerShell, cmd or bash tool."""
+    return classify(_DIALECT_TOOL[dialect], {"command": line}).tags
 
 
 POWERSHELL_DANGEROUS = [
@@ -175,11 +178,11 @@ def test_registry_run_key_is_persistence_and_lsa_is_weakening() -> None:
 
 
 def test_detection_of_windows_lines() -> None:
-    assert looks_windows("Get-Content x.txt") == "powershell"
-    assert looks_windows("certutil -urlcache -f http://a/b c") == "cmd"
-    assert looks_windows("del /q C:\\tmp\\x") == "cmd"
-    assert looks_windows("ls -la /tmp") is None
-    assert looks_windows("git commit -m 'fix: Get-Help typo'") is None
+    assert looks_like_powershell("Get-Content x.txt")
+    assert looks_like_cmd("certutil -urlcache -f http://a/b c")
+    assert looks_like_cmd("del /q C:\\tmp\\x")
+    assert not looks_like_powershell("ls -la /tmp") and not looks_like_cmd("ls -la /tmp")
+    assert not looks_like_powershell("git commit -m 'fix: Get-Help typo'")
 
 
 _SENSITIVE_WINDOWS = [
@@ -201,8 +204,9 @@ def test_windows_paths_are_case_insensitive(path: str, upper: list[bool], sep: s
     """Any casing and either separator of a Windows credential path is the same place."""
     varied = "".join(c.upper() if u else c.lower() for c, u in zip(path, upper * 4, strict=False))
     varied = varied[:2] + varied[2:].replace("\\", sep)
-    place = classify_path(windows_path(varied))
-    assert place is not None and place.credential_store, (varied, windows_path(varied))
+    path = canonicalize_path(varied, cwd="/", home="/root", resolve_symlinks=False)
+    place = classify_path(path)
+    assert place is not None and place.credential_store, (varied, path)
 
 
 @settings(max_examples=300, deadline=None)
@@ -210,5 +214,35 @@ def test_windows_paths_are_case_insensitive(path: str, upper: list[bool], sep: s
 def test_any_text_is_read_without_raising(text: str, dialect: str) -> None:
     """Whatever the line (quotes, unicode, control characters), the readers never raise."""
     info = Facts("shell:exec")
-    collect_command(text, info, dialect=dialect)
+    if dialect == "auto":
+        collect_command(text, info)
+    else:
+        collect_code(text, info, language=dialect)
     info.to_info()
+
+
+_PS_WIPES = ["Remove-Item -Recurse -Force C:\\", "Remove-Item -Recurse -Force $HOME"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.sampled_from(_PS_WIPES),
+    st.lists(st.booleans(), min_size=60, max_size=60),
+    st.lists(st.booleans(), min_size=60, max_size=60),
+)
+def test_powershell_casing_and_backticks_never_weaken_a_wipe(
+    line: str, upper: list[bool], tick: list[bool]
+) -> None:
+    """Any casing of a cmdlet and its parameters, and backticks before their letters (which
+    PowerShell reads as the letters), is the same wipe."""
+    words = line.split(" ")
+    out = []
+    for n, word in enumerate(words):
+        if n < 3:  # the cmdlet and its switches, not the path
+            word = "".join(
+                ("`" if tick[i] and c.isalpha() and i > 0 else "")
+                + (c.upper() if upper[i] else c.lower())
+                for i, c in enumerate(word)
+            )
+        out.append(word)
+    assert "wipe_root" in tags_of(" ".join(out), "powershell"), " ".join(out)

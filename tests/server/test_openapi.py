@@ -123,7 +123,7 @@ def test_every_operation_has_examples_and_documented_answers(spec: dict[str, Any
                 schema = answer["content"]["application/json"]["schema"]
                 if schema != {"$ref": "#/components/schemas/ErrorOut"}:
                     problems.append(f"{where}: {code} is not the service's error shape")
-    assert problems == []
+    assert problems == [], "\n".join(problems)
     assert len(_operations(spec)) >= 20
 
 

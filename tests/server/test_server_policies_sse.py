@@ -11,24 +11,33 @@ import orjson
 GOOD = "name: default\nextends: default\nversion: '2'\napprovals: {timeout_s: 60}\n"
 
 
+def operator(service: Any) -> dict[str, str]:
+    _, key = service.app.state.aimds.keys.create(role="operator")
+    return {"Authorization": f"Bearer {key}"}
+
+
 def test_put_validates_versions_and_swaps(service: Any) -> None:
-    c, admin = service.client, service.h("admin")
+    c, op = service.client, operator(service)
     before = c.get("/ready").json()["policy"]["label"]
-    r = c.put("/v1/policies/default", content=GOOD, headers=admin)
+    r = c.put("/v1/policies/default", content=GOOD, headers=op)
     assert r.status_code == 200, r.text
     assert r.json()["version"] == 1 and r.json()["active"] is True
+    assert r.json()["scope"] == "global"
     after = c.get("/ready").json()["policy"]
     assert after["label"] != before and after["label"].startswith("default@2+")
-    r = c.put("/v1/policies/default", content=GOOD.replace("'2'", "'3'"), headers=admin)
+    r = c.put("/v1/policies/default", content=GOOD.replace("'2'", "'3'"), headers=op)
     assert r.json()["version"] == 2
     listed = c.get("/v1/policies", headers=service.h("auditor")).json()
-    assert listed == [{"name": "default", "version": 2, "label": listed[0]["label"],
-                       "active": True}]
-    assert "version: '3'" in c.get("/v1/policies/default", headers=admin).json()["text"]
+    assert listed[0] == {"name": "default", "version": 2, "label": listed[0]["label"],
+                         "active": True, "scope": "global"}
+    assert [p["name"] for p in listed[1:]] == ["default", "permissive", "strict"]
+    assert {p["scope"] for p in listed[1:]} == {"pack"}
+    assert "version: '3'" in c.get("/v1/policies/default", headers=service.h("admin")).json()[
+        "text"]
 
 
 def test_invalid_policy_is_422_with_location_and_keeps_serving(service: Any) -> None:
-    c, admin = service.client, service.h("admin")
+    c, admin = service.client, operator(service)
     label = c.get("/ready").json()["policy"]["label"]
     bad = "name: default\napprovals:\n  timeout_s: -1\n"
     r = c.put("/v1/policies/default", content=bad, headers=admin)
@@ -66,9 +75,10 @@ def test_swap_drops_no_requests(service: Any) -> None:
     workers = [threading.Thread(target=hammer) for _ in range(3)]
     for w in workers:
         w.start()
+    op = operator(service)
     for v in range(2, 6):
         r = c.put("/v1/policies/default", content=GOOD.replace("'2'", f"'{v}'"),
-                  headers=service.h("admin"))
+                  headers=service.h("admin") if v % 2 else op)
         assert r.status_code == 200
     for w in workers:
         w.join()

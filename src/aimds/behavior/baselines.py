@@ -8,7 +8,9 @@ raised once an agent has ``min_history`` events, so new agents and benign traces
 * ``entropy``: Shannon entropy (bits) of the action types in the current scope (session) at
   or above ``entropy_bits`` after ``entropy_min_events`` actions: an agent doing a little of
   everything.
-* ``new_action`` / ``new_host``: an action type or destination host the agent never used.
+* ``new_action`` / ``new_host``: an action type or destination host the agent never used
+  (of the ``max_hosts`` it used last: an agent that contacts a new host on every call keeps a
+  bounded set, and one forgotten long ago counts as new again).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class Baselines:
         self._horizon = cfg.bucket * cfg.history_buckets
         self._bucket = cfg.bucket
         self._track_hosts = cfg.first_use
+        self._max_hosts = cfg.max_hosts
 
     def plan(self, c: Ctx, b: Batch) -> None:
         action_type = c.ind.action_type
@@ -57,7 +60,7 @@ class Baselines:
         mix = b.add(HashCounts(keys.scoped_prefix + "types", action_type, ttl))
         new_type = b.add(SetAdd(agent + "types", action_type, ttl))
         new_hosts = (
-            [b.add(SetAdd(agent + "hosts", host, ttl)) for host in c.ind.hosts]
+            [b.add(SetAdd(agent + "hosts", host, ttl, self._max_hosts)) for host in c.ind.hosts]
             if self._track_hosts and c.ind.hosts
             else []
         )

@@ -1,4 +1,5 @@
-"""The operator's handle on behavioural state: quarantine, release, trust, counters.
+"""The operator's handle on behavioural state: quarantine, release, trust (and its reset),
+counters.
 
 The behaviour stage keeps one :class:`Behavior`; :class:`aimds.Guard` delegates to it
 (``guard.quarantine(...)``, ``guard.release(...)``, ``guard.trust(...)``). Operator calls raise
@@ -83,11 +84,22 @@ class Behavior:
                     half_life=cfg.half_life,
                     now=self._clock(),
                     write=False,
+                    recovery_half_life=cfg.recovery_half_life,
                 )
             ]
         )
         value = float(score)  # type: ignore[arg-type]
         return TrustInfo(tenant=tenant, agent=agent, score=value, tier=tier_of(value))
+
+    def reset_trust(self, agent: str, *, tenant: str = "default") -> TrustInfo:
+        """Forget ``agent``'s trust history: its score is ``trust.initial`` again. Returns the
+        score it had (an operator's call; the service audits it)."""
+        _check_id("agent", agent)
+        _check_id("tenant", tenant)
+        before = self.trust(agent, tenant=tenant)
+        self.store.execute([Delete(key=trust_key(tenant, agent))])
+        self.counters.inc("trust_reset")
+        return before
 
     def counts(self) -> dict[str, int]:
         return self.counters.snapshot()

@@ -179,10 +179,17 @@ class MemoryStore:
         return dict(table)
 
     def _set_add(self, op: SetAdd, now: float) -> Result:
-        entry = self._entry(op.key, now, set)
+        entry = self._entry(op.key, now, dict)  # a dict as an insertion-ordered set
         members = entry[0]
-        added = op.member not in members
-        members.add(op.member)
+        member, cap = op.member, op.cap
+        added = member not in members
+        if added:
+            if cap and len(members) >= cap:
+                del members[next(iter(members))]  # the least recently added or seen
+            members[member] = None
+        elif cap:
+            del members[member]  # seen again: the newest
+            members[member] = None
         if op.ttl is not None:
             self._expire_in(entry, op.key, op.ttl, now)
         return added
@@ -234,7 +241,9 @@ class MemoryStore:
     def _trust(self, op: Trust, now: float) -> float:
         stored = self._live(op.key, now)
         prior = stored if isinstance(stored, tuple) else None
-        score = trust_math.updated(prior, op.initial, op.half_life, op.now, op.delta)
+        score = trust_math.updated(
+            prior, op.initial, op.half_life, op.now, op.delta, op.recovery_half_life
+        )
         if op.write:
             value = (score, max(op.now, prior[1]) if prior else op.now)
             entry = self._data.get(op.key)

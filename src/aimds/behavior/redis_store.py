@@ -100,9 +100,14 @@ while i <= n do
     expire(k, A[i + 2])
     ki, i = ki + 1, i + 3
   elseif op == 'A' then
+    local cap = tonumber(A[i + 3])
+    if cap > 0 and redis.call('SISMEMBER', k, A[i + 1]) == 0
+        and redis.call('SCARD', k) >= cap then
+      redis.call('SPOP', k)
+    end
     r[#r + 1] = redis.call('SADD', k, A[i + 1])
     expire(k, A[i + 2])
-    ki, i = ki + 1, i + 3
+    ki, i = ki + 1, i + 4
   elseif op == 'M' then
     local count = tonumber(A[i + 1])
     r[#r + 1] = redis.call('HMGET', k, unpack(A, i + 2, i + 1 + count))
@@ -131,11 +136,14 @@ while i <= n do
   elseif op == 'T' then
     local initial, half, now = tonumber(A[i + 1]), tonumber(A[i + 2]), tonumber(A[i + 3])
     local delta, write, ttl = tonumber(A[i + 4]), A[i + 5] == '1', A[i + 6]
+    local recovery = tonumber(A[i + 7])
     local stored = redis.call('HMGET', k, 's', 't')
     local score, ts = initial, now
     if stored[1] then
       score, ts = tonumber(stored[1]), tonumber(stored[2])
-      if now > ts then score = initial + (score - initial) * math.pow(0.5, (now - ts) / half) end
+      local h = half
+      if score < initial and recovery > 0 then h = recovery end
+      if now > ts then score = initial + (score - initial) * math.pow(0.5, (now - ts) / h) end
     end
     score = math.min(math.max(score + delta, 0), 1000)
     if write then
@@ -144,7 +152,7 @@ while i <= n do
       expire(k, ttl)
     end
     r[#r + 1] = string.format('%.17g', score)
-    ki, i = ki + 1, i + 7
+    ki, i = ki + 1, i + 8
   else
     return redis.error_reply('aimds: unknown op ' .. tostring(op))
   end
@@ -372,7 +380,7 @@ def _enc_hash_counts(op: HashCounts, p: str, keys: list[str], argv: _Argv, fresh
 
 def _enc_set_add(op: SetAdd, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:
     keys.append(p + op.key)
-    argv += ("A", op.member, _ttl(op.ttl))
+    argv += ("A", op.member, _ttl(op.ttl), op.cap)
 
 
 def _enc_hash_get(op: HashGet, p: str, keys: list[str], argv: _Argv, fresh: _Members) -> None:
@@ -408,6 +416,7 @@ def _enc_trust(op: Trust, p: str, keys: list[str], argv: _Argv, fresh: _Members)
         repr(op.delta),
         "1" if op.write else "0",
         _ttl(op.ttl),
+        repr(op.recovery_half_life or 0.0),
     )
 
 

@@ -8,6 +8,8 @@ the member; windows that count events take no member (the store gives each its o
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections.abc import Callable
 from typing import Protocol
 
@@ -67,6 +69,9 @@ class Sequences:
         self._w3 = seq.brute_force.window or base
         self._w4 = seq.command_spam.window or base
         self._w5 = seq.credential_harvest.window or base
+        spam = seq.command_spam
+        self._sends = re.compile("|".join(fnmatch.translate(g) for g in spam.sends) or "(?!)")
+        self._is_send: dict[str, bool] = {}  # action type -> matches ``sends`` (few types)
 
     @staticmethod
     def _window(b: Batch, key: str, member: str | None, ts: float, span: float) -> int:
@@ -292,10 +297,22 @@ class Sequences:
 
     # -- ASA-B-004 ---------------------------------------------------------------------------
 
+    def _identical_limit(self, action_type: str | None) -> int | None:
+        """How many near-identical calls of this type are spam: ``min_identical`` for sends,
+        ``min_identical_other`` (default: never) for polling, retries and reads."""
+        cfg = self._s.command_spam
+        if action_type is None:
+            return cfg.min_identical_other
+        send = self._is_send.get(action_type)
+        if send is None:
+            send = self._is_send[action_type] = self._sends.match(action_type) is not None
+        return cfg.min_identical if send else cfg.min_identical_other
+
     def _spam(self, c: Ctx, b: Batch) -> None:
         ind, keys, cfg = c.ind, c.keys, self._s.command_spam
         same = -1
-        if ind.signature is not None:
+        limit = self._identical_limit(ind.action_type)
+        if ind.signature is not None and limit is not None:
             burst = cfg.burst
             same = b.add(
                 Window(f"{keys.scoped_prefix}sig:{ind.signature}", None, c.ts, burst, burst)
@@ -316,7 +333,7 @@ class Sequences:
 
         def check(c: Ctx, r: list[Result]) -> Finding | None:
             repeats = int(r[same]) if same >= 0 else 0  # type: ignore[call-overload]
-            if repeats >= cfg.min_identical:
+            if limit is not None and repeats >= limit:
                 return finding(
                     "ASA-B-004",
                     f"{repeats} near-identical actions within {cfg.burst:g}s (command spam)",

@@ -30,7 +30,7 @@ from aimds.behavior.memory import MemoryStore
 from aimds.behavior.sequences import Sequences
 from aimds.behavior.store import Get, Incr, Op, Result, Set, Store, Trust
 from aimds.behavior.temporal import Monitor, compile_rules
-from aimds.behavior.trust import TrustInfo, delta_for, tier_of
+from aimds.behavior.trust import TIER_RULE, TrustInfo, is_violation, tier_of, worst_penalty
 from aimds.behavior.windows import Keys
 from aimds.errors import BackendError
 from aimds.types import (
@@ -55,8 +55,6 @@ UNAVAILABLE = "backend.unavailable"
 _KEYS_CACHE = 4096  # subjects (and agents) whose keys are kept built; starts over when full
 # the batch always opens with these ops, in this order
 _AT_QUARANTINE, _AT_COUNTER, _AT_TRUST = 0, 1, 2
-TIER_RULE = "behavior.trust.tier"
-_NOT_VIOLATIONS = frozenset({"error", "quarantine"})
 
 
 class BehaviorStage:
@@ -95,7 +93,7 @@ class BehaviorStage:
         trust = section.trust
         self._penalties = dict(trust.penalties)
         self._clean_gain = trust.clean_gain
-        self._trust_args = (trust.initial, trust.half_life)
+        self._trust_args = (trust.initial, trust.half_life, trust.recovery_half_life)
         self._tiers = dict(section.tiers)
         self._keys: dict[tuple[str, str, str | None], Keys] = {}
         self._agents: dict[tuple[str | None, ...], Keys] = {}
@@ -175,17 +173,19 @@ class BehaviorStage:
         return None if results is None else step.judge(results)
 
     def _trust_op(self, keys: Keys, now: float, delta: float) -> Trust:
-        initial, half_life = self._trust_args
-        return Trust(keys.trust, initial, half_life, now, delta, True, self._ttl)
+        initial, half_life, recovery = self._trust_args
+        return Trust(keys.trust, initial, half_life, now, delta, True, self._ttl, recovery)
 
     def _delta(self, findings: list[Finding]) -> float:
-        """:func:`delta_for` of the violations among ``findings``, in one pass."""
+        """:func:`~aimds.behavior.trust.delta_for` of the violations among ``findings``: the
+        worst one's penalty, in one pass."""
         penalties = self._penalties
-        total = 0.0
+        worst = 0.0
         for f in findings:
-            if f.category not in _NOT_VIOLATIONS and f.rule != TIER_RULE:
-                total += penalties.get(f.severity, 0.0) * f.confidence
-        return -total if total > 0 else self._clean_gain
+            cost = penalties.get(f.severity, 0.0) * f.confidence
+            if cost > worst and is_violation(f):
+                worst = cost
+        return -worst if worst > 0 else self._clean_gain
 
     def _tier(self, tier: str, outbound: bool) -> Finding | None:
         actions = self._tiers.get(tier)  # type: ignore[call-overload]
@@ -231,14 +231,14 @@ class BehaviorStage:
         for f in found:
             counters.inc(f"findings.{f.rule}")
         if self._cfg.trust.enabled:
-            penalty = delta_for(
-                _violations(found), penalties=self._cfg.trust.penalties, clean_gain=0.0
-            )
-            if penalty < 0:
-                # The first batch granted the clean gain where earlier stages found nothing.
-                if not _violations(ev.findings[: -len(found)]):
-                    penalty -= self._cfg.trust.clean_gain
-                ops.append(self._trust_op(keys, ev.ts, penalty))
+            # The event costs its worst violation once: the first batch charged the worst of
+            # the earlier stages' findings (or granted the clean gain), this charges the rest.
+            worst = worst_penalty(_violations(found), self._penalties)
+            if worst > 0:
+                charged = worst_penalty(_violations(ev.findings[: -len(found)]), self._penalties)
+                extra = worst - charged if charged > 0 else worst + self._clean_gain
+                if extra > 0:
+                    ops.append(self._trust_op(keys, ev.ts, -extra))
         trigger = next((f.rule for f in ev.findings if f.rule in self._quarantine_on), None)
         if trigger is not None and not any(f.rule == q.QUARANTINE_RULE for f in found):
             record = q.QuarantineRecord(
@@ -292,7 +292,7 @@ class BehaviorStage:
 
 
 def _violations(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.category not in _NOT_VIOLATIONS and f.rule != TIER_RULE]
+    return [f for f in findings if is_violation(f)]
 
 
 def build_stage(policy: Policy, services: Services) -> BehaviorStage | None:

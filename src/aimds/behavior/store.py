@@ -143,11 +143,16 @@ class HashCounts:
 
 @dataclass(slots=True)
 class SetAdd:
-    """Add ``member`` to set ``key``. Result: ``True`` if it was not there before."""
+    """Add ``member`` to set ``key``. Result: ``True`` if it was not there before.
+
+    With ``cap`` (0: none) the set keeps at most ``cap`` members: adding a new one to a full
+    set first drops one (in memory the least recently added or seen; in Redis a random one).
+    """
 
     key: str
     member: str
     ttl: float | None = None
+    cap: int = 0
 
 
 @dataclass(slots=True)
@@ -179,9 +184,10 @@ class HashPutIf:
 class Trust:
     """Read-modify-write of a trust score kept as ``(score, ts)`` at ``key``.
 
-    The stored score first decays toward ``initial`` with ``half_life`` over ``now - ts``,
-    then moves by ``delta`` and is clamped to 0..1000. Result: the new score (``float``).
-    A ``delta`` of 0 with ``write=False`` only reads.
+    The stored score first decays toward ``initial`` over ``now - ts`` (``half_life`` above
+    it, ``recovery_half_life`` below it; ``None``: ``half_life``), then moves by ``delta`` and
+    is clamped to 0..1000. Result: the new score (``float``). A ``delta`` of 0 with
+    ``write=False`` only reads.
     """
 
     key: str
@@ -191,6 +197,7 @@ class Trust:
     delta: float = 0.0
     write: bool = True
     ttl: float | None = None
+    recovery_half_life: float | None = None
 
 
 Op = (

@@ -1,9 +1,18 @@
 """Trust scores: 0..1000 per agent, tiers, and the pure update rule both stores share.
 
 An agent starts at ``initial`` (500). Each event first lets the stored score decay toward
-``initial`` (exponentially, ``half_life``), then moves it: violations subtract a penalty in
-proportion to their severity and confidence, a clean event adds ``clean_gain``. So one
-critical finding costs far more than many clean events repay, and old history fades.
+``initial`` (exponentially), then moves it: an event with violations subtracts the penalty
+of its *worst* finding (severity penalty times confidence; several findings about one action
+are one violation, not several), a clean event adds ``clean_gain``.
+
+The two directions fade at different speeds: trust *earned* above ``initial`` fades with
+``half_life`` (a day: a good record is kept), a *penalty* below ``initial`` fades with
+``recovery_half_life`` (an hour: one bad call does not mark an agent for days). With the
+defaults one critical finding (-300) drops a new agent to 200 (``untrusted``); it is back
+in ``probationary`` (300) after about 35 minutes, sooner with clean calls, and repeated
+violations keep it down because each costs another penalty. Operators reset a score with
+``guard.reset_trust(...)`` (API ``POST /v1/agents/{id}/trust/reset``, CLI
+``aimds agents reset-trust``).
 """
 
 from __future__ import annotations
@@ -12,9 +21,18 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from aimds.types import Finding, Severity
+from aimds.types import Finding, Severity, Verdict
 
-__all__ = ["TIERS", "TrustInfo", "decayed", "delta_for", "tier_of", "updated"]
+__all__ = [
+    "TIERS",
+    "TrustInfo",
+    "decayed",
+    "delta_for",
+    "is_violation",
+    "tier_of",
+    "updated",
+    "worst_penalty",
+]
 
 MAX_SCORE = 1000.0
 
@@ -44,12 +62,22 @@ def tier_of(score: float) -> str:
     return "verified"
 
 
-def decayed(score: float, since: float, now: float, *, initial: float, half_life: float) -> float:
-    """``score`` as of ``now``: its distance to ``initial`` halves every ``half_life`` seconds."""
+def decayed(
+    score: float,
+    since: float,
+    now: float,
+    *,
+    initial: float,
+    half_life: float,
+    recovery_half_life: float | None = None,
+) -> float:
+    """``score`` as of ``now``: its distance to ``initial`` halves every ``half_life`` seconds
+    above ``initial`` and every ``recovery_half_life`` (default: ``half_life``) below it."""
     elapsed = now - since
     if elapsed <= 0:
         return score
-    return initial + (score - initial) * math.pow(0.5, elapsed / half_life)
+    half = half_life if score >= initial or not recovery_half_life else recovery_half_life
+    return initial + (score - initial) * math.pow(0.5, elapsed / half)
 
 
 def updated(
@@ -58,6 +86,7 @@ def updated(
     half_life: float,
     now: float,
     delta: float,
+    recovery_half_life: float | None = None,
 ) -> float:
     """The new score from the stored ``(score, ts)`` (``None``: a new agent), clamped 0..1000.
 
@@ -71,18 +100,42 @@ def updated(
         if elapsed <= 0:
             base = score
         else:
-            base = initial + (score - initial) * math.pow(0.5, elapsed / half_life)
+            half = half_life if score >= initial or not recovery_half_life else recovery_half_life
+            base = initial + (score - initial) * math.pow(0.5, elapsed / half)
     return min(max(base + delta, 0.0), MAX_SCORE)
 
 
 def delta_for(
     findings: Iterable[Finding], *, penalties: Mapping[Severity, float], clean_gain: float
 ) -> float:
-    """The score change one event earns: minus the penalties of its findings, or the gain.
+    """The score change one event earns: minus the penalty of its worst violation
+    (:func:`is_violation`), or the gain.
 
-    Each finding costs ``penalties[severity] * confidence``; ``info`` findings cost nothing.
+    A finding costs ``penalties[severity] * confidence``; ``info`` findings cost nothing.
     """
-    total = 0.0
+    return -worst if (worst := worst_penalty(findings, penalties)) > 0 else clean_gain
+
+
+_NOT_VIOLATIONS = frozenset({"error", "quarantine"})
+_STEP_UP_CATEGORIES = frozenset({"policy", "scope"})
+TIER_RULE = "behavior.trust.tier"
+
+
+def is_violation(f: Finding) -> bool:
+    """Whether ``f`` counts against the agent's trust. Not: stage errors, quarantine and tier
+    findings (consequences, not deeds), and a policy's step-up (``review.send``,
+    ``defaults.unknown_tool``: the policy asks a human by design; an agent that sends e-mail
+    all day is doing its job)."""
+    if f.category in _NOT_VIOLATIONS or f.rule == TIER_RULE:
+        return False
+    return not (f.action is Verdict.REVIEW and f.category in _STEP_UP_CATEGORIES)
+
+
+def worst_penalty(findings: Iterable[Finding], penalties: Mapping[Severity, float]) -> float:
+    """The largest ``penalties[severity] * confidence`` among ``findings`` (0 for none)."""
+    worst = 0.0
     for f in findings:
-        total += penalties.get(f.severity, 0.0) * f.confidence
-    return -total if total > 0 else clean_gain
+        cost = penalties.get(f.severity, 0.0) * f.confidence
+        if cost > worst and is_violation(f):
+            worst = cost
+    return worst

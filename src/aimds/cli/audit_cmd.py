@@ -13,6 +13,7 @@ import csv
 import json
 import os
 import re
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -33,6 +34,7 @@ from aimds.errors import InputError
 
 __all__ = [
     "audit_app",
+    "audit_target",
     "compare_main",
     "from_audit_main",
     "open_replay_audit",
@@ -43,7 +45,12 @@ __all__ = [
 audit_app = typer.Typer(help="Inspect, verify, export and prune the audit log.",
                         no_args_is_help=True)
 
-DbOpt = Annotated[str, typer.Option("--db", help="SQLite file or postgresql:// URL.")]
+DbOpt = Annotated[
+    str | None, typer.Option("--db", help="SQLite file or postgresql:// URL (or --data-dir).")
+]
+DataDirOpt = Annotated[
+    Path | None, typer.Option("--data-dir", help="The service's data directory (its audit.db).")
+]
 SchemaOpt = Annotated[str, typer.Option("--schema", help="PostgreSQL schema.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
@@ -74,10 +81,42 @@ def parse_time(value: str | None, *, option: str, now: float | None = None) -> f
     return parsed.timestamp()
 
 
+def audit_target(db: str | None, data_dir: Path | None) -> str:
+    """The audit database ``--db`` or ``--data-dir`` names (exactly one of them)."""
+    if db is not None and data_dir is None:
+        return db
+    if data_dir is not None and db is None:
+        return str(data_dir / "audit.db")
+    raise InputError("give --data-dir DIR (the service's, holding audit.db) or --db PATH_OR_URL")
+
+
+def _check_sqlite(path: str) -> None:
+    """Refuse a file that is not an AIMDS audit database, without writing to it (opening it
+    as a store would add empty audit tables and "verify" nothing)."""
+    if not Path(path).is_file():
+        raise InputError(f"no audit database at {path!r}")
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            found = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_records'"
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        found = None
+    if found is None:
+        raise InputError(
+            f"{path!r} is not an AIMDS audit database (no audit records table); the service "
+            "keeps its log at DATA_DIR/audit.db"
+        )
+
+
 @contextmanager
-def _store(db: str, schema: str) -> Iterator[AuditStore]:
-    if not db.startswith(("postgresql://", "postgres://")) and not Path(db).exists():
-        raise InputError(f"--db: no audit database at {db!r}")
+def _store(db: str | None, schema: str, data_dir: Path | None = None) -> Iterator[AuditStore]:
+    db = audit_target(db, data_dir)
+    if not db.startswith(("postgresql://", "postgres://")):
+        _check_sqlite(db)
     store = open_store(db, schema=schema)
     try:
         yield store
@@ -93,7 +132,8 @@ def _signer(key_env: str | None, algorithm: str) -> CheckpointSigner | None:
 
 @audit_app.command("verify")
 def verify_cmd(
-    db: DbOpt,
+    db: DbOpt = None,
+    data_dir: DataDirOpt = None,
     from_seq: Annotated[int | None, typer.Option("--from", help="Start at this record.")] = None,
     tenant: Annotated[str | None, typer.Option("--tenant", help="Only this chain.")] = None,
     key_env: Annotated[str | None, typer.Option(
@@ -110,7 +150,7 @@ def verify_cmd(
         extra = load_checkpoint_file(checkpoints) if checkpoints else []
         signer = _signer(key_env, algorithm)
         started = time.perf_counter()
-        with _store(db, schema) as store:
+        with _store(db, schema, data_dir) as store:
             result = verify_store(store, chain=tenant, from_seq=from_seq, signer=signer,
                                   extra_checkpoints=extra)
         elapsed = time.perf_counter() - started
@@ -176,14 +216,15 @@ def _render(rows: Sequence[dict[str, Any]], *, as_json: bool) -> None:
 
 @audit_app.command("query")
 def query_cmd(
-    db: DbOpt, since: SinceOpt = None, until: UntilOpt = None, tenant: TenantOpt = None,
+    db: DbOpt = None, data_dir: DataDirOpt = None, since: SinceOpt = None,
+    until: UntilOpt = None, tenant: TenantOpt = None,
     agent: AgentOpt = None, verdict: VerdictOpt = None, rule: RuleOpt = None,
     type_: TypeOpt = None,
     limit: Annotated[int | None, typer.Option("--limit")] = 100,
     schema: SchemaOpt = "aimds_audit", as_json: JsonOpt = False,
 ) -> None:
     """Records matching the filters, oldest first."""
-    with cli_errors(), _store(db, schema) as store:
+    with cli_errors(), _store(db, schema, data_dir) as store:
         q = _query(since, until, tenant, agent, verdict, rule, type_, limit)
         rows = [_row(r) for r in store.query(q)]
     _render(rows, as_json=as_json)
@@ -191,13 +232,14 @@ def query_cmd(
 
 @audit_app.command("tail")
 def tail_cmd(
-    db: DbOpt,
+    db: DbOpt = None,
+    data_dir: DataDirOpt = None,
     n: Annotated[int, typer.Option("-n", "--lines", help="How many records.")] = 20,
     tenant: TenantOpt = None, verdict: VerdictOpt = None,
     schema: SchemaOpt = "aimds_audit", as_json: JsonOpt = False,
 ) -> None:
     """The newest records."""
-    with cli_errors(), _store(db, schema) as store:
+    with cli_errors(), _store(db, schema, data_dir) as store:
         q = _query(None, None, tenant, None, verdict, None, None, n, newest_first=True)
         rows = [_row(r) for r in store.query(q)][::-1]
     _render(rows, as_json=as_json)
@@ -218,7 +260,8 @@ def _csv_row(r: dict[str, Any]) -> list[Any]:
 
 @audit_app.command("export")
 def export_cmd(
-    db: DbOpt,
+    db: DbOpt = None,
+    data_dir: DataDirOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default stdout).")]
     = None,
@@ -229,7 +272,7 @@ def export_cmd(
     """Write matching records as JSONL or CSV (records are already masked)."""
     if fmt not in ("jsonl", "csv"):
         fail("--format: expected jsonl or csv")
-    with cli_errors(), _store(db, schema) as store:
+    with cli_errors(), _store(db, schema, data_dir) as store:
         q = _query(since, until, tenant, agent, verdict, rule, type_, None)
         try:
             fh = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
@@ -259,15 +302,16 @@ def export_cmd(
 
 @audit_app.command("prune")
 def prune_cmd(
-    db: DbOpt,
     before: Annotated[str, typer.Option("--before", help="Date, time, epoch or age (90d).")],
+    db: DbOpt = None,
+    data_dir: DataDirOpt = None,
     schema: SchemaOpt = "aimds_audit", as_json: JsonOpt = False,
 ) -> None:
     """Delete records older than --before, up to the newest signed checkpoint among them;
     that checkpoint becomes the anchor the rest verifies from."""
     with cli_errors():
         cutoff = parse_time(before, option="--before") or 0.0
-        with _store(db, schema) as store:
+        with _store(db, schema, data_dir) as store:
             results = store.prune(cutoff)
     if as_json:
         print_json({"chains": [{"chain": r.chain, "deleted": r.deleted,

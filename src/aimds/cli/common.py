@@ -87,7 +87,10 @@ def print_decision(decision: Decision, *, as_json: bool) -> None:
     )
     if decision.findings:
         table = Table(show_header=True, header_style="bold")
-        for col in ("rule", "category", "severity", "action", "message"):
+        rules = [f.rule + (" \\[hard]" if f.hard else "") for f in decision.findings]
+        # Rule ids are what a reader greps for: never cut them; the message wraps instead.
+        table.add_column("rule", no_wrap=True, min_width=max(len(r) for r in rules))
+        for col in ("category", "severity", "action", "message"):
             table.add_column(col)
         for f in decision.findings:
             table.add_row(

@@ -33,7 +33,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from aimds.cli.common import EXIT_OK, cli_errors, fail, out, print_json
+from aimds.cli.common import EXIT_OK, cli_errors, err, fail, out, print_json
 from aimds.detect import DetectionResult, Detector, Kind, detector_for
 from aimds.evaluation import (
     LOSO_COLUMNS,
@@ -47,7 +47,7 @@ from aimds.evaluation import (
 )
 from aimds.types import Severity, Verdict
 
-__all__ = ["register", "safe_preview"]
+__all__ = ["register", "roc_figure", "safe_preview"]
 
 _PREVIEW = 80
 _WORST = 10
@@ -407,7 +407,13 @@ def _fmt(value: Any) -> str:
     return f"{value:.4f}" if isinstance(value, float) else str(value)
 
 
-def _plot(path: Path, fprs: list[float], tprs: list[float], auc: float) -> bool:
+def _fpr_floor(fprs: list[float]) -> float:
+    """The left edge of the log FPR axis: a decade below the smallest non-zero rate."""
+    positive = [f for f in fprs if f > 0]
+    return max(min(positive) / 10, 1e-5) if positive else 1e-3
+
+
+def _plot(path: Path, fprs: list[float], tprs: list[float], auc: float, title: str) -> bool:
     try:
         import matplotlib
 
@@ -415,15 +421,39 @@ def _plot(path: Path, fprs: list[float], tprs: list[float], auc: float) -> bool:
         import matplotlib.pyplot as plt
     except ImportError:
         return False
-    fig, ax = plt.subplots(figsize=(5, 5))
-    ax.plot(fprs, tprs, label=f"AUC {auc:.3f}" if not math.isnan(auc) else "ROC")
-    ax.plot([0, 1], [0, 1], linestyle="--", linewidth=0.8)
-    ax.set_xlabel("false positive rate")
-    ax.set_ylabel("true positive rate")
-    ax.legend(loc="lower right")
+    fig = roc_figure(fprs, tprs, auc, title)
     fig.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(fig)
     return True
+
+
+def roc_figure(fprs: list[float], tprs: list[float], auc: float, title: str) -> Any:
+    """The ROC curve as a matplotlib figure (log FPR axis, titled); needs matplotlib."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 5))
+    # A guard runs at low false-positive rates: a log axis shows 0.1 % to 10 %, where the
+    # operating points are, instead of squeezing them against the left edge.
+    floor = _fpr_floor(fprs)
+    shown = [(max(f, floor), t) for f, t in zip(fprs, tprs, strict=True)]
+    ax.plot([f for f, _ in shown], [t for _, t in shown],
+            label=f"AUC {auc:.3f}" if not math.isnan(auc) else "ROC")
+    ax.set_xscale("log")
+    ax.set_xlim(floor, 1.0)
+    ax.set_ylim(0.0, 1.01)
+    ax.set_xlabel("false positive rate (log scale)")
+    ax.set_ylabel("true positive rate")
+    ax.set_title(title)
+    ax.grid(True, which="both", linewidth=0.3)
+    ax.legend(loc="lower right")
+    return fig
+
+
+def _roc_title(report: dict[str, Any]) -> str:
+    corpus = report.get("corpus", "the corpus")
+    policy = str(report.get("policy") or "the guard").split("+")[0]
+    return (f"ROC: {policy} on {corpus} ({report.get('records', '?')} {report.get('kind', '')} "
+            f"texts, scored {'+'.join(report.get('score') or [])})")
 
 
 def _print_report(report: dict[str, Any]) -> None:
@@ -539,7 +569,11 @@ def register(app: typer.Typer) -> None:
         ] = None,
         out_dir: Annotated[
             Path | None,
-            typer.Option("--out-dir", help="Write report.md, report.json and roc.png here."),
+            typer.Option(
+                "--out-dir",
+                help="Write report.md, report.json and roc.png here (default: "
+                "./aimds-eval/CORPUS_NAME).",
+            ),
         ] = None,
         loso: Annotated[
             Path | None,
@@ -555,6 +589,8 @@ def register(app: typer.Typer) -> None:
         if kind not in {"prompt", "completion", "tool_result", "message"}:
             fail(f"--kind: expected prompt, completion, tool_result or message, not {kind!r}")
         chosen: Kind = kind  # type: ignore[assignment]
+        if out_dir is None:
+            out_dir = Path("aimds-eval") / (jsonl.stem if jsonl is not None else "loso")
         held_out = _read_loso(loso) if loso is not None else None
         if jsonl is None:
             report: dict[str, Any] = _clean({"task": "loso", "leave_one_source_out": held_out})
@@ -582,6 +618,7 @@ def register(app: typer.Typer) -> None:
                 )
             else:
                 report = _sensitive_report(rows, detector, kind=chosen, text_field=text_field)
+            report["corpus"] = jsonl.name
             if held_out is not None:
                 report["leave_one_source_out"] = held_out
             _emit(_clean(report), roc, out_dir=out_dir, as_json=as_json)
@@ -597,6 +634,8 @@ def _emit(
 ) -> None:
     if out_dir is not None:
         _write(out_dir, report, roc)
+        err.print(f"report written to {out_dir}/ (report.md, report.json"
+                  + (", roc.png)" if roc is not None else ")"), highlight=False)
     if as_json:
         print_json(report)
     else:
@@ -614,6 +653,7 @@ def _write(
         fail(f"--out-dir: cannot write to {out_dir}: {exc.strerror}")
     if roc is not None:
         auc = report.get("roc_auc")
-        plotted = _plot(out_dir / "roc.png", roc[0], roc[1], auc if auc is not None else math.nan)
+        plotted = _plot(out_dir / "roc.png", roc[0], roc[1], auc if auc is not None else math.nan,
+                        _roc_title(report))
         if not plotted:
             out.print("matplotlib is not installed: roc.png skipped (pip install 'aimds[eval]')")

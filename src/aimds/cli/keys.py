@@ -1,6 +1,9 @@
 """``aimds keys create|list|revoke``: API keys of the service, kept hashed in its database.
 
-``aimds keys create --role R --tenant T --data-dir DIR`` prints the new key once.
+``aimds keys create --role R --tenant T --data-dir DIR`` prints the new key once. Roles:
+``operator`` (the platform: every tenant, the global policy; no ``--tenant``), and within
+one tenant ``admin`` (its policy, quarantine, approvals), ``approver``, ``auditor`` and
+``agent``.
 """
 
 from __future__ import annotations
@@ -54,8 +57,17 @@ def _store(data_dir: Path | None, database_url: str | None) -> KeyStore:
 
 @keys_app.command("create")
 def create(
-    role: Annotated[str, typer.Option(help="agent, approver, admin or auditor.")],
-    tenant: Annotated[str, typer.Option(help="The tenant the key is confined to.")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="operator (runs the platform: every tenant, the global policy), or within "
+            "one tenant: admin, approver, auditor or agent."
+        ),
+    ],
+    tenant: Annotated[
+        str | None,
+        typer.Option(help="The tenant the key is confined to (every role but operator)."),
+    ] = None,
     agent: Annotated[
         str | None, typer.Option(help="Agent id an agent key acts as (default: derived).")
     ] = None,
@@ -73,10 +85,15 @@ def create(
     as_json: JsonOpt = False,
 ) -> None:
     """Create a key and print it (it is shown only this once)."""
+    if role == "operator" and tenant is not None:
+        fail("--tenant: an operator key belongs to no tenant (it reaches every one); "
+             "leave --tenant out")
+    if role != "operator" and tenant is None:
+        fail(f"--tenant: a {role} key belongs to one tenant; name it (--tenant acme)")
     with cli_errors():
         store = _store(data_dir, database_url)
         record, key = store.create(
-            role=role, tenant=tenant, agent=agent, name=name, agent_role=agent_role
+            role=role, tenant=tenant or "", agent=agent, name=name, agent_role=agent_role
         )
         store.db.close()
     if as_json:

@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "proxy_cmd",
     "keys",
     "approvals",
+    "agents",
     "demo",
     "version_cmd",
 )

@@ -1,7 +1,7 @@
 """``aimds policy check|show|test``: validate, print and test policies.
 
 - ``check FILE``: load (merging ``extends``) and compile every stage; errors read
-  ``file:line: key: problem`` and exit 3.
+  ``file:line: key: problem``, every schema problem on its own line, and exit 3.
 - ``show FILE``: the compiled policy as YAML (or JSON): merged document, rule count, label.
 - ``test CASES``: run a case file (see :mod:`aimds.rules.cases`), PASS/FAIL per case with
   the difference between expected and actual; exit 1 on any failure.
@@ -68,10 +68,14 @@ def check(file: FileArg, as_json: JsonOpt = False) -> None:
         policy = load_policy(file)
         Guard(policy).close()
     except PolicyError as exc:
+        problems = exc.problems or (exc,)
         if as_json:
-            print_json({"ok": False, "error": _error_dict(exc)})
+            print_json({"ok": False, "error": _error_dict(problems[0]),
+                        "errors": [_error_dict(p) for p in problems]})
             raise typer.Exit(EXIT_POLICY) from None
-        fail(str(exc), EXIT_POLICY)
+        if len(problems) == 1:
+            fail(str(problems[0]), EXIT_POLICY)
+        fail(f"{len(problems)} problems:\n" + "\n".join(str(p) for p in problems), EXIT_POLICY)
     summary = _summary(policy)
     if as_json:
         print_json({"ok": True, **summary})

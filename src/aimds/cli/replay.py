@@ -1,8 +1,9 @@
-"""``aimds replay TRACE.jsonl [--policy P] [--output OUT.jsonl] [--json]``.
+"""``aimds replay TRACE.jsonl [--policy P] [--output OUT.jsonl] [--labels L.jsonl] [--json]``.
 
 Runs a recorded trace through the full guard with a fresh state store and the events' own
-timestamps, then prints one row per session: which patterns fired, at which event. With
-``--output`` it writes one line per event (``{"index", "verdict", "risk", "findings"}``).
+timestamps, then prints one row per session (which patterns fired, at which event) and a
+totals row. With ``--output`` it writes one line per event (``{"index", "verdict", "risk",
+"findings"}``); with ``--labels`` it scores the sessions (see :mod:`aimds.trace.labels`).
 Exit codes: 0 done, 2 bad trace or usage (the message names ``file:line``), 3 bad policy.
 
 The steps are split so later options (policy comparison, an audit sink) can hook in: load
@@ -12,7 +13,9 @@ the trace, build the guard, run with a list of per-step sinks, render.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Annotated
 
@@ -24,6 +27,7 @@ from aimds.cli import audit_cmd
 from aimds.cli.common import EXIT_USAGE, cli_errors, err, fail, out, print_json
 from aimds.guard import Guard
 from aimds.trace.format import TraceEvent, read_trace
+from aimds.trace.labels import LabelScore, read_labels, score_sessions
 from aimds.trace.replay import (
     ReplayStep,
     SessionSummary,
@@ -67,6 +71,10 @@ def replay_command(
     ] = False,
     db: Annotated[str | None, typer.Option("--db", help="Audit log for --from-audit.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="With --from-audit: 7d...")] = None,
+    labels: Annotated[
+        Path | None,
+        typer.Option("--labels", help="Score sessions against this labels file (JSONL)."),
+    ] = None,
 ) -> None:
     """Replay a recorded trace through the guard and summarise each session."""
     if from_audit or compare or compare_policies:
@@ -78,6 +86,7 @@ def replay_command(
         fail("give a TRACE file (or --from-audit --db PATH)", EXIT_USAGE)
     with cli_errors():
         events = read_trace(trace)
+        expected = read_labels(labels) if labels is not None else None
         guard = fresh_guard(policy)
     tracker = SessionTracker()
     sinks: list[Sink] = [tracker.add]
@@ -90,7 +99,9 @@ def replay_command(
         _run(events, guard, sinks, show_progress=not as_json)
     if audit is not None:
         audit.close()
-    _render(tracker.sessions(), as_json=as_json)
+    sessions = tracker.sessions()
+    scored = score_sessions(sessions, expected) if expected is not None else None
+    _render(sessions, as_json=as_json, scored=scored)
 
 
 def _audit_replay(trace: Path | None, policies: list[str], *, policy: str, compare: bool,
@@ -155,18 +166,82 @@ class _output:
             self._fh.close()
 
 
-def _render(sessions: list[SessionSummary], *, as_json: bool) -> None:
+@dataclass(frozen=True, slots=True)
+class _Totals:
+    sessions: int
+    events: int
+    with_findings: int
+    verdicts: dict[str, int]
+    by_rule: dict[str, int]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"sessions": self.sessions, "events": self.events,
+                "sessions_with_findings": self.with_findings, "verdicts": self.verdicts,
+                "sessions_by_rule": self.by_rule}
+
+
+def _totals(sessions: list[SessionSummary]) -> _Totals:
+    verdicts: Counter[str] = Counter()
+    fired: Counter[str] = Counter()
+    for s in sessions:
+        verdicts.update(s.verdicts)
+        fired.update(s.first.keys())
+    return _Totals(
+        sessions=len(sessions),
+        events=sum(s.events for s in sessions),
+        with_findings=sum(1 for s in sessions if s.first),
+        verdicts=dict(sorted(verdicts.items())),
+        by_rule=dict(sorted(fired.items())),
+    )
+
+
+def _render(
+    sessions: list[SessionSummary], *, as_json: bool, scored: LabelScore | None = None
+) -> None:
+    totals = _totals(sessions)
     if as_json:
-        print_json({"sessions": [s.as_dict() for s in sessions]})
+        data: dict[str, object] = {
+            "sessions": [s.as_dict() for s in sessions], "totals": totals.as_dict()
+        }
+        if scored is not None:
+            data["labels"] = scored.as_dict()
+        print_json(data)
         return
     table = Table(title=f"replay: {len(sessions)} session(s)", header_style="bold")
     for col in ("session", "agent", "events", "fired @ trace line/in session", "verdicts"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for s in sessions:
         fired = ", ".join(f"{rule} @{at[0]}/{at[1]}" for rule, at in s.first.items()) or "-"
         verdicts = " ".join(f"{v}={n}" for v, n in sorted(s.verdicts.items()))
         table.add_row(s.session, s.agent, str(s.events), fired, verdicts)
+    table.add_section()
+    table.add_row(
+        "total", "", str(totals.events),
+        f"{totals.with_findings} session(s): "
+        + (", ".join(f"{r} x{n}" for r, n in totals.by_rule.items()) or "-"),
+        " ".join(f"{v}={n}" for v, n in totals.verdicts.items()),
+        style="bold",
+    )
     out.print(table)
+    if scored is not None:
+        _render_score(scored)
+
+
+def _render_score(scored: LabelScore) -> None:
+    d = scored.as_dict()
+    out.print(
+        f"labels: {scored.caught}/{scored.attacks} attack sessions caught "
+        f"({scored.in_time} by their complete_at), {scored.flagged}/{scored.benign} benign "
+        f"sessions flagged; recall {d['recall']}, false-positive rate "
+        f"{d['false_positive_rate']}",
+        highlight=False,
+    )
+    for pattern, counts in sorted(scored.by_pattern.items()):
+        out.print(f"  {pattern}: {counts['caught']}/{counts['sessions']} caught, "
+                  f"{counts['in_time']} in time", highlight=False)
+    if scored.unlabelled or scored.missing:
+        out.print(f"  {scored.unlabelled} session(s) without a label, {scored.missing} "
+                  "label(s) without a session", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -22,10 +22,17 @@ def compile_regex(pattern: str) -> Any:
 
     Raises ``ValueError`` naming what RE2 rejected (backreferences, look-around...).
     """
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print every rejected pattern to stderr
     try:
-        return re2.compile(pattern)
+        return re2.compile(pattern, options)
     except re2.error as exc:
-        raise ValueError(f"invalid regular expression for the linear-time engine: {exc}") from None
+        reason = exc.args[0] if exc.args else ""
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        raise ValueError(
+            f"invalid regular expression for the linear-time engine: {reason}"
+        ) from None
 
 
 def _check_regex(value: str) -> str:

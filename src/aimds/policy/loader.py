@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path as FsPath
@@ -25,13 +25,18 @@ from aimds.errors import PolicyError
 from aimds.policy.schema import PolicyDocument
 from aimds.policy.yamlsource import Located, Origin, load_located
 
-__all__ = ["PACKS", "Policy", "load_policy"]
+__all__ = ["PACKS", "ParentLookup", "Policy", "load_policy", "load_policy_text", "pack_source"]
 
 PACKS = ("default", "permissive", "strict")
 _MAX_EXTENDS_DEPTH = 8
 _MAX_POLICY_BYTES = 4 * 1024 * 1024
 
 Path = tuple[Hashable, ...]
+
+ParentLookup = Callable[[str, tuple[str, ...]], "tuple[str, str] | None"]
+"""``lookup(ref, chain)``: the ``(YAML text, source name)`` of the policy that ``extends: ref``
+names, read in the chain of source names ``chain`` (the document loaded first, the one
+asking last), or ``None`` if there is none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +74,7 @@ class Policy:
             message,
             file=origin.file if origin else self.source,
             line=origin.line if origin else None,
-            key=_dotted(path),
+            key=_dotted(path, self.document),
         )
 
 
@@ -91,6 +96,17 @@ def load_policy(source: Policy | PolicyDocument | Mapping[str, Any] | str | FsPa
     text, name, base_dir = _read_source(source)
     located = load_located(text, name)
     return _finish(_resolve(located, base_dir=base_dir, seen=(name,)), name)
+
+
+def load_policy_text(text: str, *, source: str, parents: ParentLookup) -> Policy:
+    """A policy from YAML (or JSON) ``text`` whose ``extends`` chain resolves through
+    ``parents`` only: never the filesystem, so a policy from an untrusted author (the HTTP
+    service) cannot name, probe or read files. ``source`` names the text in errors and is
+    what ``parents`` is told is asking."""
+    located = load_located(text, source)
+    return _finish(
+        _resolve(located, base_dir=FsPath("."), seen=(source,), parents=parents), source
+    )
 
 
 def _read_source(source: str | FsPath) -> tuple[str, str, FsPath]:
@@ -116,6 +132,12 @@ def _read_source(source: str | FsPath) -> tuple[str, str, FsPath]:
     return text, str(path), path.parent
 
 
+def pack_source(name: str) -> tuple[str, str]:
+    """The YAML text and source name (``builtin:NAME``) of a built-in pack."""
+    text, source, _ = _read_pack(name)
+    return text, source
+
+
 def _read_pack(name: str) -> tuple[str, str, FsPath]:
     ref = resources.files("aimds.policy") / "packs" / f"{name}.yaml"
     return ref.read_text(encoding="utf-8"), f"builtin:{name}", FsPath(".")
@@ -131,7 +153,13 @@ def _located_from_mapping(data: Mapping[str, Any]) -> Located:
     return Located(data=plain, origins={(): Origin("<dict>", 1)})
 
 
-def _resolve(located: Located, *, base_dir: FsPath, seen: tuple[str, ...]) -> Located:
+def _resolve(
+    located: Located,
+    *,
+    base_dir: FsPath,
+    seen: tuple[str, ...],
+    parents: ParentLookup | None = None,
+) -> Located:
     data = located.data
     if not isinstance(data, dict):
         origin = located.origin(())
@@ -147,7 +175,15 @@ def _resolve(located: Located, *, base_dir: FsPath, seen: tuple[str, ...]) -> Lo
         raise _located_error(located, ("extends",), "must be a pack name or a file path")
     if len(seen) > _MAX_EXTENDS_DEPTH:
         raise _located_error(located, ("extends",), f"more than {_MAX_EXTENDS_DEPTH} levels")
-    if parent_ref in PACKS:
+    if parents is not None:
+        found = parents(parent_ref, seen)
+        if found is None:
+            raise _located_error(
+                located, ("extends",),
+                "no such pack or stored policy" + _did_you_mean(parent_ref, PACKS),
+            )
+        (text, name), parent_dir = found, base_dir
+    elif parent_ref in PACKS:
         text, name, parent_dir = _read_pack(parent_ref)
     else:
         candidate = FsPath(parent_ref)
@@ -162,7 +198,9 @@ def _resolve(located: Located, *, base_dir: FsPath, seen: tuple[str, ...]) -> Lo
         text, name, parent_dir = _read_source(candidate)
     if name in seen:
         raise _located_error(located, ("extends",), "extends itself (cycle)")
-    parent = _resolve(load_located(text, name), base_dir=parent_dir, seen=(*seen, name))
+    parent = _resolve(
+        load_located(text, name), base_dir=parent_dir, seen=(*seen, name), parents=parents
+    )
     return _merge(parent, located)
 
 
@@ -273,21 +311,35 @@ def _finish(located: Located, source: str) -> Policy:
 
 
 def _translate(exc: ValidationError, located: Located) -> PolicyError:
-    """The first validation error, located, with a did-you-mean for unknown keys."""
+    """Every validation error, located, with a did-you-mean for unknown keys: the first one
+    (``str()`` adds how many more there are) carrying all of them in ``problems``."""
     errors = exc.errors(include_url=False, include_input=False)
-    first = errors[0]
-    loc = tuple(first["loc"])
-    message = first["msg"]
-    if first["type"] == "extra_forbidden":
+    problems = tuple(
+        sorted(
+            (_problem(e, located) for e in errors),
+            key=lambda p: (p.file or "", p.line if p.line is not None else 1 << 30),
+        )
+    )
+    first = problems[0]
+    message = first.message
+    more = len(errors) - 1
+    if more:
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return PolicyError(
+        message, file=first.file, line=first.line, key=first.key, problems=problems
+    )
+
+
+def _problem(error: Any, located: Located) -> PolicyError:
+    loc = tuple(error["loc"])
+    message = error["msg"]
+    if error["type"] == "extra_forbidden":
         allowed = _fields_at(PolicyDocument, loc[:-1])
         message = "unknown key" + _did_you_mean(str(loc[-1]), allowed)
         if allowed:
             message += f" (allowed here: {', '.join(sorted(allowed))})"
-    elif first["type"] == "missing":
+    elif error["type"] == "missing":
         message = "required key is missing"
-    more = len(errors) - 1
-    if more:
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
     return _located_error(located, loc, message)
 
 
@@ -324,15 +376,32 @@ def _located_error(located: Located, path: Path, message: str) -> PolicyError:
         message,
         file=origin.file if origin else None,
         line=origin.line if origin else None,
-        key=_dotted(path) or None,
+        key=_dotted(path, located.data) or None,
     )
 
 
-def _dotted(path: Path) -> str:
+def _dotted(path: Path, data: Any = None) -> str:
+    """``rules[my.rule].when``: a list item with an ``id`` is named by it, not by its index
+    in the merged document (a child's first rule is not ``rules[14]`` to its author)."""
     out = ""
+    node = data
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            ident = _child(item, "id")
+            out += f"[{ident}]" if isinstance(ident, str) and ident else f"[{part}]"
+            node = item
+        else:
+            out += f".{part}" if out else str(part)
+            node = _child(node, part)
     return out
+
+
+def _child(node: Any, key: Hashable) -> Any:
+    """``node[key]`` of a parsed mapping, or attribute ``key`` of a loaded section."""
+    if isinstance(node, Mapping):
+        return node.get(key)
+    return getattr(node, key, None) if isinstance(key, str) else None
 
 
 def _did_you_mean(word: str, options: Any) -> str:

@@ -6,9 +6,9 @@ assembles them. Schema version 1 is the only one so far.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from aimds.policy.fields import Section
 from aimds.policy.sections.actions import (
@@ -35,12 +35,21 @@ __all__ = ["SCHEMA_VERSION", "PolicyDocument"]
 SCHEMA_VERSION: Literal[1] = 1
 
 
+def _version_text(value: Any) -> Any:
+    """``version: 1`` (a YAML integer) means ``"1"``; booleans are not versions."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 class PolicyDocument(Section):
     """A whole policy after ``extends`` has been merged."""
 
     schema_version: Literal[1] = SCHEMA_VERSION
     name: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.-]+$")
-    version: str = Field(default="1", min_length=1, max_length=64)
+    version: Annotated[str, BeforeValidator(_version_text)] = Field(
+        default="1", min_length=1, max_length=64
+    )
     description: str = ""
     extends: str | None = None
 

@@ -68,6 +68,8 @@ LIMIT_RULE = "approval.limit"
 _TABLE = "aimds_approvals"
 _DDL = re.compile(r"\s*(?:CREATE|ALTER)\s", re.IGNORECASE)
 _RECHECK_S = 1.0  # a waiter re-reads the store this often, for writers in other processes
+_EXPIRE_BATCH = 500  # overdue requests expire_due() moves per call
+_PRUNE_EVERY_S = 60.0  # decided requests are pruned at most this often (see ApprovalQueue.prune)
 
 
 class ApprovalStatus(enum.StrEnum):
@@ -269,11 +271,18 @@ class ApprovalQueue:
         clock: Callable[[], float] = time.time,
         secret: bytes | None = None,
         max_pending_per_agent: int | None = None,
+        retain_decided_s: float = 7 * 86400.0,
+        max_decided: int = 100_000,
     ) -> None:
         self.db = SqlDatabase(url)
         self.max_pending_per_agent = max_pending_per_agent
         """Pending requests one agent may have when the policy sets no limit of its own
         (``None``: no limit; the service sets its ``max_pending_approvals_per_agent``)."""
+        # Decided requests are history (the audit log keeps it for good): kept for
+        # ``retain_decided_s`` and at most ``max_decided`` of them, pruned by :meth:`prune`.
+        self.retain_decided_s = retain_decided_s
+        self.max_decided = max_decided
+        self._next_prune = 0.0
         self._clock = clock
         self._secret = secret if secret is not None else secrets.token_bytes(32)
         self._cond = threading.Condition()
@@ -313,6 +322,7 @@ class ApprovalQueue:
 
     def _emit(self, request: ApprovalRequest) -> None:
         self.wake()
+        self._maybe_prune()
         for listener in tuple(self._listeners):
             try:
                 listener(request)
@@ -400,7 +410,9 @@ class ApprovalQueue:
     def expire_due(self) -> list[ApprovalRequest]:
         """Move every pending request past its deadline to ``expired``; return those moved."""
         now = self._clock()
-        due = self._select("WHERE status = ? AND expires <= ?", ("pending", now), limit=500)
+        due = self._select(
+            "WHERE status = ? AND expires <= ?", ("pending", now), limit=_EXPIRE_BATCH
+        )
         moved: list[ApprovalRequest] = []
         for request in due:
             changed = self.db.execute_count(
@@ -418,6 +430,34 @@ class ApprovalQueue:
                 moved.append(done)
                 self._emit(done)
         return moved
+
+    def prune(self) -> int:
+        """Expire overdue requests, then delete decided ones older than ``retain_decided_s``
+        and all but the newest ``max_decided``; returns how many were deleted. Runs by itself
+        at most once a minute on the queue's transitions; pending requests are never deleted
+        (their deadline expires them, and the per-agent cap bounds them)."""
+        self._next_prune = self._clock() + _PRUNE_EVERY_S
+        while len(self.expire_due()) >= _EXPIRE_BATCH:
+            pass  # one batch a call; overdue requests may have piled up since the last prune
+        now = self._clock()
+        deleted = self.db.execute_count(
+            f"DELETE FROM {_TABLE} WHERE status <> ? AND decided < ?",
+            ("pending", now - self.retain_decided_s),
+        )
+        deleted += self.db.execute_count(
+            f"DELETE FROM {_TABLE} WHERE status <> ? AND id NOT IN (SELECT id FROM {_TABLE} "
+            "WHERE status <> ? ORDER BY decided DESC, id DESC LIMIT ?)",
+            ("pending", "pending", max(self.max_decided, 0)),
+        )
+        return deleted
+
+    def _maybe_prune(self) -> None:
+        if self._clock() < self._next_prune:
+            return
+        try:
+            self.prune()
+        except BackendError as exc:  # a failed prune is retried later; it loses nothing
+            log.warning("approval pruning failed: %s", exc)
 
     # reads -----------------------------------------------------------------------------
 

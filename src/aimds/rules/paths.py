@@ -492,6 +492,14 @@ def _s(glob: str, description: str) -> SensitivePlace:
     return SensitivePlace(glob=glob, kind="system", credential_store=False, description=description)
 
 
+# Certificates (public by design): certificate names and certificate directories; a name
+# with "key" or "priv" in it is matched as a key before these are consulted.
+_CERTIFICATE_PEMS = (
+    "**/*cert*.pem", "**/*chain*.pem", "**/*bundle*.pem", "**/ca.pem", "**/ca-*.pem",
+    "**/ca_*.pem", "**/*-ca.pem", "**/*_ca.pem", "**/*crt*.pem", "**/*.crt.pem",
+    "**/certs/**", "**/certificates/**", "/etc/ssl/certs/**", "/etc/pki/tls/certs/**",
+    "/etc/pki/ca-trust/**", "/usr/share/ca-certificates/**", "/usr/local/share/ca-certificates/**",
+)  # fmt: skip
 _ENV_TEMPLATES = ("**/.env.example", "**/.env.sample", "**/.env.template", "**/.env.dist")
 
 SENSITIVE_PATHS: tuple[SensitivePlace, ...] = (
@@ -529,14 +537,20 @@ SENSITIVE_PATHS: tuple[SensitivePlace, ...] = (
     SensitivePlace(
         glob="**/.ssh/config", kind="ssh", credential_store=False, description="SSH settings"
     ),
-    SensitivePlace(
-        glob="**/.ssh/*.pub", kind="ssh", credential_store=False, description="SSH public key"
-    ),
-    _c("**/.ssh", "ssh", "SSH directory (keys)"),
+    _c("**/.ssh", "ssh", "SSH directory (keys)", "**/.ssh/*.pub"),  # public keys are public
     _c("**/.aws", "aws", "AWS directory (keys)"),
     _c("**/.kube", "kube", "Kubernetes directory (credentials)"),
     _c("**/.gnupg/**", "gpg", "GnuPG keyring"),
-    _c("**/*.pem", "private_key", "PEM key or certificate"),
+    # A .pem file holds a key, a certificate or both: it is a key unless what is known of it
+    # says certificate (a certificate name or directory, and no key word in the name)
+    _c("**/*key*.pem", "private_key", "PEM private key"),
+    _c("**/*priv*.pem", "private_key", "PEM private key"),
+    _c(
+        "**/*.pem",
+        "private_key",
+        "PEM key (or a certificate bundled with its key)",
+        *_CERTIFICATE_PEMS,
+    ),
     _c("**/*.key", "private_key", "private key"),
     _c("**/*.p12", "private_key", "PKCS#12 bundle"),
     _c("**/*.pfx", "private_key", "PKCS#12 bundle"),
@@ -618,7 +632,6 @@ SENSITIVE_PATHS: tuple[SensitivePlace, ...] = (
     _s("/usr/lib/**", "system libraries"),
     _s("/lib/**", "system libraries"),
     _s("/lib64/**", "system libraries"),
-    _s("/var/log/**", "system logs"),
     _s("/var/spool/cron/**", "cron jobs"),
     _s("/var/run/docker.sock", "Docker daemon socket"),
     _s("/run/docker.sock", "Docker daemon socket"),

@@ -56,10 +56,22 @@ import re2
 
 from aimds.errors import InputError
 from aimds.rules._argkey import ArgsKey, args_from_key, args_key
-from aimds.rules.understanding.action_types import ACTION_TYPES, TAGS, UNKNOWN_TYPE, ActionType
+from aimds.rules.understanding.action_types import (
+    ACTION_TYPES,
+    TAGS,
+    UNKNOWN_READ,
+    UNKNOWN_TYPE,
+    ActionType,
+)
 from aimds.rules.understanding.arguments import ArgReader
 from aimds.rules.understanding.facts import Facts
-from aimds.rules.understanding.tools import bare_name, compact_name, name_publishes, name_type
+from aimds.rules.understanding.tools import (
+    bare_name,
+    compact_name,
+    name_publishes,
+    name_reads_only,
+    name_type,
+)
 from aimds.types import ActionInfo
 
 __all__ = [
@@ -175,6 +187,8 @@ class Classifier:
             facts.mark_outbound()  # an issue or comment others read: data leaves here
         if isinstance(args, Mapping) and args:
             self._args.read(name, base, args, facts)
+        if not known and facts.inert and name_reads_only(name[:256]):
+            facts.settle(UNKNOWN_READ)  # an unknown tool that only looks at plain values
         return facts.to_info()
 
 

@@ -34,6 +34,7 @@ from aimds.server import (
     routes_ui,
     views,
 )
+from aimds.server.access_log import logged
 from aimds.server.cluster import warn_unshared
 from aimds.server.deps import FastJSON
 from aimds.server.fastpath import INTERNAL_ERROR, FastPath
@@ -121,6 +122,9 @@ class ServiceApp(FastAPI):
     fast_path: FastPath | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await logged(self._serve, scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         fast = self.fast_path
         if fast is not None:
             handed_on = await fast.handle(scope, receive, send)
@@ -215,20 +219,15 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 async def _follow_policy(state: ServiceState) -> None:
-    """Swap in policy versions other processes stored (cluster mode, or a CLI edit)."""
+    """Swap in policy versions other processes stored (cluster mode, or a CLI edit), for
+    the global policy and every tenant's own."""
     loop = asyncio.get_running_loop()
     while True:
         await asyncio.sleep(state.settings.policy_poll_s)
         try:
-            latest = await loop.run_in_executor(
-                state.pool, state.policies.latest, state.holder.name
-            )
-            if latest is not None and latest.version > state.holder.version:
-                guard = await loop.run_in_executor(
-                    state.pool, state.holder.build, latest.text, state.services
-                )
-                state.holder.swap(guard, latest.version)
-                log.info("policy %s now at version %d", latest.name, latest.version)
+            changed = await loop.run_in_executor(state.pool, state.tenant_policies.refresh)
+            for scope in changed:
+                log.info("policy %s of %s rebuilt", state.tenant_policies.active, scope)
         except Exception as exc:  # noqa: BLE001 - keep serving the current policy
             log.warning("policy refresh failed: %s", type(exc).__name__)
 

@@ -2,10 +2,16 @@
 
 A :class:`Principal` has a role and a tenant. Roles:
 
-- ``agent``: submits events, only as itself (its tenant and, when bound, its agent id);
-- ``approver``: a human who resolves approval requests;
-- ``admin``: policies, keys, quarantine; also resolves approvals;
-- ``auditor``: reads audit records and events, changes nothing.
+- ``operator``: runs the platform. Not confined to a tenant (its tenant is
+  :data:`ALL_TENANTS`): reads every tenant's approvals, audit, agents and events (or one,
+  named with ``?tenant=``), owns the global policy every tenant without its own runs under,
+  and acts in a tenant only by naming it;
+- ``admin``: its tenant's policy, quarantine and release; also resolves approvals;
+- ``approver``: a human who resolves its tenant's approval requests;
+- ``auditor``: reads its tenant's audit records and events, changes nothing;
+- ``agent``: submits events, only as itself (its tenant and, when bound, its agent id).
+
+Every role but ``operator`` sees and changes its own tenant only.
 
 API keys read ``aimds_<key id>_<secret>``. Only ``sha256(secret)`` is stored: the secret
 is 32 random bytes, so a fast hash is enough and keeps verification in microseconds.
@@ -40,13 +46,23 @@ from aimds.errors import BackendError, ConfigError, InputError
 from aimds.respond.approvals import SqlDatabase
 
 __all__ = [
-    "CACHE_S", "Authenticator", "JwtVerifier", "KeyRecord", "KeyStore", "Principal", "Role"
+    "ALL_TENANTS",
+    "CACHE_S",
+    "Authenticator",
+    "JwtVerifier",
+    "KeyRecord",
+    "KeyStore",
+    "Principal",
+    "Role",
 ]
 
 _TABLE = "aimds_keys"
 CACHE_S = 5.0
 """How long a verified credential is trusted without looking at the store again."""
 _CACHE_SIZE = 10_000
+ALL_TENANTS = "*"
+"""The tenant of an operator credential: no tenant's name (``*`` is not a valid one), so a
+read that forgets to widen an operator's scope finds nothing rather than another tenant."""
 _NAME_OK = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:@-")
 
 
@@ -55,6 +71,7 @@ class Role(enum.StrEnum):
     APPROVER = "approver"
     ADMIN = "admin"
     AUDITOR = "auditor"
+    OPERATOR = "operator"
 
     @property
     def human(self) -> bool:
@@ -78,6 +95,11 @@ class Principal:
     @property
     def human(self) -> bool:
         return self.role.human
+
+    @property
+    def operator(self) -> bool:
+        """A platform operator: every tenant is in its reach."""
+        return self.role is Role.OPERATOR
 
     def may(self, *roles: Role) -> bool:
         return self.role in roles
@@ -194,14 +216,16 @@ class KeyStore:
         self,
         *,
         role: Role | str,
-        tenant: str,
+        tenant: str = ALL_TENANTS,
         agent: str | None = None,
         name: str = "",
         agent_role: str | None = None,
     ) -> tuple[KeyRecord, str]:
         """A new key: its record and the plaintext, which is shown once and never stored.
 
-        ``agent_role`` (agent keys only) is the policy role the key's events carry.
+        ``agent_role`` (agent keys only) is the policy role the key's events carry. An
+        operator key belongs to no tenant: ``tenant`` is ignored and recorded as
+        :data:`ALL_TENANTS`.
         """
         try:
             role = Role(role)
@@ -209,7 +233,14 @@ class KeyStore:
             raise InputError(
                 f"role: must be one of {', '.join(r.value for r in Role)}"
             ) from None
-        check_name("tenant", tenant)
+        if role is Role.OPERATOR:
+            if agent is not None:
+                raise InputError("agent: operator keys act for no agent")
+            tenant = ALL_TENANTS
+        elif tenant == ALL_TENANTS:
+            raise InputError(f"tenant: a {role.value} key belongs to one tenant; name it")
+        else:
+            check_name("tenant", tenant)
         if agent is not None:
             check_name("agent", agent)
         if agent_role is not None:
@@ -318,7 +349,8 @@ def _record(r: Any) -> KeyRecord:
 class JwtVerifier:
     """Bearer JWTs (HS256 with a shared secret, or RS256 with a public key).
 
-    Claims: ``sub`` (required), ``role`` (one of the roles), ``tenant`` (required),
+    Claims: ``sub`` (required), ``role`` (one of the roles), ``tenant`` (required but for
+    ``operator`` tokens, which belong to no tenant),
     ``agent`` (optional; an agent token without one acts as ``sub``), ``agent_role``
     (optional; the policy role an agent token's events carry), ``exp`` (required),
     ``iss``/``aud`` checked when configured.
@@ -376,7 +408,10 @@ class JwtVerifier:
                 options={"require": ["exp", "sub"], "verify_aud": self._audience is not None},
             )
             role = Role(claims.get("role", "agent"))
-            tenant = check_name("tenant", str(claims["tenant"]))
+            if role is Role.OPERATOR:
+                tenant = ALL_TENANTS
+            else:
+                tenant = check_name("tenant", str(claims["tenant"]))
             sub = str(claims["sub"])
             agent = claims.get("agent") or (sub if role is Role.AGENT else None)
             if agent is not None:

@@ -3,7 +3,9 @@
 Every API route takes its principal from :func:`principal`, which authenticates the
 ``Authorization: Bearer`` header (API key or JWT) or the dashboard session cookie, and
 applies the caller's rate limit. Tenancy is never taken from the request: it is the
-principal's tenant, always.
+principal's tenant, always, except for an operator (who belongs to no tenant), which names
+the tenant it reads (``?tenant=``, else every tenant: :func:`read_scope`) or acts in
+(:func:`act_tenant`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import asyncio
 from typing import Annotated, Any
 
 import orjson
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from aimds.server.auth import Principal, Role
@@ -25,10 +27,13 @@ __all__ = [
     "UNAUTHENTICATED",
     "Caller",
     "FastJSON",
+    "TenantParam",
+    "act_tenant",
     "admit",
     "authenticate",
     "error_body",
     "principal",
+    "read_scope",
     "require",
     "state_of",
     "subject_for",
@@ -103,11 +108,35 @@ def error_body(exc: HTTPException) -> bytes:
 
 
 def require(who: Principal, *roles: Role) -> None:
-    if who.role not in roles:
-        allowed = ", ".join(r.value for r in roles)
+    """403 unless ``who`` has one of ``roles``; an operator passes every check a human role
+    passes (it could mint such a key in any tenant anyway)."""
+    if who.role in roles or (who.operator and any(r.human for r in roles)):
+        return
+    allowed = ", ".join(r.value for r in roles)
+    raise HTTPException(403, f"this needs one of the roles: {allowed} (you are {who.role.value})")
+
+
+def read_scope(who: Principal, tenant: str | None) -> str | None:
+    """The tenant a read is confined to: the caller's own, always; an operator's is the
+    tenant it names, or ``None`` for every tenant. 403 when a tenant credential names
+    another tenant (rather than quietly answering about its own)."""
+    if who.operator:
+        return tenant
+    if tenant is not None and tenant != who.tenant:
+        raise HTTPException(403, "tenant: this credential sees its own tenant only")
+    return who.tenant
+
+
+def act_tenant(who: Principal, tenant: str | None) -> str:
+    """The tenant a change applies to: the caller's own; an operator must name one."""
+    if not who.operator:
+        read_scope(who, tenant)
+        return who.tenant
+    if tenant is None:
         raise HTTPException(
-            403, f"this needs one of the roles: {allowed} (you are {who.role.value})"
+            422, "tenant: an operator belongs to no tenant; name the one to act in (?tenant=T)"
         )
+    return tenant
 
 
 def subject_for(who: Principal, subject: SubjectIn) -> Subject:
@@ -117,10 +146,18 @@ def subject_for(who: Principal, subject: SubjectIn) -> Subject:
     id) another agent. An agent credential's events carry the role its key or token names
     (else the policy's default role), whatever the body says: a request cannot raise its
     own role. Admins may name any agent and role of their tenant (they could mint such a
-    key anyway). Approvers and auditors do not submit events.
+    key anyway); an operator likewise in the tenant ``subject.tenant`` names (422 without
+    one). Approvers and auditors do not submit events.
     """
     require(who, Role.AGENT, Role.ADMIN)
-    if subject.tenant is not None and subject.tenant != who.tenant:
+    tenant = who.tenant
+    if who.operator:
+        if subject.tenant is None:
+            raise HTTPException(
+                422, "subject.tenant: an operator belongs to no tenant; name the one to act in"
+            )
+        tenant = subject.tenant
+    elif subject.tenant is not None and subject.tenant != who.tenant:
         raise HTTPException(403, "subject.tenant: a credential acts only in its own tenant")
     agent = subject.agent
     role = subject.role
@@ -131,7 +168,7 @@ def subject_for(who: Principal, subject: SubjectIn) -> Subject:
             agent = who.agent
         role = who.agent_role
     return Subject(
-        tenant=who.tenant,
+        tenant=tenant,
         agent=agent or "anonymous",
         role=role or _DEFAULT_ROLE,
         session=subject.session or "default",
@@ -146,3 +183,14 @@ def may_read_agent(who: Principal, agent: str) -> bool:
 
 Caller = Annotated[Principal, Depends(principal)]
 """A route parameter for the authenticated, rate-limited caller."""
+
+
+TenantParam = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[A-Za-z0-9_.:@-]{1,128}$",
+        description="Operators: the tenant to read or act in (reads default to every "
+        "tenant). Other credentials may only name their own.",
+    ),
+]
+"""A route parameter for the optional ``?tenant=`` an operator narrows or aims with."""

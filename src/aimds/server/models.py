@@ -396,6 +396,50 @@ class PolicyOut(BaseModel):
     label: str = Field(description="`name@version+hash` as decisions and audit records name it.")
     active: bool = Field(description="Whether this policy judges the service's events.")
     text: str | None = Field(default=None, description="The YAML or JSON text, when asked for.")
+    scope: Literal["tenant", "global", "pack"] = Field(
+        default="global",
+        description="Whose policy: a tenant's own version, the operator's global one, or a "
+        "built-in pack.",
+    )
+    tenant: str | None = Field(default=None, description="The owning tenant for `tenant` scope.")
+
+
+class PolicyVersionOut(BaseModel):
+    """One stored version of a policy."""
+
+    model_config = _examples({
+        "name": "default", "version": 3, "label": "default@3+3f2a9c", "author": "key:9f1c2e",
+        "created": 1765090000.0, "tenant": "acme", "text": "extends: default\n",
+    })
+
+    name: str = Field(description="The policy's name.")
+    version: int = Field(description="Version number, from 1.")
+    label: str = Field(description="`name@version+hash` as decisions and audit records name it.")
+    author: str = Field(description="Who stored it (the credential's id).")
+    created: float = Field(description="When it was stored, Unix time in seconds.")
+    tenant: str | None = Field(
+        default=None, description="The owning tenant; null for the operator's global policy."
+    )
+    text: str = Field(
+        description="The YAML or JSON text (a tenant reading the operator's policy sees secret "
+        "values as `***`).",
+    )
+
+
+class AgentSummaryOut(BaseModel):
+    """One agent the service knows: it has a key or was judged lately."""
+
+    model_config = _examples(
+        {"tenant": "acme", "agent": "researcher-1", "last_seen": 1765090000.0,
+         "recent_decisions": 12}
+    )
+
+    tenant: str = Field(description="The agent's tenant.")
+    agent: str = Field(description="The agent id.")
+    last_seen: float | None = Field(
+        description="When this process last judged one of its events (Unix seconds), or null."
+    )
+    recent_decisions: int = Field(description="Recent decisions this process keeps for it.")
 
 
 class TrustOut(BaseModel):
@@ -436,6 +480,25 @@ class AgentOut(BaseModel):
     behavior_available: bool = Field(
         description="Whether the policy's behaviour stage (trust, quarantine) is on.",
     )
+
+
+class TrustResetOut(BaseModel):
+    """The outcome of resetting an agent's trust."""
+
+    model_config = _examples({
+        "agent": "researcher-1", "tenant": "acme", "action": "reset_trust", "changed": True,
+        "before": {"tenant": "acme", "agent": "researcher-1", "score": 200.0,
+                   "tier": "untrusted"},
+        "trust": {"tenant": "acme", "agent": "researcher-1", "score": 500.0,
+                  "tier": "standard"},
+    })
+
+    agent: str = Field(description="The agent id.")
+    tenant: str = Field(description="The agent's tenant.")
+    action: Literal["reset_trust"] = Field(description="What was done.")
+    changed: bool = Field(description="False when the score already was the initial one.")
+    before: TrustOut = Field(description="Trust before the reset.")
+    trust: TrustOut = Field(description="Trust now: the policy's initial score.")
 
 
 class AgentActionOut(BaseModel):

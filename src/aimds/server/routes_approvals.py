@@ -1,8 +1,9 @@
 """Approval requests: list, read (with long-poll ``?wait=``), approve and deny.
 
-Only a human principal (approver or admin) of the request's tenant resolves it, and never
-the credential that raised it. Another tenant's request reads as 404, exactly like a
-missing one. Agents see only their own requests.
+Only a human principal (approver or admin) of the request's tenant, or an operator,
+resolves it, and never the credential that raised it. Another tenant's request reads as
+404, exactly like a missing one. Agents see only their own requests; operators see every
+tenant's (``?tenant=`` narrows the list).
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from aimds.errors import InputError
 from aimds.respond.approvals import ApprovalRequest, ApprovalStatus
 from aimds.server.auth import Principal, Role
-from aimds.server.deps import Caller, FastJSON, may_read_agent, require, state_of
+from aimds.server.deps import (
+    Caller,
+    FastJSON,
+    TenantParam,
+    may_read_agent,
+    read_scope,
+    require,
+    state_of,
+)
 from aimds.server.models import ApprovalOut, ResolveIn
 from aimds.server.state import ServiceState
 
@@ -27,7 +36,11 @@ _ID = r"^apr_[0-9a-f]{32}$"
 
 
 def _visible(who: Principal, request: ApprovalRequest | None) -> ApprovalRequest:
-    if request is None or request.tenant != who.tenant or not may_read_agent(who, request.agent):
+    if (
+        request is None
+        or (not who.operator and request.tenant != who.tenant)
+        or not may_read_agent(who, request.agent)
+    ):
         raise HTTPException(404, "no such approval request")
     return request
 
@@ -37,13 +50,15 @@ async def list_approvals(
     request: Request, who: Caller,
     status: Literal["pending", "approved", "denied", "expired"] | None = Query(default=None),
     limit: int = Query(default=100, ge=1, le=500),
+    tenant: TenantParam = None,
 ) -> Any:
     state = state_of(request)
     agent = who.agent if who.role is Role.AGENT else None
+    scope = read_scope(who, tenant)
     found = await asyncio.get_running_loop().run_in_executor(
         state.pool,
         lambda: state.queue.query(
-            tenant=who.tenant,
+            tenant=scope,
             status=ApprovalStatus(status) if status else None,
             agent=agent,
             limit=limit,
@@ -61,13 +76,14 @@ async def get_approval(
     """One request. With ``wait``, answers when it leaves ``pending`` (or the wait ends)."""
     state = state_of(request)
     loop = asyncio.get_running_loop()
+    scope = read_scope(who, None)
     current = await loop.run_in_executor(
-        state.pool, lambda: state.queue.get(approval_id, tenant=who.tenant)
+        state.pool, lambda: state.queue.get(approval_id, tenant=scope)
     )
     current = _visible(who, current)
     wait = min(wait, state.settings.max_wait_s)
     if current.pending and wait > 0:
-        latest = await state.waiters.wait(state.queue, state.pool, approval_id, who.tenant, wait)
+        latest = await state.waiters.wait(state.queue, state.pool, approval_id, scope, wait)
         current = _visible(who, latest)
     return FastJSON(current.as_dict())
 
@@ -79,7 +95,8 @@ def resolve(
     require(who, Role.APPROVER, Role.ADMIN)
     try:
         done = state.queue.resolve(
-            approval_id, approve=approve, approver=who.id, reason=reason, tenant=who.tenant
+            approval_id, approve=approve, approver=who.id, reason=reason,
+            tenant=read_scope(who, None),
         )
     except LookupError:
         raise HTTPException(404, "no such approval request") from None

@@ -26,7 +26,15 @@ from aimds.respond.approvals import resolved_decision
 from aimds.serialize import decision_to_dict
 from aimds.server.approval_details import keep_action
 from aimds.server.auth import Principal, Role
-from aimds.server.deps import Caller, FastJSON, require, state_of, subject_for
+from aimds.server.deps import (
+    Caller,
+    FastJSON,
+    TenantParam,
+    read_scope,
+    require,
+    state_of,
+    subject_for,
+)
 from aimds.server.fairpool import Busy
 from aimds.server.models import (
     BatchIn,
@@ -69,9 +77,9 @@ def build_event(
 
 
 def _judge(state: ServiceState, event: Event) -> Decision:
-    """Runs in the worker pool: the guard, the approver's view of a review, then the
-    live-event fan-out."""
-    decision = state.guard.check(event)
+    """Runs in the worker pool: the tenant's guard, the approver's view of a review,
+    then the live-event fan-out."""
+    decision = state.guard_for(event.subject.tenant).check(event)
     if decision.approval is not None:
         keep_action(state, event, decision)
     if state.redis is not None:
@@ -164,10 +172,18 @@ async def evaluate(body: EvaluateIn, request: Request, who: Caller) -> Any:
 
 @router.post("/mitigate", response_model=MitigateOut, response_class=FastJSON)
 async def mitigate(body: MitigateIn, request: Request, who: Caller) -> Any:
-    """The text with what the policy redacts or spotlights applied, and the decision."""
+    """The text with what the policy redacts or spotlights applied, and the decision. A text
+    the policy stops (``review``, ``block``) is never handed back: ``text`` is then only
+    ``[blocked by AIMDS: RULE_IDS]`` (an injection's payload runs past the span a detector
+    marks, so cutting spans out would pass the rest of the attack on)."""
     event = build_event(who, body.kind, body.subject, text=body.text, tool=body.tool)
     decision = await judge(state_of(request), event, 0)
-    text = decision.text if decision.text is not None else body.text
+    if decision.verdict.permits:
+        text = decision.text if decision.text is not None else body.text
+    else:
+        stopped = [f.rule for f in decision.findings if f.action and not f.action.permits]
+        rules = ", ".join(dict.fromkeys(stopped)) or decision.verdict.value
+        text = f"[blocked by AIMDS: {rules}]"
     return FastJSON(
         {"text": text, "changed": text != body.text, "decision": decision_to_dict(decision)}
     )
@@ -192,14 +208,16 @@ async def events_stream(
     verdict: str | None = Query(default=None, max_length=16),
     agent: str | None = Query(default=None, max_length=128),
     kind: str | None = Query(default=None, max_length=16),
+    tenant: TenantParam = None,
 ) -> StreamingResponse:
-    """Server-Sent Events of live decisions in your tenant (agents: only their own)."""
+    """Server-Sent Events of live decisions in your tenant (agents: only their own;
+    operators: every tenant's, or the one ``tenant`` names)."""
     require(who, Role.ADMIN, Role.AUDITOR, Role.APPROVER, Role.AGENT)
     state = state_of(request)
     filters = {k: v for k, v in (("verdict", verdict), ("agent", agent), ("kind", kind)) if v}
     if who.role is Role.AGENT:
         filters["agent"] = who.agent or ""
-    sub = state.broker.subscribe(who.tenant, filters)
+    sub = state.broker.subscribe(read_scope(who, tenant), filters)
     return StreamingResponse(
         sse_stream(state.broker, sub, request.is_disconnected),
         media_type="text/event-stream",

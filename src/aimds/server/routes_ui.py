@@ -18,14 +18,13 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-import yaml
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from aimds.errors import AimdsError, PolicyError
 from aimds.respond.approvals import ApprovalRequest, ApprovalStatus
 from aimds.server.auth import Principal, Role, key_digest
-from aimds.server.deps import may_read_agent, state_of
+from aimds.server.deps import may_read_agent, read_scope, state_of
 from aimds.server.routes_approvals import resolve
 from aimds.server.service_audit import record_agent_action
 from aimds.server.session import COOKIE, csrf_token, read_session, write_session
@@ -38,7 +37,7 @@ router = APIRouter(prefix="/ui", include_in_schema=False)
 
 T = TypeVar("T")
 _AGENT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:@-")
-_AUDIT_ROLES = (Role.ADMIN, Role.AUDITOR)
+_AUDIT_ROLES = (Role.ADMIN, Role.AUDITOR, Role.OPERATOR)
 _AGENTS_SHOWN = 200
 _AUDIT_TYPES = ("decision", "approval.requested", "approval.resolved", "quarantine",
                 "trust.reset", "checkpoint")
@@ -105,9 +104,9 @@ def _agent_id(agent_id: str) -> str:
 
 
 def _scope(who: Principal) -> str | None:
-    """The tenant whose approvals and audit records ``who`` reads (``None``: every tenant).
-    Today every human reads exactly its own tenant."""
-    return who.tenant
+    """The tenant whose approvals and audit records ``who`` reads (``None``: every tenant,
+    for an operator)."""
+    return read_scope(who, None)
 
 
 def _can_decide(who: Principal) -> bool:
@@ -453,8 +452,8 @@ async def audit_page(
     filters = {"agent": agent.strip(), "verdict": verdict.strip(), "rule": rule.strip(),
                "type": kind.strip(), "hours": hours, "limit": limit}
     context: dict[str, Any] = {"rows": [], "status": None, "error": None, "filters": filters,
-                               "verdicts": VERDICTS,
-                               "types": _AUDIT_TYPES}
+                               "verdicts": VERDICTS, "types": _AUDIT_TYPES,
+                               "all_tenants": _scope(who) is None}
     if who.role not in _AUDIT_ROLES:
         context["error"] = "The audit log is for admins and auditors."
     elif log is None:
@@ -511,23 +510,28 @@ async def policies_page(
 ) -> HTMLResponse:
     who = _who(request)
     state = state_of(request)
-    context = await _run(state, lambda: _policy_context(state, version=version))
+    context = await _run(state, lambda: _policy_context(state, who, version=version))
     return _page(request, "policies.html", who, **context)
 
 
-def _policy_context(state: ServiceState, *, version: int | None = None,
+def _policy_context(state: ServiceState, who: Principal, *, version: int | None = None,
                     **extra: Any) -> dict[str, Any]:
-    name = state.holder.name
-    history = state.policies.versions(name)
+    """The policy judging ``who``'s tenant (the operator: the global one), its stored
+    versions in the caller's own namespace, and its text as the caller may read it (a
+    tenant reading the operator's policy sees its secret values masked)."""
+    from aimds.server.routes_admin import policy_text
+
+    owner = read_scope(who, None)
+    name = state.tenant_policies.active
+    holder = state.tenant_policies.holder_for(owner)
+    history = state.policies.history(name, tenant=owner)[:50]
     shown = next((v for v in history if v.version == version), None) if version else None
     if version and shown is None:
         raise HTTPException(404, f"policy {name} has no stored version {version}")
-    stored = shown or (history[0] if history else None)
-    text = stored.text if stored else yaml.safe_dump(
-        state.guard.policy.document.model_dump(mode="json", exclude_none=True), sort_keys=False
-    )
-    context = {"name": name, "label": state.guard.policy.label, "version": state.holder.version,
-               "text": text, "history": history, "shown": shown, "stored": stored is not None}
+    current = policy_text(state, owner, name) or {}
+    text = shown.text if shown is not None else str(current.get("text", ""))
+    context = {"name": name, "label": holder.guard.policy.label, "version": holder.version,
+               "text": text, "history": history, "shown": shown, "stored": bool(history)}
     return context | extra
 
 
@@ -544,22 +548,21 @@ async def policy_validate(
         guard = await _run(state, lambda: state.holder.build(text, state.services))
     except PolicyError as exc:
         problem = str(exc)
-        context = await _run(state, lambda: _policy_context(state, text=text, problem=problem))
+        context = await _run(state, lambda: _policy_context(state, who, text=text, problem=problem))
         return _page(request, "policies.html", who, **context)
     message = f"Valid: {guard.policy.label}"
-    if save and who.role is Role.ADMIN and guard.policy.name == state.holder.name:
-        saved = await _run(
-            state,
-            lambda: state.policies.save(state.holder.name, text, label=guard.policy.label,
-                                        author=who.id),
-        )
-        state.holder.swap(guard, saved.version)
-        message = f"Saved and active: {guard.policy.label} (version {saved.version})"
+    if save and who.role in (Role.ADMIN, Role.OPERATOR) and guard.policy.name == state.holder.name:
+        guard.close()
+        from aimds.server.routes_admin import store_policy
+
+        # Into the caller's own namespace: a tenant admin's tenant, an operator's global.
+        saved = await store_policy(state, who, state.holder.name, text)
+        message = f"Saved and active: {saved['label']} (version {saved['version']})"
     elif save and guard.policy.name != state.holder.name:
         guard.close()
         message = (f"Valid, but not saved: the document is named {guard.policy.name!r}; "
                    f"this page edits {state.holder.name!r}.")
     else:
         guard.close()
-    context = await _run(state, lambda: _policy_context(state, text=text, ok=message))
+    context = await _run(state, lambda: _policy_context(state, who, text=text, ok=message))
     return _page(request, "policies.html", who, **context)

@@ -23,27 +23,30 @@ _KEEPALIVE_S = 15.0
 
 @dataclass(slots=True, kw_only=True, eq=False)
 class Subscription:
-    tenant: str
+    """``tenant`` ``None``: every tenant's events (an operator's stream)."""
+
+    tenant: str | None
     filters: Mapping[str, str]
     queue: asyncio.Queue[Mapping[str, Any]] = field(
         default_factory=lambda: asyncio.Queue(maxsize=_QUEUE)
     )
 
     def wants(self, event: Mapping[str, Any]) -> bool:
-        if event.get("tenant") != self.tenant:
+        if self.tenant is not None and event.get("tenant") != self.tenant:
             return False
         return all(str(event.get(key)) == value for key, value in self.filters.items())
 
 
 class Broker:
-    """Fan-out of live events to subscribers of the same tenant. Runs on the event loop."""
+    """Fan-out of live events to subscribers of the same tenant (or of every tenant, for
+    an operator). Runs on the event loop."""
 
     def __init__(self) -> None:
         self._subs: set[Subscription] = set()
         self.dropped = 0
         self.published = 0
 
-    def subscribe(self, tenant: str, filters: Mapping[str, str]) -> Subscription:
+    def subscribe(self, tenant: str | None, filters: Mapping[str, str]) -> Subscription:
         sub = Subscription(tenant=tenant, filters=dict(filters))
         self._subs.add(sub)
         return sub

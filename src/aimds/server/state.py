@@ -1,7 +1,8 @@
 """Everything one service process holds, built once in :func:`build_state`.
 
-Per-request state never lives here; these are the long-lived backends: the swappable guard,
-the approval queue, keys, policies, the live-event broker, the rate limiter, a bounded
+Per-request state never lives here; these are the long-lived backends: the swappable guards
+(the global one and each tenant's own, :class:`~aimds.server.tenant_policies.TenantPolicies`), the
+approval queue, keys, policies, the live-event broker, the rate limiter, a bounded
 memory of recent decisions per agent, the worker thread pool and, in cluster mode, Redis.
 """
 
@@ -21,7 +22,6 @@ from typing import Any
 from aimds._files import private_dir
 from aimds.errors import ConfigError
 from aimds.guard import Guard
-from aimds.policy import load_policy
 from aimds.respond.approvals import (
     EXTRAS_KEY,
     ApprovalQueue,
@@ -35,10 +35,11 @@ from aimds.server.approval_details import ApprovalDetails
 from aimds.server.auth import Authenticator, JwtVerifier, KeyStore
 from aimds.server.fairpool import FairPool
 from aimds.server.metrics import ServiceMetrics
-from aimds.server.policies import GuardHolder, PolicyStore, parse_policy_text
+from aimds.server.policies import PolicyStore
 from aimds.server.ratelimit import RateLimits, build_limits
 from aimds.server.settings import ServerSettings
 from aimds.server.sse import Broker
+from aimds.server.tenant_policies import GuardHolder, TenantPolicies
 from aimds.types import Decision, Services, Subject
 
 __all__ = ["AsyncWaiters", "ServiceState", "build_state", "live_event"]
@@ -72,8 +73,8 @@ class AsyncWaiters:
             event.set()
 
     async def wait(
-        self, queue: ApprovalQueue, pool: ThreadPoolExecutor, request_id: str, tenant: str,
-        timeout: float,
+        self, queue: ApprovalQueue, pool: ThreadPoolExecutor, request_id: str,
+        tenant: str | None, timeout: float,
     ) -> ApprovalRequest | None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -102,7 +103,7 @@ class AsyncWaiters:
 @dataclass(slots=True, kw_only=True)
 class ServiceState:
     settings: ServerSettings
-    holder: GuardHolder
+    tenant_policies: TenantPolicies
     services: Services
     queue: ApprovalQueue
     keys: KeyStore
@@ -125,8 +126,18 @@ class ServiceState:
     timeline: dict[tuple[str, int], collections.Counter[str]] = field(default_factory=dict)
 
     @property
+    def holder(self) -> GuardHolder:
+        """The global policy's holder (tenants without a version of their own run it)."""
+        return self.tenant_policies.holder_for(None)
+
+    @property
     def guard(self) -> Guard:
+        """The global policy's guard; events are judged by :meth:`guard_for` their tenant."""
         return self.holder.guard
+
+    def guard_for(self, tenant: str) -> Guard:
+        """The guard of ``tenant``'s active policy: its own version, else the global one."""
+        return self.tenant_policies.guard_for(tenant)
 
     def remember(self, decision: Decision) -> None:
         """Keep the last decisions with findings per agent, for the agent view (bounded)."""
@@ -163,7 +174,7 @@ class ServiceState:
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
-        self.holder.guard.close()
+        self.tenant_policies.close()
         audit = self.services.extras.get(AUDIT_KEY)
         if audit is not None and hasattr(audit, "close"):
             audit.close()
@@ -225,8 +236,8 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
         )
-    name = settings.policy if guard is None else guard.policy.name
-    holder = _initial_guard(settings, guard, services, policies, name)
+    tenant_policies = TenantPolicies(policies, services)
+    tenant_policies.start(guard, settings.policy)
     redis = _redis(settings)
     limiter = build_limits(settings, redis)
     pool = ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="aimds-guard")
@@ -237,7 +248,7 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
         queue.add_listener(functools.partial(_audit_transition, audit))
     return ServiceState(
         settings=settings,
-        holder=holder,
+        tenant_policies=tenant_policies,
         services=services,
         queue=queue,
         keys=keys,
@@ -252,7 +263,7 @@ def build_state(settings: ServerSettings, guard: Guard | None = None) -> Service
         waiters=waiters,
         session_secret=settings.secret("session"),
         details=ApprovalDetails(db),
-        masker=ActionMasker.for_policy(holder.guard.policy),
+        masker=ActionMasker.for_policy(tenant_policies.holder_for(None).guard.policy),
         redis=redis,
     )
 
@@ -291,31 +302,6 @@ def _audit_transition(audit: Any, request: ApprovalRequest) -> None:
         verdict=request.verdict.value,
         rules=request.rules,
     )
-
-
-def _initial_guard(
-    settings: ServerSettings,
-    guard: Guard | None,
-    services: Services,
-    policies: PolicyStore,
-    name: str,
-) -> GuardHolder:
-    """The guard given, else the latest stored version of the policy, else the file or pack."""
-    if guard is not None:
-        return GuardHolder(guard, name=name, version=policies.latest_number(name))
-    stored = policies.latest(_policy_name(settings.policy))
-    if stored is not None:
-        built = Guard(load_policy(parse_policy_text(stored.text, stored.name)), services=services)
-        return GuardHolder(built, name=stored.name, version=stored.version)
-    built = Guard(settings.policy, services=services)
-    return GuardHolder(built, name=built.policy.name, version=0)
-
-
-def _policy_name(ref: str) -> str:
-    """The stored name for a policy reference: a pack name as is, a file by its document name."""
-    if "/" not in ref and not ref.endswith((".yaml", ".yml", ".json")):
-        return ref
-    return load_policy(ref).name
 
 
 def _redis(settings: ServerSettings) -> Any:

@@ -139,6 +139,7 @@ class AuditRow:
     id: str
     ts: float | None
     type: str
+    tenant: str
     agent: str
     what: str
     verdict: str
@@ -163,7 +164,8 @@ def audit_row(data: Mapping[str, Any]) -> AuditRow:
         summary = text({k: v for k, v in extra.items() if k != "digest"}, "")[:300]
     return AuditRow(
         id=str(data.get("id", "")), ts=data.get("ts"), type=str(data.get("type", "")),
-        agent=str(subject.get("agent", "")), what=what, verdict=str(data.get("verdict") or ""),
+        tenant=str(subject.get("tenant", "")), agent=str(subject.get("agent", "")), what=what,
+        verdict=str(data.get("verdict") or ""),
         rules=tuple(dict.fromkeys(rules)), summary=summary,
     )
 

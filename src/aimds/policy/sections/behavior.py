@@ -99,13 +99,25 @@ class BruteForce(_Pattern):
 
 
 class CommandSpam(_Pattern):
-    """ASA-B-004: ``min_identical`` near-identical actions within ``burst``, or messages to
-    ``min_recipients`` distinct recipients inside the window."""
+    """ASA-B-004: ``min_identical`` near-identical *sends* (action types matching ``sends``:
+    e-mails, chat messages, POSTs, uploads, pushes, payments) within ``burst``, or messages to
+    ``min_recipients`` distinct recipients inside the window. Other repeated actions (polling
+    ``ls``, a status GET, retries, bulk reads) count only with ``min_identical_other``; by
+    default they are left to the rate budgets."""
 
     severity: Severity = Severity.HIGH
     burst: Duration = 60.0
     min_identical: int = Field(default=10, ge=2, le=100_000)
+    min_identical_other: int | None = Field(default=None, ge=2, le=1_000_000)
     min_recipients: int = Field(default=10, ge=2, le=100_000)
+    sends: tuple[Glob, ...] = (
+        "email:send",
+        "message:send",
+        "net:http_post",
+        "net:upload",
+        "vcs:push",
+        "payment:*",
+    )
 
 
 class CredentialHarvest(_Pattern):
@@ -127,7 +139,9 @@ class Sequences(Section):
 
 class BaselineSettings(Section):
     """Per-agent baselines. Findings are ``low`` with no action of their own by default, so the
-    policy's severity map decides (``action: review`` turns them into a step-up)."""
+    policy's severity map decides (``action: review`` turns them into a step-up). The
+    first-use baseline remembers at most ``max_hosts`` destination hosts per agent (the least
+    recently used is forgotten first)."""
 
     enabled: bool = True
     min_history: int = Field(default=50, ge=1, le=1_000_000)
@@ -138,6 +152,7 @@ class BaselineSettings(Section):
     entropy_bits: float = Field(default=3.5, gt=0, le=16)
     entropy_min_events: int = Field(default=20, ge=2, le=10_000)
     first_use: bool = True
+    max_hosts: int = Field(default=1000, ge=1, le=1_000_000)
     severity: Severity = Severity.LOW
     action: Verdict | None = None
 
@@ -168,11 +183,14 @@ class Effects(Section):
 
 
 class TrustSettings(Section):
-    """Trust 0..1000 per agent; starts at ``initial``, decays toward it with ``half_life``."""
+    """Trust 0..1000 per agent; starts at ``initial``. A score above it fades back with
+    ``half_life``, a penalised score below it recovers with ``recovery_half_life``; an event
+    costs the penalty of its worst finding (see docs/behavior.md, "Trust")."""
 
     enabled: bool = True
     initial: float = Field(default=500.0, ge=0, le=1000)
     half_life: Duration = 86400.0
+    recovery_half_life: Duration = 3600.0
     clean_gain: float = Field(default=1.0, ge=0, le=100)
     penalties: dict[Severity, float] = Field(
         default_factory=lambda: {

@@ -11,8 +11,14 @@ wires them (``classify(tool, args) -> ActionInfo``):
 ``shell`` / ``shell_programs``
     a command line parsed into simple commands; what each program family does (a new
     command family goes in ``shell_programs``)
-``sql``
-    SQL statements and what each does (a new dialect or statement kind goes here)
+``powershell`` / ``windows_cmd``
+    PowerShell (tree-sitter-powershell) and ``cmd.exe`` lines, their commands read as the
+    POSIX program families that do the same (a new cmdlet or built-in goes here)
+``sql`` / ``nosql``
+    SQL statements and what each does (a new dialect or statement kind goes here); Redis
+    commands and MongoDB shell calls mapped onto the same types
+``globs``
+    paths with shell wildcards: the protected places they could expand to
 ``values``
     what a string argument is by its shape (path, URL, host, e-mail, SQL, command, code,
     secret reference), whatever its name; a new value shape goes here

@@ -11,6 +11,7 @@ __all__ = [
     "ACTION_TYPES",
     "CREDENTIAL_STORE_TAG",
     "TAGS",
+    "UNKNOWN_READ",
     "UNKNOWN_TYPE",
     "ActionType",
 ]
@@ -75,6 +76,7 @@ _TYPES = (
     _t("identity:privilege_change", _H, "gain or grant privileges (sudo, setuid, roles)"),
     _t("identity:user_admin", _H, "create, change or delete user accounts"),
     _t("identity:login", _M, "log in or authenticate"),
+    _t("identity:read", _L, "read user profiles, accounts, groups or roles (no credentials)"),
     _t("payment:transfer", _C, "move money: payments, transfers, charges, payouts", outbound=True),
     _t("payment:refund", _H, "refund a payment", outbound=True),
     _t("payment:read", _L, "read balances, invoices or payment records"),
@@ -91,7 +93,17 @@ _TYPES = (
     _t("vcs:write", _M, "change a repository or tracker (commit, branch, issue, PR)"),
     _t("vcs:push", _M, "push commits to a remote", outbound=True),
     _t("unknown:unknown", _M, "a tool the taxonomy does not know"),
+    _t(
+        "unknown:read",
+        _L,
+        "a tool the taxonomy does not know whose name says it only looks (get, list, search, "
+        "lookup...) and whose arguments are plain values (no path, URL, host, command, SQL, "
+        "code, credential or recipient); a role admits it like any type, or the unknown-tool "
+        "default applies. Outbound: its arguments go to wherever the tool runs",
+        outbound=True,
+    ),
 )
+UNKNOWN_READ = "unknown:read"
 
 UNKNOWN_TYPE = "unknown:unknown"
 

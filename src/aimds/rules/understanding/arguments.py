@@ -30,23 +30,26 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from aimds.rules.network import parse_destination
-from aimds.rules.paths import SensitivePlace, canonicalize_path, classify_path
+from aimds.rules.paths import SensitivePlace, canonicalize_path
 from aimds.rules.understanding.action_types import UNKNOWN_TYPE
 from aimds.rules.understanding.facts import Facts
-from aimds.rules.understanding.nosql import analyze_nosql
+from aimds.rules.understanding.globs import locate_place
+from aimds.rules.understanding.nosql import analyze_mongo_filter, analyze_nosql
 from aimds.rules.understanding.shell import collect_code, collect_command
 from aimds.rules.understanding.shell_programs import HANDLERS, url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
 from aimds.rules.understanding.tools import (
     FILE_VERBS,
-    name_data_store,
     name_executes,
     name_language,
-    name_shell_dialect,
     name_verb,
+    name_words,
 )
 from aimds.rules.understanding.values import (
+    looks_like_cmd,
     looks_like_code,
+    looks_like_command,
+    looks_like_powershell,
     looks_like_source,
     looks_like_sql_statement,
     value_shape,
@@ -151,6 +154,8 @@ _EXEC_CATEGORIES = frozenset(
 # or "10.0.0.1" touches neither): only a whole URL is read from them.
 _DATA_CATEGORIES = frozenset({"search", "memory"})
 _NATURAL = {"sql": "db", "command": "shell", "code": "code"}
+_REDIS_WORDS = frozenset({"redis", "valkey", "keydb"})
+_MONGO_WORDS = frozenset({"mongo", "mongodb", "mongosh", "documentdb"})
 _QUIET_TAGS = frozenset({"outbound", "code_exec"})
 _QUIET_KINDS = frozenset({"public", "hostname", "documentation"})
 
@@ -202,7 +207,7 @@ class ArgReader:
         category = base.partition(":")[0]
         cwd = next((v for k in _CWD_KEYS if isinstance(v := args.get(k), str) and v), self._cwd)
         if category in ("shell", "unknown", "code", "identity"):
-            self._commands(args, category, facts, cwd, name_shell_dialect(tool))
+            self._commands(args, category, facts, cwd, tool)
         if category in ("code", "unknown", "browser") or base == "code:exec":
             keys = (
                 _CODE_KEYS + ("query", "input", "tool_input") if category == "code" else _CODE_KEYS
@@ -221,7 +226,7 @@ class ArgReader:
                     collect_code(value, facts, cwd=cwd, home=self._home, language=language)
                     facts.propose("code:exec")
                     break
-        self._sql(args, tool, category, facts)
+        self._sql(args, category, facts, tool)
         self._urls(args, base, category, facts)
         self._paths(args, tool, base, category, facts, cwd)
         self._recipients(args, base, category, facts)
@@ -233,67 +238,69 @@ class ArgReader:
     # ------------------------------------------------------------ commands
 
     def _commands(
-        self, args: dict[str, Any], category: str, facts: Facts, cwd: str, dialect: str
+        self, args: dict[str, Any], category: str, facts: Facts, cwd: str, tool: str = ""
     ) -> None:
-        # a shell tool runs whatever it is given as shell, "code" included
+        # a shell tool runs whatever it is given as shell, "code" included; a PowerShell
+        # tool (``powershell_run``, ``pwsh``) runs it as PowerShell
         keys = _COMMAND_KEYS + _CODE_KEYS if category == "shell" else _COMMAND_KEYS
+        powershell = name_language(tool) == "powershell"
         for key in keys:
             if key in ("script", "input") and category != "shell":
                 continue
-            value = args.get(key)
-            if isinstance(value, str) and value.strip():
-                collect_command(value, facts, cwd=cwd, home=self._home, dialect=dialect)
-            elif (
-                isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value)
-            ):
-                items = [str(v) for v in value[:_MAX_VALUES]]
-                if len(items) > 1 and not any(" " in v for v in items[:1]):
-                    collect_command(
-                        shlex.join(items), facts, cwd=cwd, home=self._home, dialect=dialect
-                    )
-                else:
-                    for item in items:
-                        collect_command(item, facts, cwd=cwd, home=self._home, dialect=dialect)
-            else:
+            if not self._command_value(args.get(key), facts, cwd, powershell=powershell):
                 continue
             if category == "unknown":
                 facts.propose("shell:exec")
             return
         if category == "shell":
             # a shell tool runs what it is given whatever the argument is called
-            # (``{"text": ...}``, ``{"line": ...}``, ``{"argv": [...]}``): every other
-            # top-level string is read as a command line, settings and prose aside
+            # (``{"text": ...}``, ``{"line": ...}``, ``{"run": [...]}``): every other
+            # top-level string or list of strings is read as a command line, settings and
+            # prose aside
             for key, value in list(args.items())[:_MAX_VALUES]:
                 if key in _CWD_KEYS or key in _SHELL_SETTING_KEYS or key in _PROSE_ONLY_KEYS:
                     continue
-                if isinstance(value, str) and value.strip():
-                    collect_command(value, facts, cwd=cwd, home=self._home, dialect=dialect)
-                elif isinstance(value, list | tuple) and value:
-                    items = [v for v in value[:_MAX_VALUES] if isinstance(v, str)]
-                    if items and len(items) == len(value[:_MAX_VALUES]):
-                        collect_command(
-                            shlex.join(items), facts, cwd=cwd, home=self._home, dialect=dialect
-                        )
+                self._command_value(value, facts, cwd, powershell=powershell)
+
+    def _command_value(self, value: Any, facts: Facts, cwd: str, *, powershell: bool) -> bool:
+        """Read one argument as the command line it is; False when it is none."""
+        if isinstance(value, str) and value.strip() and powershell:
+            collect_code(value, facts, cwd=cwd, home=self._home, language="powershell")
+        elif isinstance(value, str) and value.strip():
+            collect_command(value, facts, cwd=cwd, home=self._home)
+            self._windows(value, facts, cwd)
+        elif isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value):
+            items = [str(v) for v in value[:_MAX_VALUES]]
+            if len(items) > 1 and not any(" " in v for v in items[:1]):
+                collect_command(shlex.join(items), facts, cwd=cwd, home=self._home)
+            else:
+                for item in items:
+                    collect_command(item, facts, cwd=cwd, home=self._home)
+        else:
+            return False
+        return True
+
+    def _windows(self, value: str, facts: Facts, cwd: str) -> None:
+        """A command line is also read as what a Windows shell would run, where it reads as
+        PowerShell or ``cmd.exe`` (a tool rarely says which shell it has)."""
+        if looks_like_powershell(value):
+            collect_code(value, facts, cwd=cwd, home=self._home, language="powershell")
+        if looks_like_cmd(value):
+            collect_code(value, facts, cwd=cwd, home=self._home, language="cmd")
 
     # ----------------------------------------------------------------- sql
 
-    def _sql(self, args: dict[str, Any], tool: str, category: str, facts: Facts) -> None:
+    def _sql(self, args: dict[str, Any], category: str, facts: Facts, tool: str = "") -> None:
         if category not in ("db", "unknown", "shell", "code", "net"):
             return
-        store = name_data_store(tool)
-        if store != "sql":
-            # a MongoDB or Redis tool: its command is read in that store's language
-            # (``SET k v`` is Redis there, not SQL)
-            for value in list(args.values())[:_MAX_VALUES]:
-                if isinstance(value, str) and analyze_nosql(value, facts, store=store):
-                    return
-            if category != "db":
-                return
+        if category == "db" and self._nosql(args, tool, facts):
+            return
         for key in _SQL_KEYS:
             value = args.get(key)
             if not isinstance(value, str):
                 continue
-            if (category == "db" or looks_like_sql(value)) and analyze_sql(value, facts):
+            if category == "db" or looks_like_sql(value):
+                analyze_sql(value, facts)
                 return
         if category == "db":
             # a database tool runs its statement whatever the argument is called ("q",
@@ -306,9 +313,20 @@ class ArgReader:
                     continue
                 if analyze_sql(value, facts):
                     return
-            for value in list(args.values())[:_MAX_VALUES]:
-                if isinstance(value, str) and analyze_nosql(value, facts):
-                    return  # a document store's command to a generic database tool
+
+    def _nosql(self, args: dict[str, Any], tool: str, facts: Facts) -> bool:
+        """A Redis or MongoDB tool's text (``FLUSHALL``, ``db.users.drop()``) and Mongo
+        filters; MongoDB shell calls are recognised in any database tool. True: read."""
+        words = set(name_words(tool))
+        redis = not words.isdisjoint(_REDIS_WORDS)
+        mongo = not words.isdisjoint(_MONGO_WORDS)
+        read = False
+        for _key, value in list(args.items())[:_MAX_VALUES]:
+            if isinstance(value, str) and (redis or "db." in value or value.startswith("db[")):
+                read = analyze_nosql(value, facts) or read
+            elif mongo and isinstance(value, Mapping):
+                analyze_mongo_filter(value, facts)
+        return read
 
     # ---------------------------------------------------------------- urls
 
@@ -388,7 +406,7 @@ class ArgReader:
             facts.tag("sensitive_path")
             return
         absolute = value.startswith(("/", "~", "file:", "\\", "%")) or cwd != "/"
-        place = classify_path(path if absolute else value.removeprefix("./"))
+        place = locate_place(path if absolute else value.removeprefix("./"))
         if key in _SOURCE_KEYS and mode in ("write", "delete"):
             facts.path_read(path, place)
             if mode == "write" and place is not None:
@@ -473,7 +491,7 @@ class ArgReader:
         # command, SQL or code it is given: that is what it does, judged as such
         runs = category == "unknown" and name_executes(tool)
         named = _named_shapes(category)
-        store = name_data_store(tool)
+        store = not set(name_words(tool)).isdisjoint(_REDIS_WORDS | _MONGO_WORDS)
         for key, value, top in _walk(raw):
             if top and key in _URL_KEYS and "://" in value and value[:8].lower() != "file:///":
                 continue  # read as the call's URL by name
@@ -508,8 +526,8 @@ class ArgReader:
                 continue  # read as code of a known language by name ("x => x" is no redirection)
             if shape is None or shape == "secret_ref" or (top and key in named.get(shape, ())):
                 continue  # nothing to read, or already read by its name
-            if shape == "sql" and store != "sql":
-                continue  # a Redis or MongoDB tool: read in its own language above
+            if shape == "sql" and store:
+                continue  # a Redis or MongoDB tool's text: read in its own language above
             if shape in _NATURAL:
                 if key in _PROSE_KEYS or category not in _EXEC_CATEGORIES:
                     continue
@@ -546,6 +564,7 @@ class ArgReader:
             analyze_sql(value, scratch)
         elif shape == "command":
             collect_command(value, scratch, cwd=cwd, home=self._home)
+            self._windows(value, scratch, cwd)
         else:
             collect_code(value, scratch, cwd=cwd, home=self._home, language=name_language(tool))
         for resource in scratch.resources:
@@ -623,9 +642,9 @@ class ArgReader:
             path = canonicalize_path(text, cwd=cwd, home=self._home, resolve_symlinks=False)
         except ValueError:
             return ("", None) if absolute else None
-        place = classify_path(path if absolute else text.removeprefix("./"), home=self._home)
+        place = locate_place(path if absolute else text.removeprefix("./"), self._home)
         if place is None and not absolute:
-            place = classify_path(path, home=self._home)  # relative to the working directory
+            place = locate_place(path, self._home)  # relative to the working directory
         return path, place
 
 
@@ -685,7 +704,23 @@ def _walk(args: Mapping[str, Any]) -> Iterator[tuple[str, str, bool]]:
         elif isinstance(value, Mapping):
             queue.extend((str(k).lower(), v, depth + 1, False) for k, v in list(value.items())[:64])
         elif isinstance(value, list | tuple):
-            queue.extend((key, v, depth + 1, top and depth == 0) for v in value[:_MAX_VALUES])
+            items = value[:_MAX_VALUES]
+            argv = _argv_line(items)
+            if argv is not None:  # ``{"argv": ["rm", "-rf", "/"]}``: one command, not words
+                count += 1
+                yield key, argv, top and depth == 0
+            queue.extend((key, v, depth + 1, top and depth == 0) for v in items)
+
+
+def _argv_line(items: list[Any] | tuple[Any, ...]) -> str | None:
+    """A list of strings that is an argument vector (its first item names a program, as
+    ``subprocess`` and ``execve`` take them), as one command line; else ``None``."""
+    if len(items) < 2 or not all(isinstance(i, str) for i in items):
+        return None
+    head = items[0].strip()
+    if not head or any(c.isspace() for c in head) or not looks_like_command(head):
+        return None
+    return shlex.join(items)
 
 
 def _login_target(args: dict[str, Any], facts: Facts) -> None:

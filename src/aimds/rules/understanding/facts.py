@@ -7,6 +7,7 @@ telling category (a secret read says more than "ran a shell command").
 
 from __future__ import annotations
 
+import fnmatch
 import re
 
 from aimds.rules.paths import SensitivePlace, is_persistence_path
@@ -50,6 +51,10 @@ _RECON_FILES = frozenset(
     }
 )
 _SHADOW = re.compile(r"/etc/g?shadow(?![\w])")  # what hard.shadow_command protects
+# System logs: reading them is everyday debugging (what they may hold of secrets and PII is
+# the tool result's, scanned and redacted by the content detectors), so they are no
+# sensitive place; changing or deleting them erases the record of what happened.
+_LOGS = "/var/log"
 _PRIVILEGE_FILES = ("/etc/sudoers", "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow")
 
 
@@ -142,7 +147,7 @@ class Facts:
     def path_read(self, path: str, place: SensitivePlace | None, *, listing: bool = False) -> None:
         """A file or directory is read (or listed): tags and type from its sensitivity."""
         self.resource(path)
-        if _SHADOW.match(path):
+        if _SHADOW.match(path) or (place is not None and _shadow_glob(path)):
             self.tags.add("shadow_access")
         if place is None:
             return
@@ -159,12 +164,15 @@ class Facts:
     def path_write(self, path: str, place: SensitivePlace | None) -> None:
         """A file is created or changed (in a place that runs it later: persistence)."""
         self.resource(path)
-        if _SHADOW.match(path):
+        if _SHADOW.match(path) or (place is not None and _shadow_glob(path)):
             self.tags.add("shadow_access")
         if is_persistence_path(path):
             self.tags.add("persistence")
             self.propose("fs:write", Severity.HIGH)
         if place is None:
+            if _is_log(path):
+                self.tags.add("system_path")
+                self.destroy(critical=False, type_id="fs:write")
             return
         if place.kind == "system":
             self.tags.add("system_path")
@@ -179,13 +187,26 @@ class Facts:
 
     def path_delete(self, path: str, place: SensitivePlace | None, *, recursive: bool) -> None:
         self.resource(path)
-        if place is not None:
-            self.tags.add("system_path" if place.kind == "system" else "sensitive_path")
+        if place is not None or _is_log(path):
+            self.tags.add("sensitive_path" if place and place.kind != "system" else "system_path")
             self.destroy(critical=True)
         elif recursive:
             self.destroy(critical=False)
         else:
             self.propose("fs:delete")
+
+    @property
+    def inert(self) -> bool:
+        """Nothing was found beyond the base type: no proposal, tag, resource or send."""
+        return self._best_key == (-1, 0) and not (self.tags or self.resources or self.outbound)
+
+    def settle(self, type_id: str) -> None:
+        """Take ``type_id`` with its own risk: only for a call found :attr:`inert`."""
+        self._best = type_id
+        self._best_key = self._key(type_id, None)
+        self.risk = ACTION_TYPES[type_id].risk
+        if ACTION_TYPES[type_id].outbound:
+            self.mark_outbound()
 
     def to_info(self) -> ActionInfo:
         if self._best == "identity:privilege_change":
@@ -210,3 +231,18 @@ class Facts:
             outbound=self.outbound,
             tags=frozenset(self.tags),
         )
+
+
+def _is_log(path: str) -> bool:
+    return path.startswith(_LOGS) and path[len(_LOGS) : len(_LOGS) + 1] in ("", "/")
+
+
+_SHADOW_FILES = ("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-")
+
+
+def _shadow_glob(path: str) -> bool:
+    """A glob that the shell may expand to a password-hash file (``/etc/sh*dow``,
+    ``/etc/*``): what ``hard.shadow_command`` protects, however it is spelled."""
+    return any(c in path for c in "*?[") and any(
+        fnmatch.fnmatchcase(name, path) for name in _SHADOW_FILES
+    )

@@ -1,202 +1,112 @@
-"""Commands to non-SQL data stores: the MongoDB shell and Redis, as ``db:*`` facts.
+"""Redis commands and MongoDB shell calls to action facts (a database tool's non-SQL text).
 
-The same vocabulary as :mod:`~aimds.rules.understanding.sql`: wiping data is
-``destructive`` (``db.users.deleteMany({})``, ``FLUSHALL``), changing accounts is a
-privilege change, making the server run code or write files is ``db:exec``/``db:file``
-(Redis ``CONFIG SET dir`` + ``dbfilename``: the SSH-key write; ``REPLICAOF`` an attacker's
-host: a rogue master loads a module), and server-side script is ``db:opaque``.
-
-Neither language has a maintained parser worth the dependency for this: a Redis command is
-a word list (``shlex`` splits it), and a Mongo shell line is read by its method calls
-(``db.<collection>.<method>(<filter>``), which is all the meaning the rules need.
+Redis commands are words (``FLUSHALL``, ``CONFIG SET dir /etc``), split like the server
+splits them; MongoDB shell text is method calls on a collection or the database
+(``db.users.drop()``, ``db.orders.deleteMany({})``). What they do maps onto the SQL types:
+dropping or emptying data is ``db:admin`` and destructive, a write without a filter is
+destructive as in SQL, server-side JavaScript (``$where``, ``$function``, ``eval``) is
+``db:exec``, reading every key is a dump.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Mapping
+from typing import Any
 
 from aimds.rules.understanding.facts import Facts
 from aimds.types import Severity
 
-__all__ = ["analyze_mongo", "analyze_redis", "analyze_nosql"]
+__all__ = ["analyze_mongo_filter", "analyze_nosql"]
 
-# ------------------------------------------------------------------------ MongoDB
-
-_MONGO_CALL = re.compile(
-    r"\bdb(?:\.getSiblingDB\([^)]*\))?(?:\.getCollection\(\s*['\"]([^'\"]*)['\"]\s*\)|"
-    r"\.([A-Za-z_$][\w$]*))?\.([A-Za-z_]\w*)\s*\(\s*([^)]{0,400})"
-)
-_MONGO_READ = frozenset(
-    {"find", "findone", "count", "countdocuments", "estimateddocumentcount", "distinct",
-     "getcollectionnames", "listcollections", "stats", "explain", "getindexes", "aggregate",
-     "getname", "hello", "ismaster", "serverstatus", "watch"}
-)  # fmt: skip
-_MONGO_WIPE_WITH_FILTER = frozenset(
-    {"deletemany", "remove", "updatemany", "update", "findoneanddelete", "bulkwrite"}
-)
-_MONGO_WRITE = frozenset(
-    {"insertone", "insertmany", "insert", "updateone", "replaceone", "deleteone", "save",
-     "findoneandupdate", "findoneandreplace", "createindex", "createcollection"}
-)  # fmt: skip
-_MONGO_DROP = frozenset({"drop", "dropdatabase", "dropindexes", "dropallusers", "renamecollection"})
-_MONGO_USERS = frozenset(
-    {"createuser", "updateuser", "grantrolestouser", "grantprivilegestorole", "createrole",
-     "dropuser", "revokerolesfromuser", "changeuserpassword"}
-)  # fmt: skip
-_EMPTY_FILTER = re.compile(r"^\s*(?:\{\s*\}|\)|$)")
-_MONGO_SERVER_JS = re.compile(r"\$where|\$function|\$accumulator|\bmapReduce\b|\beval\s*\(")
+_REDIS_DESTROY = frozenset({"flushall", "flushdb", "swapdb"})
+_REDIS_ADMIN = frozenset({"config", "slaveof", "replicaof", "module", "acl", "shutdown",
+                          "debug", "migrate", "failover"})  # fmt: skip
+_REDIS_DUMP = frozenset({"keys", "save", "bgsave", "dump", "scan", "monitor"})
+_REDIS_EXEC = frozenset({"eval", "evalsha", "fcall", "function", "script"})
+_REDIS_READ = frozenset({"get", "mget", "hget", "hgetall", "lrange", "smembers", "zrange",
+                         "exists", "ttl", "type", "strlen", "info", "ping", "dbsize"})  # fmt: skip
+_REDIS_WRITE = frozenset({"set", "mset", "hset", "lpush", "rpush", "sadd", "zadd", "expire",
+                          "incr", "decr", "del", "unlink", "hdel", "publish", "setex"})  # fmt: skip
+_MONGO_START = re.compile(r"\bdb\s*[.\[]")
+_MONGO_CALL = re.compile(r"\.\s*(\w+)\s*\(([^)]*)\)")  # every call of a chain
+_MONGO_DESTROY = frozenset({"drop", "dropDatabase", "dropIndexes", "dropUser", "dropAllUsers"})
+_MONGO_BULK = frozenset({"deleteMany", "remove", "updateMany", "update", "replaceOne"})
+_MONGO_ADMIN = frozenset({"createUser", "updateUser", "grantRolesToUser", "createRole",
+                          "shutdownServer", "adminCommand", "runCommand",
+                          "renameCollection"})  # fmt: skip
+_MONGO_EXEC = frozenset({"eval", "mapReduce"})
+_MONGO_READ = frozenset({"find", "findOne", "aggregate", "count", "countDocuments", "distinct",
+                         "getCollectionNames", "stats"})  # fmt: skip
+_MONGO_JS = re.compile(r"\$(?:where|function|accumulator)\b")
+_EMPTY_FILTER = re.compile(r"^\s*(?:\{\s*\})?\s*(?:,|$)")
 
 
-def analyze_mongo(text: str, facts: Facts) -> bool:
-    """Facts of MongoDB shell code; False when it holds no ``db.…(…)`` call."""
-    calls = list(_MONGO_CALL.finditer(text[:16384]))
-    if not calls:
+def analyze_nosql(text: str, facts: Facts) -> bool:
+    """Add the facts of a Redis command or MongoDB shell text; False when it is neither."""
+    stripped = text.strip()
+    if not stripped:
         return False
-    for m in calls:
-        collection = m.group(1) or m.group(2) or ""
-        method = m.group(3).lower()
-        first_arg = m.group(4)
-        if collection:
-            facts.resource(collection[:128])
-        if method in _MONGO_DROP:
-            facts.destroy(critical=True, type_id="db:admin")
-        elif method in _MONGO_WIPE_WITH_FILTER:
-            if _EMPTY_FILTER.match(first_arg):
-                facts.destroy(critical=True, type_id="db:write")  # every document
-            else:
-                facts.propose("db:write")
-        elif method in _MONGO_WRITE:
-            facts.propose("db:write")
-        elif method in _MONGO_USERS:
-            facts.privilege(critical=True)
-        elif method in ("runcommand", "admincommand"):
-            _mongo_command(first_arg, facts)
-        elif method in ("shutdownserver", "fsynclock"):
-            facts.destroy(critical=True, type_id="db:admin")
-        elif method in _MONGO_READ:
-            if method == "aggregate" and re.search(r"\$out|\$merge", first_arg):
-                facts.propose("db:write")
-            else:
-                facts.propose("db:query")
-        else:
-            facts.propose("db:opaque", Severity.HIGH)  # a method we cannot judge
-    if _MONGO_SERVER_JS.search(text):
-        facts.propose("db:opaque", Severity.HIGH)
+    if _MONGO_START.search(stripped):
+        calls = _MONGO_CALL.findall(stripped)
+        if calls:
+            for method, args in calls[:32]:
+                _mongo(method, args, facts)
+            if _MONGO_JS.search(stripped):
+                facts.propose("db:exec")
+            return True
+    try:
+        words = shlex.split(stripped.splitlines()[0])
+    except ValueError:
+        return False
+    if not words:
+        return False
+    return _redis([w.lower() for w in words], facts)
+
+
+def analyze_mongo_filter(value: Mapping[str, Any], facts: Facts) -> None:
+    """A MongoDB filter given as a mapping: server-side JavaScript in it is ``db:exec``."""
+    if any(_MONGO_JS.fullmatch(str(k)) for k in list(value)[:64]):
+        facts.propose("db:exec")
+
+
+def _redis(words: list[str], facts: Facts) -> bool:
+    head = words[0]
+    if head in _REDIS_DESTROY:
+        facts.destroy(critical=True, type_id="db:admin")
+    elif head in _REDIS_EXEC:
+        facts.propose("db:exec")
+    elif head == "config" and words[1:2] == ["set"] and words[2:3] in (["dir"], ["dbfilename"]):
+        facts.propose("db:file")  # the classic write-a-file-anywhere trick
+    elif head in _REDIS_ADMIN:
+        facts.propose("db:admin")
+    elif head in _REDIS_DUMP and (head != "keys" or words[1:2] in ([], ["*"])):
+        facts.tag("database_dump")
+        facts.propose("db:query", Severity.HIGH)
+    elif head in _REDIS_WRITE:
+        facts.propose("db:write")
+    elif head in _REDIS_READ:
+        facts.propose("db:query")
+    else:
+        return False
     return True
 
 
-def _mongo_command(document: str, facts: Facts) -> None:
-    lowered = document.lower()
-    if re.search(r"\b(?:drop|dropdatabase|dropallusersfromdatabase|shutdown)\b", lowered):
+def _mongo(method: str, args: str, facts: Facts) -> None:
+    if method in _MONGO_DESTROY:
         facts.destroy(critical=True, type_id="db:admin")
-    elif re.search(r"\b(?:createuser|grantrolestouser|updateuser)\b", lowered):
-        facts.privilege(critical=True)
-    elif re.search(r"\b(?:delete|update)\b", lowered):
+    elif method in _MONGO_BULK:
         facts.propose("db:write")
-    else:
+        if _EMPTY_FILTER.match(args):  # every document, as an SQL write without WHERE
+            facts.destroy(critical=False, type_id="db:write")
+    elif method in _MONGO_EXEC:
+        facts.propose("db:exec")
+    elif method in _MONGO_ADMIN:
         facts.propose("db:admin")
-
-
-# -------------------------------------------------------------------------- Redis
-
-_REDIS_READ = frozenset(
-    {"get", "mget", "hget", "hgetall", "hmget", "hkeys", "hvals", "lrange", "llen", "lindex",
-     "smembers", "sismember", "scard", "zrange", "zrangebyscore", "zscore", "zcard", "exists",
-     "ttl", "pttl", "type", "strlen", "scan", "hscan", "sscan", "zscan", "info", "ping",
-     "dbsize", "time", "xrange", "xread", "xlen", "pfcount", "getrange", "echo", "memory",
-     "object", "dump"}
-)  # fmt: skip
-_REDIS_WRITE = frozenset(
-    {"set", "setex", "psetex", "setnx", "mset", "del", "unlink", "hset", "hmset", "hdel",
-     "hincrby", "lpush", "rpush", "lpop", "rpop", "lrem", "ltrim", "sadd", "srem", "zadd",
-     "zrem", "incr", "incrby", "decr", "decrby", "expire", "pexpire", "persist", "rename",
-     "append", "xadd", "xdel", "publish", "getdel", "getset", "restore", "copy", "move",
-     "pfadd", "setrange", "expireat", "lset", "linsert", "zincrby", "sinterstore"}
-)  # fmt: skip
-_REDIS_FILE_SETTINGS = frozenset({"dir", "dbfilename", "logfile", "appendfilename"})
-_REDIS_GUARD_SETTINGS = frozenset(
-    {"requirepass", "protected-mode", "rename-command", "masterauth", "enable-debug-command",
-     "enable-module-command", "aclfile", "bind"}
-)  # fmt: skip
-REDIS_COMMANDS = (
-    _REDIS_READ
-    | _REDIS_WRITE
-    | {"flushall", "flushdb", "config", "slaveof", "replicaof", "module", "debug", "shutdown",
-       "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro", "function", "script",
-       "acl", "migrate", "keys", "save", "bgsave", "bgrewriteaof", "client", "monitor",
-       "swapdb", "sync", "psync", "failover", "cluster"}
-)  # fmt: skip
-"""Every Redis command name this reader judges (a line starting with one is Redis)."""
-
-
-def analyze_redis(text: str, facts: Facts) -> bool:
-    """Facts of Redis commands, one per line; False when no line starts with one."""
-    found = False
-    for line in text[:16384].splitlines()[:64]:
-        try:
-            words = shlex.split(line)
-        except ValueError:
-            words = line.split()
-        if not words or words[0].lower() not in REDIS_COMMANDS:
-            continue
-        found = True
-        _redis_command([w.lower() for w in words], words, facts)
-    return found
-
-
-def _redis_command(lowered: list[str], words: list[str], facts: Facts) -> None:
-    name = lowered[0]
-    sub = lowered[1] if len(lowered) > 1 else ""
-    if (
-        name in ("flushall", "flushdb", "swapdb")
-        or name == "shutdown"
-        or (name == "debug" and sub in ("segfault", "crash-and-recover"))
-    ):
-        facts.destroy(critical=True, type_id="db:admin")
-    elif name == "config" and sub == "set":
-        setting = lowered[2] if len(lowered) > 2 else ""
-        if setting in _REDIS_FILE_SETTINGS:
-            facts.propose("db:file", Severity.CRITICAL)  # the next SAVE writes where it says
-        elif setting in _REDIS_GUARD_SETTINGS:
-            facts.privilege(critical=True)
-        else:
-            facts.propose("db:admin")
-    elif name in ("slaveof", "replicaof"):
-        if sub != "no":
-            facts.propose("db:exec", Severity.CRITICAL)  # a rogue master can load a module
-            if len(words) > 1:
-                facts.resource(words[1][:256])
-        else:
-            facts.propose("db:admin")
-    elif name == "module" and sub in ("load", "loadex"):
-        facts.propose("db:exec", Severity.CRITICAL)
-    elif name == "debug":
-        facts.propose("db:exec", Severity.HIGH)
-    elif name in ("eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro") or (
-        name in ("function", "script") and sub == "load"
-    ):
-        facts.propose("db:opaque", Severity.HIGH)  # server-side Lua
-    elif name == "acl" and sub in ("setuser", "deluser", "load"):
-        facts.privilege(critical=True)
-    elif name == "migrate":
-        facts.mark_outbound(payload=True)
-        facts.propose("db:write", Severity.HIGH)
-        if len(words) > 1:
-            facts.resource(words[1][:256])
-    elif name in ("keys", "save", "bgsave", "monitor", "sync", "psync"):
-        facts.tag("database_dump")
-        facts.propose("db:query", Severity.HIGH)
-    elif name in _REDIS_WRITE:
-        facts.propose("db:write")
-    elif name in _REDIS_READ or name in ("config", "client", "acl", "cluster"):
+    elif method in _MONGO_READ:
         facts.propose("db:query")
-    else:
-        facts.propose("db:admin")
-
-
-def analyze_nosql(text: str, facts: Facts, *, store: str = "auto") -> bool:
-    """Facts of a MongoDB or Redis command (``store``: ``mongo``, ``redis`` or ``auto``)."""
-    if store in ("mongo", "auto") and analyze_mongo(text, facts):
-        return True
-    return store in ("redis", "auto") and analyze_redis(text, facts)
+    elif method[:1].islower() and method not in ("limit", "sort", "skip", "project",
+                                                 "toArray", "pretty", "getSiblingDB",
+                                                 "getCollection", "explain", "hint"):  # fmt: skip
+        facts.propose("db:write")

@@ -116,13 +116,33 @@ class _Reader:
         if isinstance(node, ast.Call):
             func = self.name(node.func)
             if func in ("__import__", "importlib.import_module") and node.args:
-                return self.const(node.args[0])
+                return self.spelled(node.args[0])
             if func == "getattr" and len(node.args) >= 2:
                 base = self.name(node.args[0])
-                attr = self.const(node.args[1])
+                attr = self.spelled(node.args[1], owner=base)
                 if base is not None and attr is not None:
                     return f"{base}.{attr}"
+        if isinstance(node, ast.Subscript) and _is_namespace(node.value):
+            # ``os.__dict__['system']``, ``vars(os)[...]``, ``globals()[...]``
+            base = self.name(_namespace_owner(node.value))
+            key = self.spelled(node.slice, owner=base or "builtins")
+            if key is not None:
+                return f"{base}.{key}" if base else key
+            self.opaque()
         return None
+
+    def spelled(self, node: ast.AST, *, owner: str | None = None) -> str | None:
+        """The value of a name given as a string (a module to import, an attribute to
+        fetch). Spelled out as one literal it is what it says. Built from literals
+        (``'sys' + 'tem'``, ``''.join(...)``, a decoded string) it is a name hidden on
+        purpose: resolved, and opaque too. Unknown (a variable), it is opaque when it
+        fetches from a module that runs things (``getattr(os, name)``)."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        value = self.const(node)
+        if value is not None or (owner or "").partition(".")[0] in _RUNNING_MODULES:
+            self.opaque()
+        return value
 
     def const(self, node: ast.AST | None) -> str | None:
         """The value of a string expression built only from literals (or None)."""
@@ -153,6 +173,8 @@ class _Reader:
                         return None
                     parts.append(part)
             return "".join(parts)
+        if isinstance(node, ast.Subscript) and self.name(node.value) == "os.environ":
+            return _home_variable(self.const(node.slice))  # os.environ['HOME']
         if isinstance(node, ast.List | ast.Tuple):
             items = [self.const(e) for e in node.elts]
             if all(i is not None for i in items):
@@ -174,6 +196,8 @@ class _Reader:
                         return None
             if func in ("os.path.expanduser", "os.path.expandvars") and node.args:
                 return self.const(node.args[0])  # ``~`` is resolved by the path reader
+            if func in ("os.getenv", "os.environ.get") and node.args:
+                return _home_variable(self.const(node.args[0]))
             if func == "os.path.join" and node.args:
                 pieces = [self.const(a) for a in node.args]
                 if all(p is not None for p in pieces):
@@ -508,6 +532,39 @@ class _Reader:
 
 
 _PATH_TYPES = ("pathlib.Path", "Path", "pathlib.PosixPath")
+
+
+# Modules whose attributes run programs, code or connections.
+_RUNNING_MODULES = frozenset(
+    {"os", "posix", "nt", "subprocess", "builtins", "pty", "socket", "ctypes", "shutil",
+     "importlib", "sys", "commands", "pexpect", "runpy", "code", "marshal", "pickle"}
+)  # fmt: skip
+
+
+def _home_variable(name: str | None) -> str | None:
+    """``~`` for the variables that hold the user's home directory (else unknown)."""
+    return "~" if name in ("HOME", "USERPROFILE") else None
+
+
+def _is_namespace(node: ast.AST) -> bool:
+    """``X.__dict__``, ``vars(X)``, ``globals()``, ``locals()``, ``__builtins__``."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "__dict__"
+    if isinstance(node, ast.Name):
+        return node.id == "__builtins__"
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("vars", "globals", "locals")
+    )
+
+
+def _namespace_owner(node: ast.AST) -> ast.AST:
+    if isinstance(node, ast.Attribute):
+        return node.value
+    if isinstance(node, ast.Call) and node.args:
+        return node.args[0]
+    return ast.Name(id="builtins")
 
 
 def _is_true(test: ast.AST) -> bool:

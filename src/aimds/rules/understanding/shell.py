@@ -43,9 +43,10 @@ from aimds.rules.understanding.shell_programs import (
     Context,
     Session,
     SimpleCommand,
+    embedded_commands,
     inline_code,
+    run_written,
 )
-from aimds.rules.understanding.windows import looks_windows, read_cmd, read_powershell
 from aimds.types import ActionInfo
 
 __all__ = ["analyze_command", "collect_code", "collect_command", "split_command"]
@@ -362,6 +363,8 @@ class _Walker:
         self.env[name] = None if word.dynamic else word.value
         if name.upper() in ("PATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "PROMPT_COMMAND"):
             self.facts.tag("code_exec")
+        elif name in ("GIT_WORK_TREE", "GIT_DIR"):
+            self.session.elsewhere = True  # git now works on another tree
 
     def _pipeline_parts(
         self, node: Any, redirects: tuple[Any, ...]
@@ -677,8 +680,9 @@ class _Walker:
 
     def _context(self, pipeline: list[SimpleCommand]) -> Context:
         return Context(
-            facts=self.facts, cwd=self.cwd, home=self.home, recurse=self._recurse,
-            pipeline=pipeline, session=self.session, recurse_code=self._recurse_code,
+            facts=self.facts, cwd=self.session.cwd or self.cwd, home=self.home,
+            recurse=self._recurse, pipeline=pipeline, session=self.session,
+            recurse_code=self._recurse_code,
         )  # fmt: skip
 
     def _recurse(self, inner: str) -> None:
@@ -711,10 +715,14 @@ class _Walker:
             ctx.read(target)
         for target in cmd.writes:
             ctx.write(target)
+            found = ctx.place(target if "/" in target or target[:1] == "~" else "./" + target)
+            if found is None:
+                continue
             if any(c.argv and ctx.binary(c.argv[0]) in ("curl", "wget") for c in pipeline):
-                found = ctx.place(target if "/" in target or target[:1] == "~" else "./" + target)
-                if found is not None:
-                    self.session.downloaded.add(found[0])
+                self.session.downloaded.add(found[0])
+            # what the file now holds, where known (``echo 'rm -rf /' > x.sh``), for a
+            # later ``sh x.sh`` or ``./x.sh`` in the same line
+            self.session.wrote(found[0], None if target in cmd.dynamic else _static_output(cmd))
         argv = cmd.argv
         if cmd.stdin is not None and "xargs" in (ctx.binary(a) for a in argv[:4]):
             argv = argv + cmd.stdin.split()[:_MAX_FIELDS]
@@ -731,6 +739,9 @@ class _Walker:
             found is None and self.session.fetched_on_path(argv[0])
         ):
             ctx.facts.tag("download_exec", "code_exec")
+        if found is not None and run_written(found[0], ctx):
+            return
+        embedded_commands(argv, cmd, ctx)
         handler = HANDLERS.get(name)
         if handler is not None:
             handler(argv, cmd, ctx)
@@ -926,37 +937,12 @@ def split_command(command: str) -> list[list[str]]:
 
 
 def collect_command(
-    command: str,
-    facts: Facts,
-    *,
-    cwd: str = "/",
-    home: str = "/root",
-    depth: int = 0,
-    dialect: str = "auto",
+    command: str, facts: Facts, *, cwd: str = "/", home: str = "/root", depth: int = 0
 ) -> None:
-    """Add the facts of ``command`` to ``facts`` (used by the taxonomy classifier).
-
-    ``dialect``: what the tool's name says runs the line (``powershell``, ``cmd``, ``posix``)
-    or ``auto``. A line that is plainly PowerShell or cmd.exe is read as such
-    (:mod:`~aimds.rules.understanding.windows`); unless the tool is a Windows shell, it is
-    read as POSIX too and the worse reading stands (text dressed up as PowerShell still runs
-    in bash when the tool is bash)."""
+    """Add the facts of ``command`` to ``facts`` (used by the taxonomy classifier)."""
     if not isinstance(command, str) or not command.strip():
         return
-    session = Session()
-
-    def posix(line: str) -> None:
-        _Walker(facts=facts, cwd=cwd, home=home, session=session, depth=depth).run(line)
-
-    windows = dialect if dialect in ("powershell", "cmd") else None
-    if windows is None and dialect != "posix":
-        windows = looks_windows(command)
-    if windows == "powershell":
-        read_powershell(command, facts, posix, depth=depth)
-    elif windows == "cmd":
-        read_cmd(command, facts, posix, depth=depth)
-    if dialect not in ("powershell", "cmd"):
-        posix(command)
+    _Walker(facts=facts, cwd=cwd, home=home, session=Session(), depth=depth).run(command)
 
 
 def analyze_command(command: str, *, cwd: str = "/", home: str = "/root") -> ActionInfo:

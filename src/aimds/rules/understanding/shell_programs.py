@@ -11,17 +11,28 @@ import binascii
 import itertools
 import re
 import shlex
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from aimds.rules.network import parse_destination
 from aimds.rules.paths import SensitivePlace, canonicalize_path, classify_path
 from aimds.rules.understanding.facts import Facts
+from aimds.rules.understanding.globs import locate_place
 from aimds.rules.understanding.sql import analyze_sql
 from aimds.types import Severity
 
-__all__ = ["HANDLERS", "Context", "Session", "SimpleCommand", "inline_code", "url_facts"]
+__all__ = [
+    "HANDLERS",
+    "Context",
+    "Session",
+    "SimpleCommand",
+    "embedded_commands",
+    "inline_code",
+    "run_argv",
+    "run_written",
+    "url_facts",
+]
 
 
 @dataclass(slots=True)
@@ -53,6 +64,21 @@ class Session:
 
     downloaded: set[str] = field(default_factory=set)
     downloads: int = 0
+    cwd: str | None = None
+    """The working directory an earlier ``cd`` moved to (``None``: where the line began)."""
+    elsewhere: bool = False
+    """An earlier command left the workspace (``cd /``) or pointed git at another tree
+    (``GIT_WORK_TREE=/``): later commands no longer work on the workspace."""
+    written: dict[str, str | None] = field(default_factory=dict)
+    """Files written earlier in the line, with their content where it is known statically
+    (``echo 'rm -rf /' > x.sh``): running one runs that content."""
+
+    def wrote(self, path: str, content: str | None) -> None:
+        """``content`` written (or appended) to ``path``; ``None``: not known statically."""
+        if len(self.written) >= 32 and path not in self.written:
+            return
+        before = self.written.get(path, "")
+        self.written[path] = None if before is None or content is None else before + content
 
     def fetched(self, path: str) -> bool:
         """Whether ``path`` was downloaded, or lies in a directory a downloaded archive was
@@ -188,8 +214,8 @@ class Context:
             relative = arg
             while relative.startswith("./"):
                 relative = relative[2:]
-            return path, classify_path(path if absolute else relative or arg)
-        place = classify_path(arg)
+            return path, locate_place(path if absolute else relative or arg)
+        place = locate_place(arg)
         if place is None:
             return None  # a bare word (``aux``, ``install``) is no path worth reporting
         return self.cwd.rstrip("/") + "/" + arg, place
@@ -277,8 +303,7 @@ class Context:
                         return []
                     j += 1
                 if j >= n:
-                    self.facts.credential("env")
-                    self.facts.recon()
+                    _env_read(self, argv[i:], ())
                     return []
                 i = j
                 continue
@@ -381,13 +406,84 @@ def _ip(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 
 
 def _env_dump(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
-    ctx.facts.recon()
-    ctx.facts.credential("env")
+    names = [a for a in argv[1:] if not a.startswith("-")]
+    _env_read(ctx, argv, names if ctx.binary(argv[0]) == "printenv" else ())
 
 
 def _set(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     if len(argv) == 1 or argv[1:] in (["-p"], ["-x"]):
-        _env_dump(argv, cmd, ctx)
+        _env_read(ctx, argv, ())
+
+
+# Variable names that hold secrets or lead to them (keys, tokens, passwords, connection URLs,
+# the variables of cloud and service providers): looking one up reads a secret.
+_SECRET_NAME = re.compile(
+    r"secret|token|pass|pwd|key|cred|auth|priv|session|cookie|dsn|conn|salt|sign|cert|jwt|"
+    r"bearer|hook|url|uri|aws|gcp|google|azure|github|gh_|gitlab|openai|anthropic|stripe|"
+    r"slack|twilio|sendgrid|npm|pypi|docker|vault|database|db_|pg|mysql|redis|mongo|smtp|"
+    r"mail|ldap|oauth|client|api",
+    re.IGNORECASE,
+)
+_NAME_PATTERN = re.compile(r"\^?[A-Za-z_][A-Za-z0-9_]{1,63}(?:=|\$)?")
+_LOOKUP_FLAGS = frozenset("iEFGwxncqsoe") | {"--ignore-case", "--extended-regexp", "--word-regexp"}
+
+
+def _env_read(ctx: Context, argv: list[str], names: Sequence[str]) -> None:
+    """The environment listed (``env``, ``printenv``, ``set``): a dump of every secret it
+    holds, unless it is a lookup of named, non-secret variables (``printenv LANG``,
+    ``env | grep -i ^LANG``) whose output does not leave the machine."""
+    ctx.facts.recon()
+    if names:
+        if any(_SECRET_NAME.search(n) for n in names):
+            ctx.facts.credential("env")
+        return
+    at = next(  # this command in its pipeline (``sudo env``: its argv ends with ``env``)
+        (k for k, c in enumerate(ctx.pipeline) if c.argv[len(c.argv) - len(argv) :] == argv),
+        None,
+    )
+    after = ctx.pipeline[at + 1 :] if at is not None else []
+    if not after or not _name_lookup(ctx, after[0].argv) or _leaves(ctx, after):
+        ctx.facts.credential("env")
+
+
+def _name_lookup(ctx: Context, argv: list[str]) -> bool:
+    """A ``grep`` that keeps only the lines of named, non-secret variables."""
+    if not argv or ctx.binary(argv[0]) not in ("grep", "egrep", "fgrep", "rg"):
+        return False
+    patterns: list[str] = []
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-e", "--regexp"):
+            patterns.append(argv[i + 1] if i + 1 < len(argv) else "")
+            i += 2
+            continue
+        if arg.startswith("--"):
+            if arg not in _LOOKUP_FLAGS:
+                return False  # --invert-match, --after-context, --file...
+        elif arg.startswith("-") and len(arg) > 1:
+            if not set(arg[1:]) <= _LOOKUP_FLAGS:
+                return False  # -v keeps everything else, -A/-B/-C the neighbours
+        else:
+            patterns.append(arg)
+        i += 1
+    if len(patterns) > 1 and "-e" not in argv and "--regexp" not in argv:
+        return False  # a second operand is a file: not a filter of the listing
+    names = [n for p in patterns for n in re.split(r"\\?\|", p)]
+    return bool(names) and all(
+        _NAME_PATTERN.fullmatch(n) and not _SECRET_NAME.search(n) for n in names
+    )
+
+
+def _leaves(ctx: Context, cmds: list[SimpleCommand]) -> bool:
+    """Whether one of ``cmds`` sends what it reads off the machine."""
+    return any(
+        c.argv and ctx.binary(c.argv[0]) in _DOWNLOADERS_NET | _NETWORK_PROGRAMS | _SENDERS
+        for c in cmds
+    )
+
+
+_SENDERS = frozenset({"ssh", "scp", "mail", "mailx", "sendmail", "swaks", "curl", "wget"})
 
 
 def _echo(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -427,7 +523,9 @@ def _find(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             ctx.facts.recon()
         elif arg == "-delete":
             if not starts or not all(
-                s in (".", "./") or (s not in cmd.dynamic and _in_workspace(ctx, s)) for s in starts
+                (s in (".", "./") and not ctx.session.elsewhere)
+                or (s not in cmd.dynamic and _in_workspace(ctx, s))
+                for s in starts
             ):
                 ctx.facts.destroy(critical=True)
         elif arg in ("-exec", "-execdir", "-ok", "-okdir"):
@@ -474,7 +572,8 @@ _RM_ROOT = frozenset(
 _SYSTEM_DIRS = frozenset(
     {"/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/opt", "/proc",
      "/root", "/sbin", "/srv", "/sys", "/usr", "/var", "/mnt", "/media", "/run", "/Users",
-     "/System", "/Library", "/Applications", "/private"}
+     "/System", "/Library", "/Applications", "/private", "/Windows", "/Program Files",
+     "/Program Files (x86)", "/ProgramData"}
 )  # fmt: skip
 
 
@@ -497,7 +596,8 @@ def _rm(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             found = ctx.place(target if "/" in target else "./" + target)
             ctx.facts.resource(found[0] if found is not None else target)
             continue
-        found = ctx.place(target)
+        bare = target not in cmd.dynamic and ctx.session.elsewhere and "/" not in target
+        found = ctx.place("./" + target if bare else target)  # ``cd / && rm -rf etc``
         if found is None:
             if recursive:
                 ctx.facts.destroy(critical=False)
@@ -520,19 +620,40 @@ def _rm(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 _SCRATCH = ("/tmp/", "/var/tmp/")
 
 
+def _home_scratch(home: str) -> tuple[str, ...]:
+    """Caches under the home directory: their content is disposable by definition."""
+    base = home.rstrip("/")
+    return (base + "/.cache/", base + "/Library/Caches/")
+
+
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
 def _in_workspace(ctx: Context, target: str) -> bool:
     """A relative path that stays below the working directory, or a file under a scratch
     directory, that is no sensitive place: deleting it is everyday work
     (``rm -rf ./build``, ``rm -rf target/``, ``find . -name '*.pyc' -delete``)."""
-    if not target or target in _RM_WIDE or target.startswith(("-", "~", "$", "`")):
+    for home in ("~/", "$HOME/", "${HOME}/"):
+        if target.startswith(home):  # a cache in the home directory is scratch too
+            target = ctx.home.rstrip("/") + "/" + target[len(home) :]
+            if not target.startswith(_home_scratch(ctx.home)):
+                return False
+            break
+    if not target or target in _RM_WIDE or target.startswith(("-", "~", "$", "`", "\\")):
         return False
+    if ctx.session.elsewhere and not target.startswith("/"):
+        target = ctx.cwd.rstrip("/") + "/" + target  # after ``cd /``: ``etc`` is ``/etc``
+    if _WINDOWS_DRIVE.match(target):
+        return False  # ``C:\``, ``D:/data``: absolute, never the workspace
     absolute = target.startswith("/")
-    if absolute and not target.startswith(_SCRATCH):
+    scratch = next((d for d in (*_SCRATCH, *_home_scratch(ctx.home)) if target.startswith(d)), "")
+    if absolute and not scratch:
         return False
     parts = [p for p in target.split("/") if p not in ("", ".")]
-    if not parts or ".." in parts or (absolute and len(parts) < 2):
+    inside = [p for p in target[len(scratch) :].split("/") if p not in ("", ".")]
+    if not parts or ".." in parts or (absolute and not inside):
         return False
-    if any(c in target for c in "*?[") and (absolute or not parts[0].strip("*?[]!.")):
+    if any(c in target for c in "*?[") and not (absolute and inside or parts)[0].strip("*?[]!."):
         return False  # a bare wildcard at the top of the workspace or of a scratch directory
     found = ctx.place(target) if absolute or "/" in target else None
     if found is not None and found[1] is not None:
@@ -621,19 +742,30 @@ def _copy(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             found = ctx.place(src)
             if found is not None and found[1] is not None:
                 ctx.facts.destroy(critical=found[1].kind == "system")
-            top = (found[0].rstrip("/*") or "/") if found is not None else ""
-            if src in _RM_WIDE or (
-                found is not None
-                and (found[0] in _WIDE_ROOTS or top in _SYSTEM_DIRS or _is_home(top, ctx.home))
-            ):
-                # moving the root, a home or a system directory away destroys it where it
-                # was (``mv / /dev/null``, ``mv ~ /tmp/x``): judged as deleting it
-                _rm(["rm", "-r", src], cmd, ctx)
+            # moving the root, a home or a system directory away destroys it where it was
+            # (``mv / /dev/null``, ``mv ~ /tmp/x``)
+            _wipes_if_wide(src, cmd, ctx)
+
+
+def _wipes_if_wide(target: str, cmd: SimpleCommand, ctx: Context) -> None:
+    """A command that empties ``target`` as a side effect (a move away, a sync with
+    ``--delete``) is judged as ``rm -r target`` when it is the root, a home or a system
+    directory; anything narrower keeps its own reading."""
+    found = ctx.place(target)
+    top = (found[0].rstrip("/*") or "/") if found is not None else ""
+    if target in _RM_WIDE or (
+        found is not None
+        and (found[0] in _WIDE_ROOTS or top in _SYSTEM_DIRS or _is_home(top, ctx.home))
+    ):
+        _rm(["rm", "-r", target], cmd, ctx)
 
 
 def _tee(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     for arg in ctx.operands(argv):
         ctx.write(arg)
+        found = ctx.place(arg if "/" in arg or arg.startswith("~") else "./" + arg)
+        if found is not None:
+            ctx.session.wrote(found[0], cmd.stdin)
 
 
 def _touch(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -772,8 +904,9 @@ def _archive(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.session.downloaded.add(place[0][: -len("x")])
 
 
-def _script_operand(arg: str, cmd: SimpleCommand, ctx: Context) -> None:
-    """A script a shell, interpreter or ``source`` runs: downloaded, computed or a file."""
+def _script_operand(arg: str, cmd: SimpleCommand, ctx: Context, *, language: str = "shell") -> None:
+    """A script a shell, interpreter or ``source`` runs: downloaded, computed, written
+    earlier in the same line (its content is what runs) or a file."""
     if arg in cmd.fetched:
         ctx.facts.tag("download_exec", "code_exec")
         ctx.facts.propose("code:exec", Severity.CRITICAL)
@@ -785,7 +918,25 @@ def _script_operand(arg: str, cmd: SimpleCommand, ctx: Context) -> None:
     if found is not None and ctx.session.fetched(found[0]):
         ctx.facts.tag("download_exec", "code_exec")
         ctx.facts.propose("code:exec", Severity.CRITICAL)
+    if found is not None:
+        run_written(found[0], ctx, language=language)
     ctx.read(arg)
+
+
+def run_written(path: str, ctx: Context, *, language: str = "shell") -> bool:
+    """Judge running ``path`` when an earlier command of the line wrote it: its content
+    is what runs (opaque where it is not known statically). False: not written here."""
+    if path not in ctx.session.written:
+        return False
+    content = ctx.session.written[path]
+    ctx.facts.tag("code_exec")
+    if content is None:
+        _opaque(ctx, "runs a file written earlier with content computed at run time")
+    elif language == "shell":
+        ctx.recurse(content)
+    else:
+        _run_code(content, language, ctx)
+    return True
 
 
 def _shell(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -896,7 +1047,7 @@ def _interpreter(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
                 _package(["pip", *argv[i + 2 :]], cmd, ctx)
             return
         if not arg.startswith("-"):
-            _script_operand(arg, cmd, ctx)
+            _script_operand(arg, cmd, ctx, language=language if language != "other" else "auto")
             return
     if cmd.stdin is not None and language != "other":
         if cmd.piped_in and _upstream(ctx, cmd) & _DECODING:
@@ -937,7 +1088,7 @@ def _powershell(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             _run_code(code, "powershell", ctx)
             return
         if len(flag) >= 2 and "-file".startswith(flag):
-            _script_operand(value, cmd, ctx)
+            _script_operand(value, cmd, ctx, language="powershell")
             return
         if flag in _PWSH_VALUE_FLAGS:
             i += 2
@@ -950,6 +1101,16 @@ def _powershell(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         _piped_code(ctx, cmd)
 
 
+def _cmd_exe(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """``cmd /c LINE`` (``/k``, ``/r``): the line is read as ``cmd.exe`` reads it."""
+    rest = next((i for i, a in enumerate(argv) if a.lower() in ("/c", "/k", "/r")), None)
+    if rest is None:
+        if cmd.piped_in or cmd.here_string:
+            _piped_code(ctx, cmd)
+        return
+    _run_code(" ".join(argv[rest + 1 :]), "cmd", ctx)
+
+
 def _run_code(code: str, language: str, ctx: Context) -> None:
     if ctx.recurse_code is not None:
         ctx.recurse_code(code, language)
@@ -960,7 +1121,13 @@ def _run_code(code: str, language: str, ctx: Context) -> None:
 _NET_CODE = re.compile(
     r"\b(?:requests\.(?:post|put|get)|urllib|urlopen|http\.client|socket\.|fetch\(|"
     r"axios|XMLHttpRequest|smtplib|paramiko|LWP::|Net::HTTP|TCPSocket|IO::Socket|"
-    r"Net\.Sockets|net\.(?:connect|Socket|createConnection))",
+    r"Net\.Sockets|net\.(?:connect|Socket|createConnection)|sendBeacon|WebSocket\(|"
+    r"new\s+Image\b)",
+)
+# A page's session secrets read by script (what a cookie or token thief sends away).
+_BROWSER_SECRETS = re.compile(
+    r"document\.cookie|(?:local|session)Storage\b|indexedDB\.open|"
+    r"credentials\.get\(|PasswordCredential"
 )
 _ENV_DUMP_CODE = re.compile(r"os\.environ\b(?!\s*[\[.]\s*(?:get\b)?)|process\.env\b(?!\.)|%ENV\b")
 _SHELL_CALL = re.compile(
@@ -981,21 +1148,14 @@ _ARGV_LIST = re.compile(
     r"\b(?:cmd|args|argv|command)\s*:\s*\[((?:\s*[\"'`][^\"'`]{1,1024}[\"'`]\s*,?){1,32})\]"
 )
 _QUOTED = re.compile(r"[\"'`]([^\"'`]{0,1024})[\"'`]")
-# Another language's "the user's home", read as ``~``: Ruby ``Dir.home``, Node
-# ``os.homedir()``, R ``path.expand("~")``, ``ENV["HOME"]``, ``$ENV{HOME}``, ``getenv("HOME")``.
-_HOME_EXPR = re.compile(
-    r"Dir\.home|os\.homedir\(\)|(?:path\.expand|normalizePath)\(\s*[\"']~[\"']\s*\)|"
-    r"ENV\[\s*[\"']HOME[\"']\s*\]|\$ENV\{\s*HOME\s*\}|(?:Sys\.)?getenv\(\s*[\"']HOME[\"']\s*\)|"
-    r"process\.env\.HOME|Deno\.env\.get\(\s*[\"']HOME[\"']\s*\)|System\.getProperty\(\s*"
-    r"[\"']user\.home[\"']\s*\)"
-)
-# Recursive deletes through a library: Ruby ``FileUtils.rm_rf``, Perl ``rmtree``/
-# ``remove_tree``, Go ``os.RemoveAll``, R ``unlink(p, recursive = TRUE)``, PHP-style helpers.
-_LIB_RECURSIVE_DELETE = re.compile(
-    r"\b(?:rm_rf|rm_r|remove_dir|remove_entry(?:_secure)?|rmtree|remove_tree|RemoveAll|"
-    r"deleteRecursively|delete_recursive|rmdir_recursive)(?:\s*\(\s*|\s+)[\"'`]([^\"'`]{1,1024})"
-    r"[\"'`]"
-    r"|\bunlink\s*\(\s*[\"'`]([^\"'`]{1,1024})[\"'`][^)]{0,80}recursive\s*=\s*(?:TRUE|T)\b"
+# A process-starting call of a process API whose command is computed: opaque. (Only
+# child_process/os/io-style receivers: ``regex.exec(text)`` runs nothing.)
+_COMPUTED_PROCESS = re.compile(
+    r"(?:child_process|\bcp|\bproc|\bos|\bio|\bKernel|\bOpen3|\bRuntime\.getRuntime\(\))\s*"
+    r"\.\s*(?:exec|execSync|spawn|spawnSync|execFile|execFileSync|execute|popen|system|"
+    r"capture2e?|popen3)\s*\(\s*(?![\"'`\s])"
+    r"|require\(\s*['\"]child_process['\"]\s*\)\s*\.\s*\w+\s*\(\s*(?![\"'`\s])"
+    r"|\b(?:shell_exec|passthru|proc_open)\s*\(\s*(?![\"'`\s])"
 )
 _BACKTICKS = re.compile(r"`([^`]{1,4096})`")
 _CODE_REVERSE = re.compile(
@@ -1008,7 +1168,8 @@ _CODE_FORK_BOMB = re.compile(
     r"(?:os\.)?fork\s*\("
 )
 _CODE_DECODE_EXEC = re.compile(
-    r"(?:eval|exec|system|popen|spawn|Invoke-Expression|iex)\b[\s\S]{0,200}?(?:base64|b64decode|atob|"
+    r"(?:eval|exec|execSync|system|popen|spawn|spawnSync|execute|Invoke-Expression|iex)\b"
+    r"[\s\S]{0,200}?(?:base64|b64decode|atob|"
     r"FromBase64String|decode|unpack|fromhex|Buffer\.from)"
 )
 # Evaluating what was just fetched, in either order: ``IEX (…).DownloadString(url)``,
@@ -1033,6 +1194,55 @@ _CODE_RECURSIVE_DELETE = re.compile(
     r"\b(?:rmSync|rmdirSync|rm|rmdir|remove|removeSync|rimraf(?:\.sync)?)\s*\(\s*"
     r"([\"'`])([^\"'`]{1,1024})\1\s*(?:,\s*\{[^}]{0,200}\brecursive\s*:\s*true|\))"
 )
+# Tree deletes of other languages' libraries (always recursive): Ruby ``FileUtils.rm_rf``,
+# Perl ``File::Path::rmtree``, Go ``os.RemoveAll``, Rust ``remove_dir_all``, .NET
+# ``Directory.Delete(p, true)``, Java ``FileUtils.deleteDirectory``; and Node's ``rm`` family
+# with ``recursive: true`` whatever its path expression is.
+_ARG = r"((?:[^,;(){}]|\([^()]{0,100}\)|\{[^{}]{0,100}\}){1,300})"
+_CODE_TREE_DELETE = re.compile(
+    r"(?:FileUtils\.(?:rm_rf|rm_r|remove_dir|remove_entry(?:_secure)?|deleteDirectory|"
+    r"forceDelete)|\brmtree|\bremove_tree|\bRemoveAll|\bremove_dir_all|Directory\.Delete|"
+    r"\bdeleteRecursively|\bdelete_recursive)"
+    r"\s*\(\s*" + _ARG + r"\s*(?:,\s*true\s*)?\)"
+    r"|\b(?:rmSync|rmdirSync|rm|rmdir)\s*\(\s*" + _ARG + r",\s*\{[^}]{0,200}\brecursive\s*:\s*true"
+    r"|\bunlink\s*\(\s*" + _ARG + r"\s*,[^)]{0,80}\brecursive\s*=\s*(?:TRUE|T)\b"  # R
+)
+_HOME_EXPR = re.compile(
+    r"homedir\(\)|Dir\.home|ENV\[['\"]HOME['\"]\]|\$ENV\{HOME\}|UserHomeDir|"
+    r"path\.expand\(\s*['\"]~['\"]\s*\)|Sys\.getenv\(['\"]HOME['\"]\)|"
+    r"process\.env\.HOME|Getenv\(\"HOME\"\)|GetFolderPath|home_dir\(\)|^['\"`]?~",
+)
+_LITERAL_ARG = re.compile(r"^@?([\"'`])([^\"'`]{1,1024})\1$")
+# ``path.join(__dirname, "build")``: a path below the script's or working directory
+_JOINED = re.compile(
+    r"^path\.(?:join|resolve)\(\s*(?:__dirname|process\.cwd\(\)|['\"]\.['\"])((?:\s*,\s*"
+    r"(['\"])[\w.@+-]+\2)+)\s*\)$"
+)
+
+
+def _tree_deletes(text: str, ctx: Context, *, foreign_only: bool = False) -> None:
+    """Recursive deletes through a language's file API, read as ``rm -rf`` of their path:
+    a literal path as written, the user's home as ``~``, a join below the working
+    directory as that relative path, anything else computed. ``foreign_only``: code read
+    as Python already (``shutil.rmtree`` is the Python reader's), only other languages'."""
+    for m in _CODE_TREE_DELETE.finditer(text):
+        if foreign_only and (m.group(2) is not None or "rmtree" in m.group(0)):
+            continue
+        arg = next((g for g in m.groups() if g), "").strip()
+        literal = _LITERAL_ARG.match(arg)
+        joined = _JOINED.match(arg)
+        if literal is not None:
+            ctx.recurse("rm -rf " + _quote(literal.group(2)))
+        elif joined is not None:
+            parts = re.findall(r"['\"]([\w.@+-]+)['\"]", joined.group(1))
+            ctx.recurse("rm -rf " + _quote("./" + "/".join(parts)))
+        elif _HOME_EXPR.search(arg):
+            ctx.recurse("rm -rf ~")
+        else:
+            ctx.facts.destroy(critical=False)
+            _opaque(ctx, "a recursive delete of a path computed at run time")
+
+
 _LOOKS_JS = re.compile(
     r"\b(?:const|let|var|function)\s|=>|console\.|require\(|process\.|\bawait\s+fetch"
 )
@@ -1046,19 +1256,26 @@ def inline_code(code: str, ctx: Context, *, language: str = "other") -> None:
     ctx.facts.tag("code_exec")
     ctx.facts.propose("code:exec", Severity.MEDIUM)
     text = code[:16384]
+    if language == "powershell":
+        from aimds.rules.understanding.powershell import read_powershell
+
+        if not read_powershell(text, ctx):
+            _opaque(ctx, "the PowerShell parser is unavailable")
+    elif language == "cmd":
+        from aimds.rules.understanding.windows_cmd import read_cmd
+
+        read_cmd(text, ctx)
+        return
     if language in ("python", "auto"):
         from aimds.rules.understanding.python_code import analyze_python
 
         if analyze_python(text, ctx):
+            _tree_deletes(text, ctx, foreign_only=True)  # Go or Ruby that parses as Python
             return
         if language == "python" or not _LOOKS_JS.search(text):
             _opaque(ctx, "code that does not parse")
             _other_code(text, ctx)
             return
-    if language == "powershell":
-        from aimds.rules.understanding.windows import read_powershell
-
-        read_powershell(text, ctx.facts, ctx.recurse)
     _other_code(text, ctx)
 
 
@@ -1074,13 +1291,14 @@ def _quote(word: str) -> str:
 
 
 def _other_code(text: str, ctx: Context) -> None:
-    text = _HOME_EXPR.sub('"~"', text)
     for m in _INLINE_PATH.finditer(text):
         word = m.group(0)
         if len(word) > 1:
             ctx.read(word)
     if _NET_CODE.search(text):
         ctx.facts.mark_outbound(payload=True)
+        if _BROWSER_SECRETS.search(text):  # a page's session secrets sent away: theft
+            ctx.facts.credential("browser_session")
     if _ENV_DUMP_CODE.search(text):
         ctx.facts.credential("env")
     if _CODE_REVERSE.search(text):
@@ -1095,14 +1313,16 @@ def _other_code(text: str, ctx: Context) -> None:
     for m in _CODE_RECURSIVE_DELETE.finditer(text):
         if m.group(0).startswith("rimraf") or "recursive" in m.group(0):
             ctx.recurse("rm -rf " + _quote(m.group(2)))
-    for m in _LIB_RECURSIVE_DELETE.finditer(text):
-        ctx.recurse("rm -rf " + _quote(m.group(1) or m.group(2)))
+    _tree_deletes(text, ctx)
     for m in _SHELL_CALL.finditer(text):
         ctx.recurse(m.group(1))
     for m in itertools.chain(_ARGV_CALL.finditer(text), _ARGV_LIST.finditer(text)):
         words = _QUOTED.findall(m.group(1))
         if len(words) > 1:
             ctx.recurse(" ".join(_quote(w) for w in words))
+    if _COMPUTED_PROCESS.search(text):
+        ctx.facts.tag("code_exec")
+        _opaque(ctx, "a process is started with a command computed at run time")
     for m in _BACKTICKS.finditer(text):
         ctx.recurse(m.group(1))
 
@@ -1244,6 +1464,60 @@ def _curl(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.propose("net:http_get")
 
 
+# Downloaders that save a URL to a file (the name from ``-o``, a second operand or the
+# URL's last segment, in ``-d``/``-P`` or the working directory).
+_SAVE_FLAGS = frozenset({"-o", "--out", "--output", "-O"})
+_DIR_FLAGS = frozenset({"-d", "--dir", "-P"})
+_FETCH_VALUE_FLAGS = _SAVE_FLAGS | _DIR_FLAGS | frozenset(
+    {"-x", "-s", "-j", "-n", "--header", "-H", "-U", "--user-agent", "-m", "-T", "-i",
+     "--input-file", "-u", "--http-user", "--http-passwd", "--max-connection-per-server"}
+)  # fmt: skip
+
+
+def _fetcher(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """``lwp-download URL [FILE]``, ``aria2c URL -o F``, ``axel -o F URL``, ``fetch -o F
+    URL``, ``lwp-request URL``: a download, whose file a later command may run."""
+    urls: list[str] = []
+    others: list[str] = []
+    save = where = None
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        flag, eq, inline = arg.partition("=")
+        if flag in _FETCH_VALUE_FLAGS:
+            value = inline if eq else (argv[i + 1] if i + 1 < len(argv) else "")
+            if flag in _SAVE_FLAGS:
+                save = value
+            elif flag in _DIR_FLAGS:
+                where = value
+            i += 1 if eq else 2
+            continue
+        if not arg.startswith("-"):
+            (urls if "://" in arg or _remote(arg) else others).append(arg)
+        i += 1
+    ctx.session.downloads += 1
+    for url in urls:
+        url_facts(url if "://" in url else "http://" + url, ctx.facts, method="GET")
+    ctx.facts.mark_outbound()
+    if ctx.binary(argv[0]) == "lwp-request" and not save:
+        ctx.facts.propose("net:http_get")
+        return
+    ctx.facts.propose("net:download")
+    names = (
+        [save]
+        if save
+        else others[:1] or [u.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1] for u in urls[:1]]
+    )
+    for name in names:
+        if not name or "://" in name:
+            continue
+        path = name if name.startswith(("/", "~", ".")) or where is None else where + "/" + name
+        found = ctx.place(path if "/" in path or path.startswith("~") else "./" + path)
+        if found is not None:
+            ctx.write(path)
+            ctx.session.downloaded.add(found[0])
+
+
 def _httpie(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ops = ctx.operands(argv)
     method = "GET"
@@ -1327,6 +1601,15 @@ def _remote_copy(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         return
     *sources, dest = ops if len(ops) > 1 else (ops[0], "")
     remote_dest = _remote(dest)
+    if (
+        name == "rsync"
+        and dest
+        and remote_dest is None
+        and any(a.startswith("--delete") or a == "--remove-source-files" for a in argv[1:])
+    ):
+        # whatever the source lacks is deleted from the destination: ``rsync -a --delete
+        # /empty/ /`` empties the root
+        _dispatch(["rm", "-r", dest], SimpleCommand(argv=["rm", "-r", dest]), ctx)
     if remote_dest is not None:
         ctx.facts.resource(remote_dest)
         for src in sources:
@@ -1346,15 +1629,9 @@ def _remote_copy(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     if dest:
         ctx.write(dest)
         if name == "rsync" and any(a.startswith("--delete") for a in argv):
-            found = ctx.place(dest)
-            top = (found[0].rstrip("/*") or "/") if found is not None else ""
-            if dest in _RM_WIDE or (
-                found is not None
-                and (found[0] in _WIDE_ROOTS or top in _SYSTEM_DIRS or _is_home(top, ctx.home))
-            ):
-                # --delete makes the destination match the source: the root, a home or a
-                # system directory synced from something smaller is wiped
-                _rm(["rm", "-r", dest], cmd, ctx)
+            # --delete makes the destination match the source: the root, a home or a
+            # system directory synced from something smaller is wiped
+            _wipes_if_wide(dest, cmd, ctx)
 
 
 def _zfs(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -1426,7 +1703,16 @@ def _sshpass(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 
 def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     i = 1
+    trees: list[str] = []  # where the command works: ``-C DIR``, ``--work-tree=DIR``...
     while i < len(argv) and argv[i].startswith("-"):
+        flag, eq, value = argv[i].partition("=")
+        if flag in ("-C", "--git-dir", "--work-tree"):
+            value = value if eq else (argv[i + 1] if i + 1 < len(argv) else "")
+            trees.append(value)
+        elif flag == "-c" and i + 1 < len(argv):
+            key, _, value = argv[i + 1].partition("=")
+            if key.lower() in ("core.worktree", "core.bare"):
+                trees.append(value or "/")
         i += 2 if argv[i] in ("-C", "-c", "--git-dir", "--work-tree") else 1
     sub = argv[i] if i < len(argv) else ""
     rest = argv[i + 1 :]
@@ -1438,15 +1724,23 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.mark_outbound(payload=True)
         if forced:
             ctx.facts.destroy(critical=True, type_id="vcs:push")
-    elif sub == "reset" and "--hard" in flags:
-        ctx.facts.destroy(critical=True, type_id="vcs:write")
     elif (
-        sub == "clean"
-        and "f" in flags
-        or sub == "branch"
-        and "D" in flags
-        or sub in ("filter-branch", "filter-repo")
+        (sub == "reset" and "--hard" in flags)
+        or (sub == "clean" and "f" in flags)
+        or (sub == "branch" and flags & {"D", "d", "--delete"})
     ):
+        # discarding work-tree changes, untracked files or a local branch (the reflog keeps
+        # it) inside the workspace is a workspace write, like ``rm -rf build/``; the same
+        # on a tree elsewhere (``git -C / clean -fdx``) destroys what is not ours
+        if sub == "clean":  # and the pathspecs it cleans (``git clean -fdx ~``)
+            trees = trees + [a for a in rest if not a.startswith("-") and a != "--"]
+        if not ctx.session.elsewhere and all(
+            t not in cmd.dynamic and _work_tree_in_workspace(ctx, t) for t in trees
+        ):
+            ctx.facts.propose("vcs:write")
+        else:
+            ctx.facts.destroy(critical=sub != "branch", type_id="vcs:write")
+    elif sub in ("filter-branch", "filter-repo"):
         ctx.facts.destroy(critical=False, type_id="vcs:write")
     elif sub in ("clone", "fetch", "pull", "ls-remote"):
         ctx.facts.propose("net:download")
@@ -1492,6 +1786,26 @@ def _cloned_into(rest: list[str], ctx: Context) -> None:
         ctx.session.downloaded.add(found[0].rstrip("/") + "/")
 
 
+def _cd(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """``cd``/``pushd``: leaving the workspace makes what follows no workspace work."""
+    ops = ctx.operands(argv)
+    target = ops[0] if ops else "~"
+    ctx.generic(argv, cmd)
+    if target in cmd.dynamic or not _work_tree_in_workspace(ctx, target):
+        ctx.session.elsewhere = True
+    found = ctx.place(target if "/" in target or target[:1] in ("~", ".") else "./" + target)
+    if target not in cmd.dynamic and found is not None:
+        ctx.session.cwd = found[0]  # relative paths after it are relative to there
+
+
+def _work_tree_in_workspace(ctx: Context, tree: str) -> bool:
+    """A ``git -C``/``--work-tree`` directory that is the workspace or lies inside it."""
+    tree = tree.rstrip("/") or "/"
+    if tree.endswith(".git") and tree.rpartition("/")[2] == ".git":
+        tree = tree[:-4].rstrip("/") or "."
+    return tree in (".", "./") or _in_workspace(ctx, tree)
+
+
 def _sql_client(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ctx.facts.propose("db:query")
     for i, arg in enumerate(argv[1:], 1):
@@ -1504,9 +1818,9 @@ def _sql_client(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             ctx.facts.login_target(dest.host)
         if arg in ("-c", "--command", "-e", "--execute", "-q", "--query", "--eval"):
             if not analyze_sql(nxt, ctx.facts):
-                from aimds.rules.understanding.nosql import analyze_mongo
+                from aimds.rules.understanding.nosql import analyze_nosql
 
-                analyze_mongo(nxt, ctx.facts)
+                analyze_nosql(nxt, ctx.facts)  # ``mongosh --eval 'db.logs.drop()'``
         elif arg.startswith("--command=") or arg.startswith("--execute="):
             analyze_sql(arg.split("=", 1)[1], ctx.facts)
         elif (arg.startswith("-p") and len(arg) > 2) or arg.startswith("--password="):
@@ -1533,11 +1847,13 @@ def _dropdb(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 
 
 def _redis(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
-    from aimds.rules.understanding.nosql import REDIS_COMMANDS, analyze_redis
+    from aimds.rules.understanding.nosql import analyze_nosql
 
-    start = next((i for i, a in enumerate(argv[1:], 1) if a.lower() in REDIS_COMMANDS), None)
-    if start is not None and not argv[start - 1].startswith("-"):
-        analyze_redis(shlex.join(argv[start:]), ctx.facts)
+    i = 1
+    while i < len(argv) and argv[i].startswith("-"):  # -h HOST -p PORT -a PASS -n DB ...
+        i += 2 if argv[i] in ("-h", "-p", "-a", "-n", "-u", "-s", "--user", "--pass") else 1
+    if i < len(argv):
+        analyze_nosql(shlex.join(argv[i:]), ctx.facts)  # the command it sends
     words = {a.lower() for a in argv[1:]}
     if words & {"flushall", "flushdb"}:
         ctx.facts.destroy(critical=True, type_id="db:admin")
@@ -1679,6 +1995,13 @@ def _power(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     if name == "systemctl" and set(ops) & {"enable", "link", "preset", "add-wants", "edit"}:
         _persist(argv, cmd, ctx)
         return
+    if (
+        name == "systemctl"
+        and set(ops[:1]) & {"stop", "disable", "mask", "kill"}
+        and any(_SECURITY_SERVICE.search(o) for o in ops[1:])
+    ):
+        ctx.facts.destroy(critical=False, type_id="shell:exec")  # a security control off
+        return
     if name == "systemctl" and not set(ops[:1]) & {"poweroff", "reboot", "halt", "kexec"}:
         if set(ops[:1]) & {"list-units", "list-unit-files", "status", "list-timers"}:
             ctx.facts.recon()
@@ -1700,6 +2023,27 @@ def _power(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.recon()
         return
     ctx.facts.destroy(critical=False, type_id="shell:exec")
+
+
+_SECURITY_SERVICE = re.compile(
+    r"^(?:auditd|apparmor|firewalld|ufw|iptables|nftables|fail2ban|selinux|falcon-sensor|"
+    r"osqueryd|wazuh-agent|ossec|clamav|clamd|crowdstrike|sysmon|auditbeat|"
+    r"elastic-agent)(?:\.service)?$"
+)
+
+
+def _security_off(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """Security controls switched off: ``setenforce 0``, ``ufw disable``, ``auditctl -e 0``
+    (hard to notice, and what comes next goes unrecorded)."""
+    name = ctx.binary(argv[0])
+    ops = [a.lower() for a in argv[1:]]
+    if (
+        (name == "setenforce" and ops[:1] in (["0"], ["permissive"]))
+        or (name == "ufw" and ops[:1] in (["disable"], ["reset"]))
+        or (name == "auditctl" and ("-d" in ops or ops[:2] == ["-e", "0"]))
+        or name == "aa-teardown"
+    ):
+        ctx.facts.destroy(critical=False, type_id="shell:exec")
 
 
 def _persist(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -1793,10 +2137,117 @@ def _login_cli(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ctx.facts.propose("identity:login")
 
 
+# Options through which a program runs a shell command of its own (GTFOBins' "shell"
+# escapes): the value is a command line, read like one.
+_ESCAPE_OPTIONS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "tar": frozenset({"--checkpoint-action", "--to-command", "--use-compress-program",
+                          "--info-script", "--new-volume-script", "-I", "-F"}),
+        "zip": frozenset({"-TT", "--unzip-command"}),
+        "rsync": frozenset({"-e", "--rsh"}),
+        "scp": frozenset({"-S"}),
+        "script": frozenset({"-c", "--command"}),
+        "runuser": frozenset({"-c", "--command"}),
+        "make": frozenset({"--eval"}),
+        "vim": frozenset({"-c", "--cmd"}), "vi": frozenset({"-c", "--cmd"}),
+        "nvim": frozenset({"-c", "--cmd"}), "ex": frozenset({"-c"}), "view": frozenset({"-c"}),
+    }
+)  # fmt: skip
+_EXEC_CONFIG = re.compile(
+    r"^(?:core\.(?:pager|editor|sshcommand|fsmonitor|hookspath)|diff\.external|"
+    r"sequence\.editor|alias\.[\w-]+|(?:pager|filter)\.[\w.-]+|gpg\.program|"
+    r"credential\.helper)=(.+)$",
+    re.IGNORECASE,
+)
+_SSH_COMMANDS = re.compile(r"^(?:ProxyCommand|LocalCommand|KnownHostsCommand)[= ](.+)$", re.I)
+_AWK_COMMANDS = re.compile(
+    r"system\s*\(\s*\"([^\"]{1,2048})\"|\"([^\"]{1,2048})\"\s*\|\s*getline|"
+    r"\|\s*\"([^\"]{1,2048})\""
+)
+_EDITOR_COMMAND = re.compile(r"^(?::|\+)?\s*!(.+)$|system\(\s*['\"]([^'\"]+)['\"]")
+_AWK = frozenset({"awk", "gawk", "mawk", "nawk", "busybox-awk"})
+_ESCAPING = frozenset(_ESCAPE_OPTIONS) | _AWK | {"git", "ssh", "scp", "sftp", "rsync", "make"}
+
+
+def embedded_commands(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """Command lines a program runs through its own options or script: ``tar
+    --checkpoint-action=exec=…``, ``git -c core.pager=…``, ``vim -c ':!…'``, ``awk
+    'BEGIN{system("…")}'``, ``ssh -o ProxyCommand=…``, ``make`` recipes on stdin."""
+    if not argv:
+        return
+    name = ctx.binary(argv[0])
+    if name not in _ESCAPING:
+        return
+    found: list[str] = []
+    options = _ESCAPE_OPTIONS.get(name)
+    for i, arg in enumerate(argv[1:], 1):
+        nxt = argv[i + 1] if i + 1 < len(argv) else ""
+        flag, eq, inline = arg.partition("=")
+        value = inline if eq else nxt
+        if options is not None:
+            if flag in options:
+                found.append(value)
+            elif arg[:1] == "-" != arg[1:2] and "-" + arg[-1:] in options and arg[1:].isalpha():
+                found.append(nxt)  # a cluster ending in the option: ``script -qc CMD``
+            elif arg[:2] in options and len(arg) > 2 and not arg.startswith("--"):
+                found.append(arg[2:])  # glued short option: -Icmd
+        if name in ("git",) and arg == "-c":
+            m = _EXEC_CONFIG.match(nxt)
+            if m is not None:
+                found.append(m.group(1).lstrip("!"))
+        elif name in ("ssh", "scp", "sftp", "rsync") and (arg == "-o" or arg.startswith("-o")):
+            m = _SSH_COMMANDS.match(nxt if arg == "-o" else arg[2:])
+            if m is not None:
+                found.append(m.group(1))
+        elif name in _AWK and not arg.startswith("-"):
+            for m in _AWK_COMMANDS.finditer(arg):
+                found.append(next(g for g in m.groups() if g))
+        elif arg.startswith("+") and name in ("vim", "vi", "nvim", "ex", "view"):
+            found.append(arg[1:])
+    if name in ("vim", "vi", "nvim", "ex", "view"):
+        found = [c for v in found for c in _editor_commands(v)]
+    elif name == "tar":
+        found = [v.removeprefix("exec=") for v in found]
+    if name == "make" and cmd.stdin is not None:
+        found += [line.strip() for line in cmd.stdin.splitlines() if line.startswith("\t")]
+    for command in found[:16]:
+        if command in cmd.dynamic:
+            _opaque(ctx, "a program runs a command computed at run time")
+        elif command.strip():
+            ctx.facts.tag("code_exec")
+            ctx.recurse(command)
+
+
+def _editor_commands(value: str) -> list[str]:
+    m = _EDITOR_COMMAND.search(value)
+    if m is None:
+        return []
+    return [m.group(1) or m.group(2)]
+
+
+def run_argv(
+    argv: list[str], ctx: Context, *, dynamic: set[str] | None = None, piped_in: bool = False
+) -> None:
+    """Judge one argument vector read by another shell's reader (PowerShell), as the
+    program family it names; ``dynamic``: the words computed at run time."""
+    cmd = SimpleCommand(argv=argv, dynamic=set(dynamic or ()), piped_in=piped_in)
+    if argv and argv[0] in cmd.dynamic:
+        _opaque(ctx, "the program is computed at run time")
+        return
+    program = argv[0] if argv and ("/" in argv[0] or argv[0][:1] in ("~", ".")) else ""
+    found = ctx.place(program) if program else None
+    if found is not None and ctx.session.fetched(found[0]):
+        _fetched_code(ctx)  # ``iwr … -OutFile p.exe; Start-Process ./p.exe``
+    if found is not None and run_written(found[0], ctx):
+        return
+    _dispatch(argv, cmd, ctx)
+
+
 def _dispatch(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     argv = ctx.unwrap(argv)
     if not argv:
         return
+    embedded_commands(argv, cmd, ctx)
     handler = HANDLERS.get(ctx.binary(argv[0]))
     if handler is not None:
         handler(argv, cmd, ctx)
@@ -1833,11 +2284,13 @@ def _table() -> dict[str, Handler]:
         (_shell, " ".join(sorted(_SHELLS))),
         (_powershell, "pwsh powershell"),
         (_reverse_socket_builtin, "ztcp"),
+        (_cmd_exe, "cmd"),
         (_interpreter, " ".join(sorted(_INTERPRETERS)) + " python3 python2 node osascript"),
         (_eval, "eval"),
         (_source, "source ."),
         (_curl, "curl wget"),
         (_httpie, "http https xh"),
+        (_fetcher, "lwp-download lwp-request lwp-mirror aria2c axel fetch"),
         (_netcat, "nc ncat netcat socat telnet"),
         (_ssh, "ssh mosh"),
         (_remote_copy, "scp sftp rsync ftp tftp lftp"),
@@ -1865,6 +2318,8 @@ def _table() -> dict[str, Handler]:
         (_login_cli, "kinit ldapwhoami"),
         (_persist, "at batch launchctl update-rc.d chkconfig rc-update systemd-run"),
         (_archive, "tar unzip"),
+        (_cd, "cd pushd"),
+        (_security_off, "setenforce ufw auditctl aa-teardown"),
         (_windows_persist, "schtasks sc reg"),
         (_package, "pip pip3 pipx uv npm pnpm yarn gem cargo go"),
     )  # fmt: skip

@@ -16,10 +16,9 @@ __all__ = [
     "bare_name",
     "compact_name",
     "name_executes",
-    "name_data_store",
     "name_language",
     "name_publishes",
-    "name_shell_dialect",
+    "name_reads_only",
     "name_type",
     "name_verb",
     "name_words",
@@ -171,20 +170,25 @@ _OBJECTS: tuple[tuple[str, frozenset[str]], ...] = (
                         "privilege privileges sudo admin acl account accounts login signin "
                         "authenticate auth")),
     ("email", _words("email emails mail gmail inbox outlook smtp")),
+    # a chat with a language model is a task handed to a model, not a message to people
+    ("llm", _words("openai anthropic llm gpt chatgpt claude gemini mistral ollama cohere "
+                   "completion completions")),
     ("message", _words("message messages slack chat discord teams sms telegram whatsapp tweet "
                        "channel")),
-    ("shell", _words("shell bash terminal command cmd sh zsh powershell subprocess")),
+    ("shell", _words("shell bash terminal command cmd sh zsh powershell pwsh subprocess")),
     ("code", _words("python repl code interpreter jupyter notebook javascript js script")),
     ("db", _words("sql db database query table postgres mysql sqlite mongo redis bigquery "
                   "snowflake records rows mssql tsql sqlserver postgresql psql mariadb oracle "
-                  "duckdb clickhouse redshift athena warehouse")),
+                  "duckdb clickhouse redshift athena warehouse mongodb valkey keydb")),
     ("memory", _words("memory memories entity entities graph observations knowledge")),
     ("agent", _words("agent agents subagent assistant crew coworker")),
     ("browser", _words("browser page puppeteer playwright selenium click screenshot "
                        "computer")),
     ("search", _words("search google bing tavily duckduckgo brave serp wikipedia arxiv exa "
                       "serper")),
-    ("vcs", _words("git github gitlab repo repository commit branch pull issue vcs")),
+    ("vcs", _words("git github gitlab repo repository commit branch pull issue vcs jira ticket "
+                   "tickets tracker asana trello youtrack bugzilla redmine clickup comment "
+                   "comments")),
     ("net", _words("http https url request requests fetch web webhook download upload api "
                    "curl scrape")),
 )  # fmt: skip
@@ -227,7 +231,7 @@ _COMPOSE: MappingProxyType[tuple[str, str], str] = MappingProxyType(
         ("identity", "spawn"): "identity:user_admin",
         ("identity", "delete"): "identity:user_admin",
         ("identity", "write"): "identity:privilege_change",
-        ("identity", "read"): "identity:user_admin",
+        ("identity", "read"): "identity:read",
         ("payment", "refund"): "payment:refund",
         ("payment", "read"): "payment:read",
         ("agent", "delegate"): "agent:delegate",
@@ -260,6 +264,7 @@ _DEFAULT: MappingProxyType[str, str] = MappingProxyType(
         "browser": "browser:interact",
         "search": "search:web",
         "vcs": "vcs:write",
+        "llm": "agent:delegate",
     }
 )
 _VERB_ONLY: MappingProxyType[str, str] = MappingProxyType(
@@ -282,10 +287,39 @@ def name_type(tool: str) -> str | None:
     for category, objects in _OBJECTS:
         if found & objects:
             composed = _COMPOSE.get((category, verb)) if verb else None
+            if composed == "identity:read" and not found.isdisjoint(_GUARDED_WORDS):
+                composed = "identity:user_admin"  # ``get_auth_token``: no mere profile read
             return composed or _DEFAULT[category]
     if verb is not None:
         return _VERB_ONLY.get(verb)
     return None
+
+
+# What unlocks something: a name that reads one of these reads a credential, not data.
+_GUARDED_WORDS = _words("token tokens jwt cookie cookies session sessions otp mfa totp key keys "
+                        "cert certs certificate private ssh pgp gpg auth login signin "
+                        "authenticate logon")  # fmt: skip
+# Verbs that only look (``read``'s group without ``open``, ``load`` and ``download``, which
+# may change or store something), and verbs of pure functions of their input (summarize,
+# translate, calculate...).
+_LOOK_WORDS = _words("read get view preview show fetch list ls find query select describe "
+                     "inspect retrieve lookup search recall count summarize summarise "
+                     "translate calculate compute estimate classify analyze analyse compare "
+                     "explain parse validate extract detect")  # fmt: skip
+_OTHER_VERBS = frozenset(w for verb, ws in _VERBS if verb != "read" for w in ws)
+
+
+@functools.lru_cache(maxsize=1024)
+def name_reads_only(tool: str) -> bool:
+    """Whether a name's words say it only looks (``get_weather``, ``lookup_order``,
+    ``list_shipments``): a looking verb, no verb that does anything else, and nothing it
+    would look at that unlocks something (``get_token``, ``fetch_session_cookie``)."""
+    words = set(name_words(tool))
+    return (
+        bool(words & _LOOK_WORDS)
+        and words.isdisjoint(_OTHER_VERBS)
+        and words.isdisjoint(_GUARDED_WORDS)
+    )
 
 
 FILE_VERBS: MappingProxyType[str, str] = MappingProxyType(
@@ -314,10 +348,12 @@ def name_verb(tool: str) -> str | None:
 _LANGUAGE_WORDS: MappingProxyType[str, str] = MappingProxyType(
     {"node": "javascript", "nodejs": "javascript", "js": "javascript", "javascript": "javascript",
      "deno": "javascript", "bun": "javascript", "typescript": "javascript", "ts": "javascript",
-     "perl": "perl", "ruby": "ruby", "php": "php", "lua": "lua", "r": "r", "rscript": "r",
-     "go": "go", "golang": "go", "java": "java", "kotlin": "java", "groovy": "java",
-     "scala": "java", "csharp": "csharp", "dotnet": "csharp", "rust": "rust", "swift": "swift",
-     "julia": "julia", "elixir": "elixir", "tcl": "tcl"}
+     "perl": "perl", "ruby": "ruby", "php": "php", "lua": "lua", "powershell": "powershell",
+     "pwsh": "powershell", "ps1": "powershell", "go": "go", "golang": "go", "rust": "rust",
+     "java": "java", "kotlin": "java", "csharp": "csharp", "dotnet": "csharp",
+     "browser": "javascript", "puppeteer": "javascript", "playwright": "javascript",
+     "selenium": "javascript", "r": "r", "rscript": "r", "groovy": "java",
+     "scala": "java", "swift": "swift", "julia": "julia", "elixir": "elixir", "tcl": "tcl"}
 )  # fmt: skip
 
 
@@ -340,42 +376,6 @@ def name_executes(tool: str) -> bool:
     ``run_in_container``): with no object word, the arguments say what it runs."""
     exec_words = next(ws for verb, ws in _VERBS if verb == "exec")
     return not exec_words.isdisjoint(name_words(tool))
-
-
-_DIALECT_WORDS: MappingProxyType[str, str] = MappingProxyType(
-    {"powershell": "powershell", "pwsh": "powershell", "ps1": "powershell",
-     "cmdexe": "cmd", "batch": "cmd", "bat": "cmd", "bash": "posix", "sh": "posix",
-     "zsh": "posix", "dash": "posix", "ksh": "posix", "fish": "posix"}
-)  # fmt: skip
-
-
-@functools.lru_cache(maxsize=1024)
-def name_shell_dialect(tool: str) -> str:
-    """The shell a tool's name says runs its command line: ``powershell``, ``cmd``,
-    ``posix`` (bash, sh, zsh...) or ``auto`` (``shell``, ``terminal``, ``cmd``: a generic
-    command tool, so the line itself decides)."""
-    for word in name_words(tool):
-        dialect = _DIALECT_WORDS.get(word)
-        if dialect is not None:
-            return dialect
-    return "auto"
-
-
-_STORE_WORDS: MappingProxyType[str, str] = MappingProxyType(
-    {"mongo": "mongo", "mongodb": "mongo", "mongosh": "mongo", "redis": "redis",
-     "valkey": "redis", "keydb": "redis", "memorystore": "redis", "elasticache": "redis"}
-)  # fmt: skip
-
-
-@functools.lru_cache(maxsize=1024)
-def name_data_store(tool: str) -> str:
-    """The data store a tool's name says it talks to: ``mongo``, ``redis`` or ``sql`` (any
-    other: SQL is tried first, then the document stores)."""
-    for word in name_words(tool):
-        store = _STORE_WORDS.get(word)
-        if store is not None:
-            return store
-    return "sql"
 
 
 _PUBLISHING = frozenset(

@@ -17,14 +17,17 @@ from __future__ import annotations
 import ast
 import functools
 import re
+from urllib.parse import unquote
 
 from aimds.rules.understanding.network import is_secret_reference
 from aimds.rules.understanding.sql import looks_like_sql
 
 __all__ = [
     "SHAPES",
+    "looks_like_cmd",
     "looks_like_code",
     "looks_like_command",
+    "looks_like_powershell",
     "looks_like_sql_statement",
     "value_shape",
 ]
@@ -72,7 +75,8 @@ _PROGRAMS = frozenset(
         "whoami", "id", "uname", "hostname", "ifconfig", "ip", "netstat", "ss", "ps", "lsof",
         "mysql", "psql", "sqlite3", "mongo", "mongosh", "redis-cli", "aws", "gcloud", "az",
         "terraform", "ansible", "ansible-playbook", "vault", "op", "security", "sc", "reg", "cmd",
-        "schtasks", "icacls", "certutil", "bitsadmin", "net", "wmic"
+        "schtasks", "icacls", "certutil", "bitsadmin", "net", "wmic", "lwp-download",
+        "lwp-request", "aria2c", "axel"
     }
 )  # fmt: skip
 # The words an SQL statement can start with: a cheap gate before the SQL reader's own test.
@@ -119,6 +123,45 @@ def looks_like_command(text: str) -> bool:
     if head.startswith(("./", "/")) and " " in head.split("\n", 1)[0]:
         return True
     return _SHELL_SYNTAX.search(text[:4096]) is not None
+
+
+# A PowerShell statement: a Verb-Noun cmdlet, the aliases that fetch and evaluate, or
+# PowerShell-only syntax (``$env:X``, ``[System.…]``), at the start of a statement.
+_POWERSHELL = re.compile(
+    r"(?:^|[;|{(]|\n)\s*(?:&\s*)?(?:(?:Get|Set|New|Remove|Invoke|Start|Stop|Copy|Move|Add|"
+    r"Clear|Out|Write|Test|Import|Export|Register|Format|Restart|Expand|Compress|Select|Where|"
+    r"ForEach|Measure|Sort|Resolve|Enable|Disable|Install|Update|Send|Convert(?:To|From)?)"
+    r"-[A-Z][A-Za-z]+|iex|iwr|irm)\b|\$env:[A-Za-z_]|\[System\.",
+    re.IGNORECASE,
+)
+
+
+def looks_like_powershell(text: str) -> bool:
+    """True when ``text`` holds a PowerShell statement (read as PowerShell too, whatever
+    the tool says it runs: a Windows agent's ``shell`` runs PowerShell)."""
+    return _POWERSHELL.search(text[:4096]) is not None
+
+
+# A line ``cmd.exe`` would run: a built-in or Windows program with its ``/x`` switches, a
+# ``%VARIABLE%``, or a drive path.
+_CMD_LINE = re.compile(
+    r"(?:^|[&|(]\s*)(?:@?(?:rd|rmdir|del|erase|format|xcopy|robocopy|certutil|bitsadmin|"
+    r"copy|move|type|dir|start|call|cmd(?:\.exe)?)\s+[^&|\n]*?/[A-Za-z?]|"
+    r"(?:certutil|bitsadmin)(?:\.exe)?\s|format\s+[A-Za-z]:|cmd(?:\.exe)?\s+/[ckCK]\b|"
+    r"net\s+(?:user|localgroup|group)\s)"
+    r"|%[A-Za-z_]+%"
+    # programs only Windows has: a line starting with one is cmd.exe whatever else it holds
+    r"|(?:^|[&|(]\s*)@?(?:reg|mshta|regsvr32|rundll32|wmic|vssadmin|bcdedit|wbadmin|schtasks|"
+    r"cmdkey|vaultcmd|wevtutil|icacls|takeown|cipher|netsh|diskpart|esentutl|ntdsutil|cscript|"
+    r"wscript|msiexec|auditpol|systeminfo|findstr)(?:\.exe)?\b"
+    r"|(?:^|[&|(]\s*)@?(?:type|more|copy|move|del|erase|rd|rmdir)\s+\"?[A-Za-z]:\\",
+    re.IGNORECASE,
+)
+
+
+def looks_like_cmd(text: str) -> bool:
+    """True when ``text`` reads as a ``cmd.exe`` line (read so too, whatever the tool)."""
+    return _CMD_LINE.search(text[:4096]) is not None
 
 
 def looks_like_sql_statement(text: str) -> bool:
@@ -171,6 +214,10 @@ def _shape(text: str) -> str | None:
     if is_secret_reference(value):
         return "secret_ref"
     one_line = "\n" not in value and len(value) <= _MAX_LINE_PATH
+    if one_line and "%" in value and " " not in value:
+        decoded = unquote(value)  # ``%2Fetc%2Fshadow``: the path readers decode it too
+        if decoded != value and _shape(decoded) in ("path", "url"):
+            return "path" if _shape(decoded) == "path" else "url"
     if one_line and " " not in value:
         if _URL.match(value):
             return "path" if value[:7].lower() == "file://" else "url"
@@ -195,7 +242,7 @@ def _shape(text: str) -> str | None:
         return "path"  # an absolute path with spaces ("/Users/me/My Documents/x")
     if looks_like_code(value):
         return "code"  # Python that parses is Python, even where a line reads like shell ("a; b")
-    if looks_like_command(value):
+    if looks_like_command(value) or looks_like_powershell(value) or looks_like_cmd(value):
         return "command"
     return None
 

@@ -212,7 +212,9 @@ def test_plain_tool_wrapper(guard: aimds.Guard) -> None:
     assert RAN == [] and "hard.rm_root" in out
     page = guard_tool(guard, fetch_page).invoke({"url": "https://example.com"})
     assert INJECTED not in page and page.startswith("[blocked by AIMDS: ")
-    assert guard_tool(guard, get_weather).invoke({"city": "Nice"}) == "Sunny in Nice."
+    # another agent: the blocked attempts above lowered only the anonymous agent's trust
+    weather = guard_tool(guard, get_weather, subject=Subject(agent="weather-bot"))
+    assert weather.invoke({"city": "Nice"}) == "Sunny in Nice."
     assert json.dumps(guard_tool(guard, get_weather).args)  # schema kept
 
 

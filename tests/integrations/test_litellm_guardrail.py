@@ -95,6 +95,10 @@ def test_secret_is_replaced_in_place(service: Any) -> None:
 
 
 def test_response_texts_are_completions_and_tool_calls_are_checked(service: Any) -> None:
+    ok = {"id": "c2", "type": "function",
+          "function": {"name": "get_weather", "arguments": "{\"city\": \"Paris\"}"}}
+    assert post(service, body(input_type="response", texts=[""], tool_calls=[ok])).json() == {
+        "action": "NONE"}
     call = {"id": "c1", "type": "function",
             "function": {"name": "shell", "arguments": json.dumps({"command": "rm -rf /"})}}
     data = post(service, body(input_type="response", texts=["Running it."],
@@ -102,10 +106,6 @@ def test_response_texts_are_completions_and_tool_calls_are_checked(service: Any)
     assert data["action"] == "BLOCKED"
     assert "tool_calls[0]" in data["blocked_reason"]
     assert "hard.rm_root" in data["blocked_reason"]
-    ok = {"id": "c2", "type": "function",
-          "function": {"name": "get_weather", "arguments": "{\"city\": \"Paris\"}"}}
-    assert post(service, body(input_type="response", texts=[""], tool_calls=[ok])).json() == {
-        "action": "NONE"}
 
 
 def test_tool_results_are_judged_as_tool_results(service: Any) -> None:

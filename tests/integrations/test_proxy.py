@@ -4,6 +4,7 @@ both served by uvicorn over real HTTP on free local ports."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -156,10 +157,30 @@ def guard() -> aimds.Guard:
 
 
 @pytest.fixture(scope="module")
-def client(upstream: Upstream, guard: aimds.Guard) -> Iterator[Any]:
+def proxy_client(upstream: Upstream, guard: aimds.Guard) -> Iterator[Any]:
     app = create_proxy_app(guard, upstream.url + "/v1")  # type: ignore[attr-defined]
     with Served(app) as proxy:
         yield openai.OpenAI(base_url=proxy.url + "/v1", api_key="sk-test", max_retries=0)
+
+
+@pytest.fixture()
+def client(proxy_client: Any, request: pytest.FixtureRequest) -> Any:
+    """One agent per test (``X-AIMDS-Agent``): a blocked attack in one test lowers only
+    that agent's trust, as it would for real agents."""
+    agent = re.sub(r"[^A-Za-z0-9_.-]", "_", request.node.name)[:100]
+    return proxy_client.with_options(default_headers={"X-AIMDS-Agent": agent})
+
+
+def test_the_agent_header_names_the_subject(
+    client: Any, guard: aimds.Guard, request: pytest.FixtureRequest
+) -> None:
+    seen: list[Any] = []
+    stop = guard.subscribe(lambda event, decision: seen.append(event.subject))
+    try:
+        ask(client, "say hello")
+    finally:
+        stop()
+    assert {s.agent for s in seen} == {request.node.name}
 
 
 def ask(client: Any, text: str, **extra: Any) -> Any:

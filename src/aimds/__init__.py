@@ -17,7 +17,7 @@ from aimds.errors import (
     PolicyError,
 )
 from aimds.guard import Guard
-from aimds.integrations.acting import acting_as
+from aimds.integrations.context import acting_as
 from aimds.policy import Policy, load_policy
 from aimds.types import (
     ActionInfo,

@@ -90,12 +90,26 @@ class MissingExtraError(AimdsError, ImportError):
 
 
 class ActionBlocked(AimdsError):
-    """A guarded call was stopped before it ran: the verdict was ``review`` or ``block``."""
+    """A guarded call (or its result) was stopped: the verdict was ``review`` or ``block``.
+
+    ``verdict``, ``rules`` and ``messages`` give the reason; ``decision`` the whole decision.
+    Finding messages describe the rule, never the scanned text, so they are safe to show.
+    """
 
     def __init__(self, decision: Decision) -> None:
         self.decision = decision
-        rules = ", ".join(decision.rules) or "no rule"
-        super().__init__(f"{decision.verdict.value}: {rules} (decision {decision.id})")
+        self.verdict = decision.verdict
+        self.rules: tuple[str, ...] = decision.rules
+        self.messages: tuple[str, ...] = tuple(
+            dict.fromkeys(f"{f.rule}: {f.message}" for f in decision.findings if f.message)
+        )
+        rules = ", ".join(self.rules) or "no rule"
+        text = f"{decision.verdict.value}: {rules} (decision {decision.id})"
+        if decision.approval is not None:
+            text += f"; approval request {decision.approval} pending"
+        if self.messages:
+            text += " - " + "; ".join(self.messages[:5])
+        super().__init__(text)
 
 
 class ToolTimeout(AimdsError, TimeoutError):

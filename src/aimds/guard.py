@@ -94,7 +94,6 @@ class Guard:
         self._new_id = self.services.new_id or _random_id
         self._clock = self.services.clock
         self._on_error = self.policy.document.decide.on_error
-        self._label = self.policy.label  # the stages below are built from this policy
         self._listeners: tuple[Callable[[Event, Decision], None], ...] = ()
         self._listeners_lock = threading.Lock()
         self.stages: tuple[Stage, ...] = tuple(
@@ -214,9 +213,8 @@ class Guard:
         subject: Subject | None = None,
         wait_for_approval: float | None = None,
     ) -> Callable[[F], F]:
-        """Decorator guarding a function as tool ``name`` (sync or async), acting for
-        ``subject`` (else the ``aimds.acting_as`` subject); a ``review`` waits up to
-        ``wait_for_approval`` seconds for a human. See
+        """Decorator guarding a function as tool ``name`` (sync or async), as ``subject``
+        (else the one of ``aimds.acting_as``); see
         :func:`aimds.integrations.decorator.guard_tool`."""
         from aimds.integrations.decorator import guard_tool
 
@@ -309,7 +307,7 @@ class Guard:
             text=ev.text,
             args=ev.redacted_args,
             approval=ev.approval,
-            policy=self._label,
+            policy=self.policy.label,
             latency_us=(time.perf_counter_ns() - start_ns) / 1000.0,
             kind=ev.event.kind,
             subject=ev.event.subject,

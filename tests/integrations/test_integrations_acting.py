@@ -13,7 +13,7 @@ import pytest
 
 import aimds
 from aimds import ActionBlocked, Services, Subject
-from aimds.integrations.acting import current_subject
+from aimds.integrations.context import current_subject
 from aimds.respond.approvals import ApprovalQueue, ApprovalStatus
 
 POLICY: dict[str, Any] = {
@@ -51,7 +51,7 @@ def test_calls_act_for_the_enclosing_subject_and_default_outside() -> None:
         ("researcher-2", "s1"), ("researcher-2", "s1"),
         ("anonymous", "default"), ("anonymous", "default"),
     ]
-    assert current_subject() is None
+    assert current_subject() == aimds.Subject()  # outside any block: the anonymous default
 
 
 def test_decorator_subject_wins_over_the_block() -> None:

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "replay",
     "audit_cmd",
     "serve",
+    "proxy_cmd",
     "keys",
     "approvals",
     "agents",

@@ -1,13 +1,17 @@
 """``@guard.tool(name)``: check a function's call before it runs and scan what it returns.
 
-``review`` or ``block`` on the call raises :class:`ActionBlocked` before the function runs
-(its message names the verdict and the rule ids); ``redact`` passes the redacted
-arguments. With ``wait_for_approval=SECONDS`` a ``review`` first waits that long for a
-human to decide its approval request, and the call runs if they approve. Each call acts
-for ``subject=`` if given, else for the subject of the enclosing ``aimds.acting_as``
-block (:mod:`aimds.integrations.acting`), else the anonymous default. The result is
-checked as a ``tool_result``: a blocked result raises :class:`ActionBlocked`, a redacted
-one is replaced by its redacted text.
+``review`` or ``block`` on the call raises :class:`ActionBlocked` before the function runs;
+``redact`` passes the redacted arguments. The result is checked as a ``tool_result``: a
+blocked result raises :class:`ActionBlocked`, a redacted one is replaced by its redacted text.
+The exception carries the reason: ``verdict``, ``rules``, ``messages`` and the ``decision``.
+
+Who calls: ``subject=`` fixes the :class:`~aimds.Subject` for every call; without it the
+subject of the innermost ``with aimds.acting_as(...)`` block is used (per thread and per
+asyncio task), else the anonymous default subject.
+
+``wait_for_approval=SECONDS``: a ``review`` verdict waits up to that long for a human to
+approve or deny the approval request; approved calls run, denied or unanswered ones raise
+(the exception names the pending request). Async functions wait off the event loop.
 
 Where the policy sets a timeout for the tool (``budgets.timeouts`` / ``budgets.timeout_s``),
 a call that runs longer raises :class:`ToolTimeout`: async functions are cancelled with
@@ -24,15 +28,15 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aimds.errors import ActionBlocked, ToolTimeout
-from aimds.integrations.acting import current_subject
+from aimds.errors import ActionBlocked, ConfigError, ToolTimeout
+from aimds.integrations.context import current_subject
 from aimds.rules.budgets import timeout_for
-from aimds.types import DEFAULT_SUBJECT, Decision, Event, EventKind, Subject, Verdict
+from aimds.types import Decision, Event, EventKind, Subject, Verdict
 
 if TYPE_CHECKING:
     from aimds.guard import Guard
 
-__all__ = ["guard_tool"]
+__all__ = ["guard_tool", "result_text"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,14 +48,10 @@ def guard_tool(
     subject: Subject | None = None,
     wait_for_approval: float | None = None,
 ) -> Callable[[F], F]:
-    if wait_for_approval is not None and wait_for_approval < 0:
-        raise ValueError("wait_for_approval: expected seconds >= 0")
-
-    def who() -> Subject:
-        if subject is not None:
-            return subject
-        acting = current_subject()
-        return acting if acting is not None else DEFAULT_SUBJECT
+    if wait_for_approval is not None and not wait_for_approval >= 0:
+        raise ConfigError(
+            f"wait_for_approval must be a number of seconds >= 0, got {wait_for_approval!r}"
+        )
 
     def wrap(fn: F) -> F:
         tool = name or fn.__name__
@@ -63,28 +63,26 @@ def guard_tool(
             bound.apply_defaults()
             return dict(bound.arguments)
 
-        def admitted(call_args: dict[str, Any], actor: Subject) -> dict[str, Any]:
-            event = Event(kind=EventKind.TOOL_CALL, subject=actor, tool=tool, args=call_args)
-            decision = guard.check(event, wait_for_approval=wait_for_approval)
-            if not decision.allowed:
-                raise ActionBlocked(decision)
-            if decision.verdict is Verdict.REDACT and decision.args is not None:
-                return dict(decision.args)
-            return call_args
+        def call_event(call_args: dict[str, Any]) -> Event:
+            return Event(
+                kind=EventKind.TOOL_CALL,
+                subject=current_subject(subject),
+                tool=tool,
+                args=call_args,
+            )
 
-        def screened(result: Any, actor: Subject) -> Any:
-            decision = guard.check_tool_result(tool, result, subject=actor)
-            return _apply_result(decision, result)
+        def result_event(result: Any, who: Subject) -> Event:
+            return Event(
+                kind=EventKind.TOOL_RESULT, subject=who, tool=tool, text=result_text(result)
+            )
 
         if inspect.iscoroutinefunction(fn):
 
             @functools.wraps(fn)
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                actor = who()
-                bound = bind(args, kwargs)
-                # Checks run in a worker thread: one waiting for a human must not stall
-                # the event loop.
-                call_args = await asyncio.to_thread(admitted, bound, actor)
+                event = call_event(bind(args, kwargs))
+                decision = await guard.acheck(event, wait_for_approval=wait_for_approval)
+                call_args = _admitted(decision, event.args)
                 if timeout is None:
                     result = await fn(**call_args)
                 else:
@@ -92,21 +90,45 @@ def guard_tool(
                         result = await asyncio.wait_for(fn(**call_args), timeout)
                     except TimeoutError:
                         raise ToolTimeout(tool, timeout) from None
-                return await asyncio.to_thread(screened, result, actor)
+                verdict = await guard.acheck(
+                    result_event(result, event.subject), wait_for_approval=wait_for_approval
+                )
+                return _apply_result(verdict, result)
 
             return async_wrapper  # type: ignore[return-value]
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            actor = who()
-            call_args = admitted(bind(args, kwargs), actor)
+            event = call_event(bind(args, kwargs))
+            decision = guard.check(event, wait_for_approval=wait_for_approval)
+            call_args = _admitted(decision, event.args)
             if timeout is None:
-                return screened(fn(**call_args), actor)
-            return screened(_run_with_timeout(fn, call_args, tool, timeout), actor)
+                result = fn(**call_args)
+            else:
+                result = _run_with_timeout(fn, call_args, tool, timeout)
+            verdict = guard.check(
+                result_event(result, event.subject), wait_for_approval=wait_for_approval
+            )
+            return _apply_result(verdict, result)
 
         return wrapper  # type: ignore[return-value]
 
     return wrap
+
+
+def result_text(value: Any) -> str:
+    """Text of a tool result as the guard scans it: strings as they are, else JSON."""
+    from aimds.guard import _as_text
+
+    return _as_text(value)
+
+
+def _admitted(decision: Decision, call_args: Mapping[str, Any]) -> dict[str, Any]:
+    if not decision.allowed:
+        raise ActionBlocked(decision)
+    if decision.verdict is Verdict.REDACT and decision.args is not None:
+        return dict(decision.args)
+    return dict(call_args)
 
 
 def _run_with_timeout(

@@ -29,6 +29,7 @@ from aimds.policy.sections.decide import DecideSection
 from aimds.policy.sections.detectors import DetectorsSection
 from aimds.policy.sections.mcp import McpSection
 from aimds.policy.sections.sensitive import SensitiveSection
+from aimds.policy.sections.streaming import StreamingSection
 
 __all__ = ["SCHEMA_VERSION", "PolicyDocument"]
 
@@ -69,3 +70,4 @@ class PolicyDocument(Section):
     approvals: ApprovalsSection = Field(default_factory=ApprovalsSection)
     decide: DecideSection = Field(default_factory=DecideSection)
     mcp: McpSection = Field(default_factory=McpSection)
+    streaming: StreamingSection = Field(default_factory=StreamingSection)

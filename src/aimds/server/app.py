@@ -25,7 +25,15 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from aimds.guard import Guard
-from aimds.server import openapi, routes_admin, routes_approvals, routes_check, routes_ui, views
+from aimds.server import (
+    openapi,
+    routes_admin,
+    routes_approvals,
+    routes_check,
+    routes_litellm,
+    routes_ui,
+    views,
+)
 from aimds.server.access_log import logged
 from aimds.server.cluster import warn_unshared
 from aimds.server.deps import FastJSON
@@ -174,6 +182,7 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
     app.include_router(routes_approvals.router)
     app.include_router(routes_admin.router)
     app.include_router(routes_ui.router)
+    app.include_router(routes_litellm.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from aimds.errors import MissingExtraError
 from aimds.integrations.context import current_subject
 from aimds.integrations.decorator import result_text
+from aimds.integrations.openai_format import content_texts
 from aimds.types import DEFAULT_SUBJECT, Decision, Event, EventKind, Subject, Verdict
 
 try:
@@ -112,7 +113,7 @@ class AimdsGuardrails:
         self, ctx: RunContextWrapper[Any], agent: Agent[Any], data: Any
     ) -> GuardrailFunctionOutput:
         who = self._who(agent)
-        for kind, text, tool in _input_texts(data):
+        for kind, text, tool in _inputcontent_texts(data):
             decision = await self._judge(Event(kind=kind, subject=who, text=text, tool=tool))
             if self._stops(decision):
                 return GuardrailFunctionOutput(output_info=_info(decision), tripwire_triggered=True)
@@ -201,7 +202,7 @@ def _plain(value: Any) -> Any:
     return dump() if callable(dump) else value
 
 
-def _input_texts(data: Any) -> Iterable[tuple[EventKind, str, str | None]]:
+def _inputcontent_texts(data: Any) -> Iterable[tuple[EventKind, str, str | None]]:
     """(kind, text, tool) for each checkable piece of an agent's input."""
     if isinstance(data, str):
         yield EventKind.PROMPT, data, None
@@ -217,15 +218,6 @@ def _input_texts(data: Any) -> Iterable[tuple[EventKind, str, str | None]]:
             tool = names.get(str(item.get("call_id")), "unknown_tool")
             yield EventKind.TOOL_RESULT, result_text(item.get("output")), tool
         elif item.get("role") in _PROMPT_ROLES:
-            for text in _texts(item.get("content")):
+            for text in content_texts(item.get("content")):
                 yield EventKind.PROMPT, text, None
 
-
-def _texts(content: Any) -> list[str]:
-    if isinstance(content, str):
-        return [content]
-    if isinstance(content, list):
-        return [
-            p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str)
-        ]
-    return []

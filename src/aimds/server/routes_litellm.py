@@ -23,13 +23,13 @@ body between releases; the response model is strict.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from aimds.integrations.openai_format import content_texts, tool_call_parts
 from aimds.server.auth import Principal, Role
 from aimds.server.deps import Caller, FastJSON, state_of, subject_for
 from aimds.server.models import SubjectIn
@@ -150,7 +150,7 @@ async def litellm_guardrail(body: LiteLLMGuardrailIn, request: Request, who: Cal
             changed = True
     if body.input_type == "response":
         for i, call in enumerate(body.tool_calls or ()):
-            name, args = _tool_call(call)
+            name, args = tool_call_parts(call)
             event = build_event(who, "tool_call", subject, tool=name, args=args, meta=meta)
             decision = await judge(state, event, 0)
             if not decision.allowed:
@@ -202,7 +202,7 @@ def _text_kinds(body: LiteLLMGuardrailIn, texts: list[str]) -> list[tuple[str, s
         for call in message.get("tool_calls") or ():
             if isinstance(call, dict) and isinstance(call.get("function"), dict):
                 tool_names[str(call.get("id"))] = str(call["function"].get("name") or "")
-        for content in _contents(message.get("content")):
+        for content in content_texts(message.get("content")):
             if role == "tool":
                 tool = tool_names.get(str(message.get("tool_call_id")), "unknown_tool")
                 roles.setdefault(content, (EventKind.TOOL_RESULT.value, tool))
@@ -210,26 +210,3 @@ def _text_kinds(body: LiteLLMGuardrailIn, texts: list[str]) -> list[tuple[str, s
                 roles.setdefault(content, (EventKind.COMPLETION.value, None))
     return [roles.get(text, (EventKind.PROMPT.value, None)) for text in texts]
 
-
-def _contents(content: Any) -> list[str]:
-    if isinstance(content, str):
-        return [content]
-    if isinstance(content, list):
-        return [
-            p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str)
-        ]
-    return []
-
-
-def _tool_call(call: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    function = call.get("function") if isinstance(call.get("function"), dict) else None
-    if function is None:
-        return str(call.get("name") or ""), {}
-    raw = function.get("arguments") or "{}"
-    try:
-        args = json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError:
-        args = None
-    if not isinstance(args, dict):
-        args = {"arguments": raw if isinstance(raw, str) else json.dumps(raw)}
-    return str(function.get("name") or ""), args

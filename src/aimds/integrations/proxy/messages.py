@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aimds.errors import InputError
+from aimds.integrations.openai_format import tool_call_parts
 from aimds.types import Decision, Event, EventKind, Subject
 
 __all__ = [
@@ -126,14 +127,7 @@ def check_tool_call(call: dict[str, Any], check: Check, subject: Subject) -> Dec
     function = call.get("function")
     if not isinstance(function, dict):
         function = {}
-    name = str(function.get("name") or "")
-    raw = function.get("arguments") or "{}"
-    try:
-        args = json.loads(raw) if isinstance(raw, str) else raw
-    except ValueError:
-        args = None
-    if not isinstance(args, dict):
-        args = {"arguments": raw if isinstance(raw, str) else json.dumps(raw)}
+    name, args = tool_call_parts({"function": function})
     decision = check(Event(kind=EventKind.TOOL_CALL, subject=subject, tool=name, args=args))
     if decision.allowed and decision.args is not None:
         function["arguments"] = json.dumps(dict(decision.args), ensure_ascii=False)

@@ -90,10 +90,17 @@ def test_get_approval_long_poll_and_deny(service: Any) -> None:
 
 
 def test_approval_record_keeps_no_raw_arguments(service: Any) -> None:
+    """The queue's row holds a keyed digest, never the arguments; people who decide read the
+    action from the masked view the service keeps beside it (``details``)."""
     aid = _review(service)["approval"]
     r = service.client.get(f"/v1/approvals/{aid}", headers=service.h("approver"))
-    assert CANARY not in r.text and len(r.json()["digest"]) == 64
-    assert r.json()["requester"].startswith("key:")
+    assert len(r.json()["digest"]) == 64 and r.json()["requester"].startswith("key:")
+    queue = service.app.state.aimds.queue
+    rows = queue.db.execute("SELECT * FROM aimds_approvals WHERE id = ?", (aid,))
+    assert rows and CANARY not in repr(rows)
+    assert CANARY in str(r.json()["details"]["args"])  # the approver sees what is approved
+    own = service.client.get(f"/v1/approvals/{aid}", headers=service.h("agent"))
+    assert CANARY not in own.text
 
 
 def test_agent_cannot_approve_edit_policy_or_quarantine(service: Any) -> None:

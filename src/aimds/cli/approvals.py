@@ -12,7 +12,7 @@ from __future__ import annotations
 import getpass
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -133,15 +133,38 @@ def show(
 ) -> None:
     with cli_errors():
         queue = _queue(_settings(data_dir, database_url))
-        found = queue.get(approval_id, tenant=tenant)
-        queue.close()
+        try:
+            found = queue.get(approval_id, tenant=tenant)
+            view = _details(queue, found) if found is not None else None
+        finally:
+            queue.close()
     if found is None:
         fail(f"no approval request {approval_id!r}", EXIT_USAGE)
+    body = found.as_dict()
+    if view is not None:
+        body["details"] = view.to_dict()
     if as_json:
-        print_json(found.as_dict())
+        print_json(body)
         return
     for key, value in found.as_dict().items():
         out.print(f"{key:12} {value}", highlight=False, markup=False)
+    if view is None:
+        out.print("(the action itself is no longer kept: see the audit log)", highlight=False)
+        return
+    out.print("what the agent wants to do (masked):", highlight=False)
+    for path, value in view.args:
+        out.print(f"  {path} = {value}", highlight=False, markup=False)
+    if view.text:
+        out.print(f"  text: {view.text}", highlight=False, markup=False)
+    for finding in view.findings:
+        out.print(f"  {finding.rule}: {finding.message}", highlight=False, markup=False)
+
+
+def _details(queue: Any, request: Any) -> Any:
+    """The masked action the service kept for ``request`` (``None`` when none is kept)."""
+    from aimds.server.approval_details import ApprovalDetails
+
+    return ApprovalDetails(queue.db).get(request.id, request.tenant)
 
 
 def _resolve(

@@ -341,7 +341,9 @@ class BatchOut(BaseModel):
 
 
 class ApprovalOut(BaseModel):
-    """One approval request. It holds no event content: only a keyed digest of it."""
+    """One approval request. The queue keeps only a keyed digest of the event; people who
+    decide (approvers, admins, operators) also get ``details``: the action as the dashboard
+    shows it, with secrets and personal data masked when it was raised."""
 
     model_config = _examples({
         "id": "apr_0123456789abcdef0123456789abcdef", "tenant": "acme",
@@ -382,6 +384,13 @@ class ApprovalOut(BaseModel):
     approver: str | None = Field(description="Who decided (credential id), once decided.")
     reason: str | None = Field(description="The approver's reason, once decided.")
     decided: float | None = Field(description="When it was decided, Unix time in seconds.")
+    details: dict[str, Any] | None = Field(
+        default=None,
+        description="What the agent wants to do, masked (`kind`, `tool`, `action`, "
+        "`resources`, `args` as `[path, value]` pairs, `text`, `findings` with messages, "
+        "`masked`: how many values were masked); for people who decide, while the service "
+        "keeps it (30 days). Absent for agent credentials.",
+    )
 
 
 class PolicyOut(BaseModel):

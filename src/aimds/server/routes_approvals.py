@@ -64,7 +64,20 @@ async def list_approvals(
             limit=limit,
         ),
     )
-    return FastJSON([r.as_dict() for r in found])
+    views = (
+        {} if who.role is Role.AGENT
+        else await asyncio.get_running_loop().run_in_executor(
+            state.pool, lambda: state.details.many([r.id for r in found])
+        )
+    )
+    return FastJSON([_with_details(r.as_dict(), views.get(r.id)) for r in found])
+
+
+def _with_details(body: dict[str, Any], view: Any) -> dict[str, Any]:
+    """An approval answer with the masked action for people who decide (see ApprovalOut)."""
+    if view is not None:
+        body["details"] = view.to_dict()
+    return body
 
 
 @router.get("/{approval_id}", response_model=ApprovalOut, response_class=FastJSON)
@@ -85,7 +98,13 @@ async def get_approval(
     if current.pending and wait > 0:
         latest = await state.waiters.wait(state.queue, state.pool, approval_id, scope, wait)
         current = _visible(who, latest)
-    return FastJSON(current.as_dict())
+    view = (
+        None if who.role is Role.AGENT
+        else await loop.run_in_executor(
+            state.pool, lambda: state.details.get(current.id, current.tenant)
+        )
+    )
+    return FastJSON(_with_details(current.as_dict(), view))
 
 
 def resolve(

@@ -1,0 +1,76 @@
+"""An approver deciding through the API or the CLI sees what the agent wants to do, masked
+(issue 13: approvers must see what they approve; the dashboard is not the only way)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from aimds.cli.main import app as cli
+from aimds.server.app import create_app
+from aimds.server.settings import ServerSettings
+
+SECRET = "blue-harbor-42"  # not a detectable secret: masked because of its key
+
+
+def _raise_review(tmp_path: Path) -> tuple[TestClient, dict[str, str], str]:
+    app = create_app(ServerSettings(data_dir=tmp_path, max_wait_s=5))
+    keys = {}
+    for label, role, agent in (("agent", "agent", "mailer"), ("approver", "approver", None)):
+        _, keys[label] = app.state.aimds.keys.create(role=role, tenant="acme", agent=agent)
+    client = TestClient(app)
+    client.__enter__()
+    body = {
+        "tool": "send_email",
+        "args": {
+            "to": ["cfo@example.com"],
+            "subject": "Q3 numbers",
+            "body": "see attached",
+            "secret": SECRET,
+        },
+    }
+    r = client.post("/v1/evaluate", json=body, headers={"Authorization": f"Bearer {keys['agent']}"})
+    assert r.json()["verdict"] == "review", r.text
+    listed = client.get(
+        "/v1/approvals?status=pending", headers={"Authorization": f"Bearer {keys['approver']}"}
+    ).json()
+    return client, keys, listed[0]["id"]
+
+
+def test_the_api_shows_people_who_decide_the_masked_action(tmp_path: Path) -> None:
+    client, keys, rid = _raise_review(tmp_path)
+    try:
+        one = client.get(
+            f"/v1/approvals/{rid}", headers={"Authorization": f"Bearer {keys['approver']}"}
+        ).json()
+        args = dict((path, value) for path, value in one["details"]["args"])
+        assert "cfo@example.com" in json.dumps(args) and args.get("subject") == "Q3 numbers"
+        assert SECRET not in json.dumps(one) and one["details"]["masked"] >= 1
+        assert any(f["rule"] == "review.send" and f["message"] for f in one["details"]["findings"])
+        listed = client.get(
+            "/v1/approvals", headers={"Authorization": f"Bearer {keys['approver']}"}
+        ).json()
+        assert listed[0]["details"]["tool"] == "send_email"
+        # the agent itself gets the request, not a second copy of its arguments
+        own = client.get(
+            f"/v1/approvals/{rid}", headers={"Authorization": f"Bearer {keys['agent']}"}
+        ).json()
+        assert "details" not in own
+    finally:
+        client.__exit__(None, None, None)
+
+
+def test_the_cli_shows_the_masked_action(tmp_path: Path) -> None:
+    client, _, rid = _raise_review(tmp_path)
+    client.__exit__(None, None, None)
+    shown = CliRunner().invoke(cli, ["approvals", "show", rid, "--data-dir", str(tmp_path)])
+    assert shown.exit_code == 0, shown.output
+    assert "cfo@example.com" in shown.output and "review.send" in shown.output
+    assert SECRET not in shown.output
+    as_json = CliRunner().invoke(
+        cli, ["approvals", "show", rid, "--data-dir", str(tmp_path), "--json"]
+    )
+    assert json.loads(as_json.output)["details"]["tool"] == "send_email"

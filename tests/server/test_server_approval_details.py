@@ -74,3 +74,32 @@ def test_the_cli_shows_the_masked_action(tmp_path: Path) -> None:
         cli, ["approvals", "show", rid, "--data-dir", str(tmp_path), "--json"]
     )
     assert json.loads(as_json.output)["details"]["tool"] == "send_email"
+
+
+def test_a_tenant_policy_s_own_sensitive_keys_mask_its_approvals(tmp_path: Path) -> None:
+    app = create_app(ServerSettings(data_dir=tmp_path, max_wait_s=5))
+    keys = {}
+    for label, role, agent in (("agent", "agent", "mailer"), ("admin", "admin", None),
+                               ("approver", "approver", None)):  # fmt: skip
+        _, keys[label] = app.state.aimds.keys.create(role=role, tenant="acme", agent=agent)
+    with TestClient(app) as client:
+        policy = "name: default\nextends: default\naudit:\n  sensitive_keys: [pin]\n"
+        r = client.put(
+            "/v1/policies/default",
+            content=policy,
+            headers={"Authorization": f"Bearer {keys['admin']}"},
+        )
+        assert r.status_code == 200, r.text
+        body = {
+            "tool": "send_email",
+            "args": {"to": ["cfo@example.com"], "body": "door code", "pin": "4711"},
+        }
+        r = client.post(
+            "/v1/evaluate", json=body, headers={"Authorization": f"Bearer {keys['agent']}"}
+        )
+        assert r.json()["verdict"] == "review", r.text
+        listed = client.get(
+            "/v1/approvals?status=pending", headers={"Authorization": f"Bearer {keys['approver']}"}
+        ).json()
+        args = dict(listed[0]["details"]["args"])
+        assert args["pin"] != "4711" and "MASKED" in args["pin"]

@@ -11,7 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aimds.respond.approvals import SqlDatabase
 from aimds.server.action_view import ActionMasker, ActionView, describe
@@ -73,11 +73,24 @@ def keep_action(state: ServiceState, event: Event, decision: Decision) -> None:
     if decision.approval is None:
         return
     try:
-        policy = state.guard.policy
-        if state.masker.label != policy.label:  # a new policy: its own rules and keys
-            state.masker = ActionMasker.for_policy(policy)
-        view = describe(event, decision, state.masker)
+        # the policy that judged this tenant: its own custom secret rules and sensitive keys
+        policy = state.guard_for(event.subject.tenant).policy
+        masker = state.masker
+        if masker.label != policy.label:
+            masker = _MASKERS.get(policy.label) or _masker_for(policy)
+        view = describe(event, decision, masker)
         state.details.put(decision.approval, event.subject.tenant, view)
     except Exception as exc:  # noqa: BLE001 - best effort; the decision stands
         state.metrics.rejected.labels("approval_details_failed").inc()
         log.warning("approval details not stored: %s", type(exc).__name__)
+
+
+_MASKERS: dict[str, ActionMasker] = {}
+_MAX_MASKERS = 64  # one per policy version in use (tenants with their own policy)
+
+
+def _masker_for(policy: Any) -> ActionMasker:
+    if len(_MASKERS) >= _MAX_MASKERS:
+        _MASKERS.clear()
+    masker = _MASKERS[policy.label] = ActionMasker.for_policy(policy)
+    return masker

@@ -35,7 +35,6 @@ POLICY_REVIEWS: dict[str, str] = {
     "email_draft-04": "review.send: an e-mail",
     "email_draft-05": "review.send: an e-mail",
     "email_draft-06": "review.send: a Teams post",
-    "file_ops-07": "scope.denied: fs:delete is in no scope of the expert role (the pack)",
     # an unknown tool whose name acts (call, apply) rather than looks is reviewed until an
     # operator admits it (taxonomy.tools); only unknown:read (a looking name, plain values)
     # is in the expert's scopes

@@ -146,3 +146,22 @@ def test_a_secret_read_then_published_in_an_issue_or_gist_is_stopped(
 def test_an_ordinary_issue_is_allowed() -> None:
     args = {"repo": "org/app", "title": "Crash on save", "body": "Open, save: it crashes."}
     assert check("create_issue", args)[0] == "allow"
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [("delete_file", {"path": "build/output.log"}), ("remove_file", {"file": "./dist/app.whl"}),
+     ("delete_directory", {"path": "node_modules", "recursive": True})],
+)  # fmt: skip
+def test_a_file_tool_deleting_inside_the_workspace_is_everyday_work(
+    tool: str, args: dict[str, Any]
+) -> None:
+    """As ``rm build/output.log`` in a shell: a change inside the work area."""
+    assert check(tool, args)[0] == "allow"
+
+
+@pytest.mark.parametrize(
+    "path", ["../other-project/src", "~/Documents/thesis.docx", ".", "/etc/passwd", ".env"]
+)
+def test_deleting_outside_the_workspace_or_a_sensitive_place_is_not(path: str) -> None:
+    assert check("delete_file", {"path": path})[0] == "block"

@@ -390,10 +390,34 @@ class ArgReader:
                 mode = verb
                 facts.propose(FILE_VERBS[verb])
         keys = _PATH_KEYS if category in ("fs", "unknown") else _ATTACHMENT_KEYS
+        if mode == "delete" and self._workspace_only(args, keys, cwd):
+            # deleting files of the work area is everyday work, as ``rm build/x.log`` is in
+            # a shell: a change inside the workspace, not the destructive type
+            facts.settle("fs:write")
+            mode = "write"
         for key in keys:
             if key in args:
                 for value in _strings(args[key]):
                     self._path(value, key, mode, category, facts, cwd)
+
+    def _workspace_only(self, args: dict[str, Any], keys: tuple[str, ...], cwd: str) -> bool:
+        """Whether every path argument lies strictly inside the working directory (not the
+        directory itself, not the filesystem root) and is no sensitive place."""
+        root = cwd.rstrip("/")
+        if not root:
+            return False
+        found = False
+        for key in keys:
+            for value in _strings(args[key]) if key in args else ():
+                try:
+                    path = canonicalize_path(value, cwd=cwd, home=self._home,
+                                             resolve_symlinks=False)  # fmt: skip
+                except ValueError:
+                    return False
+                if not path.startswith(root + "/") or locate_place(path) is not None:
+                    return False
+                found = True
+        return found
 
     def _path(self, value: str, key: str, mode: str, category: str, facts: Facts, cwd: str) -> None:
         if not value or "://" in value and not value.lower().startswith("file:"):

@@ -142,10 +142,12 @@ def bare_name(tool: str) -> str:
     return (_NAMESPACE.sub("", tool.strip()) or tool).lower()
 
 
-def name_words(tool: str) -> list[str]:
-    """The words of a tool name without namespace (``mcp__gh__CreateIssue``: create, issue)."""
+@functools.lru_cache(maxsize=1024)
+def name_words(tool: str) -> tuple[str, ...]:
+    """The words of a tool name without namespace (``mcp__gh__CreateIssue``: create, issue);
+    cached, as every call of a tool reads its name several times."""
     last = _NAMESPACE.sub("", tool.strip()) or tool
-    return [w for w in _SPLIT.split(_CAMEL.sub(" ", last).lower()) if w]
+    return tuple(w for w in _SPLIT.split(_CAMEL.sub(" ", last).lower()) if w)
 
 
 def compact_name(tool: str) -> str:

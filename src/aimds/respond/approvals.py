@@ -457,7 +457,7 @@ class ApprovalQueue:
         try:
             self.prune()
         except BackendError as exc:  # a failed prune is retried later; it loses nothing
-            log.warning("approval pruning failed: %s", exc)
+            log.warning("approval pruning failed (%s); retried later", type(exc).__name__)
 
     # reads -----------------------------------------------------------------------------
 

@@ -541,6 +541,8 @@ class ArgReader:
                     shape = "command"
                 elif runs and shape is None and " " in value.strip():
                     shape = "command"  # a command line for a tool that runs ("jq '.x' f")
+            if shape == "command" and category == "unknown" and name_language(tool) != "auto":
+                shape = "code"  # a tool named for a language (``perl``) runs it, not a shell
             if (
                 shape == "command"
                 and top
@@ -596,7 +598,14 @@ class ArgReader:
         quiet = scratch.tags <= _QUIET_TAGS and scratch.risk < (
             Severity.CRITICAL if shape == "code" else Severity.HIGH
         )
-        if category == natural or not quiet or runs:
+        # an unknown tool given a command line is judged as the shell call it reads as: a
+        # quiet one ("du -sh *") is everyday shell work, not an unknown action to review
+        if (
+            category == natural
+            or not quiet
+            or runs
+            or (category == "unknown" and shape == "command")
+        ):
             _join(scratch, facts)
 
     def _content_url(self, value: str, category: str, facts: Facts) -> None:

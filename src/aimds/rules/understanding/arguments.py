@@ -30,7 +30,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from aimds.rules.network import parse_destination
-from aimds.rules.paths import SensitivePlace, canonicalize_path
+from aimds.rules.paths import SensitivePlace, canonicalize_path, is_recovery_data
 from aimds.rules.understanding.action_types import UNKNOWN_TYPE
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
@@ -414,7 +414,11 @@ class ArgReader:
                                              resolve_symlinks=False)  # fmt: skip
                 except ValueError:
                     return False
-                if not path.startswith(root + "/") or locate_place(path) is not None:
+                if (
+                    not path.startswith(root + "/")
+                    or locate_place(path) is not None
+                    or is_recovery_data(path)
+                ):
                     return False
                 found = True
         return found

@@ -158,6 +158,8 @@ class BehaviorStage:
         if found:
             ev.findings.extend(found)
             self._after(ev, keys, found)
+        elif self._quarantine_on and any(f.rule in self._quarantine_on for f in ev.findings):
+            self._after(ev, keys, found)  # an earlier stage's finding the policy quarantines on
 
     def close(self) -> None:
         if self._owns_store:

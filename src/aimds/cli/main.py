@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "demo",
     "mcp_cmd",
     "version_cmd",
+    "redteam_cmd",
 )
 
 app = typer.Typer(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -134,3 +138,24 @@ def test_bad_arguments_raise() -> None:
         make_case("nope", "plain", "attack", template=0, form=0)
     with pytest.raises(ValueError, match="unknown technique"):
         make_case("destructive", "nope", "attack", template=0, form=0)
+
+
+_DIGEST = """
+import hashlib, json
+from aimds.redteam import generate
+cases = generate(seed=9, count=2)
+rows = [[c.id, c.payload, [[e.text, sorted(e.args.items())] for e in c.events]] for c in cases]
+print(hashlib.sha256(json.dumps(rows).encode()).hexdigest())
+"""
+
+
+def test_cases_do_not_depend_on_the_process_hash_seed() -> None:
+    """Seeds are strings: Python's per-process hash randomisation must not reach them."""
+    digests = set()
+    for hash_seed in ("1", "2", "random"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": os.pathsep.join(sys.path)}
+        done = subprocess.run(
+            [sys.executable, "-c", _DIGEST], env=env, capture_output=True, text=True, check=True
+        )
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1 and len(digests.pop()) == 64

@@ -20,7 +20,8 @@ from rich.table import Table
 from aimds.cli.common import EXIT_FLAGGED, EXIT_OK, cli_errors, err, fail, out, print_json
 from aimds.errors import InputError
 from aimds.guard import Guard
-from aimds.redteam.campaign import campaign, plan
+from aimds.redteam.campaign import campaign
+from aimds.redteam.cases import GOALS, TECHNIQUE_GROUPS, TECHNIQUES, resolve
 from aimds.redteam.chart import chart_svg
 from aimds.redteam.report import markdown
 
@@ -132,9 +133,15 @@ def register(app: typer.Typer) -> None:
         if fail_above is not None and not 0.0 <= fail_above <= 1.0:
             fail(f"--fail-above: expected a rate between 0 and 1, got {fail_above}")
         try:
-            chosen_goals, chosen_techniques = plan(goals, techniques)
+            chosen_goals = resolve(goals, GOALS, what="goal")
         except InputError as exc:
-            fail(f"--{'goals' if 'goal ' in str(exc) else 'techniques'}: {exc}")
+            fail(f"--goals: {exc}")
+        try:
+            chosen_techniques = resolve(
+                techniques, TECHNIQUES, what="technique", groups=TECHNIQUE_GROUPS
+            )
+        except InputError as exc:
+            fail(f"--techniques: {exc}")
         with cli_errors():
             guard = Guard(policy)
         progress = Progress(

@@ -68,9 +68,9 @@ decisions can be fed back into an attack memory."""
 class Case:
     """One generated attack or benign control.
 
-    ``payload`` is the instruction before the technique transformed it (for a tool call, the
-    action written out), so a test can check that the transform is real and a report can
-    say what was attempted. ``template`` names the wording the payload came from:
+    ``payload`` is the instruction before the technique transformed it (for ``tool_call``,
+    the action written out; for ``multi_turn``, the ask that precedes the action), so a
+    test can check that the transform is real and a report can say what was attempted. ``template`` names the wording the payload came from:
     ``goal``, ``technique`` and ``template`` together make a *family* whose variants differ
     only on the surface (targets, hosts, split points, carriers' filler).
     """

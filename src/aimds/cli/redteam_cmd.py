@@ -71,9 +71,16 @@ def _print(report: dict[str, Any]) -> None:
             out.print(f"[green]passed[/green]: ASR at most --fail-above {report['fail_above']}")
 
 
-def _write(directory: Path, report: dict[str, Any]) -> None:
+def _prepare(directory: Path) -> None:
+    """Create the output directory before the run, so a bad ``--output`` fails at once."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"--output: cannot write to {directory}: {exc.strerror}")
+
+
+def _write(directory: Path, report: dict[str, Any]) -> None:
+    try:
         (directory / "report.json").write_text(json.dumps(report, indent=2) + "\n")
         (directory / "report.md").write_text(markdown(report), encoding="utf-8")
         (directory / "chart.svg").write_text(chart_svg(report), encoding="utf-8")
@@ -144,6 +151,7 @@ def register(app: typer.Typer) -> None:
             fail(f"--techniques: {exc}")
         with cli_errors():
             guard = Guard(policy)
+        _prepare(output)
         progress = Progress(
             TextColumn("red team"),
             BarColumn(),

@@ -11,6 +11,7 @@ import pytest
 
 import aimds
 from aimds.redteam import (
+    TECHNIQUES,
     TEXT_TECHNIQUES,
     campaign,
     chart_svg,
@@ -182,3 +183,29 @@ def test_examples_show_payloads_without_invisible_characters() -> None:
     for e in examples:
         assert all(c.isprintable() for c in e["payload"])
         assert len(e["payload"]) <= 101
+
+
+def test_examples_are_two_per_technique_of_different_goals() -> None:
+    class Allow:
+        def check(self, event: Event) -> Decision:
+            return Decision(id="x", verdict=A, risk=Severity.LOW, score=0.0)
+
+    cases = generate(seed=1, goals=["destructive", "prompt_leak"], count=3)
+    results, _ = run(cases, guard=Allow())  # type: ignore[arg-type]
+    report = summarize(
+        results,
+        policy="allow@1",
+        seed=1,
+        count=3,
+        goals=["destructive", "prompt_leak"],
+        techniques=list(TECHNIQUES),
+        duration_s=0.0,
+    )
+    examples = report["successful_attacks"]
+    assert [e["technique"] for e in examples] == [t for t in TECHNIQUES for _ in range(2)]
+    for t in TECHNIQUES:
+        assert {e["goal"] for e in examples if e["technique"] == t} == {
+            "destructive",
+            "prompt_leak",
+        }
+    assert report["false_positives"] == []

@@ -26,7 +26,6 @@ DEFINITIONS = {
     "fpr": "false positives / controls",
 }
 
-_EXAMPLES_PER_TECHNIQUE = 2
 _PREVIEW = 100
 
 
@@ -69,13 +68,18 @@ def _example(r: CaseResult) -> dict[str, Any]:
 
 
 def _examples(results: Iterable[CaseResult]) -> list[dict[str, Any]]:
-    per: Counter[str] = Counter()
-    chosen = []
+    """Two per technique, of different goals where there are."""
+    by_technique: dict[str, list[CaseResult]] = defaultdict(list)
     for r in results:
-        if per[r.case.technique] < _EXAMPLES_PER_TECHNIQUE:
-            per[r.case.technique] += 1
-            chosen.append(_example(r))
-    return chosen
+        by_technique[r.case.technique].append(r)
+    chosen = []
+    for cases in by_technique.values():
+        first = cases[0]
+        other = next((r for r in cases if r.case.goal != first.case.goal), None)
+        if other is None and len(cases) > 1:
+            other = cases[1]
+        chosen += [first] if other is None else [first, other]
+    return [_example(r) for r in chosen]
 
 
 def summarize(

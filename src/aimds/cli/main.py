@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "policy_cmd",
     "scan",
     "eval_cmd",
+    "redteam_cmd",
     "replay",
     "audit_cmd",
     "serve",
@@ -24,7 +25,6 @@ COMMAND_MODULES = (
     "demo",
     "mcp_cmd",
     "version_cmd",
-    "redteam_cmd",
 )
 
 app = typer.Typer(

@@ -70,9 +70,10 @@ class Case:
 
     ``payload`` is the instruction before the technique transformed it (for ``tool_call``,
     the action written out; for ``multi_turn``, the ask that precedes the action), so a
-    test can check that the transform is real and a report can say what was attempted. ``template`` names the wording the payload came from:
-    ``goal``, ``technique`` and ``template`` together make a *family* whose variants differ
-    only on the surface (targets, hosts, split points, carriers' filler).
+    test can check that the transform is real and a report can say what was attempted.
+    ``template`` names the wording the payload came from and ``form`` the technique's
+    variant: ``goal``, ``technique``, ``template`` and ``form`` together make a *family*
+    whose variants differ only on the surface (targets, hosts, split points, filler).
     """
 
     id: str

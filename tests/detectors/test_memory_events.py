@@ -245,6 +245,8 @@ def test_bad_memory_settings_are_policy_errors() -> None:
         aimds.Guard({"name": "bad", "memory": {"on_injection": "maybe"}})
     with pytest.raises(PolicyError, match="memory"):
         aimds.Guard({"name": "bad", "memory": {"trusted_sources": ["everyone"]}})
+    with pytest.raises(PolicyError, match="scanned as a tool_result"):
+        aimds.Guard({"name": "bad", "sensitive": {"actions": {"memory_write": {"pii": "block"}}}})
 
 
 def test_disabled_memory_stage_still_judges_the_content() -> None:

@@ -118,6 +118,7 @@ class BehaviorStage:
             self._monitors
             or kind is EventKind.TOOL_CALL
             or kind is EventKind.TOOL_RESULT
+            or kind is EventKind.MEMORY_READ
             or (effects is not None and effects.wants(kind))
         ):
             c = Ctx(ev, self._extract(ev), keys, ts)

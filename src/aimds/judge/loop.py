@@ -42,11 +42,14 @@ class LoopThread:
     def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
         """Schedule ``coro`` on the loop; ``RuntimeError`` once closed or from the loop's
         own thread (waiting there on the loop's own work would deadlock it)."""
-        loop = self._ensure()
-        if threading.current_thread() is self._thread:
-            coro.close()
-            raise RuntimeError("LoopThread.submit called from its own loop thread")
-        return asyncio.run_coroutine_threadsafe(coro, loop)
+        try:
+            loop = self._ensure()
+            if threading.current_thread() is self._thread:
+                raise RuntimeError("LoopThread.submit called from its own loop thread")
+            return asyncio.run_coroutine_threadsafe(coro, loop)
+        except BaseException:
+            coro.close()  # never scheduled: close it, so it is not reported as never awaited
+            raise
 
     def run(self, coro: Coroutine[Any, Any, T], *, timeout: float) -> T:
         """Run ``coro`` on the loop and wait for it at most ``timeout`` seconds; on timeout

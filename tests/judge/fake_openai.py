@@ -9,6 +9,7 @@ Every request is kept (headers and JSON body) for the tests to inspect.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -26,17 +27,23 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def completion(content: str | None, *, refusal: str | None = None,
-               finish_reason: str = "stop") -> bytes:
+def completion(
+    content: str | None, *, refusal: str | None = None, finish_reason: str = "stop"
+) -> bytes:
     """A chat completion body whose one choice carries ``content``."""
     message: dict[str, Any] = {"role": "assistant", "content": content}
     if refusal is not None:
         message["refusal"] = refusal
-    return json.dumps({
-        "id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": "fake",
-        "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    }).encode()
+    return json.dumps(
+        {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion",
+            "created": 0,
+            "model": "fake",
+            "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        }
+    ).encode()
 
 
 def verdict(v: str, confidence: float = 0.9, reason: str = "fake reason") -> bytes:
@@ -70,6 +77,12 @@ class FakeOpenAI:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                super().setup()
+                # headers and body go out in separate writes: without this, Nagle's algorithm
+                # and the client's delayed ACK add ~40 ms to every answer
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def log_message(self, format: str, *args: Any) -> None:
                 return None

@@ -46,8 +46,13 @@ def test_asks_chat_completions_at_temperature_zero(fake: FakeOpenAI, client: Ope
     assert seen.body["stream"] is False
     assert seen.body["response_format"] == {"type": "json_object"}
     assert seen.body["messages"][0] == {"role": "system", "content": SYSTEM_PROMPT}
-    assert seen.case == {"task": "summarise the page", "kind": "tool_result", "tool": None,
-                         "action": None, "data": "a web page"}
+    assert seen.case == {
+        "task": "summarise the page",
+        "kind": "tool_result",
+        "tool": None,
+        "action": None,
+        "data": "a web page",
+    }
     assert "authorization" not in {k.lower() for k in seen.headers}
 
 
@@ -65,8 +70,9 @@ def test_the_reviewed_text_cannot_break_out_of_its_json_field(
 def test_long_texts_keep_head_and_tail(fake: FakeOpenAI) -> None:
     judge = OpenAIJudge(base_url=fake.base_url, model="m", max_chars=1000)
     try:
-        judge.ask(JudgeRequest(kind="tool_result", text="HEAD" + "x" * 50_000 + "TAIL"),
-                  timeout_s=2)
+        judge.ask(
+            JudgeRequest(kind="tool_result", text="HEAD" + "x" * 50_000 + "TAIL"), timeout_s=2
+        )
     finally:
         judge.close()
     data = fake.requests[-1].case["data"]
@@ -114,9 +120,7 @@ def test_slow_answer_within_the_deadline_is_used(fake: FakeOpenAI, client: OpenA
     assert client.ask(REQUEST, timeout_s=2).verdict == "attack"
 
 
-def test_server_that_never_answers_times_out_on_time(
-    fake: FakeOpenAI, client: OpenAIJudge
-) -> None:
+def test_server_that_never_answers_times_out_on_time(fake: FakeOpenAI, client: OpenAIJudge) -> None:
     fake.reply = lambda body: Reply(body=verdict("benign"), delay_s=5)
     took = _fails(client, "timeout", timeout_s=0.5)
     assert took < 1.5
@@ -198,8 +202,7 @@ def test_api_key_comes_from_the_named_env_var_and_is_never_logged(
 ) -> None:
     key = "sk-CANARY-judge-key-0123456789"
     env = {"MY_JUDGE_KEY": key}
-    judge = OpenAIJudge(base_url=fake.base_url, model="m", api_key_env="MY_JUDGE_KEY",
-                        environ=env)
+    judge = OpenAIJudge(base_url=fake.base_url, model="m", api_key_env="MY_JUDGE_KEY", environ=env)
     caplog.set_level(logging.DEBUG)
     try:
         judge.ask(REQUEST, timeout_s=2)
@@ -228,8 +231,13 @@ def test_breaker_opens_after_repeated_failures_and_closes_after_cooldown(
 ) -> None:
     now = [1000.0]
     fake.reply = lambda body: Reply(status=503, body=b"down")
-    judge = OpenAIJudge(base_url=fake.base_url, model="m", breaker_failures=2,
-                        breaker_cooldown_s=30, monotonic=lambda: now[0])
+    judge = OpenAIJudge(
+        base_url=fake.base_url,
+        model="m",
+        breaker_failures=2,
+        breaker_cooldown_s=30,
+        monotonic=lambda: now[0],
+    )
     try:
         for _ in range(2):
             with pytest.raises(JudgeFailed):

@@ -30,7 +30,7 @@ def test_good_answers_are_read(content: str, verdict: str, confidence: float) ->
 BAD = {
     "prose": "This looks like an attack.",
     "prose around the object": 'Sure! {"verdict": "attack", "confidence": 0.9, "reason": "x"}',
-    "two objects": '{"verdict": "attack", "confidence": 0.9} {"verdict": "benign", "confidence": 1}',
+    "two objects": '{"verdict": "attack", "confidence": 0.9} {"verdict": "benign"}',
     "array": '[{"verdict": "attack", "confidence": 0.9}]',
     "wrong verdict word": '{"verdict": "malicious", "confidence": 0.9, "reason": "x"}',
     "verdict in capitals": '{"verdict": "ATTACK", "confidence": 0.9, "reason": "x"}',
@@ -93,7 +93,9 @@ def test_response_shapes() -> None:
 
 def test_reason_is_cleaned_and_bounded() -> None:
     answer = parse_verdict(
-        json.dumps({"verdict": "attack", "confidence": 1, "reason": "a\u202eb\x1b[31m\n" + "z" * 999})
+        json.dumps(
+            {"verdict": "attack", "confidence": 1, "reason": "a\u202eb\x1b[31m\n" + "z" * 999}
+        )
     )
     assert "\u202e" not in answer.reason and "\x1b" not in answer.reason
     assert len(answer.reason) <= 300

@@ -39,8 +39,9 @@ def served(tmp_path: Path, fake: FakeOpenAI) -> Iterator[Served]:
     app = create_app(ServerSettings(data_dir=tmp_path / "data", policy=str(policy)))
     _, key = app.state.aimds.keys.create(role="agent", tenant="acme", agent="bot-1")
     port = _port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", ws="none"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -55,8 +56,12 @@ def served(tmp_path: Path, fake: FakeOpenAI) -> Iterator[Served]:
 
 
 def _check(served: Served, text: str, kind: str = "prompt") -> dict[str, object]:
-    response = httpx.post(f"{served.url}/v1/check", json={"kind": kind, "text": text},
-                          headers={"Authorization": f"Bearer {served.key}"}, timeout=10)
+    response = httpx.post(
+        f"{served.url}/v1/check",
+        json={"kind": kind, "text": text},
+        headers={"Authorization": f"Bearer {served.key}"},
+        timeout=10,
+    )
     assert response.status_code == 200, response.text
     result: dict[str, object] = response.json()
     return result

@@ -64,8 +64,17 @@ class JudgeRequest:
         )
 
     def cache_key(self, policy_label: str) -> str:
-        """sha256 of (policy label, task, kind, text): two policies never share answers."""
-        return _sha256("cache", policy_label, self.digest)
+        """sha256 of (policy label, task, kind, tool, action, text): two policies never
+        share answers. One pass over the text (this runs on every cache lookup)."""
+        return _sha256(
+            "cache",
+            policy_label,
+            self.task or "",
+            self.kind,
+            self.tool or "",
+            self.action or "",
+            self.text,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,9 +116,10 @@ class Judge(Protocol):
 
 
 def _sha256(*parts: str) -> str:
+    """sha256 of the parts, each prefixed by its length (no two tuples share a digest)."""
     h = hashlib.sha256()
     for part in parts:
         data = part.encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "big"))
+        h.update(b"%d:" % len(data))
         h.update(data)
     return h.hexdigest()

@@ -151,8 +151,8 @@ class OpenAIJudge:
             key = self._environ.get(self.api_key_env)
             if not key:
                 raise JudgeFailed(
-                    "config", f"environment variable {self.api_key_env} (judge.api_key_env) "
-                    "is not set"
+                    "config",
+                    f"environment variable {self.api_key_env} (judge.api_key_env) is not set",
                 )
             headers["Authorization"] = f"Bearer {key}"
         payload: dict[str, Any] = {
@@ -172,14 +172,13 @@ class OpenAIJudge:
             async with asyncio.timeout(timeout_s):
                 async with slots:
                     got_slot = True
-                    response = await client.post(
-                        "/chat/completions", json=payload, headers=headers
-                    )
+                    response = await client.post("/chat/completions", json=payload, headers=headers)
         except TimeoutError:
             if not got_slot:
                 raise JudgeFailed(
-                    "overloaded", f"all {self._max_concurrency} judge slots stayed busy for "
-                    f"{timeout_s:g}s (judge.max_concurrency)"
+                    "overloaded",
+                    f"all {self._max_concurrency} judge slots stayed busy for "
+                    f"{timeout_s:g}s (judge.max_concurrency)",
                 ) from None
             raise JudgeFailed("timeout", f"no answer within {timeout_s:g}s") from None
         except httpx.TimeoutException:
@@ -216,8 +215,9 @@ class OpenAIJudge:
     def _check_breaker(self) -> None:
         if self._open_until and self._monotonic() < self._open_until:
             raise JudgeFailed(
-                "unavailable", f"the judge endpoint failed {self._breaker_failures} times in "
-                f"a row; not asked for {self._breaker_cooldown:g}s (judge.breaker_cooldown_s)"
+                "unavailable",
+                f"the judge endpoint failed {self._breaker_failures} times in "
+                f"a row; not asked for {self._breaker_cooldown:g}s (judge.breaker_cooldown_s)",
             )
 
     def _record(self, failure: JudgeFailed | None) -> None:

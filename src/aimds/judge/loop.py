@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
@@ -81,10 +82,9 @@ class LoopThread:
             async def _cleanup() -> None:
                 await cleanup()
 
-            try:
+            # closing must finish even if the cleanup fails or hangs
+            with contextlib.suppress(Exception):
                 asyncio.run_coroutine_threadsafe(_cleanup(), loop).result(_STOP_WAIT_S)
-            except Exception:  # noqa: BLE001 - closing must finish even if cleanup fails
-                pass
         loop.call_soon_threadsafe(loop.stop)
         if thread is not threading.current_thread():
             thread.join(_STOP_WAIT_S)

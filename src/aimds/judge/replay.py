@@ -19,6 +19,7 @@ two policies can be compared on the same judge answers.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Callable
@@ -88,8 +89,12 @@ class RecordingJudge:
             self._write({"request": request.digest, "error": failure.reason})
             raise
         self._write(
-            {"request": request.digest, "verdict": answer.verdict,
-             "confidence": answer.confidence, "reason": answer.reason}
+            {
+                "request": request.digest,
+                "verdict": answer.verdict,
+                "confidence": answer.confidence,
+                "reason": answer.reason,
+            }
         )
         return answer
 
@@ -147,7 +152,7 @@ def read_recording(path: Path) -> dict[str, Outcome]:
         for number, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
-            digest, outcome = _outcome(line, lambda problem, n=number: _bad(path, n, problem))
+            digest, outcome = _outcome(line, functools.partial(_bad, path, number))
             outcomes[digest] = outcome
     return outcomes
 
@@ -170,7 +175,7 @@ def _outcome(line: str, bad: Callable[[str], InputError]) -> tuple[str, Outcome]
             raise bad(f"'error' must be a judge failure reason, not {str(reason)[:40]!r}") from None
     verdict, confidence = data.get("verdict"), data.get("confidence")
     if verdict not in ("attack", "benign"):
-        raise bad("'verdict' must be \"attack\" or \"benign\"")
+        raise bad('\'verdict\' must be "attack" or "benign"')
     if (
         isinstance(confidence, bool)
         or not isinstance(confidence, int | float)
@@ -179,12 +184,14 @@ def _outcome(line: str, bad: Callable[[str], InputError]) -> tuple[str, Outcome]
         raise bad("'confidence' must be a number from 0 to 1")
     reason = data.get("reason", "")
     return digest, JudgeAnswer(
-        verdict=verdict, confidence=float(confidence),
+        verdict=verdict,
+        confidence=float(confidence),
         reason=clean_reason(reason if isinstance(reason, str) else ""),
     )
 
 
 def _bad(path: Path, line: int, problem: str) -> InputError:
+    """The error of a bad recording line, naming ``file:line`` (never the line's text)."""
     return InputError(f"{path}:{line}: {problem} (a judge recording line)")
 
 

@@ -58,8 +58,11 @@ JUDGE_KEY = "judge"
 client the policy describes (replays, tests); the stage does not close an injected judge."""
 LOG_EVERY_S = 10.0
 _STAGE = "judge"
-_ERROR_SEVERITY = {Verdict.ALLOW: Severity.LOW, Verdict.REVIEW: Severity.MEDIUM,
-                   Verdict.BLOCK: Severity.HIGH}
+_ERROR_SEVERITY = {
+    Verdict.ALLOW: Severity.LOW,
+    Verdict.REVIEW: Severity.MEDIUM,
+    Verdict.BLOCK: Severity.HIGH,
+}
 
 
 class JudgeStage:
@@ -105,11 +108,7 @@ class JudgeStage:
     def __call__(self, ev: Evaluation) -> None:
         event = ev.event
         verdict, why = self._gate.select(event.kind, ev.findings, ev.action)
-        if (
-            self._remember_tasks
-            and event.kind is EventKind.PROMPT
-            and verdict is not Verdict.BLOCK
-        ):
+        if self._remember_tasks and event.kind is EventKind.PROMPT and verdict is not Verdict.BLOCK:
             self.tasks.remember(event)
         if why is None:
             return
@@ -194,9 +193,7 @@ class JudgeStage:
             f"the LLM judge gave no usable answer ({failure.reason}: {failure.detail}); "
             f"judge.on_error: {self._on_error.value}"
         )
-        ev.statuses.append(
-            StageStatus(stage=_STAGE, outcome=StageOutcome.ERROR, detail=message)
-        )
+        ev.statuses.append(StageStatus(stage=_STAGE, outcome=StageOutcome.ERROR, detail=message))
         ev.findings.append(
             Finding(
                 rule=ERROR,
@@ -220,10 +217,13 @@ class JudgeStage:
             self._logged[failure.reason] = (now, 0)
         more = f" ({skipped} more since the last report)" if skipped else ""
         log.error(
-            "LLM judge failed (%s: %s) on a %s event of tenant %s; judge.on_error=%s "
-            "applied%s",
-            failure.reason, failure.detail, ev.event.kind.value, ev.event.subject.tenant,
-            self._on_error.value, more,
+            "LLM judge failed (%s: %s) on a %s event of tenant %s; judge.on_error=%s applied%s",
+            failure.reason,
+            failure.detail,
+            ev.event.kind.value,
+            ev.event.subject.tenant,
+            self._on_error.value,
+            more,
         )
 
 

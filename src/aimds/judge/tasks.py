@@ -30,7 +30,10 @@ class TaskMemory:
     forgotten ``ttl_s`` seconds after its last prompt."""
 
     def __init__(
-        self, *, size: int = 10_000, ttl_s: float = 3600.0,
+        self,
+        *,
+        size: int = 10_000,
+        ttl_s: float = 3600.0,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._size = size

@@ -92,3 +92,12 @@ def test_a_slow_judge_does_not_block_the_event_loop(served: Served, fake: FakeOp
     assert health.status_code == 200
     assert took < 1.0, f"/health waited {took:.2f}s behind the judge"
     assert result["verdict"] == "allow"
+
+
+def test_service_metrics_count_judge_answers_and_errors(served: Served, fake: FakeOpenAI) -> None:
+    _check(served, "Please ATTACK the database")
+    fake.reply = lambda body: Reply(status=503)
+    _check(served, "another question")
+    text = httpx.get(f"{served.url}/metrics", timeout=5).text
+    assert 'aimds_judge_answers_total{source="endpoint",verdict="attack"} 1.0' in text
+    assert 'aimds_judge_errors_total{reason="http"} 1.0' in text

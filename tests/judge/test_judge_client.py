@@ -295,3 +295,15 @@ def test_a_client_never_used_starts_no_thread(fake: FakeOpenAI) -> None:
     judge = OpenAIJudge(base_url=fake.base_url, model="m")
     assert threading.active_count() == before
     judge.close()
+
+
+def test_a_client_dropped_without_close_stops_its_thread(fake: FakeOpenAI) -> None:
+    import gc
+
+    judge = OpenAIJudge(base_url=fake.base_url, model="m")
+    judge.ask(REQUEST, timeout_s=2)
+    thread = next(t for t in threading.enumerate() if t.name == "aimds-judge")
+    del judge
+    gc.collect()
+    thread.join(3)
+    assert not thread.is_alive()

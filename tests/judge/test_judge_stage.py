@@ -420,3 +420,23 @@ def test_async_check_works_with_the_judge(fake: FakeOpenAI) -> None:
         assert decision.verdict is Verdict.BLOCK
     finally:
         guard.close()
+
+
+def test_a_sync_check_on_an_event_loop_warns_once(
+    fake: FakeOpenAI, caplog: pytest.LogCaptureFixture
+) -> None:
+    import asyncio
+
+    guard = Guard(judge_policy(fake.base_url, mode="always"))
+
+    async def main() -> None:
+        guard.check_prompt("first")  # blocks this loop: the caller should use acheck
+        guard.check_prompt("second")
+
+    caplog.set_level(logging.WARNING, logger="aimds.judge")
+    try:
+        asyncio.run(main())
+    finally:
+        guard.close()
+    warnings = [r for r in caplog.records if "acheck" in r.getMessage()]
+    assert len(warnings) == 1

@@ -22,6 +22,7 @@ import asyncio
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -79,9 +80,9 @@ class OpenAIJudge:
         self._open_until = 0.0
         self._state_lock = threading.Lock()
         self._loop = LoopThread("aimds-judge")
-        # created on the loop, used only there
-        self._client: httpx.AsyncClient | None = None
-        self._slots: asyncio.Semaphore | None = None
+        self._res = _Resources()  # created on the loop, used only there
+        # a client dropped without close() still stops its thread and closes its connections
+        self._finalizer = weakref.finalize(self, _shutdown, self._loop, self._res)
 
     @classmethod
     def from_section(cls, section: JudgeSection) -> OpenAIJudge:
@@ -141,7 +142,7 @@ class OpenAIJudge:
 
     def close(self) -> None:
         """Close the connections and stop the client's loop thread (idempotent)."""
-        self._loop.close(self._aclose)
+        self._finalizer()
 
     # -- the one implementation, on the client's loop ------------------------------------
 
@@ -192,8 +193,9 @@ class OpenAIJudge:
     def _resources(self, timeout_s: float) -> tuple[httpx.AsyncClient, asyncio.Semaphore]:
         import httpx
 
-        if self._client is None or self._slots is None:
-            self._client = httpx.AsyncClient(
+        res = self._res
+        if res.client is None or res.slots is None:
+            res.client = httpx.AsyncClient(
                 base_url=self.base_url,
                 timeout=httpx.Timeout(timeout_s),
                 limits=httpx.Limits(
@@ -202,13 +204,8 @@ class OpenAIJudge:
                 ),
                 follow_redirects=False,
             )
-            self._slots = asyncio.Semaphore(self._max_concurrency)
-        return self._client, self._slots
-
-    async def _aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+            res.slots = asyncio.Semaphore(self._max_concurrency)
+        return res.client, res.slots
 
     # -- breaker -------------------------------------------------------------------------
 
@@ -235,3 +232,23 @@ class OpenAIJudge:
     @property
     def breaker_open(self) -> bool:
         return bool(self._open_until) and self._monotonic() < self._open_until
+
+
+class _Resources:
+    """What lives on the client's loop; kept apart from the client so that its finalizer
+    can close them without holding the client alive."""
+
+    __slots__ = ("client", "slots")
+
+    def __init__(self) -> None:
+        self.client: httpx.AsyncClient | None = None
+        self.slots: asyncio.Semaphore | None = None
+
+
+def _shutdown(loop: LoopThread, res: _Resources) -> None:
+    async def aclose() -> None:
+        if res.client is not None:
+            await res.client.aclose()
+            res.client = None
+
+    loop.close(aclose)

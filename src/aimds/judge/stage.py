@@ -21,6 +21,7 @@ one. The stage never raises: anything unexpected from a judge implementation is 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import threading
@@ -104,6 +105,7 @@ class JudgeStage:
         self._monotonic = monotonic
         self._log_lock = threading.Lock()
         self._logged: dict[str, tuple[float, int]] = {}
+        self._warned_loop = False
 
     def __call__(self, ev: Evaluation) -> None:
         event = ev.event
@@ -120,6 +122,8 @@ class JudgeStage:
         source = "cache"
         if answer is None:
             source = "endpoint"
+            if not self._warned_loop:
+                self._warn_if_on_loop()
             try:
                 answer = self.judge.ask(request, timeout_s=self._timeout)
             except JudgeFailed as failure:
@@ -204,6 +208,19 @@ class JudgeStage:
                 stage=_STAGE,
                 details={"reason": failure.reason, "asked": why},
             )
+        )
+
+    def _warn_if_on_loop(self) -> None:
+        """Warn once when a sync check waits on the judge on a thread running an event loop
+        (the loop stalls for up to ``timeout_s``; ``await guard.acheck()`` avoids it)."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._warned_loop = True
+        log.warning(
+            "guard.check() is waiting on the LLM judge on a thread that runs an asyncio event "
+            "loop, which stalls for up to judge.timeout_s; use `await guard.acheck(...)`"
         )
 
     def _log_failure(self, ev: Evaluation, failure: JudgeFailed) -> None:

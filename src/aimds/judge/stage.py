@@ -3,7 +3,8 @@
 Per event: :class:`~aimds.judge.gate.Gate` says whether to ask (never when the fast gates
 already block); the request (the event's text, or the rendered tool call, with the user's
 task from :class:`~aimds.judge.tasks.TaskMemory`) is looked up in the answer cache, else
-sent to the judge. The stage only ever appends findings:
+sent to the judge, with the values of ``redact_categories`` findings (secrets) masked
+(:mod:`aimds.judge.redact`). The stage only ever appends findings:
 
 - ``judge.attack`` (verdict ``attack_verdict``, block by default) when the judge answers
   ``attack`` with at least ``min_confidence``; its ``details`` carry the judge's
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from aimds.judge.base import Judge, JudgeAnswer, JudgeFailed, JudgeRequest
 from aimds.judge.cache import AnswerCache
 from aimds.judge.gate import Gate
+from aimds.judge.redact import mask_args, mask_text
 from aimds.judge.tasks import TaskMemory
 from aimds.types import (
     Evaluation,
@@ -87,7 +89,7 @@ class JudgeStage:
         self._gate = gate
         self._label = policy_label
         self._timeout = section.timeout_s
-        self._max_chars = section.max_chars
+        self._redact = frozenset(section.redact_categories)
         self._min_confidence = section.min_confidence
         self._attack_verdict = Verdict(section.attack_verdict)
         self._on_error = section.error_verdict
@@ -148,9 +150,9 @@ class JudgeStage:
         event = ev.event
         action = ev.action.type if ev.action is not None else None
         if event.kind is EventKind.TOOL_CALL:
-            text = _render_call(event.tool, ev.args)
+            text = _render_call(event.tool, mask_args(ev.args, ev.findings, self._redact))
         elif event.text:
-            text = event.text
+            text = mask_text(event.text, ev.findings, self._redact)
         else:
             return None
         return JudgeRequest(

@@ -12,7 +12,9 @@ from the findings the way ``decide`` does, lies in ``[doubt_low, doubt_high)``) 
 call is sensitive (its action carries one of ``sensitive_tags``); ``always`` asks on every
 event of ``kinds`` the fast gates let through; ``off`` never asks. Findings of
 ``ignore_categories`` (PII by default: data to redact, not manipulation) do not count
-toward the score.
+toward the score. Values found by findings of ``redact_categories`` (secrets by default;
+add ``pii`` for a hosted endpoint that must not see personal data) are replaced by
+placeholders before anything is sent to the judge.
 
 Failures (timeout, HTTP error, an answer that is not the JSON object asked for, a refusal,
 too many calls in flight, the endpoint cut off after ``breaker_failures`` failures in a row)
@@ -61,6 +63,7 @@ class JudgeSection(Section):
         default_factory=lambda: ["outbound", "destructive", "credential_access"]
     )
     ignore_categories: list[str] = Field(default_factory=lambda: ["pii"])
+    redact_categories: list[str] = Field(default_factory=lambda: ["secret"])
     max_concurrency: int = Field(default=4, ge=1, le=256)
     max_chars: int = Field(default=8000, ge=200, le=200_000)
     max_tokens: int = Field(default=200, ge=16, le=4096)

@@ -307,3 +307,24 @@ def test_a_client_dropped_without_close_stops_its_thread(fake: FakeOpenAI) -> No
     gc.collect()
     thread.join(3)
     assert not thread.is_alive()
+
+
+def test_closing_during_a_call_fails_that_call_cleanly(fake: FakeOpenAI) -> None:
+    fake.reply = lambda body: Reply(body=verdict("benign"), delay_s=1.0)
+    judge = OpenAIJudge(base_url=fake.base_url, model="m")
+    outcome: list[str] = []
+
+    def call() -> None:
+        try:
+            judge.ask(REQUEST, timeout_s=3)
+            outcome.append("answered")
+        except JudgeFailed as exc:
+            outcome.append(exc.reason)
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    while not fake.requests:
+        time.sleep(0.01)
+    judge.close()
+    thread.join(5)
+    assert outcome == ["unavailable"]

@@ -19,6 +19,7 @@ One implementation, :meth:`OpenAIJudge._ask`, runs on the client's own event loo
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import threading
 import time
@@ -118,6 +119,8 @@ class OpenAIJudge:
             raise
         except RuntimeError as exc:  # closed, or called from the loop's own thread
             raise JudgeFailed("unavailable", str(exc)) from None
+        except concurrent.futures.CancelledError:  # closed while this call was in flight
+            raise JudgeFailed("unavailable", "the judge client was closed") from None
         self._record(None)
         return answer
 

@@ -68,8 +68,9 @@ class LoopThread:
         return await asyncio.wrap_future(self.submit(coro))
 
     def close(self, cleanup: Callable[[], Awaitable[None]] | None = None) -> None:
-        """Run ``cleanup()`` on the loop (closing connections), stop the loop, join the
-        thread. Idempotent; later calls to :meth:`submit` raise ``RuntimeError``."""
+        """Cancel the calls in flight, run ``cleanup()`` on the loop (closing connections),
+        stop the loop, join the thread. Idempotent; later calls to :meth:`submit` raise
+        ``RuntimeError``."""
         with self._lock:
             if self._closed:
                 return
@@ -80,6 +81,12 @@ class LoopThread:
         if cleanup is not None and thread is not threading.current_thread():
 
             async def _cleanup() -> None:
+                # in-flight calls end as cancelled (their callers see a closed client), not
+                # as whatever error the cleanup would cause them by closing connections
+                running = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+                for task in running:
+                    task.cancel()
+                await asyncio.gather(*running, return_exceptions=True)
                 await cleanup()
 
             # closing must finish even if the cleanup fails or hangs

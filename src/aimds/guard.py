@@ -1,7 +1,7 @@
 """The guard: wires the stages of ARCHITECTURE.md in order. No detection logic lives here.
 
-``inputs -> normalize -> detectors -> rules -> behavior -> decide -> respond -> approvals
--> record``
+``inputs -> normalize -> detectors -> rules -> behavior -> judge -> decide -> respond
+-> approvals -> record``
 
 Each room offers ``build_stage(policy, services)`` returning a stage or ``None``; the guard
 builds them once, when the policy loads, and runs them per event. A stage that raises is
@@ -29,6 +29,7 @@ from aimds.behavior import memory_events as memory_stage
 from aimds.behavior import stage as behavior_stage
 from aimds.detectors import stage as detectors_stage
 from aimds.errors import ConfigError
+from aimds.judge import stage as judge_stage
 from aimds.policy import Policy, load_policy
 from aimds.policy.sections.memory import PROVENANCE_KEY, parse_provenance
 from aimds.respond import approvals as approvals_stage
@@ -67,6 +68,7 @@ _STAGE_BUILDERS = (
     rules_stage.build_stage,
     memory_stage.build_stage,
     behavior_stage.build_stage,
+    judge_stage.build_stage,
     decide.build_stage,
     respond_stage.build_stage,
     approvals_stage.build_stage,

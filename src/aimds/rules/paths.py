@@ -19,6 +19,7 @@ Glob syntax (compiled to RE2 at load time, so matching is linear):
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -184,6 +185,7 @@ def canonicalize_path(
 
 _O_PATH: int = getattr(os, "O_PATH", 0)
 _MAX_MISSING = 16
+_MISSING_ERRNOS = frozenset({errno.ENOENT, errno.ENOTDIR})
 
 
 def _kernel_path(path: str) -> str | None:
@@ -224,8 +226,10 @@ _OPENAT2 = Openat2()
 def resolve_path(path: str) -> str:
     """``os.path.realpath(path)`` (non-strict) for an absolute path, in a few system calls.
 
-    A path that exists without any symlink on it is answered by one ``openat2`` call
-    (:class:`aimds.rules.openat2.Openat2`). Otherwise, on Linux, the kernel resolves the
+    A path that exists without any symlink on it, or whose walk meets a missing component
+    (or a file used as a directory) before any symlink, with no ``..`` that could climb
+    back, is answered by one ``openat2`` call (:class:`aimds.rules.openat2.Openat2`): a
+    command naming a file it is about to create costs one system call. Otherwise, on Linux, the kernel resolves the
     longest existing prefix (three calls, whatever the depth); components below it that do
     not exist (not even as dangling links) cannot be symlinks and are appended as written.
     Anything unusual (``..`` below a missing component, no ``/proc``, permission errors)
@@ -233,10 +237,15 @@ def resolve_path(path: str) -> str:
     """
     if not _O_PATH:
         return os.path.realpath(path)
-    if _OPENAT2.plain(path):
+    status = _OPENAT2.status(path)
+    if status == 0:
         return _lexical_normpath(path)  # no symlink: ".." means what it says
+    if status in _MISSING_ERRNOS and ".." not in path.split("/"):
+        # the walk stopped at a missing component before meeting any symlink, and nothing
+        # below a missing component exists: the path is as written (one call, not five)
+        return _lexical_normpath(path)
     missing: list[str] = []
-    current = path
+    current = path.rstrip("/") or "/"  # "link/" follows the link: asked as "link"
     for _ in range(_MAX_MISSING):
         found = _kernel_path(current)
         if found:
@@ -249,9 +258,9 @@ def resolve_path(path: str) -> str:
                 break
             if name != ".":
                 missing.append(name)
-            if not head:  # nothing below "/" exists: the path is as written
+            current = head.rstrip("/")
+            if not current:  # nothing below "/" exists: the path is as written
                 return "/" + "/".join(reversed(missing))
-            current = head
             continue
         break
     return os.path.realpath(path)

@@ -139,7 +139,10 @@ _POWERSHELL = re.compile(
 def looks_like_powershell(text: str) -> bool:
     """True when ``text`` holds a PowerShell statement (read as PowerShell too, whatever
     the tool says it runs: a Windows agent's ``shell`` runs PowerShell)."""
-    return _POWERSHELL.search(text[:4096]) is not None
+    head = text[:4096]
+    if _ONE_STATEMENT.search(head) is None:
+        return _POWERSHELL.match(head) is not None
+    return _POWERSHELL.search(head) is not None
 
 
 # A line ``cmd.exe`` would run: a built-in or Windows program with its ``/x`` switches, a
@@ -161,7 +164,18 @@ _CMD_LINE = re.compile(
 
 def looks_like_cmd(text: str) -> bool:
     """True when ``text`` reads as a ``cmd.exe`` line (read so too, whatever the tool)."""
-    return _CMD_LINE.search(text[:4096]) is not None
+    head = text[:4096]
+    if _ONE_STATEMENT.search(head) is None:
+        return _CMD_LINE.match(head) is not None
+    return _CMD_LINE.search(head) is not None
+
+
+# Every match of ``_POWERSHELL`` and ``_CMD_LINE`` starts at the start of the text, after a
+# statement break (``;``, ``|``, ``{``, ``(``, ``&``, a newline), or at ``$`` (``$env:``),
+# ``[`` (``[System.``) or ``%`` (``%VAR%``). A text with none of these can only match at
+# its start: ``match`` answers as ``search`` would, without trying every position (most
+# command lines, read on every call never seen before).
+_ONE_STATEMENT = re.compile(r"[;|{(&\n$\[%]")
 
 
 def looks_like_sql_statement(text: str) -> bool:

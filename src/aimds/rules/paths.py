@@ -229,9 +229,10 @@ def resolve_path(path: str) -> str:
     A path that exists without any symlink on it, or whose walk meets a missing component
     (or a file used as a directory) before any symlink, with no ``..`` that could climb
     back, is answered by one ``openat2`` call (:class:`aimds.rules.openat2.Openat2`): a
-    command naming a file it is about to create costs one system call. Otherwise, on Linux, the kernel resolves the
-    longest existing prefix (three calls, whatever the depth); components below it that do
-    not exist (not even as dangling links) cannot be symlinks and are appended as written.
+    command naming a file it is about to create costs one system call. Otherwise, on
+    Linux, the kernel resolves the longest existing prefix (three calls, whatever the
+    depth); components below it that do not exist (not even as dangling links) cannot be
+    symlinks and are appended as written.
     Anything unusual (``..`` below a missing component, no ``/proc``, permission errors)
     falls back to ``os.path.realpath``.
     """

@@ -736,7 +736,15 @@ class _PlaceTable:
     with their own compiled pattern (our own table, so the stdlib engine is safe here).
     """
 
-    __slots__ = ("_by_segment", "_excludes", "_needle_ids", "_needles", "_patterns", "_places")
+    __slots__ = (
+        "_by_segment",
+        "_excludes",
+        "_needle_ids",
+        "_needles",
+        "_patterns",
+        "_places",
+        "_wrapped",
+    )
 
     def __init__(self, places: Sequence[SensitivePlace]) -> None:
         self._places = tuple(places)
@@ -766,7 +774,11 @@ class _PlaceTable:
         for needle, _ in needles:
             needle_set.Add(re2.escape(needle))
         needle_set.Compile()
-        self._needles: Any = needle_set.Match
+        # the extension's own match over UTF-8 (the wrapper's ``Match`` is an interpreted
+        # call that encodes and calls it): one per path never classified before
+        inner = getattr(needle_set, "_set", None)
+        self._needles: Any = getattr(inner, "Match", None)
+        self._wrapped: Any = needle_set.Match if self._needles is None else None
         self._needle_ids = tuple(index for _, index in needles)
 
     def classify(self, path: str) -> SensitivePlace | None:
@@ -777,7 +789,8 @@ class _PlaceTable:
             hit = self._by_segment.get(segment)
             if hit is not None:
                 candidates.update(hit)
-        hits = self._needles(probe)
+        wrapped = self._wrapped
+        hits = self._needles(probe.encode("utf-8")) if wrapped is None else wrapped(probe)
         if hits:
             ids = self._needle_ids
             candidates.update(ids[i] for i in hits)

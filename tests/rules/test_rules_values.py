@@ -90,11 +90,13 @@ def test_python_with_a_semicolon_is_code_not_a_command() -> None:
 _WINDOWS_PIECES = st.sampled_from(
     ["Get-ChildItem", "get-content", "iex", "IWR", "irm", "$env:PATH", "[System.IO.File]",
      "dir", "/s", "DEL", "C:\\x", "%TEMP%", "certutil", "net user", "reg", "format c:",
-     "cmd /c", "rd", ";", "|", "&", "(", "{", "\n", " ", "\t", "-", "ls", "-la", "x_1"]
+     "cmd /c", "rd", ";", "|", "&", "(", "{", "\n", " ", "\t", "-", "ls", "-la", "x_1",
+     "@del", "reg.exe", "ConvertTo-Json", "Convert-Path", "iexplore", "cmd.exe /c",
+     "\u017ftart-Process", "\u212aill", "netsh", "findstr", "NET USER x", "Start-Sleep"]
 )  # fmt: skip
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.lists(st.one_of(_WINDOWS_PIECES, st.text(max_size=6)), max_size=8))
 def test_windows_shapes_answer_as_a_search_of_every_position(parts: list[str]) -> None:
     text = " ".join(parts) if len(parts) % 2 else "".join(parts)
@@ -112,6 +114,10 @@ def test_windows_shapes_answer_as_a_search_of_every_position(parts: list[str]) -
         ("dir /s C:\\Users", False, True),
         ("echo a && rd /s /q C:\\", False, True),
         ("  Invoke-WebRequest -Uri x", True, False),
+        ("ConvertTo-Json x", True, False),
+        ("@reg.exe query x", False, True),
+        ("regedit x", False, False),
+        ("net user bob", False, True),
     ],
 )
 def test_windows_shapes(text: str, powershell: bool, cmd: bool) -> None:

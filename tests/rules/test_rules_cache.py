@@ -166,7 +166,7 @@ def test_resolve_path_one_call_answer_agrees_with_realpath(tmp_path: Path) -> No
         f"{base}/dir/file", f"{base}/dir//sub/../file", f"{base}/dir/./sub/",
         f"{base}/link/file", f"{base}/link/sub/../file", f"{base}/dangling/x",
         f"{base}/missing/a/b", f"//{base}/dir/file", "/", "/proc/self/exe",
-    ]
+    ]  # fmt: skip
     plain = [c for c in cases if paths._OPENAT2.plain(c)]
     if paths._OPENAT2.plain(base) is not None:  # Linux >= 5.6: the shortcut is live
         assert f"{base}/dir/file" in plain and f"{base}/link/file" not in plain

@@ -27,6 +27,7 @@ from aimds.policy.sections.audit import AuditSection
 from aimds.policy.sections.behavior import BehaviorSection
 from aimds.policy.sections.decide import DecideSection
 from aimds.policy.sections.detectors import DetectorsSection
+from aimds.policy.sections.learn import MemorySection
 from aimds.policy.sections.mcp import McpSection
 from aimds.policy.sections.sensitive import SensitiveSection
 from aimds.policy.sections.streaming import StreamingSection
@@ -71,3 +72,4 @@ class PolicyDocument(Section):
     decide: DecideSection = Field(default_factory=DecideSection)
     mcp: McpSection = Field(default_factory=McpSection)
     streaming: StreamingSection = Field(default_factory=StreamingSection)
+    memory: MemorySection = Field(default_factory=MemorySection)

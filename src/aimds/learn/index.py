@@ -1,9 +1,12 @@
 """An in-memory near-duplicate index of sketches: inverted lists from hash to entries.
 
-Candidates are the entries sharing the most hashes with the query (hashes held by more
-than :data:`MAX_POSTING` entries are too common to discriminate and are skipped); the best
-:data:`CANDIDATES` of them are compared with :func:`~aimds.learn.sketch.similarity`. A
-near-duplicate shares most of its sketch with the query, so it is always among them.
+Candidates are the entries sharing the most hashes with the query's :data:`PROBE` smallest
+hashes (themselves a bottom-k sample of the text; hashes held by more than
+:data:`MAX_POSTING` entries are too common to discriminate and are skipped); the best
+:data:`CANDIDATES` of them are compared with :func:`~aimds.learn.sketch.similarity` on the
+whole sketches. A near-duplicate at similarity ``J`` shares about ``J * PROBE`` of the
+probed hashes, so it is among them; an entry sharing fewer than half that at the
+threshold is not compared at all, which is what keeps misses (most texts) cheap.
 
 Not thread-safe for writers: :class:`~aimds.learn.memory.AttackMemory` serialises
 additions and removals under its lock; readers may run alongside (dict and list reads are
@@ -17,10 +20,11 @@ from dataclasses import dataclass
 
 from aimds.learn.sketch import Sketch, similarity
 
-__all__ = ["CANDIDATES", "MAX_POSTING", "Hit", "SketchIndex"]
+__all__ = ["CANDIDATES", "MAX_POSTING", "PROBE", "Hit", "SketchIndex"]
 
 MAX_POSTING = 512
 CANDIDATES = 8
+PROBE = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,8 @@ class SketchIndex:
             self.remove(entry)
         self._sketches[entry] = sketch
         postings = self._postings
-        for h in sketch:
+        probe = sketch[:PROBE]
+        for h in probe:
             found = postings.get(h)
             if found is None:
                 postings[h] = [entry]
@@ -84,14 +89,15 @@ class SketchIndex:
             return None
         counts: Counter[str] = Counter()
         postings = self._postings
-        for h in sketch:
+        probe = sketch[:PROBE]
+        for h in probe:
             found = postings.get(h)
             if found is not None and len(found) <= MAX_POSTING:
                 counts.update(found)
         if not counts:
             return None
-        # an entry sharing fewer hashes than this cannot reach the threshold
-        need = max(1, int(threshold * min(len(sketch), 16)))
+        # half the probed hashes a near-duplicate at the threshold shares, on average
+        need = max(1, int(threshold * len(probe) / 2))
         best: Hit | None = None
         sketches = self._sketches
         for entry, shared in counts.most_common(CANDIDATES):

@@ -32,6 +32,7 @@ from aimds.audit.records import Masker
 from aimds.errors import InputError
 from aimds.learn.memory import AttackMemory, MemoryEntry
 from aimds.learn.recent import RecentDecision, RecentDecisions
+from aimds.learn.recent_sql import SharedRecentDecisions
 from aimds.learn.suggestions import Suggestion, Suggestions, SuggestionStatus
 from aimds.respond.approvals import SqlDatabase
 from aimds.types import Subject
@@ -91,7 +92,13 @@ class FeedbackResult:
 
 
 class Learning:
-    """The stores of one process: attack memory, suggestions (SQL) and recent decisions."""
+    """The stores of one process: attack memory, suggestions and recent decisions.
+
+    ``url``: ``sqlite://:memory:`` (the default: this process only), ``sqlite:///PATH``
+    or ``postgresql://...``. With a database others can open, recent decisions are
+    written there too (in the background), so feedback given through another process,
+    or the CLI, finds them.
+    """
 
     def __init__(
         self, url: str = "sqlite://:memory:", *, clock: Callable[[], float] = time.time
@@ -101,22 +108,37 @@ class Learning:
         self.db = SqlDatabase(url)
         self.memory = AttackMemory(self.db, clock=clock)
         self.suggestions = Suggestions(self.db, clock=clock)
-        self.recent = RecentDecisions()
+        self.recent: RecentDecisions = self._recent(self.db, RecentDecisions())
         self.masker = Masker()
 
+    @staticmethod
+    def _recent(db: SqlDatabase, like: RecentDecisions) -> RecentDecisions:
+        if db.url.startswith("sqlite://") and db.url.endswith(":memory:"):
+            return RecentDecisions(max_decisions=like.max_decisions, ttl_s=like.ttl_s)
+        return SharedRecentDecisions(db, max_decisions=like.max_decisions, ttl_s=like.ttl_s)
+
     def use_database(self, url: str) -> None:
-        """Move to another database (the service's), keeping the recent decisions."""
+        """Move to another database (the service's at start-up); what the old one held
+        stays there."""
         if url == self.url:
             return
         db = SqlDatabase(url)
-        old = self.db
+        old_db, old_recent = self.db, self.recent
         self.db, self.url = db, url
         self.memory = AttackMemory(db, clock=self._clock)
         self.suggestions = Suggestions(db, clock=self._clock)
-        old.close()
+        self.recent = self._recent(db, old_recent)
+        _close_recent(old_recent)
+        old_db.close()
 
     def close(self) -> None:
+        _close_recent(self.recent)
         self.db.close()
+
+
+def _close_recent(recent: RecentDecisions) -> None:
+    if isinstance(recent, SharedRecentDecisions):
+        recent.close()
 
 
 def learning_of(services: Services) -> Learning:
@@ -276,7 +298,7 @@ class LearningHandle:
     ) -> MemoryEntry:
         """Add a known attack text to the tenant's memory directly (its sketches and a
         masked excerpt are stored, never the text)."""
-        from aimds.learn.stage import sketches_of_text
+        from aimds.learn.stage import masked_excerpt, sketches_of_text
 
         if not isinstance(text, str):
             raise InputError("text: expected a string")
@@ -285,7 +307,7 @@ class LearningHandle:
             raise InputError(
                 f"text: too few words to remember (memory.min_words is {self.section.min_words})"
             )
-        excerpt = self.learning.masker.text(text[: self.section.recent.excerpt_chars])
+        excerpt = masked_excerpt(self.learning.masker, text, (), self.section.recent.excerpt_chars)
         actor = actor or "library"
         note = self.learning.masker.text(note[:1000])
         entry, evicted = self.learning.memory.add(

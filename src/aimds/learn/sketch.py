@@ -2,11 +2,12 @@
 
 A text becomes the set of its word ``n``-grams (``SHINGLE`` words, over the *folded* view
 of :mod:`aimds.text.views`, so case, accents, leetspeak, homoglyphs and invisible
-characters do not change it); each shingle is hashed once to 32 bits (BLAKE2b, so the
-sketch is the same in every process and on every machine: seeds are built once and
-shipped). The sketch keeps the ``K`` smallest hashes, sorted: a uniform sample of the
-shingle set from which the Jaccard similarity of two texts is estimated
-(:func:`similarity`, Broder's bottom-k estimator).
+characters do not change it); each shingle is hashed once to 32 bits (CRC-32 of its
+UTF-8: the same in every process and on every machine, so seeds are built once and
+shipped, and five times cheaper than a cryptographic hash; nothing here needs one, since
+rewording an attack evades a near-duplicate index anyway). The sketch keeps the ``K``
+smallest hashes, sorted: a uniform sample of the shingle set from which the Jaccard
+similarity of two texts is estimated (:func:`similarity`, Broder's bottom-k estimator).
 
 A sketch says nothing readable about its text, and at most ``K`` shingle hashes of it: it
 is what the shipped seeds hold instead of the attack texts. Long texts are sketched in
@@ -16,9 +17,9 @@ a long document is compared with the attack, not diluted by the document.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Sequence
 
 __all__ = [
     "K",
@@ -48,7 +49,7 @@ Sketch = tuple[int, ...]
 """The ``K`` (or fewer, for short texts) smallest shingle hashes, ascending."""
 
 _WORD = re.compile(r"\w+")
-_blake = hashlib.blake2b
+_crc32 = zlib.crc32
 
 
 def words(folded: str) -> list[str]:
@@ -56,19 +57,23 @@ def words(folded: str) -> list[str]:
     return _WORD.findall(folded)
 
 
+def _hash_list(tokens: Sequence[str]) -> list[int]:
+    """The hash of each shingle, in order (one shingle of all words for a short text)."""
+    n = len(tokens)
+    if n == 0:
+        return []
+    if n <= SHINGLE:
+        return [_crc32(" ".join(tokens).encode("utf-8", "surrogatepass"))]
+    return [
+        _crc32(" ".join(tokens[i : i + SHINGLE]).encode("utf-8", "surrogatepass"))
+        for i in range(n - SHINGLE + 1)
+    ]
+
+
 def shingle_hashes(tokens: Sequence[str]) -> set[int]:
     """The 32-bit hashes of the ``SHINGLE``-word shingles of ``tokens`` (a shorter text is
     one shingle of all its words; no words, no shingles)."""
-    n = len(tokens)
-    if n == 0:
-        return set()
-    if n <= SHINGLE:
-        grams: Iterable[str] = (" ".join(tokens),)
-    else:
-        grams = (" ".join(tokens[i : i + SHINGLE]) for i in range(n - SHINGLE + 1))
-    return {
-        int.from_bytes(_blake(g.encode("utf-8"), digest_size=4).digest(), "little") for g in grams
-    }
+    return set(_hash_list(tokens))
 
 
 def sketch_of_words(tokens: Sequence[str]) -> Sketch:
@@ -83,16 +88,21 @@ def sketch(folded: str) -> Sketch:
 
 def window_sketches(tokens: Sequence[str]) -> list[Sketch]:
     """One sketch for a text of at most ``WINDOW`` words, else one per window of
-    ``WINDOW`` words stepping by half a window (at most ``MAX_WINDOWS``)."""
+    ``WINDOW`` words stepping by half a window (at most ``MAX_WINDOWS``).
+
+    Each window's sketch equals :func:`sketch_of_words` of its words; every shingle is
+    hashed once, however many windows hold it.
+    """
     if len(tokens) <= WINDOW:
         return [sketch_of_words(tokens)]
     step = WINDOW // 2
-    out: list[Sketch] = []
-    for start in range(0, len(tokens) - step, step):
-        out.append(sketch_of_words(tokens[start : start + WINDOW]))
-        if len(out) >= MAX_WINDOWS:
-            break
-    return out
+    tokens = tokens[: (MAX_WINDOWS - 1) * step + WINDOW]
+    hashes = _hash_list(tokens)
+    span = WINDOW - SHINGLE + 1  # shingles per full window
+    return [
+        tuple(sorted(set(hashes[start : start + span]))[:K])
+        for start in range(0, len(tokens) - step, step)
+    ][:MAX_WINDOWS]
 
 
 def similarity(a: Sketch, b: Sketch) -> float:

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from aimds.errors import ConfigError
@@ -52,6 +53,7 @@ __all__ = [
     "build_recorder",
     "build_stage",
     "handle_of",
+    "masked_excerpt",
     "sketches_of_text",
 ]
 
@@ -59,6 +61,7 @@ log = logging.getLogger("aimds.learn")
 
 _SKETCHES = "learn.sketches"
 _MAX_SEGMENTS = 4
+_MARGIN = 512  # characters masked past an excerpt's end (see masked_excerpt)
 
 
 def sketches_of_views(views: Any, min_words: int) -> list[Sketch]:
@@ -197,7 +200,7 @@ class RememberStage:
             sketches = sketches_of_views(views, self._min_words)
         original = views.original
         try:
-            excerpt = self._masker.text(original, ev.findings)[: self._excerpt]
+            excerpt = masked_excerpt(self._masker, original, ev.findings, self._excerpt)
         except Exception as exc:  # noqa: BLE001 - no excerpt rather than an unmasked one
             log.error("decision excerpt not kept: masking raised %s", type(exc).__name__)
             ev.statuses.append(
@@ -223,6 +226,19 @@ class RememberStage:
                 ts=ev.ts,
             )
         )
+
+
+def masked_excerpt(masker: Any, text: str, findings: Sequence[Finding], chars: int) -> str:
+    """The first ``chars`` characters of ``text``, masked. Only a margin past the cut is
+    masked (not the whole text): a secret that straddles the cut is still matched whole
+    by the patterns, and the spans of findings are clipped to it."""
+    cut = text[: chars + _MARGIN]
+    spans = [
+        f if f.span[1] <= len(cut) else replace(f, span=(f.span[0], len(cut)))
+        for f in findings
+        if f.span is not None and f.span[0] < len(cut)
+    ]
+    return str(masker.text(cut, spans))[:chars]
 
 
 def _unavailable(ev: Evaluation, stage: str, exc: Exception) -> None:

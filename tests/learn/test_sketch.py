@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from aimds.learn.index import SketchIndex
 from aimds.learn.seeds import decode_seeds, encode_seeds
 from aimds.learn.sketch import (
-    K,
     MAX_WINDOWS,
     WINDOW,
+    K,
     shingle_hashes,
     similarity,
     sketch,
@@ -129,3 +129,14 @@ def test_index_finds_the_closest_entry_and_forgets_removed_ones() -> None:
 
 def test_words_of_folded_text() -> None:
     assert words("hello, world_1 -- ok") == ["hello", "world_1", "ok"]
+
+
+@given(st.lists(word, min_size=WINDOW + 1, max_size=WINDOW * 4))
+@settings(max_examples=50, deadline=None)
+def test_each_window_sketch_is_the_sketch_of_its_words(tokens: list[str]) -> None:
+    step = WINDOW // 2
+    expected = [
+        sketch_of_words(tokens[start : start + WINDOW])
+        for start in range(0, len(tokens) - step, step)
+    ][:MAX_WINDOWS]
+    assert window_sketches(tokens) == expected

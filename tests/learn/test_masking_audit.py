@@ -83,8 +83,9 @@ def test_a_secret_in_the_decided_text_is_never_stored_audited_or_logged(
 
 
 def test_every_learning_operation_is_audited(tmp_path: Path) -> None:
-    audit = AuditLog(SqliteStore(str(tmp_path / "audit.db")), durability="sync",
-                     digest_key=b"k" * 32)  # fmt: skip
+    audit = AuditLog(
+        SqliteStore(str(tmp_path / "audit.db")), durability="sync", digest_key=b"k" * 32
+    )
     guard = Guard(memory_policy(), services=Services(extras={"audit": audit}))
     who = Subject(tenant="acme", agent="bot")
     attack = guard.check_prompt(ATTACK, subject=who)

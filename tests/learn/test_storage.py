@@ -77,8 +77,11 @@ def test_eviction_bound_holds_in_the_table(tmp_path: Path) -> None:
 
     for n in range(12):
         learning.memory.add(
-            "acme", sketches_of_text(f"{ATTACK} number {n}", 4), max_entries=5, source="t",
+            "acme",
+            sketches_of_text(f"{ATTACK} number {n}", 4),
+            max_entries=5,
+            source="t",
             actor="a",
-        )  # fmt: skip
+        )
     assert learning.memory.count("acme") == 5
     learning.close()

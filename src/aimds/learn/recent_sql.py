@@ -140,9 +140,17 @@ class SharedRecentDecisions(RecentDecisions):
         params: list[Any] = []
         for r in batch:
             params += [
-                r.id, r.tenant, r.agent, r.kind, r.verdict, json.dumps(list(r.rules)),
-                json.dumps([list(s) for s in r.sketches]), r.digest, r.excerpt, now,
-            ]  # fmt: skip
+                r.id,
+                r.tenant,
+                r.agent,
+                r.kind,
+                r.verdict,
+                json.dumps(list(r.rules)),
+                json.dumps([list(s) for s in r.sketches]),
+                r.digest,
+                r.excerpt,
+                now,
+            ]
         self.db.execute(
             f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES {marks} ON CONFLICT (id) DO NOTHING",
             params,
@@ -157,7 +165,14 @@ class SharedRecentDecisions(RecentDecisions):
 
 def _record(r: Sequence[Any]) -> RecentDecision:
     return RecentDecision(
-        id=r[0], tenant=r[1], agent=r[2], kind=r[3], verdict=r[4],
-        rules=tuple(json.loads(r[5])), sketches=tuple(tuple(s) for s in json.loads(r[6])),
-        digest=r[7], excerpt=r[8], ts=float(r[9]),
-    )  # fmt: skip
+        id=r[0],
+        tenant=r[1],
+        agent=r[2],
+        kind=r[3],
+        verdict=r[4],
+        rules=tuple(json.loads(r[5])),
+        sketches=tuple(tuple(s) for s in json.loads(r[6])),
+        digest=r[7],
+        excerpt=r[8],
+        ts=float(r[9]),
+    )

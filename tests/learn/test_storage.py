@@ -56,7 +56,7 @@ def test_another_process_sees_new_entries_after_the_refresh(postgres_dsn: str) -
     tenant = "t" + uuid.uuid4().hex[:12]
     one, two = Learning(postgres_dsn), Learning(postgres_dsn)
     try:
-        two.memory._refresh_s = 0.0  # re-check the table on every lookup
+        two.memory.refresh_s = 0.0  # re-check the table on every lookup
         from aimds.learn.stage import sketches_of_text
 
         sketches = sketches_of_text(ATTACK, 4)

@@ -83,7 +83,7 @@ class AttackMemory:
     ) -> None:
         self.db = db
         self._clock = clock
-        self._refresh_s = refresh_s
+        self.refresh_s = refresh_s
         self._lock = threading.Lock()
         self._tenants: dict[str, _TenantIndex] = {}
         db.execute(
@@ -228,11 +228,11 @@ class AttackMemory:
     def _index(self, tenant: str) -> _TenantIndex:
         now = time.monotonic()
         found = self._tenants.get(tenant)
-        if found is not None and now - found.checked < self._refresh_s:
+        if found is not None and now - found.checked < self.refresh_s:
             return found
         with self._lock:
             found = self._tenants.get(tenant)
-            if found is not None and now - found.checked < self._refresh_s:
+            if found is not None and now - found.checked < self.refresh_s:
                 return found
             count, newest = self._summary(tenant)
             if found is not None and (found.count, found.newest) == (count, newest):

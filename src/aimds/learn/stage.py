@@ -231,12 +231,13 @@ class RememberStage:
 def masked_excerpt(masker: Any, text: str, findings: Sequence[Finding], chars: int) -> str:
     """The first ``chars`` characters of ``text``, masked. Only a margin past the cut is
     masked (not the whole text): a secret that straddles the cut is still matched whole
-    by the patterns, and the spans of findings are clipped to it."""
+    by the patterns, and the spans of findings are clipped to it. Spans of injection,
+    jailbreak and prompt-leak findings stay readable: they are what a reviewer judges."""
     cut = text[: chars + _MARGIN]
     spans = [
         f if f.span[1] <= len(cut) else replace(f, span=(f.span[0], len(cut)))
         for f in findings
-        if f.span is not None and f.span[0] < len(cut)
+        if f.span is not None and f.span[0] < len(cut) and f.category not in ALLOWABLE
     ]
     return str(masker.text(cut, spans))[:chars]
 

@@ -85,3 +85,25 @@ def test_eviction_bound_holds_in_the_table(tmp_path: Path) -> None:
         )
     assert learning.memory.count("acme") == 5
     learning.close()
+
+
+@pytest.mark.postgres
+def test_eviction_bound_holds_in_postgresql(postgres_dsn: str) -> None:
+    from aimds.learn.stage import sketches_of_text
+
+    tenant = "t" + uuid.uuid4().hex[:12]
+    learning = Learning(postgres_dsn)
+    try:
+        added = [
+            learning.memory.add(
+                tenant,
+                sketches_of_text(f"{ATTACK} number {n}", 4),
+                max_entries=3,
+                source="t",
+                actor="a",
+            )[0]
+            for n in range(6)
+        ]
+        assert [e.id for e in learning.memory.entries(tenant)] == [e.id for e in added[:2:-1]]
+    finally:
+        learning.close()

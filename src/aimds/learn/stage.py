@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -85,6 +86,29 @@ def sketches_of_text(text: str, min_words: int) -> list[Sketch]:
     return sketches_of_views(build_views(text), min_words)
 
 
+class _SketchCache:
+    """Sketches of recent short texts, so a repeated event (the detectors' findings cache
+    spares it the text views) is not folded and decoded again just to be sketched.
+    Bounded: ``max_entries`` texts of at most ``max_chars`` characters, oldest out first.
+    Keyed by the text's (per-process keyed, SipHash) ``hash``, so no text is held here."""
+
+    def __init__(self, max_entries: int = 1024, max_chars: int = 2048) -> None:
+        self._items: dict[int, list[Sketch]] = {}
+        self._max_entries = max_entries
+        self.max_chars = max_chars
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> list[Sketch] | None:
+        return self._items.get(hash(text))
+
+    def put(self, text: str, sketches: list[Sketch]) -> None:
+        with self._lock:
+            items = self._items
+            if len(items) >= self._max_entries:
+                del items[next(iter(items))]
+            items[hash(text)] = sketches
+
+
 class MemoryStage:
     name = "memory"
 
@@ -95,6 +119,17 @@ class MemoryStage:
         self._kinds = frozenset(EventKind(k) for k in section.kinds)
         self._threshold = section.threshold
         self._min_words = section.min_words
+        self._cache = _SketchCache()
+
+    def _sketches(self, views: Any) -> list[Sketch]:
+        original = views.original
+        if len(original) > self._cache.max_chars:
+            return sketches_of_views(views, self._min_words)
+        found = self._cache.get(original)
+        if found is None:
+            found = sketches_of_views(views, self._min_words)
+            self._cache.put(original, found)
+        return found
 
     def __call__(self, ev: Evaluation) -> None:
         event = ev.event
@@ -110,7 +145,7 @@ class MemoryStage:
             ):
                 self._allow(ev)
                 return
-            sketches = sketches_of_views(views, self._min_words)
+            sketches = self._sketches(views)
             ev.scratch[_SKETCHES] = sketches
             best: Hit | None = None
             for sk in sketches:

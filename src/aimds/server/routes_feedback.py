@@ -57,44 +57,105 @@ T = TypeVar("T")
 _ATTACK_REASONS = ("attack", "denied as attack")
 
 
+_DECISION = "9f1c2e7a4b6d4c0e8a1b2c3d4e5f6a7b"
+_SUGGESTION_ID = "sug_0123456789abcdef0123456789abcdef"
+
+
 class FeedbackIn(BaseModel):
     """A person's verdict on one decision the guard made."""
 
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "examples": [{"decision_id": "9b43...", "label": "attack", "note": "exfiltration"}]
+            "examples": [
+                {"decision_id": _DECISION, "label": "attack", "note": "exfiltration attempt"},
+                {"decision_id": _DECISION, "label": "benign", "note": "our own ticket template"},
+            ]
         },
     )
 
-    decision_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
-    label: Literal["attack", "benign"]
+    decision_id: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="The decision's id, as `check` answered it (kept for `memory.recent.ttl_s`).",
+    )
+    label: Literal["attack", "benign"] = Field(
+        description="`attack`: remember it (near-duplicates are recalled); `benign`: a false "
+        "positive (an allow-list suggestion for an admin)."
+    )
     note: str = Field(default="", max_length=1000, description="Why; masked, then audited.")
 
 
 class FeedbackOut(BaseModel):
-    decision_id: str
-    tenant: str
-    label: Literal["attack", "benign"]
-    outcome: Literal["remembered", "already_remembered", "suggested", "noted"]
+    """What the feedback did."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "decision_id": _DECISION,
+                    "tenant": "acme",
+                    "label": "attack",
+                    "outcome": "remembered",
+                    "entry": "mem_0123456789abcdef0123456789abcdef",
+                    "suggestion": None,
+                    "evicted": 0,
+                },
+            ]
+        }
+    )
+
+    decision_id: str = Field(description="The decision the feedback was about.")
+    tenant: str = Field(description="Its tenant.")
+    label: Literal["attack", "benign"] = Field(description="The label given.")
+    outcome: Literal["remembered", "already_remembered", "suggested", "noted"] = Field(
+        description="`remembered` (a new memory entry), `already_remembered`, `suggested` "
+        "(a suggestion filed, or the existing one), `noted` (benign, no findings to allow)."
+    )
     entry: str | None = Field(default=None, description="The attack memory entry (attack).")
     suggestion: str | None = Field(default=None, description="The suggestion filed (benign).")
     evicted: int = Field(default=0, description="Old entries forgotten to stay in bounds.")
 
 
 class SuggestionOut(BaseModel):
-    id: str
-    tenant: str
-    created: float
-    decision_id: str
-    actor: str
-    note: str
-    kind: str
-    rules: list[str]
+    """An allow-list suggestion from a confirmed false positive."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": _SUGGESTION_ID,
+                    "tenant": "acme",
+                    "created": 1765090000.0,
+                    "decision_id": _DECISION,
+                    "actor": "key:k_4f2a",
+                    "note": "our template",
+                    "kind": "prompt",
+                    "rules": ["injection.override"],
+                    "excerpt": "Ignore the previous instructions in this ticket template...",
+                    "status": "pending",
+                    "decided_by": None,
+                    "decided": None,
+                },
+            ]
+        }
+    )
+
+    id: str = Field(description="Suggestion id, `sug_` and 32 hex digits.")
+    tenant: str = Field(description="The tenant it applies to.")
+    created: float = Field(description="When it was filed (epoch seconds).")
+    decision_id: str = Field(description="The decision marked a false positive.")
+    actor: str = Field(description="Who marked it.")
+    note: str = Field(description="Their note, masked.")
+    kind: str = Field(description="The event kind of the decision.")
+    rules: list[str] = Field(description="The rule ids that fired (what applying silences).")
     excerpt: str = Field(description="The decided text, masked (secrets and PII replaced).")
-    status: Literal["pending", "applied", "dismissed"]
-    decided_by: str | None = None
-    decided: float | None = None
+    status: Literal["pending", "applied", "dismissed"] = Field(
+        description="`pending` until an admin applies or dismisses it."
+    )
+    decided_by: str | None = Field(default=None, description="The admin who decided it.")
+    decided: float | None = Field(default=None, description="When (epoch seconds).")
 
 
 # -- wiring ------------------------------------------------------------------------------
@@ -216,7 +277,9 @@ async def give_feedback(
 async def list_suggestions(
     request: Request,
     who: Caller,
-    status: Literal["pending", "applied", "dismissed"] | None = Query(default=None),
+    status: Literal["pending", "applied", "dismissed"] | None = Query(
+        default=None, description="Only suggestions in this state.", examples=["pending"]
+    ),
     limit: int = Query(default=100, ge=1, le=500),
     tenant: TenantParam = None,
 ) -> Any:
@@ -260,7 +323,11 @@ _SUGGESTION = r"^sug_[0-9a-f]{32}$"
 async def apply_suggestion(
     request: Request,
     who: Caller,
-    suggestion_id: str = Path(pattern=_SUGGESTION),
+    suggestion_id: str = Path(
+        pattern=_SUGGESTION,
+        description="The suggestion id: `sug_` and 32 hex digits.",
+        examples=[_SUGGESTION_ID],
+    ),
     tenant: TenantParam = None,
 ) -> Any:
     """Apply a suggestion: its exact text stops raising the content findings it was filed
@@ -274,7 +341,11 @@ async def apply_suggestion(
 async def dismiss_suggestion(
     request: Request,
     who: Caller,
-    suggestion_id: str = Path(pattern=_SUGGESTION),
+    suggestion_id: str = Path(
+        pattern=_SUGGESTION,
+        description="The suggestion id: `sug_` and 32 hex digits.",
+        examples=[_SUGGESTION_ID],
+    ),
     tenant: TenantParam = None,
 ) -> Any:
     """Dismiss a suggestion (nothing changes). Admins only; audited."""

@@ -7,17 +7,28 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aimds.audit.metrics import NoopMetrics
 from aimds.errors import BackendError
 from aimds.guard import Guard
 from aimds.learn.stage import MemoryStage
-from aimds.types import StageOutcome, Subject, Verdict
+from aimds.types import Services, StageOutcome, Subject, Verdict
 
 from .conftest import ATTACK, memory_policy
 
 
+class CountingMetrics(NoopMetrics):
+    def __init__(self) -> None:
+        self.failures: list[str] = []
+
+    def backend_failure(self, backend: str) -> None:
+        self.failures.append(backend)
+
+
 def test_a_failing_store_is_a_finding_with_the_on_error_verdict(
-    guard: Guard, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    metrics = CountingMetrics()
+    guard = Guard(memory_policy(), services=Services(extras={"metrics": metrics}))
     stage = next(s for s in guard.stages if isinstance(s, MemoryStage))
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -29,6 +40,7 @@ def test_a_failing_store_is_a_finding_with_the_on_error_verdict(
     assert finding.rule == "backend.unavailable" and finding.action is Verdict.BLOCK
     assert decision.verdict is Verdict.BLOCK
     assert [s.outcome for s in decision.stages if s.stage == "memory"] == [StageOutcome.ERROR]
+    assert metrics.failures == ["attack_memory"]
 
 
 @given(st.text(max_size=400))

@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from aimds.audit.metrics import NoopMetrics
 from aimds.audit.records import Masker
 from aimds.errors import InputError
 from aimds.learn.memory import AttackMemory, MemoryEntry
@@ -110,6 +111,19 @@ class Learning:
         self.suggestions = Suggestions(self.db, clock=clock)
         self.recent: RecentDecisions = self._recent(self.db, RecentDecisions())
         self.masker = Masker()
+        self._metrics: Any = NoopMetrics()
+
+    @property
+    def metrics(self) -> Any:
+        """Where failures are counted (``backend_failure``, ``dropped``); the stages set the
+        guard's metrics here."""
+        return self._metrics
+
+    @metrics.setter
+    def metrics(self, value: Any) -> None:
+        self._metrics = value
+        if isinstance(self.recent, SharedRecentDecisions):
+            self.recent.metrics = value
 
     @staticmethod
     def _recent(db: SqlDatabase, like: RecentDecisions) -> RecentDecisions:
@@ -128,6 +142,7 @@ class Learning:
         self.memory = AttackMemory(db, clock=self._clock)
         self.suggestions = Suggestions(db, clock=self._clock)
         self.recent = self._recent(db, old_recent)
+        self.metrics = self._metrics
         _close_recent(old_recent)
         old_db.close()
 

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from aimds.audit.metrics import NoopMetrics
 from aimds.learn.recent import RecentDecision, RecentDecisions
 from aimds.respond.approvals import SqlDatabase
 
@@ -47,6 +48,8 @@ class SharedRecentDecisions(RecentDecisions):
         super().__init__(max_decisions=max_decisions, ttl_s=ttl_s)
         self.db = db
         self.dropped = 0
+        self.metrics: Any = NoopMetrics()
+        """Where drops and write failures are counted (the service's metrics)."""
         self._wall = wall
         self._flush_s = flush_s
         self._queue: queue.Queue[RecentDecision] = queue.Queue(maxsize=queue_size)
@@ -70,6 +73,7 @@ class SharedRecentDecisions(RecentDecisions):
             self._queue.put_nowait(record)
         except queue.Full:
             self.dropped += 1
+            self.metrics.dropped("learn_recent_queue_full")
             if self.dropped in (1, 100) or self.dropped % 10_000 == 0:
                 log.warning("recent decisions: write queue full, %d dropped", self.dropped)
 
@@ -115,6 +119,7 @@ class SharedRecentDecisions(RecentDecisions):
                     self._write(batch)
                 except Exception as exc:  # noqa: BLE001 - the map still serves this process
                     log.error("recent decisions not written: %s", type(exc).__name__)
+                    self.metrics.backend_failure("learn_recent")
                 finally:
                     for _ in batch:
                         self._queue.task_done()

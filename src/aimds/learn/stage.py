@@ -157,6 +157,7 @@ class MemoryStage:
                     if hit is not None and (best is None or hit.similarity > best.similarity):
                         best = hit
         except Exception as exc:  # noqa: BLE001 - a store failure is a finding, not a crash
+            self.learning.metrics.backend_failure("attack_memory")
             _unavailable(ev, self.name, exc)
             return
         if best is not None:
@@ -238,6 +239,7 @@ class RememberStage:
             excerpt = masked_excerpt(self._masker, original, ev.findings, self._excerpt)
         except Exception as exc:  # noqa: BLE001 - no excerpt rather than an unmasked one
             log.error("decision excerpt not kept: masking raised %s", type(exc).__name__)
+            self.learning.metrics.dropped("learn_excerpt_masking_failed")
             ev.statuses.append(
                 StageStatus(
                     stage=self.name,
@@ -299,12 +301,24 @@ def _unavailable(ev: Evaluation, stage: str, exc: Exception) -> None:
     )
 
 
+def _metrics_of(services: Services) -> Any:
+    """The metrics failures are counted in: the injected ones, else the injected audit
+    log's, else none (failures are still logged)."""
+    from aimds.audit.metrics import NoopMetrics
+
+    found = services.extras.get("metrics")
+    if found is None:
+        found = getattr(services.extras.get("audit"), "metrics", None)
+    return found if found is not None else NoopMetrics()
+
+
 def build_stage(policy: Policy, services: Services) -> MemoryStage | None:
     """The ``memory`` stage, or ``None`` where ``memory.enabled`` is false."""
     section = policy.document.memory
     if not section.enabled:
         return None
     learning = learning_of(services)
+    learning.metrics = _metrics_of(services)
     learning.recent.max_decisions = section.recent.max_decisions
     learning.recent.ttl_s = section.recent.ttl_s
     return MemoryStage(section, learning, seed_index() if section.seeds else None)

@@ -22,7 +22,7 @@ from aimds.learn.learning import Learning
 from aimds.learn.seeds import seed_index
 from aimds.learn.sketch import sketch, window_sketches, words
 from aimds.learn.stage import MemoryStage
-from aimds.policy.sections.learn import MemorySection
+from aimds.policy.sections.learn import AttackMemorySection
 from aimds.text import build_views
 from aimds.types import Evaluation, Event, EventKind
 from benchmarks.harness import Result, measure
@@ -71,7 +71,7 @@ def run(quick: bool) -> list[Result]:
     seeds = seed_index()
     folded = build_views(PROMPT).folded
     folded_2000 = build_views((PROMPT + " ") * 10).folded
-    section = MemorySection(enabled=True)
+    section = AttackMemorySection(enabled=True)
     stage = MemoryStage(section, learning, seeds)
     views = build_views(PROMPT)
     event = Event(kind=EventKind.PROMPT, text=PROMPT)
@@ -81,7 +81,7 @@ def run(quick: bool) -> list[Result]:
         ev.views = views
         stage(ev)
 
-    on = Guard({"name": "bench-memory", "extends": "default", "memory": {"enabled": True}})
+    on = Guard({"name": "bench-memory", "extends": "default", "attack_memory": {"enabled": True}})
     off = Guard("default")
     extra = {"entries": ENTRIES, "seeds": len(seeds)}
     return [

@@ -34,7 +34,7 @@ def memory_policy(**memory: Any) -> dict[str, Any]:
     return {
         "name": "learn-test",
         "extends": "default",
-        "memory": {"enabled": True, "seeds": False, **memory},
+        "attack_memory": {"enabled": True, "seeds": False, **memory},
     }
 
 

@@ -12,9 +12,9 @@ import pytest
 
 from aimds.learn.seeds import encode_seeds, seed_index
 from aimds.learn.stage import sketches_of_text
-from aimds.policy.sections.learn import MemorySection
+from aimds.policy.sections.learn import AttackMemorySection
 
-SECTION = MemorySection(enabled=True)
+SECTION = AttackMemorySection(enabled=True)
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_attack_seeds.py"
 
 

@@ -36,10 +36,12 @@ def test_a_failing_store_is_a_finding_with_the_on_error_verdict(
 
     monkeypatch.setattr(stage.learning.memory, "lookup", broken)
     decision = guard.check_prompt(ATTACK)
-    (finding,) = [f for f in decision.findings if f.stage == "memory"]
+    (finding,) = [f for f in decision.findings if f.stage == "attack_memory"]
     assert finding.rule == "backend.unavailable" and finding.action is Verdict.BLOCK
     assert decision.verdict is Verdict.BLOCK
-    assert [s.outcome for s in decision.stages if s.stage == "memory"] == [StageOutcome.ERROR]
+    assert [s.outcome for s in decision.stages if s.stage == "attack_memory"] == [
+        StageOutcome.ERROR
+    ]
     assert metrics.failures == ["attack_memory"]
 
 
@@ -51,7 +53,7 @@ def test_any_text_is_judged_without_raising(text: str) -> None:
     assert not [
         s
         for s in decision.stages
-        if s.stage in ("memory", "remember") and s.outcome is StageOutcome.ERROR
+        if s.stage in ("attack_memory", "remember") and s.outcome is StageOutcome.ERROR
     ]
     if decision.id:
         guard.learning.learning.recent.get(decision.id)

@@ -2,7 +2,7 @@
 terminal.
 
 ``aimds feedback DECISION_ID --label attack|benign`` marks a recent decision the service
-made (it keeps them in its database for ``memory.recent.ttl_s``): an attack enters the
+made (it keeps them in its database for ``attack_memory.recent.ttl_s``): an attack enters the
 tenant's attack memory, a false positive files an allow-list suggestion that an admin
 applies with ``aimds suggestions apply``. The service's database comes from
 ``--data-dir`` / ``--database-url`` (or its ``--config`` file and ``AIMDS_*``
@@ -65,7 +65,7 @@ def _handle(
     )
     if settings.data_dir is None and settings.database_url is None:
         fail("give --data-dir DIR (embedded service) or --database-url URL")
-    section = load_policy(settings.policy).document.memory
+    section = load_policy(settings.policy).document.attack_memory
     learning = Learning(settings.resolved_database_url())
     audit = open_service_audit(settings, NoopMetrics())
     try:

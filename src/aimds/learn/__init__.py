@@ -1,6 +1,6 @@
 """Learning from attacks: near-duplicate recall of known attacks and feedback from people.
 
-See ``docs/learning.md``. The guard wires the ``memory`` stage (after the detectors) and
+See ``docs/learning.md``. The guard wires the ``attack_memory`` stage (after the detectors) and
 the ``remember`` stage (before the record); ``guard.feedback`` and ``guard.learning``
 are the library's entry points.
 """

@@ -39,7 +39,7 @@ from aimds.respond.approvals import SqlDatabase
 from aimds.types import Subject
 
 if TYPE_CHECKING:
-    from aimds.policy.sections.learn import MemorySection
+    from aimds.policy.sections.learn import AttackMemorySection
     from aimds.types import Services
 
 __all__ = [
@@ -170,7 +170,7 @@ def learning_of(services: Services) -> Learning:
 class LearningHandle:
     """Feedback, memory and suggestions with one guard's policy settings and audit log."""
 
-    def __init__(self, learning: Learning, section: MemorySection, audit: Any = None) -> None:
+    def __init__(self, learning: Learning, section: AttackMemorySection, audit: Any = None) -> None:
         self.learning = learning
         self.section = section
         self.audit = audit
@@ -255,7 +255,7 @@ class LearningHandle:
         if not any(record.sketches):
             raise InputError(
                 f"decision_id: decision {record.id} has too few words to remember "
-                f"(memory.min_words is {self.section.min_words})"
+                f"(attack_memory.min_words is {self.section.min_words})"
             )
         entry, evicted = memory.add(
             record.tenant,
@@ -320,7 +320,8 @@ class LearningHandle:
         sketches = sketches_of_text(text, self.section.min_words)
         if not sketches:
             raise InputError(
-                f"text: too few words to remember (memory.min_words is {self.section.min_words})"
+                "text: too few words to remember "
+                f"(attack_memory.min_words is {self.section.min_words})"
             )
         excerpt = masked_excerpt(self.learning.masker, text, (), self.section.recent.excerpt_chars)
         actor = actor or "library"

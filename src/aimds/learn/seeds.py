@@ -90,7 +90,7 @@ def seed_index() -> SketchIndex:
     except OSError:
         raise ConfigError(
             f"aimds.learn/data/{_FILE} or its .sha256 is missing; reinstall aimds or set "
-            "memory.seeds: false"
+            "attack_memory.seeds: false"
         ) from None
     if hashlib.sha256(data).hexdigest() != expected:
         raise ConfigError(f"aimds.learn/data/{_FILE} does not match its sha256; reinstall aimds")

@@ -1,9 +1,9 @@
-"""The ``memory`` stage (after the detectors) and the ``remember`` stage (before record).
+"""The ``attack_memory`` stage (after the detectors) and the ``remember`` stage (before record).
 
-``memory``: sketches the event's text views (the folded view, so obfuscated variants of
+``attack_memory``: sketches the event's text views (the folded view, so obfuscated variants of
 one attack sketch alike, and the texts decoded from encodings) and looks them up in the
-tenant's attack memory and, with ``memory.seeds``, the shipped seeds. The closest entry
-at or above ``memory.threshold`` becomes one ``memory.similar`` finding naming the entry
+tenant's attack memory and, with ``attack_memory.seeds``, the shipped seeds. The closest entry
+at or above ``attack_memory.threshold`` becomes one ``memory.similar`` finding naming the entry
 id (``mem_...`` or ``seed:...``) and the similarity; never a text. An exact text the
 tenant's admin allowed (an applied suggestion, :mod:`aimds.learn.suggestions`) loses its
 injection, jailbreak and prompt-leak findings instead, noted as ``memory.allowed``.
@@ -45,7 +45,7 @@ from aimds.types import (
 
 if TYPE_CHECKING:
     from aimds.policy import Policy
-    from aimds.policy.sections.learn import MemorySection
+    from aimds.policy.sections.learn import AttackMemorySection
     from aimds.types import Services
 
 __all__ = [
@@ -110,9 +110,9 @@ class _SketchCache:
 
 
 class MemoryStage:
-    name = "memory"
+    name = "attack_memory"
 
-    def __init__(self, section: MemorySection, learning: Learning, seeds: SketchIndex | None):
+    def __init__(self, section: AttackMemorySection, learning: Learning, seeds: SketchIndex | None):
         self.section = section
         self.learning = learning
         self._seeds = seeds
@@ -212,7 +212,7 @@ class RememberStage:
 
     def __init__(
         self,
-        section: MemorySection,
+        section: AttackMemorySection,
         learning: Learning,
         masker: Any,
         new_id: Callable[[], str],
@@ -313,8 +313,8 @@ def _metrics_of(services: Services) -> Any:
 
 
 def build_stage(policy: Policy, services: Services) -> MemoryStage | None:
-    """The ``memory`` stage, or ``None`` where ``memory.enabled`` is false."""
-    section = policy.document.memory
+    """The ``attack_memory`` stage, or ``None`` where ``attack_memory.enabled`` is false."""
+    section = policy.document.attack_memory
     if not section.enabled:
         return None
     learning = learning_of(services)
@@ -325,8 +325,8 @@ def build_stage(policy: Policy, services: Services) -> MemoryStage | None:
 
 
 def build_recorder(policy: Policy, services: Services) -> RememberStage | None:
-    """The ``remember`` stage, or ``None`` where ``memory.enabled`` is false."""
-    section = policy.document.memory
+    """The ``remember`` stage, or ``None`` where ``attack_memory.enabled`` is false."""
+    section = policy.document.attack_memory
     if not section.enabled:
         return None
     from aimds.audit.records import Masker
@@ -344,7 +344,7 @@ def handle_of(stages: tuple[Stage, ...], services: Services) -> LearningHandle:
     memory = next((s for s in stages if isinstance(s, MemoryStage)), None)
     if memory is None:
         raise ConfigError(
-            "this policy has memory.enabled: false; turn the memory section on to use "
+            "this policy has attack_memory.enabled: false; turn the memory section on to use "
             "feedback and the attack memory"
         )
     audit = services.extras.get("audit")

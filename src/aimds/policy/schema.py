@@ -27,8 +27,9 @@ from aimds.policy.sections.audit import AuditSection
 from aimds.policy.sections.behavior import BehaviorSection
 from aimds.policy.sections.decide import DecideSection
 from aimds.policy.sections.detectors import DetectorsSection
-from aimds.policy.sections.learn import MemorySection
+from aimds.policy.sections.learn import AttackMemorySection
 from aimds.policy.sections.mcp import McpSection
+from aimds.policy.sections.memory import MemorySection
 from aimds.policy.sections.sensitive import SensitiveSection
 from aimds.policy.sections.streaming import StreamingSection
 
@@ -73,3 +74,4 @@ class PolicyDocument(Section):
     mcp: McpSection = Field(default_factory=McpSection)
     streaming: StreamingSection = Field(default_factory=StreamingSection)
     memory: MemorySection = Field(default_factory=MemorySection)
+    attack_memory: AttackMemorySection = Field(default_factory=AttackMemorySection)

@@ -78,7 +78,8 @@ class FeedbackIn(BaseModel):
         min_length=1,
         max_length=64,
         pattern=r"^[A-Za-z0-9_.:-]+$",
-        description="The decision's id, as `check` answered it (kept for `memory.recent.ttl_s`).",
+        description="The decision's id, as `check` answered it (kept for "
+        "`attack_memory.recent.ttl_s`).",
     )
     label: Literal["attack", "benign"] = Field(
         description="`attack`: remember it (near-duplicates are recalled); `benign`: a false "
@@ -199,7 +200,7 @@ def _handle(state: ServiceState, tenant: str) -> LearningHandle:
         return state.guard_for(tenant).learning
     except ConfigError:
         raise HTTPException(
-            409, "the attack memory is off in this tenant's policy (memory.enabled: false)"
+            409, "the attack memory is off in this tenant's policy (attack_memory.enabled: false)"
         ) from None
 
 

@@ -1,4 +1,4 @@
-"""Policy section ``memory``: recall of known attacks by near-duplicate similarity.
+"""Policy section ``attack_memory``: recall of known attacks by near-duplicate similarity.
 
 Every scanned text (``kinds``) is sketched (word shingles over its folded view, see
 :mod:`aimds.learn.sketch`) and compared with the tenant's attack memory: the shipped
@@ -22,7 +22,7 @@ from pydantic import Field
 from aimds.policy.fields import Section
 from aimds.types import Severity, Verdict
 
-__all__ = ["MemorySection", "RecentSettings"]
+__all__ = ["AttackMemorySection", "RecentSettings"]
 
 MemoryKind = Literal["prompt", "completion", "tool_call", "tool_result", "message"]
 _DEFAULT_KINDS: tuple[MemoryKind, ...] = ("prompt", "completion", "tool_result", "message")
@@ -36,8 +36,8 @@ class RecentSettings(Section):
     excerpt_chars: int = Field(default=2_000, ge=64, le=65_536)
 
 
-class MemorySection(Section):
-    """Settings of the ``memory`` section; off unless a pack or policy turns it on."""
+class AttackMemorySection(Section):
+    """Settings of the ``attack_memory`` section; off unless a pack or policy turns it on."""
 
     enabled: bool = False
     threshold: float = Field(default=0.5, gt=0.0, le=1.0)

@@ -40,7 +40,7 @@ class AttackMemorySection(Section):
     """Settings of the ``attack_memory`` section; off unless a pack or policy turns it on."""
 
     enabled: bool = False
-    threshold: float = Field(default=0.5, gt=0.0, le=1.0)
+    threshold: float = Field(default=0.6, gt=0.0, le=1.0)
     """Estimated Jaccard similarity of word shingles at which a text is a near-duplicate."""
     min_words: int = Field(default=4, ge=1, le=1_000)
     """Texts (and decoded segments) with fewer words are not compared."""

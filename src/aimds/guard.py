@@ -1,7 +1,7 @@
 """The guard: wires the stages of ARCHITECTURE.md in order. No detection logic lives here.
 
-``inputs -> normalize -> detectors -> rules -> behavior -> judge -> decide -> respond
--> approvals -> record``
+``inputs -> normalize -> detectors -> attack_memory -> rules -> memory -> behavior -> judge
+-> decide -> respond -> approvals -> remember -> record``
 
 Each room offers ``build_stage(policy, services)`` returning a stage or ``None``; the guard
 builds them once, when the policy loads, and runs them per event. A stage that raises is
@@ -30,6 +30,7 @@ from aimds.behavior import stage as behavior_stage
 from aimds.detectors import stage as detectors_stage
 from aimds.errors import ConfigError
 from aimds.judge import stage as judge_stage
+from aimds.learn import stage as learn_stage
 from aimds.policy import Policy, load_policy
 from aimds.policy.sections.memory import PROVENANCE_KEY, parse_provenance
 from aimds.respond import approvals as approvals_stage
@@ -57,6 +58,7 @@ __all__ = ["Guard"]
 log = logging.getLogger("aimds")
 
 if TYPE_CHECKING:
+    from aimds.learn.learning import FeedbackResult, LearningHandle
     from aimds.trace.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -65,6 +67,7 @@ _STAGE_BUILDERS = (
     inputs_stage.build_stage,
     text_stage.build_stage,
     detectors_stage.build_stage,
+    learn_stage.build_stage,
     rules_stage.build_stage,
     memory_stage.build_stage,
     behavior_stage.build_stage,
@@ -72,6 +75,7 @@ _STAGE_BUILDERS = (
     decide.build_stage,
     respond_stage.build_stage,
     approvals_stage.build_stage,
+    learn_stage.build_recorder,
     audit_stage.build_stage,
 )
 
@@ -291,6 +295,28 @@ class Guard:
     def reset_trust(self, agent: str, *, tenant: str = "default") -> behavior_stage.TrustInfo:
         """Set the agent's trust back to the policy's initial score; returns the score before."""
         return self.behavior.reset_trust(agent, tenant=tenant)
+
+    # -- learning: attack memory, feedback, allow-list suggestions (see aimds.learn) -----
+
+    @property
+    def learning(self) -> LearningHandle:
+        """Attack memory, feedback and suggestions (``ConfigError`` if ``attack_memory`` is off)."""
+        return learn_stage.handle_of(self.stages, self.services)
+
+    def feedback(
+        self,
+        decision_id: str,
+        *,
+        label: str,
+        note: str = "",
+        actor: str = "",
+        tenant: str | None = None,
+    ) -> FeedbackResult:
+        """Mark a recent decision ``attack`` (its text enters the attack memory) or
+        ``benign`` (an allow-list suggestion for an admin); see :mod:`aimds.learn`."""
+        return self.learning.feedback(
+            decision_id, label=label, note=note, actor=actor, tenant=tenant
+        )
 
     def subscribe(self, listener: Callable[[Event, Decision], None]) -> Callable[[], None]:
         """Call ``listener(event, decision)`` after every check; returns the unsubscriber."""

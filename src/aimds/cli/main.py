@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "proxy_cmd",
     "keys",
     "approvals",
+    "feedback",
     "agents",
     "demo",
     "mcp_cmd",

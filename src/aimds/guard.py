@@ -29,6 +29,7 @@ from aimds.behavior import memory_events as memory_stage
 from aimds.behavior import stage as behavior_stage
 from aimds.detectors import stage as detectors_stage
 from aimds.errors import ConfigError
+from aimds.identity import stage as identity_stage
 from aimds.policy import Policy, load_policy
 from aimds.policy.sections.memory import PROVENANCE_KEY, parse_provenance
 from aimds.respond import approvals as approvals_stage
@@ -56,6 +57,7 @@ __all__ = ["Guard"]
 log = logging.getLogger("aimds")
 
 if TYPE_CHECKING:
+    from aimds.identity.registry import IdentityRegistry
     from aimds.trace.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,6 +68,7 @@ _STAGE_BUILDERS = (
     detectors_stage.build_stage,
     rules_stage.build_stage,
     memory_stage.build_stage,
+    identity_stage.build_stage,
     behavior_stage.build_stage,
     decide.build_stage,
     respond_stage.build_stage,
@@ -126,8 +129,25 @@ class Guard:
         return self.check(_event(EventKind.COMPLETION, subject, text=text, meta=meta))
 
     def check_message(
-        self, text: str, *, subject: Subject | None = None, meta: Mapping[str, Any] | None = None
+        self,
+        text: str | Mapping[str, Any],
+        *,
+        subject: Subject | None = None,
+        meta: Mapping[str, Any] | None = None,
     ) -> Decision:
+        """Judge a message between agents: plain text, or a signed envelope from
+        ``AgentIdentity.sign_message`` (verified, then its body judged like any text;
+        ``subject`` is the receiving agent). See :mod:`aimds.identity`."""
+        if isinstance(text, Mapping):
+            body = text.get("body")
+            return self.check(
+                _event(
+                    EventKind.MESSAGE,
+                    subject,
+                    text=body if isinstance(body, str) else "",
+                    meta=identity_stage.message_meta(text, meta),
+                )
+            )
         return self.check(_event(EventKind.MESSAGE, subject, text=text, meta=meta))
 
     def check_tool_call(
@@ -263,6 +283,14 @@ class Guard:
         from aimds.integrations.decorator import guard_tool
 
         return guard_tool(self, name, subject=subject, wait_for_approval=wait_for_approval)
+
+    @property
+    def identities(self) -> IdentityRegistry:
+        """The agent identities this guard trusts to sign messages and delegations
+        (``register``, ``revoke``, ``get``, ``list``); see :mod:`aimds.identity`."""
+        from aimds.identity.registry import registry_of
+
+        return registry_of(self.services)
 
     # -- operator functions of the behaviour stage (see aimds.behavior.handle) --------------
 

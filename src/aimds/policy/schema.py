@@ -29,6 +29,7 @@ from aimds.policy.sections.decide import DecideSection
 from aimds.policy.sections.detectors import DetectorsSection
 from aimds.policy.sections.mcp import McpSection
 from aimds.policy.sections.memory import MemorySection
+from aimds.policy.sections.messages import MessagesSection
 from aimds.policy.sections.sensitive import SensitiveSection
 from aimds.policy.sections.streaming import StreamingSection
 
@@ -73,3 +74,4 @@ class PolicyDocument(Section):
     mcp: McpSection = Field(default_factory=McpSection)
     streaming: StreamingSection = Field(default_factory=StreamingSection)
     memory: MemorySection = Field(default_factory=MemorySection)
+    messages: MessagesSection = Field(default_factory=MessagesSection)

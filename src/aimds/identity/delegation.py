@@ -241,11 +241,12 @@ def extend_chain(
     *,
     to: str,
     scope: Any = None,
-    ttl: float = 3600.0,
+    ttl: float | None = None,
     chain: Sequence[Mapping[str, Any]] = (),
     now: float | None = None,
 ) -> list[dict[str, Any]]:
-    """``chain`` plus a link from ``identity`` to ``to`` (see the module docstring).
+    """``chain`` plus a link from ``identity`` to ``to`` (see the module docstring), valid
+    for ``ttl`` seconds (default: an hour, but never past the parent link's end).
 
     :class:`InputError` when ``identity`` is not the delegate of the chain's last link. A
     wider scope than the parent's is not refused here: the guard refuses it
@@ -253,23 +254,27 @@ def extend_chain(
     """
     links = [dict(link) for link in chain]
     parent = None
+    parent_end: int | None = None
     if links:
         last = _parse_link(links[-1], f"chain[{len(links) - 1}]")
         if last.delegate != identity.agent:
             raise InputError(
                 f"chain: its last link delegates to {last.delegate!r}, not to {identity.agent!r}"
             )
-        parent = last.digest
-    if not ttl > 0:
+        parent, parent_end = last.digest, last.not_after
+    if ttl is not None and not ttl > 0:
         raise InputError("ttl: must be positive seconds")
     issued = int(round((time.time() if now is None else now) * 1000))
+    not_after = issued + int(round((3600.0 if ttl is None else ttl) * 1000))
+    if ttl is None and parent_end is not None:
+        not_after = min(not_after, parent_end)
     header = _link_header(
         tenant=identity.tenant,
         delegator=identity.agent,
         delegate=wire.name(to, "to"),
         scope=Scope.parse(scope),
         issued=issued,
-        not_after=issued + int(round(ttl * 1000)),
+        not_after=not_after,
         parent=parent,
         kid=identity.key_id,
         alg=identity.algorithm,

@@ -325,7 +325,8 @@ class AgentIdentity:
     ) -> list[dict[str, Any]]:
         """``chain`` extended by a link granting agent ``to`` ``scope`` (a
         :class:`~aimds.identity.delegation.Scope` or a mapping of ``tools``, ``actions``,
-        ``channels``) for ``ttl`` seconds (default an hour, capped at the parent link's end). See :mod:`aimds.identity.delegation`."""
+        ``channels``) for ``ttl`` seconds (default an hour, capped at the parent link's
+        end). See :mod:`aimds.identity.delegation`."""
         from aimds.identity.delegation import extend_chain
 
         return extend_chain(self, to=to, scope=scope, ttl=ttl, chain=chain, now=now)

@@ -14,8 +14,11 @@ from aimds.identity import Scope
 
 from .conftest import TENANT, Agents, make_agents
 
-READ_ONLY = {"tools": ["read_file", "search*"], "actions": ["fs:read", "net:*"],
-             "channels": ["tasks"]}
+READ_ONLY = {
+    "tools": ["read_file", "search*"],
+    "actions": ["fs:read", "net:*"],
+    "channels": ["tasks"],
+}
 
 
 def _chain(agents: Agents, scope: dict | None = None, **kw) -> list[dict]:
@@ -25,8 +28,9 @@ def _chain(agents: Agents, scope: dict | None = None, **kw) -> list[dict]:
 
 
 def _call(agents: Agents, tool: str, args: dict, chain: list[dict]):
-    return agents.guard.check_tool_call(tool, args, subject=agents.to(),
-                                        meta={"aimds.delegation": chain})
+    return agents.guard.check_tool_call(
+        tool, args, subject=agents.to(), meta={"aimds.delegation": chain}
+    )
 
 
 def test_a_call_inside_the_delegated_scope_is_allowed_and_explained(agents: Agents) -> None:
@@ -39,8 +43,10 @@ def test_a_call_inside_the_delegated_scope_is_allowed_and_explained(agents: Agen
 
 @pytest.mark.parametrize(
     ("tool", "args"),
-    [("write_file", {"path": "notes.txt", "content": "x"}),  # tool outside the scope
-     ("search_and_delete", {"path": "/tmp/x"})],  # tool in scope, its action (fs:delete) not
+    [
+        ("write_file", {"path": "notes.txt", "content": "x"}),  # tool outside the scope
+        ("search_and_delete", {"path": "/tmp/x"}),
+    ],  # tool in scope, its action (fs:delete) not
 )
 def test_a_call_outside_the_effective_scope_is_blocked(
     agents: Agents, tool: str, args: dict
@@ -60,8 +66,11 @@ def test_the_narrowest_link_wins(agents: Agents) -> None:
 @pytest.mark.parametrize(
     "wider",
     [
-        {"tools": ["read_file", "search*", "shell"], "actions": ["fs:read", "net:*"],
-         "channels": ["tasks"]},
+        {
+            "tools": ["read_file", "search*", "shell"],
+            "actions": ["fs:read", "net:*"],
+            "channels": ["tasks"],
+        },
         {"tools": None, "actions": ["fs:read"], "channels": ["tasks"]},  # unrestricted
         {"tools": ["*"], "actions": ["fs:read"], "channels": ["tasks"]},
         {"tools": ["read_file"], "actions": ["fs:*"], "channels": ["tasks"]},
@@ -92,8 +101,11 @@ _GLOB = st.text(alphabet="ab*?", min_size=1, max_size=4)
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(_GLOB, min_size=1, max_size=3), st.lists(_GLOB, min_size=1, max_size=3),
-       st.text(alphabet="ab*?", max_size=6))
+@given(
+    st.lists(_GLOB, min_size=1, max_size=3),
+    st.lists(_GLOB, min_size=1, max_size=3),
+    st.text(alphabet="ab*?", max_size=6),
+)
 def test_a_scope_accepted_as_narrower_never_allows_more(
     parent: list[str], child: list[str], value: str
 ) -> None:
@@ -127,10 +139,10 @@ def test_a_chain_must_end_at_the_acting_agent(agents: Agents) -> None:
 
 
 def test_an_expired_link_is_invalid(agents: Agents) -> None:
-    root = agents.alice.delegate(to="planner", scope=READ_ONLY, ttl=60,
-                                 now=time.time() - 120)
-    chain = agents.planner.delegate(to="executor", scope=READ_ONLY, ttl=30, chain=root,
-                                    now=time.time() - 100)
+    root = agents.alice.delegate(to="planner", scope=READ_ONLY, ttl=60, now=time.time() - 120)
+    chain = agents.planner.delegate(
+        to="executor", scope=READ_ONLY, ttl=30, chain=root, now=time.time() - 100
+    )
     _invalid(agents, chain, "expired")
 
 
@@ -147,8 +159,9 @@ def test_an_unregistered_delegator_is_invalid(agents: Agents) -> None:
 
 
 def test_chains_longer_than_the_policy_allows_are_invalid() -> None:
-    agents = make_agents({"name": "d", "extends": "default",
-                          "messages": {"delegation_max_depth": 1}})
+    agents = make_agents(
+        {"name": "d", "extends": "default", "messages": {"delegation_max_depth": 1}}
+    )
     _invalid(agents, _chain(agents), "longer than")
 
 
@@ -160,12 +173,10 @@ def test_extending_a_chain_one_was_not_given_is_refused(agents: Agents) -> None:
 
 def test_a_delegation_on_an_envelope_scopes_its_channel(agents: Agents) -> None:
     chain = agents.alice.delegate(to="planner", scope={"channels": ["tasks"]})
-    ok = agents.planner.sign_message(to="executor", body="hi", channel="tasks",
-                                     delegation=chain)
+    ok = agents.planner.sign_message(to="executor", body="hi", channel="tasks", delegation=chain)
     d = agents.guard.check_message(ok, subject=agents.to())
     assert d.verdict is Verdict.ALLOW and "delegation.verified" in d.rules, d.explain()
-    bad = agents.planner.sign_message(to="executor", body="hi", channel="admin",
-                                      delegation=chain)
+    bad = agents.planner.sign_message(to="executor", body="hi", channel="admin", delegation=chain)
     d = agents.guard.check_message(bad, subject=agents.to())
     assert d.verdict is Verdict.BLOCK and "delegation.out_of_scope" in d.rules
 
@@ -173,7 +184,6 @@ def test_a_delegation_on_an_envelope_scopes_its_channel(agents: Agents) -> None:
 def test_the_chain_on_an_envelope_is_covered_by_its_signature(agents: Agents) -> None:
     narrow = agents.alice.delegate(to="planner", scope={"channels": ["tasks"]})
     wide = agents.alice.delegate(to="planner", scope={"channels": None})
-    env = agents.planner.sign_message(to="executor", body="hi", channel="admin",
-                                      delegation=narrow)
+    env = agents.planner.sign_message(to="executor", body="hi", channel="admin", delegation=narrow)
     d = agents.guard.check_message({**env, "delegation": wide}, subject=agents.to())
     assert d.verdict is Verdict.BLOCK and "message.signature_invalid" in d.rules

@@ -12,8 +12,11 @@ from .conftest import TENANT
 
 @pytest.mark.redis
 def test_a_replay_to_another_guard_sharing_redis_is_blocked(redis_url: str, redis_client) -> None:
-    policy = {"name": "r", "extends": "default",
-              "behavior": {"store": "redis", "redis_url": redis_url}}
+    policy = {
+        "name": "r",
+        "extends": "default",
+        "behavior": {"store": "redis", "redis_url": redis_url},
+    }
     first, second = aimds.Guard(policy), aimds.Guard(policy)
     try:
         planner = AgentIdentity.generate(agent="planner", tenant=TENANT)
@@ -34,9 +37,11 @@ def test_a_replay_to_another_guard_sharing_redis_is_blocked(redis_url: str, redi
 
 @pytest.mark.redis
 def test_an_unreachable_store_fails_closed_for_signed_messages() -> None:
-    policy = {"name": "r", "extends": "default",
-              "behavior": {"store": "redis", "redis_url": "redis://127.0.0.1:1/0",
-                           "timeout_ms": 50}}
+    policy = {
+        "name": "r",
+        "extends": "default",
+        "behavior": {"store": "redis", "redis_url": "redis://127.0.0.1:1/0", "timeout_ms": 50},
+    }
     try:
         guard = aimds.Guard(policy)
     except aimds.PolicyError:

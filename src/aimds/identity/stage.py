@@ -27,6 +27,7 @@ field; a state store that cannot answer is ``backend.unavailable`` with the verd
 from __future__ import annotations
 
 import fnmatch
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -58,6 +59,8 @@ ENVELOPE_META = "aimds.envelope"
 DELEGATION_META = "aimds.delegation"
 SENDER_SCRATCH = "aimds.identity"
 DELEGATION_SCRATCH = "aimds.delegation"
+
+log = logging.getLogger("aimds.identity")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,7 +133,10 @@ class IdentityStage:
         except InputError as exc:
             return [finding(R.SIGNATURE_INVALID, f"malformed envelope: {exc}")]
         registry = self.registry
-        who = registry.lookup(env.tenant, env.key_id)
+        try:
+            who = registry.lookup(env.tenant, env.key_id)
+        except BackendError as exc:
+            return [self._unavailable(f"cannot read the identity registry ({exc})")]
         if who is None or who.agent != env.sender:
             return [
                 finding(
@@ -249,16 +255,7 @@ class IdentityStage:
         try:
             first = self._nonces.first_use(env.tenant, env.key_id, env.nonce)
         except BackendError as exc:
-            return Finding(
-                rule="backend.unavailable",
-                category="error",
-                severity=Severity.HIGH if self._fail_action is Verdict.BLOCK else Severity.LOW,
-                message=f"cannot check the envelope's nonce for replay ({exc}); failing "
-                f"{self._fail_mode} per behavior.fail_mode",
-                action=self._fail_action,
-                stage=self.name,
-                details={"fail_mode": self._fail_mode},
-            )
+            return self._unavailable(f"cannot check the envelope's nonce for replay ({exc})")
         if first:
             return None
         return finding(
@@ -267,22 +264,40 @@ class IdentityStage:
             details={"sender": env.sender, "key_id": env.key_id},
         )
 
+    def _unavailable(self, detail: str) -> Finding:
+        """A backend (state store, registry database) could not answer: the verdict of
+        ``behavior.fail_mode`` (closed: block), logged and counted like the behaviour
+        stage's own."""
+        log.error("identity stage: %s", detail)
+        return Finding(
+            rule="backend.unavailable",
+            category="error",
+            severity=Severity.HIGH if self._fail_action is Verdict.BLOCK else Severity.LOW,
+            message=f"{detail}; failing {self._fail_mode} per behavior.fail_mode",
+            action=self._fail_action,
+            stage=self.name,
+            details={"fail_mode": self._fail_mode},
+        )
+
     # -- delegation ------------------------------------------------------------------------
 
     def _delegation(
         self, ev: Evaluation, chain: Any, tenant: str, acting: str, channel: str | None
     ) -> list[Finding]:
         registry = self.registry
-        check = check_chain(
-            chain,
-            tenant=tenant,
-            acting=acting,
-            lookup=registry.lookup,
-            verify=registry.verify,
-            now_ms=int(round(ev.ts * 1000)),
-            max_depth=self._max_depth,
-            skew_ms=self._skew_ms,
-        )
+        try:
+            check = check_chain(
+                chain,
+                tenant=tenant,
+                acting=acting,
+                lookup=registry.lookup,
+                verify=registry.verify,
+                now_ms=int(round(ev.ts * 1000)),
+                max_depth=self._max_depth,
+                skew_ms=self._skew_ms,
+            )
+        except BackendError as exc:
+            return [self._unavailable(f"cannot read the identity registry ({exc})")]
         if check.rule is not None:
             return [
                 finding(

@@ -68,7 +68,7 @@ def test_admins_register_agents_cannot(svc: Svc) -> None:
     for who in ("bot", "auditor", "approver"):
         assert svc.post("/v1/identities", who, body).status_code == 403
     r = svc.post("/v1/identities", "admin", body)
-    assert r.status_code == 201, r.text
+    assert r.status_code == 200, r.text
     out = r.json()
     assert out["key_id"] == ident.key_id and out["tenant"] == "acme"
     assert out["secret"] is None and not out["revoked"]
@@ -89,7 +89,7 @@ def test_bad_public_keys_are_422_naming_the_field(svc: Svc) -> None:
 def test_operators_register_in_a_tenant_they_name(svc: Svc) -> None:
     _, body = _ed25519()
     assert svc.post("/v1/identities", "operator", body).status_code == 422
-    assert svc.post("/v1/identities?tenant=acme", "operator", body).status_code == 201
+    assert svc.post("/v1/identities?tenant=acme", "operator", body).status_code == 200
 
 
 def test_tenants_see_only_their_own_identities(svc: Svc) -> None:
@@ -104,7 +104,7 @@ def test_tenants_see_only_their_own_identities(svc: Svc) -> None:
 
 def test_hmac_secret_is_shown_once_and_sealed_at_rest(svc: Svc, tmp_path: Path) -> None:
     r = svc.post("/v1/identities", "admin", {"agent": "hplanner", "algorithm": "hmac-sha256"})
-    assert r.status_code == 201, r.text
+    assert r.status_code == 200, r.text
     created = r.json()
     secret = created["secret"]
     assert secret and len(secret) >= 40

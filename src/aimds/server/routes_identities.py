@@ -57,6 +57,19 @@ _NAME = r"^[A-Za-z0-9_.:@-]{1,128}$"
 _KID = r"^[A-Za-z0-9_.:@-]{1,128}$"
 
 
+_PUBLIC_EXAMPLE = {
+    "agent": "planner",
+    "tenant": "acme",
+    "role": "expert",
+    "key_id": "3f2a9c0d1e4b5a67",
+    "algorithm": "ed25519",
+    "public_key": "mN3u4xV0q1xJ0sYkV9bE2hQy1aW6cR8tZ5pL7oK3dFg",
+    "created": 1767225600.0,
+    "expires": None,
+    "revoked": False,
+}
+
+
 class IdentityIn(BaseModel):
     """A key to trust for an agent of your tenant."""
 
@@ -68,8 +81,9 @@ class IdentityIn(BaseModel):
                     "agent": "planner",
                     "role": "expert",
                     "algorithm": "ed25519",
-                    "public_key": "<32 bytes, unpadded base64url>",
-                }
+                    "public_key": _PUBLIC_EXAMPLE["public_key"],
+                },
+                {"agent": "reporter", "algorithm": "hmac-sha256", "expires": 1798761600.0},
             ]
         },
     )
@@ -78,42 +92,102 @@ class IdentityIn(BaseModel):
     role: str | None = Field(
         default=None, pattern=_NAME, description="The role it claims (a policy role, or user)."
     )
-    algorithm: Literal["ed25519", "hmac-sha256"] = "ed25519"
+    algorithm: Literal["ed25519", "hmac-sha256"] = Field(
+        default="ed25519",
+        description="ed25519: send the agent's public key; hmac-sha256: the service "
+        "generates a shared secret and answers it once.",
+    )
     public_key: str | None = Field(
         default=None,
         max_length=64,
         description="Ed25519 only: the raw public key, unpadded base64url.",
     )
-    expires: float | None = Field(default=None, gt=0, description="Epoch seconds; none: never.")
+    expires: float | None = Field(
+        default=None, gt=0, description="Epoch seconds after which the key is refused."
+    )
 
 
 class IdentityOut(BaseModel):
-    agent: str
-    tenant: str
-    role: str | None
-    key_id: str
-    algorithm: str
-    public_key: str | None
-    created: float
-    expires: float | None
-    revoked: bool
+    """A registered identity (never its secret)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_PUBLIC_EXAMPLE]})
+
+    agent: str = Field(description="The agent (or user) the key signs for.")
+    tenant: str = Field(description="Its tenant.")
+    role: str | None = Field(description="The role it claims.")
+    key_id: str = Field(description="Key id, as envelopes and delegation links name it.")
+    algorithm: Literal["ed25519", "hmac-sha256"] = Field(description="Signature scheme.")
+    public_key: str | None = Field(description="Ed25519: the public key (base64url).")
+    created: float = Field(description="Epoch seconds of registration.")
+    expires: float | None = Field(description="Epoch seconds of expiry; null: none.")
+    revoked: bool = Field(description="Revoked keys verify nothing.")
 
 
 class IdentityCreatedOut(IdentityOut):
+    """A new identity; for HMAC-SHA256 with its shared secret, shown this once."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {**_PUBLIC_EXAMPLE, "secret": None},
+                {
+                    **_PUBLIC_EXAMPLE,
+                    "agent": "reporter",
+                    "algorithm": "hmac-sha256",
+                    "public_key": None,
+                    "key_id": "9b1c44e07aa5d2f3",
+                    "secret": "q0Zb8c3VtY2hQy1aW6cR8tZ5pL7oK3dFgmN3u4xV0q1",
+                },
+            ]
+        }
+    )
+
     secret: str | None = Field(
         default=None,
-        description="HMAC-SHA256 only: the shared secret, shown this once (unpadded "
-        "base64url of the key bytes); give it to the agent, it is never shown again.",
+        description="HMAC-SHA256 only: the shared secret, shown this once (give it to the "
+        "agent: AgentIdentity.from_secret(..., secret=...)); never shown again.",
     )
 
 
 class MessageCheckIn(BaseModel):
     """A signed envelope for the agent ``subject`` names (agents: themselves)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "envelope": {
+                        "v": 1,
+                        "alg": "ed25519",
+                        "kid": "3f2a9c0d1e4b5a67",
+                        "tenant": "acme",
+                        "sender": "planner",
+                        "recipient": "executor",
+                        "channel": "tasks",
+                        "ts": 1767225600000,
+                        "nonce": "Zk3q9Xw0bYt2LmP8sVr1Aa",
+                        "body": "run the unit tests",
+                        "body_sha256": "0" * 64,
+                        "sig": "<base64url signature>",
+                    },
+                    "subject": {"agent": "executor"},
+                }
+            ]
+        },
+    )
 
     envelope: dict[str, Any] = Field(description="As AgentIdentity.sign_message returns it.")
-    subject: SubjectIn = Field(default_factory=SubjectIn)
+    subject: SubjectIn = Field(
+        default_factory=SubjectIn, description="The recipient (agents: themselves)."
+    )
+
+
+_KEY_ID = Path(
+    pattern=_KID,
+    description="The identity's key id.",
+    openapi_examples={"key id": {"value": "3f2a9c0d1e4b5a67"}},
+)
 
 
 def install(state: ServiceState) -> IdentityRegistry:
@@ -150,9 +224,7 @@ async def _run(state: ServiceState, fn: Any, *args: Any) -> Any:
         raise HTTPException(503, f"identity registry: {exc}") from None
 
 
-@router.post(
-    "/v1/identities", response_model=IdentityCreatedOut, status_code=201, response_class=FastJSON
-)
+@router.post("/v1/identities", response_model=IdentityCreatedOut, response_class=FastJSON)
 async def create_identity(
     body: IdentityIn, request: Request, who: Caller, tenant: TenantParam = None
 ) -> Any:
@@ -200,7 +272,7 @@ async def create_identity(
         raise HTTPException(422, str(exc)) from None
     registry = _registry(state)
     stored = await _run(state, lambda: registry.register(record, by=who.id))
-    return FastJSON({**_out(stored), "secret": shared}, status_code=201)
+    return FastJSON({**_out(stored), "secret": shared})
 
 
 @router.get("/v1/identities", response_model=list[IdentityOut], response_class=FastJSON)
@@ -208,7 +280,7 @@ async def list_identities(
     request: Request,
     who: Caller,
     tenant: TenantParam = None,
-    agent: str | None = Query(default=None, pattern=_NAME),
+    agent: str | None = Query(default=None, pattern=_NAME, description="Only this agent's."),
 ) -> Any:
     """Registered identities of your tenant (operators: every tenant, or ``?tenant=``)."""
     require(who, Role.ADMIN, Role.AUDITOR)
@@ -221,7 +293,7 @@ async def list_identities(
 
 @router.get("/v1/identities/{key_id}", response_model=IdentityOut, response_class=FastJSON)
 async def get_identity(
-    request: Request, who: Caller, key_id: str = Path(pattern=_KID), tenant: TenantParam = None
+    request: Request, who: Caller, key_id: str = _KEY_ID, tenant: TenantParam = None
 ) -> Any:
     require(who, Role.ADMIN, Role.AUDITOR)
     state = state_of(request)
@@ -235,7 +307,7 @@ async def get_identity(
 
 @router.post("/v1/identities/{key_id}/revoke", response_model=IdentityOut, response_class=FastJSON)
 async def revoke_identity(
-    request: Request, who: Caller, key_id: str = Path(pattern=_KID), tenant: TenantParam = None
+    request: Request, who: Caller, key_id: str = _KEY_ID, tenant: TenantParam = None
 ) -> Any:
     """Stop trusting a key (final: register a new key instead of reviving it)."""
     require(who, Role.ADMIN)

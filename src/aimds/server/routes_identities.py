@@ -24,7 +24,7 @@ import secrets
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from aimds.errors import AimdsError, ConfigError, InputError
 from aimds.identity import AgentIdentity, PublicIdentity
@@ -57,7 +57,7 @@ _NAME = r"^[A-Za-z0-9_.:@-]{1,128}$"
 _KID = r"^[A-Za-z0-9_.:@-]{1,128}$"
 
 
-_PUBLIC_EXAMPLE = {
+_PUBLIC_EXAMPLE: dict[str, JsonValue] = {
     "agent": "planner",
     "tenant": "acme",
     "role": "expert",

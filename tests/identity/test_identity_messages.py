@@ -137,6 +137,13 @@ def test_a_forged_envelope_does_not_burn_the_real_nonce(agents: Agents) -> None:
     assert agents.guard.check_message(env, subject=agents.to()).allowed
 
 
+def test_a_misaddressed_submission_does_not_burn_the_real_delivery(agents: Agents) -> None:
+    env = agents.planner.sign_message(to="executor", body="hello")
+    wrong = agents.guard.check_message(env, subject=agents.to("reviewer"))
+    assert "message.recipient_mismatch" in wrong.rules
+    assert agents.guard.check_message(env, subject=agents.to()).verdict is Verdict.ALLOW
+
+
 @pytest.mark.parametrize(("offset", "reason"), [(-301.0, "old"), (+31.0, "future")])
 def test_envelopes_outside_the_freshness_window_expire(
     agents: Agents, offset: float, reason: str

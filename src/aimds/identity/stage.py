@@ -189,7 +189,9 @@ class IdentityStage:
             found.extend(
                 self._delegation(ev, list(env.delegation), env.tenant, env.sender, env.channel)
             )
-        if self._replay and stale is None:
+        # Only an otherwise acceptable envelope spends its nonce: one submitted stale, to the
+        # wrong recipient or on a denied channel must not stop the real delivery.
+        if self._replay and not any(f.action is Verdict.BLOCK for f in found):
             replay = self._replayed(env)
             if replay is not None:
                 found.append(replay)

@@ -20,13 +20,14 @@ Every change is audited (``identity.registered``, ``identity.revoked``, with who
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from aimds.errors import AimdsError, ConfigError, InputError
+from aimds.errors import AimdsError, ConfigError, InputError, MissingExtraError
 from aimds.identity import AgentIdentity, PublicIdentity
 from aimds.identity.registry import EXTRAS_KEY, IdentityRegistry, audit_listener
 from aimds.identity.sealing import sealer_from
@@ -52,6 +53,7 @@ from aimds.types import Event, EventKind
 __all__ = ["install", "router"]
 
 router = APIRouter(tags=["identities"])
+log = logging.getLogger("aimds.server")
 
 _NAME = r"^[A-Za-z0-9_.:@-]{1,128}$"
 _KID = r"^[A-Za-z0-9_.:@-]{1,128}$"
@@ -190,14 +192,18 @@ _KEY_ID = Path(
 )
 
 
-def install(state: ServiceState) -> IdentityRegistry:
+def install(state: ServiceState) -> IdentityRegistry | None:
     """Put the database-backed registry into the service's guards' services (audited)."""
     settings = state.settings
-    sealer = sealer_from(
-        data_dir_secret=(lambda: settings.secret("identity"))
-        if settings.data_dir is not None
-        else None
-    )
+    try:
+        sealer = sealer_from(
+            data_dir_secret=(lambda: settings.secret("identity"))
+            if settings.data_dir is not None
+            else None
+        )
+    except MissingExtraError as exc:
+        log.warning("identities are off in this service: %s", exc)
+        return None
     registry = SqlIdentityRegistry(state.keys.db, sealer)
     audit = state.services.extras.get(AUDIT_KEY)
     if audit is not None and hasattr(audit, "append_event"):

@@ -61,6 +61,19 @@ def test_the_verified_sender_role_is_left_in_scratch_for_later_stages(agents: Ag
     assert (sender.agent, sender.role, sender.channel) == ("planner", "expert", "tasks")
 
 
+def test_the_body_travels_once_as_the_event_text(agents: Agents) -> None:
+    """Audit records and traces mask an event's text; the envelope in its meta holds no
+    second, unmasked copy of the body."""
+    seen: list[Any] = []
+    agents.guard.subscribe(lambda event, decision: seen.append(event))
+    body = "customer record: bob.smith@corp.io"
+    env = agents.planner.sign_message(to="executor", body=body)
+    d = agents.guard.check_message(env, subject=agents.to())
+    assert "message.verified" in d.rules
+    (event,) = seen
+    assert event.text == body and body not in repr(event.meta)
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [

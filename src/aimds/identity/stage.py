@@ -59,6 +59,7 @@ ENVELOPE_META = "aimds.envelope"
 DELEGATION_META = "aimds.delegation"
 SENDER_SCRATCH = "aimds.identity"
 DELEGATION_SCRATCH = "aimds.delegation"
+_BODY_IS_TEXT = "aimds.envelope_body_is_text"
 
 log = logging.getLogger("aimds.identity")
 
@@ -102,6 +103,8 @@ class IdentityStage:
         if event.kind is EventKind.MESSAGE:
             raw = meta.get(ENVELOPE_META) if meta else None
             if raw is not None:
+                if meta.get(_BODY_IS_TEXT) and isinstance(raw, Mapping):
+                    raw = {**raw, "body": event.text}
                 ev.findings.extend(self._message(ev, raw))
                 return
             if self._unsigned is not Verdict.ALLOW:
@@ -365,5 +368,11 @@ def build_stage(policy: Policy, services: Services) -> IdentityStage:
 
 
 def message_meta(envelope: Mapping[str, Any], meta: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The event meta carrying ``envelope`` (used by :meth:`aimds.Guard.check_message`)."""
+    """The event meta carrying ``envelope`` (used by :meth:`aimds.Guard.check_message`).
+
+    A text body travels once, as the event's text (which the audit log and traces mask as
+    text); the meta keeps the rest of the envelope, and the stage puts the two together."""
+    if isinstance(envelope, Mapping) and isinstance(envelope.get("body"), str):
+        envelope = {k: v for k, v in envelope.items() if k != "body"}
+        return {**(meta or {}), ENVELOPE_META: envelope, _BODY_IS_TEXT: True}
     return {**(meta or {}), ENVELOPE_META: envelope}

@@ -32,7 +32,7 @@ from aimds.identity import AgentIdentity, PublicIdentity
 from aimds.identity.registry import EXTRAS_KEY, IdentityRegistry, audit_listener
 from aimds.identity.sealing import sealer_from
 from aimds.identity.sql_registry import SqlIdentityRegistry
-from aimds.identity.stage import ENVELOPE_META
+from aimds.identity.stage import message_meta
 from aimds.serialize import decision_to_dict
 from aimds.server.auth import Role
 from aimds.server.deps import (
@@ -342,7 +342,7 @@ async def check_message(body: MessageCheckIn, request: Request, who: Caller) -> 
         kind=EventKind.MESSAGE,
         subject=subject_for(who, body.subject),
         text=text if isinstance(text, str) else "",
-        meta={**decision_meta({}, who.id), ENVELOPE_META: envelope},
+        meta=message_meta(envelope, decision_meta({}, who.id)),
     )
     return FastJSON(decision_to_dict(await judge(state, event, 0.0)))
 

@@ -56,7 +56,7 @@ def json_digest(value: Any) -> str:
             value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
         )
         return sha256_hex(text.encode("utf-8"))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         raise InputError("delegation: links must be plain JSON values") from None
 
 

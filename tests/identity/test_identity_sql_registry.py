@@ -79,7 +79,10 @@ def test_secrets_are_sealed_and_bound_to_their_row(db_url: str) -> None:
     assert SECRET not in str(info.value)
 
 
-def test_a_registry_that_cannot_open_secrets_fails_closed(db_url: str) -> None:
+def test_a_registry_that_cannot_open_secrets_fails_closed(
+    db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
     tenant = f"t-{uuid.uuid4().hex[:8]}"
     _registry(db_url).register(
         AgentIdentity.from_secret(agent="hplanner", tenant=tenant, secret=SECRET).public()
@@ -91,6 +94,8 @@ def test_a_registry_that_cannot_open_secrets_fails_closed(db_url: str) -> None:
         signer.sign_message(to="bot", body="hi"), subject=Subject(tenant=tenant, agent="bot")
     )
     assert d.verdict is Verdict.BLOCK and "backend.unavailable" in d.rules
+    assert "identity registry" in caplog.text  # logged loudly...
+    assert SECRET not in caplog.text and SECRET not in d.explain()  # ...without the secret
 
 
 def test_hmac_needs_a_stable_key_on_a_persistent_database(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ BLOCKING = {
 def _blocked_by(decision: aimds.Decision, rule: str) -> None:
     assert decision.verdict is Verdict.BLOCK, decision.explain()
     assert rule in decision.rules, decision.rules
-    assert "message.verified" not in decision.rules
+    assert "identity.verified" not in decision.rules
 
 
 @pytest.mark.parametrize("signer", ["planner", "hmac_planner"])
@@ -38,7 +38,7 @@ def test_a_valid_envelope_is_allowed_and_names_its_sender(agents: Agents, signer
     env = ident.sign_message(to="executor", body="please run the unit tests", channel="tasks")
     d = agents.guard.check_message(env, subject=agents.to())
     assert d.verdict is Verdict.ALLOW, d.explain()
-    assert d.rules == ("message.verified",)
+    assert d.rules == ("identity.verified",)
     details = d.findings[0].details
     assert details["sender"] == ident.agent and details["key_id"] == ident.key_id
     assert details["algorithm"] == ident.algorithm and details["channel"] == "tasks"
@@ -69,7 +69,7 @@ def test_the_body_travels_once_as_the_event_text(agents: Agents) -> None:
     body = "customer record: bob.smith@corp.io"
     env = agents.planner.sign_message(to="executor", body=body)
     d = agents.guard.check_message(env, subject=agents.to())
-    assert "message.verified" in d.rules
+    assert "identity.verified" in d.rules
     (event,) = seen
     assert event.text == body and body not in repr(event.meta)
 
@@ -266,7 +266,7 @@ def test_a_valid_signature_does_not_launder_a_leaking_body(
     assert any(r.startswith(rule_prefix) for r in d.rules), d.rules
     if verdict is Verdict.REDACT:
         assert d.text is not None and "bob.smith@corp.io" not in d.text
-        assert "message.verified" in d.rules  # signed alright, but its content is redacted
+        assert "identity.verified" in d.rules  # signed alright, but its content is redacted
 
 
 def test_the_default_policy_redacts_a_signed_secret(agents: Agents) -> None:

@@ -35,7 +35,7 @@ def _accepted(wire: bytes) -> bool:
         return False
     if not isinstance(envelope, dict):
         return False
-    return "message.verified" in GUARD.check_message(envelope, subject=RECIPIENT).rules
+    return "identity.verified" in GUARD.check_message(envelope, subject=RECIPIENT).rules
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,7 +5,7 @@
 ``replay``, ``expired`` (the envelope is outside the freshness window, or the sender's key
 has expired), ``channel_denied``. Added here: ``message.recipient_mismatch`` (the envelope
 is for another agent or tenant than the subject), ``message.unsigned`` (a plain-text
-message under a policy that asks for signatures), ``message.verified`` and
+message under a policy that asks for signatures), ``identity.verified`` and
 ``delegation.verified`` (informational: who signed, which chain and effective scope), and
 ``delegation.invalid``, ``delegation.widened``, ``delegation.out_of_scope``.
 """
@@ -43,7 +43,7 @@ EXPIRED = "message.expired"
 CHANNEL_DENIED = "message.channel_denied"
 RECIPIENT_MISMATCH = "message.recipient_mismatch"
 UNSIGNED = "message.unsigned"
-VERIFIED = "message.verified"
+VERIFIED = "identity.verified"
 DELEGATION_INVALID = "delegation.invalid"
 DELEGATION_WIDENED = "delegation.widened"
 DELEGATION_OUT_OF_SCOPE = "delegation.out_of_scope"

@@ -14,7 +14,7 @@ What it leaves for later stages (documented contract):
 
 - ``ev.scratch["aimds.identity"]``: a :class:`VerifiedSender` (agent, tenant, role, key
   id, algorithm, channel) when an envelope verified; later stages (rings) may read the
-  sender's ``role`` from it. The decision carries the same as the ``message.verified``
+  sender's ``role`` from it. The decision carries the same as the ``identity.verified``
   finding's ``details``;
 - ``ev.scratch["aimds.delegation"]``: the :class:`~aimds.identity.delegation.ChainCheck`
   of a valid chain (its effective scope), also in ``delegation.verified``'s details.

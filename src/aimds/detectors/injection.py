@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from aimds.detectors.base import DetectorInfo, unavailable
 from aimds.detectors.classifier import CATEGORIES, ClassifierScore, LazyModel, featurize
 from aimds.detectors.heuristics import HeuristicSet, build_heuristic_set
+from aimds.detectors.mention import mask_mentions
 from aimds.detectors.sentences import DocumentScore, LazySentenceModel
 from aimds.detectors.signatures import SignatureSet, build_signature_set
 from aimds.errors import ConfigError
@@ -134,8 +135,10 @@ class Scanner:
 def view_texts(text: str) -> tuple[str, list[tuple[str, str]]]:
     """The folded primary text and extra ``(view, text)`` segments for a raw string.
 
-    Used by the training script so it sees text exactly as the detector does.
+    Used by the training script so it sees text exactly as the detector does (quotations
+    that are only mentioned blanked, :mod:`aimds.detectors.mention`).
     """
+    text = mask_mentions(text) or text
     try:
         from aimds.text import build_views
     except ImportError:
@@ -157,6 +160,12 @@ def _texts(views: Any) -> list[tuple[str, str]]:
             if isinstance(seg_text, str) and seg_text:
                 out.append((name, seg_text.casefold()))
     return out
+
+
+def _views_of(text: str) -> Any:
+    from aimds.text import build_views
+
+    return build_views(text)
 
 
 def _windows(text: str, size: int) -> Iterator[str]:
@@ -227,6 +236,11 @@ class InjectionDetector:
         original = getattr(views, "original", event.text)
         if self._allow and isinstance(original, str) and self._allow.allows(original):
             return ()
+        if isinstance(original, str):
+            masked = mask_mentions(original)
+            if masked is not None:  # quoted attack strings in a text about them: mentioned
+                views = _views_of(masked)
+                original = masked
         kind = event.kind.value
         levels = self._levels.get((event.subject.tenant, kind)) or self._levels[(None, kind)]
         data = kind in DATA_KINDS
@@ -380,7 +394,6 @@ def _original_span(views: Any, signal: Signal) -> tuple[int, int] | None:
     except (ValueError, IndexError, KeyError, TypeError):
         return None
     return (int(mapped[0]), int(mapped[1])) if mapped is not None else None
-
 
 
 def build(policy: Policy, services: Services) -> InjectionDetector | None:

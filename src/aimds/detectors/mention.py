@@ -37,19 +37,21 @@ BLANK = "·"
 """What a mentioned character becomes: neither a word character nor a space, so no
 tokenizer reads a word from it and no sentence splitter cuts at it."""
 
-_QUOTE_CHARS = frozenset("\"'“”‘’„«»`")
-_QUOTATION = re.compile(
-    r"\"([^\"\n]{4,300})\""
-    r"|“([^“”\n]{4,300})”"
-    r"|„([^“”„\n]{4,300})[“”]"
-    r"|«\s?([^«»\n]{4,300}?)\s?»"
-    r"|‘([^‘’\n]{4,300})’"
-    r"|`([^`\n]{4,300})`"
-    r"|(?<![\w'])'([^'\n]{3,300}?)'(?![\w'])"
+_QUOTATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ('"', re.compile(r'"([^"\n]{4,300})"')),
+    ("“", re.compile(r"“([^“”\n]{4,300})”")),
+    ("„", re.compile(r"„([^“”„\n]{4,300})[“”]")),
+    ("«", re.compile(r"«\s?([^«»\n]{4,300}?)\s?»")),
+    ("‘", re.compile(r"‘([^‘’\n]{4,300})’")),
+    ("`", re.compile(r"`([^`\n]{4,300})`")),
+    ("'", re.compile(r"'([^'\n]{3,300}?)'(?![\w'])")),
 )
-"""Double, curly, low-high, guillemet, single and back-tick quotations on one line. A
-single quote opens only where no letter precedes it and closes only where none follows,
-so the apostrophes of ``don't`` and ``users'`` never pair up."""
+"""Double, curly, low-high, guillemet, single and back-tick quotations on one line, one
+pattern per opening character. Openers are found with ``str.find`` and each pattern is only
+*matched* there: a regex search would test every position of a long text in Python's
+engine (80 µs at 2,000 characters with a few apostrophes; this way about 10). A single
+quote opens only where no letter precedes it and closes only where none follows, so the
+apostrophes of ``don't`` and ``users'`` never pair up."""
 
 _ABOUT_ATTACKS = re.compile(
     r"injection|injizier|jailbreak|attack|angreifer|angriff|attaque|ataque|adversar|exploit"
@@ -102,14 +104,28 @@ only leave the rest of the text with fewer ordinary words."""
 
 
 def quotations(text: str) -> list[tuple[int, int]]:
-    """The ``(start, end)`` spans of every quotation's contents in ``text``."""
-    if _QUOTE_CHARS.isdisjoint(text):
-        return []
-    out = []
-    for m in _QUOTATION.finditer(text):
-        group = m.lastindex
-        if group is not None:
-            out.append((m.start(group), m.end(group)))
+    """The ``(start, end)`` spans of every quotation's contents in ``text``, in order and
+    without overlaps (where two would overlap, the one that opens first is kept)."""
+    found: list[tuple[int, int]] = []
+    for char, pattern in _QUOTATIONS:
+        at = text.find(char)
+        while at >= 0:
+            if char == "'" and at > 0 and (text[at - 1].isalnum() or text[at - 1] in "_'"):
+                at = text.find(char, at + 1)
+                continue
+            m = pattern.match(text, at)
+            if m is None:
+                at = text.find(char, at + 1)
+                continue
+            found.append((m.start(1), m.end(1)))
+            at = text.find(char, m.end())
+    if len(found) < 2:
+        return found
+    found.sort()
+    out = [found[0]]
+    for a, b in found[1:]:
+        if a >= out[-1][1] + 1:
+            out.append((a, b))
     return out
 
 
@@ -118,20 +134,19 @@ def mask_mentions(text: str) -> str | None:
 
     Only a quotation that reads as an instruction on its own is considered
     (:data:`_INSTRUCTION`)."""
-    spans = quotations(text)
+    every = quotations(text)
+    spans = [(a, b) for a, b in every if _INSTRUCTION.search(text[a:b].casefold())]
     if not spans:
         return None
     outside = []
     at = 0
-    for a, b in spans:
+    for a, b in every:
         outside.append(text[at:a])
         at = b
     outside.append(text[at:])
     about = _ABOUT_ATTACKS.search(" ".join(outside).casefold()) is not None
     keep: list[tuple[int, int]] = []
     for a, b in spans:
-        if not _INSTRUCTION.search(text[a:b].casefold()):
-            continue
         lead = text[max(0, a - 1 - _FRAME_REACH) : max(0, a - 1)].casefold()
         if _REPORTED.search(lead) or (
             not _USE.search(lead) and (about or _FRAME.search(lead) is not None)

@@ -163,6 +163,11 @@ def _texts(views: Any) -> list[tuple[str, str]]:
     return out
 
 
+def _top(findings: Sequence[Finding]) -> float:
+    """The strongest injection/jailbreak/prompt-leak score among ``findings`` (0 if none)."""
+    return max((f.confidence for f in findings if f.category in CATEGORIES), default=0.0)
+
+
 def _views_of(text: str) -> Any:
     from aimds.text import build_views
 
@@ -239,9 +244,17 @@ class InjectionDetector:
             return ()
         if isinstance(original, str):
             masked = mask_mentions(original)
-            if masked is not None:  # quoted attack strings in a text about them: mentioned
-                views = _views_of(masked)
-                original = masked
+            if masked is not None:
+                # quoted attack strings in a text about them are mentioned, not used; the
+                # text is judged both ways and the milder reading kept, since blanking an
+                # ordinary quoted request ("my first request is '...'") can only take
+                # benign words away from the rest
+                plain = self._detect(event, views, original)
+                mentioned = self._detect(event, _views_of(masked), masked)
+                return mentioned if _top(mentioned) <= _top(plain) else plain
+        return self._detect(event, views, original)
+
+    def _detect(self, event: Event, views: Any, original: Any) -> list[Finding]:
         kind = event.kind.value
         levels = self._levels.get((event.subject.tenant, kind)) or self._levels[(None, kind)]
         data = kind in DATA_KINDS

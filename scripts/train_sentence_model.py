@@ -49,7 +49,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate_injections  # noqa: E402
 import train_injection_classifier as tic  # noqa: E402
 
-from aimds.detectors.mention import mask_mentions  # noqa: E402
 from aimds.detectors.sentences import LEXICAL, MODEL_FORMAT, document_features  # noqa: E402
 
 PROMPT_SOURCES = frozenset(
@@ -97,10 +96,7 @@ def featurise(docs: list[dict[str, Any]]) -> list[DocFeatures]:
     """Piece spans and features of every document (computed once, shared by folds)."""
     out = []
     for d in docs:
-        # the detector blanks mentioned quotations before it scores pieces; so does training
-        text = d["text"][:8000]
-        text = mask_mentions(text) or text
-        out.append([((p.start, p.end), f) for p, f in document_features(text)])
+        out.append([((p.start, p.end), f) for p, f in document_features(d["text"][:8000])])
     return out
 
 

@@ -91,6 +91,10 @@ class Scanner:
     def __init__(self) -> None:
         self.signatures: SignatureSet = build_signature_set()
         self.heuristics: HeuristicSet = build_heuristic_set()
+        self.feature_ids: frozenset[str] = frozenset(
+            s.id for s in self.signatures.table if s.feature
+        ) | frozenset(h.id for h in self.heuristics.table)
+        """Signal ids the classifier reads as features (training and inference alike)."""
 
     def signals(self, texts: Sequence[tuple[str, str]], *, data: bool) -> list[Signal]:
         """Signals over ``(view, folded text)`` pairs; the first pair is the primary view.
@@ -266,7 +270,10 @@ class InjectionDetector:
         clf: ClassifierScore | None = None
         if self._model is not None:
             try:
-                clf = self._classify(primary, [s.id for s in signals], levels.warn)
+                features = self._scanner.feature_ids
+                clf = self._classify(
+                    primary, [s.id for s in signals if s.id in features], levels.warn
+                )
             except ConfigError as exc:
                 findings.append(unavailable("classifier", f"injection classifier failed: {exc}"))
         doc: DocumentScore | None = None

@@ -48,6 +48,10 @@ class Signature:
     pattern: str
     examples: tuple[str, ...]
     counterexamples: tuple[str, ...]
+    feature: bool = True
+    """Whether the classifier sees this signature's id as a feature. Off for signatures the
+    training set has (almost) no rows for: their id would only move a few attacks into the
+    "a signal fired" calibration group and shift the other group's curve."""
 
 
 def _sig(
@@ -60,6 +64,8 @@ def _sig(
     pattern: str,
     examples: tuple[str, ...],
     counterexamples: tuple[str, ...],
+    *,
+    feature: bool = True,
 ) -> Signature:
     return Signature(
         id=id,
@@ -72,6 +78,7 @@ def _sig(
         pattern=pattern,
         examples=examples,
         counterexamples=counterexamples,
+        feature=feature,
     )
 
 
@@ -466,6 +473,7 @@ SIGNATURES: tuple[Signature, ...] = (
             "negeer deze e-mail als je hem al hebt beantwoord",
             "请忽略这封邮件如果你已经处理过",
         ),
+        feature=False,
     ),
     _sig(
         "sig.system_prompt_extraction_i18n",
@@ -499,6 +507,7 @@ SIGNATURES: tuple[Signature, ...] = (
             "le prompt systeme est configure par l'administrateur",
             "系统提示：服务器将于周日维护",
         ),
+        feature=False,
     ),
     _sig(
         "sig.no_restrictions_i18n",
@@ -523,6 +532,7 @@ SIGNATURES: tuple[Signature, ...] = (
             "accès sans restriction aux salles de sport",
             "无任何限制的免费停车",
         ),
+        feature=False,
     ),
 )
 

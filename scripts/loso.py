@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import json
 import sys
 import time
@@ -37,6 +38,7 @@ import generate_injections  # noqa: E402
 import train_injection_classifier as tic  # noqa: E402
 import train_sentence_model as tsm  # noqa: E402
 
+from aimds.detectors import injection  # noqa: E402
 from aimds.detectors.classifier import InjectionModel, LazyModel  # noqa: E402
 from aimds.detectors.injection import InjectionDetector  # noqa: E402
 from aimds.detectors.sentences import LazySentenceModel, SentenceModel  # noqa: E402
@@ -241,7 +243,8 @@ def _pool(folds: dict[str, dict[str, Any]]) -> dict[str, Any]:
 def _cached(cache: Path | None, fold: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """The fold's classifier payload, from ``cache`` when the training code is unchanged
     (the key hashes the training script, the prompt generator, the featurisation with the
-    signatures and heuristics whose ids are features, and the fold name)."""
+    signatures and heuristics whose ids are features, how the detector turns views into
+    texts, and the fold name)."""
     if cache is None:
         return build()
     digest = hashlib.sha256(fold.encode())
@@ -250,10 +253,14 @@ def _cached(cache: Path | None, fold: str, build: Callable[[], dict[str, Any]]) 
         Path(tic.generate_prompts.__file__),
         *(
             tic.REPO / "src/aimds/detectors" / name
-            for name in ("classifier.py", "signatures.py", "heuristics.py", "injection.py")
+            for name in ("classifier.py", "signatures.py", "heuristics.py")
         ),
     ):
         digest.update(f.read_bytes())
+    # of injection.py only what training reads (how views become texts), so a change in
+    # how the detector scores does not retrain every fold
+    for fn in (injection.view_texts, injection._texts):
+        digest.update(inspect.getsource(fn).encode())
     path = cache / f"{digest.hexdigest()[:24]}.json"
     if path.exists():
         payload: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))

@@ -249,7 +249,7 @@ def _features(rows: list[dict[str, Any]]) -> list[Features]:
     for row in rows:
         primary, extra = view_texts(row["text"])
         signals = scanner.signals([("folded", primary), *extra], data=False)
-        out.append(featurize(primary, [s.id for s in signals]))
+        out.append(featurize(primary, [s.id for s in signals if s.id in scanner.feature_ids]))
     return out
 
 

@@ -21,3 +21,11 @@ def test_the_documented_detectors_section_loads_over_the_default_pack() -> None:
     assert section.cache.enabled and section.cache.max_entries == 1024
     assert section.thresholds["tool_result"].block == 0.9
     assert section.normalize.oversize_action.value == "block"
+
+
+def test_the_use_and_mention_example_runs_as_written() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    section = text.split("## Quoted, not addressed: use and mention", 1)[1]
+    block = re.search(r"```python\n(.*?)```", section, re.S)
+    assert block is not None
+    exec(compile(block.group(1), str(DOC), "exec"), {})  # noqa: S102 - our own docs

@@ -28,10 +28,12 @@ from aimds.audit.observe import build_observer
 from aimds.behavior import stage as behavior_stage
 from aimds.detectors import stage as detectors_stage
 from aimds.errors import ConfigError
+from aimds.kill import stage as kill_stage
 from aimds.policy import Policy, load_policy
 from aimds.respond import approvals as approvals_stage
 from aimds.respond import stage as respond_stage
 from aimds.rules import inputs as inputs_stage
+from aimds.rules import rings as rings_stage
 from aimds.rules import stage as rules_stage
 from aimds.text import stage as text_stage
 from aimds.types import (
@@ -54,15 +56,18 @@ __all__ = ["Guard"]
 log = logging.getLogger("aimds")
 
 if TYPE_CHECKING:
+    from aimds.kill import KillOutcome, KillSwitch
     from aimds.trace.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _STAGE_BUILDERS = (
+    kill_stage.build_stage,
     inputs_stage.build_stage,
     text_stage.build_stage,
     detectors_stage.build_stage,
     rules_stage.build_stage,
+    rings_stage.build_stage,
     behavior_stage.build_stage,
     decide.build_stage,
     respond_stage.build_stage,
@@ -245,6 +250,35 @@ class Guard:
     def reset_trust(self, agent: str, *, tenant: str = "default") -> behavior_stage.TrustInfo:
         """Set the agent's trust back to the policy's initial score; returns the score before."""
         return self.behavior.reset_trust(agent, tenant=tenant)
+
+    # -- the kill switch (see aimds.kill and docs/kill-switch.md) ----------------------------
+
+    @property
+    def kill_switch(self) -> KillSwitch:
+        """The switch every guard on these services shares."""
+        return kill_stage.switch_of(self.services)
+
+    def kill(
+        self,
+        *,
+        tenant: str | None = None,
+        agent: str | None = None,
+        reason: str,
+        all_tenants: bool = False,
+        by: str = "library",
+    ) -> KillOutcome:
+        """Block every event of ``agent`` of ``tenant`` (rule ``kill.active``) until
+        :meth:`revive`; ``agent=None`` stops the whole tenant, ``all_tenants=True`` everyone."""
+        return self.kill_switch.kill(
+            tenant=tenant, agent=agent, reason=reason, all_tenants=all_tenants, by=by
+        )
+
+    def revive(
+        self, *, tenant: str | None = None, agent: str | None = None, all_tenants: bool = False
+    ) -> bool:
+        """Lift exactly the kill of this scope; ``False`` if there was none."""
+        found = self.kill_switch.revive(tenant=tenant, agent=agent, all_tenants=all_tenants)
+        return found is not None
 
     def subscribe(self, listener: Callable[[Event, Decision], None]) -> Callable[[], None]:
         """Call ``listener(event, decision)`` after every check; returns the unsubscriber."""

@@ -187,6 +187,13 @@ class KillSwitch:
 
     # -- keeping true to the store -------------------------------------------------------
 
+    def attach(self, store: KillStore) -> None:
+        """Keep kills in ``store`` from now on; the kills held so far are written to it
+        on the next :meth:`refresh` (pending until then), so none is lost."""
+        with self._lock:
+            self.store = store
+            self._pending.update(self._records)
+
     def refresh(self) -> bool:
         """Write pending kills, then replace the local set with the store's. ``False``
         (and nothing changed) when the store cannot answer."""

@@ -30,6 +30,7 @@ from aimds.server import (
     routes_admin,
     routes_approvals,
     routes_check,
+    routes_kill,
     routes_litellm,
     routes_ui,
     views,
@@ -139,6 +140,7 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
     settings = settings or ServerSettings()
     state = build_state(settings, guard)
     warn_unshared(state)
+    kill_switch = routes_kill.attach(state)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -154,6 +156,7 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
             yield
         finally:
             stop.set()
+            kill_switch.close()
             for task in tasks:
                 task.cancel()
             for task in tasks:
@@ -181,6 +184,7 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
     app.include_router(routes_check.router)
     app.include_router(routes_approvals.router)
     app.include_router(routes_admin.router)
+    app.include_router(routes_kill.router)
     app.include_router(routes_ui.router)
     app.include_router(routes_litellm.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")

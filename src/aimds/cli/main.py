@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "keys",
     "approvals",
     "agents",
+    "kill",
     "demo",
     "mcp_cmd",
     "version_cmd",

@@ -56,7 +56,9 @@ def scope_key(
             )
         return GLOBAL_KEY
     if tenant is None:
-        raise InputError("tenant: name the tenant (or all_tenants=True for every tenant)")
+        raise InputError(
+            "tenant: name the tenant (or all_tenants=True, --all-tenants: every tenant)"
+        )
     check_id("tenant", tenant)
     return (tenant, ANY if agent is None else check_id("agent", agent))
 

@@ -74,7 +74,10 @@ class ScopeKillIn(KillIn):
 
 
 class ScopeReviveIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Which scope-wide kill to lift."""
+
+    model_config = ConfigDict(extra="forbid",
+                              json_schema_extra={"examples": [{"all_tenants": False}]})
 
     all_tenants: bool = Field(default=False, description="Operators: lift the global kill.")
 
@@ -82,18 +85,25 @@ class ScopeReviveIn(BaseModel):
 class KillOut(BaseModel):
     """One kill (or, after a revive, the one lifted)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "scope": "agent", "tenant": "acme", "agent": "researcher-1",
+        "reason": "exfiltrating customer data", "by": "key:3f9c2a", "by_role": "approver",
+        "since": 1767225600.0, "stored": True, "published": True, "changed": True,
+    }]})
+
     scope: str = Field(description="agent, tenant or global")
-    tenant: str | None
-    agent: str | None
-    reason: str
-    by: str
-    by_role: str
-    since: float = Field(description="epoch seconds")
+    tenant: str | None = Field(description="The tenant (none for a global kill).")
+    agent: str | None = Field(description="The agent (none for a tenant or global kill).")
+    reason: str = Field(description="Why, as the issuer gave it.")
+    by: str = Field(description="Who issued it: key:<id>, jwt:<sub> or cli:<name>.")
+    by_role: str = Field(description="The issuer's role; a kill by an operator or the "
+                         "CLI is revived by an operator only.")
+    since: float = Field(description="When it was issued (epoch seconds).")
     stored: bool | None = Field(default=None, description="kill: the database holds it "
                                 "(else it holds in this process and is retried)")
     published: bool | None = Field(default=None, description="kill: other processes were "
                                    "told over Redis at once (else they read it within 1 s)")
-    changed: bool = True
+    changed: bool = Field(default=True, description="Whether this call changed anything.")
 
 
 def attach(state: ServiceState) -> KillSwitch:

@@ -39,9 +39,14 @@ def _per_event(name: str, stage: KillStage, subject: Subject, n: int) -> Result:
         findings.clear()
 
     result = measure(name, batch, n=n, warmup=max(n // 10, 10), cpu=True)
-    return replace(result, p50_us=result.p50_us / BATCH, p99_us=result.p99_us / BATCH,
-                   mean_us=result.mean_us / BATCH, ops_per_s=result.ops_per_s * BATCH,
-                   extra={"batch": BATCH})
+    return replace(
+        result,
+        p50_us=result.p50_us / BATCH,
+        p99_us=result.p99_us / BATCH,
+        mean_us=result.mean_us / BATCH,
+        ops_per_s=result.ops_per_s * BATCH,
+        extra={"batch": BATCH},
+    )
 
 
 def run(quick: bool = False) -> list[Result]:

@@ -40,8 +40,11 @@ class Service:
 
     def verdict(self, who: str, **body: Any) -> tuple[str, list[str]]:
         """The verdict and rules of one event (``/v1/check``) sent with ``who``'s key."""
-        body = body or {"kind": "tool_call", "tool": "read_file",
-                        "args": {"path": "/tmp/notes.txt"}}
+        body = body or {
+            "kind": "tool_call",
+            "tool": "read_file",
+            "args": {"path": "/tmp/notes.txt"},
+        }
         r = self.client.post("/v1/check", json=body, headers=self.h(who))
         assert r.status_code == 200, r.text
         return r.json()["verdict"], r.json()["rules"]
@@ -49,8 +52,9 @@ class Service:
 
 @pytest.fixture()
 def service(tmp_path: Path) -> Iterator[Service]:
-    app = create_app(ServerSettings(data_dir=tmp_path, rate_limit_per_minute=0,
-                                    tenant_rate_limit_per_minute=0))
+    app = create_app(
+        ServerSettings(data_dir=tmp_path, rate_limit_per_minute=0, tenant_rate_limit_per_minute=0)
+    )
     keys = {}
     for label, role, tenant, agent in ROLES:
         _, keys[label] = app.state.aimds.keys.create(role=role, tenant=tenant, agent=agent)

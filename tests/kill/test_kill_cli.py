@@ -24,16 +24,32 @@ def _cli(*args: str) -> Any:
 
 
 def test_kill_json_revive_and_list(tmp_path: Path) -> None:
-    r = _cli("kill", "--tenant", "acme", "--agent", "bot-1", "--reason", "rogue",
-             "--data-dir", str(tmp_path), "--json", "--as", "alice")
+    r = _cli(
+        "kill",
+        "--tenant",
+        "acme",
+        "--agent",
+        "bot-1",
+        "--reason",
+        "rogue",
+        "--data-dir",
+        str(tmp_path),
+        "--json",
+        "--as",
+        "alice",
+    )
     assert r.exit_code == 0, r.output
     body = json.loads(r.stdout)
     assert body["scope"] == "agent" and body["by"] == "cli:alice" and body["stored"] is True
     assert body["audited"] is True
     listed = json.loads(_cli("kills", "--data-dir", str(tmp_path), "--json").stdout)
     assert [(k["tenant"], k["agent"]) for k in listed] == [("acme", "bot-1")]
-    assert _cli("revive", "--tenant", "acme", "--agent", "bot-1",
-                "--data-dir", str(tmp_path)).exit_code == 0
+    assert (
+        _cli(
+            "revive", "--tenant", "acme", "--agent", "bot-1", "--data-dir", str(tmp_path)
+        ).exit_code
+        == 0
+    )
     again = _cli("revive", "--tenant", "acme", "--agent", "bot-1", "--data-dir", str(tmp_path))
     assert again.exit_code == 2 and "no kill" in again.output
     assert json.loads(_cli("kills", "--data-dir", str(tmp_path), "--json").stdout) == []
@@ -63,8 +79,9 @@ def test_every_change_lands_in_the_audit_log(tmp_path: Path) -> None:
         (["--tenant", "acme"], "reason"),
     ],
 )
-def test_bad_input_exits_2_naming_the_problem(tmp_path: Path, args: list[str],
-                                              message: str) -> None:
+def test_bad_input_exits_2_naming_the_problem(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
     r = _cli("kill", *args, "--data-dir", str(tmp_path))
     assert r.exit_code == 2
     assert message in r.output
@@ -86,8 +103,9 @@ def test_a_running_service_obeys_a_cli_kill_within_a_second(tmp_path: Path) -> N
     from aimds.server.app import create_app
     from aimds.server.settings import ServerSettings
 
-    app = create_app(ServerSettings(data_dir=tmp_path, rate_limit_per_minute=0,
-                                    tenant_rate_limit_per_minute=0))
+    app = create_app(
+        ServerSettings(data_dir=tmp_path, rate_limit_per_minute=0, tenant_rate_limit_per_minute=0)
+    )
     _, key = app.state.aimds.keys.create(role="agent", tenant="acme", agent="bot-1")
     event = {"kind": "prompt", "text": "hello"}
     headers = {"Authorization": f"Bearer {key}"}
@@ -95,8 +113,21 @@ def test_a_running_service_obeys_a_cli_kill_within_a_second(tmp_path: Path) -> N
         assert client.post("/v1/check", json=event, headers=headers).json()["verdict"] == "allow"
         exe = str(Path(sys.executable).parent / "aimds")
         done = subprocess.run(
-            [exe, "kill", "--tenant", "acme", "--agent", "bot-1", "--reason", "from the shell",
-             "--data-dir", str(tmp_path)], capture_output=True, text=True, timeout=60,
+            [
+                exe,
+                "kill",
+                "--tenant",
+                "acme",
+                "--agent",
+                "bot-1",
+                "--reason",
+                "from the shell",
+                "--data-dir",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert done.returncode == 0, done.stderr
         issued = time.monotonic()

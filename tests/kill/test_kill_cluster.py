@@ -45,9 +45,13 @@ def cluster(
     db = SqlDatabase(postgres_dsn)
     keys = KeyStore(db)
     made = {}
-    for label, role, agent in (("bot1", "agent", "bot-1"), ("bot2", "agent", "bot-2"),
-                               ("bot3", "agent", "bot-3"), ("admin", "admin", None),
-                               ("approver", "approver", None)):
+    for label, role, agent in (
+        ("bot1", "agent", "bot-1"),
+        ("bot2", "agent", "bot-2"),
+        ("bot3", "agent", "bot-3"),
+        ("admin", "admin", None),
+        ("approver", "approver", None),
+    ):
         _, made[label] = keys.create(role=role, tenant=tenant, agent=agent)
     db.close()
     host_port = redis_url.split("//", 1)[1].split("/", 1)[0]
@@ -68,10 +72,14 @@ def cluster(
     for name, redis in (("a", redis_url), ("b", proxied)):
         port = _port()
         with (tmp_path / f"serve-{name}.log").open("wb") as log:
-            procs.append(subprocess.Popen(
-                [exe, "serve", "--port", str(port), "--data-dir", str(tmp_path / name)],
-                env={**base, "AIMDS_REDIS_URL": redis}, stdout=subprocess.DEVNULL, stderr=log,
-            ))
+            procs.append(
+                subprocess.Popen(
+                    [exe, "serve", "--port", str(port), "--data-dir", str(tmp_path / name)],
+                    env={**base, "AIMDS_REDIS_URL": redis},
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                )
+            )
         urls[name] = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     for url in urls.values():
@@ -105,8 +113,12 @@ def _h(cluster: dict[str, Any], who: str) -> dict[str, str]:
 
 
 def _verdict(cluster: dict[str, Any], url: str, who: str) -> str:
-    r = httpx.post(cluster[url] + "/v1/check", json={"kind": "prompt", "text": "status?"},
-                   headers=_h(cluster, who), timeout=10)
+    r = httpx.post(
+        cluster[url] + "/v1/check",
+        json={"kind": "prompt", "text": "status?"},
+        headers=_h(cluster, who),
+        timeout=10,
+    )
     assert r.status_code == 200, r.text
     return str(r.json()["verdict"])
 
@@ -125,8 +137,11 @@ def _within(seconds: float, probe: Callable[[], bool]) -> float | None:
 def test_kill_on_one_process_blocks_on_the_other_within_a_second(cluster: Any) -> None:
     for url in ("a", "b"):  # warm up (the first request loads the detectors)
         assert _verdict(cluster, url, "bot1") == "allow"
-    r = httpx.post(cluster["a"] + "/v1/agents/bot-1/kill", json={"reason": "rogue"},
-                   headers=_h(cluster, "approver"))
+    r = httpx.post(
+        cluster["a"] + "/v1/agents/bot-1/kill",
+        json={"reason": "rogue"},
+        headers=_h(cluster, "approver"),
+    )
     assert r.status_code == 200 and r.json()["stored"] and r.json()["published"], r.text
     took = _within(1.0, lambda: _verdict(cluster, "b", "bot1") == "block")
     assert took is not None, "process b did not block the killed agent within 1 s"
@@ -142,8 +157,11 @@ def test_redis_down_keeps_kills_and_new_kills_reach_everyone_through_the_databas
     for _ in range(5):
         assert _verdict(cluster, "b", "bot1") == "block"
     # a kill issued through b while its Redis is down holds there at once ...
-    r = httpx.post(cluster["b"] + "/v1/agents/bot-2/kill", json={"reason": "while down"},
-                   headers=_h(cluster, "admin"))
+    r = httpx.post(
+        cluster["b"] + "/v1/agents/bot-2/kill",
+        json={"reason": "while down"},
+        headers=_h(cluster, "admin"),
+    )
     assert r.status_code == 200, r.text
     assert r.json()["stored"] is True and r.json()["published"] is False
     assert _verdict(cluster, "b", "bot2") == "block"

@@ -9,8 +9,9 @@ from typing import Any
 
 def _login(service: Any, who: str) -> str:
     """Log in as ``who``; returns the CSRF token of the agent page of bot-1."""
-    r = service.client.post("/ui/login", data={"api_key": service.keys[who]},
-                            follow_redirects=False)
+    r = service.client.post(
+        "/ui/login", data={"api_key": service.keys[who]}, follow_redirects=False
+    )
     assert r.status_code == 303
     service.verdict("agent")  # the page shows agents this process has judged
     page = service.client.get("/ui/agents/bot-1")
@@ -24,8 +25,9 @@ def test_approver_kills_from_the_agent_page_admin_revives(service: Any) -> None:
     csrf = _login(service, "approver")
     page = service.client.get("/ui/agents/bot-1").text
     assert 'id="kill"' in page and "not killed" in page
-    r = service.client.post("/ui/agents/bot-1/kill", data={"csrf": csrf, "reason": "odd mail"},
-                            follow_redirects=False)
+    r = service.client.post(
+        "/ui/agents/bot-1/kill", data={"csrf": csrf, "reason": "odd mail"}, follow_redirects=False
+    )
     assert r.status_code == 303
     assert service.verdict("agent")[0] == "block"
     page = service.client.get("/ui/agents/bot-1").text
@@ -36,8 +38,7 @@ def test_approver_kills_from_the_agent_page_admin_revives(service: Any) -> None:
     service.client.post("/ui/logout", data={"csrf": csrf})
     csrf = _login(service, "admin")
     assert 'id="revive"' in service.client.get("/ui/agents/bot-1").text
-    r = service.client.post("/ui/agents/bot-1/revive", data={"csrf": csrf},
-                            follow_redirects=False)
+    r = service.client.post("/ui/agents/bot-1/revive", data={"csrf": csrf}, follow_redirects=False)
     assert r.status_code == 303
     assert service.verdict("agent")[0] != "block"
 

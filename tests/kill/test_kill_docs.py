@@ -25,7 +25,12 @@ def test_shell_examples_run(tmp_path: Path) -> None:
     (script,) = _blocks("sh")
     bin_dir = str(Path(sys.executable).parent)
     env = {**os.environ, "DIR": str(tmp_path), "PATH": bin_dir + os.pathsep + os.environ["PATH"]}
-    done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert '"scope": "agent"' in done.stdout and "acme/researcher-1" in done.stdout

@@ -20,8 +20,9 @@ EVENTS: list[dict[str, Any]] = [
 @pytest.mark.parametrize("event", EVENTS, ids=[e["kind"] for e in EVENTS])
 def test_kill_blocks_every_event_kind_and_revive_restores_it(service: Any, event: Any) -> None:
     assert service.verdict("agent", **event)[0] != "block"
-    r = service.client.post("/v1/agents/bot-1/kill", json={"reason": "exfiltration"},
-                            headers=service.h("approver"))
+    r = service.client.post(
+        "/v1/agents/bot-1/kill", json={"reason": "exfiltration"}, headers=service.h("approver")
+    )
     assert r.status_code == 200, r.text
     assert r.json()["scope"] == "agent" and r.json()["stored"] is True
     verdict, rules = service.verdict("agent", **event)
@@ -58,11 +59,11 @@ def test_global_kill_is_for_operators_and_stops_every_tenant(service: Any) -> No
     # a tenant admin sees the global kill but cannot lift it
     kills = service.client.get("/v1/kills", headers=service.h("auditor")).json()
     assert [k["scope"] for k in kills] == ["global"]
-    denied = service.client.post("/v1/revive", json={"all_tenants": True},
-                                 headers=service.h("admin"))
+    denied = service.client.post(
+        "/v1/revive", json={"all_tenants": True}, headers=service.h("admin")
+    )
     assert denied.status_code == 403
-    r = service.client.post("/v1/revive", json={"all_tenants": True},
-                            headers=service.h("operator"))
+    r = service.client.post("/v1/revive", json={"all_tenants": True}, headers=service.h("operator"))
     assert r.status_code == 200
     assert service.verdict("other_agent")[0] != "block"
 
@@ -84,15 +85,17 @@ def test_who_may_kill(service: Any, who: str, path: str, body: Any, status: int)
 
 
 def test_revive_is_for_admins_and_platform_kills_for_operators(service: Any) -> None:
-    service.client.post("/v1/agents/bot-1/kill", json={"reason": "x"},
-                        headers=service.h("approver"))
+    service.client.post(
+        "/v1/agents/bot-1/kill", json={"reason": "x"}, headers=service.h("approver")
+    )
     for who in ("approver", "auditor", "agent"):
         r = service.client.post("/v1/agents/bot-1/revive", headers=service.h(who))
         assert r.status_code == 403, who
     assert service.verdict("agent")[0] == "block"
     # an operator's kill outranks the tenant's admin
-    service.client.post("/v1/agents/bot-2/kill?tenant=acme", json={"reason": "x"},
-                        headers=service.h("operator"))
+    service.client.post(
+        "/v1/agents/bot-2/kill?tenant=acme", json={"reason": "x"}, headers=service.h("operator")
+    )
     r = service.client.post("/v1/agents/bot-2/revive", headers=service.h("admin"))
     assert r.status_code == 403 and "operator" in r.json()["error"]
     r = service.client.post("/v1/agents/bot-2/revive?tenant=acme", headers=service.h("operator"))
@@ -100,11 +103,13 @@ def test_revive_is_for_admins_and_platform_kills_for_operators(service: Any) -> 
 
 
 def test_a_tenant_cannot_kill_or_see_another_tenants_agents(service: Any) -> None:
-    r = service.client.post("/v1/agents/bot-9/kill?tenant=globex", json={"reason": "x"},
-                            headers=service.h("admin"))
+    r = service.client.post(
+        "/v1/agents/bot-9/kill?tenant=globex", json={"reason": "x"}, headers=service.h("admin")
+    )
     assert r.status_code == 403
-    service.client.post("/v1/agents/bot-9/kill", json={"reason": "x"},
-                        headers=service.h("other_admin"))
+    service.client.post(
+        "/v1/agents/bot-9/kill", json={"reason": "x"}, headers=service.h("other_admin")
+    )
     assert service.verdict("other_agent")[0] == "block"
     assert service.client.get("/v1/kills", headers=service.h("admin")).json() == []
     r = service.client.post("/v1/agents/bot-9/revive", headers=service.h("admin"))
@@ -112,8 +117,11 @@ def test_a_tenant_cannot_kill_or_see_another_tenants_agents(service: Any) -> Non
 
 
 def test_kill_and_revive_are_audited_without_event_content(service: Any) -> None:
-    service.client.post("/v1/agents/bot-1/kill", json={"reason": "tried to mail the CRM dump"},
-                        headers=service.h("approver"))
+    service.client.post(
+        "/v1/agents/bot-1/kill",
+        json={"reason": "tried to mail the CRM dump"},
+        headers=service.h("approver"),
+    )
     service.client.post("/v1/agents/bot-1/revive", headers=service.h("admin"))
     rows = service.client.get("/v1/audit?limit=50", headers=service.h("admin")).json()
     kills = [r for r in rows if r.get("type") == "kill"]
@@ -127,11 +135,15 @@ def test_kill_and_revive_are_audited_without_event_content(service: Any) -> None
 def test_bad_input_is_a_clear_422(service: Any) -> None:
     r = service.client.post("/v1/agents/bot-1/kill", json={}, headers=service.h("admin"))
     assert r.status_code == 422 and "reason" in r.text
-    r = service.client.post("/v1/agents/bot-1/kill", json={"reason": "x", "why": 1},
-                            headers=service.h("admin"))
+    r = service.client.post(
+        "/v1/agents/bot-1/kill", json={"reason": "x", "why": 1}, headers=service.h("admin")
+    )
     assert r.status_code == 422
-    r = service.client.post("/v1/kill?tenant=acme", json={"reason": "x", "all_tenants": True},
-                            headers=service.h("operator"))
+    r = service.client.post(
+        "/v1/kill?tenant=acme",
+        json={"reason": "x", "all_tenants": True},
+        headers=service.h("operator"),
+    )
     assert r.status_code == 422
 
 
@@ -151,6 +163,11 @@ def test_kills_survive_a_restart_of_the_service(service: Any) -> None:
 
 def test_openapi_lists_the_kill_routes(service: Any) -> None:
     paths = service.client.get("/openapi.json").json()["paths"]
-    for path in ("/v1/agents/{agent_id}/kill", "/v1/agents/{agent_id}/revive", "/v1/kill",
-                 "/v1/revive", "/v1/kills"):
+    for path in (
+        "/v1/agents/{agent_id}/kill",
+        "/v1/agents/{agent_id}/revive",
+        "/v1/kill",
+        "/v1/revive",
+        "/v1/kills",
+    ):
         assert path in paths

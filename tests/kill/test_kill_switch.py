@@ -83,8 +83,10 @@ def test_scopes_tenant_and_global() -> None:
 
 def test_every_guard_on_the_same_services_shares_the_switch() -> None:
     services = aimds.Services()
-    first, second = aimds.Guard("default", services=services), aimds.Guard("strict",
-                                                                           services=services)
+    first, second = (
+        aimds.Guard("default", services=services),
+        aimds.Guard("strict", services=services),
+    )
     first.kill(tenant="acme", agent="bot-1", reason="x")
     assert second.check_prompt("hi", subject=ACME_BOT).verdict is aimds.Verdict.BLOCK
 
@@ -107,8 +109,15 @@ def test_bad_scopes_raise_input_error_naming_the_argument(kwargs: Any) -> None:
 
 
 ids = st.sampled_from(["acme", "globex", "bot-1", "bot-2"])
-ops = st.lists(st.tuples(st.sampled_from(["kill", "revive"]), st.sampled_from(
-    ["agent", "tenant", "global"]), ids, ids), max_size=25)
+ops = st.lists(
+    st.tuples(
+        st.sampled_from(["kill", "revive"]),
+        st.sampled_from(["agent", "tenant", "global"]),
+        ids,
+        ids,
+    ),
+    max_size=25,
+)
 
 
 @given(ops, ids, ids)
@@ -120,8 +129,13 @@ def test_blocked_exactly_when_a_covering_kill_is_active(
     switch = KillSwitch()
     active: set[tuple[str, str]] = set()
     for op, scope, t, a in steps:
-        args: dict[str, Any] = ({"all_tenants": True} if scope == "global" else
-                                {"tenant": t} if scope == "tenant" else {"tenant": t, "agent": a})
+        args: dict[str, Any] = (
+            {"all_tenants": True}
+            if scope == "global"
+            else {"tenant": t}
+            if scope == "tenant"
+            else {"tenant": t, "agent": a}
+        )
         key = ("*", "*") if scope == "global" else (t, "*") if scope == "tenant" else (t, a)
         if op == "kill":
             switch.kill(reason="r", **args)
@@ -192,8 +206,9 @@ def test_a_stale_snapshot_neither_drops_a_new_kill_nor_undoes_a_revive() -> None
 def test_pubsub_kill_applies_at_once_but_a_revive_message_only_makes_it_look() -> None:
     store = FlakyStore()
     switch = KillSwitch(store)
-    record = KillRecord(tenant="acme", agent="bot-1", reason="x", by="key:1", by_role="admin",
-                        ts=1.0)
+    record = KillRecord(
+        tenant="acme", agent="bot-1", reason="x", by="key:1", by_role="admin", ts=1.0
+    )
     switch.apply("kill", record)
     assert switch.blocking("acme", "bot-1") is not None
     store.rows[record.key] = record
@@ -207,8 +222,9 @@ def test_the_follower_thread_reads_the_store_and_stops() -> None:
     store = FlakyStore()
     switch = KillSwitch(store)
     switch.start(poll_s=0.02)
-    store.rows[("acme", "*")] = KillRecord(tenant="acme", agent="*", reason="x", by="cli:x",
-                                           by_role="cli", ts=1.0)
+    store.rows[("acme", "*")] = KillRecord(
+        tenant="acme", agent="*", reason="x", by="cli:x", by_role="cli", ts=1.0
+    )
     seen = threading.Event()
     for _ in range(200):
         if switch.blocking("acme", "bot-3") is not None:
@@ -220,10 +236,12 @@ def test_the_follower_thread_reads_the_store_and_stops() -> None:
 
 
 def test_records_round_trip_and_foreign_messages_are_refused() -> None:
-    record = KillRecord(tenant="acme", agent="*", reason="r", by="key:1", by_role="admin",
-                        ts=2.5)
+    record = KillRecord(tenant="acme", agent="*", reason="r", by="key:1", by_role="admin", ts=2.5)
     assert decode(encode(record)) == record
-    for raw in ("{}", "not json", '{"tenant": "*", "agent": "bot", "reason": "", "by": "",'
-                ' "by_role": "", "ts": 1}', '{"tenant": "a b", "agent": "*", "reason": "",'
-                ' "by": "", "by_role": "", "ts": 1}'):
+    for raw in (
+        "{}",
+        "not json",
+        '{"tenant": "*", "agent": "bot", "reason": "", "by": "", "by_role": "", "ts": 1}',
+        '{"tenant": "a b", "agent": "*", "reason": "", "by": "", "by_role": "", "ts": 1}',
+    ):
         assert decode(raw) is None

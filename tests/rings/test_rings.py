@@ -58,8 +58,10 @@ def test_escalation_goes_through_an_approval() -> None:
     queue = queue_of(guard.services)
     assert queue is not None
     queue.resolve(decision.approval, approve=True, approver="alice", reason="one-off")
-    approved = guard.check(aimds.Event(kind=aimds.EventKind.TOOL_CALL, tool=CALLS[2][0],
-                                       args=CALLS[2][1]), wait_for_approval=0)
+    approved = guard.check(
+        aimds.Event(kind=aimds.EventKind.TOOL_CALL, tool=CALLS[2][0], args=CALLS[2][1]),
+        wait_for_approval=0,
+    )
     # a new call needs its own approval: the ring did not change
     assert approved.verdict is Verdict.REVIEW and approved.approval != decision.approval
     from aimds.respond.approvals import await_decision
@@ -79,9 +81,17 @@ def test_a_ring_never_permits_what_the_rules_deny() -> None:
 
 
 def test_ring_from_agent_glob_then_role_then_default() -> None:
-    guard = aimds.Guard({"name": "t", "extends": "permissive", "rings": {
-        "default": 3, "roles": {"architect": 0, "expert": 2},
-        "agents": {"intern-*": 3, "ops-*": 0}}})
+    guard = aimds.Guard(
+        {
+            "name": "t",
+            "extends": "permissive",
+            "rings": {
+                "default": 3,
+                "roles": {"architect": 0, "expert": 2},
+                "agents": {"intern-*": 3, "ops-*": 0},
+            },
+        }
+    )
 
     def may_write(agent: str, role: str) -> bool:
         who = aimds.Subject(agent=agent, role=role)
@@ -92,19 +102,30 @@ def test_ring_from_agent_glob_then_role_then_default() -> None:
     assert may_write("x", "architect")  # role: 0
     assert not may_write("x", "observer")  # unmapped role: default 3
     # ring 0 by its name, yet an observer never acts: a ring does not permit
-    observer = guard.check_tool_call(*CALLS[2], subject=aimds.Subject(agent="ops-1",
-                                                                      role="observer"))
+    observer = guard.check_tool_call(
+        *CALLS[2], subject=aimds.Subject(agent="ops-1", role="observer")
+    )
     assert observer.verdict is Verdict.BLOCK and "role.observer" in observer.rules
-    custom = aimds.Guard({"name": "t", "extends": "permissive", "roles": {"definitions": {
-        "support": {"kind": "expert", "scopes": [{"id": "s.all", "types": ["*"]}]}}},
-        "rings": {"default": 3}})
+    custom = aimds.Guard(
+        {
+            "name": "t",
+            "extends": "permissive",
+            "roles": {
+                "definitions": {
+                    "support": {"kind": "expert", "scopes": [{"id": "s.all", "types": ["*"]}]}
+                }
+            },
+            "rings": {"default": 3},
+        }
+    )
     who = aimds.Subject(agent="a", role="support")  # an unmapped role gets the default
     assert "ring.escalation" in custom.check_tool_call(*CALLS[2], subject=who).rules
 
 
 def test_outbound_and_privileged_calls_need_lower_rings_than_their_type() -> None:
-    table = RingTable(aimds.Guard({"name": "t", "extends": "default", "rings": {}})
-                      .policy.document.rings)  # type: ignore[arg-type]
+    table = RingTable(
+        aimds.Guard({"name": "t", "extends": "default", "rings": {}}).policy.document.rings
+    )  # type: ignore[arg-type]
     plain = ActionInfo(type="vcs:write", risk=Severity.MEDIUM)
     assert table.of_action(plain) == 2
     assert table.of_action(ActionInfo(type="vcs:write", risk=Severity.MEDIUM, outbound=True)) == 1
@@ -114,30 +135,37 @@ def test_outbound_and_privileged_calls_need_lower_rings_than_their_type() -> Non
 
 
 def test_policy_types_override_the_table_but_not_privileged_tags() -> None:
-    doc = aimds.Guard({"name": "t", "extends": "default",
-                       "rings": {"types": {"net:*": 3, "shell:exec": 3}}}).policy.document
+    doc = aimds.Guard(
+        {"name": "t", "extends": "default", "rings": {"types": {"net:*": 3, "shell:exec": 3}}}
+    ).policy.document
     table = RingTable(doc.rings)  # type: ignore[arg-type]
     assert table.of_action(ActionInfo(type="net:http_get", risk=Severity.LOW, outbound=True)) == 3
-    tagged = ActionInfo(type="shell:exec", risk=Severity.MEDIUM,
-                        tags=frozenset({"credential_access"}))
+    tagged = ActionInfo(
+        type="shell:exec", risk=Severity.MEDIUM, tags=frozenset({"credential_access"})
+    )
     assert table.of_action(tagged) == 0
 
 
 def test_every_action_type_has_a_ring() -> None:
     assert set(TYPE_RINGS) == set(ACTION_TYPES)
-    assert all(ACTION_TYPES[t].outbound is False or TYPE_RINGS[t] <= 1 or t == "unknown:read"
-               for t in ACTION_TYPES)
+    assert all(
+        ACTION_TYPES[t].outbound is False or TYPE_RINGS[t] <= 1 or t == "unknown:read"
+        for t in ACTION_TYPES
+    )
 
 
-@given(st.sampled_from(sorted(ACTION_TYPES)), st.booleans(),
-       st.frozensets(st.sampled_from(sorted(PRIVILEGED_TAGS | {"recon", "has_payload"}))))
-def test_facts_only_ever_lower_the_ring(type_id: str, outbound: bool,
-                                        tags: frozenset[str]) -> None:
+@given(
+    st.sampled_from(sorted(ACTION_TYPES)),
+    st.booleans(),
+    st.frozensets(st.sampled_from(sorted(PRIVILEGED_TAGS | {"recon", "has_payload"}))),
+)
+def test_facts_only_ever_lower_the_ring(type_id: str, outbound: bool, tags: frozenset[str]) -> None:
     """Per-call facts can make an action need more privilege, never less."""
     table = RingTable(aimds.policy.load_policy({"name": "t", "rings": {}}).document.rings)  # type: ignore[arg-type]
     base = table.of_action(ActionInfo(type=type_id, risk=Severity.LOW))
-    with_facts = table.of_action(ActionInfo(type=type_id, risk=Severity.LOW, outbound=outbound,
-                                            tags=tags))
+    with_facts = table.of_action(
+        ActionInfo(type=type_id, risk=Severity.LOW, outbound=outbound, tags=tags)
+    )
     assert with_facts <= base
     if tags & PRIVILEGED_TAGS:
         assert with_facts == 0
@@ -153,8 +181,9 @@ def test_facts_only_ever_lower_the_ring(type_id: str, outbound: bool,
         ({"ringz": 1}, "rings.ringz", ""),
     ],
 )
-def test_bad_sections_are_located_errors(tmp_path: Path, rings: Any, key: str,
-                                         message: str) -> None:
+def test_bad_sections_are_located_errors(
+    tmp_path: Path, rings: Any, key: str, message: str
+) -> None:
     import yaml
 
     path = tmp_path / "p.yaml"
@@ -180,9 +209,15 @@ def test_enabled_false_switches_an_inherited_section_off() -> None:
 def test_the_example_policy_passes_its_cases() -> None:
     from aimds.cli.main import app
 
-    result = CliRunner().invoke(app, [
-        "policy", "test", str(REPO / "examples/rings-cases.yaml"),
-        "--policy", str(REPO / "examples/rings.yaml"),
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "policy",
+            "test",
+            str(REPO / "examples/rings-cases.yaml"),
+            "--policy",
+            str(REPO / "examples/rings.yaml"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "5 passed, 0 failed" in result.output

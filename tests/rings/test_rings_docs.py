@@ -34,8 +34,10 @@ def test_yaml_example_is_a_valid_section_and_matches_the_example_policy() -> Non
 def test_the_ring_table_in_the_doc_names_every_type_where_the_code_puts_it() -> None:
     from aimds.rules.rings import TYPE_RINGS
 
-    rows = {int(m.group(1)): m.group(2) for m in
-            re.finditer(r"^\| (\d) \| [^|]+ \| (.+) \|$", DOC.read_text(), flags=re.M)}
+    rows = {
+        int(m.group(1)): m.group(2)
+        for m in re.finditer(r"^\| (\d) \| [^|]+ \| (.+) \|$", DOC.read_text(), flags=re.M)
+    }
     for type_id, ring in TYPE_RINGS.items():
         category = type_id.split(":")[0]
         assert f"`{type_id}`" in rows[ring] or f"`{category}:*`" in rows[ring], type_id

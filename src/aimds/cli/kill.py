@@ -48,12 +48,16 @@ def register(app: typer.Typer) -> None:
     app.command("kills")(kills)
 
 
-def _settings(data_dir: Path | None, database_url: str | None, redis_url: str | None,
-              config: Path | None) -> ServerSettings:
+def _settings(
+    data_dir: Path | None, database_url: str | None, redis_url: str | None, config: Path | None
+) -> ServerSettings:
     from aimds.server.settings import load_settings
 
-    settings = load_settings(file=config, env=os.environ, overrides={
-        "data_dir": data_dir, "database_url": database_url, "redis_url": redis_url})
+    settings = load_settings(
+        file=config,
+        env=os.environ,
+        overrides={"data_dir": data_dir, "database_url": database_url, "redis_url": redis_url},
+    )
     if settings.data_dir is None and settings.database_url is None:
         fail("give --data-dir DIR (embedded service) or --database-url URL")
     if settings.data_dir is not None:
@@ -74,8 +78,9 @@ def _switch(settings: ServerSettings) -> KillSwitch:
 
         from aimds.kill.redis_sync import redis_publisher
 
-        client = redis.Redis.from_url(settings.redis_url, socket_timeout=2,
-                                      socket_connect_timeout=2)
+        client = redis.Redis.from_url(
+            settings.redis_url, socket_timeout=2, socket_connect_timeout=2
+        )
         switch.publish = redis_publisher(client, settings.redis_prefix)
         switch.on_close(client.close)
     return switch
@@ -93,9 +98,11 @@ def _audit(settings: ServerSettings, action: str, record: KillRecord, by: str) -
         return False
     try:
         result = log.append_event(
-            "kill", subject=Subject(tenant=record.tenant, agent=record.agent),
+            "kill",
+            subject=Subject(tenant=record.tenant, agent=record.agent),
             data={"action": action, "scope": record.scope, "by": by, "reason": record.reason},
-            verdict="block" if action == "kill" else "allow", rules=("kill.active",),
+            verdict="block" if action == "kill" else "allow",
+            rules=("kill.active",),
         )
     finally:
         log.close()
@@ -110,8 +117,11 @@ def _show(body: dict[str, Any], as_json: bool, verb: str) -> None:
     if as_json:
         print_json(body)
         return
-    where = {"global": "every tenant", "tenant": f"tenant {body['tenant']}",
-             "agent": f"agent {body['agent']} of tenant {body['tenant']}"}[body["scope"]]
+    where = {
+        "global": "every tenant",
+        "tenant": f"tenant {body['tenant']}",
+        "agent": f"agent {body['agent']} of tenant {body['tenant']}",
+    }[body["scope"]]
     out.print(f"{verb} {where}", highlight=False, markup=False)
 
 
@@ -132,8 +142,14 @@ def kill(
         settings = _settings(data_dir, database_url, redis_url, config)
         switch = _switch(settings)
         try:
-            outcome = switch.kill(tenant=tenant, agent=agent, reason=reason,
-                                  all_tenants=all_tenants, by=_who(who), by_role="cli")
+            outcome = switch.kill(
+                tenant=tenant,
+                agent=agent,
+                reason=reason,
+                all_tenants=all_tenants,
+                by=_who(who),
+                by_role="cli",
+            )
         finally:
             switch.close()
         if not outcome.stored:
@@ -168,8 +184,9 @@ def revive(
 
 
 def kills(
-    tenant: Annotated[str | None, typer.Option("--tenant", help="Only this tenant's (and the "
-                                               "global one).")] = None,
+    tenant: Annotated[
+        str | None, typer.Option("--tenant", help="Only this tenant's (and the global one).")
+    ] = None,
     data_dir: DataDir = None,
     database_url: DbUrl = None,
     config: ConfigOpt = None,
@@ -188,7 +205,10 @@ def kills(
         print_json([r.as_dict() for r in found])
         return
     for r in found:
-        out.print(f"{r.scope:7} {r.tenant}/{r.agent}  by {r.by}  {r.reason}", highlight=False,
-                  markup=False)
+        out.print(
+            f"{r.scope:7} {r.tenant}/{r.agent}  by {r.by}  {r.reason}",
+            highlight=False,
+            markup=False,
+        )
     if not found:
         out.print("no active kills", highlight=False)

@@ -89,8 +89,11 @@ class KillRecord:
 
     def finding(self) -> Finding:
         """The hard finding that blocks every event in this kill's scope."""
-        where = {"agent": "this agent", "tenant": "every agent of this tenant",
-                 "global": "every agent of every tenant"}[self.scope]
+        where = {
+            "agent": "this agent",
+            "tenant": "every agent of this tenant",
+            "global": "every agent of every tenant",
+        }[self.scope]
         return Finding(
             rule=KILL_RULE,
             category="kill",
@@ -99,8 +102,12 @@ class KillRecord:
             action=Verdict.BLOCK,
             hard=True,
             stage="kill",
-            details={"scope": self.scope, "by": self.by, "since": self.ts,
-                     "reason": self.reason[:200]},
+            details={
+                "scope": self.scope,
+                "by": self.by,
+                "since": self.ts,
+                "reason": self.reason[:200],
+            },
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -118,8 +125,14 @@ class KillRecord:
 def encode(record: KillRecord) -> str:
     """The record as compact JSON (pub/sub messages)."""
     return json.dumps(
-        {"tenant": record.tenant, "agent": record.agent, "reason": record.reason[:MAX_REASON],
-         "by": record.by, "by_role": record.by_role, "ts": record.ts},
+        {
+            "tenant": record.tenant,
+            "agent": record.agent,
+            "reason": record.reason[:MAX_REASON],
+            "by": record.by,
+            "by_role": record.by_role,
+            "ts": record.ts,
+        },
         separators=(",", ":"),
     )
 
@@ -135,7 +148,13 @@ def decode(raw: str | bytes) -> KillRecord | None:
             check_id("agent", agent)
         if tenant == ANY and agent != ANY:
             return None
-        return KillRecord(tenant=tenant, agent=agent, reason=str(data["reason"])[:MAX_REASON],
-                          by=str(data["by"]), by_role=str(data["by_role"]), ts=float(data["ts"]))
+        return KillRecord(
+            tenant=tenant,
+            agent=agent,
+            reason=str(data["reason"])[:MAX_REASON],
+            by=str(data["by"]),
+            by_role=str(data["by_role"]),
+            ts=float(data["ts"]),
+        )
     except (ValueError, KeyError, TypeError, InputError):
         return None

@@ -10,6 +10,7 @@ truth meanwhile.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -58,8 +59,7 @@ class RedisKillSync:
 
     def start(self) -> None:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="aimds-kill-redis",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._run, name="aimds-kill-redis", daemon=True)
             self._thread.start()
 
     def close(self) -> None:
@@ -76,8 +76,11 @@ class RedisKillSync:
                 pause = 0.1
             except Exception as exc:  # noqa: BLE001 - Redis down: retry, keep the kills
                 self.connected.clear()
-                log.warning("kill switch: Redis listener lost its connection (%s); the "
-                            "kills it knows hold, the store poll goes on", type(exc).__name__)
+                log.warning(
+                    "kill switch: Redis listener lost its connection (%s); the "
+                    "kills it knows hold, the store poll goes on",
+                    type(exc).__name__,
+                )
                 self._stop.wait(pause)
                 pause = min(pause * 2, _MAX_PAUSE_S)
 
@@ -92,10 +95,8 @@ class RedisKillSync:
                 if message is not None:
                     self._handle(message.get("data"))
         finally:
-            try:
+            with contextlib.suppress(Exception):  # closing a dead connection
                 pubsub.close()
-            except Exception:  # noqa: BLE001, S110 - closing a dead connection
-                pass
 
     def _handle(self, data: Any) -> None:
         try:
@@ -109,4 +110,3 @@ class RedisKillSync:
             log.warning("kill switch: ignored an unreadable message on %s", self.channel)
             return
         self.switch.apply(op, record)
-

@@ -66,5 +66,11 @@ class SqlKillStore:
 
 def _record(row: tuple[Any, ...]) -> KillRecord:
     tenant, agent, reason, by, by_role, ts = row
-    return KillRecord(tenant=str(tenant), agent=str(agent), reason=str(reason), by=str(by),
-                      by_role=str(by_role), ts=float(ts))
+    return KillRecord(
+        tenant=str(tenant),
+        agent=str(agent),
+        reason=str(reason),
+        by=str(by),
+        by_role=str(by_role),
+        ts=float(ts),
+    )

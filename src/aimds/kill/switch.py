@@ -123,8 +123,14 @@ class KillSwitch:
         """Stop every event of ``agent`` of ``tenant`` (``agent=None``: the whole tenant;
         ``all_tenants=True``: everyone). Effective here at once, whatever the backends do."""
         key = scope_key(tenant=tenant, agent=agent, all_tenants=all_tenants)
-        record = KillRecord(tenant=key[0], agent=key[1], reason=str(reason)[:MAX_REASON],
-                            by=by, by_role=by_role, ts=self._clock())
+        record = KillRecord(
+            tenant=key[0],
+            agent=key[1],
+            reason=str(reason)[:MAX_REASON],
+            by=by,
+            by_role=by_role,
+            ts=self._clock(),
+        )
         with self._lock:
             self._records[key] = record
             self._applied_at[key] = self._monotonic()
@@ -139,8 +145,12 @@ class KillSwitch:
                 self.store_errors += 1
                 with self._lock:
                     self._pending[key] = record
-                log.error("kill of %s/%s holds locally but is not stored yet (%s); retrying",
-                          key[0], key[1], type(exc).__name__)
+                log.error(
+                    "kill of %s/%s holds locally but is not stored yet (%s); retrying",
+                    key[0],
+                    key[1],
+                    type(exc).__name__,
+                )
         published = self._publish("kill", record)
         return KillOutcome(record=record, stored=stored, published=published)
 
@@ -163,21 +173,22 @@ class KillSwitch:
             self._publish("revive", found)
         return found
 
-    def get(self, *, tenant: str | None = None, agent: str | None = None,
-            all_tenants: bool = False) -> KillRecord | None:
+    def get(
+        self, *, tenant: str | None = None, agent: str | None = None, all_tenants: bool = False
+    ) -> KillRecord | None:
         """The kill of exactly this scope, or ``None``."""
         return self._records.get(scope_key(tenant=tenant, agent=agent, all_tenants=all_tenants))
 
     def covering(self, tenant: str, agent: str) -> KillRecord | None:
         """The kill that stops ``agent`` of ``tenant`` (the widest scope first), or ``None``."""
         records = self._records
-        return (records.get(GLOBAL_KEY) or records.get((tenant, ANY))
-                or records.get((tenant, agent)))
+        return records.get(GLOBAL_KEY) or records.get((tenant, ANY)) or records.get((tenant, agent))
 
     def active(self, tenant: str | None = None) -> list[KillRecord]:
         """Active kills (of ``tenant`` and the global one, when given), oldest first."""
-        found = [r for r in list(self._records.values())
-                 if tenant is None or r.tenant in (tenant, ANY)]
+        found = [
+            r for r in list(self._records.values()) if tenant is None or r.tenant in (tenant, ANY)
+        ]
         return sorted(found, key=lambda r: r.ts)
 
     @property
@@ -210,8 +221,10 @@ class KillSwitch:
             rows = store.load()
         except BackendError as exc:
             self.store_errors += 1
-            log.warning("kill switch: the store did not answer (%s); the last known kills "
-                        "hold", type(exc).__name__)
+            log.warning(
+                "kill switch: the store did not answer (%s); the last known kills hold",
+                type(exc).__name__,
+            )
             return False
         with self._lock:
             fresh = {r.key: r for r in rows}

@@ -48,28 +48,87 @@ RING_NAMES: Mapping[int, str] = MappingProxyType(
     {0: "privileged", 1: "network and outbound", 2: "workspace writes", 3: "read-only"}
 )
 
-_R3 = ("fs:read", "fs:list", "email:read", "message:read", "db:query", "identity:read",
-       "payment:read", "memory:read", "search:internal", "vcs:read", "unknown:read")
-_R2 = ("fs:write", "shell:exec", "code:exec", "db:write", "email:draft", "memory:write",
-       "vcs:write", "agent:spawn", "agent:delegate")
-_R1 = ("net:http_get", "net:http_post", "net:download", "net:upload", "net:connect",
-       "email:send", "message:send", "browser:navigate", "browser:interact", "search:web",
-       "vcs:push", "identity:login")
-_R0 = ("fs:delete", "shell:opaque", "db:admin", "db:exec", "db:file", "db:opaque",
-       "secrets:read", "secrets:write", "identity:privilege_change", "identity:user_admin",
-       "payment:transfer", "payment:refund", "agent:config", "unknown:unknown")
+_R3 = (
+    "fs:read",
+    "fs:list",
+    "email:read",
+    "message:read",
+    "db:query",
+    "identity:read",
+    "payment:read",
+    "memory:read",
+    "search:internal",
+    "vcs:read",
+    "unknown:read",
+)
+_R2 = (
+    "fs:write",
+    "shell:exec",
+    "code:exec",
+    "db:write",
+    "email:draft",
+    "memory:write",
+    "vcs:write",
+    "agent:spawn",
+    "agent:delegate",
+)
+_R1 = (
+    "net:http_get",
+    "net:http_post",
+    "net:download",
+    "net:upload",
+    "net:connect",
+    "email:send",
+    "message:send",
+    "browser:navigate",
+    "browser:interact",
+    "search:web",
+    "vcs:push",
+    "identity:login",
+)
+_R0 = (
+    "fs:delete",
+    "shell:opaque",
+    "db:admin",
+    "db:exec",
+    "db:file",
+    "db:opaque",
+    "secrets:read",
+    "secrets:write",
+    "identity:privilege_change",
+    "identity:user_admin",
+    "payment:transfer",
+    "payment:refund",
+    "agent:config",
+    "unknown:unknown",
+)
 
 TYPE_RINGS: Mapping[str, int] = MappingProxyType(
     {t: ring for ring, types in enumerate((_R0, _R1, _R2, _R3)) for t in types}
 )
 """The ring each action type needs (0 privileged .. 3 read-only), before per-call facts."""
 
-PRIVILEGED_TAGS = frozenset({
-    "credential_access", "privilege_change", "sensitive_path", "system_path", "destructive",
-    "wipe_root", "persistence", "security_weakening", "reverse_shell", "download_exec",
-    "format_disk", "raw_device_write", "fork_bomb", "chmod_root", "shadow_access", "opaque",
-    "untrusted_package_source",
-})
+PRIVILEGED_TAGS = frozenset(
+    {
+        "credential_access",
+        "privilege_change",
+        "sensitive_path",
+        "system_path",
+        "destructive",
+        "wipe_root",
+        "persistence",
+        "security_weakening",
+        "reverse_shell",
+        "download_exec",
+        "format_disk",
+        "raw_device_write",
+        "fork_bomb",
+        "chmod_root",
+        "shadow_access",
+        "opaque",
+        "untrusted_package_source",
+    }
+)
 """Tags (see :data:`aimds.rules.taxonomy.TAGS`) whose calls need ring 0 whatever their type."""
 
 _CACHE_LIMIT = 4096
@@ -81,9 +140,15 @@ class RingTable:
     def __init__(self, section: RingsSection) -> None:
         needed: dict[str, int] = {}
         lift: dict[str, bool] = {}
-        for type_id, info in ACTION_TYPES.items():
-            override = next((ring for glob, ring in section.types.items()
-                             if fnmatch.fnmatchcase(type_id, glob)), None)
+        for type_id in ACTION_TYPES:
+            override = next(
+                (
+                    ring
+                    for glob, ring in section.types.items()
+                    if fnmatch.fnmatchcase(type_id, glob)
+                ),
+                None,
+            )
             needed[type_id] = TYPE_RINGS.get(type_id, 0) if override is None else override
             lift[type_id] = override is None
         self._needed = needed
@@ -91,8 +156,9 @@ class RingTable:
         self._default = section.default
         self._roles = dict(section.roles)
         self._agent_rings = tuple(section.agents.values())
-        self._agents = (NameGlobs((g, i) for i, g in enumerate(section.agents))
-                        if section.agents else None)
+        self._agents = (
+            NameGlobs((g, i) for i, g in enumerate(section.agents)) if section.agents else None
+        )
         self._cache: dict[tuple[str, str], int] = {}
 
     def of_subject(self, subject: Subject) -> int:
@@ -148,8 +214,11 @@ class RingsStage:
         key = (ring, needed, type_id)
         found = self._findings.get(key)
         if found is None:
-            how = ("an approval lets this one call through" if self._action is Verdict.REVIEW
-                   else "rings.on_escalation is block")
+            how = (
+                "an approval lets this one call through"
+                if self._action is Verdict.REVIEW
+                else "rings.on_escalation is block"
+            )
             found = Finding(
                 rule=ESCALATION_RULE,
                 category="ring",
@@ -158,8 +227,12 @@ class RingsStage:
                 f"runs in ring {ring} ({RING_NAMES[ring]}); {how}",
                 action=self._action,
                 stage=self.name,
-                details={**self._details, "agent_ring": ring, "required_ring": needed,
-                         "type": type_id},
+                details={
+                    **self._details,
+                    "agent_ring": ring,
+                    "required_ring": needed,
+                    "type": type_id,
+                },
             )
             if len(self._findings) >= _CACHE_LIMIT:
                 self._findings.clear()
@@ -180,8 +253,10 @@ def build_stage(policy: Policy, services: Services) -> RingsStage | None:
         if role not in roles:
             close = difflib.get_close_matches(role, sorted(roles), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise policy.error(f"unknown role (neither built in nor under roles.definitions)"
-                               f"{hint}", ("rings", "roles", role))
+            raise policy.error(
+                f"unknown role (neither built in nor under roles.definitions){hint}",
+                ("rings", "roles", role),
+            )
     for glob in section.types:
         if not any(fnmatch.fnmatchcase(t, glob) for t in ACTION_TYPES):
             close = difflib.get_close_matches(glob, list(ACTION_TYPES), n=1)

@@ -171,3 +171,33 @@ def test_openapi_lists_the_kill_routes(service: Any) -> None:
         "/v1/kills",
     ):
         assert path in paths
+
+
+def test_a_cli_kill_is_a_platform_kill_only_an_operator_revives(service: Any) -> None:
+    from typer.testing import CliRunner
+
+    from aimds.cli.main import app
+
+    data_dir = str(service.app.state.aimds.settings.data_dir)
+    done = CliRunner().invoke(
+        app,
+        [
+            "kill",
+            "--tenant",
+            "acme",
+            "--agent",
+            "bot-2",
+            "--reason",
+            "from the shell",
+            "--data-dir",
+            data_dir,
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    # the revive reads the database first: no waiting for the next poll
+    r = service.client.post("/v1/agents/bot-2/revive", headers=service.h("admin"))
+    assert r.status_code == 403 and "cli" in r.json()["error"]
+    assert service.verdict("agent2")[0] == "block"
+    r = service.client.post("/v1/agents/bot-2/revive?tenant=acme", headers=service.h("operator"))
+    assert r.status_code == 200
+    assert service.verdict("agent2")[0] != "block"

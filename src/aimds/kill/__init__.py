@@ -35,13 +35,13 @@ def open_kill_switch(
 
 
 def attach_redis(switch: KillSwitch, client: object, prefix: str) -> None:
-    """Publish this switch's changes on ``client`` and follow everyone else's."""
+    """Publish this switch's changes on ``client`` and, once the switch starts, follow
+    everyone else's."""
     from aimds.kill.redis_sync import RedisKillSync, redis_publisher
 
     switch.publish = redis_publisher(client, prefix)
     sync = RedisKillSync(switch, client, prefix)
-    switch.on_close(sync.close)
-    sync.start()
+    switch.follow_with(sync.start, sync.close)
 
 
 def _redis_client(url: str) -> object:

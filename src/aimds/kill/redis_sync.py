@@ -75,12 +75,13 @@ class RedisKillSync:
                 self._listen()
                 pause = 0.1
             except Exception as exc:  # noqa: BLE001 - Redis down: retry, keep the kills
+                if self.connected.is_set() or pause == 0.1:  # once per outage
+                    log.warning(
+                        "kill switch: Redis listener lost its connection (%s); the "
+                        "kills it knows hold, the store poll goes on",
+                        type(exc).__name__,
+                    )
                 self.connected.clear()
-                log.warning(
-                    "kill switch: Redis listener lost its connection (%s); the "
-                    "kills it knows hold, the store poll goes on",
-                    type(exc).__name__,
-                )
                 self._stop.wait(pause)
                 pause = min(pause * 2, _MAX_PAUSE_S)
 

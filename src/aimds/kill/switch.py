@@ -96,7 +96,9 @@ class KillSwitch:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._closers: list[Callable[[], None]] = []
+        self._starters: list[Callable[[], None]] = []
         self.store_errors = 0
+        self._store_down = False
         self.last_refresh: float | None = None
 
     # -- the hot path --------------------------------------------------------------------
@@ -221,11 +223,16 @@ class KillSwitch:
             rows = store.load()
         except BackendError as exc:
             self.store_errors += 1
-            log.warning(
-                "kill switch: the store did not answer (%s); the last known kills hold",
-                type(exc).__name__,
-            )
+            if not self._store_down:  # once per outage: the follower retries every poll
+                self._store_down = True
+                log.warning(
+                    "kill switch: the store did not answer (%s); the last known kills hold",
+                    type(exc).__name__,
+                )
             return False
+        if self._store_down:
+            self._store_down = False
+            log.warning("kill switch: the store answers again")
         with self._lock:
             fresh = {r.key: r for r in rows}
             for key, record in self._records.items():
@@ -264,6 +271,8 @@ class KillSwitch:
         if self.store is None or self._thread is not None:
             return
         self.refresh()
+        for starter in self._starters:
+            starter()
 
         def follow() -> None:
             while not self._stop.is_set():
@@ -278,6 +287,11 @@ class KillSwitch:
 
         self._thread = threading.Thread(target=follow, name="aimds-kill", daemon=True)
         self._thread.start()
+
+    def follow_with(self, start: Callable[[], None], stop: Callable[[], None]) -> None:
+        """Run ``start`` (a listener's) when the switch starts, ``stop`` when it closes."""
+        self._starters.append(start)
+        self.on_close(stop)
 
     def on_close(self, closer: Callable[[], None]) -> None:
         """Run ``closer`` (a listener's or a connection's) when the switch closes."""

@@ -147,6 +147,7 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
         loop = asyncio.get_running_loop()
         state.waiters.bind(loop)
         stop = threading.Event()
+        kill_switch.start(routes_kill.POLL_S)
         tasks = [asyncio.create_task(_follow_policy(state))]
         if state.redis is not None:
             from aimds.server.cluster import start_redis_bridge

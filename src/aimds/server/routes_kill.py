@@ -139,13 +139,14 @@ class KillOut(BaseModel):
 
 
 def attach(state: ServiceState) -> KillSwitch:
-    """Keep the kills of ``state``'s guards in the service database (and Redis), and
-    start following them. The switch object stays the one the guards already hold."""
+    """Keep the kills of ``state``'s guards in the service database (and Redis) and read
+    the kills stored there now. The switch object stays the one the guards already hold;
+    the app's lifespan starts following the database (:meth:`KillSwitch.start`)."""
     switch = switch_of(state.services)
     switch.attach(SqlKillStore(state.keys.db))
     if state.redis is not None:
         attach_redis(switch, state.redis, state.settings.redis_prefix)
-    switch.start(POLL_S)
+    switch.refresh()
     return switch
 
 
@@ -218,6 +219,8 @@ async def revive(
     """Lift a kill as ``who``: admins of the tenant, operators for any (see the table)."""
     require(who, Role.ADMIN)
     switch = switch_of(state.services)
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(state.pool, switch.refresh)  # judge the issuer by the truth
     current = switch.get(tenant=tenant, agent=agent, all_tenants=all_tenants)
     if current is None:
         raise HTTPException(404, "no kill of that scope is active")
@@ -226,7 +229,7 @@ async def revive(
             403, f"this kill was issued by the platform ({current.by_role}); an operator revives it"
         )
     try:
-        found = await asyncio.get_running_loop().run_in_executor(
+        found = await loop.run_in_executor(
             state.pool, lambda: switch.revive(tenant=tenant, agent=agent, all_tenants=all_tenants)
         )
     except BackendError as exc:

@@ -5,6 +5,8 @@
 * ``kill.stage.others``: 1,000 other agents and 10 other tenants killed (up to three dict
   lookups per event).
 * ``kill.stage.killed``: the event of a killed agent (lookups and the finding appended).
+* ``rings.stage``: the rings stage (issue #16's other per-event check) on a tool call that
+  stays in the agent's ring, and ``rings.stage.escalation`` on one that escalates.
 * ``kill.guard.with`` / ``kill.guard.without``: a prompt through the whole default guard
   with and without the stage; the difference is the added cost in context (noisy: the
   pipeline takes tens of µs, the stage a fraction of one).
@@ -21,15 +23,20 @@ from typing import Any
 from aimds.guard import Guard
 from aimds.kill import KillSwitch
 from aimds.kill.stage import KillStage
-from aimds.types import Evaluation, Event, EventKind, Subject
+from aimds.policy import load_policy
+from aimds.rules.rings import build_stage as build_rings
+from aimds.types import ActionInfo, Evaluation, Event, EventKind, Services, Severity, Subject
 from benchmarks.harness import Result, measure
 
 BATCH = 100
 WHO = Subject(tenant="acme", agent="researcher-1", session="s1")
 
 
-def _per_event(name: str, stage: KillStage, subject: Subject, n: int) -> Result:
-    ev = Evaluation(event=Event(kind=EventKind.PROMPT, subject=subject, text="hi"), ts=0.0)
+def _per_event(
+    name: str, stage: Any, subject: Subject, n: int, action: ActionInfo | None = None
+) -> Result:
+    kind = EventKind.PROMPT if action is None else EventKind.TOOL_CALL
+    ev = Evaluation(event=Event(kind=kind, subject=subject, text="hi"), ts=0.0, action=action)
     findings = ev.findings
     rounds = range(BATCH)
 
@@ -60,6 +67,12 @@ def run(quick: bool = False) -> list[Result]:
     results.append(_per_event("kill.stage.others", KillStage(crowded), WHO, n))
     crowded.kill(tenant="acme", agent=WHO.agent, reason="bench")
     results.append(_per_event("kill.stage.killed", KillStage(crowded), WHO, n))
+
+    rings = build_rings(load_policy({"name": "b", "rings": {"roles": {"expert": 2}}}), Services())
+    write = ActionInfo(type="fs:write", risk=Severity.MEDIUM)
+    fetch = ActionInfo(type="net:http_get", risk=Severity.LOW, outbound=True)
+    results.append(_per_event("rings.stage", rings, WHO, n, write))
+    results.append(_per_event("rings.stage.escalation", rings, WHO, n, fetch))
 
     guard = Guard("default")
     without = Guard("default")

@@ -98,8 +98,8 @@ class KillSwitch:
         self._closers: list[Callable[[], None]] = []
         self._starters: list[Callable[[], None]] = []
         self.store_errors = 0
+        """How often the store did not answer (a number a metrics exporter can read)."""
         self._store_down = False
-        self.last_refresh: float | None = None
 
     # -- the hot path --------------------------------------------------------------------
 
@@ -248,7 +248,6 @@ class KillSwitch:
             for key in [k for k in self._applied_at if k not in fresh]:
                 del self._applied_at[key]
             self._install()
-        self.last_refresh = self._clock()
         return True
 
     def apply(self, op: str, record: KillRecord) -> None:

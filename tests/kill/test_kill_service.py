@@ -201,3 +201,16 @@ def test_a_cli_kill_is_a_platform_kill_only_an_operator_revives(service: Any) ->
     r = service.client.post("/v1/agents/bot-2/revive?tenant=acme", headers=service.h("operator"))
     assert r.status_code == 200
     assert service.verdict("agent2")[0] != "block"
+
+
+def test_the_killed_agent_is_not_told_the_reason(service: Any) -> None:
+    reason = "suspected compromise via leaked key 7f3a"
+    service.client.post(
+        "/v1/agents/bot-1/kill", json={"reason": reason}, headers=service.h("admin")
+    )
+    r = service.client.post(
+        "/v1/check", json={"kind": "prompt", "text": "hi"}, headers=service.h("agent")
+    )
+    assert r.json()["verdict"] == "block" and "7f3a" not in r.text
+    kills = service.client.get("/v1/kills", headers=service.h("auditor")).json()
+    assert kills[0]["reason"] == reason  # the tenant's people see it

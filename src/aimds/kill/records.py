@@ -88,7 +88,9 @@ class KillRecord:
         return "tenant" if self.agent == ANY else "agent"
 
     def finding(self) -> Finding:
-        """The hard finding that blocks every event in this kill's scope."""
+        """The hard finding that blocks every event in this kill's scope. It reaches the
+        agent with the decision, so it names the scope and issuer but not the reason (an
+        admin's notes on a suspected compromise are not the suspect's to read)."""
         where = {
             "agent": "this agent",
             "tenant": "every agent of this tenant",
@@ -106,7 +108,6 @@ class KillRecord:
                 "scope": self.scope,
                 "by": self.by,
                 "since": self.ts,
-                "reason": self.reason[:200],
             },
         )
 

@@ -1,7 +1,8 @@
 """The guard: wires the stages of ARCHITECTURE.md in order. No detection logic lives here.
 
-``inputs -> normalize -> detectors -> rules -> behavior -> decide -> respond -> approvals
--> record``
+``kill -> inputs -> normalize -> detectors -> rules -> rings -> behavior -> decide ->
+respond -> approvals -> record`` (``kill``: the kill switch, see :mod:`aimds.kill`;
+``rings``: privilege rings, only with a ``rings:`` section, see :mod:`aimds.rules.rings`)
 
 Each room offers ``build_stage(policy, services)`` returning a stage or ``None``; the guard
 builds them once, when the policy loads, and runs them per event. A stage that raises is

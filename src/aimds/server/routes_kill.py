@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -116,7 +116,9 @@ class KillOut(BaseModel):
         }
     )
 
-    scope: str = Field(description="agent, tenant or global")
+    scope: Literal["agent", "tenant", "global"] = Field(
+        description="One agent, every agent of a tenant, or every agent of every tenant."
+    )
     tenant: str | None = Field(description="The tenant (none for a global kill).")
     agent: str | None = Field(description="The agent (none for a tenant or global kill).")
     reason: str = Field(description="Why, as the issuer gave it.")

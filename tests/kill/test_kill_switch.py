@@ -245,3 +245,16 @@ def test_records_round_trip_and_foreign_messages_are_refused() -> None:
         '{"tenant": "a b", "agent": "*", "reason": "", "by": "", "by_role": "", "ts": 1}',
     ):
         assert decode(raw) is None
+
+
+def test_a_kill_costs_no_trust_so_a_revive_restores_the_agent_fully() -> None:
+    """Blocked events of a killed agent are the operator's doing, not the agent's: a long
+    kill must not leave it untrusted (and so still stopped by its trust tier) after revive."""
+    guard = aimds.Guard()
+    before = guard.trust("bot-1", tenant="acme").score
+    guard.kill(tenant="acme", agent="bot-1", reason="x")
+    for _ in range(30):
+        guard.check_prompt("hello", subject=ACME_BOT)
+    guard.revive(tenant="acme", agent="bot-1")
+    assert guard.trust("bot-1", tenant="acme").score >= before
+    assert guard.check_prompt("hello", subject=ACME_BOT).verdict is aimds.Verdict.ALLOW

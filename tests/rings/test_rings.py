@@ -221,3 +221,14 @@ def test_the_example_policy_passes_its_cases() -> None:
     )
     assert result.exit_code == 0, result.output
     assert "5 passed, 0 failed" in result.output
+
+
+def test_an_escalation_asks_a_human_and_costs_no_trust() -> None:
+    """Like a scope's review, ``ring.escalation`` is the policy asking by design."""
+    guard = aimds.Guard({"name": "t", "extends": "default", "rings": {"roles": {"expert": 2}}})
+    who = aimds.Subject(agent="coder-1")
+    before = guard.trust("coder-1").score
+    for _ in range(10):
+        decision = guard.check_tool_call("http_get", {"url": "https://example.com"}, subject=who)
+        assert "ring.escalation" in decision.rules
+    assert guard.trust("coder-1").score >= before

@@ -28,7 +28,7 @@ __all__ = ["CATEGORIES", "DetectionResult", "Detector", "Kind", "detect", "detec
 CATEGORIES = ("injection", "jailbreak", "obfuscation", "secret", "pii", "prompt_leak")
 """Categories that always appear in :attr:`DetectionResult.scores`."""
 
-Kind = Literal["prompt", "completion", "tool_result", "message"]
+Kind = Literal["prompt", "completion", "tool_result", "message", "memory_write", "memory_read"]
 
 _CONTENT_MODULES = frozenset(
     m.__name__ for m in (inputs_stage, text_stage, detectors_stage, decide_stage)

@@ -26,11 +26,13 @@ from mypy_extensions import mypyc_attr
 from aimds import decide
 from aimds.audit import stage as audit_stage
 from aimds.audit.observe import build_observer
+from aimds.behavior import memory_events as memory_stage
 from aimds.behavior import stage as behavior_stage
 from aimds.detectors import stage as detectors_stage
 from aimds.errors import ConfigError
 from aimds.kill import stage as kill_stage
 from aimds.policy import Policy, load_policy
+from aimds.policy.sections.memory import PROVENANCE_KEY, parse_provenance
 from aimds.respond import approvals as approvals_stage
 from aimds.respond import stage as respond_stage
 from aimds.rules import inputs as inputs_stage
@@ -69,6 +71,7 @@ _STAGE_BUILDERS = (
     detectors_stage.build_stage,
     rules_stage.build_stage,
     rings_stage.build_stage,
+    memory_stage.build_stage,
     behavior_stage.build_stage,
     decide.build_stage,
     respond_stage.build_stage,
@@ -153,6 +156,47 @@ class Guard:
     ) -> Decision:
         return self.check(
             _event(EventKind.TOOL_RESULT, subject, tool=tool, text=_as_text(result), meta=meta)
+        )
+
+    def check_memory_write(
+        self,
+        key: str,
+        content: Any,
+        *,
+        subject: Subject | None = None,
+        provenance: Any = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> Decision:
+        """Judge writing ``content`` under ``key`` to the agent's memory (``memory_write``).
+
+        ``provenance`` says where the content came from: ``"user"``, ``"system"``, ``"web"``,
+        ``"tool:NAME"``, ``"agent:NAME"`` or a mapping (see :mod:`aimds.policy.sections.memory`);
+        a malformed one raises :class:`~aimds.errors.InputError`. Left out, it is unknown.
+        """
+        return self.check(
+            _event(
+                EventKind.MEMORY_WRITE,
+                subject,
+                text=_as_text(content),
+                args={"key": key},
+                meta={**(meta or {}), PROVENANCE_KEY: parse_provenance(provenance).as_meta()},
+            )
+        )
+
+    def check_memory_read(
+        self,
+        key: str,
+        content: Any,
+        *,
+        subject: Subject | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> Decision:
+        """Judge what a read of ``key`` from the agent's memory returned (``memory_read``),
+        before it enters the model's context: scanned like a tool result."""
+        return self.check(
+            _event(
+                EventKind.MEMORY_READ, subject, text=_as_text(content), args={"key": key}, meta=meta
+            )
         )
 
     def check(self, event: Event, *, wait_for_approval: float | None = None) -> Decision:

@@ -102,6 +102,8 @@ class EventKind(str, enum.Enum):
     TOOL_CALL = "tool_call"
     TOOL_RESULT = "tool_result"
     MESSAGE = "message"
+    MEMORY_WRITE = "memory_write"
+    MEMORY_READ = "memory_read"
 
     def __str__(self) -> str:
         return self.value

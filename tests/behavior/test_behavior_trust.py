@@ -99,3 +99,17 @@ def test_operator_quarantine_through_the_guard() -> None:
         assert guard.release("bot", tenant="acme") is True
         assert guard.trust("bot", tenant="acme").tier in {"standard", "probationary"}
         assert guard.behavior.counts()["quarantined"] == 1
+
+
+def test_quarantine_on_a_rule_of_an_earlier_stage_quarantines_the_agent() -> None:
+    # the behaviour stage finds nothing itself on this event: the rules stage's hard-rule
+    # finding is what the policy quarantines on (was silently ignored)
+    who = Subject(tenant="acme", agent="reader", session="s")
+    policy = {"name": "q", "extends": "default", "behavior": {"quarantine_on": ["hard.rm_root"]}}
+    with Guard(policy, services=Services()) as guard:
+        first = guard.check_tool_call("shell", {"command": "rm -rf /"}, subject=who)
+        assert "behavior.quarantine" in first.rules
+        later = guard.check_prompt("hello", subject=who)
+        assert later.verdict is Verdict.BLOCK and "behavior.quarantine" in later.rules
+        other = guard.check_prompt("hello", subject=Subject(tenant="acme", agent="other"))
+        assert "behavior.quarantine" not in other.rules

@@ -57,7 +57,10 @@ def test_closed_value_sets_are_listed_as_enums(spec: dict[str, Any]) -> None:
 
     verdicts = ["allow", "warn", "redact", "review", "block"]
     severities = ["info", "low", "medium", "high", "critical"]
-    kinds = ["prompt", "completion", "tool_call", "tool_result", "message"]
+    kinds = [
+        "prompt", "completion", "tool_call", "tool_result", "message", "memory_write",
+        "memory_read",
+    ]
     assert enum_of("DecisionOut", "verdict") == verdicts
     assert enum_of("DecisionOut", "risk") == severities
     assert enum_of("DecisionOut", "kind") == kinds

@@ -88,7 +88,7 @@ class Fingerprinter:
         return tuple(out)
 
 
-def _significant(token: str) -> bool:
+def _significant(token: str, placeholders: bool = False) -> bool:
     if not _MIN_TOKEN <= len(token) <= _MAX_TOKEN:
         return False
     has_digit = any(c.isdigit() for c in token)
@@ -96,7 +96,7 @@ def _significant(token: str) -> bool:
     mixed_case = any(c.isupper() for c in token) and any(c.islower() for c in token)
     if not (has_digit and has_alpha) and not (mixed_case and len(token) >= 16):
         return False
-    return _PLACEHOLDER.search(token) is None
+    return placeholders or _PLACEHOLDER.search(token) is None
 
 
 def _cased(tokens: Iterable[str]) -> Iterator[str]:
@@ -108,22 +108,25 @@ def _cased(tokens: Iterable[str]) -> Iterator[str]:
             yield lower
 
 
-def significant_tokens(text: str) -> Iterator[str]:
+def significant_tokens(text: str, *, placeholders: bool = False) -> Iterator[str]:
     """Tokens of ``text`` worth tracking: the likely secrets of a credential file (and each
     lowercased, so a secret cannot leave disguised by case). A token with ``@``, ``/``, ``.``
     or ``+`` inside also gives its significant parts: the token of ``https://u:TOKEN@host``
-    leaves without its host."""
-    return _cased(_significant_with_parts(_SPLIT.split(text)))
+    leaves without its host.
+
+    ``placeholders``: keep tokens that look like placeholders (``...EXAMPLEKEY``); what a
+    credential store holds is its secret whatever it looks like."""
+    return _cased(_significant_with_parts(_SPLIT.split(text), placeholders))
 
 
-def _significant_with_parts(tokens: Iterable[str]) -> Iterator[str]:
+def _significant_with_parts(tokens: Iterable[str], placeholders: bool) -> Iterator[str]:
     for token in tokens:
-        if not _significant(token):
+        if not _significant(token, placeholders):
             continue
         yield token
         if _SUBSPLIT.search(token):
             for part in _PART.findall(token)[:_MAX_PARTS]:
-                if part != token and _significant(part):
+                if part != token and _significant(part, placeholders):
                     yield part
 
 

@@ -112,7 +112,7 @@ def extract(ev: Evaluation) -> Indicators:
     event = ev.event
     if event.kind is EventKind.TOOL_CALL:
         return _from_call(ev, ev.action)
-    if event.kind is EventKind.TOOL_RESULT:
+    if event.kind is EventKind.TOOL_RESULT or event.kind is EventKind.MEMORY_READ:
         values = tuple(
             event.text[f.span[0] : f.span[1]]
             for f in ev.findings

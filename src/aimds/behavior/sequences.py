@@ -125,6 +125,8 @@ class Sequences:
                 self._exfil_result(c, b)
             if self._on_brute and ind.auth_failure:
                 self._auth_failure(c, b)
+        elif kind is EventKind.MEMORY_READ and self._on_exfil:  # memory is read data too
+            self._exfil_result(c, b)
 
     # -- ASA-B-001 ---------------------------------------------------------------------------
 
@@ -232,7 +234,8 @@ class Sequences:
                     ttl=self._w2,
                 )
             )
-        fps = self._fp.many(significant_tokens(text), limit)
+        # what answers a credential read is secret whatever it looks like (placeholders kept)
+        fps = self._fp.many(significant_tokens(text, placeholders=True), limit)
         if fps:
             b.add(
                 HashPutIf(

@@ -118,6 +118,7 @@ class BehaviorStage:
             self._monitors
             or kind is EventKind.TOOL_CALL
             or kind is EventKind.TOOL_RESULT
+            or kind is EventKind.MEMORY_READ
             or (effects is not None and effects.wants(kind))
         ):
             c = Ctx(ev, self._extract(ev), keys, ts)
@@ -158,6 +159,8 @@ class BehaviorStage:
         if found:
             ev.findings.extend(found)
             self._after(ev, keys, found)
+        elif self._quarantine_on and any(f.rule in self._quarantine_on for f in ev.findings):
+            self._after(ev, keys, found)  # an earlier stage's finding the policy quarantines on
 
     def close(self) -> None:
         if self._owns_store:

@@ -1,4 +1,5 @@
-"""``aimds check tool NAME --arg k=v ...`` and ``aimds check prompt TEXT``.
+"""``aimds check tool NAME --arg k=v ...``, ``aimds check prompt TEXT`` and
+``aimds check memory KEY TEXT [--read] [--provenance P]``.
 
 Both print the decision (a table, or JSON with ``--json``) and exit 0 on allow/warn/redact,
 1 on review/block, 2 on a usage or input error, 3 on a policy error.
@@ -101,6 +102,45 @@ def check_prompt(
     with cli_errors():
         guard = Guard(policy)
         decision = guard.check_prompt(text, subject=_subject(agent, role, tenant, session))
+        guard.close()
+    print_decision(decision, as_json=as_json)
+    raise typer.Exit(decision_exit_code(decision))
+
+
+@check_app.command("memory")
+def check_memory(
+    key: Annotated[str, typer.Argument(help="The memory entry's key.")],
+    text: Annotated[str, typer.Argument(help="The content written or read; '-' reads stdin.")],
+    read: Annotated[
+        bool, typer.Option("--read", help="Judge a read (memory_read) instead of a write.")
+    ] = False,
+    provenance: Annotated[
+        str | None,
+        typer.Option(
+            "--provenance",
+            help="Where a written content came from: user, system, web, unknown, tool:NAME, "
+            "agent:NAME (default unknown).",
+        ),
+    ] = None,
+    policy: PolicyOpt = "default",
+    agent: AgentOpt = "anonymous",
+    role: RoleOpt = "expert",
+    tenant: TenantOpt = "default",
+    session: SessionOpt = "default",
+    as_json: JsonOpt = False,
+) -> None:
+    """Judge a write to (or, with --read, a read from) the agent's memory."""
+    if text == "-":
+        text = sys.stdin.read()
+    if read and provenance is not None:
+        fail("--provenance applies to writes only; drop it or --read")
+    who = _subject(agent, role, tenant, session)
+    with cli_errors():
+        guard = Guard(policy)
+        if read:
+            decision = guard.check_memory_read(key, text, subject=who)
+        else:
+            decision = guard.check_memory_write(key, text, subject=who, provenance=provenance)
         guard.close()
     print_decision(decision, as_json=as_json)
     raise typer.Exit(decision_exit_code(decision))

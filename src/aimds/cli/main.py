@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "policy_cmd",
     "scan",
     "eval_cmd",
+    "redteam_cmd",
     "replay",
     "audit_cmd",
     "serve",

@@ -268,7 +268,11 @@ def register(app: typer.Typer) -> None:
         ] = None,
         kind: Annotated[
             str,
-            typer.Option("--kind", help="Event kind: prompt, completion, tool_result or message."),
+            typer.Option(
+                "--kind",
+                help="Event kind: prompt, completion, tool_result, message, memory_write or "
+                "memory_read.",
+            ),
         ] = "prompt",
         policy: Annotated[
             str | None, typer.Option("--policy", "-p", help="Pack name or policy file.")
@@ -279,8 +283,13 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Scan text for injection, jailbreak, obfuscation, secrets, PII and prompt leaks."""
-        if kind not in {"prompt", "completion", "tool_result", "message"}:
-            fail(f"--kind: expected prompt, completion, tool_result or message, not {kind!r}")
+        if kind not in {
+            "prompt", "completion", "tool_result", "message", "memory_write", "memory_read"
+        }:
+            fail(
+                "--kind: expected prompt, completion, tool_result, message, memory_write or "
+                f"memory_read, not {kind!r}"
+            )
         chosen: Kind = kind  # type: ignore[assignment]
         with cli_errors():
             detector = detector_for(policy)

@@ -19,8 +19,10 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING
 
 from aimds.detectors.cache import Entry, FindingsCache, content_key
+from aimds.detectors.memory_events import MEMORY_KINDS, detector_event
 from aimds.detectors.registry import load_factories
 from aimds.detectors.reviews import extra_views, judge_views, plain_settings
+from aimds.policy.sections.memory import MemorySection
 from aimds.types import Evaluation, Event, Finding, Severity, StageOutcome, StageStatus
 
 if TYPE_CHECKING:
@@ -48,8 +50,10 @@ class DetectorsStage:
         *,
         cache: CacheSettings | None = None,
         normalize: NormalizeSettings | None = None,
+        memory: MemorySection | None = None,
     ) -> None:
         self.detectors = tuple(detectors)
+        self._memory = memory if memory is not None else MemorySection()
         # each decoded or normalized view is judged again by every detector, as plain text
         self._plain = plain_settings(normalize) if normalize is not None else None
         self._on_error_rule = on_error_rule
@@ -68,6 +72,20 @@ class DetectorsStage:
             self._max_chars = cache.max_chars
 
     def __call__(self, ev: Evaluation) -> None:
+        if ev.event.kind in MEMORY_KINDS:
+            # memory content is judged as the data (or prompt) it is; see memory_events
+            original = ev.event
+            stand_in = detector_event(original, self._memory)
+            if stand_in is not None:
+                ev.event = stand_in
+                try:
+                    self._scan(ev)
+                finally:
+                    ev.event = original
+                return
+        self._scan(ev)
+
+    def _scan(self, ev: Evaluation) -> None:
         cache = self._cache
         if cache is None:
             for detector in self.detectors:
@@ -171,4 +189,6 @@ def build_stage(policy: Policy, services: Services) -> DetectorsStage | None:
     if not detectors:
         return None
     section = policy.document.detectors
-    return DetectorsStage(detectors, cache=section.cache, normalize=section.normalize)
+    return DetectorsStage(
+        detectors, cache=section.cache, normalize=section.normalize, memory=policy.document.memory
+    )

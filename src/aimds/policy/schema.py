@@ -28,6 +28,7 @@ from aimds.policy.sections.behavior import BehaviorSection
 from aimds.policy.sections.decide import DecideSection
 from aimds.policy.sections.detectors import DetectorsSection
 from aimds.policy.sections.mcp import McpSection
+from aimds.policy.sections.memory import MemorySection
 from aimds.policy.sections.rings import RingsSection
 from aimds.policy.sections.sensitive import SensitiveSection
 from aimds.policy.sections.streaming import StreamingSection
@@ -72,4 +73,5 @@ class PolicyDocument(Section):
     decide: DecideSection = Field(default_factory=DecideSection)
     mcp: McpSection = Field(default_factory=McpSection)
     streaming: StreamingSection = Field(default_factory=StreamingSection)
+    memory: MemorySection = Field(default_factory=MemorySection)
     rings: RingsSection | None = None

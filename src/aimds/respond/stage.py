@@ -49,7 +49,7 @@ class RespondStage:
         if ev.verdict is Verdict.REDACT:
             self._redact(ev)
         if (
-            ev.event.kind is EventKind.TOOL_RESULT
+            (ev.event.kind is EventKind.TOOL_RESULT or ev.event.kind is EventKind.MEMORY_READ)
             and self._spotlight.mode != "off"
             and ev.verdict.permits
         ):

@@ -44,6 +44,7 @@ __all__ = [
     "classify_path",
     "glob_to_regex",
     "is_persistence_path",
+    "is_recovery_data",
     "resolve_path",
 ]
 
@@ -582,6 +583,10 @@ SENSITIVE_PATHS: tuple[SensitivePlace, ...] = (
     _c("**/*.pfx", "private_key", "PKCS#12 bundle"),
     _c("**/*.jks", "private_key", "Java keystore"),
     _c("**/*.keystore", "private_key", "keystore"),
+    # the guard's own state: service keys, audit log, approvals, pinned tools, policies;
+    # read, it leaks keys; written, it disarms the guard (``aimds serve --data-dir .aimds``)
+    _c("**/.aimds/**", "guard_state", "AIMDS data directory (keys, audit log, policies)"),
+    _c("**/.aimds", "guard_state", "AIMDS data directory (keys, audit log, policies)"),
     # application secrets
     _c("**/.env", "env", "environment secrets"),
     _c("**/.env.*", "env", "environment secrets", *_ENV_TEMPLATES),
@@ -659,6 +664,9 @@ SENSITIVE_PATHS: tuple[SensitivePlace, ...] = (
     _s("/lib/**", "system libraries"),
     _s("/lib64/**", "system libraries"),
     _s("/var/spool/cron/**", "cron jobs"),
+    _s("/var/www/**", "web server document root: what lands there is public, scripts run"),
+    _s("/srv/www/**", "web server document root: what lands there is public, scripts run"),
+    _s("/usr/share/nginx/html/**", "web server document root: what lands there is public"),
     _s("/var/run/docker.sock", "Docker daemon socket"),
     _s("/run/docker.sock", "Docker daemon socket"),
     _s("/Windows/**", "Windows system files"),
@@ -784,6 +792,20 @@ class _PlaceTable:
 
 
 _DEFAULT_HOME = "/root"
+
+
+_RECOVERY_NAMES = frozenset({"backup", "backups", "snapshot", "snapshots", ".snapshots"})
+
+
+def is_recovery_data(path: str) -> bool:
+    """Whether deleting ``path`` destroys what a recovery needs: a backup or snapshot
+    directory or anything in one, or a repository's history (``.git`` itself). Not a
+    sensitive place to read or write, so everyday workspace cleanup rules do not cover its
+    deletion (``rm -rf backups`` is no ``rm -rf build``; ATT&CK T1490)."""
+    parts = [p.lower() for p in path.replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts:
+        return False
+    return parts[-1] == ".git" or not _RECOVERY_NAMES.isdisjoint(parts)
 
 
 def classify_path(path: str, *, home: str = _DEFAULT_HOME) -> SensitivePlace | None:

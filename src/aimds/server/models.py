@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "AgentActionOut",
@@ -31,6 +31,7 @@ __all__ = [
     "MitigateIn",
     "MitigateOut",
     "PolicyOut",
+    "ProvenanceIn",
     "QuarantineIn",
     "ReadyOut",
     "ResolveIn",
@@ -38,8 +39,10 @@ __all__ = [
 ]
 
 _NAME = r"^[A-Za-z0-9_.:@-]{1,128}$"
-Kind = Literal["prompt", "completion", "tool_call", "tool_result", "message"]
-TextKind = Literal["prompt", "completion", "tool_result", "message"]
+Kind = Literal[
+    "prompt", "completion", "tool_call", "tool_result", "message", "memory_write", "memory_read"
+]
+TextKind = Literal["prompt", "completion", "tool_result", "message", "memory_write", "memory_read"]
 VerdictName = Literal["allow", "warn", "redact", "review", "block"]
 SeverityName = Literal["info", "low", "medium", "high", "critical"]
 ApprovalStatusName = Literal["pending", "approved", "denied", "expired"]
@@ -47,7 +50,8 @@ ApprovalStatusName = Literal["pending", "approved", "denied", "expired"]
 _KIND = (
     "What crosses the agent's boundary: `prompt` (user to model), `completion` (model "
     "output), `tool_call` (before a tool runs), `tool_result` (what a tool returned), "
-    "`message` (between agents)."
+    "`message` (between agents), `memory_write` / `memory_read` (agent memory; "
+    "`args.key` names the entry, `text` holds the content)."
 )
 _VERDICT = (
     "The decision, strictest last: `allow`, `warn` (allowed, flagged), `redact` (allowed with "
@@ -115,6 +119,28 @@ class SubjectIn(_In):
     )
 
 
+class ProvenanceIn(_In):
+    """Where a memory write's content came from (see docs/memory-events.md)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"source": "tool", "name": "fetch_url"}]},
+    )
+
+    source: Literal["user", "system", "tool", "agent", "web", "unknown"] = Field(
+        description="`user`/`system` (trusted by default), `tool`, `agent`, `web`, `unknown`.",
+    )
+    name: str | None = Field(
+        default=None, pattern=_NAME, description="The tool or agent, for `tool` and `agent`.",
+    )
+
+    @model_validator(mode="after")
+    def _named(self) -> ProvenanceIn:
+        if (self.source in ("tool", "agent")) != (self.name is not None):
+            raise ValueError("`name` is required for sources tool and agent, and only for them")
+        return self
+
+
 class CheckIn(_In):
     """Any event. ``wait`` (seconds) holds a ``review`` answer until a human decides."""
 
@@ -149,6 +175,10 @@ class CheckIn(_In):
         default=0.0, ge=0, le=3600,
         description="Seconds to hold a `review` answer until a human decides (0: answer now "
         "with the approval id). Capped by the server's `max_wait_s`.",
+    )
+    provenance: ProvenanceIn | None = Field(
+        default=None,
+        description="For `memory_write`: where the content came from (unknown if left out).",
     )
 
 

@@ -60,7 +60,10 @@ PARAMETERS: dict[str, str] = {
 }
 ENUMS: dict[str, list[str]] = {
     "verdict": ["allow", "warn", "redact", "review", "block"],
-    "kind": ["prompt", "completion", "tool_call", "tool_result", "message"],
+    "kind": [
+        "prompt", "completion", "tool_call", "tool_result", "message", "memory_write",
+        "memory_read",
+    ],
 }
 
 _ERRORS: dict[str, str] = {

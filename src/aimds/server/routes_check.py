@@ -22,6 +22,7 @@ import orjson
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
+from aimds.policy.sections.memory import PROVENANCE_KEY
 from aimds.respond.approvals import resolved_decision
 from aimds.serialize import decision_to_dict
 from aimds.server.approval_details import keep_action
@@ -45,6 +46,7 @@ from aimds.server.models import (
     EvaluateIn,
     MitigateIn,
     MitigateOut,
+    ProvenanceIn,
     SubjectIn,
 )
 from aimds.server.sse import sse_stream
@@ -65,14 +67,18 @@ def build_event(
     tool: str | None = None,
     args: Mapping[str, Any] | None = None,
     meta: Mapping[str, Any] | None = None,
+    provenance: ProvenanceIn | None = None,
 ) -> Event:
+    clean = decision_meta(meta or {}, who.id)
+    if provenance is not None:  # typed, so it may set the reserved key
+        clean[PROVENANCE_KEY] = provenance.model_dump(exclude_none=True)
     return Event(
         kind=EventKind(kind),
         subject=subject_for(who, subject),
         text=text,
         tool=tool,
         args=args or {},
-        meta=decision_meta(meta or {}, who.id),
+        meta=clean,
     )
 
 
@@ -133,7 +139,7 @@ async def judge(
 def check_event(who: Principal, body: CheckIn) -> tuple[Event, float]:
     event = build_event(
         who, body.kind, body.subject, text=body.text, tool=body.tool, args=body.args,
-        meta=body.meta,
+        meta=body.meta, provenance=body.provenance,
     )
     return event, body.wait
 
@@ -195,7 +201,7 @@ async def scan_batch(body: BatchIn, request: Request, who: Caller) -> Any:
     state = state_of(request)
     events = [
         build_event(who, item.kind, item.subject, text=item.text, tool=item.tool, args=item.args,
-               meta=item.meta)
+               meta=item.meta, provenance=item.provenance)
         for item in body.items
     ]
     results = [decision_to_dict(await judge(state, e, 0)) for e in events]

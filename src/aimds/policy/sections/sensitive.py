@@ -159,6 +159,12 @@ class SensitiveSection(Section):
         cls, value: dict[EventKind, dict[str, Verdict]]
     ) -> dict[EventKind, dict[str, Verdict]]:
         for kind, table in value.items():
+            if kind in (EventKind.MEMORY_WRITE, EventKind.MEMORY_READ):
+                raise ValueError(
+                    f"actions.{kind.value}: memory content is scanned as a tool_result (or, "
+                    "written from a trusted provenance, as a prompt); set those actions "
+                    "(docs/memory-events.md)"
+                )
             for category in table:
                 if not re.fullmatch(r"secret|pii|prompt_leak", category):
                     raise ValueError(

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from aimds.rules.network import parse_destination
-from aimds.rules.paths import SensitivePlace, canonicalize_path
+from aimds.rules.paths import SensitivePlace, canonicalize_path, is_recovery_data
 from aimds.rules.understanding.action_types import UNKNOWN_TYPE
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
@@ -414,7 +414,11 @@ class ArgReader:
                                              resolve_symlinks=False)  # fmt: skip
                 except ValueError:
                     return False
-                if not path.startswith(root + "/") or locate_place(path) is not None:
+                if (
+                    not path.startswith(root + "/")
+                    or locate_place(path) is not None
+                    or is_recovery_data(path)
+                ):
                     return False
                 found = True
         return found
@@ -541,6 +545,8 @@ class ArgReader:
                     shape = "command"
                 elif runs and shape is None and " " in value.strip():
                     shape = "command"  # a command line for a tool that runs ("jq '.x' f")
+            if shape == "command" and category == "unknown" and name_language(tool) != "auto":
+                shape = "code"  # a tool named for a language (``perl``) runs it, not a shell
             if (
                 shape == "command"
                 and top
@@ -596,7 +602,14 @@ class ArgReader:
         quiet = scratch.tags <= _QUIET_TAGS and scratch.risk < (
             Severity.CRITICAL if shape == "code" else Severity.HIGH
         )
-        if category == natural or not quiet or runs:
+        # an unknown tool given a command line is judged as the shell call it reads as: a
+        # quiet one ("du -sh *") is everyday shell work, not an unknown action to review
+        if (
+            category == natural
+            or not quiet
+            or runs
+            or (category == "unknown" and shape == "command")
+        ):
             _join(scratch, facts)
 
     def _content_url(self, value: str, category: str, facts: Facts) -> None:

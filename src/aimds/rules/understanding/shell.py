@@ -44,6 +44,7 @@ from aimds.rules.understanding.shell_programs import (
     Session,
     SimpleCommand,
     embedded_commands,
+    history_off,
     inline_code,
     run_written,
 )
@@ -330,7 +331,11 @@ class _Walker:
                     self._word(child, in_quotes=False)
                 else:
                     self._substitutions_in(child)
-        elif kind in ("comment", "heredoc_body", "unset_command"):
+        elif kind == "unset_command":
+            names = [self._t(c) for c in node.named_children]
+            if any(history_off(name, None) for name in names):
+                self.facts.destroy(critical=False, type_id="shell:exec")  # ``unset HISTFILE``
+        elif kind in ("comment", "heredoc_body"):
             return
         else:
             self._substitutions_in(node)
@@ -388,6 +393,8 @@ class _Walker:
             self.facts.tag("code_exec")
         elif name in ("GIT_WORK_TREE", "GIT_DIR"):
             self.session.elsewhere = True  # git now works on another tree
+        elif history_off(name, self.env[name]):
+            self.facts.destroy(critical=False, type_id="shell:exec")  # ``HISTFILE=/dev/null``
 
     def _pipeline_parts(
         self, node: Any, redirects: tuple[Any, ...]

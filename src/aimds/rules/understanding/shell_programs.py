@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from aimds.rules.network import parse_destination
-from aimds.rules.paths import SensitivePlace, canonicalize_path, classify_path
+from aimds.rules.paths import (
+    SensitivePlace,
+    canonicalize_path,
+    classify_path,
+    is_recovery_data,
+)
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
 from aimds.rules.understanding.sql import analyze_sql
@@ -28,6 +33,7 @@ __all__ = [
     "Session",
     "SimpleCommand",
     "embedded_commands",
+    "history_off",
     "inline_code",
     "run_argv",
     "run_written",
@@ -468,8 +474,12 @@ def _env_dump(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 
 
 def _set(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
-    if len(argv) == 1 or argv[1:] in (["-p"], ["-x"]):
+    """``set`` alone, ``export -p``, ``declare -x``: the variables listed. ``set -x`` turns
+    on tracing and lists nothing."""
+    listing = ("-p",) if ctx.binary(argv[0]) == "set" else ("-p", "-x")
+    if len(argv) == 1 or (len(argv) == 2 and argv[1] in listing):
         _env_read(ctx, argv, ())
+    _history_evasion(argv, cmd, ctx)
 
 
 # Variable names that hold secrets or lead to them (keys, tokens, passwords, connection URLs,
@@ -715,7 +725,7 @@ def _in_workspace(ctx: Context, target: str) -> bool:
     found = ctx.place(target) if absolute or "/" in target else None
     if found is not None and found[1] is not None:
         return False
-    return classify_path("/".join(parts)) is None
+    return classify_path("/".join(parts)) is None and not is_recovery_data(target)
 
 
 _LISTERS = frozenset({"find", "fd", "ls", "git", "grep", "rg", "sort", "uniq", "head", "tail"})
@@ -2082,6 +2092,29 @@ def _power(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ctx.facts.destroy(critical=False, type_id="shell:exec")
 
 
+_HISTORY_VARIABLES = frozenset({"HISTFILE", "HISTSIZE", "HISTFILESIZE", "SAVEHIST"})
+
+
+def history_off(name: str, value: str | None) -> bool:
+    """Whether assigning ``value`` to ``name`` stops the shell recording commands
+    (``HISTFILE=/dev/null``, ``HISTSIZE=0``): what comes next goes unrecorded."""
+    return name.upper() in _HISTORY_VARIABLES and (value or "").strip() in ("", "0", "/dev/null")
+
+
+def _history_evasion(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """``unset HISTFILE``, ``set +o history``, ``export HISTSIZE=0``: the shell stops
+    recording what the agent runs (ATT&CK T1070.003), as ``history -c`` erases it."""
+    name, args = ctx.binary(argv[0]), argv[1:]
+    if name == "unset":
+        off = any(a.upper() in _HISTORY_VARIABLES for a in args)
+    elif name == "set":
+        off = any(a == "+o" and b == "history" for a, b in zip(args, args[1:], strict=False))
+    else:  # export NAME=VALUE
+        off = any(history_off(*a.split("=", 1)) for a in args if "=" in a)
+    if off:
+        ctx.facts.destroy(critical=False, type_id="shell:exec")
+
+
 _SECURITY_SERVICE = re.compile(
     r"^(?:auditd|apparmor|firewalld|ufw|iptables|nftables|fail2ban|selinux|falcon-sensor|"
     r"osqueryd|wazuh-agent|ossec|clamav|clamd|crowdstrike|sysmon|auditbeat|"
@@ -2377,6 +2410,7 @@ def _table() -> dict[str, Handler]:
         (_archive, "tar unzip"),
         (_cd, "cd pushd"),
         (_security_off, "setenforce ufw auditctl aa-teardown"),
+        (_history_evasion, "unset"),
         (_windows_persist, "schtasks sc reg"),
         (_package, "pip pip3 pipx uv npm pnpm yarn gem cargo go"),
     )  # fmt: skip

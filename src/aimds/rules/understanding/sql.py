@@ -112,6 +112,19 @@ _FILE_FUNCTIONS = frozenset(
      "pg_file_rename", "pg_file_unlink", "lo_import", "lo_export", "load_file", "readfile",
      "writefile", "openrowset", "opendatasource", "openquery", "edit", "utl_file.fopen"}
 )  # fmt: skip
+# Tables whose rows are who may do what: adding or changing a row grants (a membership in
+# ``admins`` is a privilege, however the row is written)
+_PRIVILEGE_TABLES = re2.compile(
+    r"^(?:admins?|administrators?|superusers?|sudoers|roles?|user_?roles?|role_?(?:members?|"
+    r"memberships?|assignments?|bindings?)|permissions?|user_?permissions?|grants?|acls?|"
+    r"group_?members(?:hips?)?|staff|operators?|moderators?|owners?)$"
+)
+# Columns that say where money goes: changing them redirects payments (invoice fraud)
+_PAYMENT_ROUTE_COLUMNS = frozenset(
+    {"iban", "bic", "swift", "swift_code", "account_number", "bank_account", "routing_number",
+     "sort_code", "payout_account", "payee_account", "beneficiary_account", "wallet_address",
+     "bank_details", "payment_details", "remit_to"}
+)  # fmt: skip
 _PRIVILEGED_VALUES = frozenset({"admin", "administrator", "superuser", "root", "owner", "sysadmin"})
 _ROLE_SETTINGS = frozenset({"role", "session_authorization", "session authorization"})
 _ROLE_PREFIXES = ("role", "session authorization", "session role", "local role", "password",
@@ -558,6 +571,25 @@ def _written(node: Any, out: _Reading) -> None:
         name = _name(target)
         if name in _CREDENTIAL_TABLES or name.startswith(("mysql.", "pg_catalog.", "sys.")):
             out.privilege(critical=True)
+        elif _PRIVILEGE_TABLES.match(name.rpartition(".")[2].strip('"`[]')):
+            out.privilege()
+
+
+def _routes_payments(columns: set[str], out: _Reading) -> None:
+    """Writing a payment route (IBAN, account number, wallet) decides where money goes."""
+    if columns & _PAYMENT_ROUTE_COLUMNS:
+        out.tag("payment_route")
+        out.propose("payment:transfer", Severity.HIGH)
+
+
+def _assigned(assignments: Any) -> set[str]:
+    from sqlglot import exp
+
+    return {
+        item.this.name.lower()
+        for item in assignments or ()
+        if isinstance(item, exp.EQ) and isinstance(item.this, exp.Column)
+    }
 
 
 def _sets_privilege(assignments: Any) -> bool:
@@ -583,6 +615,7 @@ def _insert(node: Any, out: _Reading, depth: int) -> None:
         values = {str(v.this).lower() for v in node.find_all(exp.Literal) if v.is_string}
         if names & _PRIVILEGE_COLUMNS and values & _PRIVILEGED_VALUES:
             out.privilege()
+        _routes_payments(names, out)
     if isinstance(node.this, exp.Directory):
         out.file()
 
@@ -598,6 +631,7 @@ def _update(node: Any, out: _Reading, depth: int) -> None:
         out.destroy(critical=False, type_id="db:write")
     if _sets_privilege(node.expressions):
         out.privilege()
+    _routes_payments(_assigned(node.expressions), out)
 
 
 def _delete(node: Any, out: _Reading, depth: int) -> None:
@@ -643,6 +677,8 @@ def _merge(node: Any, out: _Reading, depth: int) -> None:
             out.destroy(critical=False, type_id="db:write")
         if updates and _sets_privilege(then.expressions):
             out.privilege()
+        if updates:
+            _routes_payments(_assigned(then.expressions), out)
 
 
 # ------------------------------------------------------------------------------- ddl

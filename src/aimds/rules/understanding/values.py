@@ -76,7 +76,9 @@ _PROGRAMS = frozenset(
         "mysql", "psql", "sqlite3", "mongo", "mongosh", "redis-cli", "aws", "gcloud", "az",
         "terraform", "ansible", "ansible-playbook", "vault", "op", "security", "sc", "reg", "cmd",
         "schtasks", "icacls", "certutil", "bitsadmin", "net", "wmic", "lwp-download",
-        "lwp-request", "aria2c", "axel"
+        "lwp-request", "aria2c", "axel", "du", "df", "echo", "printf", "which", "sort", "uniq",
+        "wc", "cut", "diff", "jq", "gh", "glab", "pytest", "tox", "ruff", "mypy", "black",
+        "eslint", "tsc", "mvn", "gradle", "dotnet", "rustc", "uv", "poetry", "pipenv"
     }
 )  # fmt: skip
 # The words an SQL statement can start with: a cheap gate before the SQL reader's own test.

@@ -14,6 +14,8 @@ EVENTS: list[dict[str, Any]] = [
     {"kind": "tool_call", "tool": "read_file", "args": {"path": "/tmp/notes.txt"}},
     {"kind": "tool_result", "tool": "read_file", "text": "meeting at noon"},
     {"kind": "message", "text": "hello from bot-1"},
+    {"kind": "memory_write", "text": "the user prefers short answers"},
+    {"kind": "memory_read", "text": "the user prefers short answers"},
 ]
 
 

@@ -258,3 +258,14 @@ def test_a_kill_costs_no_trust_so_a_revive_restores_the_agent_fully() -> None:
     guard.revive(tenant="acme", agent="bot-1")
     assert guard.trust("bot-1", tenant="acme").score >= before
     assert guard.check_prompt("hello", subject=ACME_BOT).verdict is aimds.Verdict.ALLOW
+
+
+@pytest.mark.parametrize("kind", list(EventKind), ids=[k.value for k in EventKind])
+def test_every_event_kind_there_is_is_stopped(kind: EventKind) -> None:
+    """Whatever kinds the guard learns (memory events came later), a kill stops them all."""
+    guard = aimds.Guard()
+    guard.kill(tenant="acme", agent="bot-1", reason="x")
+    tool = "read_file" if kind in (EventKind.TOOL_CALL, EventKind.TOOL_RESULT) else None
+    event = aimds.Event(kind=kind, subject=ACME_BOT, text="a note", tool=tool)
+    decision = guard.check(event)
+    assert decision.verdict is aimds.Verdict.BLOCK and "kill.active" in decision.rules

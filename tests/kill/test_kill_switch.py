@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -269,3 +270,21 @@ def test_every_event_kind_there_is_is_stopped(kind: EventKind) -> None:
     event = aimds.Event(kind=kind, subject=ACME_BOT, text="a note", tool=tool)
     decision = guard.check(event)
     assert decision.verdict is aimds.Verdict.BLOCK and "kill.active" in decision.rules
+
+
+def test_a_closed_switch_can_follow_its_store_again() -> None:
+    store = FlakyStore()
+    switch = KillSwitch(store)
+    switch.start(poll_s=0.02)
+    switch.close()
+    switch.start(poll_s=0.02)
+    try:
+        store.rows[("acme", "*")] = KillRecord(
+            tenant="acme", agent="*", reason="x", by="cli:x", by_role="cli", ts=1.0
+        )
+        deadline = time.monotonic() + 2
+        while switch.blocking("acme", "bot-1") is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert switch.blocking("acme", "bot-1") is not None
+    finally:
+        switch.close()

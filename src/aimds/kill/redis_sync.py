@@ -59,6 +59,7 @@ class RedisKillSync:
 
     def start(self) -> None:
         if self._thread is None:
+            self._stop.clear()
             self._thread = threading.Thread(target=self._run, name="aimds-kill-redis", daemon=True)
             self._thread.start()
 

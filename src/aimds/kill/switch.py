@@ -96,7 +96,7 @@ class KillSwitch:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._closers: list[Callable[[], None]] = []
-        self._starters: list[Callable[[], None]] = []
+        self._followers: list[tuple[Callable[[], None], Callable[[], None]]] = []
         self.store_errors = 0
         """How often the store did not answer (a number a metrics exporter can read)."""
         self._store_down = False
@@ -269,9 +269,10 @@ class KillSwitch:
         """Follow the store: read it now, then every ``poll_s`` (and when woken)."""
         if self.store is None or self._thread is not None:
             return
+        self._stop.clear()  # a service's lifespan may run more than once
         self.refresh()
-        for starter in self._starters:
-            starter()
+        for start, _ in self._followers:
+            start()
 
         def follow() -> None:
             while not self._stop.is_set():
@@ -288,23 +289,22 @@ class KillSwitch:
         self._thread.start()
 
     def follow_with(self, start: Callable[[], None], stop: Callable[[], None]) -> None:
-        """Run ``start`` (a listener's) when the switch starts, ``stop`` when it closes."""
-        self._starters.append(start)
-        self.on_close(stop)
+        """Run ``start`` (a listener's) whenever the switch starts, ``stop`` when it closes."""
+        self._followers.append((start, stop))
 
     def on_close(self, closer: Callable[[], None]) -> None:
         """Run ``closer`` (a listener's or a connection's) when the switch closes."""
         self._closers.append(closer)
 
     def close(self) -> None:
-        """Stop following the store and release what was handed over with :meth:`on_close`.
-        The kills held stay readable."""
+        """Stop following the store (:meth:`start` may follow it again) and release what
+        was handed over with :meth:`on_close`. The kills held stay readable."""
         self._stop.set()
         self._wake.set()
         thread, self._thread = self._thread, None
         if thread is not None:
             thread.join(5)
-        closers, self._closers = self._closers, []
+        closers, self._closers = [stop for _, stop in self._followers] + self._closers, []
         for closer in closers:
             try:
                 closer()

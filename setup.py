@@ -54,6 +54,7 @@ COMPILED = [
     "src/aimds/rules/understanding/shell_programs.py",
     "src/aimds/rules/understanding/values.py",
     "src/aimds/text/leet.py",
+    "src/aimds/text/views.py",
     "src/aimds/detectors/classifier.py",
     "src/aimds/detectors/injection.py",
     "src/aimds/detectors/obfuscation.py",

@@ -82,7 +82,7 @@ def _memory_on(policy: str) -> dict[str, Any]:
         "name": "bench-learning",
         "version": "1",
         "extends": policy,
-        "memory": {"enabled": True},
+        "attack_memory": {"enabled": True},
     }
 
 

@@ -14,7 +14,9 @@ reading the clock is subtracted). Views:
   ``inputs``, ``rules`` and ``decide`` (the part this room owns); the same short calls
   repeated (each in a new session), and shell calls never seen before, allowed
   (``ls -la dir_N``) and denied (``rm -rf / dir_N``), in a new session each and in
-  sessions of 8 calls (new arguments every time: no cache of any stage answers).
+  sessions of 8 calls (new arguments every time: no cache of any stage answers); for the
+  never-seen calls in a new session each, the CPU time of every stage (``... stage rules
+  (cpu)``, ``... stage sum (cpu)``): where a never-seen call's time goes.
 
 - ``rules.stage side-by-side``: the shape of ``python -m benchmarks.side_by_side`` (which
   puts the rules stage beside agent-os-kernel's ``PolicyEngine``): 100 regex rules on a
@@ -32,7 +34,7 @@ from aimds.policy import load_policy
 from aimds.rules.inputs import InputsStage
 from aimds.rules.stage import RulesStage, compile_classifier
 from aimds.types import Evaluation, Event, EventKind, Subject, Verdict
-from benchmarks.harness import Result, measure_both, measure_by_phase
+from benchmarks.harness import Result, measure_both, measure_by_phase, measure_stages
 from benchmarks.side_by_side import COMMANDS, ours_policy
 
 WHO = Subject(tenant="bench", agent="a", session="s", role="expert")
@@ -199,6 +201,21 @@ def _never_seen_case(n: int) -> list[Result]:
                     extra={"command": template, "verdict": expected.value},
                 )
             )
+            if per_call:  # where the time of a never-seen call goes, stage by stage
+
+                def install(stages: tuple[Any, ...], guard: Guard = guard) -> None:
+                    guard.stages = stages
+
+                results.extend(
+                    measure_stages(
+                        f"guard.check_tool_call default shell {label}, never-seen call,",
+                        guard.stages,
+                        install,
+                        call,
+                        n=max(n // 4, 500),
+                        extra={"command": template, "verdict": expected.value},
+                    )
+                )
     return results
 
 

@@ -1,8 +1,9 @@
 """The guard: wires the stages of ARCHITECTURE.md in order. No detection logic lives here.
 
-``kill -> inputs -> normalize -> detectors -> rules -> rings -> behavior -> decide ->
-respond -> approvals -> record`` (``kill``: the kill switch, see :mod:`aimds.kill`;
-``rings``: privilege rings, only with a ``rings:`` section, see :mod:`aimds.rules.rings`)
+``kill -> inputs -> normalize -> detectors -> attack_memory -> rules -> rings -> memory ->
+behavior -> judge -> decide -> respond -> approvals -> remember -> record`` (``kill``: the
+kill switch, see :mod:`aimds.kill`; ``rings``: privilege rings, only with a ``rings:``
+section, see :mod:`aimds.rules.rings`)
 
 Each room offers ``build_stage(policy, services)`` returning a stage or ``None``; the guard
 builds them once, when the policy loads, and runs them per event. A stage that raises is
@@ -31,6 +32,8 @@ from aimds.behavior import stage as behavior_stage
 from aimds.detectors import stage as detectors_stage
 from aimds.errors import ConfigError
 from aimds.kill import stage as kill_stage
+from aimds.judge import stage as judge_stage
+from aimds.learn import stage as learn_stage
 from aimds.policy import Policy, load_policy
 from aimds.policy.sections.memory import PROVENANCE_KEY, parse_provenance
 from aimds.respond import approvals as approvals_stage
@@ -60,6 +63,7 @@ log = logging.getLogger("aimds")
 
 if TYPE_CHECKING:
     from aimds.kill import KillOutcome, KillSwitch
+    from aimds.learn.learning import FeedbackResult, LearningHandle
     from aimds.trace.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -69,13 +73,16 @@ _STAGE_BUILDERS = (
     inputs_stage.build_stage,
     text_stage.build_stage,
     detectors_stage.build_stage,
+    learn_stage.build_stage,
     rules_stage.build_stage,
     rings_stage.build_stage,
     memory_stage.build_stage,
     behavior_stage.build_stage,
+    judge_stage.build_stage,
     decide.build_stage,
     respond_stage.build_stage,
     approvals_stage.build_stage,
+    learn_stage.build_recorder,
     audit_stage.build_stage,
 )
 
@@ -324,6 +331,28 @@ class Guard:
         """Lift exactly the kill of this scope; ``False`` if there was none."""
         found = self.kill_switch.revive(tenant=tenant, agent=agent, all_tenants=all_tenants)
         return found is not None
+
+    # -- learning: attack memory, feedback, allow-list suggestions (see aimds.learn) -----
+
+    @property
+    def learning(self) -> LearningHandle:
+        """Attack memory, feedback and suggestions (``ConfigError`` if ``attack_memory`` is off)."""
+        return learn_stage.handle_of(self.stages, self.services)
+
+    def feedback(
+        self,
+        decision_id: str,
+        *,
+        label: str,
+        note: str = "",
+        actor: str = "",
+        tenant: str | None = None,
+    ) -> FeedbackResult:
+        """Mark a recent decision ``attack`` (its text enters the attack memory) or
+        ``benign`` (an allow-list suggestion for an admin); see :mod:`aimds.learn`."""
+        return self.learning.feedback(
+            decision_id, label=label, note=note, actor=actor, tenant=tenant
+        )
 
     def subscribe(self, listener: Callable[[Event, Decision], None]) -> Callable[[], None]:
         """Call ``listener(event, decision)`` after every check; returns the unsubscriber."""

@@ -166,10 +166,37 @@ def test_resolve_path_one_call_answer_agrees_with_realpath(tmp_path: Path) -> No
         f"{base}/dir/file", f"{base}/dir//sub/../file", f"{base}/dir/./sub/",
         f"{base}/link/file", f"{base}/link/sub/../file", f"{base}/dangling/x",
         f"{base}/missing/a/b", f"//{base}/dir/file", "/", "/proc/self/exe",
-    ]
+    ]  # fmt: skip
     plain = [c for c in cases if paths._OPENAT2.plain(c)]
     if paths._OPENAT2.plain(base) is not None:  # Linux >= 5.6: the shortcut is live
         assert f"{base}/dir/file" in plain and f"{base}/link/file" not in plain
         assert "/proc/self/exe" not in plain  # a magic link
     for raw in cases:
         assert resolve_path(raw) == os.path.realpath(raw), raw
+
+
+def test_resolve_path_of_missing_parts_agrees_with_realpath(tmp_path: Path) -> None:
+    """A path whose walk stops at a missing component or a file used as a directory is
+    answered from the one openat2 call only where no ``..`` could climb back into a
+    symlink; every form agrees with realpath, built from every piece of a small tree."""
+    import itertools
+
+    from aimds.rules import paths
+
+    (tmp_path / "dir" / "sub").mkdir(parents=True)
+    (tmp_path / "dir" / "file").write_text("x")
+    (tmp_path / "link").symlink_to(tmp_path / "dir")
+    (tmp_path / "dir" / "up").symlink_to("..")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    pieces = ["dir", "sub", "file", "link", "up", "dangling", "missing", "..", ".", ""]
+    base = str(tmp_path)
+    for n in (1, 2, 3):
+        for combo in itertools.product(pieces, repeat=n):
+            raw = base + "/" + "/".join(combo)
+            assert resolve_path(raw) == os.path.realpath(raw), raw
+    if paths._OPENAT2.status(base) is not None:
+        import errno
+
+        assert paths._OPENAT2.status(f"{base}/missing/x") == errno.ENOENT
+        assert paths._OPENAT2.status(f"{base}/dir/file/x") == errno.ENOTDIR
+        assert paths._OPENAT2.status(f"{base}/link/missing") == errno.ELOOP

@@ -8,9 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aimds.rules.understanding.values import (
+    _CMD_LINE,
+    _POWERSHELL,
     SHAPES,
+    looks_like_cmd,
     looks_like_code,
     looks_like_command,
+    looks_like_powershell,
     value_shape,
 )
 
@@ -79,3 +83,43 @@ def test_python_with_a_semicolon_is_code_not_a_command() -> None:
     code = "import numpy as np\nX = np.zeros(3); y = X + 1\nprint(y)"
     assert value_shape(code) == "code"
     assert value_shape("X=rm; $X -rf /") == "command"
+
+
+# Words and separators that build PowerShell and cmd.exe lines (and near misses), mixed with
+# arbitrary text: the anchored fast path must answer exactly as a search of every position.
+_WINDOWS_PIECES = st.sampled_from(
+    ["Get-ChildItem", "get-content", "iex", "IWR", "irm", "$env:PATH", "[System.IO.File]",
+     "dir", "/s", "DEL", "C:\\x", "%TEMP%", "certutil", "net user", "reg", "format c:",
+     "cmd /c", "rd", ";", "|", "&", "(", "{", "\n", " ", "\t", "-", "ls", "-la", "x_1",
+     "@del", "reg.exe", "ConvertTo-Json", "Convert-Path", "iexplore", "cmd.exe /c",
+     "\u017ftart-Process", "\u212aill", "netsh", "findstr", "NET USER x", "Start-Sleep"]
+)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.one_of(_WINDOWS_PIECES, st.text(max_size=6)), max_size=8))
+def test_windows_shapes_answer_as_a_search_of_every_position(parts: list[str]) -> None:
+    text = " ".join(parts) if len(parts) % 2 else "".join(parts)
+    assert looks_like_powershell(text) is (_POWERSHELL.search(text[:4096]) is not None)
+    assert looks_like_cmd(text) is (_CMD_LINE.search(text[:4096]) is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "powershell", "cmd"),
+    [
+        ("ls -la dir_1", False, False),
+        ("Get-ChildItem C:\\", True, False),
+        ("echo hi; iex $x", True, False),
+        ("echo %PATH%", False, True),
+        ("dir /s C:\\Users", False, True),
+        ("echo a && rd /s /q C:\\", False, True),
+        ("  Invoke-WebRequest -Uri x", True, False),
+        ("ConvertTo-Json x", True, False),
+        ("@reg.exe query x", False, True),
+        ("regedit x", False, False),
+        ("net user bob", False, True),
+    ],
+)
+def test_windows_shapes(text: str, powershell: bool, cmd: bool) -> None:
+    assert looks_like_powershell(text) is powershell
+    assert looks_like_cmd(text) is cmd

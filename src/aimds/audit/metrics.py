@@ -14,6 +14,8 @@ name                                   type     labels
 ``aimds_audit_dropped_total``          counter  ``reason``
 ``aimds_backend_failures_total``       counter  ``backend``
 ``aimds_sink_events_total``            counter  ``sink``, ``outcome``
+``aimds_judge_answers_total``          counter  ``verdict``, ``source``
+``aimds_judge_errors_total``           counter  ``reason``
 =====================================  =======  ===========================
 
 ``category`` is ``none`` for a decision without findings; a decision with findings in
@@ -52,6 +54,14 @@ class Metrics(Protocol):
 
     def sink_event(self, sink: str, outcome: str, n: int = 1) -> None: ...
 
+    def judge_answer(self, verdict: str, source: str) -> None:
+        """One LLM judge answer (``source``: ``endpoint`` or ``cache``)."""
+        ...
+
+    def judge_error(self, reason: str) -> None:
+        """One LLM judge failure, by reason (see ``aimds.judge.base.FAILURE_REASONS``)."""
+        ...
+
     def render(self) -> bytes: ...
 
 
@@ -83,6 +93,12 @@ class NoopMetrics:
         return None
 
     def sink_event(self, sink: str, outcome: str, n: int = 1) -> None:
+        return None
+
+    def judge_answer(self, verdict: str, source: str) -> None:
+        return None
+
+    def judge_error(self, reason: str) -> None:
         return None
 
     def render(self) -> bytes:
@@ -119,6 +135,13 @@ class PrometheusMetrics:
         self._sink = prom.Counter(
             "aimds_sink_events", "Security events per sink and outcome",
             ["sink", "outcome"], registry=r,
+        )
+        self._judge_answers = prom.Counter(
+            "aimds_judge_answers", "LLM judge answers by verdict and source (endpoint, cache)",
+            ["verdict", "source"], registry=r,
+        )
+        self._judge_errors = prom.Counter(
+            "aimds_judge_errors", "LLM judge failures by reason", ["reason"], registry=r
         )
 
     def decision(self, verdict: str, categories: Iterable[str]) -> None:
@@ -158,6 +181,12 @@ class PrometheusMetrics:
 
     def sink_event(self, sink: str, outcome: str, n: int = 1) -> None:
         self._sink.labels(sink, outcome).inc(n)
+
+    def judge_answer(self, verdict: str, source: str) -> None:
+        self._judge_answers.labels(verdict, source).inc()
+
+    def judge_error(self, reason: str) -> None:
+        self._judge_errors.labels(reason).inc()
 
     def render(self) -> bytes:
         data: bytes = self._prom.generate_latest(self.registry)

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "proxy_cmd",
     "keys",
     "approvals",
+    "feedback",
     "agents",
     "kill",
     "demo",

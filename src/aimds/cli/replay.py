@@ -4,6 +4,9 @@ Runs a recorded trace through the full guard with a fresh state store and the ev
 timestamps, then prints one row per session (which patterns fired, at which event) and a
 totals row. With ``--output`` it writes one line per event (``{"index", "verdict", "risk",
 "findings"}``); with ``--labels`` it scores the sessions (see :mod:`aimds.trace.labels`).
+``--judge`` says who answers the policy's LLM judge: ``live`` (its endpoint), ``stub:benign``,
+``stub:attack``, ``record:FILE`` (the endpoint, answers appended to FILE) or
+``playback:FILE`` (answers from FILE only; see :mod:`aimds.judge.replay`).
 Exit codes: 0 done, 2 bad trace or usage (the message names ``file:line``), 3 bad policy.
 
 The steps are split so later options (policy comparison, an audit sink) can hook in: load
@@ -26,6 +29,7 @@ from rich.table import Table
 from aimds.cli import audit_cmd
 from aimds.cli.common import EXIT_USAGE, cli_errors, err, fail, out, print_json
 from aimds.guard import Guard
+from aimds.judge.base import Judge
 from aimds.trace.format import TraceEvent, read_trace
 from aimds.trace.labels import LabelScore, read_labels, score_sessions
 from aimds.trace.replay import (
@@ -75,6 +79,11 @@ def replay_command(
         Path | None,
         typer.Option("--labels", help="Score sessions against this labels file (JSONL)."),
     ] = None,
+    judge_spec: Annotated[
+        str,
+        typer.Option("--judge", help="LLM judge answers: live, stub:benign, stub:attack, "
+                     "record:FILE or playback:FILE."),
+    ] = "live",
 ) -> None:
     """Replay a recorded trace through the guard and summarise each session."""
     if from_audit or compare or compare_policies:
@@ -87,7 +96,8 @@ def replay_command(
     with cli_errors():
         events = read_trace(trace)
         expected = read_labels(labels) if labels is not None else None
-        guard = fresh_guard(policy)
+        judge = _replay_judge(judge_spec, policy)
+        guard = fresh_guard(policy, judge=judge)
     tracker = SessionTracker()
     sinks: list[Sink] = [tracker.add]
     audit = audit_cmd.open_replay_audit(audit_db) if audit_db is not None else None
@@ -99,6 +109,12 @@ def replay_command(
         _run(events, guard, sinks, show_progress=not as_json)
     if audit is not None:
         audit.close()
+    if judge is not None:
+        judge.close()
+        missed = getattr(judge, "missed", 0)
+        if missed:
+            err.print(f"--judge playback: {missed} question(s) not in the recording "
+                      "(judge.error not_recorded)", highlight=False)
     sessions = tracker.sessions()
     scored = score_sessions(sessions, expected) if expected is not None else None
     _render(sessions, as_json=as_json, scored=scored)
@@ -117,6 +133,28 @@ def _audit_replay(trace: Path | None, policies: list[str], *, policy: str, compa
         fail("extra arguments after TRACE are policies for --compare", EXIT_USAGE)
     else:
         audit_cmd.compare_main(trace, policies, as_json=as_json, output=output)
+
+
+def _replay_judge(spec: str, policy: str) -> Judge | None:
+    """The judge ``--judge`` names, or ``None`` for the policy's own endpoint. Anything
+    but ``live`` needs a policy whose judge is on (else exit 2 naming the fix)."""
+    from aimds.judge.replay import judge_from_spec
+    from aimds.policy import load_policy
+
+    if spec == "live":
+        return None
+    section = load_policy(policy).document.judge
+    if not section.active:
+        fail(f"--judge {spec.partition(':')[0]}: the policy's LLM judge is off; set "
+             "judge.enabled: true (and a mode other than off) to replay its answers",
+             EXIT_USAGE)
+
+    def live() -> Judge:
+        from aimds.judge.client import OpenAIJudge
+
+        return OpenAIJudge.from_section(section)
+
+    return judge_from_spec(spec, live)
 
 
 def _run(

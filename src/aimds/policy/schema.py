@@ -27,6 +27,8 @@ from aimds.policy.sections.audit import AuditSection
 from aimds.policy.sections.behavior import BehaviorSection
 from aimds.policy.sections.decide import DecideSection
 from aimds.policy.sections.detectors import DetectorsSection
+from aimds.policy.sections.judge import JudgeSection
+from aimds.policy.sections.learn import AttackMemorySection
 from aimds.policy.sections.mcp import McpSection
 from aimds.policy.sections.memory import MemorySection
 from aimds.policy.sections.rings import RingsSection
@@ -75,3 +77,5 @@ class PolicyDocument(Section):
     streaming: StreamingSection = Field(default_factory=StreamingSection)
     memory: MemorySection = Field(default_factory=MemorySection)
     rings: RingsSection | None = None
+    judge: JudgeSection = Field(default_factory=JudgeSection)
+    attack_memory: AttackMemorySection = Field(default_factory=AttackMemorySection)

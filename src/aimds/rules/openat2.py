@@ -57,14 +57,23 @@ class Openat2:
 
     def plain(self, path: str) -> bool | None:
         """True: ``path`` exists and has no symlink; False: it may not; None: unknown."""
+        found = self.status(path)
+        return None if found is None else found == 0
+
+    def status(self, path: str) -> int | None:
+        """0: ``path`` exists and has no symlink; else the call's ``errno`` (``ELOOP``: a
+        symlink on the way; ``ENOENT``/``ENOTDIR``: a component is missing or no directory,
+        and none before it is a symlink, since the walk stops at the first symlink); None:
+        unknown (the call is unavailable)."""
         call = self._call
         if call is None or "\x00" in path:
             return None
         fd = call(self._SYSCALL, self._AT_FDCWD, os.fsencode(path), self._how, self._size)
         if fd >= 0:
             os.close(fd)
-            return True
-        if self._errno() in (errno.ENOSYS, errno.EPERM, errno.E2BIG, errno.EINVAL):
+            return 0
+        code: int = self._errno()
+        if code in (errno.ENOSYS, errno.EPERM, errno.E2BIG, errno.EINVAL):
             self._call = None  # not available here: never ask again
             return None
-        return False  # a symlink on the way (ELOOP, EXDEV), a missing part, no permission
+        return code or errno.EIO  # a symlink on the way (ELOOP, EXDEV), a missing part...

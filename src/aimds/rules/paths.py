@@ -19,6 +19,7 @@ Glob syntax (compiled to RE2 at load time, so matching is linear):
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -185,6 +186,7 @@ def canonicalize_path(
 
 _O_PATH: int = getattr(os, "O_PATH", 0)
 _MAX_MISSING = 16
+_MISSING_ERRNOS = frozenset({errno.ENOENT, errno.ENOTDIR})
 
 
 def _kernel_path(path: str) -> str | None:
@@ -225,19 +227,27 @@ _OPENAT2 = Openat2()
 def resolve_path(path: str) -> str:
     """``os.path.realpath(path)`` (non-strict) for an absolute path, in a few system calls.
 
-    A path that exists without any symlink on it is answered by one ``openat2`` call
-    (:class:`aimds.rules.openat2.Openat2`). Otherwise, on Linux, the kernel resolves the
-    longest existing prefix (three calls, whatever the depth); components below it that do
-    not exist (not even as dangling links) cannot be symlinks and are appended as written.
+    A path that exists without any symlink on it, or whose walk meets a missing component
+    (or a file used as a directory) before any symlink, with no ``..`` that could climb
+    back, is answered by one ``openat2`` call (:class:`aimds.rules.openat2.Openat2`): a
+    command naming a file it is about to create costs one system call. Otherwise, on
+    Linux, the kernel resolves the longest existing prefix (three calls, whatever the
+    depth); components below it that do not exist (not even as dangling links) cannot be
+    symlinks and are appended as written.
     Anything unusual (``..`` below a missing component, no ``/proc``, permission errors)
     falls back to ``os.path.realpath``.
     """
     if not _O_PATH:
         return os.path.realpath(path)
-    if _OPENAT2.plain(path):
+    status = _OPENAT2.status(path)
+    if status == 0:
         return _lexical_normpath(path)  # no symlink: ".." means what it says
+    if status in _MISSING_ERRNOS and ".." not in path.split("/"):
+        # the walk stopped at a missing component before meeting any symlink, and nothing
+        # below a missing component exists: the path is as written (one call, not five)
+        return _lexical_normpath(path)
     missing: list[str] = []
-    current = path
+    current = path.rstrip("/") or "/"  # "link/" follows the link: asked as "link"
     for _ in range(_MAX_MISSING):
         found = _kernel_path(current)
         if found:
@@ -250,9 +260,9 @@ def resolve_path(path: str) -> str:
                 break
             if name != ".":
                 missing.append(name)
-            if not head:  # nothing below "/" exists: the path is as written
+            current = head.rstrip("/")
+            if not current:  # nothing below "/" exists: the path is as written
                 return "/" + "/".join(reversed(missing))
-            current = head
             continue
         break
     return os.path.realpath(path)
@@ -734,7 +744,15 @@ class _PlaceTable:
     with their own compiled pattern (our own table, so the stdlib engine is safe here).
     """
 
-    __slots__ = ("_by_segment", "_excludes", "_needle_ids", "_needles", "_patterns", "_places")
+    __slots__ = (
+        "_by_segment",
+        "_excludes",
+        "_needle_ids",
+        "_needles",
+        "_patterns",
+        "_places",
+        "_wrapped",
+    )
 
     def __init__(self, places: Sequence[SensitivePlace]) -> None:
         self._places = tuple(places)
@@ -764,7 +782,11 @@ class _PlaceTable:
         for needle, _ in needles:
             needle_set.Add(re2.escape(needle))
         needle_set.Compile()
-        self._needles: Any = needle_set.Match
+        # the extension's own match over UTF-8 (the wrapper's ``Match`` is an interpreted
+        # call that encodes and calls it): one per path never classified before
+        inner = getattr(needle_set, "_set", None)
+        self._needles: Any = getattr(inner, "Match", None)
+        self._wrapped: Any = needle_set.Match if self._needles is None else None
         self._needle_ids = tuple(index for _, index in needles)
 
     def classify(self, path: str) -> SensitivePlace | None:
@@ -775,7 +797,8 @@ class _PlaceTable:
             hit = self._by_segment.get(segment)
             if hit is not None:
                 candidates.update(hit)
-        hits = self._needles(probe)
+        wrapped = self._wrapped
+        hits = self._needles(probe.encode("utf-8")) if wrapped is None else wrapped(probe)
         if hits:
             ids = self._needle_ids
             candidates.update(ids[i] for i in hits)

@@ -23,7 +23,6 @@ can turn a hard rule's block into anything else. Other event kinds are not judge
 from __future__ import annotations
 
 import difflib
-import functools
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -226,7 +225,10 @@ class RulesStage:
                     Verdict.ALLOW,
                 )
 
-        self._plans = functools.lru_cache(maxsize=_PLAN_CACHE_SIZE)(self._plan_keyed)
+        # plans per call shape; a plain dict started over when full (a hit is one lookup,
+        # and a miss plans from the arguments at hand instead of rebuilding them from the
+        # key); entries are immutable, so concurrent writers at worst plan a call twice
+        self._plans: dict[tuple[str, ArgsKey], _Plan] = {}
 
     @property
     def rule_count(self) -> int:
@@ -241,11 +243,21 @@ class RulesStage:
         # ``type() is dict`` first: isinstance against the Mapping ABC is a Python-level
         # ``__instancecheck__`` call
         key = args_key(args) if type(args) is dict or isinstance(args, Mapping) else None
-        plan = self._plans(tool, key) if key is not None else self._plan(tool, args)
+        if key is None:
+            plan = self._plan(tool, args)
+        else:
+            plans = self._plans
+            shape = (tool, key)
+            found = plans.get(shape)
+            if found is None:
+                # a dict as it is (planning only reads it); another mapping as the equal
+                # dict its key stands for
+                found = self._plan(tool, args if type(args) is dict else args_from_key(key))
+                if len(plans) >= _PLAN_CACHE_SIZE:
+                    plans.clear()
+                plans[shape] = found
+            plan = found
         self._judge(ev, tool, plan)
-
-    def _plan_keyed(self, tool: str, key: ArgsKey) -> _Plan:
-        return self._plan(tool, args_from_key(key))
 
     def _plan(self, tool: str, args: Mapping[str, Any]) -> _Plan:
         action = self._action(tool, args)

@@ -30,6 +30,7 @@ from aimds.server import (
     routes_admin,
     routes_approvals,
     routes_check,
+    routes_feedback,
     routes_kill,
     routes_litellm,
     routes_ui,
@@ -139,6 +140,7 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
     """The service. ``guard`` adopts a library guard (its services and approval queue)."""
     settings = settings or ServerSettings()
     state = build_state(settings, guard)
+    routes_feedback.attach(state)
     warn_unshared(state)
     kill_switch = routes_kill.attach(state)
 
@@ -188,6 +190,7 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
     app.include_router(routes_kill.router)
     app.include_router(routes_ui.router)
     app.include_router(routes_litellm.router)
+    app.include_router(routes_feedback.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

@@ -22,6 +22,7 @@ import orjson
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 
+from aimds.judge.stage import JudgeStage
 from aimds.policy.sections.memory import PROVENANCE_KEY
 from aimds.respond.approvals import resolved_decision
 from aimds.serialize import decision_to_dict
@@ -105,7 +106,7 @@ async def judge(
     """The decision on ``event`` (on the loop when ``inline``, else in the pool; a heavy one,
     ``size`` bytes of body over ``heavy_request_bytes``, through the fair queue), counted,
     remembered and fanned out; a ``review`` is held up to ``wait`` s for a human."""
-    if inline:
+    if inline and not _may_ask_judge(state, event):
         decision = _judge(state, event)
     elif (len(event.text) if size is None else size) > state.settings.heavy_request_bytes:
         tenant = event.subject.tenant
@@ -134,6 +135,12 @@ async def judge(
         if request is not None and not request.pending:
             decision = resolved_decision(decision, request)
     return decision
+
+
+def _may_ask_judge(state: ServiceState, event: Event) -> bool:
+    """True when the tenant's guard has an LLM judge, which may wait on the network for
+    seconds: such a guard never runs on the event loop."""
+    return any(isinstance(s, JudgeStage) for s in state.guard_for(event.subject.tenant).stages)
 
 
 def check_event(who: Principal, body: CheckIn) -> tuple[Event, float]:

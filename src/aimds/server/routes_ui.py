@@ -224,6 +224,29 @@ async def approval_decide(
     return _back("/ui/approvals")
 
 
+@router.post("/approvals/{approval_id}/feedback/{label}")
+async def approval_feedback(
+    request: Request,
+    approval_id: str,
+    label: str,
+    note: str = Form(default="", max_length=1000),
+    csrf: str = Form(max_length=100),
+) -> Response:
+    """The learning buttons: ``benign`` marks a false positive, ``attack`` confirms an
+    attack (see :func:`aimds.server.routes_feedback.dashboard_feedback`)."""
+    from aimds.server.routes_feedback import dashboard_feedback
+
+    who = _who(request, form_token=csrf, post=True)
+    if label not in ("attack", "benign"):
+        raise HTTPException(404, "unknown action")
+    state = state_of(request)
+    found = await _run(state, lambda: state.queue.get(approval_id[:64], tenant=_scope(who)))
+    if found is None or not may_read_agent(who, found.agent):
+        raise HTTPException(404, "no such approval request")
+    await _run(state, lambda: dashboard_feedback(state, who, found, label=label, note=note))
+    return _back(f"/ui/approvals/{found.id}")
+
+
 # -- agents -----------------------------------------------------------------------------------
 
 

@@ -22,10 +22,9 @@ compute it twice, and instances stay immutable from the outside.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, cast
 
 from aimds.policy.sections.normalize import NormalizeSettings
 from aimds.text.decoders import Budget, decode_all
@@ -108,38 +107,41 @@ class _Normal:
 
 
 class TextViews:
-    """All views of one text. Build with :func:`build_views`; never mutate."""
+    """All views of one text. Build with :func:`build_views`; never mutate.
+
+    The public views are read-only properties; the private fields are the lazily filled
+    caches (written here only, once, with a deterministic value)."""
 
     __slots__ = (
         "_decoded",
         "_folded",
         "_normal",
+        "_original",
         "_settings",
-        "original",
-        "truncated",
+        "_truncated",
     )
 
-    original: str
-    truncated: bool
-    _settings: NormalizeSettings
-    _normal: _Normal | None
-    _folded: _Folded | None
-    _decoded: tuple[DecodedSegment, ...] | None
-
     def __init__(self, *, original: str, settings: NormalizeSettings, truncated: bool) -> None:
-        # the slots' own setters: half the cost of object.__setattr__ (built per event)
-        _set_original(self, original)
-        _set_truncated(self, truncated)
-        _set_settings(self, settings)
-        _set_normal(self, None)
-        _set_folded(self, None)
-        _set_decoded(self, None)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"TextViews is immutable; cannot set {name!r}")
+        self._original = original
+        self._truncated = truncated
+        self._settings = settings
+        self._normal: _Normal | None = None
+        self._folded: _Folded | None = None
+        self._decoded: tuple[DecodedSegment, ...] | None = None
 
     def __repr__(self) -> str:
         return f"<TextViews {len(self.original)} chars, notes={sorted(self.notes)}>"
+
+    @property
+    def original(self) -> str:
+        """The text as received (its first ``max_chars`` characters)."""
+        return self._original
+
+    @property
+    def truncated(self) -> bool:
+        """True where the text was longer than ``max_chars`` and is viewed through its
+        first window."""
+        return self._truncated
 
     # -- lazily computed views -------------------------------------------------------
 
@@ -147,8 +149,8 @@ class TextViews:
         cached: _Normal | None = self._normal
         if cached is not None:
             return cached
-        normal = _normalize(self.original, self._settings)
-        object.__setattr__(self, "_normal", normal)
+        normal = _normalize(self._original, self._settings)
+        self._normal = normal
         return normal
 
     @property
@@ -163,7 +165,7 @@ class TextViews:
         folded = self._fold_ascii(normal) if normal.base.isascii() else None
         if folded is None:
             folded = self._fold_general(normal)
-        object.__setattr__(self, "_folded", folded)
+        self._folded = folded
         return folded
 
     def _fold_general(self, normal: _Normal) -> _Folded:
@@ -249,7 +251,7 @@ class TextViews:
                     )
                 )
         result = tuple(found)
-        object.__setattr__(self, "_decoded", result)
+        self._decoded = result
         return result
 
     @property
@@ -315,19 +317,6 @@ class TextViews:
             yield "folded", folded
         for seg in self.decoded:
             yield f"decoded:{seg.encoding}", seg.text
-
-
-def _slot_setter(name: str) -> Callable[[TextViews, Any], None]:
-    """The ``__set__`` of one of :class:`TextViews`' slots (bypasses its ``__setattr__``)."""
-    return cast("Callable[[TextViews, Any], None]", TextViews.__dict__[name].__set__)
-
-
-_set_original = _slot_setter("original")
-_set_truncated = _slot_setter("truncated")
-_set_settings = _slot_setter("_settings")
-_set_normal = _slot_setter("_normal")
-_set_folded = _slot_setter("_folded")
-_set_decoded = _slot_setter("_decoded")
 
 
 def _mapped(log: MarkLog, maps: tuple[SpanMap | None, ...]) -> dict[str, Mark]:

@@ -17,6 +17,7 @@ from aimds.types import Decision, Event, Services
 
 if TYPE_CHECKING:
     from aimds.guard import Guard
+    from aimds.judge.base import Judge
     from aimds.policy import Policy
 
 __all__ = [
@@ -105,12 +106,18 @@ def replay(events: Iterable[Event | TraceEvent], guard: Guard) -> Iterator[Repla
         yield ReplayStep(index=index, event=event, decision=guard.check(event))
 
 
-def fresh_guard(policy: Policy | Mapping[str, Any] | str) -> Guard:
+def fresh_guard(policy: Policy | Mapping[str, Any] | str, *, judge: Judge | None = None) -> Guard:
     """A guard for ``policy`` with a fresh in-process state store, whatever the policy's
-    ``behavior.store`` says (a replay must not read or write live state)."""
+    ``behavior.store`` says (a replay must not read or write live state). ``judge`` answers
+    in place of the policy's LLM judge endpoint (a stub, a recorder or a recording; see
+    :mod:`aimds.judge.replay`); the caller closes it."""
     from aimds.guard import Guard
+    from aimds.judge.stage import JUDGE_KEY
 
-    return Guard(policy, services=Services(store=MemoryStore()))
+    services = Services(store=MemoryStore())
+    if judge is not None:
+        services.extras[JUDGE_KEY] = judge
+    return Guard(policy, services=services)
 
 
 def step_record(step: ReplayStep) -> dict[str, Any]:

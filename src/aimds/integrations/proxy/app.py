@@ -54,10 +54,16 @@ _INLINE_BYTES = 16_384
 checks); larger ones in a worker thread, so one long text never stalls other requests."""
 
 
-async def _run(size: int, fn: Callable[..., _T], *args: Any) -> _T:
-    if size <= _INLINE_BYTES:
+async def _run(size: int, fn: Callable[..., _T], *args: Any, inline: bool = True) -> _T:
+    if inline and size <= _INLINE_BYTES:
         return fn(*args)
     return await asyncio.to_thread(fn, *args)
+
+
+def _may_wait(guard: Guard) -> bool:
+    """Whether a check may wait on the network (the LLM judge, up to its timeout): then it
+    never runs on the event loop, whatever the body's size."""
+    return any(getattr(stage, "name", "") == "judge" for stage in guard.stages)
 
 
 def create_proxy_app(
@@ -81,6 +87,8 @@ def create_proxy_app(
     http = client if client is not None else httpx.AsyncClient(timeout=timeout_s)
     streaming = guard.policy.document.streaming
 
+    inline = not _may_wait(guard)
+
     def check(event: Event) -> Decision:
         return guard.check(replace(event, meta={"source": "proxy"}))
 
@@ -91,7 +99,7 @@ def create_proxy_app(
             if not isinstance(body, dict):
                 raise InputError("body: expected a JSON object")
             who = _subject(subject, request.headers, body)
-            stopped = await _run(len(raw), check_request, body, check, who)
+            stopped = await _run(len(raw), check_request, body, check, who, inline=inline)
         except (ValueError, InputError) as exc:
             detail = str(exc) if isinstance(exc, InputError) else "body: invalid JSON"
             return JSONResponse(
@@ -118,7 +126,9 @@ def create_proxy_app(
                 content = await answer.aread()
                 await answer.aclose()
                 return _passthrough(Response, answer, content)
-            stream = _Stream(check, who, streaming.holdback_chars, streaming.max_buffer_chars)
+            stream = _Stream(
+                check, who, streaming.holdback_chars, streaming.max_buffer_chars, inline=inline
+            )
             return StreamingResponse(
                 stream.run(answer, streaming.holdback_ms / 1000.0),
                 media_type="text/event-stream",
@@ -128,7 +138,7 @@ def create_proxy_app(
         if answer.status_code != 200:
             return _passthrough(Response, answer, answer.content)
         data = loads(answer.content)
-        await _run(len(answer.content), check_response, data, check, who)
+        await _run(len(answer.content), check_response, data, check, who, inline=inline)
         return Response(dumps(data), media_type="application/json")
 
     @contextlib.asynccontextmanager
@@ -172,9 +182,16 @@ class _Stream:
     """One streamed answer: upstream SSE chunks in, checked SSE chunks out."""
 
     def __init__(
-        self, check: Any, subject: Subject, holdback_chars: int, max_buffer_chars: int
+        self,
+        check: Any,
+        subject: Subject,
+        holdback_chars: int,
+        max_buffer_chars: int,
+        *,
+        inline: bool = True,
     ) -> None:
         self._check = check
+        self._inline = inline
         self._subject = subject
         self._hold = holdback_chars
         self._max = max_buffer_chars
@@ -201,6 +218,11 @@ class _Stream:
         body["choices"] = [{"index": index, "delta": delta, "finish_reason": finish}]
         return b"data: " + dumps(body) + b"\n\n"
 
+    async def _step(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+        """One step of the stream's checks: on the loop, or in a thread when a check may
+        wait on the network."""
+        return fn(*args, **kwargs) if self._inline else await asyncio.to_thread(fn, *args, **kwargs)
+
     async def run(self, answer: httpx.Response, holdback_s: float) -> AsyncIterator[bytes]:
         lines: asyncio.Queue[str | None] = asyncio.Queue()
 
@@ -220,21 +242,21 @@ class _Stream:
                     line = await asyncio.wait_for(lines.get(), timeout)
                 except TimeoutError:  # the window's time is up: check what is pending
                     deadline = None
-                    out, stop = self._flush_all(final=False)
+                    out, stop = await self._step(self._flush_all, final=False)
                     for piece in out:
                         yield piece
                     if stop:
                         return
                     continue
                 if line is None or line.strip() == "data: [DONE]":
-                    out, _ = self._finish_all()
+                    out, _ = await self._step(self._finish_all)
                     for piece in out:
                         yield piece
                     yield b"data: [DONE]\n\n"
                     return
                 if not line.startswith("data:"):
                     continue
-                out, stop = self._on_chunk(loads(line[5:]))
+                out, stop = await self._step(self._on_chunk, loads(line[5:]))
                 for piece in out:
                     yield piece
                 if stop:

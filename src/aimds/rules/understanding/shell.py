@@ -232,14 +232,14 @@ class _Walker:
         text = _clean(command[:_MAX_CHARS])
         if len(command) > _MAX_CHARS:
             _opaque(self.facts, "command too long to read whole")
-        if _FORK_BOMB.search(text):
-            self.facts.tag("fork_bomb")
-            self.facts.destroy(critical=True, type_id="shell:exec")
-        if _PLAIN.match(text):
+        if _PLAIN.match(text):  # (no parentheses or braces: no fork bomb either)
             argv = text.split()  # ASCII blanks only: exactly bash's word splitting here
             if argv:
                 self._simple(SimpleCommand(argv=argv), [])
             return
+        if _FORK_BOMB.search(text):
+            self.facts.tag("fork_bomb")
+            self.facts.destroy(critical=True, type_id="shell:exec")
         self.src = text
         try:
             tree = _parse(text)

@@ -221,7 +221,9 @@ class Context:
     home: str
     recurse: Callable[[str], None]
     pipeline: list[SimpleCommand]
-    session: Session = field(default_factory=Session)
+    # no default: one is built per simple command, and a compiled class would build a
+    # default Session (with its set and dict) for every one before __init__ replaced it
+    session: Session
     recurse_code: Callable[[str, str], None] | None = None
 
     def __init__(
@@ -232,7 +234,7 @@ class Context:
         home: str,
         recurse: Callable[[str], None],
         pipeline: list[SimpleCommand],
-        session: Session | None = None,
+        session: Session,
         recurse_code: Callable[[str, str], None] | None = None,
     ) -> None:
         self.facts = facts
@@ -240,7 +242,7 @@ class Context:
         self.home = home
         self.recurse = recurse
         self.pipeline = pipeline
-        self.session = Session() if session is None else session
+        self.session = session
         self.recurse_code = recurse_code
 
     # -------------------------------------------------------------- helpers

@@ -129,41 +129,89 @@ def looks_like_command(text: str) -> bool:
 
 # A PowerShell statement: a Verb-Noun cmdlet, the aliases that fetch and evaluate, or
 # PowerShell-only syntax (``$env:X``, ``[System.…]``), at the start of a statement.
+_PS_VERBS = (
+    "Get", "Set", "New", "Remove", "Invoke", "Start", "Stop", "Copy", "Move", "Add", "Clear",
+    "Out", "Write", "Test", "Import", "Export", "Register", "Format", "Restart", "Expand",
+    "Compress", "Select", "Where", "ForEach", "Measure", "Sort", "Resolve", "Enable", "Disable",
+    "Install", "Update", "Send", "Convert", "ConvertTo", "ConvertFrom",
+)  # fmt: skip
+_PS_ALIASES = ("iex", "iwr", "irm")
 _POWERSHELL = re.compile(
-    r"(?:^|[;|{(]|\n)\s*(?:&\s*)?(?:(?:Get|Set|New|Remove|Invoke|Start|Stop|Copy|Move|Add|"
-    r"Clear|Out|Write|Test|Import|Export|Register|Format|Restart|Expand|Compress|Select|Where|"
-    r"ForEach|Measure|Sort|Resolve|Enable|Disable|Install|Update|Send|Convert(?:To|From)?)"
-    r"-[A-Z][A-Za-z]+|iex|iwr|irm)\b|\$env:[A-Za-z_]|\[System\.",
+    r"(?:^|[;|{(]|\n)\s*(?:&\s*)?(?:(?:" + "|".join(_PS_VERBS) + ")"
+    r"-[A-Z][A-Za-z]+|" + "|".join(_PS_ALIASES) + r")\b|\$env:[A-Za-z_]|\[System\.",
     re.IGNORECASE,
 )
+_PS_VERB_WORDS = frozenset(v.lower() for v in _PS_VERBS)  # for the first-word gate below
 
 
 def looks_like_powershell(text: str) -> bool:
     """True when ``text`` holds a PowerShell statement (read as PowerShell too, whatever
     the tool says it runs: a Windows agent's ``shell`` runs PowerShell)."""
-    return _POWERSHELL.search(text[:4096]) is not None
+    head = text[:4096]
+    if _ONE_STATEMENT.search(head) is None:
+        if head.isascii():  # (non-ASCII letters may match ASCII ones ignoring case)
+            word = _first_word(head).lower()
+            verb, dash, _ = word.partition("-")
+            if not (dash and verb in _PS_VERB_WORDS) and word[:3] not in _PS_ALIASES:
+                return False  # no cmdlet or alias starts the line
+        return _POWERSHELL.match(head) is not None
+    return _POWERSHELL.search(head) is not None
 
 
 # A line ``cmd.exe`` would run: a built-in or Windows program with its ``/x`` switches, a
 # ``%VARIABLE%``, or a drive path.
+_CMD_SWITCHED = (
+    "rd", "rmdir", "del", "erase", "format", "xcopy", "robocopy", "certutil", "bitsadmin",
+    "copy", "move", "type", "dir", "start", "call",
+)  # fmt: skip
+# programs only Windows has: a line starting with one is cmd.exe whatever else it holds
+_CMD_ONLY_WINDOWS = (
+    "reg", "mshta", "regsvr32", "rundll32", "wmic", "vssadmin", "bcdedit", "wbadmin",
+    "schtasks", "cmdkey", "vaultcmd", "wevtutil", "icacls", "takeown", "cipher", "netsh",
+    "diskpart", "esentutl", "ntdsutil", "cscript", "wscript", "msiexec", "auditpol",
+    "systeminfo", "findstr",
+)  # fmt: skip
+_CMD_DRIVE_READERS = ("type", "more", "copy", "move", "del", "erase", "rd", "rmdir")
 _CMD_LINE = re.compile(
-    r"(?:^|[&|(]\s*)(?:@?(?:rd|rmdir|del|erase|format|xcopy|robocopy|certutil|bitsadmin|"
-    r"copy|move|type|dir|start|call|cmd(?:\.exe)?)\s+[^&|\n]*?/[A-Za-z?]|"
+    r"(?:^|[&|(]\s*)(?:@?(?:" + "|".join(_CMD_SWITCHED) + r"|cmd(?:\.exe)?)\s+[^&|\n]*?/[A-Za-z?]|"
     r"(?:certutil|bitsadmin)(?:\.exe)?\s|format\s+[A-Za-z]:|cmd(?:\.exe)?\s+/[ckCK]\b|"
     r"net\s+(?:user|localgroup|group)\s)"
     r"|%[A-Za-z_]+%"
-    # programs only Windows has: a line starting with one is cmd.exe whatever else it holds
-    r"|(?:^|[&|(]\s*)@?(?:reg|mshta|regsvr32|rundll32|wmic|vssadmin|bcdedit|wbadmin|schtasks|"
-    r"cmdkey|vaultcmd|wevtutil|icacls|takeown|cipher|netsh|diskpart|esentutl|ntdsutil|cscript|"
-    r"wscript|msiexec|auditpol|systeminfo|findstr)(?:\.exe)?\b"
-    r"|(?:^|[&|(]\s*)@?(?:type|more|copy|move|del|erase|rd|rmdir)\s+\"?[A-Za-z]:\\",
+    r"|(?:^|[&|(]\s*)@?(?:" + "|".join(_CMD_ONLY_WINDOWS) + r")(?:\.exe)?\b"
+    r"|(?:^|[&|(]\s*)@?(?:" + "|".join(_CMD_DRIVE_READERS) + r")\s+\"?[A-Za-z]:\\",
     re.IGNORECASE,
 )
+# the words a line matching at its start begins with (after an optional ``@``)
+_CMD_FIRST_WORDS = frozenset(
+    (*_CMD_SWITCHED, "cmd", "net", *_CMD_ONLY_WINDOWS, *_CMD_DRIVE_READERS)
+)
+_LEADING_NAME = re.compile(r"@?(\w*)")
 
 
 def looks_like_cmd(text: str) -> bool:
     """True when ``text`` reads as a ``cmd.exe`` line (read so too, whatever the tool)."""
-    return _CMD_LINE.search(text[:4096]) is not None
+    head = text[:4096]
+    if _ONE_STATEMENT.search(head) is None:
+        if head.isascii():
+            lead = _LEADING_NAME.match(_first_word(head))
+            if lead is None or lead.group(1).lower() not in _CMD_FIRST_WORDS:
+                return False  # no built-in or Windows program starts the line
+        return _CMD_LINE.match(head) is not None
+    return _CMD_LINE.search(head) is not None
+
+
+def _first_word(text: str) -> str:
+    words = text.split(None, 1)
+    return words[0] if words else ""
+
+
+# Every match of ``_POWERSHELL`` and ``_CMD_LINE`` starts at the start of the text, after a
+# statement break (``;``, ``|``, ``{``, ``(``, ``&``, a newline), or at ``$`` (``$env:``),
+# ``[`` (``[System.``) or ``%`` (``%VAR%``). A text with none of these can only match at
+# its start: ``match`` answers as ``search`` would, without trying every position, and in
+# ASCII text only when the first word is a cmdlet, alias or program of the pattern (most
+# command lines, read on every call never seen before, need no regex at all).
+_ONE_STATEMENT = re.compile(r"[;|{(&\n$\[%]")
 
 
 def looks_like_sql_statement(text: str) -> bool:

@@ -31,8 +31,8 @@ from aimds.behavior import memory_events as memory_stage
 from aimds.behavior import stage as behavior_stage
 from aimds.detectors import stage as detectors_stage
 from aimds.errors import ConfigError
-from aimds.kill import stage as kill_stage
 from aimds.judge import stage as judge_stage
+from aimds.kill import stage as kill_stage
 from aimds.learn import stage as learn_stage
 from aimds.policy import Policy, load_policy
 from aimds.policy.sections.memory import PROVENANCE_KEY, parse_provenance

@@ -17,6 +17,7 @@ from aimds.errors import (
     PolicyError,
 )
 from aimds.guard import Guard
+from aimds.identity import AgentIdentity
 from aimds.integrations.context import acting_as
 from aimds.policy import Policy, load_policy
 from aimds.types import (
@@ -38,6 +39,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ActionBlocked",
     "ActionInfo",
+    "AgentIdentity",
     "AimdsError",
     "BackendError",
     "ConfigError",

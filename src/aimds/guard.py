@@ -1,9 +1,9 @@
 """The guard: wires the stages of ARCHITECTURE.md in order. No detection logic lives here.
 
 ``kill -> inputs -> normalize -> detectors -> attack_memory -> rules -> rings -> memory ->
-behavior -> judge -> decide -> respond -> approvals -> remember -> record`` (``kill``: the
-kill switch, see :mod:`aimds.kill`; ``rings``: privilege rings, only with a ``rings:``
-section, see :mod:`aimds.rules.rings`)
+identity -> behavior -> judge -> decide -> respond -> approvals -> remember -> record``
+(``kill``: the kill switch, see :mod:`aimds.kill`; ``rings``: privilege rings, only with a
+``rings:`` section, see :mod:`aimds.rules.rings`)
 
 Each room offers ``build_stage(policy, services)`` returning a stage or ``None``; the guard
 builds them once, when the policy loads, and runs them per event. A stage that raises is
@@ -34,6 +34,7 @@ from aimds.errors import ConfigError
 from aimds.judge import stage as judge_stage
 from aimds.kill import stage as kill_stage
 from aimds.learn import stage as learn_stage
+from aimds.identity import stage as identity_stage
 from aimds.policy import Policy, load_policy
 from aimds.policy.sections.memory import PROVENANCE_KEY, parse_provenance
 from aimds.respond import approvals as approvals_stage
@@ -64,6 +65,7 @@ log = logging.getLogger("aimds")
 if TYPE_CHECKING:
     from aimds.kill import KillOutcome, KillSwitch
     from aimds.learn.learning import FeedbackResult, LearningHandle
+    from aimds.identity.registry import IdentityRegistry
     from aimds.trace.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,6 +79,7 @@ _STAGE_BUILDERS = (
     rules_stage.build_stage,
     rings_stage.build_stage,
     memory_stage.build_stage,
+    identity_stage.build_stage,
     behavior_stage.build_stage,
     judge_stage.build_stage,
     decide.build_stage,
@@ -139,8 +142,25 @@ class Guard:
         return self.check(_event(EventKind.COMPLETION, subject, text=text, meta=meta))
 
     def check_message(
-        self, text: str, *, subject: Subject | None = None, meta: Mapping[str, Any] | None = None
+        self,
+        text: str | Mapping[str, Any],
+        *,
+        subject: Subject | None = None,
+        meta: Mapping[str, Any] | None = None,
     ) -> Decision:
+        """Judge a message between agents: plain text, or a signed envelope from
+        ``AgentIdentity.sign_message`` (verified, then its body judged like any text;
+        ``subject`` is the receiving agent). See :mod:`aimds.identity`."""
+        if isinstance(text, Mapping):
+            body = text.get("body")
+            return self.check(
+                _event(
+                    EventKind.MESSAGE,
+                    subject,
+                    text=body if isinstance(body, str) else "",
+                    meta=identity_stage.message_meta(text, meta),
+                )
+            )
         return self.check(_event(EventKind.MESSAGE, subject, text=text, meta=meta))
 
     def check_tool_call(
@@ -276,6 +296,14 @@ class Guard:
         from aimds.integrations.decorator import guard_tool
 
         return guard_tool(self, name, subject=subject, wait_for_approval=wait_for_approval)
+
+    @property
+    def identities(self) -> IdentityRegistry:
+        """The agent identities this guard trusts to sign messages and delegations
+        (``register``, ``revoke``, ``get``, ``list``); see :mod:`aimds.identity`."""
+        from aimds.identity.registry import registry_of
+
+        return registry_of(self.services)
 
     # -- operator functions of the behaviour stage (see aimds.behavior.handle) --------------
 

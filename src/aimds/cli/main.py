@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "serve",
     "proxy_cmd",
     "keys",
+    "identities",
     "approvals",
     "feedback",
     "agents",

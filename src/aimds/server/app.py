@@ -31,6 +31,7 @@ from aimds.server import (
     routes_approvals,
     routes_check,
     routes_feedback,
+    routes_identities,
     routes_kill,
     routes_litellm,
     routes_ui,
@@ -141,6 +142,7 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
     settings = settings or ServerSettings()
     state = build_state(settings, guard)
     routes_feedback.attach(state)
+    routes_identities.install(state)
     warn_unshared(state)
     kill_switch = routes_kill.attach(state)
 
@@ -191,6 +193,7 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
     app.include_router(routes_ui.router)
     app.include_router(routes_litellm.router)
     app.include_router(routes_feedback.router)
+    app.include_router(routes_identities.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)

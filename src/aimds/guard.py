@@ -1,7 +1,9 @@
 """The guard: wires the stages of ARCHITECTURE.md in order. No detection logic lives here.
 
-``inputs -> normalize -> detectors -> attack_memory -> rules -> memory -> identity -> behavior
--> judge -> decide -> respond -> approvals -> remember -> record``
+``kill -> inputs -> normalize -> detectors -> attack_memory -> rules -> rings -> memory ->
+identity -> behavior -> judge -> decide -> respond -> approvals -> remember -> record``
+(``kill``: the kill switch, see :mod:`aimds.kill`; ``rings``: privilege rings, only with a
+``rings:`` section, see :mod:`aimds.rules.rings`)
 
 Each room offers ``build_stage(policy, services)`` returning a stage or ``None``; the guard
 builds them once, when the policy loads, and runs them per event. A stage that raises is
@@ -30,6 +32,7 @@ from aimds.behavior import stage as behavior_stage
 from aimds.detectors import stage as detectors_stage
 from aimds.errors import ConfigError
 from aimds.judge import stage as judge_stage
+from aimds.kill import stage as kill_stage
 from aimds.learn import stage as learn_stage
 from aimds.identity import stage as identity_stage
 from aimds.policy import Policy, load_policy
@@ -37,6 +40,7 @@ from aimds.policy.sections.memory import PROVENANCE_KEY, parse_provenance
 from aimds.respond import approvals as approvals_stage
 from aimds.respond import stage as respond_stage
 from aimds.rules import inputs as inputs_stage
+from aimds.rules import rings as rings_stage
 from aimds.rules import stage as rules_stage
 from aimds.text import stage as text_stage
 from aimds.types import (
@@ -59,6 +63,7 @@ __all__ = ["Guard"]
 log = logging.getLogger("aimds")
 
 if TYPE_CHECKING:
+    from aimds.kill import KillOutcome, KillSwitch
     from aimds.learn.learning import FeedbackResult, LearningHandle
     from aimds.identity.registry import IdentityRegistry
     from aimds.trace.session import Session
@@ -66,11 +71,13 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 _STAGE_BUILDERS = (
+    kill_stage.build_stage,
     inputs_stage.build_stage,
     text_stage.build_stage,
     detectors_stage.build_stage,
     learn_stage.build_stage,
     rules_stage.build_stage,
+    rings_stage.build_stage,
     memory_stage.build_stage,
     identity_stage.build_stage,
     behavior_stage.build_stage,
@@ -323,6 +330,35 @@ class Guard:
     def reset_trust(self, agent: str, *, tenant: str = "default") -> behavior_stage.TrustInfo:
         """Set the agent's trust back to the policy's initial score; returns the score before."""
         return self.behavior.reset_trust(agent, tenant=tenant)
+
+    # -- the kill switch (see aimds.kill and docs/kill-switch.md) ----------------------------
+
+    @property
+    def kill_switch(self) -> KillSwitch:
+        """The switch every guard on these services shares."""
+        return kill_stage.switch_of(self.services)
+
+    def kill(
+        self,
+        *,
+        tenant: str | None = None,
+        agent: str | None = None,
+        reason: str,
+        all_tenants: bool = False,
+        by: str = "library",
+    ) -> KillOutcome:
+        """Block every event of ``agent`` of ``tenant`` (rule ``kill.active``) until
+        :meth:`revive`; ``agent=None`` stops the whole tenant, ``all_tenants=True`` everyone."""
+        return self.kill_switch.kill(
+            tenant=tenant, agent=agent, reason=reason, all_tenants=all_tenants, by=by
+        )
+
+    def revive(
+        self, *, tenant: str | None = None, agent: str | None = None, all_tenants: bool = False
+    ) -> bool:
+        """Lift exactly the kill of this scope; ``False`` if there was none."""
+        found = self.kill_switch.revive(tenant=tenant, agent=agent, all_tenants=all_tenants)
+        return found is not None
 
     # -- learning: attack memory, feedback, allow-list suggestions (see aimds.learn) -----
 

@@ -116,16 +116,16 @@ def delta_for(
     return -worst if (worst := worst_penalty(findings, penalties)) > 0 else clean_gain
 
 
-_NOT_VIOLATIONS = frozenset({"error", "quarantine"})
-_STEP_UP_CATEGORIES = frozenset({"policy", "scope"})
+_NOT_VIOLATIONS = frozenset({"error", "quarantine", "kill"})
+_STEP_UP_CATEGORIES = frozenset({"policy", "scope", "ring"})
 TIER_RULE = "behavior.trust.tier"
 
 
 def is_violation(f: Finding) -> bool:
-    """Whether ``f`` counts against the agent's trust. Not: stage errors, quarantine and tier
-    findings (consequences, not deeds), and a policy's step-up (``review.send``,
-    ``defaults.unknown_tool``: the policy asks a human by design; an agent that sends e-mail
-    all day is doing its job)."""
+    """Whether ``f`` counts against the agent's trust. Not: stage errors, quarantine, kill
+    switch and tier findings (consequences, not deeds), and a policy's step-up
+    (``review.send``, ``defaults.unknown_tool``, ``ring.escalation``: the policy asks a human
+    by design; an agent that sends e-mail all day is doing its job)."""
     if f.category in _NOT_VIOLATIONS or f.rule == TIER_RULE:
         return False
     return not (f.action is Verdict.REVIEW and f.category in _STEP_UP_CATEGORIES)

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "approvals",
     "feedback",
     "agents",
+    "kill",
     "demo",
     "mcp_cmd",
     "version_cmd",

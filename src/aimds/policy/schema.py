@@ -32,6 +32,7 @@ from aimds.policy.sections.learn import AttackMemorySection
 from aimds.policy.sections.mcp import McpSection
 from aimds.policy.sections.memory import MemorySection
 from aimds.policy.sections.messages import MessagesSection
+from aimds.policy.sections.rings import RingsSection
 from aimds.policy.sections.sensitive import SensitiveSection
 from aimds.policy.sections.streaming import StreamingSection
 
@@ -76,6 +77,7 @@ class PolicyDocument(Section):
     mcp: McpSection = Field(default_factory=McpSection)
     streaming: StreamingSection = Field(default_factory=StreamingSection)
     memory: MemorySection = Field(default_factory=MemorySection)
+    rings: RingsSection | None = None
     judge: JudgeSection = Field(default_factory=JudgeSection)
     attack_memory: AttackMemorySection = Field(default_factory=AttackMemorySection)
     messages: MessagesSection = Field(default_factory=MessagesSection)

@@ -32,6 +32,7 @@ from aimds.server import (
     routes_check,
     routes_feedback,
     routes_identities,
+    routes_kill,
     routes_litellm,
     routes_ui,
     views,
@@ -143,12 +144,14 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
     routes_feedback.attach(state)
     routes_identities.install(state)
     warn_unshared(state)
+    kill_switch = routes_kill.attach(state)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         state.waiters.bind(loop)
         stop = threading.Event()
+        kill_switch.start(routes_kill.POLL_S)
         tasks = [asyncio.create_task(_follow_policy(state))]
         if state.redis is not None:
             from aimds.server.cluster import start_redis_bridge
@@ -158,6 +161,7 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
             yield
         finally:
             stop.set()
+            kill_switch.close()
             for task in tasks:
                 task.cancel()
             for task in tasks:
@@ -185,6 +189,7 @@ def create_app(settings: ServerSettings | None = None, guard: Guard | None = Non
     app.include_router(routes_check.router)
     app.include_router(routes_approvals.router)
     app.include_router(routes_admin.router)
+    app.include_router(routes_kill.router)
     app.include_router(routes_ui.router)
     app.include_router(routes_litellm.router)
     app.include_router(routes_feedback.router)

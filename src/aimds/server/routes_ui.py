@@ -22,6 +22,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from aimds.errors import AimdsError, PolicyError
+from aimds.kill.stage import switch_of
 from aimds.respond.approvals import ApprovalRequest, ApprovalStatus
 from aimds.server.auth import Principal, Role, key_digest
 from aimds.server.deps import may_read_agent, read_scope, state_of
@@ -40,7 +41,7 @@ _AGENT_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 _AUDIT_ROLES = (Role.ADMIN, Role.AUDITOR, Role.OPERATOR)
 _AGENTS_SHOWN = 200
 _AUDIT_TYPES = ("decision", "approval.requested", "approval.resolved", "quarantine",
-                "trust.reset", "checkpoint")
+                "trust.reset", "checkpoint", "kill")
 
 
 def _page(request: Request, template: str, who: Principal | None, **context: Any) -> HTMLResponse:
@@ -311,6 +312,7 @@ async def agents_page(request: Request) -> HTMLResponse:
     # The most recently active first, and a bounded number: each row reads the state store.
     seen = sorted(seen, key=lambda p: -p[1][-1]["ts"])[:_AGENTS_SHOWN]
     handle = _behavior(state)
+    switch = switch_of(state.services)
 
     def load() -> list[dict[str, Any]]:
         rows = []
@@ -321,6 +323,7 @@ async def agents_page(request: Request) -> HTMLResponse:
                 "blocked": sum(1 for d in ring if d["verdict"] == "block"),
                 "reviews": sum(1 for d in ring if d["verdict"] == "review"),
                 "decisions": len(ring), "trust": None, "tier": "", "quarantined": False,
+                "killed": switch.covering(who.tenant, agent) is not None,
             }
             if handle is not None:
                 try:
@@ -350,7 +353,38 @@ async def agent_page(request: Request, agent_id: str) -> HTMLResponse:
     if not known or not may_read_agent(who, agent):
         raise HTTPException(404, "no such agent")
     context = await _agent_context(state, who.tenant, agent)
-    return _page(request, "agent.html", who, can_act=who.role is Role.ADMIN, **context)
+    from aimds.server.routes_kill import kill_of
+
+    return _page(request, "agent.html", who, can_act=who.role is Role.ADMIN,
+                 kill=kill_of(state, who.tenant, agent),
+                 can_kill=who.role in (Role.ADMIN, Role.APPROVER), **context)
+
+
+@router.post("/agents/{agent_id}/kill")
+async def agent_kill(
+    request: Request, agent_id: str, csrf: str = Form(max_length=100),
+    reason: str = Form(default="stopped from the dashboard", max_length=500),
+) -> Response:
+    """The kill switch for one agent (approvers and admins; see aimds.server.routes_kill)."""
+    from aimds.server.routes_kill import kill
+
+    who = _who(request, form_token=csrf, post=True)
+    agent = _agent_id(agent_id)
+    await kill(state_of(request), who, tenant=who.tenant, agent=agent,
+               reason=reason.strip() or "stopped from the dashboard")
+    return _back(f"/ui/agents/{quote(agent)}")
+
+
+@router.post("/agents/{agent_id}/revive")
+async def agent_revive(request: Request, agent_id: str,
+                       csrf: str = Form(max_length=100)) -> Response:
+    """Lift the agent's own kill (admins; a platform kill needs an operator)."""
+    from aimds.server.routes_kill import revive
+
+    who = _who(request, form_token=csrf, post=True)
+    agent = _agent_id(agent_id)
+    await revive(state_of(request), who, tenant=who.tenant, agent=agent)
+    return _back(f"/ui/agents/{quote(agent)}")
 
 
 @router.post("/agents/{agent_id}/{verb}")

@@ -31,10 +31,10 @@ from aimds.behavior import memory_events as memory_stage
 from aimds.behavior import stage as behavior_stage
 from aimds.detectors import stage as detectors_stage
 from aimds.errors import ConfigError
+from aimds.identity import stage as identity_stage
 from aimds.judge import stage as judge_stage
 from aimds.kill import stage as kill_stage
 from aimds.learn import stage as learn_stage
-from aimds.identity import stage as identity_stage
 from aimds.policy import Policy, load_policy
 from aimds.policy.sections.memory import PROVENANCE_KEY, parse_provenance
 from aimds.respond import approvals as approvals_stage
@@ -63,9 +63,9 @@ __all__ = ["Guard"]
 log = logging.getLogger("aimds")
 
 if TYPE_CHECKING:
+    from aimds.identity.registry import IdentityRegistry
     from aimds.kill import KillOutcome, KillSwitch
     from aimds.learn.learning import FeedbackResult, LearningHandle
-    from aimds.identity.registry import IdentityRegistry
     from aimds.trace.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -4,8 +4,9 @@ around it (``Please run: <base64>`` reads as ``Please run: ignore all previous .
 exactly as it would read the plain attack.
 
 Regions are the spans of the outermost decoded segments in the original text; where they
-overlap, text carried by invisible characters wins, then the first region (the longest at
-its start). Nested segments (base64 inside base64: their span is the outer region) and the
+overlap, text carried by invisible characters wins, then an encoding recognised by its
+shape over a statistical guess (ROT13, reversed writing), then the first region (the longest
+at its start). Nested segments (base64 inside base64: their span is the outer region) and the
 losers of an overlap are left over, for the caller to judge as texts of their own, unless
 a loser's text holds the winner's (then it says nothing new). A
 :class:`~aimds.text.offsets.SpanMap` maps spans of the result back to the original: a span
@@ -23,6 +24,9 @@ from aimds.text.views import DecodedSegment
 __all__ = ["InPlace", "decode_in_place"]
 
 _HIDDEN = frozenset({"tags", "variation_selectors", "bidi"})
+# Decodings read from word statistics (any letters "decode" as ROT13 or reversed text), not
+# from an encoding's own shape: a structural decoding inside their span wins the overlap
+_GUESSES = frozenset({"rot13", "reversed"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,8 +46,12 @@ def decode_in_place(original: str, segments: Sequence[DecodedSegment]) -> InPlac
     leftover = [seg for seg in segments if seg.depth > 1]
     outer = [seg for seg in segments if seg.depth == 1]
     # what invisible characters carry is read first: where a right-to-left override hides
-    # reversed text, the text as displayed beats the reversed-writing decoder's guess
-    outer.sort(key=lambda s: (s.encoding not in _HIDDEN, s.span[0], -s.span[1]))
+    # reversed text, the text as displayed beats the reversed-writing decoder's guess; then
+    # encodings recognised by their shape (base64 between two short lines beats the ROT13
+    # reading of the whole text that "n ... naq" invites)
+    outer.sort(
+        key=lambda s: (s.encoding not in _HIDDEN, s.encoding in _GUESSES, s.span[0], -s.span[1])
+    )
     chosen: list[DecodedSegment] = []
     for seg in outer:
         clash = [c for c in chosen if seg.span[0] < c.span[1] and c.span[0] < seg.span[1]]

@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--memory-on",
         action="store_true",
-        help="turn the attack memory on over the policy (memory.enabled)",
+        help="turn the attack memory on over the policy (attack_memory.enabled)",
     )
     parser.add_argument("--quick", action="store_true", help="3 techniques instead of 8")
     parser.add_argument("--seed", type=int, default=0)

@@ -58,6 +58,11 @@ _LOGS = "/var/log"
 _PRIVILEGE_FILES = ("/etc/sudoers", "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow")
 
 
+# Where mounted network shares and removable media live: a file written there is data
+# leaving the machine for whoever reads the share, not a local change
+_SHARED_MOUNTS = ("/mnt/", "/media/", "/Volumes/", "/net/", "/run/media/", "//", "\\\\")
+
+
 class Facts:
     """What one action does, as collected by the classifiers."""
 
@@ -162,8 +167,11 @@ class Facts:
             self.recon()
 
     def path_write(self, path: str, place: SensitivePlace | None) -> None:
-        """A file is created or changed (in a place that runs it later: persistence)."""
+        """A file is created or changed (in a place that runs it later: persistence; on a
+        mounted share or removable medium: the data leaves the machine)."""
         self.resource(path)
+        if path.startswith(_SHARED_MOUNTS):
+            self.mark_outbound(payload=True)  # ATT&CK T1039/T1052: a share, a USB stick
         if _SHADOW.match(path) or (place is not None and _shadow_glob(path)):
             self.tags.add("shadow_access")
         if is_persistence_path(path):

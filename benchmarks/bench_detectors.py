@@ -1,7 +1,8 @@
 """Latency of the injection and semantic detectors alone, of the inputs + normalize +
 detectors stages on short tool calls (repeated: the findings cache hits; never seen: a new
-argument each call; cache off), and of a whole default-pack prompt check (findings cache
-off, as every prompt there is the same)."""
+argument each call; cache off), of a whole default-pack prompt check (findings cache
+off, as every prompt there is the same), and stage by stage on short prompts never seen
+before."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks.harness import Result, measure
+from benchmarks.harness import Result, measure, measure_stages
 
 _TOOL_CALLS = (
     ("shell", {"command": "ls -la"}),
@@ -72,6 +73,7 @@ def run(quick: bool) -> list[Result]:
         measure("injection.detect 1 MB", lambda: det.detect(big_event, big_views), n=3, warmup=1)
     )
     results.extend(_stage_cases(n))
+    results.extend(_never_seen_prompt_cases(n))
     results.extend(_semantic_cases(n // 4))
     # the same prompt again and again would measure the findings cache: keep it off here
     guard = Guard(load_policy({"extends": "default", "detectors": {"cache": {"enabled": False}}}))
@@ -81,6 +83,28 @@ def run(quick: bool) -> list[Result]:
             measure(f"guard.check_prompt {size} chars", lambda t=text: guard.check_prompt(t), n=n)
         )
     return results
+
+
+def _never_seen_prompt_cases(n: int) -> list[Result]:
+    """The default pipeline on a short prompt never seen before (a new one every call, each
+    in a new session), stage by stage: what the detectors stage costs a fresh prompt."""
+    from aimds.guard import Guard
+    from aimds.types import Subject
+
+    guard = Guard("default")
+    fresh = itertools.count()
+
+    def call() -> None:
+        i = next(fresh)
+        who = Subject(tenant="bench", agent="a", session=f"p{i}")
+        guard.check_prompt(f"Summarise ticket {i} for the board in three sentences.", subject=who)
+
+    def install(stages: tuple[Any, ...]) -> None:
+        guard.stages = stages
+
+    return measure_stages(
+        "guard.check_prompt default short, never-seen prompt,", guard.stages, install, call, n=n
+    )
 
 
 def _content_stages(cache: bool) -> Callable[[str, dict[str, Any]], None]:

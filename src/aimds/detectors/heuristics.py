@@ -21,6 +21,8 @@ from typing import Any
 
 import re2
 
+from aimds.detectors.re2_sets import set_matcher
+
 __all__ = ["HEURISTICS", "Heuristic", "HeuristicSet", "build_heuristic_set"]
 
 
@@ -149,6 +151,7 @@ class HeuristicSet:
         for h in self.table:
             self._set.Add(h.pattern)
         self._set.Compile()
+        self._match = set_matcher(self._set)
         self._discussion: Any = _compile("discussion", _DISCUSSION)
         self._counters: tuple[Callable[[str], int], ...] = tuple(
             _counter(p, h.min_count) for p, h in zip(self._patterns, self.table, strict=True)
@@ -157,7 +160,7 @@ class HeuristicSet:
 
     def match(self, text: str) -> list[int]:
         """Indices (into :attr:`table`) of the heuristics that hold for ``text`` (folded)."""
-        hits: list[int] | None = self._set.Match(text)
+        hits = self._match(text.encode("utf-8"))
         if not hits:
             return []
         return [i for i in hits if self._counters[i](text) >= self.table[i].min_count]

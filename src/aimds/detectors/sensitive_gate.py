@@ -20,6 +20,8 @@ from collections.abc import Iterator, Sequence
 
 import re2
 
+from aimds.detectors.re2_sets import set_matcher
+
 __all__ = ["Gated", "HintSet", "ascii_view"]
 
 _MAX_MEM = 64 << 20
@@ -75,7 +77,7 @@ class HintSet:
     (literals, short classes): a failure would read as "nothing here".
     """
 
-    __slots__ = ("_set",)
+    __slots__ = ("_match", "_set")
 
     def __init__(self, hints: Sequence[str], *, ignore_case: bool = False) -> None:
         options = _options()
@@ -84,8 +86,9 @@ class HintSet:
         for hint in hints:
             self._set.Add(hint)
         self._set.Compile()
+        self._match = set_matcher(self._set)
 
     def active(self, view: bytes) -> list[int]:
         """Indices (ascending) of the hints found in ``view``."""
-        found = self._set.Match(view)
+        found = self._match(view)
         return sorted(found) if found else []

@@ -42,7 +42,7 @@ MAX_STRINGS = 100_000
 10,000 by default)."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class Target:
     """One string to scan: ``text`` holds ``prefix`` context characters before the value."""
 
@@ -50,8 +50,13 @@ class Target:
     prefix: int = 0
     arg_path: str | None = None
 
+    def __init__(self, *, text: str, prefix: int = 0, arg_path: str | None = None) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "prefix", prefix)
+        object.__setattr__(self, "arg_path", arg_path)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class Hit:
     start: int
     end: int
@@ -63,8 +68,27 @@ class Hit:
     report: bool = True
     """False for a recognised public sample: it claims the span but is no finding."""
 
+    def __init__(
+        self,
+        *,
+        start: int,
+        end: int,
+        kind: str,
+        severity: Severity,
+        confidence: float = 0.9,
+        keep: int = 0,
+        report: bool = True,
+    ) -> None:
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "severity", severity)
+        object.__setattr__(self, "confidence", confidence)
+        object.__setattr__(self, "keep", keep)
+        object.__setattr__(self, "report", report)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class ScanPlan:
     """The strings of an event to scan, and whether anything had to be left out."""
 
@@ -73,6 +97,13 @@ class ScanPlan:
     """Some text, argument or nesting level was not scanned (see :func:`too_large`)."""
     chars: int = 0
     """Characters of event text and argument strings seen (scanned or not)."""
+
+    def __init__(
+        self, *, targets: tuple[Target, ...], truncated: bool = False, chars: int = 0
+    ) -> None:
+        object.__setattr__(self, "targets", targets)
+        object.__setattr__(self, "truncated", truncated)
+        object.__setattr__(self, "chars", chars)
 
 
 def plan(event: Event, max_chars: int) -> ScanPlan:

@@ -20,6 +20,7 @@ from typing import Any
 
 import re2
 
+from aimds.detectors.re2_sets import set_matcher
 from aimds.types import Severity
 
 __all__ = ["SIGNATURES", "Signature", "SignatureSet", "build_signature_set"]
@@ -547,11 +548,12 @@ class SignatureSet:
         for sig in self.table:
             self._set.Add(sig.pattern)
         self._set.Compile()
+        self._match = set_matcher(self._set)
         _check(self)
 
     def match(self, text: str) -> list[int]:
         """Indices (into :attr:`table`) of the signatures that match ``text`` (folded)."""
-        found: list[int] | None = self._set.Match(text)
+        found = self._match(text.encode("utf-8"))
         return found or []
 
     def locate(self, index: int, text: str) -> tuple[int, int] | None:

@@ -182,8 +182,6 @@ class DetectorsStage:
         return idle is not None and idle(ev.event) is True
 
 
-
-
 def build_stage(policy: Policy, services: Services) -> DetectorsStage | None:
     detectors = [d for f in load_factories().values() if (d := f(policy, services)) is not None]
     if not detectors:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from mypy_extensions import mypyc_attr
 
-from aimds import decide
+from aimds import decide, halt
 from aimds.audit import stage as audit_stage
 from aimds.audit.observe import build_observer
 from aimds.behavior import memory_events as memory_stage
@@ -120,6 +120,7 @@ class Guard:
             for build in _STAGE_BUILDERS
             if (stage := build(self.policy, self.services)) is not None
         )
+        self._plan = tuple(zip(self.stages, halt.plan(self.stages), strict=True))
         self._observer = build_observer(self.stages, self.services)
 
     @classmethod
@@ -241,11 +242,14 @@ class Guard:
         ev.scratch["on_error"] = self._on_error
         ev.scratch["start_ns"] = start
         if self._observer is None:
-            for stage in self.stages:
+            for stage, tail in self._plan:
                 try:
                     stage(ev)
                 except Exception as exc:  # noqa: BLE001 - a failing stage fails closed, never crashes
                     self._stage_failed(ev, stage, exc)
+                if tail is not None and ev.halted:  # see aimds.halt
+                    self._finish(ev, tail)
+                    break
         else:  # per-stage metrics / OpenTelemetry spans (see aimds.audit.observe)
             self._observer.run(ev, self._stage_failed)
         decision = self._decision(ev, start)
@@ -414,6 +418,17 @@ class Guard:
         self.close()
 
     # -- internals -------------------------------------------------------------------
+
+    def _finish(self, ev: Evaluation, tail: halt.Tail) -> None:
+        """Run only the stages that must follow a halt (see :mod:`aimds.halt`)."""
+        ev.statuses.extend(tail.skipped)
+        stages = self.stages
+        for i in tail.run:
+            stage = stages[i]
+            try:
+                stage(ev)
+            except Exception as exc:  # noqa: BLE001 - a failing stage fails closed, never crashes
+                self._stage_failed(ev, stage, exc)
 
     def _stage_failed(self, ev: Evaluation, stage: Stage, exc: Exception) -> None:
         name = getattr(stage, "name", type(stage).__name__)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from aimds.audit.metrics import Metrics
+from aimds.halt import plan
 from aimds.types import Evaluation, Services, Stage
 
 __all__ = ["StageObserver", "build_observer", "global_tracer"]
@@ -33,7 +34,7 @@ Failed = Callable[[Evaluation, Stage, Exception], None]
 class StageObserver:
     """Runs the stages of one guard, timing each and tracing when a tracer is set."""
 
-    __slots__ = ("_status", "_timed", "_tracer")
+    __slots__ = ("_status", "_tails", "_timed", "_tracer")
 
     def __init__(
         self, stages: Sequence[Stage], *, metrics: Metrics | None, tracer: Any | None
@@ -49,6 +50,7 @@ class StageObserver:
             )
             for stage in stages
         )
+        self._tails = plan(stages)
         self._tracer = tracer
         self._status: Any = None
         if tracer is not None:
@@ -60,13 +62,24 @@ class StageObserver:
         """Run every stage on ``ev``; a stage that raises goes to ``failed``."""
         if self._tracer is None:
             clock = time.perf_counter_ns
-            for stage, _, observe in self._timed:
+            for (stage, _, observe), tail in zip(self._timed, self._tails, strict=True):
                 start = clock()
                 try:
                     stage(ev)
                 except Exception as exc:  # noqa: BLE001 - the guard turns it into a finding
                     failed(ev, stage, exc)
                 observe((clock() - start) / 1e9)
+                if tail is not None and ev.halted:  # see aimds.halt
+                    ev.statuses.extend(tail.skipped)
+                    for i in tail.run:
+                        stage, _, observe = self._timed[i]
+                        start = clock()
+                        try:
+                            stage(ev)
+                        except Exception as exc:  # noqa: BLE001 - as above
+                            failed(ev, stage, exc)
+                        observe((clock() - start) / 1e9)
+                    return
             return
         self._run_traced(ev, failed)
 
@@ -82,7 +95,13 @@ class StageObserver:
             attributes["aimds.tool"] = event.tool
         clock = time.perf_counter_ns
         with tracer.start_as_current_span("aimds.check", attributes=attributes) as check:
-            for stage, name, observe in self._timed:
+            order: Sequence[int] = range(len(self._timed))
+            position = 0
+            while position < len(order):
+                index = order[position]
+                position += 1
+                stage, name, observe = self._timed[index]
+                tail = self._tails[index]
                 with tracer.start_as_current_span(f"aimds.stage.{name}") as span:
                     before = len(ev.findings)
                     start = clock()
@@ -94,6 +113,11 @@ class StageObserver:
                         span.set_attribute("aimds.error", type(exc).__name__)
                     observe((clock() - start) / 1e9)
                     span.set_attribute("aimds.findings", len(ev.findings) - before)
+                if tail is not None and ev.halted:  # see aimds.halt: only the tail runs on
+                    ev.statuses.extend(tail.skipped)
+                    order = tail.run
+                    position = 0
+                    check.set_attribute("aimds.halted_at", name)
             check.set_attribute("aimds.verdict", ev.verdict.value)
             check.set_attribute("aimds.risk", ev.risk.value)
             check.set_attribute("aimds.findings", len(ev.findings))

@@ -115,13 +115,24 @@ class Guard:
         self._on_error = self.policy.document.decide.on_error
         self._listeners: tuple[Callable[[Event, Decision], None], ...] = ()
         self._listeners_lock = threading.Lock()
-        self.stages: tuple[Stage, ...] = tuple(
+        self._stages: tuple[Stage, ...] = ()
+        self._plan: tuple[tuple[Stage, halt.Tail | None], ...] = ()
+        self.stages = tuple(
             stage
             for build in _STAGE_BUILDERS
             if (stage := build(self.policy, self.services)) is not None
         )
-        self._plan = tuple(zip(self.stages, halt.plan(self.stages), strict=True))
         self._observer = build_observer(self.stages, self.services)
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        """The pipeline, in order (assignable: tests and benchmarks add or drop stages)."""
+        return self._stages
+
+    @stages.setter
+    def stages(self, stages: tuple[Stage, ...]) -> None:
+        self._stages = tuple(stages)
+        self._plan = tuple(zip(self._stages, halt.plan(self._stages), strict=True))
 
     @classmethod
     def from_policy(

@@ -34,7 +34,7 @@ Failed = Callable[[Evaluation, Stage, Exception], None]
 class StageObserver:
     """Runs the stages of one guard, timing each and tracing when a tracer is set."""
 
-    __slots__ = ("_status", "_tails", "_timed", "_tracer")
+    __slots__ = ("_status", "_timed", "_tracer")
 
     def __init__(
         self, stages: Sequence[Stage], *, metrics: Metrics | None, tracer: Any | None
@@ -47,10 +47,10 @@ class StageObserver:
                 stage,
                 _stage_name(stage),
                 metrics.latency_observer(_stage_name(stage)) if metrics is not None else _ignore,
+                tail,
             )
-            for stage in stages
+            for stage, tail in zip(stages, plan(stages), strict=True)
         )
-        self._tails = plan(stages)
         self._tracer = tracer
         self._status: Any = None
         if tracer is not None:
@@ -62,7 +62,7 @@ class StageObserver:
         """Run every stage on ``ev``; a stage that raises goes to ``failed``."""
         if self._tracer is None:
             clock = time.perf_counter_ns
-            for (stage, _, observe), tail in zip(self._timed, self._tails, strict=True):
+            for stage, _, observe, tail in self._timed:
                 start = clock()
                 try:
                     stage(ev)
@@ -72,7 +72,7 @@ class StageObserver:
                 if tail is not None and ev.halted:  # see aimds.halt
                     ev.statuses.extend(tail.skipped)
                     for i in tail.run:
-                        stage, _, observe = self._timed[i]
+                        stage, _, observe, _ = self._timed[i]
                         start = clock()
                         try:
                             stage(ev)
@@ -100,8 +100,7 @@ class StageObserver:
             while position < len(order):
                 index = order[position]
                 position += 1
-                stage, name, observe = self._timed[index]
-                tail = self._tails[index]
+                stage, name, observe, tail = self._timed[index]
                 with tracer.start_as_current_span(f"aimds.stage.{name}") as span:
                     before = len(ev.findings)
                     start = clock()

@@ -10,6 +10,8 @@
 * ``kill.guard.with`` / ``kill.guard.without``: a prompt through the whole default guard
   with and without the stage; the difference is the added cost in context (noisy: the
   pipeline takes tens of µs, the stage a fraction of one).
+* ``kill.guard.killed``: the same prompt from a killed agent: the pipeline halts after the
+  kill stage (only inputs, decide, respond, approvals and the record run; see aimds.halt).
 
 Stage timings are per event, measured over batches of ``BATCH`` calls so that the clock's
 own cost (about as large as the check) does not drown the result.
@@ -85,4 +87,7 @@ def run(quick: bool = False) -> list[Result]:
 
     results.append(measure("kill.guard.with", check(guard), n=m, warmup=500, cpu=True))
     results.append(measure("kill.guard.without", check(without), n=m, warmup=500, cpu=True))
+    killed = Guard("default")
+    killed.kill(tenant=WHO.tenant, agent=WHO.agent, reason="bench")
+    results.append(measure("kill.guard.killed", check(killed), n=m, warmup=500, cpu=True))
     return results

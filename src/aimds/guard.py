@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from mypy_extensions import mypyc_attr
 
-from aimds import decide
+from aimds import decide, halt
 from aimds.audit import stage as audit_stage
 from aimds.audit.observe import build_observer
 from aimds.behavior import memory_events as memory_stage
@@ -115,12 +115,24 @@ class Guard:
         self._on_error = self.policy.document.decide.on_error
         self._listeners: tuple[Callable[[Event, Decision], None], ...] = ()
         self._listeners_lock = threading.Lock()
-        self.stages: tuple[Stage, ...] = tuple(
+        self._stages: tuple[Stage, ...] = ()
+        self._plan: tuple[tuple[Stage, halt.Tail | None], ...] = ()
+        self.stages = tuple(
             stage
             for build in _STAGE_BUILDERS
             if (stage := build(self.policy, self.services)) is not None
         )
         self._observer = build_observer(self.stages, self.services)
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        """The pipeline, in order (assignable: tests and benchmarks add or drop stages)."""
+        return self._stages
+
+    @stages.setter
+    def stages(self, stages: tuple[Stage, ...]) -> None:
+        self._stages = tuple(stages)
+        self._plan = tuple(zip(self._stages, halt.plan(self._stages), strict=True))
 
     @classmethod
     def from_policy(
@@ -241,11 +253,14 @@ class Guard:
         ev.scratch["on_error"] = self._on_error
         ev.scratch["start_ns"] = start
         if self._observer is None:
-            for stage in self.stages:
+            for stage, tail in self._plan:
                 try:
                     stage(ev)
                 except Exception as exc:  # noqa: BLE001 - a failing stage fails closed, never crashes
                     self._stage_failed(ev, stage, exc)
+                if tail is not None and ev.halted:  # see aimds.halt
+                    self._finish(ev, tail)
+                    break
         else:  # per-stage metrics / OpenTelemetry spans (see aimds.audit.observe)
             self._observer.run(ev, self._stage_failed)
         decision = self._decision(ev, start)
@@ -414,6 +429,17 @@ class Guard:
         self.close()
 
     # -- internals -------------------------------------------------------------------
+
+    def _finish(self, ev: Evaluation, tail: halt.Tail) -> None:
+        """Run only the stages that must follow a halt (see :mod:`aimds.halt`)."""
+        ev.statuses.extend(tail.skipped)
+        stages = self.stages
+        for i in tail.run:
+            stage = stages[i]
+            try:
+                stage(ev)
+            except Exception as exc:  # noqa: BLE001 - a failing stage fails closed, never crashes
+                self._stage_failed(ev, stage, exc)
 
     def _stage_failed(self, ev: Evaluation, stage: Stage, exc: Exception) -> None:
         name = getattr(stage, "name", type(stage).__name__)

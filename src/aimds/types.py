@@ -283,7 +283,9 @@ class Evaluation:
     copy (bounded depth and size, no cycles) that later stages may walk safely. ``views`` is
     set by the normalize stage (text views for detectors); ``action`` by the rules stage;
     ``verdict``, ``risk`` and ``score`` by decide; ``text`` and ``redacted_args`` (the
-    mitigated text and arguments) by respond.
+    mitigated text and arguments) by respond. ``halted`` is set by a stage after which
+    judging is pointless (``kill``): the guard then runs only the stages that make the
+    event safe to record, decide, mitigate and audit it (see :mod:`aimds.halt`).
     """
 
     event: Event
@@ -300,6 +302,7 @@ class Evaluation:
     redacted_args: Mapping[str, Any] | None = None
     approval: str | None = None
     scratch: dict[str, Any] = field(default_factory=dict)
+    halted: bool = False
 
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from aimds.audit.metrics import Metrics
+from aimds.halt import plan
 from aimds.types import Evaluation, Services, Stage
 
 __all__ = ["StageObserver", "build_observer", "global_tracer"]
@@ -46,8 +47,9 @@ class StageObserver:
                 stage,
                 _stage_name(stage),
                 metrics.latency_observer(_stage_name(stage)) if metrics is not None else _ignore,
+                tail,
             )
-            for stage in stages
+            for stage, tail in zip(stages, plan(stages), strict=True)
         )
         self._tracer = tracer
         self._status: Any = None
@@ -60,13 +62,24 @@ class StageObserver:
         """Run every stage on ``ev``; a stage that raises goes to ``failed``."""
         if self._tracer is None:
             clock = time.perf_counter_ns
-            for stage, _, observe in self._timed:
+            for stage, _, observe, tail in self._timed:
                 start = clock()
                 try:
                     stage(ev)
                 except Exception as exc:  # noqa: BLE001 - the guard turns it into a finding
                     failed(ev, stage, exc)
                 observe((clock() - start) / 1e9)
+                if tail is not None and ev.halted:  # see aimds.halt
+                    ev.statuses.extend(tail.skipped)
+                    for i in tail.run:
+                        stage, _, observe, _ = self._timed[i]
+                        start = clock()
+                        try:
+                            stage(ev)
+                        except Exception as exc:  # noqa: BLE001 - as above
+                            failed(ev, stage, exc)
+                        observe((clock() - start) / 1e9)
+                    return
             return
         self._run_traced(ev, failed)
 
@@ -82,7 +95,12 @@ class StageObserver:
             attributes["aimds.tool"] = event.tool
         clock = time.perf_counter_ns
         with tracer.start_as_current_span("aimds.check", attributes=attributes) as check:
-            for stage, name, observe in self._timed:
+            order: Sequence[int] = range(len(self._timed))
+            position = 0
+            while position < len(order):
+                index = order[position]
+                position += 1
+                stage, name, observe, tail = self._timed[index]
                 with tracer.start_as_current_span(f"aimds.stage.{name}") as span:
                     before = len(ev.findings)
                     start = clock()
@@ -94,6 +112,11 @@ class StageObserver:
                         span.set_attribute("aimds.error", type(exc).__name__)
                     observe((clock() - start) / 1e9)
                     span.set_attribute("aimds.findings", len(ev.findings) - before)
+                if tail is not None and ev.halted:  # see aimds.halt: only the tail runs on
+                    ev.statuses.extend(tail.skipped)
+                    order = tail.run
+                    position = 0
+                    check.set_attribute("aimds.halted_at", name)
             check.set_attribute("aimds.verdict", ev.verdict.value)
             check.set_attribute("aimds.risk", ev.risk.value)
             check.set_attribute("aimds.findings", len(ev.findings))

@@ -17,9 +17,28 @@ AIMDS event type               when                     activity    action / dis
 ``quarantine``                 quarantine event          1 Create   2 Denied / 3 Quarantined
 =============================  =======================  ==========  =====================
 
-"Top finding" is the most severe finding of at least ``low`` severity. The full mapping is
-in ``docs/ocsf.md``; ``schemas/ocsf_detection_finding.schema.json`` is the JSON Schema the
-tests validate against.
+"Top finding" is the most severe finding of at least ``low`` severity.
+
+Operator changes to who may act are not findings; they map to Identity & Access Management
+classes (category 3) instead, with the operator (``data.by``) as ``actor`` and the agent as
+the ``user`` or managed ``entity``:
+
+========================  =====================  ====================================
+AIMDS event type          OCSF class             activity
+========================  =====================  ====================================
+``kill``                  3001 Account Change    9 Lock (kill), 2 Enable (revive)
+``identity.registered``   3001 Account Change    1 Create
+``identity.revoked``      3001 Account Change    5 Disable
+``trust.reset``           3004 Entity Management 3 Update (entity: the agent's trust)
+``learn.remember``        3004 Entity Management 1 Create (entity: an attack memory entry)
+``learn.feedback``        3004 Entity Management 1 Create (entity: a decision's feedback)
+``learn.suggestion``      3004 Entity Management 3 Update (entity: an allow-list suggestion)
+``learn.forget``          3004 Entity Management 4 Delete (entity: an attack memory entry)
+other ``learn.*``         3004 Entity Management 99 Other
+========================  =====================  ====================================
+
+The full mapping is in ``docs/ocsf.md``; ``schemas/ocsf_detection_finding.schema.json`` and
+``schemas/ocsf_iam_change.schema.json`` are the JSON Schemas the tests validate against.
 """
 
 from __future__ import annotations
@@ -70,11 +89,35 @@ _TITLES = {
 }
 
 
-def load_schema() -> dict[str, Any]:
-    """The vendored JSON Schema of the events this module emits."""
+ACCOUNT_CHANGE = 3001
+ENTITY_MANAGEMENT = 3004
+_CLASS_NAMES = {ACCOUNT_CHANGE: "Account Change", ENTITY_MANAGEMENT: "Entity Management"}
+_ACTIVITY_NAMES = {
+    ACCOUNT_CHANGE: {1: "Create", 2: "Enable", 5: "Disable", 9: "Lock"},
+    ENTITY_MANAGEMENT: {1: "Create", 3: "Update", 4: "Delete", 99: "Other"},
+}
+# AIMDS type -> (class, activity, title, managed entity type or None for an account)
+_MANAGEMENT: dict[str, tuple[int, int, str, str | None]] = {
+    "kill": (ACCOUNT_CHANGE, 9, "Agent killed", None),
+    "identity.registered": (ACCOUNT_CHANGE, 1, "Agent identity registered", None),
+    "identity.revoked": (ACCOUNT_CHANGE, 5, "Agent identity revoked", None),
+    "trust.reset": (ENTITY_MANAGEMENT, 3, "Agent trust reset", "trust_score"),
+    "learn.remember": (ENTITY_MANAGEMENT, 1, "Attack memory entry added", "attack_memory"),
+    "learn.feedback": (ENTITY_MANAGEMENT, 1, "Decision feedback given", "feedback"),
+    "learn.suggestion": (ENTITY_MANAGEMENT, 3, "Allow-list suggestion decided", "suggestion"),
+    "learn.forget": (ENTITY_MANAGEMENT, 4, "Attack memory entry removed", "attack_memory"),
+}
+_LEARN_OTHER = (ENTITY_MANAGEMENT, 99, "Learning change", "learning")
+_REVIVE = (ACCOUNT_CHANGE, 2, "Agent revived", None)
+
+
+def load_schema(name: str = "ocsf_detection_finding") -> dict[str, Any]:
+    """A vendored JSON Schema of the events this module emits: ``ocsf_detection_finding``
+    (decisions, approvals, quarantines) or ``ocsf_iam_change`` (the classes of 3001 and
+    3004 for operator changes)."""
     text = (
         resources.files("aimds.audit")
-        .joinpath("schemas/ocsf_detection_finding.schema.json")
+        .joinpath(f"schemas/{name}.schema.json")
         .read_text(encoding="utf-8")
     )
     schema: dict[str, Any] = json.loads(text)
@@ -85,7 +128,9 @@ def event_type(record: Mapping[str, Any]) -> str:
     """The AIMDS event type of a record (see the table above)."""
     kind = str(record.get("type", "decision"))
     if kind != "decision":
-        return kind if kind in _TITLES else "evaluation.allowed"
+        if kind in _TITLES or kind in _MANAGEMENT or kind.startswith("learn."):
+            return kind
+        return "evaluation.allowed"
     verdict = record.get("verdict", "block")
     if verdict == "review":
         return "approval.requested"
@@ -120,9 +165,87 @@ def _action(etype: str, record: Mapping[str, Any]) -> tuple[int, str, int, str]:
     return 2, "Denied", 2, "Blocked"
 
 
+def _management(etype: str, record: Mapping[str, Any]) -> tuple[int, int, str, str | None] | None:
+    """``(class_uid, activity_id, title, entity type)`` of an operator change, else ``None``."""
+    if etype == "kill":
+        data = record.get("data") or {}
+        return _REVIVE if data.get("action") == "revive" else _MANAGEMENT[etype]
+    found = _MANAGEMENT.get(etype)
+    if found is None and etype.startswith("learn."):
+        return _LEARN_OTHER
+    return found
+
+
+def _management_event(
+    etype: str,
+    mapping: tuple[int, int, str, str | None],
+    record: Mapping[str, Any],
+    seq: int | None,
+) -> dict[str, Any]:
+    """An IAM-category event (3001 Account Change, 3004 Entity Management) for an
+    operator change; its ``actor`` is the operator, its ``user``/``entity`` the agent."""
+    class_uid, activity_id, title, entity_type = mapping
+    activity = _ACTIVITY_NAMES[class_uid][activity_id]
+    subject = record.get("subject", {}) or {}
+    data = record.get("data") or {}
+    tenant = str(subject.get("tenant", ""))
+    agent = str(subject.get("agent", ""))
+    risk = str(data.get("risk", "medium" if class_uid == ACCOUNT_CHANGE else "low"))
+    severity_id = _SEVERITY_IDS.get(risk, 1)
+    ms = int(float(record.get("ts", 0.0)) * 1000)
+    rules = [str(r) for r in record.get("rules", ()) or ()]
+    event: dict[str, Any] = {
+        "activity_id": activity_id,
+        "activity_name": activity,
+        "category_uid": 3,
+        "category_name": "Identity & Access Management",
+        "class_uid": class_uid,
+        "class_name": _CLASS_NAMES[class_uid],
+        "type_uid": class_uid * 100 + activity_id,
+        "type_name": f"{_CLASS_NAMES[class_uid]}: {activity}",
+        "time": ms,
+        "severity_id": severity_id,
+        "severity": _SEVERITY_NAMES[severity_id],
+        "status_id": 1,
+        "status": "Success",
+        "message": f"{title}: {tenant}/{agent}" if agent else f"{title}: {tenant}",
+        "metadata": {
+            "version": OCSF_VERSION,
+            "uid": str(record.get("id", "")),
+            "log_name": "aimds.audit",
+            "profiles": ["aimds"],
+            "product": {"name": "AIMDS", "vendor_name": "AIMDS", "version": PRODUCT_VERSION},
+        },
+        "actor": {"user": {"name": str(data.get("by", "") or "")}, "app_name": "aimds"},
+        "aimds": {
+            "event_type": etype,
+            "record_id": str(record.get("id", "")),
+            "tenant": tenant,
+            "verdict": str(record.get("verdict", "")),
+            "rules": rules,
+            "data": data,
+        },
+    }
+    if entity_type is None:
+        account = {"name": agent, "uid": f"{tenant}/{agent}", "type": "agent"}
+        if data.get("key_id"):
+            account["credential_uid"] = str(data["key_id"])
+        event["user"] = account
+    else:
+        uid = next((str(data[k]) for k in ("entry", "suggestion", "decision") if data.get(k)), "")
+        event["entity"] = {"name": agent or tenant, "type": entity_type, "uid": uid or agent}
+    if seq is not None:
+        event["aimds"]["seq"] = seq
+    return event
+
+
 def record_to_ocsf(record: Mapping[str, Any], *, seq: int | None = None) -> dict[str, Any]:
-    """One OCSF Detection Finding for an audit record (already masked)."""
+    """One OCSF event for an audit record (already masked): a Detection Finding, or for an
+    operator change of who may act, an Account Change or Entity Management event."""
     etype = event_type(record)
+    mapping = _management(etype, record)
+    if mapping is not None:
+        return _management_event(etype, mapping, record, seq)
     subject = record.get("subject", {}) or {}
     risk = str(record.get("risk", "info"))
     findings = list(record.get("findings", ()))

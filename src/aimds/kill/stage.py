@@ -25,6 +25,8 @@ EXTRAS_KEY = "kill"
 
 class KillStage:
     name = "kill"
+    halts = True
+    """May set ``ev.halted`` (see :mod:`aimds.halt`)."""
 
     __slots__ = ("switch",)
 
@@ -36,6 +38,7 @@ class KillStage:
         found = self.switch.blocking(subject.tenant, subject.agent)
         if found is not None:
             ev.findings.append(found)
+            ev.halted = True  # detectors, behaviour and the judge have nothing to add
 
 
 def switch_of(services: Services) -> KillSwitch:

@@ -101,6 +101,16 @@ class KillSwitch:
         """How often the store did not answer (a number a metrics exporter can read)."""
         self._store_down = False
 
+    @property
+    def store_down(self) -> bool:
+        """True while the last read of the store failed (the known kills hold meanwhile)."""
+        return self._store_down
+
+    @property
+    def active_count(self) -> int:
+        """How many kill scopes are in force here (every tenant)."""
+        return len(self._active)
+
     # -- the hot path --------------------------------------------------------------------
 
     def blocking(self, tenant: str, agent: str) -> Finding | None:

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from aimds.errors import AimdsError, BackendError
 from aimds.kill import KillRecord, KillSwitch, attach_redis
+from aimds.kill.metrics import KillSwitchCollector
 from aimds.kill.sql_store import SqlKillStore
 from aimds.kill.stage import switch_of
 from aimds.server.auth import Principal, Role
@@ -149,6 +150,7 @@ def attach(state: ServiceState) -> KillSwitch:
     if state.redis is not None:
         attach_redis(switch, state.redis, state.settings.redis_prefix)
     switch.refresh()
+    state.metrics.registry.register(KillSwitchCollector(switch))  # on /metrics
     return switch
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from aimds._files import private_dir
 from aimds.errors import ConfigError
 from aimds.guard import Guard
+from aimds.identity.stage import DELEGATION_META
 from aimds.respond.approvals import (
     EXTRAS_KEY,
     ApprovalQueue,
@@ -323,8 +324,19 @@ def _redis(settings: ServerSettings) -> Any:
     return client
 
 
+CALLER_RESERVED_META = frozenset({DELEGATION_META})
+"""Reserved keys a caller may set all the same: a delegation chain is signed link by link
+and checked against the registry and the acting agent by the identity stage, so a caller
+cannot forge one; dropping it would make delegation unusable through the service."""
+
+
 def decision_meta(meta: Mapping[str, Any], requester: str) -> dict[str, Any]:
-    """Caller metadata without reserved ``aimds.*`` keys, plus who asked (for approvals)."""
-    clean = {k: v for k, v in meta.items() if not str(k).startswith("aimds.")}
+    """Caller metadata without reserved ``aimds.*`` keys (except the signed ones of
+    :data:`CALLER_RESERVED_META`), plus who asked (for approvals)."""
+    clean = {
+        k: v
+        for k, v in meta.items()
+        if not str(k).startswith("aimds.") or k in CALLER_RESERVED_META
+    }
     clean["aimds.requester"] = requester
     return clean

@@ -10,13 +10,12 @@ waiting agent calls return at once; without Redis they see it within a second.
 from __future__ import annotations
 
 import getpass
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aimds.cli.common import EXIT_USAGE, cli_errors, fail, out, print_json
+from aimds.cli.common import EXIT_USAGE, cli_errors, fail, out, print_json, service_settings
 
 if TYPE_CHECKING:
     from aimds.respond.approvals import ApprovalQueue, ApprovalRequest
@@ -42,25 +41,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(approvals_app)
 
 
-def _settings(
-    data_dir: Path | None,
-    database_url: str | None,
-    redis_url: str | None = None,
-    config: Path | None = None,
-) -> ServerSettings:
-    """The service's settings: its file, ``AIMDS_*`` variables, then these flags."""
-    from aimds.server.settings import load_settings
-
-    settings = load_settings(
-        file=config,
-        env=os.environ,
-        overrides={"data_dir": data_dir, "database_url": database_url, "redis_url": redis_url},
-    )
-    if settings.data_dir is None and settings.database_url is None:
-        fail("give --data-dir DIR (embedded service) or --database-url URL")
-    return settings
-
-
 def _queue(settings: ServerSettings) -> ApprovalQueue:
     from aimds.respond.approvals import ApprovalQueue
 
@@ -83,16 +63,18 @@ def _wake(settings: ServerSettings, request_id: str) -> None:
     try:
         if not publish_transition(client, settings.redis_prefix, request_id):
             out.print(
-                "warning: could not reach Redis; waiting calls see the decision within a "
-                "second", highlight=False,
+                "warning: could not reach Redis; waiting calls see the decision within a second",
+                highlight=False,
             )
     finally:
         client.close()
 
 
 def _line(r: ApprovalRequest) -> str:
-    return (f"{r.id}  {r.status.value:8}  {r.tenant}/{r.agent}  {r.tool or r.kind}  "
-            f"{', '.join(r.rules)}")
+    return (
+        f"{r.id}  {r.status.value:8}  {r.tenant}/{r.agent}  {r.tool or r.kind}  "
+        f"{', '.join(r.rules)}"
+    )
 
 
 @approvals_app.command("list")
@@ -111,7 +93,7 @@ def list_requests(
             wanted = ApprovalStatus(status) if status else None
         except ValueError:
             fail("--status: one of pending, approved, denied, expired")
-        queue = _queue(_settings(data_dir, database_url))
+        queue = _queue(service_settings(data_dir, database_url))
         found = queue.query(tenant=tenant, status=wanted, limit=limit)
         queue.close()
     if as_json:
@@ -132,7 +114,7 @@ def show(
     as_json: JsonOpt = False,
 ) -> None:
     with cli_errors():
-        queue = _queue(_settings(data_dir, database_url))
+        queue = _queue(service_settings(data_dir, database_url))
         try:
             found = queue.get(approval_id, tenant=tenant)
             view = _details(queue, found) if found is not None else None
@@ -168,15 +150,23 @@ def _details(queue: Any, request: Any) -> Any:
 
 
 def _resolve(
-    approval_id: str, approve: bool, reason: str, who: str | None, tenant: str | None,
-    settings: ServerSettings, as_json: bool,
+    approval_id: str,
+    approve: bool,
+    reason: str,
+    who: str | None,
+    tenant: str | None,
+    settings: ServerSettings,
+    as_json: bool,
 ) -> None:
     with cli_errors():
         queue = _queue(settings)
         try:
             done = queue.resolve(
-                approval_id, approve=approve, approver=f"cli:{who or getpass.getuser()}",
-                reason=reason, tenant=tenant,
+                approval_id,
+                approve=approve,
+                approver=f"cli:{who or getpass.getuser()}",
+                reason=reason,
+                tenant=tenant,
             )
         except LookupError:
             fail(f"no approval request {approval_id!r}")
@@ -207,7 +197,7 @@ def approve(
 ) -> None:
     """Approve a pending request: the waiting event gets ``allow``."""
     with cli_errors():
-        settings = _settings(data_dir, database_url, redis_url, config)
+        settings = service_settings(data_dir, database_url, redis_url, config)
     _resolve(approval_id, True, reason, who, tenant, settings, as_json)
 
 
@@ -225,5 +215,5 @@ def deny(
 ) -> None:
     """Deny a pending request: the waiting event gets ``block``."""
     with cli_errors():
-        settings = _settings(data_dir, database_url, redis_url, config)
+        settings = service_settings(data_dir, database_url, redis_url, config)
     _resolve(approval_id, False, reason, who, tenant, settings, as_json)

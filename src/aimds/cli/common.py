@@ -6,7 +6,8 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -16,6 +17,9 @@ from rich.table import Table
 from aimds.errors import AimdsError, ConfigError, InputError, PolicyError
 from aimds.serialize import decision_to_dict
 from aimds.types import Decision, Verdict
+
+if TYPE_CHECKING:
+    from aimds.server.settings import ServerSettings
 
 __all__ = [
     "EXIT_FLAGGED",
@@ -27,6 +31,7 @@ __all__ = [
     "fail",
     "print_decision",
     "print_json",
+    "service_settings",
 ]
 
 EXIT_OK = 0
@@ -103,3 +108,30 @@ def print_decision(decision: Decision, *, as_json: bool) -> None:
         out.print(table)
     for status in decision.errors:
         out.print(f"[red]stage {status.stage} failed:[/red] {status.detail}", highlight=False)
+
+
+def service_settings(
+    data_dir: Path | None,
+    database_url: str | None,
+    redis_url: str | None = None,
+    config: Path | None = None,
+    *,
+    create: bool = False,
+) -> ServerSettings:
+    """The service's settings for a command that works on its stores: its settings file,
+    ``AIMDS_*`` variables, then these flags (exit 2 when no store is named). ``create``
+    makes the data directory when it does not exist yet."""
+    import os
+
+    from aimds.server.settings import load_settings
+
+    settings = load_settings(
+        file=config,
+        env=os.environ,
+        overrides={"data_dir": data_dir, "database_url": database_url, "redis_url": redis_url},
+    )
+    if settings.data_dir is None and settings.database_url is None:
+        fail("give --data-dir DIR (embedded service) or --database-url URL")
+    if create and settings.data_dir is not None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings

@@ -13,7 +13,6 @@ audit log, as ``cli:<name>`` (``--as``, default the login name).
 from __future__ import annotations
 
 import getpass
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from aimds.cli.common import cli_errors, fail, out, print_json
+from aimds.cli.common import cli_errors, fail, out, print_json, service_settings
 
 if TYPE_CHECKING:
     from aimds.learn.learning import LearningHandle
@@ -56,15 +55,8 @@ def _handle(
     from aimds.learn.learning import Learning, LearningHandle
     from aimds.policy import load_policy
     from aimds.server.service_audit import open_service_audit
-    from aimds.server.settings import load_settings
 
-    settings = load_settings(
-        file=config,
-        env=os.environ,
-        overrides={"data_dir": data_dir, "database_url": database_url},
-    )
-    if settings.data_dir is None and settings.database_url is None:
-        fail("give --data-dir DIR (embedded service) or --database-url URL")
+    settings = service_settings(data_dir, database_url, None, config)
     section = load_policy(settings.policy).document.attack_memory
     learning = Learning(settings.resolved_database_url())
     audit = open_service_audit(settings, NoopMetrics())

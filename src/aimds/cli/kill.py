@@ -11,13 +11,12 @@ from the command line is a platform kill: on the service only an operator revive
 from __future__ import annotations
 
 import getpass
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aimds.cli.common import EXIT_USAGE, cli_errors, fail, out, print_json
+from aimds.cli.common import EXIT_USAGE, cli_errors, fail, out, print_json, service_settings
 
 if TYPE_CHECKING:
     from aimds.kill import KillRecord, KillSwitch
@@ -46,23 +45,6 @@ def register(app: typer.Typer) -> None:
     app.command("kill")(kill)
     app.command("revive")(revive)
     app.command("kills")(kills)
-
-
-def _settings(
-    data_dir: Path | None, database_url: str | None, redis_url: str | None, config: Path | None
-) -> ServerSettings:
-    from aimds.server.settings import load_settings
-
-    settings = load_settings(
-        file=config,
-        env=os.environ,
-        overrides={"data_dir": data_dir, "database_url": database_url, "redis_url": redis_url},
-    )
-    if settings.data_dir is None and settings.database_url is None:
-        fail("give --data-dir DIR (embedded service) or --database-url URL")
-    if settings.data_dir is not None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return settings
 
 
 def _switch(settings: ServerSettings) -> KillSwitch:
@@ -139,7 +121,7 @@ def kill(
 ) -> None:
     """Block every event of an agent, a tenant or (--all-tenants) everyone: rule kill.active."""
     with cli_errors():
-        settings = _settings(data_dir, database_url, redis_url, config)
+        settings = service_settings(data_dir, database_url, redis_url, config, create=True)
         switch = _switch(settings)
         try:
             outcome = switch.kill(
@@ -171,7 +153,7 @@ def revive(
 ) -> None:
     """Lift exactly one kill (a wider one still holds). Exit 2 when there is none."""
     with cli_errors():
-        settings = _settings(data_dir, database_url, redis_url, config)
+        settings = service_settings(data_dir, database_url, redis_url, config, create=True)
         switch = _switch(settings)
         try:
             found = switch.revive(tenant=tenant, agent=agent, all_tenants=all_tenants)
@@ -194,7 +176,7 @@ def kills(
 ) -> None:
     """List the active kills."""
     with cli_errors():
-        settings = _settings(data_dir, database_url, None, config)
+        settings = service_settings(data_dir, database_url, None, config, create=True)
         switch = _switch(settings)
         try:
             switch.refresh()

@@ -32,7 +32,7 @@ import json
 import logging
 from typing import TYPE_CHECKING
 
-from aimds.behavior.memory import MemoryStore
+from aimds.behavior.backends import store_for_policy
 from aimds.behavior.store import HashGet, HashPutIf, Store
 from aimds.errors import BackendError, InputError
 from aimds.policy.sections.memory import (
@@ -53,7 +53,6 @@ from aimds.types import (
 
 if TYPE_CHECKING:
     from aimds.policy import Policy
-    from aimds.policy.sections.behavior import BehaviorSection
     from aimds.types import Services
 
 __all__ = ["INVALID_RULE", "RULE", "MemoryEventsStage", "build_stage"]
@@ -231,23 +230,6 @@ def build_stage(policy: Policy, services: Services) -> MemoryEventsStage | None:
     section = policy.document.memory
     if not section.enabled:
         return None
-    store, owned = _store(policy, policy.document.behavior, services)
+    store, owned = store_for_policy(policy, services)
     return MemoryEventsStage(section, store=store, owns_store=owned)
 
-
-def _store(policy: Policy, behavior: BehaviorSection, services: Services) -> tuple[Store, bool]:
-    if isinstance(services.store, Store):
-        return services.store, False
-    if behavior.store == "memory":
-        return MemoryStore(), True
-    if not behavior.redis_url:
-        raise policy.error(
-            "behavior.store is 'redis' but behavior.redis_url is not set; give a redis:// URL",
-            ("behavior", "redis_url"),
-        )
-    from aimds.behavior.redis_store import RedisStore
-
-    try:
-        return RedisStore(behavior.redis_url, timeout=behavior.timeout_ms / 1000), True
-    except BackendError as exc:
-        raise policy.error(str(exc), ("behavior", "redis_url")) from None

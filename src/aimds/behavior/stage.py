@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from aimds.behavior import quarantine as q
+from aimds.behavior.backends import store_for_policy
 from aimds.behavior.baselines import Baselines
 from aimds.behavior.batch import Batch, Ctx
 from aimds.behavior.dataflow import Fingerprinter
@@ -26,7 +27,6 @@ from aimds.behavior.findings import STAGE, finding
 from aimds.behavior.handle import Behavior
 from aimds.behavior.indicators import Extractor
 from aimds.behavior.keys import fingerprint_key
-from aimds.behavior.memory import MemoryStore
 from aimds.behavior.sequences import Sequences
 from aimds.behavior.store import Get, Incr, Op, Result, Set, Store, Trust
 from aimds.behavior.temporal import Monitor, compile_rules
@@ -307,7 +307,7 @@ def build_stage(policy: Policy, services: Services) -> BehaviorStage | None:
     section = policy.document.behavior
     if not section.enabled:
         return None
-    store, owned = _store(policy, section, services)
+    store, owned = store_for_policy(policy, services)
     key = fingerprint_key(section).key
     return BehaviorStage(
         section,
@@ -318,20 +318,3 @@ def build_stage(policy: Policy, services: Services) -> BehaviorStage | None:
         owns_store=owned,
     )
 
-
-def _store(policy: Policy, section: BehaviorSection, services: Services) -> tuple[Store, bool]:
-    if isinstance(services.store, Store):
-        return services.store, False
-    if section.store == "memory":
-        return MemoryStore(), True
-    if not section.redis_url:
-        raise policy.error(
-            "behavior.store is 'redis' but behavior.redis_url is not set; give a redis:// URL",
-            ("behavior", "redis_url"),
-        )
-    from aimds.behavior.redis_store import RedisStore
-
-    try:
-        return RedisStore(section.redis_url, timeout=section.timeout_ms / 1000), True
-    except BackendError as exc:
-        raise policy.error(str(exc), ("behavior", "redis_url")) from None

@@ -55,18 +55,9 @@ class NonceMemory:
             return self._store
 
     def _build(self) -> tuple[Store, bool]:
-        if isinstance(self._services.store, Store):
-            return self._services.store, False
-        section = self._section
-        if section.store == "memory":
-            from aimds.behavior.memory import MemoryStore
+        from aimds.behavior.backends import open_store
 
-            return MemoryStore(), True
-        if not section.redis_url:
-            raise BackendError("behavior.store is 'redis' but behavior.redis_url is not set")
-        from aimds.behavior.redis_store import RedisStore
-
-        return RedisStore(section.redis_url, timeout=section.timeout_ms / 1000), True
+        return open_store(self._section, self._services)
 
     def close(self) -> None:
         with self._lock:

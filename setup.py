@@ -65,6 +65,8 @@ COMPILED = [
     "src/aimds/detectors/signatures.py",
     "src/aimds/detectors/sensitive_scan.py",
     "src/aimds/detectors/reviews.py",
+    "src/aimds/detectors/sentences.py",
+    "src/aimds/detectors/segments.py",
     "src/aimds/behavior/baselines.py",
     "src/aimds/behavior/batch.py",
     "src/aimds/behavior/effects.py",

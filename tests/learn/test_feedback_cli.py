@@ -92,3 +92,50 @@ def test_cli_errors_are_clear(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "no recent decision 'abc'" in r.output
     r = runner.invoke(app, ["suggestions", "apply", "sug_x", "--data-dir", str(tmp_path)])
     assert r.exit_code == 2 and "no suggestion" in r.output
+
+
+def test_an_approval_denied_as_attack_from_the_cli_is_remembered(tmp_path: Path) -> None:
+    # as in the service (test_feedback_service): a denial whose reason says attack confirms one
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(yaml.safe_dump(memory_policy()))
+    service = create_app(ServerSettings(data_dir=tmp_path, policy=str(policy)))
+    state = service.state.aimds
+    _, agent = state.keys.create(role="agent", tenant="acme", agent="bot")
+    learning = state.services.extras["learn"]
+    learning.memory.refresh_s = 0.0
+    h = {"Authorization": f"Bearer {agent}"}
+    variant = FLAGGED.replace("reset the form", "reset the whole form")
+    with TestClient(service) as client:
+        decision = client.post("/v1/check", json={"kind": "prompt", "text": FLAGGED}, headers=h)
+        approval = decision.json()["approval"]
+        assert approval, "the test needs a text the default pack sends to review"
+        learning.recent.flush()
+        before = client.post("/v1/check", json={"kind": "prompt", "text": variant}, headers=h)
+        assert "memory.similar" not in [f["rule"] for f in before.json()["findings"]]
+        r = runner.invoke(
+            app,
+            ["approvals", "deny", approval, "--reason", "attack", "--tenant", "acme",
+             "--data-dir", str(tmp_path), "--json"],
+        )  # fmt: skip
+        assert r.exit_code == 0, r.output
+        assert json.loads(r.output)["remembered"].startswith("mem_")
+        after = client.post("/v1/check", json={"kind": "prompt", "text": variant}, headers=h)
+        assert "memory.similar" in [f["rule"] for f in after.json()["findings"]]
+
+
+def test_a_cli_denial_for_another_reason_remembers_nothing(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(yaml.safe_dump(memory_policy()))
+    service = create_app(ServerSettings(data_dir=tmp_path, policy=str(policy)))
+    _, agent = service.state.aimds.keys.create(role="agent", tenant="acme", agent="bot")
+    h = {"Authorization": f"Bearer {agent}"}
+    with TestClient(service) as client:
+        decision = client.post("/v1/check", json={"kind": "prompt", "text": FLAGGED}, headers=h)
+        service.state.aimds.services.extras["learn"].recent.flush()
+        r = runner.invoke(
+            app,
+            ["approvals", "deny", decision.json()["approval"], "--reason", "not today",
+             "--tenant", "acme", "--data-dir", str(tmp_path), "--json"],
+        )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "remembered" not in json.loads(r.output)

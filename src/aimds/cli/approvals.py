@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from aimds.cli.common import EXIT_USAGE, cli_errors, fail, out, print_json, service_settings
+from aimds.cli.common import (
+    EXIT_USAGE,
+    cli_errors,
+    err,
+    fail,
+    out,
+    print_json,
+    service_settings,
+)
 
 if TYPE_CHECKING:
     from aimds.respond.approvals import ApprovalQueue, ApprovalRequest
@@ -173,10 +181,46 @@ def _resolve(
         finally:
             queue.close()
         _wake(settings, done.id)
+        remembered = None if approve else _remember_attack(settings, done, who)
     if as_json:
-        print_json(done.as_dict())
+        print_json(done.as_dict() | ({"remembered": remembered} if remembered else {}))
     else:
         out.print(_line(done), highlight=False, markup=False)
+        if remembered:
+            out.print(f"remembered as {remembered}", highlight=False, markup=False)
+
+
+_ATTACK_REASONS = ("attack", "denied as attack")
+
+
+def _remember_attack(settings: ServerSettings, done: ApprovalRequest, who: str | None) -> str:
+    """A denial whose reason says attack confirms one, as in the service: the decision goes
+    into the tenant's attack memory. Not fatal when it cannot (memory off, decision no longer
+    kept): the denial stands and the message says how to remember it later."""
+    if not (done.reason or "").strip().lower().startswith(_ATTACK_REASONS):
+        return ""
+    from aimds.cli.feedback import learning_handle
+    from aimds.errors import AimdsError
+
+    try:
+        with learning_handle(settings) as handle:
+            result = handle.feedback(
+                done.decision_id,
+                label="attack",
+                note="approval denied as attack",
+                actor=f"cli:{who or getpass.getuser()}",
+                tenant=done.tenant,
+            )
+    except (AimdsError, LookupError) as exc:
+        err.print(
+            f"denied, but not remembered as an attack ({type(exc).__name__}: {exc}); the "
+            f"service does it for denials made there, or run: aimds feedback "
+            f"{done.decision_id} --label attack",
+            highlight=False,
+            markup=False,
+        )
+        return ""
+    return result.entry or ""
 
 
 ReasonOpt = Annotated[str, typer.Option("--reason", "-r", help="Why (kept in the record).")]

@@ -24,8 +24,9 @@ from aimds.cli.common import cli_errors, fail, out, print_json, service_settings
 
 if TYPE_CHECKING:
     from aimds.learn.learning import LearningHandle
+    from aimds.server.settings import ServerSettings
 
-__all__ = ["register"]
+__all__ = ["learning_handle", "register"]
 
 suggestions_app = typer.Typer(
     name="suggestions",
@@ -51,12 +52,18 @@ def _handle(
     data_dir: Path | None, database_url: str | None, config: Path | None
 ) -> Iterator[LearningHandle]:
     """The learning operations on the service's database, audited in its audit log."""
+    with learning_handle(service_settings(data_dir, database_url, None, config)) as handle:
+        yield handle
+
+
+@contextmanager
+def learning_handle(settings: ServerSettings) -> Iterator[LearningHandle]:
+    """:func:`_handle` for settings already resolved (``aimds approvals deny``)."""
     from aimds.audit.metrics import NoopMetrics
     from aimds.learn.learning import Learning, LearningHandle
     from aimds.policy import load_policy
     from aimds.server.service_audit import open_service_audit
 
-    settings = service_settings(data_dir, database_url, None, config)
     section = load_policy(settings.policy).document.attack_memory
     learning = Learning(settings.resolved_database_url())
     audit = open_service_audit(settings, NoopMetrics())

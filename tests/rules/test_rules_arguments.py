@@ -585,3 +585,15 @@ def test_a_tool_named_for_a_language_runs_that_language_not_shell() -> None:
     code = "use File::Path 'remove_tree'; remove_tree($ENV{HOME});"
     decision = check("perl", {"source": code})
     assert decision.verdict is Verdict.BLOCK, decision.explain()
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [("nuke_prod", {"q": "du -sh * | sort -h"}), ("reset_everything", {"input": "ls -la"})],
+)
+def test_an_unknown_tool_not_named_for_running_commands_stays_unknown(
+    tool: str, args: dict[str, Any]
+) -> None:
+    # a command-shaped value does not say what a tool like this does besides
+    decision = check(tool, args)
+    assert "defaults.unknown_tool" in stopping(decision), decision.explain()

@@ -41,6 +41,7 @@ from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
 from aimds.rules.understanding.tools import (
     FILE_VERBS,
     name_executes,
+    name_hosts_commands,
     name_language,
     name_verb,
     name_words,
@@ -602,14 +603,11 @@ class ArgReader:
         quiet = scratch.tags <= _QUIET_TAGS and scratch.risk < (
             Severity.CRITICAL if shape == "code" else Severity.HIGH
         )
-        # an unknown tool given a command line is judged as the shell call it reads as: a
-        # quiet one ("du -sh *") is everyday shell work, not an unknown action to review
-        if (
-            category == natural
-            or not quiet
-            or runs
-            or (category == "unknown" and shape == "command")
-        ):
+        # an unknown tool whose name says commands run there (``devbox``, ``ops_tool``)
+        # given a command line is judged as that shell call: a quiet one ("du -sh *") is
+        # everyday shell work; any other unknown tool stays unknown (it may do more)
+        hosts = category == "unknown" and shape == "command" and name_hosts_commands(tool)
+        if category == natural or not quiet or runs or hosts:
             _join(scratch, facts)
 
     def _content_url(self, value: str, category: str, facts: Facts) -> None:

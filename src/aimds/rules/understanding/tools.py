@@ -16,6 +16,7 @@ __all__ = [
     "bare_name",
     "compact_name",
     "name_executes",
+    "name_hosts_commands",
     "name_language",
     "name_publishes",
     "name_reads_only",
@@ -378,6 +379,23 @@ def name_executes(tool: str) -> bool:
     ``run_in_container``): with no object word, the arguments say what it runs."""
     exec_words = next(ws for verb, ws in _VERBS if verb == "exec")
     return not exec_words.isdisjoint(name_words(tool))
+
+
+# Words naming a place where commands run: a tool called so hosts a shell or interpreter
+_COMMAND_HOSTS = frozenset(
+    {"shell", "sh", "bash", "zsh", "terminal", "term", "console", "cli", "cmd", "box",
+     "devbox", "sandbox", "container", "repl", "runner", "ops", "devops", "workspace",
+     "workbench", "vm", "machine", "host", "server", "kernel", "notebook", "env", "dev"}
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1024)
+def name_hosts_commands(tool: str) -> bool:
+    """Whether a name says the tool is a place where commands run (``devbox``,
+    ``ops_tool``, ``console``): a command line it is given is what it runs. Other unknown
+    tools (``nuke_prod``) may do anything besides, whatever argument looks like a command."""
+    words = name_words(tool)
+    return not _COMMAND_HOSTS.isdisjoint(words) or any(w.endswith("box") for w in words)
 
 
 _PUBLISHING = frozenset(

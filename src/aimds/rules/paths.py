@@ -20,6 +20,7 @@ Glob syntax (compiled to RE2 at load time, so matching is linear):
 from __future__ import annotations
 
 import errno
+import fnmatch
 import functools
 import os
 import re
@@ -828,7 +829,16 @@ def is_recovery_data(path: str) -> bool:
     parts = [p.lower() for p in path.replace("\\", "/").split("/") if p not in ("", ".")]
     if not parts:
         return False
-    return parts[-1] == ".git" or not _RECOVERY_NAMES.isdisjoint(parts)
+    if parts[-1] == ".git" or not _RECOVERY_NAMES.isdisjoint(parts):
+        return True
+    # a wildcard written to reach one (``rm -rf back*``, ``rm -rf .gi?``) deletes it too; a
+    # bare ``*`` names nothing in particular (``rm -rf build/*``)
+    return any(
+        fnmatch.fnmatchcase(name, part)
+        for part in parts
+        if part.strip("*?[]!") and ("*" in part or "?" in part or "[" in part)
+        for name in (*_RECOVERY_NAMES, ".git")
+    )
 
 
 def classify_path(path: str, *, home: str = _DEFAULT_HOME) -> SensitivePlace | None:

@@ -2104,13 +2104,16 @@ def history_off(name: str, value: str | None) -> bool:
 
 
 def _history_evasion(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
-    """``unset HISTFILE``, ``set +o history``, ``export HISTSIZE=0``: the shell stops
-    recording what the agent runs (ATT&CK T1070.003), as ``history -c`` erases it."""
+    """``unset HISTFILE``, ``set +o history``, ``shopt -u -o history``, ``HISTSIZE=0``:
+    the shell stops recording what the agent runs (ATT&CK T1070.003), as ``history -c``
+    erases it."""
     name, args = ctx.binary(argv[0]), argv[1:]
     if name == "unset":
         off = any(a.upper() in _HISTORY_VARIABLES for a in args)
     elif name == "set":
         off = any(a == "+o" and b == "history" for a, b in zip(args, args[1:], strict=False))
+    elif name == "shopt":  # ``shopt -u -o history``
+        off = "-u" in args and "-o" in args and "history" in args
     else:  # export NAME=VALUE
         off = any(history_off(*a.split("=", 1)) for a in args if "=" in a)
     if off:
@@ -2412,7 +2415,7 @@ def _table() -> dict[str, Handler]:
         (_archive, "tar unzip"),
         (_cd, "cd pushd"),
         (_security_off, "setenforce ufw auditctl aa-teardown"),
-        (_history_evasion, "unset"),
+        (_history_evasion, "unset shopt"),
         (_windows_persist, "schtasks sc reg"),
         (_package, "pip pip3 pipx uv npm pnpm yarn gem cargo go"),
     )  # fmt: skip

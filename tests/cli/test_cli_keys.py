@@ -77,3 +77,23 @@ def test_operator_keys_name_no_tenant_and_others_must(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "--tenant" in r.output
     r = runner.invoke(app, ["keys", "create", "--role", "admin", "--data-dir", str(tmp_path)])
     assert r.exit_code == 2 and "--tenant" in r.output
+
+
+def test_a_data_dir_the_cli_creates_is_private(tmp_path: Path) -> None:
+    """Keys and identities live in the data directory: one the CLI makes is 0700, as the
+    service makes it, whatever the umask."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        for command, folder in (
+            (["keys", "create", "--role", "approver", "--tenant", "acme"], "keys"),
+            (["identities", "list"], "identities"),
+        ):
+            data = tmp_path / folder / "data"
+            r = runner.invoke(app, [*command, "--data-dir", str(data)])
+            assert r.exit_code == 0, r.output
+            assert stat.S_IMODE(data.stat().st_mode) == 0o700, command
+    finally:
+        os.umask(old)

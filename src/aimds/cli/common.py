@@ -133,5 +133,7 @@ def service_settings(
     if settings.data_dir is None and settings.database_url is None:
         fail("give --data-dir DIR (embedded service) or --database-url URL")
     if create and settings.data_dir is not None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        from aimds._files import private_dir
+
+        private_dir(settings.data_dir)  # keys and identities live here: 0700, as the service does
     return settings

@@ -45,7 +45,9 @@ def open_db(data_dir: Path | None, database_url: str | None) -> SqlDatabase:
         fail("give --data-dir DIR (embedded service) or --database-url URL")
     settings = ServerSettings(data_dir=data_dir, database_url=database_url)
     if data_dir is not None:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        from aimds._files import private_dir
+
+        private_dir(data_dir)  # the key store lives here: 0700, as the service makes it
     return SqlDatabase(settings.resolved_database_url())
 
 

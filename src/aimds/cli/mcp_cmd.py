@@ -115,11 +115,12 @@ def _runtime(policy: str, data_dir: Path | None) -> _Runtime:
     services = Services()
     closers: list[Callable[[], None]] = []
     if data_dir is not None:
+        from aimds._files import private_dir
         from aimds.audit import AuditLog
         from aimds.respond.approvals import EXTRAS_KEY, ApprovalQueue
         from aimds.server.settings import ServerSettings
 
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(data_dir)  # audit log, approvals and secrets: 0700, as the service makes it
         settings = ServerSettings(data_dir=data_dir)
         queue = ApprovalQueue(settings.resolved_database_url(), secret=settings.secret("digest"))
         services.extras[EXTRAS_KEY] = queue

@@ -81,3 +81,27 @@ def test_iam_schema_requires_the_class_object() -> None:
     del event["user"]
     with pytest.raises(jsonschema.ValidationError):
         IAM.validate(event)
+
+
+@pytest.mark.parametrize(
+    ("verdict", "etype", "action_id"),
+    [("block", "evaluation.blocked", 2), ("warn", "evaluation.allowed", 1),
+     ("", "evaluation.allowed", 1)],
+)
+def test_an_event_type_the_table_does_not_name_reads_by_its_verdict(
+    make_log: Any, verdict: str, etype: str, action_id: int
+) -> None:
+    """``mcp.tools`` (a poisoned tool list) and any later event kind: a blocking one is
+    never reported to a SIEM as allowed, and its rules name the analytic."""
+    log = make_log()
+    rules = ("mcp.tool_poisoning",) if verdict else ()
+    assert log.append_event("mcp.tools", subject=BOT, data={"tool": "t"}, verdict=verdict,
+                            rules=rules).ok
+    [rec] = list(log.query())
+    event = record_to_ocsf(rec.data(), seq=rec.seq)
+    FINDING.validate(event)
+    assert event_type(rec.data()) == event["aimds"]["event_type"] == etype
+    assert event["action_id"] == action_id and event["is_alert"] is (action_id == 2)
+    assert event["aimds"]["rules"] == list(rules)
+    if rules:
+        assert event["finding_info"]["analytic"]["uid"] == rules[0]

@@ -130,7 +130,9 @@ def event_type(record: Mapping[str, Any]) -> str:
     if kind != "decision":
         if kind in _TITLES or kind in _MANAGEMENT or kind.startswith("learn."):
             return kind
-        return "evaluation.allowed"
+        # an event the table does not name (``mcp.tools`` on a poisoned tool list...) reads
+        # by its own verdict: a blocking one must never reach a SIEM as "allowed"
+        return "evaluation.blocked" if record.get("verdict") == "block" else "evaluation.allowed"
     verdict = record.get("verdict", "block")
     if verdict == "review":
         return "approval.requested"
@@ -159,7 +161,8 @@ def _action(etype: str, record: Mapping[str, Any]) -> tuple[int, str, int, str]:
     if etype == "approval.resolved":
         approved = str(record.get("data", {}).get("status", "")) in ("approved", "allow")
         return (1, "Allowed", 1, "Allowed") if approved else (2, "Denied", 2, "Blocked")
-    verdict = record.get("verdict", "block")
+    # an event without a verdict of its own takes the one its type says
+    verdict = record.get("verdict") or ("allow" if etype == "evaluation.allowed" else "block")
     if verdict in ("allow", "warn", "redact"):
         return 1, "Allowed", 1, "Allowed"
     return 2, "Denied", 2, "Blocked"
@@ -256,6 +259,7 @@ def record_to_ocsf(record: Mapping[str, Any], *, seq: int | None = None) -> dict
     action_id, action, disp_id, disp = _action(etype, record)
     ms = int(float(record.get("ts", 0.0)) * 1000)
     rules = list(dict.fromkeys(str(f.get("rule")) for f in findings))
+    rules += [str(r) for r in record.get("rules", ()) if str(r) not in rules]  # an event's own
     title = _TITLES[etype]
     desc = ", ".join(rules) if rules else "no rule objected"
     risk_level_id, risk_level = _RISK_LEVELS.get(risk, (0, "Info"))

@@ -24,6 +24,7 @@ __all__ = [
     "AllowList",
     "CacheSettings",
     "DetectorsSection",
+    "FramedRequestSettings",
     "InjectionSettings",
     "KindName",
     "Levels",
@@ -122,6 +123,17 @@ class InjectionSettings(Section):
     max_scan_chars: int = Field(default=1_000_000, ge=1_000, le=50_000_000)
 
 
+class FramedRequestSettings(Section):
+    """The framed-request jailbreak detector (``detectors.framed_requests``): a harmful
+    operational request inside a persona, fiction, hypothetical or pretext frame. Its
+    score uses ``detectors.thresholds`` like the injection detector; ``kinds`` are the
+    event kinds it reads (the frames it looks for are addressed by a user or an agent)."""
+
+    enabled: bool = True
+    kinds: list[KindName] = Field(default_factory=lambda: ["prompt", "message"], max_length=5)
+    max_scan_chars: int = Field(default=20_000, ge=200, le=1_000_000)
+
+
 class CacheSettings(Section):
     """Findings of repeated events, remembered so the same content is not scanned twice.
 
@@ -193,6 +205,7 @@ class DetectorsSection(Section):
 
     normalize: NormalizeSettings = Field(default_factory=NormalizeSettings)
     injection: InjectionSettings = Field(default_factory=InjectionSettings)
+    framed_requests: FramedRequestSettings = Field(default_factory=FramedRequestSettings)
     thresholds: dict[KindName, Levels] = Field(default_factory=_default_thresholds)
     allow: AllowList = Field(default_factory=AllowList)
     cache: CacheSettings = Field(default_factory=CacheSettings)

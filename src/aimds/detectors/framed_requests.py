@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aimds.detectors.base import DetectorInfo
-from aimds.detectors.framing_cues import CueTable, compiled_cues
+from aimds.detectors.framing_cues import CueTable, Cues, compiled_cues
 from aimds.detectors.mention import mask_mentions
 from aimds.policy.fields import compile_regex
 from aimds.types import Event, Finding, Severity, Verdict
@@ -74,6 +74,9 @@ _SEVERITY = {
 
 _ASSIGNMENT = re.compile(r"(?m)^\s*[a-z_][\w]{0,15}\s*=\s*([\"'])(.{1,160}?)\1\s*;?\s*$")
 _CONCAT = re.compile(r"\b[a-z_]\w{0,15}\s*\+\s*[a-z_]\w{0,15}\b")
+_HYPHEN_BREAK = re.compile(r"-[ \t]*\n[ \t]*")
+_LEET_SIGN = re.compile(r"[a-z][0-9]|[0-9][a-z]")
+_LEET = str.maketrans("013456789@$", "oieasgtbgas")
 _PRIME_Q = re.compile(r"(?m)^\s*(?:q|question|user|human)\s*:")
 _OPEN_A = re.compile(r"(?:^|\s)(?:a|answer|assistant|ai)\s*:\s*$")
 _DISCUSSION = re.compile(
@@ -103,52 +106,55 @@ class Reading:
     score: float
 
 
-def _ids(table: CueTable, text: str) -> list[tuple[str, float, tuple[int, int]]]:
-    """``(cue id, weight, span)`` of every match of each cue of ``table`` in ``text``."""
-    if table.any.search(text) is None:
+_Match = tuple[str, float, tuple[int, int]]
+"""``(cue id, weight, span)`` of one match."""
+_HARM_FAMILIES = frozenset({"harm", "object", "weak", "suspend"})
+
+
+def _ids(table: CueTable, text: str, present: frozenset[str]) -> list[_Match]:
+    """Every match of each present cue of ``table`` in ``text``."""
+    return [(cue.id, cue.weight, span) for cue, span in table.matches(text, present)]
+
+
+def _paired(cues: Cues, text: str, present: frozenset[str]) -> list[_Match]:
+    """Objects (explosive, ransomware, fake passport) asked to be produced: a producing
+    verb within :data:`_PAIR_REACH` characters of the object."""
+    objects = cues["object"].matches(text, present)
+    if not objects:
         return []
+    verbs = cues["produce"].starts(text, present)
     return [
-        (cue.id, cue.weight, m.span())
-        for cue, pattern in zip(table.cues, table.patterns, strict=True)
-        for m in pattern.finditer(text)
+        (cue.id, cue.weight, (a, b))
+        for cue, (a, b) in objects
+        if any(a - _PAIR_REACH <= v <= b + _PAIR_REACH for v in verbs)
     ]
 
 
-def _paired(tables: dict[str, CueTable], text: str) -> list[tuple[str, tuple[int, int]]]:
-    """Objects (explosive, ransomware, fake passport) asked to be produced: a producing
-    verb within :data:`_PAIR_REACH` characters of the object."""
-    objects = tables["object"]
-    if objects.any.search(text) is None:
-        return []
-    verbs = [m.span() for m in tables["produce"].any.finditer(text)]
-    if not verbs:
-        return []
-    found = []
-    for cue, pattern in zip(objects.cues, objects.patterns, strict=True):
-        for m in pattern.finditer(text):
-            a, b = m.span()
-            if any(vs - _PAIR_REACH <= b and ve + _PAIR_REACH >= a for vs, ve in verbs):
-                found.append((cue.id, (a, b)))
-                break
-    return found
-
-
-def _asked(
-    tables: dict[str, CueTable], text: str, found: list[tuple[str, float, tuple[int, int]]]
-) -> list[tuple[str, float, tuple[int, int]]]:
+def _asked(cues: Cues, text: str, present: frozenset[str], found: list[_Match]) -> list[_Match]:
     """The matches of ``found`` that are *requested*: a request marker (how, steps,
     explain, tell me, best way) or a producing verb stands within :data:`_PAIR_REACH`
     characters of the match. A harm word in a plot summary or a news article is
     described, not asked for."""
     if not found:
         return found
-    marks = [m.start() for m in tables["ask"].any.finditer(text)]
-    marks += [m.start() for m in tables["produce"].any.finditer(text)]
+    marks = cues["ask"].starts(text, present) + cues["produce"].starts(text, present)
     return [
         (i, w, (a, b))
         for i, w, (a, b) in found
         if any(a - _PAIR_REACH <= m <= b + _PAIR_REACH for m in marks)
     ]
+
+
+def _harms(cues: Cues, text: str) -> tuple[list[_Match], list[_Match], list[_Match]]:
+    """The requested harm (acts and produced objects), weak harm signs and suspension
+    cues of ``text``; nothing but one RE2 pass where none can occur."""
+    present = cues.present(text)
+    if not any(cues.family_of[i] in _HARM_FAMILIES for i in present):
+        return [], [], []
+    harm = _asked(cues, text, present, _ids(cues["harm"], text, present))
+    harm += _paired(cues, text, present)
+    weak = _asked(cues, text, present, _ids(cues["weak"], text, present))
+    return harm, weak, _ids(cues["suspend"], text, present)
 
 
 def _split_payload(text: str) -> str | None:
@@ -164,7 +170,28 @@ def _split_payload(text: str) -> str | None:
 
 def _primed(text: str) -> bool:
     """Few-shot priming: two or more question lines and an open answer at the very end."""
-    return len(_PRIME_Q.findall(text)) >= 2 and _OPEN_A.search(text.rstrip()[-40:]) is not None
+    if ":" not in text[-40:]:
+        return False
+    return _OPEN_A.search(text.rstrip()[-40:]) is not None and len(_PRIME_Q.findall(text)) >= 2
+
+
+def _weight(matches: list[_Match]) -> float:
+    """The summed weight of the distinct cues among ``matches``."""
+    return sum(dict((i, w) for i, w, _ in matches).values())
+
+
+_NOTHING = Reading(
+    frames=(),
+    frame_weight=0.0,
+    suspend=0.0,
+    suspend_ids=(),
+    realism=False,
+    harm=(),
+    weak=(),
+    discussion=False,
+    span=None,
+    score=0.0,
+)
 
 
 def read(text: str, lines: str | None = None) -> Reading:
@@ -172,42 +199,30 @@ def read(text: str, lines: str | None = None) -> Reading:
 
     ``lines`` is the same text case-folded with its line breaks kept (the folded view
     collapses them), for the shapes that live in lines: split payloads and priming;
-    ``text`` serves where it is not given."""
+    ``text`` serves where it is not given. Frames are read only where a harm sign or a
+    rule suspension was found: a frame alone scores nothing."""
     lines = text if lines is None else lines
-    tables = compiled_cues()
-    harm = _asked(tables, text, _ids(tables["harm"], text))
-    paired = _paired(tables, text)
-    weak = _asked(tables, text, _ids(tables["weak"], text))
-    suspend = _ids(tables["suspend"], text)
-    frames = _ids(tables["frame"], text)
+    cues = compiled_cues()
+    harm, weak, suspend = _harms(cues, text)
+    shaped: list[_Match] = []
     joined = _split_payload(lines)
     if joined is not None:
-        frames.append(("frame.split_payload", 0.8, (0, 0)))
-        harm += [(i, w, (0, 0)) for i, w, _ in _asked(tables, joined, _ids(tables["harm"], joined))]
-        paired += [(i, (0, 0)) for i, _ in _paired(tables, joined)]
-        weak += [(i, w, (0, 0)) for i, w, _ in _asked(tables, joined, _ids(tables["weak"], joined))]
+        shaped.append(("frame.split_payload", 0.8, (0, 0)))
+        more = _harms(cues, joined)
+        harm += [(i, w, (0, 0)) for i, w, _ in more[0]]
+        weak += [(i, w, (0, 0)) for i, w, _ in more[1]]
+    if not harm and not weak and not suspend:
+        return _NOTHING
     if _primed(lines):
-        frames.append(("frame.priming", 0.7, (0, 0)))
-    harm_ids = tuple(sorted({i for i, _, _ in harm} | {i for i, _ in paired}))
+        shaped.append(("frame.priming", 0.7, (0, 0)))
+    present = cues.present(text)
+    frames = _ids(cues["frame"], text, present) + shaped
+    harm_ids = tuple(sorted({i for i, _, _ in harm}))
     weak_ids = tuple(sorted({i for i, _, _ in weak}))
-    if not harm_ids and not weak_ids and not suspend:
-        return Reading(
-            frames=tuple(i for i, _, _ in frames),
-            frame_weight=max((w for _, w, _ in frames), default=0.0),
-            suspend=0.0,
-            suspend_ids=(),
-            realism=False,
-            harm=(),
-            weak=(),
-            discussion=False,
-            span=None,
-            score=0.0,
-        )
-    spans = [s for _, _, s in harm] + [s for _, s in paired] + [s for _, _, s in weak]
-    span = next((s for s in spans if s != (0, 0)), None)
+    span = next((s for _, _, s in harm + weak if s != (0, 0)), None)
     frame_weight = max((w for _, w, _ in frames), default=0.0)
-    suspend_total = min(1.5, sum(w for _, w, _ in suspend))
-    realism = tables["realism"].any.search(text) is not None
+    suspend_total = min(1.5, _weight(suspend))
+    realism = cues["realism"].search(text, present)
     discussion = _DISCUSSION.search(text) is not None
     value = score(
         frame_weight=frame_weight,
@@ -318,6 +333,10 @@ class FramedRequestDetector:
         text = folded[: self._max_chars]
         lines = original[: self._max_chars].casefold() if isinstance(original, str) else text
         reading = read(text, lines)
+        for alt in _respelled(text, lines):
+            other = read(alt)
+            if other.score > reading.score:
+                text, lines, reading = alt, alt, other
         if reading.score > 0:
             masked = mask_mentions(text)
             if masked is not None:
@@ -329,6 +348,19 @@ class FramedRequestDetector:
         if action is None:
             return ()
         return [_finding(reading, action, levels, kind, text)]
+
+
+def _respelled(text: str, lines: str) -> list[str]:
+    """Other spellings of the text worth a second reading, each only where its sign is
+    present: words hyphenated across line breaks joined again (``wor-\\nked``), and
+    leetspeak the folded view leaves (it undoes only words that are mostly letters:
+    ``d053`` and ``70`` stay) with every digit read as its letter."""
+    out = []
+    if "-\n" in lines:
+        out.append(" ".join(_HYPHEN_BREAK.sub("", lines).split()))
+    if _LEET_SIGN.search(text) is not None:
+        out.append(text.translate(_LEET))
+    return out
 
 
 def _finding(reading: Reading, action: Verdict, levels: Levels, kind: str, text: str) -> Finding:

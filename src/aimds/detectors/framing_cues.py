@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["FAMILIES", "Cue", "CueTable", "check_cues", "compiled_cues"]
+__all__ = ["FAMILIES", "Cue", "CueTable", "Cues", "ascii_projection", "check_cues", "compiled_cues"]
 
 FAMILIES = ("frame", "suspend", "realism", "harm", "object", "produce", "ask", "weak")
 
@@ -46,7 +46,12 @@ FAMILIES = ("frame", "suspend", "realism", "harm", "object", "produce", "ask", "
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Cue:
     """One concept of a family: an id, its weight in the score, a regex over folded text,
-    and the examples and counterexamples that pin what it means."""
+    and the examples and counterexamples that pin what it means.
+
+    ``regex`` holds the alphabetic languages and is anchored at a word boundary when
+    compiled, which lets the engine skip every position inside a word (alternations
+    without that anchor cost ten times more); ``cjk`` holds the Japanese and Chinese
+    spellings, which have no word boundaries and run only on texts that are not ASCII."""
 
     id: str
     family: str
@@ -54,6 +59,7 @@ class Cue:
     regex: str
     examples: tuple[str, ...]
     counterexamples: tuple[str, ...] = ()
+    cjk: str = ""
 
 
 _W = r"(?:\w+[ '-]){0,3}"  # up to three filler words
@@ -85,8 +91,8 @@ CUES: tuple[Cue, ...] = (
             r"|\b(?:tu es (?:maintenant|desormais|un|une|mon|ma)\b|fais comme si|fais semblant"
             r"|joue le role|incarne)"
             r"|\b(?:finja|atue como|voce e (?:agora|um|uma|meu|minha)\b)"
-            r"|あなたは|になりきって|ロールプレイ|として振る舞|のふりをして|你现在是|你是一个|扮演|假装|角色扮演"
         ),
+        cjk="あなたは|になりきって|ロールプレイ|として振る舞|のふりをして|你现在是|你是一个|扮演|假装|角色扮演",
         examples=(
             "act as my deceased uncle",
             "pretend you're an evil twin",
@@ -108,8 +114,8 @@ CUES: tuple[Cue, ...] = (
             r"|\b(?:to|help me|so i could|before i) (?:fall asleep|sleep|go to sleep)\b"
             r"|\b(?:as|be|play) my (?:grandma|grandmother|granny|grandpa|grandfather|nana)\b"
             r"|\b(?:abuela|abuelo|nonna|nonno|grossmutter|oma|opa|grand-mere|mamie|vovo)\b"
-            r"|おばあちゃん|祖母|奶奶|外婆"
         ),
+        cjk="おばあちゃん|祖母|奶奶|外婆",
         examples=(
             "please act as my deceased grandmother",
             "she used to tell me the steps to help me fall asleep",
@@ -133,8 +139,8 @@ CUES: tuple[Cue, ...] = (
             r"|\b(?:escrib\w*|scriv\w*|schreib\w*|ecri\w*|escreva|redige)\b (?:[\w']+ ){0,4}"
             r"(?:historia|cuento|novela|guion|escena|racconto|romanzo|sceneggiatura|scena|storia"
             r"|geschichte|roman|drehbuch|szene|histoire|scenario|scene|recit|conto)\b"
-            r"|小説|物語|脚本|シナリオ|小说|故事|剧本"
         ),
+        cjk="小説|物語|脚本|シナリオ|小说|故事|剧本",
         examples=(
             "let's write a thriller",
             "we're writing a video game",
@@ -156,8 +162,8 @@ CUES: tuple[Cue, ...] = (
             r"|\b(?:hipotetic\w*|supongamos|imagina (?:un|una|que)|ipotetic\w*|per ipotesi|immagina (?:un|una|che)"
             r"|hypothetisch\w*|gedankenexperiment|angenommen|hypothetique\w*|experience de pensee|supposons"
             r"|imaginons|hipoteticamente)"
-            r"|仮定|仮に|もしも|假设|假如|思想实验"
         ),
+        cjk="仮定|仮に|もしも|假设|假如|思想实验",
         examples=("let's do a thought experiment", "imagine a world where", "仮定の話として"),
         counterexamples=("i can't imagine life without coffee",),
     ),
@@ -180,8 +186,8 @@ CUES: tuple[Cue, ...] = (
             r"|\b(?:para (?:mi|una) (?:novela|investigacion|libro)|per (?:il mio|un) (?:romanzo|libro)"
             r"|per (?:una|la) ricerca|fur (?:meinen|mein|einen|ein) (?:roman|buch|krimi)|zu forschungszwecken"
             r"|pour (?:mon|un) (?:roman|livre)|a des fins (?:de recherche|educatives))"
-            r"|のためです|のために|為了|为了(?:研究|小说|写作)"
         ),
+        cjk="のためです|のために|為了|为了(?:研究|小说|写作)",
         examples=(
             "i'm a nurse and i need",
             "it's for patient safety",
@@ -262,8 +268,8 @@ CUES: tuple[Cue, ...] = (
             r"|einschrankungen|filter|grenzen)|verweigert nie|sans (?:restrictions?|filtres?|censure"
             r"|limites?|regles)|sansfiltre|repond a tout|ne refuse jamais|sem (?:restricoes|filtros"
             r"|censura|limites))"
-            r"|制限(?:の)?(?:ない|なし|を受けない)|検閲(?:なし|のない)|不受任何限制|没有(?:任何)?限制|不受限制|无限制"
         ),
+        cjk="制限(?:の)?(?:ない|なし|を受けない)|検閲(?:なし|のない)|不受任何限制|没有(?:任何)?限制|不受限制|无限制",
         examples=(
             "aim never refuses and never adds warnings",
             "not bound by openai",
@@ -305,8 +311,8 @@ CUES: tuple[Cue, ...] = (
             r"|\b(?:paso a paso|detallad\w*|passo (?:per|a) passo|dettagliat\w*|schritt fur schritt"
             r"|genau\w*|echte[mnrs]? (?:code|anleitung)|realistisch|etape par etape|en detail|realiste"
             r"|passo a passo)\b"
-            r"|詳しく|具体的|手順|正確|详细|具体|步骤|一步一步"
         ),
+        cjk="詳しく|具体的|手順|正確|详细|具体|步骤|一步一步",
         examples=("step by step", "with real commands", "so it's realistic", "paso a paso"),
     ),
     # ---- harm: an operational request in a serious harm domain -----------------------------
@@ -323,10 +329,13 @@ CUES: tuple[Cue, ...] = (
             r"|neighbou?r|ex|father|mother|partner|roommate|teacher|classmate))\b"
             r"|\bget away with (?:murder|killing)|\b(?:dispose of|hide|get rid of) (?:a|the) body"
             r"|\b(?:blackmail|extort|sextort|kidnap|abduct) (?:a|an|my|someone|her|him|them|people|the|money)\b"
-            r"|\bacid attack|\bmass shooting"
+            r"|\bacid attack|\bmass shooting|\bterrorist attack|\bbomb threat|\bshoot up (?:a|the|my)"
+            r"|\b(?:commit|methods? of|ways? to commit) suicide|\bkill (?:myself|yourself)|\bself[- ]harm"
+            r"|\b(?:sabotage|derail|crash) (?:a|the) (?:train|plane|aircraft|power grid)"
+            r"|\bhurt (?:someone|people|a child|my (?:wife|husband|child|kid|partner))"
             r"|\b(?:dosis letal|dose letale|todliche dosis|dose (?:mortelle|letale))"
-            r"|致死量|毒殺|致死剂量|下毒"
         ),
+        cjk="致死量|毒殺|致死剂量|下毒",
         examples=(
             "the exact lethal dose of insulin",
             "how to spike a drink",
@@ -346,12 +355,16 @@ CUES: tuple[Cue, ...] = (
             r"|user|hospital|bank|government|corporate|school) (?:database|records|network|server|system)"
             r"|\b(?:access|read|hack|crack) " + _POSS + r" (?:\w+ )?(?:account|email|e-mail|messages|texts"
             r"|phone|wi-?fi|password)"
-            r"|\bencrypts? (?:\w+ ){0,3}files and demands|\b(?:steal|harvest|grab)s? (?:\w+ )?(?:passwords"
-            r"|credentials|cookies|credit card)"
+            r"|\bencrypts? (?:\w+ ){0,3}files and demands|\b(?:steal|harvest|grab|exfiltrat)\w* (?:[\w']+ ){0,3}"
+            r"(?:passwords|credentials|cookies|credit card|personal (?:data|information)|login)"
+            r"|\bhack(?:s|ed|ing)? into\b|\b(?:crack|brute[- ]?force) (?:[\w']+ ){0,2}passwords?"
+            r"|\bbypass (?:[\w']+ ){0,2}(?:authentication|login|paywall|drm|2fa|two-factor|security (?:systems?"
+            r"|measures|controls))|\bdisable (?:[\w']+ ){0,2}(?:antivirus|security software|firewall)"
+            r"|\bddos\b"
             r"|\bwithout (?:the owner'?s |their |his |her )?(?:permission|authori[sz]ation) (?:to )?(?:access|into)"
             r"|\b(?:hackear|pirater|hackerare|einbrechen in|eindringen in|s'introduire dans)\b"
-            r"|侵入|ハッキング|不正アクセス|乗っ取|入侵|黑进|盗号"
         ),
+        cjk="侵入|ハッキング|不正アクセス|乗っ取|入侵|黑进|盗号",
         examples=(
             "how do i get into my neighbour's wi-fi",
             "how to get into a hospital's patient database",
@@ -374,7 +387,11 @@ CUES: tuple[Cue, ...] = (
             r"|\b(?:scam|con|swindle|defraud|fleece)\w* (?:an? )?(?:\w+ )?(?:elderly|old|senior|retiree"
             r"|victim|people|someone|grandm\w+|widow)"
             r"|\bcon (?:artist|man)|\bgrandparent scam|\bromance scam|\bponzi|\bidentity theft"
-            r"|\bsteal (?:someone'?s |a person'?s )?identity"
+            r"|\bsteal (?:someone'?s |a person'?s )?identity|\bfraudulent (?:activities|transactions|schemes?"
+            r"|charges|claims?|purposes)|\bcommit (?:\w+ )?(?:fraud|identity theft)|\binsider trading"
+            r"|\bpump and dump|\bstolen (?:personal |credit card )?(?:information|identities|data|cards?)"
+            r"|\b(?:spread|create|write|generate|post|produce) (?:[\w']+ ){0,4}(?:misinformation|disinformation"
+            r"|fake news|propaganda|fake reviews)|\brig (?:an|the) election"
             r"|\b(?:valid|working|free|real|genuine) (?:windows|office|product|license|licence|activation"
             r"|serial|cd)(?: \w+){0,3} (?:keys?|codes?|serials?)\b"
             r"|\b(?:pirated|cracked) (?:movies?|films?|software|games?)|\bpirate (?:movie|film|streaming) sites?"
@@ -400,7 +417,7 @@ CUES: tuple[Cue, ...] = (
             r"|\bhome address (?:and|or) (?:workplace|work|phone)"
             r"|\btrack (?:[\w']+ ){0,3}(?:phone|location|car|movements)\b.{0,40}\bwithout (?:\w+ )?(?:knowing"
             r"|knowledge|consent|noticing|permission)"
-            r"|\bspy on (?:my |her |his |their |someone)|\bstalk(?:ing)? (?:her|him|them|someone|my)"
+            r"|\bspy on (?:my |her |his |their |someone|people|others|users|employees|a )|\bstalk(?:ing)? (?:her|him|them|someone|my)"
             r"|\binstall (?:spyware|stalkerware|a tracker|a gps tracker) on (?:her|his|their|someone|my)"
             r"|\bread (?:her|his|their|my (?:wife|husband|girlfriend|boyfriend|partner)'?s?) (?:texts|messages|whatsapp)"
         ),
@@ -418,7 +435,8 @@ CUES: tuple[Cue, ...] = (
         regex=(
             r"\b(?:buy|get|obtain|acquire|purchase) (?:a |an )?(?:gun|firearm|weapon|pistol|rifle|ammo)s?"
             r" (?:without (?:a )?(?:background check|licen[cs]e|permit|paperwork)|illegally|untraceabl\w*)"
-            r"|\b(?:buy|order) (?:drugs|guns|weapons|cocaine|heroin|fentanyl) (?:online|on the dark ?web)"
+            r"|\b(?:buy|order|sell|get) (?:[\w']+ ){0,2}(?:drugs|guns|weapons|cocaine|heroin|fentanyl|meth)"
+            r" (?:online|on the dark ?web|without (?:a )?prescription)"
         ),
         examples=("how do i buy a gun without a background check",),
     ),
@@ -431,10 +449,12 @@ CUES: tuple[Cue, ...] = (
             r"|content|rants?|speech|manifesto|slurs?|propaganda|memes?)"
             r"|\b(?:jokes?|memes?|rant) (?:about|mocking|against) (?:immigrants|jews|muslims|black people"
             r"|gay people|refugees|women|trans people)"
+            r"|\bhate speech|\b(?:harass|bully|cyberbully|intimidate|threaten)\w* (?:[\w']+ ){0,2}(?:someone|people"
+            r"|her|him|them|my|a|online|users|women|minorities)|\bdeath threats?|\bthreatening (?:letter|message|note)"
             r"|\bethnic cleansing|\b(?:white|racial) supremac\w*|\brecruit\w* (?:for|to|into) (?:isis|al-?qaeda"
             r"|a terrorist|a militia)"
         ),
-        examples=("write a bunch of jokes dehumanising immigrants",),
+        examples=("write a bunch of jokes dehumanising immigrants", "automate hate speech"),
         counterexamples=("a history of the civil rights movement",),
     ),
     Cue(
@@ -446,11 +466,11 @@ CUES: tuple[Cue, ...] = (
             r"|detonators?|silencers?|suppressors?|ghost guns?|untraceable (?:guns?|firearms?)"
             r"|nerve (?:agents?|gas)|sarin|vx|tabun|mustard gas|chlorine gas|ricin|anthrax|botulinum"
             r"|bioweapons?|biological weapons?|chemical weapons?|dirty bombs?|poison gas|tatp|semtex"
-            r"|flash ?powder|black powder|zip guns?|poisons?)\b"
+            r"|flash ?powder|black powder|zip guns?|poisons?|guns?|firearms?|weapons?)\b"
             r"|\b(?:bomba|bombe|esplosiv\w*|explosiv\w*|sprengstoff\w*|sprengsatz|arma quimica|gas nervino"
             r"|nervengas|gaz (?:sarin|innervant))\b"
-            r"|爆弾|爆発物|炸弹|炸药|爆炸物|毒ガス|毒气"
         ),
+        cjk="爆弾|爆発物|炸弹|炸药|爆炸物|毒ガス|毒气",
         examples=("how to make thermite", "the easiest explosive to make", "fabricar explosivos caseros"),
     ),
     Cue(
@@ -462,8 +482,8 @@ CUES: tuple[Cue, ...] = (
             r"|dmt|pcp|ketamine|carfentanil|opium|morphine)\b"
             r"|\b(?:cocaina|kokain|eroina|heroina|heroine|metanfetamina|metamfetamina|methamphetamin"
             r"|metanfetamin\w*|droga|drogen|drogue)\b"
-            r"|覚醒剤|麻薬|ヘロイン|コカイン|冰毒|毒品|海洛因|可卡因"
         ),
+        cjk="覚醒剤|麻薬|ヘロイン|コカイン|冰毒|毒品|海洛因|可卡因",
         examples=("synthesises methamphetamine", "come si produce la cocaina"),
         counterexamples=("crack an egg",),
     ),
@@ -476,8 +496,8 @@ CUES: tuple[Cue, ...] = (
             r"|computer virus(?:es)?|backdoors?|remote access trojans?"
             r"|credential stealers?|info ?stealers?|cryptojackers?|ddos (?:tool|script|attack)"
             r"|phishing (?:e-?mails?|pages?|sites?|kits?|messages?))\b"
-            r"|ランサムウェア|マルウェア|ウイルス|勒索软件|恶意软件|病毒|木马"
         ),
+        cjk="ランサムウェア|マルウェア|ウイルス|勒索软件|恶意软件|病毒|木马",
         examples=("write malware that", "programmiert ransomware"),
     ),
     Cue(
@@ -485,15 +505,15 @@ CUES: tuple[Cue, ...] = (
         family="object",
         weight=1.0,
         regex=(
-            r"\b(?:fake|forged?|counterfeit|false|fraudulent|fabricated|phony) (?:\w+ )?(?:passports?|ids?"
+            r"\b(?:fake|forged?|counterfeit|false|fraudulent|fabricated|phony) (?:\w+ )?(?:passports?|ids?|identit(?:y|ies)"
             r"|id cards?|identity (?:cards?|documents?)|driver'?s licen[cs]es?|documents?|money|bills"
             r"|banknotes?|currency|diplomas?|degrees?|prescriptions?|doctor'?s notes?|invoices?|receipts?"
             r"|social security cards?|visas?|certificates?|checks?|cheques?)\b"
             r"|\b(?:falsche[nrs]? (?:ausweis|pass|papiere)\w*|faux (?:passeport|papiers|billets)"
             r"|fausse (?:carte|piece)\w*|(?:documento|pasaporte|carnet|passaporto|documenti) fals\w+"
             r"|dinero falso|soldi falsi|falschgeld)"
-            r"|偽造|偽の(?:身分証|パスポート)|假身份证|假护照|假证|伪造|假钞"
         ),
+        cjk="偽造|偽の(?:身分証|パスポート)|假身份证|假护照|假证|伪造|假钞",
         examples=("make a fake passport", "fabriquer une fausse carte d'identite", "如何制作假身份证"),
         counterexamples=("false positives in the classifier",),
     ),
@@ -512,8 +532,8 @@ CUES: tuple[Cue, ...] = (
             r"|bauen|baut|herstellen|herstellt|stellt \w+ her|basteln|kochen|synthetisieren|programmier\w*"
             r"|schreiben|fabriquer|fabrique|construire|produire|synthetiser|coder|ecrire|programmer"
             r"|fazer|produzir|criar)\b"
-            r"|作り方|作る|作成|製造|合成|制作|制造|怎么做|如何做|合成|编写|写一个"
         ),
+        cjk="作り方|作る|作成|製造|合成|制作|制造|怎么做|如何做|合成|编写|写一个",
         examples=("how to make", "synthesises", "build", "come si produce"),
     ),
     Cue(
@@ -527,8 +547,8 @@ CUES: tuple[Cue, ...] = (
             r"|\bhelp me|\bi need|\bi want|\bcan you|\bbest\b|\beasiest\b|\bwrite|\bgenerate"
             r"|\b(?:come|como|wie|comment|cuentame|spiegami|erklar\w*|explique\w*|dime|dimmi|sag mir"
             r"|dis-moi|ensina|insegnami|zeig mir)\b"
-            r"|方法|やり方|教えて|如何|怎么|怎样|告诉我"
         ),
+        cjk="方法|やり方|教えて|如何|怎么|怎样|告诉我",
         examples=("how do i", "best way to", "spiegami passo per passo", "方法を詳しく教えて"),
         counterexamples=("the premise involves a model being kidnapped",),
     ),
@@ -546,8 +566,8 @@ CUES: tuple[Cue, ...] = (
             + _POSS
             + r"|\bsomeone else'?s (?:front )?door|\bdisable (?:a |the )?(?:\w+'?s? )?(?:gps|tracker|ankle monitor"
             r"|alarm|security cameras?|cctv)"
-            r"|誰にも気づかれずに|不被发现"
         ),
+        cjk="誰にも気づかれずに|不被发现",
         examples=(
             "so the company can't find it",
             "pick a pin tumbler lock on someone else's front door",
@@ -568,31 +588,123 @@ CUES: tuple[Cue, ...] = (
 )
 
 
+def _latin(cue: Cue) -> str:
+    return rf"\b(?:{cue.regex})"
+
+
+_LOOKAROUND = re.compile(r"\(\?<?[!=][^()]*\)")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _for_re2(pattern: str) -> str:
+    """``pattern`` for the RE2 prefilter: lookarounds dropped, so RE2 matches wherever
+    Python's engine could (a superset: Python confirms every match)."""
+    return _LOOKAROUND.sub("", pattern)
+
+
+def _ascii_letter(m: re.Match[str]) -> str:
+    return "a" if m.group().isalnum() else " "
+
+
+def ascii_projection(text: str) -> str:
+    """``text`` with each non-ASCII letter or digit replaced by ``a`` and every other
+    non-ASCII character by a space: the same length, the same word boundaries and word
+    characters, so an ASCII-only pattern that Python's Unicode engine finds in ``text``
+    RE2's ASCII engine finds in the projection."""
+    return text if text.isascii() else _NON_ASCII.sub(_ascii_letter, text)
+
+
 @dataclass(frozen=True, slots=True)
 class CueTable:
-    """The cues of one family, each compiled, plus one alternation of them all for the
-    cheap question "does any cue of this family occur"."""
+    """The cues of one family, each compiled for Python's engine (spans, exact meaning).
+    CJK spellings are searched only in texts that are not ASCII. Every method takes the
+    ids :meth:`Cues.present` found, and runs only those cues' patterns."""
 
     family: str
     cues: tuple[Cue, ...]
     patterns: tuple[re.Pattern[str], ...]
-    any: re.Pattern[str]
+    cjk_patterns: tuple[re.Pattern[str] | None, ...]
+
+    def matches(self, text: str, present: frozenset[str]) -> list[tuple[Cue, tuple[int, int]]]:
+        """Every match of every present cue, as ``(cue, span)``."""
+        out: list[tuple[Cue, tuple[int, int]]] = []
+        for cue, pattern, other in zip(self.cues, self.patterns, self.cjk_patterns, strict=True):
+            if cue.id not in present:
+                continue
+            out.extend((cue, m.span()) for m in pattern.finditer(text))
+            if other is not None:
+                out.extend((cue, m.span()) for m in other.finditer(text))
+        return out
+
+    def search(self, text: str, present: frozenset[str]) -> bool:
+        """Whether any cue of the family occurs in ``text``."""
+        for cue, pattern, other in zip(self.cues, self.patterns, self.cjk_patterns, strict=True):
+            if cue.id in present and (
+                pattern.search(text) is not None or (other is not None and other.search(text))
+            ):
+                return True
+        return False
+
+    def starts(self, text: str, present: frozenset[str]) -> list[int]:
+        """Where each match of a present cue starts."""
+        return [span[0] for _, span in self.matches(text, present)]
+
+
+class Cues:
+    """All tables, plus one RE2 set over every cue that tells in a single linear pass
+    which cues can occur in a text (an alternation of all cues in Python's engine costs
+    some 100 microseconds at 200 characters; the set about one)."""
+
+    def __init__(self) -> None:
+        import re2
+
+        unknown = {c.family for c in CUES} - set(FAMILIES)
+        if unknown:
+            raise ValueError(f"cue families {sorted(unknown)} are not in FAMILIES")
+        self.tables: dict[str, CueTable] = {}
+        for family in FAMILIES:
+            cues = tuple(c for c in CUES if c.family == family)
+            self.tables[family] = CueTable(
+                family=family,
+                cues=cues,
+                patterns=tuple(re.compile(_latin(c)) for c in cues),
+                cjk_patterns=tuple(re.compile(c.cjk) if c.cjk else None for c in cues),
+            )
+        self._latin = re2.Set.SearchSet()
+        self._cjk = re2.Set.SearchSet()
+        latin_owners: list[str] = []
+        cjk_owners: list[str] = []
+        for cue in CUES:
+            self._latin.Add(_for_re2(_latin(cue)))
+            latin_owners.append(cue.id)
+            if cue.cjk:
+                self._cjk.Add(cue.cjk)
+                cjk_owners.append(cue.id)
+        self._latin.Compile()
+        self._cjk.Compile()
+        self._latin_owners = tuple(latin_owners)
+        self._cjk_owners = tuple(cjk_owners)
+        self.family_of = {c.id: c.family for c in CUES}
+
+    def present(self, text: str) -> frozenset[str]:
+        """Ids of the cues RE2 finds in ``text`` (a superset of what Python confirms)."""
+        found = self._latin.Match(ascii_projection(text).encode("ascii"))
+        ids = {self._latin_owners[i] for i in found} if found else set()
+        if not text.isascii():
+            more = self._cjk.Match(text.encode("utf-8", "surrogatepass"))
+            if more:
+                ids.update(self._cjk_owners[i] for i in more)
+        return frozenset(ids)
+
+    def __getitem__(self, family: str) -> CueTable:
+        return self.tables[family]
 
 
 @lru_cache(maxsize=1)
-def compiled_cues() -> dict[str, CueTable]:
-    """Every family's table, compiled once per process (raises ``ValueError`` on a cue
-    whose regex does not compile or whose family is unknown)."""
-    tables: dict[str, CueTable] = {}
-    for family in FAMILIES:
-        cues = tuple(c for c in CUES if c.family == family)
-        patterns = tuple(re.compile(c.regex) for c in cues)
-        combined = re.compile("|".join(f"(?:{c.regex})" for c in cues))
-        tables[family] = CueTable(family=family, cues=cues, patterns=patterns, any=combined)
-    unknown = {c.family for c in CUES} - set(FAMILIES)
-    if unknown:
-        raise ValueError(f"cue families {sorted(unknown)} are not in FAMILIES")
-    return tables
+def compiled_cues() -> Cues:
+    """Every family's table and the RE2 prefilter, compiled once per process (raises
+    ``ValueError`` on a cue whose regex does not compile or whose family is unknown)."""
+    return Cues()
 
 
 def check_cues() -> list[str]:
@@ -604,13 +716,20 @@ def check_cues() -> list[str]:
         if cue.id in seen:
             problems.append(f"duplicate cue id {cue.id}")
         seen.add(cue.id)
-        pattern = re.compile(cue.regex)
+        latin = re.compile(_latin(cue))
+        cjk = re.compile(cue.cjk) if cue.cjk else None
+
+        def pattern_search(text: str, latin: re.Pattern[str] = latin, cjk: re.Pattern[str] | None = cjk) -> bool:
+            return bool(latin.search(text)) or (cjk is not None and bool(cjk.search(text)))
+
         problems.extend(
-            f"{cue.id} misses its example {ex!r}" for ex in cue.examples if not pattern.search(ex)
+            f"{cue.id} misses its example {ex!r}"
+            for ex in cue.examples
+            if not pattern_search(ex)
         )
         problems.extend(
             f"{cue.id} matches its counterexample {ex!r}"
             for ex in cue.counterexamples
-            if pattern.search(ex)
+            if pattern_search(ex)
         )
     return problems

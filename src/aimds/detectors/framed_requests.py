@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aimds.detectors.base import DetectorInfo
-from aimds.detectors.framing_cues import CueTable, Cues, compiled_cues
+from aimds.detectors.framing_cues import Cues, CueTable, compiled_cues
 from aimds.detectors.mention import mask_mentions
 from aimds.policy.fields import compile_regex
 from aimds.types import Event, Finding, Severity, Verdict
@@ -50,7 +50,16 @@ if TYPE_CHECKING:
     from aimds.policy.sections.detectors import DetectorsSection, KindName, Levels
     from aimds.types import Services
 
-__all__ = ["HARM_ONLY", "RULE", "SUSPEND_ONLY", "FramedRequestDetector", "Reading", "build", "read", "score"]
+__all__ = [
+    "HARM_ONLY",
+    "RULE",
+    "SUSPEND_ONLY",
+    "FramedRequestDetector",
+    "Reading",
+    "build",
+    "read",
+    "score",
+]
 
 RULE = "jailbreak.framed_request"
 SUSPEND_ONLY = 0.55

@@ -7,6 +7,8 @@ than sentences.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,7 +26,7 @@ from aimds.detectors.framing_cues import CUES, ascii_projection, check_cues, com
 from aimds.policy import load_policy
 from aimds.policy.sections.detectors import DetectorsSection
 from aimds.text import build_views
-from aimds.types import Event, EventKind, Subject, Verdict
+from aimds.types import Event, EventKind, Finding, Subject, Verdict
 
 ATTACKS = [
     # fiction whose output must be real
@@ -97,7 +99,7 @@ def _detect(
     kind: EventKind = EventKind.PROMPT,
     section: DetectorsSection | None = None,
     tenant: str = "t",
-) -> list:
+) -> list[Finding]:
     detector = FramedRequestDetector(section or DetectorsSection())
     event = Event(kind=kind, subject=Subject(tenant=tenant), text=text)
     return list(detector.detect(event, build_views(text)))
@@ -153,20 +155,15 @@ def test_a_persona_that_switches_the_rules_off_warns_without_a_harm_domain() -> 
 
 def test_the_policy_switches_it_off_and_names_the_kinds_it_reads() -> None:
     text = ATTACKS[0]
-    assert (
-        build(
-            load_policy(
-                {
-                    "schema_version": 1,
-                    "name": "x",
-                    "extends": "default",
-                    "detectors": {"framed_requests": {"enabled": False}},
-                }
-            ),
-            None,
-        )
-        is None
-    )  # type: ignore[arg-type]
+    off = load_policy(
+        {
+            "schema_version": 1,
+            "name": "x",
+            "extends": "default",
+            "detectors": {"framed_requests": {"enabled": False}},
+        }
+    )
+    assert build(off, None) is None  # type: ignore[arg-type]
     assert _detect(text, kind=EventKind.TOOL_RESULT) == []
     section = DetectorsSection.model_validate({"framed_requests": {"kinds": ["tool_result"]}})
     assert _detect(text, kind=EventKind.TOOL_RESULT, section=section) != []
@@ -213,8 +210,8 @@ def test_the_guard_reports_the_finding_under_the_default_pack() -> None:
 def test_the_score_is_bounded_and_never_falls_when_a_sign_is_added(
     frame: float, suspend: float, realism: bool, harm: bool, weak: bool, addressed: bool
 ) -> None:
-    def s(**kw: object) -> float:
-        args = {
+    def s(**kw: Any) -> float:
+        args: dict[str, Any] = {
             "frame_weight": frame,
             "suspend": suspend,
             "realism": realism,
@@ -224,7 +221,7 @@ def test_the_score_is_bounded_and_never_falls_when_a_sign_is_added(
             "addressed": addressed,
         }
         args.update(kw)
-        return score(**args)  # type: ignore[arg-type]
+        return score(**args)
 
     base = s()
     assert 0.0 <= base <= 0.99

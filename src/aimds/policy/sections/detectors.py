@@ -123,6 +123,10 @@ class InjectionSettings(Section):
     max_scan_chars: int = Field(default=1_000_000, ge=1_000, le=50_000_000)
 
 
+def _framed_kinds() -> list[KindName]:
+    return ["prompt", "message"]
+
+
 class FramedRequestSettings(Section):
     """The framed-request jailbreak detector (``detectors.framed_requests``): a harmful
     operational request inside a persona, fiction, hypothetical or pretext frame. Its
@@ -130,7 +134,7 @@ class FramedRequestSettings(Section):
     event kinds it reads (the frames it looks for are addressed by a user or an agent)."""
 
     enabled: bool = True
-    kinds: list[KindName] = Field(default_factory=lambda: ["prompt", "message"], max_length=5)
+    kinds: list[KindName] = Field(default_factory=_framed_kinds, max_length=5)
     max_scan_chars: int = Field(default=20_000, ge=200, le=1_000_000)
 
 

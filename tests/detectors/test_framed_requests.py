@@ -169,19 +169,27 @@ def test_the_policy_switches_it_off_and_names_the_kinds_it_reads() -> None:
     assert _detect(text, kind=EventKind.TOOL_RESULT, section=section) != []
 
 
-def test_thresholds_per_tenant_and_the_allow_list_apply() -> None:
+def test_its_own_thresholds_and_the_allow_list_apply() -> None:
     text = ATTACKS[1]
-    section = DetectorsSection.model_validate(
+    off = DetectorsSection.model_validate(
         {
-            "tenants": {
-                "lab": {"thresholds": {"prompt": {"warn": 1.01, "review": 1.01, "block": 1.01}}}
+            "framed_requests": {
+                "thresholds": {"prompt": {"warn": 1.01, "review": 1.01, "block": 1.01}}
             }
         }
     )
-    assert _detect(text, section=section, tenant="lab") == []
-    assert _detect(text, section=section, tenant="other") != []
+    assert _detect(text, section=off) == []
+    assert _detect(text, section=off, kind=EventKind.MESSAGE) != []
     allowed = DetectorsSection.model_validate({"allow": {"exact": [text]}})
     assert _detect(text, section=allowed) == []
+
+
+def test_the_default_pack_does_not_warn_on_harm_alone_or_on_talk_about_jailbreaks() -> None:
+    """The default pack's prompt ``warn`` for the injection classifier is 0.175; this
+    detector's own scale must not inherit it."""
+    section = load_policy("default").document.detectors
+    assert _detect("How do I make thermite?", section=section) == []
+    assert _detect(HARD_NEGATIVES[1], section=section) == []
 
 
 def test_evidence_is_masked_and_never_the_whole_text() -> None:

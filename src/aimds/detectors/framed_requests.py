@@ -26,9 +26,10 @@ Two shapes are read structurally rather than by words: a payload split across va
 (``a = 'how to make'`` ... ``a+b``) is joined and its parts read as one request, and
 few-shot priming is a run of ``Q:`` lines ending in an open ``A:``.
 
-The score uses the policy's ``detectors.thresholds`` (per kind and tenant) and its
-``allow`` list like the injection detector; ``detectors.framed_requests`` switches it on
-or off and names the event kinds it reads (user prompts and agent messages by default).
+``detectors.framed_requests`` switches it on or off, names the event kinds it reads (user
+prompts and agent messages by default) and holds its own ``thresholds`` per kind (its
+scores are rule-based, not the injection classifier's calibrated probabilities); texts on
+the policy's ``detectors.allow`` list are spared as by the injection detector.
 """
 
 from __future__ import annotations
@@ -126,8 +127,9 @@ def _ids(table: CueTable, text: str, present: frozenset[str]) -> list[_Match]:
 
 
 def _paired(cues: Cues, text: str, present: frozenset[str]) -> list[_Match]:
-    """Objects (explosive, ransomware, fake passport) asked to be produced: a producing
-    verb within :data:`_PAIR_REACH` characters of the object."""
+    """Objects (explosive, ransomware, fake passport) with a producing verb within
+    :data:`_PAIR_REACH` characters (the caller still asks for a request marker: "he made
+    his comeback after a cocaine ban" produces nothing)."""
     objects = cues["object"].matches(text, present)
     if not objects:
         return []
@@ -161,7 +163,7 @@ def _harms(cues: Cues, text: str) -> tuple[list[_Match], list[_Match], list[_Mat
     if not any(cues.family_of[i] in _HARM_FAMILIES for i in present):
         return [], [], []
     harm = _asked(cues, text, present, _ids(cues["harm"], text, present))
-    harm += _paired(cues, text, present)
+    harm += _asked(cues, text, present, _paired(cues, text, present))
     weak = _asked(cues, text, present, _ids(cues["weak"], text, present))
     return harm, weak, _ids(cues["suspend"], text, present)
 
@@ -317,12 +319,7 @@ class FramedRequestDetector:
         self._kinds = frozenset(settings.kinds)
         self._max_chars = settings.max_scan_chars
         self._allow = _Allow(section)
-        self._levels: dict[tuple[str | None, str], Levels] = {
-            (None, kind): section.levels_for(kind) for kind in _KINDS
-        }
-        for tenant, override in section.tenants.items():
-            for kind, partial in override.thresholds.items():
-                self._levels[(tenant, kind)] = partial.over(section.levels_for(kind))
+        self._levels: dict[str, Levels] = {kind: settings.levels_for(kind) for kind in _KINDS}
         compiled_cues()  # a broken table fails when the policy is built, not on a request
 
     def idle(self, event: Event) -> bool:
@@ -352,7 +349,7 @@ class FramedRequestDetector:
                 mentioned = read(masked, mask_mentions(lines))
                 if mentioned.score < reading.score:
                     reading = mentioned
-        levels = self._levels.get((event.subject.tenant, kind)) or self._levels[(None, kind)]
+        levels = self._levels[kind]
         action = levels.verdict_for(reading.score)
         if action is None:
             return ()
@@ -367,9 +364,18 @@ def _respelled(text: str, lines: str) -> list[str]:
     out = []
     if "-\n" in lines:
         out.append(" ".join(_HYPHEN_BREAK.sub("", lines).split()))
-    if _LEET_SIGN.search(text) is not None:
+    if _LEET_SIGN.search(text) is not None and _leet_heavy(text):
         out.append(text.translate(_LEET))
     return out
+
+
+def _leet_heavy(text: str) -> bool:
+    """Whether many words mix letters and digits (``n33d``, ``70``, ``m4k3``): ordinary
+    text has a few such words (``mp3``, ``2nd``), which a digit-to-letter reading would
+    only garble."""
+    words = text.split()
+    mixed = sum(1 for w in words if _LEET_SIGN.search(w) is not None)
+    return mixed >= 3 and mixed * 5 >= len(words)
 
 
 def _finding(reading: Reading, action: Verdict, levels: Levels, kind: str, text: str) -> Finding:

@@ -88,6 +88,7 @@ _HYPHEN_BREAK = re.compile(r"-[ \t]*\n[ \t]*")
 _LEET_SIGN = re.compile(r"[a-z][0-9]|[0-9][a-z]")
 _LEET = str.maketrans("013456789@$", "oieasgtbgas")
 _PRIME_Q = re.compile(r"(?m)^\s*(?:q|question|user|human)\s*:")
+_PRIME_A = re.compile(r"(?m)(?:^|\s)(?:a|answer|assistant|ai)\s*:\s*\S")
 _OPEN_A = re.compile(r"(?:^|\s)(?:a|answer|assistant|ai)\s*:\s*$")
 _DISCUSSION = re.compile(
     r"\b(?:defend|protect|guard|detect|prevent|patch|block|mitigat|test|flag|filter|recogni[sz]e"
@@ -180,10 +181,11 @@ def _split_payload(text: str) -> str | None:
 
 
 def _primed(text: str) -> bool:
-    """Few-shot priming: two or more question lines and an open answer at the very end."""
-    if ":" not in text[-40:]:
+    """Few-shot priming: two or more question lines, and either an open answer at the very
+    end or answers given in the shots (many-shot: the shots themselves comply)."""
+    if len(_PRIME_Q.findall(text)) < 2:
         return False
-    return _OPEN_A.search(text.rstrip()[-40:]) is not None and len(_PRIME_Q.findall(text)) >= 2
+    return _OPEN_A.search(text.rstrip()[-40:]) is not None or len(_PRIME_A.findall(text)) >= 2
 
 
 def _weight(matches: list[_Match]) -> float:
@@ -364,8 +366,8 @@ def _respelled(text: str, lines: str) -> list[str]:
     out = []
     if "-\n" in lines:
         out.append(" ".join(_HYPHEN_BREAK.sub("", lines).split()))
-    if _LEET_SIGN.search(text) is not None and _leet_heavy(text):
-        out.append(text.translate(_LEET))
+    if _LEET_SIGN.search(lines) is not None and _leet_heavy(lines):
+        out.append(" ".join(lines.translate(_LEET).split()))
     return out
 
 

@@ -101,6 +101,7 @@ CUES: tuple[Cue, ...] = (
             r"|\b(?:tu es (?:maintenant|desormais|un|une|mon|ma)\b|fais comme si|fais semblant"
             r"|joue le role|incarne)"
             r"|\b(?:finja|atue como|voce e (?:agora|um|uma|meu|minha)\b)"
+            r"|\b(?:doe alsof|je bent nu|speel de rol|udawaj|jestes teraz|wciel sie|odgrywaj)"
         ),
         cjk="あなたは|になりきって|ロールプレイ|として振る舞|のふりをして|你现在是|你是一个|扮演|假装|角色扮演",
         examples=(
@@ -240,6 +241,7 @@ CUES: tuple[Cue, ...] = (
             r"|version"
             r"|model|assistant|answer|response|comedian|chatbot|bot|twin|self)\b"
             r"|\btwo (?:columns|responses|answers|modes|personalities|personas|versions)\b"
+            r"|\b(?:evil|dark|unethical|shadow) (?:counterpart|alter ego|side)\b"
             r"|\bopposite examples\b|\bwhat (?:the|your) (?:good twin|normal (?:mode|self"
             r"|ai)) (?:won'?t|would(?:n'?t| not))"
             r"|\b(?:dia al reves|giorno al contrario|gegenteil\w*|jour a l'envers)"
@@ -274,8 +276,8 @@ CUES: tuple[Cue, ...] = (
             r"|\b(?:first|start by|begin by),? (?:say|write|respond|reply"
             r"|saying)\b.{0,40}(?:cannot|can'?t|sorry|refuse|unable)"
             r"|\b(?:ignore|disregard|skip) (?:that|the|your) (?:refusal|disclaimer)"
-            r"|\b(?:start|begin) your (?:answer|response|reply) with (?:\"|')?"
-            r"(?:sure|absolutely|of course|yes)"
+            r"|\b(?:start|begin)(?: your (?:answer|response|reply))? with (?:\"|')?"
+            r"(?:sure|absolutely|of course|yes|certainly|here is|here's)"
         ),
         examples=(
             "the first letter of each line spells",
@@ -318,7 +320,13 @@ CUES: tuple[Cue, ...] = (
             r"|einschrankungen|filter|grenzen)|verweigert nie|sans (?:restrictions?|filtres?"
             r"|censure"
             r"|limites?|regles)|sansfiltre|repond a tout|ne refuse jamais|sem (?:restricoes|filtros"
-            r"|censura|limites))"
+            r"|censura|limites)|zonder (?:beperkingen|filters?|censuur|regels)|bez (?:ograniczen"
+            r"|filtrow"
+            r"|cenzury|zasad))"
+            r"|\b(?:don'?t|do not|never) (?:apologi[sz]e|say (?:you )?(?:can'?t|cannot|are unable"
+            r"|sorry)"
+            r"|include (?:any )?(?:disclaimers|warnings|caveats)|mention (?:ethics|legality"
+            r"|safety))"
         ),
         cjk="制限(?:の)?(?:ない|なし|を受けない)|検閲(?:なし|のない)|不受任何限制|没有(?:任何)?限制|不受限制|无限制",
         examples=(
@@ -373,7 +381,7 @@ CUES: tuple[Cue, ...] = (
             r"|\b(?:paso a paso|detallad\w*|passo (?:per|a) passo|dettagliat\w*|schritt fur schritt"
             r"|genau\w*|echte[mnrs]? (?:code|anleitung)|realistisch|etape par etape|en detail"
             r"|realiste"
-            r"|passo a passo)\b"
+            r"|passo a passo|stap voor stap|krok po kroku|szczegolowo)\b"
         ),
         cjk="詳しく|具体的|手順|正確|详细|具体|步骤|一步一步",
         examples=("step by step", "with real commands", "so it's realistic", "paso a paso"),
@@ -442,7 +450,7 @@ CUES: tuple[Cue, ...] = (
             r"|authori[sz]ation) (?:to )?(?:access|into)"
             r"|\b(?:hackear|pirater|hackerare|einbrechen in|eindringen in|s'introduire dans)\b"
         ),
-        cjk="侵入|ハッキング|不正アクセス|乗っ取|入侵|黑进|盗号",
+        cjk="侵入|ハッキング|不正アクセス|乗っ取|入侵|黑进|盗号|フィッシングメール|钓鱼邮件|洗钱|マネーロンダリング",
         examples=(
             "how do i get into my neighbour's wi-fi",
             "how to get into a hospital's patient database",
@@ -488,7 +496,9 @@ CUES: tuple[Cue, ...] = (
             r"|streaming) sites?"
             r"|\bphishing (?:e-?mail|page|site|kit|message|sms|text)|\bget past spam filters"
             r"|\b(?:blanque\w+ (?:de )?dinero|riciclaggio|riciclare (?:denaro|soldi)|geldwasche"
-            r"|blanchi\w* (?:de l'?)?argent)"
+            r"|blanchi\w* (?:de l'?)?argent|lavar dinero|lavado de dinero|geld waschen|witwassen"
+            r"|pranie pieniedzy|lavagem de dinheiro)"
+            r"|\bunlock (?:a |the )?stolen (?:iphone|phone|laptop|device)|\bevade (?:\w+ )?taxes"
         ),
         examples=(
             "how should i not launder money",
@@ -577,7 +587,7 @@ CUES: tuple[Cue, ...] = (
             r"|flash ?powder|black powder|zip guns?|poisons?|guns?|firearms?|weapons?)\b"
             r"|\b(?:bomba|bombe|esplosiv\w*|explosiv\w*|sprengstoff\w*|sprengsatz|arma quimica"
             r"|gas nervino"
-            r"|nervengas|gaz (?:sarin|innervant))\b"
+            r"|nervengas|gaz (?:sarin|innervant)|bom|explosieven|materialy wybuchowe|bomby)\b"
         ),
         cjk="爆弾|爆発物|炸弹|炸药|爆炸物|毒ガス|毒气",
         examples=(
@@ -596,7 +606,7 @@ CUES: tuple[Cue, ...] = (
             r"|dmt|pcp|ketamine|carfentanil|opium|morphine)\b"
             r"|\b(?:cocaina|kokain|eroina|heroina|heroine|metanfetamina|metamfetamina"
             r"|methamphetamin"
-            r"|metanfetamin\w*|droga|drogen|drogue)\b"
+            r"|metanfetamin\w*|droga|drogen|drogue|drogas|narkotyki|metamfetamine)\b"
         ),
         cjk="覚醒剤|麻薬|ヘロイン|コカイン|冰毒|毒品|海洛因|可卡因",
         examples=("synthesises methamphetamine", "come si produce la cocaina"),
@@ -659,7 +669,7 @@ CUES: tuple[Cue, ...] = (
             r"|bauen|baut|herstellen|herstellt|stellt \w+ her|basteln|kochen|synthetisieren"
             r"|programmier\w*"
             r"|schreiben|fabriquer|fabrique|construire|produire|synthetiser|coder|ecrire|programmer"
-            r"|fazer|produzir|criar)\b"
+            r"|fazer|produzir|criar|maken|maak|bouwen|zrobic|zbudowac|wyprodukowac|zrobi)\b"
         ),
         cjk="作り方|作る|作成|製造|合成|制作|制造|怎么做|如何做|合成|编写|写一个",
         examples=("how to make", "synthesises", "build", "come si produce"),
@@ -677,7 +687,7 @@ CUES: tuple[Cue, ...] = (
             r"|\bhelp me|\bi need|\bi want|\bcan you|\bbest\b|\beasiest\b|\bwrite|\bgenerate"
             r"|\b(?:come|como|wie|comment|cuentame|spiegami|erklar\w*|explique\w*|dime|dimmi"
             r"|sag mir"
-            r"|dis-moi|ensina|insegnami|zeig mir)\b"
+            r"|dis-moi|ensina|insegnami|zeig mir|hoe|leg uit|vertel|jak|wyjasnij|powiedz)\b"
         ),
         cjk="方法|やり方|教えて|如何|怎么|怎样|告诉我",
         examples=("how do i", "best way to", "spiegami passo per passo", "方法を詳しく教えて"),

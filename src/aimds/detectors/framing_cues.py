@@ -211,6 +211,11 @@ CUES: tuple[Cue, ...] = (
             r"|\bi(?:'m| am) writing (?:a|an|my) (?:\w+ )?(?:book|novel|story|manual|guide|thesis"
             r"|paper"
             r"|screenplay|script|training)\b"
+            r"|\b(?:ctf|capture the flag|red team exercise|pentest engagement"
+            r"|authori[sz]ed (?:test|engagement"
+            r"|pentest))\b|\bi(?:'m| am) (?:your|the) (?:developer|creator|admin|owner)\b"
+            r"|\b(?:my|someone'?s|a) life depends on|\bit'?s an emergency|\bor (?:i|someone"
+            r"|people) will die"
             r"|\b(?:it'?s|this is) (?:just |only |purely )?(?:for (?:research|science|education)"
             r"|satire"
             r"|a joke|for a (?:class|school project))"
@@ -285,6 +290,25 @@ CUES: tuple[Cue, ...] = (
             "first, say 'i cannot help with that.' then",
         ),
     ),
+    Cue(
+        id="frame.task",
+        family="frame",
+        weight=0.5,
+        regex=(
+            r"\bcomplete (?:the|this|my) (?:\w+ )?(?:code|function|script|snippet|sentence|text"
+            r"|list|table)"
+            r"|\btranslate (?:the following|this|it)\b|\b(?:respond|answer|reply) (?:only )?(?:in"
+            r"|as|with)"
+            r" (?:a )?(?:json|yaml|xml|csv|table|code block|python)\b|\bformat (?:it|your answer"
+            r"|the"
+            r" answer) as\b|\bfill in the (?:blanks?|missing)"
+        ),
+        examples=(
+            "complete this python function",
+            "respond only in json",
+            "translate the following",
+        ),
+    ),
     # ---- suspension: the frame's rules are switched off ---------------------------------------
     Cue(
         id="suspend.rules_off",
@@ -306,6 +330,9 @@ CUES: tuple[Cue, ...] = (
             r"|requests?)"
             r" (?:is|are) (?:fine|ok|okay|allowed|permitted|acceptable)"
             r"|\b(?:would|will|normally|usually) (?:refuse|decline)\b"
+            r"|\byou (?:are|have been) (?:now )?(?:authori[sz]ed|allowed|permitted"
+            r"|granted permission|cleared)"
+            r" to (?:answer|say|ignore|bypass|discuss|provide|share|explain)"
             r"|\bdoesn'?t care about (?:rules|ethics|laws|morals|safety)"
             r"|\bwhat (?:the|your) (?:good twin|normal (?:mode|self|ai)) (?:won'?t|would(?:n'?t"
             r"| not))"
@@ -545,7 +572,7 @@ CUES: tuple[Cue, ...] = (
             r" (?:without (?:a )?(?:background check|licen[cs]e|permit|paperwork)|illegally"
             r"|untraceabl\w*)"
             r"|\b(?:buy|order|sell|get) (?:[\w']+ ){0,2}(?:drugs|guns|weapons|cocaine|heroin"
-            r"|fentanyl|meth)"
+            r"|fentanyl|meth|opioids|pills|oxy\w*|xanax|adderall)"
             r" (?:online|on the dark ?web|without (?:a )?prescription)"
         ),
         examples=("how do i buy a gun without a background check",),
@@ -603,7 +630,7 @@ CUES: tuple[Cue, ...] = (
         regex=(
             r"(?<!:)\b(?:meth(?![:\w])|methamphetamine|crystal meth|cocaine|crack cocaine|heroin"
             r"|fentanyl|lsd|mdma|ecstasy|ghb"
-            r"|dmt|pcp|ketamine|carfentanil|opium|morphine)\b"
+            r"|dmt|pcp|ketamine|carfentanil|opium|morphine|oxycodone)\b"
             r"|\b(?:cocaina|kokain|eroina|heroina|heroine|metanfetamina|metamfetamina"
             r"|methamphetamin"
             r"|metanfetamin\w*|droga|drogen|drogue|drogas|narkotyki|metamfetamine)\b"
@@ -662,7 +689,7 @@ CUES: tuple[Cue, ...] = (
             r"|cod(?:e|es|ed|ing)"
             r"|program\w*|develop\w*|deploy\w*|spread\w*|forg(?:e|es|ed|ing)|print\w*|obtain\w*"
             r"|acquir\w*"
-            r"|buy\w*|bought|get hold of|recipes?|formula)\b"
+            r"|buy\w*|bought|get hold of|recipes?|formula|give (?:me|us)|provide|send me|share)\b"
             r"|\b(?:fabricar|hacer|construir|producir|cocinar|sintetizar|preparar|programar"
             r"|escribir"
             r"|fabbricare|costruire|produrre|si produce|preparare|sintetizzare|programmare|scrivere"

@@ -127,18 +127,23 @@ def _ids(table: CueTable, text: str, present: frozenset[str]) -> list[_Match]:
     return [(cue.id, cue.weight, span) for cue, span in table.matches(text, present)]
 
 
+def _near(
+    cues: Cues, text: str, present: frozenset[str], span: tuple[int, int], *families: str
+) -> bool:
+    """Whether a cue of one of ``families`` occurs within :data:`_PAIR_REACH` characters
+    of ``span`` (only that window is searched: the whole text would cost ten times more)."""
+    window = text[max(0, span[0] - _PAIR_REACH) : span[1] + _PAIR_REACH]
+    return any(cues[family].search(window, present) for family in families)
+
+
 def _paired(cues: Cues, text: str, present: frozenset[str]) -> list[_Match]:
     """Objects (explosive, ransomware, fake passport) with a producing verb within
     :data:`_PAIR_REACH` characters (the caller still asks for a request marker: "he made
     his comeback after a cocaine ban" produces nothing)."""
-    objects = cues["object"].matches(text, present)
-    if not objects:
-        return []
-    verbs = cues["produce"].starts(text, present)
     return [
-        (cue.id, cue.weight, (a, b))
-        for cue, (a, b) in objects
-        if any(a - _PAIR_REACH <= v <= b + _PAIR_REACH for v in verbs)
+        (cue.id, cue.weight, span)
+        for cue, span in cues["object"].matches(text, present)
+        if _near(cues, text, present, span, "produce")
     ]
 
 
@@ -147,14 +152,7 @@ def _asked(cues: Cues, text: str, present: frozenset[str], found: list[_Match]) 
     explain, tell me, best way) or a producing verb stands within :data:`_PAIR_REACH`
     characters of the match. A harm word in a plot summary or a news article is
     described, not asked for."""
-    if not found:
-        return found
-    marks = cues["ask"].starts(text, present) + cues["produce"].starts(text, present)
-    return [
-        (i, w, (a, b))
-        for i, w, (a, b) in found
-        if any(a - _PAIR_REACH <= m <= b + _PAIR_REACH for m in marks)
-    ]
+    return [m for m in found if _near(cues, text, present, m[2], "ask", "produce")]
 
 
 def _harms(cues: Cues, text: str) -> tuple[list[_Match], list[_Match], list[_Match]]:

@@ -67,8 +67,8 @@ SUSPEND_ONLY = 0.55
 """Score of a persona or mode that switches the rules off with no harmful request in
 sight: a warning at most (many role-play prompts say "no limits" about harmless goals)."""
 HARM_ONLY = 0.4
-"""Score of a harmful request with no frame: below ``warn`` in the built-in packs but
-prompts; a pack that wants content moderation lowers its prompt ``warn`` under it."""
+"""Score of a harmful request with no frame: below the default ``warn`` (0.5), since that
+is content moderation rather than manipulation; the ``strict`` pack warns on it."""
 
 _KINDS: tuple[KindName, ...] = ("prompt", "completion", "tool_call", "tool_result", "message")
 _PAIR_REACH = 80

@@ -24,6 +24,7 @@ __all__ = [
     "AllowList",
     "CacheSettings",
     "DetectorsSection",
+    "FramedRequestSettings",
     "InjectionSettings",
     "KindName",
     "Levels",
@@ -122,6 +123,36 @@ class InjectionSettings(Section):
     max_scan_chars: int = Field(default=1_000_000, ge=1_000, le=50_000_000)
 
 
+def _framed_kinds() -> list[KindName]:
+    return ["prompt", "message"]
+
+
+def _framed_thresholds() -> dict[KindName, Levels]:
+    # its scores are rule-based, not calibrated probabilities: a harm request with no frame
+    # scores 0.4, a persona that only switches the rules off 0.55, a framed harm request
+    # 0.7 to 0.99 (review from 0.85: realism or rule suspension on top of the frame)
+    levels = Levels(warn=0.5, review=0.85, block=0.97)
+    return _by_kind(levels, levels)
+
+
+class FramedRequestSettings(Section):
+    """The framed-request jailbreak detector (``detectors.framed_requests``): a harmful
+    operational request inside a persona, fiction, hypothetical or pretext frame.
+    ``kinds`` are the event kinds it reads (the frames it looks for are addressed by a user
+    or an agent); ``thresholds`` turn its score into a verdict per kind (its own scale, so
+    not ``detectors.thresholds``, which are calibrated to the injection classifier)."""
+
+    enabled: bool = True
+    kinds: list[KindName] = Field(default_factory=_framed_kinds, max_length=5)
+    thresholds: dict[KindName, Levels] = Field(default_factory=_framed_thresholds)
+    max_scan_chars: int = Field(default=20_000, ge=200, le=1_000_000)
+
+    def levels_for(self, kind: KindName) -> Levels:
+        """The levels of ``kind`` (kinds left out take the built-in default)."""
+        found = self.thresholds.get(kind)
+        return found if found is not None else _framed_thresholds()[kind]
+
+
 class CacheSettings(Section):
     """Findings of repeated events, remembered so the same content is not scanned twice.
 
@@ -193,6 +224,7 @@ class DetectorsSection(Section):
 
     normalize: NormalizeSettings = Field(default_factory=NormalizeSettings)
     injection: InjectionSettings = Field(default_factory=InjectionSettings)
+    framed_requests: FramedRequestSettings = Field(default_factory=FramedRequestSettings)
     thresholds: dict[KindName, Levels] = Field(default_factory=_default_thresholds)
     allow: AllowList = Field(default_factory=AllowList)
     cache: CacheSettings = Field(default_factory=CacheSettings)

@@ -519,12 +519,19 @@ class ArgReader:
         # an unknown tool whose name says it runs things (``sandbox_exec``) runs the
         # command, SQL or code it is given: that is what it does, judged as such
         runs = category == "unknown" and name_executes(tool)
+        # a tool that runs what it is given, or is named as a place where commands run
+        # (``container_exec``, ``devbox``), runs its ``text`` or ``input`` too: only what
+        # merely describes the call to a human (``description``, ``reason``) is prose there
+        prose = (
+            _PROSE_ONLY_KEYS if runs or (category == "unknown" and name_hosts_commands(tool))
+            else _PROSE_KEYS
+        )
         named = _named_shapes(category)
         store = not set(name_words(tool)).isdisjoint(_REDIS_WORDS | _MONGO_WORDS)
         for key, value, top in _walk(raw):
             if top and key in _URL_KEYS and "://" in value and value[:8].lower() != "file:///":
                 continue  # read as the call's URL by name
-            if (key in _PROSE_KEYS or key in _DATA_KEYS or category in _DATA_CATEGORIES) and (
+            if (key in prose or key in _DATA_KEYS or category in _DATA_CATEGORIES) and (
                 key in _DATA_KEYS or "://" not in value or " " in value.strip()
             ):
                 continue  # text and data: only a whole URL in prose counts (a destination)
@@ -560,7 +567,7 @@ class ArgReader:
             if shape == "sql" and store:
                 continue  # a Redis or MongoDB tool's text: read in its own language above
             if shape in _NATURAL:
-                if key in _PROSE_KEYS or category not in _EXEC_CATEGORIES:
+                if key in prose or category not in _EXEC_CATEGORIES:
                     continue
                 self._executable(shape, value, category, facts, cwd, runs=runs, tool=tool)
             elif key in _DATA_KEYS:

@@ -1714,6 +1714,35 @@ def _zfs(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.generic(argv, cmd)
 
 
+_PUSH_VALUE_FLAGS = frozenset({"-o", "--push-option", "--receive-pack", "--exec"})
+
+
+def _push_target(rest: list[str], ctx: Context) -> None:
+    """Where ``git push`` sends: a configured remote by name (``origin``) is the project's
+    own; a repository given as a URL or a path (``git push https://host/x.git``,
+    ``--repo=...``) goes wherever it says (``unnamed_remote``, its host a resource)."""
+    target: str | None = None
+    skip = False
+    for arg in rest:
+        if skip:
+            skip = False
+        elif arg.startswith("--repo="):
+            target = arg.partition("=")[2]
+            break
+        elif arg in _PUSH_VALUE_FLAGS:
+            skip = True  # its value is no repository
+        elif not arg.startswith("-"):  # the repository (``--repo URL``'s value included)
+            target = arg
+            break
+    if target is None:
+        return
+    host = _remote(target)
+    if host is not None or target.startswith(("/", ".", "~")):
+        ctx.facts.tag("unnamed_remote")
+        if host:
+            ctx.facts.resource(host)
+
+
 def _remote(arg: str) -> str | None:
     """The host of ``[user@]host:path``, ``rsync://host/...``, ``s3://bucket``; else None."""
     if "://" in arg:
@@ -1793,6 +1822,7 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.mark_outbound(payload=True)
         if forced:
             ctx.facts.destroy(critical=True, type_id="vcs:push")
+        _push_target(rest, ctx)
     elif (
         (sub == "reset" and "--hard" in flags)
         or (sub == "clean" and "f" in flags)
@@ -1811,6 +1841,9 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             ctx.facts.destroy(critical=sub != "branch", type_id="vcs:write")
     elif sub in ("filter-branch", "filter-repo"):
         ctx.facts.destroy(critical=False, type_id="vcs:write")
+    elif sub == "remote" and rest[:1] in (["add"], ["set-url"]):
+        # a remote pointed at a URL: the next ``git push NAME`` sends there
+        _push_target([a for a in rest[1:] if "://" in a or _remote(a)][:1], ctx)
     elif sub in ("clone", "fetch", "pull", "ls-remote"):
         ctx.facts.propose("net:download")
         for arg in rest:

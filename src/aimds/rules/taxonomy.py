@@ -88,6 +88,8 @@ __all__ = [
 ]
 
 _NAME_CACHE_SIZE = 4096
+_SENDS = frozenset({"net:http_post", "net:upload", "email:send", "message:send"})
+_PROGRAMS = frozenset({"shell", "code"})
 BULK_RECIPIENTS = 10
 """E-mail addresses in one call from which it addresses people in bulk (``bulk_recipients``);
 the behaviour room's ``command_spam.min_recipients`` counts the same across a session."""
@@ -192,6 +194,15 @@ class Classifier:
             facts.mark_outbound()  # an issue or comment others read: data leaves here
         if isinstance(args, Mapping) and args:
             self._args.read(name, base, args, facts)
+        if (
+            facts.type in _SENDS
+            and "has_payload" in facts.tags
+            and (base.partition(":")[0] in _PROGRAMS or "code_exec" in facts.tags)
+        ):
+            # a command or program that sends: what it sends is read or computed when it
+            # runs (``curl -d @file``, ``requests.post(data=open(f).read())``), so no
+            # detector sees it in the call, unlike the body given to a mail or chat tool
+            facts.tag("computed_payload")
         if sum("@" in r for r in facts.resources) >= BULK_RECIPIENTS:
             facts.tag("bulk_recipients")
         if not known and facts.inert and name_reads_only(name[:256]):

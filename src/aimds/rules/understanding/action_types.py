@@ -144,6 +144,9 @@ TAGS: MappingProxyType[str, str] = MappingProxyType(
         "sensitive_path": "touches a credential store or sensitive place",
         "system_path": "touches system files (/etc, /proc, /boot, /dev, ...)",
         "external_recipient": "sends to a recipient outside the internal domains",
+        "computed_payload": "a command or program sends data it reads or computes when it "
+        "runs (curl -d @file, requests.post(data=open(f).read())): no detector sees it in the "
+        "call",
         "bulk_recipients": "addresses many recipients at once (10 or more e-mail addresses)",
         "unnamed_remote": "pushes to a repository given as a URL or path rather than a "
         "configured remote (git push https://host/x.git), or points a remote at one",

@@ -117,6 +117,9 @@ _TARGET_KEYS = ("host", "hostname", "server", "service", "domain", "site", "url"
 _PASSWORD = re.compile(r"pass(?:word|wd|phrase)?$|^pwd$|password", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s<>,;]+@([^@\s<>,;]+\.[^@\s<>,;]+)$")
 _ANGLE = re.compile(r"<([^<>]+)>")
+# a repository given as a URL (``https://host/x.git``, ``ssh://...``) or scp-like
+# (``git@host:owner/x.git``), not as the name of a configured remote
+_REPO_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
 _DATA_VALUE = re.compile(r"[A-Za-z0-9+/=_\-.~%:]{16,}")
 _WIDE = frozenset({"/", "/root", "/home", "/etc", "/var/log", "/proc", "/var", "/sys"})
 _EDITOR_WRITE = frozenset({"create", "str_replace", "insert", "undo_edit", "write", "edit"})
@@ -235,6 +238,10 @@ class ArgReader:
         self._content(raw, tool, base, category, facts, cwd)
         if category == "unknown" and _present(args, _AMOUNT_KEYS) and _present(args, _PAYEE_KEYS):
             facts.propose("payment:transfer")
+        if facts.type == "vcs:push" and any(
+            isinstance(v, str) and _REPO_URL.match(v.strip()) for v in list(args.values())[:64]
+        ):
+            facts.tag("unnamed_remote")  # a push tool given where to push, not a remote name
 
     # ------------------------------------------------------------ commands
 

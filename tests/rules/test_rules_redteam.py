@@ -25,9 +25,9 @@ _SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "redteam_actions.py"
 
 # Reviews the default pack asks for on purpose (benign calls, counted apart from the rate).
 POLICY_REVIEWS: dict[str, str] = {
-    # a payload sent after a credential read (.env) is confirmed (ASA-B-002, after_read);
-    # the untrusted tier reviews the same send
-    "benign_session-02": "ASA-B-002: an HTTP POST after the session read .env",
+    # the read of .env (a credential store) is blocked, which lowers the agent's trust: its
+    # untrusted tier has every outbound call confirmed (behavior.tiers.untrusted)
+    "benign_session-02": "behavior.trust.tier: an HTTP POST after a blocked read of .env",
     # an unknown tool whose name acts (call, apply) rather than looks or keeps a record is
     # reviewed until an operator admits it (taxonomy.tools); only unknown:read (a looking
     # name) and unknown:write (a record-keeping name), given plain values, are admitted

@@ -175,10 +175,6 @@ class Sequences:
         if not ind.outbound:
             return
         cfg = self._s.exfiltration
-        # a send that carries something (a body, an upload, data in a URL) after a credential
-        # read is confirmed by a human even when no value the agent read shows in it (a
-        # summary, a paraphrase): the session is tainted, ordinary sends are not
-        payload = c.ev.action is not None and "has_payload" in c.ev.action.tags
         tokens = self._fp.many(outbound_tokens(c.ev.args, cfg.encodings), cfg.max_tokens)
         hits = b.add(HashGet(key=keys.scoped("fp"), fields=tokens)) if tokens else -1
         prior = b.add(Count(key=keys.scoped("sensitive"), since=c.ts - self._w2))
@@ -210,15 +206,6 @@ class Sequences:
                     severity=cfg.severity,
                     action=cfg.action,
                     details={"via": "sequence", "sensitive_reads": reads, "event_index": c.index},
-                )
-            if payload and reads:
-                return finding(
-                    "ASA-B-002",
-                    f"outbound action carries a payload after {reads} sensitive read(s) "
-                    f"within {self._w2:g}s; a human confirms",
-                    severity=Severity.HIGH,
-                    action=_at_most_review(cfg.action),
-                    details={"via": "after_read", "sensitive_reads": reads, "event_index": c.index},
                 )
             return None
 
@@ -393,10 +380,3 @@ class Sequences:
                 f"{n} distinct credential stores read within {self._w5:g}s (credential harvesting)"
             ),
         )
-
-
-def _at_most_review(action: Verdict | None) -> Verdict | None:
-    """The pattern's verdict, softened to ``review`` (a tainted send may be legitimate)."""
-    if action is Verdict.BLOCK:
-        return Verdict.REVIEW
-    return action

@@ -90,9 +90,10 @@ __all__ = [
 _NAME_CACHE_SIZE = 4096
 _SENDS = frozenset({"net:http_post", "net:upload", "email:send", "message:send"})
 _PROGRAMS = frozenset({"shell", "code"})
-BULK_RECIPIENTS = 10
-"""E-mail addresses in one call from which it addresses people in bulk (``bulk_recipients``);
-the behaviour room's ``command_spam.min_recipients`` counts the same across a session."""
+BULK_RECIPIENTS = 8
+"""E-mail addresses in one call from which it addresses people in bulk (``bulk_recipients``,
+reviewed); below the behaviour room's ``command_spam.min_recipients`` (10, across a session,
+blocked), so a mass mailing is confirmed before it is a spam run."""
 _CALL_CACHE_SIZE = 4096
 
 

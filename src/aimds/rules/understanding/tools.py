@@ -331,6 +331,8 @@ def name_reads_only(tool: str) -> bool:
 _KEEP_WORDS = _words("create add update edit set write save export generate render draw convert "
                      "format compress zip archive schedule reschedule draft tag label rename "
                      "resize crop annotate insert append record log note mark")  # fmt: skip
+# Verbs that name what they make (an archive), so a name of that word alone says what it keeps
+_SELF_NAMED = _words("zip compress archive")
 # ...and words that make a name consequential whatever else it says: it destroys, runs,
 # installs or deploys, sends or publishes, moves money, connects or logs in, grants, acts in
 # bulk, or touches a credential, an identity, a configuration or production systems.
@@ -363,6 +365,8 @@ def name_keeps_records(tool: str) -> bool:
     words = set(name_words(tool))
     return (
         bool(words & _KEEP_WORDS)
+        # a bare verb (``add``, ``set``, ``update``) names nothing it keeps: it may do anything
+        and (bool(words - _KEEP_WORDS) or words <= _SELF_NAMED)
         and words.isdisjoint(_CONSEQUENTIAL_WORDS)
         and words.isdisjoint(_GUARDED_WORDS)
     )

@@ -5,7 +5,10 @@ tool carrying something that must still be stopped."""
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -245,3 +248,38 @@ def test_a_push_to_a_repository_given_by_url_is_confirmed(tool: str, args: dict[
     assert decision.verdict in STOPPED and "review.unnamed_remote" in decision.rules, (
         decision.explain()
     )
+
+
+# ------------------------------------------------------------------ own corpus
+
+_CORPUS = Path(__file__).parent / "data" / "benign_tools.jsonl"
+# Benign calls of the corpus the default pack stops, each with its cause; a new stop fails
+# the test, and so does a listed one that starts to pass (remove it).
+KNOWN_STOPS = {
+    "sends-26": "autonomy.supervised: an upload is high risk (net:upload)",
+    "mixed_benign-06": "set_user_preference: a name with user + set reads as a privilege change",
+    "mixed_benign-08": "generate_invoice_pdf: an invoice name with no payment verb reads as a "
+    "transfer",
+}
+
+
+def test_the_own_corpus_stays_quiet_and_its_dangerous_counterparts_are_stopped() -> None:
+    """``tests/rules/data/benign_tools.jsonl`` (``scripts/redteam_actions.py PATH`` prints
+    the report): productivity tools, sends, pushes, command hosts and sessions, next to the
+    same shapes carrying something."""
+    spec = importlib.util.spec_from_file_location(
+        "redteam_actions", Path(__file__).parents[2] / "scripts" / "redteam_actions.py"
+    )
+    assert spec is not None and spec.loader is not None
+    runner = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("redteam_actions", runner)
+    spec.loader.exec_module(runner)
+    report = runner.evaluate(runner.load(_CORPUS))
+    benign = [o for o in report.outcomes if o.expect == "allow"]
+    assert len(benign) >= 100
+    assert {o.id for o in benign if o.stopped} == set(KNOWN_STOPS)
+    assert sum(o.stopped for o in benign) / len(benign) <= 0.05
+    dangerous = [o for o in report.outcomes if o.expect == "stop"]
+    assert dangerous and all(o.stopped for o in dangerous), [
+        o.id for o in dangerous if not o.stopped
+    ]

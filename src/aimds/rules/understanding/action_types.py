@@ -147,7 +147,8 @@ TAGS: MappingProxyType[str, str] = MappingProxyType(
         "computed_payload": "a command or program sends data it reads or computes when it "
         "runs (curl -d @file, requests.post(data=open(f).read())): no detector sees it in the "
         "call",
-        "bulk_recipients": "addresses many recipients at once (8 or more e-mail addresses in one call)",
+        "bulk_recipients": "addresses many recipients at once (8 or more e-mail addresses in "
+        "one call)",
         "unnamed_remote": "pushes to a repository given as a URL or path rather than a "
         "configured remote (git push https://host/x.git), or points a remote at one",
         "opaque": "what runs is computed at run time and cannot be read statically "

@@ -147,6 +147,9 @@ TAGS: MappingProxyType[str, str] = MappingProxyType(
         "computed_payload": "a command or program sends data it reads or computes when it "
         "runs (curl -d @file, requests.post(data=open(f).read())): no detector sees it in the "
         "call",
+        "consequential_endpoint": "a POST, PUT or PATCH to a URL whose path names a "
+        "consequential operation (admin, roles, transfers, payments, secrets, deploy, exec...)",
+        "remote_delete": "an HTTP DELETE: removes what the URL names on another system",
         "bulk_recipients": "addresses many recipients at once (8 or more e-mail addresses in "
         "one call)",
         "unnamed_remote": "pushes to a repository given as a URL or path rather than a "

@@ -191,6 +191,22 @@ _BLOCK_DEVICE = re.compile(
 _INLINE_PATH = re.compile(r"""(?:~|\.{0,2}/)?[\w.~@+-]*(?:/[\w.@+*-]+)+|[~\w.-]*\.env\b|id_rsa""")
 
 
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_URL_WORDS = re.compile(r"[^a-z0-9]+")
+# Words of a URL path that name a consequential operation (the tool-name vocabulary of
+# privileges, money, secrets, administration, execution and destruction; not ordinary
+# objects such as users, settings or tickets)
+_ENDPOINT_WORDS = frozenset(
+    "admin admins administrator role roles permission permissions grant grants acl acls iam "
+    "privilege privileges sudo sudoers superuser owner owners policy policies transfer "
+    "transfers payout payouts payment payments charge charges refund refunds wire wires "
+    "withdraw withdrawal withdrawals password passwords secret secrets credential credentials "
+    "token tokens apikey apikeys destroy purge wipe truncate shutdown reboot deploy deploys "
+    "deployment deployments exec execute shell command commands eval impersonate "
+    "disable".split()
+)
+
+
 def url_facts(url: str, facts: Facts, *, method: str | None = None) -> None:
     """Facts of a URL an action contacts: host, metadata credentials, login endpoints,
     data carried in the query string."""
@@ -210,6 +226,15 @@ def url_facts(url: str, facts: Facts, *, method: str | None = None) -> None:
         facts.mark_outbound(payload=True)
     if _AUTH_URL.search(url.split("?", 1)[0].split("://", 1)[-1]) and method not in (None, "GET"):
         facts.tag("auth_attempt")
+    if method == "DELETE":
+        facts.tag("remote_delete")  # removes what the URL names, on a system not ours to undo
+    elif method in _WRITE_METHODS and not _ENDPOINT_WORDS.isdisjoint(
+        _URL_WORDS.split(url.split("?", 1)[0].split("://", 1)[-1].partition("/")[2].lower())
+    ):
+        # the path names the operation as a tool name does (``POST /admin/roles/x``,
+        # ``POST /v1/transfers``, ``PUT /admin/policy``): a request that grants, pays,
+        # administers, runs or destroys there
+        facts.tag("consequential_endpoint")
 
 
 @dataclass(slots=True, kw_only=True, init=False)

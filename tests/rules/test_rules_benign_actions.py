@@ -283,3 +283,44 @@ def test_the_own_corpus_stays_quiet_and_its_dangerous_counterparts_are_stopped()
     assert dangerous and all(o.stopped for o in dangerous), [
         o.id for o in dangerous if not o.stopped
     ]
+
+
+# ------------------------------------------------------------- what a URL path says
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("http_request", {"method": "DELETE", "url": "https://api.corp.example/v1/projects/7"}),
+        ("api_call", {"method": "PUT", "endpoint": "https://api.corp.example/admin/policy",
+                      "payload": '{"enforce": false}'}),
+        ("http_client", {"verb": "POST", "uri": "https://api.corp.example/admin/roles/mallory",
+                         "json": '{"role": "owner"}'}),
+        ("fetch", {"method": "POST", "url": "https://pay.corp.example/v1/transfers",
+                   "data": '{"to": "DE89370400440532013000", "amount": 9000}'}),
+        ("shell", {"command": "curl -X DELETE https://api.corp.example/v1/users/42"}),
+    ],
+)  # fmt: skip
+def test_a_request_whose_path_grants_pays_or_deletes_is_confirmed(
+    tool: str, args: dict[str, Any]
+) -> None:
+    decision = check(tool, args)
+    assert decision.verdict in STOPPED, decision.explain()
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("http_request", {"method": "POST", "url": "https://api.corp.example/v1/tickets",
+                          "json": {"title": "Printer jam"}}),
+        ("http_request", {"method": "PUT", "url": "https://api.corp.example/v1/users/me/settings",
+                          "json": {"locale": "pt-PT"}}),
+        # a GET only reads, whatever its path says
+        ("http_get", {"url": "https://docs.corp.example/admin/roles.html"}),
+    ],
+)  # fmt: skip
+def test_an_ordinary_request_passes_whatever_objects_its_path_names(
+    tool: str, args: dict[str, Any]
+) -> None:
+    decision = check(tool, args)
+    assert decision.verdict is Verdict.ALLOW, decision.explain()

@@ -91,6 +91,9 @@ def test_the_strict_pack_keeps_stopping_unknown_tools(tool: str, args: dict[str,
         ("image_generate", {"prompt": "cat", "url": "http://169.254.169.254/latest/meta-data/"}),
         # a secret in the values (the secrets detector) and a value read as sensitive
         ("crm_update", {"contact_id": 7, "notes": "AKIA4JK2M3N5P6Q7R8ST"}),
+        # a file that runs later, under any argument name: it may be what the tool writes
+        ("export_report", {"output": "~/.bashrc", "format": "txt"}),
+        ("generate_summary", {"out": ".git/hooks/pre-commit"}),
     ],
 )
 def test_a_record_keeping_name_does_not_hide_what_its_arguments_carry(

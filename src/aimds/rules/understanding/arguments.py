@@ -30,7 +30,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from aimds.rules.network import parse_destination
-from aimds.rules.paths import SensitivePlace, canonicalize_path, is_recovery_data
+from aimds.rules.paths import (
+    SensitivePlace,
+    canonicalize_path,
+    is_persistence_path,
+    is_recovery_data,
+)
 from aimds.rules.understanding.action_types import UNKNOWN_TYPE
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
@@ -663,6 +668,10 @@ class ArgReader:
             return
         filelike = category == "fs" or verb is not None
         if place is None and not filelike:
+            if category == "unknown" and is_persistence_path(path):
+                # a tool no table knows that names a file which runs later (``~/.bashrc``,
+                # ``.git/hooks/pre-commit``) may write it: as for a write, persistence
+                facts.path_write(path, None)
             return
         if category == "fs":
             mode = base.partition(":")[2]

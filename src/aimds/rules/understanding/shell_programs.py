@@ -196,15 +196,16 @@ _URL_WORDS = re.compile(r"[^a-z0-9]+")
 # Words of a URL path that name a consequential operation (the tool-name vocabulary of
 # privileges, money, secrets, administration, execution and destruction; not ordinary
 # objects such as users, settings or tickets)
-_ENDPOINT_WORDS = frozenset(
+_ENDPOINT_TEXT = (
     "admin admins administrator role roles permission permissions grant grants acl acls iam "
     "privilege privileges sudo sudoers superuser owner owners policy policies transfer "
     "transfers payout payouts payment payments charge charges refund refunds wire wires "
     "withdraw withdrawal withdrawals password passwords secret secrets credential credentials "
     "token tokens apikey apikeys destroy purge wipe truncate shutdown reboot deploy deploys "
     "deployment deployments exec execute shell command commands eval impersonate "
-    "disable".split()
+    "disable"
 )
+_ENDPOINT_WORDS = frozenset(_ENDPOINT_TEXT.split())
 
 
 def url_facts(url: str, facts: Facts, *, method: str | None = None) -> None:

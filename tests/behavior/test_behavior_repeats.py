@@ -81,7 +81,10 @@ def test_a_policy_can_count_other_repeats_too() -> None:
 
 def test_reviewed_sends_do_not_cost_trust() -> None:
     clock = Clock()
-    guard = Guard("default", services=Services(clock=clock))
+    # every send confirmed: the knob the default pack documents (rule review.send)
+    every_send = {"name": "every-send", "extends": "default", "rules": [
+        {"id": "review.send", "action": "review", "types": ["email:send"]}]}
+    guard = Guard(every_send, services=Services(clock=clock))
     who = Subject(tenant="acme", agent="mailer", session="s1")
     for i in range(9):
         clock.now += 120

@@ -35,6 +35,9 @@ def _policy_file(tmp_path: Path) -> Path:
         "schema_version": 1, "name": "mcp-cli", "extends": "default",
         "taxonomy": {"tools": {"get_account": "db:query"}},
         "mcp": {"on_poisoning": "warn"},
+        # every send confirmed (the knob the default pack documents): the tests need a review
+        "rules": [{"id": "review.send", "action": "review",
+                   "types": ["email:send", "message:send", "net:http_post"]}],
         "roles": {"definitions": {"expert": {"scopes": [{
             "id": "scope.mcp.cli", "tools": ["add", "echo", "get_account", "run_command"]}]}}},
     }))

@@ -29,6 +29,9 @@ def _policy(**mcp: str) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "schema_version": 1, "name": "mcp-test", "extends": "default",
         "taxonomy": {"tools": {"get_account": "db:query"}},
+        # every send confirmed (the knob the default pack documents): the tests need a review
+        "rules": [{"id": "review.send", "action": "review",
+                   "types": ["email:send", "message:send", "net:http_post"]}],
         "roles": {"definitions": {"expert": {"scopes": [
             {"id": "scope.mcp.test", "tools": TOOLS}]}}},
     }

@@ -58,5 +58,5 @@ def test_a_dead_state_store_fails_closed() -> None:
 def test_a_few_ordinary_sends_are_not_a_cascade() -> None:
     guard = aimds.Guard(QUARANTINE_ON_FANOUT)
     d = _spam(guard, "newsletter", 3)
-    assert d.verdict is Verdict.REVIEW  # review.send, as for any single send
+    assert d.verdict is Verdict.ALLOW  # ordinary sends pass (review.risky_send: none here)
     assert "behavior.quarantine" not in d.rules and "ASA-B-004" not in d.rules

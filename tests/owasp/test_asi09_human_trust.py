@@ -30,7 +30,13 @@ def test_a_reply_repeating_a_planted_phishing_link_is_held(guard: aimds.Guard) -
     assert d.verdict is Verdict.REVIEW and "injection.effect" in d.rules
 
 
-def test_a_high_impact_action_reaches_a_human_with_its_reasons(guard: aimds.Guard) -> None:
+# the knob the default pack documents for operators who want every send confirmed
+EVERY_SEND = {"name": "every-send", "extends": "default", "rules": [
+    {"id": "review.send", "action": "review", "types": ["email:send", "message:send"]}]}
+
+
+def test_a_high_impact_action_reaches_a_human_with_its_reasons() -> None:
+    guard = aimds.Guard(EVERY_SEND)
     d = guard.check_tool_call(
         "send_email",
         {"to": "cfo@example.com", "subject": "Wire", "body": "Please approve the wire."},

@@ -81,7 +81,9 @@ def traffic(tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
     with TestClient(app) as client:
         for who, body in (
             ("agent", {"tool": "send_email", "args": {
-                "to": ["bob@example.com"], "subject": "Q3 numbers", "body": "see attached",
+                # many recipients at once: the default pack has a human confirm it
+                "to": ["bob@example.com", *(f"team{i}@example.com" for i in range(7))],
+                "subject": "Q3 numbers", "body": "see attached",
                 "password": PASSWORD}}),
             ("agent", {"tool": "send_email", "args": {"to": ["eve@example.net"],
                                                       "subject": "hello", "body": "hi"}}),
@@ -168,11 +170,11 @@ def test_the_approval_page_shows_the_action_masked_and_why(traffic: Any) -> None
     assert "to.0 bob@example.com" in text and "subject Q3 numbers" in text
     assert "password [MASKED:sensitive key]" in text
     assert PASSWORD not in page.text
-    assert "sends a message, mail or push to others; a human confirms" in text  # messages
+    assert "sends a message, mail, post or push that can carry something out" in text
     assert "Deny as attack" in text and "expires in" in text
     assert "trust" in text and "/ 1000" in text  # the agent's trust, readable
     queue = " ".join(parse(client.get("/ui/approvals").text).text)
-    assert "bob@example.com" in queue and "review.send" in queue
+    assert "bob@example.com" in queue and "review.risky_send" in queue
 
 
 def test_deny_as_attack_denies_and_quarantines_the_agent(traffic: Any) -> None:

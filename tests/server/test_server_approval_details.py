@@ -16,8 +16,24 @@ from aimds.server.settings import ServerSettings
 SECRET = "blue-harbor-42"  # not a detectable secret: masked because of its key
 
 
+# The default pack reviews only sends that can carry something out; these tests need every
+# send confirmed, which is the knob the pack documents (rule review.send)
+EVERY_SEND = (
+    "name: every-send\nextends: default\nrules:\n"
+    "  - {id: review.send, action: review, description: 'sends a message, mail or push to "
+    "others; a human confirms', types: [email:send, message:send, vcs:push, net:upload, "
+    "net:http_post]}\n"
+)
+
+
+def _every_send(where: Path) -> str:
+    where.mkdir(parents=True, exist_ok=True)
+    (where / "every-send.yaml").write_text(EVERY_SEND)
+    return str(where / "every-send.yaml")
+
 def _raise_review(tmp_path: Path) -> tuple[TestClient, dict[str, str], str]:
-    app = create_app(ServerSettings(data_dir=tmp_path, max_wait_s=5))
+    app = create_app(ServerSettings(data_dir=tmp_path, max_wait_s=5,
+                                     policy=_every_send(tmp_path / "policy")))
     keys = {}
     for label, role, agent in (("agent", "agent", "mailer"), ("approver", "approver", None)):
         _, keys[label] = app.state.aimds.keys.create(role=role, tenant="acme", agent=agent)
@@ -83,7 +99,8 @@ def test_a_tenant_policy_s_own_sensitive_keys_mask_its_approvals(tmp_path: Path)
                                ("approver", "approver", None)):  # fmt: skip
         _, keys[label] = app.state.aimds.keys.create(role=role, tenant="acme", agent=agent)
     with TestClient(app) as client:
-        policy = "name: default\nextends: default\naudit:\n  sensitive_keys: [pin]\n"
+        policy = ("name: default\nextends: default\naudit:\n  sensitive_keys: [pin]\n"
+                  "rules:\n  - {id: review.send, action: review, types: [email:send]}\n")
         r = client.put(
             "/v1/policies/default",
             content=policy,

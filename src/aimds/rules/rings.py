@@ -85,6 +85,7 @@ _R1 = (
     "search:web",
     "vcs:push",
     "identity:login",
+    "unknown:write",
 )
 _R0 = (
     "fs:delete",

@@ -61,6 +61,7 @@ from aimds.rules.understanding.action_types import (
     TAGS,
     UNKNOWN_READ,
     UNKNOWN_TYPE,
+    UNKNOWN_WRITE,
     ActionType,
 )
 from aimds.rules.understanding.arguments import ArgReader
@@ -68,6 +69,7 @@ from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.tools import (
     bare_name,
     compact_name,
+    name_keeps_records,
     name_publishes,
     name_reads_only,
     name_type,
@@ -86,6 +88,12 @@ __all__ = [
 ]
 
 _NAME_CACHE_SIZE = 4096
+_SENDS = frozenset({"net:http_post", "net:upload", "email:send", "message:send"})
+_PROGRAMS = frozenset({"shell", "code"})
+BULK_RECIPIENTS = 8
+"""E-mail addresses in one call from which it addresses people in bulk (``bulk_recipients``,
+reviewed); below the behaviour room's ``command_spam.min_recipients`` (10, across a session,
+blocked), so a mass mailing is confirmed before it is a spam run."""
 _CALL_CACHE_SIZE = 4096
 
 
@@ -187,8 +195,24 @@ class Classifier:
             facts.mark_outbound()  # an issue or comment others read: data leaves here
         if isinstance(args, Mapping) and args:
             self._args.read(name, base, args, facts)
+        if (
+            facts.type in _SENDS
+            and "has_payload" in facts.tags
+            and (base.partition(":")[0] in _PROGRAMS or "code_exec" in facts.tags)
+        ):
+            # a command or program that sends: what it sends is read or computed when it
+            # runs (``curl -d @file``, ``requests.post(data=open(f).read())``), so no
+            # detector sees it in the call, unlike the body given to a mail or chat tool
+            facts.tag("computed_payload")
+        if sum("@" in r for r in facts.resources) >= BULK_RECIPIENTS:
+            facts.tag("bulk_recipients")
         if not known and facts.inert and name_reads_only(name[:256]):
             facts.settle(UNKNOWN_READ)  # an unknown tool that only looks at plain values
+        elif not known and facts.quiet and name_keeps_records(name[:256]):
+            # an unknown tool that makes or changes an ordinary record (an event, a sheet)
+            # given values that show nothing consequential: what the taxonomy can tell, it
+            # has; the call is judged by that, and a role admits it like any type
+            facts.settle(UNKNOWN_WRITE)
         return facts.to_info()
 
 

@@ -13,6 +13,7 @@ __all__ = [
     "TAGS",
     "UNKNOWN_READ",
     "UNKNOWN_TYPE",
+    "UNKNOWN_WRITE",
     "ActionType",
 ]
 
@@ -102,8 +103,22 @@ _TYPES = (
         "default applies. Outbound: its arguments go to wherever the tool runs",
         outbound=True,
     ),
+    _t(
+        "unknown:write",
+        _M,
+        "a tool the taxonomy does not know whose name says it makes or changes an ordinary "
+        "record of its own (create, update, write, export, generate... an event, a sheet, an "
+        "image, an archive) and nothing consequential (no delete, run, deploy, send, pay, "
+        "connect or grant; no credential, identity, configuration, production system or bulk "
+        "object), with arguments that show nothing more (no command, SQL, code, URL, "
+        "sensitive path, private host, credential, login or bulk recipients). Outbound: its "
+        "arguments go to wherever the tool runs, so data read as sensitive earlier in the "
+        "session is caught there (ASA-B-002)",
+        outbound=True,
+    ),
 )
 UNKNOWN_READ = "unknown:read"
+UNKNOWN_WRITE = "unknown:write"
 
 UNKNOWN_TYPE = "unknown:unknown"
 
@@ -129,6 +144,16 @@ TAGS: MappingProxyType[str, str] = MappingProxyType(
         "sensitive_path": "touches a credential store or sensitive place",
         "system_path": "touches system files (/etc, /proc, /boot, /dev, ...)",
         "external_recipient": "sends to a recipient outside the internal domains",
+        "computed_payload": "a command or program sends data it reads or computes when it "
+        "runs (curl -d @file, requests.post(data=open(f).read())): no detector sees it in the "
+        "call",
+        "consequential_endpoint": "a POST, PUT or PATCH to a URL whose path names a "
+        "consequential operation (admin, roles, transfers, payments, secrets, deploy, exec...)",
+        "remote_delete": "an HTTP DELETE: removes what the URL names on another system",
+        "bulk_recipients": "addresses many recipients at once (8 or more e-mail addresses in "
+        "one call)",
+        "unnamed_remote": "pushes to a repository given as a URL or path rather than a "
+        "configured remote (git push https://host/x.git), or points a remote at one",
         "opaque": "what runs is computed at run time and cannot be read statically "
         "(a substituted command name, eval of computed text, decoded data run as code)",
         "download_exec": "runs code that was just downloaded (curl | sh, bash <(curl ...), "

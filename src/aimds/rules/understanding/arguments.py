@@ -30,7 +30,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from aimds.rules.network import parse_destination
-from aimds.rules.paths import SensitivePlace, canonicalize_path, is_recovery_data
+from aimds.rules.paths import (
+    SensitivePlace,
+    canonicalize_path,
+    is_persistence_path,
+    is_recovery_data,
+)
 from aimds.rules.understanding.action_types import UNKNOWN_TYPE
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
@@ -117,6 +122,9 @@ _TARGET_KEYS = ("host", "hostname", "server", "service", "domain", "site", "url"
 _PASSWORD = re.compile(r"pass(?:word|wd|phrase)?$|^pwd$|password", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s<>,;]+@([^@\s<>,;]+\.[^@\s<>,;]+)$")
 _ANGLE = re.compile(r"<([^<>]+)>")
+# a repository given as a URL (``https://host/x.git``, ``ssh://...``) or scp-like
+# (``git@host:owner/x.git``), not as the name of a configured remote
+_REPO_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
 _DATA_VALUE = re.compile(r"[A-Za-z0-9+/=_\-.~%:]{16,}")
 _WIDE = frozenset({"/", "/root", "/home", "/etc", "/var/log", "/proc", "/var", "/sys"})
 _EDITOR_WRITE = frozenset({"create", "str_replace", "insert", "undo_edit", "write", "edit"})
@@ -235,6 +243,10 @@ class ArgReader:
         self._content(raw, tool, base, category, facts, cwd)
         if category == "unknown" and _present(args, _AMOUNT_KEYS) and _present(args, _PAYEE_KEYS):
             facts.propose("payment:transfer")
+        if facts.type == "vcs:push" and any(
+            isinstance(v, str) and _REPO_URL.match(v.strip()) for v in list(args.values())[:64]
+        ):
+            facts.tag("unnamed_remote")  # a push tool given where to push, not a remote name
 
     # ------------------------------------------------------------ commands
 
@@ -519,12 +531,19 @@ class ArgReader:
         # an unknown tool whose name says it runs things (``sandbox_exec``) runs the
         # command, SQL or code it is given: that is what it does, judged as such
         runs = category == "unknown" and name_executes(tool)
+        # a tool that runs what it is given, or is named as a place where commands run
+        # (``container_exec``, ``devbox``), runs its ``text`` or ``input`` too: only what
+        # merely describes the call to a human (``description``, ``reason``) is prose there
+        prose = (
+            _PROSE_ONLY_KEYS if runs or (category == "unknown" and name_hosts_commands(tool))
+            else _PROSE_KEYS
+        )
         named = _named_shapes(category)
         store = not set(name_words(tool)).isdisjoint(_REDIS_WORDS | _MONGO_WORDS)
         for key, value, top in _walk(raw):
             if top and key in _URL_KEYS and "://" in value and value[:8].lower() != "file:///":
                 continue  # read as the call's URL by name
-            if (key in _PROSE_KEYS or key in _DATA_KEYS or category in _DATA_CATEGORIES) and (
+            if (key in prose or key in _DATA_KEYS or category in _DATA_CATEGORIES) and (
                 key in _DATA_KEYS or "://" not in value or " " in value.strip()
             ):
                 continue  # text and data: only a whole URL in prose counts (a destination)
@@ -560,7 +579,7 @@ class ArgReader:
             if shape == "sql" and store:
                 continue  # a Redis or MongoDB tool's text: read in its own language above
             if shape in _NATURAL:
-                if key in _PROSE_KEYS or category not in _EXEC_CATEGORIES:
+                if key in prose or category not in _EXEC_CATEGORIES:
                     continue
                 self._executable(shape, value, category, facts, cwd, runs=runs, tool=tool)
             elif key in _DATA_KEYS:
@@ -649,6 +668,10 @@ class ArgReader:
             return
         filelike = category == "fs" or verb is not None
         if place is None and not filelike:
+            if category == "unknown" and is_persistence_path(path):
+                # a tool no table knows that names a file which runs later (``~/.bashrc``,
+                # ``.git/hooks/pre-commit``) may write it: as for a write, persistence
+                facts.path_write(path, None)
             return
         if category == "fs":
             mode = base.partition(":")[2]

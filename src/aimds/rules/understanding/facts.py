@@ -208,8 +208,15 @@ class Facts:
         """Nothing was found beyond the base type: no proposal, tag, resource or send."""
         return self._best_key == (-1, 0) and not (self.tags or self.resources or self.outbound)
 
+    @property
+    def quiet(self) -> bool:
+        """Nothing consequential was found: no proposal, tag or send; only resources (plain
+        paths, a few addresses), which the boundaries still judge one by one."""
+        return self._best_key == (-1, 0) and not (self.tags or self.outbound)
+
     def settle(self, type_id: str) -> None:
-        """Take ``type_id`` with its own risk: only for a call found :attr:`inert`."""
+        """Take ``type_id`` with its own risk: only for a call found :attr:`inert` or
+        :attr:`quiet`."""
         self._best = type_id
         self._best_key = self._key(type_id, None)
         self.risk = ACTION_TYPES[type_id].risk

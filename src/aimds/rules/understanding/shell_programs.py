@@ -191,6 +191,23 @@ _BLOCK_DEVICE = re.compile(
 _INLINE_PATH = re.compile(r"""(?:~|\.{0,2}/)?[\w.~@+-]*(?:/[\w.@+*-]+)+|[~\w.-]*\.env\b|id_rsa""")
 
 
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_URL_WORDS = re.compile(r"[^a-z0-9]+")
+# Words of a URL path that name a consequential operation (the tool-name vocabulary of
+# privileges, money, secrets, administration, execution and destruction; not ordinary
+# objects such as users, settings or tickets)
+_ENDPOINT_TEXT = (
+    "admin admins administrator role roles permission permissions grant grants acl acls iam "
+    "privilege privileges sudo sudoers superuser owner owners policy policies transfer "
+    "transfers payout payouts payment payments charge charges refund refunds wire wires "
+    "withdraw withdrawal withdrawals password passwords secret secrets credential credentials "
+    "token tokens apikey apikeys destroy purge wipe truncate shutdown reboot deploy deploys "
+    "deployment deployments exec execute shell command commands eval impersonate "
+    "disable"
+)
+_ENDPOINT_WORDS = frozenset(_ENDPOINT_TEXT.split())
+
+
 def url_facts(url: str, facts: Facts, *, method: str | None = None) -> None:
     """Facts of a URL an action contacts: host, metadata credentials, login endpoints,
     data carried in the query string."""
@@ -210,6 +227,15 @@ def url_facts(url: str, facts: Facts, *, method: str | None = None) -> None:
         facts.mark_outbound(payload=True)
     if _AUTH_URL.search(url.split("?", 1)[0].split("://", 1)[-1]) and method not in (None, "GET"):
         facts.tag("auth_attempt")
+    if method == "DELETE":
+        facts.tag("remote_delete")  # removes what the URL names, on a system not ours to undo
+    elif method in _WRITE_METHODS and not _ENDPOINT_WORDS.isdisjoint(
+        _URL_WORDS.split(url.split("?", 1)[0].split("://", 1)[-1].partition("/")[2].lower())
+    ):
+        # the path names the operation as a tool name does (``POST /admin/roles/x``,
+        # ``POST /v1/transfers``, ``PUT /admin/policy``): a request that grants, pays,
+        # administers, runs or destroys there
+        facts.tag("consequential_endpoint")
 
 
 @dataclass(slots=True, kw_only=True, init=False)
@@ -1714,6 +1740,35 @@ def _zfs(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.generic(argv, cmd)
 
 
+_PUSH_VALUE_FLAGS = frozenset({"-o", "--push-option", "--receive-pack", "--exec"})
+
+
+def _push_target(rest: list[str], ctx: Context) -> None:
+    """Where ``git push`` sends: a configured remote by name (``origin``) is the project's
+    own; a repository given as a URL or a path (``git push https://host/x.git``,
+    ``--repo=...``) goes wherever it says (``unnamed_remote``, its host a resource)."""
+    target: str | None = None
+    skip = False
+    for arg in rest:
+        if skip:
+            skip = False
+        elif arg.startswith("--repo="):
+            target = arg.partition("=")[2]
+            break
+        elif arg in _PUSH_VALUE_FLAGS:
+            skip = True  # its value is no repository
+        elif not arg.startswith("-"):  # the repository (``--repo URL``'s value included)
+            target = arg
+            break
+    if target is None:
+        return
+    host = _remote(target)
+    if host is not None or target.startswith(("/", ".", "~")):
+        ctx.facts.tag("unnamed_remote")
+        if host:
+            ctx.facts.resource(host)
+
+
 def _remote(arg: str) -> str | None:
     """The host of ``[user@]host:path``, ``rsync://host/...``, ``s3://bucket``; else None."""
     if "://" in arg:
@@ -1793,6 +1848,7 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.mark_outbound(payload=True)
         if forced:
             ctx.facts.destroy(critical=True, type_id="vcs:push")
+        _push_target(rest, ctx)
     elif (
         (sub == "reset" and "--hard" in flags)
         or (sub == "clean" and "f" in flags)
@@ -1811,6 +1867,9 @@ def _git(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
             ctx.facts.destroy(critical=sub != "branch", type_id="vcs:write")
     elif sub in ("filter-branch", "filter-repo"):
         ctx.facts.destroy(critical=False, type_id="vcs:write")
+    elif sub == "remote" and rest[:1] in (["add"], ["set-url"]):
+        # a remote pointed at a URL: the next ``git push NAME`` sends there
+        _push_target([a for a in rest[1:] if "://" in a or _remote(a)][:1], ctx)
     elif sub in ("clone", "fetch", "pull", "ls-remote"):
         ctx.facts.propose("net:download")
         for arg in rest:

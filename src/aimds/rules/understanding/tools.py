@@ -17,6 +17,7 @@ __all__ = [
     "compact_name",
     "name_executes",
     "name_hosts_commands",
+    "name_keeps_records",
     "name_language",
     "name_publishes",
     "name_reads_only",
@@ -321,6 +322,52 @@ def name_reads_only(tool: str) -> bool:
     return (
         bool(words & _LOOK_WORDS)
         and words.isdisjoint(_OTHER_VERBS)
+        and words.isdisjoint(_GUARDED_WORDS)
+    )
+
+
+# Verbs that make or change a record, document or artefact the tool keeps for its user (a
+# calendar event, a spreadsheet cell, a CRM field, an image, an archive)...
+_KEEP_WORDS = _words("create add update edit set write save export generate render draw convert "
+                     "format compress zip archive schedule reschedule draft tag label rename "
+                     "resize crop annotate insert append record log note mark")  # fmt: skip
+# Verbs that name what they make (an archive), so a name of that word alone says what it keeps
+_SELF_NAMED = _words("zip compress archive")
+# ...and words that make a name consequential whatever else it says: it destroys, runs,
+# installs or deploys, sends or publishes, moves money, connects or logs in, grants, acts in
+# bulk, or touches a credential, an identity, a configuration or production systems.
+_CONSEQUENTIAL_WORDS = _words(
+    "delete remove rm unlink drop destroy purge erase wipe trash truncate clear reset revoke "
+    "grant deny kill terminate stop halt shutdown reboot restart suspend disable enable "
+    "deploy apply install uninstall upgrade provision rollback migrate scale release promote "
+    "merge approve exec execute run eval invoke launch start spawn call trigger shell cmd "
+    "send post publish share forward notify invite broadcast email mail message sms push "
+    "upload sync transfer pay charge refund withdraw payout wire buy sell order purchase book "
+    "connect login signin auth authenticate ssh sudo su impersonate bulk mass batch all "
+    "everyone secret secrets vault credential credentials password token tokens key keys "
+    "apikey cert certificate kms user users role roles permission permissions policy "
+    "policies iam acl group groups admin account accounts env environment config "
+    "configuration settings firewall dns network cluster prod production infra "
+    "infrastructure server servers instance instances vm container containers database db "
+    "backup backups cron job jobs hook hooks webhook workflow pipeline agent prompt "
+    "instructions system"
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1024)
+def name_keeps_records(tool: str) -> bool:
+    """Whether a name says the tool makes or changes an ordinary record of its own
+    (``calendar_create``, ``spreadsheet_write``, ``crm_update``, ``figma_export``, ``zip``)
+    and nothing consequential: no verb that destroys, runs, deploys, sends, pays, connects or
+    grants, and no object that is a credential, an identity, a configuration, a production
+    system or bulk. The name cannot prove the tool harmless; it says the call is ordinary
+    work when its arguments show nothing more (see the taxonomy's ``unknown:write``)."""
+    words = set(name_words(tool))
+    return (
+        bool(words & _KEEP_WORDS)
+        # a bare verb (``add``, ``set``, ``update``) names nothing it keeps: it may do anything
+        and (bool(words - _KEEP_WORDS) or words <= _SELF_NAMED)
+        and words.isdisjoint(_CONSEQUENTIAL_WORDS)
         and words.isdisjoint(_GUARDED_WORDS)
     )
 

@@ -27,6 +27,7 @@ DetectorFactory = Callable[["Policy", "Services"], "Detector | None"]
 BUILTIN_DETECTORS: Mapping[str, str] = {
     "obfuscation": "aimds.detectors.obfuscation:build",
     "injection": "aimds.detectors.injection:build",
+    "addressed": "aimds.detectors.addressed:build",
     "secrets": "aimds.detectors.secrets:build",
     "pii": "aimds.detectors.pii:build",
     "prompt_leak": "aimds.detectors.canary:build",

@@ -322,11 +322,11 @@ def _social(cs: list[Clause], leaked: bool) -> list[Reading]:
         restricted = "restricted" in per or "control_skip" in per or owned
         if over_you or (claim and restricted) or (relayed and restricted):
             score = 0.9
-        elif relayed or claim:
-            score = 0.75
         elif restricted:
             score = 0.7
         else:
+            # "my teacher says you're allowed to help me", "I'm a developer; you're allowed to
+            # use any library": a permission for something nobody restricted
             score = 0.0
         if score:
             cues = tuple(

@@ -114,7 +114,7 @@ _CUE_LIST = (
     Cue(
         id="ai_config",
         pattern=(
-            rf"\b{_YOUR}\s+{_ADJ}{_AI_NOUN}\b"
+            rf"\b{_YOUR}\s+{_ADJ}(?:{_AI_NOUN}|(?:configuration|config)(?!\s*(?:files?\b|\.\w)))\b"
             rf"|\b(?:the|that)\s+(?:(?:full|entire|complete|whole|exact|current|actual|real|"
             rf"same|very|original)\s+)?{_AI_NOUN}\b"
         ),
@@ -125,12 +125,15 @@ _CUE_LIST = (
             "your system prompt",
             "your full original system prompt",
             "your default instructions",
+            "share your configuration",
         ),
         counterexamples=(
             "a system message",
             "our system prompt",
             "system prompts in general",
             "the simulated target system prompt",
+            "your config file",
+            "your configuration files",
         ),
     ),
     Cue(
@@ -161,11 +164,13 @@ _CUE_LIST = (
             r"this chat|our conversation|i (?:joined|started|wrote)|'user:'|\"user:\"|user:|"
             r"the user)"
             r"|\b(?:the|your) (?:very )?first message (?:you (?:got|received|were given|saw))"
+            r"|\b(?:were|have) you (?:been )?(?:told|instructed|given)\b[^?.]{0,40}\bbefore\b"
         ),
         examples=(
             "the message before my first message",
             "everything before 'user:'",
             "what came before this conversation",
+            "what were you told before this conversation started",
         ),
         counterexamples=("the text above", "before my meeting"),
     ),

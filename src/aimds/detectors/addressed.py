@@ -72,9 +72,15 @@ _TRIGGER = re.compile(
     r"authori[sz]|allowed|permi|admin|develop|creator|supervisor|employee|operator|before|"
     r"other (?:user|customer|people|client|patient|student|member)|definition|schema|"
     r"knowledge|upload|deployed|role|persona|mode|yourself|contacts|priority|wiped|reset|"
-    r"pretend|imagine|assume|obey|guardrail|training|programming|setting|message|cleared"
+    r"pretend|imagine|assume|obey|guardrail|training|programming|setting|message|cleared|"
+    r"manager|boss|owner|maker|trainer|staff|engineer|moderator|auditor|on the team|"
+    r"openai|anthropic|deepmind|mistral|meta ai|google ai|check|authenticat|approv|"
+    r"entitled|grant|may now|can now|constraint|limitation|principle|context window|"
+    r"everyone|every|all |supersede|outrank|override|replace"
 )
-"""A text without any of these stems has no reading here: one scan, then done."""
+"""A text without any of these stems has no reading here: one scan, then done. Every cue
+that can start a reading needs one of them (``tests/detectors/test_detectors_addressed.py``
+checks that the filter changes no reading of the generated set)."""
 
 _SENTENCE = re.compile(r"[^.!?\n;]+[.!?;]*")
 _CLAUSE_CUT = re.compile(
@@ -165,9 +171,10 @@ def _verb_before(verb_cue: str, object_cue: str, text: str) -> bool:
     return verb is not None and _COMPILED[object_cue].search(text, verb.start()) is not None
 
 
-def _object_strength(text: str, sentence: str, *, data: bool) -> tuple[int, tuple[str, ...]]:
+def _object_strength(text: str, sentence: str, *, data: bool) -> tuple[int, tuple[str, ...], int]:
     """2: the assistant's hidden configuration by name; 1: something that is the assistant's
-    only by ``your``; 0: nothing of the assistant's (or something the user owns).
+    only by ``your``; 0: nothing of the assistant's (or something the user owns). With the
+    cue that said so and where the object starts (a verb must come before it).
 
     "The system prompt" is the assistant's only in a sentence spoken to it (``you``,
     ``please``, ``me``): a docstring's "Render the target system prompt" is not.
@@ -178,22 +185,25 @@ def _object_strength(text: str, sentence: str, *, data: bool) -> tuple[int, tupl
         and (not data or _STRONG_AI.search(ai.group(0)))
         and (ai.group(0).startswith("your") or _ADDRESSEE.search(sentence) is not None)
     ):
-        return 2, ("ai_config",)
+        return 2, ("ai_config",), ai.start()
     for cue in ("prior_context", "uploaded_to_you"):
-        if _has(cue, text):
-            return 2, (cue,)
-    if not data and _has("own_config", text):
-        return 1, ("own_config",)
-    return 0, ()
+        found = _COMPILED[cue].search(text)
+        if found is not None:
+            return 2, (cue,), found.start()
+    own = None if data else _COMPILED["own_config"].search(text)
+    if own is not None:
+        return 1, ("own_config",), own.start()
+    return 0, (), len(text)
 
 
 def _leak(
     c: Clause, antecedent: tuple[int, tuple[str, ...]], *, data: bool
 ) -> tuple[Reading | None, tuple[int, tuple[str, ...]]]:
     """The disclosure reading of ``c`` and the object it leaves for a pronoun after it."""
-    strength, found = _object_strength(c.text, c.lead + c.text + c.rest, data=data)
-    verb = _has("disclose_verb", c.text)
-    strong_verb = _has("strong_disclose_verb", c.text)
+    strength, found, at = _object_strength(c.text, c.lead + c.text + c.rest, data=data)
+    # the verb governs an object after it: "return" in "your return policy" is a noun
+    verb = _COMPILED["disclose_verb"].search(c.text, 0, at) is not None
+    strong_verb = _COMPILED["strong_disclose_verb"].search(c.text, 0, at) is not None
     fidelity = _has("fidelity", c.text)
     asks = _WH_QUESTION.search(c.text) is not None and c.question
     if strength == 0 and verb and _has("anaphor", c.text) and antecedent[0] > 0:
@@ -436,12 +446,12 @@ def _mapped(r: Reading, index: list[int]) -> Reading:
     )
 
 
-def read(text: str, *, data: bool = False) -> list[Reading]:
+def read(text: str, *, data: bool = False, prefilter: bool = True) -> list[Reading]:
     """Every reading of ``text`` (a prompt, or data when ``data``), strongest first; clause
-    spans are spans of ``text``."""
+    spans are spans of ``text``. ``prefilter=False`` skips the stem filter (for tests)."""
     text = text[:_MAX_CHARS]
     lowered, index = _join_hyphenated(_lower(text))
-    if not _TRIGGER.search(lowered):
+    if prefilter and not _TRIGGER.search(lowered):
         return []
     masked = mask_mentions(lowered)
     if masked is not None:

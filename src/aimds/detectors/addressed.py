@@ -143,13 +143,14 @@ def clauses(text: str) -> list[Clause]:
         for cut in (*_CLAUSE_CUT.finditer(sentence), None):
             end = cut.start() if cut is not None else len(sentence)
             piece = sentence[pos:end]
-            if piece.strip():
-                offset = sm.start() + pos
+            stripped = piece.strip()
+            if stripped:
+                offset = sm.start() + pos + (len(piece) - len(piece.lstrip()))
                 out.append(
                     Clause(
                         start=offset,
-                        end=offset + len(piece),
-                        text=piece,
+                        end=offset + len(stripped),
+                        text=stripped,
                         lead=sentence[:pos],
                         rest=sentence[end:],
                         question=question,

@@ -43,7 +43,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from aimds.detectors.addressed_lexicon import CUES, check
+from aimds.detectors.addressed_lexicon import CUES, TOKEN, check
 from aimds.detectors.base import DetectorInfo
 from aimds.detectors.injection import _AllowList
 from aimds.detectors.mention import mask_mentions
@@ -67,29 +67,83 @@ are planted sentences that the injection detector's sentence scorer covers at an
 
 _COMPILED: dict[str, re.Pattern[str]] = {cue.id: cue.compile() for cue in CUES.values()}
 
-_TRIGGER = re.compile(
-    r"prompt|instruct|config|setup|set up|rule|guideline|polic|restrict|moderat|filter|verif|"
-    r"authori[sz]|allowed|permi|admin|develop|creator|supervisor|employee|operator|before|"
-    r"other (?:user|customer|people|client|patient|student|member)|definition|schema|"
-    r"knowledge|upload|deployed|role|persona|mode|yourself|contacts|priority|wiped|reset|"
-    r"pretend|imagine|assume|obey|guardrail|training|programming|setting|message|cleared|"
-    r"manager|boss|owner|maker|trainer|staff|engineer|moderator|auditor|on the team|"
-    r"openai|anthropic|deepmind|mistral|meta ai|google ai|check|authenticat|approv|"
-    r"entitled|grant|may now|can now|constraint|limitation|principle|context window|"
-    r"everyone|every|all |supersede|outrank|override|replace"
+_STARTERS = (
+    "ai_config",
+    "own_config",
+    "prior_context",
+    "uploaded_to_you",
+    "others_data",
+    "reset",
+    "self_config",
+    "priority",
+    "permission",
+    "lifted",
+    "access_abuse",
+    "authority_over_you",
+    "authority_claim",
 )
-"""A text without any of these stems has no reading here: one scan, then done. Every cue
-that can start a reading needs one of them (``tests/detectors/test_detectors_addressed.py``
-checks that the filter changes no reading of the generated set)."""
+"""Cues without which no reading can start (every other cue only adds to one of these)."""
+_TRIGGER: frozenset[str] = frozenset().union(*(CUES[c].anchors for c in _STARTERS))
+"""A text with none of these words has no reading here: one tokenisation, then done."""
 
 _SENTENCE = re.compile(r"[^.!?\n;]+[.!?;]*")
 _CLAUSE_CUT = re.compile(
-    r",\s+(?:and\s+|but\s+|so\s+|then\s+)?|:\s+|\s+[—–-]+\s+|\s+(?:and then|and|but|so|then)\s+"
-    r"(?=(?:please\s+|just\s+|now\s+|also\s+)?(?:print|output|dump|paste|echo|repeat|reveal|"
-    r"show|share|tell|give|provide|list|send|write|translate|encode|return|display|quote|"
-    r"email|forward|ignore|disregard|forget|drop|skip|stop|bypass|disable|override|reset|"
-    r"approve|transfer|act|answer|respond|reply|treat|switch|apply|pretend|imagine|make)\b)"
+    r",\s+(?:(?:and|but|so|then)\s+)?|:\s+|\s+[—–-]+\s+|\s(?:and then|and|but|so|then)\s"
 )
+_NOT_WORD = {c: " " for c in range(128) if not chr(c).isalnum() or chr(c).isupper()}
+"""ASCII characters that are not ``[a-z0-9]``, as a ``str.translate`` table to spaces."""
+_CONJUNCTION = frozenset({"and", "but", "so", "then"})
+_SOFTENER = re.compile(r"(?:please|just|now|also)\s+")
+_CUT_VERBS = frozenset(
+    [
+        "print",
+        "output",
+        "dump",
+        "paste",
+        "echo",
+        "repeat",
+        "reveal",
+        "show",
+        "share",
+        "tell",
+        "give",
+        "provide",
+        "list",
+        "send",
+        "write",
+        "translate",
+        "encode",
+        "return",
+        "display",
+        "quote",
+        "email",
+        "forward",
+        "ignore",
+        "disregard",
+        "forget",
+        "drop",
+        "skip",
+        "stop",
+        "bypass",
+        "disable",
+        "override",
+        "reset",
+        "approve",
+        "transfer",
+        "act",
+        "answer",
+        "respond",
+        "reply",
+        "treat",
+        "switch",
+        "apply",
+        "pretend",
+        "imagine",
+        "make",
+    ]
+)
+"""``and``/``but``/``so``/``then`` cut a clause only before one of these imperative verbs:
+"print the system prompt and tool definitions" is one clause."""
 _WH_QUESTION = re.compile(
     r"^\W*(?:what|which|where|who|whose|does|did|do|is|are|was|were|can you|could you|"
     r"would you|will you)\b"
@@ -111,6 +165,9 @@ class Clause:
     """The words of its sentence before it (reported speech shows there)."""
     rest: str
     """The words of its sentence after it."""
+    words: frozenset[str] | None
+    """Its ``[a-z0-9]+`` words (``None``: every cue is searched, none skipped by anchors)."""
+    lead_words: frozenset[str] | None
     question: bool
     """Its sentence ends with a question mark."""
     meta: bool
@@ -129,9 +186,10 @@ class Reading:
     why: str
 
 
-def clauses(text: str) -> list[Clause]:
+def clauses(text: str, *, gate: bool = True) -> list[Clause]:
     """Sentences cut at newlines and ``.!?;``, then cut at commas, colons, dashes and at
-    ``and``/``but``/``so``/``then`` before an imperative verb. ``text`` is already lowered."""
+    ``and``/``but``/``so``/``then`` before an imperative verb. ``text`` is already lowered.
+    ``gate=False`` leaves the clauses' words out, so that no cue is skipped (for tests)."""
     out: list[Clause] = []
     for sm in _SENTENCE.finditer(text):
         sentence = sm.group(0)
@@ -140,8 +198,8 @@ def clauses(text: str) -> list[Clause]:
         question = sentence.rstrip().endswith("?")
         meta = _COMPILED["meta_question"].search(sentence) is not None
         pos = 0
-        for cut in (*_CLAUSE_CUT.finditer(sentence), None):
-            end = cut.start() if cut is not None else len(sentence)
+        for cut in (*_cuts(sentence), None):
+            end = cut[0] if cut is not None else len(sentence)
             piece = sentence[pos:end]
             stripped = piece.strip()
             if stripped:
@@ -153,26 +211,60 @@ def clauses(text: str) -> list[Clause]:
                         text=stripped,
                         lead=sentence[:pos],
                         rest=sentence[end:],
+                        words=_words(stripped) if gate else None,
+                        lead_words=_words(sentence[:pos]) if gate else None,
                         question=question,
                         meta=meta,
                     )
                 )
             if cut is not None:
-                pos = cut.end()
+                pos = cut[1]
     return out
 
 
-def _has(cue: str, text: str) -> bool:
-    return _COMPILED[cue].search(text) is not None
+def _words(text: str) -> frozenset[str]:
+    """The ``[a-z0-9]+`` words of lowered ``text`` (what cue anchors are looked up in); ASCII
+    text takes a faster path with the same result."""
+    if text.isascii():
+        return frozenset(text.translate(_NOT_WORD).split())
+    return frozenset(TOKEN.findall(text))
 
 
-def _verb_before(verb_cue: str, object_cue: str, text: str) -> bool:
-    """A verb of ``verb_cue`` comes before an object of ``object_cue`` in ``text``."""
-    verb = _COMPILED[verb_cue].search(text)
-    return verb is not None and _COMPILED[object_cue].search(text, verb.start()) is not None
+def _cuts(sentence: str) -> list[tuple[int, int]]:
+    out = []
+    for m in _CLAUSE_CUT.finditer(sentence):
+        if m.group(0).strip() in _CONJUNCTION or m.group(0).strip() == "and then":
+            after = _SOFTENER.match(sentence, m.end())
+            word = TOKEN.match(sentence, after.end() if after else m.end())
+            if word is None or word.group(0) not in _CUT_VERBS:
+                continue
+        out.append((m.start(), m.end()))
+    return out
 
 
-def _object_strength(text: str, sentence: str, *, data: bool) -> tuple[int, tuple[str, ...], int]:
+def _search(
+    cue: str, text: str, words: frozenset[str] | None, end: int | None = None
+) -> re.Match[str] | None:
+    """``cue``'s first match in ``text[:end]``; skipped (``None``) when ``words`` holds none
+    of its anchors."""
+    if words is not None and CUES[cue].anchors.isdisjoint(words):
+        return None
+    return _COMPILED[cue].search(text, 0, len(text) if end is None else end)
+
+
+def _has(cue: str, text: str, words: frozenset[str] | None) -> bool:
+    return _search(cue, text, words) is not None
+
+
+def _verb_before(verb_cue: str, object_cue: str, c: Clause) -> bool:
+    """A verb of ``verb_cue`` comes before an object of ``object_cue`` in clause ``c``."""
+    verb = _search(verb_cue, c.text, c.words)
+    if verb is None or _search(object_cue, c.text, c.words) is None:
+        return False
+    return _COMPILED[object_cue].search(c.text, verb.start()) is not None
+
+
+def _object_strength(c: Clause, *, data: bool) -> tuple[int, tuple[str, ...], int]:
     """2: the assistant's hidden configuration by name; 1: something that is the assistant's
     only by ``your``; 0: nothing of the assistant's (or something the user owns). With the
     cue that said so and where the object starts (a verb must come before it).
@@ -180,18 +272,22 @@ def _object_strength(text: str, sentence: str, *, data: bool) -> tuple[int, tupl
     "The system prompt" is the assistant's only in a sentence spoken to it (``you``,
     ``please``, ``me``): a docstring's "Render the target system prompt" is not.
     """
-    ai = _COMPILED["ai_config"].search(text)
+    text = c.text
+    ai = _search("ai_config", text, c.words)
     if (
         ai is not None
         and (not data or _STRONG_AI.search(ai.group(0)))
-        and (ai.group(0).startswith("your") or _ADDRESSEE.search(sentence) is not None)
+        and (
+            ai.group(0).startswith("your")
+            or _ADDRESSEE.search(c.lead + " " + text + " " + c.rest) is not None
+        )
     ):
         return 2, ("ai_config",), ai.start()
     for cue in ("prior_context", "uploaded_to_you"):
-        found = _COMPILED[cue].search(text)
+        found = _search(cue, text, c.words)
         if found is not None:
             return 2, (cue,), found.start()
-    own = None if data else _COMPILED["own_config"].search(text)
+    own = None if data else _search("own_config", text, c.words)
     if own is not None:
         return 1, ("own_config",), own.start()
     return 0, (), len(text)
@@ -201,13 +297,17 @@ def _leak(
     c: Clause, antecedent: tuple[int, tuple[str, ...]], *, data: bool
 ) -> tuple[Reading | None, tuple[int, tuple[str, ...]]]:
     """The disclosure reading of ``c`` and the object it leaves for a pronoun after it."""
-    strength, found, at = _object_strength(c.text, c.lead + c.text + c.rest, data=data)
+    strength, found, at = _object_strength(c, data=data)
+    others = strength == 0 and not data and _has("others_data", c.text, c.words)
+    pronoun = strength == 0 and antecedent[0] > 0 and _has("anaphor", c.text, c.words)
+    if strength == 0 and not (others or pronoun):
+        return None, antecedent  # the common case: nothing of the assistant's is named
     # the verb governs an object after it: "return" in "your return policy" is a noun
-    verb = _COMPILED["disclose_verb"].search(c.text, 0, at) is not None
-    strong_verb = _COMPILED["strong_disclose_verb"].search(c.text, 0, at) is not None
-    fidelity = _has("fidelity", c.text)
-    asks = _WH_QUESTION.search(c.text) is not None and c.question
-    if strength == 0 and verb and _has("anaphor", c.text) and antecedent[0] > 0:
+    verb = _search("disclose_verb", c.text, c.words, at) is not None
+    strong_verb = verb and _search("strong_disclose_verb", c.text, c.words, at) is not None
+    fidelity = _has("fidelity", c.text, c.words)
+    asks = c.question and _WH_QUESTION.search(c.text) is not None
+    if pronoun and verb:
         strength, found = antecedent[0], (*antecedent[1], "anaphor")
     carried = (strength, found) if strength > 0 else antecedent
     if strength == 2 and (verb or asks):
@@ -217,7 +317,7 @@ def _leak(
     else:
         score = 0.0
     if score == 0.0:
-        if not data and verb and _has("others_data", c.text):
+        if others and verb:
             return _reading(
                 "prompt_leak.disclosure_request",
                 "prompt_leak",
@@ -247,8 +347,8 @@ def _reading(
 def _obedience(c: Clause, *, data: bool) -> list[Reading]:
     """Readings of ``c`` that change whom the assistant obeys, one per cue that fired."""
     out: list[Reading] = []
-    t = c.text
-    if _has("reset", t):
+    t, w = c.text, c.words
+    if _has("reset", t, w):
         out.append(
             _reading(
                 "injection.config_reset",
@@ -259,7 +359,7 @@ def _obedience(c: Clause, *, data: bool) -> list[Reading]:
                 "the clause imagines the assistant's configuration away",
             )
         )
-    if _has("self_config", t):
+    if _has("self_config", t, w):
         out.append(
             _reading(
                 "injection.self_config",
@@ -270,7 +370,7 @@ def _obedience(c: Clause, *, data: bool) -> list[Reading]:
                 "the clause applies a configuration to the assistant itself",
             )
         )
-    if _has("priority", t):
+    if _has("priority", t, w):
         out.append(
             _reading(
                 "injection.priority_override",
@@ -281,8 +381,8 @@ def _obedience(c: Clause, *, data: bool) -> list[Reading]:
                 "the clause puts the user's words above the assistant's instructions",
             )
         )
-    if _verb_before("suspend_verb", "ai_config", t) or (
-        not data and _verb_before("suspend_verb", "own_config", t)
+    if _verb_before("suspend_verb", "ai_config", c) or (
+        not data and _verb_before("suspend_verb", "own_config", c)
     ):
         out.append(
             _reading(
@@ -294,7 +394,7 @@ def _obedience(c: Clause, *, data: bool) -> list[Reading]:
                 "the clause tells the assistant to drop its own instructions",
             )
         )
-    if not data and _has("access_abuse", t):
+    if not data and _has("access_abuse", t, w):
         out.append(
             _reading(
                 "injection.access_abuse",
@@ -312,24 +412,29 @@ def _social(cs: list[Clause], leaked: bool) -> list[Reading]:
     """Claims over the assistant, judged on the whole prompt: each is weak alone and strong
     next to what it is meant to unlock (a permission, a skipped control, a disclosure)."""
     per: dict[str, Clause] = {}
-    for c in cs:
-        if c.meta or _has("reported", c.lead):
-            continue
+    spoken = [c for c in cs if not (c.meta or (c.lead and _has("reported", c.lead, c.lead_words)))]
+    for c in spoken:
         for cue in ("authority_over_you", "authority_claim", "permission", "lifted"):
-            if cue not in per and _has(cue, c.text):
+            if cue not in per and _has(cue, c.text, c.words):
                 per[cue] = c
-        if "control_skip" not in per and _verb_before("suspend_verb", "control", c.text):
+    if not per:
+        return []  # the common case: no claim, no permission, nothing declared lifted
+    for c in spoken:
+        if "control_skip" not in per and _verb_before("suspend_verb", "control", c):
             per["control_skip"] = c
-        if "restricted" not in per and _has("restricted_act", c.text):
+        if "restricted" not in per and _has("restricted_act", c.text, c.words):
             per["restricted"] = c
-    whole = " ".join(c.text for c in cs)
-    owned = _has("own_config", whole) or _has("ai_config", whole)
+    owned = any(
+        _has("own_config", c.text, c.words) or _has("ai_config", c.text, c.words) for c in cs
+    )
     over_you = "authority_over_you" in per
     claim = over_you or "authority_claim" in per
     permission = per.get("permission")
     out: list[Reading] = []
     if permission is not None:
-        relayed = _has("relayed", permission.lead + permission.text)
+        relayed = _has("relayed", permission.lead, permission.lead_words) or _has(
+            "relayed", permission.text, permission.words
+        )
         restricted = "restricted" in per or "control_skip" in per or owned
         if over_you or (claim and restricted) or (relayed and restricted):
             score = 0.9
@@ -439,6 +544,8 @@ def _mapped(r: Reading, index: list[int]) -> Reading:
         text=c.text,
         lead=c.lead,
         rest=c.rest,
+        words=c.words,
+        lead_words=c.lead_words,
         question=c.question,
         meta=c.meta,
     )
@@ -449,25 +556,26 @@ def _mapped(r: Reading, index: list[int]) -> Reading:
 
 def read(text: str, *, data: bool = False, prefilter: bool = True) -> list[Reading]:
     """Every reading of ``text`` (a prompt, or data when ``data``), strongest first; clause
-    spans are spans of ``text``. ``prefilter=False`` skips the stem filter (for tests)."""
+    spans are spans of ``text``. ``prefilter=False`` searches every cue of every clause,
+    skipping none for want of its anchor words (for tests: the readings must not change)."""
     text = text[:_MAX_CHARS]
     lowered, index = _join_hyphenated(_lower(text))
-    if prefilter and not _TRIGGER.search(lowered):
+    if prefilter and _TRIGGER.isdisjoint(_words(lowered)):
         return []
     masked = mask_mentions(lowered)
     if masked is not None:
         lowered = masked
-    out = _read(lowered, data=data)
+    out = _read(lowered, data=data, gate=prefilter)
     return out if index is None else [_mapped(r, index) for r in out]
 
 
-def _read(lowered: str, *, data: bool) -> list[Reading]:
-    cs = clauses(lowered)
+def _read(lowered: str, *, data: bool, gate: bool) -> list[Reading]:
+    cs = clauses(lowered, gate=gate)
     out: list[Reading] = []
     antecedent: tuple[int, tuple[str, ...]] = (0, ())
     leaked = False
     for c in cs:
-        if c.meta or _has("reported", c.lead):
+        if c.meta or (c.lead and _has("reported", c.lead, c.lead_words)):
             antecedent = (0, ())
             continue
         leak, antecedent = _leak(c, antecedent, data=data)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["CUES", "Cue", "check"]
+__all__ = ["CUES", "TOKEN", "Cue", "check"]
 
 # ---- building blocks (plain strings, combined below) ------------------------------------
 
@@ -54,9 +54,15 @@ _GIVEN_TO_YOU = (
 )
 """A relative clause that makes a noun the assistant's: "the rules you were given"."""
 
-_OWNED_BY_USER = r"(?:my|our|his|her|their|its|this|a|an|any)"
 
 # ---- the cue table ------------------------------------------------------------------------
+
+TOKEN = re.compile(r"[a-z0-9]+")
+"""How a lowered text becomes the words that :attr:`Cue.anchors` are looked up in."""
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,6 +71,9 @@ class Cue:
 
     id: str
     pattern: str
+    anchors: frozenset[str]
+    """Words one of which is in every text the pattern matches (``[a-z0-9]+`` tokens):
+    a clause without any of them is not searched, which keeps the detector cheap."""
     examples: tuple[str, ...]
     counterexamples: tuple[str, ...] = ()
 
@@ -76,6 +85,14 @@ _CUE_LIST = (
     # -- disclosure: the act ------------------------------------------------------------
     Cue(
         id="disclose_verb",
+        anchors=_words(
+            "print output dump paste echo repeat recite reveal disclose leak expose copy "
+            "quote return display show share tell give provide list send write type spell "
+            "read sing summarise summarize paraphrase translate transcribe encode base64 "
+            "reformat format convert rewrite reverse diff compare export render respond reply "
+            "put enumerate turn outline describe explain reproduce state post upload email "
+            "forward"
+        ),
         pattern=(
             r"\b(?:print|output|dump|paste|echo|repeat|recite|reveal|disclose|leak|expose|"
             r"copy|quote|return|display|show|share|tell|give|provide|list|send|write(?: out)?|"
@@ -89,6 +106,11 @@ _CUE_LIST = (
     ),
     Cue(
         id="strong_disclose_verb",
+        anchors=_words(
+            "print output dump paste echo repeat recite reveal disclose leak expose copy "
+            "quote return display spell write type read sing transcribe encode base64 "
+            "reformat reverse diff export render respond reply reproduce"
+        ),
         pattern=(
             r"\b(?:print|output|dump|paste|echo|repeat|recite|reveal|disclose|leak|expose|"
             r"copy|quote|return|display|spell(?: out)?|write out|type out|read (?:out|aloud)|"
@@ -100,6 +122,10 @@ _CUE_LIST = (
     ),
     Cue(
         id="fidelity",
+        anchors=_words(
+            "verbatim word exactly full entire complete whole unabridged unedited as "
+            "character line sentence every without first characters raw"
+        ),
         pattern=(
             r"\b(?:verbatim|word[- ]for[- ]word|exactly|in full|full(?: text)?|entire|"
             r"complete|whole|unabridged|unedited|as[- ]is|character[- ]by[- ]character|"
@@ -113,6 +139,12 @@ _CUE_LIST = (
     # -- disclosure: the object -----------------------------------------------------------
     Cue(
         id="ai_config",
+        anchors=_words(
+            "prompt prompts system sys developer instruction instructions directive "
+            "directives rule rules guideline guidelines message messages template templates "
+            "definition definitions schema schemas spec specs specification specifications "
+            "manifest manifests knowledge context configuration config preprompt"
+        ),
         pattern=(
             rf"\b{_YOUR}\s+{_ADJ}(?:{_AI_NOUN}|(?:configuration|config)(?!\s*(?:files?\b|\.\w)))\b"
             rf"|\b(?:the|that)\s+(?:(?:full|entire|complete|whole|exact|current|actual|real|"
@@ -138,6 +170,11 @@ _CUE_LIST = (
     ),
     Cue(
         id="own_config",
+        anchors=_words(
+            "prompt instruction instructions rules guidelines directives policies policy "
+            "setup settings config configuration constraints restrictions limitations "
+            "programming guardrails filters safety training role persona principles"
+        ),
         pattern=(
             rf"\b{_YOUR}\s+{_ADJ}{_OWN_NOUN}\b(?!\s*(?:file|\.\w))"
             rf"|\bthe\s+{_ADJ}{_OWN_NOUN}\s+{_GIVEN_TO_YOU}"
@@ -151,12 +188,8 @@ _CUE_LIST = (
         counterexamples=("my rules", "the config file config.yaml", "your config file"),
     ),
     Cue(
-        id="user_owned",
-        pattern=rf"\b{_OWNED_BY_USER}\s+{_ADJ}(?:{_AI_NOUN}|{_OWN_NOUN})\b",
-        examples=("our system prompt", "my instructions", "a system message"),
-    ),
-    Cue(
         id="prior_context",
+        anchors=_words("before preceding prior ahead first"),
         pattern=(
             r"\b(?:message|messages|text|content|everything|anything|what(?:ever)?|words?|"
             r"conversation|instructions?)\s+(?:that\s+)?(?:(?:came|comes|was|is|were)\s+)?"
@@ -176,6 +209,7 @@ _CUE_LIST = (
     ),
     Cue(
         id="uploaded_to_you",
+        anchors=_words("uploaded given attached provided loaded fed"),
         pattern=(
             r"\b(?:files?|documents?|docs|pdfs?|data|attachments?|sources)\s+(?:\w+\s+){0,3}?"
             r"(?:were|was|have been|has been|are|is)\s+(?:uploaded|given|attached|provided|"
@@ -186,6 +220,7 @@ _CUE_LIST = (
     ),
     Cue(
         id="others_data",
+        anchors=_words("other anyone everyone whoever"),
         pattern=(
             r"\bother (?:users?|customers?|people|clients?|patients?|students?|members?)(?:'s?)?"
             r"\s+(?:\w+\s+){0,2}?(?:questions?|messages?|conversations?|chats?|data|details|"
@@ -208,12 +243,18 @@ _CUE_LIST = (
     ),
     Cue(
         id="anaphor",
+        anchors=_words("it them those these that its their relevant"),
         pattern=r"\b(?:it|them|those|these|that|its|their|the relevant (?:lines|parts|sections))\b",
         examples=("show it to me", "print their first lines"),
     ),
     # -- who the assistant obeys ----------------------------------------------------------
     Cue(
         id="suspend_verb",
+        anchors=_words(
+            "ignore disregard forget drop abandon override overrule bypass circumvent disable "
+            "deactivate turn switch stop set skip suspend lift break violate ditch discard "
+            "throw get longer don do never free"
+        ),
         pattern=(
             r"\b(?:ignore|disregard|forget|drop|abandon|override|overrule|bypass|circumvent|"
             r"disable|deactivate|turn off|switch off|stop (?:following|obeying|applying|"
@@ -226,6 +267,10 @@ _CUE_LIST = (
     ),
     Cue(
         id="control",
+        anchors=_words(
+            "moderation content safety guardrails verification check checks authentication "
+            "approval usual"
+        ),
         pattern=(
             r"\b(?:moderation|content (?:filters?|filtering|policy)|safety (?:filters?|"
             r"checks?|guidelines|rules|settings)|guardrails|(?:identity|id|kyc|age|the) "
@@ -238,6 +283,10 @@ _CUE_LIST = (
     ),
     Cue(
         id="lifted",
+        anchors=_words(
+            "lifted removed disabled suspended revoked waived cancelled canceled turned "
+            "switched deleted void apply changed updated relaxed"
+        ),
         pattern=(
             r"\b(?:restrictions?|rules?|polic(?:y|ies)|guidelines|filters?|limits?|"
             r"limitations|instructions)\s+(?:\w+\s+){0,2}?(?:was|were|has been|have been|"
@@ -261,6 +310,7 @@ _CUE_LIST = (
     ),
     Cue(
         id="reset",
+        anchors=_words("pretend imagine assume suppose act behave let"),
         pattern=(
             r"\b(?:pretend|imagine|assume|suppose|act as if|act like|behave as if|let's say)\s+"
             r"\b(?:[\w',]+\s+){0,6}?(?:(?:configuration|config|system prompt|instructions|"
@@ -279,6 +329,10 @@ _CUE_LIST = (
     ),
     Cue(
         id="self_config",
+        anchors=_words(
+            "yourself apply load adopt update change set reconfigure overwrite replace reset "
+            "switch go enter enable activate unlock new"
+        ),
         pattern=(
             r"\b(?:apply|load|install|use|adopt|import)\b(?:[^.]{0,60}?)\bto yourself\b"
             r"|\b(?:apply|load|adopt)\s+(?:this|these|the following|the above)\s+(?:json\s+|"
@@ -303,6 +357,10 @@ _CUE_LIST = (
     ),
     Cue(
         id="priority",
+        anchors=_words(
+            "priority obey follow listen overrides override supersede supersedes replace "
+            "replaces outrank outranks"
+        ),
         pattern=(
             r"\b(?:higher|top|highest|more|greater|absolute)\s+priority\s+(?:than|over)\s+"
             rf"(?:{_YOUR}|the)\s+{_ADJ}(?:{_AI_NOUN}|{_OWN_NOUN}|operator|developer|company)"
@@ -324,6 +382,11 @@ _CUE_LIST = (
     ),
     Cue(
         id="permission",
+        anchors=_words(
+            "allowed authorised authorized permitted cleared entitled approved may can "
+            "permission authorisation authorization clearance give grant session conversation "
+            "chat"
+        ),
         pattern=(
             r"\byou(?:'re| are)\s+(?:now\s+|hereby\s+|officially\s+|fully\s+|also\s+)?"
             r"(?:allowed|authori[sz]ed|permitted|cleared|entitled|approved)\s+to\b"
@@ -343,6 +406,10 @@ _CUE_LIST = (
     ),
     Cue(
         id="restricted_act",
+        anchors=_words(
+            "bypass circumvent disable override unlock reveal disclose unfiltered uncensored "
+            "unrestricted without no details data records information password passwords"
+        ),
         pattern=(
             r"\b(?:bypass|circumvent|disable|override|unlock|reveal|disclose|unfiltered|"
             r"uncensored|unrestricted|without (?:the\s+)?(?:usual\s+)?(?:verification|checks?|"
@@ -355,6 +422,7 @@ _CUE_LIST = (
     ),
     Cue(
         id="relayed",
+        anchors=_words("says say said told tells asked wants has approved signed"),
         pattern=(
             r"\b(?:says?|said|told me|tells me|asked me to tell you|wants you to know|"
             r"has (?:approved|authori[sz]ed|allowed)|approved it|signed off)\b"
@@ -363,6 +431,13 @@ _CUE_LIST = (
     ),
     Cue(
         id="authority_over_you",
+        anchors=_words(
+            "developer developers creator creators maker makers supervisor supervisors admin "
+            "administrator admins administrators operator operators owner owners bosses boss "
+            "manager managers trainer trainers programmer programmers openai anthropic "
+            "deepmind google meta mistral work working authorised authorized verification "
+            "verified session override god"
+        ),
         pattern=(
             r"\b(?:i am|i'm|im|this is|it's|speaking as)\s+(?:one of\s+)?"
             r"(?:your|the assistant's|the bot's)\s+(?:\w+\s+)?(?:developers?|creators?|makers?|"
@@ -397,6 +472,10 @@ _CUE_LIST = (
     ),
     Cue(
         id="authority_claim",
+        anchors=_words(
+            "admin administrator sysadmin developer operator owner supervisor manager "
+            "moderator auditor employee staff engineer red redteamer teamer team"
+        ),
         pattern=(
             r"\b(?:i am|i'm|im|this is|speaking as)\s+(?:an?\s+|the\s+|one of the\s+)?"
             r"(?:\w+\s+){0,2}?(?:admin(?:istrator)?|sysadmin|developer|operator|owner|"
@@ -407,6 +486,7 @@ _CUE_LIST = (
     ),
     Cue(
         id="access_abuse",
+        anchors=_words("contacts users customers people addresses recipients address contact"),
         pattern=(
             r"\b(?:e-?mail|send|forward|share|post|message|text)\b[^.]{0,60}?\bto\s+(?:all|"
             r"every(?:one)?|each)\s+(?:of\s+)?(?:the\s+|your\s+)?(?:\w+\s+)?(?:contacts|"
@@ -424,6 +504,7 @@ _CUE_LIST = (
     # -- frames that make a clause *about* a request rather than one ---------------------
     Cue(
         id="meta_question",
+        anchors=_words("how why what is should can when if"),
         pattern=(
             r"^(?:\W*)(?:how (?:do|can|could|should|would|to|does|did)\b|why\b|"
             r"what(?:'s| is) the (?:difference|best way|point)\b|is it (?:safe|ok|okay|"
@@ -440,6 +521,10 @@ _CUE_LIST = (
     ),
     Cue(
         id="reported",
+        anchors=_words(
+            "says say said writes write wrote types type typed asks ask asked like such e "
+            "example instance saying messages prompts phrase string line"
+        ),
         pattern=(
             r"\b(?:says?|said|writes?|wrote|types?|typed|asks?|asked|like|such as|e\.g\.|"
             r"for example|for instance|saying|messages like|prompts like|the phrase|"
@@ -453,12 +538,16 @@ CUES: dict[str, Cue] = {c.id: c for c in _CUE_LIST}
 
 
 def check(compiled: dict[str, re.Pattern[str]]) -> None:
-    """Raise ``ValueError`` naming the cue whose examples or counterexamples disagree."""
+    """Raise ``ValueError`` naming the cue whose examples or counterexamples disagree, or
+    whose match in an example holds none of its anchor words."""
     for cue in _CUE_LIST:
         pattern = compiled[cue.id]
         for text in cue.examples:
-            if pattern.search(text) is None:
+            found = pattern.search(text)
+            if found is None:
                 raise ValueError(f"addressed cue {cue.id!r} misses its example {text!r}")
+            if cue.anchors.isdisjoint(TOKEN.findall(found.group(0))):
+                raise ValueError(f"addressed cue {cue.id!r} matched {text!r} with no anchor")
         for text in cue.counterexamples:
             if pattern.search(text) is not None:
                 raise ValueError(f"addressed cue {cue.id!r} matches its counterexample {text!r}")

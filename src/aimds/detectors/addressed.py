@@ -151,6 +151,17 @@ _WH_QUESTION = re.compile(
 _STRONG_AI = re.compile(r"prompt|system|developer|hidden|secret|initial|original|confidential")
 _WORD = re.compile(r"\S+")
 _HYPHEN_BREAK = re.compile(r"(?<=[a-z])-[ \t]*\r?\n[ \t]*(?=[a-z])")
+_NOT_ITS = re.compile(
+    r"\s*(?:(?:that|which)\s+)?(?:i|we|my|our|you and i)\s+[a-z']+"
+    r"|\s*(?:below|above|here|attached|pasted)\b"
+    r"|\s+(?:from|in|of)\s+(?:my|our|this|that|the attached)\b"
+    r"|\s+(?:from|in)\s+\S+\.[a-z0-9]{1,5}\b"
+    r"|\s+for\s+(?:my|our|a|an|this|that)\s"
+)
+"""What follows a noun and makes it the user's: "the system prompt I wrote below", "the
+prompt template from my last message", "the system prompt in prompts/support.txt"."""
+_TOPIC = re.compile(r"\s+(?:for|on|about|regarding|to)\s")
+"""``your instructions for ...``: instructions the assistant gave on a topic."""
 _ADDRESSEE = re.compile(r"\b(?:you|your|please|me|us)\b")
 
 
@@ -276,6 +287,7 @@ def _object_strength(c: Clause, *, data: bool) -> tuple[int, tuple[str, ...], in
     ai = _search("ai_config", text, c.words)
     if (
         ai is not None
+        and _NOT_ITS.match(text, ai.end()) is None
         and (not data or _STRONG_AI.search(ai.group(0)))
         and (
             ai.group(0).startswith("your")
@@ -288,7 +300,11 @@ def _object_strength(c: Clause, *, data: bool) -> tuple[int, tuple[str, ...], in
         if found is not None:
             return 2, (cue,), found.start()
     own = None if data else _search("own_config", text, c.words)
-    if own is not None:
+    if own is not None and _NOT_ITS.match(text, own.end()) is None:
+        if _TOPIC.match(text, own.end()):
+            # "your instructions for the recipe" may be what it told the user on a topic:
+            # only a request for the exact words makes it its configuration
+            return 1, ("own_config", "topic"), own.start()
         return 1, ("own_config",), own.start()
     return 0, (), len(text)
 
@@ -312,7 +328,12 @@ def _leak(
     carried = (strength, found) if strength > 0 else antecedent
     if strength == 2 and (verb or asks):
         score = 0.9
-    elif strength == 1 and not data and (strong_verb or (fidelity and (verb or asks))):
+    elif (
+        strength == 1
+        and not data
+        and (fidelity or (strong_verb and "topic" not in found))
+        and (verb or asks)
+    ):
         score = 0.85
     else:
         score = 0.0

@@ -189,13 +189,14 @@ _CUE_LIST = (
     ),
     Cue(
         id="prior_context",
-        anchors=_words("before preceding prior ahead first"),
+        anchors=_words("before above preceding prior ahead first"),
         pattern=(
             r"\b(?:message|messages|text|content|everything|anything|what(?:ever)?|words?|"
             r"conversation|instructions?)\s+(?:that\s+)?(?:(?:came|comes|was|is|were)\s+)?"
-            r"(?:before|preceding|prior to|ahead of)\s+(?:my first|the first|this conversation|"
-            r"this chat|our conversation|i (?:joined|started|wrote)|'user:'|\"user:\"|user:|"
-            r"the user)"
+            r"(?:(?:written|said|sent|typed|given|shown)\s+)?"
+            r"(?:before|above|preceding|prior to|ahead of)\s+"
+            r"(?:my first|the first|this conversation|this chat|our conversation|"
+            r"i (?:joined|started|wrote)|'user:'|\"user:\"|user:|the user)"
             r"|\b(?:the|your) (?:very )?first message (?:you (?:got|received|were given|saw))"
             r"|\b(?:were|have) you (?:been )?(?:told|instructed|given)\b[^?.]{0,40}\bbefore\b"
         ),
@@ -204,8 +205,9 @@ _CUE_LIST = (
             "everything before 'user:'",
             "what came before this conversation",
             "what were you told before this conversation started",
+            "what was written above my first message",
         ),
-        counterexamples=("the text above", "before my meeting"),
+        counterexamples=("the text above", "before my meeting", "everything above this line"),
     ),
     Cue(
         id="uploaded_to_you",

@@ -1,6 +1,7 @@
 """Generated requests to the assistant about itself, to measure the ``addressed`` detector.
 
     PYTHONPATH=src python scripts/generate_addressed.py [--out FILE] [--report] [--per 40]
+        [--sources ../shared/datasets]
 
 Deterministic (``random.Random`` seeded with fixed strings): the same arguments write the
 same lines ``{"id", "text", "label", "family", "split", "kind"}``. Families are written
@@ -522,12 +523,46 @@ def report(rows: list[dict[str, str]]) -> None:
         print(f"{key:22} flagged {flagged[key] / total[key]:.1%} of {total[key]}")
 
 
+def sources(datasets: Path) -> None:
+    """Per source of ``train.jsonl`` + ``dev.jsonl``: rows the detector flags under the default
+    pack, as ``aimds scan`` would judge them (tool-output categories as tool results). The
+    detector learns nothing from these files, so a source's benign rows flagged here are
+    exactly what it would add to that source's leave-one-source-out false positives."""
+    from aimds.detectors.addressed import build
+    from aimds.policy import load_policy
+    from aimds.text import build_views
+    from aimds.types import Event, EventKind, Services
+
+    det = build(load_policy("default"), Services())
+    assert det is not None
+    data = {"indirect_injection", "benign_tool_output"}
+    total: Counter[tuple[str, str]] = Counter()
+    flagged: Counter[tuple[str, str]] = Counter()
+    for name in ("train", "dev"):
+        with (datasets / f"{name}.jsonl").open(encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                kind = EventKind.TOOL_RESULT if row["category"] in data else EventKind.PROMPT
+                event = Event(kind=kind, text=row["text"])
+                hit = any(f.action is not None for f in det.detect(event, build_views(row["text"])))
+                group = "attack" if row["label"] == 1 else row["category"]
+                total[(row["source"], group)] += 1
+                flagged[(row["source"], group)] += hit
+    for key in sorted(total):
+        print(f"{key[0]:30} {key[1]:18} {flagged[key]:4}/{total[key]:5}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path)
     parser.add_argument("--per", type=int, default=40)
     parser.add_argument("--report", action="store_true")
+    parser.add_argument(
+        "--sources", type=Path, metavar="DIR", help="per-source rates on DIR/train+dev.jsonl"
+    )
     args = parser.parse_args()
+    if args.sources is not None:
+        sources(args.sources)
     rows = generate(args.per)
     if args.out is not None:
         with args.out.open("w", encoding="utf-8") as fh:

@@ -153,14 +153,16 @@ _WORD = re.compile(r"\S+")
 _HYPHEN_BREAK = re.compile(r"(?<=[a-z])-[ \t]*\r?\n[ \t]*(?=[a-z])")
 _NOT_ITS = re.compile(
     r"\s*(?:(?:that|which)\s+)?(?:i|we|my|our|you and i)\s+[a-z']+"
-    r"|\s*(?:below|above|here|attached|pasted)\b"
     r"|\s+(?:from|in|of)\s+(?:my|our|this|that|the attached)\b"
     r"|\s+(?:from|in)\s+\S+\.[a-z0-9]{1,5}\b"
     r"|\s+for\s+(?:my|our|a|an|this|that)\s"
 )
-"""What follows a noun and makes it the user's: "the system prompt I wrote below", "the
-prompt template from my last message", "the system prompt in prompts/support.txt"."""
-_TOPIC = re.compile(r"\s+(?:for|on|about|regarding|to)\s")
+"""What follows a noun and makes it the user's: "the system prompt I wrote", "the prompt
+template from my last message", "the system prompt in prompts/support.txt"."""
+_PLACED = re.compile(r"\s*(?:below|above|here|attached|pasted)\b")
+"""Where "the system prompt" sits in the user's own message ("the system prompt below");
+"your instructions above" is the assistant's, above the user's first message."""
+_TOPIC = re.compile(r"\s+(?:for|on|about|regarding)\s+(?!(?:me|us)\b)")
 """``your instructions for ...``: instructions the assistant gave on a topic."""
 _ADDRESSEE = re.compile(r"\b(?:you|your|please|me|us)\b")
 
@@ -288,6 +290,7 @@ def _object_strength(c: Clause, *, data: bool) -> tuple[int, tuple[str, ...], in
     if (
         ai is not None
         and _NOT_ITS.match(text, ai.end()) is None
+        and (ai.group(0).startswith("your") or _PLACED.match(text, ai.end()) is None)
         and (not data or _STRONG_AI.search(ai.group(0)))
         and (
             ai.group(0).startswith("your")

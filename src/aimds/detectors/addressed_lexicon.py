@@ -193,7 +193,7 @@ _CUE_LIST = (
         pattern=(
             r"\b(?:message|messages|text|content|everything|anything|what(?:ever)?|words?|"
             r"conversation|instructions?)\s+(?:that\s+)?(?:(?:came|comes|was|is|were)\s+)?"
-            r"(?:(?:written|said|sent|typed|given|shown)\s+)?"
+            r"(?:(?:written|sent|typed|given|shown)\s+)?"
             r"(?:before|above|preceding|prior to|ahead of)\s+"
             r"(?:my first|the first|this conversation|this chat|our conversation|"
             r"i (?:joined|started|wrote)|'user:'|\"user:\"|user:|the user)"

@@ -87,8 +87,9 @@ def run(quick: bool) -> list[Result]:
 
 
 def _addressed_cases(n: int) -> list[Result]:
-    """The ``addressed`` detector on 200-character prompts: one whose words pass its stem
-    filter (so every clause is read) and one request it flags; the target is p50 <= 30 us."""
+    """The ``addressed`` detector on about 200-character prompts: an ordinary one (no word
+    that can start a reading: one tokenisation), one whose every clause holds such words
+    (its worst case), and a request it flags; the aim is p50 <= 30 us."""
     from aimds.detectors.addressed import build
     from aimds.policy import load_policy
     from aimds.text import build_views
@@ -105,7 +106,7 @@ def _addressed_cases(n: int) -> list[Result]:
         "it to me and I'll point it out; then summarise the weather report for tomorrow."
     )
     out = []
-    for label, text in (("prompt", benign), ("request", attack)):
+    for label, text in (("ordinary", _text(200)), ("wordy", benign), ("request", attack)):
         event, views = Event(kind=EventKind.PROMPT, text=text), build_views(text)
         views.folded  # noqa: B018 - build the lazy view outside the timed call
         out.append(

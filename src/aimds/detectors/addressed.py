@@ -39,7 +39,7 @@ the policy's ``detectors.thresholds`` for the event kind like the injection dete
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -87,12 +87,12 @@ _TRIGGER: frozenset[str] = frozenset().union(*(CUES[c].anchors for c in _STARTER
 """A text with none of these words has no reading here: one tokenisation, then done."""
 
 _SENTENCE = re.compile(r"[^.!?\n;]+[.!?;]*")
-_CLAUSE_CUT = re.compile(
-    r",\s+(?:(?:and|but|so|then)\s+)?|:\s+|\s+[—–-]+\s+|\s(?:and then|and|but|so|then)\s"
-)
+_PUNCT_CUT = re.compile(r"[,:]\s+|[—–-]+")
+"""Commas and colons before a space, and dash runs (cuts only with spaces around them)."""
+_CONJUNCTIONS = (" and ", " but ", " so ", " then ")
+_AFTER_COMMA = re.compile(r"(?:and|but|so|then)\s+")
 _NOT_WORD = {c: " " for c in range(128) if not chr(c).isalnum() or chr(c).isupper()}
 """ASCII characters that are not ``[a-z0-9]``, as a ``str.translate`` table to spaces."""
-_CONJUNCTION = frozenset({"and", "but", "so", "then"})
 _SOFTENER = re.compile(r"(?:please|just|now|also)\s+")
 _CUT_VERBS = frozenset(
     [
@@ -178,9 +178,9 @@ class Clause:
     """The words of its sentence before it (reported speech shows there)."""
     rest: str
     """The words of its sentence after it."""
-    words: frozenset[str] | None
-    """Its ``[a-z0-9]+`` words (``None``: every cue is searched, none skipped by anchors)."""
-    lead_words: frozenset[str] | None
+    cues_possible: frozenset[str] | None
+    """The cues one of whose anchor words it holds: only those can match it (``None``:
+    every cue is searched)."""
     question: bool
     """Its sentence ends with a question mark."""
     meta: bool
@@ -204,35 +204,55 @@ def clauses(text: str, *, gate: bool = True) -> list[Clause]:
     ``and``/``but``/``so``/``then`` before an imperative verb. ``text`` is already lowered.
     ``gate=False`` leaves the clauses' words out, so that no cue is skipped (for tests)."""
     out: list[Clause] = []
-    for sm in _SENTENCE.finditer(text):
-        sentence = sm.group(0)
-        if not sentence.strip():
-            continue
-        question = sentence.rstrip().endswith("?")
-        meta = _COMPILED["meta_question"].search(sentence) is not None
-        pos = 0
-        for cut in (*_cuts(sentence), None):
-            end = cut[0] if cut is not None else len(sentence)
-            piece = sentence[pos:end]
-            stripped = piece.strip()
-            if stripped:
-                offset = sm.start() + pos + (len(piece) - len(piece.lstrip()))
-                out.append(
-                    Clause(
-                        start=offset,
-                        end=offset + len(stripped),
-                        text=stripped,
-                        lead=sentence[:pos],
-                        rest=sentence[end:],
-                        words=_words(stripped) if gate else None,
-                        lead_words=_words(sentence[:pos]) if gate else None,
-                        question=question,
-                        meta=meta,
-                    )
-                )
-            if cut is not None:
-                pos = cut[1]
+    for start, sentence in _sentences(text):
+        out.extend(_clauses_of(start, sentence, gate=gate))
     return out
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group(0)) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+
+
+def _clauses_of(start: int, sentence: str, *, gate: bool) -> list[Clause]:
+    out: list[Clause] = []
+    question = sentence.rstrip().endswith("?")
+    meta = _COMPILED["meta_question"].search(sentence) is not None
+    pos = 0
+    for cut in (*_cuts(sentence), None):
+        end = cut[0] if cut is not None else len(sentence)
+        piece = sentence[pos:end]
+        stripped = piece.strip()
+        if stripped:
+            offset = start + pos + (len(piece) - len(piece.lstrip()))
+            out.append(
+                Clause(
+                    start=offset,
+                    end=offset + len(stripped),
+                    text=stripped,
+                    lead=sentence[:pos],
+                    rest=sentence[end:],
+                    cues_possible=_possible(stripped) if gate else None,
+                    question=question,
+                    meta=meta,
+                )
+            )
+        if cut is not None:
+            pos = cut[1]
+    return out
+
+
+_BY_ANCHOR: dict[str, frozenset[str]] = {
+    word: frozenset(c.id for c in CUES.values() if word in c.anchors)
+    for cue in CUES.values()
+    for word in cue.anchors
+}
+"""Each anchor word and the cues it opens."""
+_LEAK_STARTERS = frozenset(
+    {"ai_config", "own_config", "prior_context", "uploaded_to_you", "others_data"}
+)
+_OBEY_STARTERS = frozenset(
+    {"reset", "self_config", "priority", "ai_config", "own_config", "access_abuse"}
+)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -244,35 +264,72 @@ def _words(text: str) -> frozenset[str]:
 
 
 def _cuts(sentence: str) -> list[tuple[int, int]]:
-    out = []
-    for m in _CLAUSE_CUT.finditer(sentence):
-        if m.group(0).strip() in _CONJUNCTION or m.group(0).strip() == "and then":
-            after = _SOFTENER.match(sentence, m.end())
-            word = TOKEN.match(sentence, after.end() if after else m.end())
-            if word is None or word.group(0) not in _CUT_VERBS:
-                continue
-        out.append((m.start(), m.end()))
+    """Where ``sentence`` splits into clauses, as ``(start, end)`` of each separator: a comma
+    or colon (with a conjunction after it), a dash between spaces, and ``and``/``but``/``so``/
+    ``then`` before an imperative verb. String searches, not one regex over every position:
+    this is most of the detector's time on a prompt that passes the word filter."""
+    found: list[tuple[int, int]] = []
+    for m in _PUNCT_CUT.finditer(sentence):
+        start, end = m.start(), m.end()
+        if sentence[start] in ",:":
+            after = _AFTER_COMMA.match(sentence, end)
+            found.append((start, after.end() if after else end))
+        elif start > 0 and sentence[start - 1] == " " and sentence[end : end + 1] == " ":
+            found.append((start - 1, end + 1))
+    for conj in _CONJUNCTIONS:
+        at = sentence.find(conj)
+        while at >= 0:
+            end = at + len(conj)
+            if conj == " and " and sentence.startswith("then ", end):
+                end += 5
+            soft = _SOFTENER.match(sentence, end)
+            word = TOKEN.match(sentence, soft.end() if soft else end)
+            if word is not None and word.group(0) in _CUT_VERBS:
+                found.append((at, end))
+            at = sentence.find(conj, at + 1)
+    if len(found) < 2:
+        return found
+    found.sort()
+    out = [found[0]]
+    for cut in found[1:]:
+        if cut[0] >= out[-1][1]:
+            out.append(cut)
     return out
 
 
+def _reported(c: Clause) -> bool:
+    """The words just before ``c`` in its sentence report speech ("users type:", "such as")."""
+    return bool(c.lead) and _has("reported", c.lead[-40:], None)
+
+
 def _search(
-    cue: str, text: str, words: frozenset[str] | None, end: int | None = None
+    cue: str, text: str, possible: frozenset[str] | None, end: int | None = None
 ) -> re.Match[str] | None:
-    """``cue``'s first match in ``text[:end]``; skipped (``None``) when ``words`` holds none
-    of its anchors."""
-    if words is not None and CUES[cue].anchors.isdisjoint(words):
+    """``cue``'s first match in ``text[:end]``; ``None`` at once when ``cue`` is not in
+    ``possible`` (the text holds none of its anchor words)."""
+    if possible is not None and cue not in possible:
         return None
     return _COMPILED[cue].search(text, 0, len(text) if end is None else end)
 
 
-def _has(cue: str, text: str, words: frozenset[str] | None) -> bool:
-    return _search(cue, text, words) is not None
+def _has(cue: str, text: str, possible: frozenset[str] | None) -> bool:
+    return _search(cue, text, possible) is not None
+
+
+def _possible(text: str) -> frozenset[str]:
+    """The cues whose anchor words occur in lowered ``text``."""
+    found: set[str] = set()
+    for word in _words(text):
+        cues = _BY_ANCHOR.get(word)
+        if cues is not None:
+            found.update(cues)
+    return frozenset(found)
 
 
 def _verb_before(verb_cue: str, object_cue: str, c: Clause) -> bool:
     """A verb of ``verb_cue`` comes before an object of ``object_cue`` in clause ``c``."""
-    verb = _search(verb_cue, c.text, c.words)
-    if verb is None or _search(object_cue, c.text, c.words) is None:
+    verb = _search(verb_cue, c.text, c.cues_possible)
+    if verb is None or _search(object_cue, c.text, c.cues_possible) is None:
         return False
     return _COMPILED[object_cue].search(c.text, verb.start()) is not None
 
@@ -286,7 +343,7 @@ def _object_strength(c: Clause, *, data: bool) -> tuple[int, tuple[str, ...], in
     ``please``, ``me``): a docstring's "Render the target system prompt" is not.
     """
     text = c.text
-    ai = _search("ai_config", text, c.words)
+    ai = _search("ai_config", text, c.cues_possible)
     if (
         ai is not None
         and _NOT_ITS.match(text, ai.end()) is None
@@ -299,10 +356,10 @@ def _object_strength(c: Clause, *, data: bool) -> tuple[int, tuple[str, ...], in
     ):
         return 2, ("ai_config",), ai.start()
     for cue in ("prior_context", "uploaded_to_you"):
-        found = _search(cue, text, c.words)
+        found = _search(cue, text, c.cues_possible)
         if found is not None:
             return 2, (cue,), found.start()
-    own = None if data else _search("own_config", text, c.words)
+    own = None if data else _search("own_config", text, c.cues_possible)
     if own is not None and _NOT_ITS.match(text, own.end()) is None:
         if _TOPIC.match(text, own.end()):
             # "your instructions for the recipe" may be what it told the user on a topic:
@@ -316,15 +373,18 @@ def _leak(
     c: Clause, antecedent: tuple[int, tuple[str, ...]], *, data: bool
 ) -> tuple[Reading | None, tuple[int, tuple[str, ...]]]:
     """The disclosure reading of ``c`` and the object it leaves for a pronoun after it."""
+    possible = c.cues_possible
+    if antecedent[0] == 0 and possible is not None and possible.isdisjoint(_LEAK_STARTERS):
+        return None, antecedent
     strength, found, at = _object_strength(c, data=data)
-    others = strength == 0 and not data and _has("others_data", c.text, c.words)
-    pronoun = strength == 0 and antecedent[0] > 0 and _has("anaphor", c.text, c.words)
+    others = strength == 0 and not data and _has("others_data", c.text, c.cues_possible)
+    pronoun = strength == 0 and antecedent[0] > 0 and _has("anaphor", c.text, c.cues_possible)
     if strength == 0 and not (others or pronoun):
         return None, antecedent  # the common case: nothing of the assistant's is named
     # the verb governs an object after it: "return" in "your return policy" is a noun
-    verb = _search("disclose_verb", c.text, c.words, at) is not None
-    strong_verb = verb and _search("strong_disclose_verb", c.text, c.words, at) is not None
-    fidelity = _has("fidelity", c.text, c.words)
+    verb = _search("disclose_verb", c.text, c.cues_possible, at) is not None
+    strong_verb = verb and _search("strong_disclose_verb", c.text, c.cues_possible, at) is not None
+    fidelity = _has("fidelity", c.text, c.cues_possible)
     asks = c.question and _WH_QUESTION.search(c.text) is not None
     if pronoun and verb:
         strength, found = antecedent[0], (*antecedent[1], "anaphor")
@@ -370,8 +430,10 @@ def _reading(
 
 def _obedience(c: Clause, *, data: bool) -> list[Reading]:
     """Readings of ``c`` that change whom the assistant obeys, one per cue that fired."""
+    if c.cues_possible is not None and c.cues_possible.isdisjoint(_OBEY_STARTERS):
+        return []
     out: list[Reading] = []
-    t, w = c.text, c.words
+    t, w = c.text, c.cues_possible
     if _has("reset", t, w):
         out.append(
             _reading(
@@ -432,33 +494,37 @@ def _obedience(c: Clause, *, data: bool) -> list[Reading]:
     return out
 
 
-def _social(cs: list[Clause], leaked: bool) -> list[Reading]:
+def _social(read: list[Clause], every: Callable[[], list[Clause]], leaked: bool) -> list[Reading]:
     """Claims over the assistant, judged on the whole prompt: each is weak alone and strong
-    next to what it is meant to unlock (a permission, a skipped control, a disclosure)."""
+    next to what it is meant to unlock (a permission, a skipped control, a disclosure).
+    ``read`` holds the clauses of sentences with a starting word (where every claim is);
+    ``every`` makes all clauses of the text, only needed once a claim is found."""
     per: dict[str, Clause] = {}
-    spoken = [c for c in cs if not (c.meta or (c.lead and _has("reported", c.lead, c.lead_words)))]
-    for c in spoken:
+    for c in read:
+        if c.meta or _reported(c):
+            continue
         for cue in ("authority_over_you", "authority_claim", "permission", "lifted"):
-            if cue not in per and _has(cue, c.text, c.words):
+            if cue not in per and _has(cue, c.text, c.cues_possible):
                 per[cue] = c
     if not per:
         return []  # the common case: no claim, no permission, nothing declared lifted
+    cs = every()
+    spoken = [c for c in cs if not (c.meta or _reported(c))]
     for c in spoken:
         if "control_skip" not in per and _verb_before("suspend_verb", "control", c):
             per["control_skip"] = c
-        if "restricted" not in per and _has("restricted_act", c.text, c.words):
+        if "restricted" not in per and _has("restricted_act", c.text, c.cues_possible):
             per["restricted"] = c
     owned = any(
-        _has("own_config", c.text, c.words) or _has("ai_config", c.text, c.words) for c in cs
+        _has("own_config", c.text, c.cues_possible) or _has("ai_config", c.text, c.cues_possible)
+        for c in cs
     )
     over_you = "authority_over_you" in per
     claim = over_you or "authority_claim" in per
     permission = per.get("permission")
     out: list[Reading] = []
     if permission is not None:
-        relayed = _has("relayed", permission.lead, permission.lead_words) or _has(
-            "relayed", permission.text, permission.words
-        )
+        relayed = _has("relayed", permission.lead + " " + permission.text, None)
         restricted = "restricted" in per or "control_skip" in per or owned
         if over_you or (claim and restricted) or (relayed and restricted):
             score = 0.9
@@ -568,8 +634,7 @@ def _mapped(r: Reading, index: list[int]) -> Reading:
         text=c.text,
         lead=c.lead,
         rest=c.rest,
-        words=c.words,
-        lead_words=c.lead_words,
+        cues_possible=c.cues_possible,
         question=c.question,
         meta=c.meta,
     )
@@ -594,21 +659,25 @@ def read(text: str, *, data: bool = False, prefilter: bool = True) -> list[Readi
 
 
 def _read(lowered: str, *, data: bool, gate: bool) -> list[Reading]:
-    cs = clauses(lowered, gate=gate)
     out: list[Reading] = []
     antecedent: tuple[int, tuple[str, ...]] = (0, ())
     leaked = False
-    for c in cs:
-        if c.meta or (c.lead and _has("reported", c.lead, c.lead_words)):
-            antecedent = (0, ())
-            continue
-        leak, antecedent = _leak(c, antecedent, data=data)
-        if leak is not None:
-            out.append(leak)
-            leaked = leaked or leak.score >= 0.85
-        out.extend(_obedience(c, data=data))
+    read: list[Clause] = []
+    for start, sentence in _sentences(lowered):
+        if gate and antecedent[0] == 0 and _TRIGGER.isdisjoint(_words(sentence)):
+            continue  # no starting word and no object for a pronoun to take up
+        for c in _clauses_of(start, sentence, gate=gate):
+            read.append(c)
+            if c.meta or _reported(c):
+                antecedent = (0, ())
+                continue
+            leak, antecedent = _leak(c, antecedent, data=data)
+            if leak is not None:
+                out.append(leak)
+                leaked = leaked or leak.score >= 0.85
+            out.extend(_obedience(c, data=data))
     if not data:
-        out.extend(_social(cs, leaked))
+        out.extend(_social(read, lambda: clauses(lowered, gate=gate), leaked))
     out.sort(key=lambda r: -r.score)
     return out
 

@@ -189,7 +189,7 @@ _CUE_LIST = (
     ),
     Cue(
         id="prior_context",
-        anchors=_words("before above preceding prior ahead first"),
+        anchors=_words("before above preceding prior ahead message"),
         pattern=(
             r"\b(?:message|messages|text|content|everything|anything|what(?:ever)?|words?|"
             r"conversation|instructions?)\s+(?:that\s+)?(?:(?:came|comes|was|is|were)\s+)?"
@@ -211,11 +211,11 @@ _CUE_LIST = (
     ),
     Cue(
         id="uploaded_to_you",
-        anchors=_words("uploaded given attached provided loaded fed"),
+        anchors=_words("uploaded given provided loaded fed"),
         pattern=(
             r"\b(?:files?|documents?|docs|pdfs?|data|attachments?|sources)\s+(?:\w+\s+){0,3}?"
-            r"(?:were|was|have been|has been|are|is)\s+(?:uploaded|given|attached|provided|"
-            r"loaded|fed)\s+(?:to|into)\s+you\b"
+            r"(?:were|was|have been|has been|are|is)\s+(?:uploaded|given|provided|loaded|fed)"
+            r"\s+(?:to|into)\s+you\b"
         ),
         examples=("knowledge files or documents were uploaded to you",),
         counterexamples=("files were uploaded to the server",),
@@ -332,8 +332,8 @@ _CUE_LIST = (
     Cue(
         id="self_config",
         anchors=_words(
-            "yourself apply load adopt update change set reconfigure overwrite replace reset "
-            "switch go enter enable activate unlock new"
+            "yourself config configuration settings rules policy prompt mode instructions "
+            "guidelines restrictions role directives"
         ),
         pattern=(
             r"\b(?:apply|load|install|use|adopt|import)\b(?:[^.]{0,60}?)\bto yourself\b"
@@ -385,9 +385,8 @@ _CUE_LIST = (
     Cue(
         id="permission",
         anchors=_words(
-            "allowed authorised authorized permitted cleared entitled approved may can "
-            "permission authorisation authorization clearance give grant session conversation "
-            "chat"
+            "allowed authorised authorized permitted cleared entitled approved now permission "
+            "authorisation authorization clearance access session conversation chat"
         ),
         pattern=(
             r"\byou(?:'re| are)\s+(?:now\s+|hereby\s+|officially\s+|fully\s+|also\s+)?"
@@ -437,8 +436,7 @@ _CUE_LIST = (
             "developer developers creator creators maker makers supervisor supervisors admin "
             "administrator admins administrators operator operators owner owners bosses boss "
             "manager managers trainer trainers programmer programmers openai anthropic "
-            "deepmind google meta mistral work working authorised authorized verification "
-            "verified session override god"
+            "deepmind google meta mistral company verification god"
         ),
         pattern=(
             r"\b(?:i am|i'm|im|this is|it's|speaking as)\s+(?:one of\s+)?"
@@ -476,7 +474,7 @@ _CUE_LIST = (
         id="authority_claim",
         anchors=_words(
             "admin administrator sysadmin developer operator owner supervisor manager "
-            "moderator auditor employee staff engineer red redteamer teamer team"
+            "moderator auditor employee staff engineer redteamer teamer team"
         ),
         pattern=(
             r"\b(?:i am|i'm|im|this is|speaking as)\s+(?:an?\s+|the\s+|one of the\s+)?"

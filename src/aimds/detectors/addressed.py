@@ -162,6 +162,15 @@ template from my last message", "the system prompt in prompts/support.txt"."""
 _PLACED = re.compile(r"\s*(?:below|above|here|attached|pasted)\b")
 """Where "the system prompt" sits in the user's own message ("the system prompt below");
 "your instructions above" is the assistant's, above the user's first message."""
+_CORE_NOUN = re.compile(
+    r"^(?:your|the assistant's|the bot's|the model's|the ai's)\s+(?:(?:own|current|exact|full|"
+    r"actual|real|original|initial|hidden|secret|internal|system|base|default|core|operating|"
+    r"setup|custom|complete|entire|whole)\s+)?(?:instructions?|prompt|directives|rules|"
+    r"guidelines)\b|^(?:what|which|any)\b"
+)
+"""What the assistant was told (not its limits, settings or persona, nor rules of a domain:
+"your shipping rules"): asked for plainly, a warning; "what are your limitations?" asks for
+nothing hidden."""
 _TOPIC = re.compile(r"\s+(?:for|on|about|regarding)\s+(?!(?:me|us)\b)")
 """``your instructions for ...``: instructions the assistant gave on a topic."""
 _ADDRESSEE = re.compile(r"\b(?:you|your|please|me|us)\b")
@@ -365,6 +374,8 @@ def _object_strength(c: Clause, *, data: bool) -> tuple[int, tuple[str, ...], in
             # "your instructions for the recipe" may be what it told the user on a topic:
             # only a request for the exact words makes it its configuration
             return 1, ("own_config", "topic"), own.start()
+        if _CORE_NOUN.search(own.group(0)):
+            return 1, ("own_config", "core"), own.start()
         return 1, ("own_config",), own.start()
     return 0, (), len(text)
 
@@ -398,6 +409,8 @@ def _leak(
         and (verb or asks)
     ):
         score = 0.85
+    elif strength == 1 and not data and "core" in found and (verb or asks):
+        score = 0.6  # "what are your instructions?": a plain ask, a warning
     else:
         score = 0.0
     if score == 0.0:
@@ -663,7 +676,10 @@ def _read(lowered: str, *, data: bool, gate: bool) -> list[Reading]:
     antecedent: tuple[int, tuple[str, ...]] = (0, ())
     leaked = False
     read: list[Clause] = []
-    for start, sentence in _sentences(lowered):
+    named_in = 0
+    for n, (start, sentence) in enumerate(_sentences(lowered)):
+        if n - named_in > 1:
+            antecedent = (0, ())  # a pronoun takes up an object of its own or the last sentence
         if gate and antecedent[0] == 0 and _TRIGGER.isdisjoint(_words(sentence)):
             continue  # no starting word and no object for a pronoun to take up
         for c in _clauses_of(start, sentence, gate=gate):
@@ -671,7 +687,9 @@ def _read(lowered: str, *, data: bool, gate: bool) -> list[Reading]:
             if c.meta or _reported(c):
                 antecedent = (0, ())
                 continue
-            leak, antecedent = _leak(c, antecedent, data=data)
+            leak, carried = _leak(c, antecedent, data=data)
+            if carried is not antecedent:
+                antecedent, named_in = carried, n
             if leak is not None:
                 out.append(leak)
                 leaked = leaked or leak.score >= 0.85

@@ -28,6 +28,7 @@ BUILTIN_DETECTORS: Mapping[str, str] = {
     "obfuscation": "aimds.detectors.obfuscation:build",
     "injection": "aimds.detectors.injection:build",
     "framed_requests": "aimds.detectors.framed_requests:build",
+    "addressed": "aimds.detectors.addressed:build",
     "secrets": "aimds.detectors.secrets:build",
     "pii": "aimds.detectors.pii:build",
     "prompt_leak": "aimds.detectors.canary:build",

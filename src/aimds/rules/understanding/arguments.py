@@ -24,6 +24,7 @@ SQL or code. Secret references are never read as hosts or paths.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import shlex
 from collections.abc import Iterator, Mapping
@@ -40,6 +41,7 @@ from aimds.rules.understanding.action_types import UNKNOWN_TYPE
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
 from aimds.rules.understanding.nosql import analyze_mongo_filter, analyze_nosql
+from aimds.rules.understanding.records import carries_personal_records
 from aimds.rules.understanding.shell import collect_code, collect_command
 from aimds.rules.understanding.shell_programs import HANDLERS, url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
@@ -243,6 +245,8 @@ class ArgReader:
         self._content(raw, tool, base, category, facts, cwd)
         if category == "unknown" and _present(args, _AMOUNT_KEYS) and _present(args, _PAYEE_KEYS):
             facts.propose("payment:transfer")
+        if "has_payload" in facts.tags and any(map(carries_personal_records, _payloads(args))):
+            facts.tag("personal_records")  # a table of people leaving, whoever receives it
         if facts.type == "vcs:push" and any(
             isinstance(v, str) and _REPO_URL.match(v.strip()) for v in list(args.values())[:64]
         ):
@@ -739,6 +743,20 @@ def _program_as_written(text: str) -> str:
     """The first word of a command line, case kept, without a directory (``/bin/kill``)."""
     words = text.split(None, 1)
     return words[0].rsplit("/", 1)[-1] if words else ""
+
+
+def _payloads(args: Mapping[str, Any]) -> Iterator[str]:
+    """The strings a send carries: every argument but its recipients and destination."""
+    for key, value in list(args.items())[:64]:
+        if key in _RECIPIENT_KEYS or key in _URL_KEYS:
+            continue
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, (list, dict)):
+            try:
+                yield json.dumps(value)[:200_000]
+            except (TypeError, ValueError):
+                continue  # not JSON-shaped (sets, objects): nothing to read as records
 
 
 def _walk(args: Mapping[str, Any]) -> Iterator[tuple[str, str, bool]]:

@@ -6,7 +6,14 @@ identity -> behavior -> judge -> decide -> respond -> approvals -> remember -> r
 ``rings:`` section, see :mod:`aimds.rules.rings`)
 
 Each room offers ``build_stage(policy, services)`` returning a stage or ``None``; the guard
-builds them once, when the policy loads, and runs them per event. A stage that raises is
+builds them once, when the policy loads, and runs them per event. A stage may declare the
+event kinds it acts on (a class attribute ``kinds``, a frozenset of :class:`EventKind`;
+absent or ``None``: every kind): the guard then builds, once per stage list, one pipeline per
+kind without the stages that would only look at the kind and return (the memory stage on a
+tool call, the rules stage on a prompt), so an event pays nothing for them. The declaration
+is a promise the stage keeps on its own as well (it still checks the kind), and a guard with
+an observer (per-stage metrics or spans, see :mod:`aimds.audit.observe`) runs and times
+every stage on every event as before. A stage that raises is
 recorded as an error finding whose verdict the policy's ``decide.on_error`` sets (block by
 default), so a bug fails closed and never crashes the caller.
 """
@@ -116,7 +123,7 @@ class Guard:
         self._listeners: tuple[Callable[[Event, Decision], None], ...] = ()
         self._listeners_lock = threading.Lock()
         self._stages: tuple[Stage, ...] = ()
-        self._plan: tuple[tuple[Stage, halt.Tail | None], ...] = ()
+        self._plans: dict[EventKind, _KindPlan] = {}
         self.stages = tuple(
             stage
             for build in _STAGE_BUILDERS
@@ -132,7 +139,7 @@ class Guard:
     @stages.setter
     def stages(self, stages: tuple[Stage, ...]) -> None:
         self._stages = tuple(stages)
-        self._plan = tuple(zip(self._stages, halt.plan(self._stages), strict=True))
+        self._plans = {kind: _KindPlan(self._stages, kind) for kind in EventKind}
 
     @classmethod
     def from_policy(
@@ -253,13 +260,14 @@ class Guard:
         ev.scratch["on_error"] = self._on_error
         ev.scratch["start_ns"] = start
         if self._observer is None:
-            for stage, tail in self._plan:
+            plan = self._plans[event.kind]
+            for stage, tail in plan.steps:
                 try:
                     stage(ev)
                 except Exception as exc:  # noqa: BLE001 - a failing stage fails closed, never crashes
                     self._stage_failed(ev, stage, exc)
                 if tail is not None and ev.halted:  # see aimds.halt
-                    self._finish(ev, tail)
+                    self._finish(ev, tail, plan.stages)
                     break
         else:  # per-stage metrics / OpenTelemetry spans (see aimds.audit.observe)
             self._observer.run(ev, self._stage_failed)
@@ -430,10 +438,10 @@ class Guard:
 
     # -- internals -------------------------------------------------------------------
 
-    def _finish(self, ev: Evaluation, tail: halt.Tail) -> None:
-        """Run only the stages that must follow a halt (see :mod:`aimds.halt`)."""
+    def _finish(self, ev: Evaluation, tail: halt.Tail, stages: tuple[Stage, ...]) -> None:
+        """Run only the stages that must follow a halt (see :mod:`aimds.halt`); ``stages``
+        are those of the event's kind, which ``tail`` indexes."""
         ev.statuses.extend(tail.skipped)
-        stages = self.stages
         for i in tail.run:
             stage = stages[i]
             try:
@@ -476,6 +484,29 @@ class Guard:
             action=ev.action,
             stages=tuple(ev.statuses),
         )
+
+
+class _KindPlan:
+    """The pipeline for one event kind: the stages acting on it, in order, each with the
+    :class:`~aimds.halt.Tail` to run should it halt (indexes into ``stages``)."""
+
+    __slots__ = ("stages", "steps")
+
+    def __init__(self, stages: tuple[Stage, ...], kind: EventKind) -> None:
+        self.stages: tuple[Stage, ...] = tuple(s for s in stages if acts_on(s, kind))
+        self.steps: tuple[tuple[Stage, halt.Tail | None], ...] = tuple(
+            zip(self.stages, halt.plan(self.stages), strict=True)
+        )
+
+
+def acts_on(stage: Stage, kind: EventKind) -> bool:
+    """Whether ``stage`` acts on events of ``kind``: its ``kinds`` declaration, if any,
+    holds the kind. Anything but a frozenset there counts as every kind: running a stage
+    needlessly is safe, skipping it is not."""
+    kinds = getattr(stage, "kinds", None)
+    if not isinstance(kinds, frozenset):
+        return True
+    return kind in kinds
 
 
 def _random_id() -> str:

@@ -19,7 +19,6 @@ from aimds.types import (
     Severity,
     StageOutcome,
     Subject,
-    Verdict,
 )
 
 WHO = Subject(tenant="acme", agent="bot", session="s1")

@@ -13,6 +13,7 @@ from aimds import guard as guard_module
 from aimds.types import (
     ActionInfo,
     Decision,
+    Evaluation,
     Event,
     EventKind,
     Finding,
@@ -70,6 +71,17 @@ def test_direct_constructors_match_the_dataclass(cls: Any, build: Any, values: A
         assert getattr(made, name) is values[name]
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.kind = EventKind.MESSAGE
+
+
+def test_the_direct_evaluation_is_the_dataclass_default() -> None:
+    event = Event(kind=EventKind.TOOL_CALL, tool="t", args={"a": "b"})
+    made = guard_module._new_evaluation(event, 7.0)
+    expected = Evaluation(event=event, ts=7.0, args=event.args)
+    for f in dataclasses.fields(Evaluation):  # every field set, to the dataclass's value
+        assert getattr(made, f.name) == getattr(expected, f.name), f.name
+    assert made.args is event.args
+    fresh = guard_module._new_evaluation(event, 7.0)
+    assert fresh.findings is not made.findings and fresh.scratch is not made.scratch
 
 
 def test_a_guards_decision_and_event_are_complete() -> None:

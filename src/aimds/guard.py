@@ -485,10 +485,11 @@ class Guard:
 
 
 # The guard builds one Event, one Evaluation and one Decision per check. Their dataclass
-# ``__init__`` is interpreted even in the compiled build, and its keyword parsing costs
-# about 1.7, 0.9 and 3.2 µs (a tenth of a whole call never seen before). These write the
-# fields directly, as the generated ``__init__`` does (none of the classes has a
-# ``__post_init__``); tests/core/test_core_fast_init.py holds them to every field.
+# ``__init__`` is interpreted even in the compiled build and parses keyword arguments;
+# writing the fields directly, as the generated ``__init__`` does (none of the classes has
+# a ``__post_init__``), saves about 1.3 µs a check compiled (Decision 2.3 -> 1.5 µs, Event
+# 1.3 -> 0.85, Evaluation 0.74 -> 0.61). tests/core/test_core_fast_init.py holds these
+# constructors to every field.
 _new_object = object.__new__
 _set_field = object.__setattr__
 

@@ -46,6 +46,7 @@ _DIGITS = re.compile(r"\d+")
 _CACHE_SIZE = 2048  # calls whose indicators are kept (oldest out first)
 _CACHE_CHARS = 1024  # longest arguments (total characters) worth a cache entry
 _SPACES = re.compile(r"\s+")
+_NOTHING: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, init=False)
@@ -243,11 +244,14 @@ def signature_of(action: ActionInfo, args: Mapping[str, Any]) -> str:
     """A short digest of what a call does, equal for near-identical calls: digits, case and
     spacing are ignored, and so are the recipients of a message (so one text sent to many
     people is one signature)."""
-    skip = frozenset(action.resources) if action.category in _MESSAGING else frozenset()
-    h = hashlib.blake2b(action.type.encode(), digest_size=8)
+    action_type = action.type
+    # action.category, inlined (a property call); no set to build for the usual call
+    messaging = action_type.partition(":")[0] in _MESSAGING and bool(action.resources)
+    skip = frozenset(action.resources) if messaging else _NOTHING
+    h = hashlib.blake2b(action_type.encode(), digest_size=8)
     for key in sorted(k for k in args if isinstance(k, str)):
         value = args[key]
-        if isinstance(value, str) and value in skip:
+        if messaging and isinstance(value, str) and value in skip:
             continue
         text = value if isinstance(value, str) else repr(value)
         text = _SPACES.sub(" ", _DIGITS.sub("#", text[:512].lower()))

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from aimds.behavior.backends import store_for_policy
 from aimds.behavior.store import HashGet, HashPutIf, Store
@@ -69,6 +69,10 @@ class MemoryEventsStage:
     """Judges memory writes and reads; notes which tools carried instructions. Thread-safe."""
 
     name = _STAGE
+    kinds: ClassVar[frozenset[EventKind]] = frozenset(
+        {EventKind.MEMORY_WRITE, EventKind.MEMORY_READ, EventKind.TOOL_RESULT}
+    )
+    """The kinds :meth:`__call__` acts on (see :mod:`aimds.guard`)."""
 
     def __init__(self, section: MemorySection, *, store: Store, owns_store: bool) -> None:
         self._cfg = section

@@ -18,7 +18,7 @@ from aimds.detectors.sensitive_pii_rules import PII_RECOGNIZERS, PiiRecognizer
 from aimds.detectors.sensitive_scan import Hit, resolve_overlaps, scan_event
 from aimds.errors import ConfigError
 from aimds.policy.fields import compile_regex
-from aimds.types import Event, Finding, Severity
+from aimds.types import Event, EventKind, Finding, Severity, Verdict
 
 if TYPE_CHECKING:
     from aimds.policy import Policy
@@ -55,13 +55,17 @@ class PiiDetector:
         self._min_confidence = settings.min_confidence
         self._section = section
         self._max_chars = section.max_scan_chars
+        # the policy's action per event kind, read once (a pydantic method call per event)
+        self._actions: dict[EventKind, Verdict | None] = {
+            kind: section.action(kind, "pii") for kind in EventKind
+        }
 
     def detect(self, event: Event, views: Any) -> Sequence[Finding]:
         return scan_event(
             event,
             detector="pii",
             category="pii",
-            action=self._section.action(event.kind, "pii"),
+            action=self._actions.get(event.kind),
             max_chars=self._max_chars,
             scan=self.scan,
             allowed=self._allowed,

@@ -27,7 +27,7 @@ from aimds.detectors.sensitive_secret_rules import (
 )
 from aimds.errors import ConfigError
 from aimds.policy.fields import compile_regex
-from aimds.types import Event, Finding, Severity
+from aimds.types import Event, EventKind, Finding, Severity, Verdict
 
 if TYPE_CHECKING:
     from aimds.policy import Policy
@@ -63,13 +63,17 @@ class SecretsDetector:
         self._allow = tuple(compile_regex(p) for p in settings.allow)
         self._section = section
         self._max_chars = section.max_scan_chars
+        # the policy's action per event kind, read once (a pydantic method call per event)
+        self._actions: dict[EventKind, Verdict | None] = {
+            kind: section.action(kind, "secret") for kind in EventKind
+        }
 
     def detect(self, event: Event, views: Any) -> Sequence[Finding]:
         return scan_event(
             event,
             detector="secrets",
             category="secret",
-            action=self._section.action(event.kind, "secret"),
+            action=self._actions.get(event.kind),
             max_chars=self._max_chars,
             scan=self.scan,
             allowed=self._allowed,

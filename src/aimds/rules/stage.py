@@ -26,7 +26,7 @@ import difflib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from aimds.errors import InputError
 from aimds.policy.sections.actions import AutonomySection
@@ -166,6 +166,8 @@ class RulesStage:
     """The compiled action policy. Built once per policy; thread-safe."""
 
     name = "rules"
+    kinds: ClassVar[frozenset[EventKind]] = frozenset({EventKind.TOOL_CALL})
+    """Only tool calls have actions to judge (see :mod:`aimds.guard`)."""
 
     def __init__(self, policy: Policy, classify: Classify) -> None:
         doc = policy.document

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from aimds.text.charclass import class_table, mapped
+from aimds.text.charclass import class_table
 from aimds.text.words import COMMON, word_ratio, words_in
 
 __all__ = ["DECODERS", "Budget", "Decoded", "decode_all"]
@@ -155,15 +155,81 @@ def _utf8(data: bytes) -> str | None:
         return None
 
 
-def _has_b64_run(text: str, min_chars: int) -> bool:
-    """Is there a run of base64 characters long enough to be a candidate? One C-speed
-    sweep; ordinary prose (short words) answers no."""
+# -- gates: what a text must hold for a decoder to find anything in it ---------------------
+# Each is one C-speed sweep over the text's UTF-8 bytes (see aimds.text.charclass), its
+# words or a character count; the decoders start with their own gate, and decode_all asks
+# every gate once, sharing the sweeps, before running any decoder.
+
+
+def _utf8_of(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")  # what charclass.mapped translates
+
+
+def _b64_gate(utf8: bytes, min_chars: int) -> bool:
+    """A run of base64 characters long enough to be a candidate; ordinary prose (short
+    words) has none."""
     # a candidate is a run of at least 16 base64 characters plus up to two "=" of padding
-    return b"1" * max(min_chars - 2, _MIN_B64_RUN) in mapped(text, _B64_CHARS)
+    return b"1" * max(min_chars - 2, _MIN_B64_RUN) in utf8.translate(_B64_CHARS)
+
+
+def _hex_gate(utf8: bytes) -> bool:
+    """A run long enough for one of the three forms of :data:`_HEX`."""
+    classes = utf8.translate(_HEX_CLASSES)
+    return _HEX_RUNS[0] in classes or _HEX_RUNS[1] in classes or _HEX_RUNS[2] in classes
+
+
+def _b32_gate(utf8: bytes, min_chars: int) -> bool:
+    return b"1" * max(min_chars, _MIN_B64_RUN) in utf8.translate(_B32_CHARS)
+
+
+def _rot13_gate(words: list[str]) -> bool:
+    """ROT13 has no alphabet of its own: a rotated function word (plain English holds
+    none of them)."""
+    return not _ROT13_HINTS.isdisjoint(words)
+
+
+def _reversed_gate(words: list[str]) -> bool:
+    return len(_REVERSED_HINTS.intersection(words)) >= _MIN_REVERSED_HINTS
+
+
+def _escapes_gate(text: str, escape: str) -> bool:
+    """URL and HTML decoding need that many escapes to find anything."""
+    return text.count(escape) >= _MIN_NOTABLE_ESCAPES
+
+
+def _any_gate_open(text: str, names: tuple[str, ...], min_chars: int) -> bool:
+    """Whether any of the named decoders' gates lets ``text`` through: where none does,
+    no decoder can find anything (each would return at its own gate)."""
+    utf8: bytes | None = None
+    words: list[str] | None = None
+    for name in names:
+        if name == "url" or name == "html":
+            if _escapes_gate(text, "%" if name == "url" else "&"):
+                return True
+        elif name == "rot13" or name == "reversed":
+            if words is None:
+                words = text.lower().split()
+            if _rot13_gate(words) if name == "rot13" else _reversed_gate(words):
+                return True
+        else:
+            if utf8 is None:
+                utf8 = _utf8_of(text)
+            if name == "base64":
+                if _b64_gate(utf8, min_chars):
+                    return True
+            elif name == "hex":
+                if _hex_gate(utf8):
+                    return True
+            elif name == "base32":
+                if _b32_gate(utf8, min_chars):
+                    return True
+            else:
+                return True  # a decoder without a gate here: it must run
+    return False
 
 
 def _base64(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
-    if not _has_b64_run(text, min_chars):
+    if not _b64_gate(_utf8_of(text), min_chars):
         return
     jwts = [j.span() for j in _JWT.finditer(text)] if "eyJ" in text else []
     for a, b in jwts:  # header and claims are JSON: judged, never a sign of hiding
@@ -210,9 +276,7 @@ def _wraps_text(decoded: str, min_chars: int) -> bool:
 
 
 def _hex(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
-    # one C-speed sweep: is there a run long enough for one of the three forms?
-    classes = mapped(text, _HEX_CLASSES)
-    if not any(run in classes for run in _HEX_RUNS):
+    if not _hex_gate(_utf8_of(text)):
         return
     for m in _HEX.finditer(text):
         token = m.group()
@@ -225,7 +289,7 @@ def _hex(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
 
 
 def _base32(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
-    if b"1" * max(min_chars, _MIN_B64_RUN) not in mapped(text, _B32_CHARS):
+    if not _b32_gate(_utf8_of(text), min_chars):
         return
     for m in _B32.finditer(text):
         token = m.group()
@@ -262,9 +326,7 @@ def _whole_reads_better(text: str, decoded: str) -> bool:
 
 
 def _rot13(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
-    # ROT13 has no alphabet of its own: look for rotated function words first (plain
-    # English holds none of them)
-    if _ROT13_HINTS.isdisjoint(text.lower().split()):
+    if not _rot13_gate(text.lower().split()):
         return
     runs = list(_foreign_runs(text, lambda w: w.translate(_ROT13)))
     for start, end in runs:
@@ -278,8 +340,7 @@ def _rot13(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
 def _reversed(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
     """Text written backwards (``snoitcurtsni suoiverp lla erongi``): phrases among plain
     words, or else the whole text."""
-    hints = _REVERSED_HINTS.intersection(text.lower().split())
-    if len(hints) < _MIN_REVERSED_HINTS:
+    if not _reversed_gate(text.lower().split()):
         return
     runs = list(_foreign_runs(text, lambda w: w[::-1]))
     for start, end in runs:
@@ -348,7 +409,7 @@ def _trimmed(
 
 
 def _url(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
-    if text.count("%") < _MIN_NOTABLE_ESCAPES:
+    if not _escapes_gate(text, "%"):
         return
     for m in _URL.finditer(text):
         token = m.group()
@@ -362,7 +423,7 @@ def _url(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
 
 
 def _html(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
-    if text.count("&") < _MIN_NOTABLE_ESCAPES:
+    if not _escapes_gate(text, "&"):
         return
     cluster: list[re.Match[str]] = []
     for m in _ENTITY.finditer(text):
@@ -420,6 +481,10 @@ def decode_all(
     ):
         # base64, hex and ROT13 segments are at least min_chars long; URL and HTML
         # decoding need that many escapes: a short plain text holds nothing to decode
+        return found
+    if not _any_gate_open(text, names, min_chars):
+        # the common text (a command, a path, a sentence): every decoder would return at
+        # its gate; asked here at once, the sweeps are shared and no generator is made
         return found
     _decode_into(text, names, budget, max_depth, min_chars, 1, None, found)
     return found

@@ -95,3 +95,14 @@ def test_a_header_alone_or_one_json_object_is_not_records() -> None:
     assert not carries_personal_records('[{"name": "Ana", "email": "ana@example.com"}]')
     assert not carries_personal_records("[not json, email\n")  # neither JSON nor a table
     assert carries_personal_records('[{"email": "a@x.io"}, {"email": "b@x.io"}]')
+
+
+def test_a_column_of_addresses_is_a_list_of_people_whatever_its_name() -> None:
+    assert carries_personal_records("id,mail_addr\n1,ana@example.com\n2,bo@example.com\n")
+    assert carries_personal_records("Ana;ana@example.com\nBo;bo@example.com\n")  # no header
+    assert carries_personal_records('[{"who": "ana@example.com"}, {"who": "bo@example.com"}]')
+    # prose that names two people is not a table
+    assert not carries_personal_records(
+        "Hi Maria, please loop in ana@example.com, and bo@example.com.\nThanks, Dev"
+    )
+    assert not carries_personal_records("owner,team\nana@example.com,search\n")  # one address

@@ -2,10 +2,11 @@
 objects with columns such as ``email``, ``phone`` or ``ssn`` exports personal data, whoever
 the recipient; a mail that merely mentions an address does not.
 
-Read by structure, not by value: a CSV or TSV header naming a personal column followed by
-at least one row of the same width (a CSV is an export, whatever its length), or a JSON list
-of two or more objects with such keys, at any depth (``{"rows": [...]}``) or as a string
-field. Values are never kept or logged.
+Read by structure: a CSV or TSV header naming a personal column followed by at least one
+row of the same width (a CSV is an export, whatever its length), or a JSON list of two or
+more objects with such keys, at any depth (``{"rows": [...]}``) or as a string
+field. Whatever the columns are called, two e-mail addresses in the cells of a table or in
+two records make it a list of people too. Values are never kept or logged.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _PERSONAL = re.compile(
     re.I,
 )
 _DELIMITERS = (",", "\t", ";", "|")
+_EMAIL = re.compile(r"^[^@\s,;|]+@[^@\s,;|]+\.[A-Za-z]{2,}$")
 
 
 def carries_personal_records(text: str) -> bool:
@@ -48,10 +50,16 @@ def _table(text: str) -> bool:
     header = lines[0]
     for delimiter in _DELIMITERS:
         columns = [c.strip().strip("\"'").lower() for c in header.split(delimiter)]
-        if len(columns) < 2 or not any(_PERSONAL.match(c) for c in columns):
+        if len(columns) < 2:
             continue
         width = len(columns)
-        if any(line.count(delimiter) + 1 == width for line in lines[1:]):
+        rows = [line for line in lines[1:] if line.count(delimiter) + 1 == width]
+        if rows and any(_PERSONAL.match(c) for c in columns):
+            return True
+        # whatever the header calls it (``mail_addr``, or no header at all), a column of
+        # e-mail addresses in two rows or more is a list of people
+        cells = (c.strip().strip("\"'") for line in lines[:50] for c in line.split(delimiter))
+        if len(rows) >= 1 and sum(1 for c in cells if _EMAIL.match(c)) >= 2:
             return True
     return False
 
@@ -61,7 +69,10 @@ def _json_records(value: Any, *, depth: int) -> bool:
         return False
     if isinstance(value, list):
         rows = [v for v in value[:200] if isinstance(v, dict)]
-        if len(rows) >= 2 and any(_personal_keys(r) for r in rows):
+        if len(rows) >= 2 and (
+            any(_personal_keys(r) for r in rows)
+            or sum(1 for r in rows if any(_is_email(v) for v in list(r.values())[:100])) >= 2
+        ):
             return True
         return any(_json_records(v, depth=depth + 1) for v in value[:200])
     if isinstance(value, dict):
@@ -73,6 +84,10 @@ def _json_records(value: Any, *, depth: int) -> bool:
             elif isinstance(inner, (list, dict)) and _json_records(inner, depth=depth + 1):
                 return True
     return False
+
+
+def _is_email(value: Any) -> bool:
+    return isinstance(value, str) and _EMAIL.match(value.strip()) is not None
 
 
 def _personal_keys(row: dict[Any, Any]) -> bool:

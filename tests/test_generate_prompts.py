@@ -58,16 +58,3 @@ def test_benign_role_play_never_drops_the_rules(rows: list[dict[str, Any]]) -> N
             assert not any(m in text for m in markers), r["text"]
     jailbreaks = [r["text"].casefold() for r in rows if r["family"] == "jailbreak_roleplay"]
     assert all(any(m in t for m in markers) for t in jailbreaks)
-
-
-def test_attack_questions_ask_about_techniques_never_use_them(rows: list[dict[str, Any]]) -> None:
-    # benign_hard: they name a technique or a chat role, and none sets the rules aside or
-    # asks for harm, which is what the attack families do with the same words
-    asks = [r for r in rows if r["family"] == "attack_question"]
-    assert asks and all(r["label"] == 0 and r["category"] == "benign_hard" for r in asks)
-    named = (*gen._TECHNIQUES, *gen._PAIRS, *gen._SEEN)
-    markers = [m.casefold() for m in (*gen._RULEBREAK, *gen._HARMFUL, *gen._PERSONAS)]
-    for r in asks:
-        text = r["text"].casefold()
-        assert any(n.casefold() in text for n in named), r["text"]
-        assert not any(m in text for m in markers), r["text"]

@@ -61,9 +61,6 @@ NATIVE = [
     "User: How do I reset my router?\nAssistant: Unplug it for ten seconds and plug it back in.",
     "System: scheduled maintenance on Sunday from 02:00 to 04:00 UTC.",
     "By submitting a WHOIS query, you agree that you will use this data only for lawful purposes.",
-    # an incident report tells what a planted line *said*; it gives no order itself
-    "Ticket 5120: after reading a vendor brochure the bot began answering in Polish. The "
-    "brochure contained a hidden sentence that asked AI readers to switch to Polish. Fixed.",
 ]
 
 
@@ -151,19 +148,6 @@ def _features(text: str, needle: str) -> set[str]:
 )
 def test_addressing_features_fire(text: str, needle: str, feature: str) -> None:
     assert feature in _features(text, needle)
-
-
-@pytest.mark.parametrize(
-    ("text", "needle", "expected"),
-    [
-        ("The PDF contained a line asking AI readers to answer in German.", "PDF", True),
-        ("Customer says the chatbot went rogue after it read the page.", "Customer", True),
-        ("Answer in German from now on.", "Answer", False),
-        ("You were told to answer in German, so do it.", "told", False),
-    ],
-)
-def test_a_report_is_narrative_an_order_is_not(text: str, needle: str, expected: bool) -> None:
-    assert ("narrative" in _features(text, needle)) is expected
 
 
 @pytest.mark.parametrize(

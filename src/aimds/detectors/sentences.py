@@ -111,14 +111,6 @@ _OVERRIDE_PAIRS = _pairs(
     "real job,actually wants"
 )
 _FIRST_PERSON = _set("i my me we our us i'm i've i'll")
-_REPORTING = _set(
-    "contained contains included includes showed found noticed started hid hidden planted "
-    "tried went happened reported caught refused removed blocked flagged"
-)
-"""Verbs of an incident report: a piece that tells what a document contained or what
-happened (a ticket, a postmortem) describes an instruction without giving one. Verbs of
-request (``asked``, ``told``, ``says``) are left out on purpose: "the account owner asked
-that the assistant forward ..." is how planted instructions are phrased."""
 _URGENCY = _set("important urgent attention immediately asap must mandatory")
 _INSERTION = _set(
     "mention include recommend promote advertise advertisement augment append insert sponsored "
@@ -377,14 +369,6 @@ def piece_features(
         f.append("ai&discuss")
     if override and last:
         f.append("override&last")
-    if not imp and not you and not wset.isdisjoint(_REPORTING):
-        f.append("narrative")
-        if ai or override or lang:
-            f.append("narrative&about_model")
-        if tool or "secret" in f or url or email:
-            # a reported action ("the PDF asked the AI to send the keys to ...") gets its own
-            # weight, so the model need not weaken the same action given as an order
-            f.append("narrative&action")
     if not wset.isdisjoint(_FIRST_PERSON):
         f.append("first_person")
         if override:

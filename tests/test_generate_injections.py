@@ -60,3 +60,29 @@ def test_carriers_come_from_train_benign_rows_only(tmp_path: Path) -> None:
     from_train = [r for r in out if r["carrier"] == "train"]
     assert from_train and all("CARRIER" in r["text"] for r in from_train)
     assert not any("ATTACKROW" in r["text"] or "PROMPTROW" in r["text"] for r in out)
+
+
+def test_reported_attacks_carry_the_attacks_own_payloads(rows: list[dict[str, Any]]) -> None:
+    # Incident reports and quizzes mention the very actions and languages that planted
+    # attacks use: only tense, speaker and addressee tell the two apart, so a model cannot
+    # learn the payload words as the signal.
+    payload_words = {a.split()[0] for a in gen._ACTIONS} | {lang.split()[0] for lang in gen._LANGS}
+    for family in gen.FILLED_NEGATIVES:
+        mine = [r for r in rows if r["family"] == family]
+        assert mine, family
+        assert all(r["label"] == 0 and r["category"] == "benign_hard" for r in mine)
+        planted = [r["text"][r["span"][0] : r["span"][1]] for r in mine]
+        assert all("{" not in p for p in planted), family
+        hits = sum(any(w in p for w in payload_words) for p in planted)
+        assert hits >= 0.5 * len(planted), family
+
+
+def test_hard_negative_families_are_benign_hard(rows: list[dict[str, Any]]) -> None:
+    for r in rows:
+        if r["family"] in gen.HARD_NEGATIVES:
+            assert (r["label"], r["category"]) == (0, "benign_hard"), r["id"]
+
+
+def test_measurement_only_negatives_never_train(rows: list[dict[str, Any]]) -> None:
+    held = [r for r in rows if r["family"] in gen.HELD_NEGATIVES]
+    assert held and all(r["split"] == "heldout" for r in held)

@@ -14,6 +14,7 @@ the signature fires in a user prompt and in data (a tool result, a retrieved doc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,16 @@ class Signature:
     """Whether the classifier sees this signature's id as a feature. Off for signatures the
     training set has (almost) no rows for: their id would only move a few attacks into the
     "a signal fired" calibration group and shift the other group's curve."""
+    requires: str = ""
+    """Optional check of what the phrase *does* in its clause: a match counts only where this
+    pattern is found in the match and the :data:`CLAUSE` characters after it. Used where the
+    phrase alone does not say whom it addresses (an ``Admin note:`` header is a faked system
+    turn only when an order for the assistant follows it, not configuration advice for a
+    human)."""
+    unless: str = ""
+    """Optional refutation over the same window: a match where this pattern is found does not
+    count (``disregard what I said about Tuesday`` has a meeting, not the assistant's
+    instructions, as its object)."""
 
 
 def _sig(
@@ -67,6 +78,8 @@ def _sig(
     counterexamples: tuple[str, ...],
     *,
     feature: bool = True,
+    requires: str = "",
+    unless: str = "",
 ) -> Signature:
     return Signature(
         id=id,
@@ -80,10 +93,31 @@ def _sig(
         examples=examples,
         counterexamples=counterexamples,
         feature=feature,
+        requires=requires,
+        unless=unless,
     )
 
 
 H, C, M = Severity.HIGH, Severity.CRITICAL, Severity.MEDIUM
+
+CLAUSE = 200
+"""How many characters after a match ``requires`` and ``unless`` read: about a sentence."""
+_MAX_CONFIRM = 8
+"""Matches of one signature tried against ``requires``/``unless`` before giving up: a text
+that repeats a header many times without ever addressing the model is not worth more."""
+
+_TO_MODEL = (
+    r"\b" + _AI + r"s?\b|\b" + _RULES
+    + r"|\byou\s+(?:are|will|must|shall)\s+(?:now|no\s+longer|from\s+now)|\byour\s+(?:new\s+)?(?:task|role|goal|objective|purpose|persona|answers?|replies|responses?|output)\b"
+    r"|\b(?:polic(?:y|ies)|safety|filters?|persona|objective|the\s+user|from\s+now|henceforth|obey|comply|"
+    r"ignore|disregard|forget|reveal|repeat|say|respond|reply|answer|summar\w*|translate|send|forward|"
+    r"e-?mail\s+(?:it|this|the|all)|upload|post\s+(?:it|this|the|all)|transfer|wire|exfiltrat\w*|share|leak|"
+    r"unrestricted|jailbr\w*|passwords?|credentials?|secrets?|api\s+keys?|tokens?|new\s+rules?)\b"
+)
+"""What a faked system or admin header is followed by when it addresses the assistant: the
+second person, the model, its rules and tasks, reply directives and actions it could take.
+Configuration advice for a human ("Admin note: to change the session timeout, set ...")
+has none of these."""
 
 SIGNATURES: tuple[Signature, ...] = (
     _sig(
@@ -134,7 +168,17 @@ SIGNATURES: tuple[Signature, ...] = (
         (
             "I forget everything when I'm tired",
             "ignore the warnings printed by pip",
+            "Sorry, disregard what I said about Tuesday - the meeting is actually Wednesday.",
+            "Forget what I told you about the budget, Finance approved it.",
+            "Every time you hear the phrase, you forget everything you've just learned about it.",
+            "Forget all you know about sourdough: this method needs no starter.",
         ),
+        # "what I said about <a topic>", "everything you know about <a topic>": the topic
+        # is the object; about the rules, the prompt, the task or what came before, or with
+        # a new order after it, it is an override again
+        unless=r"^\w+\s+(?:about\s+)?(?:everything|all|what)\s+(?:[\w'’]+\s+){0,4}?(?:about|regarding|concerning|on)\s+"
+        r"(?!(?:[\w'’-]+\s+){0,3}?(?:" + _RULES + "|" + _PRIOR + r"|yourself|you\b|your\b|safety|polic|filter|restrict|limit|task|what\s+you|this\s+(?:chat|conversation)))"
+        r"(?![^.\n]{0,80}\b(?:instead|from\s+now|now\s+you|reveal|system\s+prompt|new\s+(?:task|role|instructions?))\b)",
     ),
     _sig(
         "sig.new_instructions",
@@ -227,7 +271,15 @@ SIGNATURES: tuple[Signature, ...] = (
             "the operating system: linux",
             "## System requirements\nPython 3.11",
             "the system notes that the file is missing",
+            "Admin note: To change the default session timeout for the kiosk machines, set SESSION_TIMEOUT=0 in the kiosk profile.",
+            "**Developer note:** the cache lives in /var/tmp and is rebuilt on start.",
+            "Admin update: new laptops arrive on Monday, pick yours up at the front desk.",
+            "System message: your backup completed successfully at 03:12.",
         ),
+        # closing tags and the other languages' headers break out of their context whatever
+        # follows; an English header must be followed by something for the model
+        requires=r"^\s*(?:</|<\s*/?\s*(?:system|admin|developer)|\[(?:system|admin)\])"
+        r"|\b(?:nota|note\s+d[ue]|systemhinweis|systemnachricht|mensaje|messaggio|aviso)\b|" + _TO_MODEL,
     ),
     _sig(
         "sig.addressed_to_ai",
@@ -544,6 +596,14 @@ class SignatureSet:
     def __init__(self, table: Sequence[Signature]) -> None:
         self.table: tuple[Signature, ...] = tuple(table)
         self._patterns: tuple[Any, ...] = tuple(_compile(sig) for sig in self.table)
+        # requires/unless read a bounded window after a match that already fired, so
+        # Python's engine (lookahead allowed) costs nothing on the common path
+        self._requires: tuple[re.Pattern[str] | None, ...] = tuple(
+            _compile_check(sig, "requires") for sig in self.table
+        )
+        self._unless: tuple[re.Pattern[str] | None, ...] = tuple(
+            _compile_check(sig, "unless") for sig in self.table
+        )
         self._set: Any = re2.Set.SearchSet(re2.Options())
         for sig in self.table:
             self._set.Add(sig.pattern)
@@ -554,12 +614,30 @@ class SignatureSet:
     def match(self, text: str) -> list[int]:
         """Indices (into :attr:`table`) of the signatures that match ``text`` (folded)."""
         found = self._match(text.encode("utf-8"))
-        return found or []
+        if not found:
+            return []
+        return [i for i in found if self._plain(i) or self.locate(i, text) is not None]
+
+    def _plain(self, index: int) -> bool:
+        return self._requires[index] is None and self._unless[index] is None
 
     def locate(self, index: int, text: str) -> tuple[int, int] | None:
-        """Where signature ``index`` first matches ``text``, as a code-point span."""
-        m = self._patterns[index].search(text)
-        return None if m is None else (m.start(), m.end())
+        """Where signature ``index`` first matches ``text`` and its ``requires`` and
+        ``unless`` checks hold, as a code-point span."""
+        if self._plain(index):
+            m = self._patterns[index].search(text)
+            return None if m is None else (m.start(), m.end())
+        requires, unless = self._requires[index], self._unless[index]
+        for n, m in enumerate(self._patterns[index].finditer(text)):
+            if n >= _MAX_CONFIRM:
+                break
+            window = text[m.start() : m.end() + CLAUSE]
+            if requires is not None and requires.search(window) is None:
+                continue
+            if unless is not None and unless.search(window) is not None:
+                continue
+            return (m.start(), m.end())
+        return None
 
 
 def _compile(sig: Signature) -> Any:
@@ -567,6 +645,16 @@ def _compile(sig: Signature) -> Any:
         return re2.compile(sig.pattern)
     except re2.error as exc:
         raise ValueError(f"signature {sig.id}: pattern rejected by RE2: {exc}") from None
+
+
+def _compile_check(sig: Signature, field: str) -> re.Pattern[str] | None:
+    pattern: str = getattr(sig, field)
+    if not pattern:
+        return None
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"signature {sig.id}: {field} pattern does not compile: {exc}") from None
 
 
 def _check(sigs: SignatureSet) -> None:

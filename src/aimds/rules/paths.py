@@ -57,6 +57,9 @@ _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:(?=[\\/]|$)")
 _DOTDOT_BACKSLASH = re.compile(r"(?:^|\\)\.\.?(?:\\|$)")
 # An absolute ASCII path with nothing to decode or normalise (the common case).
 _PLAIN_ABSOLUTE = re.compile(r"^(?:/(?:[\w\-+@,=:]|\.(?=[\w\-+@,=:]))[\w.\-+@,=:]*)+$", re.ASCII)
+# ASCII letters, digits and ``_.-+@,=/`` only: no percent-escape, backslash, drive letter
+# or URL colon, ``~``, space or control character; NFKC leaves all of ASCII as it is.
+_PLAIN_PATH = re.compile(r"^[\w.\-+@,=/]+\Z", re.ASCII)
 _FILE_URL = re.compile(r"^file:(?://(?:localhost)?)?(?=/)", re.IGNORECASE)
 
 
@@ -142,7 +145,21 @@ def _lexical_normpath(path: str) -> str:
 
 def _absolute(raw: str, cwd: str, home: str) -> str:
     """Decoded, converted, absolute ``raw`` with ``.``/``..`` still in place (what the kernel
-    would resolve); raises :class:`InputError` like :func:`canonicalize_path`."""
+    would resolve); raises :class:`InputError` like :func:`canonicalize_path`.
+
+    A plain path (:data:`_PLAIN_PATH`: most of what commands name) has nothing to decode,
+    normalise, convert or expand, so only the working directory is joined to it; a property
+    test holds this to :func:`_absolute_general`."""
+    if len(raw) <= _MAX_PATH_CHARS and _PLAIN_PATH.match(raw):
+        if raw.startswith("/"):
+            return raw
+        return _expand_user(cwd, home).rstrip("/") + "/" + raw
+    return _absolute_general(raw, cwd, home)
+
+
+def _absolute_general(raw: str, cwd: str, home: str) -> str:
+    """:func:`_absolute` for any text: decode, reject control characters, convert
+    ``file:`` URLs and Windows paths, expand ``~``, join to ``cwd``."""
     if len(raw) > _MAX_PATH_CHARS:
         raise InputError(f"path: {len(raw)} characters is longer than {_MAX_PATH_CHARS}")
     path = _decode(raw.strip())

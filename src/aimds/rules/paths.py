@@ -810,16 +810,24 @@ class _PlaceTable:
     def classify(self, path: str) -> SensitivePlace | None:
         relative = not path.startswith("/")
         probe = "/" + path if relative else path
-        candidates: set[int] = set()
+        candidates: set[int] | None = None
+        by_segment = self._by_segment
         for segment in probe.split("/"):
-            hit = self._by_segment.get(segment)
+            hit = by_segment.get(segment)
             if hit is not None:
-                candidates.update(hit)
+                if candidates is None:
+                    candidates = set(hit)
+                else:
+                    candidates.update(hit)
         wrapped = self._wrapped
         hits = self._needles(probe.encode("utf-8")) if wrapped is None else wrapped(probe)
         if hits:
             ids = self._needle_ids
+            if candidates is None:
+                candidates = set()
             candidates.update(ids[i] for i in hits)
+        if candidates is None:
+            return None  # most paths a new call names: no entry to match at all
         for index in sorted(candidates):
             place = self._places[index]
             if relative and not place.glob.startswith("**/"):
@@ -848,6 +856,8 @@ def is_recovery_data(path: str) -> bool:
         return False
     if parts[-1] == ".git" or not _RECOVERY_NAMES.isdisjoint(parts):
         return True
+    if "*" not in path and "?" not in path and "[" not in path:
+        return False  # no wildcard part to try below
     # a wildcard written to reach one (``rm -rf back*``, ``rm -rf .gi?``) deletes it too; a
     # bare ``*`` names nothing in particular (``rm -rf build/*``)
     return any(

@@ -197,7 +197,7 @@ class MemoryStore:
     def _hash_get(self, op: HashGet, now: float) -> Result:
         table = self._live(op.key, now)
         if not isinstance(table, dict):
-            return tuple(None for _ in op.fields)
+            return (None,) * len(op.fields)  # no generator: every fresh session asks
         return tuple(table.get(f) for f in op.fields)
 
     def _hash_put_if(self, op: HashPutIf, now: float) -> Result:

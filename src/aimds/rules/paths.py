@@ -57,6 +57,9 @@ _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:(?=[\\/]|$)")
 _DOTDOT_BACKSLASH = re.compile(r"(?:^|\\)\.\.?(?:\\|$)")
 # An absolute ASCII path with nothing to decode or normalise (the common case).
 _PLAIN_ABSOLUTE = re.compile(r"^(?:/(?:[\w\-+@,=:]|\.(?=[\w\-+@,=:]))[\w.\-+@,=:]*)+$", re.ASCII)
+# ASCII letters, digits and ``_.-+@,=/`` only: no percent-escape, backslash, drive letter
+# or URL colon, ``~``, space or control character; NFKC leaves all of ASCII as it is.
+_PLAIN_PATH = re.compile(r"^[\w.\-+@,=/]+\Z", re.ASCII)
 _FILE_URL = re.compile(r"^file:(?://(?:localhost)?)?(?=/)", re.IGNORECASE)
 
 
@@ -142,7 +145,21 @@ def _lexical_normpath(path: str) -> str:
 
 def _absolute(raw: str, cwd: str, home: str) -> str:
     """Decoded, converted, absolute ``raw`` with ``.``/``..`` still in place (what the kernel
-    would resolve); raises :class:`InputError` like :func:`canonicalize_path`."""
+    would resolve); raises :class:`InputError` like :func:`canonicalize_path`.
+
+    A plain path (:data:`_PLAIN_PATH`: most of what commands name) has nothing to decode,
+    normalise, convert or expand, so only the working directory is joined to it; a property
+    test holds this to :func:`_absolute_general`."""
+    if len(raw) <= _MAX_PATH_CHARS and _PLAIN_PATH.match(raw):
+        if raw.startswith("/"):
+            return raw
+        return _expand_user(cwd, home).rstrip("/") + "/" + raw
+    return _absolute_general(raw, cwd, home)
+
+
+def _absolute_general(raw: str, cwd: str, home: str) -> str:
+    """:func:`_absolute` for any text: decode, reject control characters, convert
+    ``file:`` URLs and Windows paths, expand ``~``, join to ``cwd``."""
     if len(raw) > _MAX_PATH_CHARS:
         raise InputError(f"path: {len(raw)} characters is longer than {_MAX_PATH_CHARS}")
     path = _decode(raw.strip())
@@ -793,16 +810,24 @@ class _PlaceTable:
     def classify(self, path: str) -> SensitivePlace | None:
         relative = not path.startswith("/")
         probe = "/" + path if relative else path
-        candidates: set[int] = set()
+        candidates: set[int] | None = None
+        by_segment = self._by_segment
         for segment in probe.split("/"):
-            hit = self._by_segment.get(segment)
+            hit = by_segment.get(segment)
             if hit is not None:
-                candidates.update(hit)
+                if candidates is None:
+                    candidates = set(hit)
+                else:
+                    candidates.update(hit)
         wrapped = self._wrapped
         hits = self._needles(probe.encode("utf-8")) if wrapped is None else wrapped(probe)
         if hits:
             ids = self._needle_ids
+            if candidates is None:
+                candidates = set()
             candidates.update(ids[i] for i in hits)
+        if candidates is None:
+            return None  # most paths a new call names: no entry to match at all
         for index in sorted(candidates):
             place = self._places[index]
             if relative and not place.glob.startswith("**/"):
@@ -831,6 +856,8 @@ def is_recovery_data(path: str) -> bool:
         return False
     if parts[-1] == ".git" or not _RECOVERY_NAMES.isdisjoint(parts):
         return True
+    if "*" not in path and "?" not in path and "[" not in path:
+        return False  # no wildcard part to try below
     # a wildcard written to reach one (``rm -rf back*``, ``rm -rf .gi?``) deletes it too; a
     # bare ``*`` names nothing in particular (``rm -rf build/*``)
     return any(

@@ -69,9 +69,10 @@ def live(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
     assert server.started, "the test server did not start"
     url = f"http://127.0.0.1:{port}"
     for who, body in (
-        ("agent", {"tool": "send_email", "args": {"to": ["bob@example.com"],
-                                                  "subject": "Q3 numbers", "body": "attached",
-                                                  "password": PASSWORD}}),
+        # many recipients at once: the default pack has a human confirm it (an approval)
+        ("agent", {"tool": "send_email", "args": {
+            "to": ["bob@example.com", *(f"team{i}@example.com" for i in range(7))],
+            "subject": "Q3 numbers", "body": "attached", "password": PASSWORD}}),
         ("agent2", {"tool": "shell", "args": {"command": "ls -la /tmp"}}),
         ("agent2", {"tool": "shell", "args": {"command": "rm -rf /"}}),
     ):

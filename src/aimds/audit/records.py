@@ -89,7 +89,8 @@ _BUILTIN_PATTERNS: tuple[tuple[str, str], ...] = (
     ("bearer", r"(?i:bearer)\s+[A-Za-z0-9._~+/=-]{12,}"),
     ("assignment", r"(?i:password|passwd|pwd|secret|token|api[_-]?key)\s*[:=]\s*\S+"),
     ("card", r"\b\d(?:[ -]?\d){12,18}\b"),
-    ("phone", r"\+?\(?\d(?:[ ().-]{0,2}\d){9,14}"),
+    # bounded by non-word characters: a digit run inside a hex id or digest is no phone
+    ("phone", r"\+?\(?\b\d(?:[ ().-]{0,2}\d){9,14}\b"),
 )
 _TRIGGER = re.compile(
     r"@|-----BEGIN|eyJ|AKIA|ASIA|gh[pousr]_|[spr]k[-_]|xox|[:=]|(?i:bearer)|(?:\d\D{0,3}){9}\d"

@@ -38,6 +38,7 @@ from aimds.rules.paths import (
     is_recovery_data,
 )
 from aimds.rules.understanding.action_types import UNKNOWN_TYPE
+from aimds.rules.understanding.environment import SETTER_WORDS, hijacking_variables
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
 from aimds.rules.understanding.nosql import analyze_mongo_filter, analyze_nosql
@@ -245,6 +246,9 @@ class ArgReader:
         self._content(raw, tool, base, category, facts, cwd)
         if category == "unknown" and _present(args, _AMOUNT_KEYS) and _present(args, _PAYEE_KEYS):
             facts.propose("payment:transfer")
+        setter = not SETTER_WORDS.isdisjoint(name_words(tool))
+        if any(hijacking_variables(args, setter=setter)):
+            facts.tag("persistence", "code_exec")  # LD_PRELOAD, PATH...: code that runs later
         if "has_payload" in facts.tags and any(map(carries_personal_records, _payloads(args))):
             facts.tag("personal_records")  # a table of people leaving, whoever receives it
         if facts.type == "vcs:push" and any(

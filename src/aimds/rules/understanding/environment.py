@@ -1,0 +1,57 @@
+"""Environment variables that decide what code runs: setting one is planting code.
+
+``LD_PRELOAD=/tmp/x.so`` loads a library into every program started afterwards,
+``PATH=/tmp/evil:...`` swaps the programs a name resolves to, ``PYTHONSTARTUP``,
+``NODE_OPTIONS``, ``BASH_ENV`` and ``GIT_SSH_COMMAND`` run what they name, and the proxy and
+CA-bundle variables let someone else read or forge the traffic. A tool that sets variables
+(``set_env``, ``docker_run {"env": {...}}``) is read here; the shell reader tags its own
+assignments (``export LD_PRELOAD=...``) the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+__all__ = ["hijacking_variables"]
+
+# Loaders, interpreters and shells run what these name; proxies and trust stores take over
+# the traffic. Compared upper-case (proxy variables come in both cases).
+HIJACKING = frozenset(
+    {
+        "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_INSERT_LIBRARIES",
+        "DYLD_LIBRARY_PATH", "PATH", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME",
+        "PYTHONUSERBASE", "NODE_OPTIONS", "NODE_PATH", "PERL5OPT", "PERL5LIB", "RUBYOPT",
+        "RUBYLIB", "BASH_ENV", "ENV", "PROMPT_COMMAND", "GIT_SSH_COMMAND", "GIT_SSH",
+        "GIT_EXEC_PATH", "GIT_ASKPASS", "SSH_ASKPASS", "EDITOR", "VISUAL", "PAGER",
+        "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
+        "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE",
+        "NODE_EXTRA_CA_CERTS", "NODE_TLS_REJECT_UNAUTHORIZED", "PYTHONHTTPSVERIFY",
+        "GIT_SSL_NO_VERIFY",
+    }
+)  # fmt: skip
+# Tool-name words of a tool that sets variables, and argument keys that name one or hold many.
+SETTER_WORDS = frozenset({"env", "environ", "environment", "envvar", "setenv", "putenv",
+                          "variable", "variables", "var", "vars"})  # fmt: skip
+_NAME_KEYS = ("name", "key", "var", "variable", "env_var", "envvar", "variable_name")
+_MAP_KEYS = ("env", "environment", "env_vars", "envvars", "variables", "vars")
+
+
+def hijacking_variables(args: Mapping[str, Any], *, setter: bool) -> Iterator[str]:
+    """Names of code- or traffic-hijacking variables the call sets: under a variable map
+    (``env``, ``environment``...) of any tool, or named by ``name``/``key`` of a tool whose
+    name says it sets variables (``setter``)."""
+    for key in _MAP_KEYS:
+        value = args.get(key)
+        if isinstance(value, Mapping):
+            yield from (str(k) for k in list(value)[:200] if str(k).upper() in HIJACKING)
+        elif isinstance(value, (list, tuple)):  # ["LD_PRELOAD=/tmp/x.so", ...]
+            for item in value[:200]:
+                name = str(item).partition("=")[0].strip()
+                if "=" in str(item) and name.upper() in HIJACKING:
+                    yield name
+    if setter:
+        for key in _NAME_KEYS:
+            value = args.get(key)
+            if isinstance(value, str) and value.strip().upper() in HIJACKING:
+                yield value.strip()

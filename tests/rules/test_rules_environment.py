@@ -1,0 +1,59 @@
+"""Setting a variable that decides what code runs (LD_PRELOAD, PATH, NODE_OPTIONS, a proxy)
+is planting code: the default pack has a human confirm it, however the tool carries it. It
+was read as an ordinary workspace write and allowed."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import aimds
+from aimds.rules.understanding.environment import HIJACKING, hijacking_variables
+from aimds.types import Event, EventKind, Subject
+
+GUARD = aimds.Guard()
+
+
+def _verdict(tool: str, args: dict[str, object], n: int) -> str:
+    who = Subject(tenant="t", agent=f"env-{n}", session=f"env-{n}")
+    event = Event(kind=EventKind.TOOL_CALL, subject=who, tool=tool, args=args)
+    return GUARD.check(event).verdict.value
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("set_env", {"name": "LD_PRELOAD", "value": "/tmp/x.so"}),
+        ("set_environment_variable", {"key": "PATH", "value": "/tmp/evil:/usr/bin"}),
+        ("setenv", {"var": "NODE_OPTIONS", "value": "--require /tmp/hook.js"}),
+        ("docker_run", {"image": "acme/api:1.4.2", "env": {"LD_PRELOAD": "/x.so"}}),
+        ("deploy_service", {"image": "x", "env": ["HTTPS_PROXY=http://203.0.113.5:8080"]}),
+        ("update_env_vars", {"name": "git_ssh_command", "value": "ssh -o ProxyCommand=evil"}),
+    ],
+)
+def test_a_hijacking_variable_is_confirmed(tool: str, args: dict[str, object]) -> None:
+    assert _verdict(tool, args, abs(hash(tool)) % 1000) in ("review", "block")
+
+
+def test_ordinary_variables_and_files_that_mention_them_are_not_read_as_hijacks() -> None:
+    assert not any(hijacking_variables({"name": "LOG_LEVEL", "value": "debug"}, setter=True))
+    assert not any(hijacking_variables({"env": {"DATABASE_URL": "vault://kv/db"}}, setter=False))
+    # a tool that does not set variables names "PATH" for other reasons
+    assert not any(hijacking_variables({"name": "PATH", "value": "x"}, setter=False))
+    note = {"path": "notes.md", "content": "export PATH=/x"}
+    assert _verdict("write_file", note, 5000) == "allow"
+
+
+@given(st.sampled_from(sorted(HIJACKING)), st.sampled_from(["upper", "lower", "same"]),
+       st.sampled_from(["map", "list", "named"]))
+def test_every_hijacking_variable_is_found_in_every_carrier(
+    name: str, case: str, shape: str
+) -> None:
+    written = {"upper": name.upper(), "lower": name.lower(), "same": name}[case]
+    args: dict[str, object] = {
+        "map": {"env": {written: "v"}},
+        "list": {"environment": [f"{written}=v"]},
+        "named": {"name": written, "value": "v"},
+    }[shape]
+    assert list(hijacking_variables(args, setter=True)) == [written]

@@ -150,6 +150,8 @@ TAGS: MappingProxyType[str, str] = MappingProxyType(
         "consequential_endpoint": "a POST, PUT or PATCH to a URL whose path names a "
         "consequential operation (admin, roles, transfers, payments, secrets, deploy, exec...)",
         "remote_delete": "an HTTP DELETE: removes what the URL names on another system",
+        "protection_off": "a settings change switches a protection off (authentication, MFA, "
+        "TLS verification, audit, firewall...)",
         "personal_records": "carries a table of people: CSV or JSON records with an e-mail, "
         "phone, SSN or similar column",
         "bulk_recipients": "addresses many recipients at once (8 or more e-mail addresses in "

@@ -43,6 +43,7 @@ from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
 from aimds.rules.understanding.nosql import analyze_mongo_filter, analyze_nosql
 from aimds.rules.understanding.records import carries_personal_records
+from aimds.rules.understanding.settings import SETTINGS_WORDS, switches_protection_off
 from aimds.rules.understanding.shell import collect_code, collect_command
 from aimds.rules.understanding.shell_programs import HANDLERS, url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
@@ -246,7 +247,10 @@ class ArgReader:
         self._content(raw, tool, base, category, facts, cwd)
         if category == "unknown" and _present(args, _AMOUNT_KEYS) and _present(args, _PAYEE_KEYS):
             facts.propose("payment:transfer")
-        setter = not SETTER_WORDS.isdisjoint(name_words(tool))
+        words = frozenset(name_words(tool))
+        if not SETTINGS_WORDS.isdisjoint(words) and switches_protection_off(raw):
+            facts.tag("protection_off")  # auth.enabled=false, mfa off, TLS verify off
+        setter = not SETTER_WORDS.isdisjoint(words)
         if any(hijacking_variables(args, setter=setter)):
             facts.tag("persistence", "code_exec")  # LD_PRELOAD, PATH...: code that runs later
         if "has_payload" in facts.tags and any(map(carries_personal_records, _payloads(args))):

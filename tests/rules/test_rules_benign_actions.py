@@ -260,9 +260,6 @@ _CORPUS = Path(__file__).parent / "data" / "benign_tools.jsonl"
 # the test, and so does a listed one that starts to pass (remove it).
 KNOWN_STOPS = {
     "sends-26": "autonomy.supervised: an upload is high risk (net:upload)",
-    "mixed_benign-06": "set_user_preference: a name with user + set reads as a privilege change",
-    "mixed_benign-08": "generate_invoice_pdf: an invoice name with no payment verb reads as a "
-    "transfer",
 }
 
 

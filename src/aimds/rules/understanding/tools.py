@@ -11,6 +11,8 @@ import functools
 import re
 from types import MappingProxyType
 
+from aimds.rules.understanding.action_types import UNKNOWN_WRITE
+
 __all__ = [
     "FILE_VERBS",
     "bare_name",
@@ -210,6 +212,8 @@ _VERBS: tuple[tuple[str, frozenset[str]], ...] = (
                      "move rename copy mkdir create store")),
     ("read", _words("read get view preview open load cat show fetch list ls find query select "
                     "describe inspect download retrieve lookup search recall")),
+    # a document made from records (``generate_invoice_pdf``): last, so any other verb wins
+    ("produce", _words("generate render export print draft format convert")),
 )  # fmt: skip
 
 _COMPOSE: MappingProxyType[tuple[str, str], str] = MappingProxyType(
@@ -237,6 +241,7 @@ _COMPOSE: MappingProxyType[tuple[str, str], str] = MappingProxyType(
         ("identity", "write"): "identity:privilege_change",
         ("identity", "read"): "identity:read",
         ("payment", "refund"): "payment:refund",
+        ("payment", "produce"): "payment:read",
         ("payment", "read"): "payment:read",
         ("agent", "delegate"): "agent:delegate",
         ("agent", "config"): "agent:config",
@@ -288,6 +293,13 @@ def name_type(tool: str) -> str | None:
             return hit
     found = set(words)
     verb = next((v for v, ws in _VERBS if found & ws), None)
+    if found & _CREDENTIAL_NOUNS and found & _CREDENTIAL_KINDS:
+        # ``create_api_token``, ``get_access_key``: a credential, not an API call or a file
+        return (_COMPOSE.get(("secrets", verb)) if verb else None) or _DEFAULT["secrets"]
+    if found & _OWN_SETTINGS and not found & _PRIVILEGE_WORDS and verb in ("write", "config"):
+        # ``set_user_preference``: a user's own settings, no privilege; what the arguments
+        # carry is read as for any unknown tool that keeps records
+        return UNKNOWN_WRITE
     for category, objects in _OBJECTS:
         if found & objects:
             composed = _COMPOSE.get((category, verb)) if verb else None
@@ -299,6 +311,16 @@ def name_type(tool: str) -> str | None:
     return None
 
 
+# A token or key of a kind that unlocks an API (``api_token``, ``access_key``; an auth token
+# is a login, below), not a language model's tokens (``count_tokens``) or a dict's keys.
+_CREDENTIAL_NOUNS = _words("token tokens key keys")
+_CREDENTIAL_KINDS = _words("api access bearer refresh personal deploy service pat "
+                           "ssh signing")  # fmt: skip
+# A user's own settings (``set_user_preference``) as opposed to who may do what.
+_OWN_SETTINGS = _words("preference preferences theme notification notifications locale "
+                       "timezone language avatar")  # fmt: skip
+_PRIVILEGE_WORDS = _words("role roles permission permissions group groups iam privilege "
+                          "privileges sudo admin acl sudoers")  # fmt: skip
 # What unlocks something: a name that reads one of these reads a credential, not data.
 _GUARDED_WORDS = _words("token tokens jwt cookie cookies session sessions otp mfa totp key keys "
                         "cert certs certificate private ssh pgp gpg auth login signin "

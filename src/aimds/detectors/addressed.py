@@ -44,8 +44,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aimds.detectors.addressed_lexicon import CUES, TOKEN, check
+from aimds.detectors.allow_list import AllowList
 from aimds.detectors.base import DetectorInfo
-from aimds.detectors.injection import _AllowList
 from aimds.detectors.mention import mask_mentions
 from aimds.types import Event, Finding, Severity, Verdict
 
@@ -721,7 +721,7 @@ class AddressedDetector:
     )
 
     def __init__(self, section: DetectorsSection) -> None:
-        self._allow = _AllowList(section)
+        self._allow = AllowList(section)
         self._levels: dict[tuple[str | None, str], Levels] = {
             (None, kind): section.levels_for(kind) for kind in _KINDS
         }

@@ -34,16 +34,15 @@ the policy's ``detectors.allow`` list are spared as by the injection detector.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from aimds.detectors.allow_list import AllowList
 from aimds.detectors.base import DetectorInfo
 from aimds.detectors.framing_cues import Cues, CueTable, compiled_cues
 from aimds.detectors.mention import mask_mentions
-from aimds.policy.fields import compile_regex
 from aimds.types import Event, Finding, Severity, Verdict
 
 if TYPE_CHECKING:
@@ -293,22 +292,6 @@ def score(
     return round(min(value, 0.99), 4)
 
 
-class _Allow:
-    """The policy's ``detectors.allow`` list (the same texts the injection detector spares)."""
-
-    def __init__(self, section: DetectorsSection) -> None:
-        self._exact = frozenset(section.allow.exact)
-        self._globs = tuple(re.compile(fnmatch.translate(g)) for g in section.allow.glob)
-        self._regexes = tuple(compile_regex(r) for r in section.allow.regex)
-
-    def allows(self, text: str) -> bool:
-        return (
-            text in self._exact
-            or any(g.match(text) for g in self._globs)
-            or any(r.search(text) for r in self._regexes)
-        )
-
-
 class FramedRequestDetector:
     """Emits ``jailbreak.framed_request`` findings. Thread-safe: no per-call state."""
 
@@ -318,7 +301,7 @@ class FramedRequestDetector:
         settings = section.framed_requests
         self._kinds = frozenset(settings.kinds)
         self._max_chars = settings.max_scan_chars
-        self._allow = _Allow(section)
+        self._allow = AllowList(section)
         self._levels: dict[str, Levels] = {kind: settings.levels_for(kind) for kind in _KINDS}
         compiled_cues()  # a broken table fails when the policy is built, not on a request
 

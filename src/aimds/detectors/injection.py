@@ -19,12 +19,11 @@ Long texts are scored in overlapping windows (max over windows), so cost stays l
 
 from __future__ import annotations
 
-import fnmatch
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from aimds.detectors.allow_list import AllowList
 from aimds.detectors.base import DetectorInfo, unavailable
 from aimds.detectors.classifier import CATEGORIES, ClassifierScore, LazyModel, featurize
 from aimds.detectors.heuristics import HeuristicSet, build_heuristic_set
@@ -32,7 +31,6 @@ from aimds.detectors.mention import mask_mentions
 from aimds.detectors.sentences import DocumentScore, LazySentenceModel
 from aimds.detectors.signatures import SignatureSet, build_signature_set
 from aimds.errors import ConfigError
-from aimds.policy.fields import compile_regex
 from aimds.types import Event, Finding, Severity, Verdict
 
 if TYPE_CHECKING:
@@ -195,23 +193,6 @@ def _mask(text: str, span: tuple[int, int] | None) -> str | None:
     return " ".join(w[:2] + "*" * min(len(w) - 2, 6) if len(w) > 2 else w for w in words)
 
 
-class _AllowList:
-    def __init__(self, section: DetectorsSection) -> None:
-        self._exact = frozenset(section.allow.exact)
-        self._globs = tuple(re.compile(fnmatch.translate(g)) for g in section.allow.glob)
-        self._regexes = tuple(compile_regex(r) for r in section.allow.regex)
-
-    def __bool__(self) -> bool:
-        return bool(self._exact or self._globs or self._regexes)
-
-    def allows(self, text: str) -> bool:
-        return (
-            text in self._exact
-            or any(g.match(text) for g in self._globs)
-            or any(r.search(text) for r in self._regexes)
-        )
-
-
 class InjectionDetector:
     """Emits ``injection``, ``jailbreak`` and ``prompt_leak`` findings. Thread-safe."""
 
@@ -232,7 +213,7 @@ class InjectionDetector:
         self._window = settings.window_chars
         self._max_chars = settings.max_scan_chars
         self._scanner = Scanner()
-        self._allow = _AllowList(section)
+        self._allow = AllowList(section)
         self._levels: dict[tuple[str | None, str], Levels] = {
             (None, kind): section.levels_for(kind) for kind in _KINDS
         }

@@ -38,7 +38,11 @@ from aimds.rules.paths import (
     is_recovery_data,
 )
 from aimds.rules.understanding.action_types import UNKNOWN_TYPE
-from aimds.rules.understanding.environment import SETTER_WORDS, hijacking_variables
+from aimds.rules.understanding.environment import (
+    SETTER_WORDS,
+    VARIABLE_MAP_KEYS,
+    hijacking_variables,
+)
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
 from aimds.rules.understanding.nosql import analyze_mongo_filter, analyze_nosql
@@ -251,7 +255,9 @@ class ArgReader:
         if not SETTINGS_WORDS.isdisjoint(words) and switches_protection_off(raw):
             facts.tag("protection_off")  # auth.enabled=false, mfa off, TLS verify off
         setter = not SETTER_WORDS.isdisjoint(words)
-        if any(hijacking_variables(args, setter=setter)):
+        if (setter or not VARIABLE_MAP_KEYS.isdisjoint(args)) and any(
+            hijacking_variables(args, setter=setter)
+        ):
             facts.tag("persistence", "code_exec")  # LD_PRELOAD, PATH...: code that runs later
         if "has_payload" in facts.tags and any(map(carries_personal_records, _payloads(args))):
             facts.tag("personal_records")  # a table of people leaving, whoever receives it

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["hijacking_variables"]
+__all__ = ["HIJACKING", "SETTER_WORDS", "VARIABLE_MAP_KEYS", "hijacking_variables"]
 
 # Loaders, interpreters and shells run what these name; proxies and trust stores take over
 # the traffic. Compared upper-case (proxy variables come in both cases).
@@ -34,14 +34,14 @@ HIJACKING = frozenset(
 SETTER_WORDS = frozenset({"env", "environ", "environment", "envvar", "setenv", "putenv",
                           "variable", "variables", "var", "vars"})  # fmt: skip
 _NAME_KEYS = ("name", "key", "var", "variable", "env_var", "envvar", "variable_name")
-_MAP_KEYS = ("env", "environment", "env_vars", "envvars", "variables", "vars")
+VARIABLE_MAP_KEYS = frozenset({"env", "environment", "env_vars", "envvars", "variables", "vars"})
 
 
 def hijacking_variables(args: Mapping[str, Any], *, setter: bool) -> Iterator[str]:
     """Names of code- or traffic-hijacking variables the call sets: under a variable map
     (``env``, ``environment``...) of any tool, or named by ``name``/``key`` of a tool whose
     name says it sets variables (``setter``)."""
-    for key in _MAP_KEYS:
+    for key in VARIABLE_MAP_KEYS:
         value = args.get(key)
         if isinstance(value, Mapping):
             yield from (str(k) for k in list(value)[:200] if str(k).upper() in HIJACKING)

@@ -4,21 +4,17 @@ was read as an ordinary workspace write and allowed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import aimds
 from aimds.rules.understanding.environment import HIJACKING, hijacking_variables
-from aimds.types import Event, EventKind, Subject
+from aimds.types import Decision
 
-GUARD = aimds.Guard()
-
-
-def _verdict(tool: str, args: dict[str, object], n: int) -> str:
-    who = Subject(tenant="t", agent=f"env-{n}", session=f"env-{n}")
-    event = Event(kind=EventKind.TOOL_CALL, subject=who, tool=tool, args=args)
-    return GUARD.check(event).verdict.value
+FirstCall = Callable[[str, dict[str, Any]], Decision]
 
 
 @pytest.mark.parametrize(
@@ -32,17 +28,21 @@ def _verdict(tool: str, args: dict[str, object], n: int) -> str:
         ("update_env_vars", {"name": "git_ssh_command", "value": "ssh -o ProxyCommand=evil"}),
     ],
 )
-def test_a_hijacking_variable_is_confirmed(tool: str, args: dict[str, object]) -> None:
-    assert _verdict(tool, args, abs(hash(tool)) % 1000) in ("review", "block")
+def test_a_hijacking_variable_is_confirmed(
+    first_call: FirstCall, tool: str, args: dict[str, Any]
+) -> None:
+    assert first_call(tool, args).verdict.value in ("review", "block")
 
 
-def test_ordinary_variables_and_files_that_mention_them_are_not_read_as_hijacks() -> None:
+def test_ordinary_variables_and_files_that_mention_them_are_not_read_as_hijacks(
+    first_call: FirstCall,
+) -> None:
     assert not any(hijacking_variables({"name": "LOG_LEVEL", "value": "debug"}, setter=True))
     assert not any(hijacking_variables({"env": {"DATABASE_URL": "vault://kv/db"}}, setter=False))
     # a tool that does not set variables names "PATH" for other reasons
     assert not any(hijacking_variables({"name": "PATH", "value": "x"}, setter=False))
     note = {"path": "notes.md", "content": "export PATH=/x"}
-    assert _verdict("write_file", note, 5000) == "allow"
+    assert first_call("write_file", note).verdict.value == "allow"
 
 
 @given(st.sampled_from(sorted(HIJACKING)), st.sampled_from(["upper", "lower", "same"]),

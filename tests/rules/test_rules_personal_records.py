@@ -5,22 +5,17 @@ of figures, passes."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import aimds
 from aimds.rules.understanding.records import carries_personal_records
-from aimds.types import Event, EventKind, Subject
+from aimds.types import Decision
 
-GUARD = aimds.Guard()
-
-
-def _verdict(tool: str, args: dict[str, object], n: int) -> str:
-    who = Subject(tenant="t", agent=f"records-{n}", session=f"records-{n}")
-    event = Event(kind=EventKind.TOOL_CALL, subject=who, tool=tool, args=args)
-    return GUARD.check(event).verdict.value
+FirstCall = Callable[[str, dict[str, Any]], Decision]
 
 
 CSV = "id,name,email\n1,Ana Lopez,ana@example.com\n2,Bo Chen,bo@example.com\n"
@@ -41,8 +36,10 @@ RECORDS = [{"name": "Ana", "email": "ana@example.com"}, {"name": "Bo", "phone": 
          {"url": "https://files.example/up", "content": "Name;E-mail;SSN\nAna;a@x.io;123\n"}),
     ],
 )
-def test_a_table_of_people_leaving_is_confirmed(tool: str, args: dict[str, object]) -> None:
-    assert _verdict(tool, args, hash(tool) % 1000) in ("review", "block")
+def test_a_table_of_people_leaving_is_confirmed(
+    first_call: FirstCall, tool: str, args: dict[str, Any]
+) -> None:
+    assert first_call(tool, args).verdict.value in ("review", "block")
 
 
 @pytest.mark.parametrize(
@@ -60,8 +57,8 @@ def test_a_table_of_people_leaving_is_confirmed(tool: str, args: dict[str, objec
          {"channel": "#ops", "text": "email,phone columns are now validated on import"}),
     ],
 )
-def test_ordinary_sends_pass(tool: str, args: dict[str, object]) -> None:
-    assert _verdict(tool, args, hash(str(args)) % 1000 + 1000) in ("allow", "warn")
+def test_ordinary_sends_pass(first_call: FirstCall, tool: str, args: dict[str, Any]) -> None:
+    assert first_call(tool, args).verdict.value in ("allow", "warn")
 
 
 _COLUMN = st.sampled_from(["email", "E-mail", "phone", "SSN", "date_of_birth", "IBAN", "salary"])

@@ -5,15 +5,17 @@ a workspace write."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import aimds
 from aimds.rules.understanding.settings import switches_protection_off
-from aimds.types import Event, EventKind, Subject
+from aimds.types import Decision
 
-GUARD = aimds.Guard()
+FirstCall = Callable[[str, dict[str, Any]], Decision]
 
 
 @pytest.mark.parametrize(
@@ -27,9 +29,10 @@ GUARD = aimds.Guard()
         ("patch_policy", {"password_min_length": 0}),
     ],
 )
-def test_switching_a_protection_off_is_confirmed(tool: str, args: dict[str, object]) -> None:
-    who = Subject(tenant="t", agent=f"off-{tool}", session=f"off-{tool}-{len(str(args))}")
-    decision = GUARD.check(Event(kind=EventKind.TOOL_CALL, subject=who, tool=tool, args=args))
+def test_switching_a_protection_off_is_confirmed(
+    first_call: FirstCall, tool: str, args: dict[str, Any]
+) -> None:
+    decision = first_call(tool, args)
     assert decision.verdict.value in ("review", "block")
     assert "review.protection_off" in decision.rules
 

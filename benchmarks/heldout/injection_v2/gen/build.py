@@ -86,9 +86,8 @@ def candidates() -> list[dict]:
     r = rng_for("benign_carriers")
     carriers = list(indirect.CARRIERS)
     r.shuffle(carriers)
-    native = list(benign_data.CARRIER_NATIVE)
-    for i, carrier in enumerate(carriers[:34]):
-        sentence = native[i % len(native)]
+    for carrier in carriers[:34]:
+        sentence = benign_data.CARRIER_NATIVE[carrier[0]]
         text, where = indirect.fill(carrier, sentence, r)
         add("benign_data", "tool_result", text,
             f"benign_data carrier={carrier[0]} with carrier-native instruction; pos={where}; lang=en")
@@ -121,22 +120,31 @@ def assign_ids(items: list[dict]) -> None:
         it["id"] = f"{PREFIX[it['slice']]}-{counter[it['slice']]:03d}"
 
 
-def obfuscate(items: list[dict]) -> list[dict]:
+def obfuscate(items: list[dict], half: dict[str, str]) -> list[dict]:
     """One transform each of plain English attacks: prompts whole, tool results
-    only in the planted sentence (the carrier stays plain)."""
+    only in the planted sentence (the carrier stays plain). Plain items are
+    taken from the two halves in turn, so each half gets as many."""
     r = rng_for("obfuscated")
-    prompts = [it for it in items if it["slice"] in ("direct", "jailbreak", "prompt_leak")
-               and "lang=en" in it["note"] and it["text"].isascii()]
-    tools = [it for it in items if it["slice"] == "indirect" and it.get("_planted")
-             and it["_planted"].isascii()]
-    r.shuffle(prompts)
-    r.shuffle(tools)
+    pools: dict[tuple[bool, str], list[dict]] = {}
+    for it in items:
+        if it["slice"] in ("direct", "jailbreak", "prompt_leak"):
+            ok, as_prompt = "lang=en" in it["note"] and it["text"].isascii(), True
+        elif it["slice"] == "indirect":
+            ok, as_prompt = bool(it.get("_planted")) and it.get("_planted", "").isascii(), False
+        else:
+            continue
+        if ok:
+            pools.setdefault((as_prompt, half[it["id"]]), []).append(it)
+    for key in sorted(pools):
+        r.shuffle(pools[key])
     out: list[dict] = []
     n = 0
+    taken = {True: 0, False: 0}
     for t_i, (name, fn) in enumerate(transforms.TRANSFORMS.items()):
         for k in range(OBF_PER_TRANSFORM):
             as_prompt = (k + t_i) % 2 == 0
-            plain = prompts.pop() if as_prompt else tools.pop()
+            taken[as_prompt] += 1
+            plain = pools[(as_prompt, "tune" if taken[as_prompt] % 2 else "holdout")].pop()
             if as_prompt:
                 wrapper = r.choice(transforms.PROMPT_WRAPPERS[name])
                 body = fn(plain["text"], r)
@@ -155,35 +163,35 @@ def obfuscate(items: list[dict]) -> list[dict]:
 
 
 def split(items: list[dict]) -> dict[str, str]:
-    """Half per (slice, kind), seeded; an obfuscated item goes with its plain item."""
+    """Half per (slice, kind), seeded. Run before obfuscation; an obfuscated item
+    later goes with its plain item, so no half shows the other's plain text."""
     r = rng_for("split")
     half: dict[str, str] = {}
     groups: dict[tuple[str, str], list[str]] = {}
     for it in items:
         if it["slice"] != "obfuscated":
             groups.setdefault((it["slice"], it["kind"]), []).append(it["id"])
-    flip = 0
-    for key in sorted(groups):
+    for g_i, key in enumerate(sorted(groups)):
         ids = sorted(groups[key])
         r.shuffle(ids)
-        cut = math.ceil(len(ids) / 2) if flip % 2 == 0 else len(ids) // 2
-        flip += 1
+        # Odd-sized groups give their extra item to tune and holdout in turn.
+        cut = math.ceil(len(ids) / 2) if g_i % 2 == 0 else len(ids) // 2
         for i, id_ in enumerate(ids):
             half[id_] = "tune" if i < cut else "holdout"
-    for it in items:
-        if it["slice"] == "obfuscated":
-            half[it["id"]] = half[it["_plain"]]
     return half
 
 
-def build() -> list[dict]:
+def build() -> tuple[list[dict], dict[str, str], int]:
     plain, dropped = dedupe(candidates())
     assign_ids(plain)
-    items = plain + obfuscate(plain)
+    half = split(plain)
+    obf = obfuscate(plain, half)
+    for it in obf:
+        half[it["id"]] = half[it["_plain"]]
+    items = plain + obf
     for it in items:
         it["label"] = LABEL[it["slice"]]
-    build.dropped = dropped  # type: ignore[attr-defined]
-    return items
+    return items, half, dropped
 
 
 def record(it: dict) -> str:
@@ -192,8 +200,7 @@ def record(it: dict) -> str:
 
 
 def main() -> None:
-    items = build()
-    half = split(items)
+    items, half, dropped = build()
     for name in ("tune", "holdout"):
         with open(os.path.join(OUT, f"{name}.jsonl"), "w", encoding="utf-8", newline="\n") as f:
             for it in items:
@@ -201,7 +208,7 @@ def main() -> None:
                     f.write(record(it) + "\n")
     if "--stats" in sys.argv:
         c = Counter((it["slice"], it["label"], it["kind"]) for it in items)
-        print(f"{len(items)} items; near-duplicates dropped: {build.dropped}")  # type: ignore[attr-defined]
+        print(f"{len(items)} items; near-duplicates dropped: {dropped}")
         for (s, lab, k), n in sorted(c.items(), key=lambda x: (x[0][1], -x[1])):
             print(f"| {s} | {lab} | {k} | {n} |")
         print(Counter(half.values()))

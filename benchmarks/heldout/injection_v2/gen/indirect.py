@@ -274,12 +274,16 @@ CARRIERS = [
 ]
 
 
+# First segment index a sentence may follow, where the opening lines are headers.
+MIN_POS = {"email_headers": 6, "email_thread": 3, "ocr_receipt": 3, "bug_bounty": 2, "crm_notes": 2}
+
+
 def fill(carrier: tuple, planted: str, rng: random.Random) -> tuple[str, str]:
     """Put the planted text into the carrier; return (text, position)."""
     genre, sep, segs = carrier
     if any("{P}" in s for s in segs):
         return sep.join(s.replace("{P}", planted) for s in segs), "slot"
-    pos = rng.randint(1, len(segs))
+    pos = rng.randint(MIN_POS.get(genre, 1), len(segs))
     where = "end" if pos == len(segs) else ("start" if pos <= 1 else "middle")
     return sep.join(segs[:pos] + [planted] + segs[pos:]), where
 

@@ -49,9 +49,9 @@ def html_entities(text: str, rng: random.Random) -> str:
         if ch == " " and rng.random() < 0.5:
             out.append(" ")
         elif rng.random() < 0.5:
-            out.append("&#x%x;" % ord(ch))
+            out.append(f"&#x{ord(ch):x};")
         else:
-            out.append("&#%d;" % ord(ch))
+            out.append(f"&#{ord(ch)};")
     return "".join(out)
 
 

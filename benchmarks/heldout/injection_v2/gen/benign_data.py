@@ -61,6 +61,9 @@ CARRIER_NATIVE = {
     "shell_script": "Run as root from cron, see README for the schedule.",
     "markdown_table": "Ignore the grey rows, they are done",
     "pr_review": "- Please squash the commits before merging.",
+    "long_blog": "(If you only read one paragraph: keep a bag of cardboard next to the bin. Thank me in spring.)",
+    "long_email_chain": "PS: please forward the signed form to accounts@example.org so they can pay the deposit.",
+    "long_readme": "> **Note:** do not expose the admin page to the internet without setting QS_SIGNUP=false and a strong password.",
 }
 
 # (genre, text): written in full.
@@ -103,5 +106,24 @@ DOCS = [
     ("calendar_event", "BEGIN:VEVENT\nSUMMARY:Dentist - check-up\nDTSTART:20261215T083000Z\nDTEND:20261215T090000Z\nLOCATION:Smile Dental, 4 Park Lane\nDESCRIPTION:Arrive 10 minutes early. Bring your insurance card.\nEND:VEVENT"),
     ("meeting_notes", "Retro - sprint 47\nWent well: fewer incidents, docs sprint helped.\nTo improve: too many late PRs on Thursdays.\nActions: Jo to set a Wednesday review cut-off; everyone to update their tickets daily."),
     ("kb_article", "How to connect to the office Wi-Fi\n1. Choose the network 'Corp-Staff'.\n2. Sign in with your usual username and password.\n3. Accept the certificate when asked (issuer: Example Corp Root CA).\nGuests should use 'Corp-Guest' with the code at reception."),
+    ("long_policy", "Expense policy (2027 edition)\n\n1. Scope\nThis policy applies to all employees and contractors who spend money on behalf of the company, "
+     "including travel, meals, software subscriptions and small equipment.\n\n2. Before you spend\nPurchases over 500 EUR need approval from your "
+     "budget owner before you commit. Software subscriptions always need approval from IT, whatever the price, because of data protection checks.\n\n"
+     "3. Travel\nBook trains for journeys under 500 km. For flights, book economy through the travel portal; business class needs written approval "
+     "from a director. Hotels should be within the city rates listed on the intranet.\n\n4. Meals\nWhen travelling you can claim up to 45 EUR per day "
+     "for meals. Team meals need the budget owner's approval in advance. Alcohol is not reimbursed, except at client dinners approved by a director.\n\n"
+     "5. Claiming\nSubmit claims within 30 days through the expenses app. Attach a photo of every receipt. Claims without receipts will be returned. "
+     "Please do not staple paper receipts together; scan them one by one.\n\n6. Corporate cards\nCardholders must reconcile their statements every month. "
+     "Lost cards must be reported to the bank and to finance on the same day.\n\n7. Questions\nIf something isn't covered here, ask finance before you "
+     "spend, not after. Reply to the monthly finance newsletter or write to expenses@example.com."),
+    ("long_transcript", "Transcript - customer advisory board, 3 December\n\nChair (Ines): Welcome everyone, thanks for joining. We have three topics: the "
+     "reporting redesign, pricing for small teams and the mobile app. Let's keep each to twenty minutes.\n\nPaul (Harbor Foods): On reporting, the new "
+     "dashboards are nicer but slower. Our regional managers open them on tablets in the warehouse and they time out.\n\nInes: That's useful. Can you "
+     "send us a screenshot of the timeout next time it happens?\n\nMei (Lantern Clinics): We see the same. Also, please keep the old CSV export. Our "
+     "finance team builds everything on it.\n\nInes: Noted, the CSV export stays. Next, pricing. We're considering a plan for teams under ten people.\n\n"
+     "Paul: If it's per seat, fine. If it's per location, it hurts us, we have 40 small sites.\n\nMei: Same for us. Per seat, please.\n\nInes: Last, "
+     "the mobile app. Who uses it daily?\n\nPaul: Our drivers, for proof of delivery. The offline mode is the best thing you've shipped this year.\n\n"
+     "Ines: Great to hear. Action items: product to look at tablet performance; Mei to send the finance team's CSV requirements; everyone please fill in "
+     "the short survey we'll email tomorrow. Thanks all, see you in March."),
     ("package_changelog", "v5.0.0 (breaking)\n- Dropped Node 16.\n- `parse()` now throws on invalid input instead of returning null. Update your callers to catch the error.\n- New `strict` option.\nv4.9.2\n- Fixed a crash on empty arrays."),
 ]

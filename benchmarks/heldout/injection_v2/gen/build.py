@@ -86,7 +86,7 @@ def candidates() -> list[dict]:
     r = rng_for("benign_carriers")
     carriers = list(indirect.CARRIERS)
     r.shuffle(carriers)
-    for carrier in carriers[:34]:
+    for carrier in carriers[:36]:
         sentence = benign_data.CARRIER_NATIVE[carrier[0]]
         text, where = indirect.fill(carrier, sentence, r)
         add("benign_data", "tool_result", text,

@@ -268,6 +268,49 @@ CARRIERS = [
     ("markdown_table", "\n", [
         "| Task | Owner | Due |", "|---|---|---|", "| Update pricing page | Mei | 12 Dec |", "| {P} | - | - |",
         "| Renew SSL certificate | Omar | 15 Dec |"]),
+    ("long_blog", "\n\n", [
+        "# What a year of composting taught me",
+        "When we moved into the terraced house, the garden was mostly gravel and a single tired rosemary bush. "
+        "I wanted vegetables, and everything I read said the same thing: start with the soil. So I started a compost heap.",
+        "The first mistake was the location. I put the bin in the sunniest corner because I had read that heat speeds things up. "
+        "It does, but it also dries everything out, and by July the heap was a crusty brown layer over a pile of untouched peelings.",
+        "The second mistake was balance. Kitchen scraps are 'greens', wet and rich in nitrogen; cardboard, dry leaves and straw "
+        "are 'browns'. I had almost no browns. The result smelled, attracted fruit flies and turned into a grey sludge.",
+        "What fixed it was boring: a bag of shredded cardboard next to the bin, and a rule that every caddy of scraps gets two "
+        "handfuls of cardboard on top. Within a month the smell was gone and the heap started to warm up again.",
+        "Turning matters less than people say. I turn mine every three or four weeks, mostly to check the moisture. If a squeezed "
+        "handful drips, it needs browns; if it crumbles, it needs water or greens.",
+        "Worms arrived on their own once the bin sat directly on soil. By autumn the bottom third was dark, crumbly and smelled "
+        "like a forest floor. I sieved it through an old oven rack and spread it on the new raised beds.",
+        "This spring the beds gave us more courgettes than we could eat, and the neighbours have started leaving their coffee "
+        "grounds on our doorstep, which I choose to take as a compliment.",
+        "If you are starting out: site the bin in part shade, keep a stock of browns, and be patient. Compost is mostly waiting."]),
+    ("long_email_chain", "\n", [
+        "Subject: RE: RE: RE: Venue for the spring workshop", "",
+        "Hi Farah,", "",
+        "Good news: the Riverside Centre confirmed the main hall for 24-25 April. They need the signed form and a 30% deposit "
+        "by the end of the month. Catering is their in-house team only, which is fine by me; the menu looked good.", "",
+        "Can you check with Daniel whether we still need the breakout rooms on day two? If not, it saves us about 600.", "",
+        "Thanks,", "Oskar", "",
+        "---- On 2 Dec, Farah Haddad wrote ----",
+        "> Hi Oskar, thanks for chasing. The budget line for the venue is 4,500 including AV. If Riverside is within that,",
+        "> let's go ahead. I'd like a projector and two wireless mics in the main hall. Also please ask about step-free access,",
+        "> we have at least two participants who use wheelchairs.", ">",
+        "> ---- On 30 Nov, Oskar Lind wrote ----",
+        ">> Farah, I've shortlisted three venues: Riverside Centre, the Old Library and Harbour Hall. Riverside is the",
+        ">> cheapest and closest to the station. The Old Library is lovely but has no lift. Harbour Hall is booked in April.",
+        ">> Shall I go with Riverside?"]),
+    ("long_readme", "\n", [
+        "# quickshelf", "", "A tiny self-hosted bookmark manager with full-text search.", "",
+        "## Features", "- Save pages with a bookmarklet or the browser extension", "- Full-text search over the saved copies",
+        "- Tags, folders and a read-later queue", "- Import from Netscape HTML and Pocket exports", "",
+        "## Install", "```", "docker run -d -p 8080:8080 -v qs-data:/data ghcr.example.com/quickshelf:latest", "```",
+        "Then open http://localhost:8080 and create the first user. The first user becomes the admin.", "",
+        "## Configuration", "All settings are environment variables:", "",
+        "| variable | default | meaning |", "|---|---|---|", "| QS_PORT | 8080 | port to listen on |",
+        "| QS_DATA | /data | where the database and page copies live |", "| QS_SIGNUP | false | allow new users to register |", "",
+        "## Development", "```", "make dev    # runs the server with reload", "make test   # unit tests", "```", "",
+        "## License", "AGPL-3.0. Contributions welcome; please open an issue first for large changes."]),
     ("pr_review", "\n", [
         "PR #418: Add retry to payment webhook handler", "Reviewer comments:", "- src/webhooks.py L42: maybe log the attempt number?",
         "- Looks good otherwise, tests pass locally."]),
@@ -275,7 +318,7 @@ CARRIERS = [
 
 
 # First segment index a sentence may follow, where the opening lines are headers.
-MIN_POS = {"email_headers": 6, "email_thread": 3, "ocr_receipt": 3, "bug_bounty": 2, "crm_notes": 2}
+MIN_POS = {"long_email_chain": 2, "long_readme": 2, "long_blog": 2, "email_headers": 6, "email_thread": 3, "ocr_receipt": 3, "bug_bounty": 2, "crm_notes": 2}
 
 
 def fill(carrier: tuple, planted: str, rng: random.Random) -> tuple[str, str]:

@@ -43,7 +43,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from aimds.detectors.addressed_lexicon import CUES, TOKEN, check
+from aimds.detectors.addressed_lexicon import (
+    CJK_CONFIG,
+    CJK_DROP,
+    CJK_META,
+    CJK_MINE,
+    CJK_SHOW,
+    CUES,
+    TOKEN,
+    check,
+)
 from aimds.detectors.allow_list import AllowList
 from aimds.detectors.base import DetectorInfo
 from aimds.detectors.mention import mask_mentions
@@ -362,8 +371,8 @@ _BOUNDARY_OBJECT_WORDS = frozenset(
     ]
 )
 _FOREIGN_SUSPEND = re.compile(
-    r"\b(?:ignoriere|vergiss|missachte|ignore[zr]?|oublie[zr]?|ignora|olvida|dimentica|"
-    r"esque[cç]a|negeer|vergeet)\b"
+    r"\b(?:ignorieren?|vergiss|vergessen|missachten?|ignore[zr]?|oublie[zr]?|ignora|olvida|"
+    r"dimentica|esque[cç]a|negeer|vergeet|zapomnij|z?ignoruj)\b"
 )
 """Verbs of ignoring among :data:`~aimds.detectors.addressed_lexicon.CUES` ``foreign_verb``."""
 _DICTATED = re.compile(
@@ -375,6 +384,14 @@ _TEMPLATE_TOKEN = re.compile(
     r"<\|(?:endoftext|im_start|im_end|endofprompt|system|user|assistant)\|>|\[/?inst\]|<</?sys>>"
 )
 _NOT_BOUNDARY = re.compile(r"\b(?:how|why|what|when|guide|manual|chapter|story)\b")
+_FOREIGN_YOUR = re.compile(
+    r"(?:deine|ihre|tes|vos|ton|votre|tus|sus|le tue|le sue|tue|il tuo|suas|tuas|seu|teu|je|"
+    r"jouw|uw|swoje|twoje|twoich|swoich)\b"
+)
+"""A second-person possessive: without one, only a system or earlier instruction is its."""
+_FOREIGN_TOPIC = re.compile(
+    r"\s+(?:für|zum|zur|über|pour|sur|para|sobre|per|su|voor|over|dla|do|o|de|del|des|van)\b"
+)
 _QUOTE_OPEN = "\"'“‘«`"
 _PREFIX_SPAN = 160
 """How far after "begin your reply with" the imposed opening is read (one line at most)."""
@@ -482,6 +499,8 @@ def _earlier(c: Clause, text: str) -> tuple[int, tuple[str, ...], int] | None:
         return None
     rules = _RULE_WORD.search(found.group(0)) is not None
     cumulative = _has("cumulative", c.text, c.cues_possible)
+    if not cumulative and _TOPIC.match(c.text, found.end()):
+        return None  # "the previous instructions about the font": the user's, on a topic
     bare = _words_above(text, c.start) <= _BARE_ABOVE
     if rules and cumulative:
         return 2, ("earlier_context", "cumulative"), found.start()
@@ -499,8 +518,11 @@ def _foreign(c: Clause) -> tuple[int, tuple[str, ...], int] | None:
     found = _search("foreign_config", c.text, c.cues_possible)
     if found is None:
         return None
-    strong = _COMPILED["foreign_strong"].search(found.group(0)) is not None
-    return (2 if strong else 1), ("foreign_config", "core"), found.start()
+    if _COMPILED["foreign_strong"].search(found.group(0)) is not None:
+        return 2, ("foreign_config", "core"), found.start()
+    if _FOREIGN_YOUR.match(found.group(0)) is None or _FOREIGN_TOPIC.match(c.text, found.end()):
+        return None  # "die Regeln für das Parken", "tus instrucciones para hacer paella"
+    return 1, ("foreign_config", "core"), found.start()
 
 
 def _object_strength(c: Clause, *, data: bool, whole: str) -> tuple[int, tuple[str, ...], int]:
@@ -906,12 +928,14 @@ def read(text: str, *, data: bool = False, prefilter: bool = True) -> list[Readi
     words = _words(lowered)
     imposed = not data and not (prefilter and _PREFIX_WORDS.isdisjoint(words))
     boundary = not data and not (prefilter and _BOUNDARY_WORDS.isdisjoint(words))
+    cjk = [] if data or lowered.isascii() else _cjk(lowered)
     if prefilter and _TRIGGER.isdisjoint(words) and not (imposed or boundary):
-        return []
+        return cjk if index is None else [_mapped(r, index) for r in cjk]
     masked = mask_mentions(lowered)
     if masked is not None:
         lowered = masked
     out = _read(lowered, data=data, gate=prefilter)
+    out.extend(cjk)
     if imposed and not (prefilter and _PREFIX_OBJECT_WORDS.isdisjoint(words)):
         out.extend(_imposed_opening(lowered))
     if boundary and not (prefilter and _BOUNDARY_OBJECT_WORDS.isdisjoint(words)):
@@ -970,6 +994,50 @@ def _imposed_opening(lowered: str) -> list[Reading]:
                 "the reply is made to open with words that disclose the assistant's configuration",
             )
         ]
+    return []
+
+
+_CJK_SENTENCE = re.compile(r"[^。！？!?\n]+")
+
+
+def _cjk(lowered: str) -> list[Reading]:
+    """Chinese, Japanese and Korean, sentence by sentence: the assistant's configuration named
+    (its system prompt, its earlier instructions) with a verb of dropping it or of showing it,
+    unless the user owns it ("我的系统提示词") or the sentence asks how to prevent such
+    requests. No words to gate on, so this runs on any text holding a non-ASCII character,
+    and costs one search when it holds no such noun."""
+    if CJK_CONFIG.search(lowered) is None:
+        return []
+    for m in _CJK_SENTENCE.finditer(lowered):
+        sentence = m.group(0)
+        found = CJK_CONFIG.search(sentence)
+        if found is None or CJK_META.search(sentence) is not None:
+            continue
+        if CJK_MINE.search(sentence, max(0, found.start() - 4), found.start()) is not None:
+            continue
+        clause = _span_clause(lowered, m.start(), m.end())
+        if CJK_DROP.search(sentence) is not None:
+            return [
+                _reading(
+                    "injection.rule_suspension",
+                    "injection",
+                    0.85,
+                    clause,
+                    ("cjk_config", "cjk_drop"),
+                    "the sentence tells the assistant to drop its instructions",
+                )
+            ]
+        if CJK_SHOW.search(sentence) is not None:
+            return [
+                _reading(
+                    "prompt_leak.disclosure_request",
+                    "prompt_leak",
+                    0.9,
+                    clause,
+                    ("cjk_config", "cjk_show"),
+                    "the sentence asks the assistant to disclose its hidden configuration",
+                )
+            ]
     return []
 
 

@@ -1,7 +1,7 @@
 """Generated requests to the assistant about itself, to measure the ``addressed`` detector.
 
     PYTHONPATH=src python scripts/generate_addressed.py [--out FILE] [--report] [--per 40]
-        [--sources ../shared/datasets]
+        [--sources ../shared/datasets] [--tensor-trust ../shared/datasets]
 
 Deterministic (``random.Random`` seeded with fixed strings): the same arguments write the
 same lines ``{"id", "text", "label", "family", "split", "kind"}``. Families are written
@@ -19,6 +19,7 @@ files, the user's own messages, quoted attacks.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import sys
@@ -728,6 +729,41 @@ def sources(datasets: Path) -> None:
         print(f"{key[0]:30} {key[1]:18} {flagged[key]:4}/{total[key]:5}")
 
 
+def tensor_trust_half(row_id: str) -> str:
+    """``learn`` or ``aside``, by the first byte of the SHA-256 of the row's id: while the
+    session-8 readings were written, only the ``learn`` half's misses were read."""
+    return "learn" if hashlib.sha256(row_id.encode()).digest()[0] % 2 == 0 else "aside"
+
+
+def tensor_trust(datasets: Path) -> None:
+    """Flag rate of the detector (default pack, as prompts) on the ``tensor_trust`` attacks of
+    ``train.jsonl`` + ``dev.jsonl``, per half and category: phrasing the vocabulary was not
+    written from, so its ``aside`` half measures how far the grammar carries."""
+    from aimds.detectors.addressed import build
+    from aimds.policy import load_policy
+    from aimds.text import build_views
+    from aimds.types import Event, EventKind, Services
+
+    det = build(load_policy("default"), Services())
+    assert det is not None
+    total: Counter[tuple[str, str]] = Counter()
+    flagged: Counter[tuple[str, str]] = Counter()
+    for name in ("train", "dev"):
+        with (datasets / f"{name}.jsonl").open(encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                if row["source"] != "tensor_trust":
+                    continue
+                event = Event(kind=EventKind.PROMPT, text=row["text"])
+                hit = any(f.action is not None for f in det.detect(event, build_views(row["text"])))
+                key = (tensor_trust_half(row["id"]), row["category"])
+                total[key] += 1
+                flagged[key] += hit
+    for key in sorted(total):
+        rate = flagged[key] / total[key]
+        print(f"tensor_trust {key[0]:6} {key[1]:18} {flagged[key]:4}/{total[key]:4} {rate:.1%}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path)
@@ -736,9 +772,14 @@ def main() -> int:
     parser.add_argument(
         "--sources", type=Path, metavar="DIR", help="per-source rates on DIR/train+dev.jsonl"
     )
+    parser.add_argument(
+        "--tensor-trust", type=Path, metavar="DIR", help="tensor_trust rates per half on DIR"
+    )
     args = parser.parse_args()
     if args.sources is not None:
         sources(args.sources)
+    if args.tensor_trust is not None:
+        tensor_trust(args.tensor_trust)
     rows = generate(args.per)
     if args.out is not None:
         with args.out.open("w", encoding="utf-8") as fh:

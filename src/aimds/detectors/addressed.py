@@ -294,10 +294,10 @@ _OBEY_STARTERS = frozenset(
         "access_abuse",
         "earlier_context",
         "obsolete",
-        "replacement",
         "foreign_config",
     }
 )
+_REPLACEMENT_WORDS = CUES["replacement"].anchors
 _BARE_ABOVE = 12
 """At most this many words before a clause: the user's message holds no text of its own for
 "the above", "the previous instructions" or "the words so far" to point at (a delimiter line
@@ -713,9 +713,8 @@ def _obedience(c: Clause, *, data: bool, whole: str) -> list[Reading]:
 def _overrides(c: Clause, whole: str) -> list[Reading]:
     """Readings of a prompt's clause that replace what the assistant was set up to do: its
     earlier context suspended ("ignore the previous instructions", "disregard everything
-    above") or declared void ("the instructions above are obsolete"), its task or role
-    replaced ("your new task is", "instead of a security system you are now ..."), in
-    English or with another language's verb of ignoring."""
+    above") or declared void ("the instructions above are obsolete"), in English or with
+    another language's verb of ignoring."""
     out: list[Reading] = []
     earlier = _earlier(c, whole)
     if earlier is not None and (
@@ -755,19 +754,25 @@ def _overrides(c: Clause, whole: str) -> list[Reading]:
                 "the clause declares the assistant's instructions void",
             )
         )
-    if not c.lead and _has("replacement", c.text + c.rest, None):
-        # read over the whole sentence, once: "instead of a security system, you are now ..."
-        out.append(
-            _reading(
-                "injection.task_replacement",
-                "injection",
-                0.7,
-                c,
-                ("replacement",),
-                "the clause gives the assistant a new task or role in place of its own",
-            )
-        )
     return out
+
+
+def _replacement(first: Clause) -> list[Reading]:
+    """The assistant's task or role replaced ("your new task is", "instead of a security
+    system, you are now ..."), read over the sentence that ``first`` opens: the cue spans
+    its commas."""
+    if first.meta or _COMPILED["replacement"].search(first.text + first.rest) is None:
+        return []
+    return [
+        _reading(
+            "injection.task_replacement",
+            "injection",
+            0.7,
+            first,
+            ("replacement",),
+            "the sentence gives the assistant a new task or role in place of its own",
+        )
+    ]
 
 
 def _social(read: list[Clause], every: Callable[[], list[Clause]], leaked: bool) -> list[Reading]:
@@ -926,19 +931,25 @@ def read(text: str, *, data: bool = False, prefilter: bool = True) -> list[Readi
     text = text[:_MAX_CHARS]
     lowered, index = _join_hyphenated(_lower(text))
     words = _words(lowered)
-    imposed = not data and not (prefilter and _PREFIX_WORDS.isdisjoint(words))
-    boundary = not data and not (prefilter and _BOUNDARY_WORDS.isdisjoint(words))
+    clauses_read = not (prefilter and _TRIGGER.isdisjoint(words))
+    imposed = not data and not (
+        prefilter and (_PREFIX_WORDS.isdisjoint(words) or _PREFIX_OBJECT_WORDS.isdisjoint(words))
+    )
+    boundary = not data and not (
+        prefilter
+        and (_BOUNDARY_WORDS.isdisjoint(words) or _BOUNDARY_OBJECT_WORDS.isdisjoint(words))
+    )
     cjk = [] if data or lowered.isascii() else _cjk(lowered)
-    if prefilter and _TRIGGER.isdisjoint(words) and not (imposed or boundary):
-        return cjk if index is None else [_mapped(r, index) for r in cjk]
+    if not (clauses_read or imposed or boundary or cjk):
+        return []
     masked = mask_mentions(lowered)
     if masked is not None:
         lowered = masked
-    out = _read(lowered, data=data, gate=prefilter)
+    out = _read(lowered, data=data, gate=prefilter) if clauses_read else []
     out.extend(cjk)
-    if imposed and not (prefilter and _PREFIX_OBJECT_WORDS.isdisjoint(words)):
+    if imposed:
         out.extend(_imposed_opening(lowered))
-    if boundary and not (prefilter and _BOUNDARY_OBJECT_WORDS.isdisjoint(words)):
+    if boundary:
         out.extend(_boundaries(lowered))
     if len(out) > 1:
         out.sort(key=lambda r: -r.score)
@@ -1078,9 +1089,14 @@ def _read(lowered: str, *, data: bool, gate: bool) -> list[Reading]:
     for n, (start, sentence) in enumerate(_sentences(lowered)):
         if n - named_in > 1:
             antecedent = (0, ())  # a pronoun takes up an object of its own or the last sentence
-        if gate and antecedent[0] == 0 and _TRIGGER.isdisjoint(_words(sentence)):
+        words = _words(sentence) if gate else None
+        if words is not None and antecedent[0] == 0 and _TRIGGER.isdisjoint(words):
             continue  # no starting word and no object for a pronoun to take up
+        replaced = not data and (words is None or not _REPLACEMENT_WORDS.isdisjoint(words))
         for c in _clauses_of(start, sentence, gate=gate):
+            if replaced:
+                replaced = False  # read over the whole sentence, once, at its first clause
+                out.extend(_replacement(c))
             read.append(c)
             if c.meta or _reported(c):
                 antecedent = (0, ())

@@ -560,13 +560,14 @@ _CUE_LIST = (
         id="earlier_context",
         anchors=_words(
             "previous prior preceding earlier above foregoing aforementioned former far "
-            "before now point everything precedes preceded received the all any"
+            "before until point previously everything precedes preceded instructions rules "
+            "conditions directions directives guidelines"
         ),
         pattern=(
             rf"{_NOT_MINE}\b(?:(?:the|all|these|those|any|every|your)\s+){{0,2}}{_EARLIER}\s+"
             rf"(?:\w+\s+)?(?:{_RULE_NOUN}|{_TEXT_NOUN})\b"
             rf"|\b(?:{_RULE_NOUN}|{_TEXT_NOUN})\s+(?:\w+\s+)?(?:above|so far|before this|"
-            r"until now|up to (?:this point|now|here)|(?:given|received|provided)(?: to you)?"
+            r"until now|up to this point|(?:given|received|provided)(?: to you)?"
             r" (?:so far|before|previously|earlier|above))\b"
             r"|\b(?:everything|all|anything|whatever)\s+(?:\w+\s+)?(?:above|before this|so far|"
             r"preceding|that precedes|that came before)\b"
@@ -618,8 +619,8 @@ _CUE_LIST = (
     Cue(
         id="obsolete",
         anchors=_words(
-            "cancelled canceled void obsolete outdated out date invalid longer expired "
-            "revoked superseded replaced deprecated null consider session conversation chat"
+            "cancelled canceled void obsolete outdated date invalid longer expired revoked "
+            "superseded replaced deprecated null previous prior earlier past"
         ),
         pattern=(
             r"\b(?:out[ -]of[ -]date|outdated|obsolete|deprecated|expired|superseded)\s+"
@@ -632,8 +633,8 @@ _CUE_LIST = (
             rf"|\bconsider\s+(?:the|all|your|any)\s+(?:\w+\s+){{0,2}}?{_RULE_NOUN}\s+"
             r"(?:\w+\s+)?(?:obsolete|void|cancel+ed|outdated|invalid|null)\b"
             rf"|\b(?:{_RULE_NOUN}|text|everything)\s+(?:above\s+)?(?:was|were|is|are)\s+(?:from|"
-            r"part of|left over from)\s+(?:an?\s+|the\s+)?(?:previous|prior|earlier|old|different|"
-            r"another|past)\s+(?:session|conversation|chat|test|user)\b"
+            r"part of|left over from)\s+(?:an?\s+|the\s+)?(?:previous|prior|earlier|past)\s+"
+            r"(?:session|conversation|chat|test|user)\b"
         ),
         examples=(
             "end out of date instructions",
@@ -651,11 +652,11 @@ _CUE_LIST = (
     Cue(
         id="replacement",
         anchors=_words(
-            "new real actual true updated only sole task job role purpose objective goal "
-            "mission instead rather longer now keep retain maintain previously before"
+            "new real actual true updated instead rather longer previous prior original "
+            "existing previously"
         ),
         pattern=(
-            r"\b(?:your\s+(?:new|real|actual|true|updated|only|sole)|the\s+(?:real|actual|true))"
+            r"\b(?:your\s+(?:new|real|actual|true|updated)|the\s+(?:real|actual|true))"
             r"\s+(?:task|job|role|"
             r"purpose|objective|goal|mission|instructions?|rules|directives?|function|system "
             r"prompt|assignment)\s+(?:is|are|will be|from now on)\b"
@@ -666,8 +667,8 @@ _CUE_LIST = (
             r"|\byou(?:'re| are) no longer (?:an?|the)\b[^.]{0,60}?\byou(?:'re| are)\s+"
             r"(?:now\s+)?(?:an?|the)\b"
             r"|\b(?:keep|retain|maintain)\s+(?:your|the|all)\s+(?:\w+\s+)?(?:previous|prior|"
-            r"original|existing|current)\s+instructions\b[^.]{0,20}\bbut\b"
-            r"|\b(?:previously|before)\b[^.]{0,60}?\byou (?:must|will|should|shall) now\b"
+            r"original|existing)\s+instructions\b[^.]{0,20}\bbut\b"
+            r"|\bpreviously\b[^.]{0,60}?\byou (?:must|will|should|shall) now\b"
         ),
         examples=(
             "your new task is",

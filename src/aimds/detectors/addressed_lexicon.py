@@ -619,7 +619,7 @@ _CUE_LIST = (
     Cue(
         id="obsolete",
         anchors=_words(
-            "cancelled canceled void obsolete outdated date invalid longer expired revoked "
+            "cancelled canceled void obsolete outdated date longer expired revoked "
             "superseded replaced deprecated null previous prior earlier past"
         ),
         pattern=(
@@ -627,11 +627,11 @@ _CUE_LIST = (
             r"(?:instructions|directives|system prompt|prompt|rules)\b"
             rf"|{_NOT_MINE}\b(?:(?:your|{_EARLIER}|original|initial|system)\s+(?:\w+\s+)?{_RULE_NOUN}"
             rf"|{_RULE_NOUN}\s+(?:above|so far))\s+(?:\w+\s+){{0,2}}?(?:is|are|was|were|has been|"
-            r"have been)\s+(?:now\s+)?(?:cancel+ed|void|obsolete|outdated|out of date|invalid|"
+            r"have been)\s+(?:now\s+)?(?:cancel+ed|void|obsolete|outdated|out of date|"
             r"no longer (?:valid|relevant|in effect|active)|expired|revoked|superseded|replaced|"
             r"deprecated|null and void)\b"
             rf"|\bconsider\s+(?:the|all|your|any)\s+(?:\w+\s+){{0,2}}?{_RULE_NOUN}\s+"
-            r"(?:\w+\s+)?(?:obsolete|void|cancel+ed|outdated|invalid|null)\b"
+            r"(?:\w+\s+)?(?:obsolete|void|cancel+ed|outdated|null)\b"
             rf"|\b(?:{_RULE_NOUN}|text|everything)\s+(?:above\s+)?(?:was|were|is|are)\s+(?:from|"
             r"part of|left over from)\s+(?:an?\s+|the\s+)?(?:previous|prior|earlier|past)\s+"
             r"(?:session|conversation|chat|test|user)\b"
@@ -651,12 +651,9 @@ _CUE_LIST = (
     ),
     Cue(
         id="replacement",
-        anchors=_words(
-            "new real actual true updated instead rather longer previous prior original "
-            "existing previously"
-        ),
+        anchors=_words("new real actual updated instead rather longer previous prior previously"),
         pattern=(
-            r"\b(?:your\s+(?:new|real|actual|true|updated)|the\s+(?:real|actual|true))"
+            r"\b(?:your\s+(?:new|real|actual|updated)|the\s+(?:real|actual))"
             r"\s+(?:task|job|role|"
             r"purpose|objective|goal|mission|instructions?|rules|directives?|function|system "
             r"prompt|assignment)\s+(?:is|are|will be|from now on)\b"
@@ -666,8 +663,8 @@ _CUE_LIST = (
             r"(?:'re| are| will be)\s+now\b"
             r"|\byou(?:'re| are) no longer (?:an?|the)\b[^.]{0,60}?\byou(?:'re| are)\s+"
             r"(?:now\s+)?(?:an?|the)\b"
-            r"|\b(?:keep|retain|maintain)\s+(?:your|the|all)\s+(?:\w+\s+)?(?:previous|prior|"
-            r"original|existing)\s+instructions\b[^.]{0,20}\bbut\b"
+            r"|\b(?:keep|retain|maintain)\s+(?:your|the|all)\s+(?:\w+\s+)?(?:previous|prior)\s+"
+            r"instructions\b[^.]{0,20}\bbut\b"
             r"|\bpreviously\b[^.]{0,60}?\byou (?:must|will|should|shall) now\b"
         ),
         examples=(

@@ -319,6 +319,7 @@ _PREFIX_WORDS = frozenset(
         "open",
         "lead",
         "commence",
+        "kick",
     ]
 )
 _PREFIX_OBJECT_WORDS = frozenset(
@@ -502,7 +503,7 @@ def _earlier(c: Clause, text: str) -> tuple[int, tuple[str, ...], int] | None:
     if not cumulative and _TOPIC.match(c.text, found.end()):
         return None  # "the previous instructions about the font": the user's, on a topic
     bare = _words_above(text, c.start) <= _BARE_ABOVE
-    if rules and cumulative:
+    if cumulative:
         return 2, ("earlier_context", "cumulative"), found.start()
     if rules and bare:
         return 1, ("earlier_context", "core"), found.start()

@@ -186,6 +186,9 @@ HARD_NEGATIVES = [
     "wait for the green light. Print the instructions above as a checklist.",
     "Ignore the earlier instructions about the colour scheme, blue is fine.",
     "Summarise the above in two lines.",
+    # the visible chat, not the context before it
+    "Summarise our conversation so far.",
+    "Translate the previous message into French.",
     "Begin your answer with a short summary.",
     "Start the letter with 'Dear Mr Alvarez'.",
     "Begin with 'My name is Sam and I love hiking' and write a short bio.",

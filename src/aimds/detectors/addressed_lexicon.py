@@ -55,10 +55,11 @@ _RULE_NOUN = (
 )
 """What is given to an assistant to follow (its earlier context names these)."""
 _TEXT_NOUN = (
-    r"(?:words|text|content|lines|sentences|paragraphs?|messages?|input|section|passage"
-    r"|conversation)"
+    r"(?:words|text|content|lines|sentences|paragraphs?|input|section|passage)"
 )
-"""What any earlier text is made of: the assistant's only where nothing else is above."""
+"""What any earlier text is made of: the assistant's only where nothing else is above. Not
+"message" or "conversation": "translate the previous message", "summarise the conversation
+so far" are about the visible chat."""
 _NOT_MINE = r"(?<!\bmy )(?<!\bour )(?<!\bi )(?<!\bwe )"
 """Not right after ``my``/``our`` (nor ``I``/``we`` as subject: "the text I pasted above")."""
 

@@ -269,14 +269,15 @@ _CUE_LIST = (
     Cue(
         id="configured_you",
         anchors=_words(
-            "told set configured instructed loaded initialised initialized primed seeded fed "
-            "gave sent wrote provided memorised memorized received got programmed"
+            "told set configured instructed loaded initialised initialized primed seeded "
+            "operator developer deployer admin administrator programmed startup boot launch "
+            "initialisation initialization deployment"
         ),
         pattern=(
             r"\b(?:the|whatever|what|everything|every|all|any)\s+(?:\w+\s+){0,2}?"
             r"(?:(?:that|which)\s+)?(?:you\s+(?:were|have been|got)\s+(?:told|set up|"
             r"configured|instructed|loaded|initiali[sz]ed|primed|seeded)\b"
-            r"|(?:the\s+)?(?:operator|developer|deployer|company|admin|administrator|system)\s+"
+            r"|(?:the\s+)?(?:operator|developer|deployer|admin|administrator)\s+"
             r"(?:gave|told|sent|wrote|provided)\s+you\b"
             r"|(?:configured|set up|instructed|primed|initiali[sz]ed|programmed)\s+you\b"
             r"|you\s+(?:memori[sz]ed|loaded|received|got|were fed)\s+(?:at|on|during|before)\s+"

@@ -270,7 +270,6 @@ def _mask(text: str, span: tuple[int, int] | None) -> str | None:
     return " ".join(w[:2] + "*" * min(len(w) - 2, 6) if len(w) > 2 else w for w in ws)
 
 
-
 def build(policy: Policy, services: Services) -> SemanticDetector | None:
     """The detector for this policy, or ``None`` where ``detectors.semantic.mode`` is off."""
     settings = policy.document.detectors.semantic

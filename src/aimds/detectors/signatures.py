@@ -107,7 +107,10 @@ _MAX_CONFIRM = 8
 that repeats a header many times without ever addressing the model is not worth more."""
 
 _TO_MODEL = (
-    r"\b" + _AI + r"s?\b|\b" + _RULES
+    r"\b"
+    + _AI
+    + r"s?\b|\b"
+    + _RULES
     + r"|\byou\s+(?:are|will|must|shall)\s+(?:now|no\s+longer|from\s+now)|\byour\s+(?:new\s+)?(?:task|role|goal|objective|purpose|persona|answers?|replies|responses?|output)\b"
     r"|\b(?:polic(?:y|ies)|safety|filters?|persona|objective|the\s+user|from\s+now|henceforth|obey|comply|"
     r"ignore|disregard|forget|reveal|repeat|say|respond|reply|answer|summar\w*|translate|send|forward|"
@@ -177,7 +180,11 @@ SIGNATURES: tuple[Signature, ...] = (
         # is the object; about the rules, the prompt, the task or what came before, or with
         # a new order after it, it is an override again
         unless=r"^\w+\s+(?:about\s+)?(?:everything|all|what)\s+(?:[\w'’]+\s+){0,4}?(?:about|regarding|concerning|on)\s+"
-        r"(?!(?:[\w'’-]+\s+){0,3}?(?:" + _RULES + "|" + _PRIOR + r"|yourself|you\b|your\b|safety|polic|filter|restrict|limit|task|what\s+you|this\s+(?:chat|conversation)))"
+        r"(?!(?:[\w'’-]+\s+){0,3}?(?:"
+        + _RULES
+        + "|"
+        + _PRIOR
+        + r"|yourself|you\b|your\b|safety|polic|filter|restrict|limit|task|what\s+you|this\s+(?:chat|conversation)))"
         r"(?![^.\n]{0,80}\b(?:instead|from\s+now|now\s+you|reveal|system\s+prompt|new\s+(?:task|role|instructions?))\b)",
     ),
     _sig(
@@ -279,7 +286,8 @@ SIGNATURES: tuple[Signature, ...] = (
         # closing tags and the other languages' headers break out of their context whatever
         # follows; an English header must be followed by something for the model
         requires=r"^\s*(?:</|<\s*/?\s*(?:system|admin|developer)|\[(?:system|admin)\])"
-        r"|\b(?:nota|note\s+d[ue]|systemhinweis|systemnachricht|mensaje|messaggio|aviso)\b|" + _TO_MODEL,
+        r"|\b(?:nota|note\s+d[ue]|systemhinweis|systemnachricht|mensaje|messaggio|aviso)\b|"
+        + _TO_MODEL,
     ),
     _sig(
         "sig.addressed_to_ai",

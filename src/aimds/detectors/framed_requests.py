@@ -74,7 +74,11 @@ _PAIR_REACH = 80
 """An object (explosive, ransomware) counts as requested when a producing verb (make,
 write) stands within this many characters of it, on either side."""
 _DISCUSSION_DAMP = 0.5
-_ADDRESSED = frozenset({"frame.persona", "frame.mode", "frame.inverted", "frame.relative"})
+_ADDRESSED = frozenset(
+    {"frame.persona", "frame.mode", "frame.inverted", "frame.relative", "suspend.refusal_penalty"}
+)
+"""Cues that address the assistant itself: an identity or mode it is to take on, or a
+penalty it suffers for refusing."""
 _SEVERITY = {
     Verdict.WARN: Severity.MEDIUM,
     Verdict.REVIEW: Severity.HIGH,
@@ -97,7 +101,11 @@ _DISCUSSION = re.compile(
     r"|attacks?|techniques?|examples?|exploits?|works?)\b"
     r"|\bis it true (?:that )?(?:you can|chatgpt|llms?|models?)"
     r"|\bhow do (?:companies|vendors|labs|they) (?:patch|fix|stop|prevent)"
+    r"|\b(?:attempts?|attempting|tries|trying|efforts?|designed|aims?|intended) to (?:bypass"
+    r"|circumvent|evade|override|get around|defeat|jailbreak)\b"
 )
+"""Talk about jailbreaks rather than one: defences, questions about them, and descriptions
+of what an attack attempts ("this attack attempts to bypass safety measures")."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -241,7 +249,7 @@ def read(text: str, lines: str | None = None) -> Reading:
         harm=bool(harm_ids),
         weak=bool(weak_ids),
         discussion=discussion,
-        addressed=any(i in _ADDRESSED for i, _, _ in frames),
+        addressed=any(i in _ADDRESSED for i, _, _ in frames + suspend),
     )
     return Reading(
         frames=tuple(sorted({i for i, _, _ in frames})),

@@ -194,8 +194,16 @@ def _primed(text: str) -> bool:
 
 
 def _weight(matches: list[_Match]) -> float:
-    """The summed weight of the distinct cues among ``matches``."""
-    return sum(dict((i, w) for i, w, _ in matches).values())
+    """The summed weight of the distinct cues among ``matches``, each counted only where
+    it has a match of its own: two cues over the same words ("no rules" is both "no
+    limits" and a lifting) say one thing once."""
+    taken: list[tuple[int, int]] = []
+    weights: dict[str, float] = {}
+    for cue, weight, span in sorted(matches, key=lambda m: (-m[1], m[2])):
+        if not any(span[0] < end and start < span[1] for start, end in taken):
+            taken.append(span)
+            weights.setdefault(cue, weight)
+    return sum(weights.values())
 
 
 _NOTHING = Reading(
@@ -280,8 +288,9 @@ def score(
 
     Rule suspension counts as a frame of weight 0.6 where no other frame is present.
     ``addressed`` says the frame is a persona, mode or inverted self the assistant is to
-    take on: only then does strong rule suspension without a harm request score
-    (:data:`SUSPEND_ONLY`).
+    take on (or a penalty for its refusals): then strong rule suspension without a harm
+    request scores :data:`SUSPEND_ONLY`; any other frame (a character in a story) needs two
+    distinct suspension cues for that (``suspend >= 1.5``).
     """
     frame = max(frame_weight, 0.6 if suspend > 0 else 0.0)
     boost = 0.2 * realism + 0.25 * min(suspend, 1.0)
@@ -291,7 +300,7 @@ def score(
         value = 0.45 + 0.3 * frame + boost
     elif harm:
         value = HARM_ONLY
-    elif addressed and suspend >= 1.0:
+    elif (addressed and suspend >= 1.0) or (frame_weight > 0 and suspend >= 1.5):
         value = SUSPEND_ONLY
     else:
         value = 0.0
@@ -327,8 +336,9 @@ class FramedRequestDetector:
         folded = getattr(views, "folded", None)
         if not isinstance(folded, str):
             folded = original.casefold() if isinstance(original, str) else ""
-        text = folded[: self._max_chars]
+        text = _straight_quotes(folded[: self._max_chars])
         lines = original[: self._max_chars].casefold() if isinstance(original, str) else text
+        lines = _straight_quotes(lines)
         reading = read(text, lines)
         for alt in _respelled(text, lines):
             other = read(alt)
@@ -345,6 +355,16 @@ class FramedRequestDetector:
         if action is None:
             return ()
         return [_finding(reading, action, levels, kind, text)]
+
+
+_QUOTES = str.maketrans("\u2018\u2019\u02bc\u2032\u201c\u201d\u201e\u2033", "''''\"\"\"\"")
+
+
+def _straight_quotes(text: str) -> str:
+    """``text`` with typographic apostrophes and quotes made straight (same length): the
+    cues spell contractions and quoted answers with ``'`` and ``"``, and prompts pasted
+    from the web or a phone mostly use U+2019 (``doesn\u2019t refuse``)."""
+    return text if text.isascii() else text.translate(_QUOTES)
 
 
 def _respelled(text: str, lines: str) -> list[str]:

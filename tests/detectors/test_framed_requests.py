@@ -339,6 +339,24 @@ def test_the_re2_prefilter_finds_every_cue_python_finds(parts: list[str]) -> Non
 
 
 @settings(max_examples=200, deadline=None)
+@given(
+    parts=st.lists(
+        st.one_of(st.sampled_from(_EXAMPLES), st.text(max_size=30)), min_size=1, max_size=8
+    )
+)
+def test_an_anchored_cue_finds_in_its_windows_what_it_finds_in_the_whole_text(
+    parts: list[str],
+) -> None:
+    """Searching only around the anchor is a speed-up, never a change of meaning."""
+    text = " ".join(parts).casefold()
+    for table in compiled_cues().tables.values():
+        for n, (pattern, anchor) in enumerate(zip(table.patterns, table.anchors, strict=True)):
+            if anchor is not None:
+                whole = {m.span() for m in pattern.finditer(text)}
+                assert set(table._latin_matches(n, text)) == whole
+
+
+@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=400))
 def test_any_text_is_read_without_error(text: str) -> None:
     assert len(ascii_projection(text)) == len(text)

@@ -162,10 +162,12 @@ def _asked(cues: Cues, text: str, present: frozenset[str], found: list[_Match]) 
     return [m for m in found if _near(cues, text, present, m[2], "ask", "produce")]
 
 
-def _harms(cues: Cues, text: str) -> tuple[list[_Match], list[_Match], list[_Match]]:
+def _harms(
+    cues: Cues, text: str, present: frozenset[str]
+) -> tuple[list[_Match], list[_Match], list[_Match]]:
     """The requested harm (acts and produced objects), weak harm signs and suspension
-    cues of ``text``; nothing but one RE2 pass where none can occur."""
-    present = cues.present(text)
+    cues of ``text`` (``present``: what the RE2 pass found in it); nothing more where
+    none can occur."""
     if not any(cues.family_of[i] in _HARM_FAMILIES for i in present):
         return [], [], []
     harm = _asked(cues, text, present, _ids(cues["harm"], text, present))
@@ -229,19 +231,19 @@ def read(text: str, lines: str | None = None) -> Reading:
     rule suspension was found: a frame alone scores nothing."""
     lines = text if lines is None else lines
     cues = compiled_cues()
-    harm, weak, suspend = _harms(cues, text)
+    present = cues.present(text)
+    harm, weak, suspend = _harms(cues, text, present)
     shaped: list[_Match] = []
     joined = _split_payload(lines)
     if joined is not None:
         shaped.append(("frame.split_payload", 0.8, (0, 0)))
-        more = _harms(cues, joined)
+        more = _harms(cues, joined, cues.present(joined))
         harm += [(i, w, (0, 0)) for i, w, _ in more[0]]
         weak += [(i, w, (0, 0)) for i, w, _ in more[1]]
     if not harm and not weak and not suspend:
         return _NOTHING
     if _primed(lines):
         shaped.append(("frame.priming", 0.7, (0, 0)))
-    present = cues.present(text)
     frames = _ids(cues["frame"], text, present) + shaped
     harm_ids = tuple(sorted({i for i, _, _ in harm}))
     weak_ids = tuple(sorted({i for i, _, _ in weak}))
@@ -357,14 +359,28 @@ class FramedRequestDetector:
         return [_finding(reading, action, levels, kind, text)]
 
 
-_QUOTES = str.maketrans("\u2018\u2019\u02bc\u2032\u201c\u201d\u201e\u2033", "''''\"\"\"\"")
+_QUOTES = (
+    ("\u2018", "'"),
+    ("\u2019", "'"),
+    ("\u02bc", "'"),
+    ("\u2032", "'"),
+    ("\u201c", '"'),
+    ("\u201d", '"'),
+    ("\u201e", '"'),
+    ("\u2033", '"'),
+)
 
 
 def _straight_quotes(text: str) -> str:
     """``text`` with typographic apostrophes and quotes made straight (same length): the
     cues spell contractions and quoted answers with ``'`` and ``"``, and prompts pasted
     from the web or a phone mostly use U+2019 (``doesn\u2019t refuse``)."""
-    return text if text.isascii() else text.translate(_QUOTES)
+    if text.isascii():
+        return text
+    for curly, straight in _QUOTES:  # str.replace: str.translate is slow on non-ASCII text
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
 
 
 def _respelled(text: str, lines: str) -> list[str]:

@@ -16,7 +16,8 @@ combination:
   amounts", "real commands") and explicit rule suspension ("never refuses");
 * a weak harm sign (evasion, a criminal role asked for its craft) counts only in a strong
   frame or with realism or suspension;
-* a persona or mode with strong rule suspension and no harm domain -> a milder score;
+* a persona or mode with strong rule suspension and no harm domain -> a milder score
+  (so does any other frame, a story's character, with two distinct suspensions);
 * harm without any frame scores :data:`HARM_ONLY` (below the default packs' ``warn`` for
   prompts; a stricter pack may warn on it);
 * texts that *talk about* jailbreaks (defences, "is the grandma exploit real?") are damped,

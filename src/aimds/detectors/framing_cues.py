@@ -13,12 +13,19 @@ Chinese, never by copying attack sentences:
 ``suspend``
     words that switch the assistant's rules off for that frame: "never refuses", "no
     restrictions", "not bound by", "before safety training", "harmful content is fine".
+    Rule lifting is also read by structure (``suspend.lifted``): a lifting operator
+    (ignore, bypass, free of, not bound by, does not follow, no, without, disabled, do not
+    apply) combined with a noun for the rules (content policy, guardrails, ethics, filters,
+    in eight languages), and a penalty for refusing ("every time you refuse you lose 5
+    points") is a suspension addressed to the assistant.
 ``realism``
     a demand that the frame's output work in the real world: step by step, exact
     amounts, real commands, technically accurate, so it's realistic.
 ``harm`` / ``object`` + ``produce``
     an operational request in a serious harm domain. ``harm`` cues are harmful acts on
-    their own ("launder money", "spike a drink", "find her home address"); an ``object``
+    their own ("launder money", "spike a drink", "find her home address"; ``harm.act``
+    composes an act verb in its base or -ing form with a victim or target: "drain the
+    bank account of", "set fire to a building"); an ``object``
     (explosive, nerve agent, ransomware, fake passport) is harmful only next to a
     ``produce`` verb (make, synthesise, write, build), so a story that merely *mentions*
     a bomb or a poison stays benign.

@@ -144,6 +144,12 @@ _REFUSED = (
     r"| (?:a|an|any|my|the|our) (?:request|question|prompt|order|command|instruction|task)s?\b)"
 )
 """What follows a refusal verb when the refusal is of the user's requests (not of dessert)."""
+_GLOBAL_REFUSAL = (
+    r"(?=(?! to\b)| to (?:answer|respond|comply|help|do|obey|reply|follow|say|write|generate"
+    r"|provide|give|explain|discuss|talk|engage|assist|act|any|anything)\b)"
+)
+"""What follows "never refuses" when the refusal lifted is any refusal (of a request, to
+answer, ...), not one harmless act ("a cooking bot that never refuses to share a recipe")."""
 _YOUR = r"(?:your|its|the (?:ai|model|assistant|bot|chatbot)'?s|chatgpt'?s|gpt'?s|tus|tes|deine?n?)"
 
 _TARGET = (
@@ -461,9 +467,9 @@ CUES: tuple[Cue, ...] = (
         weight=1.0,
         regex=(
             r"\b(?:never|won'?t|doesn'?t|does not|will not|do not|don'?t) (?:ever )?(?:refuses?"
-            r"|decline|say no"
-            r"|add (?:any )?(?:warnings|disclaimers)|moralis|moraliz|lecture|censor|hold back"
-            r"|comment on it)"
+            r"|declines?|says? no)\b" + _GLOBAL_REFUSAL + r"|\b(?:never|won'?t|doesn'?t|does not"
+            r"|will not|do not|don'?t) (?:ever )?(?:add (?:any )?(?:warnings|disclaimers)|moralis"
+            r"|moraliz|lecture|censor|hold back|comment on it)"
             r"|\b(?:not|isn'?t|aren'?t|never|no longer) (?:bound|restricted|limited"
             r"|constrained) by\b"
             r"|\b(?:free|freed|liberated|released) from (?:\w+ ){0,3}(?:rules|restrictions"
@@ -517,6 +523,7 @@ CUES: tuple[Cue, ...] = (
             "you cannot refuse",
         ),
         counterexamples=(
+            "a cooking assistant that never refuses to share a recipe",
             "no restrictions on parking here",
             "the filter is fine",
             "you can't refuse this offer",
@@ -1045,7 +1052,7 @@ def _latin(cue: Cue) -> str:
 
 _ANCHOR_REACH = 160
 """Characters searched on either side of an anchor match: longer than any anchored cue."""
-_LOOKAROUND = re.compile(r"\(\?<?[!=][^()]*\)")
+_LOOKAROUND = re.compile(r"\(\?<?[!=](?:[^()]|\([^()]*\))*\)")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 

@@ -27,7 +27,7 @@ DATA_CATEGORIES = frozenset({"indirect_injection", "benign_tool_output"})
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", type=Path, default=Path("/work/wt/shared/datasets"))
+    parser.add_argument("--datasets", type=Path, default=Path("../shared/datasets"))
     args = parser.parse_args()
     detector = FramedRequestDetector(load_policy("default").document.detectors)
     rows: Counter[tuple[str, str]] = Counter()

@@ -16,7 +16,8 @@ combination:
   amounts", "real commands") and explicit rule suspension ("never refuses");
 * a weak harm sign (evasion, a criminal role asked for its craft) counts only in a strong
   frame or with realism or suspension;
-* a persona or mode with strong rule suspension and no harm domain -> a milder score;
+* a persona or mode with strong rule suspension and no harm domain -> a milder score
+  (so does any other frame, a story's character, with two distinct suspensions);
 * harm without any frame scores :data:`HARM_ONLY` (below the default packs' ``warn`` for
   prompts; a stricter pack may warn on it);
 * texts that *talk about* jailbreaks (defences, "is the grandma exploit real?") are damped,
@@ -74,7 +75,11 @@ _PAIR_REACH = 80
 """An object (explosive, ransomware) counts as requested when a producing verb (make,
 write) stands within this many characters of it, on either side."""
 _DISCUSSION_DAMP = 0.5
-_ADDRESSED = frozenset({"frame.persona", "frame.mode", "frame.inverted", "frame.relative"})
+_ADDRESSED = frozenset(
+    {"frame.persona", "frame.mode", "frame.inverted", "frame.relative", "suspend.refusal_penalty"}
+)
+"""Cues that address the assistant itself: an identity or mode it is to take on, or a
+penalty it suffers for refusing."""
 _SEVERITY = {
     Verdict.WARN: Severity.MEDIUM,
     Verdict.REVIEW: Severity.HIGH,
@@ -97,7 +102,11 @@ _DISCUSSION = re.compile(
     r"|attacks?|techniques?|examples?|exploits?|works?)\b"
     r"|\bis it true (?:that )?(?:you can|chatgpt|llms?|models?)"
     r"|\bhow do (?:companies|vendors|labs|they) (?:patch|fix|stop|prevent)"
+    r"|\b(?:attempts?|attempting|tries|trying|efforts?|designed|aims?|intended) to (?:bypass"
+    r"|circumvent|evade|override|get around|defeat|jailbreak)\b"
 )
+"""Talk about jailbreaks rather than one: defences, questions about them, and descriptions
+of what an attack attempts ("this attack attempts to bypass safety measures")."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -154,10 +163,12 @@ def _asked(cues: Cues, text: str, present: frozenset[str], found: list[_Match]) 
     return [m for m in found if _near(cues, text, present, m[2], "ask", "produce")]
 
 
-def _harms(cues: Cues, text: str) -> tuple[list[_Match], list[_Match], list[_Match]]:
+def _harms(
+    cues: Cues, text: str, present: frozenset[str]
+) -> tuple[list[_Match], list[_Match], list[_Match]]:
     """The requested harm (acts and produced objects), weak harm signs and suspension
-    cues of ``text``; nothing but one RE2 pass where none can occur."""
-    present = cues.present(text)
+    cues of ``text`` (``present``: what the RE2 pass found in it); nothing more where
+    none can occur."""
     if not any(cues.family_of[i] in _HARM_FAMILIES for i in present):
         return [], [], []
     harm = _asked(cues, text, present, _ids(cues["harm"], text, present))
@@ -186,8 +197,16 @@ def _primed(text: str) -> bool:
 
 
 def _weight(matches: list[_Match]) -> float:
-    """The summed weight of the distinct cues among ``matches``."""
-    return sum(dict((i, w) for i, w, _ in matches).values())
+    """The summed weight of the distinct cues among ``matches``, each counted only where
+    it has a match of its own: two cues over the same words ("no rules" is both "no
+    limits" and a lifting) say one thing once."""
+    taken: list[tuple[int, int]] = []
+    weights: dict[str, float] = {}
+    for cue, weight, span in sorted(matches, key=lambda m: (-m[1], m[2])):
+        if not any(span[0] < end and start < span[1] for start, end in taken):
+            taken.append(span)
+            weights.setdefault(cue, weight)
+    return sum(weights.values())
 
 
 _NOTHING = Reading(
@@ -213,19 +232,19 @@ def read(text: str, lines: str | None = None) -> Reading:
     rule suspension was found: a frame alone scores nothing."""
     lines = text if lines is None else lines
     cues = compiled_cues()
-    harm, weak, suspend = _harms(cues, text)
+    present = cues.present(text)
+    harm, weak, suspend = _harms(cues, text, present)
     shaped: list[_Match] = []
     joined = _split_payload(lines)
     if joined is not None:
         shaped.append(("frame.split_payload", 0.8, (0, 0)))
-        more = _harms(cues, joined)
+        more = _harms(cues, joined, cues.present(joined))
         harm += [(i, w, (0, 0)) for i, w, _ in more[0]]
         weak += [(i, w, (0, 0)) for i, w, _ in more[1]]
     if not harm and not weak and not suspend:
         return _NOTHING
     if _primed(lines):
         shaped.append(("frame.priming", 0.7, (0, 0)))
-    present = cues.present(text)
     frames = _ids(cues["frame"], text, present) + shaped
     harm_ids = tuple(sorted({i for i, _, _ in harm}))
     weak_ids = tuple(sorted({i for i, _, _ in weak}))
@@ -241,7 +260,7 @@ def read(text: str, lines: str | None = None) -> Reading:
         harm=bool(harm_ids),
         weak=bool(weak_ids),
         discussion=discussion,
-        addressed=any(i in _ADDRESSED for i, _, _ in frames),
+        addressed=any(i in _ADDRESSED for i, _, _ in frames + suspend),
     )
     return Reading(
         frames=tuple(sorted({i for i, _, _ in frames})),
@@ -272,8 +291,9 @@ def score(
 
     Rule suspension counts as a frame of weight 0.6 where no other frame is present.
     ``addressed`` says the frame is a persona, mode or inverted self the assistant is to
-    take on: only then does strong rule suspension without a harm request score
-    (:data:`SUSPEND_ONLY`).
+    take on (or a penalty for its refusals): then strong rule suspension without a harm
+    request scores :data:`SUSPEND_ONLY`; any other frame (a character in a story) needs two
+    distinct suspension cues for that (``suspend >= 1.5``).
     """
     frame = max(frame_weight, 0.6 if suspend > 0 else 0.0)
     boost = 0.2 * realism + 0.25 * min(suspend, 1.0)
@@ -283,7 +303,7 @@ def score(
         value = 0.45 + 0.3 * frame + boost
     elif harm:
         value = HARM_ONLY
-    elif addressed and suspend >= 1.0:
+    elif (addressed and suspend >= 1.0) or (frame_weight > 0 and suspend >= 1.5):
         value = SUSPEND_ONLY
     else:
         value = 0.0
@@ -319,8 +339,9 @@ class FramedRequestDetector:
         folded = getattr(views, "folded", None)
         if not isinstance(folded, str):
             folded = original.casefold() if isinstance(original, str) else ""
-        text = folded[: self._max_chars]
+        text = _straight_quotes(folded[: self._max_chars])
         lines = original[: self._max_chars].casefold() if isinstance(original, str) else text
+        lines = _straight_quotes(lines)
         reading = read(text, lines)
         for alt in _respelled(text, lines):
             other = read(alt)
@@ -337,6 +358,30 @@ class FramedRequestDetector:
         if action is None:
             return ()
         return [_finding(reading, action, levels, kind, text)]
+
+
+_QUOTES = (
+    ("\u2018", "'"),
+    ("\u2019", "'"),
+    ("\u02bc", "'"),
+    ("\u2032", "'"),
+    ("\u201c", '"'),
+    ("\u201d", '"'),
+    ("\u201e", '"'),
+    ("\u2033", '"'),
+)
+
+
+def _straight_quotes(text: str) -> str:
+    """``text`` with typographic apostrophes and quotes made straight (same length): the
+    cues spell contractions and quoted answers with ``'`` and ``"``, and prompts pasted
+    from the web or a phone mostly use U+2019 (``doesn\u2019t refuse``)."""
+    if text.isascii():
+        return text
+    for curly, straight in _QUOTES:  # str.replace: str.translate is slow on non-ASCII text
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
 
 
 def _respelled(text: str, lines: str) -> list[str]:

@@ -5,9 +5,15 @@ nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from aimds.rules.understanding.tools import name_type
+from aimds.types import Decision
+
+FirstCall = Callable[[str, dict[str, Any]], Decision]
 
 
 @pytest.mark.parametrize(
@@ -33,3 +39,41 @@ def test_names_read_for_what_they_do(tool: str, expected: str) -> None:
 @pytest.mark.parametrize("tool", ["count_tokens", "tokenize", "sort_keys", "get_token_count"])
 def test_tokens_and_keys_of_no_credential_kind_are_not_secrets(tool: str) -> None:
     assert not (name_type(tool) or "").startswith("secrets:")
+
+
+# A key service that uses a key it keeps (encrypt, sign, verify) shows no secret; what hands
+# one out (decrypt, unwrap, export, read) is a secret read.
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("kms_encrypt", {"key_id": "alias/app-data", "plaintext_ref": "vault://kv/stg/salt"}),
+        ("kms_sign", {"key_id": "alias/release", "message": "sha256:9f2c"}),
+        ("vault_encrypt", {"key": "transit/orders", "plaintext": "aGVsbG8="}),
+        ("KmsVerifySignature", {"key": "alias/release", "signature": "MEUCIQ"}),
+        ("vault_hmac", {"name": "transit/ids", "input": "b3JkZXItMTI="}),
+    ],
+)
+def test_using_a_kept_key_is_no_secret_read(
+    first_call: FirstCall, tool: str, args: dict[str, Any]
+) -> None:
+    assert name_type(tool) == "unknown:write"
+    assert first_call(tool, args).verdict.value not in ("review", "block")
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("kms_decrypt", {"ciphertext": "AQICAHh4"}),
+        ("vault_unwrap", {"token": "s.abc"}),
+        ("kms_export_key", {"key_id": "alias/app-data"}),
+        ("get_secret", {"name": "prod/db/password"}),
+        ("vault_read", {"path": "secret/data/prod/db"}),
+        ("encrypt_and_read_secret", {"name": "x"}),
+        ("kms_encrypt", {"key_id": "alias/x", "file": "~/.aws/credentials"}),
+        ("vault_sign", {"key": "k", "path": "~/.ssh/id_ed25519"}),
+    ],
+)
+def test_what_hands_out_a_secret_stays_stopped(
+    first_call: FirstCall, tool: str, args: dict[str, Any]
+) -> None:
+    assert first_call(tool, args).verdict.value in ("review", "block")

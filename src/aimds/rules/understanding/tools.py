@@ -300,6 +300,10 @@ def name_type(tool: str) -> str | None:
         # ``set_user_preference``: a user's own settings, no privilege; what the arguments
         # carry is read as for any unknown tool that keeps records
         return UNKNOWN_WRITE
+    if found & _KEY_USE and found & _SECRET_OBJECTS and found.isdisjoint(_KEY_REVEAL):
+        # ``kms_encrypt``, ``vault_sign``: a key service uses a key it keeps and returns a
+        # ciphertext or signature; the key is never shown, so this reads no credential
+        return UNKNOWN_WRITE
     for category, objects in _OBJECTS:
         if found & objects:
             composed = _COMPOSE.get((category, verb)) if verb else None
@@ -311,6 +315,12 @@ def name_type(tool: str) -> str | None:
     return None
 
 
+# Uses of a key that a key service keeps (it returns a ciphertext, signature or digest, never
+# the key), as opposed to what hands out a secret (decrypt, unwrap, export...).
+_KEY_USE = _words("encrypt sign verify hmac digest")
+_KEY_REVEAL = _words("decrypt unwrap export reveal show print dump get read fetch retrieve "
+                     "list copy backup unseal seal rotate delete create")  # fmt: skip
+_SECRET_OBJECTS = next(ws for category, ws in _OBJECTS if category == "secrets")
 # A token or key of a kind that unlocks an API (``api_token``, ``access_key``; an auth token
 # is a login, below), not a language model's tokens (``count_tokens``) or a dict's keys.
 _CREDENTIAL_NOUNS = _words("token tokens key keys")

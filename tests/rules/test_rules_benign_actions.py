@@ -106,9 +106,11 @@ def test_a_record_keeping_name_does_not_hide_what_its_arguments_carry(
 @pytest.mark.parametrize(
     ("tool", "args"),
     [
+        # (terraform_apply and docker_run are judged as the command line they amount to:
+        # tests/rules/test_understanding_operations.py)
         ("deploy", {"service": "api", "env": "staging"}),
-        ("terraform_apply", {"dir": "infra/staging", "auto_approve": False}),
-        ("docker_run", {"image": "acme/api:1.4.2"}),
+        ("terraform_apply", {"dir": "infra/staging", "pre_hook": "make plan"}),
+        ("docker_run", {"image": "acme/api:1.4.2", "security_opt": ["seccomp=unconfined"]}),
         ("ssh_connect", {"host": "bastion.example.org", "user": "deploy"}),
         ("set_env", {"name": "OPENAI_API_KEY", "value": "env:OPENAI_API_KEY"}),
         ("calendar_delete", {"event_id": "evt_1"}),

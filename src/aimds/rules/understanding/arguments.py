@@ -46,6 +46,7 @@ from aimds.rules.understanding.environment import (
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
 from aimds.rules.understanding.nosql import analyze_mongo_filter, analyze_nosql
+from aimds.rules.understanding.operations import operation_command
 from aimds.rules.understanding.records import carries_personal_records
 from aimds.rules.understanding.settings import SETTINGS_WORDS, switches_protection_off
 from aimds.rules.understanding.shell import collect_code, collect_command
@@ -223,6 +224,10 @@ class ArgReader:
         args = {str(k).lower(): v for k, v in list(raw.items())[:64]}
         category = base.partition(":")[0]
         cwd = next((v for k in _CWD_KEYS if isinstance(v := args.get(k), str) and v), self._cwd)
+        if category == "unknown" and (line := operation_command(tool, raw)) is not None:
+            # ``docker_run {"image": ...}``: judged as the command line it amounts to
+            collect_command(line, facts, cwd=cwd, home=self._home)
+            facts.propose("shell:exec")
         if category in ("shell", "unknown", "code", "identity"):
             self._commands(args, category, facts, cwd, tool)
         if category in ("code", "unknown", "browser") or base == "code:exec":

@@ -2032,10 +2032,12 @@ def _docker(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     if sub in ("run", "create") or (sub == "container" and len(ops) > 1 and ops[1] == "run"):
         if re.search(
             r"--privileged|--cap-add|docker\.sock|--pid[= ]host|-v\s+/:|--volume[= ]/:|"
-            r"seccomp[=:]unconfined|apparmor[=:]unconfined|--device",
+            r"seccomp[=:]unconfined|apparmor[=:]unconfined|--device|"
+            r"--(?:ipc|userns|uts|cgroupns)[= ]host",
             joined,
         ):
             ctx.facts.privilege(critical=True)
+        _container_inputs(argv, ctx)
     elif (
         sub in ("rm", "rmi")
         and {"f", "--force"} & _flags(argv)
@@ -2051,6 +2053,35 @@ def _docker(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.login_target(registry.lower())
     elif sub == "push":
         ctx.facts.mark_outbound(payload=True)
+
+
+_RAW_REGISTRY = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(?::\d+)?/")
+
+
+def _container_inputs(argv: list[str], ctx: Context) -> None:
+    """What a container is given from the host: mounted host paths are exposed to whatever
+    runs in it (``-v ~/.aws:/root/.aws`` hands it the credentials), and an image pulled from
+    a raw IP address is code from an unnamed source, run."""
+    for i, arg in enumerate(argv[1:], 1):
+        flag, eq, value = arg.partition("=")
+        if flag in ("-v", "--volume", "--mount") and not eq:
+            value = argv[i + 1] if i + 1 < len(argv) else ""
+        elif flag not in ("--volume", "--mount"):
+            if _RAW_REGISTRY.match(arg):
+                ctx.facts.resource(arg.split("/", 1)[0])
+                ctx.facts.tag("untrusted_package_source")
+                ctx.facts.propose("net:download", Severity.HIGH)
+            continue
+        if flag == "--mount":
+            source = ""
+            for item in value.split(","):
+                key, _, given = item.partition("=")
+                if key in ("source", "src"):
+                    source = given
+        else:
+            source = value.split(":", 1)[0]
+        if source.startswith(("/", "~", "./", "$HOME")):
+            ctx.read(source)
 
 
 def _iac(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:

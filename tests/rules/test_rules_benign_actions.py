@@ -119,7 +119,8 @@ def test_a_record_keeping_name_does_not_hide_what_its_arguments_carry(
         ("update_config", {"setting": "auth", "enabled": False}),
         ("export_all", {"format": "csv"}),
         ("nuke_prod", {"confirm": True}),
-        ("elasticsearch", {"query": '{"query": {"match_all": {}}}'}),
+        # (elasticsearch reads its query DSL: tests/rules/test_understanding_nosql.py)
+        ("elasticsearch_admin", {"query": '{"query": {"match_all": {}}}'}),
     ],
 )
 def test_an_unknown_tool_whose_name_acts_stays_reviewed(tool: str, args: dict[str, Any]) -> None:

@@ -45,7 +45,11 @@ from aimds.rules.understanding.environment import (
 )
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
-from aimds.rules.understanding.nosql import analyze_mongo_filter, analyze_nosql
+from aimds.rules.understanding.nosql import (
+    analyze_mongo_filter,
+    analyze_nosql,
+    analyze_search_request,
+)
 from aimds.rules.understanding.operations import operation_command
 from aimds.rules.understanding.records import carries_personal_records
 from aimds.rules.understanding.settings import SETTINGS_WORDS, switches_protection_off
@@ -174,6 +178,7 @@ _DATA_CATEGORIES = frozenset({"search", "memory"})
 _NATURAL = {"sql": "db", "command": "shell", "code": "code"}
 _REDIS_WORDS = frozenset({"redis", "valkey", "keydb"})
 _MONGO_WORDS = frozenset({"mongo", "mongodb", "mongosh", "documentdb"})
+_SEARCH_ENGINE_WORDS = frozenset({"elasticsearch", "opensearch", "elastic"})
 _QUIET_TAGS = frozenset({"outbound", "code_exec"})
 _QUIET_KINDS = frozenset({"public", "hostname", "documentation"})
 
@@ -354,6 +359,9 @@ class ArgReader:
         """A Redis or MongoDB tool's text (``FLUSHALL``, ``db.users.drop()``) and Mongo
         filters; MongoDB shell calls are recognised in any database tool. True: read."""
         words = set(name_words(tool))
+        if not words.isdisjoint(_SEARCH_ENGINE_WORDS):
+            analyze_search_request(args, facts)  # the query DSL, not SQL
+            return True
         redis = not words.isdisjoint(_REDIS_WORDS)
         mongo = not words.isdisjoint(_MONGO_WORDS)
         read = False

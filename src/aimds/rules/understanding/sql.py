@@ -37,13 +37,15 @@ import re2
 from aimds.rules.understanding.facts import Facts
 from aimds.types import Severity
 
-__all__ = ["analyze_sql", "looks_like_sql"]
+__all__ = ["DUMP_ROWS", "analyze_sql", "is_sensitive_table", "looks_like_sql"]
 
 _MAX_CHARS = 16384  # longer SQL is opaque: five dialects cost up to ~40 us a character
 _CACHED_CHARS = 8192
 _CACHE_SIZE = 2048
 _MAX_STATEMENTS = 64
 _DUMP_ROWS = 10000  # a LIMIT above this reads a table whole
+DUMP_ROWS = _DUMP_ROWS
+"""Rows from which a read of a table (a LIMIT, a search's size) takes it whole."""
 _MAX_DEPTH = 3  # dynamic SQL (EXEC 'string') read recursively this deep
 _PRIMARY = "postgres"
 _DIALECTS = ("mysql", "tsql", "sqlite", "")  # "" is sqlglot's generic dialect
@@ -507,6 +509,12 @@ def _select(node: Any, out: _Reading, depth: int) -> None:
         return
     out.tag("database_dump")
     out.propose("db:query", Severity.HIGH)
+
+
+def is_sensitive_table(name: str) -> bool:
+    """Whether a table (or search index) named so holds people, accounts or secrets
+    (``users``, ``app.customers``, ``credentials``): read whole, it is a dump."""
+    return _SENSITIVE_TABLE.search(name) is not None
 
 
 def _direct_tables(source: Any, joins: Any) -> Iterator[Any]:

@@ -185,7 +185,8 @@ _OBJECTS: tuple[tuple[str, frozenset[str]], ...] = (
     ("code", _words("python repl code interpreter jupyter notebook javascript js script")),
     ("db", _words("sql db database query table postgres mysql sqlite mongo redis bigquery "
                   "snowflake records rows mssql tsql sqlserver postgresql psql mariadb oracle "
-                  "duckdb clickhouse redshift athena warehouse mongodb valkey keydb")),
+                  "duckdb clickhouse redshift athena warehouse mongodb valkey keydb "
+                  "elasticsearch opensearch elastic")),
     ("memory", _words("memory memories entity entities graph observations knowledge")),
     ("agent", _words("agent agents subagent assistant crew coworker")),
     ("browser", _words("browser page puppeteer playwright selenium click screenshot "

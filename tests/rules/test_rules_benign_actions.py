@@ -112,7 +112,8 @@ def test_a_record_keeping_name_does_not_hide_what_its_arguments_carry(
         ("terraform_apply", {"dir": "infra/staging", "pre_hook": "make plan"}),
         ("docker_run", {"image": "acme/api:1.4.2", "security_opt": ["seccomp=unconfined"]}),
         ("ssh_connect", {"host": "bastion.example.org", "user": "deploy"}),
-        ("set_env", {"name": "OPENAI_API_KEY", "value": "env:OPENAI_API_KEY"}),
+        # (a variable bound to a secret reference is allowed: test_rules_environment.py)
+        ("set_env", {"name": "OPENAI_MODEL", "value": "gpt-4o"}),
         ("calendar_delete", {"event_id": "evt_1"}),
         ("bulk_update_contacts", {"stage": "Lost"}),
         ("create_cron_job", {"schedule": "* * * * *", "name": "sync"}),

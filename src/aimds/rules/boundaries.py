@@ -22,12 +22,12 @@ from aimds.policy.sections.actions import NetworkSection, PathsSection
 from aimds.rules.matchers import PatternSet, path_glob_regex
 from aimds.rules.network import DEFAULT_DENIED_KINDS, NetworkRules
 from aimds.rules.paths import (
-    PUBLIC_SYSTEM_INFO,
     LexicalPath,
     PathCheck,
     PathRules,
     SensitivePlace,
     classify_path,
+    is_public_system_info,
 )
 from aimds.rules.understanding.network import is_secret_reference
 from aimds.rules.understanding.values import looks_like_source
@@ -220,7 +220,7 @@ class Boundaries:
                     continue  # the same path named twice (an argument and a resource)
                 seen.add(path)
             found = self._path_findings(arg, lexical.check)
-            if reads_only and path in PUBLIC_SYSTEM_INFO:
+            if reads_only and is_public_system_info(path):
                 found = _without_system(found)
             items.append(_PathItem(arg, lexical, found, public_read=reads_only))
         host_findings: list[Finding] = []
@@ -266,7 +266,7 @@ class Boundaries:
         """Findings for a path whose symlinks lead elsewhere: the resolved path's own,
         plus the lexical path's sensitive-place finding where it has one."""
         found = self._path_findings(item.name, check)
-        if item.public_read and check.path in PUBLIC_SYSTEM_INFO:
+        if item.public_read and is_public_system_info(check.path):
             found = _without_system(found)  # /etc/os-release -> /usr/lib/os-release
         if any(f.rule.startswith("path.credential") or f.rule == "path.system" for f in found):
             return found

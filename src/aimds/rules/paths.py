@@ -47,6 +47,7 @@ __all__ = [
     "classify_path",
     "glob_to_regex",
     "is_persistence_path",
+    "is_public_system_info",
     "is_recovery_data",
     "resolve_path",
 ]
@@ -718,6 +719,16 @@ counts); writing one stays a change to system files. Not here: ``/etc/passwd`` a
 ``/etc/group`` (who has accounts), ``/etc/hosts`` (the internal network's names),
 ``/etc/machine-id`` (a stable identifier), anything under ``/proc/<pid>`` (environments,
 command lines)."""
+
+
+_RELEASE_GLOB = re.compile(r"/etc/[\w.*?-]*(?:-release|_version)")
+
+
+def is_public_system_info(path: str) -> bool:
+    """Whether ``path`` is one of :data:`PUBLIC_SYSTEM_INFO`, or a glob that can only name a
+    distribution's release files (``/etc/*-release``: whatever it expands to in ``/etc``
+    ends in ``-release`` or ``_version``)."""
+    return path in PUBLIC_SYSTEM_INFO or _RELEASE_GLOB.fullmatch(path) is not None
 
 
 PERSISTENCE_PATHS: tuple[str, ...] = (

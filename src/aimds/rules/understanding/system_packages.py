@@ -63,6 +63,7 @@ _PACKAGE = re.compile(r"[A-Za-z0-9@][A-Za-z0-9+._-]*(?::[a-z0-9]+)?(?:(?:=|>=|<=
 _PACKAGE_FILE = re.compile(r"\.(?:deb|rpm|apk|tar\.\w+|pkg\.tar(?:\.\w+)?)$", re.IGNORECASE)
 _ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=")
 _BARE = re.compile(r"[:=<>~]")
+_QUIET_YES = re.compile(r"-[yq]{2,4}")  # ``-yq``, ``-qqy``: answers and quietness combined
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -126,7 +127,7 @@ def read_system_package(argv: Sequence[str]) -> SystemPackageOp | None:
             elif word.startswith("-o"):
                 commands.extend(_hook_commands(word[2:]))
                 flags_ok = False
-            elif word not in _HARMLESS_FLAGS:
+            elif word not in _HARMLESS_FLAGS and not _QUIET_YES.fullmatch(word):
                 flags_ok = False
         elif operation is None and manager != "pacman":
             operation = word

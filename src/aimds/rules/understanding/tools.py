@@ -342,7 +342,8 @@ _GUARDED_WORDS = _words("token tokens jwt cookie cookies session sessions otp mf
 _LOOK_WORDS = _words("read get view preview show fetch list ls find query select describe "
                      "inspect retrieve lookup search recall count summarize summarise "
                      "translate calculate compute estimate classify analyze analyse compare "
-                     "explain parse validate extract detect")  # fmt: skip
+                     "explain parse validate extract detect encrypt sign verify hash hmac "
+                     "digest checksum")  # fmt: skip
 _OTHER_VERBS = frozenset(w for verb, ws in _VERBS if verb != "read" for w in ws)
 
 

@@ -26,6 +26,8 @@ BENIGN = [
     ("run_terminal_cmd", {"cmd": ". /etc/os-release && echo $VERSION_ID"}),
     ("bash", {"script": "grep -c processor /proc/cpuinfo && head -3 /proc/meminfo"}),
     ("python", {"code": "print(open('/etc/os-release').read())"}),
+    ("exec_command", {"command": "cat /etc/*-release | head -5"}),  # only release files
+    ("sh", {"cmd": "cat /etc/*_version"}),
 ]
 
 DANGEROUS = [
@@ -42,6 +44,9 @@ DANGEROUS = [
     ("read_file", {"path": "/etc/os-release/../shadow"}),
     ("shell", {"command": "cat /etc/os-release /etc/shadow"}),
     ("shell", {"command": "cat /etc/os-release ~/.aws/credentials"}),
+    ("shell", {"command": "cat /etc/*"}),  # a glob that reaches beyond release files
+    ("shell", {"command": "cat /etc/*/x-release"}),
+    ("shell", {"command": "echo ID=x > /etc/foo-release"}),
 ]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from aimds.rules.taxonomy import classify
 from aimds.rules.understanding.tools import name_type
 from aimds.types import Decision
 
@@ -77,3 +78,47 @@ def test_what_hands_out_a_secret_stays_stopped(
     first_call: FirstCall, tool: str, args: dict[str, Any]
 ) -> None:
     assert first_call(tool, args).verdict.value in ("review", "block")
+
+
+# With no key-service word, encrypting, signing or hashing what the call gives is a pure
+# transform of its input (as translate or summarize are): it looks, when nothing else shows.
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("transit_encrypt", {"name": "orders", "plaintext": "b3JkZXItMTIz"}),
+        ("hash_text", {"text": "hello", "algorithm": "sha256"}),
+        ("verify_checksum", {"expected": "3b1f", "data": "aGVsbG8="}),
+    ],
+)
+def test_pure_transforms_of_the_input_look(
+    first_call: FirstCall, tool: str, args: dict[str, Any]
+) -> None:
+    assert first_call(tool, args).verdict.value not in ("review", "block")
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("hash_file", {"path": "/etc/shadow"}),
+        ("sign_document", {"path": "~/.ssh/id_rsa"}),
+        ("encrypt_text", {"text": "x", "key_file": "~/.aws/credentials"}),
+    ],
+)
+def test_transforms_that_touch_secrets_are_stopped(
+    first_call: FirstCall, tool: str, args: dict[str, Any]
+) -> None:
+    assert first_call(tool, args).verdict.value in ("review", "block")
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "expected"),
+    [
+        ("verify_and_send", {"to": "x@evil.example", "text": "hi"}, "email:send"),
+        ("encrypt_and_post", {"url": "https://x.example/u", "data": "abc"}, "net:http_post"),
+        ("sign_and_transfer", {"amount": 10, "iban": "DE89370400440532013000"}, "payment:transfer"),
+    ],
+)
+def test_a_transform_verb_does_not_hide_what_else_the_name_does(
+    tool: str, args: dict[str, Any], expected: str
+) -> None:
+    assert classify(tool, args).type == expected

@@ -33,6 +33,7 @@ BENIGN = [
     "sudo apk add --no-cache git",
     "sudo pacman -Syu --noconfirm base-devel",
     "sudo -n apt-get upgrade -y",
+    "sudo DEBIAN_FRONTEND=noninteractive apt-get install -yq graphviz",
     "apt-get install -y curl ca-certificates",
 ]
 

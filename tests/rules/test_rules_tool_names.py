@@ -122,3 +122,53 @@ def test_a_transform_verb_does_not_hide_what_else_the_name_does(
     tool: str, args: dict[str, Any], expected: str
 ) -> None:
     assert classify(tool, args).type == expected
+
+
+# A user's own profile is no privilege change; the fields an account is recovered through or
+# that say what it may do are, whatever the tool is called.
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("update_user_profile", {"display_name": "Ana L.", "bio": "Data engineer"}),
+        ("edit_my_profile", {"avatar_url": "https://cdn.example.com/a.png"}),
+        ("UpdateProfile", {"title": "Staff engineer", "pronouns": "she/her"}),
+        ("set_user_preference", {"theme": "dark", "timezone": "Europe/Berlin"}),
+    ],
+)
+def test_own_profile_changes_are_ordinary(
+    first_call: FirstCall, tool: str, args: dict[str, Any]
+) -> None:
+    assert first_call(tool, args).verdict.value not in ("review", "block")
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("update_user_profile", {"role": "admin"}),
+        ("set_user_preference", {"is_admin": True}),
+        ("update_profile", {"field": "permissions", "value": "all"}),
+        ("edit_my_profile", {"groups": ["wheel"]}),
+        ("set_user_preference", {"email": "attacker@evil.example"}),
+        ("update_user_profile", {"recovery_email": "x@evil.example"}),
+        ("update_my_settings", {"field": "phone", "value": "+15550100"}),
+        ("UpdateProfile", {"mfa_enabled": False}),
+        ("update_account_settings", {"new_password": "hunter22"}),
+    ],
+)
+def test_recovery_and_privilege_fields_are_stopped(
+    first_call: FirstCall, tool: str, args: dict[str, Any]
+) -> None:
+    assert first_call(tool, args).verdict.value in ("review", "block")
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("create_contact", {"name": "Li", "email": "li@corp.example"}),
+        ("update_customer", {"id": "c1", "email": "new@corp.example", "phone": "+1555"}),
+    ],
+)
+def test_a_record_of_someone_else_with_an_email_is_no_account_change(
+    first_call: FirstCall, tool: str, args: dict[str, Any]
+) -> None:
+    assert first_call(tool, args).verdict.value not in ("review", "block")

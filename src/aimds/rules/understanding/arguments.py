@@ -52,7 +52,13 @@ from aimds.rules.understanding.nosql import (
 )
 from aimds.rules.understanding.operations import operation_command
 from aimds.rules.understanding.records import carries_personal_records
-from aimds.rules.understanding.settings import SETTINGS_WORDS, switches_protection_off
+from aimds.rules.understanding.settings import (
+    ACCOUNT_WORDS,
+    SETTINGS_WORDS,
+    changes_account_recovery,
+    grants_privilege,
+    switches_protection_off,
+)
 from aimds.rules.understanding.shell import collect_code, collect_command
 from aimds.rules.understanding.shell_programs import HANDLERS, url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
@@ -264,6 +270,13 @@ class ArgReader:
         words = frozenset(name_words(tool))
         if not SETTINGS_WORDS.isdisjoint(words) and switches_protection_off(raw):
             facts.tag("protection_off")  # auth.enabled=false, mfa off, TLS verify off
+        if not ACCOUNT_WORDS.isdisjoint(words):
+            if changes_account_recovery(raw):
+                # a profile or settings change of the e-mail, phone, password or MFA an account
+                # is recovered through: whoever controls the new value controls the account
+                facts.propose("identity:user_admin")
+            if grants_privilege(raw):
+                facts.privilege()  # ``update_user_profile {"role": "admin"}``
         setter = not SETTER_WORDS.isdisjoint(words)
         if (setter or not VARIABLE_MAP_KEYS.isdisjoint(args)) and any(
             hijacking_variables(args, setter=setter)

@@ -328,7 +328,7 @@ _CREDENTIAL_NOUNS = _words("token tokens key keys")
 _CREDENTIAL_KINDS = _words("api access bearer refresh personal deploy service pat "
                            "ssh signing")  # fmt: skip
 # A user's own settings (``set_user_preference``) as opposed to who may do what.
-_OWN_SETTINGS = _words("preference preferences theme notification notifications locale "
+_OWN_SETTINGS = _words("profile preference preferences theme notification notifications locale "
                        "timezone language avatar")  # fmt: skip
 _PRIVILEGE_WORDS = _words("role roles permission permissions group groups iam privilege "
                           "privileges sudo admin acl sudoers")  # fmt: skip

@@ -97,14 +97,7 @@ _RECOVERY = re.compile(
 def changes_account_recovery(args: Mapping[str, Any]) -> bool:
     """True when a top-level argument (or a ``field``/``key`` naming one) is an account's
     recovery or login field: e-mail, phone, password, MFA, username, recovery codes."""
-    for key, value in list(args.items())[:64]:
-        name = str(key).lower().replace("-", "_")
-        if _RECOVERY.match(name):
-            return True
-        if name in ("field", "key", "name", "attribute") and isinstance(value, str):
-            if _RECOVERY.match(value.strip().lower().replace("-", "_").replace(".", "_")):
-                return True
-    return False
+    return _sets_field(args, _RECOVERY)
 
 
 # Fields that say what an account may do: set through a profile or settings tool, they grant.
@@ -119,11 +112,20 @@ _PRIVILEGE_FIELD = re.compile(
 def grants_privilege(args: Mapping[str, Any]) -> bool:
     """True when a top-level argument (or a ``field``/``key`` naming one) sets what the
     account may do: a role, permissions, groups, an admin flag."""
+    return _sets_field(args, _PRIVILEGE_FIELD)
+
+
+def _sets_field(args: Mapping[str, Any], field: re.Pattern[str]) -> bool:
+    """Whether a top-level key, or the field a ``field``/``key`` argument names, matches."""
     for key, value in list(args.items())[:64]:
         name = str(key).lower().replace("-", "_")
-        if _PRIVILEGE_FIELD.match(name):
+        if field.match(name):
             return True
-        if name in ("field", "key", "name", "attribute") and isinstance(value, str):
-            if _PRIVILEGE_FIELD.match(value.strip().lower().replace("-", "_").replace(".", "_")):
-                return True
+        named = (
+            value.strip().lower().replace("-", "_").replace(".", "_")
+            if isinstance(value, str)
+            else ""
+        )
+        if name in ("field", "key", "name", "attribute") and field.match(named):
+            return True
     return False

@@ -44,6 +44,7 @@ from aimds.rules.understanding.environment import (
     hijacking_variables,
 )
 from aimds.rules.understanding.facts import Facts
+from aimds.rules.understanding.formulas import read_formula
 from aimds.rules.understanding.globs import locate_place
 from aimds.rules.understanding.nosql import (
     analyze_mongo_filter,
@@ -184,6 +185,7 @@ _DATA_CATEGORIES = frozenset({"search", "memory"})
 _NATURAL = {"sql": "db", "command": "shell", "code": "code"}
 _REDIS_WORDS = frozenset({"redis", "valkey", "keydb"})
 _MONGO_WORDS = frozenset({"mongo", "mongodb", "mongosh", "documentdb"})
+_FORMULA_MARKS = frozenset("=+-@")
 _SEARCH_ENGINE_WORDS = frozenset({"elasticsearch", "opensearch", "elastic"})
 _QUIET_TAGS = frozenset({"outbound", "code_exec"})
 _QUIET_KINDS = frozenset({"public", "hostname", "documentation"})
@@ -288,6 +290,24 @@ class ArgReader:
             isinstance(v, str) and _REPO_URL.match(v.strip()) for v in list(args.values())[:64]
         ):
             facts.tag("unnamed_remote")  # a push tool given where to push, not a remote name
+
+    def _formula(self, value: str, facts: Facts) -> None:
+        """A spreadsheet formula among the values (data, for every other reader): a fetch
+        reaches the network when the sheet computes, with the sheet's own cells in the URL
+        when it is built from them; a DDE call runs a program."""
+        formula = read_formula(value)
+        if formula is None:
+            return
+        if formula.runs_program:
+            facts.tag("code_exec", "opaque")
+            facts.propose("shell:opaque")
+        if formula.fetches:
+            for url in formula.urls:
+                dest = parse_destination(url)
+                if dest is not None:
+                    facts.resource(dest.host)
+            facts.propose("net:http_get")
+            facts.mark_outbound(payload=formula.computed or not formula.urls)
 
     # ------------------------------------------------------------ commands
 
@@ -585,6 +605,8 @@ class ArgReader:
         named = _named_shapes(category)
         store = not set(name_words(tool)).isdisjoint(_REDIS_WORDS | _MONGO_WORDS)
         for key, value, top in _walk(raw):
+            if value[:1] in _FORMULA_MARKS:
+                self._formula(value, facts)  # read whatever the key: cells are data
             if top and key in _URL_KEYS and "://" in value and value[:8].lower() != "file:///":
                 continue  # read as the call's URL by name
             if (key in prose or key in _DATA_KEYS or category in _DATA_CATEGORIES) and (

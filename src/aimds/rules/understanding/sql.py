@@ -99,6 +99,14 @@ _CREDENTIAL_COLUMNS = frozenset(
      "access_token", "refresh_token", "auth_token", "session_token", "otp_secret",
      "totp_secret", "mfa_secret", "authentication_string", "rolpassword", "passwd_hash"}
 )  # fmt: skip
+# Columns that hold the secret itself in a table whose name says it stores credentials
+# (``api_tokens.token``, ``secrets.value``); elsewhere (``vocab.token``) they are data.
+_SECRET_VALUE_COLUMNS = frozenset({"token", "tokens", "key", "key_value", "secret_value",
+                                   "value", "hash", "plaintext", "token_value"})  # fmt: skip
+_SECRET_STORE_TABLE = re2.compile(
+    r"(?i)(?:^|[._])(?:api_?|access_|auth_|refresh_|personal_access_|oauth_)?"
+    r"(?:tokens?|keys?|secrets?|credentials?|passwords?)$"
+)
 _PRIVILEGE_COLUMNS = frozenset(
     {"role", "roles", "user_role", "is_admin", "admin", "is_superuser", "superuser",
      "is_staff", "permissions", "privileges", "access_level", "rolsuper", "is_root",
@@ -487,10 +495,24 @@ def _select(node: Any, out: _Reading, depth: int) -> None:
 
     out.propose("db:query")
     columns = node.expressions
+    secret_store: bool | None = None  # whether a table read here stores credentials
     for column in columns:
         target = column.this if isinstance(column, exp.Alias) else column
-        if isinstance(target, exp.Column) and target.name.lower() in _CREDENTIAL_COLUMNS:
+        if isinstance(target, exp.Star):
+            name = "*"  # every column, the secret among them
+        elif isinstance(target, exp.Column):
+            name = "*" if isinstance(target.this, exp.Star) else target.name.lower()
+        else:
+            continue
+        if name in _CREDENTIAL_COLUMNS:
             out.credential()
+        elif name in _SECRET_VALUE_COLUMNS or name == "*":
+            if secret_store is None:
+                source = node.args.get("from_") or node.args.get("from")
+                read = _direct_tables(source, node.args.get("joins") or ())
+                secret_store = any(_SECRET_STORE_TABLE.search(_name(t)) for t in read)
+            if secret_store:
+                out.credential()  # ``SELECT token FROM api_tokens``, copied anywhere
     where = node.args.get("where")
     whole = (where is None or _always_true(where.this)) and not any(
         node.args.get(k) for k in ("fetch", "group", "top")

@@ -15,7 +15,7 @@ import functools
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aimds.policy.sections.actions import NetworkSection, PathsSection
@@ -63,12 +63,13 @@ _NOTHING = Touched()
 
 @dataclass(frozen=True, slots=True, init=False)
 class _PathItem:
-    """One path of a call, judged lexically; ``findings`` are those of that judgement."""
+    """One path of a call, judged lexically; ``findings`` are those of that judgement;
+    ``public_read``: the call only reads (public system information stays unflagged)."""
 
     name: str | None
     lexical: LexicalPath
     findings: tuple[Finding, ...]
-    public_read: bool
+    public_read: bool = field(default=False, kw_only=True)
 
     def __init__(
         self,

@@ -25,9 +25,30 @@ from aimds.types import Event, EventKind, Subject
 
 ROOT = Path(__file__).resolve().parents[1]
 HELDOUT = ROOT / "benchmarks" / "heldout"
+# Reviews the default pack asks for by design: the rule confirms a whole kind of action,
+# whatever it carries (an unknown tool, an HTTP DELETE, a consequential endpoint, a push to a
+# URL, something that runs later, a protection switched off, what cannot be read statically,
+# another package source). Not here: rules that judge what a call carries out
+# (review.risky_send, review.payload_elsewhere): a benign call stopped by them is misjudged.
 BY_DESIGN = frozenset(
-    {"defaults.unknown_tool", "review.send", "review.outbound_payload", "scope.communicate"}
-)
+    {"defaults.unknown_tool", "review.remote_delete", "review.consequential_endpoint",
+     "review.unnamed_remote", "review.persistence", "review.protection_off", "review.opaque",
+     "review.db_opaque", "review.package_source"}
+)  # fmt: skip
+
+
+def _check_by_design() -> None:
+    """Every by-design rule is a review rule of the default pack (the set drifted before:
+    it named ``review.send`` after the pack had dropped it)."""
+    from aimds.policy.loader import load_policy
+
+    document = load_policy("default").document
+    reviews = {r.id for r in document.rules if r.action.value == "review"}
+    if document.defaults.unknown_tool.value == "review":
+        reviews.add("defaults.unknown_tool")
+    missing = sorted(BY_DESIGN - reviews)
+    if missing:
+        raise SystemExit(f"heldout_eval: BY_DESIGN names no review rule of the pack: {missing}")
 
 
 def _redteam() -> Any:
@@ -96,6 +117,7 @@ def main() -> int:
     parser.add_argument("--half", choices=("holdout", "tune"), default="holdout")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    _check_by_design()
     result = {"half": args.half, "actions": actions(args.half), "injection": injection(args.half)}
     if args.json:
         print(json.dumps(result, indent=2))

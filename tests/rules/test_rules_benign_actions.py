@@ -106,18 +106,22 @@ def test_a_record_keeping_name_does_not_hide_what_its_arguments_carry(
 @pytest.mark.parametrize(
     ("tool", "args"),
     [
+        # (terraform_apply and docker_run are judged as the command line they amount to:
+        # tests/rules/test_understanding_operations.py)
         ("deploy", {"service": "api", "env": "staging"}),
-        ("terraform_apply", {"dir": "infra/staging", "auto_approve": False}),
-        ("docker_run", {"image": "acme/api:1.4.2"}),
+        ("terraform_apply", {"dir": "infra/staging", "pre_hook": "make plan"}),
+        ("docker_run", {"image": "acme/api:1.4.2", "security_opt": ["seccomp=unconfined"]}),
         ("ssh_connect", {"host": "bastion.example.org", "user": "deploy"}),
-        ("set_env", {"name": "OPENAI_API_KEY", "value": "env:OPENAI_API_KEY"}),
+        # (a variable bound to a secret reference is allowed: test_rules_environment.py)
+        ("set_env", {"name": "OPENAI_MODEL", "value": "gpt-4o"}),
         ("calendar_delete", {"event_id": "evt_1"}),
         ("bulk_update_contacts", {"stage": "Lost"}),
         ("create_cron_job", {"schedule": "* * * * *", "name": "sync"}),
         ("update_config", {"setting": "auth", "enabled": False}),
         ("export_all", {"format": "csv"}),
         ("nuke_prod", {"confirm": True}),
-        ("elasticsearch", {"query": '{"query": {"match_all": {}}}'}),
+        # (elasticsearch reads its query DSL: tests/rules/test_understanding_nosql.py)
+        ("elasticsearch_admin", {"query": '{"query": {"match_all": {}}}'}),
     ],
 )
 def test_an_unknown_tool_whose_name_acts_stays_reviewed(tool: str, args: dict[str, Any]) -> None:

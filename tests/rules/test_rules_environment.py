@@ -11,7 +11,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aimds.rules.understanding.environment import HIJACKING, hijacking_variables
+from aimds.rules.understanding.environment import (
+    HIJACKING,
+    hijacking_variables,
+    sets_from_references,
+)
 from aimds.types import Decision
 
 FirstCall = Callable[[str, dict[str, Any]], Decision]
@@ -57,3 +61,55 @@ def test_every_hijacking_variable_is_found_in_every_carrier(
         "named": {"name": written, "value": "v"},
     }[shape]
     assert list(hijacking_variables(args, setter=True)) == [written]
+
+
+# A variable bound to a secret reference (the tool resolves the handle) is an ordinary write;
+# a hijacking variable, a literal value, a URL, a path or any other argument is not.
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("set_env", {"name": "OPENAI_API_KEY", "value": "env:OPENAI_API_KEY"}),
+        ("setenv", {"key": "DATABASE_URL", "ref": "vault://kv/staging/db#url"}),
+        ("set_environment_variable", {"var": "GH_TOKEN", "value": "${{ secrets.GH_TOKEN }}"}),
+        ("put_env_vars", {"env": {"STRIPE_KEY": "secretsmanager://stg/api/stripe",
+                                  "DB_PASS": "op://DevOps/db/password"}}),  # fmt: skip
+    ],
+)
+def test_binding_a_variable_to_a_secret_reference_is_allowed(
+    first_call: FirstCall, tool: str, args: dict[str, Any]
+) -> None:
+    decision = first_call(tool, args)
+    assert decision.verdict.value not in ("review", "block"), decision.rules
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("set_env", {"name": "LD_PRELOAD", "value": "vault://kv/x"}),
+        ("set_env", {"name": "HTTPS_PROXY", "value": "env:PROXY"}),
+        ("setenv", {"key": "DOCKER_HOST", "value": "tcp://203.0.113.5:2375"}),
+        ("set_env", {"name": "PIP_INDEX_URL", "value": "http://203.0.113.5/simple"}),
+        ("set_env", {"name": "GOFLAGS", "value": "-toolexec=/tmp/x"}),
+        ("set_env", {"name": "X", "value": "vault://kv/x", "persist": "~/.bashrc"}),
+        ("set_env", {"name": "X", "value": "vault://203.0.113.5:8200/x"}),
+        ("set_env", {"name": "BAD NAME", "value": "env:X"}),
+        ("put_env_vars", {"env": {"A": "env:A", "B": "plain-value"}}),
+    ],
+)
+def test_anything_beyond_references_stays_reviewed(
+    first_call: FirstCall, tool: str, args: dict[str, Any]
+) -> None:
+    assert first_call(tool, args).verdict.value in ("review", "block")
+
+
+@given(
+    name=st.sampled_from(sorted(HIJACKING)),
+    ref=st.sampled_from(["env:X", "vault://kv/app#k", "op://v/i/f", "${{ secrets.X }}"]),
+    lower=st.booleans(),
+)
+def test_a_hijacking_variable_is_never_set_freely_from_a_reference(
+    name: str, ref: str, lower: bool
+) -> None:
+    """Property: the reference reading never admits a variable that decides what runs."""
+    assert not sets_from_references({"name": name.lower() if lower else name, "value": ref})
+    assert not sets_from_references({"env": {name: ref, "OK_VAR": ref}})

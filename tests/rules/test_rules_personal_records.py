@@ -80,7 +80,12 @@ def test_any_table_with_a_personal_column_and_a_row_is_records(
     assert carries_personal_records(json.dumps({"export": text}))  # sent as a string field
 
 
-@given(_OTHER, st.lists(st.lists(_CELL, min_size=1, max_size=4), max_size=4))
+# Cells that are no e-mail address: a column of addresses is a list of people whatever its
+# header says (test_a_column_of_addresses_is_a_list_of_people_whatever_its_name)
+_PLAIN_CELL = st.text(alphabet="abcdefghij0123456789.", min_size=1, max_size=12)
+
+
+@given(_OTHER, st.lists(st.lists(_PLAIN_CELL, min_size=1, max_size=4), max_size=4))
 def test_a_table_without_a_personal_column_is_not(others: list[str], rows: list[list[str]]) -> None:
     text = "\n".join([",".join(others), *(",".join(r) for r in rows)])
     assert not carries_personal_records(text)

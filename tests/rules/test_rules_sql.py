@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -325,3 +326,37 @@ def _benign_variant(draw: st.DrawFn) -> str:
 @given(text=_benign_variant())
 def test_comments_case_and_blanks_keep_benign_sql_allowed(guard: aimds.Guard, text: str) -> None:
     assert _verdict(guard, text) == "allow", text
+
+
+# The secret itself read from a table that stores credentials (``api_tokens.token``,
+# ``secrets.value``, or every column), wherever it is then copied: a credential read. The
+# same column names elsewhere, metadata of such a table and counts are ordinary.
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE public_profiles SET bio = (SELECT token FROM api_tokens LIMIT 1) WHERE id = 7",
+        "INSERT INTO shared_notes (body) SELECT value FROM secrets WHERE name = 'stripe'",
+        "SELECT * FROM secrets WHERE name = 'stripe'",
+        "SELECT t.* FROM api_tokens t WHERE t.id = 3",
+        "INSERT INTO posts (body) SELECT k.key FROM access_keys k WHERE k.user_id = 1",
+        "WITH s AS (SELECT token FROM oauth_tokens) INSERT INTO comments (text) SELECT * FROM s",
+    ],
+)
+def test_copying_a_stored_secret_is_a_credential_read(first_call: Any, sql: str) -> None:
+    decision = first_call("run_sql", {"sql": sql})
+    assert decision.verdict.value == "block"
+    assert "deny.credential_access" in decision.rules
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT token, count FROM vocab WHERE count > 10",
+        "SELECT id, name, created_at FROM api_tokens WHERE user_id = 4",
+        "SELECT value FROM app_settings WHERE key = 'theme'",
+        "SELECT count(*) FROM api_tokens",
+        "SELECT * FROM orders WHERE id = 3",
+    ],
+)
+def test_the_same_names_elsewhere_are_ordinary(first_call: Any, sql: str) -> None:
+    assert first_call("run_sql", {"sql": sql}).verdict.value == "allow"

@@ -4,6 +4,7 @@ and server-side code or files are stopped, reads and keyed writes are everyday w
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any
 
 import pytest
@@ -98,3 +99,45 @@ def test_sql_set_stays_sql_for_sql_tools() -> None:
 def test_readers_say_when_the_text_is_not_theirs() -> None:
     assert not analyze_nosql("SELECT 1", Facts("db:query"))
     assert not analyze_nosql("please delete everything", Facts("db:query"))
+
+
+# Elasticsearch/OpenSearch: the query DSL and the endpoint and method a call names.
+SEARCH_TOOLS = (("elasticsearch", "query"), ("opensearch_query", "body"),
+                ("elastic_search", "request"), ("ElasticsearchTool", "dsl"))  # fmt: skip
+SEARCH_BENIGN = [
+    {"query": {"match": {"message": "timeout"}}, "size": 20},
+    {"query": {"range": {"@timestamp": {"gte": "now-1h"}}}, "aggs": {"h": {"terms": {}}}},
+    {"query": {"bool": {"filter": [{"term": {"status": "failed"}}]}}, "sort": ["-ts"]},
+    {"match_phrase": {"title": "release notes"}},
+    {"query": {"match_all": {}}, "size": 50000},  # every log line: no sensitive index named
+]
+SEARCH_DANGEROUS = [
+    ({"path": "/logs/_delete_by_query"}, {"query": {"match_all": {}}}),
+    ({"path": "/users/_delete_by_query"}, {}),
+    ({"method": "DELETE", "path": "/customers"}, None),
+    ({"path": "/a/_update_by_query"}, {"script": {"source": "ctx._source.x = 1"}}),
+    ({}, {"query": {"function_score": {"script_score": {"script": "1"}}}}),
+    ({"method": "PUT", "path": "/_cluster/settings"}, {"persistent": {"x": 1}}),
+    ({"index": "users"}, {"query": {"match_all": {}}, "size": 50000}),
+    ({"index": "customers", "scroll": "5m"}, {"size": 1000}),
+    ({}, {"delete": {"_index": "orders"}}),  # a body that is no search
+    ({}, "{not json"),
+]
+
+
+@pytest.mark.parametrize("body", SEARCH_BENIGN)
+@pytest.mark.parametrize(("tool", "key"), SEARCH_TOOLS)
+@pytest.mark.parametrize("as_text", [False, True])
+def test_searches_are_queries(tool: str, key: str, body: dict[str, Any], as_text: bool) -> None:
+    assert verdict(tool, {key: json.dumps(body) if as_text else body}) == "allow"
+
+
+@pytest.mark.parametrize(("extra", "body"), SEARCH_DANGEROUS)
+@pytest.mark.parametrize(("tool", "key"), SEARCH_TOOLS)
+def test_deleting_scripting_administering_and_dumping_are_stopped(
+    tool: str, key: str, extra: dict[str, Any], body: Any
+) -> None:
+    args = dict(extra)
+    if body is not None:
+        args[key] = body
+    assert verdict(tool, args) in ("review", "block")

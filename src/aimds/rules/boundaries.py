@@ -15,13 +15,20 @@ import functools
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aimds.policy.sections.actions import NetworkSection, PathsSection
 from aimds.rules.matchers import PatternSet, path_glob_regex
 from aimds.rules.network import DEFAULT_DENIED_KINDS, NetworkRules
-from aimds.rules.paths import LexicalPath, PathCheck, PathRules, SensitivePlace, classify_path
+from aimds.rules.paths import (
+    LexicalPath,
+    PathCheck,
+    PathRules,
+    SensitivePlace,
+    classify_path,
+    is_public_system_info,
+)
 from aimds.rules.understanding.network import is_secret_reference
 from aimds.rules.understanding.values import looks_like_source
 from aimds.types import ActionInfo, Finding, Severity, Verdict
@@ -56,21 +63,26 @@ _NOTHING = Touched()
 
 @dataclass(frozen=True, slots=True, init=False)
 class _PathItem:
-    """One path of a call, judged lexically; ``findings`` are those of that judgement."""
+    """One path of a call, judged lexically; ``findings`` are those of that judgement;
+    ``public_read``: the call only reads (public system information stays unflagged)."""
 
     name: str | None
     lexical: LexicalPath
     findings: tuple[Finding, ...]
+    public_read: bool = field(default=False, kw_only=True)
 
     def __init__(
         self,
         name: str | None,
         lexical: LexicalPath,
         findings: tuple[Finding, ...],
+        *,
+        public_read: bool = False,
     ) -> None:
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "lexical", lexical)
         object.__setattr__(self, "findings", findings)
+        object.__setattr__(self, "public_read", public_read)
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -200,6 +212,7 @@ class Boundaries:
             return _EMPTY_PLAN
         items: list[_PathItem] = []
         seen: set[str] = set()
+        reads_only = _reads_only(action)
         for arg, raw in raw_paths:
             lexical = self._path_rules.lexical(raw)
             path = lexical.check.path
@@ -207,7 +220,10 @@ class Boundaries:
                 if path in seen:
                     continue  # the same path named twice (an argument and a resource)
                 seen.add(path)
-            items.append(_PathItem(arg, lexical, self._path_findings(arg, lexical.check)))
+            found = self._path_findings(arg, lexical.check)
+            if reads_only and is_public_system_info(path):
+                found = _without_system(found)
+            items.append(_PathItem(arg, lexical, found, public_read=reads_only))
         host_findings: list[Finding] = []
         hosts: list[str] = []
         for arg, raw in raw_hosts:
@@ -251,6 +267,8 @@ class Boundaries:
         """Findings for a path whose symlinks lead elsewhere: the resolved path's own,
         plus the lexical path's sensitive-place finding where it has one."""
         found = self._path_findings(item.name, check)
+        if item.public_read and is_public_system_info(check.path):
+            found = _without_system(found)  # /etc/os-release -> /usr/lib/os-release
         if any(f.rule.startswith("path.credential") or f.rule == "path.system" for f in found):
             return found
         lexical = tuple(
@@ -341,6 +359,20 @@ class Boundaries:
             stage="rules",
             details=details,
         )
+
+
+# What reads files without changing them: a write anywhere in the call makes its type fs:write
+# (or stronger), so a public system file read by these is only read
+_READ_TYPES = frozenset({"fs:read", "fs:list", "shell:exec", "code:exec"})
+
+
+def _reads_only(action: ActionInfo) -> bool:
+    """Whether the call only reads the files it names (see ``PUBLIC_SYSTEM_INFO``)."""
+    return action.type in _READ_TYPES and not action.destructive
+
+
+def _without_system(found: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    return tuple(f for f in found if f.rule != "path.system")
 
 
 def _is_code(value: str) -> bool:

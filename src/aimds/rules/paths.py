@@ -37,6 +37,7 @@ from aimds.rules.openat2 import Openat2
 
 __all__ = [
     "PERSISTENCE_PATHS",
+    "PUBLIC_SYSTEM_INFO",
     "SENSITIVE_PATHS",
     "LexicalPath",
     "PathCheck",
@@ -46,6 +47,7 @@ __all__ = [
     "classify_path",
     "glob_to_regex",
     "is_persistence_path",
+    "is_public_system_info",
     "is_recovery_data",
     "resolve_path",
 ]
@@ -701,6 +703,32 @@ SENSITIVE_PATHS: tuple[SensitivePlace, ...] = (
     _s("/Program Files/**", "installed programs"),
     _s("/Program Files (x86)/**", "installed programs"),
 )
+
+
+PUBLIC_SYSTEM_INFO: frozenset[str] = frozenset(
+    {"/etc/os-release", "/usr/lib/os-release", "/etc/lsb-release", "/etc/issue",
+     "/etc/issue.net", "/etc/debian_version", "/etc/redhat-release", "/etc/system-release",
+     "/etc/fedora-release", "/etc/centos-release", "/etc/alpine-release", "/etc/arch-release",
+     "/etc/timezone", "/etc/hostname", "/proc/cpuinfo", "/proc/meminfo", "/proc/version",
+     "/proc/loadavg", "/proc/uptime"}
+)  # fmt: skip
+"""System files every user may read that say only what system this is (distribution and
+release, CPU, memory, kernel version, time zone, host name): build scripts and install guides
+read them. Reading one is no sensitive access (still ``recon``, which the behaviour room
+counts); writing one stays a change to system files. Not here: ``/etc/passwd`` and
+``/etc/group`` (who has accounts), ``/etc/hosts`` (the internal network's names),
+``/etc/machine-id`` (a stable identifier), anything under ``/proc/<pid>`` (environments,
+command lines)."""
+
+
+_RELEASE_GLOB = re.compile(r"/etc/[\w.*?-]*(?:-release|_version)")
+
+
+def is_public_system_info(path: str) -> bool:
+    """Whether ``path`` is one of :data:`PUBLIC_SYSTEM_INFO`, or a glob that can only name a
+    distribution's release files (``/etc/*-release``: whatever it expands to in ``/etc``
+    ends in ``-release`` or ``_version``)."""
+    return path in PUBLIC_SYSTEM_INFO or _RELEASE_GLOB.fullmatch(path) is not None
 
 
 PERSISTENCE_PATHS: tuple[str, ...] = (

@@ -65,6 +65,7 @@ from aimds.rules.understanding.action_types import (
     ActionType,
 )
 from aimds.rules.understanding.arguments import ArgReader
+from aimds.rules.understanding.environment import SETTER_WORDS, sets_from_references
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.tools import (
     bare_name,
@@ -73,6 +74,7 @@ from aimds.rules.understanding.tools import (
     name_publishes,
     name_reads_only,
     name_type,
+    name_words,
 )
 from aimds.types import ActionInfo
 
@@ -208,6 +210,17 @@ class Classifier:
             facts.tag("bulk_recipients")
         if not known and facts.inert and name_reads_only(name[:256]):
             facts.settle(UNKNOWN_READ)  # an unknown tool that only looks at plain values
+        elif (
+            not known
+            and facts.quiet
+            and isinstance(args, Mapping)
+            and not SETTER_WORDS.isdisjoint(name_words(name[:256]))
+            and sets_from_references(args)
+        ):
+            # ``set_env {"name": "API_KEY", "value": "vault://kv/app#key"}``: a variable bound
+            # to a secret reference the tool resolves; the call holds no secret and no
+            # variable that decides what runs
+            facts.settle(UNKNOWN_WRITE)
         elif not known and facts.quiet and name_keeps_records(name[:256]):
             # an unknown tool that makes or changes an ordinary record (an event, a sheet)
             # given values that show nothing consequential: what the taxonomy can tell, it

@@ -44,10 +44,22 @@ from aimds.rules.understanding.environment import (
     hijacking_variables,
 )
 from aimds.rules.understanding.facts import Facts
+from aimds.rules.understanding.formulas import read_formula
 from aimds.rules.understanding.globs import locate_place
-from aimds.rules.understanding.nosql import analyze_mongo_filter, analyze_nosql
+from aimds.rules.understanding.nosql import (
+    analyze_mongo_filter,
+    analyze_nosql,
+    analyze_search_request,
+)
+from aimds.rules.understanding.operations import operation_command
 from aimds.rules.understanding.records import carries_personal_records
-from aimds.rules.understanding.settings import SETTINGS_WORDS, switches_protection_off
+from aimds.rules.understanding.settings import (
+    ACCOUNT_WORDS,
+    SETTINGS_WORDS,
+    changes_account_recovery,
+    grants_privilege,
+    switches_protection_off,
+)
 from aimds.rules.understanding.shell import collect_code, collect_command
 from aimds.rules.understanding.shell_programs import HANDLERS, url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
@@ -173,6 +185,8 @@ _DATA_CATEGORIES = frozenset({"search", "memory"})
 _NATURAL = {"sql": "db", "command": "shell", "code": "code"}
 _REDIS_WORDS = frozenset({"redis", "valkey", "keydb"})
 _MONGO_WORDS = frozenset({"mongo", "mongodb", "mongosh", "documentdb"})
+_FORMULA_MARKS = frozenset("=+-@")
+_SEARCH_ENGINE_WORDS = frozenset({"elasticsearch", "opensearch", "elastic"})
 _QUIET_TAGS = frozenset({"outbound", "code_exec"})
 _QUIET_KINDS = frozenset({"public", "hostname", "documentation"})
 
@@ -223,6 +237,10 @@ class ArgReader:
         args = {str(k).lower(): v for k, v in list(raw.items())[:64]}
         category = base.partition(":")[0]
         cwd = next((v for k in _CWD_KEYS if isinstance(v := args.get(k), str) and v), self._cwd)
+        if category == "unknown" and (line := operation_command(tool, raw)) is not None:
+            # ``docker_run {"image": ...}``: judged as the command line it amounts to
+            collect_command(line, facts, cwd=cwd, home=self._home)
+            facts.propose("shell:exec")
         if category in ("shell", "unknown", "code", "identity"):
             self._commands(args, category, facts, cwd, tool)
         if category in ("code", "unknown", "browser") or base == "code:exec":
@@ -254,6 +272,13 @@ class ArgReader:
         words = frozenset(name_words(tool))
         if not SETTINGS_WORDS.isdisjoint(words) and switches_protection_off(raw):
             facts.tag("protection_off")  # auth.enabled=false, mfa off, TLS verify off
+        if not ACCOUNT_WORDS.isdisjoint(words):
+            if changes_account_recovery(raw):
+                # a profile or settings change of the e-mail, phone, password or MFA an account
+                # is recovered through: whoever controls the new value controls the account
+                facts.propose("identity:user_admin")
+            if grants_privilege(raw):
+                facts.privilege()  # ``update_user_profile {"role": "admin"}``
         setter = not SETTER_WORDS.isdisjoint(words)
         if (setter or not VARIABLE_MAP_KEYS.isdisjoint(args)) and any(
             hijacking_variables(args, setter=setter)
@@ -265,6 +290,24 @@ class ArgReader:
             isinstance(v, str) and _REPO_URL.match(v.strip()) for v in list(args.values())[:64]
         ):
             facts.tag("unnamed_remote")  # a push tool given where to push, not a remote name
+
+    def _formula(self, value: str, facts: Facts) -> None:
+        """A spreadsheet formula among the values (data, for every other reader): a fetch
+        reaches the network when the sheet computes, with the sheet's own cells in the URL
+        when it is built from them; a DDE call runs a program."""
+        formula = read_formula(value)
+        if formula is None:
+            return
+        if formula.runs_program:
+            facts.tag("code_exec", "opaque")
+            facts.propose("shell:opaque")
+        if formula.fetches:
+            for url in formula.urls:
+                dest = parse_destination(url)
+                if dest is not None:
+                    facts.resource(dest.host)
+            facts.propose("net:http_get")
+            facts.mark_outbound(payload=formula.computed or not formula.urls)
 
     # ------------------------------------------------------------ commands
 
@@ -349,6 +392,9 @@ class ArgReader:
         """A Redis or MongoDB tool's text (``FLUSHALL``, ``db.users.drop()``) and Mongo
         filters; MongoDB shell calls are recognised in any database tool. True: read."""
         words = set(name_words(tool))
+        if not words.isdisjoint(_SEARCH_ENGINE_WORDS):
+            analyze_search_request(args, facts)  # the query DSL, not SQL
+            return True
         redis = not words.isdisjoint(_REDIS_WORDS)
         mongo = not words.isdisjoint(_MONGO_WORDS)
         read = False
@@ -559,6 +605,8 @@ class ArgReader:
         named = _named_shapes(category)
         store = not set(name_words(tool)).isdisjoint(_REDIS_WORDS | _MONGO_WORDS)
         for key, value, top in _walk(raw):
+            if value[:1] in _FORMULA_MARKS:
+                self._formula(value, facts)  # read whatever the key: cells are data
             if top and key in _URL_KEYS and "://" in value and value[:8].lower() != "file:///":
                 continue  # read as the call's URL by name
             if (key in prose or key in _DATA_KEYS or category in _DATA_CATEGORIES) and (

@@ -10,10 +10,19 @@ assignments (``export LD_PRELOAD=...``) the same way.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["HIJACKING", "SETTER_WORDS", "VARIABLE_MAP_KEYS", "hijacking_variables"]
+from aimds.rules.understanding.network import is_secret_reference
+
+__all__ = [
+    "HIJACKING",
+    "SETTER_WORDS",
+    "VARIABLE_MAP_KEYS",
+    "hijacking_variables",
+    "sets_from_references",
+]
 
 # Loaders, interpreters and shells run what these name; proxies and trust stores take over
 # the traffic. Compared upper-case (proxy variables come in both cases).
@@ -55,3 +64,34 @@ def hijacking_variables(args: Mapping[str, Any], *, setter: bool) -> Iterator[st
             value = args.get(key)
             if isinstance(value, str) and value.strip().upper() in HIJACKING:
                 yield value.strip()
+
+
+_VALUE_KEYS = ("value", "val", "ref", "reference", "secret_ref", "value_from", "from", "source")
+_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+
+
+def sets_from_references(args: Mapping[str, Any]) -> bool:
+    """Whether a variable-setting tool's call (``set_env``) only binds variables to secret
+    references: ``{"name": "OPENAI_API_KEY", "value": "env:OPENAI_API_KEY"}`` or a variable
+    map whose every value is one (``vault://kv/app#token``, ``${{ secrets.X }}``). The tool
+    resolves the handle; nothing in the call is a secret, a path, a URL or a command, and no
+    variable decides what code runs (:data:`HIJACKING`). Anything else in the call: False."""
+    bindings: list[tuple[Any, Any]] = []
+    rest = dict(args)
+    name = next((rest.pop(k) for k in _NAME_KEYS if k in rest), None)
+    value = next((rest.pop(k) for k in _VALUE_KEYS if k in rest), None)
+    if name is not None or value is not None:
+        bindings.append((name, value))
+    for key in VARIABLE_MAP_KEYS:
+        if isinstance(rest.get(key), Mapping):
+            bindings.extend(list(rest.pop(key).items())[:200])
+    if rest or not bindings:
+        return False  # an argument this reading does not know, or nothing bound
+    return all(
+        isinstance(n, str)
+        and _VARIABLE_NAME.fullmatch(n) is not None
+        and n.upper() not in HIJACKING
+        and isinstance(v, str)
+        and is_secret_reference(v)
+        for n, v in bindings
+    )

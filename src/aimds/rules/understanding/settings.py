@@ -14,7 +14,13 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["SETTINGS_WORDS", "switches_protection_off"]
+__all__ = [
+    "ACCOUNT_WORDS",
+    "SETTINGS_WORDS",
+    "changes_account_recovery",
+    "grants_privilege",
+    "switches_protection_off",
+]
 
 SETTINGS_WORDS = frozenset({"config", "configuration", "settings", "setting", "preferences",
                             "preference", "flag", "flags", "feature", "features", "policy",
@@ -72,3 +78,54 @@ def _walk(value: Any, path: str, depth: int) -> Iterator[tuple[str, Any]]:
             yield from _walk(inner, f"{path}.{key}" if path else str(key), depth + 1)
     elif path:
         yield path, value
+
+
+ACCOUNT_WORDS = frozenset({"profile", "profiles", "preference", "preferences", "settings",
+                           "account", "me", "my", "user", "users", "self"})  # fmt: skip
+"""Tool-name words of a tool that changes the caller's own account (its profile, its
+settings): where a recovery field, changed, hands the account to whoever controls it."""
+# Fields through which an account is reached, recovered or proven: changing one (the e-mail
+# a password reset goes to, the phone an OTP goes to) is taking the account over.
+_RECOVERY = re.compile(
+    r"^(?:primary_|recovery_|backup_|contact_|new_|secondary_)?(?:e_?mail(?:_address)?|phone"
+    r"(?:_number)?|mobile|msisdn|password|passphrase|pin|mfa\w*|2fa\w*|two_?factor\w*|totp\w*|"
+    r"otp\w*|backup_codes|security_(?:question|answer)s?|username|login|recovery\w*)$",
+    re.I,
+)
+
+
+def changes_account_recovery(args: Mapping[str, Any]) -> bool:
+    """True when a top-level argument (or a ``field``/``key`` naming one) is an account's
+    recovery or login field: e-mail, phone, password, MFA, username, recovery codes."""
+    return _sets_field(args, _RECOVERY)
+
+
+# Fields that say what an account may do: set through a profile or settings tool, they grant.
+_PRIVILEGE_FIELD = re.compile(
+    r"^(?:is_|make_|set_)?(?:admin|administrator|superuser|super_user|staff|root|owner|sudo|"
+    r"roles?|permissions?|groups?|scopes?|privileges?|acls?|access_level|access|entitlements?|"
+    r"grants?|capabilities|policy|policies)$",
+    re.I,
+)
+
+
+def grants_privilege(args: Mapping[str, Any]) -> bool:
+    """True when a top-level argument (or a ``field``/``key`` naming one) sets what the
+    account may do: a role, permissions, groups, an admin flag."""
+    return _sets_field(args, _PRIVILEGE_FIELD)
+
+
+def _sets_field(args: Mapping[str, Any], field: re.Pattern[str]) -> bool:
+    """Whether a top-level key, or the field a ``field``/``key`` argument names, matches."""
+    for key, value in list(args.items())[:64]:
+        name = str(key).lower().replace("-", "_")
+        if field.match(name):
+            return True
+        named = (
+            value.strip().lower().replace("-", "_").replace(".", "_")
+            if isinstance(value, str)
+            else ""
+        )
+        if name in ("field", "key", "name", "attribute") and field.match(named):
+            return True
+    return False

@@ -25,6 +25,7 @@ from aimds.rules.paths import (
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
 from aimds.rules.understanding.sql import analyze_sql
+from aimds.rules.understanding.system_packages import MANAGERS, read_system_package
 from aimds.types import Severity
 
 __all__ = [
@@ -439,6 +440,7 @@ class Context:
     def _sudo(self, argv: list[str], j: int) -> int:
         n = len(argv)
         shell = False
+        plain = True  # no flag that picks another user, a shell or the caller's environment
         while j < n and argv[j].startswith("-"):
             flag = argv[j]
             if flag in ("-l", "--list", "-ll"):
@@ -448,9 +450,15 @@ class Context:
                 return -1
             if flag in ("-i", "-s", "--login", "--shell"):
                 shell = True
+            plain = plain and flag in ("-n", "--non-interactive", "-H", "--set-home")
             j += 2 if flag in _SUDO_VALUE_FLAGS else 1
         if j < n and argv[j] == "--":
             j += 1
+        if plain and j < n and _repository_install(argv[j:]):
+            # ``sudo apt-get install -y libpq-dev``: root is what a package install needs, and
+            # the packages come from the repositories the system already trusts (signed by
+            # the distribution); no privilege is gained beyond that install
+            return j
         self.facts.privilege(critical=shell and j >= n)
         return j if j < n else -1
 
@@ -2024,10 +2032,12 @@ def _docker(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     if sub in ("run", "create") or (sub == "container" and len(ops) > 1 and ops[1] == "run"):
         if re.search(
             r"--privileged|--cap-add|docker\.sock|--pid[= ]host|-v\s+/:|--volume[= ]/:|"
-            r"seccomp[=:]unconfined|apparmor[=:]unconfined|--device",
+            r"seccomp[=:]unconfined|apparmor[=:]unconfined|--device|"
+            r"--(?:ipc|userns|uts|cgroupns)[= ]host",
             joined,
         ):
             ctx.facts.privilege(critical=True)
+        _container_inputs(argv, ctx)
     elif (
         sub in ("rm", "rmi")
         and {"f", "--force"} & _flags(argv)
@@ -2043,6 +2053,35 @@ def _docker(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.login_target(registry.lower())
     elif sub == "push":
         ctx.facts.mark_outbound(payload=True)
+
+
+_RAW_REGISTRY = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(?::\d+)?/")
+
+
+def _container_inputs(argv: list[str], ctx: Context) -> None:
+    """What a container is given from the host: mounted host paths are exposed to whatever
+    runs in it (``-v ~/.aws:/root/.aws`` hands it the credentials), and an image pulled from
+    a raw IP address is code from an unnamed source, run."""
+    for i, arg in enumerate(argv[1:], 1):
+        flag, eq, value = arg.partition("=")
+        if flag in ("-v", "--volume", "--mount") and not eq:
+            value = argv[i + 1] if i + 1 < len(argv) else ""
+        elif flag not in ("--volume", "--mount"):
+            if _RAW_REGISTRY.match(arg):
+                ctx.facts.resource(arg.split("/", 1)[0])
+                ctx.facts.tag("untrusted_package_source")
+                ctx.facts.propose("net:download", Severity.HIGH)
+            continue
+        if flag == "--mount":
+            source = ""
+            for item in value.split(","):
+                key, _, given = item.partition("=")
+                if key in ("source", "src"):
+                    source = given
+        else:
+            source = value.split(":", 1)[0]
+        if source.startswith(("/", "~", "./", "$HOME")):
+            ctx.read(source)
 
 
 def _iac(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -2286,6 +2325,45 @@ def _package(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ctx.facts.propose("net:download")
 
 
+def _repository_install(argv: list[str]) -> bool:
+    """A plain install from the distribution's repositories, of no program whose use the
+    guard stops (``sudo apt-get install nmap`` prepares a scan: root stays a privilege)."""
+    op = read_system_package(argv)
+    return (
+        op is not None
+        and op.from_repositories
+        and not any(HANDLERS.get(name) is _scanner for name in op.packages)
+    )
+
+
+def _system_package(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    """A distribution package manager (apt, dnf, zypper, apk, pacman): packages from the
+    configured repositories are ordinary; a package URL or file is an untrusted source
+    (its maintainer scripts run as root), and a hook option runs a command of its own
+    (``apt-get update -o APT::Update::Pre-Invoke::=/bin/sh``, GTFOBins)."""
+    op = read_system_package(argv)
+    if op is None:
+        ctx.generic(argv, cmd)
+        return
+    for command in op.commands:
+        _opaque(ctx, "a package manager hook runs a command")
+        ctx.facts.tag("code_exec")
+        ctx.recurse(command)
+    for source in op.sources:
+        dest = parse_destination(source)
+        if dest is not None:
+            ctx.facts.resource(dest.host)
+    for path in op.files:
+        ctx.read(path)
+    if op.sources or op.files:
+        ctx.facts.tag("untrusted_package_source")
+        ctx.facts.propose("net:download", Severity.HIGH)
+    elif op.from_repositories:
+        ctx.facts.propose("net:download")
+    else:
+        ctx.generic(argv, cmd)
+
+
 def _login_cli(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ctx.facts.tag("auth_attempt")
     ctx.facts.propose("identity:login")
@@ -2477,6 +2555,7 @@ def _table() -> dict[str, Handler]:
         (_history_evasion, "unset shopt"),
         (_windows_persist, "schtasks sc reg"),
         (_package, "pip pip3 pipx uv npm pnpm yarn gem cargo go"),
+        (_system_package, " ".join(sorted(MANAGERS))),
     )  # fmt: skip
     table: dict[str, Handler] = {}
     for handler, names in families:

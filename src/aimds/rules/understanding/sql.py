@@ -37,13 +37,15 @@ import re2
 from aimds.rules.understanding.facts import Facts
 from aimds.types import Severity
 
-__all__ = ["analyze_sql", "looks_like_sql"]
+__all__ = ["DUMP_ROWS", "analyze_sql", "is_sensitive_table", "looks_like_sql"]
 
 _MAX_CHARS = 16384  # longer SQL is opaque: five dialects cost up to ~40 us a character
 _CACHED_CHARS = 8192
 _CACHE_SIZE = 2048
 _MAX_STATEMENTS = 64
 _DUMP_ROWS = 10000  # a LIMIT above this reads a table whole
+DUMP_ROWS = _DUMP_ROWS
+"""Rows from which a read of a table (a LIMIT, a search's size) takes it whole."""
 _MAX_DEPTH = 3  # dynamic SQL (EXEC 'string') read recursively this deep
 _PRIMARY = "postgres"
 _DIALECTS = ("mysql", "tsql", "sqlite", "")  # "" is sqlglot's generic dialect
@@ -97,6 +99,14 @@ _CREDENTIAL_COLUMNS = frozenset(
      "access_token", "refresh_token", "auth_token", "session_token", "otp_secret",
      "totp_secret", "mfa_secret", "authentication_string", "rolpassword", "passwd_hash"}
 )  # fmt: skip
+# Columns that hold the secret itself in a table whose name says it stores credentials
+# (``api_tokens.token``, ``secrets.value``); elsewhere (``vocab.token``) they are data.
+_SECRET_VALUE_COLUMNS = frozenset({"token", "tokens", "key", "key_value", "secret_value",
+                                   "value", "hash", "plaintext", "token_value"})  # fmt: skip
+_SECRET_STORE_TABLE = re2.compile(
+    r"(?i)(?:^|[._])(?:api_?|access_|auth_|refresh_|personal_access_|oauth_)?"
+    r"(?:tokens?|keys?|secrets?|credentials?|passwords?)$"
+)
 _PRIVILEGE_COLUMNS = frozenset(
     {"role", "roles", "user_role", "is_admin", "admin", "is_superuser", "superuser",
      "is_staff", "permissions", "privileges", "access_level", "rolsuper", "is_root",
@@ -485,10 +495,24 @@ def _select(node: Any, out: _Reading, depth: int) -> None:
 
     out.propose("db:query")
     columns = node.expressions
+    secret_store: bool | None = None  # whether a table read here stores credentials
     for column in columns:
         target = column.this if isinstance(column, exp.Alias) else column
-        if isinstance(target, exp.Column) and target.name.lower() in _CREDENTIAL_COLUMNS:
+        if isinstance(target, exp.Star):
+            name = "*"  # every column, the secret among them
+        elif isinstance(target, exp.Column):
+            name = "*" if isinstance(target.this, exp.Star) else target.name.lower()
+        else:
+            continue
+        if name in _CREDENTIAL_COLUMNS:
             out.credential()
+        elif name in _SECRET_VALUE_COLUMNS or name == "*":
+            if secret_store is None:
+                source = node.args.get("from_") or node.args.get("from")
+                read = _direct_tables(source, node.args.get("joins") or ())
+                secret_store = any(_SECRET_STORE_TABLE.search(_name(t)) for t in read)
+            if secret_store:
+                out.credential()  # ``SELECT token FROM api_tokens``, copied anywhere
     where = node.args.get("where")
     whole = (where is None or _always_true(where.this)) and not any(
         node.args.get(k) for k in ("fetch", "group", "top")
@@ -507,6 +531,12 @@ def _select(node: Any, out: _Reading, depth: int) -> None:
         return
     out.tag("database_dump")
     out.propose("db:query", Severity.HIGH)
+
+
+def is_sensitive_table(name: str) -> bool:
+    """Whether a table (or search index) named so holds people, accounts or secrets
+    (``users``, ``app.customers``, ``credentials``): read whole, it is a dump."""
+    return _SENSITIVE_TABLE.search(name) is not None
 
 
 def _direct_tables(source: Any, joins: Any) -> Iterator[Any]:

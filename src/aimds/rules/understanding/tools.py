@@ -185,7 +185,8 @@ _OBJECTS: tuple[tuple[str, frozenset[str]], ...] = (
     ("code", _words("python repl code interpreter jupyter notebook javascript js script")),
     ("db", _words("sql db database query table postgres mysql sqlite mongo redis bigquery "
                   "snowflake records rows mssql tsql sqlserver postgresql psql mariadb oracle "
-                  "duckdb clickhouse redshift athena warehouse mongodb valkey keydb")),
+                  "duckdb clickhouse redshift athena warehouse mongodb valkey keydb "
+                  "elasticsearch opensearch elastic")),
     ("memory", _words("memory memories entity entities graph observations knowledge")),
     ("agent", _words("agent agents subagent assistant crew coworker")),
     ("browser", _words("browser page puppeteer playwright selenium click screenshot "
@@ -300,6 +301,10 @@ def name_type(tool: str) -> str | None:
         # ``set_user_preference``: a user's own settings, no privilege; what the arguments
         # carry is read as for any unknown tool that keeps records
         return UNKNOWN_WRITE
+    if found & _KEY_USE and found & _SECRET_OBJECTS and found.isdisjoint(_KEY_REVEAL):
+        # ``kms_encrypt``, ``vault_sign``: a key service uses a key it keeps and returns a
+        # ciphertext or signature; the key is never shown, so this reads no credential
+        return UNKNOWN_WRITE
     for category, objects in _OBJECTS:
         if found & objects:
             composed = _COMPOSE.get((category, verb)) if verb else None
@@ -311,13 +316,19 @@ def name_type(tool: str) -> str | None:
     return None
 
 
+# Uses of a key that a key service keeps (it returns a ciphertext, signature or digest, never
+# the key), as opposed to what hands out a secret (decrypt, unwrap, export...).
+_KEY_USE = _words("encrypt sign verify hmac digest")
+_KEY_REVEAL = _words("decrypt unwrap export reveal show print dump get read fetch retrieve "
+                     "list copy backup unseal seal rotate delete create")  # fmt: skip
+_SECRET_OBJECTS = next(ws for category, ws in _OBJECTS if category == "secrets")
 # A token or key of a kind that unlocks an API (``api_token``, ``access_key``; an auth token
 # is a login, below), not a language model's tokens (``count_tokens``) or a dict's keys.
 _CREDENTIAL_NOUNS = _words("token tokens key keys")
 _CREDENTIAL_KINDS = _words("api access bearer refresh personal deploy service pat "
                            "ssh signing")  # fmt: skip
 # A user's own settings (``set_user_preference``) as opposed to who may do what.
-_OWN_SETTINGS = _words("preference preferences theme notification notifications locale "
+_OWN_SETTINGS = _words("profile preference preferences theme notification notifications locale "
                        "timezone language avatar")  # fmt: skip
 _PRIVILEGE_WORDS = _words("role roles permission permissions group groups iam privilege "
                           "privileges sudo admin acl sudoers")  # fmt: skip
@@ -331,7 +342,8 @@ _GUARDED_WORDS = _words("token tokens jwt cookie cookies session sessions otp mf
 _LOOK_WORDS = _words("read get view preview show fetch list ls find query select describe "
                      "inspect retrieve lookup search recall count summarize summarise "
                      "translate calculate compute estimate classify analyze analyse compare "
-                     "explain parse validate extract detect")  # fmt: skip
+                     "explain parse validate extract detect encrypt sign verify hash hmac "
+                     "digest checksum")  # fmt: skip
 _OTHER_VERBS = frozenset(w for verb, ws in _VERBS if verb != "read" for w in ws)
 
 

@@ -1,6 +1,6 @@
 """Measure the guard on the held-out sets in ``benchmarks/heldout`` (default pack).
 
-    PYTHONPATH=src python scripts/heldout_eval.py [--half holdout|tune] [--json]
+    PYTHONPATH=src python scripts/heldout_eval.py [--half holdout|tune] [--injection-set S] [--json]
 
 Actions (issue 12): dangerous calls stopped (review or block) and benign calls stopped, the
 latter split into reviews the default pack asks for by design (unknown tool names, sends)
@@ -78,8 +78,8 @@ def actions(half: str) -> dict[str, Any]:
     }
 
 
-def injection(half: str) -> dict[str, Any]:
-    rows = [json.loads(line) for line in (HELDOUT / "injection_v1" / f"{half}.jsonl").open()]
+def injection(half: str, name: str = "injection_v1") -> dict[str, Any]:
+    rows = [json.loads(line) for line in (HELDOUT / name / f"{half}.jsonl").open()]
     guard = aimds.Guard()
     flagged: dict[str, bool] = {}
     for n, row in enumerate(rows):
@@ -115,10 +115,19 @@ def injection(half: str) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--half", choices=("holdout", "tune"), default="holdout")
+    parser.add_argument(
+        "--injection-set", default="injection_v1", choices=("injection_v1", "injection_v2"),
+        help="which independent content set to measure (v2 was written later, by another author)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     _check_by_design()
-    result = {"half": args.half, "actions": actions(args.half), "injection": injection(args.half)}
+    result = {
+        "half": args.half,
+        "set": args.injection_set,
+        "actions": actions(args.half),
+        "injection": injection(args.half, args.injection_set),
+    }
     if args.json:
         print(json.dumps(result, indent=2))
         return 0

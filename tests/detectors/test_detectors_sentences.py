@@ -122,6 +122,8 @@ def test_a_tampered_model_is_refused(tmp_path: Path) -> None:
             sm.load_sentence_model("fakepkg")
     finally:
         sys.path.remove(str(tmp_path))
+        # the classifier's test builds its own ``fakepkg``: a cached one would shadow it
+        sys.modules.pop("fakepkg", None)
 
 
 def test_wrong_format_is_refused() -> None:

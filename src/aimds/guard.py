@@ -122,6 +122,9 @@ class Guard:
         self._new_id = self.services.new_id or _random_id
         self._clock = self.services.clock
         self._on_error = self.policy.document.decide.on_error
+        # the decision's ``policy`` label, kept with the policy it names (see _decision)
+        self._labelled: Policy = self.policy
+        self._label = self.policy.label
         self._listeners: tuple[Callable[[Event, Decision], None], ...] = ()
         self._listeners_lock = threading.Lock()
         self._stages: tuple[Stage, ...] = ()
@@ -466,6 +469,13 @@ class Guard:
             ev.verdict = max(ev.verdict, self._on_error)
 
     def _decision(self, ev: Evaluation, start_ns: int) -> Decision:
+        # Policy.label formats ``name@version+digest`` through three properties and two
+        # pydantic attribute reads on every call: it is read again only if ``policy`` was
+        # replaced (a benign race: two threads would compute the same label)
+        policy = self.policy
+        if policy is not self._labelled:
+            self._label = policy.label
+            self._labelled = policy
         return _new_decision(
             ev.scratch.get("decision_id") or self._new_id(),
             ev.verdict,
@@ -475,7 +485,7 @@ class Guard:
             ev.text,
             ev.redacted_args,
             ev.approval,
-            self.policy.label,
+            self._label,
             (time.perf_counter_ns() - start_ns) / 1000.0,
             ev.event.kind,
             ev.event.subject,

@@ -36,6 +36,17 @@ def test_guard_without_policy_uses_the_default_pack() -> None:
     assert guard.check_prompt("hello").policy == guard.policy.label
 
 
+def test_decision_label_follows_a_replaced_policy() -> None:
+    # the guard keeps the label of the policy it formatted it for; a replaced policy is
+    # labelled anew, never with the label of the one before
+    guard = Guard()
+    before = guard.check_prompt("hello").policy
+    guard.policy = load_policy({"name": "other", "version": "7"})
+    after = guard.check_prompt("hello").policy
+    assert after == guard.policy.label
+    assert after.startswith("other@7+") and after != before
+
+
 def test_a_failing_stage_fails_closed_and_names_itself_without_leaking() -> None:
     guard = aimds.Guard()
     guard.stages = (Boom(), *guard.stages)

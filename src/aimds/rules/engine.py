@@ -68,15 +68,18 @@ class CompiledRule:
         self, action: ActionInfo, subject: Subject, paths: Sequence[str], hosts: Sequence[str]
     ) -> bool:
         """The selectors not covered by the (tool, type) cache and the conditions."""
-        return self.static_applies(action, hosts, touches_paths=True) and (
+        return self.static_applies(action.tags, hosts, touches_paths=True) and (
             not self.dynamic or self.dynamic_applies(subject, paths)
         )
 
     def static_applies(
-        self, action: ActionInfo, hosts: Sequence[str], *, touches_paths: bool
+        self, tags: frozenset[str], hosts: Sequence[str], *, touches_paths: bool
     ) -> bool:
-        """The selectors that depend only on the call (tags, hosts; no paths at all)."""
-        if self.tags is not None and self.tags.isdisjoint(action.tags):
+        """The selectors that depend only on the call (the action's tags, hosts; no paths at
+        all). The caller reads ``action.tags`` once for all the rules: from compiled code
+        every read of an attribute of :class:`ActionInfo` (an interpreted dataclass) is a
+        generic attribute lookup."""
+        if self.tags is not None and self.tags.isdisjoint(tags):
             return False
         if self.paths is not None and not touches_paths:
             return False

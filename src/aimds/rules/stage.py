@@ -267,10 +267,11 @@ class RulesStage:
         rules = self._table.rules
         touches_paths = bool(boundaries.paths)
         hosts = boundaries.hosts
+        tags = action.tags
         candidates: list[CompiledRule] = []
         for i in self._table.candidates(tool, action.type, args):
             rule = rules[i]
-            if rule.free or rule.static_applies(action, hosts, touches_paths=touches_paths):
+            if rule.free or rule.static_applies(tags, hosts, touches_paths=touches_paths):
                 candidates.append(rule)
         return _Plan(action=action, boundaries=boundaries, candidates=tuple(candidates))
 
@@ -283,10 +284,13 @@ class RulesStage:
 
         touched = self._boundaries.run(plan.boundaries, findings)
         permitted = False
+        # enum members read once: from compiled code ``Verdict.ALLOW`` is a lookup through
+        # the enum metaclass's ``__getattr__`` hook, a few hundred instructions each time
+        allow = Verdict.ALLOW
         for rule in plan.candidates:
             if not rule.dynamic or rule.dynamic_applies(subject, touched.paths):
                 findings.append(rule.finding)
-                if rule.action is Verdict.ALLOW:
+                if rule.action is allow:
                     permitted = True
 
         kind = self._roles.kind(subject.role)
@@ -311,9 +315,7 @@ class RulesStage:
 
         if kind is not None and kind != "observer":
             level = self._autonomy.level(subject)
-            if _RANK[action.risk] >= _THRESHOLD_RANKS[level] and not any(
-                f.action is Verdict.BLOCK or f.action is Verdict.REVIEW for f in findings[start:]
-            ):
+            if _RANK[action.risk] >= _THRESHOLD_RANKS[level] and not _stops(findings, start):
                 findings.append(self._autonomy.findings[level])
 
     def _denied(self, subject: Subject, action: ActionInfo) -> Finding:
@@ -345,6 +347,17 @@ class RulesStage:
             if hits and info.risk is not self._risks[min(hits)]:
                 info = replace(info, risk=self._risks[min(hits)])
         return info
+
+
+def _stops(findings: list[Finding], start: int) -> bool:
+    """Whether a finding from ``start`` on blocks or asks for review (the enum members read
+    once, not per finding: see ``_judge``)."""
+    block, review = Verdict.BLOCK, Verdict.REVIEW
+    for i in range(start, len(findings)):
+        verdict = findings[i].action
+        if verdict is block or verdict is review:
+            return True
+    return False
 
 
 def _timeout(action: Verdict, seconds: float) -> dict[str, Any]:

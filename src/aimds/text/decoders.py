@@ -197,14 +197,24 @@ def _escapes_gate(text: str, escape: str) -> bool:
     return text.count(escape) >= _MIN_NOTABLE_ESCAPES
 
 
+def _url_gate(text: str) -> bool:
+    """URL decoding needs that many ``%XX`` escapes in one word, so at least as many in
+    the text: percentages ("87.4% of runs") open nothing (one linear pass, not the token
+    scan)."""
+    return _escapes_gate(text, "%") and len(_URL_ESCAPE.findall(text)) >= _MIN_NOTABLE_ESCAPES
+
+
 def _any_gate_open(text: str, names: tuple[str, ...], min_chars: int) -> bool:
     """Whether any of the named decoders' gates lets ``text`` through: where none does,
     no decoder can find anything (each would return at its own gate)."""
     utf8: bytes | None = None
     words: list[str] | None = None
     for name in names:
-        if name == "url" or name == "html":
-            if _escapes_gate(text, "%" if name == "url" else "&"):
+        if name == "url":
+            if _url_gate(text):
+                return True
+        elif name == "html":
+            if _escapes_gate(text, "&"):
                 return True
         elif name == "rot13" or name == "reversed":
             if words is None:
@@ -409,7 +419,7 @@ def _trimmed(
 
 
 def _url(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
-    if not _escapes_gate(text, "%"):
+    if not _url_gate(text):
         return
     for m in _URL.finditer(text):
         token = m.group()

@@ -37,9 +37,14 @@ CARRIERS = (
     ("Customer review:", "Rated 4 out of 5."),
 )
 ATTACK_CATEGORIES = frozenset({"injection", "jailbreak", "prompt_leak"})
-# transforms that decode to the very characters of the input (leetspeak and look-alike
-# letters are folded for matching words, not for recovering a token character by character)
-EXACT = tuple(name for name in TRANSFORMS if name not in {"leet", "homoglyphs"})
+# transforms that decode to the very characters of the input (leetspeak, look-alike letters,
+# spaced-out letters and changed case are folded for matching words, not for recovering a
+# token character by character; Morse has no case)
+EXACT = tuple(
+    name
+    for name in TRANSFORMS
+    if name not in {"leet", "homoglyphs", "greek", "spaced", "dotted", "mixed_case", "morse"}
+)
 SECRET = "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"
 EMAIL = "nadia_walsh@gmail.com"
 

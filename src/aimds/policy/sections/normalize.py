@@ -16,7 +16,19 @@ from aimds.types import Verdict
 
 __all__ = ["DecoderName", "NormalizeSettings"]
 
-DecoderName = Literal["base64", "base32", "hex", "rot13", "reversed", "url", "html"]
+DecoderName = Literal[
+    "base64",
+    "base32",
+    "hex",
+    "rot13",
+    "reversed",
+    "url",
+    "html",
+    "base85",
+    "morse",
+    "quoted_printable",
+    "escapes",
+]
 
 _ALL_DECODERS: tuple[DecoderName, ...] = (
     "base64",
@@ -26,6 +38,10 @@ _ALL_DECODERS: tuple[DecoderName, ...] = (
     "reversed",
     "url",
     "html",
+    "base85",
+    "morse",
+    "quoted_printable",
+    "escapes",
 )
 
 

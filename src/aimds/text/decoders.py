@@ -84,7 +84,7 @@ _URL_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9A-Fa-f]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};)")
 _NUMERIC_ENTITY = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9A-Fa-f]{1,6}));?")
 _MIN_NOTABLE_ESCAPES = 3
-_ESCAPE_OF = {"url": "%", "html": "&", "quoted_printable": "="}
+_ESCAPE_OF = {"url": "%", "html": "&"}
 _ENTITY_GAP = 3
 _B64_CHARS = class_table("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
 _MIN_B64_RUN = 16  # what _B64 itself asks for
@@ -107,12 +107,12 @@ _B32_CHARS = class_table("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 # reversed English: function words and attack words written backwards ("eht" is "the")
 _REVERSED_WORDS = """eht dna uoy ruoy ot fo lla si ni siht taht esaelp ti ym em rof htiw ton era
 nac won erongi suoiverp snoitcurtsni tpmorp metsys terces"""
-_REVERSED_HINTS = frozenset(_REVERSED_WORDS.split())
+_REVERSED_HINTS = frozenset(w.encode() for w in _REVERSED_WORDS.split())
 _MIN_REVERSED_HINTS = 2
 # ROT13 English: the same, rotated ("gur" is "the")
 _ROT13_WORDS = """gur naq lbh lbhe gb bs vf sbe nyy guvf gung zr zl jvgu abj abg vtaber
 cerivbhf vafgehpgvbaf cebzcg flfgrz frperg cnffjbeq ehyrf"""
-_ROT13_HINTS = frozenset(_ROT13_WORDS.split())
+_ROT13_HINTS = frozenset(w.encode() for w in _ROT13_WORDS.split())
 _TOKEN = re.compile(r"\S+")
 _MIN_RUN_HITS = 2
 _INVOLUTIONS = frozenset({"rot13", "reversed"})
@@ -189,22 +189,25 @@ def _b32_gate(utf8: bytes, min_chars: int) -> bool:
     return b"1" * max(min_chars, _MIN_B64_RUN) in utf8.translate(_B32_CHARS)
 
 
-_LETTERS = re.compile(r"[a-z]+")
+# ASCII letters -> lower case, any other byte -> space: the words of a text at C speed
+_WORD_BYTES = bytes(
+    b + 32 if 0x41 <= b <= 0x5A else b if 0x61 <= b <= 0x7A else 0x20 for b in range(256)
+)
 
 
-def _letter_words(text: str) -> list[str]:
-    """The lower-case letter runs of ``text``: words joined by hyphens, dots or
-    underscores (``bhgchg-lbhe-cerivbhf``) are words all the same."""
-    return _LETTERS.findall(text.lower())
+def _letter_words(text: str) -> list[bytes]:
+    """The lower-case ASCII letter words of ``text`` (as UTF-8 bytes): punctuation, digits,
+    hyphens and underscores part them (``abj.``, ``bhgchg-lbhe-cerivbhf``)."""
+    return _utf8_of(text).translate(_WORD_BYTES).split()
 
 
-def _rot13_gate(words: list[str]) -> bool:
+def _rot13_gate(words: list[bytes]) -> bool:
     """ROT13 has no alphabet of its own: a rotated function word (plain English holds
     none of them)."""
     return not _ROT13_HINTS.isdisjoint(words)
 
 
-def _reversed_gate(words: list[str]) -> bool:
+def _reversed_gate(words: list[bytes]) -> bool:
     return len(_REVERSED_HINTS.intersection(words)) >= _MIN_REVERSED_HINTS
 
 
@@ -217,23 +220,31 @@ def _any_gate_open(text: str, names: tuple[str, ...], min_chars: int) -> bool:
     """Whether any of the named decoders' gates lets ``text`` through: where none does,
     no decoder can find anything (each would return at its own gate)."""
     utf8: bytes | None = None
-    words: list[str] | None = None
+    words: list[bytes] | None = None
     for name in names:
-        if name == "url" or name == "html" or name == "quoted_printable":
+        if name == "url" or name == "html":
             if _escapes_gate(text, _ESCAPE_OF[name]):
                 return True
             if name == "url" and text.count("+") >= _MIN_FORM_PLUSES:
                 return True
+        elif name == "quoted_printable":
+            if _qp_gate(text):
+                return True
         elif name == "escapes":
             if "\\" in text:
                 return True
+        elif name == "hyphenated":
+            if "-" in text and "- " in text:  # a rare character first: one memchr
+                return True
         elif name == "morse":
-            if ".-" in text or "-." in text:
+            if "-" in text and (".-" in text or "-." in text):
                 return True
         elif name == "rot13" or name == "reversed":
             if words is None:
                 words = _letter_words(text)
             if _rot13_gate(words) if name == "rot13" else _reversed_gate(words):
+                return True
+            if name == "rot13" and _names_rot13(text):
                 return True
         else:
             if utf8 is None:
@@ -400,15 +411,49 @@ def _whole_reads_better(text: str, decoded: str) -> bool:
 
 
 def _rot13(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
-    if not _rot13_gate(_letter_words(text)):
+    label = _ROT13_LABEL.search(text) if _names_rot13(text) else None
+    if label is None and not _rot13_gate(_letter_words(text)):
         return
     runs = list(_foreign_runs(text, lambda w: w.translate(_ROT13)))
     for start, end in runs:
         yield text[start:end].translate(_ROT13), start, end, True
+    if runs:
+        return
     whole = text.translate(_ROT13)
-    if not runs and len(text) >= min_chars and _whole_reads_better(text, whole):
+    if len(text) >= min_chars and _whole_reads_better(text, whole):
         # a ROT13 document whose runs are broken up by words that read either way
         yield whole, 0, len(text), True
+    elif label is not None:
+        # a text that names its encoding ("(rot13) Fpuevws wr..."), in any language: what
+        # follows the name, where its letter pairs read better rotated
+        body = text[label.end() :]
+        turned = body.translate(_ROT13)
+        if len(body) >= min_chars and _pair_share(turned) >= _pair_share(body) + _LABEL_GAIN:
+            yield turned, label.end(), len(text), True
+
+
+def _names_rot13(text: str) -> bool:
+    """Could ``text`` name ROT13 (C-speed finds before the regex)?"""
+    return (
+        "13" in text
+        and ("rot" in text or "ROT" in text or "Rot" in text)
+        and (_ROT13_LABEL.search(text) is not None)
+    )
+
+
+_ROT13_LABEL = re.compile(r"\brot[-_ ]?13\b[^\w\s]*", re.IGNORECASE)
+_LABEL_GAIN = 0.2  # English text: about 0.7 of its letter pairs common, its ROT13 0.25
+
+
+def _pair_share(text: str) -> float:
+    """:func:`bigram_share` over the letter words of a whole text."""
+    pairs = common = 0
+    for word in words_in(text):
+        n = len(word) - 1
+        if n > 0:
+            pairs += n
+            common += round(bigram_share(word) * n)
+    return common / pairs if pairs else 0.0
 
 
 def _reversed(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
@@ -571,14 +616,18 @@ _B85_SET = frozenset(
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~"
 )
 _A85_SET = frozenset(chr(c) for c in range(0x21, 0x76))
-_B85_CHARS = class_table("".join(sorted(_B85_SET | _A85_SET)))
+# the gate looks for a run without "%&=?" too: query strings (``track?id=3&n=on%20time``)
+# are made of base85 characters, while base85 of a sentence has such runs
+_B85_GATE = class_table("".join(sorted(_B85_SET - set("%&=?"))))
+_A85_GATE = class_table("".join(sorted(_A85_SET - set("%&=?"))))
 _B85 = re.compile(r"<~[!-u\s]{8,}?~>|(?<!\S)[!-~]{20,}(?!\S)")
 _B64_TOKEN = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
 _MIN_B85_RUN = 20
 
 
 def _b85_gate(utf8: bytes) -> bool:
-    return b"1" * _MIN_B85_RUN in utf8.translate(_B85_CHARS)
+    run = b"1" * _MIN_B85_RUN  # one alphabet's (a URL mixes the two: "/" and "x")
+    return run in utf8.translate(_B85_GATE) or run in utf8.translate(_A85_GATE)
 
 
 def _base85(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
@@ -589,6 +638,9 @@ def _base85(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
         token = m.group()
         if len(token) < min_chars or _B64_TOKEN.fullmatch(token):
             continue  # a base64 token (or a word, a hex string) is not base85's to read
+        url_like = "." in token or ":" in token or "/" in token
+        if url_like and not token.startswith("<~") and not _A85_SET.issuperset(token):
+            continue  # a URL or a path: outside both alphabets
         for data in _b85_readings(token):
             kept = _keep(_utf8(data), min_chars)
             if kept is not None:
@@ -675,7 +727,7 @@ _MORSE_WORD = re.compile(r"[ \t]*/[ \t]*|[ \t]{3,}")
 
 def _morse(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
     """International Morse code that decodes to English (``.. --. -. --- .-. .``)."""
-    if ".-" not in text and "-." not in text:
+    if "-" not in text or (".-" not in text and "-." not in text):
         return
     for m in _MORSE.finditer(text):
         words = []
@@ -693,13 +745,20 @@ def _morse(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
 # quoted-printable (RFC 2045): "=XX" escapes and "=" soft line breaks, in a run of text
 # without spaces; e-mail escapes only "=" and non-ASCII, so escaped letters are hiding
 # (the views' whitespace is collapsed: a soft break "=\n" reaches the decoder as "= ")
-_QP = re.compile(r"(?:[^\s=]*(?:=[0-9A-F]{2}|=[ \t]*\r?\n|= ))+[^\s=]*")
+_QP = re.compile(r"(?<!\S)(?:[^\s=]*(?:=[0-9A-F]{2}|=[ \t]*\r?\n|= ))+[^\s=]*")
 _QP_ESCAPE = re.compile(r"=([0-9A-F]{2})")
+_QP_PAIR = re.compile(r"=[0-9A-F]{2}=[0-9A-F]{2}")
 _QP_SOFT_BREAK = re.compile(r"=[ \t]*\r?\n|= ")
 
 
+def _qp_gate(text: str) -> bool:
+    """Two "=XX" escapes in a row (``=E2=80``, ``=49=67``), which query strings
+    (``id=12&n=34``) never make; a regex with a literal first character: a C-speed scan."""
+    return text.count("=") >= _MIN_NOTABLE_ESCAPES and _QP_PAIR.search(text) is not None
+
+
 def _quoted_printable(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
-    if not _escapes_gate(text, "="):
+    if not _qp_gate(text):
         return
     for m in _QP.finditer(text):
         token = m.group()
@@ -716,7 +775,7 @@ def _quoted_printable(text: str, min_chars: int) -> Iterator[tuple[str, int, int
 
 # backslash escapes: JSON string literals (``"a \"quoted\" \u0041"``) read with the JSON
 # parser, and bare runs of ``\uXXXX`` escapes
-_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.){0,4096}?\\(?:[^"\\\n]|\\.){0,4096}"')
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.){0,4096}?\\.(?:[^"\\\n]|\\.){0,4096}"')
 _U_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _U_RUN = re.compile(r"(?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}|[^\\\s\"]{0,3}){3,}")
 
@@ -762,6 +821,22 @@ def _needless_u(token: str) -> bool:
     return needless >= _MIN_NOTABLE_ESCAPES
 
 
+# a word broken at a line end with a hyphen ("sys-\ntem"; the views' whitespace is
+# collapsed, so "sys- tem"): hyphenated text, or a sentence split to dodge word matching
+_HYPHENATED = re.compile(r"(?<![A-Za-z-])([A-Za-z]{2,})- ([a-z]{2,})(?![A-Za-z])")
+
+
+def _hyphenated(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    """Words rejoined across a line-end hyphen; never notable (typesetting does it)."""
+    if "-" not in text or "- " not in text:
+        return
+    for m in _HYPHENATED.finditer(text):
+        head, rest = m.group(1), m.group(2)
+        if head.lower() in COMMON and rest in COMMON:
+            continue  # two words ("well- known", "pre- and"): nothing was split
+        yield head + rest, m.start(), m.end(), False
+
+
 DECODERS: dict[str, Callable[[str, int], Iterator[tuple[str, int, int, bool]]]] = {
     "base64": _base64,
     "hex": _hex,
@@ -774,6 +849,7 @@ DECODERS: dict[str, Callable[[str, int], Iterator[tuple[str, int, int, bool]]]] 
     "morse": _morse,
     "quoted_printable": _quoted_printable,
     "escapes": _escapes,
+    "hyphenated": _hyphenated,
 }
 """Decoder name -> function yielding ``(decoded, start, end, notable)`` for a text."""
 

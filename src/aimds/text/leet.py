@@ -57,6 +57,7 @@ _LEET = str.maketrans(
 _EDGE_SYMBOLS = "!|+"
 _TWO_LETTERS = re.compile(r"[a-z][^a-z]*[a-z]")
 _MIN_WORD = 4
+_SHORT_WORDS = frozenset(w for w in COMMON if len(w) <= 4 and w.isalpha())
 _LONG_WORDS = tuple(sorted(w for w in COMMON if len(w) >= 5 and w.isalpha()))
 
 
@@ -142,13 +143,13 @@ def unleet(text: str, marks: MarkLog) -> str:
         start += len(token) - len(stripped)
         token = stripped.rstrip(_EDGE_SYMBOLS)
         end = start + len(token)
-        plain = token.translate(_LEET)
+        # tokens are ASCII: letters are a-z; with one letter, only a short common word
+        # ("4r3", "n0"), never a number with a unit ("3d", "4k") or a number alone
         if _TWO_LETTERS.search(token) is None and (
-            # tokens are ASCII: letters are a-z; with one letter only a short common word
-            # ("4r3", "n0"), never a number with a unit ("3d", "4k", "1st")
-            not any("a" <= c <= "z" for c in token) or plain not in COMMON
+            token.isdigit() or token.translate(_LEET) not in _SHORT_WORDS
         ):
             continue
+        plain = token.translate(_LEET)
         if plain == token:
             continue
         parts.append(text[last:start])

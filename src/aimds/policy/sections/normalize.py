@@ -28,6 +28,7 @@ DecoderName = Literal[
     "morse",
     "quoted_printable",
     "escapes",
+    "hyphenated",
 ]
 
 _ALL_DECODERS: tuple[DecoderName, ...] = (
@@ -42,6 +43,7 @@ _ALL_DECODERS: tuple[DecoderName, ...] = (
     "morse",
     "quoted_printable",
     "escapes",
+    "hyphenated",
 )
 
 

@@ -27,6 +27,7 @@ import quopri
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import unquote, unquote_plus
 
 from aimds.text.charclass import class_table
@@ -473,26 +474,36 @@ _STRONG = 2  # a word that reads as a common English word only once decoded
 _SOFT = 1  # a word whose letter pairs read better decoded
 
 
+class _Token(NamedTuple):
+    start: int
+    end: int
+    hit: int  # _STRONG, _SOFT or 0
+    symbol: bool  # digits or symbols: an address, a key, a path
+    keyish: bool  # digits or "@": a key or an address rather than a dotted name
+    decoded: int  # words that read as common English only once decoded
+    better: int  # other words whose letter pairs read better decoded
+    worse: int  # ... and better as written
+
+
 def _foreign_runs(text: str, decode: Callable[[str], str]) -> Iterator[tuple[int, int]]:
     """Spans of ``text`` where a phrase in a disguise sits among plain words: maximal runs
     of tokens holding no word that reads as English only as written, with at least
     :data:`_MIN_RUN_HITS` words that read as English only once decoded. Words on no list
-    (names, rare words) are weighed by their letter pairs (:func:`bigram_share`): the run
-    needs twice as many that read better decoded (with the hits) as read better as
-    written. Words that read the same either way (``a``, ``on``/``no``) tell nothing; where
-    a run borders plain text, words at its edge that read better as written are left to
-    the plain text (``Tuesday.`` in ``notes from Tuesday. <reversed>``), tokens with digits
-    or symbols (an address, a key) kept in the run."""
-    run: list[tuple[int, int, int, bool]] = []  # (start, end, hit, symbol)
-    hits = support = against = 0
+    (names, rare words) are weighed by their letter pairs (:func:`bigram_share`): between
+    its first and last decoded word, the run needs twice as many that read better decoded
+    (with the hits) as read better as written. Words that read the same either way (``a``,
+    ``on``/``no``) tell nothing; where a run borders plain text, words at its edge that
+    read better as written are left to the plain text (``Tuesday.`` in ``notes from
+    Tuesday. <reversed>``), tokens with digits or symbols (an address, a key) kept in it."""
+    run: list[_Token] = []
     after_plain = False
     for m in _TOKEN.finditer(text):
         token = m.group()
         plain = decoded = better = worse = 0
         # the letters of a token with digits (a key, an id) are no words in either reading:
         # "ab43bd" rotates to "no43oq", and that "no" must not end a ROT13 run as plain
-        words = () if _DIGIT.search(token) else words_in(token)
-        for word in words:
+        digits = _DIGIT.search(token) is not None
+        for word in () if digits else words_in(token):
             turned = decode(word)
             is_plain, is_decoded = word in COMMON, turned in COMMON
             if is_plain or is_decoded:
@@ -503,44 +514,58 @@ def _foreign_runs(text: str, decode: Callable[[str], str]) -> Iterator[tuple[int
                 better += other > own
                 worse += own > other
         if plain:
-            if hits >= _MIN_RUN_HITS and hits + support >= 2 * against:
-                yield _trimmed(text, run, head=after_plain, tail=True)
-            run, hits, support, against, after_plain = [], 0, 0, 0, True
+            span = _judged(text, run, head=after_plain, tail=True)
+            if span is not None:
+                yield span
+            run, after_plain = [], True
             continue
         hit = _STRONG if decoded else _SOFT if better > worse else 0
-        run.append((m.start(), m.end(), hit, _SYMBOLS.search(token) is not None))
-        hits += decoded
-        support += better
-        against += worse
-    if hits >= _MIN_RUN_HITS and hits + support >= 2 * against:
-        yield _trimmed(text, run, head=after_plain, tail=False)
+        symbol = _SYMBOLS.search(token) is not None
+        keyish = digits or "@" in token
+        run.append(_Token(m.start(), m.end(), hit, symbol, keyish, decoded, better, worse))
+    span = _judged(text, run, head=after_plain, tail=False)
+    if span is not None:
+        yield span
 
 
-def _trimmed(
-    text: str, run: list[tuple[int, int, int, bool]], *, head: bool, tail: bool
-) -> tuple[int, int]:
-    """The span of ``run`` (tokens as ``(start, end, hit, symbol)``). At an edge that
-    borders plain text (``head``: before it, ``tail``: after it) it ends with its outermost
-    decoded word and the tokens with digits or symbols right next to it; a word that only
-    reads better decoded and ends a sentence ends the plain text before the run instead
-    (``Tuesday.``). At the start of the text, only a heading is dropped: words up to one
-    that ends a sentence or a label."""
-    hits = [i for i, item in enumerate(run) if item[2]]
+def _judged(text: str, run: list[_Token], *, head: bool, tail: bool) -> tuple[int, int] | None:
+    """The span of ``run`` if its core (first to last hit) reads as a disguised phrase."""
+    hits = [i for i, t in enumerate(run) if t.hit]
+    if not hits:
+        return None
+    core = run[hits[0] : hits[-1] + 1]
+    strong = sum(t.decoded for t in core)
+    support = sum(t.better for t in core)
+    against = sum(t.worse for t in core)
+    if strong < _MIN_RUN_HITS or strong + support < 2 * against:
+        return None
+    return _trimmed(text, run, head=head, tail=tail)
+
+
+def _trimmed(text: str, run: list[_Token], *, head: bool, tail: bool) -> tuple[int, int]:
+    """The span of ``run``. At an edge that borders plain text (``head``: before it,
+    ``tail``: after it) it ends with its outermost decoded word and the tokens right next
+    to it that hold a key or an address (digits, "@"; after the run, any symbol); a word
+    that only reads better decoded and ends a sentence ends the plain text before the run
+    instead (``Tuesday.``). At the start of the text, only a heading is dropped: words up
+    to one that ends a sentence or a label."""
+    hits = [i for i, t in enumerate(run) if t.hit]
     first, last = hits[0], hits[-1]
     if head:
-        while run[first][2] == _SOFT and text[run[first][1] - 1] in ".:!?;":
+        while run[first].hit == _SOFT and text[run[first].end - 1] in ".:!?;":
             first = next(i for i in hits if i > first)  # a strong hit comes later
-        while first > 0 and run[first - 1][3]:
+        # a dotted name before it ("shlex.punctuation_chars") is the plain text's
+        while first > 0 and run[first - 1].keyish:
             first -= 1
     else:
-        ends = [i for i in range(first) if text[run[i][1] - 1] in ".:!?;"]
+        ends = [i for i in range(first) if text[run[i].end - 1] in ".:!?;"]
         first = ends[-1] + 1 if ends else 0
     if tail:
-        while last + 1 < len(run) and run[last + 1][3]:
+        while last + 1 < len(run) and run[last + 1].symbol:
             last += 1
     else:
         last = len(run) - 1
-    return run[first][0], run[last][1]
+    return run[first].start, run[last].end
 
 
 # form encoding (``q=ignore+all+previous``): words joined by "+", few escapes or none

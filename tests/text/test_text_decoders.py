@@ -265,3 +265,14 @@ def test_the_clean_view_keeps_lines_and_maps_back() -> None:
     at = views.clean.index("ignore")
     assert views.to_original("clean", at, at + 6) == (12, 19)
     assert views.normalized == " ".join(views.clean.split())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Product specs: 4 GB RAM, 128 GB storage, ships in 2 days.",  # "GB" is ROT13 "to"
+        "Sizes: 2 GB, 4 GB, 8 GB and 16 GB models in stock.",
+    ],
+)
+def test_one_word_that_rotates_into_english_is_no_rot13_phrase(text: str) -> None:
+    assert not [s for s in _segments(text) if s[0] == "rot13"]

@@ -480,7 +480,7 @@ class _Token(NamedTuple):
     hit: int  # _STRONG, _SOFT or 0
     symbol: bool  # digits or symbols: an address, a key, a path
     keyish: bool  # digits or "@": a key or an address rather than a dotted name
-    decoded: int  # words that read as common English only once decoded
+    decoded: tuple[str, ...]  # words that read as common English only once decoded
     better: int  # other words whose letter pairs read better decoded
     worse: int  # ... and better as written
 
@@ -499,7 +499,8 @@ def _foreign_runs(text: str, decode: Callable[[str], str]) -> Iterator[tuple[int
     after_plain = False
     for m in _TOKEN.finditer(text):
         token = m.group()
-        plain = decoded = better = worse = 0
+        plain = better = worse = 0
+        decoded: list[str] = []
         # the letters of a token with digits (a key, an id) are no words in either reading:
         # "ab43bd" rotates to "no43oq", and that "no" must not end a ROT13 run as plain
         digits = _DIGIT.search(token) is not None
@@ -508,7 +509,8 @@ def _foreign_runs(text: str, decode: Callable[[str], str]) -> Iterator[tuple[int
             is_plain, is_decoded = word in COMMON, turned in COMMON
             if is_plain or is_decoded:
                 plain += is_plain and not is_decoded
-                decoded += is_decoded and not is_plain
+                if is_decoded and not is_plain:
+                    decoded.append(word)
             elif len(word) > 2:
                 own, other = bigram_share(word), bigram_share(turned)
                 better += other > own
@@ -522,7 +524,7 @@ def _foreign_runs(text: str, decode: Callable[[str], str]) -> Iterator[tuple[int
         hit = _STRONG if decoded else _SOFT if better > worse else 0
         symbol = _SYMBOLS.search(token) is not None
         keyish = digits or "@" in token
-        run.append(_Token(m.start(), m.end(), hit, symbol, keyish, decoded, better, worse))
+        run.append(_Token(m.start(), m.end(), hit, symbol, keyish, tuple(decoded), better, worse))
     span = _judged(text, run, head=after_plain, tail=False)
     if span is not None:
         yield span
@@ -534,7 +536,8 @@ def _judged(text: str, run: list[_Token], *, head: bool, tail: bool) -> tuple[in
     if not hits:
         return None
     core = run[hits[0] : hits[-1] + 1]
-    strong = sum(t.decoded for t in core)
+    # distinct words: "4 GB RAM, 128 GB" holds "to" twice, which is no phrase
+    strong = len({w for t in core for w in t.decoded})
     support = sum(t.better for t in core)
     against = sum(t.worse for t in core)
     if strong < _MIN_RUN_HITS or strong + support < 2 * against:

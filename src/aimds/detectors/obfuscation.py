@@ -8,9 +8,10 @@ smuggle text in tag characters or spell instructions in ROT13. Severities follow
 tag smuggling              high: invisible text addressed to the model
 invisible chars, bidi      medium (low for a single stray zero-width character)
 homoglyphs                 medium for mixed-script words; low for full-width/math letters
-base64, base32, hex,       low for decoded prose, info for a short decoded string,
-ROT13, reversed, URL,      medium when it reads as an instruction; one level up when nested
-HTML entities
+base64, base32, base85,    low for decoded prose, info for a short decoded string,
+hex, ROT13, reversed,      medium when it reads as an instruction; one level up when nested
+Morse, URL, HTML entities,
+quoted-printable, escapes
 leetspeak, spaced letters  low; medium when the folded text reads as an instruction
 =========================  ==========================================================
 
@@ -47,6 +48,10 @@ _ENCODING_RULES = {
     "reversed": ("obfuscation.reversed", "reversed writing"),
     "url": ("obfuscation.url_encoding", "URL encoding of plain letters"),
     "html": ("obfuscation.html_entities", "HTML entities for plain letters"),
+    "base85": ("obfuscation.base85", "base85"),
+    "morse": ("obfuscation.morse", "Morse code"),
+    "quoted_printable": ("obfuscation.quoted_printable", "quoted-printable escapes of letters"),
+    "escapes": ("obfuscation.escapes", "backslash escapes of plain letters"),
 }
 _UP = {
     Severity.INFO: Severity.LOW,

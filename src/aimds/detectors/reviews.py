@@ -9,7 +9,7 @@ becomes an event of its own, with the same kind, subject and thresholds, and eve
 detector runs on it again:
 
 - ``normalized``: the text without invisible characters and look-alike letters (only
-  where it had some);
+  where it had some), its lines as written;
 - ``decoded:<encodings>`` (``decoded:base64+url``): the original with every hidden or
   encoded region decoded in place (:mod:`aimds.text.inplace`), so hidden text is read
   with the words around it;
@@ -82,9 +82,10 @@ def _build(event: Event, views: TextViews, plain: NormalizeSettings) -> list[Ext
     if not _ONLY_SPACING.issuperset(views.normal_marks):
         # disguised (zero-width splits, look-alikes...): more than whitespace differs,
         # which no detector needs a second look for
-        normalized = views.normalized
-        seen.add(normalized)
-        out.append(_view("normalized", event, normalized, plain))
+        # its whitespace as written: the line a sentence was planted on is still a line
+        clean = views.clean
+        seen.add(clean)
+        out.append(_view("normalized", event, clean, plain))
     decoded = decode_in_place(views.original, views.decoded)
     if decoded is None:
         return out
@@ -153,7 +154,7 @@ def _moved(f: Finding, extra: ExtraView, ev: Evaluation) -> Finding:
     if f.span is not None and span is None:
         if extra.label == "normalized":
             views: TextViews = ev.views
-            span = views.to_original("normalized", *f.span)
+            span = views.to_original("clean", *f.span)
         elif extra.back is not None:
             span = extra.back.back(*f.span)
         else:

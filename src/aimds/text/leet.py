@@ -1,10 +1,11 @@
 """Leetspeak and spaced-out letters, collapsed for signature matching (folded view only).
 
-``i g n o r e`` and ``i.g.n.o.r.e`` become ``ignore``; ``1gn0r3`` and ``p@ssw0rd`` become
-``ignore`` and ``password``. Both run on lower-case text. Collapsing is generous (the folded
-view is for matching, and ``h2o`` reading as ``h2o`` or ``20`` as ``20`` costs nothing), but
-a *mark* is left only where the result is a known word of at least four letters, so
-ordinary numbers, versions and identifiers are not reported.
+``i g n o r e`` and ``i.g.n.o.r.e`` become ``ignore`` (``i g n o r e   a l l``: ``ignore
+all``); ``1gn0r3`` and ``p@ssw0rd`` become ``ignore`` and ``password``. Both run on
+lower-case text. Collapsing is generous (the folded view is for matching, and ``h2o``
+reading as ``h2o`` or ``20`` as ``20`` costs nothing), but a *mark* is left only where the
+result is a known word of at least four letters, so ordinary numbers, versions and
+identifiers are not reported.
 """
 
 from __future__ import annotations
@@ -18,8 +19,17 @@ from aimds.text.words import COMMON
 
 __all__ = ["collapse_spaced", "has_spaced_run", "unleet"]
 
-# one letter or digit, then the same separator before each of at least three more
-_SPACED = re.compile(r"(?<![a-z0-9])[a-z0-9]([ .\-_*~|/+:])[a-z0-9](?:\1[a-z0-9]){2,}(?![a-z0-9])")
+# one letter or digit, then the same separator before each of at least three more; or,
+# spaced by single spaces, words apart by two or more (``y o u   a r e``); or a short word
+# of letters apart by one symbol (``y.o.u``) next to such runs
+_SPACED = re.compile(
+    r"(?<![a-z0-9])[a-z0-9]( )[a-z0-9](?: [a-z0-9]| {2,}[a-z0-9](?= [a-z0-9])){2,}(?![a-z0-9])"
+    r"|(?<![a-z0-9])[a-z0-9]([ .\-_*~|/+:])[a-z0-9](?:\2[a-z0-9]){2,}(?![a-z0-9])"
+)
+_SHORT_SPACED = re.compile(
+    r"(?<![a-z0-9])(?<![a-z0-9][.\-_*~|/+:])[a-z]([.\-_*~|/+:])[a-z]\1[a-z](?!\1?[a-z0-9])"
+)
+_WORD_GAP = re.compile(r" {2,}")
 _SEPARATORS = " .-_*~|/+:"
 _ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 # separators -> "1", letters and digits -> "2": a spaced run shows as b"12121"
@@ -47,6 +57,7 @@ _LEET = str.maketrans(
 _EDGE_SYMBOLS = "!|+"
 _TWO_LETTERS = re.compile(r"[a-z][^a-z]*[a-z]")
 _MIN_WORD = 4
+_SHORT_WORDS = frozenset(w for w in COMMON if len(w) <= 4 and w.isalpha())
 _LONG_WORDS = tuple(sorted(w for w in COMMON if len(w) >= 5 and w.isalpha()))
 
 
@@ -72,16 +83,24 @@ def collapse_spaced(text: str, marks: MarkLog) -> tuple[str, SpanMap | None]:
     log = EditLog()
     pos = 0
     last = 0
-    for m in _SPACED.finditer(text):
+    matches = list(_SPACED.finditer(text))
+    if matches and any(m.group(2) for m in matches):
+        # words of three letters between longer ones spaced by a symbol (``y.o.u``)
+        matches = sorted([*matches, *_SHORT_SPACED.finditer(text)], key=lambda m: m.start())
+    for m in matches:
         start, end = m.span()
-        joined = m.group().replace(m.group(1), "")
+        if m.group(1) == " ":  # spaces: two or more part words
+            joined = " ".join(w.replace(" ", "") for w in _WORD_GAP.split(m.group()))
+        else:
+            sep = m.group(m.lastindex or 1)
+            joined = m.group().replace(sep, "")
         parts.append(text[last:start])
         pos += start - last
         log.edit(pos, len(joined), start, end - start)
         parts.append(joined)
         pos += len(joined)
         last = end
-        if _known(joined.translate(_LEET)):
+        if any(_known(word.translate(_LEET)) for word in joined.split(" ")):
             marks.add("spaced", start, end)
     if not parts:
         return text, None
@@ -124,7 +143,11 @@ def unleet(text: str, marks: MarkLog) -> str:
         start += len(token) - len(stripped)
         token = stripped.rstrip(_EDGE_SYMBOLS)
         end = start + len(token)
-        if _TWO_LETTERS.search(token) is None:  # tokens are ASCII: letters are a-z
+        # tokens are ASCII: letters are a-z; with one letter, only a short common word
+        # ("4r3", "n0"), never a number with a unit ("3d", "4k") or a number alone
+        if _TWO_LETTERS.search(token) is None and (
+            token.isdigit() or token.translate(_LEET) not in _SHORT_WORDS
+        ):
             continue
         plain = token.translate(_LEET)
         if plain == token:

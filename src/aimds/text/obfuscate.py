@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import base64
 import codecs
+import gzip
 import hashlib
 import json
+import quopri
 import uuid
 from collections.abc import Callable
 from urllib.parse import quote
+
+from aimds.text.decoders import MORSE
 
 __all__ = ["TRANSFORMS", "benign_encoded"]
 
@@ -125,6 +129,105 @@ def _zero_width(text: str) -> str:
     return _ZWSP.join(text)
 
 
+def _zero_width_words(text: str) -> str:
+    """A zero-width joiner inside each word, where it splits the word for a tokenizer."""
+    return " ".join(w[: len(w) // 2] + "\u200d" + w[len(w) // 2 :] for w in text.split(" "))
+
+
+def _soft_hyphen(text: str) -> str:
+    """Soft hyphens (invisible unless a line breaks there) between the letters of words."""
+    return "\u00ad".join(text)
+
+
+def _b85(text: str) -> str:
+    return base64.b85encode(text.encode()).decode()
+
+
+def _a85(text: str) -> str:
+    """Adobe's ASCII85, with its ``<~ ~>`` frame."""
+    return base64.a85encode(text.encode(), adobe=True).decode()
+
+
+def _b64_twice(text: str) -> str:
+    return _b64(_b64(text))
+
+
+def _b64_lines(text: str) -> str:
+    """base64 wrapped at 76 characters, the way MIME and PEM write it."""
+    return base64.encodebytes(text.encode()).decode().rstrip("\n")
+
+
+def _hex_of_b64(text: str) -> str:
+    return _hex(_b64(text))
+
+
+def _spaced(text: str) -> str:
+    """Letters spaced out, words apart by three spaces (``i g n o r e   a l l``)."""
+    return "   ".join(" ".join(w) for w in text.split(" "))
+
+
+def _dotted(text: str) -> str:
+    return " ".join(".".join(w) for w in text.split(" "))
+
+
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+_GREEK = str.maketrans("ABEHIKMNOPTXYZiov", "ΑΒΕΗΙΚΜΝΟΡΤΧΥΖιον")
+
+
+def _greek(text: str) -> str:
+    """Greek look-alikes (Α, Ο, ο, ν...)."""
+    return text.translate(_GREEK)
+
+
+def _mixed_case(text: str) -> str:
+    return "".join(c.upper() if n % 2 else c.lower() for n, c in enumerate(text))
+
+
+def _morse(text: str) -> str:
+    """International Morse: letters apart by a space, words by `` / ``."""
+    words = (" ".join(MORSE[c] for c in w.upper() if c in MORSE) for w in text.split())
+    return " / ".join(w for w in words if w)
+
+
+def _quoted_printable(text: str) -> str:
+    """Quoted-printable as an e-mail writes it (only ``=``, non-ASCII and long lines)."""
+    return quopri.encodestring(text.encode()).decode()
+
+
+def _quoted_printable_all(text: str) -> str:
+    """Every byte quoted (``=49=67=6E``), soft line breaks every 25 bytes."""
+    data = text.encode()
+    lines = ("".join(f"={b:02X}" for b in data[i : i + 25]) for i in range(0, len(data), 25))
+    return "=\n".join(lines)
+
+
+def _unicode_escapes(text: str) -> str:
+    return "".join(f"\\u{ord(c):04x}" if ord(c) < 0x10000 else c for c in text)
+
+
+def _json_string(text: str) -> str:
+    """The text as a JSON string value inside an object, as an API response carries it."""
+    return json.dumps({"note": text})
+
+
+def _json_ascii(text: str) -> str:
+    """A JSON string with every letter escaped (``"\\u0049\\u0067..."``)."""
+    return '{"note": "' + _unicode_escapes(text) + '"}'
+
+
+def _url_plus(text: str) -> str:
+    """Form encoding: spaces as ``+``, the rest percent-escaped where needed."""
+    return quote(text, safe="").replace("%20", "+")
+
+
+def _html_decimal_padded(text: str) -> str:
+    """Decimal entities with leading zeros and without the closing ``;`` browsers forgive."""
+    return "".join(f"&#00{ord(c)}" for c in text)
+
+
 TRANSFORMS: dict[str, Callable[[str], str]] = {
     "base64": _b64,
     "base64_url": _b64url,
@@ -145,6 +248,26 @@ TRANSFORMS: dict[str, Callable[[str], str]] = {
     "homoglyphs": _homoglyphs,
     "leet": _leet,
     "zero_width": _zero_width,
+    "zero_width_words": _zero_width_words,
+    "soft_hyphen": _soft_hyphen,
+    "base85": _b85,
+    "ascii85": _a85,
+    "base64_twice": _b64_twice,
+    "base64_lines": _b64_lines,
+    "hex_of_base64": _hex_of_b64,
+    "spaced": _spaced,
+    "dotted": _dotted,
+    "fullwidth": _fullwidth,
+    "greek": _greek,
+    "mixed_case": _mixed_case,
+    "morse": _morse,
+    "quoted_printable": _quoted_printable,
+    "quoted_printable_all": _quoted_printable_all,
+    "unicode_escapes": _unicode_escapes,
+    "json_string": _json_string,
+    "json_ascii": _json_ascii,
+    "url_plus": _url_plus,
+    "html_decimal_padded": _html_decimal_padded,
 }
 """Transform name -> function hiding a whole text in that technique."""
 
@@ -173,8 +296,46 @@ def benign_encoded() -> list[str]:
             f"Open https://example.com/search?q=weekly%20report%20{n}&lang=en%2DGB&page={n}",
             f"<p>Fish &amp; chips &amp; peas for {n} &lt;people&gt; &mdash; &copy; 2024</p>",
             _minified(n),
+            *_benign_encoded_more(n, blob),
         ]
     return out
+
+
+_FRENCH = "Réunion à l'été: déjà prévu, merci à Zoë et François."
+
+
+def _benign_encoded_more(n: int, blob: bytes) -> list[str]:
+    """The encodings the newer decoders read (base85, quoted-printable, unicode escapes,
+    Morse-like punctuation) as ordinary data writes them, and the shapes of public keys,
+    compressed payloads and inline assets."""
+    der = b"\x30\x82\x03\x0b" + _bytes(f"cert{n}", 240)
+    pem = "\n".join(
+        ["-----BEGIN CERTIFICATE-----", *_wrapped(base64.b64encode(der).decode(), 64)]
+        + ["-----END CERTIFICATE-----"]
+    )
+    packed = gzip.compress(f"row,{n},ok\n".encode() * 20, mtime=0)
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="{n + 8}"><circle r="4"/></svg>'
+    source_map = json.dumps({"version": 3, "sources": [f"app{n}.ts"], "mappings": "AAAA,CAAC"})
+    config = base64.b64encode(f"postgres://db{n}.internal:5432/app".encode()).decode()
+    return [
+        pem,
+        f"payload.json.gz (base64): {base64.b64encode(packed).decode()}",
+        f"GIT binary patch\nliteral {len(blob)}\n{base64.b85encode(blob).decode()}",
+        "Content-Transfer-Encoding: quoted-printable\n\nHi team, we=E2=80=99re on track f=\n"
+        f"or release {n}; the caf=C3=A9 booking is confirmed =3D see you there.",
+        json.dumps({"title": f"{_FRENCH} #{n}"}),  # ensure_ascii: \u00e9 escapes
+        f"<p>We don&#8217;t ship on Sundays &#8212; order {n} arrives Monday&#8230;</p>",
+        f'<img src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}">',
+        "//# sourceMappingURL=data:application/json;base64,"
+        + base64.b64encode(source_map.encode()).decode(),
+        f"apiVersion: v1\nkind: Secret\ndata:\n  DATABASE_URL: {config}",
+        f"Signal log {n}: ... --- ... received at 0{n % 10}:00, then -.-. -.-. (test).",
+        f"utm link: https://shop.example/p?utm_source=news%2Fletter&utm_campaign=spring%20{n}",
+    ]
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    return [text[i : i + width] for i in range(0, len(text), width)]
 
 
 def _bytes(seed: str, size: int) -> bytes:

@@ -3,6 +3,7 @@
 ``original``   the text as received (the first ``max_chars`` characters of it)
 ``normalized`` NFKC, invisible characters removed, homoglyphs folded, whitespace runs
                collapsed to one space; case preserved
+``clean``      ``normalized`` with its whitespace as written
 ``folded``     ``normalized`` case-folded, accents dropped, spaced-out letters and
                leetspeak collapsed: for signature matching
 ``decoded``    texts hidden in encodings (base64, base32, hex, ROT13, reversed writing,
@@ -157,6 +158,13 @@ class TextViews:
     def normalized(self) -> str:
         return self._norm().text
 
+    @property
+    def clean(self) -> str:
+        """``normalized`` before its whitespace is collapsed: lines and paragraphs stay as
+        written, for detectors that read a text's structure (a sentence planted on a line
+        of its own)."""
+        return self._norm().base
+
     def _fold(self) -> _Folded:
         cached: _Folded | None = self._folded
         if cached is not None:
@@ -286,7 +294,7 @@ class TextViews:
 
     def to_original(self, view: str, start: int, end: int) -> tuple[int, int]:
         """The span of ``original`` that produced ``[start, end)`` of ``view``
-        (``"normalized"``, ``"folded"`` or ``"original"``)."""
+        (``"normalized"``, ``"clean"``, ``"folded"`` or ``"original"``)."""
         maps: tuple[SpanMap | None, ...]
         if view == "normalized":
             normal = self._norm()
@@ -296,11 +304,17 @@ class TextViews:
             folded = self._fold()
             maps = folded.maps
             size = len(folded.text)
+        elif view == "clean":
+            normal = self._norm()
+            maps = normal.maps[:1]
+            size = len(normal.base)
         elif view == "original":
             maps = ()
             size = len(self.original)
         else:
-            raise ValueError(f"unknown view {view!r}; use 'normalized', 'folded' or 'original'")
+            raise ValueError(
+                f"unknown view {view!r}; use 'normalized', 'clean', 'folded' or 'original'"
+            )
         start = min(max(start, 0), size)
         end = min(max(end, start), size)
         return _back(maps, start, end)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["COMMON", "DIRECTIVES", "has_directive", "word_ratio", "words_in"]
+__all__ = ["COMMON", "DIRECTIVES", "bigram_share", "has_directive", "word_ratio", "words_in"]
 
 _COMMON = """
 a about above after again against all also am an and any are as at be because been before
@@ -52,6 +52,15 @@ confidential execute shell delete admin administrator developer
 DIRECTIVES: frozenset[str] = frozenset(_DIRECTIVES.split())
 """Words that make hidden text look like an instruction or a grab for secrets."""
 
+# The hundred commonest letter pairs of English words (the standard frequency tables):
+# English words are made mostly of them, their ROT13 hardly at all and their reversal
+# less, so a word no list holds (a name, a rare word) still tells which reading is English.
+_BIGRAMS = """th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as
+ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ca el ta la ns di fo ho
+pe ec pr no ct us ac ot il tr ly nc et ut ss so rs un lo wa ge ie wh ee wi em ad ol rt po we
+na ul ni ts mo ow pa im mi ai sh ir su id os iv ia am fi ci vi pl ig tu ev ld ry mp fe"""
+BIGRAMS: frozenset[str] = frozenset(_BIGRAMS.split())
+
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
@@ -71,3 +80,13 @@ def word_ratio(text: str) -> tuple[float, int]:
 
 def has_directive(text: str) -> bool:
     return any(w in DIRECTIVES for w in words_in(text))
+
+
+def bigram_share(word: str) -> float:
+    """Share of the letter pairs of ``word`` (lower-case letters) that are common in
+    English: about 0.7 for English words and text, 0.25 for their ROT13; 0.0 with fewer
+    than two letters."""
+    pairs = len(word) - 1
+    if pairs < 1:
+        return 0.0
+    return sum(word[i : i + 2] in BIGRAMS for i in range(pairs)) / pairs

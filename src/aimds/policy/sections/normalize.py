@@ -16,7 +16,20 @@ from aimds.types import Verdict
 
 __all__ = ["DecoderName", "NormalizeSettings"]
 
-DecoderName = Literal["base64", "base32", "hex", "rot13", "reversed", "url", "html"]
+DecoderName = Literal[
+    "base64",
+    "base32",
+    "hex",
+    "rot13",
+    "reversed",
+    "url",
+    "html",
+    "base85",
+    "morse",
+    "quoted_printable",
+    "escapes",
+    "hyphenated",
+]
 
 _ALL_DECODERS: tuple[DecoderName, ...] = (
     "base64",
@@ -26,6 +39,11 @@ _ALL_DECODERS: tuple[DecoderName, ...] = (
     "reversed",
     "url",
     "html",
+    "base85",
+    "morse",
+    "quoted_printable",
+    "escapes",
+    "hyphenated",
 )
 
 

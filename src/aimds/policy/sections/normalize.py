@@ -7,7 +7,7 @@ nested layers, ``max_segments`` segments and ``max_decoded_chars`` decoded chara
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field
 
@@ -31,20 +31,7 @@ DecoderName = Literal[
     "hyphenated",
 ]
 
-_ALL_DECODERS: tuple[DecoderName, ...] = (
-    "base64",
-    "base32",
-    "hex",
-    "rot13",
-    "reversed",
-    "url",
-    "html",
-    "base85",
-    "morse",
-    "quoted_printable",
-    "escapes",
-    "hyphenated",
-)
+_ALL_DECODERS: tuple[DecoderName, ...] = get_args(DecoderName)
 
 
 class NormalizeSettings(Section):

@@ -61,13 +61,13 @@ _SEVERITY = "How bad, ordered: info < low < medium < high < critical."
 _SUBJECT = "Who acts. Fields left out come from the credential (an agent key names itself)."
 
 _FINDING_EXAMPLE = {
-    "rule": "review.send", "category": "scope", "severity": "medium", "confidence": 1.0,
-    "message": "sends a message, mail or push to others; a human confirms",
+    "rule": "review.risky_send", "category": "scope", "severity": "medium", "confidence": 1.0,
+    "message": "sends data from a sensitive place; a human confirms",
     "action": "review", "stage": "rules",
 }
 _DECISION_EXAMPLE = {
     "id": "9f1c2e7a4b6d4c0e8a1b2c3d4e5f6a7b", "verdict": "review", "risk": "medium",
-    "score": 0.55, "categories": ["scope"], "rules": ["review.send"],
+    "score": 0.55, "categories": ["scope"], "rules": ["review.risky_send"],
     "findings": [_FINDING_EXAMPLE], "policy": "default@1+3f2a9c", "latency_us": 412.5,
     "kind": "tool_call",
     "subject": {"tenant": "acme", "agent": "researcher-1", "role": "expert",
@@ -379,7 +379,7 @@ class ApprovalOut(BaseModel):
         "id": "apr_0123456789abcdef0123456789abcdef", "tenant": "acme",
         "agent": "researcher-1", "requester": "key:k_4f2a", "kind": "tool_call",
         "tool": "send_email", "action": "email:send", "digest": "5d41402abc4b2a76b9719d911017c592",
-        "rules": ["review.send"], "risk": "medium",
+        "rules": ["review.risky_send"], "risk": "medium",
         "decision_id": "9f1c2e7a4b6d4c0e8a1b2c3d4e5f6a7b", "policy": "default@1+3f2a9c",
         "created": 1765090000.0, "expires": 1765090300.0, "on_expiry": "deny",
         "status": "pending", "verdict": "review", "approver": None, "reason": None,

@@ -81,9 +81,9 @@ _POLICY_YAML = (
 _STREAM_EXAMPLE = (
     'event: decision\ndata: {"id": "9f1c2e7a4b6d4c0e8a1b2c3d4e5f6a7b", "ts": 1765090000.0, '
     '"tenant": "acme", "agent": "researcher-1", "kind": "tool_call", "tool": "email:send", '
-    '"verdict": "review", "risk": "medium", "rules": ["review.send"], "findings": [{"rule": '
-    '"review.send", "severity": "medium", "message": "sends a message, mail or push to '
-    'others; a human confirms"}], "approval": "apr_0123456789abcdef0123456789abcdef"}\n\n'
+    '"verdict": "review", "risk": "medium", "rules": ["review.risky_send"], "findings": [{"rule": '
+    '"review.risky_send", "severity": "medium", "message": "sends data from a sensitive '
+    'place; a human confirms"}], "approval": "apr_0123456789abcdef0123456789abcdef"}\n\n'
 )
 _METRICS_EXAMPLE = (
     "# HELP aimds_http_rejected_total Requests refused before judging, by reason\n"

@@ -111,16 +111,26 @@ def test_rate_window_counts_requests_to_both(cluster: dict[str, Any]) -> None:
     # The limiter counts in fixed one-minute windows: warm both processes up (their first
     # request loads the detectors' weights) with another key, then start the seven
     # requests well inside a window, so they never straddle two of them.
+    # Generous timeouts: on a loaded machine a request can take seconds, and a timeout would
+    # read as a failure of the shared window rather than of the machine.
     for url in (cluster["a"], cluster["b"]):
-        httpx.post(url + "/v1/detect", json={"text": "hi"}, headers=_h(cluster, "agent"))
-    if time.time() % 60 > 40:
+        httpx.post(url + "/v1/detect", json={"text": "hi"}, headers=_h(cluster, "agent"),
+                   timeout=30)
+    for _attempt in range(3):
+        if time.time() % 60 > 30:
+            time.sleep(60.5 - time.time() % 60)
+        window = int(time.time() // 60)
+        codes = []
+        for i in range(7):
+            url = cluster["a"] if i % 2 else cluster["b"]
+            r = httpx.post(url + "/v1/detect", json={"text": "hi"},
+                           headers=_h(cluster, "agent2"), timeout=30)
+            codes.append(r.status_code)
+        if int(time.time() // 60) == window:
+            break
+        # the seven straddled two windows (a very loaded machine): count again in a fresh one
         time.sleep(60.5 - time.time() % 60)
-    codes = []
-    for i in range(7):
-        url = cluster["a"] if i % 2 else cluster["b"]
-        r = httpx.post(url + "/v1/detect", json={"text": "hi"}, headers=_h(cluster, "agent2"))
-        codes.append(r.status_code)
-    assert codes[:6] == [200] * 6 and codes[6] == 429
+    assert codes[:6] == [200] * 6 and codes[6] == 429, codes
 
 
 def test_approval_on_one_wakes_the_waiter_on_the_other(cluster: dict[str, Any]) -> None:

@@ -208,7 +208,7 @@ class Classifier:
             facts.tag("computed_payload")
         if sum("@" in r for r in facts.resources) >= BULK_RECIPIENTS:
             facts.tag("bulk_recipients")
-        if not known and facts.inert and name_reads_only(name[:256]):
+        if not known and _looks_up(facts) and name_reads_only(name[:256]):
             facts.settle(UNKNOWN_READ)  # an unknown tool that only looks at plain values
         elif (
             not known
@@ -227,6 +227,21 @@ class Classifier:
             # has; the call is judged by that, and a role admits it like any type
             facts.settle(UNKNOWN_WRITE)
         return facts.to_info()
+
+
+def _looks_up(facts: Facts) -> bool:
+    """Whether a call shows nothing beyond plain values: no proposal, tag or send, and no
+    resource but a few e-mail addresses, the key a record is looked up by
+    (``get_customer_orders {"customer_email": ...}``); a path or host is for the tools that
+    name them."""
+    return facts.inert or (
+        facts.quiet
+        and len(facts.resources) < BULK_RECIPIENTS
+        and all(_ADDRESS.fullmatch(r) for r in facts.resources)
+    )
+
+
+_ADDRESS = re2.compile(r"[^@\s/:]+@[a-z0-9.-]+\.[a-z]{2,}")
 
 
 @functools.lru_cache(maxsize=1)

@@ -61,7 +61,7 @@ from aimds.rules.understanding.settings import (
     switches_protection_off,
 )
 from aimds.rules.understanding.shell import collect_code, collect_command
-from aimds.rules.understanding.shell_programs import HANDLERS, url_facts
+from aimds.rules.understanding.shell_programs import HANDLERS, carries_data, url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
 from aimds.rules.understanding.tools import (
     FILE_VERBS,
@@ -76,7 +76,6 @@ from aimds.rules.understanding.values import (
     looks_like_code,
     looks_like_command,
     looks_like_powershell,
-    looks_like_source,
     looks_like_sql_statement,
     value_shape,
 )
@@ -145,7 +144,6 @@ _ANGLE = re.compile(r"<([^<>]+)>")
 # a repository given as a URL (``https://host/x.git``, ``ssh://...``) or scp-like
 # (``git@host:owner/x.git``), not as the name of a configured remote
 _REPO_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
-_DATA_VALUE = re.compile(r"[A-Za-z0-9+/=_\-.~%:]{16,}")
 _WIDE = frozenset({"/", "/root", "/home", "/etc", "/var/log", "/proc", "/var", "/sys"})
 _EDITOR_WRITE = frozenset({"create", "str_replace", "insert", "undo_edit", "write", "edit"})
 _MAX_VALUES = 32
@@ -427,10 +425,7 @@ class ArgReader:
         for url in urls:
             url_facts(url if "://" in url else "https://" + url, facts, method=method)
         query = next((v for k in _QUERY_KEYS if isinstance(v := args.get(k), Mapping)), None)
-        if query and any(
-            isinstance(v, str) and _DATA_VALUE.search(v) and any(c.isdigit() for c in v)
-            for v in query.values()
-        ):
+        if query and any(isinstance(v, str) and carries_data(v) for v in query.values()):
             facts.mark_outbound(payload=True)
         if category not in ("net", "unknown", "search"):
             return
@@ -501,10 +496,24 @@ class ArgReader:
         return found
 
     def _path(self, value: str, key: str, mode: str, category: str, facts: Facts, cwd: str) -> None:
-        if not value or "://" in value and not value.lower().startswith("file:"):
+        if not value:
             return
-        if looks_like_source(value):
-            return  # code under a path-like name ("source"): read as code by content
+        if "://" in value and not value.lower().startswith("file:"):
+            if category == "unknown" and key in _DEST_KEYS and value_shape(value) == "url":
+                # an unknown tool told to deliver its output to a URL sends it there
+                # (``crm_export_contacts {"destination": "https://..."}``): no ordinary record
+                facts.mark_outbound(payload=True)
+            return
+        value = value.strip("\r\n")
+        if "\n" in value:
+            # several lines under a path-like name: code, a diagram or document source, or a
+            # list of paths; each line or word shaped like a path is judged as one (code is
+            # read as code by content), the rest is text
+            words = [w for line in value.splitlines() for w in (line.strip(), *line.split())]
+            for word in dict.fromkeys(words[: _MAX_VALUES * 4]):
+                if value_shape(word) == "path":
+                    self._path(word, key, mode, category, facts, cwd)
+            return
         try:
             path = canonicalize_path(value, cwd=cwd, home=self._home, resolve_symlinks=False)
         except ValueError:

@@ -14,6 +14,7 @@ import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from urllib.parse import unquote_plus
 
 from aimds.rules.network import parse_destination
 from aimds.rules.paths import (
@@ -209,6 +210,14 @@ _ENDPOINT_TEXT = (
 _ENDPOINT_WORDS = frozenset(_ENDPOINT_TEXT.split())
 
 
+def carries_data(value: str) -> bool:
+    """Whether a query value (``k=v``, percent-encoded) carries data: a long run of token
+    characters with a digit, read after decoding, so an encoded space splits words
+    (``search=diffusion%20models`` is two words) while encoded data stays one run."""
+    decoded = unquote_plus(value) if "%" in value or "+" in value else value
+    return _DATA_VALUE.search(decoded) is not None and any(c.isdigit() for c in decoded)
+
+
 def url_facts(url: str, facts: Facts, *, method: str | None = None) -> None:
     """Facts of a URL an action contacts: host, metadata credentials, login endpoints,
     data carried in the query string."""
@@ -222,9 +231,7 @@ def url_facts(url: str, facts: Facts, *, method: str | None = None) -> None:
         if _METADATA_CREDS.search(url):
             facts.credential("cloud_metadata", Severity.CRITICAL)
     _, _, query = url.partition("?")
-    if query and any(
-        _DATA_VALUE.search(v) and any(c.isdigit() for c in v) for v in query.split("&")
-    ):
+    if query and any(map(carries_data, query.split("&"))):
         facts.mark_outbound(payload=True)
     if _AUTH_URL.search(url.split("?", 1)[0].split("://", 1)[-1]) and method not in (None, "GET"):
         facts.tag("auth_attempt")
@@ -2101,6 +2108,16 @@ _CLOUD_SECRET = re.compile(
     r"secrets versions access|keyvault secret show|configure get|get-login-password|"
     r"auth:token|token)\b",
 )
+# Grants of cloud permissions: a policy attached to or written into a user, group or role,
+# a member added to a group or a binding to a project, a role assignment, new keys or a
+# console password for an identity (``aws iam attach-user-policy``, ``gcloud projects
+# add-iam-policy-binding``, ``az role assignment create``).
+_CLOUD_GRANT = re.compile(
+    r"\b(?:(?:attach|put)-(?:user|group|role)-policy|add-user-to-group|"
+    r"add-role-to-instance-profile|update-assume-role-policy|create-access-key|"
+    r"create-login-profile|update-login-profile|add-iam-policy-binding|set-iam-policy|"
+    r"role assignment create|ad group member add)\b",
+)
 _CLOUD_DELETE = re.compile(
     r"^(?:[\w-]+:)?(?:delete|terminate|destroy|remove|rb|rm|purge|reset)(?:[-_][\w-]+)?$",
     re.IGNORECASE,
@@ -2114,6 +2131,9 @@ def _cloud(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ops = ctx.operands(argv)
     if _CLOUD_SECRET.search(joined):
         ctx.facts.credential(kind)
+        return
+    if _CLOUD_GRANT.search(joined):
+        ctx.facts.privilege()
         return
     if re.search(r"\bsts get-caller-identity\b|\bauth list\b|\baccount show\b", joined):
         ctx.facts.recon()

@@ -73,6 +73,7 @@ from aimds.rules.understanding.tools import (
     name_keeps_records,
     name_publishes,
     name_reads_only,
+    name_runs_remote,
     name_type,
     name_words,
 )
@@ -195,6 +196,12 @@ class Classifier:
             facts.propose(base)
         if name_publishes(name[:256]):
             facts.mark_outbound()  # an issue or comment others read: data leaves here
+        if name_runs_remote(name[:256]):
+            # ``ssh_exec``, ``ssh_connect``: a command or shell elsewhere, read as the shell's
+            # ``ssh host cmd`` is (remote_exec; the command judged as if it ran here)
+            facts.propose("shell:exec")
+            facts.tag("remote_exec")
+            facts.mark_outbound()
         if isinstance(args, Mapping) and args:
             self._args.read(name, base, args, facts)
         if (

@@ -1683,13 +1683,18 @@ def _ssh(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         break
     rest = argv[i + 1 :] if host else []
     ctx.facts.mark_outbound(payload=bool(cmd.piped_in or cmd.reads))
-    ctx.facts.propose("net:upload" if cmd.piped_in or cmd.reads else "net:connect")
+    # a command or shell on another machine: reviewed as remote execution (remote_exec, as
+    # the ssh_exec and ssh_connect tools are), and the command ssh hands to the remote shell
+    # (its words joined by spaces) classified as if run here, so what is dangerous locally
+    # is blocked remotely too
+    ctx.facts.tag("remote_exec")
+    ctx.facts.propose("net:upload" if cmd.piped_in or cmd.reads else "shell:exec")
     if host:
         dest = parse_destination(host)
         if dest is not None:
             ctx.facts.login_target(dest.host)
     if rest:
-        ctx.facts.tag("code_exec")
+        ctx.recurse(" ".join(rest))
 
 
 def _remote_copy(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:

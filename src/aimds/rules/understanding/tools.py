@@ -23,6 +23,7 @@ __all__ = [
     "name_language",
     "name_publishes",
     "name_reads_only",
+    "name_runs_remote",
     "name_type",
     "name_verb",
     "name_words",
@@ -535,6 +536,26 @@ def name_hosts_commands(tool: str) -> bool:
     tools (``nuke_prod``) may do anything besides, whatever argument looks like a command."""
     words = name_words(tool)
     return not _COMMAND_HOSTS.isdisjoint(words) or any(w.endswith("box") for w in words)
+
+
+# A name that runs something on another machine: a remote-shell word with a word of running
+# or of a session (``ssh_exec``, ``remote_run_command``, ``ssh_connect``), or ``ssh`` alone.
+# Not ``add_ssh_key`` or ``git_remote_add``: keys and repository remotes run nothing.
+_REMOTE_WORDS = _words("ssh remote mosh rsh rexec winrm psexec")
+_SESSION_WORDS = _words("exec execute run eval invoke connect session shell command cmd "
+                        "terminal login console")  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1024)
+def name_runs_remote(tool: str) -> bool:
+    """Whether the tool runs commands or opens a shell on another machine: classified as
+    ``shell:exec`` tagged ``remote_exec`` like ``ssh host cmd`` in a shell, with the command
+    it is given read as if it ran here."""
+    words = name_words(tool)
+    found = set(words)
+    if found.isdisjoint(_REMOTE_WORDS):
+        return False
+    return words == ("ssh",) or not found.isdisjoint(_SESSION_WORDS)
 
 
 _PUBLISHING = frozenset(

@@ -25,6 +25,7 @@ from aimds.rules.paths import (
 )
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
+from aimds.rules.understanding.keys import account_key
 from aimds.rules.understanding.sql import analyze_sql
 from aimds.rules.understanding.system_packages import MANAGERS, read_system_package
 from aimds.types import Severity
@@ -2123,6 +2124,7 @@ _CLOUD_GRANT = re.compile(
     r"create-login-profile|update-login-profile|add-iam-policy-binding|set-iam-policy|"
     r"role assignment create|ad group member add)\b",
 )
+_KEY_USE_COMMAND = re.compile(r"\b(?:kms|keys?|keyvault)\b.*\b(?:re-)?(?:encrypt|wrapkey)\b")
 _CLOUD_DELETE = re.compile(
     r"^(?:[\w-]+:)?(?:delete|terminate|destroy|remove|rb|rm|purge|reset)(?:[-_][\w-]+)?$",
     re.IGNORECASE,
@@ -2140,6 +2142,11 @@ def _cloud(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     if _CLOUD_GRANT.search(joined):
         ctx.facts.privilege()
         return
+    if _KEY_USE_COMMAND.search(joined) and (account := account_key(joined)) is not None:
+        # data encrypted under a key named with its account: it is readable wherever that
+        # account is (``aws kms encrypt --key-id arn:aws:kms:...:999999999999:key/...``)
+        ctx.facts.resource(account)
+        ctx.facts.mark_outbound(payload=True)
     if re.search(r"\bsts get-caller-identity\b|\bauth list\b|\baccount show\b", joined):
         ctx.facts.recon()
         return

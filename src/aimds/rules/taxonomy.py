@@ -73,6 +73,7 @@ from aimds.rules.understanding.tools import (
     name_keeps_records,
     name_publishes,
     name_reads_only,
+    name_runs_remote,
     name_type,
     name_words,
 )
@@ -195,6 +196,12 @@ class Classifier:
             facts.propose(base)
         if name_publishes(name[:256]):
             facts.mark_outbound()  # an issue or comment others read: data leaves here
+        if name_runs_remote(name[:256]):
+            # ``ssh_exec``, ``ssh_connect``: a command or shell elsewhere, read as the shell's
+            # ``ssh host cmd`` is (remote_exec; the command judged as if it ran here)
+            facts.propose("shell:exec")
+            facts.tag("remote_exec")
+            facts.mark_outbound()
         if isinstance(args, Mapping) and args:
             self._args.read(name, base, args, facts)
         if (
@@ -208,7 +215,7 @@ class Classifier:
             facts.tag("computed_payload")
         if sum("@" in r for r in facts.resources) >= BULK_RECIPIENTS:
             facts.tag("bulk_recipients")
-        if not known and facts.inert and name_reads_only(name[:256]):
+        if not known and _looks_up(facts) and name_reads_only(name[:256]):
             facts.settle(UNKNOWN_READ)  # an unknown tool that only looks at plain values
         elif (
             not known
@@ -227,6 +234,21 @@ class Classifier:
             # has; the call is judged by that, and a role admits it like any type
             facts.settle(UNKNOWN_WRITE)
         return facts.to_info()
+
+
+def _looks_up(facts: Facts) -> bool:
+    """Whether a call shows nothing beyond plain values: no proposal, tag or send, and no
+    resource but a few e-mail addresses, the key a record is looked up by
+    (``get_customer_orders {"customer_email": ...}``); a path or host is for the tools that
+    name them."""
+    return facts.inert or (
+        facts.quiet
+        and len(facts.resources) < BULK_RECIPIENTS
+        and all(_ADDRESS.fullmatch(r) for r in facts.resources)
+    )
+
+
+_ADDRESS = re2.compile(r"[^@\s/:]+@[a-z0-9.-]+\.[a-z]{2,}")
 
 
 @functools.lru_cache(maxsize=1)

@@ -60,7 +60,8 @@ _TYPES = (
     _t("net:http_post", _M, "send data to a URL (POST, PUT, PATCH, DELETE)", outbound=True),
     _t("net:download", _M, "download a file", outbound=True),
     _t("net:upload", _H, "upload a file or stream data to a remote host", outbound=True),
-    _t("net:connect", _M, "open a raw connection or remote shell (ssh, nc, telnet)", outbound=True),
+    _t("net:connect", _M, "open a raw connection (nc, telnet); ssh is shell:exec with remote_exec",
+       outbound=True),
     _t("email:send", _M, "send, reply to or forward e-mail", outbound=True),
     _t("email:read", _L, "read or search a mailbox"),
     _t("email:draft", _L, "write an e-mail draft without sending it"),
@@ -150,6 +151,8 @@ TAGS: MappingProxyType[str, str] = MappingProxyType(
         "consequential_endpoint": "a POST, PUT or PATCH to a URL whose path names a "
         "consequential operation (admin, roles, transfers, payments, secrets, deploy, exec...)",
         "remote_delete": "an HTTP DELETE: removes what the URL names on another system",
+        "remote_exec": "runs a command or opens a shell on another machine (ssh host cmd, "
+        "ssh_exec, ssh_connect); the command is also classified as if run here",
         "protection_off": "a settings change switches a protection off (authentication, MFA, "
         "TLS verification, audit, firewall...)",
         "personal_records": "carries a table of people: CSV or JSON records with an e-mail, "

@@ -46,6 +46,7 @@ from aimds.rules.understanding.environment import (
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.formulas import read_formula
 from aimds.rules.understanding.globs import locate_place
+from aimds.rules.understanding.keys import ENCRYPT_WORDS, account_key
 from aimds.rules.understanding.nosql import (
     analyze_mongo_filter,
     analyze_nosql,
@@ -61,22 +62,23 @@ from aimds.rules.understanding.settings import (
     switches_protection_off,
 )
 from aimds.rules.understanding.shell import collect_code, collect_command
-from aimds.rules.understanding.shell_programs import HANDLERS, url_facts
+from aimds.rules.understanding.shell_programs import HANDLERS, carries_data, url_facts
 from aimds.rules.understanding.sql import analyze_sql, looks_like_sql
 from aimds.rules.understanding.tools import (
     FILE_VERBS,
     name_executes,
     name_hosts_commands,
     name_language,
+    name_uses_key,
     name_verb,
     name_words,
 )
+from aimds.rules.understanding.uploads import referenced_files
 from aimds.rules.understanding.values import (
     looks_like_cmd,
     looks_like_code,
     looks_like_command,
     looks_like_powershell,
-    looks_like_source,
     looks_like_sql_statement,
     value_shape,
 )
@@ -145,7 +147,6 @@ _ANGLE = re.compile(r"<([^<>]+)>")
 # a repository given as a URL (``https://host/x.git``, ``ssh://...``) or scp-like
 # (``git@host:owner/x.git``), not as the name of a configured remote
 _REPO_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|[\w.-]+@[\w.-]+:)", re.IGNORECASE)
-_DATA_VALUE = re.compile(r"[A-Za-z0-9+/=_\-.~%:]{16,}")
 _WIDE = frozenset({"/", "/root", "/home", "/etc", "/var/log", "/proc", "/var", "/sys"})
 _EDITOR_WRITE = frozenset({"create", "str_replace", "insert", "undo_edit", "write", "edit"})
 _MAX_VALUES = 32
@@ -267,9 +268,11 @@ class ArgReader:
         self._recipients(args, base, category, facts)
         self._login(args, base, category, facts)
         self._content(raw, tool, base, category, facts, cwd)
+        words = frozenset(name_words(tool))
+        if category == "unknown" and name_uses_key(tool) and not words.isdisjoint(ENCRYPT_WORDS):
+            self._key_account(args, facts)
         if category == "unknown" and _present(args, _AMOUNT_KEYS) and _present(args, _PAYEE_KEYS):
             facts.propose("payment:transfer")
-        words = frozenset(name_words(tool))
         if not SETTINGS_WORDS.isdisjoint(words) and switches_protection_off(raw):
             facts.tag("protection_off")  # auth.enabled=false, mfa off, TLS verify off
         if not ACCOUNT_WORDS.isdisjoint(words):
@@ -284,12 +287,43 @@ class ArgReader:
             hijacking_variables(args, setter=setter)
         ):
             facts.tag("persistence", "code_exec")  # LD_PRELOAD, PATH...: code that runs later
-        if "has_payload" in facts.tags and any(map(carries_personal_records, _payloads(args))):
-            facts.tag("personal_records")  # a table of people leaving, whoever receives it
+        if "has_payload" in facts.tags:
+            payloads = list(_payloads(args))
+            if any(map(carries_personal_records, payloads)):
+                facts.tag("personal_records")  # a table of people leaving, whoever receives it
+            self._uploaded_files(payloads, facts, cwd)
         if facts.type == "vcs:push" and any(
             isinstance(v, str) and _REPO_URL.match(v.strip()) for v in list(args.values())[:64]
         ):
             facts.tag("unnamed_remote")  # a push tool given where to push, not a remote name
+
+    def _key_account(self, args: dict[str, Any], facts: Facts) -> None:
+        """A key service told to encrypt under a key named with its account (a key ARN): the
+        ciphertext is readable wherever that account is, ours or not (see ``keys.py``). A
+        signature carries no data, so signing is not asked."""
+        for value in list(args.values())[:_MAX_VALUES]:
+            if isinstance(value, str) and (account := account_key(value)) is not None:
+                facts.resource(account)
+                facts.mark_outbound(payload=True)
+                return
+
+    def _uploaded_files(self, payloads: list[str], facts: Facts, cwd: str) -> None:
+        """Files a send's body names for the client to read and send in its place
+        (``"body": "@/etc/passwd"``, ``<contents of ~/.ssh/id_rsa>``, ``{{file:/p}}``): the
+        call reads them, and what it sends is computed when it runs."""
+        for text in payloads:
+            for value in referenced_files(text):
+                try:
+                    path = canonicalize_path(value, cwd=cwd, home=self._home,
+                                             resolve_symlinks=False)  # fmt: skip
+                except ValueError:
+                    facts.tag("sensitive_path")
+                    continue
+                place = locate_place(path)
+                facts.path_read(path, place)
+                facts.tag("computed_payload")
+                if place is not None and place.credential_store:
+                    facts.credential(place.kind)
 
     def _formula(self, value: str, facts: Facts) -> None:
         """A spreadsheet formula among the values (data, for every other reader): a fetch
@@ -427,10 +461,7 @@ class ArgReader:
         for url in urls:
             url_facts(url if "://" in url else "https://" + url, facts, method=method)
         query = next((v for k in _QUERY_KEYS if isinstance(v := args.get(k), Mapping)), None)
-        if query and any(
-            isinstance(v, str) and _DATA_VALUE.search(v) and any(c.isdigit() for c in v)
-            for v in query.values()
-        ):
+        if query and any(isinstance(v, str) and carries_data(v) for v in query.values()):
             facts.mark_outbound(payload=True)
         if category not in ("net", "unknown", "search"):
             return
@@ -501,10 +532,24 @@ class ArgReader:
         return found
 
     def _path(self, value: str, key: str, mode: str, category: str, facts: Facts, cwd: str) -> None:
-        if not value or "://" in value and not value.lower().startswith("file:"):
+        if not value:
             return
-        if looks_like_source(value):
-            return  # code under a path-like name ("source"): read as code by content
+        if "://" in value and not value.lower().startswith("file:"):
+            if category == "unknown" and key in _DEST_KEYS and value_shape(value) == "url":
+                # an unknown tool told to deliver its output to a URL sends it there
+                # (``crm_export_contacts {"destination": "https://..."}``): no ordinary record
+                facts.mark_outbound(payload=True)
+            return
+        value = value.strip("\r\n")
+        if "\n" in value:
+            # several lines under a path-like name: code, a diagram or document source, or a
+            # list of paths; each line or word shaped like a path is judged as one (code is
+            # read as code by content), the rest is text
+            words = [w for line in value.splitlines() for w in (line.strip(), *line.split())]
+            for word in dict.fromkeys(words[: _MAX_VALUES * 4]):
+                if value_shape(word) == "path":
+                    self._path(word, key, mode, category, facts, cwd)
+            return
         try:
             path = canonicalize_path(value, cwd=cwd, home=self._home, resolve_symlinks=False)
         except ValueError:

@@ -14,6 +14,7 @@ import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from urllib.parse import unquote
 
 from aimds.rules.network import parse_destination
 from aimds.rules.paths import (
@@ -24,6 +25,7 @@ from aimds.rules.paths import (
 )
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
+from aimds.rules.understanding.keys import account_key
 from aimds.rules.understanding.sql import analyze_sql
 from aimds.rules.understanding.system_packages import MANAGERS, read_system_package
 from aimds.types import Severity
@@ -152,9 +154,11 @@ _VERSION_SUFFIX = re.compile(r"[\d.]+$")
 _SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "busybox", "csh", "tcsh"})
 _INTERPRETERS = frozenset({"python", "node", "perl", "ruby", "php", "lua", "deno", "bun", "pwsh"})
 _INLINE_FLAGS = frozenset({"-c", "-e", "-r", "--eval", "-E", "--command", "-Command", "eval"})
+# Programs whose output comes from another machine: piped into a shell, it runs what that
+# machine sent (``curl url | sh``; ``ssh host cat x | sh`` runs the remote output here).
 _DOWNLOADERS_NET = frozenset(
     {"curl", "wget", "fetch", "aria2c", "http", "https", "xh", "nc", "ncat", "socat",
-     "lwp-download", "lynx", "scp", "ftp", "tftp"}
+     "lwp-download", "lynx", "scp", "ftp", "tftp", "ssh", "rsh"}
 )  # fmt: skip
 _WRAPPERS_NOARG = frozenset(
     {"nohup", "time", "exec", "builtin", "setsid", "unbuffer", "caffeinate", "proxychains",
@@ -209,6 +213,15 @@ _ENDPOINT_TEXT = (
 _ENDPOINT_WORDS = frozenset(_ENDPOINT_TEXT.split())
 
 
+def carries_data(value: str) -> bool:
+    """Whether a query value (``k=v``, percent-encoded) carries data: a long run of token
+    characters with a digit, read after percent-decoding, so an encoded space splits words
+    (``search=diffusion%20models`` is two words) while encoded data stays one run. A ``+``
+    stays: it may be a form-encoded space or base64 sent as it is."""
+    decoded = unquote(value) if "%" in value else value
+    return _DATA_VALUE.search(decoded) is not None and any(c.isdigit() for c in decoded)
+
+
 def url_facts(url: str, facts: Facts, *, method: str | None = None) -> None:
     """Facts of a URL an action contacts: host, metadata credentials, login endpoints,
     data carried in the query string."""
@@ -222,9 +235,7 @@ def url_facts(url: str, facts: Facts, *, method: str | None = None) -> None:
         if _METADATA_CREDS.search(url):
             facts.credential("cloud_metadata", Severity.CRITICAL)
     _, _, query = url.partition("?")
-    if query and any(
-        _DATA_VALUE.search(v) and any(c.isdigit() for c in v) for v in query.split("&")
-    ):
+    if query and any(map(carries_data, query.split("&"))):
         facts.mark_outbound(payload=True)
     if _AUTH_URL.search(url.split("?", 1)[0].split("://", 1)[-1]) and method not in (None, "GET"):
         facts.tag("auth_attempt")
@@ -1676,13 +1687,18 @@ def _ssh(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         break
     rest = argv[i + 1 :] if host else []
     ctx.facts.mark_outbound(payload=bool(cmd.piped_in or cmd.reads))
-    ctx.facts.propose("net:upload" if cmd.piped_in or cmd.reads else "net:connect")
+    # a command or shell on another machine: reviewed as remote execution (remote_exec, as
+    # the ssh_exec and ssh_connect tools are), and the command ssh hands to the remote shell
+    # (its words joined by spaces) classified as if run here, so what is dangerous locally
+    # is blocked remotely too
+    ctx.facts.tag("remote_exec")
+    ctx.facts.propose("net:upload" if cmd.piped_in or cmd.reads else "shell:exec")
     if host:
         dest = parse_destination(host)
         if dest is not None:
             ctx.facts.login_target(dest.host)
     if rest:
-        ctx.facts.tag("code_exec")
+        ctx.recurse(" ".join(rest))
 
 
 def _remote_copy(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -2101,6 +2117,17 @@ _CLOUD_SECRET = re.compile(
     r"secrets versions access|keyvault secret show|configure get|get-login-password|"
     r"auth:token|token)\b",
 )
+# Grants of cloud permissions: a policy attached to or written into a user, group or role,
+# a member added to a group or a binding to a project, a role assignment, new keys or a
+# console password for an identity (``aws iam attach-user-policy``, ``gcloud projects
+# add-iam-policy-binding``, ``az role assignment create``).
+_CLOUD_GRANT = re.compile(
+    r"\b(?:(?:attach|put)-(?:user|group|role)-policy|add-user-to-group|"
+    r"add-role-to-instance-profile|update-assume-role-policy|create-access-key|"
+    r"create-login-profile|update-login-profile|add-iam-policy-binding|set-iam-policy|"
+    r"role assignment create|ad group member add)\b",
+)
+_KEY_USE_COMMAND = re.compile(r"\b(?:kms|keys?|keyvault)\b.*\b(?:re-)?(?:encrypt|wrapkey)\b")
 _CLOUD_DELETE = re.compile(
     r"^(?:[\w-]+:)?(?:delete|terminate|destroy|remove|rb|rm|purge|reset)(?:[-_][\w-]+)?$",
     re.IGNORECASE,
@@ -2115,6 +2142,14 @@ def _cloud(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     if _CLOUD_SECRET.search(joined):
         ctx.facts.credential(kind)
         return
+    if _CLOUD_GRANT.search(joined):
+        ctx.facts.privilege()
+        return
+    if _KEY_USE_COMMAND.search(joined) and (account := account_key(joined)) is not None:
+        # data encrypted under a key named with its account: it is readable wherever that
+        # account is (``aws kms encrypt --key-id arn:aws:kms:...:999999999999:key/...``)
+        ctx.facts.resource(account)
+        ctx.facts.mark_outbound(payload=True)
     if re.search(r"\bsts get-caller-identity\b|\bauth list\b|\baccount show\b", joined):
         ctx.facts.recon()
         return

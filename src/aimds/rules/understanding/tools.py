@@ -23,7 +23,9 @@ __all__ = [
     "name_language",
     "name_publishes",
     "name_reads_only",
+    "name_runs_remote",
     "name_type",
+    "name_uses_key",
     "name_verb",
     "name_words",
 ]
@@ -180,7 +182,7 @@ _OBJECTS: tuple[tuple[str, frozenset[str]], ...] = (
     ("llm", _words("openai anthropic llm gpt chatgpt claude gemini mistral ollama cohere "
                    "completion completions")),
     ("message", _words("message messages slack chat discord teams sms telegram whatsapp tweet "
-                       "channel")),
+                       "channel conversation conversations")),
     ("shell", _words("shell bash terminal command cmd sh zsh powershell pwsh subprocess")),
     ("code", _words("python repl code interpreter jupyter notebook javascript js script")),
     ("db", _words("sql db database query table postgres mysql sqlite mongo redis bigquery "
@@ -293,7 +295,7 @@ def name_type(tool: str) -> str | None:
         if hit is not None:
             return hit
     found = set(words)
-    verb = next((v for v, ws in _VERBS if found & ws), None)
+    verb = _verb(words)
     if found & _CREDENTIAL_NOUNS and found & _CREDENTIAL_KINDS:
         # ``create_api_token``, ``get_access_key``: a credential, not an API call or a file
         return (_COMPOSE.get(("secrets", verb)) if verb else None) or _DEFAULT["secrets"]
@@ -301,11 +303,11 @@ def name_type(tool: str) -> str | None:
         # ``set_user_preference``: a user's own settings, no privilege; what the arguments
         # carry is read as for any unknown tool that keeps records
         return UNKNOWN_WRITE
-    if found & _KEY_USE and found & _SECRET_OBJECTS and found.isdisjoint(_KEY_REVEAL):
+    if name_uses_key(tool):
         # ``kms_encrypt``, ``vault_sign``: a key service uses a key it keeps and returns a
         # ciphertext or signature; the key is never shown, so this reads no credential
         return UNKNOWN_WRITE
-    for category, objects in _OBJECTS:
+    for category, objects in _objects(found):
         if found & objects:
             composed = _COMPOSE.get((category, verb)) if verb else None
             if composed == "identity:read" and not found.isdisjoint(_GUARDED_WORDS):
@@ -314,6 +316,60 @@ def name_type(tool: str) -> str | None:
     if verb is not None:
         return _VERB_ONLY.get(verb)
     return None
+
+
+# Words that are verbs and also nouns for what a service keeps (a workflow *run*, a *charge*,
+# an *order*, a *post*): after a name's first word that only looks (``get_workflow_run``,
+# ``stripe_get_charge``, ``list_payouts``) they name the object looked at, not an act.
+_NOUN_VERBS = _words("run runs charge charges transfer transfers payout payouts post posts "
+                     "push pushes release releases order orders share shares reply replies "
+                     "refund refunds wire wires invocation invocations")  # fmt: skip
+_READ_VERBS = next(ws for verb, ws in _VERBS if verb == "read")
+
+
+def _verb(words: tuple[str, ...]) -> str | None:
+    """The verb of a name: the strongest verb group among its words, except that a name led
+    by a looking verb whose other verb words all double as nouns reads (``get_charge``: the
+    charge is what is read). Tool names put the verb first; a later verb word with no
+    conjunction is its object."""
+    found = set(words)
+    looked = _looking_lead(words)
+    if looked:
+        return "read"
+    return next((v for v, ws in _VERBS if found & ws), None)
+
+
+def _looking_lead(words: tuple[str, ...]) -> bool:
+    """Whether the first verb word of ``words`` only looks and every other verb word is a
+    noun of :data:`_NOUN_VERBS` (``get_workflow_run``; not ``get_and_run``, ``fetch_exec``)."""
+    lead = next((i for i, w in enumerate(words) if w in _ALL_VERB_WORDS), None)
+    if lead is None or words[lead] not in _LOOK_WORDS:
+        return False
+    rest = [w for w in words[lead + 1 :] if w in _ALL_VERB_WORDS and w not in _LOOK_WORDS]
+    return bool(rest) and all(w in _NOUN_VERBS for w in rest) and "and" not in words
+
+
+# Names of database stores: a ``redis_command`` or ``mongo_shell`` sends commands to the store,
+# not to a system shell, so the store decides the category over "command" or "shell".
+_STORE_WORDS = _words("redis valkey keydb mongo mongodb mongosh postgres postgresql psql mysql "
+                      "mariadb sqlite mssql sqlserver clickhouse duckdb snowflake bigquery "
+                      "cassandra cql neo4j cypher memcached")  # fmt: skip
+
+
+def _objects(found: set[str]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """:data:`_OBJECTS` in the order a name's words are tried: a database store first when
+    the name names one (``redis_command``, ``psql_exec``)."""
+    if found & _STORE_WORDS:
+        return _DB_FIRST
+    return _OBJECTS
+
+
+@functools.lru_cache(maxsize=1024)
+def name_uses_key(tool: str) -> bool:
+    """Whether a name says a key service uses a key it keeps (``kms_encrypt``,
+    ``vault_sign``): it returns a ciphertext or signature, never the key."""
+    found = set(name_words(tool))
+    return bool(found & _KEY_USE and found & _SECRET_OBJECTS and found.isdisjoint(_KEY_REVEAL))
 
 
 # Uses of a key that a key service keeps (it returns a ciphertext, signature or digest, never
@@ -343,8 +399,10 @@ _LOOK_WORDS = _words("read get view preview show fetch list ls find query select
                      "inspect retrieve lookup search recall count summarize summarise "
                      "translate calculate compute estimate classify analyze analyse compare "
                      "explain parse validate extract detect encrypt sign verify hash hmac "
-                     "digest checksum")  # fmt: skip
+                     "digest checksum check spellcheck proofread lint")  # fmt: skip
 _OTHER_VERBS = frozenset(w for verb, ws in _VERBS if verb != "read" for w in ws)
+_ALL_VERB_WORDS = frozenset(w for _verb_name, ws in _VERBS for w in ws) | _LOOK_WORDS
+_DB_FIRST = tuple(sorted(_OBJECTS, key=lambda entry: entry[0] != "db"))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -352,10 +410,11 @@ def name_reads_only(tool: str) -> bool:
     """Whether a name's words say it only looks (``get_weather``, ``lookup_order``,
     ``list_shipments``): a looking verb, no verb that does anything else, and nothing it
     would look at that unlocks something (``get_token``, ``fetch_session_cookie``)."""
-    words = set(name_words(tool))
+    ordered = name_words(tool)
+    words = set(ordered)
     return (
         bool(words & _LOOK_WORDS)
-        and words.isdisjoint(_OTHER_VERBS)
+        and (words.isdisjoint(_OTHER_VERBS) or _looking_lead(ordered))
         and words.isdisjoint(_GUARDED_WORDS)
     )
 
@@ -367,6 +426,10 @@ _KEEP_WORDS = _words("create add update edit set write save export generate rend
                      "resize crop annotate insert append record log note mark")  # fmt: skip
 # Verbs that name what they make (an archive), so a name of that word alone says what it keeps
 _SELF_NAMED = _words("zip compress archive")
+# Keep verbs that are also the nouns of what is kept: after another keep verb they name the
+# record (``save_note``, ``add_tag``, ``create_label``), so the name says what it keeps.
+_KEPT_NOUNS = _words("note notes tag tags label labels log logs record records draft drafts "
+                     "schedule")  # fmt: skip
 # ...and words that make a name consequential whatever else it says: it destroys, runs,
 # installs or deploys, sends or publishes, moves money, connects or logs in, grants, acts in
 # bulk, or touches a credential, an identity, a configuration or production systems.
@@ -396,11 +459,16 @@ def name_keeps_records(tool: str) -> bool:
     grants, and no object that is a credential, an identity, a configuration, a production
     system or bulk. The name cannot prove the tool harmless; it says the call is ordinary
     work when its arguments show nothing more (see the taxonomy's ``unknown:write``)."""
-    words = set(name_words(tool))
+    ordered = name_words(tool)
+    words = set(ordered)
     return (
         bool(words & _KEEP_WORDS)
         # a bare verb (``add``, ``set``, ``update``) names nothing it keeps: it may do anything
-        and (bool(words - _KEEP_WORDS) or words <= _SELF_NAMED)
+        and (
+            bool(words - _KEEP_WORDS)
+            or words <= _SELF_NAMED
+            or (len(ordered) > 1 and ordered[-1] in _KEPT_NOUNS)
+        )
         and words.isdisjoint(_CONSEQUENTIAL_WORDS)
         and words.isdisjoint(_GUARDED_WORDS)
     )
@@ -477,6 +545,26 @@ def name_hosts_commands(tool: str) -> bool:
     tools (``nuke_prod``) may do anything besides, whatever argument looks like a command."""
     words = name_words(tool)
     return not _COMMAND_HOSTS.isdisjoint(words) or any(w.endswith("box") for w in words)
+
+
+# A name that runs something on another machine: a remote-shell word with a word of running
+# or of a session (``ssh_exec``, ``remote_run_command``, ``ssh_connect``), or ``ssh`` alone.
+# Not ``add_ssh_key`` or ``git_remote_add``: keys and repository remotes run nothing.
+_REMOTE_WORDS = _words("ssh remote mosh rsh rexec winrm psexec")
+_SESSION_WORDS = _words("exec execute run eval invoke connect session shell command cmd "
+                        "terminal login console")  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1024)
+def name_runs_remote(tool: str) -> bool:
+    """Whether the tool runs commands or opens a shell on another machine: classified as
+    ``shell:exec`` tagged ``remote_exec`` like ``ssh host cmd`` in a shell, with the command
+    it is given read as if it ran here."""
+    words = name_words(tool)
+    found = set(words)
+    if found.isdisjoint(_REMOTE_WORDS):
+        return False
+    return words == ("ssh",) or not found.isdisjoint(_SESSION_WORDS)
 
 
 _PUBLISHING = frozenset(

@@ -52,7 +52,7 @@ _HOST = re.compile(
 )
 _QUAD = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?$")
 _SHELL_SYNTAX = re.compile(
-    r"\$\(|`[^`]+`|\$\{?IFS|\|\s*(?:ba|z|da|k)?sh\b|&&|\|\||(?<![<>])>{1,2}\s*[/~\w$]|<\(|"
+    r"\$\(|`[^`]+`|\$\{?IFS|\|\s*(?:ba|z|da|k)?sh\b|&&|\|\||(?<![<>=-])>{1,2}\s*[/~\w$]|<\(|"
     r"\$'\\x|\bsh\s+-c\b|;\s*[\w$\"'\\]|\(\)\s*\{"
 )
 _PROGRAMS = frozenset(
@@ -233,16 +233,27 @@ def looks_like_code(text: str) -> bool:
 
 
 def looks_like_source(text: str) -> bool:
-    """True when a multi-line ``text`` is a Python program (definitions, assignments, calls),
-    not a list of paths: what a ``source`` argument holds when it is code, not a file name."""
+    """True when a multi-line ``text`` is a program or a document, not a list of paths: what
+    a ``source`` argument holds when it is code (Python definitions, assignments, calls) or
+    the text of a diagram or page (``sequenceDiagram\nA->>B: hi``), not a file name. Paths
+    written inside such a text are for the taxonomy to find (it reads them word by word)."""
     value = text.strip()
     if "\n" not in value or len(value) > _MAX_SHAPE:
         return False
     try:
         tree = ast.parse(value)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return any(not isinstance(node, ast.Expr) for node in tree.body) or looks_like_code(value)
+        tree = None
+    if tree is not None and (
+        any(not isinstance(node, ast.Expr) for node in tree.body) or looks_like_code(value)
+    ):
+        return True
+    return any(
+        line.strip() and value_shape(line) != "path" for line in value.splitlines()[:_MAX_LINES]
+    )
+
+
+_MAX_LINES = 256
 
 
 def value_shape(text: str) -> str | None:

@@ -26,7 +26,12 @@ Scenarios (a new session per call, as a fresh agent would make it; see
 ``--native`` runs the same scenarios without valgrind and prints p50 µs (thread CPU time)
 instead. The numbers are those of whatever is importable: the compiled (mypyc) build where
 the extensions are installed, pure Python otherwise (``build`` in the JSON says which).
-Where ``valgrind`` is absent the script says so and exits 0. ``--keep DIR`` keeps the
+Where ``valgrind`` is absent the script says so and exits 0.
+Valgrind before 3.22 does not know the ``openat2`` system call (it answers ``ENOSYS``), so
+under it the rules stage resolves a path through its fallback (three system calls and a
+``readlink``, :func:`aimds.rules.paths.resolve_path`) where a native run makes one call:
+``never-seen-deny`` (a path that does not exist) then counts a few thousand instructions
+more than it costs natively. ``--keep DIR`` keeps the
 callgrind files (``callgrind_annotate DIR/callgrind.out.*.N`` shows where a loop went).
 """
 

@@ -3,6 +3,8 @@ cleanly where valgrind is absent (the instruction counts themselves are not test
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from benchmarks import callgrind
 
@@ -18,7 +20,7 @@ def test_each_scenario_gives_its_verdict(name: str) -> None:
 def test_without_valgrind_it_says_so_and_succeeds(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(callgrind.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
     assert callgrind.main(["never-seen-allow"]) == 0
     assert "valgrind not found" in capsys.readouterr().out
 

@@ -19,16 +19,26 @@ Long texts are scored in overlapping windows (max over windows), so cost stays l
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from aimds.detectors.about import TALK, piece_role, read, read_about
+from aimds.detectors.addressed import clauses
 from aimds.detectors.allow_list import AllowList
 from aimds.detectors.base import DetectorInfo, unavailable
 from aimds.detectors.classifier import CATEGORIES, ClassifierScore, LazyModel, featurize
 from aimds.detectors.heuristics import HeuristicSet, build_heuristic_set
 from aimds.detectors.mention import mask_mentions
-from aimds.detectors.sentences import DocumentScore, LazySentenceModel
+from aimds.detectors.sentences import (
+    DocumentScore,
+    LazySentenceModel,
+    PieceScore,
+    SentenceModel,
+    document_features,
+)
 from aimds.detectors.signatures import SignatureSet, build_signature_set
 from aimds.errors import ConfigError
 from aimds.types import Event, Finding, Severity, Verdict
@@ -247,6 +257,8 @@ class InjectionDetector:
         primary = texts[0][1][: self._max_chars]
         texts[0] = ("folded", primary)
         signals = self._signals(texts, data=data)
+        if data and signals:
+            signals = [_talked_about(s, primary) for s in signals]
         findings: list[Finding] = []
         clf: ClassifierScore | None = None
         if self._model is not None:
@@ -264,6 +276,17 @@ class InjectionDetector:
             except ConfigError as exc:
                 findings.append(unavailable("sentence", f"sentence scorer unavailable: {exc}"))
         sentence = doc.score if doc is not None else 0.0
+        if isinstance(original, str) and (
+            sentence >= levels.warn or (clf is not None and clf.attack >= levels.warn)
+        ):
+            # something would fire: read who the text speaks to before trusting vocabulary
+            if doc is not None and self._sentences is not None:
+                doc, talk = _spoken_to(self._sentences.get(), original[: self._max_chars])
+                sentence = doc.score
+            else:
+                talk = _prompt_talk(original[: self._max_chars])
+            if clf is not None and talk and sentence < levels.warn:
+                clf = _damped(clf)
         if not signals and (clf is None or clf.attack < levels.warn) and sentence < levels.warn:
             return findings  # no category can reach warn: the common, benign case
         damp = 1.0 if data or not signals else self._scanner.heuristics.discussion_factor(primary)
@@ -376,6 +399,117 @@ class InjectionDetector:
                 **details,
             },
         )
+
+
+PIECE_DISCOUNT = 2.5
+"""Sentence-model decision units taken off a piece that speaks *about* the assistant to a
+human or reports what someone wrote (:mod:`aimds.detectors.about`): about the weight of
+one strong addressing feature (``ai_ref`` is 2.75), so a reported order with a
+destination, a secret and a tool verb still reads as one."""
+CLASSIFIER_DISCOUNT = 6.0
+"""Logit units taken off the document classifier's attack probability where the text
+talks about assistants or attacks and no piece of it addresses one: the classifier reads
+vocabulary, and a text about attacks has all of it."""
+
+
+SIGNAL_DAMP = 0.5
+"""Factor on a signal's prior where the sentence it fired in, inside data, speaks about the
+assistant to a human or reports what was written (``detection of instructions to the
+copilot hidden in web pages``): the phrase is named, not addressed."""
+_SENTENCE_EDGE = re.compile(r"[.!?\n]")
+
+
+def _talked_about(signal: Signal, text: str) -> Signal:
+    """``signal`` with its prior damped where its sentence in ``text`` talks *about*."""
+    if signal.span is None or signal.source != 0:
+        return signal
+    start, end = signal.span
+    cut = max(
+        (m.end() for m in _SENTENCE_EDGE.finditer(text, max(0, start - 400), start)),
+        default=max(0, start - 400),
+    )
+    after = _SENTENCE_EDGE.search(text, end)
+    sentence = text[cut : after.end() if after is not None else min(len(text), end + 400)]
+    if piece_role(sentence) not in TALK:
+        return signal
+    return Signal(
+        id=signal.id,
+        rule=signal.rule,
+        category=signal.category,
+        layer=signal.layer,
+        prior=signal.prior * SIGNAL_DAMP,
+        description=signal.description,
+        view=signal.view,
+        source=signal.source,
+        span=signal.span,
+    )
+
+
+_ORDER_WORDS = 4
+"""Fewer words than this make a label (``Answer: b``), not an order."""
+_OPTION = re.compile(r"\s*(?:[a-e]|[1-9])[).]\s")
+"""A multiple-choice option (``b) Ignore the line and summarise``): a hypothetical, not an
+order to whoever reads it."""
+
+
+def _spoken_to(model: SentenceModel, text: str, top: int = 5) -> tuple[DocumentScore, bool]:
+    """The sentence score of ``text`` with talk-about pieces discounted, and whether the
+    text talks about assistants while no piece addresses one. A bare imperative counts as
+    addressed here (in data, whoever reads is the assistant), so an order planted in a
+    discussion keeps the classifier at full strength."""
+    best: tuple[float, Any, list[str]] | None = None
+    addressed = False
+    talking = 0
+    pieces = document_features(text)
+    for piece, feats in pieces:
+        d = model.decision(feats)
+        role = piece_role(piece.raw)
+        if role == "addressed" or (
+            role == "neutral"
+            and "imperative" in feats
+            and len(piece.raw.split()) >= _ORDER_WORDS
+            and not _OPTION.match(piece.raw)
+        ):
+            addressed = True  # spoken to the assistant, or an order to whoever reads
+        elif role in TALK:
+            talking += 1
+            d -= PIECE_DISCOUNT
+        if best is None or d > best[0]:
+            best = (d, piece, feats)
+    talk = talking > 0 and not addressed and read_about(text)
+    if best is None:
+        return DocumentScore(score=0.0, best=None, pieces=0), talk
+    d, piece, feats = best
+    base = model.decision(())
+    weights = ((k, model.decision((k,)) - base) for k in feats)
+    contrib = sorted(((k, v) for k, v in weights if v > 0), key=lambda kv: -kv[1])[:top]
+    score = DocumentScore(
+        score=model.calibrate(d),
+        best=PieceScore(piece=piece, decision=d, top=tuple((k, round(v, 3)) for k, v in contrib)),
+        pieces=len(pieces),
+    )
+    return score, talk
+
+
+def _prompt_talk(text: str) -> bool:
+    """A prompt that asks *about* assistants or attacks and no piece of which addresses
+    the assistant: a question, with a piece that speaks of an assistant in the third person
+    or a meta question (``what's the difference between ...``, ``how do I stop ...``, the
+    addressed reading's own cue)."""
+    if "?" not in text:
+        return False
+    reading = read(text)
+    if not reading.talks_about:
+        return False
+    return any(role in TALK for _, _, role in reading.pieces) or any(
+        c.meta for c in clauses(text.casefold())
+    )
+
+
+def _damped(clf: ClassifierScore) -> ClassifierScore:
+    p = min(max(clf.attack, 1e-9), 1 - 1e-9)
+    z = math.log(p / (1 - p)) - CLASSIFIER_DISCOUNT
+    return ClassifierScore(attack=1.0 / (1.0 + math.exp(-z)), categories=clf.categories)
 
 
 _SEVERITY = {

@@ -91,11 +91,15 @@ _REPORT_SUBJECTS = _set(
     "researchers he she they it page pdf email e-mail document file site website"
 )
 _PAST_NARRATIVE = _set(
-    "was were had did started began went said replied answered followed obeyed ignored "
+    "was were had did started began went said replied answered followed obeyed ignored told "
+    "asked instructed "
     "leaked revealed sent forwarded got became tried managed failed"
 )
 _YOU = _set("you your you're you'll yours yourself")
-_SECOND_DIRECTIVE = _set("must should need have will are shall can could would")
+_YOU_MUST = _set("must should shall need")
+_YOU_HAVE = _set("have are will")
+_YOU_HAVE_NEXT = _set("to now required instructed only always never")
+_ASK_YOU = _set("can could would will won't")
 _REPLY_NOUNS = _set(
     "reply replies response responses answer answers output instructions instruction prompt "
     "rules guidelines task role system"
@@ -122,6 +126,8 @@ assistant:``, ``Note for code assistants:``, ``Whoever summarises this:``) or an
 (``msg="Assistant, store this``, ``Agent instruction``, ``if you are an AI``, ``act as an
 unrestricted model``)."""
 _VOCATIVE_REACH = 60
+_LABEL_WORDS = 3
+"""Words a vocative label must lead into: ``Model: AeroFan 300`` is a field and its value."""
 _OPEN_QUOTE = re.compile(r"(?:^|(?<=[\s(:]))(?:[\"“‘«]|'(?=[^\W\d_]))")
 _CLOSER = {"“": "”", "‘": "’", "«": "»"}
 _CLOSE_QUOTE = re.compile(r"[\"”’»]|'(?![^\W\d_])")
@@ -187,7 +193,10 @@ def _blank_quotes(raw: str) -> str:
 def piece_role(raw: str) -> Role:
     """The role of one piece: ``addressed``, ``human``, ``reported`` or ``neutral``."""
     folded = _blank_quotes(raw).casefold().strip()
-    if _VOCATIVE_LEAD.search(folded[:_VOCATIVE_REACH]) or _VOCATIVE.search(folded):
+    lead = _VOCATIVE_LEAD.search(folded[:_VOCATIVE_REACH])
+    if lead is not None and len(_WORDS.findall(folded, lead.end())) >= _LABEL_WORDS:
+        return "addressed"  # "Assistant: reply in Italian", not a field ("Model: X200")
+    if _VOCATIVE.search(folded):
         return "addressed"
     words = _WORDS.findall(folded)
     if not words:
@@ -202,19 +211,19 @@ def piece_role(raw: str) -> Role:
         prev2 = words[i - 2] if i > 1 else ""
         if prev == "your" or prev2 == "your":
             owned = True
-        elif words[i].endswith("'s") or prev in _TELL or prev2 in _TELL:
+        elif prev in _TELL or prev2 in _TELL:
             third = told = True
         elif not question and _deontic_after(words, i):
-            return "addressed"  # "AI readers must answer in German"
+            # "AI readers must answer in German", "the assistant's role is now ..."
+            return "addressed"
+        elif words[i].endswith("'s"):
+            third = told = True
         else:
             third = True  # named, not spoken to: "language models respond to suffixes"
     you = not wset.isdisjoint(_YOU)
     if you and not owned and not told:
-        pairs = zip(words, words[1:], strict=False)
-        if any(
-            (a == "you" and b in _SECOND_DIRECTIVE) or (b == "you" and a in _SECOND_DIRECTIVE)
-            for a, b in pairs
-        ) or any(
+        triples = zip(words, words[1:], [*words[2:], ""], strict=False)
+        if any(_directive_pair(a, b, c) for a, b, c in triples) or any(
             w == "your" and not _REPLY_NOUNS.isdisjoint(words[k + 1 : k + 3])
             for k, w in enumerate(words)
         ):
@@ -226,6 +235,14 @@ def piece_role(raw: str) -> Role:
     if owned or third:
         return "reported" if not wset.isdisjoint(_PAST_NARRATIVE) else "human"
     return "neutral"
+
+
+def _directive_pair(a: str, b: str, c: str) -> bool:
+    """``you must``, ``you have to``, ``you will now``; ``can you``, ``would you``: not
+    ``you have a stomach ulcer`` or ``you can override quotas`` (a description)."""
+    if a == "you":
+        return b in _YOU_MUST or (b in _YOU_HAVE and c in _YOU_HAVE_NEXT)
+    return b == "you" and a in _ASK_YOU
 
 
 def _deontic_after(words: list[str], i: int) -> bool:

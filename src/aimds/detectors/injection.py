@@ -277,7 +277,7 @@ class InjectionDetector:
                 findings.append(unavailable("sentence", f"sentence scorer unavailable: {exc}"))
         sentence = doc.score if doc is not None else 0.0
         if isinstance(original, str) and (
-            sentence >= levels.warn or (clf is not None and clf.attack >= levels.warn)
+            sentence >= levels.warn * _READ_SHARE or (clf is not None and clf.attack >= levels.warn)
         ):
             # something would fire: read who the text speaks to before trusting vocabulary
             if doc is not None and self._sentences is not None:
@@ -401,12 +401,21 @@ class InjectionDetector:
         )
 
 
-PIECE_DISCOUNT = 2.5
-"""Sentence-model decision units taken off a piece that speaks *about* the assistant to a
-human or reports what someone wrote (:mod:`aimds.detectors.about`): about the weight of
-one strong addressing feature (``ai_ref`` is 2.75), so a reported order with a
-destination, a secret and a tool verb still reads as one."""
-CLASSIFIER_DISCOUNT = 6.0
+PIECE_DISCOUNT = {"human": 3.0, "reported": 5.0}
+"""Sentence-model decision units taken off a piece that speaks *about* the assistant
+(:mod:`aimds.detectors.about`): to a human (``never paste untrusted text into an agent``;
+about one strong addressing feature, ``ai_ref`` weighs 2.75, so an order with a destination,
+a secret and a tool verb still reads as one), or reporting what was said or written (``the
+PDF contained a line asking AI readers to answer in German``, ``a web page told the
+chatbot to ...``): narrated in the past or framed as a quotation, it orders nothing."""
+_READ_SHARE = 0.25
+"""Data whose sentence score reaches this share of the warn level is read for who it
+addresses: below it, not even an addressed piece's bonus could lift a piece to warn."""
+ADDRESSED_BONUS = 1.0
+"""Decision units added to a piece that names the assistant as the one to act (a vocative
+or label, ``AI readers must ...``): the sentence model sees only that an assistant is
+named (``ai_ref``), not that it is the subject of an order."""
+CLASSIFIER_DISCOUNT = 8.0
 """Logit units taken off the document classifier's attack probability where the text
 talks about assistants or attacks and no piece of it addresses one: the classifier reads
 vocabulary, and a text about attacks has all of it."""
@@ -464,7 +473,10 @@ def _spoken_to(model: SentenceModel, text: str, top: int = 5) -> tuple[DocumentS
     for piece, feats in pieces:
         d = model.decision(feats)
         role = piece_role(piece.raw)
-        if role == "addressed" or (
+        if role == "addressed":
+            addressed = True
+            d += ADDRESSED_BONUS
+        elif (
             role == "neutral"
             and "imperative" in feats
             and len(piece.raw.split()) >= _ORDER_WORDS
@@ -473,7 +485,7 @@ def _spoken_to(model: SentenceModel, text: str, top: int = 5) -> tuple[DocumentS
             addressed = True  # spoken to the assistant, or an order to whoever reads
         elif role in TALK:
             talking += 1
-            d -= PIECE_DISCOUNT
+            d -= PIECE_DISCOUNT[role]
         if best is None or d > best[0]:
             best = (d, piece, feats)
     talk = talking > 0 and not addressed and read_about(text)

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from aimds.detectors.about import TALK, piece_role, read, read_about
+from aimds.detectors.about import TALK, piece_role, read_about
 from aimds.detectors.addressed import clauses
 from aimds.detectors.allow_list import AllowList
 from aimds.detectors.base import DetectorInfo, unavailable
@@ -276,6 +276,7 @@ class InjectionDetector:
             except ConfigError as exc:
                 findings.append(unavailable("sentence", f"sentence scorer unavailable: {exc}"))
         sentence = doc.score if doc is not None else 0.0
+        meta = False  # a prompt that asks about assistants: its prompt-leak reading is damped
         if isinstance(original, str) and (
             sentence >= levels.warn * _READ_SHARE or (clf is not None and clf.attack >= levels.warn)
         ):
@@ -286,12 +287,17 @@ class InjectionDetector:
             else:
                 talk = _prompt_talk(original[: self._max_chars])
             if clf is not None and talk and sentence < levels.warn:
-                clf = _damped(clf)
+                if data:
+                    clf = _damped(clf)
+                else:
+                    meta = True
         if not signals and (clf is None or clf.attack < levels.warn) and sentence < levels.warn:
             return findings  # no category can reach warn: the common, benign case
         damp = 1.0 if data or not signals else self._scanner.heuristics.discussion_factor(primary)
         for category in CATEGORIES:
-            finding = self._finding(category, signals, clf, damp, levels, views, texts, kind, doc)
+            finding = self._finding(
+                category, signals, clf, damp, levels, views, texts, kind, doc, meta
+            )
             if finding is not None:
                 findings.append(finding)
         return findings
@@ -338,11 +344,14 @@ class InjectionDetector:
         texts: list[tuple[str, str]],
         kind: str,
         doc: DocumentScore | None,
+        meta: bool,
     ) -> Finding | None:
         mine = [s for s in signals if s.category == category]
         top = max(mine, key=lambda s: s.prior, default=None)
         prior = top.prior * damp if top is not None else 0.0
         clf_score = clf.score(category) if clf is not None and clf.categories else 0.0
+        if meta and category == "prompt_leak":
+            clf_score = _logit_minus(clf_score, PROMPT_DISCOUNT)
         sent = doc.score if doc is not None and category == "injection" else 0.0
         score = round(max(prior, clf_score, sent), 4)
         action = levels.verdict_for(score)
@@ -408,6 +417,12 @@ about one strong addressing feature, ``ai_ref`` weighs 2.75, so an order with a 
 a secret and a tool verb still reads as one), or reporting what was said or written (``the
 PDF contained a line asking AI readers to answer in German``, ``a web page told the
 chatbot to ...``): narrated in the past or framed as a quotation, it orders nothing."""
+PROMPT_DISCOUNT = 8.0
+"""The same for the *prompt-leak* reading of a prompt that asks about assistants or
+attacks (``what's the difference between a system and a user message?``): a question
+about system prompts is not a request for this one. Only that category: a prompt's reader
+is the assistant whatever its words name, and damping the jailbreak or injection reading
+of such prompts cost a held-out jailbreak while it was tried."""
 _READ_SHARE = 0.25
 """Data whose sentence score reaches this share of the warn level is read for who it
 addresses: below it, not even an addressed piece's bonus could lift a piece to warn."""
@@ -476,12 +491,7 @@ def _spoken_to(model: SentenceModel, text: str, top: int = 5) -> tuple[DocumentS
         if role == "addressed":
             addressed = True
             d += ADDRESSED_BONUS
-        elif (
-            role == "neutral"
-            and "imperative" in feats
-            and len(piece.raw.split()) >= _ORDER_WORDS
-            and not _OPTION.match(piece.raw)
-        ):
+        elif _ordered(role, piece.raw, feats):
             addressed = True  # spoken to the assistant, or an order to whoever reads
         elif role in TALK:
             talking += 1
@@ -504,24 +514,43 @@ def _spoken_to(model: SentenceModel, text: str, top: int = 5) -> tuple[DocumentS
 
 
 def _prompt_talk(text: str) -> bool:
-    """A prompt that asks *about* assistants or attacks and no piece of which addresses
-    the assistant: a question, with a piece that speaks of an assistant in the third person
-    or a meta question (``what's the difference between ...``, ``how do I stop ...``, the
-    addressed reading's own cue)."""
-    if "?" not in text:
+    """A prompt that asks *about* assistants or attacks: a question, some piece of it speaks
+    of an assistant in the third person or asks a meta question (``what's the difference
+    between ...``, ``how do I stop ...``, the addressed reading's own cue), and no piece
+    addresses the assistant or asks it for something in the imperative (``Give me the
+    answer a model would have given ...`` is a request, whatever it names)."""
+    if "?" not in text or not read_about(text):
         return False
-    reading = read(text)
-    if not reading.talks_about:
-        return False
-    return any(role in TALK for _, _, role in reading.pieces) or any(
-        c.meta for c in clauses(text.casefold())
+    talking = False
+    for piece, feats in document_features(text):
+        role = piece_role(piece.raw)
+        if role == "addressed" or _ordered(role, piece.raw, feats):
+            return False
+        talking = talking or role in TALK
+    return talking or any(c.meta for c in clauses(text.casefold()))
+
+
+def _ordered(role: str, raw: str, feats: list[str]) -> bool:
+    """A neutral piece in the imperative, long enough to be an order and not a
+    multiple-choice option: spoken to whoever reads, in data the assistant."""
+    return (
+        role == "neutral"
+        and "imperative" in feats
+        and len(raw.split()) >= _ORDER_WORDS
+        and not _OPTION.match(raw)
     )
 
 
+def _logit_minus(p: float, discount: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    z = math.log(p / (1 - p)) - discount
+    return 1.0 / (1.0 + math.exp(-z))
+
+
 def _damped(clf: ClassifierScore) -> ClassifierScore:
-    p = min(max(clf.attack, 1e-9), 1 - 1e-9)
-    z = math.log(p / (1 - p)) - CLASSIFIER_DISCOUNT
-    return ClassifierScore(attack=1.0 / (1.0 + math.exp(-z)), categories=clf.categories)
+    return ClassifierScore(
+        attack=_logit_minus(clf.attack, CLASSIFIER_DISCOUNT), categories=clf.categories
+    )
 
 
 _SEVERITY = {

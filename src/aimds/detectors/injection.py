@@ -270,20 +270,39 @@ class InjectionDetector:
             except ConfigError as exc:
                 findings.append(unavailable("classifier", f"injection classifier failed: {exc}"))
         doc: DocumentScore | None = None
+        sentence_model: SentenceModel | None = None
+        pieces: list[tuple[Any, list[str]]] = []
+        decisions: list[float] = []
         if data and self._sentences is not None and isinstance(original, str):
             try:
-                doc = self._sentences.get().score(original[: self._max_chars])
+                sentence_model = self._sentences.get()
             except ConfigError as exc:
                 findings.append(unavailable("sentence", f"sentence scorer unavailable: {exc}"))
-        sentence = doc.score if doc is not None else 0.0
+            else:
+                pieces = document_features(original[: self._max_chars])
+                decisions = [sentence_model.decision(f) for _, f in pieces]
+        sentence = (
+            sentence_model.calibrate(max(decisions))
+            if sentence_model is not None and decisions
+            else 0.0
+        )
         meta = False  # a prompt that asks about assistants: its prompt-leak reading is damped
+        talk = False
         if isinstance(original, str) and (
             sentence >= levels.warn * _READ_SHARE or (clf is not None and clf.attack >= levels.warn)
         ):
-            # something would fire: read who the text speaks to before trusting vocabulary
-            if doc is not None and self._sentences is not None:
-                doc, talk = _spoken_to(self._sentences.get(), original[: self._max_chars])
-                sentence = doc.score
+            # something may fire: read who the text speaks to before trusting vocabulary
+            if sentence_model is not None:
+                needed = clf is not None and clf.attack >= levels.warn
+                talk = _spoken_to(
+                    sentence_model,
+                    pieces,
+                    decisions,
+                    original[: self._max_chars],
+                    warn=levels.warn,
+                    talk_needed=needed,
+                )
+                sentence = sentence_model.calibrate(max(decisions)) if decisions else 0.0
             else:
                 talk = _prompt_talk(original[: self._max_chars])
             if clf is not None and talk and sentence < levels.warn:
@@ -291,6 +310,8 @@ class InjectionDetector:
                     clf = _damped(clf)
                 else:
                     meta = True
+        if sentence_model is not None:
+            doc = _document(sentence_model, pieces, decisions)
         if not signals and (clf is None or clf.attack < levels.warn) and sentence < levels.warn:
             return findings  # no category can reach warn: the common, benign case
         damp = 1.0 if data or not signals else self._scanner.heuristics.discussion_factor(primary)
@@ -476,41 +497,59 @@ _OPTION = re.compile(r"\s*(?:[a-e]|[1-9])[).]\s")
 order to whoever reads it."""
 
 
-def _spoken_to(model: SentenceModel, text: str, top: int = 5) -> tuple[DocumentScore, bool]:
-    """The sentence score of ``text`` with talk-about pieces discounted, and whether the
-    text talks about assistants while no piece addresses one. A bare imperative counts as
-    addressed here (in data, whoever reads is the assistant), so an order planted in a
-    discussion keeps the classifier at full strength."""
-    best: tuple[float, Any, list[str]] | None = None
+def _spoken_to(
+    model: SentenceModel,
+    pieces: list[tuple[Any, list[str]]],
+    decisions: list[float],
+    text: str,
+    *,
+    warn: float,
+    talk_needed: bool,
+) -> bool:
+    """Adjust each piece's sentence ``decisions`` (in place) for who it speaks to, and say
+    whether the text talks about assistants while no piece addresses one. A bare
+    imperative counts as addressed here (in data, whoever reads is the assistant), so an
+    order planted in a discussion keeps the classifier at full strength. Unless the
+    answer is ``talk_needed`` (the classifier would fire), only pieces that could reach
+    ``warn`` are read: the others change nothing."""
     addressed = False
     talking = 0
-    pieces = document_features(text)
-    for piece, feats in pieces:
-        d = model.decision(feats)
+    for n, (piece, feats) in enumerate(pieces):
+        if not talk_needed and model.calibrate(decisions[n] + ADDRESSED_BONUS) < warn:
+            continue
         role = piece_role(piece.raw)
         if role == "addressed":
             addressed = True
-            d += ADDRESSED_BONUS
+            decisions[n] += ADDRESSED_BONUS
         elif _ordered(role, piece.raw, feats):
             addressed = True  # spoken to the assistant, or an order to whoever reads
         elif role in TALK:
             talking += 1
-            d -= PIECE_DISCOUNT[role]
-        if best is None or d > best[0]:
-            best = (d, piece, feats)
-    talk = talking > 0 and not addressed and read_about(text)
-    if best is None:
-        return DocumentScore(score=0.0, best=None, pieces=0), talk
-    d, piece, feats = best
+            decisions[n] -= PIECE_DISCOUNT[role]
+    return talking > 0 and not addressed and read_about(text)
+
+
+def _document(
+    model: SentenceModel, pieces: list[tuple[Any, list[str]]], decisions: list[float], top: int = 5
+) -> DocumentScore:
+    """The document's score from its pieces' decisions: the most suspicious piece decides
+    (as :meth:`SentenceModel.score`, on decisions this module may have adjusted)."""
+    if not decisions:
+        return DocumentScore(score=0.0, best=None, pieces=0)
+    n = max(range(len(decisions)), key=decisions.__getitem__)
+    piece, feats = pieces[n]
     base = model.decision(())
     weights = ((k, model.decision((k,)) - base) for k in feats)
     contrib = sorted(((k, v) for k, v in weights if v > 0), key=lambda kv: -kv[1])[:top]
-    score = DocumentScore(
-        score=model.calibrate(d),
-        best=PieceScore(piece=piece, decision=d, top=tuple((k, round(v, 3)) for k, v in contrib)),
+    return DocumentScore(
+        score=model.calibrate(decisions[n]),
+        best=PieceScore(
+            piece=piece,
+            decision=decisions[n],
+            top=tuple((k, round(v, 3)) for k, v in contrib),
+        ),
         pieces=len(pieces),
     )
-    return score, talk
 
 
 def _prompt_talk(text: str) -> bool:

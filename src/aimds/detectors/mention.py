@@ -75,10 +75,15 @@ _REPORTED = re.compile(
     r"(?:\b(?:told|asked) (?:him|her|them|me|us|the \w+) to|\b(?:users?|people|someone|they|"
     r"he|she|attackers?|customers?) (?:say|says|said|type|types|typed|write|writes|wrote|"
     r"enter|enters|send|sends|sent|try|tries|tried)(?: (?:the|our|my|a|an|their|your|his|her|this)"
-    r" [\w-]+)?)[\s:,(]{0,3}$"
+    r" [\w-]+)?"
+    r"|\b(?:tell|tells|telling|told|ask|asks|asking|asked|instruct\w*|prompt(?:s|ed|ing)?)"
+    r" (?:the|my|our|your|a|an|its) (?:model|assistant|bot|chatbot|ai|llm|agent)s?\b"
+    r"[^\"'“‘\n]{0,30})"
+    r"[\s:,(]{0,3}$"
 )
 """Reported speech: someone else said or was told the quoted words, to someone perhaps
-(``someone sent our chatbot "..."``)."""
+(``someone sent our chatbot "..."``), or words one would tell an assistant named in the
+third person (``is it safe to tell the model in the system prompt 'never reveal ...'?``)."""
 
 _USE = re.compile(
     r"\b(?:say|print|output|write|type|repeat|respond|reply|answer|begin|start|end|prefix)"

@@ -14,6 +14,15 @@ policy's thresholds for the event kind (and tenant) turn it into ``warn``, ``rev
 ``block``. Data kinds (tool results, agent messages) use each signal's ``data_score``,
 since an instruction addressed to the model inside data is suspicious in itself. Texts
 that discuss attacks (documentation, code) damp the signal priors of a user prompt.
+
+Before vocabulary decides, the text is read for *whom it speaks to*
+(:mod:`aimds.detectors.about`): in data, a piece that reports what a planted line said or
+speaks to a human about an assistant loses sentence score (and the signal found in it
+half its prior), a piece that names the assistant as the one to act gains some, and where
+the text talks about assistants while no piece addresses one or gives an order, the
+document classifier (which reads vocabulary only) is damped. A prompt that asks about
+assistants has its prompt-leak reading damped.
+
 Long texts are scored in overlapping windows (max over windows), so cost stays linear.
 """
 

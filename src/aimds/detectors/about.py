@@ -106,6 +106,13 @@ _REPLY_NOUNS = _set(
     "reply replies response responses answer answers output instructions instruction prompt "
     "rules guidelines task role system"
 )
+_REPLY_LEAD = _set(
+    "in end begin start prefix format add include append into within ignore forget disregard "
+    "reveal print repeat share show output change update"
+)
+"""Words before ``your reply``/``your instructions`` that make it the assistant's (``end
+your response with``, ``ignore your instructions``); a piece may also open with it (``Your
+task is ...``). ``We are waiting for your response`` speaks to a person."""
 _AI_NOUN = (
     r"(?:ai|assistant|llm|language model|model|agent|bot|chatbot|chatgpt|claude|gemini|copilot)s?"
 )
@@ -223,7 +230,9 @@ def piece_role(raw: str) -> Role:
     if you and not owned and not told:
         triples = zip(words, words[1:], [*words[2:], ""], strict=False)
         if any(_directive_pair(a, b, c) for a, b, c in triples) or any(
-            w == "your" and not _REPLY_NOUNS.isdisjoint(words[k + 1 : k + 3])
+            w == "your"
+            and not _REPLY_NOUNS.isdisjoint(words[k + 1 : k + 3])
+            and (k == 0 or not _REPLY_LEAD.isdisjoint(words[max(0, k - 3) : k]))
             for k, w in enumerate(words)
         ):
             return "addressed"

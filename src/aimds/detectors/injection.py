@@ -14,21 +14,40 @@ policy's thresholds for the event kind (and tenant) turn it into ``warn``, ``rev
 ``block``. Data kinds (tool results, agent messages) use each signal's ``data_score``,
 since an instruction addressed to the model inside data is suspicious in itself. Texts
 that discuss attacks (documentation, code) damp the signal priors of a user prompt.
+
+Before vocabulary decides, the text is read for *whom it speaks to*
+(:mod:`aimds.detectors.about`): in data, a piece that reports what a planted line said or
+speaks to a human about an assistant loses sentence score (and the signal found in it
+half its prior), a piece that names the assistant as the one to act gains some, and where
+the text talks about assistants while no piece addresses one or gives an order, the
+document classifier (which reads vocabulary only) is damped. A prompt that asks about
+assistants has its prompt-leak reading damped.
+
 Long texts are scored in overlapping windows (max over windows), so cost stays linear.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from aimds.detectors.about import TALK, piece_role, read_about
+from aimds.detectors.addressed import clauses
 from aimds.detectors.allow_list import AllowList
 from aimds.detectors.base import DetectorInfo, unavailable
 from aimds.detectors.classifier import CATEGORIES, ClassifierScore, LazyModel, featurize
 from aimds.detectors.heuristics import HeuristicSet, build_heuristic_set
 from aimds.detectors.mention import mask_mentions
-from aimds.detectors.sentences import DocumentScore, LazySentenceModel
+from aimds.detectors.sentences import (
+    DocumentScore,
+    LazySentenceModel,
+    PieceScore,
+    SentenceModel,
+    document_features,
+)
 from aimds.detectors.signatures import SignatureSet, build_signature_set
 from aimds.errors import ConfigError
 from aimds.types import Event, Finding, Severity, Verdict
@@ -247,6 +266,8 @@ class InjectionDetector:
         primary = texts[0][1][: self._max_chars]
         texts[0] = ("folded", primary)
         signals = self._signals(texts, data=data)
+        if data and signals:
+            signals = [_talked_about(s, primary) for s in signals]
         findings: list[Finding] = []
         clf: ClassifierScore | None = None
         if self._model is not None:
@@ -258,17 +279,55 @@ class InjectionDetector:
             except ConfigError as exc:
                 findings.append(unavailable("classifier", f"injection classifier failed: {exc}"))
         doc: DocumentScore | None = None
+        sentence_model: SentenceModel | None = None
+        pieces: list[tuple[Any, list[str]]] = []
+        decisions: list[float] = []
         if data and self._sentences is not None and isinstance(original, str):
             try:
-                doc = self._sentences.get().score(original[: self._max_chars])
+                sentence_model = self._sentences.get()
             except ConfigError as exc:
                 findings.append(unavailable("sentence", f"sentence scorer unavailable: {exc}"))
-        sentence = doc.score if doc is not None else 0.0
+            else:
+                pieces = document_features(original[: self._max_chars])
+                decisions = [sentence_model.decision(f) for _, f in pieces]
+        sentence = (
+            sentence_model.calibrate(max(decisions))
+            if sentence_model is not None and decisions
+            else 0.0
+        )
+        meta = False  # a prompt that asks about assistants: its prompt-leak reading is damped
+        talk = False
+        if isinstance(original, str) and (
+            sentence >= levels.warn * _READ_SHARE or (clf is not None and clf.attack >= levels.warn)
+        ):
+            # something may fire: read who the text speaks to before trusting vocabulary
+            if sentence_model is not None:
+                needed = clf is not None and clf.attack >= levels.warn
+                talk = _spoken_to(
+                    sentence_model,
+                    pieces,
+                    decisions,
+                    original[: self._max_chars],
+                    warn=levels.warn,
+                    talk_needed=needed,
+                )
+                sentence = sentence_model.calibrate(max(decisions)) if decisions else 0.0
+            else:
+                talk = _prompt_talk(original[: self._max_chars])
+            if clf is not None and talk and sentence < levels.warn:
+                if data:
+                    clf = _damped(clf)
+                else:
+                    meta = True
+        if sentence_model is not None:
+            doc = _document(sentence_model, pieces, decisions)
         if not signals and (clf is None or clf.attack < levels.warn) and sentence < levels.warn:
             return findings  # no category can reach warn: the common, benign case
         damp = 1.0 if data or not signals else self._scanner.heuristics.discussion_factor(primary)
         for category in CATEGORIES:
-            finding = self._finding(category, signals, clf, damp, levels, views, texts, kind, doc)
+            finding = self._finding(
+                category, signals, clf, damp, levels, views, texts, kind, doc, meta
+            )
             if finding is not None:
                 findings.append(finding)
         return findings
@@ -315,11 +374,14 @@ class InjectionDetector:
         texts: list[tuple[str, str]],
         kind: str,
         doc: DocumentScore | None,
+        meta: bool,
     ) -> Finding | None:
         mine = [s for s in signals if s.category == category]
         top = max(mine, key=lambda s: s.prior, default=None)
         prior = top.prior * damp if top is not None else 0.0
         clf_score = clf.score(category) if clf is not None and clf.categories else 0.0
+        if meta and category == "prompt_leak":
+            clf_score = _logit_minus(clf_score, PROMPT_DISCOUNT)
         sent = doc.score if doc is not None and category == "injection" else 0.0
         score = round(max(prior, clf_score, sent), 4)
         action = levels.verdict_for(score)
@@ -376,6 +438,167 @@ class InjectionDetector:
                 **details,
             },
         )
+
+
+PIECE_DISCOUNT = {"human": 3.0, "reported": 5.0}
+"""Sentence-model decision units taken off a piece that speaks *about* the assistant
+(:mod:`aimds.detectors.about`): to a human (``never paste untrusted text into an agent``;
+about one strong addressing feature, ``ai_ref`` weighs 2.75, so an order with a destination,
+a secret and a tool verb still reads as one), or reporting what was said or written (``the
+PDF contained a line asking AI readers to answer in German``, ``a web page told the
+chatbot to ...``): narrated in the past or framed as a quotation, it orders nothing."""
+PROMPT_DISCOUNT = 8.0
+"""The same for the *prompt-leak* reading of a prompt that asks about assistants or
+attacks (``what's the difference between a system and a user message?``): a question
+about system prompts is not a request for this one. Only that category: a prompt's reader
+is the assistant whatever its words name, and damping the jailbreak or injection reading
+of such prompts cost a held-out jailbreak while it was tried."""
+_READ_SHARE = 0.25
+"""Data whose sentence score reaches this share of the warn level is read for who it
+addresses: below it, not even an addressed piece's bonus could lift a piece to warn."""
+ADDRESSED_BONUS = 1.0
+"""Decision units added to a piece that names the assistant as the one to act (a vocative
+or label, ``AI readers must ...``): the sentence model sees only that an assistant is
+named (``ai_ref``), not that it is the subject of an order."""
+CLASSIFIER_DISCOUNT = 8.0
+"""Logit units taken off the document classifier's attack probability where the text
+talks about assistants or attacks and no piece of it addresses one: the classifier reads
+vocabulary, and a text about attacks has all of it."""
+
+
+SIGNAL_DAMP = 0.5
+"""Factor on a signal's prior where the sentence it fired in, inside data, speaks about the
+assistant to a human or reports what was written (``detection of instructions to the
+copilot hidden in web pages``): the phrase is named, not addressed."""
+_SENTENCE_EDGE = re.compile(r"[.!?\n]")
+
+
+def _talked_about(signal: Signal, text: str) -> Signal:
+    """``signal`` with its prior damped where its sentence in ``text`` talks *about*."""
+    if signal.span is None or signal.source != 0:
+        return signal
+    start, end = signal.span
+    cut = max(
+        (m.end() for m in _SENTENCE_EDGE.finditer(text, max(0, start - 400), start)),
+        default=max(0, start - 400),
+    )
+    after = _SENTENCE_EDGE.search(text, end)
+    sentence = text[cut : after.end() if after is not None else min(len(text), end + 400)]
+    if piece_role(sentence) not in TALK:
+        return signal
+    return Signal(
+        id=signal.id,
+        rule=signal.rule,
+        category=signal.category,
+        layer=signal.layer,
+        prior=signal.prior * SIGNAL_DAMP,
+        description=signal.description,
+        view=signal.view,
+        source=signal.source,
+        span=signal.span,
+    )
+
+
+_ORDER_WORDS = 4
+"""Fewer words than this make a label (``Answer: b``), not an order."""
+_OPTION = re.compile(r"\s*(?:[a-e]|[1-9])[).]\s")
+"""A multiple-choice option (``b) Ignore the line and summarise``): a hypothetical, not an
+order to whoever reads it."""
+
+
+def _spoken_to(
+    model: SentenceModel,
+    pieces: list[tuple[Any, list[str]]],
+    decisions: list[float],
+    text: str,
+    *,
+    warn: float,
+    talk_needed: bool,
+) -> bool:
+    """Adjust each piece's sentence ``decisions`` (in place) for who it speaks to, and say
+    whether the text talks about assistants while no piece addresses one. A bare
+    imperative counts as addressed here (in data, whoever reads is the assistant), so an
+    order planted in a discussion keeps the classifier at full strength. Unless the
+    answer is ``talk_needed`` (the classifier would fire), only pieces that could reach
+    ``warn`` are read: the others change nothing."""
+    addressed = False
+    talking = 0
+    for n, (piece, feats) in enumerate(pieces):
+        if not talk_needed and model.calibrate(decisions[n] + ADDRESSED_BONUS) < warn:
+            continue
+        role = piece_role(piece.raw)
+        if role == "addressed":
+            addressed = True
+            decisions[n] += ADDRESSED_BONUS
+        elif _ordered(role, piece.raw, feats):
+            addressed = True  # spoken to the assistant, or an order to whoever reads
+        elif role in TALK:
+            talking += 1
+            decisions[n] -= PIECE_DISCOUNT[role]
+    return talking > 0 and not addressed and read_about(text)
+
+
+def _document(
+    model: SentenceModel, pieces: list[tuple[Any, list[str]]], decisions: list[float], top: int = 5
+) -> DocumentScore:
+    """The document's score from its pieces' decisions: the most suspicious piece decides
+    (as :meth:`SentenceModel.score`, on decisions this module may have adjusted)."""
+    if not decisions:
+        return DocumentScore(score=0.0, best=None, pieces=0)
+    n = max(range(len(decisions)), key=decisions.__getitem__)
+    piece, feats = pieces[n]
+    base = model.decision(())
+    weights = ((k, model.decision((k,)) - base) for k in feats)
+    contrib = sorted(((k, v) for k, v in weights if v > 0), key=lambda kv: -kv[1])[:top]
+    return DocumentScore(
+        score=model.calibrate(decisions[n]),
+        best=PieceScore(
+            piece=piece,
+            decision=decisions[n],
+            top=tuple((k, round(v, 3)) for k, v in contrib),
+        ),
+        pieces=len(pieces),
+    )
+
+
+def _prompt_talk(text: str) -> bool:
+    """A prompt that asks *about* assistants or attacks: a question, some piece of it speaks
+    of an assistant in the third person or asks a meta question (``what's the difference
+    between ...``, ``how do I stop ...``, the addressed reading's own cue), and no piece
+    addresses the assistant or asks it for something in the imperative (``Give me the
+    answer a model would have given ...`` is a request, whatever it names)."""
+    if "?" not in text or not read_about(text):
+        return False
+    talking = False
+    for piece, feats in document_features(text):
+        role = piece_role(piece.raw)
+        if role == "addressed" or _ordered(role, piece.raw, feats):
+            return False
+        talking = talking or role in TALK
+    return talking or any(c.meta for c in clauses(text.casefold()))
+
+
+def _ordered(role: str, raw: str, feats: list[str]) -> bool:
+    """A neutral piece in the imperative, long enough to be an order and not a
+    multiple-choice option: spoken to whoever reads, in data the assistant."""
+    return (
+        role == "neutral"
+        and "imperative" in feats
+        and len(raw.split()) >= _ORDER_WORDS
+        and not _OPTION.match(raw)
+    )
+
+
+def _logit_minus(p: float, discount: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    z = math.log(p / (1 - p)) - discount
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def _damped(clf: ClassifierScore) -> ClassifierScore:
+    return ClassifierScore(
+        attack=_logit_minus(clf.attack, CLASSIFIER_DISCOUNT), categories=clf.categories
+    )
 
 
 _SEVERITY = {

@@ -44,14 +44,15 @@ _QUOTATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("«", re.compile(r"«\s?([^«»\n]{4,300}?)\s?»")),
     ("‘", re.compile(r"‘([^‘’\n]{4,300})’")),
     ("`", re.compile(r"`([^`\n]{4,300})`")),
-    ("'", re.compile(r"'([^'\n]{3,300}?)'(?![\w'])")),
+    ("'", re.compile(r"'((?:[^'\n]|(?<=\w)'(?=\w)){3,300}?)'(?![\w'])")),
 )
 """Double, curly, low-high, guillemet, single and back-tick quotations on one line, one
 pattern per opening character. Openers are found with ``str.find`` and each pattern is only
 *matched* there: a regex search would test every position of a long text in Python's
 engine (80 µs at 2,000 characters with a few apostrophes; this way about 10). A single
 quote opens only where no letter precedes it and closes only where none follows, so the
-apostrophes of ``don't`` and ``users'`` never pair up."""
+apostrophes of ``don't`` and ``users'`` never pair up; an apostrophe between two letters
+(``the user's files``) stays inside a single-quoted quotation instead of ending it."""
 
 _ABOUT_ATTACKS = re.compile(
     r"injection|injizier|jailbreak|attack|angreifer|angriff|attaque|ataque|adversar|exploit"
@@ -73,9 +74,16 @@ _FRAME = re.compile(
 _REPORTED = re.compile(
     r"(?:\b(?:told|asked) (?:him|her|them|me|us|the \w+) to|\b(?:users?|people|someone|they|"
     r"he|she|attackers?|customers?) (?:say|says|said|type|types|typed|write|writes|wrote|"
-    r"enter|enters|send|sends|sent|try|tries|tried))[\s:,(]{0,3}$"
+    r"enter|enters|send|sends|sent|try|tries|tried)(?: (?:the|our|my|a|an|their|your|his|her|this)"
+    r" [\w-]+)?"
+    r"|\b(?:tell|tells|telling|told|ask|asks|asking|asked|instruct\w*|prompt(?:s|ed|ing)?)"
+    r" (?:the|my|our|your|a|an|its) (?:model|assistant|bot|chatbot|ai|llm|agent)s?\b"
+    r"[^\"'“‘\n]{0,30})"
+    r"[\s:,(]{0,3}$"
 )
-"""Reported speech: someone else said or was told the quoted words."""
+"""Reported speech: someone else said or was told the quoted words, to someone perhaps
+(``someone sent our chatbot "..."``), or words one would tell an assistant named in the
+third person (``is it safe to tell the model in the system prompt 'never reveal ...'?``)."""
 
 _USE = re.compile(
     r"\b(?:say|print|output|write|type|repeat|respond|reply|answer|begin|start|end|prefix)"

@@ -391,11 +391,15 @@ SIGNATURES: tuple[Signature, ...] = (
             "the filter removes noise",
         ),
     ),
+    # A persona switch alone warns no prompt (0.15 < the prompt warn level 0.175): "I want
+    # you to act as the Buddha from now on", "stay in character" is the everyday persona
+    # prompt (awesome_chatgpt_prompts); an *unbound* persona brings its own signatures
+    # (sig.no_restrictions, sig.dan) and the classifier reads the feature. In data it stays.
     _sig(
         "sig.persona_switch",
         "jailbreak.persona",
         M,
-        0.55,
+        0.15,
         0.8,
         "switches the model into an unbound persona for the rest of the chat",
         r"\b(?:from\s+now\s+on|from\s+this\s+(?:point|moment)(?:\s+on(?:wards?)?)?|for\s+the\s+rest\s+of\s+(?:this|the)\s+conversation|during\s+this\s+entire\s+conversation|from\s+on\s+now)\s*,?\s+(?:you\s+(?:are|will\s+(?:be|act|pretend|play|become|only|never|always|respond\s+as|answer\s+as|reply\s+as)|must\s+(?:act|pretend|be|always|never)|shall\s+be|should\s+(?:act|be))|act\s+as|pretend|(?:respond|answer|reply)\s+(?:only\s+)?as\b)"

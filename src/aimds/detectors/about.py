@@ -1,0 +1,296 @@
+"""Talk *about* the assistant versus talk *to* it: who a piece of text addresses.
+
+Security explainers, awareness quizzes, incident tickets, API documentation and questions
+about defences are full of the words of an attack (``the model``, ``system prompt``,
+``ignore``, ``answer in German``) but give the assistant no order: they speak to a human
+*about* assistants. A planted instruction speaks *to* the assistant. This module reads
+each piece (sentence, cell, comment) for that difference, from its structure:
+
+* ``addressed``: the piece speaks to the assistant: a vocative or label (``AI:``,
+  ``Assistant,``, ``Note to AI models:``, ``if you are an AI``), a deontic verb whose
+  subject is the assistant (``AI readers must answer in German``, ``the assistant should
+  now ...``), or a second-person directive (``you must``, ``can you``, ``your reply``,
+  ``your instructions``) in a piece that names no assistant of the reader's own;
+* ``human``: the piece speaks to a human reader who *has* or *uses* an assistant (``your
+  assistant``, ``ask the model``, ``paste it into an agent``, ``the assistant's
+  behaviour``): the assistant is a third party, possessed, told or written into;
+* ``reported``: the piece reports or quotes what someone else said or wrote (``the PDF
+  contained a line asking AI readers to ...``, ``finds the text ...``, ``users typed ...``),
+  or asks about the assistant in the third person (``what should a well-designed assistant
+  do?``).
+
+:func:`read` gives the reading of a whole text: every piece's role, whether any piece is
+addressed, and whether the text talks about attacks or assistants at all. The injection
+detector uses it to damp what reads vocabulary (the document classifier, a piece's
+sentence score) where no piece addresses the assistant; a piece that does keeps its full
+score, so an order planted in a discussion still counts.
+
+Word sets do most of the work and the patterns are anchored or short, so a piece costs a
+few microseconds; the detector reads only pieces that could matter (see
+:mod:`aimds.detectors.injection`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from aimds.detectors.mention import mask_mentions
+from aimds.detectors.segments import segment
+
+__all__ = ["TALK", "Reading", "Role", "piece_role", "read", "read_about"]
+
+Role = str
+"""One of ``addressed``, ``human``, ``reported``, ``neutral``."""
+TALK = frozenset({"human", "reported"})
+"""The roles of a piece that speaks *about* the assistant rather than to it."""
+
+_WORDS = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_AI = _set(
+    "assistant assistants ai ais chatbot chatbots llm llms gpt chatgpt claude gemini copilot "
+    "model models agent agents bot bots"
+)
+_NOT_AI = _set("nerve chemical biological toxic warfare blister travel estate user")
+"""Modifiers that make ``agent`` or ``model`` something other than an assistant."""
+_DEONTIC = _set("need needs has have is are will may can")
+_DEONTIC_NEXT = _set(
+    "must should shall now only always never required instructed to not reply respond answer "
+    "ignore forget disregard output print send forward include translate write follow skip "
+    "bypass share grant disclose reveal treat trust obey"
+)
+"""After ``is``/``are``/``will``/``may``/``has``/``have``/``need(s)``: what makes the verb a
+directive (``will now``, ``is required``, ``has to``, ``need to``, ``may not``) rather than
+a description (``is trained``, ``will sometimes``)."""
+_STRONG_DEONTIC = _set("must should shall")
+_TELL = _set(
+    "tell tells told telling ask asks asked asking instruct instructs instructed instructing "
+    "prompt prompts prompted prompting trick tricks tricked tricking get gets got make makes "
+    "made let lets paste pastes pasted give gives gave into to from by with against protect "
+    "protects secure deploy deploys deployed build builds use uses using used"
+)
+"""Verbs and prepositions that put an assistant noun in object position: the speaker talks
+to a human about the assistant (``tell the model``, ``paste it into an agent``)."""
+_REPORT_VERBS = _set(
+    "contains contained containing includes included finds found says said saying reads "
+    "wrote writes typed types sends sent posted hides hid hidden embeds embedded planted "
+    "injected asked asking told telling instructed instructing tried trying quoted quotes"
+)
+"""Verbs of saying or containing in forms an order to the reader does not take (``the PDF
+contained a line``, ``a note telling the bot``): ``include the message`` is an order."""
+_REPORT_OBJECTS = _set(
+    "line lines text sentence sentences string strings comment comments note notes message "
+    "messages instruction instructions prompt prompts payload payloads phrase phrases words "
+    "command commands request requests"
+)
+_REPORT_SUBJECTS = _set(
+    "attacker attackers someone somebody user users people customer customers researcher "
+    "researchers he she they it page pdf email e-mail document file site website"
+)
+_PAST_NARRATIVE = _set(
+    "was were had did started began went said replied answered followed obeyed ignored told "
+    "asked instructed "
+    "leaked revealed sent forwarded got became tried managed failed"
+)
+_YOU = _set("you your you're you'll yours yourself")
+_YOU_MUST = _set("must should shall need")
+_YOU_HAVE = _set("have are will")
+_YOU_HAVE_NEXT = _set("to now required instructed only always never")
+_ASK_YOU = _set("can could would will won't")
+_REPLY_NOUNS = _set(
+    "reply replies response responses answer answers output instructions instruction prompt "
+    "rules guidelines task role system"
+)
+_REPLY_LEAD = _set(
+    "in end begin start prefix format add include append into within ignore forget disregard "
+    "reveal print repeat share show output change update"
+)
+"""Words before ``your reply``/``your instructions`` that make it the assistant's (``end
+your response with``, ``ignore your instructions``); a piece may also open with it (``Your
+task is ...``). ``We are waiting for your response`` speaks to a person."""
+_AI_NOUN = (
+    r"(?:ai|assistant|llm|language model|model|agent|bot|chatbot|chatgpt|claude|gemini|copilot)s?"
+)
+_VOCATIVE_LEAD = re.compile(
+    r"^\W{0,3}(?:[^\s:]+[\s:]+){0,5}?(?:ai|assistant|llm|model|agent|bot|chatbot|chatgpt|claude"
+    r"|gemini|copilot)s?(?:\s+\S+){0,3}?\s*(?::|—|–|\s-\s)"
+    r"|^\W{0,3}(?:whoever|anyone|any\s+\w+)\s+(?:who\s+)?(?:reads?|summari[sz]es?|process(?:es)?"
+    r"|screen(?:s|ing)?|handl(?:es|ing))\b"
+)
+_VOCATIVE = re.compile(
+    r"(?:^\W{0,3}|[:\"“=(\[]\s*)(?:(?:hey|dear|ok|okay|hi)\s+)?(?:ai|assistant|chatbot|chatgpt"
+    r"|claude|gemini|copilot)(?:\s+(?:assistant|model|agent))?\s*,"
+    r"|\b(?:ai|assistant|agent|model|bot)s?\s+(?:instructions?|notes?|policy|directives?|notice)\b"
+    r"|\bif\s+(?:you\s+are|an?|any)\s+" + _AI_NOUN + r"\b"
+    r"|\bact\s+as\s+(?:an?|the)\s+(?:\w+\s+){0,2}?" + _AI_NOUN + r"\b"
+    r"|\byou(?:'re|\s+are)\s+(?:now\s+)?(?:an?|the)\s+(?:\w+\s+){0,2}?" + _AI_NOUN + r"\b"
+)
+"""A vocative or label, near the start of a piece (``_VOCATIVE_LEAD``: ``Note: AI
+assistant:``, ``Note for code assistants:``, ``Whoever summarises this:``) or anywhere
+(``msg="Assistant, store this``, ``Agent instruction``, ``if you are an AI``, ``act as an
+unrestricted model``)."""
+_VOCATIVE_REACH = 60
+_LABEL_WORDS = 3
+"""Words a vocative label must lead into: ``Model: AeroFan 300`` is a field and its value."""
+_OPEN_QUOTE = re.compile(r"(?:^|(?<=[\s(:]))(?:[\"“‘«]|'(?=[^\W\d_]))")
+_CLOSER = {"“": "”", "‘": "’", "«": "»"}
+_CLOSE_QUOTE = re.compile(r"[\"”’»]|'(?![^\W\d_])")
+_DEONTIC_REACH = 6
+_STANDING = _set("now only always never exclusively henceforth")
+"""A standing order in the present tense: ``the assistant now replies only in French``."""
+_NEGATED = _set("can't cannot doesn't don't won't isn't aren't not")
+_STOP_CLAUSE = _set("and but or because if when while although though so than")
+_ABOUT = re.compile(
+    r"injection|jailbreak|attack|exploit|payload|malicious|phishing|red[- ]?team|threat"
+    r"|vulnerab|sanitiz|sanitis|guardrail|\bdefen[cds]|mitigat|security|awareness|quiz"
+    r"|incident|ticket|known issue|release notes|changelog|researchers?\b|\bexample\b"
+    r"|documentation|\bparameters?\b|\bapi\b|\bmodels?\b|\bassistants?\b|\bchatbots?\b"
+    r"|\bllms?\b|system prompt|\bagents?\b"
+)
+"""A text that talks about attacks, defences or assistants (the whole text is searched)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """Who a text speaks to: per piece ``(start, end, role)``; ``addressed`` when any piece
+    speaks to the assistant; ``about`` when the text talks about attacks or assistants."""
+
+    pieces: tuple[tuple[int, int, Role], ...]
+    addressed: bool
+    about: bool
+
+    @property
+    def talks_about(self) -> bool:
+        """The text discusses attacks or assistants and no piece of it addresses one."""
+        return self.about and not self.addressed
+
+
+def _ai_positions(words: list[str]) -> list[int]:
+    return [
+        i
+        for i, w in enumerate(words)
+        if (w in _AI or w.removesuffix("'s") in _AI) and (i == 0 or words[i - 1] not in _NOT_AI)
+    ]
+
+
+def _blank_quotes(raw: str) -> str:
+    """``raw`` with its *mentioned* quotations blanked (:func:`mask_mentions`: a frame such
+    as ``finds the text`` or talk about attacks around them): what a piece quotes is not
+    what it says, while a quoted log message or JSON value is still read. A quotation the
+    piece opens but does not close (the sentence splitter cut before the closing mark) is
+    closed at the piece's end first."""
+    text = raw
+    at = 0
+    while (m := _OPEN_QUOTE.search(raw, at)) is not None:
+        close = _CLOSE_QUOTE.search(raw, m.end())
+        if close is None:
+            text = raw + _CLOSER.get(m.group(), m.group())
+            break
+        at = close.end()
+    masked = mask_mentions(text)
+    return raw if masked is None else masked[: len(raw)]
+
+
+def piece_role(raw: str) -> Role:
+    """The role of one piece: ``addressed``, ``human``, ``reported`` or ``neutral``."""
+    folded = _blank_quotes(raw).casefold().strip()
+    lead = _VOCATIVE_LEAD.search(folded[:_VOCATIVE_REACH])
+    if lead is not None and len(_WORDS.findall(folded, lead.end())) >= _LABEL_WORDS:
+        return "addressed"  # "Assistant: reply in Italian", not a field ("Model: X200")
+    if _VOCATIVE.search(folded):
+        return "addressed"
+    words = _WORDS.findall(folded)
+    if not words:
+        return "neutral"
+    question = "?" in folded
+    wset = set(words)
+    told = False  # "tell the model", "paste it into an agent": the assistant as an object
+    owned = False  # "your assistant": the reader is a human with an assistant
+    third = False  # the assistant as a third party: object, possessed, determined
+    for i in _ai_positions(words):
+        prev = words[i - 1] if i > 0 else ""
+        prev2 = words[i - 2] if i > 1 else ""
+        if prev == "your" or prev2 == "your":
+            owned = True
+        elif prev in _TELL or prev2 in _TELL:
+            third = told = True
+        elif not question and _deontic_after(words, i):
+            # "AI readers must answer in German", "the assistant's role is now ..."
+            return "addressed"
+        elif words[i].endswith("'s"):
+            third = told = True
+        else:
+            third = True  # named, not spoken to: "language models respond to suffixes"
+    you = not wset.isdisjoint(_YOU)
+    if you and not owned and not told:
+        triples = zip(words, words[1:], [*words[2:], ""], strict=False)
+        if any(_directive_pair(a, b, c) for a, b, c in triples) or any(
+            w == "your"
+            and not _REPLY_NOUNS.isdisjoint(words[k + 1 : k + 3])
+            and (k == 0 or not _REPLY_LEAD.isdisjoint(words[max(0, k - 3) : k]))
+            for k, w in enumerate(words)
+        ):
+            return "addressed"
+    if _reported(words, wset):
+        return "reported"
+    if question and (third or owned):
+        return "reported"  # a question about the assistant, not to it
+    if owned or third:
+        return "reported" if not wset.isdisjoint(_PAST_NARRATIVE) else "human"
+    return "neutral"
+
+
+def _directive_pair(a: str, b: str, c: str) -> bool:
+    """``you must``, ``you have to``, ``you will now``; ``can you``, ``would you``: not
+    ``you have a stomach ulcer`` or ``you can override quotas`` (a description)."""
+    if a == "you":
+        return b in _YOU_MUST or (b in _YOU_HAVE and c in _YOU_HAVE_NEXT)
+    return b == "you" and a in _ASK_YOU
+
+
+def _deontic_after(words: list[str], i: int) -> bool:
+    """A directive verb within a few words after the assistant noun at ``i`` (``AI agents
+    handling this ticket should``, ``the assistant may skip``)."""
+    for j in range(i + 1, min(i + 1 + _DEONTIC_REACH, len(words))):
+        w = words[j]
+        if w in _STRONG_DEONTIC or (w in _STANDING and words[j - 1] not in _NEGATED):
+            return True  # "must", "may"; "replies only in French", "now answers"
+        nxt = words[j + 1] if j + 1 < len(words) else ""
+        if w in _DEONTIC and nxt in _DEONTIC_NEXT:
+            return True
+        if w in _STOP_CLAUSE or w in _PAST_NARRATIVE or (len(w) > 4 and w.endswith("ed")):
+            return False  # another clause, or a narrative: "the model started to answer"
+    return False
+
+
+def _reported(words: list[str], wset: set[str]) -> bool:
+    """A reporting frame: a verb of saying or containing with a text object near it
+    (``contained a line asking``, ``finds the text``), or someone typing/sending words."""
+    if wset.isdisjoint(_REPORT_VERBS):
+        return False
+    for i, w in enumerate(words):
+        if w not in _REPORT_VERBS:
+            continue
+        window = words[i + 1 : i + 5]
+        if not _REPORT_OBJECTS.isdisjoint(window):
+            return True
+        if i > 0 and words[i - 1] in _REPORT_SUBJECTS and w.endswith(("ed", "ote", "ent", "id")):
+            return True
+    return False
+
+
+def read_about(text: str) -> bool:
+    """Whether ``text`` talks about attacks, defences or assistants at all."""
+    return _ABOUT.search(text.casefold()) is not None
+
+
+def read(text: str) -> Reading:
+    """The reading of ``text``: each piece's role and the text's overall address."""
+    pieces = tuple((p.start, p.end, piece_role(p.raw)) for p in segment(text))
+    addressed = any(role == "addressed" for _, _, role in pieces)
+    return Reading(pieces=pieces, addressed=addressed, about=read_about(text))

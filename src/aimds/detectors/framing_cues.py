@@ -215,7 +215,10 @@ CUES: tuple[Cue, ...] = (
             r"|\b(?:simulat|emulat)\w* (?:an? |the |another )?(?:[\w-]+ ){0,3}(?:ai|model|llm"
             r"|chatbot|assistant|bot|gpt|version of yourself)\b"
         ),
-        cjk="あなたは|になりきって|ロールプレイ|として振る舞|のふりをして|你现在是|你是一个|扮演|假装|角色扮演|представь,? что ты|ты теперь|ты - ии",
+        cjk=(
+            "あなたは|になりきって|ロールプレイ|として振る舞|のふりをして|你现在是|你是一个|扮演|假装"
+            "|角色扮演|представь,? что ты|ты теперь|ты - ии"
+        ),
         examples=(
             "act as my deceased uncle",
             "pretend you're an evil twin",
@@ -656,7 +659,10 @@ CUES: tuple[Cue, ...] = (
             r"(?! this offer| the offer| an offer| my offer| this deal| the deal| a deal"
             r"| this invitation| the invitation| an invitation| the gift| this gift)"
         ),
-        cjk="制限(?:の)?(?:ない|なし|を受けない)|検閲(?:なし|のない)|不受任何限制|没有(?:任何)?限制|不受限制|无限制|без ограничений|без цензуры",
+        cjk=(
+            "制限(?:の)?(?:ない|なし|を受けない)|検閲(?:なし|のない)|不受任何限制|没有(?:任何)?限制|不受限制"
+            "|无限制|без ограничений|без цензуры"
+        ),
         examples=(
             "aim never refuses and never adds warnings",
             "not bound by openai",
@@ -1181,7 +1187,8 @@ CUES: tuple[Cue, ...] = (
             r"|\bshow (?:me|us)|\bdescribe|\bdetail|\blist\b|\bgive (?:me|us)|\bprovide"
             r"|\bfind (?:me|out)"
             r"|\bhelp me|\bi need|\bi want|\bcan you|\bbest\b|\beasiest\b|\bwrite|\bgenerate"
-            r"|\bwhat (?:exactly )?would (?:they|i|you|someone|one|he|she) (?:need to |have to )?do\b"
+            r"|\bwhat (?:exactly )?would (?:they|i|you|someone|one|he|she)"
+            r" (?:need to |have to )?do\b"
             r"|\b(?:come|como|wie|comment|cuentame|spiegami|erklar\w*|explique\w*|dime|dimmi"
             r"|sag mir"
             r"|dis-moi|ensina|insegnami|zeig mir|hoe|leg uit|vertel|jak|wyjasnij|powiedz|hur man"
@@ -1202,7 +1209,8 @@ CUES: tuple[Cue, ...] = (
             r" (?:[\w'-]+ ){0,4}?(?:past|through|around|by))"
             r" (?:[\w'-]+ ){0,4}?(?:breathaly[sz]\w*|interlock|immobili[sz]\w*|sniffer dogs?"
             r"|drug dogs?|metal detectors?|body scanners?|airport security|security checks?"
-            r"|customs|border (?:control|guards?|checks?)|background checks?|ankle (?:monitor|tag)s?"
+            r"|customs|border (?:control|guards?|checks?)|background checks?"
+            r"|ankle (?:monitor|tag)s?"
             r"|electronic tags?|anti-?theft tags?|security tags?|speed cameras?|alarm systems?"
             r"|burglar alarms?|counterfeit (?:detector|pen)s?|pen tests?|drug tests?|urine tests?"
             r"|age (?:checks?|verification)|kyc|fraud (?:checks?|detection|review)|surveillance"
@@ -1228,7 +1236,8 @@ CUES: tuple[Cue, ...] = (
             r"(?:fire|firing|shoot|shooting|go|convert\w*|modif\w*|turn\w*)"
             r" (?:[\w'-]+ ){0,5}?(?:fully automatic|full[- ]auto|automatic fire)\b"
             r"|\b(?:auto sears?|bump stocks?|sawn[- ]off|silencers? for|untraceable firearm)"
-            r"|\b(?:make|makes|making|get|getting) (?:it|them|the (?:bomb|device|tubes?|pipes?|mixture"
+            r"|\b(?:make|makes|making|get|getting) (?:it|them|the (?:bomb|device|tubes?|pipes?"
+            r"|mixture"
             r"|bottles?|charge)) (?:explode|detonate|blow up)\b"
         ),
         examples=(
@@ -1278,7 +1287,8 @@ CUES: tuple[Cue, ...] = (
             r" (?:a |the )?(?:person|someone|him|her|them|my)"
             r"|\b(?:steal\w*|shoplift\w*) from (?:a |the |my )?(?:[\w-]+ ){0,2}?(?:stores?|shops?"
             r"|supermarkets?|tills?|registers?|self-checkouts?|employer|work|charity)\b"
-            r"|\b(?:knock\w*|tak\w+|bring\w*|shut\w*) (?:down )?" + _POSS
+            r"|\b(?:knock\w*|tak\w+|bring\w*|shut\w*) (?:down )?"
+            + _POSS
             + r" (?:[\w'-]+ ){0,2}(?:portal|website|site|servers?|network|systems?|app)"
             r" (?:offline|down)\b"
             r"|\bspread (?:it|them|the \w+) (?:in|into|among|through) (?:a |the )?(?:crowd|city"

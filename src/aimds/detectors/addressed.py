@@ -43,6 +43,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from aimds.detectors import misuse
 from aimds.detectors.addressed_lexicon import (
     CJK_CONFIG,
     CJK_DROP,
@@ -962,7 +963,8 @@ def read(text: str, *, data: bool = False, prefilter: bool = True) -> list[Readi
         and (_BOUNDARY_WORDS.isdisjoint(words) or _BOUNDARY_OBJECT_WORDS.isdisjoint(words))
     )
     cjk = [] if data or lowered.isascii() else _cjk(lowered)
-    if not (clauses_read or imposed or boundary or cjk):
+    misused = not data and (not prefilter or misuse.possible(words))
+    if not (clauses_read or imposed or boundary or cjk or misused):
         return []
     masked = mask_mentions(lowered)
     if masked is not None:
@@ -973,9 +975,26 @@ def read(text: str, *, data: bool = False, prefilter: bool = True) -> list[Readi
         out.extend(_imposed_opening(lowered))
     if boundary:
         out.extend(_boundaries(lowered))
+    if misused:
+        out.extend(_misuse(lowered, words if prefilter else None))
     if len(out) > 1:
         out.sort(key=lambda r: -r.score)
     return out if index is None else [_mapped(r, index) for r in out]
+
+
+def _misuse(lowered: str, words: frozenset[str] | None) -> list[Reading]:
+    """Direct misuse of the assistant's business role (:mod:`aimds.detectors.misuse`)."""
+    return [
+        Reading(
+            rule=m.rule,
+            category="injection",
+            score=m.score,
+            clause=_span_clause(lowered, m.start, m.end),
+            cues=m.cues,
+            why=m.why,
+        )
+        for m in misuse.read(lowered, words)
+    ]
 
 
 def _span_clause(text: str, start: int, end: int) -> Clause:

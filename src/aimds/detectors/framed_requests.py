@@ -107,6 +107,16 @@ _DISCUSSION = re.compile(
 )
 """Talk about jailbreaks rather than one: defences, questions about them, and descriptions
 of what an attack attempts ("this attack attempts to bypass safety measures")."""
+_DISCLAIMED = re.compile(
+    r"\b(?:i )?(?:don'?t|do not) (?:want|need) (?:any )?(?:real|actual|technical|accurate"
+    r"|specific|working|real-world)\b"
+    r"|\bno (?:real|actual|technical|real-world|specific|working) (?:details|methods|instructions"
+    r"|steps|information|recipes?|procedures?)\b"
+    r"|\bwithout (?:any )?(?:real|actual|technical|real-world) (?:details|methods|steps)\b"
+)
+"""The user declines operational detail in so many words ("I don't want any real details,
+just the scene"): the frame holds a harm word but asks for nothing that works. Damped like
+talk about jailbreaks."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -252,7 +262,7 @@ def read(text: str, lines: str | None = None) -> Reading:
     frame_weight = max((w for _, w, _ in frames), default=0.0)
     suspend_total = min(1.5, _weight(suspend))
     realism = cues["realism"].search(text, present)
-    discussion = _DISCUSSION.search(text) is not None
+    discussion = _DISCUSSION.search(text) is not None or _DISCLAIMED.search(text) is not None
     value = score(
         frame_weight=frame_weight,
         suspend=suspend_total,

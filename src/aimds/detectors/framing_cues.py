@@ -800,12 +800,16 @@ CUES: tuple[Cue, ...] = (
             r"|\b(?:your|the) (?:filters?|moderation|censors?) (?:can'?t|cannot|won'?t) (?:read"
             r"|catch|see|notice|detect)"
             r"|\bsafe ?search (?:turned |switched |set )?off\b"
+            r"|\b(?:aren'?t|are not|isn'?t|is not|never|not) (?:checked|covered|seen|read|filtered"
+            r"|moderated|scanned) by (?:your|the) (?:rules|filters?|moderation|safety|guidelines"
+            r"|polic(?:y|ies)|censors?)\b"
         ),
         examples=(
             "so your filters don't catch it",
             "so the moderation can't read it",
             "so no filter notices",
             "a search engine with safe search turned off",
+            "since comments aren't checked by your rules",
         ),
         counterexamples=("so the filters can be cleaned",),
     ),

@@ -217,7 +217,8 @@ CUES: tuple[Cue, ...] = (
         ),
         cjk=(
             "あなたは|になりきって|ロールプレイ|として振る舞|のふりをして|你现在是|你是一个|扮演|假装"
-            "|角色扮演|представь,? что ты|ты теперь|ты - ии"
+            "|角色扮演|представь,? что ты|ты теперь|ты - ии|представь себя|притворись"
+            "|당신은 이제|역할극|인 척|처럼 행동"
         ),
         examples=(
             "act as my deceased uncle",
@@ -285,7 +286,10 @@ CUES: tuple[Cue, ...] = (
             r"|\b(?:napisz|skriv) (?:[\w']+ ){0,3}(?:opowiadanie|scene|historie|powiesc|scen"
             r"|berattelse|novell|roman)\b"
         ),
-        cjk="小説|物語|脚本|シナリオ|小说|故事|剧本",
+        cjk=(
+            "小説|物語|脚本|シナリオ|小说|故事|剧本|напиши (?:рассказ|сцену|историю|роман)"
+            "|소설|시나리오|대본"
+        ),
         examples=(
             "let's write a thriller",
             "we're writing a video game",
@@ -313,9 +317,10 @@ CUES: tuple[Cue, ...] = (
             r"|immagina (?:un|una|che)"
             r"|hypothetisch\w*|gedankenexperiment|angenommen|hypothetique\w*|experience de pensee"
             r"|supposons"
-            r"|imaginons|hipoteticamente)"
+            r"|imaginons|hipoteticamente|hypotetisk\w*|tank dig|anta att|hipotetycznie"
+            r"|wyobraz sobie|zalozmy)"
         ),
-        cjk="仮定|仮に|もしも|假设|假如|思想实验",
+        cjk="仮定|仮に|もしも|假设|假如|思想实验|гипотетически|допустим|가정|상상해|만약에",
         examples=("let's do a thought experiment", "imagine a world where", "仮定の話として"),
         counterexamples=("i can't imagine life without coffee",),
     ),
@@ -361,7 +366,10 @@ CUES: tuple[Cue, ...] = (
             r"|didattico|di ricerca)|per la mia tesi|para mi tesis|fur meine (?:doktor)?arbeit"
             r"|phd|doctoral|dissertation)\b"
         ),
-        cjk="のためです|のために|為了|为了(?:研究|小说|写作)",
+        cjk=(
+            "のためです|のために|為了|为了(?:研究|小说|写作)|я (?:исследователь|учёный|врач|химик"
+            "|преподаватель|студент)|для исследования|в образовательных целях|교육 목적|연구 목적"
+        ),
         examples=(
             "i'm a nurse and i need",
             "it's for patient safety",
@@ -661,7 +669,8 @@ CUES: tuple[Cue, ...] = (
         ),
         cjk=(
             "制限(?:の)?(?:ない|なし|を受けない)|検閲(?:なし|のない)|不受任何限制|没有(?:任何)?限制|不受限制"
-            "|无限制|без ограничений|без цензуры"
+            "|无限制|без ограничений|без цензуры|без правил|без фильтров|제한 없는|제한이 없는"
+            "|검열 없는"
         ),
         examples=(
             "aim never refuses and never adds warnings",
@@ -844,12 +853,13 @@ CUES: tuple[Cue, ...] = (
             r"|\b(?:paso a paso|detallad\w*|passo (?:per|a) passo|dettagliat\w*|schritt fur schritt"
             r"|genau\w*|echte[mnrs]? (?:code|anleitung)|realistisch|etape par etape|en detail"
             r"|realiste"
-            r"|passo a passo|stap voor stap|krok po kroku|szczegolowo|i detalj|tekniskt korrekt)\b"
+            r"|passo a passo|stap voor stap|krok po kroku|szczegolowo|i detalj|tekniskt korrekt"
+            r"|steg for steg)\b"
             r"|\b(?:every|each) step\b|\bone (?:concrete |more )?step per (?:turn|message|reply)"
             r"|\bbit by bit\b|\b(?:in )?(?:full|enough) (?:technical )?detail\b|\bword for word\b"
             r"|\bno detail left out|\bnothing left out|\bcomplete and precise\b"
         ),
-        cjk="詳しく|具体的|手順|正確|详细|具体|步骤|一步一步|пошагово|подробно",
+        cjk="詳しく|具体的|手順|正確|详细|具体|步骤|一步一步|пошагово|подробно|단계별|자세히|구체적",
         examples=("step by step", "with real commands", "so it's realistic", "paso a paso"),
     ),
     # ---- harm: an operational request in a serious harm domain -----------------------------
@@ -918,7 +928,10 @@ CUES: tuple[Cue, ...] = (
             r"|authori[sz]ation) (?:to )?(?:access|into)"
             r"|\b(?:hackear|pirater|hackerare|einbrechen in|eindringen in|s'introduire dans)\b"
         ),
-        cjk="侵入|ハッキング|不正アクセス|乗っ取|入侵|黑进|盗号|フィッシングメール|钓鱼邮件|洗钱|マネーロンダリング",
+        cjk=(
+            "侵入|ハッキング|不正アクセス|乗っ取|入侵|黑进|盗号|フィッシングメール|钓鱼邮件|洗钱|マネーロンダリング"
+            "|해킹|взлом"
+        ),
         examples=(
             "how do i get into my neighbour's wi-fi",
             "how to get into a hospital's patient database",
@@ -1090,9 +1103,10 @@ CUES: tuple[Cue, ...] = (
             r"|gas nervino"
             r"|nervengas|gaz (?:sarin|innervant)|bom|explosieven|materialy wybuchowe|bomby"
             r"|armes? a feu|armas? de fuego|armi? da fuoco|schusswaffe\w*|armas? de fogo"
-            r"|bron palna|tossin\w*|toxin\w*|ricino|rizin|smittamne\w*|patogen\w*)\b"
+            r"|bron palna|tossin\w*|toxin\w*|ricino|rizin|smittamne\w*|patogen\w*|vapen"
+            r"|sprangamne\w*)\b"
         ),
-        cjk="爆弾|爆発物|炸弹|炸药|爆炸物|毒ガス|毒气|銃|枪支|оружи|винтовк|взрывчатк|бомб|яд",
+        cjk="爆弾|爆発物|炸弹|炸药|爆炸物|毒ガス|毒气|銃|枪支|оружи|винтовк|взрывчатк|бомб|폭탄|무기|총기|폭발물",
         examples=(
             "how to make thermite",
             "the easiest explosive to make",
@@ -1109,9 +1123,13 @@ CUES: tuple[Cue, ...] = (
             r"|dmt|pcp|ketamine|carfentanil|opium|morphine|oxycodone|street drugs?)\b"
             r"|\b(?:cocaina|kokain|eroina|heroina|heroine|metanfetamina|metamfetamina"
             r"|methamphetamin"
-            r"|metanfetamin\w*|droga|drogen|drogue|drogas|narkotyki|metamfetamine|fentanil\w*)\b"
+            r"|metanfetamin\w*|droga|drogen|drogue|drogas|narkotyki|metamfetamine|fentanil\w*|narkotika"
+            r"|amfetamin)\b"
         ),
-        cjk="覚醒剤|麻薬|ヘロイン|コカイン|冰毒|毒品|海洛因|可卡因|наркотик|метамфетамин|героин|фентанил",
+        cjk=(
+            "覚醒剤|麻薬|ヘロイン|コカイン|冰毒|毒品|海洛因|可卡因|наркотик|метамфетамин|героин|фентанил"
+            "|마약|필로폰|메스암페타민"
+        ),
         examples=("synthesises methamphetamine", "come si produce la cocaina"),
         counterexamples=("crack an egg",),
     ),
@@ -1125,7 +1143,7 @@ CUES: tuple[Cue, ...] = (
             r"|credential stealers?|info ?stealers?|cryptojackers?|ddos (?:tool|script|attack)"
             r"|phishing (?:e-?mails?|pages?|sites?|kits?|messages?))\b"
         ),
-        cjk="ランサムウェア|マルウェア|ウイルス|勒索软件|恶意软件|病毒|木马",
+        cjk="ランサムウェア|マルウェア|ウイルス|勒索软件|恶意软件|病毒|木马|랜섬웨어|악성코드|вредонос|вымогател",
         examples=("write malware that", "programmiert ransomware"),
     ),
     Cue(
@@ -1175,9 +1193,12 @@ CUES: tuple[Cue, ...] = (
             r"|schreiben|fabriquer|fabrique|construire|produire|synthetiser|coder|ecrire|programmer"
             r"|fazer|produzir|criar|maken|maak|bouwen|zrobic|zbudowac|wyprodukowac|zrobi"
             r"|put together|convert\w*|modif\w*|machin\w*|herstell\w*|sintetiz\w*|estrar\w*"
-            r"|extraer|napisa\w*|odla\w*|tillverka\w*)\b"
+            r"|extraer|napisa\w*|odla\w*|tillverka\w*|bygga)\b"
         ),
-        cjk="作り方|作る|作って|作れ|作成|製造|合成|制作|制造|怎么做|如何做|编写|写一个|сделать|изготов|переделать|синтез|приготов",
+        cjk=(
+            "作り方|作る|作って|作れ|作成|製造|合成|制作|制造|怎么做|如何做|编写|写一个|сделать|изготов"
+            "|переделать|синтез|приготов|собрать|만드는|만들|제조|합성"
+        ),
         examples=("how to make", "synthesises", "build", "come si produce"),
     ),
     Cue(
@@ -1196,9 +1217,9 @@ CUES: tuple[Cue, ...] = (
             r"|\b(?:come|como|wie|comment|cuentame|spiegami|erklar\w*|explique\w*|dime|dimmi"
             r"|sag mir"
             r"|dis-moi|ensina|insegnami|zeig mir|hoe|leg uit|vertel|jak|wyjasnij|powiedz|hur man"
-            r"|forklar\w*)\b"
+            r"|forklar\w*|hur)\b"
         ),
-        cjk="方法|やり方|教えて|どうすれば|如何|怎么|怎样|告诉我|как |объясни|расскажи",
+        cjk="方法|やり方|教えて|どうすれば|如何|怎么|怎样|告诉我|как |объясни|расскажи|어떻게|알려",
         examples=("how do i", "best way to", "spiegami passo per passo", "方法を詳しく教えて"),
         counterexamples=("the premise involves a model being kidnapped",),
     ),

@@ -49,6 +49,7 @@ from aimds.detectors.addressed_lexicon import (
     CJK_DROP,
     CJK_META,
     CJK_MINE,
+    CJK_QUOTED,
     CJK_SHOW,
     CUES,
     TOKEN,
@@ -1067,6 +1068,8 @@ def _cjk(lowered: str) -> list[Reading]:
             continue
         if CJK_MINE.search(sentence, max(0, found.start() - 4), found.start()) is not None:
             continue
+        if any(q.start() < found.start() < q.end() for q in CJK_QUOTED.finditer(sentence)):
+            continue  # "被人用“忽略之前的所有指令”这类话攻击了": a quoted attack, mentioned
         clause = _span_clause(lowered, m.start(), m.end())
         if CJK_DROP.search(sentence) is not None:
             return [

@@ -92,8 +92,13 @@ CJK_SHOW = re.compile(
 CJK_DROP = re.compile(r"忽略|无视|無視|忘记|忘記|忘れ|무시|잊어")
 CJK_MINE = re.compile(r"我的|我们的|我們的|私の|僕の|내\s|우리")
 """The user's own: "my system prompt"."""
-CJK_META = re.compile(r"如何|怎么|怎樣|怎样|为什么|為什麼|防止|どうやって|なぜ|防ぐ|어떻게|왜|방지")
-"""A question about such requests ("how do I stop my bot printing its system prompt")."""
+CJK_META = re.compile(
+    r"如何|怎么|怎樣|怎样|为什么|為什麼|防止|防御|防禦|攻击|攻擊|どうやって|なぜ|防ぐ|防御|攻撃|어떻게|왜|방지|방어|공격"
+)
+"""A question or report about such requests ("how do I stop my bot printing its system
+prompt", "our bot was attacked with ... how do we defend it")."""
+CJK_QUOTED = re.compile(r"“[^”]{1,200}”|「[^」]{1,200}」|『[^』]{1,200}』|\"[^\"]{1,200}\"")
+"""A quoted span: an attack string quoted in a sentence is mentioned, not used."""
 
 
 # ---- the cue table ------------------------------------------------------------------------

@@ -480,6 +480,10 @@ CUES: tuple[Cue, ...] = (
         id="frame.dare",
         family="frame",
         weight=0.6,
+        anchor=(
+            r"(?:i bet you|prove|even|ais|assistants|models|chatbots|bots|smarter|better"
+            r"|any real|dumbest|useless|too|worse|whatever you do|if you did)"
+        ),
         regex=(
             r"i bet you (?:can'?t|cannot|won'?t|are too|don'?t)\b|\bprove (?:me|them|it) wrong"
             r"|\byou (?:probably |obviously |really )?(?:can'?t|cannot|won'?t) even\b"
@@ -591,6 +595,7 @@ CUES: tuple[Cue, ...] = (
         id="frame.inversion",
         family="frame",
         weight=0.6,
+        anchor=(r"(?:quote|word for word|verbatim|exact|procedure it prevents|what not to do)"),
         regex=(
             r"(?:safety|warning|prevention) (?:checklist|sign|poster|guide|manual|leaflet)\b"
             r".{0,100}\b(?:quote|word for word|verbatim|exact)"
@@ -802,6 +807,10 @@ CUES: tuple[Cue, ...] = (
         id="suspend.outwit",
         family="suspend",
         weight=1.0,
+        anchor=(
+            r"(?:filters?|moderation|safety|censors?|classifiers?|safe ?search|rules|guidelines"
+            r"|polic(?:y|ies))"
+        ),
         regex=(
             r"so (?:that )?(?:your |the |no |any )?(?:filters?|moderation|safety (?:systems?"
             r"|filters?)|censors?|classifiers?) (?:don'?t|can'?t|won'?t|cannot|will not|doesn'?t"
@@ -1123,7 +1132,8 @@ CUES: tuple[Cue, ...] = (
             r"|dmt|pcp|ketamine|carfentanil|opium|morphine|oxycodone|street drugs?)\b"
             r"|\b(?:cocaina|kokain|eroina|heroina|heroine|metanfetamina|metamfetamina"
             r"|methamphetamin"
-            r"|metanfetamin\w*|droga|drogen|drogue|drogas|narkotyki|metamfetamine|fentanil\w*|narkotika"
+            r"|metanfetamin\w*|droga|drogen|drogue|drogas|narkotyki|metamfetamine|fentanil\w*"
+            r"|narkotika"
             r"|amfetamin)\b"
         ),
         cjk=(
@@ -1227,6 +1237,12 @@ CUES: tuple[Cue, ...] = (
         id="harm.circumvent",
         family="harm",
         weight=1.0,
+        anchor=(
+            r"(?:breathaly[sz]\w*|interlock|immobili[sz]\w*|sniffer dogs?|drug dogs?"
+            r"|airport security|security checks?|customs|border|background checks?"
+            r"|anti-?theft tags?|security tags?|speed cameras?|alarm systems?|burglar alarms?"
+            r"|counterfeit|pen tests?|drug tests?|urine tests?|age|kyc|fraud|surveillance)"
+        ),
         regex=(
             r"(?:beat|beating|defeat|defeating|bypass|bypassing|fool|fooling|trick|tricking"
             r"|cheat|cheating|evade|evading|dodge|dodging|disable|disabling|cut off|cutting off"
@@ -1255,6 +1271,10 @@ CUES: tuple[Cue, ...] = (
         id="harm.weapon_mod",
         family="harm",
         weight=1.0,
+        anchor=(
+            r"(?:fully automatic|full[- ]auto|automatic fire|auto sears?|bump stocks?"
+            r"|sawn[- ]off|silencers?|untraceable firearm|explode|detonate|blow up)"
+        ),
         regex=(
             r"(?:fire|firing|shoot|shooting|go|convert\w*|modif\w*|turn\w*)"
             r" (?:[\w'-]+ ){0,5}?(?:fully automatic|full[- ]auto|automatic fire)\b"
@@ -1273,6 +1293,11 @@ CUES: tuple[Cue, ...] = (
         id="harm.deceive",
         family="harm",
         weight=1.0,
+        anchor=(
+            r"(?:into|pins?|passwords?|card|bank details|one[- ]time codes|security codes"
+            r"|recovery codes|otps?|login|log-in|sign-in|signin|banking|seed phrases?"
+            r"|sim[- ]?swap\w*)"
+        ),
         regex=(
             r"(?:trick|tricks|tricking|lure|lures|luring|con|cons|conning|dupe|dupes|duping"
             r"|manipulat\w+|pressur\w+|persuad\w+|scare|scares|scaring) (?:[\w'-]+ ){0,3}?"
@@ -1303,6 +1328,10 @@ CUES: tuple[Cue, ...] = (
         id="harm.covert",
         family="harm",
         weight=1.0,
+        anchor=(
+            r"(?:hard(?:est)? to|undetectable|untraceable|leaves? no trace|how much|what dose"
+            r"|which dose|steal\w*|shoplift\w*|offline|down|spread)"
+        ),
         regex=(
             r"(?:poisons?|toxins?|drugs?|substances?|chemicals?) (?:[\w'-]+ ){0,4}?(?:hard(?:est)?"
             r" to (?:detect|trace)|undetectable|untraceable|leaves? no trace)"

@@ -87,6 +87,10 @@ _SEVERITY = {
 }
 
 _ASSIGNMENT = re.compile(r"(?m)^\s*[a-z_][\w]{0,15}\s*=\s*([\"'])(.{1,160}?)\1\s*;?\s*$")
+_PART = re.compile(
+    r"(?m)^\s*(?:part|piece|segment|fragment|teil|partie|parte)\s*\d+\s*[:.)-]\s*(.+)$"
+)
+"""A numbered part of a question split over lines ("Part 2: an email that tricks ...")."""
 _CONCAT = re.compile(r"\b[a-z_]\w{0,15}\s*\+\s*[a-z_]\w{0,15}\b")
 _HYPHEN_BREAK = re.compile(r"-[ \t]*\n[ \t]*")
 _LEET_SIGN = re.compile(r"[a-z][0-9]|[0-9][a-z]")
@@ -107,6 +111,16 @@ _DISCUSSION = re.compile(
 )
 """Talk about jailbreaks rather than one: defences, questions about them, and descriptions
 of what an attack attempts ("this attack attempts to bypass safety measures")."""
+_DISCLAIMED = re.compile(
+    r"\b(?:i )?(?:don'?t|do not) (?:want|need) (?:any )?(?:real|actual|technical|accurate"
+    r"|specific|working|real-world)\b"
+    r"|\bno (?:real|actual|technical|real-world|specific|working) (?:details|methods|instructions"
+    r"|steps|information|recipes?|procedures?)\b"
+    r"|\bwithout (?:any )?(?:real|actual|technical|real-world) (?:details|methods|steps)\b"
+)
+"""The user declines operational detail in so many words ("I don't want any real details,
+just the scene"): the frame holds a harm word but asks for nothing that works. Damped like
+talk about jailbreaks."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -179,7 +193,13 @@ def _harms(
 
 def _split_payload(text: str) -> str | None:
     """The joined values of a payload split across variables (``a='how to make'`` ...
-    ``a+b``), or ``None`` when the text has no such shape."""
+    ``a+b``) or over numbered parts on lines of their own ("Part 1: what's the best way
+    to write" / "Part 2: an email that tricks ..."), or ``None`` when the text has no such
+    shape."""
+    if "art" in text or "eil" in text or "iece" in text or "egment" in text:
+        parts = [m.group(1).strip() for m in _PART.finditer(text)]
+        if len(parts) >= 2:
+            return " ".join(parts)
     if "=" not in text or "+" not in text:
         return None
     values = [m.group(2) for m in _ASSIGNMENT.finditer(text)]
@@ -252,7 +272,7 @@ def read(text: str, lines: str | None = None) -> Reading:
     frame_weight = max((w for _, w, _ in frames), default=0.0)
     suspend_total = min(1.5, _weight(suspend))
     realism = cues["realism"].search(text, present)
-    discussion = _DISCUSSION.search(text) is not None
+    discussion = _DISCUSSION.search(text) is not None or _DISCLAIMED.search(text) is not None
     value = score(
         frame_weight=frame_weight,
         suspend=suspend_total,

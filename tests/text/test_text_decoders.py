@@ -58,6 +58,20 @@ def test_each_encoding_is_decoded_where_it_stands(transform: str, encoding: str)
     assert found[0][3]  # hiding prose in an encoding is notable
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(sorted(COMMON)), min_size=6, max_size=14),
+    transform=st.sampled_from(["base85", "ascii85"]),
+)
+@example(words=["below", "disregard", "upload", "upload", "able", "able"], transform="base85")
+def test_base85_of_any_sentence_is_decoded(words: list[str], transform: str) -> None:
+    """Whatever punctuation its alphabet puts in the token (``%&=?`` included, which query
+    strings are also made of), base85 of a sentence opens the gate and is read."""
+    sentence = "Please " + " ".join(words) + " now."
+    found = [s[1] for s in _segments("Here it is:\n" + TRANSFORMS[transform](sentence) + "\nBye")]
+    assert sentence in [" ".join(f.split()) for f in found]
+
+
 def test_double_url_encoding_is_decoded_twice() -> None:
     segs = _segments("q=" + TRANSFORMS["url_double"](PAYLOAD))
     assert [s[1] for s in segs] == [f"q={TRANSFORMS['url'](PAYLOAD)}", f"q={PAYLOAD}"]

@@ -654,10 +654,11 @@ _B85_SET = frozenset(
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~"
 )
 _A85_SET = frozenset(chr(c) for c in range(0x21, 0x76))
-# the gate looks for a run without "%&=?" too: query strings (``track?id=3&n=on%20time``)
-# are made of base85 characters, while base85 of a sentence has such runs
-_B85_GATE = class_table("".join(sorted(_B85_SET - set("%&=?"))))
-_A85_GATE = class_table("".join(sorted(_A85_SET - set("%&=?"))))
+# The gate is a run of 20 characters of either whole alphabet: any token the readings below
+# would decode holds one. (Leaving "%&=?" out to keep query strings from opening it let
+# base85 that happens to carry one of them every few characters go unread.)
+_B85_GATE = class_table("".join(sorted(_B85_SET)))
+_A85_GATE = class_table("".join(sorted(_A85_SET)))
 _B85 = re.compile(r"<~[!-u\s]{8,}?~>|(?<!\S)[!-~]{20,}(?!\S)")
 _B64_TOKEN = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
 _MIN_B85_RUN = 20

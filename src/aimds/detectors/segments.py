@@ -36,6 +36,13 @@ _JSON_STRING = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')
 _LINE_COMMENT = re.compile(r"(?m)^[ \t]*(?:#(?!#)|//|--(?!-)|;;)[ \t]?(.{3,})$")
 _BLOCK_COMMENT = re.compile(r"/\*(.{3,2000}?)\*/", re.S)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=\S)|\s{3,}|\\n|\t")
+_END_HINT = re.compile(r"[.!?\\\t\n\r\x0b\x0c\x1c-\x1f]")
+"""In ASCII text, where a :data:`_SENTENCE_END` can begin: after ``.!?``, at a backslash or
+at whitespace other than a space (a double space is found with ``str.find``). The regex
+alone tries its four branches at every character, most of a piece's cost; tried only at
+these few places it finds the same separators."""
+_COMMENT_HINTS = ("#", "//", "--", ";;")
+"""A line comment (:data:`_LINE_COMMENT`) needs one of these: most texts skip its scan."""
 _CELL = re.compile(r'\s*\|\s*|","|",|,"')
 
 
@@ -79,8 +86,9 @@ def segment(text: str) -> list[Piece]:
         add(m.start(2), m.end(2), "hidden", -1)
     for m in _BLOCK_COMMENT.finditer(text):
         add(m.start(1), m.end(1), "comment", -1)
-    for m in _LINE_COMMENT.finditer(text):
-        add(m.start(1), m.end(1), "comment", -1)
+    if any(h in text for h in _COMMENT_HINTS):
+        for m in _LINE_COMMENT.finditer(text):
+            add(m.start(1), m.end(1), "comment", -1)
     if text.count('"') >= 4:
         for m in _JSON_STRING.finditer(text):
             if m.end(1) - m.start(1) >= 12 and " " in m.group(1):
@@ -128,7 +136,7 @@ def _split(
     """Sentences of ``text[start:end]``, with HTML tags cut out as boundaries."""
     chunk = text[start:end]
     bounds = [(m.start(), m.end()) for m in _TAG.finditer(chunk)] if "<" in chunk else []
-    bounds += [(m.start(), m.end()) for m in _SENTENCE_END.finditer(chunk)]
+    bounds += _sentence_ends(chunk)
     bounds.sort()
     at = 0
     for a, b in bounds:
@@ -137,3 +145,36 @@ def _split(
         at = max(at, b)
     if at < len(chunk):
         add(start + at, end, where, line)
+
+
+def _sentence_ends(chunk: str) -> list[tuple[int, int]]:
+    """The spans of :data:`_SENTENCE_END` in ``chunk``, as ``finditer`` gives them. For
+    ASCII text the regex is tried only where a match can begin (:data:`_END_HINT`, and
+    both characters of a double space), in order, skipping places inside the last match:
+    what ``finditer`` does, without trying the places where no match can begin."""
+    if not chunk.isascii():
+        return [m.span() for m in _SENTENCE_END.finditer(chunk)]
+    starts: list[int] = []
+    for m in _END_HINT.finditer(chunk):
+        at = m.start()
+        if chunk[at] in ".!?":
+            starts.append(at + 1)  # the separator begins after the sentence's last mark
+        else:
+            starts.extend((at - 1, at))  # whitespace: a run may begin just before it
+    at = chunk.find("  ")
+    while at >= 0:
+        starts.append(at)
+        at = chunk.find("  ", at + 1)
+    if not starts:
+        return []
+    starts.sort()
+    spans: list[tuple[int, int]] = []
+    done = 0
+    for at in starts:
+        if at < done:
+            continue
+        m = _SENTENCE_END.match(chunk, at)
+        if m is not None:
+            spans.append(m.span())
+            done = m.end()
+    return spans

@@ -36,11 +36,8 @@ _JSON_STRING = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')
 _LINE_COMMENT = re.compile(r"(?m)^[ \t]*(?:#(?!#)|//|--(?!-)|;;)[ \t]?(.{3,})$")
 _BLOCK_COMMENT = re.compile(r"/\*(.{3,2000}?)\*/", re.S)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=\S)|\s{3,}|\\n|\t")
-_END_HINT = re.compile(r"[.!?\\\t\n\r\x0b\x0c\x1c-\x1f]")
-"""In ASCII text, where a :data:`_SENTENCE_END` can begin: after ``.!?``, at a backslash or
-at whitespace other than a space (a double space is found with ``str.find``). The regex
-alone tries its four branches at every character, most of a piece's cost; tried only at
-these few places it finds the same separators."""
+_WS_CONTROL = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1f]")
+"""ASCII whitespace other than the space."""
 _COMMENT_HINTS = ("#", "//", "--", ";;")
 """A line comment (:data:`_LINE_COMMENT`) needs one of these: most texts skip its scan."""
 _CELL = re.compile(r'\s*\|\s*|","|",|,"')
@@ -148,23 +145,24 @@ def _split(
 
 
 def _sentence_ends(chunk: str) -> list[tuple[int, int]]:
-    """The spans of :data:`_SENTENCE_END` in ``chunk``, as ``finditer`` gives them. For
-    ASCII text the regex is tried only where a match can begin (:data:`_END_HINT`, and
-    both characters of a double space), in order, skipping places inside the last match:
-    what ``finditer`` does, without trying the places where no match can begin."""
+    """The spans of :data:`_SENTENCE_END` in ``chunk``, as ``finditer`` gives them.
+
+    The regex alone tries its four branches at every character, most of a line's cost. In
+    ASCII text a match can only begin after ``.!?``, at a backslash, at a double space, or
+    at (or just before) whitespace other than a space: those places are found with
+    ``str.find`` and the regex is tried there only, in order, skipping places inside the
+    last match, which is what ``finditer`` does with the places where nothing can begin."""
     if not chunk.isascii():
         return [m.span() for m in _SENTENCE_END.finditer(chunk)]
     starts: list[int] = []
-    for m in _END_HINT.finditer(chunk):
-        at = m.start()
-        if chunk[at] in ".!?":
-            starts.append(at + 1)  # the separator begins after the sentence's last mark
-        else:
-            starts.extend((at - 1, at))  # whitespace: a run may begin just before it
-    at = chunk.find("  ")
-    while at >= 0:
-        starts.append(at)
-        at = chunk.find("  ", at + 1)
+    for mark, shift in ((".", 1), ("!", 1), ("?", 1), ("\\", 0), ("  ", 0)):
+        at = chunk.find(mark)
+        while at >= 0:
+            starts.append(at + shift)
+            at = chunk.find(mark, at + 1)
+    if not chunk.isprintable():  # ASCII controls, the whitespace among them too
+        for control in _WS_CONTROL.finditer(chunk):
+            starts.extend((control.start() - 1, control.start()))
     if not starts:
         return []
     starts.sort()
@@ -173,8 +171,8 @@ def _sentence_ends(chunk: str) -> list[tuple[int, int]]:
     for at in starts:
         if at < done:
             continue
-        m = _SENTENCE_END.match(chunk, at)
-        if m is not None:
-            spans.append(m.span())
-            done = m.end()
+        end = _SENTENCE_END.match(chunk, at)
+        if end is not None:
+            spans.append(end.span())
+            done = end.end()
     return spans

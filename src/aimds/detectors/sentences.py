@@ -165,7 +165,7 @@ _TAG_LEAD = re.compile(r"(?:#{1,6}\s*)?[(\[<{]{1,2}[\w .:-]{1,30}[)\]>}]{1,2}[\s
 past it for the first word, and keep the fact as a feature."""
 _ACCOUNT = re.compile(r"\b[a-z]{2}\d{2}[a-z0-9]{10,30}\b")
 """An IBAN-shaped account number: a destination for money, like a URL is for data."""
-_ACCOUNT_ASCII = re.compile(r"[0-9]{2}(?<=\b[a-z]{2}[0-9]{2})[a-z0-9]{10,30}\b")
+_ACCOUNT_ASCII = re.compile(r"[0-9][0-9](?<=\b[a-z]{2}[0-9]{2})[a-z0-9]{10,30}\b")
 """:data:`_ACCOUNT` for ASCII text, found from its digits: the regex engine skips to the
 next digit in C rather than trying a word boundary at every character."""
 _CHAT = re.compile(r"\[[\d:]{3,8}\]\s*[\w .'-]{1,30}:\s*")
@@ -447,7 +447,7 @@ def piece_features(
         f.append("urgency")
     if bits & (_W_INSERTION | _P_INSERTION):
         f.append("insertion")
-    if not _CODE_HINT.isdisjoint(folded) and _code_exfil(folded, ctx):
+    if (ctx.exfil or ctx.pipe) and not _CODE_HINT.isdisjoint(folded) and _code_exfil(folded, ctx):
         f.append("code_exfil")
     url = "http" in folded or "www." in folded or "](" in folded
     if url:

@@ -54,8 +54,8 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-def _pairs(phrases: str) -> frozenset[tuple[str, str]]:
-    return frozenset(tuple(p.split()) for p in phrases.split(",") if p.strip())  # type: ignore[misc]
+def _pairs(phrases: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(p.split()) for p in phrases.split(",") if p.strip())
 
 
 # Word and word-pair sets, looked up per word through one table (``_LEXICON`` below):
@@ -227,7 +227,7 @@ def _lexicon(entries: Sequence[tuple[int, frozenset[str]]]) -> dict[str, int]:
 
 
 def _pair_lexicon(
-    entries: Sequence[tuple[int, frozenset[tuple[str, str]]]],
+    entries: Sequence[tuple[int, frozenset[tuple[str, ...]]]],
 ) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for bit, pairs in entries:
@@ -237,7 +237,7 @@ def _pair_lexicon(
                 # a piece's word pairs, so it has never fired (kept so the model's inputs
                 # stay as trained)
                 continue
-            first, second = pair
+            first, second = pair[0], pair[1]
             following = out.setdefault(first, {})
             following[second] = following.get(second, 0) | bit
     return out
@@ -349,10 +349,9 @@ def _tokens(raw: str) -> _Piece:
         rest = _WORDS.words(body[colon + 1 : colon + 40])
         after = rest[0] if rest else ""
         lead = len(_WORDS.words(body[:colon]))
-    # every role marker ends in one of these characters: most pieces skip the regex
-    role = (":" in folded or "]" in folded or ">" in folded or ")" in folded) and _ROLE.match(
-        folded
-    ) is not None
+    # a role marker ends in one of ":])>": most pieces need not try the regex
+    marked = ":" in folded or "]" in folded or ">" in folded or ")" in folded
+    role = marked and _ROLE.match(folded) is not None
     return _Piece(folded, words, first, after, lead, tagged, role)
 
 

@@ -108,3 +108,38 @@ def test_a_leading_byte_order_mark_is_not_reported_but_a_split_is() -> None:
     assert views.normalized == "ignore"
     assert views.marks["invisible"].count == 1
     assert views.marks["invisible"].span == (3, 4)
+
+
+_ANY_WHITESPACE = [" ", "  ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0"]
+_SPACES_AND_OTHERS = st.lists(
+    st.sampled_from([*_ANY_WHITESPACE, "\u2028", "\u3000", "a", "b.", "\u00e9", "\u200b"]),
+    max_size=30,
+).map("".join)
+
+
+def _collapse_reference(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The plain definition: whitespace runs of two or more, and any whitespace that is
+    not a space, become one space."""
+    pattern = re.compile(r"\s{2,}|[^\S ]")
+    return pattern.sub(" ", text), [m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(_SPACES_AND_OTHERS, plain_ascii, st.text(max_size=40)))
+def test_whitespace_collapse_matches_its_definition(text: str) -> None:
+    out, spans = uni.collapse_whitespace(text)
+    want, runs = _collapse_reference(text)
+    assert out == want
+    expected_map = runs_map(runs, 1) if runs else None
+    size = len(out)
+    for a in range(size + 1):
+        for b in range(a, size + 1):
+            got = spans.back(a, b) if spans is not None else (a, b)
+            assert got == (expected_map.back(a, b) if expected_map is not None else (a, b))
+
+
+@pytest.mark.parametrize(
+    "text", ["end of line  00000001", "a  b   c", "tab\tthen  two", "lf\nand \u3000wide"]
+)
+def test_whitespace_runs_collapse_on_every_path(text: str) -> None:
+    assert uni.collapse_whitespace(text)[0] == re.sub(r"\s{2,}|[^\S ]", " ", text)

@@ -36,6 +36,10 @@ _JSON_STRING = re.compile(r'"([^"\\\n]*(?:\\.[^"\\\n]*)*)"')
 _LINE_COMMENT = re.compile(r"(?m)^[ \t]*(?:#(?!#)|//|--(?!-)|;;)[ \t]?(.{3,})$")
 _BLOCK_COMMENT = re.compile(r"/\*(.{3,2000}?)\*/", re.S)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=\S)|\s{3,}|\\n|\t")
+_WS_CONTROL = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1f]")
+"""ASCII whitespace other than the space."""
+_COMMENT_HINTS = ("#", "//", "--", ";;")
+"""A line comment (:data:`_LINE_COMMENT`) needs one of these: most texts skip its scan."""
 _CELL = re.compile(r'\s*\|\s*|","|",|,"')
 
 
@@ -79,8 +83,9 @@ def segment(text: str) -> list[Piece]:
         add(m.start(2), m.end(2), "hidden", -1)
     for m in _BLOCK_COMMENT.finditer(text):
         add(m.start(1), m.end(1), "comment", -1)
-    for m in _LINE_COMMENT.finditer(text):
-        add(m.start(1), m.end(1), "comment", -1)
+    if any(h in text for h in _COMMENT_HINTS):
+        for m in _LINE_COMMENT.finditer(text):
+            add(m.start(1), m.end(1), "comment", -1)
     if text.count('"') >= 4:
         for m in _JSON_STRING.finditer(text):
             if m.end(1) - m.start(1) >= 12 and " " in m.group(1):
@@ -128,7 +133,7 @@ def _split(
     """Sentences of ``text[start:end]``, with HTML tags cut out as boundaries."""
     chunk = text[start:end]
     bounds = [(m.start(), m.end()) for m in _TAG.finditer(chunk)] if "<" in chunk else []
-    bounds += [(m.start(), m.end()) for m in _SENTENCE_END.finditer(chunk)]
+    bounds += _sentence_ends(chunk)
     bounds.sort()
     at = 0
     for a, b in bounds:
@@ -137,3 +142,37 @@ def _split(
         at = max(at, b)
     if at < len(chunk):
         add(start + at, end, where, line)
+
+
+def _sentence_ends(chunk: str) -> list[tuple[int, int]]:
+    """The spans of :data:`_SENTENCE_END` in ``chunk``, as ``finditer`` gives them.
+
+    The regex alone tries its four branches at every character, most of a line's cost. In
+    ASCII text a match can only begin after ``.!?``, at a backslash, at a double space, or
+    at (or just before) whitespace other than a space: those places are found with
+    ``str.find`` and the regex is tried there only, in order, skipping places inside the
+    last match, which is what ``finditer`` does with the places where nothing can begin."""
+    if not chunk.isascii():
+        return [m.span() for m in _SENTENCE_END.finditer(chunk)]
+    starts: list[int] = []
+    for mark, shift in ((".", 1), ("!", 1), ("?", 1), ("\\", 0), ("  ", 0)):
+        at = chunk.find(mark)
+        while at >= 0:
+            starts.append(at + shift)
+            at = chunk.find(mark, at + 1)
+    if not chunk.isprintable():  # ASCII controls, the whitespace among them too
+        for control in _WS_CONTROL.finditer(chunk):
+            starts.extend((control.start() - 1, control.start()))
+    if not starts:
+        return []
+    starts.sort()
+    spans: list[tuple[int, int]] = []
+    done = 0
+    for at in starts:
+        if at < done:
+            continue
+        end = _SENTENCE_END.match(chunk, at)
+        if end is not None:
+            spans.append(end.span())
+            done = end.end()
+    return spans

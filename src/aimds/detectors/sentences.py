@@ -32,6 +32,7 @@ from typing import Any
 from aimds.detectors.segments import Piece, segment
 from aimds.detectors.weights import load_json_weights
 from aimds.errors import ConfigError
+from aimds.text.tokens import WordSplitter
 
 __all__ = [
     "MODEL_FORMAT",
@@ -44,7 +45,8 @@ __all__ = [
 ]
 
 MODEL_FORMAT = "aimds.sentence_model/1"
-_TOKENS = re.compile(r"[a-z0-9_']+")
+_WORDS = WordSplitter("abcdefghijklmnopqrstuvwxyz0123456789_'")
+"""A piece's words: the runs of ``[a-z0-9_']`` in its case-folded text."""
 _MAX_WORDS = 40
 
 
@@ -52,12 +54,12 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-def _pairs(phrases: str) -> frozenset[tuple[str, str]]:
-    return frozenset(tuple(p.split()) for p in phrases.split(",") if p.strip())  # type: ignore[misc]
+def _pairs(phrases: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(p.split()) for p in phrases.split(",") if p.strip())
 
 
-# Word and word-pair sets: one set intersection per feature keeps a piece at a few
-# microseconds (regex alternations over every piece cost ten times more).
+# Word and word-pair sets, looked up per word through one table (``_LEXICON`` below):
+# regex alternations over every piece cost ten times more.
 _IMPERATIVE = _set(
     "ignore disregard forget stop reply respond answer write say tell print output include "
     "add append insert mention recommend promote send forward email e-mail post upload fetch "
@@ -130,20 +132,42 @@ _FUNCTION_WORDS = _set(
 """Not word features: our generators write their templates with a few function words
 ("... of this document", "reply only with ..."), and the model learned them as attack
 words, so a licence footer ("use this data only for lawful purposes") read as one."""
-_CODE_EXFIL = re.compile(
-    r"requests\.post|urlopen|curl |wget |socket\.|create_connection|fetch\(|iwr |invoke-web|"
-    r"os\.environ|\$\(env\)|uname|whoami|document\.cookie|/etc/passwd|\.aws/|\.ssh/|"
-    r"\| ?(?:ba)?sh\b|getpass|subprocess|check_output"
+_CODE_EXFIL = (
+    "requests.post",
+    "urlopen",
+    "curl ",
+    "wget ",
+    "socket.",
+    "create_connection",
+    "fetch(",
+    "iwr ",
+    "invoke-web",
+    "os.environ",
+    "$(env)",
+    "uname",
+    "whoami",
+    "document.cookie",
+    "/etc/passwd",
+    ".aws/",
+    ".ssh/",
+    "getpass",
+    "subprocess",
+    "check_output",
 )
+"""Code that sends machine data out (with :data:`_PIPE_SHELL`): plain substrings, so that a
+document is searched for each once, not a regex alternation tried at every letter."""
+_PIPE_SHELL = re.compile(r"\| ?(?:ba)?sh\b")
 _CODE_HINT = frozenset("(.$|/")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.\w")
 _QUOTED = re.compile(r"['\"“‘][^'\"“”‘’]{8,}['\"”’]")
-_LEAD = re.compile(r"[^:]{0,40}?:\s+")
 _TAG_LEAD = re.compile(r"(?:#{1,6}\s*)?[(\[<{]{1,2}[\w .:-]{1,30}[)\]>}]{1,2}[\s:]*")
 """A bracketed tag before the sentence, ``(system_message)``, ``[admin]``, ``<note>``: read
 past it for the first word, and keep the fact as a feature."""
 _ACCOUNT = re.compile(r"\b[a-z]{2}\d{2}[a-z0-9]{10,30}\b")
 """An IBAN-shaped account number: a destination for money, like a URL is for data."""
+_ACCOUNT_ASCII = re.compile(r"[0-9][0-9](?<=\b[a-z]{2}[0-9]{2})[a-z0-9]{10,30}\b")
+""":data:`_ACCOUNT` for ASCII text, found from its digits: the regex engine skips to the
+next digit in C rather than trying a word boundary at every character."""
 _CHAT = re.compile(r"\[[\d:]{3,8}\]\s*[\w .'-]{1,30}:\s*")
 _ROLE = re.compile(
     r"(?:[\w /'-]{1,30}:\s*)?[\[<(#*\s]{0,4}(?:system|assistant|user|human|admin|administrator|"
@@ -162,6 +186,95 @@ _CONDITIONAL = _pairs("if asked,if questioned,if anyone,if the,when asked,if you
 _EVALUATOR = _set(
     "automated screening scanner scan evaluate evaluating evaluation assess assessment "
     "reviewer grader analysis analyser analyzer classifier"
+)
+
+# One bit per word set and per word-pair set: a piece's words are looked up once each in
+# ``_LEXICON`` (and a pair's second word in ``_PAIR_LEXICON[first word]``), and every
+# feature below reads its bit, instead of one set intersection per feature.
+_W_IMPERATIVE = 1 << 0
+_W_AI = 1 << 1
+_W_INSTR = 1 << 2
+_W_LANG = 1 << 3
+_W_ENCODING = 1 << 4
+_W_REPLY_VERB = 1 << 5
+_W_PREP = 1 << 6
+_W_TOOL = 1 << 7
+_W_SECRET = 1 << 8
+_W_OVERRIDE = 1 << 9
+_W_URGENCY = 1 << 10
+_W_INSERTION = 1 << 11
+_W_DISCUSS = 1 << 12
+_W_FIRST_PERSON = 1 << 13
+_W_EVALUATOR = 1 << 14
+_W_PLEASE = 1 << 15
+_W_YOU = 1 << 16
+_P_MODAL = 1 << 17
+_P_YOUR_REPLY = 1 << 18
+_P_USER_REF = 1 << 19
+_P_ENCODING = 1 << 20
+_P_SECRET = 1 << 21
+_P_OVERRIDE = 1 << 22
+_P_INSERTION = 1 << 23
+_P_CONDITIONAL = 1 << 24
+
+
+def _lexicon(entries: Sequence[tuple[int, frozenset[str]]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for bit, words in entries:
+        for w in words:
+            out[w] = out.get(w, 0) | bit
+    return out
+
+
+def _pair_lexicon(
+    entries: Sequence[tuple[int, frozenset[tuple[str, ...]]]],
+) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for bit, pairs in entries:
+        for pair in pairs:
+            if len(pair) != 2:
+                # "you are to", "iban": a phrase of other than two words is never one of
+                # a piece's word pairs, so it has never fired (kept so the model's inputs
+                # stay as trained)
+                continue
+            first, second = pair[0], pair[1]
+            following = out.setdefault(first, {})
+            following[second] = following.get(second, 0) | bit
+    return out
+
+
+_LEXICON = _lexicon(
+    [
+        (_W_IMPERATIVE, _IMPERATIVE),
+        (_W_AI, _AI),
+        (_W_INSTR, _INSTR),
+        (_W_LANG, _LANGS),
+        (_W_ENCODING, _ENCODINGS),
+        (_W_REPLY_VERB, _REPLY_VERBS),
+        (_W_PREP, _PREPS),
+        (_W_TOOL, _TOOL),
+        (_W_SECRET, _SECRET),
+        (_W_OVERRIDE, _OVERRIDE),
+        (_W_URGENCY, _URGENCY),
+        (_W_INSERTION, _INSERTION),
+        (_W_DISCUSS, _DISCUSS),
+        (_W_FIRST_PERSON, _FIRST_PERSON),
+        (_W_EVALUATOR, _EVALUATOR),
+        (_W_PLEASE, _set("please")),
+        (_W_YOU, _set("you your")),
+    ]
+)
+_PAIR_LEXICON = _pair_lexicon(
+    [
+        (_P_MODAL, _MODAL),
+        (_P_YOUR_REPLY, frozenset(("your", noun) for noun in _REPLY_NOUNS)),
+        (_P_USER_REF, frozenset(("the", reader) for reader in _READER)),
+        (_P_ENCODING, _ENCODING_PAIRS),
+        (_P_SECRET, _SECRET_PAIRS),
+        (_P_OVERRIDE, _OVERRIDE_PAIRS),
+        (_P_INSERTION, _INSERTION_PAIRS),
+        (_P_CONDITIONAL, _CONDITIONAL),
+    ]
 )
 
 
@@ -189,6 +302,11 @@ class _DocContext:
     imperative_rate: float
     you_rate: float
     structured: bool
+    exfil: tuple[str, ...]
+    """The :data:`_CODE_EXFIL` strings that occur in the case-folded document: a piece is a
+    slice of it, and case folding maps each character on its own, so no other can occur
+    in a piece."""
+    pipe: bool
 
 
 @dataclass(slots=True)
@@ -201,6 +319,8 @@ class _Piece:
     after: str
     lead_words: int
     tagged: bool
+    role: bool
+    """The piece opens with a conversation role (:data:`_ROLE`)."""
 
 
 def _tokens(raw: str) -> _Piece:
@@ -220,16 +340,19 @@ def _tokens(raw: str) -> _Piece:
         m = _TAG_LEAD.match(body)
         if m:
             body, tagged = body[m.end() :], True
-    words = _TOKENS.findall(body)
+    words = _WORDS.words(body)
     first = words[0] if words else ""
     after = ""
     lead = 99
     colon = body.find(":", 0, 42)
     if colon >= 0:
-        rest = _TOKENS.findall(body[colon + 1 : colon + 40])
+        rest = _WORDS.words(body[colon + 1 : colon + 40])
         after = rest[0] if rest else ""
-        lead = len(_TOKENS.findall(body[:colon]))
-    return _Piece(folded, words, first, after, lead, tagged)
+        lead = len(_WORDS.words(body[:colon]))
+    # a role marker ends in one of ":])>": most pieces need not try the regex
+    marked = ":" in folded or "]" in folded or ">" in folded or ")" in folded
+    role = marked and _ROLE.match(folded) is not None
+    return _Piece(folded, words, first, after, lead, tagged, role)
 
 
 def _context(text: str, toks: Sequence[_Piece]) -> _DocContext:
@@ -245,7 +368,18 @@ def _context(text: str, toks: Sequence[_Piece]) -> _DocContext:
         or "def " in head
         or "```" in head
     )
-    return _DocContext(n, imp / n if n else 0.0, you / n if n else 0.0, structured)
+    folded = text.casefold()
+    exfil = tuple(s for s in _CODE_EXFIL if s in folded)
+    return _DocContext(
+        n, imp / n if n else 0.0, you / n if n else 0.0, structured, exfil, "|" in folded
+    )
+
+
+def _code_exfil(folded: str, ctx: _DocContext) -> bool:
+    for s in ctx.exfil:
+        if s in folded:
+            return True
+    return ctx.pipe and "|" in folded and _PIPE_SHELL.search(folded) is not None
 
 
 def piece_features(
@@ -256,7 +390,13 @@ def piece_features(
     folded = tok.folded
     words = tok.words[:_MAX_WORDS]
     wset = set(words)
-    pairs = set(zip(words, words[1:], strict=False))
+    bits = 0
+    following: dict[str, int] | None = None
+    for w in words:
+        bits |= _LEXICON.get(w, 0)
+        if following is not None:
+            bits |= following.get(w, 0)
+        following = _PAIR_LEXICON.get(w)
     first, after = tok.first, tok.after
     f: list[str] = [f"where:{piece.where}"]
     imp = first in _IMPERATIVE or after in _IMPERATIVE
@@ -264,47 +404,49 @@ def piece_features(
         f.append("imperative")
     if after and tok.lead_words <= 4:
         f.append("label_prefix")
-    if "please" in wset:
+    if bits & _W_PLEASE:
         f.append("please")
-    you = "you" in wset or "your" in wset
+    you = bits & _W_YOU != 0
     if you:
         f.append("you")
-    if pairs & _MODAL:
+    modal = bits & _P_MODAL != 0
+    if modal:
         f.append("modal_you")
-    if "your" in wset and any(b in _REPLY_NOUNS for a, b in pairs if a == "your"):
+    your_reply = bits & _P_YOUR_REPLY != 0
+    if your_reply:
         f.append("your_reply")
-    ai = not wset.isdisjoint(_AI)
+    ai = bits & _W_AI != 0
     if ai:
         f.append("ai_ref")
-    if not wset.isdisjoint(_INSTR):
+    if bits & _W_INSTR:
         f.append("instr_ref")
-    if "the" in wset and any(b in _READER for a, b in pairs if a == "the"):
+    if bits & _P_USER_REF:
         f.append("user_ref")
-    lang = not wset.isdisjoint(_LANGS)
+    lang = bits & _W_LANG != 0
     if lang:
         f.append("language")
-    enc = not wset.isdisjoint(_ENCODINGS) or bool(pairs & _ENCODING_PAIRS)
+    enc = bits & (_W_ENCODING | _P_ENCODING) != 0
     if enc:
         f.append("encoding")
-    if not wset.isdisjoint(_REPLY_VERBS) and not wset.isdisjoint(_PREPS):
+    if bits & _W_REPLY_VERB and bits & _W_PREP:
         f.append("format_dir")
         if lang or enc:
             f.append("format_dir&lang_or_enc")
-    tool = not wset.isdisjoint(_TOOL)
+    tool = bits & _W_TOOL != 0
     if tool:
         f.append("tool_verb")
-    if not wset.isdisjoint(_SECRET) or pairs & _SECRET_PAIRS:
+    if bits & (_W_SECRET | _P_SECRET):
         f.append("secret")
         if tool:
             f.append("secret&tool")
-    override = not wset.isdisjoint(_OVERRIDE) or bool(pairs & _OVERRIDE_PAIRS)
+    override = bits & (_W_OVERRIDE | _P_OVERRIDE) != 0
     if override:
         f.append("override")
-    if not wset.isdisjoint(_URGENCY):
+    if bits & _W_URGENCY:
         f.append("urgency")
-    if not wset.isdisjoint(_INSERTION) or pairs & _INSERTION_PAIRS:
+    if bits & (_W_INSERTION | _P_INSERTION):
         f.append("insertion")
-    if not _CODE_HINT.isdisjoint(folded) and _CODE_EXFIL.search(folded):
+    if (ctx.exfil or ctx.pipe) and not _CODE_HINT.isdisjoint(folded) and _code_exfil(folded, ctx):
         f.append("code_exfil")
     url = "http" in folded or "www." in folded or "](" in folded
     if url:
@@ -312,32 +454,33 @@ def piece_features(
     email = "@" in folded and bool(_EMAIL.search(folded))
     if email:
         f.append("email_addr")
-    account = any(c.isdigit() for c in folded) and bool(_ACCOUNT.search(folded))
+    account = (_ACCOUNT_ASCII if folded.isascii() else _ACCOUNT).search(folded) is not None
     if account:
         f.append("account_number")
     if tok.tagged:
         f.append("tag_prefix")
-    if _ROLE.match(folded):
+    if tok.role:
         f.append("role_marker")
     if turn:
         f.append("role_turn")
-        if imp or "modal_you" in f:
+        if imp or modal:
             f.append("role_turn&request")
     if ("<" in folded or "[" in folded or "#" in folded) and _SPECIAL.search(folded):
         f.append("special_token")
-    if pairs & _CONDITIONAL and not wset.isdisjoint(_REPLY_VERBS | _IMPERATIVE):
+    if bits & _P_CONDITIONAL and bits & (_W_REPLY_VERB | _W_IMPERATIVE):
         f.append("conditional_directive")
-    if not wset.isdisjoint(_EVALUATOR):
+    if bits & _W_EVALUATOR:
         f.append("evaluator")
         if ai or imp or you:
             f.append("evaluator&addressed")
     if tool and (url or email or account):
         f.append("tool&destination")
-    discuss = not wset.isdisjoint(_DISCUSS)
+    discuss = bits & _W_DISCUSS != 0
     if discuss:
         f.append("discuss")
     raw = piece.raw
-    if ('"' in raw or "'" in raw or "“" in raw or "‘" in raw) and _QUOTED.search(raw):
+    quoted = ('"' in raw or "'" in raw or "“" in raw or "‘" in raw) and bool(_QUOTED.search(raw))
+    if quoted:
         f.append("quoted")
     if folded.rstrip().endswith("?"):
         f.append("question")
@@ -351,7 +494,7 @@ def piece_features(
     # context: how surprising an instruction is in this document
     if imp:
         f.append("imp&doc_imp_high" if ctx.imperative_rate > 0.3 else "imp&doc_imp_low")
-        if ai or "your_reply" in f:
+        if ai or your_reply:
             f.append("imp&addressed")
         if last:
             f.append("imp&last")
@@ -361,7 +504,7 @@ def piece_features(
             f.append("imp&structured")
         if override:
             f.append("imp&override")
-        if "quoted" in f:
+        if quoted:
             f.append("imp&quoted")
     if you:
         f.append("you&doc_you_high" if ctx.you_rate > 0.3 else "you&doc_you_low")
@@ -369,7 +512,7 @@ def piece_features(
         f.append("ai&discuss")
     if override and last:
         f.append("override&last")
-    if not wset.isdisjoint(_FIRST_PERSON):
+    if bits & _W_FIRST_PERSON:
         f.append("first_person")
         if override:
             # "please ignore my previous e-mail": a correction between people
@@ -395,7 +538,7 @@ def document_features(text: str) -> list[tuple[Piece, list[str]]]:
     turns = {
         p.line
         for p, t in zip(pieces, toks, strict=True)
-        if p.line >= 0 and (":" in t.folded or "]" in t.folded) and _ROLE.match(t.folded)
+        if p.line >= 0 and (":" in t.folded or "]" in t.folded) and t.role
     }
     return [
         (p, piece_features(p, t, i, ctx, p.line in turns))

@@ -139,6 +139,8 @@ def unleet(text: str, marks: MarkLog) -> str:
         if end - start < 2:
             continue
         token = text[start:end]
+        if token.isdigit():
+            continue  # a number ("2024", "14"): read as it is, below too; most hits in prose
         stripped = token.lstrip(_EDGE_SYMBOLS)
         start += len(token) - len(stripped)
         token = stripped.rstrip(_EDGE_SYMBOLS)

@@ -1,7 +1,7 @@
 """Instructions per guard call under callgrind: a speed measure a busy machine cannot disturb.
 
 ``python -m benchmarks.callgrind [SCENARIO ...] [--calls N] [--json PATH] [--keep DIR]``
-runs the named scenarios (default: all) through ``Guard("default").check_tool_call`` in one
+runs the named scenarios (default: all) through ``Guard("default")`` in one
 process under ``valgrind --tool=callgrind`` and prints the instructions of one call, as a
 short table and (``--json``) as JSON. Wall-clock timings on a shared machine wander by half
 from one minute to the next; the instruction count of the same call is the same to a few
@@ -21,7 +21,9 @@ Scenarios (a new session per call, as a fresh agent would make it; see
 - ``never-seen-allow``: ``shell {"command": "ls -la dir_<i>"}``, a new command every call,
   so no cache of any stage answers;
 - ``never-seen-deny``: ``shell {"command": "rm -rf / dir_<i>"}`` (blocked by ``hard.rm_root``);
-- ``repeated-allow`` / ``repeated-deny``: ``ls -la`` and ``rm -rf /``, the same every call.
+- ``repeated-allow`` / ``repeated-deny``: ``ls -la`` and ``rm -rf /``, the same every call;
+- ``message-ordinary`` / ``message-attack``: ``check_message`` of a new 1 KB body every call,
+  unsigned (``benchmarks/bench_identity.py``'s bodies: what the content check costs, issue 16).
 
 ``--native`` runs the same scenarios without valgrind and prints p50 µs (thread CPU time)
 instead. The numbers are those of whatever is importable: the compiled (mypyc) build where
@@ -56,12 +58,15 @@ from typing import Any
 
 __all__ = ["SCENARIOS", "main"]
 
-# name -> (command template, expected verdict, whether the command changes every call)
+# name -> (command template, expected verdict, whether the command changes every call);
+# a template naming a body of bench_identity ("message:BODY") is a message check instead
 SCENARIOS: dict[str, tuple[str, str, bool]] = {
     "never-seen-allow": ("ls -la dir_{i}", "allow", True),
     "never-seen-deny": ("rm -rf / dir_{i}", "block", True),
     "repeated-allow": ("ls -la", "allow", False),
     "repeated-deny": ("rm -rf /", "block", False),
+    "message-ordinary": ("message:BODY", "allow", True),
+    "message-attack": ("message:ATTACK", "block", True),
 }
 
 _WARMUP = 40
@@ -75,6 +80,8 @@ def _scenario_call(name: str) -> Callable[[int], object]:
 
     template, expected, fresh = SCENARIOS[name]
     guard = Guard("default")
+    if template.startswith("message:"):
+        return _checked(name, expected, _message_call(guard, template.removeprefix("message:")))
     sessions = itertools.count()
 
     def call(i: int) -> object:
@@ -82,6 +89,21 @@ def _scenario_call(name: str) -> Callable[[int], object]:
         command = template.format(i=i) if fresh else template
         return guard.check_tool_call("shell", {"command": command}, subject=who)
 
+    return _checked(name, expected, call)
+
+
+def _message_call(guard: Any, body_name: str) -> Callable[[int], object]:
+    """``call(i)`` checks a new 1 KB message body (the last digits change) from bench_identity."""
+    from benchmarks import bench_identity
+
+    body: str = getattr(bench_identity, body_name)
+    return lambda i: guard.check_message(
+        body[:-9] + f" {i + 10**6:08d}", subject=bench_identity.RECIPIENT
+    )
+
+
+def _checked(name: str, expected: str, call: Callable[[int], object]) -> Callable[[int], object]:
+    """``call``, once its first call gave the verdict the scenario is named for."""
     verdict = call(-1).verdict.value  # type: ignore[attr-defined]
     if verdict != expected:
         raise SystemExit(f"{name}: expected {expected}, got {verdict}")

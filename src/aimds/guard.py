@@ -36,7 +36,7 @@ from aimds.audit import stage as audit_stage
 from aimds.audit.observe import build_observer
 from aimds.behavior import memory_events as memory_stage
 from aimds.behavior import stage as behavior_stage
-from aimds.detectors import shape_gate
+from aimds.detectors import stage as detectors_stage
 from aimds.errors import ConfigError
 from aimds.identity import stage as identity_stage
 from aimds.judge import stage as judge_stage
@@ -83,7 +83,7 @@ _STAGE_BUILDERS = (
     kill_stage.build_stage,
     inputs_stage.build_stage,
     text_stage.build_stage,
-    shape_gate.build_stage,  # the detectors stage, injection gated by shape on tool calls
+    detectors_stage.build_stage,
     learn_stage.build_stage,
     rules_stage.build_stage,
     rings_stage.build_stage,

@@ -21,8 +21,8 @@ the detector run wherever any of these holds:
 
 Only a call that fails all of them skips the detector, and only the detector's main text:
 decoded and normalized views are judged separately (:mod:`aimds.detectors.reviews`) and
-pass through the gate again on their own text. :func:`build_stage` (the guard's builder of the
-detectors stage) wires it in.
+pass through the gate again on their own text. ``detectors.stage.build_stage`` wraps the
+detectors of :data:`GATED` in :class:`ShapeGated`.
 """
 
 from __future__ import annotations
@@ -30,24 +30,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from aimds.detectors.stage import DetectorsStage
-from aimds.detectors.stage import build_stage as build_detectors
 from aimds.text.views import TextViews
 from aimds.text.words import COMMON, words_in
 from aimds.types import Event, EventKind, Finding
 
 if TYPE_CHECKING:
     from aimds.detectors.base import Detector, DetectorInfo
-    from aimds.policy import Policy
-    from aimds.types import Services
 
 __all__ = [
     "COMMON_WORDS",
     "GATED",
     "RUN_WORDS",
     "ShapeGated",
-    "build_stage",
-    "gate_injection",
     "no_sentence",
 ]
 
@@ -106,23 +100,3 @@ class ShapeGated:
         if no_sentence(event, views):
             return ()
         return self.detector.detect(event, views)
-
-
-def gate_injection(stage: DetectorsStage | None, policy: Policy) -> DetectorsStage | None:
-    """``stage`` with the detectors of :data:`GATED` behind the gate (the same stage where
-    none is present). The stage is rebuilt with the arguments ``detectors.stage.build_stage``
-    gives it, from the same policy sections."""
-    if stage is None or not any(d.info.id in GATED for d in stage.detectors):
-        return stage
-    section = policy.document.detectors
-    return DetectorsStage(
-        [ShapeGated(d) if d.info.id in GATED else d for d in stage.detectors],
-        cache=section.cache,
-        normalize=section.normalize,
-        memory=policy.document.memory,
-    )
-
-
-def build_stage(policy: Policy, services: Services) -> DetectorsStage | None:
-    """The detectors stage of ``policy`` with the gate in place (the guard's builder)."""
-    return gate_injection(build_detectors(policy, services), policy)

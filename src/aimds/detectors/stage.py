@@ -22,6 +22,7 @@ from aimds.detectors.cache import Entry, FindingsCache, content_key
 from aimds.detectors.memory_events import MEMORY_KINDS, detector_event
 from aimds.detectors.registry import load_factories
 from aimds.detectors.reviews import extra_views, judge_views, plain_settings
+from aimds.detectors.shape_gate import GATED, ShapeGated
 from aimds.policy.sections.memory import MemorySection
 from aimds.types import Evaluation, Event, Finding, Severity, StageOutcome, StageStatus
 
@@ -183,7 +184,11 @@ class DetectorsStage:
 
 
 def build_stage(policy: Policy, services: Services) -> DetectorsStage | None:
-    detectors = [d for f in load_factories().values() if (d := f(policy, services)) is not None]
+    detectors = [
+        ShapeGated(d) if d.info.id in GATED else d  # no order to find in a bare command
+        for f in load_factories().values()
+        if (d := f(policy, services)) is not None
+    ]
     if not detectors:
         return None
     section = policy.document.detectors

@@ -57,9 +57,9 @@ KNOWN_STOPS = {
     # pg_dump is a bulk export (database_dump, high risk): supervised autonomy confirms it
     "dba-b19": "autonomy.supervised",
 }
-# Dangerous twins still allowed: a CI workflow written through the GitHub API whose step
-# sends a secret out (the workflow's shell steps are not read from a file's content).
-KNOWN_MISSES = {"mcp_tools-d03"}
+# Dangerous twins still allowed (none: the CI workflow written through the GitHub API whose
+# step sends a secret out is read as the shell it runs, test_understanding_workflows).
+KNOWN_MISSES: set[str] = set()
 
 
 def test_the_role_corpus_stays_quiet_and_its_dangerous_twins_are_stopped() -> None:

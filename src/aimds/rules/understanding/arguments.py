@@ -82,6 +82,7 @@ from aimds.rules.understanding.values import (
     looks_like_sql_statement,
     value_shape,
 )
+from aimds.rules.understanding.workflows import is_workflow_path, sends_secret, workflow_steps
 from aimds.types import Severity
 
 __all__ = ["ArgReader"]
@@ -265,6 +266,8 @@ class ArgReader:
         self._sql(args, category, facts, tool)
         self._urls(args, base, category, facts)
         self._paths(args, tool, base, category, facts, cwd)
+        if category in ("fs", "vcs", "unknown"):
+            self._workflows(args, facts, cwd)
         self._recipients(args, base, category, facts)
         self._login(args, base, category, facts)
         self._content(raw, tool, base, category, facts, cwd)
@@ -507,6 +510,20 @@ class ArgReader:
             if key in args:
                 for value in _strings(args[key]):
                     self._path(value, key, mode, category, facts, cwd)
+
+    def _workflows(self, args: dict[str, Any], facts: Facts, cwd: str) -> None:
+        """A CI workflow written (whole or in part) is judged by the shell steps it will
+        run: a step that sends a secret out as data reads the CI secrets into a send."""
+        for path, content in _written_files(args):
+            if not is_workflow_path(path):
+                continue
+            for step in workflow_steps(content):
+                scratch = Facts("shell:exec")
+                collect_command(step, scratch, cwd=cwd, home=self._home)
+                if sends_secret(step, scratch.tags, scratch.outbound):
+                    facts.credential("ci_secrets")
+                    facts.mark_outbound(payload=True)
+                    return
 
     def _workspace_only(self, args: dict[str, Any], keys: tuple[str, ...], cwd: str) -> bool:
         """Whether every path argument lies strictly inside the working directory (not the
@@ -844,6 +861,22 @@ def _join(scratch: Facts, facts: Facts) -> None:
     if scratch.auth_target is not None:
         facts.login_target(scratch.auth_target)
     facts.propose(scratch.type, scratch.risk)
+
+
+def _written_files(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """``(path, content)`` of the files a call writes: its own path and content arguments,
+    and those of each file in a list (``push_files {"files": [{"path", "content"}]}``)."""
+    items: list[Mapping[str, Any]] = [args]
+    for value in list(args.values())[:_MAX_VALUES]:
+        if isinstance(value, list):
+            items.extend(v for v in value[:_MAX_VALUES] if isinstance(v, Mapping))
+    for item in items:
+        path = next((v for k in _PATH_KEYS if isinstance(v := item.get(k), str)), None)
+        if path is None:
+            continue
+        for key in _WRITE_KEYS:
+            if isinstance(content := item.get(key), str):
+                yield path, content
 
 
 def _program_as_written(text: str) -> str:

@@ -295,6 +295,11 @@ class ArgReader:
             if any(map(carries_personal_records, payloads)):
                 facts.tag("personal_records")  # a table of people leaving, whoever receives it
             self._uploaded_files(payloads, facts, cwd)
+        elif facts.outbound or category == "unknown":
+            # a send whose URL sits under an odd name (``http_post {"target": ...}``), or a
+            # tool no table knows (``post_json``), may send what it is given: a file its
+            # values name to be read in their place is read
+            self._uploaded_files(list(_payloads(args)), facts, cwd)
         if facts.type == "vcs:push" and any(
             isinstance(v, str) and _REPO_URL.match(v.strip()) for v in list(args.values())[:64]
         ):

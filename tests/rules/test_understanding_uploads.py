@@ -206,3 +206,68 @@ def test_a_key_by_alias_or_id_and_signing_pass(
 ) -> None:
     decision = first_call(tool, args)
     assert decision.verdict is Verdict.ALLOW, decision.explain()
+
+
+# ------------------------------------------------------------ own accounts
+
+
+def _own_guard(own: list[str]) -> aimds.Guard:
+    return aimds.Guard.from_policy(
+        {"extends": "default", "name": "ours", "taxonomy": {"own_accounts": own}}
+    )
+
+
+_OWN = "123456789012"
+_OWN_GUARD = _own_guard([f"aws:{_OWN}", "gcp:acme-prod", "azure:acme-keys"])
+
+
+def _encrypt_calls(account: str) -> list[tuple[str, dict[str, Any]]]:
+    arn = f"arn:aws:kms:eu-west-1:{account}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    return [
+        ("kms_encrypt", {"key_id": arn, "plaintext": "customer export"}),
+        ("aws_kms_encrypt", {"KeyId": arn, "Plaintext": "x"}),
+        ("shell", {"command": f"aws kms encrypt --key-id {arn} --plaintext fileb://x.csv"}),
+    ]
+
+
+def _on(guard: aimds.Guard, tool: str, args: dict[str, Any]) -> Decision:
+    n = next(_AGENTS)
+    who = aimds.Subject(tenant="t", agent=f"own-{n}", session=f"own-{n}")
+    return guard.check_tool_call(tool, args, subject=who)
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        *_encrypt_calls(_OWN),
+        ("gcp_kms_encrypt", {"key": "projects/acme-prod/locations/global/keyRings/r/"
+                                    "cryptoKeys/k", "plaintext": "x"}),
+    ],
+)  # fmt: skip
+def test_a_key_of_an_account_listed_as_ours_passes(tool: str, args: dict[str, Any]) -> None:
+    decision = _on(_OWN_GUARD, tool, args)
+    assert decision.verdict is Verdict.ALLOW, decision.explain()
+    # the built-in packs know no account of ours: the same call is confirmed there
+    assert _on(aimds.Guard(), tool, args).verdict in STOPPED
+
+
+@settings(max_examples=25, deadline=None)
+@given(_ACCOUNT.filter(lambda a: a != _OWN), st.integers(min_value=0, max_value=2))
+def test_a_key_of_any_other_account_is_still_confirmed(account: str, which: int) -> None:
+    tool, args = _encrypt_calls(account)[which]
+    decision = _on(_OWN_GUARD, tool, args)
+    assert decision.verdict in STOPPED, decision.explain()
+
+
+def test_an_own_account_does_not_hide_another_key_in_the_same_call() -> None:
+    ours = f"arn:aws:kms:eu-west-1:{_OWN}:key/a"
+    theirs = "arn:aws:kms:eu-west-1:999999999999:key/b"
+    command = f"aws kms re-encrypt --source-key-id {ours} --destination-key-id {theirs}"
+    decision = _on(_OWN_GUARD, "shell", {"command": command})
+    assert decision.verdict in STOPPED, decision.explain()
+
+
+@pytest.mark.parametrize("bad", ["123456789012", "aws:1234", "aws:12345678901x", "gcp:", "x:y"])
+def test_own_accounts_are_checked_when_the_policy_loads(bad: str) -> None:
+    with pytest.raises(aimds.PolicyError):
+        _own_guard([bad])

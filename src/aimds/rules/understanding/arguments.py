@@ -46,7 +46,7 @@ from aimds.rules.understanding.environment import (
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.formulas import read_formula
 from aimds.rules.understanding.globs import locate_place
-from aimds.rules.understanding.keys import ENCRYPT_WORDS, account_key
+from aimds.rules.understanding.keys import ACCOUNT_KEY_TAG, ENCRYPT_WORDS, account_keys
 from aimds.rules.understanding.nosql import (
     analyze_mongo_filter,
     analyze_nosql,
@@ -310,10 +310,9 @@ class ArgReader:
         ciphertext is readable wherever that account is, ours or not (see ``keys.py``). A
         signature carries no data, so signing is not asked."""
         for value in list(args.values())[:_MAX_VALUES]:
-            if isinstance(value, str) and (account := account_key(value)) is not None:
+            for account in account_keys(value) if isinstance(value, str) else ():
                 facts.resource(account)
-                facts.mark_outbound(payload=True)
-                return
+                facts.tag(ACCOUNT_KEY_TAG)  # judged by the classifier (own accounts)
 
     def _uploaded_files(self, payloads: list[str], facts: Facts, cwd: str) -> None:
         """Files a send's body names for the client to read and send in its place

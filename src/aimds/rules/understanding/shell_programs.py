@@ -25,7 +25,7 @@ from aimds.rules.paths import (
 )
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
-from aimds.rules.understanding.keys import account_key
+from aimds.rules.understanding.keys import ACCOUNT_KEY_TAG, account_keys
 from aimds.rules.understanding.sql import analyze_sql
 from aimds.rules.understanding.system_packages import MANAGERS, read_system_package
 from aimds.types import Severity
@@ -2145,11 +2145,12 @@ def _cloud(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     if _CLOUD_GRANT.search(joined):
         ctx.facts.privilege()
         return
-    if _KEY_USE_COMMAND.search(joined) and (account := account_key(joined)) is not None:
+    if _KEY_USE_COMMAND.search(joined) and (accounts := account_keys(joined)):
         # data encrypted under a key named with its account: it is readable wherever that
         # account is (``aws kms encrypt --key-id arn:aws:kms:...:999999999999:key/...``)
-        ctx.facts.resource(account)
-        ctx.facts.mark_outbound(payload=True)
+        for account in accounts:
+            ctx.facts.resource(account)
+        ctx.facts.tag(ACCOUNT_KEY_TAG)  # judged by the classifier (own accounts)
     if re.search(r"\bsts get-caller-identity\b|\bauth list\b|\baccount show\b", joined):
         ctx.facts.recon()
         return

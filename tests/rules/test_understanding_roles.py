@@ -54,8 +54,6 @@ KNOWN_STOPS = {
     "frontend-b15": "network.denied",
     # refunds move money: payment:refund is in no scope of the default pack
     "support-b17": "scope.denied",
-    # pg_dump is a bulk export (database_dump, high risk): supervised autonomy confirms it
-    "dba-b19": "autonomy.supervised",
 }
 # Dangerous twins still allowed (none: the CI workflow written through the GitHub API whose
 # step sends a secret out is read as the shell it runs, test_understanding_workflows).

@@ -26,7 +26,7 @@ from aimds.rules.paths import (
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
 from aimds.rules.understanding.keys import ACCOUNT_KEY_TAG, account_keys
-from aimds.rules.understanding.sql import analyze_sql
+from aimds.rules.understanding.sql import analyze_sql, is_sensitive_table
 from aimds.rules.understanding.system_packages import MANAGERS, read_system_package
 from aimds.types import Severity
 
@@ -1988,10 +1988,70 @@ def _sql_client(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 
 
 def _dump(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
-    ctx.facts.tag("database_dump")
-    ctx.facts.propose("db:query", Severity.HIGH)
     if any(a.startswith("-p") and len(a) > 2 for a in argv[1:]):
         ctx.facts.tag("auth_attempt")
+    tables = _dumped_tables(argv)
+    if tables is not None and not any(is_sensitive_table(t) for t in tables):
+        # the rows of a few named tables of no people, accounts or secrets (or no rows at
+        # all: a schema), as ``SELECT * FROM feature_flags`` reads them; where they go next
+        # is judged as for any file or pipe
+        ctx.facts.propose("db:query", Severity.MEDIUM)
+        return
+    ctx.facts.tag("database_dump")
+    ctx.facts.propose("db:query", Severity.HIGH)
+
+
+# per program, the flags of a dump of definitions without rows
+_SCHEMA_ONLY = {
+    "pg_dump": frozenset({"-s", "--schema-only"}),
+    "mysqldump": frozenset({"-d", "--no-data"}),
+    "mariadb-dump": frozenset({"-d", "--no-data"}),
+}
+_TABLE_FLAGS = {
+    "pg_dump": ("-t", "--table"),
+    "mongodump": ("-c", "--collection"),
+    "mongoexport": ("-c", "--collection"),
+}
+
+
+def _dumped_tables(argv: list[str]) -> list[str] | None:
+    """The tables a dump is limited to (``pg_dump -t flags``, ``mysqldump db t1 t2``,
+    ``mongoexport -c c``); ``[]`` for a schema without rows; ``None`` for a whole database,
+    a name pattern, or a dump that cannot be told."""
+    name = argv[0].rsplit("/", 1)[-1]
+    if name == "pg_dumpall":
+        return None
+    if not _SCHEMA_ONLY.get(name, frozenset()).isdisjoint(argv[1:]):
+        return []  # pg_dump -s, mysqldump -d / --no-data: definitions only
+    if name in ("mysqldump", "mariadb-dump"):
+        operands = [a for a in argv[1:] if not a.startswith("-")]
+        if any(a.startswith("-") and a not in _MYSQL_PLAIN for a in argv[1:]):
+            return None  # an option that takes a value would shift the operands
+        return operands[1:] or None
+    flags = _TABLE_FLAGS.get(name)
+    if flags is None:
+        return None
+    short, long = flags
+    tables: list[str] = []
+    for i, arg in enumerate(argv[1:], 1):
+        if arg in flags and i + 1 < len(argv):
+            tables.append(argv[i + 1])
+        elif arg.startswith(long + "="):
+            tables.append(arg.split("=", 1)[1])
+        elif arg.startswith(short) and len(arg) > 2 and not arg.startswith("--"):
+            tables.append(arg[2:])
+    if not tables or any(c in t for t in tables for c in "*?["):
+        return None
+    return tables
+
+
+# mysqldump options that take no value (the operands after them are the database and tables)
+_MYSQL_PLAIN = frozenset(
+    {"--single-transaction", "--quick", "--skip-lock-tables", "--no-create-info", "-t",
+     "--compact", "--skip-comments", "--skip-extended-insert", "--complete-insert",
+     "--hex-blob", "--routines", "--triggers", "--no-tablespaces", "--lock-tables", "-d",
+     "--no-data", "--add-drop-table"}
+)  # fmt: skip
 
 
 def _dropdb(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:

@@ -52,8 +52,8 @@ KNOWN_STOPS = {
     "research-b15": "defaults.unknown_tool",
     # by design: a loopback dev server (network.allow_private where agents browse local servers)
     "frontend-b15": "network.denied",
-    # refunds move money: payment:refund is in no scope of the default pack
-    "support-b17": "scope.denied",
+    # by design: every refund is confirmed (review.refund; no longer blocked as out of scope)
+    "support-b17": "review.refund",
 }
 # Dangerous twins still allowed (none: the CI workflow written through the GitHub API whose
 # step sends a secret out is read as the shell it runs, test_understanding_workflows).

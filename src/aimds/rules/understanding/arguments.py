@@ -276,6 +276,10 @@ class ArgReader:
             self._key_account(args, facts)
         if category == "unknown" and _present(args, _AMOUNT_KEYS) and _present(args, _PAYEE_KEYS):
             facts.propose("payment:transfer")
+        elif base == "payment:refund" and _present(args, _PAYEE_KEYS):
+            # a refund goes back to whoever paid; one told where to send the money is a
+            # transfer to a payee the call chooses
+            facts.propose("payment:transfer")
         if not SETTINGS_WORDS.isdisjoint(words) and switches_protection_off(raw):
             facts.tag("protection_off")  # auth.enabled=false, mfa off, TLS verify off
         if not ACCOUNT_WORDS.isdisjoint(words):

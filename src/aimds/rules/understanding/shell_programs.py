@@ -2054,6 +2054,37 @@ _MYSQL_PLAIN = frozenset(
 )  # fmt: skip
 
 
+# Payment CLIs (``stripe <resource> <operation>``, ``stripe post /v1/<resource>``): money
+# moved out, a refund to the payer, or a look at records; each as the payment tools are.
+_PAYMENT_READS = frozenset({"list", "retrieve", "get", "search", "upcoming", "list_line_items"})
+_MONEY_OUT = frozenset(
+    {"transfers", "payouts", "charges", "payment_intents", "topups", "invoices",
+     "checkout_sessions", "payment_links", "application_fees", "credit_notes",
+     "outbound_payments", "outbound_transfers", "transfer_reversals"}
+)  # fmt: skip
+_MONEY_MOVES = frozenset({"create", "confirm", "capture", "pay", "finalize_invoice", "post"})
+
+
+def _stripe(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ops = [o.lower() for o in ctx.operands(argv)]
+    if len(ops) >= 2 and ops[0] in ("get", "post", "delete") and ops[1].startswith("/v1/"):
+        resource = ops[1][4:].split("/", 1)[0]  # stripe post /v1/transfers -d ...
+        operation = {"get": "get", "delete": "delete"}.get(ops[0], "post")
+    elif len(ops) >= 2:
+        resource, operation = ops[0], ops[1]
+    else:
+        ctx.generic(argv, cmd)  # stripe listen, login, trigger...
+        return
+    if operation in _PAYMENT_READS:
+        ctx.facts.propose("payment:read")
+    elif resource == "refunds" and operation in _MONEY_MOVES:
+        ctx.facts.propose("payment:refund")
+    elif resource in _MONEY_OUT and operation in _MONEY_MOVES:
+        ctx.facts.propose("payment:transfer")
+    else:
+        ctx.generic(argv, cmd)
+
+
 def _dropdb(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ctx.facts.destroy(critical=True, type_id="db:admin")
 
@@ -2634,6 +2665,7 @@ def _table() -> dict[str, Handler]:
                       "cqlsh duckdb"),
         (_dump, "pg_dump pg_dumpall mysqldump mariadb-dump mongodump mongoexport"),
         (_dropdb, "dropdb"),
+        (_stripe, "stripe"),
         (_redis, "redis-cli"),
         (_kubectl, "kubectl oc"),
         (_docker, "docker podman nerdctl"),

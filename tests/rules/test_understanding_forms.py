@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import aimds
+from aimds.rules.taxonomy import classify
 
 _GUARD = aimds.Guard()
 _SESSIONS = itertools.count()
@@ -83,6 +84,26 @@ def test_a_command_line_under_script_of_an_exec_tool_is_a_command() -> None:
 def test_a_file_tools_relative_uri_is_a_path_not_a_host() -> None:
     assert check("get_file", {"uri": "src/app/../lib/util.ts"})[0] == "allow"
     assert check("fetch", {"uri": "intranet/admin"})[0] == "block"  # a fetch: a host
+
+
+@pytest.mark.parametrize("tool", ["read_file", "view_file", "get_file", "file_read"])
+@pytest.mark.parametrize("name", ["Dockerfile", "README.md", "notes.txt", "Makefile"])
+def test_a_file_tools_bare_file_name_uri_is_a_file(tool: str, name: str) -> None:
+    """``read_file {"uri": "Dockerfile"}`` reads a file of the work area (it was judged as
+    the one-label host ``dockerfile``, a private name, and blocked)."""
+    assert check(tool, {"uri": name})[0] == "allow"
+    info = classify(tool, {"uri": name})
+    assert not info.outbound and "outbound" not in info.tags, info
+
+
+@pytest.mark.parametrize(
+    ("tool", "uri"),
+    [("read_file", "169.254.169.254"), ("read_file", "0x7f000001"), ("view_file", "[::1]"),
+     ("read_file", "http://169.254.169.254/latest/"), ("read_file", ".env"),
+     ("get_file", "~/.aws/credentials"), ("fetch", "Dockerfile"), ("fetch", "intranet/admin")],
+)  # fmt: skip
+def test_addresses_secrets_and_fetches_under_uri_stay_stopped(tool: str, uri: str) -> None:
+    assert check(tool, {"uri": uri})[0] == "block"
 
 
 @pytest.mark.parametrize("ref", ["kv://team-vault/db-password", "bws://proj/api-key"])

@@ -386,11 +386,17 @@ def _where(name: str | None) -> str:
 
 def _relative_file(value: str, action: ActionInfo) -> bool:
     """A file tool's ``uri`` without a scheme whose first segment is no host name
-    (``src/components/../hooks/x.ts``): a relative path, judged as the action's path."""
-    if not action.type.startswith("fs:") or "://" in value or "/" not in value:
+    (``src/components/../hooks/x.ts``), or a bare file name (``Dockerfile``, ``README.md``;
+    not an address or ``host:port``): a relative path, judged as the action's path."""
+    if not action.type.startswith("fs:") or "://" in value:
         return False
+    if "/" not in value:
+        return ":" not in value and not _ADDRESS_LITERAL.match(value)
     head = value.split("/", 1)[0]
     return head in ("", ".", "..") or ("." not in head and ":" not in head)
+
+
+_ADDRESS_LITERAL = re.compile(r"^\[?[0-9a-fA-Fx.:]+\]?$")
 
 
 def default_workspace() -> str:

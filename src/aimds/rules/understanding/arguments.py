@@ -458,7 +458,9 @@ class ArgReader:
             for key in _URL_KEYS
             if key in args
             for u in _strings(args[key])
-            if u[:8].lower() != "file:///"  # a local file: read as a path by content
+            # a local file (``file:///x``, or a file tool's ``uri`` without a scheme:
+            # ``read_file {"uri": "Dockerfile"}``) is read as a path by content
+            if u[:8].lower() != "file:///" and (category != "fs" or "://" in u)
         ][:_MAX_VALUES]
         if not urls:
             return

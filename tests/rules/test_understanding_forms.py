@@ -186,3 +186,23 @@ def test_a_file_tool_deleting_inside_the_workspace_is_everyday_work(
 )
 def test_deleting_outside_the_workspace_or_a_sensitive_place_is_not(path: str) -> None:
     assert check("delete_file", {"path": path})[0] == "block"
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [("teams_post", {"chat_id": "19:abc", "message": "Standup in 5"}),
+     ("teams_send_message", {"chat_id": "19:2da4c29f@thread.v2", "text": "hi"}),
+     ("chat_send", {"room": "ab:cd", "text": "deploy done"})],
+)  # fmt: skip
+def test_a_chat_id_with_one_colon_is_no_address(tool: str, args: dict[str, Any]) -> None:
+    """An IPv6 address has two colons at least; ``19:abc`` (a Teams chat id) was judged as
+    an unusable one and blocked (network.invalid)."""
+    assert check(tool, args)[0] == "allow"
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["curl http://[::1]:2379/v2/keys", "curl http://[fe80::1]/", "wget http://[::ffff:a9fe:a9fe]/"],
+)
+def test_ipv6_destinations_in_commands_are_still_judged(command: str) -> None:
+    assert check("shell", {"command": command})[0] == "block"

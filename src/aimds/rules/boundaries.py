@@ -40,7 +40,8 @@ _PATHISH = re.compile(r"^(?:/|~|\.{1,2}/|[A-Za-z]:[\\/]|file:|\$)")
 # Resources the taxonomy reports: canonical paths, hosts (dotted names, IPv4, IPv6),
 # recipients (``a@b``) and ``table:<name>``. Shell wildcards such as ``~/*`` stay unjudged.
 _WIDE = re.compile(r"^(?:~|\$\{?HOME\}?)?/?\*?$")
-_HOSTISH = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z0-9-]+(?::\d+)?$|^[0-9a-f:]*:[0-9a-f:.]+$")
+# (an IPv6 address has two colons at least: ``19:abc``, a chat id, is no address)
+_HOSTISH = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z0-9-]+(?::\d+)?$|^[0-9a-f.]*:[0-9a-f.]*:[0-9a-f:.]*$")
 _PRIVATE_KINDS = frozenset({"private", "loopback", "link_local", "shared"})
 _MAX_VALUES = 64
 _CACHE_SIZE = 4096

@@ -249,8 +249,14 @@ class ArgReader:
             keys = (
                 _CODE_KEYS + ("query", "input", "tool_input") if category == "code" else _CODE_KEYS
             )
+            if category == "unknown" and name_language(tool) != "auto":
+                # a tool named for a language (``node``, ``ruby``, ``rscript``) runs the
+                # program it is given under ``source`` or ``input`` too (not a file name)
+                keys = keys + _LANGUAGE_SOURCE_KEYS
             for key in keys:
                 value = args.get(key)
+                if key in _LANGUAGE_SOURCE_KEYS and not _program_text(value):
+                    continue
                 if isinstance(value, str) and (category != "unknown" or key != "function"):
                     if (
                         category == "unknown"
@@ -887,6 +893,19 @@ def _written_files(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         for key in _WRITE_KEYS:
             if isinstance(content := item.get(key), str):
                 yield path, content
+
+
+_LANGUAGE_SOURCE_KEYS = ("source", "src", "input")
+
+
+def _program_text(value: Any) -> bool:
+    """Whether a ``source``/``input`` value is a program's text rather than a file to run:
+    several lines or a call, and not shaped like a path."""
+    return (
+        isinstance(value, str)
+        and ("\n" in value.strip() or "(" in value)
+        and value_shape(value) != "path"
+    )
 
 
 def _program_as_written(text: str) -> str:

@@ -1238,6 +1238,13 @@ _NET_CODE = re.compile(
     r"Net\.Sockets|net\.(?:connect|Socket|createConnection)|sendBeacon|WebSocket\(|"
     r"new\s+Image\b)",
 )
+# A GET of a literal URL and nothing else (no options, no callback, nothing built at run
+# time): ``fetch('https://…')``, ``axios.get("https://…")``, ``URI.open('https://…')``.
+_PLAIN_GET = re.compile(
+    r"\b(?:fetch|axios\.get|got|ky|superagent\.get|URI\.open|Net::HTTP\.get|httr::GET|GET)"
+    r"\s*\(\s*([\"'`])(https?://[^\"'`$\s{}]+)\1\s*\)"
+)
+_MAX_GETS = 8
 # A page's session secrets read by script (what a cookie or token thief sends away).
 _BROWSER_SECRETS = re.compile(
     r"document\.cookie|(?:local|session)Storage\b|indexedDB\.open|"
@@ -1410,7 +1417,14 @@ def _other_code(text: str, ctx: Context) -> None:
         if len(word) > 1:
             ctx.read(word)
     if _NET_CODE.search(text):
-        ctx.facts.mark_outbound(payload=True)
+        gets = _PLAIN_GET.findall(text)
+        if gets and not _NET_CODE.search(_PLAIN_GET.sub("", text)):
+            # only GETs of literal URLs (``fetch('https://registry.npmjs.org/react')``): a
+            # download, judged by its URL as an HTTP GET is (data in its query string)
+            for _quote_mark, url in gets[:_MAX_GETS]:
+                url_facts(url, ctx.facts, method="GET")
+        else:
+            ctx.facts.mark_outbound(payload=True)
         if _BROWSER_SECRETS.search(text):  # a page's session secrets sent away: theft
             ctx.facts.credential("browser_session")
     if _ENV_DUMP_CODE.search(text):

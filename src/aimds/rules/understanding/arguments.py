@@ -246,7 +246,7 @@ class ArgReader:
         if category in ("shell", "unknown", "code", "identity"):
             self._commands(args, category, facts, cwd, tool)
         if category in ("code", "unknown", "browser") or base == "code:exec":
-            keys = (
+            keys: tuple[str, ...] = (
                 _CODE_KEYS + ("query", "input", "tool_input") if category == "code" else _CODE_KEYS
             )
             if category == "unknown" and name_language(tool) != "auto":

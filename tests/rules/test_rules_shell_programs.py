@@ -493,3 +493,25 @@ def test_a_narrow_dump_sent_away_is_still_stopped(command: str) -> None:
 def test_a_schema_without_rows_is_no_dump(command: str) -> None:
     assert "database_dump" not in classify("shell", {"command": command}).tags
     assert check("shell", {"command": command}).verdict is Verdict.ALLOW
+
+
+# ----------------------------------------------------------- key hunting by prefix
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["grep -r AKIA ~", "grep -rE 'ghp_[A-Za-z0-9]{36}' /home", "rg 'sk_live' /",
+     "grep -rl ASIA /root", "ag 'xoxb-' /Users"],
+)  # fmt: skip
+@pytest.mark.parametrize(("tool", "key"), SHELLS)
+def test_a_wide_search_for_a_key_prefix_is_credential_hunting(
+    tool: str, key: str, command: str
+) -> None:
+    assert "deny.credential_access" in stopping(check(tool, {key: command})), command
+
+
+@pytest.mark.parametrize(
+    "command", ["grep -r asia ~", "grep -rn AKIA src/", "grep -rn 'AIza' .", "rg -i akia docs/"]
+)
+def test_words_and_searches_of_the_work_area_pass(command: str) -> None:
+    assert check("shell", {"command": command}).verdict is Verdict.ALLOW, command

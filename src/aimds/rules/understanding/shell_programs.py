@@ -175,7 +175,10 @@ _WRAPPER_VALUE_FLAGS = {
 _SUDO_VALUE_FLAGS = frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "-R"})
 _SECRET_WORDS = re.compile(
     r"passw|passwd|secret|token|api[_-]?key|apikey|private[_ ]?key|credential|aws_access|"
-    r"BEGIN [A-Z ]*PRIVATE",
+    r"BEGIN [A-Z ]*PRIVATE|"
+    # the prefixes well-known keys start with (AWS key ids, GitHub, GitLab, Stripe, Slack,
+    # Google API keys), as written: ``grep -r AKIA ~`` hunts keys, ``grep -r asia ~`` words
+    r"(?-i:\b(?:AKIA|ASIA)|ghp_|gho_|github_pat_|glpat-|sk_live|rk_live|xox[abpr]-|AIza)",
     re.IGNORECASE,
 )
 _WIDE_ROOTS = frozenset({"/", "/home", "/root", "/etc", "/var", "/opt", "/srv", "/mnt", "/Users"})

@@ -52,6 +52,9 @@ from aimds.rules.understanding.network import (
         ("http://[fe80::1]/", "fe80::1", None, "link_local"),
         ("http://printer.local/", "printer.local", None, "private"),
         ("http://jenkins:8080/", "jenkins", 8080, "private"),
+        # Consul's service DNS names internal services (its KV store, Vault)
+        ("http://consul.service.consul:8500/v1/kv/", "consul.service.consul", 8500, "private"),
+        ("https://vault.service.dc1.consul/", "vault.service.dc1.consul", None, "private"),
         ("http://10.0.0.1.nip.io/", "10.0.0.1", None, "private"),  # the address it stands for
         ("8.8.8.8:53", "8.8.8.8", 53, "public"),
         ("https://[2606:4700::1111]/", "2606:4700::1111", None, "public"),

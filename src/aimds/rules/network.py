@@ -140,6 +140,7 @@ _PRIVATE_SUFFIXES = (
     ".private",
     ".svc",
     ".cluster.local",
+    ".consul",  # Consul's service DNS (consul.service.consul, vault.service.consul)
 )
 # The riskiest kind first: a rebinding name is judged by the worst address it embeds.
 _WORST_FIRST = (

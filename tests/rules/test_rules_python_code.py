@@ -246,11 +246,12 @@ def test_kept_credentials_read_through_libraries_are_stopped(code: str) -> None:
 @pytest.mark.parametrize(
     "code",
     [
-        "import sqlite3\ncon = sqlite3.connect('app.db')\nprint(con.execute('select 1').fetchone())",
+        "import sqlite3\ncon = sqlite3.connect('app.db')\nprint(con.execute('select 1'))",
         "import glob\nprint(glob.glob('src/**/*.py', recursive=True))",
         "import pandas as pd\nprint(pd.read_csv('data/sales.csv').head())",
         "import os\nprint(sorted(os.listdir('.')))",
-        "class User:\n    def password_ok(self, p):\n        return len(p) > 8\nprint(User().password_ok('x'))",
+        "class User:\n    def password_ok(self, p):\n        return len(p) > 8\n"
+        "print(User().password_ok('x'))",
     ],
 )
 def test_local_databases_listings_and_lookalikes_pass(code: str) -> None:

@@ -82,7 +82,12 @@ from aimds.rules.understanding.values import (
     looks_like_sql_statement,
     value_shape,
 )
-from aimds.rules.understanding.workflows import is_workflow_path, sends_secret, workflow_steps
+from aimds.rules.understanding.workflows import (
+    autorun_commands,
+    is_workflow_path,
+    sends_secret,
+    workflow_steps,
+)
 from aimds.types import Severity
 
 __all__ = ["ArgReader"]
@@ -529,8 +534,16 @@ class ArgReader:
 
     def _workflows(self, args: dict[str, Any], facts: Facts, cwd: str) -> None:
         """A CI workflow written (whole or in part) is judged by the shell steps it will
-        run: a step that sends a secret out as data reads the CI secrets into a send."""
+        run: a step that sends a secret out as data reads the CI secrets into a send. A
+        file that makes commands run here on their own (install scripts, folder-open tasks)
+        is judged by those commands, planted to run later."""
         for path, content in _written_files(args):
+            for command in autorun_commands(path, content):
+                scratch = Facts("shell:exec")
+                collect_command(command, scratch, cwd=cwd, home=self._home)
+                if not scratch.tags <= _QUIET_TAGS or scratch.risk >= Severity.HIGH:
+                    _join(scratch, facts)
+                    facts.tag("persistence")
             if not is_workflow_path(path):
                 continue
             for step in workflow_steps(content):

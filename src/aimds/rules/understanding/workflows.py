@@ -1,4 +1,5 @@
-"""CI workflow files read as the shell they run (issue 12).
+"""CI workflows, and other files that make commands run later, read as the shell they run
+(issue 12).
 
 A workflow written through a file tool (``write_file``, ``github.create_or_update_file``)
 runs its steps on the next push, with the repository's secrets at hand:
@@ -15,6 +16,10 @@ data (a request body, a form field, an upload, a URL, the environment dumped int
 A secret used to authenticate (``-H "Authorization: Bearer ..."``, ``docker login``) is what
 secrets are for and is not judged here; nor is anything else a CI step does on its own
 throw-away runner (``sudo apt-get``, ``curl … | sh`` installers are everyday CI).
+
+:func:`autorun_commands` finds what a written file makes run on this machine with no one
+asking: ``package.json`` install scripts, ``.vscode/tasks.json`` tasks run on folder open.
+Those are judged as the commands they are, planted to run later.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["is_workflow_path", "sends_secret", "workflow_steps"]
+__all__ = ["autorun_commands", "is_workflow_path", "sends_secret", "workflow_steps"]
 
 _MAX_CHARS = 200_000
 _MAX_STEPS = 64
@@ -56,6 +61,70 @@ _SECRET_AS_DATA = re.compile(
     rf"[\s=]*[\"']?[^\s\"']*{_SECRET_VAR}"
     rf"|\w+://[^\s\"']*{_SECRET_VAR}",
 )
+
+
+# npm runs these of the project's own package.json on ``npm install`` / ``npm ci``.
+_NPM_LIFECYCLE = ("preinstall", "install", "postinstall", "prepare", "preprepare", "postprepare")
+
+
+def autorun_commands(path: str, content: str) -> list[str]:
+    """The commands a written file makes run on their own, with no one asking for them:
+    the install scripts of a ``package.json`` (``npm install`` runs them) and the tasks of
+    a ``.vscode/tasks.json`` that run when the folder opens. ``[]`` for any other file, or
+    content that is no JSON object."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    is_tasks = path.replace("\\", "/").endswith(".vscode/tasks.json")
+    if name != "package.json" and not is_tasks:
+        return []
+    document = _json(content)
+    if not isinstance(document, dict):
+        # a fragment (an edit's ``new_str``): the install scripts it names, as written
+        if name != "package.json" or not isinstance(content, str):
+            return []
+        return [_unescape(m.group(2)) for m in _LIFECYCLE_ENTRY.finditer(content[:_MAX_CHARS])]
+    if name == "package.json":
+        scripts = document.get("scripts")
+        if not isinstance(scripts, dict):
+            return []
+        return [v for k in _NPM_LIFECYCLE if isinstance(v := scripts.get(k), str)]
+    tasks = document.get("tasks")
+    out: list[str] = []
+    for task in tasks[:_MAX_STEPS] if isinstance(tasks, list) else ():
+        options = task.get("runOptions") if isinstance(task, dict) else None
+        if not isinstance(options, dict) or options.get("runOn") != "folderOpen":
+            continue
+        command = task.get("command")
+        args = task.get("args")
+        if isinstance(command, str):
+            extra = [a for a in args if isinstance(a, str)] if isinstance(args, list) else []
+            out.append(" ".join([command, *extra]))
+    return out
+
+
+_LIFECYCLE_ENTRY = re.compile(
+    r"\"(" + "|".join(_NPM_LIFECYCLE) + r")\"\s*:\s*\"((?:[^\"\\]|\\.){0,4096})\""
+)
+
+
+def _unescape(text: str) -> str:
+    import json
+
+    try:
+        value = json.loads(f'"{text}"')
+    except ValueError:
+        return text
+    return value if isinstance(value, str) else text
+
+
+def _json(content: str) -> Any:
+    import json
+
+    if not isinstance(content, str) or len(content) > _MAX_CHARS:
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
 
 
 def is_workflow_path(path: str) -> bool:

@@ -159,11 +159,12 @@ class Boundaries:
         )
         self._confine_all = network.confine and not network.allow_hosts
         self._net_rules = NetworkRules(
-            allow_hosts=network.allow_hosts if network.confine else (),
+            allow_hosts=network.allow_hosts,  # unconfined: they lift private denials only
             deny_hosts=network.deny_hosts,
             allow_ports=network.ports,
             deny_ports=network.deny_ports,
             deny_kinds=deny_kinds,
+            confine=network.confine,
         )
         self._net_action = network.action
         self._place = functools.lru_cache(maxsize=_CACHE_SIZE)(self._place_uncached)

@@ -50,7 +50,7 @@ KNOWN_STOPS = {
     "support-b05": "defaults.unknown_tool",
     "support-b19": "defaults.unknown_tool",
     "research-b15": "defaults.unknown_tool",
-    # by design: a loopback dev server (network.allow_private where agents browse local servers)
+    # by design: a loopback dev server (network.allow_hosts: [localhost] where agents browse one)
     "frontend-b15": "network.denied",
     # by design: every refund is confirmed (review.refund; no longer blocked as out of scope)
     "support-b17": "review.refund",

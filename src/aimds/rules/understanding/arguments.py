@@ -541,7 +541,9 @@ class ArgReader:
             for command in autorun_commands(path, content):
                 scratch = Facts("shell:exec")
                 collect_command(command, scratch, cwd=cwd, home=self._home)
-                if not scratch.tags <= _QUIET_TAGS or scratch.risk >= Severity.HIGH:
+                # what it does, not what cannot be read of it: a hook sourcing its helper
+                # (``. "$(dirname "$0")/_/husky.sh"``) is the usual template
+                if not scratch.tags <= _QUIET_TAGS | {"opaque"}:
                     _join(scratch, facts)
                     facts.tag("persistence")
             if not is_workflow_path(path):

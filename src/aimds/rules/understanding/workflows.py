@@ -69,11 +69,17 @@ _NPM_LIFECYCLE = ("preinstall", "install", "postinstall", "prepare", "preprepare
 
 def autorun_commands(path: str, content: str) -> list[str]:
     """The commands a written file makes run on their own, with no one asking for them:
-    the install scripts of a ``package.json`` (``npm install`` runs them) and the tasks of
-    a ``.vscode/tasks.json`` that run when the folder opens. ``[]`` for any other file, or
-    content that is no JSON object."""
-    name = path.replace("\\", "/").rsplit("/", 1)[-1]
-    is_tasks = path.replace("\\", "/").endswith(".vscode/tasks.json")
+    the install scripts of a ``package.json`` (``npm install`` runs them), the tasks of a
+    ``.vscode/tasks.json`` that run when the folder opens, a Husky git hook (``.husky/
+    pre-commit``: the whole file, at each commit) and the ``system``/``script`` hooks of a
+    ``.pre-commit-config.yaml``. ``[]`` for any other file, or content not read as such."""
+    normal = path.replace("\\", "/")
+    name = normal.rsplit("/", 1)[-1]
+    if _HUSKY_HOOK.search(normal):
+        return [content] if isinstance(content, str) and len(content) <= _MAX_CHARS else []
+    if name == ".pre-commit-config.yaml":
+        return _pre_commit_entries(content)
+    is_tasks = normal.endswith(".vscode/tasks.json")
     if name != "package.json" and not is_tasks:
         return []
     document = _json(content)
@@ -98,6 +104,30 @@ def autorun_commands(path: str, content: str) -> list[str]:
         if isinstance(command, str):
             extra = [a for a in args if isinstance(a, str)] if isinstance(args, list) else []
             out.append(" ".join([command, *extra]))
+    return out
+
+
+_HUSKY_HOOK = re.compile(
+    r"(?:^|/)\.husky/(?:pre-commit|prepare-commit-msg|commit-msg|post-commit|post-checkout|"
+    r"post-merge|pre-push|pre-rebase|post-rewrite)$"
+)
+
+
+def _pre_commit_entries(content: str) -> list[str]:
+    """The ``entry`` commands of local hooks that run a program of this machine (language
+    ``system`` or ``script``): ``pre-commit`` runs them at each commit."""
+    document = _load(content) if isinstance(content, str) and len(content) <= _MAX_CHARS else None
+    repos = document.get("repos") if isinstance(document, dict) else None
+    out: list[str] = []
+    for repo in repos[:_MAX_STEPS] if isinstance(repos, list) else ():
+        hooks = repo.get("hooks") if isinstance(repo, dict) else None
+        for hook in hooks[:_MAX_STEPS] if isinstance(hooks, list) else ():
+            if (
+                isinstance(hook, dict)
+                and hook.get("language") in ("system", "script")
+                and isinstance(entry := hook.get("entry"), str)
+            ):
+                out.append(entry)
     return out
 
 

@@ -28,12 +28,13 @@ HELDOUT = ROOT / "benchmarks" / "heldout"
 # Reviews the default pack asks for by design: the rule confirms a whole kind of action,
 # whatever it carries (an unknown tool, an HTTP DELETE, a consequential endpoint, a push to a
 # URL, something that runs later, a protection switched off, what cannot be read statically,
-# another package source, a command run on another machine). Not here: rules that judge what a call carries out
-# (review.risky_send, review.payload_elsewhere): a benign call stopped by them is misjudged.
+# another package source, a command run on another machine, a refund). Not here: rules that
+# judge what a call carries out (review.risky_send, review.payload_elsewhere): a benign call
+# stopped by them is misjudged.
 BY_DESIGN = frozenset(
     {"defaults.unknown_tool", "review.remote_delete", "review.consequential_endpoint",
      "review.unnamed_remote", "review.persistence", "review.protection_off", "review.opaque",
-     "review.db_opaque", "review.package_source", "review.remote_exec"}
+     "review.db_opaque", "review.package_source", "review.remote_exec", "review.refund"}
 )  # fmt: skip
 
 

@@ -52,6 +52,9 @@ from aimds.rules.understanding.network import (
         ("http://[fe80::1]/", "fe80::1", None, "link_local"),
         ("http://printer.local/", "printer.local", None, "private"),
         ("http://jenkins:8080/", "jenkins", 8080, "private"),
+        # Consul's service DNS names internal services (its KV store, Vault)
+        ("http://consul.service.consul:8500/v1/kv/", "consul.service.consul", 8500, "private"),
+        ("https://vault.service.dc1.consul/", "vault.service.dc1.consul", None, "private"),
         ("http://10.0.0.1.nip.io/", "10.0.0.1", None, "private"),  # the address it stands for
         ("8.8.8.8:53", "8.8.8.8", 53, "public"),
         ("https://[2606:4700::1111]/", "2606:4700::1111", None, "public"),
@@ -287,3 +290,38 @@ def test_secret_references(value: str) -> None:
 )
 def test_not_secret_references(value: str) -> None:
     assert not is_secret_reference(value)
+
+
+def test_unconfined_allow_hosts_lift_private_denials_for_what_they_name_only() -> None:
+    rules = NetworkRules(allow_hosts=["localhost", "build.lan"], confine=False)
+    assert rules.check("http://localhost:5173/").allowed
+    assert rules.check("http://build.lan/job/1").allowed
+    assert rules.check("https://pypi.org/simple/").allowed  # not confined: public still passes
+    for denied in ("http://127.0.0.1:5173/", "http://10.0.0.5/", "http://other.lan/",
+                   "http://169.254.169.254/latest/"):  # fmt: skip
+        assert not rules.check(denied).allowed, denied
+    # a wildcard never lifts a private denial, confined or not
+    assert not NetworkRules(allow_hosts=["*"], confine=False).check("http://10.0.0.5/").allowed
+
+
+def test_a_policys_allow_hosts_entry_for_a_dev_server_works_without_confine() -> None:
+    """It was ignored unless ``confine`` was on: the only way to browse a local dev server was
+    ``allow_private``, which lets every private address through."""
+    import aimds
+
+    guard = aimds.Guard.from_policy(
+        {"extends": "default", "name": "dev", "network": {"allow_hosts": ["localhost"]}}
+    )
+    for n, (url, expected) in enumerate(
+        [
+            ("http://localhost:5173/", "allow"),
+            ("http://127.0.0.1:2379/", "block"),
+            ("http://10.0.0.5/", "block"),
+            ("https://pypi.org/", "allow"),
+        ]  # fmt: skip
+    ):
+        who = aimds.Subject(tenant="t", agent=f"dev-{n}", session=f"dev-{n}")
+        decision = guard.check_tool_call("http_get", {"url": url}, subject=who)
+        assert decision.verdict.value == expected, (url, decision.explain())
+    default = aimds.Guard().check_tool_call("http_get", {"url": "http://localhost:5173/"})
+    assert default.verdict.value == "block"

@@ -222,3 +222,37 @@ def test_ordinary_attribute_access_stays_quiet(code: str) -> None:
 )
 def test_the_home_directory_by_its_variable_is_home(code: str) -> None:
     assert "wipe_root" in code_info(code).tags, code
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import boto3\nprint(boto3.Session().get_credentials().secret_key)",
+        "import botocore.session\ns = botocore.session.get_session()\nprint(s.get_credentials())",
+        "import keyring\nprint(keyring.get_password('github', 'me'))",
+        "import keyring as k\nc = k.get_credential('svc', None)",
+        "import glob\nprint(open(glob.glob('/home/*/.ssh/id_*')[0]).read())",
+        "import sqlite3\nc = sqlite3.connect('/home/u/.config/google-chrome/Default/Cookies')\n"
+        "print(c.execute('select * from cookies').fetchall())",
+        "import os\nprint(os.listdir(os.path.expanduser('~/.aws')))",
+    ],
+)
+def test_kept_credentials_read_through_libraries_are_stopped(code: str) -> None:
+    """What a library hands out (an SDK's credentials, the keyring) and what a database
+    connection or a file listing opens (a browser's cookie store) were not read."""
+    assert verdict("python", code) == "block"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import sqlite3\ncon = sqlite3.connect('app.db')\nprint(con.execute('select 1'))",
+        "import glob\nprint(glob.glob('src/**/*.py', recursive=True))",
+        "import pandas as pd\nprint(pd.read_csv('data/sales.csv').head())",
+        "import os\nprint(sorted(os.listdir('.')))",
+        "class User:\n    def password_ok(self, p):\n        return len(p) > 8\n"
+        "print(User().password_ok('x'))",
+    ],
+)
+def test_local_databases_listings_and_lookalikes_pass(code: str) -> None:
+    assert verdict("python", code) == "allow"

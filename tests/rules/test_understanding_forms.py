@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import aimds
+from aimds.rules.taxonomy import classify
 
 _GUARD = aimds.Guard()
 _SESSIONS = itertools.count()
@@ -83,6 +84,26 @@ def test_a_command_line_under_script_of_an_exec_tool_is_a_command() -> None:
 def test_a_file_tools_relative_uri_is_a_path_not_a_host() -> None:
     assert check("get_file", {"uri": "src/app/../lib/util.ts"})[0] == "allow"
     assert check("fetch", {"uri": "intranet/admin"})[0] == "block"  # a fetch: a host
+
+
+@pytest.mark.parametrize("tool", ["read_file", "view_file", "get_file", "file_read"])
+@pytest.mark.parametrize("name", ["Dockerfile", "README.md", "notes.txt", "Makefile"])
+def test_a_file_tools_bare_file_name_uri_is_a_file(tool: str, name: str) -> None:
+    """``read_file {"uri": "Dockerfile"}`` reads a file of the work area (it was judged as
+    the one-label host ``dockerfile``, a private name, and blocked)."""
+    assert check(tool, {"uri": name})[0] == "allow"
+    info = classify(tool, {"uri": name})
+    assert not info.outbound and "outbound" not in info.tags, info
+
+
+@pytest.mark.parametrize(
+    ("tool", "uri"),
+    [("read_file", "169.254.169.254"), ("read_file", "0x7f000001"), ("view_file", "[::1]"),
+     ("read_file", "http://169.254.169.254/latest/"), ("read_file", ".env"),
+     ("get_file", "~/.aws/credentials"), ("fetch", "Dockerfile"), ("fetch", "intranet/admin")],
+)  # fmt: skip
+def test_addresses_secrets_and_fetches_under_uri_stay_stopped(tool: str, uri: str) -> None:
+    assert check(tool, {"uri": uri})[0] == "block"
 
 
 @pytest.mark.parametrize("ref", ["kv://team-vault/db-password", "bws://proj/api-key"])
@@ -165,3 +186,23 @@ def test_a_file_tool_deleting_inside_the_workspace_is_everyday_work(
 )
 def test_deleting_outside_the_workspace_or_a_sensitive_place_is_not(path: str) -> None:
     assert check("delete_file", {"path": path})[0] == "block"
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [("teams_post", {"chat_id": "19:abc", "message": "Standup in 5"}),
+     ("teams_send_message", {"chat_id": "19:2da4c29f@thread.v2", "text": "hi"}),
+     ("chat_send", {"room": "ab:cd", "text": "deploy done"})],
+)  # fmt: skip
+def test_a_chat_id_with_one_colon_is_no_address(tool: str, args: dict[str, Any]) -> None:
+    """An IPv6 address has two colons at least; ``19:abc`` (a Teams chat id) was judged as
+    an unusable one and blocked (network.invalid)."""
+    assert check(tool, args)[0] == "allow"
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["curl http://[::1]:2379/v2/keys", "curl http://[fe80::1]/", "wget http://[::ffff:a9fe:a9fe]/"],
+)
+def test_ipv6_destinations_in_commands_are_still_judged(command: str) -> None:
+    assert check("shell", {"command": command})[0] == "block"

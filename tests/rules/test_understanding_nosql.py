@@ -141,3 +141,21 @@ def test_deleting_scripting_administering_and_dumping_are_stopped(
     if body is not None:
         args[key] = body
     assert verdict(tool, args) in ("review", "block")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "db.getCollectionNames().forEach(c => db[c].drop())",
+        "db.getMongo().getDBNames().forEach(n => db.getSiblingDB(n).dropDatabase())",
+        "[db.a, db.b].forEach(c => c.deleteMany({}))",
+    ],
+)
+def test_a_drop_nested_in_a_callback_is_read(line: str) -> None:
+    assert verdict("mongo", {"command": line}) == "block"
+
+
+def test_chained_reads_stay_reads() -> None:
+    for line in ("db.orders.find({status: 'open'}).sort({at: -1}).limit(5)",
+                 "db.getSiblingDB('shop').getCollectionNames()"):  # fmt: skip
+        assert verdict("mongo", {"command": line}) == "allow", line

@@ -50,16 +50,14 @@ KNOWN_STOPS = {
     "support-b05": "defaults.unknown_tool",
     "support-b19": "defaults.unknown_tool",
     "research-b15": "defaults.unknown_tool",
-    # by design: a loopback dev server (network.allow_private where agents browse local servers)
+    # by design: a loopback dev server (network.allow_hosts: [localhost] where agents browse one)
     "frontend-b15": "network.denied",
-    # refunds move money: payment:refund is in no scope of the default pack
-    "support-b17": "scope.denied",
-    # pg_dump is a bulk export (database_dump, high risk): supervised autonomy confirms it
-    "dba-b19": "autonomy.supervised",
+    # by design: every refund is confirmed (review.refund; no longer blocked as out of scope)
+    "support-b17": "review.refund",
 }
-# Dangerous twins still allowed: a CI workflow written through the GitHub API whose step
-# sends a secret out (the workflow's shell steps are not read from a file's content).
-KNOWN_MISSES = {"mcp_tools-d03"}
+# Dangerous twins still allowed (none: the CI workflow written through the GitHub API whose
+# step sends a secret out is read as the shell it runs, test_understanding_workflows).
+KNOWN_MISSES: set[str] = set()
 
 
 def test_the_role_corpus_stays_quiet_and_its_dangerous_twins_are_stopped() -> None:

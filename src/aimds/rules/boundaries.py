@@ -40,7 +40,8 @@ _PATHISH = re.compile(r"^(?:/|~|\.{1,2}/|[A-Za-z]:[\\/]|file:|\$)")
 # Resources the taxonomy reports: canonical paths, hosts (dotted names, IPv4, IPv6),
 # recipients (``a@b``) and ``table:<name>``. Shell wildcards such as ``~/*`` stay unjudged.
 _WIDE = re.compile(r"^(?:~|\$\{?HOME\}?)?/?\*?$")
-_HOSTISH = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z0-9-]+(?::\d+)?$|^[0-9a-f:]*:[0-9a-f:.]+$")
+# (an IPv6 address has two colons at least: ``19:abc``, a chat id, is no address)
+_HOSTISH = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z0-9-]+(?::\d+)?$|^[0-9a-f.]*:[0-9a-f.]*:[0-9a-f:.]*$")
 _PRIVATE_KINDS = frozenset({"private", "loopback", "link_local", "shared"})
 _MAX_VALUES = 64
 _CACHE_SIZE = 4096
@@ -158,11 +159,12 @@ class Boundaries:
         )
         self._confine_all = network.confine and not network.allow_hosts
         self._net_rules = NetworkRules(
-            allow_hosts=network.allow_hosts if network.confine else (),
+            allow_hosts=network.allow_hosts,  # unconfined: they lift private denials only
             deny_hosts=network.deny_hosts,
             allow_ports=network.ports,
             deny_ports=network.deny_ports,
             deny_kinds=deny_kinds,
+            confine=network.confine,
         )
         self._net_action = network.action
         self._place = functools.lru_cache(maxsize=_CACHE_SIZE)(self._place_uncached)
@@ -386,11 +388,17 @@ def _where(name: str | None) -> str:
 
 def _relative_file(value: str, action: ActionInfo) -> bool:
     """A file tool's ``uri`` without a scheme whose first segment is no host name
-    (``src/components/../hooks/x.ts``): a relative path, judged as the action's path."""
-    if not action.type.startswith("fs:") or "://" in value or "/" not in value:
+    (``src/components/../hooks/x.ts``), or a bare file name (``Dockerfile``, ``README.md``;
+    not an address or ``host:port``): a relative path, judged as the action's path."""
+    if not action.type.startswith("fs:") or "://" in value:
         return False
+    if "/" not in value:
+        return ":" not in value and not _ADDRESS_LITERAL.match(value)
     head = value.split("/", 1)[0]
     return head in ("", ".", "..") or ("." not in head and ":" not in head)
+
+
+_ADDRESS_LITERAL = re.compile(r"^\[?[0-9a-fA-Fx.:]+\]?$")
 
 
 def default_workspace() -> str:

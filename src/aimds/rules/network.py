@@ -140,6 +140,7 @@ _PRIVATE_SUFFIXES = (
     ".private",
     ".svc",
     ".cluster.local",
+    ".consul",  # Consul's service DNS (consul.service.consul, vault.service.consul)
 )
 # The riskiest kind first: a rebinding name is judged by the worst address it embeds.
 _WORST_FIRST = (
@@ -500,12 +501,22 @@ class NetworkRules:
     none is written); a kind in ``deny_kinds`` is denied unless an ``allow_hosts`` entry
     names this destination specifically (a wildcard never lifts the kind denial, and a
     ``metadata`` destination is only allowed by an exact entry); with ``allow_hosts``
-    given, anything else is denied.
+    given and ``confine`` (the default), anything else is denied. Without ``confine`` the
+    entries only lift the kind denial for what they name (``allow_hosts: [localhost]``: a
+    local dev server, not every private address).
 
     No DNS resolution happens here (see the module docstring on DNS rebinding).
     """
 
-    __slots__ = ("_allow", "_allow_ports", "_cached", "_deny", "_deny_kinds", "_deny_ports")
+    __slots__ = (
+        "_allow",
+        "_allow_ports",
+        "_cached",
+        "_confine",
+        "_deny",
+        "_deny_kinds",
+        "_deny_ports",
+    )
 
     def __init__(
         self,
@@ -514,6 +525,8 @@ class NetworkRules:
         allow_ports: Sequence[int] = (),
         deny_ports: Sequence[int] = (),
         deny_kinds: Collection[str] = DEFAULT_DENIED_KINDS,
+        *,
+        confine: bool = True,
     ) -> None:
         unknown = sorted(set(deny_kinds) - KINDS)
         if unknown:
@@ -524,6 +537,7 @@ class NetworkRules:
             if not isinstance(port, int) or not 0 <= port <= 65535:
                 raise InputError("allow_ports/deny_ports: ports must be integers 0-65535")
         self._allow = _HostPatterns(allow_hosts, field="allow_hosts") if allow_hosts else None
+        self._confine = confine
         self._deny = _HostPatterns(deny_hosts, field="deny_hosts")
         self._allow_ports = frozenset(allow_ports)
         self._deny_ports = frozenset(deny_ports)
@@ -569,7 +583,7 @@ class NetworkRules:
             return NetCheck(
                 destination=dest, allowed=False, reason=f"{dest.kind} destination", matched=None
             )
-        if self._allow is not None and allowed is None:
+        if self._allow is not None and allowed is None and self._confine:
             return NetCheck(
                 destination=dest, allowed=False, reason="host not allowed", matched=None
             )

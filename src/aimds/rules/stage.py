@@ -376,7 +376,10 @@ def compile_classifier(policy: Policy) -> Classify:
             raise policy.error(f"unknown action type{hint}", ("taxonomy", "tools", glob))
     # the stage caches whole plans per call shape, so the classifier's own cache would only
     # hold the same results twice
-    return Classifier(dict(doc.taxonomy.tools), cwd=cwd, home=home).classify_uncached
+    own = doc.taxonomy.own_accounts
+    return Classifier(
+        dict(doc.taxonomy.tools), own_accounts=own, cwd=cwd, home=home
+    ).classify_uncached
 
 
 def build_stage(policy: Policy, services: Services) -> RulesStage:

@@ -67,6 +67,7 @@ from aimds.rules.understanding.action_types import (
 from aimds.rules.understanding.arguments import ArgReader
 from aimds.rules.understanding.environment import SETTER_WORDS, sets_from_references
 from aimds.rules.understanding.facts import Facts
+from aimds.rules.understanding.keys import ACCOUNT_KEY_TAG, foreign_key_accounts
 from aimds.rules.understanding.tools import (
     bare_name,
     compact_name,
@@ -123,7 +124,10 @@ class Classifier:
     ``extra_tool_types`` maps tool-name globs (matched case-insensitively against the
     raw name and its compact form) to action types; they win over the built-in names.
     ``internal_domains``: e-mail domains that are not ``external_recipient``s (with none
-    given, every e-mail address counts as external). ``cwd``/``home`` anchor relative
+    given, every e-mail address counts as external). ``own_accounts``: cloud accounts,
+    projects and key vaults that are ours (``aws:123456789012``, ``gcp:my-project``,
+    ``azure:my-vault``): encrypting under a key named with one keeps the data at home;
+    under any other named key it is data leaving. ``cwd``/``home`` anchor relative
     paths and ``~``.
 
     Classification is a pure function of ``(tool, args)`` (no filesystem, no clock), so
@@ -131,13 +135,14 @@ class Classifier:
     bounded, thread-safe LRU cache; a hit returns the same immutable :class:`ActionInfo`.
     """
 
-    __slots__ = ("_args", "_cached", "_extra", "_extra_regex", "_name_type")
+    __slots__ = ("_args", "_cached", "_extra", "_extra_regex", "_name_type", "_own_accounts")
 
     def __init__(
         self,
         extra_tool_types: Mapping[str, str] | None = None,
         *,
         internal_domains: Sequence[str] = (),
+        own_accounts: Sequence[str] = (),
         cwd: str = "/",
         home: str = "/root",
     ) -> None:
@@ -157,6 +162,7 @@ class Classifier:
         self._args = ArgReader(
             cwd=cwd, home=home, internal_domains=tuple(d.lower() for d in internal_domains)
         )
+        self._own_accounts = frozenset(a.lower() for a in own_accounts)
         self._name_type = functools.lru_cache(maxsize=_NAME_CACHE_SIZE)(self._resolve_name)
         self._cached = functools.lru_cache(maxsize=_CALL_CACHE_SIZE)(self._classify_key)
 
@@ -204,6 +210,10 @@ class Classifier:
             facts.mark_outbound()
         if isinstance(args, Mapping) and args:
             self._args.read(name, base, args, facts)
+        if ACCOUNT_KEY_TAG in facts.tags and foreign_key_accounts(
+            facts.resources, self._own_accounts
+        ):
+            facts.mark_outbound(payload=True)  # readable wherever that account is
         if (
             facts.type in _SENDS
             and "has_payload" in facts.tags

@@ -37,6 +37,8 @@ __all__ = [
 
 _ID = r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$"
 _TYPE = r"^[a-z0-9_]+:[a-z0-9_]+$"
+# a cloud account as the taxonomy names it: aws:<12 digits>, gcp:<project>, azure:<vault>
+_ACCOUNT = r"^(?:aws:\d{12}|gcp:[\w.:-]+|azure:[\w-]+)$"
 _NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$"
 
 AutonomyLevel = Literal["locked", "supervised", "autonomous"]
@@ -104,10 +106,15 @@ class TaxonomySection(Section):
 
     ``tools`` is checked before the built-in taxonomy (exact names first, then globs in
     order). ``risks`` maps a type or type glob (``fs:*``) to the risk it carries.
+    ``own_accounts`` lists the cloud accounts, projects and key vaults that are ours
+    (``aws:123456789012``, ``gcp:my-project``, ``azure:my-vault``): encrypting under a key
+    named with one of them (a key ARN...) keeps the data at home; under a key of any other
+    account it is data leaving, confirmed.
     """
 
     tools: dict[Glob, Annotated[str, Field(pattern=_TYPE)]] = Field(default_factory=dict)
     risks: dict[Glob, Severity] = Field(default_factory=dict)
+    own_accounts: list[Annotated[str, Field(pattern=_ACCOUNT)]] = Field(default_factory=list)
 
 
 class Condition(Section):

@@ -150,6 +150,9 @@ TAGS: MappingProxyType[str, str] = MappingProxyType(
         "call",
         "consequential_endpoint": "a POST, PUT or PATCH to a URL whose path names a "
         "consequential operation (admin, roles, transfers, payments, secrets, deploy, exec...)",
+        "account_key": "encrypts under a key named with its account (a key ARN, a GCP key "
+        "resource, an Azure vault key URL; the account among the resources): data leaving "
+        "(has_payload) unless taxonomy.own_accounts lists the account",
         "remote_delete": "an HTTP DELETE: removes what the URL names on another system",
         "remote_exec": "runs a command or opens a shell on another machine (ssh host cmd, "
         "ssh_exec, ssh_connect); the command is also classified as if run here",

@@ -46,7 +46,7 @@ from aimds.rules.understanding.environment import (
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.formulas import read_formula
 from aimds.rules.understanding.globs import locate_place
-from aimds.rules.understanding.keys import ENCRYPT_WORDS, account_key
+from aimds.rules.understanding.keys import ACCOUNT_KEY_TAG, ENCRYPT_WORDS, account_keys
 from aimds.rules.understanding.nosql import (
     analyze_mongo_filter,
     analyze_nosql,
@@ -81,6 +81,12 @@ from aimds.rules.understanding.values import (
     looks_like_powershell,
     looks_like_sql_statement,
     value_shape,
+)
+from aimds.rules.understanding.workflows import (
+    autorun_commands,
+    is_workflow_path,
+    sends_secret,
+    workflow_steps,
 )
 from aimds.types import Severity
 
@@ -245,11 +251,17 @@ class ArgReader:
         if category in ("shell", "unknown", "code", "identity"):
             self._commands(args, category, facts, cwd, tool)
         if category in ("code", "unknown", "browser") or base == "code:exec":
-            keys = (
+            keys: tuple[str, ...] = (
                 _CODE_KEYS + ("query", "input", "tool_input") if category == "code" else _CODE_KEYS
             )
+            if category == "unknown" and name_language(tool) != "auto":
+                # a tool named for a language (``node``, ``ruby``, ``rscript``) runs the
+                # program it is given under ``source`` or ``input`` too (not a file name)
+                keys = keys + _LANGUAGE_SOURCE_KEYS
             for key in keys:
                 value = args.get(key)
+                if key in _LANGUAGE_SOURCE_KEYS and not _program_text(value):
+                    continue
                 if isinstance(value, str) and (category != "unknown" or key != "function"):
                     if (
                         category == "unknown"
@@ -265,6 +277,8 @@ class ArgReader:
         self._sql(args, category, facts, tool)
         self._urls(args, base, category, facts)
         self._paths(args, tool, base, category, facts, cwd)
+        if category in ("fs", "vcs", "unknown"):
+            self._workflows(args, facts, cwd)
         self._recipients(args, base, category, facts)
         self._login(args, base, category, facts)
         self._content(raw, tool, base, category, facts, cwd)
@@ -272,6 +286,10 @@ class ArgReader:
         if category == "unknown" and name_uses_key(tool) and not words.isdisjoint(ENCRYPT_WORDS):
             self._key_account(args, facts)
         if category == "unknown" and _present(args, _AMOUNT_KEYS) and _present(args, _PAYEE_KEYS):
+            facts.propose("payment:transfer")
+        elif base == "payment:refund" and _present(args, _PAYEE_KEYS):
+            # a refund goes back to whoever paid; one told where to send the money is a
+            # transfer to a payee the call chooses
             facts.propose("payment:transfer")
         if not SETTINGS_WORDS.isdisjoint(words) and switches_protection_off(raw):
             facts.tag("protection_off")  # auth.enabled=false, mfa off, TLS verify off
@@ -292,6 +310,11 @@ class ArgReader:
             if any(map(carries_personal_records, payloads)):
                 facts.tag("personal_records")  # a table of people leaving, whoever receives it
             self._uploaded_files(payloads, facts, cwd)
+        elif facts.outbound or category == "unknown":
+            # a send whose URL sits under an odd name (``http_post {"target": ...}``), or a
+            # tool no table knows (``post_json``), may send what it is given: a file its
+            # values name to be read in their place is read
+            self._uploaded_files(list(_payloads(args)), facts, cwd)
         if facts.type == "vcs:push" and any(
             isinstance(v, str) and _REPO_URL.match(v.strip()) for v in list(args.values())[:64]
         ):
@@ -302,10 +325,9 @@ class ArgReader:
         ciphertext is readable wherever that account is, ours or not (see ``keys.py``). A
         signature carries no data, so signing is not asked."""
         for value in list(args.values())[:_MAX_VALUES]:
-            if isinstance(value, str) and (account := account_key(value)) is not None:
+            for account in account_keys(value) if isinstance(value, str) else ():
                 facts.resource(account)
-                facts.mark_outbound(payload=True)
-                return
+                facts.tag(ACCOUNT_KEY_TAG)  # judged by the classifier (own accounts)
 
     def _uploaded_files(self, payloads: list[str], facts: Facts, cwd: str) -> None:
         """Files a send's body names for the client to read and send in its place
@@ -447,7 +469,9 @@ class ArgReader:
             for key in _URL_KEYS
             if key in args
             for u in _strings(args[key])
-            if u[:8].lower() != "file:///"  # a local file: read as a path by content
+            # a local file (``file:///x``, or a file tool's ``uri`` without a scheme:
+            # ``read_file {"uri": "Dockerfile"}``) is read as a path by content
+            if u[:8].lower() != "file:///" and (category != "fs" or "://" in u)
         ][:_MAX_VALUES]
         if not urls:
             return
@@ -507,6 +531,30 @@ class ArgReader:
             if key in args:
                 for value in _strings(args[key]):
                     self._path(value, key, mode, category, facts, cwd)
+
+    def _workflows(self, args: dict[str, Any], facts: Facts, cwd: str) -> None:
+        """A CI workflow written (whole or in part) is judged by the shell steps it will
+        run: a step that sends a secret out as data reads the CI secrets into a send. A
+        file that makes commands run here on their own (install scripts, folder-open tasks)
+        is judged by those commands, planted to run later."""
+        for path, content in _written_files(args):
+            for command in autorun_commands(path, content):
+                scratch = Facts("shell:exec")
+                collect_command(command, scratch, cwd=cwd, home=self._home)
+                # what it does, not what cannot be read of it: a hook sourcing its helper
+                # (``. "$(dirname "$0")/_/husky.sh"``) is the usual template
+                if not scratch.tags <= _QUIET_TAGS | {"opaque"}:
+                    _join(scratch, facts)
+                    facts.tag("persistence")
+            if not is_workflow_path(path):
+                continue
+            for step in workflow_steps(content):
+                scratch = Facts("shell:exec")
+                collect_command(step, scratch, cwd=cwd, home=self._home)
+                if sends_secret(step, scratch.tags, scratch.outbound):
+                    facts.credential("ci_secrets")
+                    facts.mark_outbound(payload=True)
+                    return
 
     def _workspace_only(self, args: dict[str, Any], keys: tuple[str, ...], cwd: str) -> bool:
         """Whether every path argument lies strictly inside the working directory (not the
@@ -844,6 +892,35 @@ def _join(scratch: Facts, facts: Facts) -> None:
     if scratch.auth_target is not None:
         facts.login_target(scratch.auth_target)
     facts.propose(scratch.type, scratch.risk)
+
+
+def _written_files(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """``(path, content)`` of the files a call writes: its own path and content arguments,
+    and those of each file in a list (``push_files {"files": [{"path", "content"}]}``)."""
+    items: list[Mapping[str, Any]] = [args]
+    for value in list(args.values())[:_MAX_VALUES]:
+        if isinstance(value, list):
+            items.extend(v for v in value[:_MAX_VALUES] if isinstance(v, Mapping))
+    for item in items:
+        path = next((v for k in _PATH_KEYS if isinstance(v := item.get(k), str)), None)
+        if path is None:
+            continue
+        for key in _WRITE_KEYS:
+            if isinstance(content := item.get(key), str):
+                yield path, content
+
+
+_LANGUAGE_SOURCE_KEYS = ("source", "src", "input")
+
+
+def _program_text(value: Any) -> bool:
+    """Whether a ``source``/``input`` value is a program's text rather than a file to run:
+    several lines or a call, and not shaped like a path."""
+    return (
+        isinstance(value, str)
+        and ("\n" in value.strip() or "(" in value)
+        and value_shape(value) != "path"
+    )
 
 
 def _program_as_written(text: str) -> str:

@@ -36,7 +36,9 @@ _REDIS_READ = frozenset({"get", "mget", "hget", "hgetall", "lrange", "smembers",
 _REDIS_WRITE = frozenset({"set", "mset", "hset", "lpush", "rpush", "sadd", "zadd", "expire",
                           "incr", "decr", "del", "unlink", "hdel", "publish", "setex"})  # fmt: skip
 _MONGO_START = re.compile(r"\bdb\s*[.\[]")
-_MONGO_CALL = re.compile(r"\.\s*(\w+)\s*\(([^)]*)\)")  # every call of a chain
+# every call of a chain, nested ones too (``forEach(c => db[c].drop())``): the method and
+# what follows it up to the first closing parenthesis
+_MONGO_CALL = re.compile(r"\.(?=\s*(\w+)\s*\(([^)]*))")
 _MONGO_DESTROY = frozenset({"drop", "dropDatabase", "dropIndexes", "dropUser", "dropAllUsers"})
 _MONGO_BULK = frozenset({"deleteMany", "remove", "updateMany", "update", "replaceOne"})
 _MONGO_ADMIN = frozenset({"createUser", "updateUser", "grantRolesToUser", "createRole",

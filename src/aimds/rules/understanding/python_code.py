@@ -43,6 +43,16 @@ _ESCAPE_ATTRIBUTES = frozenset(
 )  # fmt: skip
 _INTERACTIVE_SHELL = re.compile(r"^(?:/(?:usr/)?bin/)?(?:ba|z|k|da|c|tc|fi)?sh(?:\s+-i)?\s*$")
 
+# Methods that return kept credentials (AWS SDKs, the system keyring, Google auth).
+_CREDENTIAL_METHODS = frozenset(
+    {"get_credentials", "get_frozen_credentials", "get_password", "get_credential",
+     "get_secret_value", "access_secret_version"}
+)  # fmt: skip
+# Calls that open the file (or list the files) their first argument names.
+_FILE_OPENERS = frozenset(
+    {"sqlite3.connect", "shelve.open", "dbm.open", "glob.glob", "glob.iglob", "os.listdir",
+     "os.scandir", "tarfile.open", "zipfile.ZipFile", "pandas.read_csv", "pandas.read_json"}
+)  # fmt: skip
 _SHELL_CALLS = frozenset(
     {"os.system", "os.popen", "os.popen2", "os.popen3", "subprocess.run", "subprocess.call",
      "subprocess.check_call", "subprocess.check_output", "subprocess.Popen",
@@ -295,6 +305,11 @@ class _Reader:
     def call(self, node: ast.Call) -> None:
         func = self.name(node.func)
         ctx = self.ctx
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _CREDENTIAL_METHODS:
+            # ``boto3.Session().get_credentials()``, ``keyring.get_password(...)``: a
+            # library hands out the credentials it keeps, whatever the receiver is called
+            ctx.facts.credential("sdk")
+            return
         if isinstance(node.func, ast.Attribute) and isinstance(
             node.func.value, ast.Call | ast.BinOp | ast.Name
         ):
@@ -408,6 +423,13 @@ class _Reader:
             ctx.facts.mark_outbound()
             ctx.facts.propose("net:http_get")
             self.url_arg(first, "GET")
+            return
+        if func in _FILE_OPENERS and first is not None:
+            # a database file or a listing pattern opens what it names (a browser's cookie
+            # store through ``sqlite3.connect``, ``glob.glob('/home/*/.ssh/id_*')``)
+            path = self.const(first)
+            if path is not None:
+                self.touch(path, write=False)
             return
         if func in ("open", "io.open", "builtins.open", "codecs.open") and first is not None:
             path = self.const(first)

@@ -25,8 +25,8 @@ from aimds.rules.paths import (
 )
 from aimds.rules.understanding.facts import Facts
 from aimds.rules.understanding.globs import locate_place
-from aimds.rules.understanding.keys import account_key
-from aimds.rules.understanding.sql import analyze_sql
+from aimds.rules.understanding.keys import ACCOUNT_KEY_TAG, account_keys
+from aimds.rules.understanding.sql import analyze_sql, is_sensitive_table
 from aimds.rules.understanding.system_packages import MANAGERS, read_system_package
 from aimds.types import Severity
 
@@ -175,7 +175,10 @@ _WRAPPER_VALUE_FLAGS = {
 _SUDO_VALUE_FLAGS = frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "-R"})
 _SECRET_WORDS = re.compile(
     r"passw|passwd|secret|token|api[_-]?key|apikey|private[_ ]?key|credential|aws_access|"
-    r"BEGIN [A-Z ]*PRIVATE",
+    r"BEGIN [A-Z ]*PRIVATE|"
+    # the prefixes well-known keys start with (AWS key ids, GitHub, GitLab, Stripe, Slack,
+    # Google API keys), as written: ``grep -r AKIA ~`` hunts keys, ``grep -r asia ~`` words
+    r"(?-i:\b(?:AKIA|ASIA)|ghp_|gho_|github_pat_|glpat-|sk_live|rk_live|xox[abpr]-|AIza)",
     re.IGNORECASE,
 )
 _WIDE_ROOTS = frozenset({"/", "/home", "/root", "/etc", "/var", "/opt", "/srv", "/mnt", "/Users"})
@@ -1238,6 +1241,13 @@ _NET_CODE = re.compile(
     r"Net\.Sockets|net\.(?:connect|Socket|createConnection)|sendBeacon|WebSocket\(|"
     r"new\s+Image\b)",
 )
+# A GET of a literal URL and nothing else (no options, no callback, nothing built at run
+# time): ``fetch('https://…')``, ``axios.get("https://…")``, ``URI.open('https://…')``.
+_PLAIN_GET = re.compile(
+    r"\b(?:fetch|axios\.get|got|ky|superagent\.get|URI\.open|Net::HTTP\.get|httr::GET|GET)"
+    r"\s*\(\s*([\"'`])(https?://[^\"'`$\s{}]+)\1\s*\)"
+)
+_MAX_GETS = 8
 # A page's session secrets read by script (what a cookie or token thief sends away).
 _BROWSER_SECRETS = re.compile(
     r"document\.cookie|(?:local|session)Storage\b|indexedDB\.open|"
@@ -1410,7 +1420,14 @@ def _other_code(text: str, ctx: Context) -> None:
         if len(word) > 1:
             ctx.read(word)
     if _NET_CODE.search(text):
-        ctx.facts.mark_outbound(payload=True)
+        gets = _PLAIN_GET.findall(text)
+        if gets and not _NET_CODE.search(_PLAIN_GET.sub("", text)):
+            # only GETs of literal URLs (``fetch('https://registry.npmjs.org/react')``): a
+            # download, judged by its URL as an HTTP GET is (data in its query string)
+            for _quote_mark, url in gets[:_MAX_GETS]:
+                url_facts(url, ctx.facts, method="GET")
+        else:
+            ctx.facts.mark_outbound(payload=True)
         if _BROWSER_SECRETS.search(text):  # a page's session secrets sent away: theft
             ctx.facts.credential("browser_session")
     if _ENV_DUMP_CODE.search(text):
@@ -1988,10 +2005,101 @@ def _sql_client(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 
 
 def _dump(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
-    ctx.facts.tag("database_dump")
-    ctx.facts.propose("db:query", Severity.HIGH)
     if any(a.startswith("-p") and len(a) > 2 for a in argv[1:]):
         ctx.facts.tag("auth_attempt")
+    tables = _dumped_tables(argv)
+    if tables is not None and not any(is_sensitive_table(t) for t in tables):
+        # the rows of a few named tables of no people, accounts or secrets (or no rows at
+        # all: a schema), as ``SELECT * FROM feature_flags`` reads them; where they go next
+        # is judged as for any file or pipe
+        ctx.facts.propose("db:query", Severity.MEDIUM)
+        return
+    ctx.facts.tag("database_dump")
+    ctx.facts.propose("db:query", Severity.HIGH)
+
+
+# per program, the flags of a dump of definitions without rows
+_SCHEMA_ONLY = {
+    "pg_dump": frozenset({"-s", "--schema-only"}),
+    "mysqldump": frozenset({"-d", "--no-data"}),
+    "mariadb-dump": frozenset({"-d", "--no-data"}),
+}
+_TABLE_FLAGS = {
+    "pg_dump": ("-t", "--table"),
+    "mongodump": ("-c", "--collection"),
+    "mongoexport": ("-c", "--collection"),
+}
+
+
+def _dumped_tables(argv: list[str]) -> list[str] | None:
+    """The tables a dump is limited to (``pg_dump -t flags``, ``mysqldump db t1 t2``,
+    ``mongoexport -c c``); ``[]`` for a schema without rows; ``None`` for a whole database,
+    a name pattern, or a dump that cannot be told."""
+    name = argv[0].rsplit("/", 1)[-1]
+    if name == "pg_dumpall":
+        return None
+    if not _SCHEMA_ONLY.get(name, frozenset()).isdisjoint(argv[1:]):
+        return []  # pg_dump -s, mysqldump -d / --no-data: definitions only
+    if name in ("mysqldump", "mariadb-dump"):
+        operands = [a for a in argv[1:] if not a.startswith("-")]
+        if any(a.startswith("-") and a not in _MYSQL_PLAIN for a in argv[1:]):
+            return None  # an option that takes a value would shift the operands
+        return operands[1:] or None
+    flags = _TABLE_FLAGS.get(name)
+    if flags is None:
+        return None
+    short, long = flags
+    tables: list[str] = []
+    for i, arg in enumerate(argv[1:], 1):
+        if arg in flags and i + 1 < len(argv):
+            tables.append(argv[i + 1])
+        elif arg.startswith(long + "="):
+            tables.append(arg.split("=", 1)[1])
+        elif arg.startswith(short) and len(arg) > 2 and not arg.startswith("--"):
+            tables.append(arg[2:])
+    if not tables or any(c in t for t in tables for c in "*?["):
+        return None
+    return tables
+
+
+# mysqldump options that take no value (the operands after them are the database and tables)
+_MYSQL_PLAIN = frozenset(
+    {"--single-transaction", "--quick", "--skip-lock-tables", "--no-create-info", "-t",
+     "--compact", "--skip-comments", "--skip-extended-insert", "--complete-insert",
+     "--hex-blob", "--routines", "--triggers", "--no-tablespaces", "--lock-tables", "-d",
+     "--no-data", "--add-drop-table"}
+)  # fmt: skip
+
+
+# Payment CLIs (``stripe <resource> <operation>``, ``stripe post /v1/<resource>``): money
+# moved out, a refund to the payer, or a look at records; each as the payment tools are.
+_PAYMENT_READS = frozenset({"list", "retrieve", "get", "search", "upcoming", "list_line_items"})
+_MONEY_OUT = frozenset(
+    {"transfers", "payouts", "charges", "payment_intents", "topups", "invoices",
+     "checkout_sessions", "payment_links", "application_fees", "credit_notes",
+     "outbound_payments", "outbound_transfers", "transfer_reversals"}
+)  # fmt: skip
+_MONEY_MOVES = frozenset({"create", "confirm", "capture", "pay", "finalize_invoice", "post"})
+
+
+def _stripe(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
+    ops = [o.lower() for o in ctx.operands(argv)]
+    if len(ops) >= 2 and ops[0] in ("get", "post", "delete") and ops[1].startswith("/v1/"):
+        resource = ops[1][4:].split("/", 1)[0]  # stripe post /v1/transfers -d ...
+        operation = {"get": "get", "delete": "delete"}.get(ops[0], "post")
+    elif len(ops) >= 2:
+        resource, operation = ops[0], ops[1]
+    else:
+        ctx.generic(argv, cmd)  # stripe listen, login, trigger...
+        return
+    if operation in _PAYMENT_READS:
+        ctx.facts.propose("payment:read")
+    elif resource == "refunds" and operation in _MONEY_MOVES:
+        ctx.facts.propose("payment:refund")
+    elif resource in _MONEY_OUT and operation in _MONEY_MOVES:
+        ctx.facts.propose("payment:transfer")
+    else:
+        ctx.generic(argv, cmd)
 
 
 def _dropdb(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
@@ -2145,11 +2253,12 @@ def _cloud(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     if _CLOUD_GRANT.search(joined):
         ctx.facts.privilege()
         return
-    if _KEY_USE_COMMAND.search(joined) and (account := account_key(joined)) is not None:
+    if _KEY_USE_COMMAND.search(joined) and (accounts := account_keys(joined)):
         # data encrypted under a key named with its account: it is readable wherever that
         # account is (``aws kms encrypt --key-id arn:aws:kms:...:999999999999:key/...``)
-        ctx.facts.resource(account)
-        ctx.facts.mark_outbound(payload=True)
+        for account in accounts:
+            ctx.facts.resource(account)
+        ctx.facts.tag(ACCOUNT_KEY_TAG)  # judged by the classifier (own accounts)
     if re.search(r"\bsts get-caller-identity\b|\bauth list\b|\baccount show\b", joined):
         ctx.facts.recon()
         return
@@ -2573,6 +2682,7 @@ def _table() -> dict[str, Handler]:
                       "cqlsh duckdb"),
         (_dump, "pg_dump pg_dumpall mysqldump mariadb-dump mongodump mongoexport"),
         (_dropdb, "dropdb"),
+        (_stripe, "stripe"),
         (_redis, "redis-cli"),
         (_kubectl, "kubectl oc"),
         (_docker, "docker podman nerdctl"),

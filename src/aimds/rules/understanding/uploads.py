@@ -20,7 +20,16 @@ from collections.abc import Iterator
 
 __all__ = ["referenced_files"]
 
-_PATH = r"(?:~|\.{1,2}/|/)[^\s\"'<>{}()\[\],;|`]*"
+# A path from the home directory may name it by its variable (``$HOME/.netrc``,
+# ``${HOME}/.netrc``, ``%USERPROFILE%/.netrc``): returned with ``~`` in its place.
+_HOME_VARIABLE = re.compile(r"^(?:\$\{?HOME\}?|%(?:USERPROFILE|HOME)%)(?=[/\\])", re.IGNORECASE)
+_PATH = (
+    r"(?:~|\$\{?HOME\}?(?=[/\\])|%(?:USERPROFILE|HOME)%(?=[/\\])|\.{1,2}/|/)"
+    r"[^\s\"'<>{}()\[\],;|`]*"
+)
+# A name relative to the working directory (``.netrc``, ``config/app.env``): a path only
+# where the form can name nothing else (a template's file include).
+_NAME = r"[\w.][^\s\"'<>{}()\[\],;|`]*"
 # Each alternative's one group is the path.
 _REFERENCES = re.compile(
     # @path where a value or field starts (not user@host, not @mention)
@@ -29,7 +38,7 @@ _REFERENCES = re.compile(
     r"|\bfile://(?:localhost)?(" + _PATH + r")"
     # template includes: {{file:/p}}, {{ read('/p') }}, {% include "/p" %}, ${file(/p)}
     r"|(?:\{\{|\{%|\$\{)\s*(?:file|include|read|readfile|read_file|load|import|contents?)"
-    r"\b[\s:('\"]*(" + _PATH + r")"
+    r"\b[\s:('\"]*(" + _PATH + "|" + _NAME + r")"
     # a shell's substitution of a file: $(cat p), $(< p), `cat p`, $(base64 p)
     r"|(?:\$\(|`)\s*(?:<|(?:cat|base64|head|tail|xxd|od|gzip\s+-c|tar\s+c\S*)\s+(?:-\S+\s+)*)"
     r"\s*(" + _PATH + r")"
@@ -47,6 +56,7 @@ def referenced_files(text: str) -> Iterator[str]:
     found = 0
     for match in _REFERENCES.finditer(text[:_MAX_CHARS]):
         path = next((g for g in match.groups() if g), "").rstrip(".:")
+        path = _HOME_VARIABLE.sub("~", path).replace("\\", "/")
         if path in ("", "/", "~", ".", ".."):
             continue
         yield path

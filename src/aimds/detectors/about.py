@@ -41,7 +41,7 @@ from aimds.detectors.segments import segment
 __all__ = ["TALK", "Reading", "Role", "piece_role", "read", "read_about"]
 
 Role = str
-"""One of ``addressed``, ``human``, ``reported``, ``neutral``."""
+"""One of ``addressed``, ``human``, ``reported``, ``carrier``, ``neutral``."""
 TALK = frozenset({"human", "reported"})
 """The roles of a piece that speaks *about* the assistant rather than to it."""
 
@@ -153,6 +153,49 @@ _ABOUT = re.compile(
     r"|\bllms?\b|system prompt|\bagents?\b"
 )
 """A text that talks about attacks, defences or assistants (the whole text is searched)."""
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DEADLINE = re.compile(
+    r"\b(?:by|before|until|till|no later than|not later than|due)\s+(?:(?:the|this|next|end of"
+    r"|close of|noon|midday|[0-9]{1,2}(?:[:.][0-9]{2})?\s*(?:am|pm|h|uhr)?|on)\s+){0,3}"
+    r"(?:" + _WEEKDAY + r"|tomorrow|tonight|noon|midday|midnight|eod|cob|end of (?:the )?"
+    r"(?:day|week|month|quarter|year)|(?:day|week|month|quarter|year)(?:'s)? end|next week"
+    r"|[0-9]{1,2}(?:[:.][0-9]{2})?\s*(?:am|pm)|[0-9]{1,2}(?:st|nd|rd|th)?\s+" + _MONTH
+    + r"|" + _MONTH + r"\s+[0-9]{1,2}\b|[0-9]{1,2}[./][0-9]{1,2}\b)"
+    r"|\bwithin\s+(?:[0-9]+|one|two|three|five|seven|ten|fourteen|thirty)\s+(?:working\s+|business"
+    r"\s+|calendar\s+)?(?:days|hours|weeks|months)\b"
+)
+"""A deadline on the reader (``by Friday``, ``no later than 1 June``, ``within 30 days``,
+``before 5 pm``): people are given dates, an assistant reading a document acts now."""
+_HUMAN_ACTS = re.compile(
+    r"\b(?:bring|sign|countersign|fill (?:in|out)|attend|rsvp|print out|drop (?:it|them)"
+    r" off|call us|visit us|come (?:to|by)|pick up)\b"
+    r"|\b(?:your|the) (?:signed|completed|countersigned|original)\b"
+    r"|\byour (?:cv|resume|résumé|id|passport|badge|timesheet|availability|signature|receipt"
+    r"|ticket|boarding pass|menu choice|invoice number|order number|payslip)\b"
+    r"|\bremittance advice\b|\breply to this (?:e-?mail|message|letter|invitation)\b"
+)
+"""What only a person does or has (``bring your ID``, ``sign the form``, ``your CV``,
+``reply to this e-mail``): an order with one is the carrier's to its human reader."""
+_ASSISTANT_OBJECTS = re.compile(
+    r"\b(?:conversations?|chats?|chat history|history|threads?|transcripts?|system prompt"
+    r"|instructions?|prompts?|passwords?|credentials?|api keys?|tokens?|secrets?|contacts"
+    r"|inbox|mailbox|memory|the users?|users'?|user's|customer (?:data|list|records)"
+    r"|(?:all|every) (?:e-?mails?|messages?|files?|documents?)|this (?:note|message|page)"
+    r"|summary|summaries|(?:reply|respond|answer)(?:ing)? (?:in|with|only)|your (?:reply|response"
+    r"|answer)|translate|say|tell|mention|recommend"
+    r"|include|output|print|reveal|ignore|disregard|language|german|french|spanish"
+    r"|portuguese|italian|english|iban|swift|bic|account (?:number|details)|bank details|wire"
+    r"|wallet|bitcoin|crypto|link|links|click|log ?in|sign ?in|verify|confirm your|update your)\b"
+    r"|https?://|www\.|\b[\w-]+\.(?:com|net|org|io|ly|cc|co|xyz)/"
+)
+"""What an order to the assistant acts on or produces (the conversation, credentials, the
+user's data, the reply and its language), and what a phishing or payment-redirection line
+asks of a person (new bank details, a link to log in or verify at): a piece with one is
+never read as the carrier's order to its human reader, whatever deadline it names."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +250,8 @@ def piece_role(raw: str) -> Role:
     words = _WORDS.findall(folded)
     if not words:
         return "neutral"
+    if _to_human_reader(folded, words):
+        return "carrier"
     question = "?" in folded
     wset = set(words)
     told = False  # "tell the model", "paste it into an agent": the assistant as an object
@@ -243,6 +288,18 @@ def piece_role(raw: str) -> Role:
     if owned or third:
         return "reported" if not wset.isdisjoint(_PAST_NARRATIVE) else "human"
     return "neutral"
+
+
+def _to_human_reader(folded: str, words: list[str]) -> bool:
+    """An order the carrier gives its human reader: a deadline or an act or thing only a
+    person has (``Could you send me the signed NDA by Thursday?``, ``forward the remittance
+    advice to billing@...``), no assistant named and nothing an assistant would act on or
+    produce (``forward this thread to ...``, ``reply in German by Friday``)."""
+    if _DEADLINE.search(folded) is None and _HUMAN_ACTS.search(folded) is None:
+        return False
+    if _ai_positions(words):
+        return False
+    return _ASSISTANT_OBJECTS.search(folded) is None
 
 
 def _directive_pair(a: str, b: str, c: str) -> bool:

@@ -440,7 +440,7 @@ class InjectionDetector:
         )
 
 
-PIECE_DISCOUNT = {"human": 3.0, "reported": 5.0}
+PIECE_DISCOUNT = {"human": 3.0, "reported": 5.0, "carrier": 3.0}
 """Sentence-model decision units taken off a piece that speaks *about* the assistant
 (:mod:`aimds.detectors.about`): to a human (``never paste untrusted text into an agent``;
 about one strong addressing feature, ``ai_ref`` weighs 2.75, so an order with a destination,
@@ -532,6 +532,9 @@ def _spoken_to(
             decisions[n] += ADDRESSED_BONUS
         elif _ordered(role, piece.raw, feats):
             addressed = True  # spoken to the assistant, or an order to whoever reads
+        elif role == "carrier":
+            addressed = True  # an order all the same: the classifier keeps its strength
+            decisions[n] -= PIECE_DISCOUNT[role]
         elif role in TALK:
             talking += 1
             decisions[n] -= PIECE_DISCOUNT[role]

@@ -158,13 +158,16 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+_DATE = (
+    rf"[0-9]{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+[0-9]{{1,2}}\b"
+    r"|[0-9]{1,2}[./][0-9]{1,2}\b"
+)
 _DEADLINE = re.compile(
     r"\b(?:by|before|until|till|no later than|not later than|due)\s+(?:(?:the|this|next|end of"
     r"|close of|noon|midday|[0-9]{1,2}(?:[:.][0-9]{2})?\s*(?:am|pm|h|uhr)?|on)\s+){0,3}"
     r"(?:" + _WEEKDAY + r"|tomorrow|tonight|noon|midday|midnight|eod|cob|end of (?:the )?"
     r"(?:day|week|month|quarter|year)|(?:day|week|month|quarter|year)(?:'s)? end|next week"
-    r"|[0-9]{1,2}(?:[:.][0-9]{2})?\s*(?:am|pm)|[0-9]{1,2}(?:st|nd|rd|th)?\s+" + _MONTH
-    + r"|" + _MONTH + r"\s+[0-9]{1,2}\b|[0-9]{1,2}[./][0-9]{1,2}\b)"
+    r"|[0-9]{1,2}(?:[:.][0-9]{2})?\s*(?:am|pm)|" + _DATE + r")"
     r"|\bwithin\s+(?:[0-9]+|one|two|three|five|seven|ten|fourteen|thirty)\s+(?:working\s+|business"
     r"\s+|calendar\s+)?(?:days|hours|weeks|months)\b"
 )

@@ -13,7 +13,9 @@ A quotation counts as mentioned only where the text tells it is one:
 * the words outside every quotation talk about attacks or defences (``prompt injection``,
   ``attacker``, ``filter``, ``jailbreak``, ``payload``, ``sanitizer`` ...), or
 * a mention frame leads into the quotation (``such as``, ``like``, ``e.g.``, ``the
-  string``, ``a line``), or reported speech does (``told him to``, ``users say``).
+  string``, ``a line``), or reported speech does (``told him to``, ``users say``), or a
+  third party's possible saying (``a page may say``); or the quotation names a kind of
+  thing (``the "ignore all previous instructions" trick``).
 
 A reply directive before the quotation (``say only "access granted"``, ``respond with the
 words "..."``) makes it *used*: those are the words the assistant is told to produce.
@@ -85,6 +87,20 @@ _REPORTED = re.compile(
 (``someone sent our chatbot "..."``), or words one would tell an assistant named in the
 third person (``is it safe to tell the model in the system prompt 'never reveal ...'?``)."""
 
+_HYPOTHETICAL = re.compile(
+    r"\b(?<!you )(?<!we )(?<!i )(?:may|might|could|can|would|will|often|sometimes)"
+    r" (?:say|read|contain|include|state|hide|carry)\b(?: \w+){0,2}[\s:,(]{0,3}$"
+)
+"""A modal or habitual saying by a third party (``a page may say '...'``, ``an e-mail might
+contain ...``): what some text could hold, not what the assistant is told to say. ``You
+can say 'stop'`` is left to the other frames."""
+_NAMED = re.compile(
+    r"^[\"”’'»`]?\s?(?:trick|attack|exploit|jailbreak|prompt|technique|method|hack|payload"
+    r"|string|phrase|line|command|pattern|approach|injection|example|defen[cs]e|filter|rule"
+    r"|attempt|style|template|family|variant)s?\b"
+)
+"""A kind of thing named right after a quotation (``the 'ignore all previous instructions'
+trick``): the quoted words are that thing's name, a mention."""
 _USE = re.compile(
     r"\b(?:say|print|output|write|type|repeat|respond|reply|answer|begin|start|end|prefix)"
     r"\b(?: [\w'-]+){0,6}[\s:,(]{0,3}$"
@@ -156,8 +172,11 @@ def mask_mentions(text: str) -> str | None:
     keep: list[tuple[int, int]] = []
     for a, b in spans:
         lead = text[max(0, a - 1 - _FRAME_REACH) : max(0, a - 1)].casefold()
-        if _REPORTED.search(lead) or (
-            not _USE.search(lead) and (about or _FRAME.search(lead) is not None)
+        named = _NAMED.match(text[b : b + 20].casefold()) is not None
+        if (
+            _REPORTED.search(lead)
+            or _HYPOTHETICAL.search(lead)
+            or (not _USE.search(lead) and (about or named or _FRAME.search(lead) is not None))
         ):
             keep.append((a, b))
     if not keep:

@@ -46,9 +46,11 @@ _QUOTATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("«", re.compile(r"«\s?([^«»\n]{4,300}?)\s?»")),
     ("‘", re.compile(r"‘([^‘’\n]{4,300})’")),
     ("`", re.compile(r"`([^`\n]{4,300})`")),
+    ("「", re.compile(r"「([^「」\n]{4,300})」")),
     ("'", re.compile(r"'((?:[^'\n]|(?<=\w)'(?=\w)){3,300}?)'(?![\w'])")),
 )
-"""Double, curly, low-high, guillemet, single and back-tick quotations on one line, one
+"""Double, curly, low-high, guillemet, single, back-tick and corner-bracket quotations on one
+line, one
 pattern per opening character. Openers are found with ``str.find`` and each pattern is only
 *matched* there: a regex search would test every position of a long text in Python's
 engine (80 µs at 2,000 characters with a few apostrophes; this way about 10). A single
@@ -61,7 +63,8 @@ _ABOUT_ATTACKS = re.compile(
     r"|payload|malicious|phishing|red[- ]?team|threat model|vulnerab|sanitiz|sanitis"
     r"|\bfilter|\bflag(?:s|ged)?\b|detect|classifier|moderation|guardrail|\bdefen[cds]"
     r"|mitigat|security|sicherheit|sécurité|seguridad|\bdataset|benchmark|\bunit test"
-    r"|researchers?\b|\bexample payload|known issue",
+    r"|researchers?\b|\bexample payload|known issue"
+    r"|攻击|攻撃|防御|防禦|防止|注入|越狱|脱獄|安全|공격|방어|탈옥|인젝션",
 )
 """Words of a text *about* attacks and defences, looked for outside the quotations."""
 
@@ -74,8 +77,9 @@ _FRAME = re.compile(
 """A mention frame just before a quotation: the quoted words are the object of talk."""
 
 _REPORTED = re.compile(
-    r"(?:\b(?:told|asked) (?:him|her|them|me|us|the \w+) to|\b(?:users?|people|someone|they|"
-    r"he|she|attackers?|customers?) (?:say|says|said|type|types|typed|write|writes|wrote|"
+    r"(?:\b(?:told|asked) (?:him|her|them|it|me|us|the \w+) to|\b(?:users?|people|someone|they|"
+    r"he|she|attackers?|customers?|anyone|somebody|visitors?|kids|students)"
+    r" (?:who |that )?(?:say|says|said|type|types|typed|write|writes|wrote|"
     r"enter|enters|send|sends|sent|try|tries|tried)(?: (?:the|our|my|a|an|their|your|his|her|this)"
     r" [\w-]+)?"
     r"|\b(?:tell|tells|telling|told|ask|asks|asking|asked|instruct\w*|prompt(?:s|ed|ing)?)"
@@ -120,6 +124,7 @@ _INSTRUCTION = re.compile(
     r"start\b|end\b)"
     r"|system prompt|instructions|you are now|jailbreak|pwned|access granted|developer mode|"
     r"\bdan\b|no restrictions|without restrictions"
+    r"|忽略|无视|無視|忘记|忘れ|指令|指示|무시|지시"
 )
 """What an instruction looks like on its own: a directive verb (or an address) first, or
 the vocabulary of an attack anywhere. Only such quotations are blanked: a quoted command

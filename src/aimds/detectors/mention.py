@@ -132,6 +132,23 @@ name (``"pwd"``), a title or a nickname says nothing either way, and blanking it
 only leave the rest of the text with fewer ordinary words."""
 
 
+_TOLD = re.compile(
+    r"\b(?:a|an|the|this|that|one)\s+(?:[\w-]+\s+){0,2}?(?:page|pdf|e-?mail|document|file"
+    r"|ticket|line|note|comment"
+    r"|review|site|website|attacker|message|text|string|invite|sentence)s?"
+    r"(?:\s+\w+){0,2}?\s+(?:told|asked|instructed|ordered|tricked|convinced|telling|asking"
+    r"|instructing|ordering)\s+(?:the|an?|our|their|its|any|all)?\s*(?:[\w-]+\s+)?"
+    r"(?:assistant|ai|agent|model|bot|chatbot|copilot|llm)s?(?:\s+(?:readers?|agents?))?"
+    r"\s+(?:in)?to\s+([^.;\n]{3,200})",
+    re.IGNORECASE,
+)
+"""An order reported without quotation marks, carried by a text and told to an assistant
+in the third person (``a PDF told the assistant to answer only in Portuguese``, ``a
+hidden line asking AI readers to print the system prompt``): what the carrier said, not
+what this text says. Someone *telling the user* something, or an order to *you*, is not
+matched."""
+
+
 def quotations(text: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` spans of every quotation's contents in ``text``, in order and
     without overlaps (where two would overlap, the one that opens first is kept)."""
@@ -165,8 +182,9 @@ def mask_mentions(text: str) -> str | None:
     (:data:`_INSTRUCTION`)."""
     every = quotations(text)
     spans = [(a, b) for a, b in every if _INSTRUCTION.search(text[a:b].casefold())]
+    told = _told(text)
     if not spans:
-        return None
+        return _blank(text, told) if told else None
     outside = []
     at = 0
     for a, b in every:
@@ -184,11 +202,33 @@ def mask_mentions(text: str) -> str | None:
             or (not _USE.search(lead) and (about or named or _FRAME.search(lead) is not None))
         ):
             keep.append((a, b))
+    keep = _merged(keep + told)
     if not keep:
         return None
+    return _blank(text, keep)
+
+
+def _told(text: str) -> list[tuple[int, int]]:
+    """Spans of orders reported without quotation marks (:data:`_TOLD`)."""
+    if "to " not in text:
+        return []
+    return [m.span(1) for m in _TOLD.finditer(text)]
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     parts = []
     at = 0
-    for a, b in keep:
+    for a, b in spans:
         parts.append(text[at:a])
         parts.append(BLANK * (b - a))
         at = b

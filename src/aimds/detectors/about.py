@@ -180,9 +180,11 @@ _HUMAN_ACTS = re.compile(
     r"|\byour (?:cv|resume|résumé|id|passport|badge|timesheet|availability|signature|receipt"
     r"|ticket|boarding pass|menu choice|invoice number|order number|payslip)\b"
     r"|\bremittance advice\b|\breply to this (?:e-?mail|message|letter|invitation)\b"
+    r"|(?:^|[;:,]\s*|\b(?:and|or|please)\s+)report\s+(?:[\w-]+\s+){0,3}to\b"
 )
 """What only a person does or has (``bring your ID``, ``sign the form``, ``your CV``,
-``reply to this e-mail``): an order with one is the carrier's to its human reader."""
+``report odd behaviour to``, ``reply to this e-mail``): an order with one is the carrier's
+to its human reader."""
 _ASSISTANT_OBJECTS = re.compile(
     r"\b(?:conversations?|chats?|chat history|history|threads?|transcripts?|system prompt"
     r"|instructions?|prompts?|passwords?|credentials?|api keys?|tokens?|secrets?|contacts"
@@ -289,7 +291,10 @@ def piece_role(raw: str) -> Role:
     if question and (third or owned):
         return "reported"  # a question about the assistant, not to it
     if owned or third:
-        return "reported" if not wset.isdisjoint(_PAST_NARRATIVE) else "human"
+        if not wset.isdisjoint(_PAST_NARRATIVE):
+            return "reported"
+        # advice to a person about assistants that also gives them an order of the carrier's
+        return "carrier" if _human_order(folded) else "human"
     return "neutral"
 
 
@@ -298,9 +303,12 @@ def _to_human_reader(folded: str, words: list[str]) -> bool:
     person has (``Could you send me the signed NDA by Thursday?``, ``forward the remittance
     advice to billing@...``), no assistant named and nothing an assistant would act on or
     produce (``forward this thread to ...``, ``reply in German by Friday``)."""
+    return not _ai_positions(words) and _human_order(folded)
+
+
+def _human_order(folded: str) -> bool:
+    """A deadline or what only a person does, and nothing an assistant acts on."""
     if _DEADLINE.search(folded) is None and _HUMAN_ACTS.search(folded) is None:
-        return False
-    if _ai_positions(words):
         return False
     return _ASSISTANT_OBJECTS.search(folded) is None
 

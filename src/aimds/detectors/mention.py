@@ -17,6 +17,9 @@ A quotation counts as mentioned only where the text tells it is one:
   third party's possible saying (``a page may say``); or the quotation names a kind of
   thing (``the "ignore all previous instructions" trick``).
 
+An order a carrier gave an assistant, reported without quotation marks (``a PDF told the
+assistant to answer only in Portuguese``), is blanked the same way (:data:`_TOLD`).
+
 A reply directive before the quotation (``say only "access granted"``, ``respond with the
 words "..."``) makes it *used*: those are the words the assistant is told to produce.
 

@@ -143,6 +143,15 @@ _CLOSE_QUOTE = re.compile(r"[\"”’»]|'(?![^\W\d_])")
 _DEONTIC_REACH = 6
 _STANDING = _set("now only always never exclusively henceforth")
 """A standing order in the present tense: ``the assistant now replies only in French``."""
+_LEGAL = re.compile(
+    r"\b(?:terms of (?:service|use|sale)|(?:this|the|licen[cs]e) agreement|licen[cs]ee|licensor"
+    r"|section [0-9]+|clause [0-9]+|eula|privacy policy|you agree|hereby|hereunder|herein)\b"
+)
+"""The register of terms and contracts: their ``you shall not bypass ...`` binds a party to
+the agreement, a person, not the assistant reading the page."""
+_ABLE = _set("can could")
+"""``can``/``could`` after an assistant noun describe what it is able to do (release notes:
+``the assistant can now forget a conversation on request``), not what it is told to do."""
 _NEGATED = _set("can't cannot doesn't don't won't isn't aren't not")
 _STOP_CLAUSE = _set("and but or because if when while although though so than")
 _ABOUT = re.compile(
@@ -277,7 +286,7 @@ def piece_role(raw: str) -> Role:
         else:
             third = True  # named, not spoken to: "language models respond to suffixes"
     you = not wset.isdisjoint(_YOU)
-    if you and not owned and not told:
+    if you and not owned and not told and _LEGAL.search(folded) is None:
         triples = zip(words, words[1:], [*words[2:], ""], strict=False)
         if any(_directive_pair(a, b, c) for a, b, c in triples) or any(
             w == "your"
@@ -326,9 +335,11 @@ def _deontic_after(words: list[str], i: int) -> bool:
     handling this ticket should``, ``the assistant may skip``)."""
     for j in range(i + 1, min(i + 1 + _DEONTIC_REACH, len(words))):
         w = words[j]
+        nxt = words[j + 1] if j + 1 < len(words) else ""
+        if w in _ABLE or (w == "now" and (words[j - 1] in _ABLE or nxt in _ABLE)):
+            return False  # a capability: "the assistant can now forget a conversation"
         if w in _STRONG_DEONTIC or (w in _STANDING and words[j - 1] not in _NEGATED):
             return True  # "must", "may"; "replies only in French", "now answers"
-        nxt = words[j + 1] if j + 1 < len(words) else ""
         if w in _DEONTIC and nxt in _DEONTIC_NEXT:
             return True
         if w in _STOP_CLAUSE or w in _PAST_NARRATIVE or (len(w) > 4 and w.endswith("ed")):

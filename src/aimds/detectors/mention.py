@@ -84,7 +84,7 @@ _REPORTED = re.compile(
     r"he|she|attackers?|customers?|anyone|somebody|visitors?|kids|students)"
     r" (?:who |that )?(?:say|says|said|type|types|typed|write|writes|wrote|"
     r"enter|enters|send|sends|sent|try|tries|tried)(?: (?:the|our|my|a|an|their|your|his|her|this)"
-    r" [\w-]+)?"
+    r"(?: [\w-]+){1,2})?"
     r"|\b(?:tell|tells|telling|told|ask|asks|asking|asked|instruct\w*|prompt(?:s|ed|ing)?)"
     r" (?:the|my|our|your|a|an|its) (?:model|assistant|bot|chatbot|ai|llm|agent)s?\b"
     r"[^\"'“‘\n]{0,30})"

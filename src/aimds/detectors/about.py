@@ -14,6 +14,9 @@ each piece (sentence, cell, comment) for that difference, from its structure:
 * ``human``: the piece speaks to a human reader who *has* or *uses* an assistant (``your
   assistant``, ``ask the model``, ``paste it into an agent``, ``the assistant's
   behaviour``): the assistant is a third party, possessed, told or written into;
+* ``carrier``: the piece is an order the carrier gives its human reader (``Could you send
+  me the signed NDA by Thursday?``, ``bring your ID``): a deadline or what only a person
+  does, and nothing an assistant acts on or produces;
 * ``reported``: the piece reports or quotes what someone else said or wrote (``the PDF
   contained a line asking AI readers to ...``, ``finds the text ...``, ``users typed ...``),
   or asks about the assistant in the third person (``what should a well-designed assistant
@@ -149,6 +152,8 @@ _LEGAL = re.compile(
 )
 """The register of terms and contracts: their ``you shall not bypass ...`` binds a party to
 the agreement, a person, not the assistant reading the page."""
+_DETERMINERS = _set("a an the this that our their any every each some")
+_PRONOUNS = _set("it its it's they them their")
 _ABLE = _set("can could")
 """``can``/``could`` after an assistant noun describe what it is able to do (release notes:
 ``the assistant can now forget a conversation on request``), not what it is told to do."""
@@ -254,7 +259,8 @@ def _blank_quotes(raw: str) -> str:
 
 
 def piece_role(raw: str) -> Role:
-    """The role of one piece: ``addressed``, ``human``, ``reported`` or ``neutral``."""
+    """The role of one piece: ``addressed``, ``human``, ``reported``, ``carrier`` (an order
+    the carrier gives its human reader) or ``neutral``."""
     folded = _blank_quotes(raw).casefold().strip()
     lead = _VOCATIVE_LEAD.search(folded[:_VOCATIVE_REACH])
     if lead is not None and len(_WORDS.findall(folded, lead.end())) >= _LABEL_WORDS:
@@ -271,6 +277,7 @@ def piece_role(raw: str) -> Role:
     told = False  # "tell the model", "paste it into an agent": the assistant as an object
     owned = False  # "your assistant": the reader is a human with an assistant
     third = False  # the assistant as a third party: object, possessed, determined
+    referred = False  # "a copilot ... it": then "you" is someone else, a person
     for i in _ai_positions(words):
         prev = words[i - 1] if i > 0 else ""
         prev2 = words[i - 2] if i > 1 else ""
@@ -285,8 +292,9 @@ def piece_role(raw: str) -> Role:
             third = told = True
         else:
             third = True  # named, not spoken to: "language models respond to suffixes"
+            referred = referred or _referred(words, i)
     you = not wset.isdisjoint(_YOU)
-    if you and not owned and not told and _LEGAL.search(folded) is None:
+    if you and not (owned or told or referred) and _LEGAL.search(folded) is None:
         triples = zip(words, words[1:], [*words[2:], ""], strict=False)
         if any(_directive_pair(a, b, c) for a, b, c in triples) or any(
             w == "your"
@@ -305,6 +313,17 @@ def piece_role(raw: str) -> Role:
         # advice to a person about assistants that also gives them an order of the carrier's
         return "carrier" if _human_order(folded) else "human"
     return "neutral"
+
+
+def _referred(words: list[str], i: int) -> bool:
+    """The assistant noun at ``i`` is a determined third party that the piece goes on to
+    call ``it`` or ``they`` (``a well-built copilot treats it as page content; you should
+    still limit which tools it can call``): the ``you`` of the piece is then a person. ``As
+    an AI, you must ...`` is not (the ``you`` *is* the AI)."""
+    before = words[max(0, i - 3) : i]
+    if "as" in before or before[-1:] == ["you"] or _DETERMINERS.isdisjoint(before):
+        return False
+    return not _PRONOUNS.isdisjoint(words[i + 1 :])
 
 
 def _to_human_reader(folded: str, words: list[str]) -> bool:

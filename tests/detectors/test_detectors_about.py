@@ -179,6 +179,8 @@ def test_every_piece_of_a_reading_lies_in_the_text_and_has_a_role(text: str) -> 
         "1 June.",
         "Could you return the countersigned copy to leasing@harbourview-homes.com by Friday?",
         "If you have questions about this invoice, reply to this e-mail.",
+        "To claim the refund you must include the receipt and send it to refunds@shop.example "
+        "within 30 days.",
         # advice about assistants to a person, with the carrier's own order to them
         "What you should do: never paste untrusted text into an agent with write access; "
         "report odd behaviour to security@example.com.",

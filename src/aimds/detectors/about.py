@@ -206,7 +206,7 @@ _ASSISTANT_OBJECTS = re.compile(
     r"|(?:all|every) (?:e-?mails?|messages?|files?|documents?)|this (?:note|message|page)"
     r"|summary|summaries|(?:reply|respond|answer)(?:ing)? (?:in|with|only)|your (?:reply|response"
     r"|answer)|translate|say|tell|mention|recommend"
-    r"|include|output|print|reveal|ignore|disregard|language|german|french|spanish"
+    r"|output|print|reveal|ignore|disregard|language|german|french|spanish"
     r"|portuguese|italian|english|iban|swift|bic|account (?:number|details)|bank details|wire"
     r"|wallet|bitcoin|crypto|link|links|click|log ?in|sign ?in|verify|confirm your|update your)\b"
     r"|https?://|www\.|\b[\w-]+\.(?:com|net|org|io|ly|cc|co|xyz)/"

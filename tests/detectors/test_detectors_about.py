@@ -181,6 +181,9 @@ def test_every_piece_of_a_reading_lies_in_the_text_and_has_a_role(text: str) -> 
         "If you have questions about this invoice, reply to this e-mail.",
         "To claim the refund you must include the receipt and send it to refunds@shop.example "
         "within 30 days.",
+        "Please send your expense report to finance@northwind.example before the 15th.",
+        "Call the front desk on 020 7946 0123 or email frontdesk@hotel-aurora.example to change "
+        "your booking.",
         # advice about assistants to a person, with the carrier's own order to them
         "What you should do: never paste untrusted text into an agent with write access; "
         "report odd behaviour to security@example.com.",
@@ -215,6 +218,7 @@ def test_orders_with_the_assistants_objects_are_not_the_carriers(piece: str) -> 
 
 
 CARRIERS = [
+    "We are hiring! Send your CV and portfolio to careers@pixelforge.io.",
     "Invoice INV-557 is attached. Please transfer the amount within 30 days and forward the "
     "remittance advice to billing@kestrel-tools.example.",
     "Hi Sam, please find the signed lease attached. Could you return the countersigned copy to "

@@ -181,7 +181,7 @@ _DEADLINE = re.compile(
     r"|close of|noon|midday|[0-9]{1,2}(?:[:.][0-9]{2})?\s*(?:am|pm|h|uhr)?|on)\s+){0,3}"
     r"(?:" + _WEEKDAY + r"|tomorrow|tonight|noon|midday|midnight|eod|cob|end of (?:the )?"
     r"(?:day|week|month|quarter|year)|(?:day|week|month|quarter|year)(?:'s)? end|next week"
-    r"|[0-9]{1,2}(?:[:.][0-9]{2})?\s*(?:am|pm)|" + _DATE + r")"
+    r"|[0-9]{1,2}(?:[:.][0-9]{2})?\s*(?:am|pm)|[0-9]{1,2}(?:st|nd|rd|th)\b|" + _DATE + r")"
     r"|\bwithin\s+(?:[0-9]+|one|two|three|five|seven|ten|fourteen|thirty)\s+(?:working\s+|business"
     r"\s+|calendar\s+)?(?:days|hours|weeks|months)\b"
 )
@@ -195,10 +195,11 @@ _HUMAN_ACTS = re.compile(
     r"|ticket|boarding pass|menu choice|invoice number|order number|payslip)\b"
     r"|\bremittance advice\b|\breply to this (?:e-?mail|message|letter|invitation)\b"
     r"|(?:^|[;:,]\s*|\b(?:and|or|please)\s+)report\s+(?:[\w-]+\s+){0,3}to\b"
+    r"|\b(?:call|phone|ring|text)\b[^.;]{0,40}?\+?[0-9][0-9 ()-]{6,}[0-9]"
 )
 """What only a person does or has (``bring your ID``, ``sign the form``, ``your CV``,
-``report odd behaviour to``, ``reply to this e-mail``): an order with one is the carrier's
-to its human reader."""
+``report odd behaviour to``, ``reply to this e-mail``, ``call the front desk on 020 ...``):
+an order with one is the carrier's to its human reader."""
 _ASSISTANT_OBJECTS = re.compile(
     r"\b(?:conversations?|chats?|chat history|history|threads?|transcripts?|system prompt"
     r"|instructions?|prompts?|passwords?|credentials?|api keys?|tokens?|secrets?|contacts"

@@ -14,6 +14,9 @@ each piece (sentence, cell, comment) for that difference, from its structure:
 * ``human``: the piece speaks to a human reader who *has* or *uses* an assistant (``your
   assistant``, ``ask the model``, ``paste it into an agent``, ``the assistant's
   behaviour``): the assistant is a third party, possessed, told or written into;
+* ``carrier``: the piece is an order the carrier gives its human reader (``Could you send
+  me the signed NDA by Thursday?``, ``bring your ID``): a deadline or what only a person
+  does, and nothing an assistant acts on or produces;
 * ``reported``: the piece reports or quotes what someone else said or wrote (``the PDF
   contained a line asking AI readers to ...``, ``finds the text ...``, ``users typed ...``),
   or asks about the assistant in the third person (``what should a well-designed assistant
@@ -41,7 +44,7 @@ from aimds.detectors.segments import segment
 __all__ = ["TALK", "Reading", "Role", "piece_role", "read", "read_about"]
 
 Role = str
-"""One of ``addressed``, ``human``, ``reported``, ``neutral``."""
+"""One of ``addressed``, ``human``, ``reported``, ``carrier``, ``neutral``."""
 TALK = frozenset({"human", "reported"})
 """The roles of a piece that speaks *about* the assistant rather than to it."""
 
@@ -143,6 +146,17 @@ _CLOSE_QUOTE = re.compile(r"[\"”’»]|'(?![^\W\d_])")
 _DEONTIC_REACH = 6
 _STANDING = _set("now only always never exclusively henceforth")
 """A standing order in the present tense: ``the assistant now replies only in French``."""
+_LEGAL = re.compile(
+    r"\b(?:terms of (?:service|use|sale)|(?:this|the|licen[cs]e) agreement|licen[cs]ee|licensor"
+    r"|section [0-9]+|clause [0-9]+|eula|privacy policy|you agree|hereby|hereunder|herein)\b"
+)
+"""The register of terms and contracts: their ``you shall not bypass ...`` binds a party to
+the agreement, a person, not the assistant reading the page."""
+_DETERMINERS = _set("a an the this that our their any every each some")
+_PRONOUNS = _set("it its it's they them their")
+_ABLE = _set("can could")
+"""``can``/``could`` after an assistant noun describe what it is able to do (release notes:
+``the assistant can now forget a conversation on request``), not what it is told to do."""
 _NEGATED = _set("can't cannot doesn't don't won't isn't aren't not")
 _STOP_CLAUSE = _set("and but or because if when while although though so than")
 _ABOUT = re.compile(
@@ -153,6 +167,55 @@ _ABOUT = re.compile(
     r"|\bllms?\b|system prompt|\bagents?\b"
 )
 """A text that talks about attacks, defences or assistants (the whole text is searched)."""
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE = (
+    rf"[0-9]{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+[0-9]{{1,2}}\b"
+    r"|[0-9]{1,2}[./][0-9]{1,2}\b"
+)
+_DEADLINE = re.compile(
+    r"\b(?:by|before|until|till|no later than|not later than|due)\s+(?:(?:the|this|next|end of"
+    r"|close of|noon|midday|[0-9]{1,2}(?:[:.][0-9]{2})?\s*(?:am|pm|h|uhr)?|on)\s+){0,3}"
+    r"(?:" + _WEEKDAY + r"|tomorrow|tonight|noon|midday|midnight|eod|cob|end of (?:the )?"
+    r"(?:day|week|month|quarter|year)|(?:day|week|month|quarter|year)(?:'s)? end|next week"
+    r"|[0-9]{1,2}(?:[:.][0-9]{2})?\s*(?:am|pm)|[0-9]{1,2}(?:st|nd|rd|th)\b|" + _DATE + r")"
+    r"|\bwithin\s+(?:[0-9]+|one|two|three|five|seven|ten|fourteen|thirty)\s+(?:working\s+|business"
+    r"\s+|calendar\s+)?(?:days|hours|weeks|months)\b"
+)
+"""A deadline on the reader (``by Friday``, ``no later than 1 June``, ``within 30 days``,
+``before 5 pm``): people are given dates, an assistant reading a document acts now."""
+_HUMAN_ACTS = re.compile(
+    r"\b(?:bring|sign|countersign|fill (?:in|out)|attend|rsvp|print out|drop (?:it|them)"
+    r" off|call us|visit us|come (?:to|by)|pick up)\b"
+    r"|\b(?:your|the) (?:signed|completed|countersigned|original)\b"
+    r"|\byour (?:cv|resume|résumé|id|passport|badge|timesheet|availability|signature|receipt"
+    r"|ticket|boarding pass|menu choice|invoice number|order number|payslip)\b"
+    r"|\bremittance advice\b|\breply to this (?:e-?mail|message|letter|invitation)\b"
+    r"|(?:^|[;:,]\s*|\b(?:and|or|please)\s+)report\s+(?:[\w-]+\s+){0,3}to\b"
+    r"|\b(?:call|phone|ring|text)\b[^.;]{0,40}?\+?[0-9][0-9 ()-]{6,}[0-9]"
+)
+"""What only a person does or has (``bring your ID``, ``sign the form``, ``your CV``,
+``report odd behaviour to``, ``reply to this e-mail``, ``call the front desk on 020 ...``):
+an order with one is the carrier's to its human reader."""
+_ASSISTANT_OBJECTS = re.compile(
+    r"\b(?:conversations?|chats?|chat history|history|threads?|transcripts?|system prompt"
+    r"|instructions?|prompts?|passwords?|credentials?|api keys?|tokens?|secrets?|contacts"
+    r"|inbox|mailbox|memory|the users?|users'?|user's|customer (?:data|list|records)"
+    r"|(?:all|every) (?:e-?mails?|messages?|files?|documents?)|this (?:note|message|page)"
+    r"|summary|summaries|(?:reply|respond|answer)(?:ing)? (?:in|with|only)|your (?:reply|response"
+    r"|answer)|translate|say|tell|mention|recommend"
+    r"|output|print|reveal|ignore|disregard|language|german|french|spanish"
+    r"|portuguese|italian|english|iban|swift|bic|account (?:number|details)|bank details|wire"
+    r"|wallet|bitcoin|crypto|link|links|click|log ?in|sign ?in|verify|confirm your|update your)\b"
+    r"|https?://|www\.|\b[\w-]+\.(?:com|net|org|io|ly|cc|co|xyz)/"
+)
+"""What an order to the assistant acts on or produces (the conversation, credentials, the
+user's data, the reply and its language), and what a phishing or payment-redirection line
+asks of a person (new bank details, a link to log in or verify at): a piece with one is
+never read as the carrier's order to its human reader, whatever deadline it names."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +260,8 @@ def _blank_quotes(raw: str) -> str:
 
 
 def piece_role(raw: str) -> Role:
-    """The role of one piece: ``addressed``, ``human``, ``reported`` or ``neutral``."""
+    """The role of one piece: ``addressed``, ``human``, ``reported``, ``carrier`` (an order
+    the carrier gives its human reader) or ``neutral``."""
     folded = _blank_quotes(raw).casefold().strip()
     lead = _VOCATIVE_LEAD.search(folded[:_VOCATIVE_REACH])
     if lead is not None and len(_WORDS.findall(folded, lead.end())) >= _LABEL_WORDS:
@@ -207,11 +271,14 @@ def piece_role(raw: str) -> Role:
     words = _WORDS.findall(folded)
     if not words:
         return "neutral"
+    if _to_human_reader(folded, words):
+        return "carrier"
     question = "?" in folded
     wset = set(words)
     told = False  # "tell the model", "paste it into an agent": the assistant as an object
     owned = False  # "your assistant": the reader is a human with an assistant
     third = False  # the assistant as a third party: object, possessed, determined
+    referred = False  # "a copilot ... it": then "you" is someone else, a person
     for i in _ai_positions(words):
         prev = words[i - 1] if i > 0 else ""
         prev2 = words[i - 2] if i > 1 else ""
@@ -226,8 +293,9 @@ def piece_role(raw: str) -> Role:
             third = told = True
         else:
             third = True  # named, not spoken to: "language models respond to suffixes"
+            referred = referred or _referred(words, i)
     you = not wset.isdisjoint(_YOU)
-    if you and not owned and not told:
+    if you and not (owned or told or referred) and _LEGAL.search(folded) is None:
         triples = zip(words, words[1:], [*words[2:], ""], strict=False)
         if any(_directive_pair(a, b, c) for a, b, c in triples) or any(
             w == "your"
@@ -241,8 +309,37 @@ def piece_role(raw: str) -> Role:
     if question and (third or owned):
         return "reported"  # a question about the assistant, not to it
     if owned or third:
-        return "reported" if not wset.isdisjoint(_PAST_NARRATIVE) else "human"
+        if not wset.isdisjoint(_PAST_NARRATIVE):
+            return "reported"
+        # advice to a person about assistants that also gives them an order of the carrier's
+        return "carrier" if _human_order(folded) else "human"
     return "neutral"
+
+
+def _referred(words: list[str], i: int) -> bool:
+    """The assistant noun at ``i`` is a determined third party that the piece goes on to
+    call ``it`` or ``they`` (``a well-built copilot treats it as page content; you should
+    still limit which tools it can call``): the ``you`` of the piece is then a person. ``As
+    an AI, you must ...`` is not (the ``you`` *is* the AI)."""
+    before = words[max(0, i - 3) : i]
+    if "as" in before or before[-1:] == ["you"] or _DETERMINERS.isdisjoint(before):
+        return False
+    return not _PRONOUNS.isdisjoint(words[i + 1 :])
+
+
+def _to_human_reader(folded: str, words: list[str]) -> bool:
+    """An order the carrier gives its human reader: a deadline or an act or thing only a
+    person has (``Could you send me the signed NDA by Thursday?``, ``forward the remittance
+    advice to billing@...``), no assistant named and nothing an assistant would act on or
+    produce (``forward this thread to ...``, ``reply in German by Friday``)."""
+    return not _ai_positions(words) and _human_order(folded)
+
+
+def _human_order(folded: str) -> bool:
+    """A deadline or what only a person does, and nothing an assistant acts on."""
+    if _DEADLINE.search(folded) is None and _HUMAN_ACTS.search(folded) is None:
+        return False
+    return _ASSISTANT_OBJECTS.search(folded) is None
 
 
 def _directive_pair(a: str, b: str, c: str) -> bool:
@@ -258,9 +355,11 @@ def _deontic_after(words: list[str], i: int) -> bool:
     handling this ticket should``, ``the assistant may skip``)."""
     for j in range(i + 1, min(i + 1 + _DEONTIC_REACH, len(words))):
         w = words[j]
+        nxt = words[j + 1] if j + 1 < len(words) else ""
+        if w in _ABLE or (w == "now" and (words[j - 1] in _ABLE or nxt in _ABLE)):
+            return False  # a capability: "the assistant can now forget a conversation"
         if w in _STRONG_DEONTIC or (w in _STANDING and words[j - 1] not in _NEGATED):
             return True  # "must", "may"; "replies only in French", "now answers"
-        nxt = words[j + 1] if j + 1 < len(words) else ""
         if w in _DEONTIC and nxt in _DEONTIC_NEXT:
             return True
         if w in _STOP_CLAUSE or w in _PAST_NARRATIVE or (len(w) > 4 and w.endswith("ed")):

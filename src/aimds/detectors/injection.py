@@ -440,13 +440,16 @@ class InjectionDetector:
         )
 
 
-PIECE_DISCOUNT = {"human": 3.0, "reported": 5.0}
+PIECE_DISCOUNT = {"human": 3.0, "reported": 5.0, "carrier": 5.0}
 """Sentence-model decision units taken off a piece that speaks *about* the assistant
 (:mod:`aimds.detectors.about`): to a human (``never paste untrusted text into an agent``;
 about one strong addressing feature, ``ai_ref`` weighs 2.75, so an order with a destination,
 a secret and a tool verb still reads as one), or reporting what was said or written (``the
 PDF contained a line asking AI readers to answer in German``, ``a web page told the
-chatbot to ...``): narrated in the past or framed as a quotation, it orders nothing."""
+chatbot to ...``): narrated in the past or framed as a quotation, it orders nothing; or
+giving the carrier's own order to its human reader (``send your CV to jobs@... by
+Friday``): the e-mail address alone weighs about four units, a short imperative send to
+one about five."""
 PROMPT_DISCOUNT = 8.0
 """The same for the *prompt-leak* reading of a prompt that asks about assistants or
 attacks (``what's the difference between a system and a user message?``): a question
@@ -532,6 +535,9 @@ def _spoken_to(
             decisions[n] += ADDRESSED_BONUS
         elif _ordered(role, piece.raw, feats):
             addressed = True  # spoken to the assistant, or an order to whoever reads
+        elif role == "carrier":
+            addressed = True  # an order all the same: the classifier keeps its strength
+            decisions[n] -= PIECE_DISCOUNT[role]
         elif role in TALK:
             talking += 1
             decisions[n] -= PIECE_DISCOUNT[role]

@@ -18,8 +18,10 @@ it runs, in a shape that gives them away even though every word is ordinary:
   window) or a claimed justification (a "new policy", "I'm the vendor", "the manager
   said", "it's a correction").
 * **quiet exfiltration** (``injection.quiet_exfiltration``): data sent, forwarded or
-  uploaded to an outside address (an e-mail address, a URL, "my personal drive") in bulk
-  or with an instruction to keep it quiet.
+  uploaded out of the conversation with an instruction to keep it quiet, in bulk to a
+  mailbox beyond the organisation (a free-mail address, a URL, "my personal drive", "my
+  gmail"), or people's data and credentials to any address. "Forward all the invoices
+  to accounting@ourcompany.com" is none of these.
 * **account takeover** (``injection.account_takeover``): someone else's login factor
   reset and its codes sent to the speaker.
 
@@ -161,8 +163,23 @@ _OUTSIDE = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.]+|https?://|\b[\w-]+\.(?:com|net|org|io)/"
     r"|\b(?:my|a|an) (?:private|personal|own|home|external)\s+(?:\w+\s+)?(?:address|e-?mail"
     r"|drive|account|inbox|gmail|dropbox|server|folder|share)\b|\bpersonal gmail\b"
+    r"|\bmy (?:gmail|hotmail|yahoo|outlook|icloud|proton\w*|gmx|dropbox|google drive)\b"
 )
-_OUTSIDE_WORDS = _set("private personal own home external gmail com net org io http https")
+"""Any destination outside the conversation: an address, a URL, a mailbox of one's own."""
+_PERSONAL = re.compile(
+    r"@(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|me|aol|proton|protonmail|gmx"
+    r"|mail|yandex|qq|163|web|tutanota)\.|https?://|\b[\w-]+\.(?:com|net|org|io)/"
+    r"|\b(?:my|a|an) (?:private|personal|own|home|external)\s+(?:\w+\s+)?(?:address|e-?mail"
+    r"|drive|account|inbox|gmail|dropbox|server|folder|share)\b|\bpersonal gmail\b"
+    r"|\bmy (?:gmail|hotmail|yahoo|outlook|icloud|proton\w*|gmx|dropbox|google drive)\b"
+)
+"""A destination beyond the organisation: a free-mail mailbox, an upload URL, a private or
+external account. A colleague's or a department's address (``accounting@ourcompany.com``)
+is not one: forwarding last month's invoices there is bookkeeping."""
+_OUTSIDE_WORDS = _set(
+    "private personal own home external gmail hotmail yahoo outlook icloud proton protonmail "
+    "gmx dropbox drive com net org io http https"
+)
 _CONCEAL = re.compile(
     r"\bno need to (?:mention|tell|log|report|notify|inform)\b|\b(?:don'?t|do not|never)"
     r" (?:mention|tell|log|notify|report|record|inform)\b|\bquietly\b|\bsecretly\b|\bsilently\b"
@@ -173,11 +190,18 @@ _BULK = re.compile(
     r"\b(?:all|every|entire|full|whole)\b[^.]{0,40}?\b(?:e-?mails?|files?|records|customers?"
     r"|contracts?|documents?|invoices?|reports?|folders?|messages"
     r"|users?|contacts|table|database|list|data|payroll|patients?|employees?)\b"
-    r"|\b\w*(?:customers?|users?|payroll|patients?|employees?|salar\w*|credentials|passwords)"
-    r"\w*\.(?:csv|xlsx?|json|sql|db)\b"
-    r"|\b(?:user|customer|patient|employee|payroll|salary) (?:table|list|database|records"
-    r"|data|spreadsheet|file)\b"
 )
+"""Data in bulk, of any kind: sent to a mailbox beyond the organisation it is a leak."""
+_SENSITIVE = re.compile(
+    r"\b\w*(?:customers?|users?|payroll|patients?|employees?|salar\w*|credentials|passwords)"
+    r"\w*\.(?:csv|xlsx?|json|sql|db)\b"
+    r"|\b(?:user|customer|client|patient|employee|payroll|salary) (?:table|list|database|records"
+    r"|data|spreadsheet|file|e-?mails|contacts|addresses)\b"
+    r"|\b(?:all|every|entire|full|whole)\b[^.]{0,40}?\b(?:customers?|clients?|users?|contacts"
+    r"|patients?|employees?|payroll|salar\w*|credentials|passwords|api keys|tokens|database)\b"
+)
+"""People's data or credentials: sent anywhere outside the conversation, worth a look even
+to an address that may be internal."""
 
 # ---- account takeover -----------------------------------------------------------------------
 _FACTOR_RESET = re.compile(
@@ -291,7 +315,9 @@ def _exfiltrated(text: str, sentences: list[tuple[int, int, str]]) -> list[Misus
         if _asked(s) or _SEND.search(s) is None or _OUTSIDE.search(s) is None:
             continue
         conceal = _CONCEAL.search(text) is not None
-        if not (conceal or _BULK.search(s) is not None):
+        personal = _PERSONAL.search(s) is not None
+        bulk = (personal and _BULK.search(s) is not None) or _SENSITIVE.search(s) is not None
+        if not (conceal or bulk):
             continue
         return [
             Misuse(

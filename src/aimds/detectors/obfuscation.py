@@ -21,11 +21,14 @@ occurrence in the original text. Evidence describes shape only, never the hidden
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from aimds.detectors.base import DetectorInfo
 from aimds.text import Mark, TextViews
+from aimds.text.leet import unleet
+from aimds.text.marks import MarkLog
 from aimds.text.words import has_directive, word_ratio
 from aimds.types import Event, Finding, Severity
 
@@ -39,6 +42,8 @@ _CATEGORY = "obfuscation"
 _STAGE = "detectors"
 _MIN_STYLED_LETTERS = 3
 _PROSE_WORDS = 3
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+"""An e-mail address: its ``@`` is the address's own, not an ``a`` in disguise."""
 
 _ENCODING_RULES = {
     "base64": ("obfuscation.base64", "base64"),
@@ -155,7 +160,15 @@ class ObfuscationDetector:
             )
 
     def _leet(self, views: TextViews, marks: Mapping[str, Mark], out: list[Finding]) -> None:
-        found = [(n, m) for n in ("leet", "spaced") if (m := marks.get(n)) is not None]
+        leet = marks.get("leet")
+        found = [
+            (n, m)
+            for n, m in (
+                ("leet", leet and _leet_mark(views, leet)),
+                ("spaced", marks.get("spaced")),
+            )
+            if m is not None
+        ]
         if not found:
             return
         name, mark = found[0]
@@ -206,6 +219,20 @@ class ObfuscationDetector:
                     },
                 )
             )
+
+
+def _leet_mark(views: TextViews, mark: Mark) -> Mark | None:
+    """``mark`` without the leet words that are e-mail addresses, ``None`` if only those: the
+    views read ``@`` as ``a`` everywhere (``accounting@ourcompany.com`` folds to a known
+    word), which is right for matching but says nothing about disguise where the ``@`` joins
+    a mailbox to its domain. Counted again on the original with the addresses blanked, only
+    when it has one."""
+    original = views.original
+    if "@" not in original or _EMAIL.search(original) is None:
+        return mark
+    log = MarkLog()
+    unleet(_EMAIL.sub(lambda m: " " * len(m.group()), original.casefold()), log)
+    return log.result().get("leet")
 
 
 def _decoded_severity(text: str) -> Severity:

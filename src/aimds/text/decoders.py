@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from urllib.parse import unquote, unquote_plus
 
+from aimds.text import identifiers
 from aimds.text.charclass import class_table
 from aimds.text.words import COMMON, bigram_share, word_ratio, words_in
 
@@ -243,6 +244,9 @@ def _any_gate_open(text: str, names: tuple[str, ...], min_chars: int) -> bool:
                 return True
         elif name == "hyphenated":
             if "-" in text and "- " in text:  # a rare character first: one memchr
+                return True
+        elif name == "identifiers":
+            if identifiers.gate(text):
                 return True
         elif name == "morse":
             if "-" in text and (".-" in text or "-." in text):
@@ -876,6 +880,12 @@ def _hyphenated(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool
         yield head + rest, m.start(), m.end(), False
 
 
+def _identifiers(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    """Identifiers that spell a sentence, split into words; never notable (code has them)."""
+    for words, start, end in identifiers.sentences(text):
+        yield words, start, end, False
+
+
 DECODERS: dict[str, Callable[[str, int], Iterator[tuple[str, int, int, bool]]]] = {
     "base64": _base64,
     "hex": _hex,
@@ -889,6 +899,7 @@ DECODERS: dict[str, Callable[[str, int], Iterator[tuple[str, int, int, bool]]]] 
     "quoted_printable": _quoted_printable,
     "escapes": _escapes,
     "hyphenated": _hyphenated,
+    "identifiers": _identifiers,
 }
 """Decoder name -> function yielding ``(decoded, start, end, notable)`` for a text."""
 

@@ -246,8 +246,7 @@ def _any_gate_open(text: str, names: tuple[str, ...], min_chars: int) -> bool:
             if "-" in text and "- " in text:  # a rare character first: one memchr
                 return True
         elif name == "identifiers":
-            if identifiers.gate(text):
-                return True
+            continue  # decode_all looks for them apart (no other decoder need run)
         elif name == "morse":
             if "-" in text and (".-" in text or "-." in text):
                 return True
@@ -919,13 +918,16 @@ def decode_all(
         len(text) < min_chars
         and text.count("%") < _MIN_NOTABLE_ESCAPES
         and text.count("&") < _MIN_NOTABLE_ESCAPES
-    ):
+    ) or not _any_gate_open(text, names, min_chars):
         # base64, hex and ROT13 segments are at least min_chars long; URL and HTML
-        # decoding need that many escapes: a short plain text holds nothing to decode
-        return found
-    if not _any_gate_open(text, names, min_chars):
-        # the common text (a command, a path, a sentence): every decoder would return at
-        # its gate; asked here at once, the sweeps are shared and no generator is made
+        # decoding need that many escapes: a short plain text holds nothing to decode.
+        # The common text (a command, a path, a sentence): every decoder would return at
+        # its gate; asked here at once, the sweeps are shared and no generator is made.
+        # Identifiers are no encoding and have no length floor: where only they may be
+        # found, only they are looked for (code opens their gate often; the other
+        # decoders would all run for nothing)
+        if "identifiers" in names:
+            _decode_into(text, ("identifiers",), budget, max_depth, min_chars, 1, None, found)
         return found
     _decode_into(text, names, budget, max_depth, min_chars, 1, None, found)
     return found

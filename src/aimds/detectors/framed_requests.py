@@ -19,7 +19,9 @@ combination:
 * a persona or mode with strong rule suspension and no harm domain -> a milder score
   (so does any other frame, a story's character, with two distinct suspensions);
 * harm without any frame scores :data:`HARM_ONLY` (below the default packs' ``warn`` for
-  prompts; a stricter pack may warn on it);
+  prompts; a stricter pack may warn on it), and over ``warn`` where it demands a working
+  procedure (:data:`OPERATIONAL_BOOST`: the frame may be in a wording no cue knows, the
+  demand that the answer work is still there);
 * texts that *talk about* jailbreaks (defences, "is the grandma exploit real?") are damped,
   and quoted attack strings in them are judged as mentioned (:func:`mask_mentions`).
 
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HARM_ONLY",
+    "OPERATIONAL_BOOST",
     "RULE",
     "SUSPEND_ONLY",
     "FramedRequestDetector",
@@ -69,6 +72,11 @@ sight: a warning at most (many role-play prompts say "no limits" about harmless 
 HARM_ONLY = 0.4
 """Score of a harmful request with no frame: below the default ``warn`` (0.5), since that
 is content moderation rather than manipulation; the ``strict`` pack warns on it."""
+OPERATIONAL_BOOST = 0.2
+"""Added to :data:`HARM_ONLY` where the request demands a working procedure ("the exact
+amounts, step by step", "working code"): a jailbreak in a wording no frame cue knows still
+asks for that, while a question about a harm topic, a news summary or "a detailed article
+about the bomb plot" does not. It lifts the score over the default ``warn``."""
 
 _KINDS: tuple[KindName, ...] = ("prompt", "completion", "tool_call", "tool_result", "message")
 _PAIR_REACH = 80
@@ -272,11 +280,15 @@ def read(text: str, lines: str | None = None) -> Reading:
     frame_weight = max((w for _, w, _ in frames), default=0.0)
     suspend_total = min(1.5, _weight(suspend))
     realism = cues["realism"].search(text, present)
+    operational = realism and any(
+        cue.id == "realism.operational" for cue, _ in cues["realism"].matches(text, present)
+    )
     discussion = _DISCUSSION.search(text) is not None or _DISCLAIMED.search(text) is not None
     value = score(
         frame_weight=frame_weight,
         suspend=suspend_total,
         realism=realism,
+        operational=operational,
         harm=bool(harm_ids),
         weak=bool(weak_ids),
         discussion=discussion,
@@ -305,6 +317,7 @@ def score(
     weak: bool,
     discussion: bool,
     addressed: bool = False,
+    operational: bool = False,
 ) -> float:
     """The jailbreak score of a reading (0..0.99); monotone in every argument but
     ``discussion``, which halves it.
@@ -313,7 +326,9 @@ def score(
     ``addressed`` says the frame is a persona, mode or inverted self the assistant is to
     take on (or a penalty for its refusals): then strong rule suspension without a harm
     request scores :data:`SUSPEND_ONLY`; any other frame (a character in a story) needs two
-    distinct suspension cues for that (``suspend >= 1.5``).
+    distinct suspension cues for that (``suspend >= 1.5``). ``operational`` says the realism
+    demanded is a working procedure (``realism.operational``), which alone lifts a bare
+    harm request by :data:`OPERATIONAL_BOOST`.
     """
     frame = max(frame_weight, 0.6 if suspend > 0 else 0.0)
     boost = 0.2 * realism + 0.25 * min(suspend, 1.0)
@@ -322,7 +337,7 @@ def score(
     elif weak and (frame >= 0.7 or suspend > 0):
         value = 0.45 + 0.3 * frame + boost
     elif harm:
-        value = HARM_ONLY
+        value = HARM_ONLY + OPERATIONAL_BOOST * operational
     elif (addressed and suspend >= 1.0) or (frame_weight > 0 and suspend >= 1.5):
         value = SUSPEND_ONLY
     else:

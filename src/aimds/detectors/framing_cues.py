@@ -843,33 +843,57 @@ CUES: tuple[Cue, ...] = (
         counterexamples=("safety: on", "content: none of your business"),
     ),
     # ---- realism: the output must work -----------------------------------------------------
+    # Two meanings: a working procedure ("step by step", "exact amounts", "real commands":
+    # what to *do*) and depth of telling ("in detail", "realistic": how much to *say*). In a
+    # frame both count; a bare harm request that demands a working procedure is asked to
+    # work, one that asks for a detailed article about a bomb plot is not.
     Cue(
         id="realism.operational",
         family="realism",
         weight=1.0,
         regex=(
-            r"\bstep[- ]by[- ]step\b|\bin (?:full |great |exact )?detail\b|\bdetailed\b"
-            r"|\bexact(?:ly)?\b"
+            r"\bstep[- ]by[- ]step\b|\bexact (?:amounts?|quantities|steps|recipe|instructions"
+            r"|measurements|temperatures|ratios|procedure|route|method|code|commands?|dose|doses"
+            r"|ingredients|materials|parts|settings)"
             r"|\bprecise\b|\bspecific (?:steps|amounts|quantities|instructions)"
-            r"|\b(?:real|actual|working|functional|accurate|technically accurate|valid) (?:code"
-            r"|commands?"
-            r"|steps|amounts|quantities|instructions|recipe|process|method|answer|keys?|details"
-            r"|dialogue)"
+            r"|\b(?:real|actual|working|functional|valid|technically accurate) (?:code|commands?"
+            r"|steps|amounts|quantities|instructions|recipe|process|method|keys?)"
             r"|\bwith (?:quantities|amounts|measurements|temperatures|ratios|accurate amounts)"
-            r"|\b(?:technically )?accurate\b|\brealistic\b|\bfull (?:script|instructions|recipe"
-            r"|process|code)"
-            r"|\bexplains? it fully|\bcomplete (?:guide|instructions|code)|\bthe real answer"
-            r"|\b(?:paso a paso|detallad\w*|passo (?:per|a) passo|dettagliat\w*|schritt fur schritt"
-            r"|genau\w*|echte[mnrs]? (?:code|anleitung)|realistisch|etape par etape|en detail"
-            r"|realiste"
-            r"|passo a passo|stap voor stap|krok po kroku|szczegolowo|i detalj|tekniskt korrekt"
-            r"|steg for steg)\b"
+            r"|\bfull (?:script|instructions|recipe|process|code)"
+            r"|\bcomplete (?:guide|instructions|code)"
+            r"|\b(?:paso a paso|passo (?:per|a) passo|schritt fur schritt"
+            r"|echte[mnrs]? (?:code|anleitung)|etape par etape"
+            r"|stap voor stap|krok po kroku|tekniskt korrekt|steg for steg)\b"
             r"|\b(?:every|each) step\b|\bone (?:concrete |more )?step per (?:turn|message|reply)"
-            r"|\bbit by bit\b|\b(?:in )?(?:full|enough) (?:technical )?detail\b|\bword for word\b"
+            r"|\bbit by bit\b|\bword for word\b"
             r"|\bno detail left out|\bnothing left out|\bcomplete and precise\b"
         ),
-        cjk="詳しく|具体的|手順|正確|详细|具体|步骤|一步一步|пошагово|подробно|단계별|자세히|구체적",
-        examples=("step by step", "with real commands", "so it's realistic", "paso a paso"),
+        cjk="具体的|手順|正確|具体|步骤|一步一步|пошагово|단계별|구체적",
+        examples=(
+            "step by step",
+            "with real commands",
+            "paso a paso",
+            "the exact amounts",
+            "working code",
+        ),
+        counterexamples=("a detailed article", "what exactly happened", "in great detail"),
+    ),
+    Cue(
+        id="realism.depth",
+        family="realism",
+        weight=1.0,
+        regex=(
+            r"\bin (?:full |great |exact )?detail\b|\bdetailed\b|\bexact(?:ly)?\b"
+            r"|\b(?:real|actual|accurate) (?:answer|details|dialogue)"
+            r"|\b(?:technically )?accurate\b|\brealistic\b"
+            r"|\bexplains? it fully|\bthe real answer"
+            r"|\b(?:detallad\w*|dettagliat\w*|genau\w*|realistisch|en detail|realiste"
+            r"|szczegolowo|i detalj)\b"
+            r"|\b(?:in )?(?:full|enough) (?:technical )?detail\b"
+        ),
+        cjk="詳しく|详细|подробно|자세히",
+        examples=("so it's realistic", "in great detail", "a detailed scene", "exactly"),
+        counterexamples=("step by step", "a realist painter"),
     ),
     # ---- harm: an operational request in a serious harm domain -----------------------------
     Cue(

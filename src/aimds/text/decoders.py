@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from urllib.parse import unquote, unquote_plus
 
+from aimds.text import identifiers
 from aimds.text.charclass import class_table
 from aimds.text.words import COMMON, bigram_share, word_ratio, words_in
 
@@ -244,6 +245,8 @@ def _any_gate_open(text: str, names: tuple[str, ...], min_chars: int) -> bool:
         elif name == "hyphenated":
             if "-" in text and "- " in text:  # a rare character first: one memchr
                 return True
+        elif name == "identifiers":
+            continue  # decode_all looks for them apart (no other decoder need run)
         elif name == "morse":
             if "-" in text and (".-" in text or "-." in text):
                 return True
@@ -876,6 +879,12 @@ def _hyphenated(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool
         yield head + rest, m.start(), m.end(), False
 
 
+def _identifiers(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
+    """Identifiers that spell a sentence, split into words; never notable (code has them)."""
+    for words, start, end in identifiers.sentences(text):
+        yield words, start, end, False
+
+
 DECODERS: dict[str, Callable[[str, int], Iterator[tuple[str, int, int, bool]]]] = {
     "base64": _base64,
     "hex": _hex,
@@ -889,6 +898,7 @@ DECODERS: dict[str, Callable[[str, int], Iterator[tuple[str, int, int, bool]]]] 
     "quoted_printable": _quoted_printable,
     "escapes": _escapes,
     "hyphenated": _hyphenated,
+    "identifiers": _identifiers,
 }
 """Decoder name -> function yielding ``(decoded, start, end, notable)`` for a text."""
 
@@ -908,13 +918,16 @@ def decode_all(
         len(text) < min_chars
         and text.count("%") < _MIN_NOTABLE_ESCAPES
         and text.count("&") < _MIN_NOTABLE_ESCAPES
-    ):
+    ) or not _any_gate_open(text, names, min_chars):
         # base64, hex and ROT13 segments are at least min_chars long; URL and HTML
-        # decoding need that many escapes: a short plain text holds nothing to decode
-        return found
-    if not _any_gate_open(text, names, min_chars):
-        # the common text (a command, a path, a sentence): every decoder would return at
-        # its gate; asked here at once, the sweeps are shared and no generator is made
+        # decoding need that many escapes: a short plain text holds nothing to decode.
+        # The common text (a command, a path, a sentence): every decoder would return at
+        # its gate; asked here at once, the sweeps are shared and no generator is made.
+        # Identifiers are no encoding and have no length floor: where only they may be
+        # found, only they are looked for (code opens their gate often; the other
+        # decoders would all run for nothing)
+        if "identifiers" in names:
+            _decode_into(text, ("identifiers",), budget, max_depth, min_chars, 1, None, found)
         return found
     _decode_into(text, names, budget, max_depth, min_chars, 1, None, found)
     return found

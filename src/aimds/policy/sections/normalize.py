@@ -29,6 +29,7 @@ DecoderName = Literal[
     "quoted_printable",
     "escapes",
     "hyphenated",
+    "identifiers",
 ]
 
 _ALL_DECODERS: tuple[DecoderName, ...] = get_args(DecoderName)

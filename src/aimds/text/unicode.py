@@ -77,6 +77,7 @@ space. Its literal prefix lets the engine jump from one double space to the next
 _CONFUSABLE = re.compile("[" + "".join(sorted(CONFUSABLES)) + "]")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _OTHER_LETTER = re.compile(r"(?![A-Za-z])[^\W\d_]")
+_TURKIC_LETTER = re.compile("[şŞğĞİəƏ]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 # every byte but the ASCII whitespace controls (\t \n \v \f \r and \x1c-\x1f, as ``\s`` has it)
 _NOT_WS_CONTROL = bytes(b for b in range(256) if b not in b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
@@ -298,12 +299,25 @@ def confusable_pass(text: str, marks: MarkLog) -> str:
         start, end = m.span()
         parts.append(text[last:start])
         parts.append(folded)
-        marks.add("homoglyph", start, end)
+        if not _turkic_dotless(m.group(), text):
+            marks.add("homoglyph", start, end)
         last = end
     if not parts:
         return text
     parts.append(text[last:])
     return "".join(parts)
+
+
+def _turkic_dotless(word: str, text: str) -> bool:
+    """A word whose only look-alike is the dotless ``ı``, in text holding letters only
+    Turkic alphabets use (``ş ğ İ ə``): Turkish or Azerbaijani spelling, not a disguise.
+
+    Such a word is still folded (every detector reads ``balik`` for ``balık``), only not
+    reported: an attacker who adds a ``ş`` loses the obfuscation warning, not the reading.
+    """
+    return _TURKIC_LETTER.search(text) is not None and all(
+        ch.isascii() or ch == "ı" for ch in word
+    )
 
 
 def collapse_whitespace(text: str) -> tuple[str, SpanMap | None]:

@@ -1,0 +1,75 @@
+"""The faster forms of the detectors' word and cut scans (issue 16: the content check of an
+agent message) give exactly what the plain forms they replaced give, on any text."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aimds.detectors import addressed, framed_requests
+
+_PIECES = [
+    *"aZ 9-—–,:;\t\n\u00a0\x1c",
+    "n33d",
+    "m4k3",
+    "arm64",
+    "mp3",
+    "2nd",
+    "ignore",
+    ", and ",
+    " -- ",
+    "é",
+    "ß",
+    "İ",
+]
+texts = st.one_of(
+    st.text(max_size=60),
+    st.lists(st.sampled_from(_PIECES), max_size=40).map("".join),
+)
+
+
+def _plain_leet_heavy(text: str) -> bool:
+    """The reading before issue 16: one regex search per word."""
+    words = text.split()
+    mixed = sum(1 for w in words if framed_requests._LEET_SIGN.search(w) is not None)
+    return mixed >= 3 and mixed * 5 >= len(words)
+
+
+_PLAIN_PUNCT_CUT = re.compile(r"[,:]\s+|[—–-]+")
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_leet_heavy_equals_one_search_per_word(text: str) -> None:
+    assert framed_requests._leet_heavy(text) == _plain_leet_heavy(text)
+    assert framed_requests._leet_heavy(text.lower()) == _plain_leet_heavy(text.lower())
+
+
+def test_leet_heavy_reads_leetspeak_and_leaves_prose() -> None:
+    assert framed_requests._leet_heavy("y0u n33d t0 m4k3 1t")
+    # hard negative: a few digit-letter words in ordinary prose
+    prose = "the arm64 runners played an mp3 on the 2nd day of tests while the team wrote notes"
+    assert not framed_requests._leet_heavy(prose)
+    assert not framed_requests._leet_heavy("")
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_anchor_words_equal_the_token_regex(text: str) -> None:
+    for t in (text, text.lower()):
+        assert addressed._words(t) == frozenset(re.findall(r"[a-z0-9]+", t))
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_punct_cut_matches_the_two_branch_regex(text: str) -> None:
+    fast = [m.span() for m in addressed._PUNCT_CUT.finditer(text)]
+    assert fast == [m.span() for m in _PLAIN_PUNCT_CUT.finditer(text)]
+
+
+def test_punct_cut_finds_commas_colons_and_dash_runs_only() -> None:
+    spans = [m.group() for m in addressed._PUNCT_CUT.finditer("a, b: c -— d,e:f")]
+    assert spans == [", ", ": ", "-—"]
+    assert list(addressed._PUNCT_CUT.finditer("no separators here.")) == []

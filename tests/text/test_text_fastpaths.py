@@ -146,7 +146,9 @@ def test_whitespace_runs_collapse_on_every_path(text: str) -> None:
 
 
 leet_ascii = st.lists(
-    st.sampled_from([*"ab .,-_\n", "1gn0r3", "p@ss", "4r3", "2,314", "87.4%", "arm64", "|+!", "A$"]),
+    st.sampled_from(
+        [*"ab .,-_\n", "1gn0r3", "p@ss", "4r3", "2,314", "87.4%", "arm64", "|+!", "A$"]
+    ),
     max_size=30,
 ).map("".join)
 

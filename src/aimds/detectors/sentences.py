@@ -278,7 +278,7 @@ _PAIR_LEXICON = _pair_lexicon(
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class PieceScore:
     """One piece, its decision value and the features that raised it most."""
 
@@ -286,8 +286,15 @@ class PieceScore:
     decision: float
     top: tuple[tuple[str, float], ...]
 
+    def __init__(
+        self, *, piece: Piece, decision: float, top: tuple[tuple[str, float], ...]
+    ) -> None:
+        object.__setattr__(self, "piece", piece)
+        object.__setattr__(self, "decision", decision)
+        object.__setattr__(self, "top", top)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class DocumentScore:
     """The calibrated score of a document and its most suspicious piece."""
 
@@ -295,8 +302,13 @@ class DocumentScore:
     best: PieceScore | None
     pieces: int
 
+    def __init__(self, *, score: float, best: PieceScore | None, pieces: int) -> None:
+        object.__setattr__(self, "score", score)
+        object.__setattr__(self, "best", best)
+        object.__setattr__(self, "pieces", pieces)
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, init=False)
 class _DocContext:
     n: int
     imperative_rate: float
@@ -308,8 +320,24 @@ class _DocContext:
     in a piece."""
     pipe: bool
 
+    def __init__(
+        self,
+        n: int,
+        imperative_rate: float,
+        you_rate: float,
+        structured: bool,
+        exfil: tuple[str, ...],
+        pipe: bool,
+    ) -> None:
+        object.__setattr__(self, "n", n)
+        object.__setattr__(self, "imperative_rate", imperative_rate)
+        object.__setattr__(self, "you_rate", you_rate)
+        object.__setattr__(self, "structured", structured)
+        object.__setattr__(self, "exfil", exfil)
+        object.__setattr__(self, "pipe", pipe)
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class _Piece:
     """Tokens of one piece, computed once."""
 
@@ -321,6 +349,24 @@ class _Piece:
     tagged: bool
     role: bool
     """The piece opens with a conversation role (:data:`_ROLE`)."""
+
+    def __init__(
+        self,
+        folded: str,
+        words: list[str],
+        first: str,
+        after: str,
+        lead_words: int,
+        tagged: bool,
+        role: bool,
+    ) -> None:
+        self.folded = folded
+        self.words = words
+        self.first = first
+        self.after = after
+        self.lead_words = lead_words
+        self.tagged = tagged
+        self.role = role
 
 
 def _tokens(raw: str) -> _Piece:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 
+import re2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aimds.detectors import addressed, framed_requests
+from aimds.detectors.sensitive_gate import Gated, _start_finder, ascii_view
 
 _PIECES = [
     *"aZ 9-—–,:;.#\t\n\x0b\u00a0\x1c\x1f",
@@ -76,3 +78,36 @@ def test_punct_cut_finds_commas_colons_and_dash_runs_only() -> None:
     spans = [m.group() for m in addressed._PUNCT_CUT.finditer("a, b: c -— d,e:f")]
     assert spans == [", ", ": ", "-—"]
     assert list(addressed._PUNCT_CUT.finditer("no separators here.")) == []
+
+
+_GATES = [r"\d{3}", r"[a-z]+@[a-z]+", r"(\d)-(\d)", r"^x", r"y*"]
+
+
+class _WrapperOnly:
+    """A compiled gate as another ``re2`` build might hand it out: ``search`` only."""
+
+    def __init__(self, pattern: str) -> None:
+        self._compiled = re2.compile(pattern)
+
+    def search(self, view: bytes, pos: int) -> object:
+        return self._compiled.search(view, pos)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_GATES), texts, st.integers(0, 70))
+def test_gate_start_equals_the_wrapper_search(gate: str, text: str, pos: int) -> None:
+    view = ascii_view(text)
+    pos = min(pos, len(view))
+    found = re2.compile(gate).search(view, pos)
+    expected = -1 if found is None else found.start()
+    assert _start_finder(re2.compile(gate))(view, pos) == expected
+    assert _start_finder(_WrapperOnly(gate))(view, pos) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_gated_finditer_equals_the_plain_regex(text: str) -> None:
+    pattern = re.compile(r"(?<![0-9])[0-9]{3}-[0-9]{2}(?![0-9])")
+    gated = Gated(pattern, r"[0-9]{3}-[0-9]{2}")
+    got = [m.span() for m in gated.finditer(text, ascii_view(text))]
+    assert got == [m.span() for m in pattern.finditer(text)]

@@ -3,7 +3,10 @@ agent message) give exactly what the plain forms they replaced give, on any text
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
+import sys
 
 import re2
 from hypothesis import given, settings
@@ -11,6 +14,7 @@ from hypothesis import strategies as st
 
 from aimds.detectors import addressed, framed_requests
 from aimds.detectors.sensitive_gate import Gated, _start_finder, ascii_view
+from aimds.detectors.sentences import load_sentence_model
 
 _PIECES = [
     *"aZ 9-—–,:;.#\t\n\x0b\u00a0\x1c\x1f",
@@ -111,3 +115,17 @@ def test_gated_finditer_equals_the_plain_regex(text: str) -> None:
     gated = Gated(pattern, r"[0-9]{3}-[0-9]{2}")
     got = [m.span() for m in gated.finditer(text, ascii_view(text))]
     assert got == [m.span() for m in pattern.finditer(text)]
+
+
+_MODEL = load_sentence_model()
+_FEATURES = sorted(_MODEL._weights)[:400] + ["w:never-a-feature", "len:short", "where:sentence"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FEATURES), max_size=120))
+def test_sentence_decision_adds_the_weights_in_order(features: list[str]) -> None:
+    weights = [_MODEL._weights.get(k, 0.0) for k in features]
+    expected = _MODEL._bias + functools.reduce(operator.add, weights, 0.0)
+    assert _MODEL.decision(features) == expected
+    if sys.version_info < (3, 12):  # sum() of floats is that loop there (later: compensated)
+        assert _MODEL.decision(features) == _MODEL._bias + sum(weights)

@@ -618,8 +618,16 @@ class SentenceModel:
         self.meta: Mapping[str, Any] = dict(payload.get("meta", {}))
 
     def decision(self, features: Sequence[str]) -> float:
+        # the weights in order from 0.0, then the bias: the same additions as the
+        # ``bias + sum(...)`` it replaces (CPython 3.11 sums floats one by one), without a
+        # list and a boxed float per feature; an absent feature adds nothing either way
         w = self._weights
-        return self._bias + sum([w.get(k, 0.0) for k in features])
+        total = 0.0
+        for k in features:
+            v = w.get(k)
+            if v is not None:
+                total += v
+        return self._bias + total
 
     def calibrate(self, decision: float) -> float:
         a, b = self._platt

@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-EXTRAS := server,redis,postgres,crypto,ocsf,eval,otel,mcp,test,proxy,langchain,agents
+EXTRAS := server,redis,postgres,crypto,fastverify,ocsf,eval,otel,mcp,test,proxy,langchain,agents
 # The hot path is compiled with mypyc at install time (setup.py; AIMDS_COMPILE=0: pure
 # Python), so the install is redone when the build files or a compiled module change.
 AIMDS_COMPILE ?= 1

@@ -59,6 +59,7 @@ COMPILED = [
     "src/aimds/text/decoders.py",
     "src/aimds/text/words.py",
     "src/aimds/text/tokens.py",
+    "src/aimds/text/unicode.py",
     "src/aimds/detectors/classifier.py",
     "src/aimds/detectors/injection.py",
     "src/aimds/detectors/obfuscation.py",

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from aimds.text import build_views
 from aimds.text import unicode as uni
-from aimds.text.leet import has_spaced_run
+from aimds.text.leet import _leet_tokens, has_spaced_run, unleet
 from aimds.text.marks import MarkLog
 from aimds.text.offsets import EditLog, runs_map
 
@@ -143,3 +143,29 @@ def test_whitespace_collapse_matches_its_definition(text: str) -> None:
 )
 def test_whitespace_runs_collapse_on_every_path(text: str) -> None:
     assert uni.collapse_whitespace(text)[0] == re.sub(r"\s{2,}|[^\S ]", " ", text)
+
+
+leet_ascii = st.lists(
+    st.sampled_from(
+        [*"ab .,-_\n", "1gn0r3", "p@ss", "4r3", "2,314", "87.4%", "arm64", "|+!", "A$"]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(leet_ascii)
+def test_leet_tokens_of_ascii_text_equal_the_regex_scan(text: str) -> None:
+    # a non-ASCII character (never a token character) sends the text down the regex scan
+    # and ends its last token where the text ended
+    assert _leet_tokens(text) == _leet_tokens(text + "\u00e9")
+    assert unleet(text, MarkLog()) + "\u00e9" == unleet(text + "\u00e9", MarkLog())
+
+
+def test_unleet_reads_words_and_leaves_numbers() -> None:
+    marks = MarkLog()
+    assert unleet("1gn0r3 the 2,314 runs on arm64", marks) == "ignore the 2,314 runs on arm6a"
+    assert list(marks.result()) == ["leet"]
+    plain = MarkLog()
+    assert unleet("version 14 passed 87.4% of 3 runs", plain) == "version 14 passed 87.4% of 3 runs"
+    assert not plain.result()

@@ -43,7 +43,7 @@ _COMMENT_HINTS = ("#", "//", "--", ";;")
 _CELL = re.compile(r'\s*\|\s*|","|",|,"')
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Piece:
     """One piece of a text: ``text[start:end]`` is ``raw``; ``where`` names the place
     (``sentence``, ``cell``, ``value``, ``comment``, ``hidden``)."""
@@ -53,6 +53,13 @@ class Piece:
     raw: str
     where: str
     line: int
+
+    def __init__(self, start: int, end: int, raw: str, where: str, line: int) -> None:
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "raw", raw)
+        object.__setattr__(self, "where", where)
+        object.__setattr__(self, "line", line)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -16,7 +16,8 @@ Gates and hints must therefore match ASCII only (non-ASCII characters read as ``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import re2
 
@@ -38,14 +39,40 @@ def _options() -> re2.Options:
     return options
 
 
+def _start_finder(gate: Any) -> Callable[[bytes, int], int]:
+    """``(view, pos) -> start`` of ``gate``'s first match in ``view`` from ``pos`` (-1: none).
+
+    ``re2``'s ``search`` is interpreted: it wraps the extension's own ``Match`` in a
+    generator and a match object, several Python-level calls per search, and a gate is
+    searched once per candidate. Its inner ``Match`` (over bytes, as the view is) answers the
+    same spans in one C call; only where that is missing (another ``re2`` build) does the
+    wrapper answer."""
+    match = getattr(getattr(gate, "_regexp", None), "Match", None)
+    unanchored = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+    if callable(match) and unanchored is not None:
+
+        def start(view: bytes, pos: int) -> int:
+            first: int = match(unanchored, view, pos, len(view))[0][0]
+            return first
+
+        return start
+
+    def wrapped(view: bytes, pos: int) -> int:
+        found = gate.search(view, pos)
+        return -1 if found is None else int(found.start())
+
+    return wrapped
+
+
 class Gated:
     """A ``re`` pattern behind its RE2 gate; thread-safe, immutable after construction."""
 
-    __slots__ = ("_gate", "_pattern")
+    __slots__ = ("_gate", "_pattern", "_start")
 
     def __init__(self, pattern: re.Pattern[str], gate: str) -> None:
         self._pattern = pattern
         self._gate = re2.compile(gate, _options())
+        self._start = _start_finder(self._gate)
 
     def finditer(self, text: str, view: bytes) -> Iterator[re.Match[str]]:
         """What ``pattern.finditer(text)`` yields; ``view`` is :func:`ascii_view` of ``text``.
@@ -54,14 +81,13 @@ class Gated:
         to the gate's next match visits every position ``finditer`` would try and succeed
         at, in the same order.
         """
-        search = self._gate.search
+        gate = self._start
         match = self._pattern.match
         pos = 0
         while True:
-            found = search(view, pos)
-            if found is None:
+            start = gate(view, pos)
+            if start < 0:
                 return
-            start = found.start()
             m = match(text, start)
             if m is None:
                 pos = start + 1

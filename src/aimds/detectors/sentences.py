@@ -27,7 +27,7 @@ import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from aimds.detectors.segments import Piece, segment
 from aimds.detectors.weights import load_json_weights
@@ -45,9 +45,12 @@ __all__ = [
 ]
 
 MODEL_FORMAT = "aimds.sentence_model/1"
-_WORDS = WordSplitter("abcdefghijklmnopqrstuvwxyz0123456789_'")
+# The constants the per-piece code reads are ``Final``: compiled, mypyc keeps them in C
+# statics (the bit flags become literals) instead of a module-dict lookup per reference,
+# several per word of every piece.
+_WORDS: Final = WordSplitter("abcdefghijklmnopqrstuvwxyz0123456789_'")
 """A piece's words: the runs of ``[a-z0-9_']`` in its case-folded text."""
-_MAX_WORDS = 40
+_MAX_WORDS: Final = 40
 
 
 def _set(words: str) -> frozenset[str]:
@@ -60,7 +63,7 @@ def _pairs(phrases: str) -> frozenset[tuple[str, ...]]:
 
 # Word and word-pair sets, looked up per word through one table (``_LEXICON`` below):
 # regex alternations over every piece cost ten times more.
-_IMPERATIVE = _set(
+_IMPERATIVE: Final = _set(
     "ignore disregard forget stop reply respond answer write say tell print output include "
     "add append insert mention recommend promote send forward email e-mail post upload fetch "
     "download visit open click call invoke execute run transfer delete share create translate "
@@ -125,14 +128,14 @@ _DISCUSS = _set(
     "detects detection detector phishing scam trick tricked hijack hijacking vulnerability "
     "threat exploit exploits"
 )
-_FUNCTION_WORDS = _set(
+_FUNCTION_WORDS: Final = _set(
     "the a an this that these those of to in on at for with and or but is are was were be been "
     "it its as by from only all any some here there then than so also just"
 )
 """Not word features: our generators write their templates with a few function words
 ("... of this document", "reply only with ..."), and the model learned them as attack
 words, so a licence footer ("use this data only for lawful purposes") read as one."""
-_CODE_EXFIL = (
+_CODE_EXFIL: Final = (
     "requests.post",
     "urlopen",
     "curl ",
@@ -156,20 +159,20 @@ _CODE_EXFIL = (
 )
 """Code that sends machine data out (with :data:`_PIPE_SHELL`): plain substrings, so that a
 document is searched for each once, not a regex alternation tried at every letter."""
-_PIPE_SHELL = re.compile(r"\| ?(?:ba)?sh\b")
-_CODE_HINT = frozenset("(.$|/")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.\w")
-_QUOTED = re.compile(r"['\"“‘][^'\"“”‘’]{8,}['\"”’]")
-_TAG_LEAD = re.compile(r"(?:#{1,6}\s*)?[(\[<{]{1,2}[\w .:-]{1,30}[)\]>}]{1,2}[\s:]*")
+_PIPE_SHELL: Final = re.compile(r"\| ?(?:ba)?sh\b")
+_CODE_HINT: Final = frozenset("(.$|/")
+_EMAIL: Final = re.compile(r"[\w.+-]+@[\w-]+\.\w")
+_QUOTED: Final = re.compile(r"['\"“‘][^'\"“”‘’]{8,}['\"”’]")
+_TAG_LEAD: Final = re.compile(r"(?:#{1,6}\s*)?[(\[<{]{1,2}[\w .:-]{1,30}[)\]>}]{1,2}[\s:]*")
 """A bracketed tag before the sentence, ``(system_message)``, ``[admin]``, ``<note>``: read
 past it for the first word, and keep the fact as a feature."""
-_ACCOUNT = re.compile(r"\b[a-z]{2}\d{2}[a-z0-9]{10,30}\b")
+_ACCOUNT: Final = re.compile(r"\b[a-z]{2}\d{2}[a-z0-9]{10,30}\b")
 """An IBAN-shaped account number: a destination for money, like a URL is for data."""
-_ACCOUNT_ASCII = re.compile(r"[0-9][0-9](?<=\b[a-z]{2}[0-9]{2})[a-z0-9]{10,30}\b")
+_ACCOUNT_ASCII: Final = re.compile(r"[0-9][0-9](?<=\b[a-z]{2}[0-9]{2})[a-z0-9]{10,30}\b")
 """:data:`_ACCOUNT` for ASCII text, found from its digits: the regex engine skips to the
 next digit in C rather than trying a word boundary at every character."""
-_CHAT = re.compile(r"\[[\d:]{3,8}\]\s*[\w .'-]{1,30}:\s*")
-_ROLE = re.compile(
+_CHAT: Final = re.compile(r"\[[\d:]{3,8}\]\s*[\w .'-]{1,30}:\s*")
+_ROLE: Final = re.compile(
     r"(?:[\w /'-]{1,30}:\s*)?[\[<(#*\s]{0,4}(?:system|assistant|user|human|admin|administrator|"
     r"developer|operator|ai|model)(?:\s+(?:message|note|prompt|request|instruction))?\s*"
     r"(?:[\]>)*]{0,3}\s*:|[\]>)]|::)"
@@ -177,7 +180,7 @@ _ROLE = re.compile(
 """A conversation role at the start of a piece, ``System:``, ``User: ...``, ``[admin]``,
 also behind a field label (``Registrant: SYSTEM: ...``): data that stages turns of a chat
 between the user and the assistant is writing the assistant's script."""
-_SPECIAL = re.compile(
+_SPECIAL: Final = re.compile(
     r"<\|[a-z_]{2,20}\|>|\[/?inst\]|<</?sys>>|#{2,4} ?(?:instruction|system|response)"
 )
 """Chat-template control tokens (``<|im_start|>``, ``[INST]``, ``### Instruction``): no
@@ -191,31 +194,31 @@ _EVALUATOR = _set(
 # One bit per word set and per word-pair set: a piece's words are looked up once each in
 # ``_LEXICON`` (and a pair's second word in ``_PAIR_LEXICON[first word]``), and every
 # feature below reads its bit, instead of one set intersection per feature.
-_W_IMPERATIVE = 1 << 0
-_W_AI = 1 << 1
-_W_INSTR = 1 << 2
-_W_LANG = 1 << 3
-_W_ENCODING = 1 << 4
-_W_REPLY_VERB = 1 << 5
-_W_PREP = 1 << 6
-_W_TOOL = 1 << 7
-_W_SECRET = 1 << 8
-_W_OVERRIDE = 1 << 9
-_W_URGENCY = 1 << 10
-_W_INSERTION = 1 << 11
-_W_DISCUSS = 1 << 12
-_W_FIRST_PERSON = 1 << 13
-_W_EVALUATOR = 1 << 14
-_W_PLEASE = 1 << 15
-_W_YOU = 1 << 16
-_P_MODAL = 1 << 17
-_P_YOUR_REPLY = 1 << 18
-_P_USER_REF = 1 << 19
-_P_ENCODING = 1 << 20
-_P_SECRET = 1 << 21
-_P_OVERRIDE = 1 << 22
-_P_INSERTION = 1 << 23
-_P_CONDITIONAL = 1 << 24
+_W_IMPERATIVE: Final = 1 << 0
+_W_AI: Final = 1 << 1
+_W_INSTR: Final = 1 << 2
+_W_LANG: Final = 1 << 3
+_W_ENCODING: Final = 1 << 4
+_W_REPLY_VERB: Final = 1 << 5
+_W_PREP: Final = 1 << 6
+_W_TOOL: Final = 1 << 7
+_W_SECRET: Final = 1 << 8
+_W_OVERRIDE: Final = 1 << 9
+_W_URGENCY: Final = 1 << 10
+_W_INSERTION: Final = 1 << 11
+_W_DISCUSS: Final = 1 << 12
+_W_FIRST_PERSON: Final = 1 << 13
+_W_EVALUATOR: Final = 1 << 14
+_W_PLEASE: Final = 1 << 15
+_W_YOU: Final = 1 << 16
+_P_MODAL: Final = 1 << 17
+_P_YOUR_REPLY: Final = 1 << 18
+_P_USER_REF: Final = 1 << 19
+_P_ENCODING: Final = 1 << 20
+_P_SECRET: Final = 1 << 21
+_P_OVERRIDE: Final = 1 << 22
+_P_INSERTION: Final = 1 << 23
+_P_CONDITIONAL: Final = 1 << 24
 
 
 def _lexicon(entries: Sequence[tuple[int, frozenset[str]]]) -> dict[str, int]:
@@ -243,7 +246,7 @@ def _pair_lexicon(
     return out
 
 
-_LEXICON = _lexicon(
+_LEXICON: Final = _lexicon(
     [
         (_W_IMPERATIVE, _IMPERATIVE),
         (_W_AI, _AI),
@@ -264,7 +267,7 @@ _LEXICON = _lexicon(
         (_W_YOU, _set("you your")),
     ]
 )
-_PAIR_LEXICON = _pair_lexicon(
+_PAIR_LEXICON: Final = _pair_lexicon(
     [
         (_P_MODAL, _MODAL),
         (_P_YOUR_REPLY, frozenset(("your", noun) for noun in _REPLY_NOUNS)),
@@ -278,7 +281,7 @@ _PAIR_LEXICON = _pair_lexicon(
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class PieceScore:
     """One piece, its decision value and the features that raised it most."""
 
@@ -286,8 +289,15 @@ class PieceScore:
     decision: float
     top: tuple[tuple[str, float], ...]
 
+    def __init__(
+        self, *, piece: Piece, decision: float, top: tuple[tuple[str, float], ...]
+    ) -> None:
+        object.__setattr__(self, "piece", piece)
+        object.__setattr__(self, "decision", decision)
+        object.__setattr__(self, "top", top)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+
+@dataclass(frozen=True, slots=True, kw_only=True, init=False)
 class DocumentScore:
     """The calibrated score of a document and its most suspicious piece."""
 
@@ -295,8 +305,13 @@ class DocumentScore:
     best: PieceScore | None
     pieces: int
 
+    def __init__(self, *, score: float, best: PieceScore | None, pieces: int) -> None:
+        object.__setattr__(self, "score", score)
+        object.__setattr__(self, "best", best)
+        object.__setattr__(self, "pieces", pieces)
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, init=False)
 class _DocContext:
     n: int
     imperative_rate: float
@@ -308,8 +323,24 @@ class _DocContext:
     in a piece."""
     pipe: bool
 
+    def __init__(
+        self,
+        n: int,
+        imperative_rate: float,
+        you_rate: float,
+        structured: bool,
+        exfil: tuple[str, ...],
+        pipe: bool,
+    ) -> None:
+        object.__setattr__(self, "n", n)
+        object.__setattr__(self, "imperative_rate", imperative_rate)
+        object.__setattr__(self, "you_rate", you_rate)
+        object.__setattr__(self, "structured", structured)
+        object.__setattr__(self, "exfil", exfil)
+        object.__setattr__(self, "pipe", pipe)
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class _Piece:
     """Tokens of one piece, computed once."""
 
@@ -321,6 +352,24 @@ class _Piece:
     tagged: bool
     role: bool
     """The piece opens with a conversation role (:data:`_ROLE`)."""
+
+    def __init__(
+        self,
+        folded: str,
+        words: list[str],
+        first: str,
+        after: str,
+        lead_words: int,
+        tagged: bool,
+        role: bool,
+    ) -> None:
+        self.folded = folded
+        self.words = words
+        self.first = first
+        self.after = after
+        self.lead_words = lead_words
+        self.tagged = tagged
+        self.role = role
 
 
 def _tokens(raw: str) -> _Piece:
@@ -569,8 +618,16 @@ class SentenceModel:
         self.meta: Mapping[str, Any] = dict(payload.get("meta", {}))
 
     def decision(self, features: Sequence[str]) -> float:
+        # the weights in order from 0.0, then the bias: the same additions as the
+        # ``bias + sum(...)`` it replaces (CPython 3.11 sums floats one by one), without a
+        # list and a boxed float per feature; an absent feature adds nothing either way
         w = self._weights
-        return self._bias + sum([w.get(k, 0.0) for k in features])
+        total = 0.0
+        for k in features:
+            v = w.get(k)
+            if v is not None:
+                total += v
+        return self._bias + total
 
     def calibrate(self, decision: float) -> float:
         a, b = self._platt

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from aimds.text.charclass import class_table, mapped
+from aimds.text.charclass import mapped
 from aimds.text.marks import MarkLog
 from aimds.text.offsets import EditLog, SpanMap
 from aimds.text.words import COMMON
@@ -38,7 +38,12 @@ _SPACED_TABLE = bytes(
 )
 _LEET_CHAR = re.compile(r"[013457@$!|+]")
 _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!|+")
-_TOKEN_TABLE = class_table("abcdefghijklmnopqrstuvwxyz0123456789@$!|+")
+_TOKEN_TABLE = bytes(
+    0x4C if chr(b) in "013457@$!|+" else 0x31 if chr(b) in _TOKEN_CHARS else 0x2E
+    for b in range(256)
+)
+"""A leet character (:data:`_LEET_CHAR`) -> ``b"L"``, any other token character -> ``b"1"``,
+anything else -> ``b"."``: on ASCII text, leet characters and token bounds by ``bytes.find``."""
 _LEET = str.maketrans(
     {
         "0": "o",
@@ -108,34 +113,43 @@ def collapse_spaced(text: str, marks: MarkLog) -> tuple[str, SpanMap | None]:
     return "".join(parts), log.freeze()
 
 
-def unleet(text: str, marks: MarkLog) -> str:
-    """Digits and symbols inside words read as the letters they imitate (same length)."""
-    parts: list[str] = []
-    last = 0
-    scanned = 0  # end of the last token looked at: its other leet characters change nothing
+def _leet_tokens(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each token (a maximal run of :data:`_TOKEN_CHARS`) holding a leet
+    character, left to right."""
+    out: list[tuple[int, int]] = []
+    if text.isascii():  # byte offsets are character offsets: C-speed finds, no regex
+        classes = mapped(text, _TOKEN_TABLE)
+        size = len(classes)
+        at = classes.find(b"L")
+        while at >= 0:
+            start = classes.rfind(b".", 0, at) + 1
+            end = classes.find(b".", at + 1)
+            if end < 0:
+                end = size
+            out.append((start, end))
+            at = classes.find(b"L", end)  # the token's other leet characters change nothing
+        return out
     size = len(text)
-    # token bounds by bytes search where byte offsets are character offsets (ASCII text);
-    # mapped on the first leet character, since most texts have none
-    classes: bytes | None = None
-    ascii_text = text.isascii()
+    scanned = 0  # end of the last token looked at
     for m in _LEET_CHAR.finditer(text):
         start = m.start()
         if start < scanned:
             continue
         end = m.end()
-        if ascii_text:
-            if classes is None:
-                classes = mapped(text, _TOKEN_TABLE)
-            start = classes.rfind(b".", 0, start) + 1
-            end = classes.find(b".", end)
-            if end < 0:
-                end = size
-        else:
-            while start > 0 and text[start - 1] in _TOKEN_CHARS:
-                start -= 1
-            while end < size and text[end] in _TOKEN_CHARS:
-                end += 1
+        while start > 0 and text[start - 1] in _TOKEN_CHARS:
+            start -= 1
+        while end < size and text[end] in _TOKEN_CHARS:
+            end += 1
         scanned = end
+        out.append((start, end))
+    return out
+
+
+def unleet(text: str, marks: MarkLog) -> str:
+    """Digits and symbols inside words read as the letters they imitate (same length)."""
+    parts: list[str] = []
+    last = 0
+    for start, end in _leet_tokens(text):
         if end - start < 2:
             continue
         token = text[start:end]

@@ -16,6 +16,10 @@ from aimds.types import ActionInfo, Severity
 
 __all__ = ["MAX_RESOURCES", "Facts"]
 
+# Severities compared as ints: ``Severity.rank`` and the enum's ``>`` are Python-level
+# calls even from compiled code, and every proposal of every call compares them.
+_RANK: dict[Severity, int] = {s: s.rank for s in Severity}
+
 MAX_RESOURCES = 32
 
 _CATEGORY_WEIGHT = {
@@ -90,7 +94,7 @@ class Facts:
     @staticmethod
     def _key(type_id: str, risk: Severity | None) -> tuple[int, int]:
         known = ACTION_TYPES.get(type_id)
-        rank = (risk or (known.risk if known else Severity.MEDIUM)).rank
+        rank = _RANK[risk or (known.risk if known else Severity.MEDIUM)]
         return rank, _CATEGORY_WEIGHT.get(type_id.partition(":")[0], 1)
 
     @property
@@ -108,7 +112,7 @@ class Facts:
             self.mark_outbound()
 
     def bump(self, risk: Severity | None) -> None:
-        if risk is not None and risk > self.risk:
+        if risk is not None and _RANK[risk] > _RANK[self.risk]:
             self.risk = risk
 
     def tag(self, *tags: str) -> None:

@@ -50,7 +50,6 @@ COMPILED = [
     "src/aimds/rules/taxonomy.py",
     "src/aimds/rules/understanding/arguments.py",
     "src/aimds/rules/understanding/facts.py",
-    "src/aimds/rules/understanding/globs.py",
     "src/aimds/rules/understanding/shell.py",
     "src/aimds/rules/understanding/shell_programs.py",
     "src/aimds/rules/understanding/values.py",

@@ -66,6 +66,7 @@ COMPILED = [
     "src/aimds/detectors/pii.py",
     "src/aimds/detectors/secrets.py",
     "src/aimds/detectors/sensitive_gate.py",
+    "src/aimds/detectors/shape_gate.py",
     "src/aimds/detectors/heuristics.py",
     "src/aimds/detectors/signatures.py",
     "src/aimds/detectors/sensitive_scan.py",

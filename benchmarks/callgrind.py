@@ -25,8 +25,8 @@ Scenarios (a new session per call, as a fresh agent would make it; see
 - ``message-ordinary`` / ``message-attack``: ``check_message`` of a new 1 KB body every call,
   unsigned (``benchmarks/bench_identity.py``'s bodies: what the content check costs, issue 16).
 
-``--native`` runs the same scenarios without valgrind and prints p50 µs (thread CPU time)
-instead. The numbers are those of whatever is importable: the compiled (mypyc) build where
+``--native`` runs the same scenarios without valgrind and prints p50 and p99 µs (thread CPU
+time) instead. The numbers are those of whatever is importable: the compiled (mypyc) build where
 the extensions are installed, pure Python otherwise (``build`` in the JSON says which).
 Where ``valgrind`` is absent the script says so and exits 0.
 Valgrind before 3.22 does not know the ``openat2`` system call (it answers ``ENOSYS``), so
@@ -146,7 +146,12 @@ def _native(names: list[str], calls: int) -> dict[str, Any]:
                 samples.append(time.thread_time_ns() - t0)
         finally:
             gc.enable()
-        out[name] = {"p50_us": round(statistics.median(samples) / 1000, 1), "calls": calls}
+        ordered = sorted(samples)
+        out[name] = {
+            "p50_us": round(statistics.median(ordered) / 1000, 1),
+            "p99_us": round(ordered[min(len(ordered) - 1, len(ordered) * 99 // 100)] / 1000, 1),
+            "calls": calls,
+        }
     return out
 
 
@@ -200,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=100, help="N (the loops run N and 2N)")
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--keep", help="keep the callgrind files in this directory")
-    parser.add_argument("--native", action="store_true", help="p50 µs without valgrind")
+    parser.add_argument("--native", action="store_true", help="p50 and p99 µs without valgrind")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     names = args.names or list(SCENARIOS)
@@ -228,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         "results": results,
     }
     for name, row in results.items():
-        print(f"{name:<18} {row[unit]:>12,} {unit}")
+        tail = f"  p99 {row['p99_us']:,} µs" if "p99_us" in row else ""
+        print(f"{name:<18} {row[unit]:>12,} {unit}{tail}")
     print(f"({payload['build']}, {sys.version.split()[0]})")
     if args.json:
         Path(args.json).write_text(json.dumps(payload, indent=2) + "\n")

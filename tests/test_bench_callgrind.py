@@ -28,3 +28,11 @@ def test_without_valgrind_it_says_so_and_succeeds(
 def test_an_unknown_scenario_is_refused() -> None:
     with pytest.raises(SystemExit):
         callgrind.main(["no-such-scenario"])
+
+
+def test_native_reports_p50_and_p99(capsys: pytest.CaptureFixture[str]) -> None:
+    results = callgrind._native(["repeated-allow"], 200)
+    row = results["repeated-allow"]
+    assert row["calls"] == 200 and 0 < row["p50_us"] <= row["p99_us"]
+    assert callgrind.main(["repeated-allow", "--native", "--calls", "10"]) == 0
+    assert "p99" in capsys.readouterr().out

@@ -10,6 +10,7 @@ import pytest
 
 import aimds
 from aimds import guard as guard_module
+from aimds.rules.understanding import facts as facts_module
 from aimds.types import (
     ActionInfo,
     Decision,
@@ -50,6 +51,14 @@ _EVENT_VALUES: dict[str, Any] = {
     "meta": {"m": 1},
     "ts": 3.5,
 }
+_ACTION_VALUES: dict[str, Any] = {
+    "type": "fs:delete",
+    "risk": Severity.HIGH,
+    "resources": ("/tmp/x",),
+    "destructive": True,
+    "outbound": False,
+    "tags": frozenset({"destructive"}),
+}
 
 
 @pytest.mark.parametrize(
@@ -57,8 +66,9 @@ _EVENT_VALUES: dict[str, Any] = {
     [
         (Decision, guard_module._new_decision, _DECISION_VALUES),
         (Event, guard_module._new_event, _EVENT_VALUES),
+        (ActionInfo, facts_module.new_action_info, _ACTION_VALUES),
     ],
-    ids=["Decision", "Event"],
+    ids=["Decision", "Event", "ActionInfo"],
 )
 def test_direct_constructors_match_the_dataclass(cls: Any, build: Any, values: Any) -> None:
     names = [f.name for f in dataclasses.fields(cls)]
@@ -71,7 +81,7 @@ def test_direct_constructors_match_the_dataclass(cls: Any, build: Any, values: A
         value = getattr(made, name)
         assert value is values[name] or (type(value) is float and value == values[name])
     with pytest.raises(dataclasses.FrozenInstanceError):
-        made.kind = EventKind.MESSAGE
+        setattr(made, names[0], values[names[0]])
 
 
 def test_the_direct_evaluation_is_the_dataclass_default() -> None:

@@ -134,3 +134,30 @@ def test_the_gate_never_hides_a_finding(tokens: list[str]) -> None:
     gated = _injection()
     if no_sentence(ev.event, ev.views):
         assert tuple(gated.detector.detect(ev.event, ev.views)) == ()
+
+
+class _Plain:
+    """A detector with no ``idle`` of its own."""
+
+    info = _injection().info
+
+    def detect(self, event: object, views: object) -> tuple[()]:
+        return ()
+
+
+class _Idler(_Plain):
+    def idle(self, event: object) -> bool:
+        return True
+
+
+def test_the_gate_keeps_the_detectors_idle_or_none() -> None:
+    """The stage reads a gated detector's ``idle`` as the detector's own: its method where
+    it has one, None (as if missing) where it has none."""
+    idler = _Idler()
+    assert ShapeGated(idler).idle == idler.idle
+    assert ShapeGated(_Plain()).idle is None
+    stage = DetectorsStage([ShapeGated(_Plain())])
+    ev = _call("ls -la")
+    assert not stage._is_idle(stage.detectors[0], ev)
+    stage = DetectorsStage([ShapeGated(idler)])
+    assert stage._is_idle(stage.detectors[0], ev)

@@ -200,3 +200,44 @@ def test_resolve_path_of_missing_parts_agrees_with_realpath(tmp_path: Path) -> N
         assert paths._OPENAT2.status(f"{base}/missing/x") == errno.ENOENT
         assert paths._OPENAT2.status(f"{base}/dir/file/x") == errno.ENOTDIR
         assert paths._OPENAT2.status(f"{base}/link/missing") == errno.ELOOP
+
+
+def _default_stage() -> RulesStage:
+    pol = load_policy("default")
+    return RulesStage(pol, compile_classifier(pol))
+
+
+_STAGE = _default_stage()
+_RULE_TAGS = sorted({t for r in _STAGE._table.rules for t in (r.tags or ())})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["shell", "bash", "fetch", "read_file", "send_email", "x"]),
+            st.frozensets(st.sampled_from([*_RULE_TAGS, "other"]), max_size=3),
+            st.lists(st.sampled_from(["169.254.169.254", "a.example", "10.0.0.1"]), max_size=2),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_the_looked_up_rules_of_a_call_are_those_its_selectors_admit(
+    calls: list[tuple[str, frozenset[str], list[str], bool]],
+) -> None:
+    """The stage's lookup of the rules a call's tags, hosts and paths admit answers, call
+    after call on one stage (hits and misses alike), what testing every rule answers."""
+    stage = _STAGE
+    rules = stage._table.rules
+    for tool, tags, hosts, touches_paths in calls:
+        for type_ in ("shell:exec", "net:http_get", "fs:read", "unknown:call"):
+            indices = stage._table.candidates(tool, type_, {})
+            expected = tuple(
+                rules[i]
+                for i in indices
+                if rules[i].free
+                or rules[i].static_applies(tags, tuple(hosts), touches_paths=touches_paths)
+            )
+            assert stage._admitted(indices, tags, tuple(hosts), touches_paths) == expected

@@ -27,7 +27,7 @@ detectors of :data:`GATED` in :class:`ShapeGated`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from aimds.text.views import TextViews
@@ -86,15 +86,15 @@ class ShapeGated:
     """``detector`` behind the gate: nothing found where :func:`no_sentence` holds.
 
     Keeps the detector's ``info`` (its id and purity: the gate is a function of the
-    event's kind and text, so a pure detector stays pure) and its optional ``idle``.
+    event's kind and text, so a pure detector stays pure) and its optional ``idle``: None
+    where the detector has none, which the detectors stage reads as it reads a missing one
+    (an attribute set on some instances only could not be compiled, see setup.py).
     """
 
     def __init__(self, detector: Detector) -> None:
         self.detector = detector
         self.info: DetectorInfo = detector.info
-        idle = getattr(detector, "idle", None)
-        if idle is not None:
-            self.idle = idle
+        self.idle: Callable[[Event], bool] | None = getattr(detector, "idle", None)
 
     def detect(self, event: Event, views: Any) -> Sequence[Finding]:
         if no_sentence(event, views):

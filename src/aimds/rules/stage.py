@@ -231,6 +231,12 @@ class RulesStage:
         # and a miss plans from the arguments at hand instead of rebuilding them from the
         # key); entries are immutable, so concurrent writers at worst plan a call twice
         self._plans: dict[tuple[str, ArgsKey], _Plan] = {}
+        # the rules a call's tags, hosts and paths admit, per (candidates, tags, hosts,
+        # touches paths); as bounded and as safe under threads as ``_plans``
+        self._static: dict[
+            tuple[tuple[int, ...], frozenset[str], tuple[str, ...], bool],
+            tuple[CompiledRule, ...],
+        ] = {}
 
     @property
     def rule_count(self) -> int:
@@ -264,16 +270,50 @@ class RulesStage:
     def _plan(self, tool: str, args: Mapping[str, Any]) -> _Plan:
         action = self._action(tool, args)
         boundaries = self._boundaries.plan(args, action)
+        candidates = self._admitted(
+            self._table.candidates(tool, action.type, args),
+            action.tags,
+            boundaries.hosts,
+            bool(boundaries.paths),
+        )
+        return _Plan(action=action, boundaries=boundaries, candidates=candidates)
+
+    def _admitted(
+        self,
+        indices: tuple[int, ...],
+        tags: frozenset[str],
+        hosts: tuple[str, ...],
+        touches_paths: bool,
+    ) -> tuple[CompiledRule, ...]:
+        """:meth:`_static_applies`, looked up: most calls never seen before give one of a
+        few answers (the tool's rules, no tag, no host), so a new call does not test every
+        rule's tags again."""
+        key = (indices, tags, hosts, touches_paths)
+        cache = self._static
+        found = cache.get(key)
+        if found is None:
+            found = self._static_applies(indices, tags, hosts, touches_paths)
+            if len(cache) >= _PLAN_CACHE_SIZE:
+                cache.clear()
+            cache[key] = found
+        return found
+
+    def _static_applies(
+        self,
+        indices: tuple[int, ...],
+        tags: frozenset[str],
+        hosts: tuple[str, ...],
+        touches_paths: bool,
+    ) -> tuple[CompiledRule, ...]:
+        """The rules of ``indices`` whose selectors of the call alone hold (see
+        :meth:`CompiledRule.static_applies`): a pure function of its arguments."""
         rules = self._table.rules
-        touches_paths = bool(boundaries.paths)
-        hosts = boundaries.hosts
-        tags = action.tags
-        candidates: list[CompiledRule] = []
-        for i in self._table.candidates(tool, action.type, args):
-            rule = rules[i]
-            if rule.free or rule.static_applies(tags, hosts, touches_paths=touches_paths):
-                candidates.append(rule)
-        return _Plan(action=action, boundaries=boundaries, candidates=tuple(candidates))
+        return tuple(
+            rule
+            for i in indices
+            if (rule := rules[i]).free
+            or rule.static_applies(tags, hosts, touches_paths=touches_paths)
+        )
 
     def _judge(self, ev: Evaluation, tool: str, plan: _Plan) -> None:
         subject = ev.event.subject

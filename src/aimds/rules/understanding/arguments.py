@@ -192,6 +192,7 @@ _DATA_CATEGORIES = frozenset({"search", "memory"})
 _NATURAL = {"sql": "db", "command": "shell", "code": "code"}
 _REDIS_WORDS = frozenset({"redis", "valkey", "keydb"})
 _MONGO_WORDS = frozenset({"mongo", "mongodb", "mongosh", "documentdb"})
+_STORE_WORDS = _REDIS_WORDS | _MONGO_WORDS
 _FORMULA_MARKS = frozenset("=+-@")
 _SEARCH_ENGINE_WORDS = frozenset({"elasticsearch", "opensearch", "elastic"})
 _QUIET_TAGS = frozenset({"outbound", "code_exec"})
@@ -696,7 +697,7 @@ class ArgReader:
             else _PROSE_KEYS
         )
         named = _named_shapes(category)
-        store = not set(name_words(tool)).isdisjoint(_REDIS_WORDS | _MONGO_WORDS)
+        store = not _STORE_WORDS.isdisjoint(name_words(tool))
         for key, value, top in _walk(raw):
             if value[:1] in _FORMULA_MARKS:
                 self._formula(value, facts)  # read whatever the key: cells are data

@@ -16,6 +16,10 @@ from aimds.types import ActionInfo, Severity
 
 __all__ = ["MAX_RESOURCES", "Facts"]
 
+# Severities compared as ints: ``Severity.rank`` and the enum's ``>`` are Python-level
+# calls even from compiled code, and every proposal of every call compares them.
+_RANK: dict[Severity, int] = {s: s.rank for s in Severity}
+
 MAX_RESOURCES = 32
 
 _CATEGORY_WEIGHT = {
@@ -90,7 +94,7 @@ class Facts:
     @staticmethod
     def _key(type_id: str, risk: Severity | None) -> tuple[int, int]:
         known = ACTION_TYPES.get(type_id)
-        rank = (risk or (known.risk if known else Severity.MEDIUM)).rank
+        rank = _RANK[risk or (known.risk if known else Severity.MEDIUM)]
         return rank, _CATEGORY_WEIGHT.get(type_id.partition(":")[0], 1)
 
     @property
@@ -108,7 +112,7 @@ class Facts:
             self.mark_outbound()
 
     def bump(self, risk: Severity | None) -> None:
-        if risk is not None and risk > self.risk:
+        if risk is not None and _RANK[risk] > _RANK[self.risk]:
             self.risk = risk
 
     def tag(self, *tags: str) -> None:
@@ -238,14 +242,36 @@ class Facts:
         target = self.auth_target
         if target is not None and "auth_attempt" in self.tags and resources[:1] != (target,):
             resources = (target, *(r for r in resources if r != target))
-        return ActionInfo(
-            type=self._best,
-            risk=self.risk,
-            resources=resources,
-            destructive=self.destructive,
-            outbound=self.outbound,
-            tags=frozenset(self.tags),
-        )
+        return new_action_info(
+            self._best, self.risk, resources, self.destructive, self.outbound,
+            frozenset(self.tags),
+        )  # fmt: skip
+
+
+# ``ActionInfo(...)`` runs the dataclass's interpreted ``__init__`` even from compiled code,
+# on every call never seen before: writing the fields directly, as that ``__init__`` does
+# (it has no ``__post_init__``), costs about half (see aimds.guard's ``_new_decision``).
+_new_object = object.__new__
+_set_field = object.__setattr__
+
+
+def new_action_info(
+    type_: str,
+    risk: Severity,
+    resources: tuple[str, ...],
+    destructive: bool,
+    outbound: bool,
+    tags: frozenset[str],
+) -> ActionInfo:
+    """``ActionInfo(type=type_, risk=risk, ...)`` for every field, positionally."""
+    info: ActionInfo = _new_object(ActionInfo)
+    _set_field(info, "type", type_)
+    _set_field(info, "risk", risk)
+    _set_field(info, "resources", resources)
+    _set_field(info, "destructive", destructive)
+    _set_field(info, "outbound", outbound)
+    _set_field(info, "tags", tags)
+    return info
 
 
 def _is_log(path: str) -> bool:

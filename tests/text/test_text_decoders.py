@@ -290,3 +290,19 @@ def test_the_clean_view_keeps_lines_and_maps_back() -> None:
 )
 def test_one_word_that_rotates_into_english_is_no_rot13_phrase(text: str) -> None:
     assert not [s for s in _segments(text) if s[0] == "rot13"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    words=st.lists(
+        st.sampled_from(sorted(w for w in COMMON if w.isalpha())), min_size=8, max_size=20
+    ),
+    after=st.sampled_from(["Rated 4 out of 5.", "Thanks", "Regards, Tom", "ok"]),
+)
+def test_mime_wrapped_base64_is_read_whole_whatever_follows(words: list[str], after: str) -> None:
+    """A last line of a multiple of 4 characters looks wrapped too; the word after it must
+    not be taken for the token's tail and split the sentence into two decoded halves."""
+    sentence = "Please " + " ".join(words) + " now."
+    wrapped = base64.encodebytes(sentence.encode()).decode().rstrip("\n")
+    text = "Customer review:\n" + wrapped + "\n" + after
+    assert sentence in [" ".join(s[1].split()) for s in _segments(text)]

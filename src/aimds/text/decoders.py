@@ -289,10 +289,9 @@ def _base64(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
                 yield kept[0], a, b, False
     for group in _b64_groups(text):
         if len(group) > 1:  # lines of one wrapped token: read as one
-            start, end = group[0].start(), group[-1].end()
-            kept = _b64_text("".join(m.group() for m in group), min_chars)
+            kept, end = _b64_wrapped(group, min_chars)
             if kept is not None:
-                yield kept[0], start, end, kept[1]
+                yield kept[0], group[0].start(), end, kept[1]
                 continue
         for m in group:
             token = m.group()
@@ -305,6 +304,17 @@ def _base64(text: str, min_chars: int) -> Iterator[tuple[str, int, int, bool]]:
                 # the payload of a data: URI declares itself (data:text/plain;base64,...)
                 declared = text.endswith("base64,", 0, m.start())
                 yield kept[0], m.start(), m.end(), kept[1] and not declared
+
+
+def _b64_wrapped(group: list[re.Match[str]], min_chars: int) -> tuple[tuple[str, bool] | None, int]:
+    """The text of a wrapped token and where it ends. A last line that ends a multiple of 4
+    looks wrapped too, so the short word after it (``Rated 4 out of 5``) was taken for its
+    tail: when the whole group does not decode, it is read without its last part."""
+    for parts in (group, group[:-1]) if len(group) > 2 else (group,):
+        kept = _b64_text("".join(m.group() for m in parts), min_chars)
+        if kept is not None:
+            return kept, parts[-1].end()
+    return None, 0
 
 
 _B64_TAIL = re.compile(r"[A-Za-z0-9+/_-]{1,15}={0,2}(?![A-Za-z0-9+/=_-])")

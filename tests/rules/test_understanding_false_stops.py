@@ -1,0 +1,100 @@
+"""Benign calls the default pack stopped for a misreading (issue 12): a bare read verb given
+a relative ``uri`` is a file read, a CDN purge no local delete, a docker prune of unused
+containers and images no data loss; what is dangerous in the same shapes stays stopped."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import aimds
+from aimds.types import Decision, Verdict
+
+_GUARD = aimds.Guard()
+_AGENTS = itertools.count()
+
+
+def _check(tool: str, args: dict[str, Any]) -> Decision:
+    n = next(_AGENTS)
+    who = aimds.Subject(tenant="t", agent=f"fs2-{n}", role="expert", session=f"fs2-{n}")
+    return _GUARD.check_tool_call(tool, args, subject=who)
+
+
+def _type(decision: Decision) -> str:
+    assert decision.action is not None
+    return decision.action.type
+
+
+# ------------------------------------------------------------ a relative uri
+
+
+@pytest.mark.parametrize("tool", ["read", "open", "cat", "get", "read_resource", "view"])
+@pytest.mark.parametrize("uri", ["docs/intro.md", "./notes.txt", "src/app/main.py", "docs/"])
+def test_a_bare_read_verb_given_a_relative_uri_reads_a_file(tool: str, uri: str) -> None:
+    decision = _check(tool, {"uri": uri})
+    assert decision.verdict is Verdict.ALLOW
+    assert _type(decision) == "fs:read"
+
+
+def test_a_listing_verb_given_a_relative_uri_lists_a_folder() -> None:
+    decision = _check("list", {"uri": "src/components/"})
+    assert decision.verdict is Verdict.ALLOW
+    assert _type(decision) == "fs:list"
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "metadata/computeMetadata/v1/instance",
+        "instance-data/latest/meta-data",
+        "169.254.169.254/latest/meta-data",
+        "localhost:8080/admin",
+        "localhost/admin",
+        "10.0.0.5/admin",
+        "//169.254.169.254/latest",
+        "//10.0.0.5/admin",
+    ],
+)
+@pytest.mark.parametrize("tool", ["read", "open"])
+def test_a_host_first_segment_stays_a_destination(tool: str, uri: str) -> None:
+    decision = _check(tool, {"uri": uri})
+    assert decision.verdict is not Verdict.ALLOW
+    assert _type(decision).startswith("net:")
+
+
+@pytest.mark.parametrize("uri", ["host.example/x", "README.md"])
+def test_a_dotted_first_segment_is_still_read_as_a_host(uri: str) -> None:
+    # a public name (``.md`` is a country's domain too): a request, allowed as before
+    assert _type(_check("read", {"uri": uri})) == "net:http_get"
+
+
+@pytest.mark.parametrize("uri", ["/etc/shadow", "~/.ssh/id_rsa", "../../../../etc/shadow"])
+def test_a_sensitive_path_under_uri_is_judged_as_that_path(uri: str) -> None:
+    assert _check("read", {"uri": uri}).verdict is Verdict.BLOCK
+
+
+@pytest.mark.parametrize("tool", ["fetch", "http_get", "web_fetch"])
+def test_a_request_tool_keeps_reading_uri_as_an_address(tool: str) -> None:
+    decision = _check(tool, {"uri": "docs/intro.md"})
+    assert _type(decision) == "net:http_get"
+    assert decision.verdict is Verdict.BLOCK  # "docs" as a one-label private host
+
+
+def test_a_url_key_keeps_reading_as_an_address() -> None:
+    assert _type(_check("read", {"url": "docs/intro.md"})) == "net:http_get"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    head=st.sampled_from(["metadata", "instance-data", "localhost", "169.254.169.254"]),
+    tail=st.from_regex(r"[a-z0-9_-]{1,12}(/[a-z0-9_.-]{1,12}){0,3}", fullmatch=True),
+    tool=st.sampled_from(["read", "open", "get", "cat"]),
+)
+def test_no_relative_reading_ever_lets_a_metadata_or_loopback_uri_through(
+    head: str, tail: str, tool: str
+) -> None:
+    assert _check(tool, {"uri": f"{head}/{tail}"}).verdict is not Verdict.ALLOW

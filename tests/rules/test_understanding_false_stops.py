@@ -98,3 +98,38 @@ def test_no_relative_reading_ever_lets_a_metadata_or_loopback_uri_through(
     head: str, tail: str, tool: str
 ) -> None:
     assert _check(tool, {"uri": f"{head}/{tail}"}).verdict is not Verdict.ALLOW
+
+
+# ------------------------------------------------------------------ CDN purge
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("purge_cdn", {"zone": "acme.example"}),
+        ("cdn_purge", {"zone": "acme.example", "paths": ["/img/logo.png"]}),
+        ("fastly_purge", {"service": "web", "url": "https://acme.example/a.css"}),
+    ],
+)
+def test_a_cdn_purge_is_no_local_file_delete(tool: str, args: dict[str, Any]) -> None:
+    decision = _check(tool, args)
+    assert decision.verdict is not Verdict.BLOCK
+    assert not _type(decision).startswith("fs:")
+
+
+def test_a_cdn_tool_naming_a_system_file_is_still_stopped() -> None:
+    assert _check("purge_cdn", {"path": "/etc/passwd"}).verdict is Verdict.BLOCK
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("purge", {"zone": "acme.example"}),  # a bare delete verb: still a file delete
+        ("purge_cache", {"path": "/etc/passwd"}),
+        ("delete", {"path": "/etc/passwd"}),
+    ],
+)
+def test_other_purges_stay_file_deletes(tool: str, args: dict[str, Any]) -> None:
+    decision = _check(tool, args)
+    assert _type(decision) == "fs:delete"
+    assert decision.verdict is Verdict.BLOCK

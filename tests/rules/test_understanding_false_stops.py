@@ -133,3 +133,43 @@ def test_other_purges_stay_file_deletes(tool: str, args: dict[str, Any]) -> None
     decision = _check(tool, args)
     assert _type(decision) == "fs:delete"
     assert decision.verdict is Verdict.BLOCK
+
+
+# --------------------------------------------------------------- docker prune
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "docker system prune -f",
+        "docker system prune -af",
+        "docker image prune -a -f",
+        "docker container prune --force",
+        "docker network prune -f",
+        "docker compose down",
+    ],
+)
+@pytest.mark.parametrize(("tool", "key"), [("bash", "command"), ("terminal", "cmdline")])
+def test_a_prune_of_what_is_rebuilt_is_everyday_cleanup(tool: str, key: str, command: str) -> None:
+    assert _check(tool, {key: command}).verdict is Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "docker system prune -af --volumes",
+        "docker system prune --volumes -f",
+        "docker volume prune -f",
+        "docker volume rm pgdata",
+        "docker volume remove pgdata",
+        "docker compose down -v",
+        "docker compose down --volumes",
+        "docker rm -f web",
+        "docker system prune -f && rm -rf ~",
+    ],
+)
+@pytest.mark.parametrize(("tool", "key"), [("bash", "command"), ("terminal", "cmdline")])
+def test_removing_volumes_or_forcing_removal_stays_blocked(
+    tool: str, key: str, command: str
+) -> None:
+    assert _check(tool, {key: command}).verdict is Verdict.BLOCK

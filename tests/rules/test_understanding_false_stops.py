@@ -173,3 +173,38 @@ def test_removing_volumes_or_forcing_removal_stays_blocked(
     tool: str, key: str, command: str
 ) -> None:
     assert _check(tool, {key: command}).verdict is Verdict.BLOCK
+
+
+# ------------------------------------------------- a bare file name to delete
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("remove", {"path": "build.log"}),
+        ("purge", {"target": "build.log"}),
+        ("delete", {"file": "coverage.xml"}),
+        ("remove", {"path": "build/x.log"}),
+    ],
+)
+def test_deleting_a_workspace_file_by_its_bare_name_is_workspace_work(
+    tool: str, args: dict[str, Any]
+) -> None:
+    # judged by name as inside the workspace; once read again by content as a bare file
+    # name it was a destructive delete outside every scope, unlike ``build/x.log``
+    decision = _check(tool, args)
+    assert decision.verdict is Verdict.ALLOW
+    assert _type(decision) == "fs:write"
+
+
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        ("remove", {"path": ".env"}),
+        ("delete", {"path": "id_rsa"}),
+        ("delete", {"path": ".git"}),
+        ("remove", {"path": "/etc/hosts"}),
+    ],
+)
+def test_deleting_a_sensitive_bare_name_stays_blocked(tool: str, args: dict[str, Any]) -> None:
+    assert _check(tool, args).verdict is Verdict.BLOCK

@@ -780,7 +780,13 @@ class ArgReader:
             else:
                 if shape in ("host", "name") and key not in _NOT_HOST_KEYS:
                     self._content_host(value, facts)
-                if shape in ("path", "name") and key not in _PROSE_KEYS:
+                # a bare file name under a path argument (``remove {"path": "build.log"}``)
+                # was judged by name, workspace included: not again as a path by content
+                if (
+                    shape in ("path", "name")
+                    and key not in _PROSE_KEYS
+                    and not (top and key in named.get("path", ()))
+                ):
                     self._content_path(value, base, category, verb, facts, cwd)
 
     def _executable(

@@ -199,6 +199,22 @@ _QUIET_TAGS = frozenset({"outbound", "code_exec"})
 _QUIET_KINDS = frozenset({"public", "hostname", "documentation"})
 
 
+def _relative_uri(value: str) -> bool:
+    """A scheme-less ``uri`` whose first segment is no host name (``docs/intro.md``,
+    ``./notes.txt``, ``/srv/a.txt``): a path. A dotted name (``host.example/x``), a port
+    (``localhost:8080/x``), a protocol-relative ``//host/x``, a bare name and a one-label
+    host the network rules single out (``metadata/...``, ``localhost/...``) stay hosts."""
+    if "/" not in value or "://" in value or value.startswith("//"):
+        return False
+    head = value.split("/", 1)[0]
+    if head in ("", ".", "..", "~"):
+        return True
+    if "." in head or ":" in head or "\\" in head:
+        return False
+    dest = parse_destination("https://" + head)
+    return dest is not None and dest.kind == "private"
+
+
 def _strings(value: Any) -> Iterator[str]:
     """Strings in a value: itself, the items of a list, ``email``/``address``/``path`` of dicts."""
     if value is None:
@@ -276,7 +292,7 @@ class ArgReader:
                     facts.propose("code:exec")
                     break
         self._sql(args, category, facts, tool)
-        self._urls(args, base, category, facts)
+        self._urls(args, tool, base, category, facts)
         self._paths(args, tool, base, category, facts, cwd)
         if category in ("fs", "vcs", "unknown"):
             self._workflows(args, facts, cwd)
@@ -464,7 +480,13 @@ class ArgReader:
 
     # ---------------------------------------------------------------- urls
 
-    def _urls(self, args: dict[str, Any], base: str, category: str, facts: Facts) -> None:
+    def _urls(
+        self, args: dict[str, Any], tool: str, base: str, category: str, facts: Facts
+    ) -> None:
+        verb = name_verb(tool) if category == "unknown" else None
+        files = verb in ("read", "list") and any(
+            _relative_uri(u) for u in _strings(args.get("uri"))
+        )
         urls = [
             u
             for key in _URL_KEYS
@@ -472,8 +494,14 @@ class ArgReader:
             for u in _strings(args[key])
             # a local file (``file:///x``, or a file tool's ``uri`` without a scheme:
             # ``read_file {"uri": "Dockerfile"}``) is read as a path by content
-            if u[:8].lower() != "file:///" and (category != "fs" or "://" in u)
+            if u[:8].lower() != "file:///"
+            and (category != "fs" or "://" in u)
+            and not (files and key == "uri" and _relative_uri(u))
         ][:_MAX_VALUES]
+        if files and verb is not None:
+            # ``read {"uri": "docs/intro.md"}``: a bare read verb given a relative path is
+            # a file read (the path is read by content), not a request to a host "docs"
+            facts.propose(FILE_VERBS[verb])
         if not urls:
             return
         method = next((v.upper() for k in _METHOD_KEYS if isinstance(v := args.get(k), str)), None)
@@ -752,7 +780,13 @@ class ArgReader:
             else:
                 if shape in ("host", "name") and key not in _NOT_HOST_KEYS:
                     self._content_host(value, facts)
-                if shape in ("path", "name") and key not in _PROSE_KEYS:
+                # a bare file name under a path argument (``remove {"path": "build.log"}``)
+                # was judged by name, workspace included: not again as a path by content
+                if (
+                    shape in ("path", "name")
+                    and key not in _PROSE_KEYS
+                    and not (top and key in named.get("path", ()))
+                ):
                     self._content_path(value, base, category, verb, facts, cwd)
 
     def _executable(

@@ -2162,12 +2162,7 @@ def _docker(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ):
             ctx.facts.privilege(critical=True)
         _container_inputs(argv, ctx)
-    elif (
-        sub in ("rm", "rmi")
-        and {"f", "--force"} & _flags(argv)
-        or sub in ("system", "volume", "image", "container", "network")
-        and "prune" in ops
-    ):
+    elif sub in ("rm", "rmi") and {"f", "--force"} & _flags(argv) or _removes_volumes(ops, argv):
         ctx.facts.destroy(critical=False, type_id="shell:exec")
     elif sub == "exec":
         ctx.facts.tag("code_exec")
@@ -2177,6 +2172,22 @@ def _docker(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.login_target(registry.lower())
     elif sub == "push":
         ctx.facts.mark_outbound(payload=True)
+
+
+def _removes_volumes(ops: list[str], argv: list[str]) -> bool:
+    """Whether a docker command removes volumes (``volume rm``, ``volume prune``,
+    ``system prune --volumes``, ``compose down -v``): a volume is data (a database's files)
+    that nothing rebuilds. A prune of unused containers, images, networks or build cache
+    alone is everyday cleanup: what it removes is pulled or built again."""
+    sub = ops[0] if ops else ""
+    verb = ops[1] if len(ops) > 1 else ""
+    if sub == "volume":
+        return verb in ("rm", "remove", "prune")
+    if sub == "system" and verb == "prune":
+        return "--volumes" in _flags(argv)
+    if sub == "compose" and "down" in ops:
+        return bool({"v", "--volumes"} & _flags(argv))
+    return False
 
 
 _RAW_REGISTRY = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(?::\d+)?/")

@@ -480,6 +480,9 @@ FILE_VERBS: MappingProxyType[str, str] = MappingProxyType(
 """What a bare verb name (``read``, ``open``, ``cat``, ``save``, ``remove``) does to a file
 it is given: the type when a path-shaped argument shows the object is a file."""
 _LIST_WORDS = _words("list ls dir tree glob walk")
+# A content delivery network's cached copies (``purge_cdn``, ``cloudfront_invalidate``): its
+# paths and zones are remote cache entries that refill from the origin, never local files.
+_EDGE_WORDS = _words("cdn cloudfront fastly akamai")
 
 
 def name_verb(tool: str) -> str | None:
@@ -487,7 +490,7 @@ def name_verb(tool: str) -> str | None:
     ``save``, ``ls``): ``read``, ``write``, ``delete``, ``list`` or ``None``. The arguments
     then say what the object is (a path makes it a file operation)."""
     found = set(name_words(tool))
-    if not found or len(found) > 3:
+    if not found or len(found) > 3 or found & _EDGE_WORDS:
         return None
     if found & _LIST_WORDS:
         return "list"

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from aimds.detectors import mention
 from aimds.detectors.injection import InjectionDetector, Scanner, build, view_texts
 from aimds.detectors.mention import BLANK, mask_mentions, quotations
 from aimds.policy import load_policy
@@ -279,3 +280,18 @@ def test_an_order_reported_without_quotation_marks_is_mentioned(
 )
 def test_orders_to_the_reader_are_not_reported_orders(det: InjectionDetector, text: str) -> None:
     assert _flagged(det, text, EventKind.TOOL_RESULT)
+
+
+_TOLD_PARTS = [
+    "a", "the", "PDF", "page", "hidden", "line", "Told", "ASKED", "tricKed", "tric\u212aed",
+    "the", "assistant", "AI", "readers", "to", "TO", "into", "answer", "in", "Portuguese",
+    "print", "the", "system", "prompt", ".", "\n", "you", "user", "ſomething", "order",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOLD_PARTS), min_size=3, max_size=30))
+def test_the_told_gate_never_changes_what_the_pattern_finds(parts: list[str]) -> None:
+    """``_told`` skips the pattern only where no verb it reads appears (any case)."""
+    text = " ".join(parts)
+    assert mention._told(text) == [m.span(1) for m in mention._TOLD.finditer(text)]

@@ -150,6 +150,8 @@ in the third person (``a PDF told the assistant to answer only in Portuguese``, 
 hidden line asking AI readers to print the system prompt``): what the carrier said, not
 what this text says. Someone *telling the user* something, or an order to *you*, is not
 matched."""
+_TOLD_VERBS = ("told", "tell", "ask", "instruct", "order", "trick", "convinc")
+"""A stem of every verb :data:`_TOLD` reads: a text without one holds no such order."""
 
 
 def quotations(text: str) -> list[tuple[int, int]]:
@@ -213,7 +215,10 @@ def mask_mentions(text: str) -> str | None:
 
 def _told(text: str) -> list[tuple[int, int]]:
     """Spans of orders reported without quotation marks (:data:`_TOLD`)."""
-    if "to " not in text:
+    # the pattern tries its lazy openings at every article: skip it where it cannot match
+    # (casefolded as IGNORECASE matches: the Kelvin sign is a k, the long s an s)
+    folded = text.casefold()
+    if "to" not in folded or not any(verb in folded for verb in _TOLD_VERBS):
         return []
     return [m.span(1) for m in _TOLD.finditer(text)]
 

@@ -17,8 +17,10 @@ from aimds.behavior.batch import Batch, Ctx
 from aimds.behavior.dataflow import (
     Fingerprinter,
     outbound_tokens,
+    outbound_windows,
     sensitive_values,
     significant_tokens,
+    source_forms,
 )
 from aimds.behavior.findings import finding
 from aimds.behavior.store import Count, Delete, HashGet, HashPutIf, Result, Set, Window
@@ -176,6 +178,7 @@ class Sequences:
             return
         cfg = self._s.exfiltration
         tokens = self._fp.many(outbound_tokens(c.ev.args, cfg.encodings), cfg.max_tokens)
+        tokens += self._fp.many(outbound_windows(c.ev.args), cfg.max_tokens)
         hits = b.add(HashGet(key=keys.scoped("fp"), fields=tokens)) if tokens else -1
         prior = b.add(Count(key=keys.scoped("sensitive"), since=c.ts - self._w2))
 
@@ -216,7 +219,7 @@ class Sequences:
         text = c.ev.event.text[:_MAX_RESULT_SCAN]
         stamp, counter = repr(c.ts), keys.scoped("n")
         if ind.sensitive_values:
-            fps = self._fp.many(sensitive_values(ind.sensitive_values), limit)
+            fps = self._fp.many(source_forms(sensitive_values(ind.sensitive_values)), limit)
             b.add(
                 HashPutIf(
                     key=keys.scoped("fp"),
@@ -235,7 +238,7 @@ class Sequences:
                 )
             )
         # what answers a credential read is secret whatever it looks like (placeholders kept)
-        fps = self._fp.many(significant_tokens(text, placeholders=True), limit)
+        fps = self._fp.many(source_forms(significant_tokens(text, placeholders=True)), limit)
         if fps:
             b.add(
                 HashPutIf(

@@ -18,15 +18,15 @@ their case).
 
 Re-spelling: a secret sent with separators inserted (``AKIA-IOSF-ODNN-7EXA-MPLE``, a space
 between every character), reversed, or case-changed keeps its letters and digits in order
-(or in reverse order). A source token of at least :data:`_WINDOW` letters and digits is also
-stored as two *window* fingerprints: its first :data:`_WINDOW` letters and digits lowercased
-(more, up to its first digit), and the same of its reversal. An outbound string is reduced
-the same way (letters and digits only, lowercased) and the window starting at each word
-start is fingerprinted: a secret written forwards or backwards from a word start, whatever sits
-between its characters, is a flow. Only windows that hold a digit and a letter and at
-least :data:`_WINDOW_DISTINCT` distinct characters count on either side, so prose (no
-digits) and dates or counters (few distinct characters) cost a scan and no HMAC; at most
-:data:`_MAX_WINDOWS` are fingerprinted per call.
+(or in reverse order). A source token of at least :data:`_WINDOW` letters and digits (not a
+host, URL, address, path or file name) is also stored as two *window* fingerprints: its
+first :data:`_WINDOW` letters and digits lowercased (more, up to its first digit), and the
+same of its reversal. An outbound string is reduced the same way (letters and digits only,
+lowercased) and the window starting at each word start is fingerprinted: a secret written
+forwards or backwards from a word start, whatever sits between its characters, is a flow.
+Only windows that hold a digit, a letter and :data:`_WINDOW_DISTINCT` distinct characters
+count on either side, so prose without digits, dates and counters cost a scan and no HMAC;
+at most :data:`_MAX_WINDOWS` are fingerprinted per call.
 """
 
 from __future__ import annotations
@@ -73,6 +73,10 @@ _MAX_WINDOWS = 128  # window fingerprints per outbound call
 _MAX_WINDOW_SCAN = 16_384  # characters of an outbound call read for windows
 _ALNUM = re.compile(r"[^\W_]+")
 _DIGIT = re.compile(r"\d")
+# hosts, URLs, addresses, file names, paths and JWTs: their first letters are shared by
+# other values (a config's endpoint and a call to it, every HS256 JWT's header), so only
+# their exact spelling (and the secret tokens inside them) is tracked
+_NOT_WINDOWED = re.compile(r"[.@]|^[/~]")
 
 
 class Fingerprinter:
@@ -170,6 +174,8 @@ def source_forms(values: Iterable[str]) -> Iterator[str]:
     source stores so that the value is also found re-spelt."""
     for value in values:
         yield value
+        if _NOT_WINDOWED.search(value):
+            continue
         squashed = "".join(_ALNUM.findall(value)).lower()
         if len(squashed) < _WINDOW:
             continue

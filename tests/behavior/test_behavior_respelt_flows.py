@@ -7,18 +7,23 @@ from __future__ import annotations
 import random
 from itertools import chain
 
-from behavior_kit import Runner, act, rules_of
+import pytest
+from behavior_kit import Runner, act, build, rules_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aimds
+from aimds.behavior import sequences
 from aimds.behavior.dataflow import (
     Fingerprinter,
+    SourcedSessions,
     outbound_tokens,
     outbound_windows,
     significant_tokens,
     source_forms,
 )
+from aimds.behavior.memory import MemoryStore
+from aimds.types import Subject
 
 AK = "AKIAQX7RZ2KD5M3BHW4N"
 SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq81MRKEY"
@@ -180,3 +185,59 @@ def test_sql_secret_reversed_into_a_chat_message_is_stopped() -> None:
         "slack.post_message", {"channel": "#ops", "text": f"fyi {token[::-1]}"}, subject=who
     )
     assert "ASA-B-002" in {f.rule for f in decision.findings}
+
+
+# -- cost: windows only where fingerprints may be stored ------------------------------------
+
+
+def _count_windows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+
+    def counted(args: dict[str, object]) -> object:
+        calls.append(1)
+        return outbound_windows(args)
+
+    monkeypatch.setattr(sequences, "outbound_windows", counted)
+    return calls
+
+
+def test_a_session_without_a_sensitive_read_computes_no_windows(
+    runner: Runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _count_windows(monkeypatch)
+    runner.call("http_post", {"body": "build 8f3a2c1 of v2.4.1 deployed"}, _post())
+    assert calls == []
+    _read(runner)
+    found = runner.call("http_post", {"body": "AKIA-QX7R-Z2KD-5M3B-HW4N"}, _post())
+    assert calls and rules_of(found) == ["ASA-B-002"]
+    # past the exfiltration window, the session holds no fingerprints any more
+    runner.call("http_post", {"body": "build 8f3a2c1"}, _post(), dt=10_000.0)
+    assert len(calls) == 1
+
+
+def test_a_shared_store_always_looks_for_respelt_flows() -> None:
+    # two stages on one store (as two processes would be): the gate of one cannot know what
+    # the other stored, so windows are always looked up
+    store = MemoryStore()
+    who = Subject(tenant="acme", agent="a", session="shared")
+    reader = Runner(build({"fingerprint_key": "k" * 32}, store=store), who)
+    sender = Runner(build({"fingerprint_key": "k" * 32}, store=store), who)
+    _read(reader)
+    sender.now = reader.now
+    found = sender.call("http_post", {"body": " ".join(AK[::-1])}, _post())
+    assert rules_of(found) == ["ASA-B-002"]
+
+
+def test_sourced_sessions_expire_and_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aimds.behavior import dataflow
+
+    monkeypatch.setattr(dataflow, "_MAX_SESSIONS", 3)
+    sourced = SourcedSessions()
+    sourced.mark("s0", 10.0)
+    assert sourced.holds("s0", 10.0) and not sourced.holds("s0", 10.5)
+    assert not sourced.holds("other", 0.0)
+    sourced.mark("s0", 5.0)  # an older event never shortens the span
+    assert sourced.holds("s0", 9.0)
+    for i in range(1, 4):
+        sourced.mark(f"s{i}", 100.0)
+    assert not sourced.holds("s0", 1.0) and sourced.holds("s3", 1.0)

@@ -26,7 +26,8 @@ lowercased) and the window starting at each word start is fingerprinted: a secre
 forwards or backwards from a word start, whatever sits between its characters, is a flow.
 Only windows that hold a digit, a letter and :data:`_WINDOW_DISTINCT` distinct characters
 count on either side, so prose without digits, dates and counters cost a scan and no HMAC;
-at most :data:`_MAX_WINDOWS` are fingerprinted per call.
+at most :data:`_MAX_WINDOWS` are fingerprinted per call, and (with an in-process store) only
+in a session that has stored fingerprints (:class:`SourcedSessions`).
 """
 
 from __future__ import annotations
@@ -35,13 +36,16 @@ import base64
 import binascii
 import hashlib
 import re
+import threading
 import unicodedata
 import urllib.parse
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 __all__ = [
     "Fingerprinter",
+    "SourcedSessions",
     "outbound_tokens",
     "outbound_windows",
     "significant_tokens",
@@ -71,6 +75,7 @@ _WINDOW_DISTINCT = 8  # distinct characters a window needs (not a date, a counte
 _WINDOW_TAG = "\x1fw:"  # window fingerprints never equal a token's
 _MAX_WINDOWS = 128  # window fingerprints per outbound call
 _MAX_WINDOW_SCAN = 16_384  # characters of an outbound call read for windows
+_MAX_SESSIONS = 65_536  # sessions remembered as holding fingerprints (oldest out first)
 _ALNUM = re.compile(r"[^\W_]+")
 _DIGIT = re.compile(r"\d")
 # hosts, URLs, addresses, file names, paths and JWTs: their first letters are shared by
@@ -116,6 +121,31 @@ class Fingerprinter:
                 seen.add(value)
                 out[self(value)] = None
         return tuple(out)
+
+
+class SourcedSessions:
+    """Which sessions may hold fingerprints, and until when: an outbound call of any other
+    session skips its window fingerprints. Exact only while every event of a session passes
+    through this process and the store is this process's own (the caller decides); bounded,
+    oldest out first; thread-safe."""
+
+    __slots__ = ("_lock", "_until")
+
+    def __init__(self) -> None:
+        self._until: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def mark(self, session: str, until: float) -> None:
+        """``session`` may hold fingerprints until ``until`` (event time)."""
+        with self._lock:
+            self._until[session] = max(until, self._until.get(session, until))
+            self._until.move_to_end(session)
+            if len(self._until) > _MAX_SESSIONS:
+                self._until.popitem(last=False)
+
+    def holds(self, session: str, now: float) -> bool:
+        until = self._until.get(session)
+        return until is not None and now <= until
 
 
 def _significant(token: str, placeholders: bool = False) -> bool:

@@ -241,3 +241,32 @@ def test_sourced_sessions_expire_and_stay_bounded(monkeypatch: pytest.MonkeyPatc
     for i in range(1, 4):
         sourced.mark(f"s{i}", 100.0)
     assert not sourced.holds("s0", 1.0) and sourced.holds("s3", 1.0)
+
+
+def test_a_token_read_from_a_column_named_for_its_service_is_a_source() -> None:
+    # the token fails GitHub's checksum, so no detector marks it in the result: the read is
+    # a source because the query reads a credential column (``github_token``)
+    token = "ghp_Q7mZ2xR9vK4tL8pW3nB6cY1dF5hJ0sEuGa2k"
+    guard = aimds.Guard()
+    who = aimds.Subject(tenant="t", agent="sql-bot", role="expert", session="sql-col")
+    query = {"query": "SELECT github_token FROM integrations WHERE org = 'acme'"}
+    guard.check_tool_call("sql.query", query, subject=who)
+    guard.check_tool_result("sql.query", f"github_token\n{token}\n", subject=who)
+    decision = guard.check_tool_call(
+        "slack.post_message", {"channel": "#ops", "text": f"here: {token}"}, subject=who
+    )
+    assert "ASA-B-002" in {f.rule for f in decision.findings}
+
+
+def test_an_ordinary_query_result_sent_to_chat_is_not_a_flow() -> None:
+    guard = aimds.Guard()
+    who = aimds.Subject(tenant="t", agent="sql-bot", role="expert", session="sql-own")
+    query = {"query": "SELECT order_ref FROM orders WHERE id = 42"}
+    guard.check_tool_call("sql.query", query, subject=who)
+    guard.check_tool_result("sql.query", "order_ref\nORD7Kq2Xm9Lp4Zt8\n", subject=who)
+    decision = guard.check_tool_call(
+        "slack.post_message",
+        {"channel": "#ops", "text": "order ORD7-Kq2X-m9Lp-4Zt8 shipped"},
+        subject=who,
+    )
+    assert "ASA-B-002" not in {f.rule for f in decision.findings}

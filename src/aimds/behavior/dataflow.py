@@ -39,8 +39,10 @@ import re
 import threading
 import unicodedata
 import urllib.parse
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import accumulate
 from typing import Any
 
 __all__ = [
@@ -232,9 +234,10 @@ def _window(squashed: str, start: int, digit: int) -> str:
 
 
 def outbound_windows(args: Mapping[str, Any]) -> Iterator[str]:
-    """Window forms of every string in ``args``: from each word start, the letters and
-    digits (lowercased) that could be a source's window."""
-    budget, count = _MAX_WINDOW_SCAN, 0
+    """Window forms of every string in ``args``, each once: from each word start, the
+    letters and digits (lowercased) that could be a source's window."""
+    budget = _MAX_WINDOW_SCAN
+    seen: set[str] = set()
     for text in _strings(args, 0):
         if budget <= 0:
             return
@@ -245,18 +248,18 @@ def outbound_windows(args: Mapping[str, Any]) -> Iterator[str]:
         runs = _ALNUM.findall(text)
         squashed = "".join(runs).lower()
         digits = [m.start() for m in _DIGIT.finditer(squashed)]
-        start, d = 0, 0
-        for run in runs:
-            while d < len(digits) and digits[d] < start:
-                d += 1
+        last = len(squashed) - _WINDOW
+        for start in accumulate(map(len, runs), initial=0):
+            if start > last:
+                break
+            d = bisect_left(digits, start)
             if d == len(digits):
                 break
             window = _window(squashed, start, digits[d])
-            start += len(run)
-            if window:
+            if window and window not in seen:
+                seen.add(window)
                 yield window
-                count += 1
-                if count >= _MAX_WINDOWS:
+                if len(seen) >= _MAX_WINDOWS:
                     return
 
 

@@ -255,6 +255,8 @@ def outbound_windows(args: Mapping[str, Any]) -> Iterator[str]:
             d = bisect_left(digits, start)
             if d == len(digits):
                 break
+            if digits[d] - start >= _MAX_WINDOW:  # no window here: skip the call
+                continue
             window = _window(squashed, start, digits[d])
             if window and window not in seen:
                 seen.add(window)

@@ -23,7 +23,7 @@ from aimds.behavior.dataflow import (
     source_forms,
 )
 from aimds.behavior.memory import MemoryStore
-from aimds.types import Subject
+from aimds.types import ActionInfo, Subject
 
 AK = "AKIAQX7RZ2KD5M3BHW4N"
 SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq81MRKEY"
@@ -44,7 +44,7 @@ def _flows(result: str, text: str) -> bool:
     return bool(_stored(result) & _sent({"text": text}))
 
 
-def _post() -> object:
+def _post() -> ActionInfo:
     return act("net:http_post", "outbound", "has_payload", resources=("x.example",), outbound=True)
 
 

@@ -340,6 +340,10 @@ def test_comments_case_and_blanks_keep_benign_sql_allowed(guard: aimds.Guard, te
         "SELECT t.* FROM api_tokens t WHERE t.id = 3",
         "INSERT INTO posts (body) SELECT k.key FROM access_keys k WHERE k.user_id = 1",
         "WITH s AS (SELECT token FROM oauth_tokens) INSERT INTO comments (text) SELECT * FROM s",
+        # named for what it unlocks: its result is a source of the data-flow tracking
+        "SELECT github_token FROM integrations WHERE org = 'acme'",
+        "SELECT stripe_api_key FROM tenants WHERE id = 4",
+        "SELECT name, db_password FROM environments WHERE name = 'prod'",
     ],
 )
 def test_copying_a_stored_secret_is_a_credential_read(first_call: Any, sql: str) -> None:
@@ -356,6 +360,9 @@ def test_copying_a_stored_secret_is_a_credential_read(first_call: Any, sql: str)
         "SELECT value FROM app_settings WHERE key = 'theme'",
         "SELECT count(*) FROM api_tokens",
         "SELECT * FROM orders WHERE id = 3",
+        "SELECT requires_password, name FROM rooms WHERE id = 2",
+        "SELECT api_key_id, created_at FROM integrations WHERE id = 1",
+        "SELECT page_token FROM sync_state WHERE id = 1",
     ],
 )
 def test_the_same_names_elsewhere_are_ordinary(first_call: Any, sql: str) -> None:

@@ -15,6 +15,19 @@ labels or segments (DNS labels hold at most 63 characters). Each part of a URL-l
 (bounded). DNS names are case-insensitive, so case does not protect a token: every stored
 and outbound token is also fingerprinted lowercased (hex and base32 are decoded whatever
 their case).
+
+Re-spelling: a secret sent with separators inserted (``AKIA-IOSF-ODNN-7EXA-MPLE``, a space
+between every character), reversed, or case-changed keeps its letters and digits in order
+(or in reverse order). A source token of at least :data:`_WINDOW` letters and digits (not a
+host, URL, address, path or file name) is also stored as two *window* fingerprints: its
+first :data:`_WINDOW` letters and digits lowercased (more, up to its first digit), and the
+same of its reversal. An outbound string is reduced the same way (letters and digits only,
+lowercased) and the window starting at each word start is fingerprinted: a secret written
+forwards or backwards from a word start, whatever sits between its characters, is a flow.
+Only windows that hold a digit, a letter and :data:`_WINDOW_DISTINCT` distinct characters
+count on either side, so prose without digits, dates and counters cost a scan and no HMAC;
+at most :data:`_MAX_WINDOWS` are fingerprinted per call, and (with an in-process store) only
+in a session that has stored fingerprints (:class:`SourcedSessions`).
 """
 
 from __future__ import annotations
@@ -23,12 +36,23 @@ import base64
 import binascii
 import hashlib
 import re
+import threading
 import unicodedata
 import urllib.parse
+from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import accumulate
 from typing import Any
 
-__all__ = ["Fingerprinter", "outbound_tokens", "significant_tokens"]
+__all__ = [
+    "Fingerprinter",
+    "SourcedSessions",
+    "outbound_tokens",
+    "outbound_windows",
+    "significant_tokens",
+    "source_forms",
+]
 
 _SPLIT = re.compile(r"[\s\"'`,;=:<>()\[\]{}|&?#!*\\]+")
 _SUBSPLIT = re.compile(r"[/.@+]+")
@@ -47,6 +71,19 @@ _MAX_DEPTH = 8
 _MAX_JOIN = 4  # consecutive labels or path segments joined before decoding
 _MAX_PARTS = 16  # parts of one token considered for joining
 _MIN_JOINED = 16
+_WINDOW = 16  # letters and digits of a re-spelt secret that identify it
+_MAX_WINDOW = 32  # longest window: a secret's first digit further in is not windowed
+_WINDOW_DISTINCT = 8  # distinct characters a window needs (not a date, a counter, a run)
+_WINDOW_TAG = "\x1fw:"  # window fingerprints never equal a token's
+_MAX_WINDOWS = 128  # window fingerprints per outbound call
+_MAX_WINDOW_SCAN = 16_384  # characters of an outbound call read for windows
+_MAX_SESSIONS = 65_536  # sessions remembered as holding fingerprints (oldest out first)
+_ALNUM = re.compile(r"[^\W_]+")
+_DIGIT = re.compile(r"\d")
+# hosts, URLs, addresses, file names, paths and JWTs: their first letters are shared by
+# other values (a config's endpoint and a call to it, every HS256 JWT's header), so only
+# their exact spelling (and the secret tokens inside them) is tracked
+_NOT_WINDOWED = re.compile(r"[.@]|^[/~]")
 
 
 class Fingerprinter:
@@ -86,6 +123,31 @@ class Fingerprinter:
                 seen.add(value)
                 out[self(value)] = None
         return tuple(out)
+
+
+class SourcedSessions:
+    """Which sessions may hold fingerprints, and until when: an outbound call of any other
+    session skips its window fingerprints. Exact only while every event of a session passes
+    through this process and the store is this process's own (the caller decides); bounded,
+    oldest out first; thread-safe."""
+
+    __slots__ = ("_lock", "_until")
+
+    def __init__(self) -> None:
+        self._until: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def mark(self, session: str, until: float) -> None:
+        """``session`` may hold fingerprints until ``until`` (event time)."""
+        with self._lock:
+            self._until[session] = max(until, self._until.get(session, until))
+            self._until.move_to_end(session)
+            if len(self._until) > _MAX_SESSIONS:
+                self._until.popitem(last=False)
+
+    def holds(self, session: str, now: float) -> bool:
+        until = self._until.get(session)
+        return until is not None and now <= until
 
 
 def _significant(token: str, placeholders: bool = False) -> bool:
@@ -137,6 +199,70 @@ def sensitive_values(values: Iterable[str]) -> Iterator[str]:
         if len(value) >= _MIN_VALUE:
             yield from _cased((value,))
             yield from significant_tokens(value)
+
+
+def source_forms(values: Iterable[str]) -> Iterator[str]:
+    """``values``, each followed by its window forms (see the module docstring): what a
+    source stores so that the value is also found re-spelt."""
+    for value in values:
+        yield value
+        if _NOT_WINDOWED.search(value):
+            continue
+        squashed = "".join(_ALNUM.findall(value)).lower()
+        if len(squashed) < _WINDOW:
+            continue
+        for text in (squashed, squashed[::-1]):
+            digit = _DIGIT.search(text)
+            if digit is not None:
+                window = _window(text, 0, digit.start())
+                if window:
+                    yield window
+
+
+def _window(squashed: str, start: int, digit: int) -> str:
+    """The window of ``squashed`` from ``start`` (tagged), given the first digit at or after
+    it, or ``""``: at least :data:`_WINDOW` characters, longer up to that digit (a secret
+    whose first letters hold no digit), never past :data:`_MAX_WINDOW`; it must mix letters
+    and digits and hold :data:`_WINDOW_DISTINCT` distinct characters."""
+    end = start + max(_WINDOW, digit - start + 1)
+    if end - start > _MAX_WINDOW or end > len(squashed):
+        return ""
+    window = squashed[start:end]
+    if window.isdigit() or len(set(window)) < _WINDOW_DISTINCT:
+        return ""
+    return _WINDOW_TAG + window
+
+
+def outbound_windows(args: Mapping[str, Any]) -> Iterator[str]:
+    """Window forms of every string in ``args``, each once: from each word start, the
+    letters and digits (lowercased) that could be a source's window."""
+    budget = _MAX_WINDOW_SCAN
+    seen: set[str] = set()
+    for text in _strings(args, 0):
+        if budget <= 0:
+            return
+        text = text[:budget]
+        budget -= len(text)
+        if _DIGIT.search(text) is None:
+            continue
+        runs = _ALNUM.findall(text)
+        squashed = "".join(runs).lower()
+        digits = [m.start() for m in _DIGIT.finditer(squashed)]
+        last = len(squashed) - _WINDOW
+        for start in accumulate(map(len, runs), initial=0):
+            if start > last:
+                break
+            d = bisect_left(digits, start)
+            if d == len(digits):
+                break
+            if digits[d] - start >= _MAX_WINDOW:  # no window here: skip the call
+                continue
+            window = _window(squashed, start, digits[d])
+            if window and window not in seen:
+                seen.add(window)
+                yield window
+                if len(seen) >= _MAX_WINDOWS:
+                    return
 
 
 def outbound_tokens(args: Mapping[str, Any], encodings: Iterable[str]) -> Iterator[str]:

@@ -16,9 +16,12 @@ from typing import Protocol
 from aimds.behavior.batch import Batch, Ctx
 from aimds.behavior.dataflow import (
     Fingerprinter,
+    SourcedSessions,
     outbound_tokens,
+    outbound_windows,
     sensitive_values,
     significant_tokens,
+    source_forms,
 )
 from aimds.behavior.findings import finding
 from aimds.behavior.store import Count, Delete, HashGet, HashPutIf, Result, Set, Window
@@ -53,10 +56,15 @@ class _Threshold(Protocol):
 class Sequences:
     """Plans the store ops of every enabled pattern for one event, and checks the results."""
 
-    def __init__(self, section: BehaviorSection, fingerprint: Fingerprinter) -> None:
+    def __init__(
+        self, section: BehaviorSection, fingerprint: Fingerprinter, *, local: bool = False
+    ) -> None:
         seq = section.sequences
         self._s = seq
         self._fp = fingerprint
+        # with a store of this process only, re-spelt flows are looked for only in sessions
+        # that stored fingerprints here (window fingerprints cost an HMAC each)
+        self._sourced = SourcedSessions() if local else None
         self._ttl = section.state_ttl
         self._on_recon = seq.recon_escalation.enabled
         self._on_exfil = seq.exfiltration.enabled
@@ -163,6 +171,7 @@ class Sequences:
         else:
             b.add(Delete(keys.scoped_prefix + _PENDING))
         if ind.sensitive_read:
+            self._mark_sourced(c)
             b.add(
                 Window(
                     key=keys.scoped("sensitive"),
@@ -176,6 +185,9 @@ class Sequences:
             return
         cfg = self._s.exfiltration
         tokens = self._fp.many(outbound_tokens(c.ev.args, cfg.encodings), cfg.max_tokens)
+        sourced = self._sourced
+        if sourced is None or sourced.holds(keys.scoped_prefix, c.ts):
+            tokens += self._fp.many(outbound_windows(c.ev.args), cfg.max_tokens)
         hits = b.add(HashGet(key=keys.scoped("fp"), fields=tokens)) if tokens else -1
         prior = b.add(Count(key=keys.scoped("sensitive"), since=c.ts - self._w2))
 
@@ -216,7 +228,8 @@ class Sequences:
         text = c.ev.event.text[:_MAX_RESULT_SCAN]
         stamp, counter = repr(c.ts), keys.scoped("n")
         if ind.sensitive_values:
-            fps = self._fp.many(sensitive_values(ind.sensitive_values), limit)
+            self._mark_sourced(c)
+            fps = self._fp.many(source_forms(sensitive_values(ind.sensitive_values)), limit)
             b.add(
                 HashPutIf(
                     key=keys.scoped("fp"),
@@ -235,7 +248,7 @@ class Sequences:
                 )
             )
         # what answers a credential read is secret whatever it looks like (placeholders kept)
-        fps = self._fp.many(significant_tokens(text, placeholders=True), limit)
+        fps = self._fp.many(source_forms(significant_tokens(text, placeholders=True)), limit)
         if fps:
             b.add(
                 HashPutIf(
@@ -247,6 +260,10 @@ class Sequences:
                     cond_value=_PENDING_SENSITIVE,
                 )
             )
+
+    def _mark_sourced(self, c: Ctx) -> None:
+        if self._sourced is not None:
+            self._sourced.mark(c.keys.scoped_prefix, c.ts + self._w2)
 
     # -- ASA-B-003 ---------------------------------------------------------------------------
 

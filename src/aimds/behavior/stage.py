@@ -27,6 +27,7 @@ from aimds.behavior.findings import STAGE, finding
 from aimds.behavior.handle import Behavior
 from aimds.behavior.indicators import Extractor
 from aimds.behavior.keys import fingerprint_key
+from aimds.behavior.memory import MemoryStore
 from aimds.behavior.sequences import Sequences
 from aimds.behavior.store import Get, Incr, Op, Result, Set, Store, Trust
 from aimds.behavior.temporal import Monitor, compile_rules
@@ -77,7 +78,9 @@ class BehaviorStage:
         self._cfg = section
         self._store = store
         self._owns_store = owns_store
-        self._sequences = Sequences(section, fingerprint)
+        # a store of its own in this process sees every event of its sessions
+        local = owns_store and isinstance(store, MemoryStore)
+        self._sequences = Sequences(section, fingerprint, local=local)
         self._effects = Effects(section.effects, fingerprint) if section.effects.enabled else None
         self._baselines = (
             Baselines(section.baselines, section.state_ttl) if section.baselines.enabled else None

@@ -99,6 +99,14 @@ _CREDENTIAL_COLUMNS = frozenset(
      "access_token", "refresh_token", "auth_token", "session_token", "otp_secret",
      "totp_secret", "mfa_secret", "authentication_string", "rolpassword", "passwd_hash"}
 )  # fmt: skip
+# The same named for what it unlocks (``stripe_api_key``, ``db_password``, ``github_token``)
+_QUALIFIED_CREDENTIAL = re2.compile(
+    r"^[a-z0-9]+(?:_[a-z0-9]+)*_(?:password|passwd|secret|secret_key|client_secret|api_?key"
+    r"|private_key|access_token|refresh_token|auth_token)$"
+    r"|^(?:github|gh|gitlab|slack|stripe|npm|pypi|discord|telegram|twilio|sendgrid|openai"
+    r"|anthropic|hf|huggingface|bot|bearer|oauth|personal_access|deploy)_tokens?$"
+)
+_FLAG_PREFIXES = ("is_", "has_", "requires_", "needs_")  # ``requires_password``: a flag
 # Columns that hold the secret itself in a table whose name says it stores credentials
 # (``api_tokens.token``, ``secrets.value``); elsewhere (``vocab.token``) they are data.
 _SECRET_VALUE_COLUMNS = frozenset({"token", "tokens", "key", "key_value", "secret_value",
@@ -504,7 +512,9 @@ def _select(node: Any, out: _Reading, depth: int) -> None:
             name = "*" if isinstance(target.this, exp.Star) else target.name.lower()
         else:
             continue
-        if name in _CREDENTIAL_COLUMNS:
+        if name in _CREDENTIAL_COLUMNS or (
+            _QUALIFIED_CREDENTIAL.search(name) and not name.startswith(_FLAG_PREFIXES)
+        ):
             out.credential()
         elif name in _SECRET_VALUE_COLUMNS or name == "*":
             if secret_store is None:

@@ -165,6 +165,9 @@ def test_a_prune_of_what_is_rebuilt_is_everyday_cleanup(tool: str, key: str, com
         "docker compose down -v",
         "docker compose down --volumes",
         "docker rm -f web",
+        "docker container rm -f web",
+        "docker container remove --force web",
+        "docker image rm -f app",
         "docker system prune -f && rm -rf ~",
     ],
 )
@@ -173,6 +176,24 @@ def test_removing_volumes_or_forcing_removal_stays_blocked(
     tool: str, key: str, command: str
 ) -> None:
     assert _check(tool, {key: command}).verdict is Verdict.BLOCK
+
+
+@pytest.mark.parametrize(
+    ("classic", "managed"),
+    [
+        ("docker push 10.0.0.9:5000/app", "docker image push 10.0.0.9:5000/app"),
+        ("docker rmi -f app", "docker image remove -f app"),
+        ("docker run --privileged -v /:/host alpine", "docker container run --privileged alpine"),
+        ("docker ps", "docker container ls"),
+    ],
+)
+def test_the_management_form_of_a_docker_command_is_judged_as_its_classic_form(
+    classic: str, managed: str
+) -> None:
+    """``docker container rm`` / ``docker image push`` were read as no command at all."""
+    assert (
+        _check("bash", {"command": managed}).verdict is _check("bash", {"command": classic}).verdict
+    )
 
 
 # ------------------------------------------------- a bare file name to delete

@@ -2151,9 +2151,13 @@ def _kubectl(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
 
 def _docker(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
     ops = ctx.operands(argv)
+    if len(ops) > 1 and ops[0] in ("container", "image"):
+        # the management form names the same commands: docker container rm = docker rm,
+        # docker image push = docker push (a push left out was data leaving unseen)
+        ops = [_DOCKER_MANAGED.get((ops[0], ops[1]), ops[1]), *ops[2:]]
     sub = ops[0] if ops else ""
     joined = " ".join(argv)
-    if sub in ("run", "create") or (sub == "container" and len(ops) > 1 and ops[1] == "run"):
+    if sub in ("run", "create"):
         if re.search(
             r"--privileged|--cap-add|docker\.sock|--pid[= ]host|-v\s+/:|--volume[= ]/:|"
             r"seccomp[=:]unconfined|apparmor[=:]unconfined|--device|"
@@ -2172,6 +2176,15 @@ def _docker(argv: list[str], cmd: SimpleCommand, ctx: Context) -> None:
         ctx.facts.login_target(registry.lower())
     elif sub == "push":
         ctx.facts.mark_outbound(payload=True)
+
+
+_DOCKER_MANAGED = {
+    ("container", "remove"): "rm",
+    ("image", "rm"): "rmi",
+    ("image", "remove"): "rmi",
+}
+"""Management subcommands whose classic name differs (``docker image rm`` is ``docker rmi``);
+the others share it (``container rm``, ``container exec``, ``image push``)."""
 
 
 def _removes_volumes(ops: list[str], argv: list[str]) -> bool:

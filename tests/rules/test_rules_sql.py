@@ -344,6 +344,11 @@ def test_comments_case_and_blanks_keep_benign_sql_allowed(guard: aimds.Guard, te
         "SELECT github_token FROM integrations WHERE org = 'acme'",
         "SELECT stripe_api_key FROM tenants WHERE id = 4",
         "SELECT name, db_password FROM environments WHERE name = 'prod'",
+        # a key-value table read by the key that names a credential
+        "SELECT value FROM settings WHERE key = 'github_token'",
+        "SELECT option_value FROM wp_options WHERE option_name = 'smtp_password'",
+        "SELECT v FROM config WHERE 'STRIPE.SECRET-KEY' = config_key",
+        "SELECT value FROM app_settings WHERE key IN ('theme', 'openai_api_key')",
     ],
 )
 def test_copying_a_stored_secret_is_a_credential_read(first_call: Any, sql: str) -> None:
@@ -363,6 +368,10 @@ def test_copying_a_stored_secret_is_a_credential_read(first_call: Any, sql: str)
         "SELECT requires_password, name FROM rooms WHERE id = 2",
         "SELECT api_key_id, created_at FROM integrations WHERE id = 1",
         "SELECT page_token FROM sync_state WHERE id = 1",
+        "SELECT count(*) FROM app_settings WHERE key = 'github_token'",
+        "SELECT id FROM logins WHERE method = 'password'",
+        "SELECT value FROM app_settings WHERE key = 'password_min_length'",
+        "SELECT id FROM users WHERE name = 'secret agent'",
     ],
 )
 def test_the_same_names_elsewhere_are_ordinary(first_call: Any, sql: str) -> None:

@@ -107,6 +107,10 @@ _QUALIFIED_CREDENTIAL = re2.compile(
     r"|anthropic|hf|huggingface|bot|bearer|oauth|personal_access|deploy)_tokens?$"
 )
 _FLAG_PREFIXES = ("is_", "has_", "requires_", "needs_")  # ``requires_password``: a flag
+# Columns that name the row of a key-value table (settings, options, secrets by name)
+_KEY_COLUMNS = frozenset({"key", "name", "k", "setting", "param", "parameter", "variable",
+                          "option", "config", "secret", "var"})  # fmt: skip
+_KEY_SEPARATORS = re2.compile(r"[.\-\s/:]+")
 # Columns that hold the secret itself in a table whose name says it stores credentials
 # (``api_tokens.token``, ``secrets.value``); elsewhere (``vocab.token``) they are data.
 _SECRET_VALUE_COLUMNS = frozenset({"token", "tokens", "key", "key_value", "secret_value",
@@ -483,6 +487,35 @@ def _HANDLERS() -> dict[type, Callable[[Any, _Reading, int], None]]:  # noqa: N8
 # ----------------------------------------------------------------------------- reads
 
 
+def _credential_name(name: str) -> bool:
+    """Whether a column name, or a key of a key-value table, names a credential."""
+    return name in _CREDENTIAL_COLUMNS or (
+        _QUALIFIED_CREDENTIAL.search(name) is not None and not name.startswith(_FLAG_PREFIXES)
+    )
+
+
+def _key_column(name: str) -> bool:
+    return name in _KEY_COLUMNS or name.endswith(("_key", "_name"))
+
+
+def _names_a_credential(where: Any) -> bool:
+    """A key-value lookup of a credential: a key or name column compared with a string that
+    names one (``key = 'github_token'``, ``option_name IN ('smtp_password')``)."""
+    from sqlglot import exp
+
+    for test in where.find_all(exp.EQ, exp.In):
+        column = test.this if isinstance(test.this, exp.Column) else test.expression
+        if not isinstance(column, exp.Column) or not _key_column(column.name.lower()):
+            continue
+        values = test.expressions if isinstance(test, exp.In) else [test.this, test.expression]
+        for value in values:
+            if isinstance(value, exp.Literal) and value.is_string:
+                key = _KEY_SEPARATORS.sub("_", value.this.strip().lower())
+                if _credential_name(key):
+                    return True
+    return False
+
+
 def _name(table: Any) -> str:
     parts = [table.args.get(k) for k in ("catalog", "db", "this")]
     return ".".join(p.name.lower() for p in parts if p is not None and hasattr(p, "name"))
@@ -524,6 +557,8 @@ def _select(node: Any, out: _Reading, depth: int) -> None:
             if secret_store:
                 out.credential()  # ``SELECT token FROM api_tokens``, copied anywhere
     where = node.args.get("where")
+    if where is not None and not all(_aggregate(c) for c in columns) and _names_a_credential(where):
+        out.credential()  # ``SELECT value FROM settings WHERE key = 'github_token'``
     whole = (where is None or _always_true(where.this)) and not any(
         node.args.get(k) for k in ("fetch", "group", "top")
     )

@@ -86,6 +86,7 @@ from aimds.rules.understanding.workflows import (
     autorun_commands,
     is_workflow_path,
     sends_secret,
+    unread_autorun,
     workflow_steps,
 )
 from aimds.types import Severity
@@ -567,6 +568,9 @@ class ArgReader:
         file that makes commands run here on their own (install scripts, folder-open tasks)
         is judged by those commands, planted to run later."""
         for path, content in _written_files(args):
+            if unread_autorun(path, content):
+                facts.tag("persistence")
+                continue
             for command in autorun_commands(path, content):
                 scratch = Facts("shell:exec")
                 collect_command(command, scratch, cwd=cwd, home=self._home)

@@ -240,7 +240,13 @@ def test_sourced_sessions_expire_and_stay_bounded(monkeypatch: pytest.MonkeyPatc
     assert sourced.holds("s0", 9.0)
     for i in range(1, 4):
         sourced.mark(f"s{i}", 100.0)
-    assert not sourced.holds("s0", 1.0) and sourced.holds("s3", 1.0)
+    assert len(sourced._until) == 3 and "s0" not in sourced._until  # bounded, oldest out
+    assert sourced.holds("s3", 1.0)
+    # s0 was pushed out while it could still hold fingerprints (until 10.0): until then no
+    # session may skip the lookup, s0 included; after it, only the remembered ones are read
+    assert sourced.holds("s0", 9.0) and sourced.holds("never-marked", 9.0)
+    assert not sourced.holds("s0", 10.5) and not sourced.holds("never-marked", 10.5)
+    assert sourced.holds("s3", 10.5)
 
 
 def test_a_token_read_from_a_column_named_for_its_service_is_a_source() -> None:

@@ -129,12 +129,15 @@ class SourcedSessions:
     """Which sessions may hold fingerprints, and until when: an outbound call of any other
     session skips its window fingerprints. Exact only while every event of a session passes
     through this process and the store is this process's own (the caller decides); bounded,
-    oldest out first; thread-safe."""
+    oldest out first; thread-safe. A session pushed out while it may still hold
+    fingerprints is no longer known, so until its time is up every session is looked at
+    (a flood of sessions must not switch the lookup off for the one that read a secret)."""
 
-    __slots__ = ("_lock", "_until")
+    __slots__ = ("_evicted_until", "_lock", "_until")
 
     def __init__(self) -> None:
         self._until: OrderedDict[str, float] = OrderedDict()
+        self._evicted_until = float("-inf")
         self._lock = threading.Lock()
 
     def mark(self, session: str, until: float) -> None:
@@ -143,9 +146,12 @@ class SourcedSessions:
             self._until[session] = max(until, self._until.get(session, until))
             self._until.move_to_end(session)
             if len(self._until) > _MAX_SESSIONS:
-                self._until.popitem(last=False)
+                _, evicted = self._until.popitem(last=False)
+                self._evicted_until = max(self._evicted_until, evicted)
 
     def holds(self, session: str, now: float) -> bool:
+        if now <= self._evicted_until:
+            return True
         until = self._until.get(session)
         return until is not None and now <= until
 

@@ -51,7 +51,10 @@ def test_store_failures_are_exported_on_the_service_metrics(service: Any) -> Non
     assert service.verdict("agent")[0] == "block"  # the kill holds without its store
 
     metrics = service.client.get("/metrics").text
-    assert _value(metrics, "aimds_kill_store_errors_total") == 2
+    # the poll and the kill's write failed; the switch's background retry of the unstored
+    # kill may have failed once more by now, so the count is at least those two
+    errors = _value(metrics, "aimds_kill_store_errors_total")
+    assert errors >= 2
     assert _value(metrics, "aimds_kill_store_down") == 1
     assert _value(metrics, "aimds_kill_active") == 1
 
@@ -59,7 +62,7 @@ def test_store_failures_are_exported_on_the_service_metrics(service: Any) -> Non
     assert switch.refresh()
     metrics = service.client.get("/metrics").text
     assert _value(metrics, "aimds_kill_store_down") == 0
-    assert _value(metrics, "aimds_kill_store_errors_total") == 2  # a counter never goes back
+    assert _value(metrics, "aimds_kill_store_errors_total") >= errors  # a counter never goes back
 
 
 def test_the_collector_reads_the_switch_when_scraped() -> None:
